@@ -1,0 +1,683 @@
+/* The one event loop: input from the UI edge goes to the flow, the flow's finished sessions go
+ * to the store, and the screen is redrawn only when something changed. It sleeps in
+ * SDL_WaitEventTimeout until the next input or timer, so an idle kiosk uses no CPU. */
+#include "app/app.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/timex.h>
+#include <time.h>
+
+#include "core/content.h"
+#include "core/flow.h"
+#include "core/kerr.h"
+#include "core/view.h"
+#include "store/store.h"
+#include "ui/ui.h"
+
+extern const unsigned char kiosk_builtin_pack[];
+extern const unsigned long kiosk_builtin_pack_len;
+
+#define STORE_RETRY_MS 15000
+#define ANIMATION_FRAME_MS 33
+
+typedef struct {
+    const app_config_t *cfg;
+    content_t *content;
+    char notice[256];
+    flow_t *flow;
+    store_t *store;
+    bool store_ok;
+    int64_t store_checked_ms;
+    ui_t *ui;
+    view_t *view;
+    int pressed; /* widget under a finger, or -1 */
+    bool dirty;
+    /* scripted runs */
+    FILE *script;
+    int script_line;
+    int64_t virtual_ms; /* script time: advanced by "wait" */
+    int exit_status;
+    bool quit;
+    /* automatic screenshots */
+    char last_shot_key[160];
+    int shot_seq;
+} app_t;
+
+static void log_line(const char *level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "kiosk[%s]: ", level);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t now_ms(const app_t *a)
+{
+    return a->script ? a->virtual_ms : mono_ms();
+}
+
+/* Wall clock, offset, whether the kernel says it is synchronised, and time since boot. */
+static record_time_t record_time(void)
+{
+    record_time_t t = {0};
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    t.utc_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    struct tm tm;
+    time_t secs = ts.tv_sec;
+    if (localtime_r(&secs, &tm))
+        t.offset_min = (int32_t)(tm.tm_gmtoff / 60);
+    struct timex tx = {0};
+    int state = adjtimex(&tx);
+    t.clock_synced = state != -1 && state != TIME_ERROR && !(tx.status & STA_UNSYNC);
+    struct timespec boot;
+    clock_gettime(CLOCK_BOOTTIME, &boot);
+    t.mono_ms = (int64_t)boot.tv_sec * 1000 + boot.tv_nsec / 1000000;
+    return t;
+}
+
+/* ---- content ---- */
+
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    for (;;) {
+        if (n + 65536 + 1 > cap) {
+            if (cap > 8u * 1024 * 1024) {
+                snprintf(err, errlen, "%s: larger than 8 MiB", path);
+                goto fail;
+            }
+            cap = cap ? cap * 2 : 131072;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                snprintf(err, errlen, "%s: out of memory", path);
+                goto fail;
+            }
+            buf = nb;
+        }
+        size_t r = fread(buf + n, 1, cap - n - 1, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    if (ferror(f)) {
+        snprintf(err, errlen, "%s: read error", path);
+        goto fail;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+fail:
+    fclose(f);
+    free(buf);
+    return NULL;
+}
+
+/* Loads the configured pack; a bad one is reported and the built-in pack used instead. */
+static int load_content(app_t *a)
+{
+    char err[1024];
+    if (a->cfg->pack_path) {
+        size_t len;
+        char *json = read_file(a->cfg->pack_path, &len, err, sizeof err);
+        if (json) {
+            content_error_t ce;
+            int rc = content_load(json, len, a->cfg->pack_path, &a->content, &ce);
+            free(json);
+            if (rc == KIOSK_OK) {
+                log_line("info", "content pack %s (%s %s)", a->cfg->pack_path,
+                         content_id(a->content), content_version(a->content));
+                return KIOSK_OK;
+            }
+            content_error_format(&ce, err, sizeof err);
+        }
+        log_line("error", "content pack rejected: %s", err);
+        log_line("error", "using the built-in pack instead; staff notice shown");
+    }
+    content_error_t ce;
+    int rc = content_load((const char *)kiosk_builtin_pack, kiosk_builtin_pack_len, "(built-in pack)",
+                          &a->content, &ce);
+    if (rc != KIOSK_OK) {
+        content_error_format(&ce, err, sizeof err);
+        log_line("error", "built-in pack: %s", err);
+        return rc;
+    }
+    if (a->cfg->pack_path)
+        snprintf(a->notice, sizeof a->notice, "%s",
+                 content_string(a->content, "notice.fallback", content_default_lang(a->content)));
+    return KIOSK_OK;
+}
+
+/* ---- store ---- */
+
+static bool enough_space(const app_t *a)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", a->cfg->db_path);
+    struct statvfs st;
+    if (statvfs(dirname(dir), &st) != 0)
+        return false;
+    unsigned long long free_kib = (unsigned long long)st.f_bavail * st.f_frsize / 1024;
+    return free_kib >= (unsigned long long)a->cfg->min_free_kib;
+}
+
+/* Opens the store if needed and checks there is room; tells the flow. */
+static void check_store(app_t *a)
+{
+    a->store_checked_ms = now_ms(a);
+    bool ok = false;
+    char err[512] = "";
+    if (!a->store) {
+        int rc = store_open(a->cfg->db_path, &a->store, err, sizeof err);
+        if (rc != KIOSK_OK && a->store_ok)
+            log_line("error", "%s", err);
+    }
+    if (a->store) {
+        ok = enough_space(a);
+        if (!ok && a->store_ok)
+            log_line("error", "less than %d KiB free next to %s: out of service",
+                     a->cfg->min_free_kib, a->cfg->db_path);
+    }
+    if (ok && !a->store_ok)
+        log_line("info", "store %s ready: taking answers", a->cfg->db_path);
+    a->store_ok = ok;
+    flow_set_store_ok(a->flow, ok, now_ms(a));
+    a->dirty = true;
+}
+
+static void perform_op(app_t *a)
+{
+    record_t *rec;
+    op_kind_t op = flow_pending_op(a->flow, &rec);
+    if (op == OP_NONE)
+        return;
+    int rc = KIOSK_EIO;
+    if (a->store && a->store_ok) {
+        if (op == OP_SAVE) {
+            rec->time = record_time();
+            rc = store_save(a->store, rec);
+        } else {
+            rc = store_update_answers(a->store, rec->uuid, rec->answers_json);
+        }
+    }
+    if (rc != KIOSK_OK) {
+        log_line("error", "cannot store %s: %s (%s); out of service",
+                 record_kind_name(rec->kind), kiosk_strerror(rc),
+                 a->store ? store_errmsg(a->store) : "no database");
+        /* Reopen before taking answers again. */
+        store_close(a->store);
+        a->store = NULL;
+        a->store_ok = false;
+    } else {
+        printf("event=%s kind=%s journey=%s uuid=%s%s%s\n", op == OP_SAVE ? "saved" : "updated",
+               record_kind_name(rec->kind), rec->journey_id, rec->uuid,
+               rec->ref_code[0] ? " ref=" : "", rec->ref_code);
+    }
+    char uuid[RECORD_UUID_LEN + 1];
+    snprintf(uuid, sizeof uuid, "%s", rec->uuid);
+    flow_op_done(a->flow, rc, now_ms(a));
+    if (rc == KIOSK_OK && (flow_screen(a->flow) == SCREEN_THANKS ||
+                           flow_screen(a->flow) == SCREEN_QUESTION))
+        printf("event=thanks uuid=%s\n", uuid);
+    fflush(stdout);
+    a->dirty = true;
+}
+
+static void count_outcomes(app_t *a)
+{
+    char journey[64];
+    session_outcome_t outcome;
+    while (flow_take_outcome(a->flow, journey, &outcome)) {
+        printf("event=session journey=%s outcome=%s\n", journey, session_outcome_name(outcome));
+        fflush(stdout);
+        if (!a->store)
+            continue;
+        char day[ISO8601_LEN];
+        record_time_t t = record_time();
+        iso8601_format(t.utc_ms, 0, day);
+        day[10] = '\0';
+        if (store_count_session(a->store, day, journey, outcome) != KIOSK_OK)
+            log_line("warn", "cannot count session outcome: %s", store_errmsg(a->store));
+    }
+}
+
+/* ---- drawing ---- */
+
+static void screenshot_if_new(app_t *a)
+{
+    if (!a->cfg->shot_dir)
+        return;
+    const flow_t *f = a->flow;
+    static const char *const screens[] = {"home", "question", "thanks", "out-of-service"};
+    static const char *const overlays[] = {"", "-idle", "-leave"};
+    const journey_t *j = flow_journey(f);
+    const question_t *q = flow_question(f);
+    char key[160];
+    snprintf(key, sizeof key, "%s%s%s%s%s%s-%s", screens[flow_screen(f)], j ? "-" : "",
+             j ? j->id : (q ? "-quick" : ""), q ? "-" : "", q ? q->name : "",
+             overlays[flow_overlay(f)], flow_lang(f));
+    if (strcmp(key, a->last_shot_key) == 0)
+        return;
+    snprintf(a->last_shot_key, sizeof a->last_shot_key, "%s", key);
+    char path[4096];
+    int w, h;
+    ui_logical_size(a->ui, &w, &h);
+    snprintf(path, sizeof path, "%s/%03d-%s-%dx%d.bmp", a->cfg->shot_dir, ++a->shot_seq, key, w,
+             h);
+    ui_screenshot(a->ui, path);
+}
+
+static void redraw(app_t *a)
+{
+    int w, h;
+    ui_logical_size(a->ui, &w, &h);
+    view_build(a->view, a->flow, w, h, ui_metrics(a->ui), now_ms(a),
+               a->notice[0] ? a->notice : NULL);
+    for (size_t i = 0; i < a->view->n; i++)
+        if (a->view->w[i].overflow)
+            log_line("warn", "text does not fit: \"%.40s\"", a->view->w[i].text);
+    ui_draw(a->ui, a->view, a->pressed);
+    screenshot_if_new(a);
+    a->dirty = false;
+}
+
+/* ---- input ---- */
+
+static void activate(app_t *a, const widget_t *w)
+{
+    if (flow_activate(a->flow, w->action, w->arg, w->key_text, now_ms(a)))
+        a->dirty = true;
+}
+
+static void handle_event(app_t *a, const ui_event_t *ev)
+{
+    int64_t now = now_ms(a);
+    flow_t *f = a->flow;
+    switch (ev->kind) {
+    case UI_EV_NONE:
+    case UI_EV_WAKE: break;
+    case UI_EV_QUIT: a->quit = true; break;
+    case UI_EV_REDRAW: a->dirty = true; break;
+    case UI_EV_PRESS: {
+        const widget_t *w = view_hit(a->view, ev->x, ev->y);
+        a->pressed = w ? (int)(w - a->view->w) : -1;
+        a->dirty = true;
+        break;
+    }
+    case UI_EV_RELEASE: {
+        const widget_t *w = view_hit(a->view, ev->x, ev->y);
+        int idx = w ? (int)(w - a->view->w) : -1;
+        bool same = idx >= 0 && idx == a->pressed;
+        a->pressed = -1;
+        a->dirty = true;
+        if (same)
+            activate(a, w);
+        break;
+    }
+    case UI_EV_NAV:
+        if (ev->nav == NAV_SELECT && flow_focus(f) >= 0) {
+            const widget_t *w = view_focusable(a->view, (size_t)flow_focus(f));
+            if (w)
+                activate(a, w);
+        } else if (flow_nav(f, (nav_t)ev->nav, a->view->focusable, now)) {
+            a->dirty = true;
+        }
+        break;
+    case UI_EV_FACE:
+        if (flow_face(f, (size_t)ev->face, now))
+            a->dirty = true;
+        break;
+    case UI_EV_TEXT:
+        if (flow_text(f, ev->text, now))
+            a->dirty = true;
+        break;
+    case UI_EV_BACKSPACE:
+        if (flow_activate(f, ACT_BACKSPACE, 0, NULL, now))
+            a->dirty = true;
+        break;
+    case UI_EV_LANG:
+        if (flow_activate(f, ACT_LANG, 0, NULL, now))
+            a->dirty = true;
+        break;
+    case UI_EV_STAFF:
+        /* The entry point of the staff screens (a later issue); for now it is logged. */
+        log_line("info", "staff button: staff screens are not available in this version");
+        break;
+    }
+}
+
+/* ---- scripts ---- */
+
+static const struct {
+    const char *name;
+    action_t action;
+} action_names[] = {
+    {"face", ACT_FACE},         {"journey", ACT_JOURNEY},
+    {"choice", ACT_CHOICE},     {"key", ACT_KEY},
+    {"backspace", ACT_BACKSPACE}, {"shift", ACT_SHIFT},
+    {"symbols", ACT_SYMBOLS},   {"space", ACT_SPACE},
+    {"next", ACT_NEXT},         {"back", ACT_BACK},
+    {"skip", ACT_SKIP},         {"home", ACT_HOME},
+    {"lang", ACT_LANG},         {"page_next", ACT_PAGE_NEXT},
+    {"page_prev", ACT_PAGE_PREV}, {"idle_continue", ACT_IDLE_CONTINUE},
+    {"leave_stay", ACT_LEAVE_STAY}, {"leave_go", ACT_LEAVE_GO},
+    {"done", ACT_DONE},
+};
+
+static int script_fail(app_t *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "kiosk[script]: %s:%d: ", a->cfg->script_path, a->script_line);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    a->exit_status = 3;
+    a->quit = true;
+    return -1;
+}
+
+/* Finds the widget for "press ACTION [ARG]": ARG is the index, or the text of a key. */
+static const widget_t *find_widget(const app_t *a, action_t act, const char *arg)
+{
+    for (size_t i = a->view->n; i-- > 0;) {
+        const widget_t *w = &a->view->w[i];
+        if (w->action != act || w->disabled || w->kind == W_PANEL)
+            continue;
+        if (a->view->overlay_start && i < a->view->overlay_start)
+            continue;
+        if (!arg || !*arg)
+            return w;
+        if (act == ACT_KEY ? (w->key_text && strcmp(w->key_text, arg) == 0)
+                           : w->arg == atoi(arg))
+            return w;
+    }
+    return NULL;
+}
+
+static bool expect(app_t *a, const char *what, const char *value)
+{
+    static const char *const screens[] = {"home", "question", "thanks", "out_of_service"};
+    static const char *const overlays[] = {"none", "idle", "leave"};
+    const flow_t *f = a->flow;
+    const char *actual;
+    if (strcmp(what, "screen") == 0)
+        actual = screens[flow_screen(f)];
+    else if (strcmp(what, "overlay") == 0)
+        actual = overlays[flow_overlay(f)];
+    else if (strcmp(what, "lang") == 0)
+        actual = flow_lang(f);
+    else if (strcmp(what, "question") == 0)
+        actual = flow_question(f) ? flow_question(f)->name : "(none)";
+    else if (strcmp(what, "notice") == 0)
+        actual = a->notice[0] ? "yes" : "no";
+    else if (strcmp(what, "ref") == 0)
+        actual = flow_ref_code(f)[0] ? "yes" : "no";
+    else {
+        script_fail(a, "unknown expectation '%s'", what);
+        return false;
+    }
+    if (strcmp(actual, value) != 0) {
+        script_fail(a, "expected %s %s, but it is %s", what, value, actual);
+        return false;
+    }
+    return true;
+}
+
+/* Runs the next script command; false at the end of the script. */
+static bool script_step(app_t *a)
+{
+    char line[1024];
+    if (!fgets(line, sizeof line, a->script))
+        return false;
+    a->script_line++;
+    line[strcspn(line, "\r\n")] = '\0';
+    char *cmd = line + strspn(line, " \t");
+    if (!*cmd || *cmd == '#')
+        return true;
+    char *rest = cmd + strcspn(cmd, " \t");
+    if (*rest)
+        *rest++ = '\0';
+    char *raw = rest; /* "text" types everything after the one separating space */
+    rest += strspn(rest, " \t");
+    if (strcmp(cmd, "tap") == 0) {
+        int x, y;
+        if (sscanf(rest, "%d %d", &x, &y) != 2)
+            return script_fail(a, "usage: tap X Y"), false;
+        ui_inject_tap(a->ui, x, y);
+    } else if (strcmp(cmd, "press") == 0) {
+        char name[32] = "", arg[64] = "";
+        sscanf(rest, "%31s %63s", name, arg);
+        size_t i;
+        for (i = 0; i < sizeof action_names / sizeof action_names[0]; i++)
+            if (strcmp(action_names[i].name, name) == 0)
+                break;
+        if (i == sizeof action_names / sizeof action_names[0])
+            return script_fail(a, "unknown target '%s'", name), false;
+        const widget_t *w = find_widget(a, action_names[i].action, arg);
+        if (!w)
+            return script_fail(a, "no '%s %s' on this screen", name, arg), false;
+        ui_inject_tap(a->ui, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2);
+    } else if (strcmp(cmd, "key") == 0) {
+        if (!ui_inject_key(a->ui, rest))
+            return script_fail(a, "unknown key '%s'", rest), false;
+    } else if (strcmp(cmd, "text") == 0) {
+        ui_inject_text(a->ui, raw);
+    } else if (strcmp(cmd, "wait") == 0) {
+        long ms = strtol(rest, NULL, 10);
+        if (ms < 0)
+            return script_fail(a, "wait needs milliseconds"), false;
+        a->virtual_ms += ms;
+    } else if (strcmp(cmd, "expect") == 0) {
+        char what[32] = "", value[64] = "";
+        sscanf(rest, "%31s %63s", what, value);
+        if (!expect(a, what, value))
+            return false;
+    } else if (strcmp(cmd, "shot") == 0) {
+        if (a->cfg->shot_dir) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s.bmp", a->cfg->shot_dir, rest);
+            ui_screenshot(a->ui, path);
+        }
+    } else if (strcmp(cmd, "echo") == 0) {
+        printf("%s\n", rest);
+        fflush(stdout);
+    } else if (strcmp(cmd, "pause") == 0) {
+        /* Lets a test harness act (fill a disk, pull a stick) at a known point: says so on
+         * stdout and waits for a line on stdin. */
+        printf("event=pause line=%d\n", a->script_line);
+        fflush(stdout);
+        char reply[64];
+        if (!fgets(reply, sizeof reply, stdin))
+            return script_fail(a, "stdin closed during pause"), false;
+    } else if (strcmp(cmd, "quit") == 0) {
+        return false;
+    } else {
+        return script_fail(a, "unknown command '%s'", cmd), false;
+    }
+    return true;
+}
+
+/* ---- the loop ---- */
+
+static int wait_timeout(const app_t *a)
+{
+    int64_t now = now_ms(a);
+    int64_t deadline = flow_next_deadline(a->flow);
+    if (!a->store_ok && a->store_checked_ms + STORE_RETRY_MS < deadline)
+        deadline = a->store_checked_ms + STORE_RETRY_MS;
+    int64_t t = deadline == INT64_MAX ? -1 : deadline - now;
+    if (t < 0 && deadline != INT64_MAX)
+        t = 0;
+    if (flow_overlay(a->flow) == OVERLAY_IDLE && (t < 0 || t > ANIMATION_FRAME_MS))
+        t = ANIMATION_FRAME_MS; /* the countdown bar moves */
+    return t > 3600000 ? 3600000 : (int)t;
+}
+
+static void loop(app_t *a)
+{
+    screen_t last_screen = flow_screen(a->flow);
+    while (!a->quit) {
+        perform_op(a);
+        count_outcomes(a);
+        int64_t now = now_ms(a);
+        while (flow_tick(a->flow, now)) {
+            a->dirty = true;
+            count_outcomes(a);
+            redraw(a);
+        }
+        if (!a->store_ok && now - a->store_checked_ms >= STORE_RETRY_MS)
+            check_store(a);
+        screen_t s = flow_screen(a->flow);
+        if (s == SCREEN_HOME && last_screen != SCREEN_HOME)
+            check_store(a); /* before the next resident starts */
+        last_screen = flow_screen(a->flow);
+        if (flow_overlay(a->flow) == OVERLAY_IDLE)
+            a->dirty = true;
+        if (a->dirty)
+            redraw(a);
+        ui_event_t ev;
+        if (a->script) {
+            if (ui_wait_event(a->ui, 0, &ev)) {
+                handle_event(a, &ev);
+                continue;
+            }
+            if (flow_pending_op(a->flow, &(record_t *){NULL}) != OP_NONE)
+                continue;
+            if (!script_step(a))
+                break;
+            continue;
+        }
+        ui_wait_event(a->ui, wait_timeout(a), &ev);
+        handle_event(a, &ev);
+    }
+}
+
+int app_run(const app_config_t *cfg)
+{
+    app_t a = {.cfg = cfg, .pressed = -1, .store_ok = true, .virtual_ms = 1000000};
+    int status = 1;
+    char err[1024];
+    if (cfg->script_path && !(a.script = fopen(cfg->script_path, "r"))) {
+        log_line("error", "%s: cannot open script: %s", cfg->script_path, strerror(errno));
+        return 1;
+    }
+    if (cfg->shot_dir && mkdir(cfg->shot_dir, 0755) != 0 && errno != EEXIST) {
+        log_line("error", "%s: cannot create screenshot directory: %s", cfg->shot_dir,
+                 strerror(errno));
+        goto out_script;
+    }
+    if (load_content(&a) != KIOSK_OK)
+        goto out_script;
+    content_set_idle_timing(a.content, cfg->idle_timeout_s, cfg->idle_countdown_s);
+    a.view = calloc(1, sizeof *a.view);
+    a.flow = flow_new(a.content, cfg->kiosk_id, now_ms(&a));
+    if (!a.view || !a.flow) {
+        log_line("error", "out of memory");
+        goto out_flow;
+    }
+    if (cfg->lang && !flow_set_home_lang(a.flow, cfg->lang))
+        log_line("warn", "language '%s' is not in the pack; using '%s'", cfg->lang,
+                 flow_lang(a.flow));
+    ui_config_t uc = {cfg->width, cfg->height, cfg->rotation, cfg->fullscreen,
+                      cfg->headless, cfg->font, cfg->font_bold};
+    if (ui_open(&uc, &a.ui, err, sizeof err) != KIOSK_OK) {
+        log_line("error", "%s", err);
+        goto out_flow;
+    }
+    int lw, lh;
+    ui_logical_size(a.ui, &lw, &lh);
+    log_line("info", "display %dx%d (rotation %d, video driver %s)", lw, lh, cfg->rotation,
+             ui_driver(a.ui));
+    check_store(&a); /* out of service until the database is usable */
+    a.dirty = true;
+    loop(&a);
+    status = a.exit_status;
+    ui_close(a.ui);
+out_flow:
+    flow_free(a.flow);
+    store_close(a.store);
+    free(a.view);
+    content_free(a.content);
+out_script:
+    if (a.script)
+        fclose(a.script);
+    return status;
+}
+
+/* ---- printing records ---- */
+
+static int print_record(const record_t *r, void *user_data)
+{
+    (void)user_data;
+    cJSON *o = cJSON_CreateObject();
+    char when[ISO8601_LEN];
+    iso8601_format(r->time.utc_ms, r->time.offset_min, when);
+    cJSON_AddStringToObject(o, "uuid", r->uuid);
+    cJSON_AddStringToObject(o, "kind", record_kind_name(r->kind));
+    cJSON_AddStringToObject(o, "journey", r->journey_id);
+    cJSON_AddStringToObject(o, "lang", r->lang);
+    cJSON_AddStringToObject(o, "pack", r->pack_id);
+    cJSON_AddStringToObject(o, "pack_version", r->pack_version);
+    cJSON_AddStringToObject(o, "time", when);
+    cJSON_AddBoolToObject(o, "clock_synced", r->time.clock_synced);
+    cJSON_AddNumberToObject(o, "mono_ms", (double)r->time.mono_ms);
+    cJSON_AddItemToObject(o, "answers", cJSON_Parse(r->answers_json));
+    if (r->ref_code[0])
+        cJSON_AddStringToObject(o, "ref", r->ref_code);
+    if (r->consent) {
+        /* Contact details are personal data: show that they exist, not what they are. */
+        char masked[64] = "";
+        if (r->contact_phone) {
+            size_t n = strlen(r->contact_phone);
+            for (size_t i = 0; i < n && i < sizeof masked - 1; i++)
+                masked[i] = i + 2 < n ? '*' : r->contact_phone[i];
+        }
+        cJSON *c = cJSON_AddObjectToObject(o, "contact");
+        cJSON_AddBoolToObject(c, "name", r->contact_name != NULL);
+        cJSON_AddStringToObject(c, "phone", masked);
+    }
+    char *s = cJSON_PrintUnformatted(o);
+    if (s)
+        printf("%s\n", s);
+    free(s);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int app_print_records(const char *db_path)
+{
+    store_t *st;
+    char err[512];
+    if (store_open(db_path, &st, err, sizeof err) != KIOSK_OK) {
+        log_line("error", "%s", err);
+        return 1;
+    }
+    int rc = store_foreach_record(st, print_record, NULL);
+    store_close(st);
+    return rc == KIOSK_OK ? 0 : 1;
+}

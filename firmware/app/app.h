@@ -1,0 +1,31 @@
+/* The kiosk application: opens the edges in order, runs the one event loop, tears down in
+ * reverse. main() only parses options into an app_config_t. */
+#ifndef KIOSK_APP_H
+#define KIOSK_APP_H
+
+#include <stdbool.h>
+
+typedef struct {
+    const char *pack_path;  /* content pack; NULL: the built-in pack */
+    const char *db_path;    /* SQLite database */
+    const char *lang;       /* start language; NULL: the pack's default */
+    const char *kiosk_id;
+    int width, height;      /* panel size as mounted */
+    int rotation;           /* 0, 90, 180, 270 */
+    bool fullscreen;
+    bool headless;
+    const char *script_path; /* scripted input (see README); NULL: real input */
+    const char *shot_dir;    /* save a screenshot of every new screen here */
+    const char *font, *font_bold;
+    int idle_timeout_s, idle_countdown_s; /* 0: from the pack */
+    int min_free_kib;        /* below this free space the kiosk is out of service */
+} app_config_t;
+
+/* Runs the kiosk until quit (or the end of the script). Returns a process exit status:
+ * 0 on success, 1 on a start-up failure, 3 when a script expectation failed. */
+int app_run(const app_config_t *cfg);
+
+/* Prints the stored records of db_path as JSON lines (contact details masked). */
+int app_print_records(const char *db_path);
+
+#endif

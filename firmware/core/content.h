@@ -1,0 +1,145 @@
+/* The content model: everything a resident reads or answers, loaded from a content pack
+ * (JSON, a SurveyJS-compatible subset) and validated once, so the flow never meets a bad
+ * pack. Pure: the caller reads the file; this module only parses text it is given. */
+#ifndef KIOSK_CONTENT_H
+#define KIOSK_CONTENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/record.h"
+
+/* A localizable string: one text per language code ("default" is stored under the pack's
+ * default language). */
+typedef struct {
+    const char *lang;
+    const char *text;
+} lstr_entry_t;
+
+typedef struct {
+    const lstr_entry_t *v;
+    size_t n;
+} lstr_t;
+
+typedef enum { Q_RATING, Q_RADIOGROUP, Q_CHECKBOX, Q_BOOLEAN, Q_TEXT, Q_COMMENT } qtype_t;
+typedef enum { INPUT_TEXT, INPUT_NUMBER, INPUT_TEL } input_type_t;
+typedef enum { CONTACT_NONE, CONTACT_NAME, CONTACT_PHONE } contact_kind_t;
+
+typedef struct {
+    const char *value; /* the stored code */
+    long number;       /* rating: the numeric value (also in value as text) */
+    lstr_t text;       /* label */
+    lstr_t detail;     /* optional second line (activities: date and place) */
+} choice_t;
+
+#define CONTENT_MAX_CHOICES 64 /* checkbox answers are a 64-bit set */
+#define CONTENT_MAX_QUESTIONS 64
+
+typedef struct expr expr_t;
+
+typedef struct question {
+    qtype_t type;
+    const char *name;
+    lstr_t title;
+    lstr_t description;
+    bool required;
+    bool is_consent;        /* boolean asking consent to keep contact details */
+    contact_kind_t contact; /* text holding a contact detail */
+    input_type_t input;
+    const choice_t *choices; /* radiogroup, checkbox, rating values */
+    size_t nchoices;
+    bool smileys;            /* rating drawn as faces */
+    lstr_t min_desc, max_desc;
+    lstr_t label_true, label_false; /* n == 0: use common.yes / common.no */
+    size_t max_length;       /* text: in code points (tel/number: digits) */
+    const expr_t *visible_if; /* NULL: always visible */
+    size_t page;
+} question_t;
+
+typedef struct {
+    const char *id;
+    record_kind_t kind;
+    lstr_t title, description, completed;
+    const question_t *q;
+    size_t nq;
+} journey_t;
+
+typedef struct {
+    const char *code;
+    const char *name; /* in its own language: "English", "简体中文" */
+} language_t;
+
+typedef struct {
+    int idle_timeout_s;
+    int idle_countdown_s;
+    int thanks_s;
+    int text_max_length;
+    int phone_max_digits;
+} content_settings_t;
+
+typedef struct content content_t;
+
+/* Where loading failed: the file given, a JSON path ("$.journeys[1].pages[0].elements[2]
+ * .type") and the reason. */
+typedef struct {
+    char file[256];
+    char path[256];
+    char reason[256];
+} content_error_t;
+
+/* Formats an error as "FILE: PATH: REASON" into buf. */
+void content_error_format(const content_error_t *err, char *buf, size_t len);
+
+/* Parses and validates a pack. On success *out owns everything reachable from it (free with
+ * content_free()); on failure returns KIOSK_EINVAL (or KIOSK_ENOMEM), *out is NULL and err
+ * says where and why. filename is only used in messages. */
+int content_load(const char *json, size_t len, const char *filename, content_t **out,
+                 content_error_t *err);
+
+void content_free(content_t *c);
+
+const char *content_id(const content_t *c);
+const char *content_version(const content_t *c);
+const char *content_default_lang(const content_t *c);
+const content_settings_t *content_settings(const content_t *c);
+/* Overrides the idle timings (seconds; 0 keeps the pack's value), from configuration. */
+void content_set_idle_timing(content_t *c, int idle_timeout_s, int idle_countdown_s);
+size_t content_language_count(const content_t *c);
+const language_t *content_language(const content_t *c, size_t i);
+/* Index of a language code, or -1. */
+int content_language_index(const content_t *c, const char *code);
+
+size_t content_journey_count(const content_t *c);
+const journey_t *content_journey(const content_t *c, size_t i);
+
+/* Quick-rating faces (4 or 5, worst first) and the optional follow-up (NULL when none). */
+size_t content_face_count(const content_t *c);
+const choice_t *content_face(const content_t *c, size_t i);
+const question_t *content_followup(const content_t *c);
+
+/* Text of a localizable string in lang, falling back to the default language. Never NULL
+ * for a string the loader validated (returns "" for an empty lstr). */
+const char *content_text(const content_t *c, const lstr_t *s, const char *lang);
+
+/* An interface string by key (see assets/README.md). Returns the key itself if absent, which
+ * the loader rules out for the keys the firmware uses. */
+const char *content_string(const content_t *c, const char *key, const char *lang);
+
+/* Interface string keys the loader requires. NULL-terminated. */
+extern const char *const content_required_strings[];
+
+/* The value of one question in a session. */
+typedef struct {
+    bool set;
+    int choice;     /* rating, radiogroup: index into choices */
+    uint64_t multi; /* checkbox: bit i = choice i selected */
+    bool yes;       /* boolean */
+    char *text;     /* text, comment: owned UTF-8 */
+} answer_t;
+
+/* Evaluates a visibleIf expression against the answers of the journey's questions (answers
+ * has one entry per question of qs). */
+bool expr_eval(const expr_t *e, const question_t *qs, const answer_t *answers);
+
+#endif

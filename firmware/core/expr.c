@@ -1,0 +1,274 @@
+/* visibleIf expressions: a small SurveyJS subset, "{q} = 'v'" comparisons joined by and/or,
+ * parsed once at load time and evaluated against a session's answers. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/content.h"
+#include "core/expr_parse.h"
+
+typedef enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_EMPTY, OP_NOTEMPTY } op_t;
+typedef enum { LIT_NONE, LIT_STRING, LIT_NUMBER, LIT_BOOL } lit_kind_t;
+
+typedef struct {
+    size_t q;       /* question index */
+    op_t op;
+    lit_kind_t lit;
+    const char *s;  /* LIT_STRING */
+    double num;     /* LIT_NUMBER */
+    bool b;         /* LIT_BOOL */
+    bool or_before; /* this term starts a new "or" alternative */
+} term_t;
+
+struct expr {
+    size_t n;
+    term_t t[];
+};
+
+#define EXPR_MAX_TERMS 16
+
+typedef struct {
+    const char *p;
+    char *why;
+    size_t whylen;
+} cursor_t;
+
+static void skip_ws(cursor_t *c)
+{
+    while (*c->p == ' ' || *c->p == '\t')
+        c->p++;
+}
+
+static bool word(cursor_t *c, const char *w)
+{
+    size_t n = strlen(w);
+    if (strncmp(c->p, w, n) == 0 && !isalnum((unsigned char)c->p[n]) && c->p[n] != '_') {
+        c->p += n;
+        return true;
+    }
+    return false;
+}
+
+/* Records why parsing stopped: what was expected, and where ("" when at the end). */
+static const expr_t *bad(cursor_t *c, const char *what, const char *where)
+{
+    snprintf(c->why, c->whylen, "%s%s%s%s", what, where ? " at \"" : "", where ? where : "",
+             where ? "\"" : "");
+    return NULL;
+}
+
+const expr_t *expr_parse(const char *src, const question_t *qs, size_t nq, const expr_arena_t *a,
+                         char *why, size_t whylen)
+{
+    cursor_t c = {src, why, whylen};
+    term_t terms[EXPR_MAX_TERMS];
+    size_t n = 0;
+    char strbuf[EXPR_MAX_TERMS][64];
+    bool or_next = false;
+    for (;;) {
+        skip_ws(&c);
+        if (n == EXPR_MAX_TERMS)
+            return bad(&c, "more than 16 conditions", NULL);
+        term_t *t = &terms[n];
+        memset(t, 0, sizeof *t);
+        t->or_before = or_next;
+        if (*c.p != '{')
+            return bad(&c, "expected '{question}'", c.p);
+        const char *name = ++c.p;
+        while (*c.p && *c.p != '}')
+            c.p++;
+        if (*c.p != '}')
+            return bad(&c, "unclosed '{'", src);
+        size_t nlen = (size_t)(c.p - name);
+        c.p++;
+        size_t qi;
+        for (qi = 0; qi < nq; qi++)
+            if (strlen(qs[qi].name) == nlen && strncmp(qs[qi].name, name, nlen) == 0)
+                break;
+        if (qi == nq) {
+            snprintf(why, whylen, "visibleIf names '%.*s', which is no earlier question",
+                     (int)(nlen < 63 ? nlen : 63), name);
+            return NULL;
+        }
+        t->q = qi;
+        skip_ws(&c);
+        if (word(&c, "notempty"))
+            t->op = OP_NOTEMPTY;
+        else if (word(&c, "empty"))
+            t->op = OP_EMPTY;
+        else {
+            if (strncmp(c.p, "==", 2) == 0)
+                t->op = OP_EQ, c.p += 2;
+            else if (strncmp(c.p, "!=", 2) == 0 || strncmp(c.p, "<>", 2) == 0)
+                t->op = OP_NE, c.p += 2;
+            else if (strncmp(c.p, "<=", 2) == 0)
+                t->op = OP_LE, c.p += 2;
+            else if (strncmp(c.p, ">=", 2) == 0)
+                t->op = OP_GE, c.p += 2;
+            else if (*c.p == '=')
+                t->op = OP_EQ, c.p++;
+            else if (*c.p == '<')
+                t->op = OP_LT, c.p++;
+            else if (*c.p == '>')
+                t->op = OP_GT, c.p++;
+            else
+                return bad(&c, "expected an operator (=, !=, <, <=, >, >=, empty, notempty)",
+                           c.p);
+            skip_ws(&c);
+            if (*c.p == '\'' || *c.p == '"') {
+                char quote = *c.p++;
+                const char *s = c.p;
+                while (*c.p && *c.p != quote)
+                    c.p++;
+                if (*c.p != quote)
+                    return bad(&c, "unterminated string", src);
+                size_t slen = (size_t)(c.p - s);
+                if (slen >= sizeof strbuf[0])
+                    return bad(&c, "string longer than 63 bytes", src);
+                memcpy(strbuf[n], s, slen);
+                strbuf[n][slen] = '\0';
+                c.p++;
+                t->lit = LIT_STRING;
+            } else if (word(&c, "true")) {
+                t->lit = LIT_BOOL;
+                t->b = true;
+            } else if (word(&c, "false")) {
+                t->lit = LIT_BOOL;
+                t->b = false;
+            } else {
+                char *end;
+                t->num = strtod(c.p, &end);
+                if (end == c.p)
+                    return bad(&c, "expected a value ('text', a number, true or false)", c.p);
+                c.p = end;
+                t->lit = LIT_NUMBER;
+            }
+        }
+        n++;
+        skip_ws(&c);
+        if (!*c.p)
+            break;
+        if (word(&c, "and") || strncmp(c.p, "&&", 2) == 0) {
+            if (c.p[0] == '&')
+                c.p += 2;
+            or_next = false;
+        } else if (word(&c, "or") || strncmp(c.p, "||", 2) == 0) {
+            if (c.p[0] == '|')
+                c.p += 2;
+            or_next = true;
+        } else {
+            return bad(&c, "expected 'and' or 'or'", c.p);
+        }
+    }
+    expr_t *e = a->alloc(a->ctx, sizeof *e + n * sizeof e->t[0]);
+    if (!e)
+        return bad(&c, "out of memory", NULL);
+    e->n = n;
+    for (size_t i = 0; i < n; i++) {
+        e->t[i] = terms[i];
+        if (terms[i].lit == LIT_STRING) {
+            size_t len = strlen(strbuf[i]) + 1;
+            char *s = a->alloc(a->ctx, len);
+            if (!s)
+                return bad(&c, "out of memory", NULL);
+            memcpy(s, strbuf[i], len);
+            e->t[i].s = s;
+        }
+    }
+    return e;
+}
+
+const question_t *expr_consent_question(const expr_t *e, const question_t *qs)
+{
+    if (!e || e->n != 1 || e->t[0].op != OP_EQ || e->t[0].lit != LIT_BOOL || !e->t[0].b)
+        return NULL;
+    return &qs[e->t[0].q];
+}
+
+static int cmp_num(double a, double b)
+{
+    return a < b ? -1 : a > b;
+}
+
+static bool apply(op_t op, int cmp)
+{
+    switch (op) {
+    case OP_EQ: return cmp == 0;
+    case OP_NE: return cmp != 0;
+    case OP_LT: return cmp < 0;
+    case OP_LE: return cmp <= 0;
+    case OP_GT: return cmp > 0;
+    case OP_GE: return cmp >= 0;
+    default: return false;
+    }
+}
+
+/* Compares a code or text with the literal: numerically when both are numbers. */
+static bool compare_text(const term_t *t, const char *value)
+{
+    if (t->lit == LIT_NUMBER) {
+        char *end;
+        double v = strtod(value, &end);
+        if (end == value || *end)
+            return t->op == OP_NE;
+        return apply(t->op, cmp_num(v, t->num));
+    }
+    if (t->lit == LIT_BOOL)
+        return apply(t->op, strcmp(value, t->b ? "true" : "false"));
+    return apply(t->op, strcmp(value, t->s));
+}
+
+static bool eval_term(const term_t *t, const question_t *qs, const answer_t *answers)
+{
+    const question_t *q = &qs[t->q];
+    const answer_t *a = &answers[t->q];
+    bool empty = !a->set || (q->type == Q_CHECKBOX && a->multi == 0) ||
+                 ((q->type == Q_TEXT || q->type == Q_COMMENT) && (!a->text || !a->text[0]));
+    if (t->op == OP_EMPTY)
+        return empty;
+    if (t->op == OP_NOTEMPTY)
+        return !empty;
+    if (empty)
+        return t->op == OP_NE;
+    switch (q->type) {
+    case Q_BOOLEAN:
+        if (t->lit == LIT_BOOL)
+            return apply(t->op, a->yes == t->b ? 0 : 1);
+        return compare_text(t, a->yes ? "true" : "false");
+    case Q_RATING:
+        if (t->lit == LIT_NUMBER)
+            return apply(t->op, cmp_num((double)q->choices[a->choice].number, t->num));
+        return compare_text(t, q->choices[a->choice].value);
+    case Q_RADIOGROUP: return compare_text(t, q->choices[a->choice].value);
+    case Q_CHECKBOX: {
+        /* SurveyJS compares arrays; on a kiosk "{q} = 'v'" reads as "v is among the ticks". */
+        bool has = false;
+        for (size_t i = 0; i < q->nchoices && !has; i++)
+            if (a->multi & (UINT64_C(1) << i)) {
+                term_t eq = *t;
+                eq.op = OP_EQ;
+                has = compare_text(&eq, q->choices[i].value);
+            }
+        return t->op == OP_NE ? !has : t->op == OP_EQ ? has : false;
+    }
+    case Q_TEXT:
+    case Q_COMMENT: return compare_text(t, a->text);
+    }
+    return false;
+}
+
+bool expr_eval(const expr_t *e, const question_t *qs, const answer_t *answers)
+{
+    if (!e)
+        return true;
+    bool any = false, all = true;
+    for (size_t i = 0; i < e->n; i++) {
+        if (e->t[i].or_before) {
+            any = any || all;
+            all = true;
+        }
+        all = all && eval_term(&e->t[i], qs, answers);
+    }
+    return any || all;
+}

@@ -1,0 +1,144 @@
+/* The session state machine: which screen a resident sees, their answers so far, the idle
+ * timeout, and the finished record. Pure: time comes in as an argument, storage is asked for
+ * through a pending operation that the app performs and reports back. */
+#ifndef KIOSK_FLOW_H
+#define KIOSK_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/content.h"
+#include "core/record.h"
+
+typedef enum {
+    SCREEN_HOME,
+    SCREEN_QUESTION,      /* one question of a journey, or the quick rating's follow-up */
+    SCREEN_THANKS,        /* shown only after the store confirmed the save */
+    SCREEN_OUT_OF_SERVICE /* the store cannot keep answers: none are taken */
+} screen_t;
+
+typedef enum { OVERLAY_NONE, OVERLAY_IDLE, OVERLAY_LEAVE } overlay_t;
+
+/* What a touch target does; a widget carries one, with an argument. */
+typedef enum {
+    ACT_NONE,
+    ACT_FACE,      /* arg: face index (quick rating on the home screen) */
+    ACT_JOURNEY,   /* arg: journey index */
+    ACT_CHOICE,    /* arg: choice index; boolean: 1 yes, 0 no */
+    ACT_KEY,       /* widget text is the character to type */
+    ACT_BACKSPACE,
+    ACT_SHIFT,
+    ACT_SYMBOLS,
+    ACT_SPACE,
+    ACT_NEXT,
+    ACT_BACK,
+    ACT_SKIP,
+    ACT_HOME,      /* leave the journey (asks first when answers would be lost) */
+    ACT_LANG,      /* next language */
+    ACT_PAGE_NEXT,
+    ACT_PAGE_PREV,
+    ACT_IDLE_CONTINUE,
+    ACT_LEAVE_STAY,
+    ACT_LEAVE_GO,
+    ACT_DONE       /* thank-you screen: back home now */
+} action_t;
+
+/* Inputs that are not touches: physical buttons and desktop keys. */
+typedef enum { NAV_PREV, NAV_NEXT, NAV_SELECT, NAV_BACK, NAV_HOME } nav_t;
+
+/* A storage operation the flow waits for; the app performs it and calls flow_op_done(). */
+typedef enum { OP_NONE, OP_SAVE, OP_UPDATE_ANSWERS } op_kind_t;
+
+typedef struct flow flow_t;
+
+/* Creates a flow over a loaded content (which must outlive the flow), on the home screen in
+ * the default language. kiosk_id is copied into every record. NULL on allocation failure. */
+flow_t *flow_new(const content_t *content, const char *kiosk_id, int64_t now_ms);
+void flow_free(flow_t *f);
+
+/* ---- inputs; each returns true when the screen changed and must be redrawn ---- */
+
+/* A touch target was activated (tap, or select on the focused widget). key_text is the text
+ * of an ACT_KEY widget, else NULL. */
+bool flow_activate(flow_t *f, action_t action, int arg, const char *key_text, int64_t now_ms);
+
+/* Text from a desktop keyboard or an input method (UTF-8); refused when invalid. */
+bool flow_text(flow_t *f, const char *utf8, int64_t now_ms);
+
+/* Quick rating by a physical face button or a desktop key (face index, worst first). */
+bool flow_face(flow_t *f, size_t face, int64_t now_ms);
+
+/* Moves the focus ring over focusable_count targets, or selects: for NAV_SELECT the caller
+ * activates the focused widget (see flow_focus()). NAV_BACK and NAV_HOME act directly. */
+bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms);
+
+/* Index of the focused target among the focusable ones, or -1 when no ring is shown (touch
+ * users never see it; the first button press shows it). */
+int flow_focus(const flow_t *f);
+
+/* Advances timers (idle prompt, countdown, thank-you). Returns true when the screen changed. */
+bool flow_tick(flow_t *f, int64_t now_ms);
+
+/* Monotonic time of the next timer, or INT64_MAX when nothing is due: the app may sleep
+ * until then. */
+int64_t flow_next_deadline(const flow_t *f);
+
+/* ---- storage hand-off ---- */
+
+/* The operation the flow waits for, or OP_NONE. For OP_SAVE *rec is the record to save
+ * (the app fills rec->time and may set uuid); for OP_UPDATE_ANSWERS, uuid and answers_json
+ * of *rec say what to update. The record belongs to the flow. */
+op_kind_t flow_pending_op(flow_t *f, record_t **rec);
+
+/* Reports the result of the pending operation (KIOSK_OK or a KIOSK_E* code). On success the
+ * thank-you (or follow-up) screen appears; on failure the out-of-service screen. */
+void flow_op_done(flow_t *f, int result, int64_t now_ms);
+
+/* Whether the store can take answers. While false the out-of-service screen is shown and
+ * nothing is accepted; back to true returns to the home screen. */
+void flow_set_store_ok(flow_t *f, bool ok, int64_t now_ms);
+
+/* A session that ended since the last call: its journey id and outcome. Returns false when
+ * none is waiting. */
+bool flow_take_outcome(flow_t *f, char journey_id[64], session_outcome_t *outcome);
+
+/* ---- what the view needs ---- */
+
+screen_t flow_screen(const flow_t *f);
+overlay_t flow_overlay(const flow_t *f);
+const content_t *flow_content(const flow_t *f);
+const char *flow_lang(const flow_t *f);
+/* Switches the language of the current session; false for a code not in the pack. */
+bool flow_set_lang(flow_t *f, const char *code);
+/* Sets the language every session starts in and returns to (default: the pack's). */
+bool flow_set_home_lang(flow_t *f, const char *code);
+/* Current journey, NULL on home / for the quick rating's follow-up. */
+const journey_t *flow_journey(const flow_t *f);
+const question_t *flow_question(const flow_t *f);
+const answer_t *flow_answer(const flow_t *f);
+/* Position of the current question among the visible ones (1-based) and their count. */
+void flow_progress(const flow_t *f, size_t *n, size_t *total);
+/* Title of the current question with {name} replaced by earlier answers' labels. */
+void flow_question_title(const flow_t *f, char *buf, size_t len);
+/* Whether Next is allowed (the question is answered, or optional), and Skip is offered. */
+bool flow_can_next(const flow_t *f);
+bool flow_can_skip(const flow_t *f);
+bool flow_can_back(const flow_t *f);
+/* Keyboard state of a text question. */
+bool flow_kb_shift(const flow_t *f);
+bool flow_kb_symbols(const flow_t *f);
+/* Page of a long choice list (the view clamps it). */
+size_t flow_list_page(const flow_t *f);
+/* Seconds left on the idle countdown (for the prompt), rounded up. */
+int flow_idle_seconds_left(const flow_t *f, int64_t now_ms);
+/* Fraction 1..0 of the countdown left, for an animated bar. */
+double flow_idle_fraction(const flow_t *f, int64_t now_ms);
+/* The reference code of the service request just saved ("" if none) on the thank-you screen. */
+const char *flow_ref_code(const flow_t *f);
+/* Closing text of the journey just completed (NULL: use thanks.body). */
+const lstr_t *flow_completed_text(const flow_t *f);
+/* Whether the thank-you screen follows a quick rating. */
+bool flow_is_quick(const flow_t *f);
+
+#endif

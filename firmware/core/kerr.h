@@ -1,0 +1,22 @@
+/* One error convention for the whole firmware: 0 is success, failures are negative KIOSK_E*
+ * codes; edges translate errno, SQLITE_* and SDL errors into these once. */
+#ifndef KIOSK_KERR_H
+#define KIOSK_KERR_H
+
+enum kiosk_err {
+    KIOSK_OK = 0,
+    KIOSK_ENOMEM = -1,   /* allocation failed */
+    KIOSK_EINVAL = -2,   /* bad argument or malformed input */
+    KIOSK_EIO = -3,      /* the storage medium failed */
+    KIOSK_EFULL = -4,    /* no space left */
+    KIOSK_EACCES = -5,   /* not allowed (permissions, read-only medium) */
+    KIOSK_ECORRUPT = -6, /* stored data failed a check */
+    KIOSK_ENOENT = -7,   /* not found */
+    KIOSK_EBUSY = -8,    /* locked by someone else */
+    KIOSK_ETOOBIG = -9,  /* input larger than allowed */
+};
+
+/* Text for a KIOSK_E* code; never NULL, static storage. */
+const char *kiosk_strerror(int err);
+
+#endif

@@ -1,0 +1,1177 @@
+/* Layout: turns the flow's state into the view model for any screen size. Sizes scale with
+ * the shorter screen side; texts are wrapped (words for Latin, characters for CJK) and shrunk
+ * until they fit their boxes, so nothing is cut off in any language. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/utf8.h"
+#include "core/view.h"
+
+/* Sizes at the 480 px reference (the 7" 800x480 panel, about 5.2 px per mm). */
+enum {
+    REF_SIDE = 480,
+    TOPBAR_H = 64,
+    BOTTOMBAR_H = 72,
+    MARGIN = 14,
+    GAP = 10,
+    MIN_TARGET = 52, /* 10 mm on the 7" panel: above the 9 mm minimum */
+    PX_TITLE = 30,
+    PX_BODY = 24,
+    PX_BUTTON = 24,
+    PX_SMALL = 18,
+    PX_MIN = 16,
+};
+
+typedef struct {
+    view_t *v;
+    const flow_t *f;
+    const content_t *c;
+    const text_metrics_t *tm;
+    const char *lang;
+    double u; /* scale: shorter side / 480 */
+    int64_t now;
+} ctx_t;
+
+static int S(const ctx_t *x, int ref)
+{
+    int v = (int)((double)ref * x->u + 0.5);
+    return v < 1 ? 1 : v;
+}
+
+static const char *str(const ctx_t *x, const char *key)
+{
+    return content_string(x->c, key, x->lang);
+}
+
+static const char *txt(const ctx_t *x, const lstr_t *s)
+{
+    return content_text(x->c, s, x->lang);
+}
+
+static rect_t rect(int x, int y, int w, int h)
+{
+    return (rect_t){x, y, w < 0 ? 0 : w, h < 0 ? 0 : h};
+}
+
+static rect_t inset(rect_t r, int dx, int dy)
+{
+    return rect(r.x + dx, r.y + dy, r.w - 2 * dx, r.h - 2 * dy);
+}
+
+bool rect_overlaps(rect_t a, rect_t b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+bool rect_contains(rect_t o, rect_t i)
+{
+    return i.x >= o.x && i.y >= o.y && i.x + i.w <= o.x + o.w && i.y + i.h <= o.y + o.h;
+}
+
+/* ---- text: wrapping and fitting ---- */
+
+static uint32_t decode(const char *s, size_t *len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    *len = utf8_char_len(s);
+    switch (*len) {
+    case 1: return p[0];
+    case 2: return (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3fu);
+    case 3: return (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3fu);
+    case 4:
+        return (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 |
+               (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3fu);
+    default: return 0;
+    }
+}
+
+static bool is_cjk(uint32_t cp)
+{
+    return (cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) ||
+           (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xff00 && cp <= 0xffef) ||
+           (cp >= 0x20000 && cp <= 0x3ffff);
+}
+
+/* Punctuation that must not start a line (kinsoku). */
+static bool no_line_start(uint32_t cp)
+{
+    static const uint32_t list[] = {0x3001, 0x3002, 0xff0c, 0xff0e, 0xff01, 0xff1f, 0xff1b,
+                                    0xff1a, 0x300d, 0x300f, 0xff09, 0x3011, 0x201d, 0x2019,
+                                    ',',    '.',    '!',    '?',    ';',    ':',    ')'};
+    for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
+        if (list[i] == cp)
+            return true;
+    return false;
+}
+
+/* End of the unbreakable piece starting at s: a word with its trailing spaces, or one CJK
+ * character with the punctuation that clings to it, or a newline. */
+static const char *token_end(const char *s)
+{
+    size_t l;
+    uint32_t cp = decode(s, &l);
+    if (cp == '\n')
+        return s + 1;
+    const char *p = s + l;
+    if (!is_cjk(cp)) {
+        while (*p && *p != ' ' && *p != '\n') {
+            uint32_t c2 = decode(p, &l);
+            if (is_cjk(c2) && !no_line_start(c2))
+                break;
+            p += l;
+        }
+    }
+    while (*p && *p != '\n') {
+        uint32_t c2 = decode(p, &l);
+        if (c2 == ' ' || no_line_start(c2))
+            p += l;
+        else
+            break;
+    }
+    return p;
+}
+
+static int width_of(const ctx_t *x, int px, bool bold, const char *s, size_t len)
+{
+    /* Trailing spaces take no room at a line end. */
+    while (len > 0 && s[len - 1] == ' ')
+        len--;
+    return len ? x->tm->text_width(x->tm->user_data, px, bold, s, len) : 0;
+}
+
+/* Wraps text into lines no wider than width. Writes lines separated by '\n' into out (cap
+ * bytes) and returns the number of lines, or -1 when a single piece is wider than width
+ * (when allow_break, such a piece is broken between characters instead). */
+static int wrap(const ctx_t *x, const char *text, int px, bool bold, int width, char *out,
+                size_t cap, bool allow_break)
+{
+    size_t o = 0;
+    int lines = 1;
+    const char *line = text;
+    const char *p = text;
+    bool wide = false;
+    out[0] = '\0';
+#define EMIT(src, n)                                                                           \
+    do {                                                                                       \
+        size_t n_ = (n);                                                                       \
+        if (o + n_ + 1 < cap) {                                                                \
+            memcpy(out + o, (src), n_);                                                        \
+            o += n_;                                                                           \
+            out[o] = '\0';                                                                     \
+        }                                                                                      \
+    } while (0)
+    while (*p) {
+        if (*p == '\n') {
+            EMIT(line, (size_t)(p - line));
+            EMIT("\n", 1);
+            lines++;
+            line = ++p;
+            continue;
+        }
+        const char *e = token_end(p);
+        if (width_of(x, px, bold, line, (size_t)(e - line)) <= width) {
+            p = e;
+            continue;
+        }
+        if (p > line) {
+            /* Break before this piece; drop the spaces that ended the line. */
+            size_t n = (size_t)(p - line);
+            while (n > 0 && line[n - 1] == ' ')
+                n--;
+            EMIT(line, n);
+            EMIT("\n", 1);
+            lines++;
+            line = p;
+            continue;
+        }
+        /* One piece wider than the line. */
+        if (!allow_break) {
+            wide = true;
+            p = e;
+            continue;
+        }
+        const char *q = p;
+        size_t l = utf8_char_len(q);
+        while (q + l < e && width_of(x, px, bold, line, (size_t)(q + l - line)) <= width) {
+            q += l;
+            l = utf8_char_len(q);
+        }
+        if (q == p)
+            q += l;
+        EMIT(line, (size_t)(q - line));
+        EMIT("\n", 1);
+        lines++;
+        line = p = q;
+    }
+    size_t n = (size_t)(p - line);
+    while (n > 0 && line[n - 1] == ' ')
+        n--;
+    EMIT(line, n);
+#undef EMIT
+    return wide ? -1 : lines;
+}
+
+static char *view_strdup(view_t *v, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    if (v->text_used + n > sizeof v->text) {
+        v->text_truncated = true;
+        return (char *)"";
+    }
+    char *p = v->text + v->text_used;
+    memcpy(p, s, n);
+    v->text_used += n;
+    return p;
+}
+
+typedef struct {
+    const char *text;
+    int px;
+    int lines;
+    int height;
+    bool overflow;
+} fitted_t;
+
+/* Finds the largest size from max_px down to min_px at which text fits in box; at min_px
+ * it breaks long words and, if still too tall, keeps the lines that fit and ends with an
+ * ellipsis (overflow set: a test failure for shipped content). */
+static fitted_t fit(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
+                    bool bold)
+{
+    char buf[4096];
+    fitted_t r = {"", max_px, 0, 0, false};
+    if (!text || !*text || box.w <= 0)
+        return r;
+    if (min_px > max_px)
+        min_px = max_px;
+    /* A label on one line at three quarters of the size reads better than one broken in
+     * two: try that first. */
+    int one_min = max_px * 3 / 4 > min_px ? max_px * 3 / 4 : min_px;
+    for (int px = max_px; px >= one_min; px -= px > 24 ? 2 : 1) {
+        int lh = x->tm->line_height(x->tm->user_data, px, bold);
+        if (lh > box.h)
+            continue;
+        if (!strchr(text, '\n') && width_of(x, px, bold, text, strlen(text)) <= box.w) {
+            r.px = px;
+            r.lines = 1;
+            r.height = lh;
+            r.text = view_strdup(x->v, text);
+            return r;
+        }
+        if (px == one_min)
+            break;
+    }
+    for (int px = max_px;; px -= px > 24 ? 2 : 1) {
+        if (px < min_px)
+            px = min_px;
+        bool last = px == min_px;
+        int lines = wrap(x, text, px, bold, box.w, buf, sizeof buf, last);
+        int lh = x->tm->line_height(x->tm->user_data, px, bold);
+        if (lines > 0 && lines * lh <= box.h) {
+            r.px = px;
+            r.lines = lines;
+            r.height = lines * lh;
+            r.text = view_strdup(x->v, buf);
+            return r;
+        }
+        if (last) {
+            int keep = lh > 0 ? box.h / lh : 0;
+            if (keep < 1)
+                keep = 1;
+            char *p = buf;
+            for (int i = 1; i < keep && p; i++) {
+                p = strchr(p, '\n');
+                if (p)
+                    p++;
+            }
+            if (p && (p = strchr(p, '\n')) != NULL)
+                strcpy(p, "…");
+            r.px = px;
+            r.lines = keep;
+            r.height = keep * lh;
+            r.text = view_strdup(x->v, buf);
+            r.overflow = true;
+            return r;
+        }
+    }
+}
+
+/* ---- widgets ---- */
+
+static widget_t *add(ctx_t *x, widget_kind_t kind, style_t style, rect_t r)
+{
+    view_t *v = x->v;
+    if (v->n == VIEW_MAX_WIDGETS) {
+        static widget_t sink;
+        memset(&sink, 0, sizeof sink);
+        v->text_truncated = true;
+        return &sink;
+    }
+    widget_t *w = &v->w[v->n++];
+    memset(w, 0, sizeof *w);
+    w->kind = kind;
+    w->style = style;
+    w->r = r;
+    w->tr = r;
+    w->text = "";
+    w->align = ALIGN_CENTER;
+    return w;
+}
+
+/* Places text in the widget's text box, vertically centred. */
+static void set_text(ctx_t *x, widget_t *w, const char *text, rect_t box, int max_px, bool bold)
+{
+    fitted_t ft = fit(x, text, box, max_px, S(x, PX_MIN), bold);
+    w->text = ft.text;
+    w->px = ft.px;
+    w->bold = bold;
+    w->overflow = w->overflow || ft.overflow;
+    w->tr = rect(box.x, box.y + (box.h - ft.height) / 2, box.w, ft.height);
+}
+
+static widget_t *label(ctx_t *x, rect_t r, const char *text, int max_px, bool bold, style_t st,
+                       align_t align)
+{
+    widget_t *w = add(x, W_LABEL, st, r);
+    w->align = align;
+    set_text(x, w, text, r, max_px, bold);
+    return w;
+}
+
+/* A label whose height is what its text needs (up to max_h); returns the height used. */
+static int label_top(ctx_t *x, rect_t r, const char *text, int max_px, bool bold, style_t st,
+                     align_t align)
+{
+    if (!text || !*text)
+        return 0;
+    fitted_t ft = fit(x, text, r, max_px, S(x, PX_MIN), bold);
+    widget_t *w = add(x, W_LABEL, st, rect(r.x, r.y, r.w, ft.height));
+    w->text = ft.text;
+    w->px = ft.px;
+    w->bold = bold;
+    w->align = align;
+    w->overflow = ft.overflow;
+    w->tr = w->r;
+    return ft.height;
+}
+
+static widget_t *button(ctx_t *x, rect_t r, const char *text, style_t st, action_t act, int arg)
+{
+    widget_t *w = add(x, W_BUTTON, st, r);
+    w->action = act;
+    w->arg = arg;
+    int pad = S(x, 8);
+    set_text(x, w, text, inset(r, pad, pad / 2), S(x, PX_BUTTON), st == STYLE_PRIMARY);
+    return w;
+}
+
+/* A button with a bold first line and a smaller second line (journeys, activities). */
+static widget_t *button2(ctx_t *x, rect_t r, const char *t1, const char *t2, style_t st,
+                         action_t act, int arg, int px1)
+{
+    if (!t2 || !*t2)
+        return button(x, r, t1, st, act, arg);
+    widget_t *w = add(x, W_BUTTON, st, r);
+    w->action = act;
+    w->arg = arg;
+    rect_t in = inset(r, S(x, 10), S(x, 6));
+    int lh1 = x->tm->line_height(x->tm->user_data, px1, true);
+    int lh2 = x->tm->line_height(x->tm->user_data, S(x, PX_SMALL), false);
+    /* Share the height: the first line gets what it needs, at most two lines. */
+    int h1 = in.h - lh2 < 2 * lh1 ? in.h - lh2 : 2 * lh1;
+    if (h1 < lh1)
+        h1 = in.h / 2;
+    fitted_t f1 = fit(x, t1, rect(in.x, in.y, in.w, h1), px1, S(x, PX_MIN), true);
+    int h2 = in.h - f1.height - S(x, 2);
+    fitted_t f2 = fit(x, t2, rect(in.x, in.y, in.w, h2), S(x, PX_SMALL), S(x, PX_MIN) * 7 / 8,
+                      false);
+    int total = f1.height + S(x, 2) + f2.height;
+    int y = in.y + (in.h - total) / 2;
+    w->text = f1.text;
+    w->px = f1.px;
+    w->bold = true;
+    w->tr = rect(in.x, y, in.w, f1.height);
+    w->text2 = f2.text;
+    w->px2 = f2.px;
+    w->tr2 = rect(in.x, y + f1.height + S(x, 2), in.w, f2.height);
+    w->overflow = f1.overflow || f2.overflow;
+    return w;
+}
+
+/* ---- shared bars ---- */
+
+static const char *next_language_name(const ctx_t *x)
+{
+    size_t n = content_language_count(x->c);
+    int i = content_language_index(x->c, x->lang);
+    return content_language(x->c, (size_t)(i + 1) % n)->name;
+}
+
+/* Top bar: leave button (inside a journey), title, language button. Returns its height. */
+static int topbar(ctx_t *x, const char *title, bool with_home)
+{
+    view_t *v = x->v;
+    int h = S(x, TOPBAR_H);
+    add(x, W_PANEL, STYLE_TOPBAR, rect(0, 0, v->width, h));
+    int m = S(x, 8);
+    int bw = S(x, 150) < v->width * 24 / 100 ? S(x, 150) : v->width * 24 / 100;
+    int left = m;
+    if (with_home) {
+        button(x, rect(m, m, bw, h - 2 * m), str(x, "nav.home"), STYLE_SECONDARY, ACT_HOME, 0);
+        left = m + bw + m;
+    }
+    int right = v->width - m - bw;
+    if (content_language_count(x->c) > 1) {
+        widget_t *w = button(x, rect(right, m, bw, h - 2 * m), next_language_name(x),
+                             STYLE_SECONDARY, ACT_LANG, 0);
+        (void)w;
+    } else {
+        right = v->width - m;
+    }
+    rect_t tr = rect(left + m, 0, right - left - 2 * m, h);
+    widget_t *t = label(x, tr, title, S(x, 26), true, STYLE_TOPBAR,
+                        with_home ? ALIGN_CENTER : ALIGN_LEFT);
+    (void)t;
+    return h;
+}
+
+/* Bottom bar of a question: Back, progress, then Next or Skip. Returns its height. */
+static int bottombar(ctx_t *x)
+{
+    view_t *v = x->v;
+    const flow_t *f = x->f;
+    int h = S(x, BOTTOMBAR_H);
+    int m = S(x, MARGIN);
+    int y = v->height - h + S(x, 6);
+    int bh = h - S(x, 12);
+    int bw = S(x, 170) < v->width * 27 / 100 ? S(x, 170) : v->width * 27 / 100;
+    button(x, rect(m, y, bw, bh), str(x, "nav.back"), STYLE_SECONDARY, ACT_BACK, 0);
+    const question_t *q = flow_question(f);
+    const answer_t *a = flow_answer(f);
+    bool has = a && a->set;
+    rect_t rb = rect(v->width - m - bw, y, bw, bh);
+    if (has || q->required || q->type == Q_CHECKBOX || q->type == Q_TEXT ||
+        q->type == Q_COMMENT) {
+        if (!has && !q->required)
+            button(x, rb, str(x, "nav.skip"), STYLE_SECONDARY, ACT_SKIP, 0);
+        else if (has || q->type == Q_CHECKBOX || q->type == Q_TEXT || q->type == Q_COMMENT) {
+            widget_t *w = button(x, rb, str(x, "nav.next"), STYLE_PRIMARY, ACT_NEXT, 0);
+            w->disabled = !flow_can_next(f);
+        }
+    } else {
+        button(x, rb, str(x, "nav.skip"), STYLE_SECONDARY, ACT_SKIP, 0);
+    }
+    if (!flow_is_quick(f)) {
+        size_t n, total;
+        flow_progress(f, &n, &total);
+        char buf[256], num[16], tot[16];
+        snprintf(num, sizeof num, "%zu", n);
+        snprintf(tot, sizeof tot, "%zu", total);
+        /* Replace {n} and {total} in the pack's text. */
+        const char *src = str(x, "progress");
+        size_t o = 0;
+        while (*src && o + 1 < sizeof buf) {
+            const char *rep = NULL;
+            size_t skip = 0;
+            if (strncmp(src, "{n}", 3) == 0)
+                rep = num, skip = 3;
+            else if (strncmp(src, "{total}", 7) == 0)
+                rep = tot, skip = 7;
+            if (rep) {
+                size_t l = strlen(rep);
+                if (o + l + 1 >= sizeof buf)
+                    break;
+                memcpy(buf + o, rep, l);
+                o += l;
+                src += skip;
+            } else {
+                buf[o++] = *src++;
+            }
+        }
+        buf[o] = '\0';
+        int cx = m + bw + m, cw = v->width - 2 * (m + bw + m);
+        int barh = S(x, 8);
+        label(x, rect(cx, y, cw, bh - barh - S(x, 6)), buf, S(x, PX_SMALL), false, STYLE_MUTED,
+              ALIGN_CENTER);
+        widget_t *bar = add(x, W_BAR, STYLE_PRIMARY, rect(cx, y + bh - barh - S(x, 2), cw, barh));
+        bar->fraction = total ? (double)n / (double)total : 0.0;
+    }
+    return h;
+}
+
+/* ---- grids of choices ---- */
+
+typedef struct {
+    int cols, rows;
+} grid_t;
+
+/* Picks columns and rows for n cells in area: cells at least min_w x min_h, as few pages as
+ * possible, then the most even shape. */
+static grid_t grid_shape(int n, rect_t area, int min_w, int min_h, int gap, int max_cols)
+{
+    grid_t g = {1, 1};
+    int max_c = (area.w + gap) / (min_w + gap);
+    int max_r = (area.h + gap) / (min_h + gap);
+    if (max_c < 1)
+        max_c = 1;
+    if (max_c > max_cols)
+        max_c = max_cols;
+    if (max_r < 1)
+        max_r = 1;
+    if (n <= max_c * max_r) {
+        /* Fewest rows that hold all, then as few columns as keep that row count. */
+        int rows = (n + max_c - 1) / max_c;
+        g.rows = rows;
+        g.cols = (n + rows - 1) / rows;
+    } else {
+        g.cols = max_c;
+        g.rows = max_r;
+    }
+    return g;
+}
+
+static rect_t cell(rect_t area, grid_t g, int i, int gap, int max_h)
+{
+    int cw = (area.w - (g.cols - 1) * gap) / g.cols;
+    int ch = (area.h - (g.rows - 1) * gap) / g.rows;
+    if (ch > max_h)
+        ch = max_h;
+    int c = i % g.cols, r = i / g.cols;
+    return rect(area.x + c * (cw + gap), area.y + r * (ch + gap), cw, ch);
+}
+
+/* ---- faces ---- */
+
+static void faces_row(ctx_t *x, rect_t area, const choice_t *faces, size_t n, action_t act,
+                      int selected)
+{
+    int gap = S(x, GAP);
+    grid_t g = {(int)n, 1};
+    int label_px = S(x, 22);
+    for (size_t i = 0; i < n; i++) {
+        rect_t r = cell(area, g, (int)i, gap, area.h);
+        style_t st = (int)i == selected ? STYLE_SELECTED : STYLE_SECONDARY;
+        widget_t *w = add(x, W_FACE, st, r);
+        w->action = act;
+        w->arg = (int)i;
+        w->face_level = (int)i;
+        w->face_count = (int)n;
+        int lh = x->tm->line_height(x->tm->user_data, label_px, true);
+        rect_t tb = rect(r.x + S(x, 4), r.y + r.h - 2 * lh - S(x, 6), r.w - S(x, 8), 2 * lh);
+        fitted_t ft = fit(x, txt(x, &faces[i].text), tb, label_px, S(x, PX_MIN), true);
+        w->text = ft.text;
+        w->px = ft.px;
+        w->bold = true;
+        w->overflow = ft.overflow;
+        /* The text sits at the bottom; the face is drawn in the space above it. */
+        w->tr = rect(tb.x, r.y + r.h - ft.height - S(x, 8), tb.w, ft.height);
+    }
+}
+
+/* ---- screens ---- */
+
+static void home_screen(ctx_t *x, const char *notice)
+{
+    view_t *v = x->v;
+    int top = topbar(x, str(x, "home.title"), false);
+    int m = S(x, MARGIN), gap = S(x, GAP);
+    int bottom = v->height - m;
+    if (notice && *notice) {
+        int nh = S(x, 54); /* room for two lines */
+        widget_t *w = label(x, rect(0, v->height - nh, v->width, nh), notice, S(x, PX_SMALL),
+                            true, STYLE_NOTICE, ALIGN_CENTER);
+        w->tr = rect(m, w->tr.y, v->width - 2 * m, w->tr.h);
+        bottom = v->height - nh - S(x, 4);
+    }
+    rect_t body = rect(m, top + m / 2, v->width - 2 * m, bottom - top - m / 2);
+    bool portrait = v->height > v->width;
+    /* Prompt, faces, the line above the journeys, the journeys. */
+    int prompt_h = label_top(x, rect(body.x, body.y, body.w, S(x, 80)), str(x, "home.rate_prompt"),
+                             S(x, PX_TITLE), true, STYLE_TITLE, ALIGN_CENTER);
+    int y = body.y + prompt_h + gap / 2;
+    size_t nj = content_journey_count(x->c);
+    int faces_h = portrait ? S(x, 200) : (body.h - prompt_h) * 40 / 100;
+    faces_row(x, rect(body.x, y, body.w, faces_h), content_face(x->c, 0),
+              content_face_count(x->c), ACT_FACE, -1);
+    y += faces_h + gap;
+    int or_h = label_top(x, rect(body.x, y, body.w, S(x, 40)), str(x, "home.or_choose"),
+                         S(x, PX_BODY), false, STYLE_MUTED, ALIGN_CENTER);
+    y += or_h + gap / 2;
+    rect_t area = rect(body.x, y, body.w, body.y + body.h - y);
+    grid_t g = grid_shape((int)nj, area, portrait ? S(x, 320) : S(x, 300), S(x, MIN_TARGET + 8),
+                          gap, portrait ? 1 : 2);
+    if ((size_t)(g.cols * g.rows) < nj)
+        g.rows = ((int)nj + g.cols - 1) / g.cols;
+    for (size_t i = 0; i < nj; i++) {
+        const journey_t *j = content_journey(x->c, i);
+        button2(x, cell(area, g, (int)i, gap, S(x, 130)), txt(x, &j->title),
+                txt(x, &j->description), STYLE_PRIMARY, ACT_JOURNEY, (int)i, S(x, 24));
+    }
+}
+
+/* The choice buttons of a radiogroup, checkbox or numbered rating, with paging. */
+static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
+{
+    int gap = S(x, GAP);
+    bool details = false;
+    for (size_t i = 0; i < q->nchoices; i++)
+        details = details || q->choices[i].detail.n > 0;
+    int min_w = q->type == Q_RATING ? S(x, 64) : S(x, details ? 300 : 220);
+    int min_h = details ? S(x, 84) : S(x, MIN_TARGET + 12);
+    int n = (int)q->nchoices;
+    int max_cols = q->type == Q_RATING ? 10 : 3;
+    grid_t g = grid_shape(n, area, min_w, min_h, gap, max_cols);
+    int per_page = g.cols * g.rows;
+    int first = 0, shown = n;
+    bool paged = per_page < n;
+    if (paged) {
+        per_page -= 2; /* two cells page back and forth */
+        if (per_page < 1)
+            per_page = 1;
+        int pages = (n + per_page - 1) / per_page;
+        int page = (int)flow_list_page(x->f);
+        if (page >= pages)
+            page = pages - 1;
+        first = page * per_page;
+        shown = n - first < per_page ? n - first : per_page;
+    }
+    int max_h = details ? S(x, 120) : S(x, 100);
+    for (int k = 0; k < shown; k++) {
+        int i = first + k;
+        const choice_t *ch = &q->choices[i];
+        bool sel = a && a->set &&
+                   (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
+        rect_t r = cell(area, g, k, gap, max_h);
+        style_t st = sel ? STYLE_SELECTED : STYLE_SECONDARY;
+        widget_t *w = details ? button2(x, r, txt(x, &ch->text), txt(x, &ch->detail), st,
+                                        ACT_CHOICE, i, S(x, PX_BUTTON))
+                              : button(x, r, txt(x, &ch->text), st, ACT_CHOICE, i);
+        w->checked = sel && q->type == Q_CHECKBOX;
+        if (q->type == Q_CHECKBOX) {
+            /* Leave room on the left for the tick box. */
+            int box = S(x, 30);
+            rect_t in = rect(r.x + box + S(x, 18), r.y + S(x, 4), r.w - box - S(x, 26),
+                             r.h - S(x, 8));
+            set_text(x, w, txt(x, &ch->text), in, S(x, PX_BUTTON), false);
+            w->align = ALIGN_LEFT;
+        }
+    }
+    if (paged) {
+        int cells = g.cols * g.rows;
+        widget_t *prev = button(x, cell(area, g, cells - 2, gap, max_h),
+                                str(x, "nav.previous_page"), STYLE_SECONDARY, ACT_PAGE_PREV, 0);
+        prev->disabled = first == 0;
+        widget_t *more = button(x, cell(area, g, cells - 1, gap, max_h), str(x, "nav.more"),
+                                STYLE_SECONDARY, ACT_PAGE_NEXT, 0);
+        more->disabled = first + shown >= n;
+    }
+}
+
+static void rating_area(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
+{
+    if (q->smileys) {
+        int h = area.h < S(x, 220) ? area.h : S(x, 220);
+        faces_row(x, rect(area.x, area.y + (area.h - h) / 2, area.w, h), q->choices, q->nchoices,
+                  ACT_CHOICE, a && a->set ? a->choice : -1);
+        return;
+    }
+    int ends_h = (q->min_desc.n || q->max_desc.n) ? S(x, 56) : 0;
+    rect_t btns = rect(area.x, area.y, area.w, area.h - ends_h);
+    int bh = btns.h < S(x, 110) ? btns.h : S(x, 110);
+    btns = rect(btns.x, btns.y + (btns.h - bh) / 2, btns.w, bh);
+    choices_grid(x, btns, q, a);
+    if (ends_h) {
+        int w = area.w / 2 - S(x, 8);
+        int y = btns.y + btns.h + S(x, 6);
+        label(x, rect(area.x, y, w, ends_h - S(x, 6)), txt(x, &q->min_desc), S(x, PX_SMALL),
+              false, STYLE_MUTED, ALIGN_LEFT);
+        label(x, rect(area.x + area.w - w, y, w, ends_h - S(x, 6)), txt(x, &q->max_desc),
+              S(x, PX_SMALL), false, STYLE_MUTED, ALIGN_RIGHT);
+    }
+}
+
+static void boolean_area(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
+{
+    int gap = S(x, GAP) * 2;
+    bool portrait = x->v->height > x->v->width;
+    grid_t g = portrait ? (grid_t){1, 2} : (grid_t){2, 1};
+    const char *yes = q->label_true.n ? txt(x, &q->label_true) : str(x, "common.yes");
+    const char *no = q->label_false.n ? txt(x, &q->label_false) : str(x, "common.no");
+    int h = S(x, 110);
+    rect_t r0 = cell(area, g, 0, gap, h), r1 = cell(area, g, 1, gap, h);
+    button(x, r0, yes, a && a->set && a->yes ? STYLE_SELECTED : STYLE_SECONDARY, ACT_CHOICE, 1);
+    button(x, r1, no, a && a->set && !a->yes ? STYLE_SELECTED : STYLE_SECONDARY, ACT_CHOICE, 0);
+}
+
+/* Keys: plain characters, or tokens for the special keys. Widths in tenths of a row. */
+typedef struct {
+    const char *label; /* NULL: use the key's text */
+    const char *text;  /* typed text, or a token: SHIFT DEL SYM SPACE */
+    int units;         /* width in units of 1/10 row */
+} kb_key_t;
+
+#define K(t) {NULL, t, 10}
+/* Landscape: QWERTY in rows of ten. */
+static const kb_key_t kb_letters[5][10] = {
+    {K("q"), K("w"), K("e"), K("r"), K("t"), K("y"), K("u"), K("i"), K("o"), K("p")},
+    {K("a"), K("s"), K("d"), K("f"), K("g"), K("h"), K("j"), K("k"), K("l"), K("'")},
+    {{NULL, "SHIFT", 15}, K("z"), K("x"), K("c"), K("v"), K("b"), K("n"), K("m"),
+     {NULL, "DEL", 15}},
+    {{NULL, "SYM", 20}, K(","), {NULL, "SPACE", 50}, K("."), K("-")},
+};
+static const kb_key_t kb_symbols[5][10] = {
+    {K("1"), K("2"), K("3"), K("4"), K("5"), K("6"), K("7"), K("8"), K("9"), K("0")},
+    {K("@"), K("#"), K("&"), K("*"), K("("), K(")"), K("+"), K("/"), K(":"), K(";")},
+    {K("!"), K("?"), K("\""), K("%"), K("="), K("_"), K("~"), K("<"), K(">"),
+     {NULL, "DEL", 10}},
+    {{NULL, "SYM", 20}, K(","), {NULL, "SPACE", 50}, K("."), K("-")},
+};
+/* Portrait panels are too narrow for ten keys of 9 mm: seven a row, in alphabetical order. */
+static const kb_key_t kb_letters_narrow[5][10] = {
+    {K("a"), K("b"), K("c"), K("d"), K("e"), K("f"), K("g")},
+    {K("h"), K("i"), K("j"), K("k"), K("l"), K("m"), K("n")},
+    {K("o"), K("p"), K("q"), K("r"), K("s"), K("t"), K("u")},
+    {K("v"), K("w"), K("x"), K("y"), K("z"), {NULL, "DEL", 20}},
+    {{NULL, "SHIFT", 15}, {NULL, "SYM", 15}, K(","), {NULL, "SPACE", 20}, K(".")},
+};
+static const kb_key_t kb_symbols_narrow[5][10] = {
+    {K("1"), K("2"), K("3"), K("4"), K("5"), K("6"), K("7")},
+    {K("8"), K("9"), K("0"), K("@"), K("#"), K("&"), K("*")},
+    {K("("), K(")"), K("+"), K("/"), K(":"), K(";"), K("!")},
+    {K("?"), K("\""), K("%"), K("="), K("_"), {NULL, "DEL", 20}},
+    {K("'"), K("-"), {NULL, "SYM", 15}, K(","), {NULL, "SPACE", 15}, K(".")},
+};
+#undef K
+
+static void keyboard(ctx_t *x, rect_t area)
+{
+    const flow_t *f = x->f;
+    bool sym = flow_kb_symbols(f), shift = flow_kb_shift(f);
+    bool narrow = x->v->width < x->v->height;
+    int gap = S(x, 5);
+    int rows = narrow ? 5 : 4;
+    int kh = (area.h - (rows - 1) * gap) / rows;
+    if (kh > S(x, 70))
+        kh = S(x, 70);
+    int y0 = area.y + area.h - (rows * kh + (rows - 1) * gap);
+    for (int r = 0; r < rows; r++) {
+        const kb_key_t *row = narrow ? (sym ? kb_symbols_narrow[r] : kb_letters_narrow[r])
+                                     : (sym ? kb_symbols[r] : kb_letters[r]);
+        int units = 0, nk = 0;
+        for (int k = 0; k < 10 && row[k].text; k++, nk++)
+            units += row[k].units;
+        int per_row = narrow ? 70 : 100;
+        int avail = area.w - (nk - 1) * gap;
+        int row_w = avail * units / per_row + (nk - 1) * gap;
+        int xk = area.x + (area.w - row_w) / 2;
+        for (int k = 0; k < nk; k++) {
+            const kb_key_t *key = &row[k];
+            int kw = avail * key->units / per_row;
+            rect_t kr = rect(xk, y0 + r * (kh + gap), kw, kh);
+            xk += kw + gap;
+            widget_t *w;
+            if (strcmp(key->text, "SHIFT") == 0) {
+                w = button(x, kr, str(x, "keyboard.shift"), shift ? STYLE_SELECTED : STYLE_KEY,
+                           ACT_SHIFT, 0);
+            } else if (strcmp(key->text, "DEL") == 0) {
+                w = button(x, kr, str(x, "keyboard.delete"), STYLE_KEY, ACT_BACKSPACE, 0);
+            } else if (strcmp(key->text, "SYM") == 0) {
+                w = button(x, kr, str(x, sym ? "keyboard.letters" : "keyboard.symbols"), STYLE_KEY,
+                           ACT_SYMBOLS, 0);
+            } else if (strcmp(key->text, "SPACE") == 0) {
+                w = button(x, kr, str(x, "keyboard.space"), STYLE_KEY, ACT_SPACE, 0);
+            } else {
+                char up[8];
+                snprintf(up, sizeof up, "%s", key->text);
+                if (shift && up[0] >= 'a' && up[0] <= 'z')
+                    up[0] = (char)(up[0] - 'a' + 'A');
+                const char *t = view_strdup(x->v, up);
+                w = button(x, kr, t, STYLE_KEY, ACT_KEY, 0);
+                w->key_text = t;
+            }
+            (void)w;
+        }
+    }
+}
+
+static void keypad(ctx_t *x, rect_t area)
+{
+    static const char *const digits[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9"};
+    int gap = S(x, 8);
+    grid_t g = {3, 4};
+    int kh = (area.h - 3 * gap) / 4;
+    if (kh > S(x, 84))
+        kh = S(x, 84);
+    int kw = (area.w - 2 * gap) / 3;
+    if (kw > S(x, 160))
+        kw = S(x, 160);
+    rect_t pad = rect(area.x + (area.w - (3 * kw + 2 * gap)) / 2,
+                      area.y + (area.h - (4 * kh + 3 * gap)) / 2, 3 * kw + 2 * gap,
+                      4 * kh + 3 * gap);
+    for (int i = 0; i < 9; i++) {
+        widget_t *w = button(x, cell(pad, g, i, gap, kh), digits[i], STYLE_KEY, ACT_KEY, 0);
+        w->key_text = digits[i];
+    }
+    rect_t z = cell(pad, g, 9, gap, kh);
+    z.w = 2 * kw + gap;
+    widget_t *w = button(x, z, "0", STYLE_KEY, ACT_KEY, 0);
+    w->key_text = "0";
+    button(x, cell(pad, g, 11, gap, kh), str(x, "keyboard.delete"), STYLE_KEY, ACT_BACKSPACE, 0);
+}
+
+static void text_field(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
+{
+    const char *text = a && a->text ? a->text : "";
+    widget_t *w = add(x, W_FIELD, STYLE_PLAIN, r);
+    w->caret = true;
+    w->align = ALIGN_LEFT;
+    int pad = S(x, 10);
+    rect_t in = inset(r, pad, S(x, 4));
+    int px = S(x, PX_BODY);
+    int lh = x->tm->line_height(x->tm->user_data, px, false);
+    if (!*text) {
+        w->text = view_strdup(x->v, str(x, "keyboard.placeholder"));
+        w->style = STYLE_MUTED;
+        w->px = px;
+        w->tr = rect(in.x, in.y + (in.h - lh) / 2, in.w, lh);
+        fitted_t ft = fit(x, w->text, in, px, S(x, PX_MIN), false);
+        w->text = ft.text;
+        w->px = ft.px;
+        return;
+    }
+    /* Show the end of the text: as many last lines as fit, breaking long words. */
+    char buf[4096 * 2];
+    int lines = wrap(x, text, px, false, in.w - S(x, 6), buf, sizeof buf, true);
+    int fit_lines = in.h / lh < 1 ? 1 : in.h / lh;
+    const char *p = buf;
+    for (int skip = lines - fit_lines; skip > 0 && p; skip--) {
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    w->text = view_strdup(x->v, p ? p : "");
+    w->px = px;
+    int shown = lines < fit_lines ? lines : fit_lines;
+    w->tr = rect(in.x, in.y + (in.h - shown * lh) / 2, in.w, shown * lh);
+    (void)q;
+}
+
+static void counter(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
+{
+    char n[16], max[16], buf[128];
+    snprintf(n, sizeof n, "%zu", a && a->text ? utf8_count(a->text) : 0);
+    snprintf(max, sizeof max, "%zu", q->max_length);
+    const char *src = str(x, "keyboard.count");
+    size_t o = 0;
+    while (*src && o + 20 < sizeof buf) {
+        if (strncmp(src, "{n}", 3) == 0) {
+            o += (size_t)snprintf(buf + o, sizeof buf - o, "%s", n);
+            src += 3;
+        } else if (strncmp(src, "{max}", 5) == 0) {
+            o += (size_t)snprintf(buf + o, sizeof buf - o, "%s", max);
+            src += 5;
+        } else {
+            buf[o++] = *src++;
+        }
+    }
+    buf[o] = '\0';
+    label(x, r, buf, S(x, PX_SMALL), false, STYLE_MUTED, ALIGN_RIGHT);
+}
+
+static void text_area(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
+{
+    int gap = S(x, GAP);
+    bool landscape = x->v->width > x->v->height;
+    int field_h = S(x, q->type == Q_COMMENT && !landscape ? 140 : 52);
+    if (q->input != INPUT_TEXT) {
+        /* Portrait keypad screens: field above the keypad (landscape: question_screen). */
+        text_field(x, rect(area.x, area.y, area.w, field_h), q, a);
+        keypad(x, rect(area.x, area.y + field_h + gap, area.w, area.h - field_h - gap));
+        return;
+    }
+    text_field(x, rect(area.x, area.y, area.w, field_h), q, a);
+    int ky = area.y + field_h + gap;
+    if (!landscape) {
+        int ch = S(x, 28);
+        counter(x, rect(area.x, ky, area.w, ch), q, a);
+        ky += ch + gap;
+    }
+    keyboard(x, rect(area.x, ky, area.w, area.y + area.h - ky));
+}
+
+static void question_screen(ctx_t *x)
+{
+    view_t *v = x->v;
+    const flow_t *f = x->f;
+    const question_t *q = flow_question(f);
+    const answer_t *a = flow_answer(f);
+    const journey_t *j = flow_journey(f);
+    const char *title = j ? txt(x, &j->title) : str(x, "quick.thanks");
+    int top = topbar(x, title, true);
+    int bot = bottombar(x);
+    int m = S(x, MARGIN), gap = S(x, GAP);
+    rect_t body = rect(m, top + m / 2, v->width - 2 * m, v->height - top - bot - m / 2);
+    bool typing = q->type == Q_TEXT || q->type == Q_COMMENT;
+    bool landscape = v->width > v->height;
+    char qtitle[1024];
+    flow_question_title(f, qtitle, sizeof qtitle);
+    /* The question gets the room it needs, within a share of the body. */
+    int share = typing ? (q->input == INPUT_TEXT ? (landscape ? 16 : 14) : 30) : 30;
+    int tmax = body.h * share / 100;
+    if (tmax < S(x, 40))
+        tmax = S(x, 40);
+    rect_t title_box = rect(body.x, body.y, body.w, tmax);
+    if (typing && q->input != INPUT_TEXT && landscape) {
+        /* Keypad screens: the question sits in the left column, above the field. */
+        title_box = rect(body.x, body.y, body.w * 45 / 100, body.h * 36 / 100);
+    }
+    if (typing && q->input == INPUT_TEXT && landscape) {
+        /* The character count shares the title's line, to leave the keys their height. */
+        int cw = body.w * 30 / 100;
+        title_box.w -= cw + gap;
+        counter(x, rect(body.x + body.w - cw, body.y, cw, S(x, 30)), q, a);
+    }
+    int th = label_top(x, title_box, qtitle, S(x, PX_TITLE), true, STYLE_TITLE, ALIGN_LEFT);
+    int y = body.y + th + gap / 2;
+    const char *desc = txt(x, &q->description);
+    if (*desc) {
+        int dmax = typing ? (q->input == INPUT_TEXT ? 0 : body.h * 24 / 100) : body.h * 22 / 100;
+        if (dmax >= S(x, 24)) {
+            rect_t db = rect(title_box.x, y, title_box.w, dmax);
+            y += label_top(x, db, desc, S(x, 22), false, STYLE_MUTED, ALIGN_LEFT) + gap / 2;
+        }
+    }
+    rect_t area = rect(body.x, y + gap / 2, body.w, body.y + body.h - y - gap / 2);
+    if (typing && q->input != INPUT_TEXT && landscape)
+        area = rect(body.x, body.y, body.w, body.h);
+    switch (q->type) {
+    case Q_RATING: rating_area(x, area, q, a); break;
+    case Q_RADIOGROUP:
+    case Q_CHECKBOX: choices_grid(x, area, q, a); break;
+    case Q_BOOLEAN: boolean_area(x, area, q, a); break;
+    case Q_TEXT:
+    case Q_COMMENT:
+        if (q->input != INPUT_TEXT && landscape) {
+            /* Left column: question and field; right: keypad. */
+            int lw = area.w * 45 / 100;
+            int fy = y + gap;
+            int fh = S(x, 60);
+            text_field(x, rect(area.x, fy, lw, fh), q, a);
+            keypad(x, rect(area.x + lw + gap, area.y, area.w - lw - gap, area.h));
+        } else {
+            text_area(x, area, q, a);
+        }
+        break;
+    }
+}
+
+static const char *fill_seconds(ctx_t *x, const char *src, int seconds)
+{
+    char buf[512], num[16];
+    snprintf(num, sizeof num, "%d", seconds);
+    size_t o = 0;
+    while (*src && o + 20 < sizeof buf) {
+        if (strncmp(src, "{seconds}", 9) == 0) {
+            o += (size_t)snprintf(buf + o, sizeof buf - o, "%s", num);
+            src += 9;
+        } else {
+            buf[o++] = *src++;
+        }
+    }
+    buf[o] = '\0';
+    return view_strdup(x->v, buf);
+}
+
+/* Height a text takes at its fitted size inside box (0 when empty). */
+static int measure_h(const ctx_t *x, const char *text, rect_t box, int max_px, bool bold)
+{
+    if (!text || !*text)
+        return 0;
+    size_t saved = x->v->text_used;
+    fitted_t ft = fit(x, text, box, max_px, S(x, PX_MIN), bold);
+    x->v->text_used = saved; /* measuring only */
+    return ft.height;
+}
+
+static void thanks_screen(ctx_t *x)
+{
+    view_t *v = x->v;
+    const flow_t *f = x->f;
+    int top = topbar(x, str(x, "home.title"), false);
+    int m = S(x, MARGIN) * 2, gap = S(x, GAP);
+    rect_t body = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
+    int bh = S(x, 76);
+    rect_t done = rect(v->width / 2 - S(x, 130), body.y + body.h - bh, S(x, 260), bh);
+    const char *ref = flow_ref_code(f);
+    int avail = done.y - body.y - gap;
+    const lstr_t *ct = flow_completed_text(f);
+    const char *body_text = ct ? txt(x, ct) : str(x, "thanks.body");
+    /* Measure the block first, then centre it above the Done button. */
+    int code_h = S(x, 76);
+    int hint_box = S(x, 70);
+    rect_t tb = rect(body.x, 0, body.w, avail / 3), bb = rect(body.x, 0, body.w, avail / 4);
+    int total = measure_h(x, str(x, "thanks.title"), tb, S(x, 46), true) + gap +
+                measure_h(x, body_text, bb, S(x, PX_BODY + 2), false);
+    if (*ref)
+        total += gap + measure_h(x, str(x, "thanks.ref"), rect(body.x, 0, body.w, S(x, 40)),
+                                 S(x, PX_BODY), false) +
+                 gap / 2 + code_h + gap / 2 +
+                 measure_h(x, str(x, "thanks.ref_hint"), rect(body.x, 0, body.w, hint_box),
+                           S(x, PX_SMALL), false);
+    int y = body.y + (avail - total) / 2;
+    if (y < body.y)
+        y = body.y;
+    tb.y = y;
+    y += label_top(x, tb, str(x, "thanks.title"), S(x, 46), true, STYLE_TITLE, ALIGN_CENTER) +
+         gap;
+    bb.y = y;
+    y += label_top(x, bb, body_text, S(x, PX_BODY + 2), false, STYLE_PLAIN, ALIGN_CENTER);
+    if (*ref) {
+        y += gap;
+        y += label_top(x, rect(body.x, y, body.w, S(x, 40)), str(x, "thanks.ref"), S(x, PX_BODY),
+                       false, STYLE_PLAIN, ALIGN_CENTER) +
+             gap / 2;
+        int cw = S(x, 300);
+        label(x, rect(v->width / 2 - cw / 2, y, cw, code_h), ref, S(x, 52), true, STYLE_CODE,
+              ALIGN_CENTER);
+        y += code_h + gap / 2;
+        label_top(x, rect(body.x, y, body.w, hint_box), str(x, "thanks.ref_hint"),
+                  S(x, PX_SMALL), false, STYLE_MUTED, ALIGN_CENTER);
+    }
+    button(x, done, str(x, "nav.done"), STYLE_PRIMARY, ACT_DONE, 0);
+}
+
+static void oos_screen(ctx_t *x)
+{
+    view_t *v = x->v;
+    int top = topbar(x, str(x, "home.title"), false);
+    int m = S(x, MARGIN) * 3;
+    rect_t body = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
+    add(x, W_PANEL, STYLE_ALERT, body);
+    rect_t in = inset(body, S(x, 20), S(x, 20));
+    int th = label_top(x, rect(in.x, in.y, in.w, in.h / 2), str(x, "oos.title"), S(x, 44), true,
+                       STYLE_TITLE, ALIGN_CENTER);
+    label_top(x, rect(in.x, in.y + th + S(x, 16), in.w, in.h - th - S(x, 16)),
+              str(x, "oos.body"), S(x, PX_BODY + 2), false, STYLE_PLAIN, ALIGN_CENTER);
+}
+
+static rect_t card(ctx_t *x, action_t backdrop_action)
+{
+    view_t *v = x->v;
+    v->overlay_start = v->n;
+    widget_t *bd = add(x, W_PANEL, STYLE_BACKDROP, rect(0, 0, v->width, v->height));
+    bd->action = backdrop_action;
+    int cw = v->width * 86 / 100;
+    if (cw > S(x, 640))
+        cw = S(x, 640);
+    int ch = v->height * 80 / 100;
+    if (ch > S(x, 380))
+        ch = S(x, 380);
+    rect_t r = rect((v->width - cw) / 2, (v->height - ch) / 2, cw, ch);
+    add(x, W_PANEL, STYLE_CARD, r);
+    return inset(r, S(x, 20), S(x, 18));
+}
+
+static void idle_overlay(ctx_t *x)
+{
+    rect_t in = card(x, ACT_IDLE_CONTINUE);
+    int bh = S(x, 72);
+    int gap = S(x, GAP);
+    rect_t btn = rect(in.x, in.y + in.h - bh, in.w, bh);
+    int th = label_top(x, rect(in.x, in.y, in.w, in.h / 3), str(x, "idle.title"), S(x, 36), true,
+                       STYLE_TITLE, ALIGN_CENTER);
+    int secs = flow_idle_seconds_left(x->f, x->now);
+    int by = in.y + th + gap;
+    int barh = S(x, 14);
+    label(x, rect(in.x, by, in.w, btn.y - by - barh - 2 * gap), fill_seconds(x, str(x, "idle.body"), secs),
+          S(x, PX_BODY), false, STYLE_PLAIN, ALIGN_CENTER);
+    widget_t *bar = add(x, W_BAR, STYLE_PRIMARY, rect(in.x, btn.y - barh - gap, in.w, barh));
+    bar->fraction = flow_idle_fraction(x->f, x->now);
+    button(x, btn, str(x, "idle.continue"), STYLE_PRIMARY, ACT_IDLE_CONTINUE, 0);
+}
+
+static void leave_overlay(ctx_t *x)
+{
+    rect_t in = card(x, ACT_NONE);
+    int bh = S(x, 72), gap = S(x, GAP) * 2;
+    int th = label_top(x, rect(in.x, in.y, in.w, in.h / 3), str(x, "leave.title"), S(x, 34),
+                       true, STYLE_TITLE, ALIGN_CENTER);
+    int by = in.y + th + S(x, 8);
+    label(x, rect(in.x, by, in.w, in.y + in.h - bh - gap - by), str(x, "leave.body"),
+          S(x, PX_BODY), false, STYLE_PLAIN, ALIGN_CENTER);
+    int bw = (in.w - gap) / 2;
+    button(x, rect(in.x, in.y + in.h - bh, bw, bh), str(x, "leave.stay"), STYLE_PRIMARY,
+           ACT_LEAVE_STAY, 0);
+    button(x, rect(in.x + bw + gap, in.y + in.h - bh, bw, bh), str(x, "leave.go"),
+           STYLE_SECONDARY, ACT_LEAVE_GO, 0);
+}
+
+static bool focusable(const view_t *v, size_t i)
+{
+    const widget_t *w = &v->w[i];
+    return w->action != ACT_NONE && !w->disabled && w->kind != W_PANEL &&
+           (v->overlay_start == 0 || i >= v->overlay_start);
+}
+
+void view_build(view_t *v, const flow_t *f, int width, int height, const text_metrics_t *tm,
+                int64_t now_ms, const char *notice)
+{
+    v->width = width;
+    v->height = height;
+    v->n = 0;
+    v->overlay_start = 0;
+    v->text_used = 0;
+    v->text_truncated = false;
+    int side = width < height ? width : height;
+    ctx_t x = {v, f, flow_content(f), tm, flow_lang(f), (double)side / REF_SIDE, now_ms};
+    switch (flow_screen(f)) {
+    case SCREEN_HOME: home_screen(&x, notice); break;
+    case SCREEN_QUESTION: question_screen(&x); break;
+    case SCREEN_THANKS: thanks_screen(&x); break;
+    case SCREEN_OUT_OF_SERVICE: oos_screen(&x); break;
+    }
+    if (flow_overlay(f) == OVERLAY_IDLE)
+        idle_overlay(&x);
+    else if (flow_overlay(f) == OVERLAY_LEAVE)
+        leave_overlay(&x);
+    /* Focus ring order is reading order; min target size for the tests. */
+    v->focusable = 0;
+    v->min_target_px = side;
+    for (size_t i = 0; i < v->n; i++) {
+        widget_t *w = &v->w[i];
+        if (w->action != ACT_NONE && w->kind != W_PANEL) {
+            int s = w->r.w < w->r.h ? w->r.w : w->r.h;
+            if (s < v->min_target_px)
+                v->min_target_px = s;
+        }
+        if (focusable(v, i)) {
+            w->focused = flow_focus(f) == (int)v->focusable;
+            v->focusable++;
+        }
+    }
+}
+
+const widget_t *view_hit(const view_t *v, int x, int y)
+{
+    for (size_t i = v->n; i-- > v->overlay_start;) {
+        const widget_t *w = &v->w[i];
+        if (x < w->r.x || x >= w->r.x + w->r.w || y < w->r.y || y >= w->r.y + w->r.h)
+            continue;
+        bool blocks = w->style == STYLE_BACKDROP || w->style == STYLE_CARD;
+        if (w->action != ACT_NONE)
+            return w->disabled ? NULL : w;
+        if (blocks)
+            return NULL; /* a prompt covers what is below */
+    }
+    return NULL;
+}
+
+const widget_t *view_focusable(const view_t *v, size_t i)
+{
+    size_t k = 0;
+    for (size_t j = 0; j < v->n; j++)
+        if (focusable(v, j) && k++ == i)
+            return &v->w[j];
+    return NULL;
+}

@@ -1,0 +1,105 @@
+/* Records: kind names, identifiers and timestamps, as pure functions. */
+#include "core/record.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[RECORD_KIND_COUNT] = {
+    "quick_rating", "feedback", "service_request", "questionnaire", "activity",
+};
+
+const char *record_kind_name(record_kind_t kind)
+{
+    return (unsigned)kind < RECORD_KIND_COUNT ? kind_names[kind] : "unknown";
+}
+
+int record_kind_from_name(const char *name)
+{
+    for (int i = 0; i < RECORD_KIND_COUNT; i++)
+        if (name && strcmp(name, kind_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *session_outcome_name(session_outcome_t outcome)
+{
+    static const char *const names[SESSION_OUTCOME_COUNT] = {"completed", "timed_out",
+                                                             "abandoned"};
+    return (unsigned)outcome < SESSION_OUTCOME_COUNT ? names[outcome] : "unknown";
+}
+
+void record_clear(record_t *rec)
+{
+    if (!rec)
+        return;
+    free(rec->answers_json);
+    free(rec->contact_name);
+    free(rec->contact_phone);
+    memset(rec, 0, sizeof *rec);
+}
+
+void uuid_format(const uint8_t bytes[16], char out[RECORD_UUID_LEN + 1])
+{
+    static const char hex[] = "0123456789abcdef";
+    uint8_t b[16];
+    memcpy(b, bytes, sizeof b);
+    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    size_t o = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        out[o++] = hex[b[i] >> 4];
+        out[o++] = hex[b[i] & 15];
+    }
+    out[o] = '\0';
+}
+
+void refcode_format(const uint8_t bytes[RECORD_REF_LEN], char out[RECORD_REF_LEN + 1])
+{
+    static const char alphabet[] = REFCODE_ALPHABET;
+    const size_t n = sizeof alphabet - 1;
+    for (int i = 0; i < RECORD_REF_LEN; i++)
+        out[i] = alphabet[bytes[i] % n];
+    out[RECORD_REF_LEN] = '\0';
+}
+
+/* Days since 1970-01-01 to civil date (Howard Hinnant's algorithm). */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+void iso8601_format(int64_t utc_ms, int32_t offset_min, char out[ISO8601_LEN])
+{
+    const int64_t local_ms = utc_ms + (int64_t)offset_min * 60000;
+    const int64_t days = floor_div(local_ms, 86400000);
+    const int64_t ms_of_day = local_ms - days * 86400000;
+    int64_t y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    const int64_t secs = ms_of_day / 1000;
+    const int off = (offset_min < 0 ? -offset_min : offset_min) % (24 * 60);
+    if (offset_min == 0)
+        snprintf(out, ISO8601_LEN, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", (long long)y, m, d,
+                 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
+                 (int)(ms_of_day % 1000));
+    else
+        snprintf(out, ISO8601_LEN, "%04lld-%02u-%02uT%02d:%02d:%02d.%03d%c%02d:%02d", (long long)y, m, d,
+                 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
+                 (int)(ms_of_day % 1000), offset_min < 0 ? '-' : '+', off / 60, off % 60);
+}

@@ -1,0 +1,22 @@
+/* UTF-8 helpers for text a resident types: validation, counting and safe editing. */
+#ifndef KIOSK_UTF8_H
+#define KIOSK_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when s[0..len) is well-formed UTF-8 (no overlongs, surrogates or code points above
+ * U+10FFFF) and holds no control characters other than '\n'. */
+bool utf8_valid_text(const char *s, size_t len);
+
+/* Number of code points in a valid UTF-8 string. */
+size_t utf8_count(const char *s);
+
+/* Length in bytes of the code point starting at s (1..4), 0 at the terminator. Assumes
+ * valid UTF-8. */
+size_t utf8_char_len(const char *s);
+
+/* Removes the last code point of a valid UTF-8 string in place; false when empty. */
+bool utf8_pop(char *s);
+
+#endif

@@ -1,0 +1,805 @@
+/* SDL2 edge: window or headless surface, fonts, drawing of the view model, input mapping,
+ * rotation for panels mounted sideways, screenshots. Nothing else in the firmware sees SDL. */
+#include "ui/ui.h"
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kerr.h"
+
+#define FONT_SLOTS 24
+#define TEXT_SLOTS 384
+
+typedef struct {
+    int px;
+    bool bold;
+    TTF_Font *font;
+} font_slot_t;
+
+typedef struct {
+    uint32_t hash;
+    int px;
+    bool bold;
+    SDL_Color color;
+    char *text;
+    SDL_Texture *tex;
+    int w, h;
+} text_slot_t;
+
+struct ui {
+    SDL_Window *win;
+    SDL_Renderer *ren;
+    SDL_Texture *frame; /* the logical screen; copied rotated to the window */
+    int phys_w, phys_h; /* window size */
+    int log_w, log_h;   /* logical size */
+    int rotation;
+    char font_path[512], bold_path[512];
+    long face_index;
+    font_slot_t fonts[FONT_SLOTS];
+    size_t next_font;
+    text_slot_t texts[TEXT_SLOTS];
+    text_metrics_t metrics;
+    Uint32 wake_event;
+    char driver[32];
+};
+
+/* ---- theme ---- */
+
+typedef struct {
+    SDL_Color fill, border, text;
+} paint_t;
+
+static const SDL_Color C_BG = {0xf4, 0xf1, 0xea, 255};
+static const SDL_Color C_TEXT = {0x1b, 0x1b, 0x1b, 255};
+static const SDL_Color C_MUTED = {0x4a, 0x4a, 0x4a, 255};
+static const SDL_Color C_PRIMARY = {0x1d, 0x4f, 0x91, 255};
+static const SDL_Color C_WHITE = {255, 255, 255, 255};
+static const SDL_Color C_BORDER = {0x7a, 0x76, 0x6e, 255};
+static const SDL_Color C_SELECTED = {0x0b, 0x5e, 0x43, 255};
+static const SDL_Color C_KEY = {0xe4, 0xe0, 0xd6, 255};
+static const SDL_Color C_FOCUS = {0xe6, 0x51, 0x00, 255};
+static const SDL_Color C_NOTICE_BG = {0xff, 0xe8, 0xa3, 255};
+static const SDL_Color C_NOTICE = {0x4a, 0x36, 0x00, 255};
+static const SDL_Color C_ALERT_BG = {0xfd, 0xec, 0xea, 255};
+static const SDL_Color C_ALERT = {0xa3, 0x1a, 0x1a, 255};
+static const SDL_Color C_BAR_BG = {0xd4, 0xcf, 0xc4, 255};
+static const SDL_Color C_DISABLED = {0x8e, 0x8a, 0x82, 255};
+
+static paint_t paint_of(const widget_t *w)
+{
+    switch (w->style) {
+    case STYLE_PRIMARY: return (paint_t){C_PRIMARY, C_PRIMARY, C_WHITE};
+    case STYLE_SELECTED: return (paint_t){C_SELECTED, C_SELECTED, C_WHITE};
+    case STYLE_SECONDARY: return (paint_t){C_WHITE, C_BORDER, C_TEXT};
+    case STYLE_KEY: return (paint_t){C_KEY, C_KEY, C_TEXT};
+    case STYLE_TOPBAR: return (paint_t){C_PRIMARY, C_PRIMARY, C_WHITE};
+    case STYLE_CARD: return (paint_t){C_WHITE, C_PRIMARY, C_TEXT};
+    case STYLE_BACKDROP: return (paint_t){{0, 0, 0, 150}, {0, 0, 0, 0}, C_TEXT};
+    case STYLE_NOTICE: return (paint_t){C_NOTICE_BG, C_NOTICE_BG, C_NOTICE};
+    case STYLE_CODE: return (paint_t){C_WHITE, C_PRIMARY, C_PRIMARY};
+    case STYLE_ALERT: return (paint_t){C_ALERT_BG, C_ALERT, C_ALERT};
+    case STYLE_MUTED: return (paint_t){C_BG, C_BG, C_MUTED};
+    case STYLE_TITLE:
+    case STYLE_PLAIN: return (paint_t){C_BG, C_BG, C_TEXT};
+    }
+    return (paint_t){C_BG, C_BG, C_TEXT};
+}
+
+/* ---- fonts and text ---- */
+
+static const char *const default_fonts[][2] = {
+    {"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"},
+    {"/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
+     "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"},
+};
+
+static TTF_Font *font_get(ui_t *ui, int px, bool bold)
+{
+    if (px < 6)
+        px = 6;
+    for (size_t i = 0; i < FONT_SLOTS; i++)
+        if (ui->fonts[i].font && ui->fonts[i].px == px && ui->fonts[i].bold == bold)
+            return ui->fonts[i].font;
+    font_slot_t *s = &ui->fonts[ui->next_font];
+    ui->next_font = (ui->next_font + 1) % FONT_SLOTS;
+    if (s->font) {
+        /* Cached texts were rendered from this font; they stay valid (textures). */
+        TTF_CloseFont(s->font);
+    }
+    s->px = px;
+    s->bold = bold;
+    s->font = TTF_OpenFontIndex(bold ? ui->bold_path : ui->font_path, px, ui->face_index);
+    if (!s->font)
+        SDL_Log("kiosk: cannot open font %s at %d px: %s", bold ? ui->bold_path : ui->font_path,
+                px, TTF_GetError());
+    return s->font;
+}
+
+static int metric_width(void *user_data, int px, bool bold, const char *utf8, size_t len)
+{
+    ui_t *ui = user_data;
+    TTF_Font *f = font_get(ui, px, bold);
+    char buf[1024];
+    if (len >= sizeof buf)
+        len = sizeof buf - 1;
+    memcpy(buf, utf8, len);
+    buf[len] = '\0';
+    int w = 0, h = 0;
+    if (!f || TTF_SizeUTF8(f, buf, &w, &h) != 0)
+        return (int)len * px / 2;
+    return w;
+}
+
+static int metric_line_height(void *user_data, int px, bool bold)
+{
+    ui_t *ui = user_data;
+    TTF_Font *f = font_get(ui, px, bold);
+    /* Noto CJK's line skip is generous (1.45 em); 1.3 em reads well and saves room. */
+    int skip = f ? TTF_FontLineSkip(f) : px * 3 / 2;
+    int tight = px * 13 / 10;
+    return skip < tight ? skip : tight;
+}
+
+static uint32_t hash_text(const char *s, int px, bool bold, SDL_Color c)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    h = (h ^ (uint32_t)px) * 16777619u;
+    h = (h ^ (uint32_t)bold) * 16777619u;
+    h = (h ^ (uint32_t)(c.r << 16 | c.g << 8 | c.b)) * 16777619u;
+    return h;
+}
+
+/* A texture of one line of text, cached; NULL for an empty line or on failure. */
+static text_slot_t *text_get(ui_t *ui, const char *line, int px, bool bold, SDL_Color c)
+{
+    if (!*line)
+        return NULL;
+    uint32_t h = hash_text(line, px, bold, c);
+    text_slot_t *s = &ui->texts[h % TEXT_SLOTS];
+    if (s->tex && s->hash == h && s->px == px && s->bold == bold && strcmp(s->text, line) == 0 &&
+        memcmp(&s->color, &c, sizeof c) == 0)
+        return s;
+    if (s->tex)
+        SDL_DestroyTexture(s->tex);
+    free(s->text);
+    memset(s, 0, sizeof *s);
+    TTF_Font *f = font_get(ui, px, bold);
+    if (!f)
+        return NULL;
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(f, line, c);
+    if (!surf)
+        return NULL;
+    s->tex = SDL_CreateTextureFromSurface(ui->ren, surf);
+    s->w = surf->w;
+    s->h = surf->h;
+    SDL_FreeSurface(surf);
+    s->text = strdup(line);
+    if (!s->tex || !s->text) {
+        if (s->tex)
+            SDL_DestroyTexture(s->tex);
+        free(s->text);
+        memset(s, 0, sizeof *s);
+        return NULL;
+    }
+    s->hash = h;
+    s->px = px;
+    s->bold = bold;
+    s->color = c;
+    return s;
+}
+
+/* Draws wrapped text (lines split at '\n') into box; returns the end x of the last line. */
+static int draw_text(ui_t *ui, const char *text, SDL_Rect box, int px, bool bold, align_t align,
+                     SDL_Color c)
+{
+    int lh = metric_line_height(ui, px, bold);
+    int y = box.y;
+    int end_x = box.x;
+    char line[1024];
+    for (const char *p = text; p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n >= sizeof line)
+            n = sizeof line - 1;
+        memcpy(line, p, n);
+        line[n] = '\0';
+        text_slot_t *t = text_get(ui, line, px, bold, c);
+        if (t) {
+            int x = align == ALIGN_CENTER  ? box.x + (box.w - t->w) / 2
+                    : align == ALIGN_RIGHT ? box.x + box.w - t->w
+                                           : box.x;
+            /* Centre the glyph box in the line box: Noto CJK's ascent is tall. */
+            SDL_Rect dst = {x, y + (lh - t->h) / 2, t->w, t->h};
+            SDL_RenderCopy(ui->ren, t->tex, NULL, &dst);
+            end_x = x + t->w;
+        } else {
+            end_x = box.x;
+        }
+        y += lh;
+        p = nl ? nl + 1 : NULL;
+    }
+    return end_x;
+}
+
+/* ---- shapes ---- */
+
+static void fill_round_rect(ui_t *ui, SDL_Rect r, int radius, SDL_Color c)
+{
+    if (r.w <= 0 || r.h <= 0)
+        return;
+    if (radius * 2 > r.w)
+        radius = r.w / 2;
+    if (radius * 2 > r.h)
+        radius = r.h / 2;
+    if (radius < 2) {
+        SDL_SetRenderDrawColor(ui->ren, c.r, c.g, c.b, c.a);
+        SDL_RenderFillRect(ui->ren, &r);
+        return;
+    }
+    enum { SEG = 8 };
+    SDL_Vertex v[1 + 4 * (SEG + 1)];
+    int idx[3 * 4 * (SEG + 1)];
+    float cx = (float)r.x + (float)r.w / 2, cy = (float)r.y + (float)r.h / 2;
+    v[0] = (SDL_Vertex){{cx, cy}, c, {0, 0}};
+    const float corners[4][2] = {
+        {(float)(r.x + r.w - radius), (float)(r.y + radius)},
+        {(float)(r.x + radius), (float)(r.y + radius)},
+        {(float)(r.x + radius), (float)(r.y + r.h - radius)},
+        {(float)(r.x + r.w - radius), (float)(r.y + r.h - radius)},
+    };
+    int n = 1;
+    for (int k = 0; k < 4; k++) {
+        for (int s = 0; s <= SEG; s++) {
+            double a = (k * 90.0 + s * 90.0 / SEG) * M_PI / 180.0;
+            v[n++] = (SDL_Vertex){{corners[k][0] + (float)(radius * cos(a)),
+                                   corners[k][1] - (float)(radius * sin(a))},
+                                  c,
+                                  {0, 0}};
+        }
+    }
+    int ni = 0;
+    for (int i = 1; i < n; i++) {
+        idx[ni++] = 0;
+        idx[ni++] = i;
+        idx[ni++] = i + 1 < n ? i + 1 : 1;
+    }
+    SDL_RenderGeometry(ui->ren, NULL, v, n, idx, ni);
+}
+
+static void fill_circle(ui_t *ui, float cx, float cy, float rad, SDL_Color c)
+{
+    enum { SEG = 40 };
+    SDL_Vertex v[SEG + 1];
+    int idx[SEG * 3];
+    v[0] = (SDL_Vertex){{cx, cy}, c, {0, 0}};
+    for (int i = 0; i < SEG; i++) {
+        double a = i * 2.0 * M_PI / SEG;
+        v[i + 1] = (SDL_Vertex){{cx + rad * (float)cos(a), cy + rad * (float)sin(a)}, c, {0, 0}};
+        idx[i * 3] = 0;
+        idx[i * 3 + 1] = i + 1;
+        idx[i * 3 + 2] = i + 1 < SEG ? i + 2 : 1;
+    }
+    SDL_RenderGeometry(ui->ren, NULL, v, SEG + 1, idx, SEG * 3);
+}
+
+/* Face colours, worst to best; shapes (the mouth) and words carry the meaning too. */
+static SDL_Color face_color(int level, int count)
+{
+    static const SDL_Color five[5] = {
+        {0xd3, 0x2f, 0x2f, 255}, {0xf5, 0x7c, 0x00, 255}, {0xf9, 0xa8, 0x25, 255},
+        {0x7c, 0xb3, 0x42, 255}, {0x2e, 0x7d, 0x32, 255},
+    };
+    static const SDL_Color four[4] = {
+        {0xd3, 0x2f, 0x2f, 255}, {0xf5, 0x7c, 0x00, 255}, {0x7c, 0xb3, 0x42, 255},
+        {0x2e, 0x7d, 0x32, 255},
+    };
+    if (count == 4)
+        return four[level & 3];
+    if (count == 3)
+        return five[level * 2 > 4 ? 4 : level * 2];
+    return five[level < 0 ? 0 : level > 4 ? 4 : level];
+}
+
+static void draw_face(ui_t *ui, float cx, float cy, float rad, int level, int count)
+{
+    SDL_Color dark = {0x1b, 0x1b, 0x1b, 255};
+    fill_circle(ui, cx, cy, rad + 2.0f, dark);
+    fill_circle(ui, cx, cy, rad, face_color(level, count));
+    float er = rad * 0.11f;
+    fill_circle(ui, cx - rad * 0.35f, cy - rad * 0.25f, er, dark);
+    fill_circle(ui, cx + rad * 0.35f, cy - rad * 0.25f, er, dark);
+    /* Mouth: a parabola from frown (worst) to broad smile (best), drawn thick. */
+    double t = count > 1 ? (double)level / (count - 1) : 0.5; /* 0..1 */
+    double curve = (t - 0.5) * 2.0;                           /* -1..1 */
+    float th = rad * 0.075f;
+    float mw = rad * 0.55f;
+    float my = cy + rad * 0.38f;
+    for (int i = 0; i <= 24; i++) {
+        double s = -1.0 + i / 12.0;
+        float x = cx + (float)s * mw;
+        float y = my - (float)((s * s - 0.5) * curve) * rad * 0.32f; /* y grows downwards */
+        fill_circle(ui, x, y, th, dark);
+    }
+}
+
+static SDL_Rect sdl_rect(rect_t r)
+{
+    return (SDL_Rect){r.x, r.y, r.w, r.h};
+}
+
+static void draw_widget(ui_t *ui, const widget_t *w, double u, bool pressed)
+{
+    paint_t p = paint_of(w);
+    SDL_Rect r = sdl_rect(w->r);
+    int radius = (int)(12 * u);
+    int bw = w->style == STYLE_SECONDARY || w->style == STYLE_CODE || w->style == STYLE_CARD ||
+                     w->style == STYLE_ALERT
+                 ? (int)(3 * u + 0.5)
+                 : 0;
+    if (w->disabled) {
+        p.fill = C_BAR_BG;
+        p.border = C_BAR_BG;
+        p.text = C_DISABLED;
+    }
+    if (pressed) {
+        p.fill.r = (Uint8)(p.fill.r * 3 / 4);
+        p.fill.g = (Uint8)(p.fill.g * 3 / 4);
+        p.fill.b = (Uint8)(p.fill.b * 3 / 4);
+    }
+    switch (w->kind) {
+    case W_PANEL:
+        if (w->style == STYLE_BACKDROP || w->style == STYLE_TOPBAR) {
+            SDL_SetRenderDrawColor(ui->ren, p.fill.r, p.fill.g, p.fill.b, p.fill.a);
+            SDL_RenderFillRect(ui->ren, &r);
+        } else {
+            if (bw)
+                fill_round_rect(ui, r, radius, p.border);
+            SDL_Rect in = {r.x + bw, r.y + bw, r.w - 2 * bw, r.h - 2 * bw};
+            fill_round_rect(ui, in, radius - bw, p.fill);
+        }
+        break;
+    case W_LABEL:
+        if (w->style == STYLE_NOTICE || w->style == STYLE_CODE) {
+            if (bw)
+                fill_round_rect(ui, r, radius, p.border);
+            SDL_Rect in = {r.x + bw, r.y + bw, r.w - 2 * bw, r.h - 2 * bw};
+            fill_round_rect(ui, in, w->style == STYLE_NOTICE ? 0 : radius - bw, p.fill);
+        }
+        if (w->style == STYLE_TOPBAR)
+            p.text = C_WHITE;
+        draw_text(ui, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text);
+        break;
+    case W_BUTTON:
+    case W_FACE: {
+        if (bw)
+            fill_round_rect(ui, r, radius, p.border);
+        SDL_Rect in = {r.x + bw, r.y + bw, r.w - 2 * bw, r.h - 2 * bw};
+        fill_round_rect(ui, in, radius - bw, p.fill);
+        if (w->kind == W_FACE) {
+            float top = (float)r.y + 8.0f * (float)u;
+            float bottom = (float)w->tr.y - 4.0f * (float)u;
+            float rad = fminf((float)r.w * 0.36f, (bottom - top) / 2.0f);
+            if (rad > 4.0f)
+                draw_face(ui, (float)r.x + (float)r.w / 2.0f, (top + bottom) / 2.0f, rad,
+                          w->face_level, w->face_count);
+        }
+        if (w->checked || (w->kind == W_BUTTON && w->align == ALIGN_LEFT && w->action == ACT_CHOICE)) {
+            /* Tick box: empty when not chosen, ticked when chosen (not colour alone). */
+            int box = (int)(30 * u);
+            SDL_Rect b = {r.x + (int)(12 * u), r.y + (r.h - box) / 2, box, box};
+            fill_round_rect(ui, b, (int)(4 * u), p.text);
+            SDL_Rect bi = {b.x + (int)(3 * u), b.y + (int)(3 * u), b.w - (int)(6 * u),
+                           b.h - (int)(6 * u)};
+            fill_round_rect(ui, bi, (int)(2 * u), p.fill);
+            if (w->checked) {
+                float x0 = (float)b.x + (float)box * 0.2f, y0 = (float)b.y + (float)box * 0.5f;
+                for (int i = 0; i <= 10; i++) {
+                    float t = (float)i / 10.0f;
+                    fill_circle(ui, x0 + t * (float)box * 0.2f, y0 + t * (float)box * 0.25f,
+                                (float)(2.5 * u), p.text);
+                    fill_circle(ui, x0 + (float)box * 0.2f + t * (float)box * 0.4f,
+                                y0 + (float)box * 0.25f - t * (float)box * 0.5f,
+                                (float)(2.5 * u), p.text);
+                }
+            }
+        }
+        draw_text(ui, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text);
+        if (w->text2)
+            draw_text(ui, w->text2, sdl_rect(w->tr2), w->px2, false, w->align, p.text);
+        break;
+    }
+    case W_FIELD: {
+        int b = (int)(3 * u + 0.5);
+        fill_round_rect(ui, r, (int)(8 * u), C_PRIMARY);
+        SDL_Rect in = {r.x + b, r.y + b, r.w - 2 * b, r.h - 2 * b};
+        fill_round_rect(ui, in, (int)(8 * u) - b, C_WHITE);
+        bool placeholder = w->style == STYLE_MUTED;
+        int end = draw_text(ui, w->text, sdl_rect(w->tr), w->px, false, w->align,
+                            placeholder ? C_MUTED : C_TEXT);
+        if (w->caret) {
+            int lh = metric_line_height(ui, w->px, false);
+            int lines = 1;
+            for (const char *q = w->text; *q; q++)
+                lines += *q == '\n';
+            int cy = placeholder ? w->tr.y : w->tr.y + (lines - 1) * lh;
+            SDL_Rect caret = {placeholder ? w->tr.x - (int)(4 * u) : end + (int)(2 * u),
+                              cy + lh / 8, (int)(3 * u + 0.5), lh * 3 / 4};
+            SDL_SetRenderDrawColor(ui->ren, C_PRIMARY.r, C_PRIMARY.g, C_PRIMARY.b, 255);
+            SDL_RenderFillRect(ui->ren, &caret);
+        }
+        break;
+    }
+    case W_BAR: {
+        fill_round_rect(ui, r, r.h / 2, C_BAR_BG);
+        SDL_Rect f = r;
+        f.w = (int)(r.w * w->fraction);
+        if (f.w > 0)
+            fill_round_rect(ui, f, r.h / 2, C_PRIMARY);
+        break;
+    }
+    }
+    if (w->focused) {
+        /* The focus ring: thick, orange on dark outline, outside the target. */
+        int t = (int)(5 * u + 0.5);
+        SDL_Rect o = {r.x - t, r.y - t, r.w + 2 * t, r.h + 2 * t};
+        SDL_SetRenderDrawColor(ui->ren, C_FOCUS.r, C_FOCUS.g, C_FOCUS.b, 255);
+        for (int i = 0; i < t; i++) {
+            SDL_Rect ri = {o.x + i, o.y + i, o.w - 2 * i, o.h - 2 * i};
+            SDL_RenderDrawRect(ui->ren, &ri);
+        }
+        SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 255);
+        SDL_RenderDrawRect(ui->ren, &o);
+    }
+}
+
+void ui_draw(ui_t *ui, const view_t *v, int pressed)
+{
+    double u = (double)(v->width < v->height ? v->width : v->height) / 480.0;
+    SDL_SetRenderTarget(ui->ren, ui->frame);
+    SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(ui->ren, C_BG.r, C_BG.g, C_BG.b, 255);
+    SDL_RenderClear(ui->ren);
+    for (size_t i = 0; i < v->n; i++)
+        draw_widget(ui, &v->w[i], u, (int)i == pressed);
+    SDL_SetRenderTarget(ui->ren, NULL);
+    SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 255);
+    SDL_RenderClear(ui->ren);
+    SDL_Rect dst = {(ui->phys_w - ui->log_w) / 2, (ui->phys_h - ui->log_h) / 2, ui->log_w,
+                    ui->log_h};
+    SDL_RenderCopyEx(ui->ren, ui->frame, NULL, &dst, (double)ui->rotation, NULL, SDL_FLIP_NONE);
+    SDL_RenderPresent(ui->ren);
+}
+
+int ui_screenshot(ui_t *ui, const char *path)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, ui->log_w, ui->log_h, 32,
+                                                    SDL_PIXELFORMAT_ARGB8888);
+    if (!s)
+        return KIOSK_ENOMEM;
+    SDL_SetRenderTarget(ui->ren, ui->frame);
+    int rc = SDL_RenderReadPixels(ui->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
+    SDL_SetRenderTarget(ui->ren, NULL);
+    if (rc == 0)
+        rc = SDL_SaveBMP(s, path);
+    if (rc != 0)
+        SDL_Log("kiosk: cannot save screenshot %s: %s", path, SDL_GetError());
+    SDL_FreeSurface(s);
+    return rc == 0 ? KIOSK_OK : KIOSK_EIO;
+}
+
+/* ---- coordinates ---- */
+
+/* Window (panel) pixel to logical pixel, undoing the rotation. */
+static void to_logical(const ui_t *ui, int px, int py, int *lx, int *ly)
+{
+    int ox = (ui->phys_w - (ui->rotation % 180 ? ui->log_h : ui->log_w)) / 2;
+    int oy = (ui->phys_h - (ui->rotation % 180 ? ui->log_w : ui->log_h)) / 2;
+    px -= ox;
+    py -= oy;
+    switch (ui->rotation) {
+    case 90: *lx = py, *ly = ui->log_h - 1 - px; break;
+    case 180: *lx = ui->log_w - 1 - px, *ly = ui->log_h - 1 - py; break;
+    case 270: *lx = ui->log_w - 1 - py, *ly = px; break;
+    default: *lx = px, *ly = py; break;
+    }
+}
+
+static void to_physical(const ui_t *ui, int lx, int ly, int *px, int *py)
+{
+    int ox = (ui->phys_w - (ui->rotation % 180 ? ui->log_h : ui->log_w)) / 2;
+    int oy = (ui->phys_h - (ui->rotation % 180 ? ui->log_w : ui->log_h)) / 2;
+    switch (ui->rotation) {
+    case 90: *px = ui->log_h - 1 - ly, *py = lx; break;
+    case 180: *px = ui->log_w - 1 - lx, *py = ui->log_h - 1 - ly; break;
+    case 270: *px = ly, *py = ui->log_w - 1 - lx; break;
+    default: *px = lx, *py = ly; break;
+    }
+    *px += ox;
+    *py += oy;
+}
+
+/* ---- lifecycle ---- */
+
+int ui_open(const ui_config_t *cfg, ui_t **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (cfg->rotation % 90 || cfg->rotation < 0 || cfg->rotation > 270) {
+        snprintf(err, errlen, "rotation must be 0, 90, 180 or 270, not %d", cfg->rotation);
+        return KIOSK_EINVAL;
+    }
+    ui_t *ui = calloc(1, sizeof *ui);
+    if (!ui) {
+        snprintf(err, errlen, "out of memory");
+        return KIOSK_ENOMEM;
+    }
+    int rc = KIOSK_EIO;
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+    if (cfg->headless && !getenv("SDL_VIDEODRIVER"))
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy"); /* software only: no GPU, no EGL */
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        snprintf(err, errlen, "cannot start SDL video: %s", SDL_GetError());
+        goto fail_free;
+    }
+    if (TTF_Init() != 0) {
+        snprintf(err, errlen, "cannot start SDL_ttf: %s", TTF_GetError());
+        goto fail_sdl;
+    }
+    snprintf(ui->driver, sizeof ui->driver, "%s", SDL_GetCurrentVideoDriver());
+    /* Fonts: the given files, else the first installed default pair. */
+    if (cfg->font) {
+        snprintf(ui->font_path, sizeof ui->font_path, "%s", cfg->font);
+        snprintf(ui->bold_path, sizeof ui->bold_path, "%s",
+                 cfg->font_bold ? cfg->font_bold : cfg->font);
+    } else {
+        for (size_t i = 0; i < sizeof default_fonts / sizeof default_fonts[0]; i++) {
+            FILE *f = fopen(default_fonts[i][0], "rb");
+            if (!f)
+                continue;
+            fclose(f);
+            snprintf(ui->font_path, sizeof ui->font_path, "%s", default_fonts[i][0]);
+            snprintf(ui->bold_path, sizeof ui->bold_path, "%s", default_fonts[i][1]);
+            break;
+        }
+    }
+    /* Noto Sans CJK collections: face 2 is Simplified Chinese. */
+    ui->face_index = strstr(ui->font_path, "CJK") && strstr(ui->font_path, ".ttc") ? 2 : 0;
+    ui->metrics = (text_metrics_t){metric_width, metric_line_height, ui};
+    ui->rotation = cfg->rotation;
+    ui->phys_w = cfg->width;
+    ui->phys_h = cfg->height;
+    Uint32 flags = SDL_WINDOW_SHOWN;
+    if (cfg->fullscreen) {
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    }
+    ui->win = SDL_CreateWindow("Community kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                               cfg->width, cfg->height, flags);
+    if (!ui->win) {
+        snprintf(err, errlen, "cannot open a %dx%d window (video driver %s): %s", cfg->width,
+                 cfg->height, ui->driver, SDL_GetError());
+        goto fail_ttf;
+    }
+    if (cfg->fullscreen)
+        SDL_GetWindowSize(ui->win, &ui->phys_w, &ui->phys_h);
+    ui->log_w = ui->rotation % 180 ? ui->phys_h : ui->phys_w;
+    ui->log_h = ui->rotation % 180 ? ui->phys_w : ui->phys_h;
+    Uint32 rflags = SDL_RENDERER_TARGETTEXTURE |
+                    (cfg->headless ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_PRESENTVSYNC);
+    ui->ren = SDL_CreateRenderer(ui->win, -1, rflags);
+    if (!ui->ren && !cfg->headless)
+        ui->ren = SDL_CreateRenderer(ui->win, -1, SDL_RENDERER_TARGETTEXTURE);
+    if (!ui->ren) {
+        snprintf(err, errlen, "cannot create a renderer: %s", SDL_GetError());
+        goto fail_win;
+    }
+    ui->frame = SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                                  ui->log_w, ui->log_h);
+    if (!ui->frame) {
+        snprintf(err, errlen, "cannot create a %dx%d frame texture: %s", ui->log_w, ui->log_h,
+                 SDL_GetError());
+        goto fail_ren;
+    }
+    if (!font_get(ui, 24, false) || !font_get(ui, 24, true)) {
+        snprintf(err, errlen, "cannot open fonts %s / %s (install fonts-noto-cjk or pass --font)",
+                 ui->font_path[0] ? ui->font_path : "(none found)", ui->bold_path);
+        rc = KIOSK_ENOENT;
+        goto fail_tex;
+    }
+    ui->wake_event = SDL_RegisterEvents(1);
+    SDL_StartTextInput();
+    SDL_ShowCursor(cfg->fullscreen ? SDL_DISABLE : SDL_ENABLE);
+    *out = ui;
+    return KIOSK_OK;
+fail_tex:
+    SDL_DestroyTexture(ui->frame);
+fail_ren:
+    SDL_DestroyRenderer(ui->ren);
+fail_win:
+    SDL_DestroyWindow(ui->win);
+fail_ttf:
+    for (size_t i = 0; i < FONT_SLOTS; i++)
+        if (ui->fonts[i].font)
+            TTF_CloseFont(ui->fonts[i].font);
+    TTF_Quit();
+fail_sdl:
+    SDL_Quit();
+fail_free:
+    free(ui);
+    return rc;
+}
+
+void ui_close(ui_t *ui)
+{
+    if (!ui)
+        return;
+    for (size_t i = 0; i < TEXT_SLOTS; i++) {
+        if (ui->texts[i].tex)
+            SDL_DestroyTexture(ui->texts[i].tex);
+        free(ui->texts[i].text);
+    }
+    for (size_t i = 0; i < FONT_SLOTS; i++)
+        if (ui->fonts[i].font)
+            TTF_CloseFont(ui->fonts[i].font);
+    SDL_DestroyTexture(ui->frame);
+    SDL_DestroyRenderer(ui->ren);
+    SDL_DestroyWindow(ui->win);
+    TTF_Quit();
+    SDL_Quit();
+    free(ui);
+}
+
+void ui_logical_size(const ui_t *ui, int *w, int *h)
+{
+    *w = ui->log_w;
+    *h = ui->log_h;
+}
+
+const text_metrics_t *ui_metrics(ui_t *ui)
+{
+    return &ui->metrics;
+}
+
+const char *ui_driver(const ui_t *ui)
+{
+    return ui->driver;
+}
+
+/* ---- input ---- */
+
+static void map_key(const SDL_KeyboardEvent *k, ui_event_t *ev)
+{
+    SDL_Keycode sym = k->keysym.sym;
+    bool shift = (k->keysym.mod & KMOD_SHIFT) != 0;
+    switch (sym) {
+    case SDLK_TAB: ev->kind = UI_EV_NAV, ev->nav = shift ? NAV_PREV : NAV_NEXT; return;
+    case SDLK_RIGHT:
+    case SDLK_DOWN: ev->kind = UI_EV_NAV, ev->nav = NAV_NEXT; return;
+    case SDLK_LEFT:
+    case SDLK_UP: ev->kind = UI_EV_NAV, ev->nav = NAV_PREV; return;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER: ev->kind = UI_EV_NAV, ev->nav = NAV_SELECT; return;
+    case SDLK_ESCAPE: ev->kind = UI_EV_NAV, ev->nav = NAV_BACK; return;
+    case SDLK_HOME: ev->kind = UI_EV_NAV, ev->nav = NAV_HOME; return;
+    case SDLK_BACKSPACE: ev->kind = UI_EV_BACKSPACE; return;
+    case SDLK_F2: ev->kind = UI_EV_LANG; return;
+    case SDLK_F12: ev->kind = UI_EV_STAFF; return;
+    default: break;
+    }
+    if (sym >= SDLK_1 && sym <= SDLK_5) {
+        /* Face keys; on a text screen the same key also arrives as text. */
+        ev->kind = UI_EV_FACE;
+        ev->face = (int)(sym - SDLK_1);
+    } else if (sym >= SDLK_F5 && sym <= SDLK_F9) {
+        ev->kind = UI_EV_FACE;
+        ev->face = (int)(sym - SDLK_F5);
+    }
+}
+
+bool ui_wait_event(ui_t *ui, int timeout_ms, ui_event_t *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    SDL_Event e;
+    int got = timeout_ms < 0    ? SDL_WaitEvent(&e)
+              : timeout_ms == 0 ? SDL_PollEvent(&e)
+                                : SDL_WaitEventTimeout(&e, timeout_ms);
+    if (!got)
+        return false;
+    switch (e.type) {
+    case SDL_QUIT: ev->kind = UI_EV_QUIT; break;
+    case SDL_WINDOWEVENT:
+        if (e.window.event == SDL_WINDOWEVENT_EXPOSED ||
+            e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+            ev->kind = UI_EV_REDRAW;
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+        if (e.button.button != SDL_BUTTON_LEFT)
+            break;
+        ev->kind = e.type == SDL_MOUSEBUTTONDOWN ? UI_EV_PRESS : UI_EV_RELEASE;
+        to_logical(ui, e.button.x, e.button.y, &ev->x, &ev->y);
+        break;
+    case SDL_FINGERDOWN:
+    case SDL_FINGERUP:
+        ev->kind = e.type == SDL_FINGERDOWN ? UI_EV_PRESS : UI_EV_RELEASE;
+        to_logical(ui, (int)(e.tfinger.x * (float)ui->phys_w),
+                   (int)(e.tfinger.y * (float)ui->phys_h), &ev->x, &ev->y);
+        break;
+    case SDL_KEYDOWN: map_key(&e.key, ev); break;
+    case SDL_TEXTINPUT:
+        ev->kind = UI_EV_TEXT;
+        snprintf(ev->text, sizeof ev->text, "%s", e.text.text);
+        break;
+    default:
+        if (e.type == ui->wake_event)
+            ev->kind = UI_EV_WAKE;
+        break;
+    }
+    return true;
+}
+
+void ui_wake(ui_t *ui)
+{
+    SDL_Event e = {.type = ui->wake_event};
+    SDL_PushEvent(&e);
+}
+
+void ui_inject_tap(ui_t *ui, int x, int y)
+{
+    int px, py;
+    to_physical(ui, x, y, &px, &py);
+    SDL_Event e = {.type = SDL_MOUSEBUTTONDOWN};
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.state = SDL_PRESSED;
+    e.button.x = px;
+    e.button.y = py;
+    e.button.windowID = SDL_GetWindowID(ui->win);
+    SDL_PushEvent(&e);
+    e.type = SDL_MOUSEBUTTONUP;
+    e.button.state = SDL_RELEASED;
+    SDL_PushEvent(&e);
+}
+
+bool ui_inject_key(ui_t *ui, const char *name)
+{
+    SDL_Keycode k = SDL_GetKeyFromName(name);
+    if (k == SDLK_UNKNOWN)
+        return false;
+    SDL_Event e = {.type = SDL_KEYDOWN};
+    e.key.keysym.sym = k;
+    e.key.keysym.scancode = SDL_GetScancodeFromKey(k);
+    e.key.state = SDL_PRESSED;
+    e.key.windowID = SDL_GetWindowID(ui->win);
+    SDL_PushEvent(&e);
+    e.type = SDL_KEYUP;
+    e.key.state = SDL_RELEASED;
+    SDL_PushEvent(&e);
+    return true;
+}
+
+void ui_inject_text(ui_t *ui, const char *utf8)
+{
+    /* SDL text events carry at most 31 bytes: split on character boundaries. */
+    size_t len = strlen(utf8);
+    size_t o = 0;
+    while (o < len) {
+        size_t n = len - o < 31 ? len - o : 31;
+        while (n > 0 && o + n < len && ((unsigned char)utf8[o + n] & 0xc0) == 0x80)
+            n--;
+        if (n == 0)
+            n = 1;
+        SDL_Event e = {.type = SDL_TEXTINPUT};
+        memcpy(e.text.text, utf8 + o, n);
+        e.text.text[n] = '\0';
+        e.text.windowID = SDL_GetWindowID(ui->win);
+        SDL_PushEvent(&e);
+        o += n;
+    }
+}

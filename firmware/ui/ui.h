@@ -1,0 +1,79 @@
+/* The display and touch edge: the only code that includes SDL. Draws a view model, measures
+ * text with the real fonts, maps touches, mouse and keys to inputs, saves screenshots. */
+#ifndef KIOSK_UI_H
+#define KIOSK_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/view.h"
+
+typedef struct ui ui_t;
+
+typedef struct {
+    int width, height;   /* panel size in pixels, as mounted (before rotation) */
+    int rotation;        /* 0, 90, 180 or 270 degrees clockwise */
+    bool fullscreen;
+    bool headless;       /* no display: SDL's dummy video driver, software renderer */
+    const char *font;      /* regular font file; NULL: Noto Sans CJK from fonts-noto-cjk */
+    const char *font_bold; /* bold font file; NULL: the matching Noto Sans CJK Bold */
+} ui_config_t;
+
+/* Opens the window (or the headless surface) and the fonts. On failure returns a KIOSK_E*
+ * code and a message naming what failed in err. Close with ui_close(). */
+int ui_open(const ui_config_t *cfg, ui_t **out, char *err, size_t errlen);
+void ui_close(ui_t *ui);
+
+/* The logical screen the layout works in (width and height swapped at 90/270). */
+void ui_logical_size(const ui_t *ui, int *w, int *h);
+
+/* Text metrics with the real fonts, valid while the ui is open. */
+const text_metrics_t *ui_metrics(ui_t *ui);
+
+/* Draws the view (pressed: index of the widget under a finger, or -1) and shows it. */
+void ui_draw(ui_t *ui, const view_t *v, int pressed);
+
+/* Saves the last drawn frame (logical orientation) as a BMP file. */
+int ui_screenshot(ui_t *ui, const char *path);
+
+typedef enum {
+    UI_EV_NONE,    /* timeout, or an event of no interest */
+    UI_EV_QUIT,
+    UI_EV_REDRAW,  /* exposed or resized */
+    UI_EV_PRESS,   /* finger or mouse down at x, y (logical) */
+    UI_EV_RELEASE, /* finger or mouse up at x, y (logical) */
+    UI_EV_NAV,     /* nav */
+    UI_EV_FACE,    /* face button index */
+    UI_EV_TEXT,    /* text (UTF-8) */
+    UI_EV_BACKSPACE,
+    UI_EV_LANG,
+    UI_EV_STAFF,   /* the staff key (long press on the board's staff button) */
+    UI_EV_WAKE     /* another thread called ui_wake() */
+} ui_event_kind_t;
+
+typedef struct {
+    ui_event_kind_t kind;
+    int x, y;
+    int nav;  /* nav_t */
+    int face;
+    char text[32];
+} ui_event_t;
+
+/* Waits up to timeout_ms (-1: for ever, 0: just look) for one event and translates it
+ * (UI_EV_NONE for events of no interest). Returns false when no event came. Sleeps in the
+ * kernel: an idle kiosk uses no CPU. */
+bool ui_wait_event(ui_t *ui, int timeout_ms, ui_event_t *ev);
+
+/* Wakes ui_wait_event() from another thread (GPIO, USB watchers). Thread-safe. */
+void ui_wake(ui_t *ui);
+
+/* Injects inputs as real SDL events, for scripted runs: a tap at logical (x, y), a key by
+ * SDL key name ("Tab", "Return", "F2", "1"), or typed text. false for an unknown key. */
+void ui_inject_tap(ui_t *ui, int x, int y);
+bool ui_inject_key(ui_t *ui, const char *name);
+void ui_inject_text(ui_t *ui, const char *utf8);
+
+/* Name of the video driver in use ("x11", "kmsdrm", "offscreen", ...). */
+const char *ui_driver(const ui_t *ui);
+
+#endif

@@ -1,0 +1,66 @@
+/* Test helpers: the default pack from assets/, loaded as is or after a mutation. */
+#ifndef KIOSK_TEST_PACK_UTIL_H
+#define KIOSK_TEST_PACK_UTIL_H
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/content.h"
+
+static inline char *read_default_pack(size_t *len)
+{
+    FILE *f = fopen(KIOSK_DEFAULT_PACK, "rb");
+    if (!f) {
+        perror(KIOSK_DEFAULT_PACK);
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    if (buf) {
+        buf[n] = '\0';
+        *len = (size_t)n;
+    }
+    return buf;
+}
+
+static inline content_t *load_default_pack(void)
+{
+    size_t len;
+    char *json = read_default_pack(&len);
+    content_t *c = NULL;
+    content_error_t err;
+    if (json && content_load(json, len, "default.json", &c, &err) != 0) {
+        char msg[1024];
+        content_error_format(&err, msg, sizeof msg);
+        fprintf(stderr, "%s\n", msg);
+    }
+    free(json);
+    return c;
+}
+
+static inline int load_mutated_pack(void (*mutate)(cJSON *root), content_t **out, content_error_t *err)
+{
+    size_t len;
+    char *json = read_default_pack(&len);
+    cJSON *root = json ? cJSON_Parse(json) : NULL;
+    free(json);
+    if (!root)
+        return -100;
+    mutate(root);
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    int rc = content_load(text, strlen(text), "mutated.json", out, err);
+    free(text);
+    return rc;
+}
+
+#endif

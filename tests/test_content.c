@@ -1,0 +1,233 @@
+/* Content loader: the default pack loads whole, and every kind of bad pack is refused with
+ * the file, the JSON path and the reason. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "core/content.h"
+#include "core/kerr.h"
+#include "pack_util.h"
+
+static void default_pack_loads_with_every_journey(void)
+{
+    content_t *c = load_default_pack();
+    REQUIRE(c);
+    CHECK_STR(content_id(c), "default");
+    CHECK_INT(content_language_count(c), 2);
+    CHECK_STR(content_default_lang(c), "en");
+    CHECK_INT(content_journey_count(c), 4);
+    CHECK_INT(content_face_count(c), 4);
+    CHECK(content_followup(c) != NULL);
+    const journey_t *kinds[4];
+    for (size_t i = 0; i < 4; i++)
+        kinds[i] = content_journey(c, i);
+    CHECK_INT(kinds[0]->kind, RECORD_FEEDBACK);
+    CHECK_INT(kinds[1]->kind, RECORD_SERVICE_REQUEST);
+    CHECK_INT(kinds[2]->kind, RECORD_QUESTIONNAIRE);
+    CHECK_INT(kinds[3]->kind, RECORD_ACTIVITY);
+    /* The services of the product brief, with stable codes, from the catalog. */
+    const question_t *svc = &kinds[1]->q[0];
+    CHECK_INT(svc->nchoices, 9);
+    CHECK_STR(svc->choices[0].value, "PSY_COUNSEL");
+    CHECK_STR(content_text(c, &svc->choices[0].text, "zh-cn"), "心理咨询");
+    CHECK_INT(content_settings(c)->idle_timeout_s, 60);
+    CHECK_INT(content_settings(c)->idle_countdown_s, 15);
+    for (size_t i = 0; content_required_strings[i]; i++) {
+        CHECK(strcmp(content_string(c, content_required_strings[i], "en"),
+                     content_required_strings[i]) != 0);
+        CHECK(strcmp(content_string(c, content_required_strings[i], "zh-cn"),
+                     content_string(c, content_required_strings[i], "en")) != 0);
+    }
+    content_free(c);
+}
+
+static void unknown_language_falls_back_to_default(void)
+{
+    content_t *c = load_default_pack();
+    REQUIRE(c);
+    CHECK_STR(content_string(c, "nav.back", "fr"), content_string(c, "nav.back", "en"));
+    CHECK_INT(content_language_index(c, "zh-cn"), 1);
+    CHECK_INT(content_language_index(c, "fr"), -1);
+    content_free(c);
+}
+
+/* Loads the default pack after mutate() changed it; expects failure at path with reason. */
+static void expect_error(void (*mutate)(cJSON *root), const char *path, const char *reason)
+{
+    content_error_t err;
+    content_t *c = NULL;
+    int rc = load_mutated_pack(mutate, &c, &err);
+    CHECK_INT(rc, KIOSK_EINVAL);
+    CHECK(c == NULL);
+    CHECK_STR(err.file, "mutated.json");
+    CHECK_STR(err.path, path);
+    if (!strstr(err.reason, reason)) {
+        fprintf(stderr, "reason \"%s\" lacks \"%s\"\n", err.reason, reason);
+        check_failures++;
+    }
+    char msg[1024];
+    content_error_format(&err, msg, sizeof msg);
+    CHECK(strncmp(msg, "mutated.json: $", 15) == 0);
+    content_free(c);
+}
+
+static cJSON *element(cJSON *root, int journey, int page, int el)
+{
+    cJSON *j = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "journeys"), journey);
+    cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "pages"), page);
+    return cJSON_GetArrayItem(cJSON_GetObjectItem(p, "elements"), el);
+}
+
+static void m_type(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(element(r, 0, 0, 0), "type", cJSON_CreateString("matrix"));
+}
+static void m_translation(cJSON *r)
+{
+    cJSON *j = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "journeys"), 1);
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(j, "title"), "zh-cn");
+}
+static void m_dup_catalog(cJSON *r)
+{
+    cJSON *topics = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "catalogs"), "topics");
+    cJSON_ReplaceItemInObject(cJSON_GetArrayItem(topics, 2), "value",
+                              cJSON_CreateString("SERVICE_QUALITY"));
+}
+static void m_dup_name(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(element(r, 0, 0, 1), "name", cJSON_CreateString("topic"));
+}
+static void m_visible_if(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(element(r, 0, 0, 4), "visibleIf",
+                              cJSON_CreateString("{nosuch} = true"));
+}
+static void m_visible_if_syntax(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(element(r, 0, 0, 4), "visibleIf",
+                              cJSON_CreateString("{contactOk} ~ true"));
+}
+static void m_contact_without_consent(cJSON *r)
+{
+    cJSON_DeleteItemFromObject(element(r, 0, 0, 5), "visibleIf");
+}
+static void m_missing_string(cJSON *r)
+{
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(r, "strings"), "nav.back");
+}
+static void m_plain_string(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(element(r, 0, 0, 2), "title", cJSON_CreateString("Tell us"));
+}
+static void m_new_language(cJSON *r)
+{
+    cJSON *l = cJSON_CreateObject();
+    cJSON_AddStringToObject(l, "code", "fr");
+    cJSON_AddStringToObject(l, "name", "Français");
+    cJSON_AddItemToArray(cJSON_GetObjectItem(r, "languages"), l);
+}
+static void m_unknown_language(cJSON *r)
+{
+    cJSON_AddStringToObject(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "strings"), "nav.next"),
+                            "xx", "?");
+}
+static void m_format(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(r, "formatVersion", cJSON_CreateNumber(2));
+}
+static void m_faces(cJSON *r)
+{
+    cJSON *faces = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "quickRating"), "faces");
+    cJSON_DeleteItemFromArray(faces, 0);
+    cJSON_DeleteItemFromArray(faces, 0);
+}
+static void m_catalog_name(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(element(r, 0, 0, 0), "choicesFromCatalog",
+                              cJSON_CreateString("nosuch"));
+}
+static void m_kind(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(cJSON_GetArrayItem(cJSON_GetObjectItem(r, "journeys"), 2), "kind",
+                              cJSON_CreateString("poll"));
+}
+
+static void bad_packs_are_refused_with_path_and_reason(void)
+{
+    expect_error(m_type, "$.journeys[0].pages[0].elements[0].type",
+                 "unknown question type 'matrix'");
+    expect_error(m_translation, "$.journeys[1].title", "missing translation for 'zh-cn'");
+    expect_error(m_dup_catalog, "$.catalogs.topics[2]", "duplicate code 'SERVICE_QUALITY'");
+    expect_error(m_dup_name, "$.journeys[0].pages[0].elements[1].name",
+                 "duplicate question name 'topic'");
+    expect_error(m_visible_if, "$.journeys[0].pages[0].elements[4].visibleIf",
+                 "names 'nosuch', which is no earlier question");
+    expect_error(m_visible_if_syntax, "$.journeys[0].pages[0].elements[4].visibleIf",
+                 "expected an operator");
+    expect_error(m_contact_without_consent, "$.journeys[0].pages[0].elements[5]",
+                 "no contact detail without consent");
+    expect_error(m_missing_string, "$.strings", "missing interface string 'nav.back'");
+    expect_error(m_plain_string, "$.journeys[0].pages[0].elements[2].title",
+                 "missing translation");
+    expect_error(m_new_language, "$.strings.home.title", "missing translation for 'fr'");
+    expect_error(m_unknown_language, "$.strings.nav.next.xx", "language 'xx' is not in");
+    expect_error(m_format, "$.formatVersion", "format version 2 is not supported");
+    expect_error(m_faces, "$.quickRating.faces", "needs 4 or 5 faces");
+    expect_error(m_catalog_name, "$.journeys[0].pages[0].elements[0].choicesFromCatalog",
+                 "no catalog named 'nosuch'");
+    expect_error(m_kind, "$.journeys[2].kind", "unknown journey kind 'poll'");
+}
+
+static void invalid_json_names_line_and_column(void)
+{
+    const char *json = "{\n  \"formatVersion\": 1,\n  \"id\": \"x\" \"version\": 2\n}";
+    content_t *c;
+    content_error_t err;
+    CHECK_INT(content_load(json, strlen(json), "broken.json", &c, &err), KIOSK_EINVAL);
+    CHECK_STR(err.file, "broken.json");
+    CHECK(strstr(err.reason, "invalid JSON near line 3") != NULL);
+    CHECK_INT(content_load("[1,2]", 5, "array.json", &c, &err), KIOSK_EINVAL);
+    CHECK(strstr(err.reason, "top level") != NULL);
+    CHECK_INT(content_load("", 0, "empty.json", &c, &err), KIOSK_EINVAL);
+    /* Not UTF-8 inside a string. */
+    const char *bad = "{\"formatVersion\":1,\"id\":\"\xff\xfe\",\"version\":\"1\"}";
+    CHECK_INT(content_load(bad, strlen(bad), "bytes.json", &c, &err), KIOSK_EINVAL);
+    CHECK_STR(err.path, "$.id");
+}
+
+static void m_add_question(cJSON *r)
+{
+    cJSON *j = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "journeys"), 2);
+    cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "pages"), 0);
+    cJSON *el = cJSON_Parse("{\"type\":\"boolean\",\"name\":\"volunteer\",\"title\":{\"default\":"
+                            "\"Would you volunteer?\",\"zh-cn\":\"您愿意做志愿者吗？\"},"
+                            "\"visibleIf\":\"{satisfaction} >= 4 and {visits} = 'WEEKLY'\"}");
+    cJSON_AddItemToArray(cJSON_GetObjectItem(p, "elements"), el);
+}
+
+static void adding_a_question_needs_no_rebuild(void)
+{
+    content_t *c = NULL;
+    content_error_t err;
+    CHECK_INT(load_mutated_pack(m_add_question, &c, &err), KIOSK_OK);
+    REQUIRE(c);
+    const journey_t *j = content_journey(c, 2);
+    CHECK_INT(j->nq, 8);
+    bool found = false;
+    for (size_t i = 0; i < j->nq; i++)
+        found = found || strcmp(j->q[i].name, "volunteer") == 0;
+    CHECK(found);
+    content_free(c);
+}
+
+int main(void)
+{
+    RUN(default_pack_loads_with_every_journey);
+    RUN(unknown_language_falls_back_to_default);
+    RUN(bad_packs_are_refused_with_path_and_reason);
+    RUN(invalid_json_names_line_and_column);
+    RUN(adding_a_question_needs_no_rebuild);
+    return check_failures != 0;
+}

@@ -1,0 +1,451 @@
+/* End to end: the real kiosk binary, headless, driven by a script through every journey in
+ * both languages and at 800x480 and 720x1280; then the SQLite file is opened and every stored
+ * record checked field by field. Also: a bad content pack, an unusable database path, and a
+ * disk that fills up under the kiosk (a size-limited tmpfs, when run as root). */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "core/record.h"
+
+static const char *kiosk_bin = KIOSK_BIN;
+static char tmp[512];
+
+typedef struct {
+    pid_t pid;
+    FILE *in;  /* the kiosk's stdin, for "pause" */
+    FILE *out; /* the kiosk's stdout */
+    char err_path[640];
+} proc_t;
+
+/* Starts the kiosk with args (NULL-terminated), stdout and stdin on pipes, stderr to a file. */
+static bool start(proc_t *p, const char *name, char *const args[])
+{
+    int in[2], out[2];
+    if (pipe(in) || pipe(out))
+        return false;
+    snprintf(p->err_path, sizeof p->err_path, "%s/%s.stderr", tmp, name);
+    p->pid = fork();
+    if (p->pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        int e = open(p->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(e, 2);
+        close(in[1]);
+        close(out[0]);
+        char *argv[64];
+        int n = 0;
+        argv[n++] = (char *)kiosk_bin;
+        for (int i = 0; args[i] && n < 62; i++)
+            argv[n++] = args[i];
+        argv[n] = NULL;
+        execv(kiosk_bin, argv);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    p->in = fdopen(in[1], "w");
+    p->out = fdopen(out[0], "r");
+    return p->pid > 0;
+}
+
+/* Reads the kiosk's stdout until a line starting with prefix; copies it into line. */
+static bool read_until(proc_t *p, const char *prefix, char *line, size_t len)
+{
+    while (fgets(line, (int)len, p->out))
+        if (strncmp(line, prefix, strlen(prefix)) == 0)
+            return true;
+    return false;
+}
+
+static int finish(proc_t *p, char *out_text, size_t len)
+{
+    size_t n = 0;
+    if (out_text) {
+        n = fread(out_text, 1, len - 1, p->out);
+        out_text[n] = '\0';
+    }
+    fclose(p->in);
+    fclose(p->out);
+    int status;
+    waitpid(p->pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return strdup("");
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return strdup(buf);
+}
+
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* ---- reading the database back ---- */
+
+typedef struct {
+    const char *kind, *journey, *answers, *name, *phone;
+    bool ref;
+} expected_t;
+
+static const expected_t expected[] = {
+    {"quick_rating", "quick_rating", "{\"rating\":4,\"about\":\"WAITING\"}", NULL, NULL, false},
+    {"quick_rating", "quick_rating", "{\"rating\":1}", NULL, NULL, false},
+    {"feedback", "feedback",
+     "{\"topic\":\"FACILITIES\",\"rating\":1,\"comment\":\"too cold at nigh\",\"contactOk\":true}",
+     "Li", "13800138000", false},
+    {"service_request", "service_request",
+     "{\"service\":\"ELDER_CARE\",\"forWhom\":\"FAMILY\",\"urgency\":\"URGENT\","
+     "\"description\":\"Help with shopping 帮忙买菜\",\"consent\":false}",
+     NULL, NULL, true},
+    {"questionnaire", "needs_survey_2026",
+     "{\"satisfaction\":4,\"wantedServices\":[\"DISABILITY\"],\"visits\":\"MONTHLY\","
+     "\"livesAlone\":true,\"checkIns\":\"YES\",\"household\":2}",
+     NULL, NULL, false},
+    {"activity", "activities",
+     "{\"activity\":\"ACT_2026_12_TAICHI\",\"action\":\"SIGNUP\",\"consent\":true}", "Wang",
+     "0215550123", false},
+};
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : NULL;
+}
+
+static void check_records(const char *db_path, const char *lang, int64_t t0, int64_t t1)
+{
+    sqlite3 *db;
+    REQUIRE(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    sqlite3_stmt *st;
+    REQUIRE(sqlite3_prepare_v2(db,
+                               "SELECT r.kind, r.journey_id, r.lang, r.kiosk_id, r.pack_id, "
+                               "r.pack_version, r.answers, r.ref_code, r.created_utc, r.utc_ms, "
+                               "r.utc_offset_min, r.clock_synced, r.mono_ms, r.uuid, c.name, "
+                               "c.phone, c.consent FROM records r LEFT JOIN contacts c ON "
+                               "c.record_id = r.id ORDER BY r.id",
+                               -1, &st, NULL) == SQLITE_OK);
+    size_t n = 0;
+    int64_t last_mono = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        REQUIRE(n < sizeof expected / sizeof expected[0]);
+        const expected_t *e = &expected[n++];
+        CHECK_STR(col(st, 0), e->kind);
+        CHECK_STR(col(st, 1), e->journey);
+        CHECK_STR(col(st, 2), lang);
+        CHECK_STR(col(st, 3), "e2e-kiosk");
+        CHECK_STR(col(st, 4), "default");
+        CHECK_STR(col(st, 5), "2026.11.1");
+        CHECK_STR(col(st, 6), e->answers);
+        const char *ref = col(st, 7);
+        if (e->ref) {
+            CHECK(ref && strlen(ref) == RECORD_REF_LEN &&
+                  strspn(ref, REFCODE_ALPHABET) == RECORD_REF_LEN);
+        } else {
+            CHECK(ref == NULL);
+        }
+        /* Time: UTC in ISO 8601, the stored milliseconds within the run, a local offset. */
+        int64_t utc = sqlite3_column_int64(st, 9);
+        CHECK(utc >= t0 && utc <= t1);
+        char iso[ISO8601_LEN];
+        iso8601_format(utc, 0, iso);
+        CHECK_STR(col(st, 8), iso);
+        time_t secs = (time_t)(utc / 1000);
+        struct tm tm;
+        localtime_r(&secs, &tm);
+        CHECK_INT(sqlite3_column_int(st, 10), tm.tm_gmtoff / 60);
+        int synced = sqlite3_column_int(st, 11);
+        CHECK(synced == 0 || synced == 1);
+        int64_t mono = sqlite3_column_int64(st, 12);
+        CHECK(mono > 0 && mono >= last_mono);
+        last_mono = mono;
+        const char *uuid = col(st, 13);
+        CHECK(uuid && strlen(uuid) == RECORD_UUID_LEN && uuid[14] == '4');
+        CHECK_STR(col(st, 14) ? col(st, 14) : "(none)", e->name ? e->name : "(none)");
+        CHECK_STR(col(st, 15) ? col(st, 15) : "(none)", e->phone ? e->phone : "(none)");
+        if (e->phone)
+            CHECK_INT(sqlite3_column_int(st, 16), 1);
+        /* Contact details never sit among the answers. */
+        CHECK(!e->phone || !strstr(col(st, 6), e->phone));
+    }
+    CHECK_INT(n, sizeof expected / sizeof expected[0]);
+    sqlite3_finalize(st);
+    /* How sessions ended is counted. */
+    static const struct {
+        const char *journey, *outcome;
+        int count;
+    } counts[] = {
+        {"quick_rating", "completed", 2}, {"feedback", "completed", 1},
+        {"feedback", "abandoned", 1},     {"service_request", "completed", 1},
+        {"service_request", "timed_out", 1}, {"needs_survey_2026", "completed", 1},
+        {"activities", "completed", 1},
+    };
+    REQUIRE(sqlite3_prepare_v2(db,
+                               "SELECT sum(count) FROM session_outcomes WHERE journey_id = ? "
+                               "AND outcome = ?",
+                               -1, &st, NULL) == SQLITE_OK);
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        sqlite3_bind_text(st, 1, counts[i].journey, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, counts[i].outcome, -1, SQLITE_STATIC);
+        CHECK(sqlite3_step(st) == SQLITE_ROW);
+        if (sqlite3_column_int(st, 0) != counts[i].count)
+            fprintf(stderr, "  %s %s counted %d, expected %d\n", counts[i].journey,
+                    counts[i].outcome, sqlite3_column_int(st, 0), counts[i].count);
+        CHECK_INT(sqlite3_column_int(st, 0), counts[i].count);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Turns the BMP screenshots of a directory into PNG files when ImageMagick is there. */
+static int count_and_convert(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    bool convert = access("/usr/bin/convert", X_OK) == 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+        if (l < 5 || strcmp(e->d_name + l - 4, ".bmp") != 0)
+            continue;
+        n++;
+        if (!convert)
+            continue;
+        char cmd[2048];
+        snprintf(cmd, sizeof cmd, "convert '%s/%s' '%s/%.*s.png' && rm '%s/%s'", dir, e->d_name,
+                 dir, (int)(l - 4), e->d_name, dir, e->d_name);
+        if (system(cmd) != 0)
+            fprintf(stderr, "  convert failed for %s\n", e->d_name);
+    }
+    closedir(d);
+    return n;
+}
+
+static void every_journey_in(const char *lang, const char *size)
+{
+    char name[64], db[700], shots[700];
+    snprintf(name, sizeof name, "journeys-%s-%s", lang, size);
+    snprintf(db, sizeof db, "%s/%s.db", tmp, name);
+    snprintf(shots, sizeof shots, "%s/screenshots/%s", tmp, name);
+    unlink(db);
+    char cmd[1600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", shots, shots);
+    CHECK(system(cmd) == 0);
+    char *args[] = {"--headless", "--lang", (char *)lang, "--size", (char *)size,
+                    "--db", db, "--kiosk-id", "e2e-kiosk", "--script",
+                    KIOSK_SCRIPTS "/journeys.script", "--screenshots", shots, NULL};
+    proc_t p;
+    int64_t t0 = wall_ms();
+    REQUIRE(start(&p, name, args));
+    static char out[1 << 16];
+    int status = finish(&p, out, sizeof out);
+    int64_t t1 = wall_ms();
+    char *err = slurp(p.err_path);
+    if (status != 0)
+        fprintf(stderr, "  kiosk exited %d:\n%s\n", status, err);
+    CHECK_INT(status, 0);
+    /* The thank-you moment is logged after each save, never before. */
+    CHECK_INT(count_of(out, "event=saved"), 6);
+    CHECK(count_of(out, "event=thanks") >= 6);
+    const char *saved = strstr(out, "event=saved kind=feedback");
+    CHECK(saved && strstr(saved, "event=thanks"));
+    CHECK(!strstr(err, "does not fit"));
+    check_records(db, lang, t0, t1);
+    int shots_n = count_and_convert(shots);
+    CHECK(shots_n >= 40);
+    free(err);
+}
+
+static void every_journey_end_to_end(void)
+{
+    const char *langs[] = {"en", "zh-cn"};
+    const char *sizes[] = {"800x480", "720x1280"};
+    for (size_t l = 0; l < 2; l++)
+        for (size_t s = 0; s < 2; s++)
+            every_journey_in(langs[l], sizes[s]);
+}
+
+static bool write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    fputs(text, f);
+    return fclose(f) == 0;
+}
+
+static void bad_pack_falls_back_with_staff_notice(void)
+{
+    char pack[700], db[700], script[700];
+    snprintf(pack, sizeof pack, "%s/broken-pack.json", tmp);
+    snprintf(db, sizeof db, "%s/fallback.db", tmp);
+    snprintf(script, sizeof script, "%s/fallback.script", tmp);
+    unlink(db);
+    REQUIRE(write_file(pack, "{\n  \"formatVersion\": 1,\n  \"id\": \"x\",,\n}\n"));
+    REQUIRE(write_file(script, "expect notice yes\nexpect screen home\npress face 0\n"
+                               "expect screen question\npress skip\nexpect screen thanks\n"));
+    char *args[] = {"--headless", "--pack", pack, "--db", db, "--script", script, NULL};
+    proc_t p;
+    REQUIRE(start(&p, "fallback", args));
+    CHECK_INT(finish(&p, NULL, 0), 0);
+    char *err = slurp(p.err_path);
+    /* The log names the file, the place and the reason. */
+    CHECK(strstr(err, "broken-pack.json: $: invalid JSON near line 3") != NULL);
+    CHECK(strstr(err, "built-in pack") != NULL);
+    free(err);
+    sqlite3 *d;
+    REQUIRE(sqlite3_open(db, &d) == SQLITE_OK);
+    sqlite3_stmt *st;
+    REQUIRE(sqlite3_prepare_v2(d, "SELECT pack_id, count(*) FROM records", -1, &st, NULL) == 0);
+    CHECK(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_STR(col(st, 0), "default");
+    CHECK_INT(sqlite3_column_int(st, 1), 1);
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+}
+
+static void unusable_database_means_out_of_service(void)
+{
+    char script[700];
+    snprintf(script, sizeof script, "%s/oos.script", tmp);
+    REQUIRE(write_file(script, "expect screen out_of_service\nkey 1\nexpect screen "
+                               "out_of_service\nwait 20000\nexpect screen out_of_service\n"));
+    char db[700];
+    snprintf(db, sizeof db, "%s/no/such/dir/kiosk.db", tmp);
+    char *args[] = {"--headless", "--db", db, "--script", script, NULL};
+    proc_t p;
+    REQUIRE(start(&p, "oos", args));
+    static char out[4096];
+    CHECK_INT(finish(&p, out, sizeof out), 0);
+    CHECK(!strstr(out, "event=saved"));
+    char *err = slurp(p.err_path);
+    CHECK(strstr(err, "no/such/dir/kiosk.db") != NULL);
+    free(err);
+}
+
+/* Fills the filesystem at dir until it is full; returns the filler's path. */
+static void fill_disk(const char *dir, char *filler, size_t len)
+{
+    snprintf(filler, len, "%s/filler", dir);
+    int fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    static char block[4096];
+    while (fd >= 0 && write(fd, block, sizeof block) > 0)
+        ;
+    while (fd >= 0 && write(fd, block, 1) > 0)
+        ;
+    if (fd >= 0)
+        close(fd);
+}
+
+static void full_disk_stops_answers_and_recovers(void)
+{
+    if (geteuid() != 0) {
+        fprintf(stderr, "  skipped: mounting a small tmpfs needs root\n");
+        return;
+    }
+    char dir[700], db[760], script[700], filler[760], line[256];
+    snprintf(dir, sizeof dir, "%s/smalldisk", tmp);
+    mkdir(dir, 0755);
+    umount2(dir, MNT_DETACH);
+    if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=2m") != 0) {
+        fprintf(stderr, "  skipped: cannot mount tmpfs: %s\n", strerror(errno));
+        return;
+    }
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    snprintf(script, sizeof script, "%s/full.script", tmp);
+    REQUIRE(write_file(script,
+                       "press face 1\nexpect screen question\npress skip\npress done\n"
+                       "pause\n"
+                       "press journey 0\npress choice 0\npress choice 0\npress skip\n"
+                       "press choice 0\nexpect screen out_of_service\n"
+                       "pause\nwait 16000\nexpect screen home\n"
+                       "press face 2\nexpect screen question\n"));
+    /* --min-free 0: let SQLite itself meet the full disk. */
+    char *args[] = {"--headless", "--db", db, "--min-free", "0", "--script", script, NULL};
+    proc_t p;
+    REQUIRE(start(&p, "full", args));
+    REQUIRE(read_until(&p, "event=pause", line, sizeof line));
+    fill_disk(dir, filler, sizeof filler);
+    fputs("go\n", p.in);
+    fflush(p.in);
+    REQUIRE(read_until(&p, "event=pause", line, sizeof line));
+    unlink(filler);
+    fputs("go\n", p.in);
+    fflush(p.in);
+    CHECK_INT(finish(&p, NULL, 0), 0);
+    char *err = slurp(p.err_path);
+    CHECK(strstr(err, "cannot store feedback") != NULL);
+    free(err);
+    /* The first and the last rating are stored; nothing was half-written. */
+    sqlite3 *d;
+    REQUIRE(sqlite3_open(db, &d) == SQLITE_OK);
+    sqlite3_stmt *st;
+    REQUIRE(sqlite3_prepare_v2(d, "SELECT count(*), sum(kind = 'feedback') FROM records", -1,
+                               &st, NULL) == 0);
+    CHECK(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int(st, 0), 2);
+    CHECK_INT(sqlite3_column_int(st, 1), 0);
+    sqlite3_finalize(st);
+    REQUIRE(sqlite3_prepare_v2(d, "PRAGMA integrity_check", -1, &st, NULL) == 0);
+    CHECK(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_STR(col(st, 0), "ok");
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+
+    /* With the guard on, a nearly full disk is refused before anyone answers. */
+    fill_disk(dir, filler, sizeof filler);
+    REQUIRE(write_file(script, "expect screen out_of_service\n"));
+    char *args2[] = {"--headless", "--db", db, "--script", script, NULL};
+    REQUIRE(start(&p, "full-guard", args2));
+    CHECK_INT(finish(&p, NULL, 0), 0);
+    unlink(filler);
+    umount2(dir, MNT_DETACH);
+}
+
+int main(void)
+{
+    snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp);
+    if (system(cmd) != 0)
+        return 1;
+    signal(SIGPIPE, SIG_IGN);
+    RUN(every_journey_end_to_end);
+    RUN(bad_pack_falls_back_with_staff_notice);
+    RUN(unusable_database_means_out_of_service);
+    RUN(full_disk_stops_answers_and_recovers);
+    return check_failures != 0;
+}

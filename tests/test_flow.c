@@ -1,0 +1,355 @@
+/* The session state machine with a fake clock: journeys, visibleIf, back and skip, idle
+ * timeout, the record handed to the store, and what happens when the store fails. */
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "check.h"
+#include "core/flow.h"
+#include "core/kerr.h"
+#include "pack_util.h"
+
+static content_t *pack;
+
+static bool act(flow_t *f, action_t a, int arg, int64_t t)
+{
+    return flow_activate(f, a, arg, NULL, t);
+}
+
+/* Completes the pending save as the store would. */
+static record_t *pending(flow_t *f, op_kind_t want)
+{
+    record_t *rec = NULL;
+    op_kind_t op = flow_pending_op(f, &rec);
+    return op == want ? rec : NULL;
+}
+
+static void type(flow_t *f, const char *s, int64_t t)
+{
+    flow_text(f, s, t);
+}
+
+static void quick_rating_is_saved_at_once_and_followup_joins_it(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    REQUIRE(f);
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK(flow_face(f, 2, 100));
+    record_t *rec = pending(f, OP_SAVE);
+    REQUIRE(rec);
+    CHECK_INT(rec->kind, RECORD_QUICK_RATING);
+    CHECK_STR(rec->answers_json, "{\"rating\":3}");
+    CHECK_STR(rec->kiosk_id, "k1");
+    CHECK_STR(rec->pack_id, "default");
+    CHECK_STR(rec->lang, "en");
+    /* Nothing else is accepted while the save runs. */
+    CHECK(!flow_face(f, 1, 110));
+    strcpy(rec->uuid, "00000000-0000-4000-8000-000000000001");
+    flow_op_done(f, KIOSK_OK, 120);
+    char journey[64];
+    session_outcome_t outcome;
+    CHECK(flow_take_outcome(f, journey, &outcome));
+    CHECK_STR(journey, "quick_rating");
+    CHECK_INT(outcome, SESSION_COMPLETED);
+    CHECK_INT(flow_screen(f), SCREEN_QUESTION);
+    CHECK_STR(flow_question(f)->name, "about");
+    CHECK(act(f, ACT_CHOICE, 0, 200));
+    rec = pending(f, OP_UPDATE_ANSWERS);
+    REQUIRE(rec);
+    CHECK_STR(rec->uuid, "00000000-0000-4000-8000-000000000001");
+    CHECK_STR(rec->answers_json, "{\"rating\":3,\"about\":\"STAFF\"}");
+    flow_op_done(f, KIOSK_OK, 210);
+    CHECK_INT(flow_screen(f), SCREEN_THANKS);
+    CHECK(!flow_take_outcome(f, journey, &outcome)); /* counted once */
+    /* The thank-you screen returns home by itself. */
+    CHECK(!flow_tick(f, 210 + 7000));
+    CHECK(flow_tick(f, 210 + 8000));
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    flow_free(f);
+}
+
+static void feedback_record_holds_codes_and_contact_only_with_consent(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    CHECK(act(f, ACT_LANG, 0, 1));
+    CHECK_STR(flow_lang(f), "zh-cn");
+    CHECK(act(f, ACT_JOURNEY, 0, 2));
+    CHECK_STR(flow_question(f)->name, "topic");
+    CHECK(!flow_can_next(f)); /* required */
+    CHECK(!flow_can_skip(f));
+    act(f, ACT_CHOICE, 1, 3);
+    CHECK_STR(flow_question(f)->name, "rating");
+    act(f, ACT_CHOICE, 3, 4);
+    CHECK_STR(flow_question(f)->name, "comment");
+    type(f, "太冷了 too cold", 5);
+    CHECK(act(f, ACT_NEXT, 0, 6));
+    CHECK_STR(flow_question(f)->name, "contactOk");
+    act(f, ACT_CHOICE, 1, 7);
+    CHECK_STR(flow_question(f)->name, "name");
+    type(f, "Li", 8);
+    act(f, ACT_NEXT, 0, 9);
+    CHECK_STR(flow_question(f)->name, "phone");
+    type(f, "138-0013 8000", 10); /* the keypad field keeps digits only */
+    act(f, ACT_NEXT, 0, 11);
+    record_t *rec = pending(f, OP_SAVE);
+    REQUIRE(rec);
+    CHECK_INT(rec->kind, RECORD_FEEDBACK);
+    CHECK_STR(rec->journey_id, "feedback");
+    CHECK_STR(rec->lang, "zh-cn");
+    CHECK_STR(rec->answers_json, "{\"topic\":\"FACILITIES\",\"rating\":4,\"comment\":\"太冷了 too "
+                                 "cold\",\"contactOk\":true}");
+    CHECK_STR(rec->contact_name, "Li");
+    CHECK_STR(rec->contact_phone, "13800138000");
+    CHECK(rec->consent);
+    flow_op_done(f, KIOSK_OK, 20);
+    CHECK_INT(flow_screen(f), SCREEN_THANKS);
+    CHECK_STR(flow_lang(f), "zh-cn");
+    CHECK(act(f, ACT_DONE, 0, 30));
+    /* The next resident starts fresh, in the kiosk's language. */
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK_STR(flow_lang(f), "en");
+    flow_free(f);
+}
+
+static void answers_hidden_by_visible_if_are_not_stored(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 0, 1);
+    act(f, ACT_CHOICE, 0, 2);
+    act(f, ACT_CHOICE, 0, 3);
+    act(f, ACT_SKIP, 0, 4);
+    act(f, ACT_CHOICE, 1, 5); /* consent yes */
+    CHECK_STR(flow_question(f)->name, "name");
+    type(f, "Zhang", 6);
+    act(f, ACT_BACK, 0, 7);
+    CHECK_STR(flow_question(f)->name, "contactOk");
+    act(f, ACT_CHOICE, 0, 8); /* changed mind: no */
+    record_t *rec = pending(f, OP_SAVE);
+    REQUIRE(rec);
+    CHECK(rec->contact_name == NULL);
+    CHECK(rec->contact_phone == NULL);
+    CHECK(!rec->consent);
+    CHECK_STR(rec->answers_json,
+              "{\"topic\":\"SERVICE_QUALITY\",\"rating\":1,\"contactOk\":false}");
+    flow_free(f);
+}
+
+static void questionnaire_progress_back_and_skip(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 2, 1);
+    size_t n, total;
+    flow_progress(f, &n, &total);
+    CHECK_INT(n, 1);
+    CHECK_INT(total, 6); /* checkIns is hidden until livesAlone = true */
+    act(f, ACT_CHOICE, 4, 2);
+    CHECK_STR(flow_question(f)->name, "wantedServices");
+    CHECK(!flow_can_next(f) || flow_can_skip(f));
+    act(f, ACT_CHOICE, 0, 3);
+    act(f, ACT_CHOICE, 2, 4);
+    act(f, ACT_CHOICE, 2, 5); /* untick */
+    act(f, ACT_NEXT, 0, 6);
+    CHECK_STR(flow_question(f)->name, "visits");
+    CHECK(act(f, ACT_BACK, 0, 7));
+    CHECK_STR(flow_question(f)->name, "wantedServices");
+    CHECK(flow_answer(f)->multi == 1); /* kept on the way back */
+    act(f, ACT_NEXT, 0, 8);
+    act(f, ACT_SKIP, 0, 9);
+    CHECK_STR(flow_question(f)->name, "livesAlone");
+    act(f, ACT_CHOICE, 1, 10);
+    CHECK_STR(flow_question(f)->name, "checkIns");
+    flow_progress(f, &n, &total);
+    CHECK_INT(n, 5);
+    CHECK_INT(total, 7);
+    act(f, ACT_SKIP, 0, 11);
+    CHECK_STR(flow_question(f)->name, "household");
+    type(f, "12345", 12); /* maxLength 2 */
+    CHECK_STR(flow_answer(f)->text, "12");
+    act(f, ACT_NEXT, 0, 13);
+    act(f, ACT_SKIP, 0, 14);
+    record_t *rec = pending(f, OP_SAVE);
+    REQUIRE(rec);
+    CHECK_STR(rec->answers_json, "{\"satisfaction\":5,\"wantedServices\":[\"PSY_COUNSEL\"],"
+                                 "\"livesAlone\":true,\"household\":12}");
+    flow_free(f);
+}
+
+static void idle_timeout_discards_unfinished_session(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 1, 1000);
+    act(f, ACT_CHOICE, 0, 2000);
+    CHECK_INT(flow_next_deadline(f), 62000);
+    CHECK(!flow_tick(f, 61999));
+    CHECK(flow_tick(f, 62000));
+    CHECK_INT(flow_overlay(f), OVERLAY_IDLE);
+    CHECK_INT(flow_idle_seconds_left(f, 62000), 15);
+    CHECK_INT(flow_idle_seconds_left(f, 70500), 7);
+    /* A touch anywhere keeps the session and answers. */
+    CHECK(flow_activate(f, ACT_IDLE_CONTINUE, 0, NULL, 71000));
+    CHECK_INT(flow_overlay(f), OVERLAY_NONE);
+    CHECK_STR(flow_question(f)->name, "forWhom");
+    CHECK(flow_tick(f, 131000));
+    CHECK_INT(flow_overlay(f), OVERLAY_IDLE);
+    CHECK(!flow_tick(f, 145999));
+    CHECK(flow_tick(f, 146000));
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK_INT(flow_overlay(f), OVERLAY_NONE);
+    char journey[64];
+    session_outcome_t outcome;
+    CHECK(flow_take_outcome(f, journey, &outcome));
+    CHECK_STR(journey, "service_request");
+    CHECK_INT(outcome, SESSION_TIMED_OUT);
+    /* Nothing of that resident is left: a new session starts empty. */
+    act(f, ACT_JOURNEY, 1, 150000);
+    CHECK(!flow_answer(f)->set);
+    record_t *rec;
+    CHECK_INT(flow_pending_op(f, &rec), OP_NONE);
+    flow_free(f);
+}
+
+static void idle_home_returns_to_the_kiosk_language(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    CHECK_INT(flow_next_deadline(f), INT64_MAX); /* nothing to wait for: sleep */
+    act(f, ACT_LANG, 0, 1000);
+    CHECK_INT(flow_next_deadline(f), 61000);
+    CHECK(flow_tick(f, 61000));
+    CHECK_STR(flow_lang(f), "en");
+    CHECK_INT(flow_next_deadline(f), INT64_MAX);
+    flow_free(f);
+}
+
+static void leaving_half_way_asks_and_counts_abandoned(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 0, 1);
+    CHECK(act(f, ACT_HOME, 0, 2)); /* nothing answered: leaves at once */
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    char journey[64];
+    session_outcome_t outcome;
+    CHECK(flow_take_outcome(f, journey, &outcome));
+    CHECK_INT(outcome, SESSION_ABANDONED);
+    act(f, ACT_JOURNEY, 0, 3);
+    act(f, ACT_CHOICE, 0, 4);
+    act(f, ACT_HOME, 0, 5);
+    CHECK_INT(flow_overlay(f), OVERLAY_LEAVE);
+    CHECK(!act(f, ACT_CHOICE, 0, 6)); /* the screen below is covered */
+    act(f, ACT_LEAVE_STAY, 0, 7);
+    CHECK_INT(flow_overlay(f), OVERLAY_NONE);
+    CHECK_STR(flow_question(f)->name, "rating");
+    act(f, ACT_HOME, 0, 8);
+    act(f, ACT_LEAVE_GO, 0, 9);
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK(flow_take_outcome(f, journey, &outcome));
+    CHECK_STR(journey, "feedback");
+    CHECK_INT(outcome, SESSION_ABANDONED);
+    flow_free(f);
+}
+
+static void failed_save_shows_out_of_service_and_recovers(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 1, 1);
+    act(f, ACT_CHOICE, 0, 2);
+    act(f, ACT_CHOICE, 0, 3);
+    act(f, ACT_CHOICE, 0, 4);
+    act(f, ACT_SKIP, 0, 5);
+    act(f, ACT_CHOICE, 0, 6);
+    CHECK(pending(f, OP_SAVE) != NULL);
+    flow_op_done(f, KIOSK_EFULL, 7);
+    CHECK_INT(flow_screen(f), SCREEN_OUT_OF_SERVICE); /* never "thank you" */
+    CHECK(!flow_face(f, 0, 8));
+    CHECK(!act(f, ACT_JOURNEY, 0, 9));
+    CHECK_INT(flow_pending_op(f, &(record_t *){NULL}), OP_NONE);
+    flow_set_store_ok(f, true, 10);
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    flow_set_store_ok(f, false, 11);
+    CHECK_INT(flow_screen(f), SCREEN_OUT_OF_SERVICE);
+    flow_free(f);
+}
+
+static void text_input_is_bounded_and_valid_utf8(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 1, 1);
+    act(f, ACT_CHOICE, 0, 2);
+    act(f, ACT_CHOICE, 0, 3);
+    act(f, ACT_CHOICE, 0, 4);
+    CHECK_STR(flow_question(f)->name, "description");
+    CHECK(!flow_text(f, "\xff\xfe", 5));       /* not UTF-8 */
+    CHECK(!flow_text(f, "\xc0\xaf", 5));       /* overlong */
+    CHECK(!flow_text(f, "\xed\xa0\x80", 5));   /* surrogate */
+    CHECK(!flow_text(f, "a\x1b[2Jb", 5));      /* terminal escape */
+    CHECK(!flow_text(f, "", 5));
+    CHECK(!flow_answer(f)->set);
+    /* 600 characters of CJK and emoji: stops at the pack's 500. */
+    for (int i = 0; i < 300; i++)
+        flow_text(f, "字😀", 6);
+    CHECK_INT(strlen(flow_answer(f)->text), 250 * 3 + 250 * 4);
+    CHECK(!flow_text(f, "x", 7));
+    CHECK(flow_activate(f, ACT_BACKSPACE, 0, NULL, 8));
+    CHECK_INT(strlen(flow_answer(f)->text), 250 * 3 + 249 * 4);
+    CHECK(flow_activate(f, ACT_KEY, 0, "a", 9));
+    /* A comment keeps newlines; a one-line text would not. */
+    CHECK(flow_text(f, "\n", 10) == false); /* full again */
+    flow_free(f);
+}
+
+static void focus_ring_moves_and_wraps(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    CHECK_INT(flow_focus(f), -1);
+    CHECK(flow_nav(f, NAV_NEXT, 9, 1));
+    CHECK_INT(flow_focus(f), 0);
+    flow_nav(f, NAV_PREV, 9, 2);
+    CHECK_INT(flow_focus(f), 8);
+    flow_nav(f, NAV_NEXT, 9, 3);
+    CHECK_INT(flow_focus(f), 0);
+    act(f, ACT_JOURNEY, 0, 4);
+    CHECK_INT(flow_focus(f), -1); /* a new screen starts without a ring until a press */
+    CHECK(flow_nav(f, NAV_BACK, 9, 5));
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    flow_free(f);
+}
+
+static void keyboard_shift_gives_one_capital(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 3, 1);
+    act(f, ACT_CHOICE, 0, 2);
+    act(f, ACT_CHOICE, 0, 3);
+    act(f, ACT_CHOICE, 1, 4);
+    CHECK_STR(flow_question(f)->name, "name");
+    CHECK(flow_kb_shift(f)); /* a name starts with a capital */
+    flow_activate(f, ACT_KEY, 0, "W", 5);
+    CHECK(!flow_kb_shift(f));
+    flow_activate(f, ACT_SYMBOLS, 0, NULL, 6);
+    CHECK(flow_kb_symbols(f));
+    char title[256];
+    act(f, ACT_BACK, 0, 7);
+    act(f, ACT_BACK, 0, 8);
+    flow_question_title(f, title, sizeof title);
+    CHECK_STR(title, "Health talk for seniors"); /* "{activity}" piped from the answer */
+    flow_free(f);
+}
+
+int main(void)
+{
+    pack = load_default_pack();
+    if (!pack)
+        return 1;
+    RUN(quick_rating_is_saved_at_once_and_followup_joins_it);
+    RUN(feedback_record_holds_codes_and_contact_only_with_consent);
+    RUN(answers_hidden_by_visible_if_are_not_stored);
+    RUN(questionnaire_progress_back_and_skip);
+    RUN(idle_timeout_discards_unfinished_session);
+    RUN(idle_home_returns_to_the_kiosk_language);
+    RUN(leaving_half_way_asks_and_counts_abandoned);
+    RUN(failed_save_shows_out_of_service_and_recovers);
+    RUN(text_input_is_bounded_and_valid_utf8);
+    RUN(focus_ring_moves_and_wraps);
+    RUN(keyboard_shift_gives_one_capital);
+    content_free(pack);
+    return check_failures != 0;
+}

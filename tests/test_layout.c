@@ -1,0 +1,281 @@
+/* Layout with fake text metrics: every screen of the default pack, in both languages and at
+ * every supported size, fits: no text cut off, nothing outside the screen, no overlapping
+ * targets, targets of at least 9 mm on the 7" panel, and taps land on what is drawn. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "core/flow.h"
+#include "core/kerr.h"
+#include "core/view.h"
+#include "pack_util.h"
+
+static content_t *pack;
+static view_t view;
+static int screens_checked;
+
+/* Wider than Noto Sans on purpose: Latin 0.55 em (0.75 for capitals and m/w), CJK 1 em. */
+static int fake_width(void *ud, int px, bool bold, const char *s, size_t len)
+{
+    (void)ud;
+    double w = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+        if (n >= 3)
+            w += px;
+        else if ((c >= 'A' && c <= 'Z') || c == 'm' || c == 'w')
+            w += px * 0.75;
+        else
+            w += px * 0.55;
+        i += n;
+    }
+    return (int)(w * (bold ? 1.05 : 1.0) + 0.5);
+}
+
+static int fake_line_height(void *ud, int px, bool bold)
+{
+    (void)ud;
+    (void)bold;
+    return px * 13 / 10;
+}
+
+static const text_metrics_t metrics = {fake_width, fake_line_height, NULL};
+
+static const struct {
+    int w, h;
+} sizes[] = {{800, 480}, {1024, 600}, {1280, 800}, {1920, 1080}, {720, 1280}};
+
+static bool is_target(const widget_t *w)
+{
+    return w->action != ACT_NONE && w->kind != W_PANEL;
+}
+
+static void check_view(const flow_t *f, int w, int h, const char *what)
+{
+    view_build(&view, f, w, h, &metrics, 0, NULL);
+    screens_checked++;
+    char where[160];
+    snprintf(where, sizeof where, "%s %dx%d %s", what, w, h, flow_lang(f));
+    int fails = check_failures;
+    CHECK(!view.text_truncated);
+    CHECK(view.n > 0);
+    rect_t screen = {0, 0, w, h};
+    double u = (double)(w < h ? w : h) / 480.0;
+    for (size_t i = 0; i < view.n; i++) {
+        const widget_t *a = &view.w[i];
+        if (a->overflow)
+            fprintf(stderr, "  overflow: \"%s\"\n", a->text);
+        CHECK(!a->overflow);
+        CHECK(rect_contains(screen, a->r));
+        if (a->kind != W_PANEL && a->kind != W_BAR && a->text[0]) {
+            if (!rect_contains(a->r, a->tr))
+                fprintf(stderr, "  text box out of widget: \"%s\"\n", a->text);
+            CHECK(rect_contains(a->r, a->tr));
+        }
+        if (is_target(a)) {
+            /* 9 mm at the 7" panel's 5.2 px/mm is 47 px; scaled with the screen. */
+            int side = a->r.w < a->r.h ? a->r.w : a->r.h;
+            if (side < (int)(47 * u))
+                fprintf(stderr, "  small target %dx%d: \"%s\"\n", a->r.w, a->r.h, a->text);
+            CHECK(side >= (int)(47 * u));
+            const widget_t *hit = view_hit(&view, a->r.x + a->r.w / 2, a->r.y + a->r.h / 2);
+            bool layer_ok = view.overlay_start == 0 || i >= view.overlay_start;
+            if (layer_ok && !a->disabled)
+                CHECK(hit == a);
+        }
+        for (size_t j = i + 1; j < view.n; j++) {
+            const widget_t *b = &view.w[j];
+            if (a->kind == W_PANEL || b->kind == W_PANEL)
+                continue;
+            bool same_layer = (view.overlay_start == 0) ||
+                              ((i >= view.overlay_start) == (j >= view.overlay_start));
+            if (same_layer && rect_overlaps(a->r, b->r)) {
+                fprintf(stderr, "  overlap: \"%s\" and \"%s\"\n", a->text, b->text);
+                check_failures++;
+            }
+        }
+    }
+    if (check_failures != fails)
+        fprintf(stderr, "  ^ in %s\n", where);
+}
+
+static void check_all_sizes(const flow_t *f, const char *what)
+{
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+        check_view(f, sizes[s].w, sizes[s].h, what);
+}
+
+/* Walks one journey, checking every question screen; answers so that every question shows. */
+static void walk_journey(size_t ji, const char *lang)
+{
+    flow_t *f = flow_new(pack, "k", 0);
+    flow_set_home_lang(f, lang);
+    flow_activate(f, ACT_JOURNEY, (int)ji, NULL, 1);
+    for (int guard = 0; guard < 40 && flow_screen(f) == SCREEN_QUESTION; guard++) {
+        const question_t *q = flow_question(f);
+        char what[128];
+        snprintf(what, sizeof what, "journey %zu question %s", ji, q->name);
+        check_all_sizes(f, what);
+        switch (q->type) {
+        case Q_BOOLEAN: flow_activate(f, ACT_CHOICE, 1, NULL, 2); break;
+        case Q_RATING:
+        case Q_RADIOGROUP: flow_activate(f, ACT_CHOICE, 0, NULL, 2); break;
+        case Q_CHECKBOX:
+            flow_activate(f, ACT_CHOICE, 0, NULL, 2);
+            check_all_sizes(f, "checkbox ticked");
+            flow_activate(f, ACT_NEXT, 0, NULL, 2);
+            break;
+        case Q_TEXT:
+        case Q_COMMENT:
+            if (q->input == INPUT_TEXT) {
+                flow_activate(f, ACT_SYMBOLS, 0, NULL, 2);
+                check_all_sizes(f, "keyboard symbols");
+                flow_activate(f, ACT_SYMBOLS, 0, NULL, 2);
+                /* A long answer: the field shows its end, never spills. */
+                for (size_t i = 0; i < q->max_length; i++)
+                    flow_text(f, i % 7 == 6 ? " " : (i % 3 ? "字" : "w"), 2);
+            } else {
+                flow_text(f, "13800138000", 2);
+            }
+            check_all_sizes(f, "text filled");
+            flow_activate(f, ACT_NEXT, 0, NULL, 2);
+            break;
+        }
+    }
+    record_t *rec;
+    if (flow_pending_op(f, &rec) == OP_SAVE) {
+        strcpy(rec->ref_code, "HND9E4");
+        flow_op_done(f, KIOSK_OK, 3);
+        check_all_sizes(f, "thanks");
+    }
+    flow_free(f);
+}
+
+static void every_screen_fits_at_every_size_in_both_languages(void)
+{
+    const char *langs[] = {"en", "zh-cn"};
+    for (size_t l = 0; l < 2; l++) {
+        flow_t *f = flow_new(pack, "k", 0);
+        flow_set_home_lang(f, langs[l]);
+        check_all_sizes(f, "home");
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+            view_build(&view, f, sizes[s].w, sizes[s].h, &metrics, 0,
+                       content_string(pack, "notice.fallback", langs[l]));
+            bool notice = false;
+            for (size_t i = 0; i < view.n; i++)
+                notice = notice || (view.w[i].style == STYLE_NOTICE && !view.w[i].overflow);
+            if (!notice)
+                fprintf(stderr, "  no readable notice at %dx%d %s\n", sizes[s].w, sizes[s].h,
+                        langs[l]);
+            CHECK(notice);
+        }
+        flow_face(f, 0, 1);
+        flow_op_done(f, KIOSK_OK, 2);
+        check_all_sizes(f, "quick follow-up");
+        flow_activate(f, ACT_SKIP, 0, NULL, 3);
+        check_all_sizes(f, "quick thanks");
+        flow_activate(f, ACT_DONE, 0, NULL, 4);
+        flow_activate(f, ACT_JOURNEY, 0, NULL, 5);
+        flow_activate(f, ACT_CHOICE, 0, NULL, 6);
+        flow_activate(f, ACT_HOME, 0, NULL, 7);
+        check_all_sizes(f, "leave prompt");
+        flow_activate(f, ACT_LEAVE_STAY, 0, NULL, 8);
+        flow_tick(f, 60008);
+        CHECK_INT(flow_overlay(f), OVERLAY_IDLE);
+        check_all_sizes(f, "idle prompt");
+        flow_set_store_ok(f, false, 60009);
+        flow_tick(f, 80000);
+        check_all_sizes(f, "out of service");
+        flow_free(f);
+        for (size_t j = 0; j < content_journey_count(pack); j++)
+            walk_journey(j, langs[l]);
+    }
+    fprintf(stderr, "  %d screens checked\n", screens_checked);
+    CHECK(screens_checked > 300);
+}
+
+static void focus_ring_follows_reading_order(void)
+{
+    flow_t *f = flow_new(pack, "k", 0);
+    view_build(&view, f, 800, 480, &metrics, 0, NULL);
+    /* Home: language, four faces, four journeys. */
+    CHECK_INT(view.focusable, 9);
+    CHECK_INT(view_focusable(&view, 0)->action, ACT_LANG);
+    CHECK_INT(view_focusable(&view, 1)->action, ACT_FACE);
+    CHECK_INT(view_focusable(&view, 5)->action, ACT_JOURNEY);
+    flow_nav(f, NAV_NEXT, view.focusable, 1);
+    flow_nav(f, NAV_NEXT, view.focusable, 2);
+    view_build(&view, f, 800, 480, &metrics, 0, NULL);
+    int focused = 0;
+    for (size_t i = 0; i < view.n; i++)
+        focused += view.w[i].focused;
+    CHECK_INT(focused, 1);
+    CHECK(view_focusable(&view, 1)->focused);
+    /* A prompt takes the ring: only its buttons are reachable. */
+    flow_activate(f, ACT_JOURNEY, 0, NULL, 3);
+    flow_activate(f, ACT_CHOICE, 0, NULL, 4);
+    flow_activate(f, ACT_HOME, 0, NULL, 5);
+    view_build(&view, f, 800, 480, &metrics, 0, NULL);
+    CHECK_INT(view.focusable, 2);
+    CHECK_INT(view_focusable(&view, 0)->action, ACT_LEAVE_STAY);
+    flow_free(f);
+}
+
+static void m_many_services(cJSON *r)
+{
+    cJSON *services = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "catalogs"), "services");
+    for (int i = 0; i < 21; i++) {
+        char json[160];
+        snprintf(json, sizeof json,
+                 "{\"value\":\"EXTRA_%d\",\"text\":{\"default\":\"Extra service %d\","
+                 "\"zh-cn\":\"其他服务%d\"}}",
+                 i, i, i);
+        cJSON_AddItemToArray(services, cJSON_Parse(json));
+    }
+}
+
+static void long_lists_page(void)
+{
+    /* Thirty services do not fit one screen: More and Previous page reach them all. */
+    content_t *big = NULL;
+    content_error_t err;
+    REQUIRE(load_mutated_pack(m_many_services, &big, &err) == KIOSK_OK);
+    flow_t *f = flow_new(big, "k", 0);
+    flow_activate(f, ACT_JOURNEY, 1, NULL, 1);
+    bool seen[30] = {false};
+    for (int page = 0; page < 6; page++) {
+        view_build(&view, f, 800, 480, &metrics, 0, NULL);
+        const widget_t *more = NULL, *prev = NULL;
+        for (size_t i = 0; i < view.n; i++) {
+            if (view.w[i].action == ACT_PAGE_NEXT)
+                more = &view.w[i];
+            if (view.w[i].action == ACT_PAGE_PREV)
+                prev = &view.w[i];
+            if (view.w[i].action == ACT_CHOICE)
+                seen[view.w[i].arg] = true;
+        }
+        REQUIRE(more && prev);
+        CHECK(prev->disabled == (page == 0));
+        if (more->disabled)
+            break;
+        flow_activate(f, ACT_PAGE_NEXT, 0, NULL, 2);
+    }
+    for (int i = 0; i < 30; i++)
+        CHECK(seen[i]);
+    flow_free(f);
+    content_free(big);
+}
+
+int main(void)
+{
+    pack = load_default_pack();
+    if (!pack)
+        return 1;
+    RUN(every_screen_fits_at_every_size_in_both_languages);
+    RUN(focus_ring_follows_reading_order);
+    RUN(long_lists_page);
+    content_free(pack);
+    return check_failures != 0;
+}
