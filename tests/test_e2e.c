@@ -307,6 +307,39 @@ static bool write_file(const char *path, const char *text)
     return fclose(f) == 0;
 }
 
+/* A panel mounted sideways: taps are injected at panel pixels and must land on the logical
+ * targets after the rotation is undone, at every angle. */
+static void rotated_panels_map_touches(void)
+{
+    char script[700];
+    snprintf(script, sizeof script, "%s/rotate.script", tmp);
+    REQUIRE(write_file(script, "press face 3\nexpect screen question\npress choice 2\n"
+                               "expect screen thanks\npress done\npress journey 3\n"
+                               "expect question activity\npress choice 4\n"
+                               "expect question action\npress home\nexpect overlay leave\n"));
+    const char *angles[] = {"90", "180", "270"};
+    const char *panels[] = {"480x800", "800x480", "720x1280"};
+    for (size_t i = 0; i < 3; i++) {
+        char db[700], name[64];
+        snprintf(name, sizeof name, "rotate-%s", angles[i]);
+        snprintf(db, sizeof db, "%s/%s.db", tmp, name);
+        unlink(db);
+        char *args[] = {"--headless", "--size", (char *)panels[i], "--rotate", (char *)angles[i],
+                        "--db", db, "--script", script, NULL};
+        proc_t p;
+        REQUIRE(start(&p, name, args));
+        static char out[4096];
+        int status = finish(&p, out, sizeof out);
+        if (status != 0) {
+            char *err = slurp(p.err_path);
+            fprintf(stderr, "  rotation %s: %s", angles[i], err);
+            free(err);
+        }
+        CHECK_INT(status, 0);
+        CHECK(strstr(out, "event=updated kind=quick_rating") != NULL);
+    }
+}
+
 static void bad_pack_falls_back_with_staff_notice(void)
 {
     char pack[700], db[700], script[700];
@@ -444,6 +477,7 @@ int main(void)
         return 1;
     signal(SIGPIPE, SIG_IGN);
     RUN(every_journey_end_to_end);
+    RUN(rotated_panels_map_touches);
     RUN(bad_pack_falls_back_with_staff_notice);
     RUN(unusable_database_means_out_of_service);
     RUN(full_disk_stops_answers_and_recovers);

@@ -49,6 +49,11 @@ typedef struct {
     /* automatic screenshots */
     char last_shot_key[160];
     int shot_seq;
+    /* measurements: start to first frame, and the cost of each frame */
+    int64_t started_us;
+    bool first_frame_done;
+    int64_t *frame_us;
+    size_t frames, frames_cap;
 } app_t;
 
 static void log_line(const char *level, const char *fmt, ...)
@@ -66,6 +71,13 @@ static int64_t mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static int64_t now_ms(const app_t *a)
@@ -293,6 +305,7 @@ static void screenshot_if_new(app_t *a)
 
 static void redraw(app_t *a)
 {
+    int64_t t0 = mono_us();
     int w, h;
     ui_logical_size(a->ui, &w, &h);
     view_build(a->view, a->flow, w, h, ui_metrics(a->ui), now_ms(a),
@@ -301,8 +314,43 @@ static void redraw(app_t *a)
         if (a->view->w[i].overflow)
             log_line("warn", "text does not fit: \"%.40s\"", a->view->w[i].text);
     ui_draw(a->ui, a->view, a->pressed);
+    int64_t t1 = mono_us();
+    if (!a->first_frame_done) {
+        a->first_frame_done = true;
+        printf("event=first-frame ms=%.1f\n", (double)(t1 - a->started_us) / 1000.0);
+        fflush(stdout);
+    } else if (a->cfg->stats) {
+        if (a->frames == a->frames_cap) {
+            size_t cap = a->frames_cap ? a->frames_cap * 2 : 256;
+            int64_t *nf = realloc(a->frame_us, cap * sizeof *nf);
+            if (nf) {
+                a->frame_us = nf;
+                a->frames_cap = cap;
+            }
+        }
+        if (a->frames < a->frames_cap)
+            a->frame_us[a->frames++] = t1 - t0;
+    }
     screenshot_if_new(a);
     a->dirty = false;
+}
+
+static int cmp_i64(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Frame times (view build + draw + present) after the first frame, for tools/bench. */
+static void print_stats(app_t *a)
+{
+    if (!a->cfg->stats || a->frames == 0)
+        return;
+    qsort(a->frame_us, a->frames, sizeof *a->frame_us, cmp_i64);
+    printf("stats frames=%zu median_us=%lld p95_us=%lld max_us=%lld\n", a->frames,
+           (long long)a->frame_us[a->frames / 2], (long long)a->frame_us[a->frames * 95 / 100],
+           (long long)a->frame_us[a->frames - 1]);
+    fflush(stdout);
 }
 
 /* ---- input ---- */
@@ -579,7 +627,8 @@ static void loop(app_t *a)
 
 int app_run(const app_config_t *cfg)
 {
-    app_t a = {.cfg = cfg, .pressed = -1, .store_ok = true, .virtual_ms = 1000000};
+    app_t a = {.cfg = cfg, .pressed = -1, .store_ok = true, .virtual_ms = 1000000,
+               .started_us = cfg->started_us ? cfg->started_us : mono_us()};
     int status = 1;
     char err[1024];
     if (cfg->script_path && !(a.script = fopen(cfg->script_path, "r"))) {
@@ -616,6 +665,7 @@ int app_run(const app_config_t *cfg)
     check_store(&a); /* out of service until the database is usable */
     a.dirty = true;
     loop(&a);
+    print_stats(&a);
     status = a.exit_status;
     ui_close(a.ui);
 out_flow:
@@ -623,6 +673,7 @@ out_flow:
     store_close(a.store);
     free(a.view);
     content_free(a.content);
+    free(a.frame_us);
 out_script:
     if (a.script)
         fclose(a.script);

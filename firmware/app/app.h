@@ -4,6 +4,7 @@
 #define KIOSK_APP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 typedef struct {
     const char *pack_path;  /* content pack; NULL: the built-in pack */
@@ -19,6 +20,8 @@ typedef struct {
     const char *font, *font_bold;
     int idle_timeout_s, idle_countdown_s; /* 0: from the pack */
     int min_free_kib;        /* below this free space the kiosk is out of service */
+    bool stats;              /* print frame-time statistics at exit */
+    int64_t started_us;      /* CLOCK_MONOTONIC at process start, for start-up time */
 } app_config_t;
 
 /* Runs the kiosk until quit (or the end of the script). Returns a process exit status:

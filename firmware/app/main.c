@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/app.h"
 
@@ -32,6 +33,7 @@ static void usage(FILE *out)
           "      --font-bold FILE    bold font\n"
           "      --print-records     print the stored records as JSON lines and exit\n"
           "                          (contact details masked)\n"
+          "      --stats             print frame-time statistics at exit (tools/bench)\n"
           "  -h, --help              show this help\n"
           "  -V, --version           show the version\n"
           "\n"
@@ -43,8 +45,10 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     enum { OPT_HEADLESS = 256, OPT_SCRIPT, OPT_SHOTS, OPT_IDLE, OPT_COUNTDOWN, OPT_MINFREE,
-           OPT_FONT, OPT_FONT_BOLD, OPT_PRINT };
+           OPT_FONT, OPT_FONT_BOLD, OPT_PRINT, OPT_STATS };
     static const struct option opts[] = {
         {"pack", required_argument, NULL, 'p'},
         {"db", required_argument, NULL, 'd'},
@@ -62,6 +66,7 @@ int main(int argc, char **argv)
         {"font", required_argument, NULL, OPT_FONT},
         {"font-bold", required_argument, NULL, OPT_FONT_BOLD},
         {"print-records", no_argument, NULL, OPT_PRINT},
+        {"stats", no_argument, NULL, OPT_STATS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -72,6 +77,7 @@ int main(int argc, char **argv)
         .width = 800,
         .height = 480,
         .min_free_kib = 1024,
+        .started_us = (int64_t)t0.tv_sec * 1000000 + t0.tv_nsec / 1000,
     };
     bool print = false;
     int c;
@@ -109,6 +115,7 @@ int main(int argc, char **argv)
         case OPT_FONT: cfg.font = optarg; break;
         case OPT_FONT_BOLD: cfg.font_bold = optarg; break;
         case OPT_PRINT: print = true; break;
+        case OPT_STATS: cfg.stats = true; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("kiosk %s\n", KIOSK_VERSION); return 0;
         default: usage(stderr); return 2;

@@ -236,8 +236,8 @@ typedef struct {
 /* Finds the largest size from max_px down to min_px at which text fits in box; at min_px
  * it breaks long words and, if still too tall, keeps the lines that fit and ends with an
  * ellipsis (overflow set: a test failure for shipped content). */
-static fitted_t fit(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
-                    bool bold)
+static fitted_t fit_text(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
+                         bool bold, bool prefer_one_line)
 {
     char buf[4096];
     fitted_t r = {"", max_px, 0, 0, false};
@@ -245,10 +245,10 @@ static fitted_t fit(const ctx_t *x, const char *text, rect_t box, int max_px, in
         return r;
     if (min_px > max_px)
         min_px = max_px;
-    /* A label on one line at three quarters of the size reads better than one broken in
-     * two: try that first. */
+    /* A button label on one line at three quarters of the size reads better than one broken
+     * in two: try that first. Sentences wrap instead. */
     int one_min = max_px * 3 / 4 > min_px ? max_px * 3 / 4 : min_px;
-    for (int px = max_px; px >= one_min; px -= px > 24 ? 2 : 1) {
+    for (int px = max_px; prefer_one_line && px >= one_min; px -= px > 24 ? 2 : 1) {
         int lh = x->tm->line_height(x->tm->user_data, px, bold);
         if (lh > box.h)
             continue;
@@ -297,6 +297,20 @@ static fitted_t fit(const ctx_t *x, const char *text, rect_t box, int max_px, in
     }
 }
 
+/* Sentences: the largest size at which the wrapped text fits. */
+static fitted_t fit(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
+                    bool bold)
+{
+    return fit_text(x, text, box, max_px, min_px, bold, false);
+}
+
+/* Labels of buttons: one line if it can be had at three quarters of the size. */
+static fitted_t fit_short(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
+                          bool bold)
+{
+    return fit_text(x, text, box, max_px, min_px, bold, true);
+}
+
 /* ---- widgets ---- */
 
 static widget_t *add(ctx_t *x, widget_kind_t kind, style_t style, rect_t r)
@@ -322,7 +336,9 @@ static widget_t *add(ctx_t *x, widget_kind_t kind, style_t style, rect_t r)
 /* Places text in the widget's text box, vertically centred. */
 static void set_text(ctx_t *x, widget_t *w, const char *text, rect_t box, int max_px, bool bold)
 {
-    fitted_t ft = fit(x, text, box, max_px, S(x, PX_MIN), bold);
+    fitted_t ft = (w->kind == W_BUTTON || w->kind == W_FACE || w->style == STYLE_TOPBAR)
+                      ? fit_short(x, text, box, max_px, S(x, PX_MIN), bold)
+                      : fit(x, text, box, max_px, S(x, PX_MIN), bold);
     w->text = ft.text;
     w->px = ft.px;
     w->bold = bold;
@@ -382,7 +398,7 @@ static widget_t *button2(ctx_t *x, rect_t r, const char *t1, const char *t2, sty
     int h1 = in.h - lh2 < 2 * lh1 ? in.h - lh2 : 2 * lh1;
     if (h1 < lh1)
         h1 = in.h / 2;
-    fitted_t f1 = fit(x, t1, rect(in.x, in.y, in.w, h1), px1, S(x, PX_MIN), true);
+    fitted_t f1 = fit_short(x, t1, rect(in.x, in.y, in.w, h1), px1, S(x, PX_MIN), true);
     int h2 = in.h - f1.height - S(x, 2);
     fitted_t f2 = fit(x, t2, rect(in.x, in.y, in.w, h2), S(x, PX_SMALL), S(x, PX_MIN) * 7 / 8,
                       false);
@@ -559,7 +575,7 @@ static void faces_row(ctx_t *x, rect_t area, const choice_t *faces, size_t n, ac
         w->face_count = (int)n;
         int lh = x->tm->line_height(x->tm->user_data, label_px, true);
         rect_t tb = rect(r.x + S(x, 4), r.y + r.h - 2 * lh - S(x, 6), r.w - S(x, 8), 2 * lh);
-        fitted_t ft = fit(x, txt(x, &faces[i].text), tb, label_px, S(x, PX_MIN), true);
+        fitted_t ft = fit_short(x, txt(x, &faces[i].text), tb, label_px, S(x, PX_MIN), true);
         w->text = ft.text;
         w->px = ft.px;
         w->bold = true;
@@ -999,7 +1015,7 @@ static void thanks_screen(ctx_t *x)
     view_t *v = x->v;
     const flow_t *f = x->f;
     int top = topbar(x, str(x, "home.title"), false);
-    int m = S(x, MARGIN) * 2, gap = S(x, GAP);
+    int m = S(x, MARGIN), gap = S(x, GAP);
     rect_t body = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
     int bh = S(x, 76);
     rect_t done = rect(v->width / 2 - S(x, 130), body.y + body.h - bh, S(x, 260), bh);
@@ -1008,7 +1024,7 @@ static void thanks_screen(ctx_t *x)
     const lstr_t *ct = flow_completed_text(f);
     const char *body_text = ct ? txt(x, ct) : str(x, "thanks.body");
     /* Measure the block first, then centre it above the Done button. */
-    int code_h = S(x, 76);
+    int code_h = S(x, 66);
     int hint_box = S(x, 70);
     rect_t tb = rect(body.x, 0, body.w, avail / 3), bb = rect(body.x, 0, body.w, avail / 4);
     int total = measure_h(x, str(x, "thanks.title"), tb, S(x, 46), true) + gap +
@@ -1036,8 +1052,9 @@ static void thanks_screen(ctx_t *x)
         label(x, rect(v->width / 2 - cw / 2, y, cw, code_h), ref, S(x, 52), true, STYLE_CODE,
               ALIGN_CENTER);
         y += code_h + gap / 2;
-        label_top(x, rect(body.x, y, body.w, hint_box), str(x, "thanks.ref_hint"),
-                  S(x, PX_SMALL), false, STYLE_MUTED, ALIGN_CENTER);
+        int room = done.y - gap - y < hint_box ? done.y - gap - y : hint_box;
+        label_top(x, rect(body.x, y, body.w, room), str(x, "thanks.ref_hint"), S(x, PX_SMALL),
+                  false, STYLE_MUTED, ALIGN_CENTER);
     }
     button(x, done, str(x, "nav.done"), STYLE_PRIMARY, ACT_DONE, 0);
 }

@@ -4,15 +4,23 @@
 
 #include <SDL.h>
 #include <SDL_ttf.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <unistd.h>
 
 #include "core/kerr.h"
 
 #define FONT_SLOTS 24
 #define TEXT_SLOTS 384
+#define INPUT_FDS 32
 
 typedef struct {
     int px;
@@ -34,6 +42,8 @@ struct ui {
     SDL_Window *win;
     SDL_Renderer *ren;
     SDL_Texture *frame; /* the logical screen; copied rotated to the window */
+    SDL_Texture *base;  /* the screen under a prompt, with its backdrop, drawn once */
+    uint64_t base_hash; /* what base holds; 0: nothing */
     int phys_w, phys_h; /* window size */
     int log_w, log_h;   /* logical size */
     int rotation;
@@ -45,6 +55,13 @@ struct ui {
     text_metrics_t metrics;
     Uint32 wake_event;
     char driver[32];
+    /* Sleeping without SDL's 1 ms polling, for video drivers that cannot block (kmsdrm,
+     * dummy): poll() on a wake-up eventfd and on our own handles of the input devices. */
+    bool own_wait;
+    int wake_fd;
+    int inotify_fd;
+    int input_fds[INPUT_FDS];
+    size_t n_input;
 };
 
 /* ---- theme ---- */
@@ -230,6 +247,8 @@ static int draw_text(ui_t *ui, const char *text, SDL_Rect box, int px, bool bold
 
 /* ---- shapes ---- */
 
+/* A filled rectangle with round corners: three plain rectangles (fast in every renderer)
+ * and four small quarter-disc fans. */
 static void fill_round_rect(ui_t *ui, SDL_Rect r, int radius, SDL_Color c)
 {
     if (r.w <= 0 || r.h <= 0)
@@ -238,37 +257,45 @@ static void fill_round_rect(ui_t *ui, SDL_Rect r, int radius, SDL_Color c)
         radius = r.w / 2;
     if (radius * 2 > r.h)
         radius = r.h / 2;
+    SDL_SetRenderDrawBlendMode(ui->ren, c.a == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(ui->ren, c.r, c.g, c.b, c.a);
     if (radius < 2) {
-        SDL_SetRenderDrawColor(ui->ren, c.r, c.g, c.b, c.a);
         SDL_RenderFillRect(ui->ren, &r);
+        SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
         return;
     }
-    enum { SEG = 8 };
-    SDL_Vertex v[1 + 4 * (SEG + 1)];
-    int idx[3 * 4 * (SEG + 1)];
-    float cx = (float)r.x + (float)r.w / 2, cy = (float)r.y + (float)r.h / 2;
-    v[0] = (SDL_Vertex){{cx, cy}, c, {0, 0}};
+    SDL_Rect parts[3] = {
+        {r.x + radius, r.y, r.w - 2 * radius, r.h},
+        {r.x, r.y + radius, radius, r.h - 2 * radius},
+        {r.x + r.w - radius, r.y + radius, radius, r.h - 2 * radius},
+    };
+    SDL_RenderFillRects(ui->ren, parts, 3);
+    SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
+    enum { SEG = 6 };
+    SDL_Vertex v[4 * (SEG + 2)];
+    int idx[4 * SEG * 3];
     const float corners[4][2] = {
         {(float)(r.x + r.w - radius), (float)(r.y + radius)},
         {(float)(r.x + radius), (float)(r.y + radius)},
         {(float)(r.x + radius), (float)(r.y + r.h - radius)},
         {(float)(r.x + r.w - radius), (float)(r.y + r.h - radius)},
     };
-    int n = 1;
+    int n = 0, ni = 0;
     for (int k = 0; k < 4; k++) {
+        int centre = n;
+        v[n++] = (SDL_Vertex){{corners[k][0], corners[k][1]}, c, {0, 0}};
         for (int s = 0; s <= SEG; s++) {
             double a = (k * 90.0 + s * 90.0 / SEG) * M_PI / 180.0;
             v[n++] = (SDL_Vertex){{corners[k][0] + (float)(radius * cos(a)),
                                    corners[k][1] - (float)(radius * sin(a))},
                                   c,
                                   {0, 0}};
+            if (s > 0) {
+                idx[ni++] = centre;
+                idx[ni++] = n - 2;
+                idx[ni++] = n - 1;
+            }
         }
-    }
-    int ni = 0;
-    for (int i = 1; i < n; i++) {
-        idx[ni++] = 0;
-        idx[ni++] = i;
-        idx[ni++] = i + 1 < n ? i + 1 : 1;
     }
     SDL_RenderGeometry(ui->ren, NULL, v, n, idx, ni);
 }
@@ -321,12 +348,32 @@ static void draw_face(ui_t *ui, float cx, float cy, float rad, int level, int co
     float th = rad * 0.075f;
     float mw = rad * 0.55f;
     float my = cy + rad * 0.38f;
-    for (int i = 0; i <= 24; i++) {
-        double s = -1.0 + i / 12.0;
-        float x = cx + (float)s * mw;
-        float y = my - (float)((s * s - 0.5) * curve) * rad * 0.32f; /* y grows downwards */
-        fill_circle(ui, x, y, th, dark);
+    enum { N = 24 };
+    SDL_FPoint pts[N + 1];
+    for (int i = 0; i <= N; i++) {
+        double s = -1.0 + 2.0 * i / N;
+        pts[i].x = cx + (float)s * mw;
+        pts[i].y = my - (float)((s * s - 0.5) * curve) * rad * 0.32f; /* y grows downwards */
     }
+    /* One strip of quads along the curve, with round ends. */
+    SDL_Vertex v[2 * (N + 1)];
+    int idx[6 * N];
+    for (int i = 0; i <= N; i++) {
+        int a = i > 0 ? i - 1 : i, b = i < N ? i + 1 : i;
+        float dx = pts[b].x - pts[a].x, dy = pts[b].y - pts[a].y;
+        float len = sqrtf(dx * dx + dy * dy);
+        float nx = len > 0 ? -dy / len * th : 0, ny = len > 0 ? dx / len * th : th;
+        v[2 * i] = (SDL_Vertex){{pts[i].x + nx, pts[i].y + ny}, dark, {0, 0}};
+        v[2 * i + 1] = (SDL_Vertex){{pts[i].x - nx, pts[i].y - ny}, dark, {0, 0}};
+    }
+    for (int i = 0; i < N; i++) {
+        int k = 2 * i;
+        int q[6] = {k, k + 1, k + 2, k + 1, k + 3, k + 2};
+        memcpy(&idx[6 * i], q, sizeof q);
+    }
+    SDL_RenderGeometry(ui->ren, NULL, v, 2 * (N + 1), idx, 6 * N);
+    fill_circle(ui, pts[0].x, pts[0].y, th, dark);
+    fill_circle(ui, pts[N].x, pts[N].y, th, dark);
 }
 
 static SDL_Rect sdl_rect(rect_t r)
@@ -459,21 +506,80 @@ static void draw_widget(ui_t *ui, const widget_t *w, double u, bool pressed)
     }
 }
 
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211u;
+    return h;
+}
+
+/* Identity of what widgets [0, n) draw, to know when a cached layer is still right. */
+static uint64_t hash_widgets(const view_t *v, size_t n, int pressed)
+{
+    uint64_t h = 14695981039346656037u;
+    for (size_t i = 0; i < n; i++) {
+        const widget_t *w = &v->w[i];
+        int f[] = {(int)w->kind, (int)w->style, w->r.x, w->r.y, w->r.w, w->r.h, w->tr.x, w->tr.y,
+                   w->px, w->px2, w->tr2.y, w->face_level, w->face_count, (int)w->align,
+                   w->checked, w->disabled, w->focused, w->caret, (int)i == pressed,
+                   (int)(w->fraction * 10000)};
+        h = hash_bytes(h, f, sizeof f);
+        h = hash_bytes(h, w->text, strlen(w->text) + 1);
+        if (w->text2)
+            h = hash_bytes(h, w->text2, strlen(w->text2) + 1);
+    }
+    return h ? h : 1;
+}
+
 void ui_draw(ui_t *ui, const view_t *v, int pressed)
 {
     double u = (double)(v->width < v->height ? v->width : v->height) / 480.0;
+    size_t first = 0;
+    if (v->overlay_start > 0 && v->overlay_start < v->n) {
+        /* A prompt animates over a still screen: draw the screen and the backdrop once into
+         * a layer, then only the prompt each frame. */
+        size_t base_n = v->overlay_start + (v->w[v->overlay_start].style == STYLE_BACKDROP);
+        uint64_t h = hash_widgets(v, base_n, pressed);
+        if (!ui->base)
+            ui->base = SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888,
+                                         SDL_TEXTUREACCESS_TARGET, ui->log_w, ui->log_h);
+        if (ui->base && h != ui->base_hash) {
+            SDL_SetRenderTarget(ui->ren, ui->base);
+            SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
+            SDL_SetRenderDrawColor(ui->ren, C_BG.r, C_BG.g, C_BG.b, 255);
+            SDL_RenderClear(ui->ren);
+            for (size_t i = 0; i < base_n; i++)
+                draw_widget(ui, &v->w[i], u, (int)i == pressed);
+            ui->base_hash = h;
+        }
+        if (ui->base) {
+            SDL_SetRenderTarget(ui->ren, ui->frame);
+            SDL_SetTextureBlendMode(ui->base, SDL_BLENDMODE_NONE);
+            SDL_RenderCopy(ui->ren, ui->base, NULL, NULL);
+            first = base_n;
+        }
+    }
     SDL_SetRenderTarget(ui->ren, ui->frame);
     SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
-    SDL_SetRenderDrawColor(ui->ren, C_BG.r, C_BG.g, C_BG.b, 255);
-    SDL_RenderClear(ui->ren);
-    for (size_t i = 0; i < v->n; i++)
+    if (first == 0) {
+        SDL_SetRenderDrawColor(ui->ren, C_BG.r, C_BG.g, C_BG.b, 255);
+        SDL_RenderClear(ui->ren);
+    }
+    for (size_t i = first; i < v->n; i++)
         draw_widget(ui, &v->w[i], u, (int)i == pressed);
     SDL_SetRenderTarget(ui->ren, NULL);
-    SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 255);
-    SDL_RenderClear(ui->ren);
     SDL_Rect dst = {(ui->phys_w - ui->log_w) / 2, (ui->phys_h - ui->log_h) / 2, ui->log_w,
                     ui->log_h};
-    SDL_RenderCopyEx(ui->ren, ui->frame, NULL, &dst, (double)ui->rotation, NULL, SDL_FLIP_NONE);
+    SDL_SetTextureBlendMode(ui->frame, SDL_BLENDMODE_NONE);
+    if (ui->rotation == 0) {
+        SDL_RenderCopy(ui->ren, ui->frame, NULL, &dst); /* the fast path: a plain copy */
+    } else {
+        SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 255);
+        SDL_RenderClear(ui->ren);
+        SDL_RenderCopyEx(ui->ren, ui->frame, NULL, &dst, (double)ui->rotation, NULL,
+                         SDL_FLIP_NONE);
+    }
     SDL_RenderPresent(ui->ren);
 }
 
@@ -523,6 +629,77 @@ static void to_physical(const ui_t *ui, int lx, int ly, int *px, int *py)
     }
     *px += ox;
     *py += oy;
+}
+
+/* ---- sleeping ---- */
+
+static void close_input_devices(ui_t *ui)
+{
+    for (size_t i = 0; i < ui->n_input; i++)
+        close(ui->input_fds[i]);
+    ui->n_input = 0;
+}
+
+/* Opens our own read handle of every input device: each open file of an evdev device gets
+ * its own copy of the events, so reading ours to wake up takes nothing from SDL's. */
+static void open_input_devices(ui_t *ui)
+{
+    close_input_devices(ui);
+    if (ui->inotify_fd < 0) {
+        ui->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (ui->inotify_fd >= 0 &&
+            inotify_add_watch(ui->inotify_fd, "/dev/input", IN_CREATE | IN_DELETE | IN_ATTRIB) < 0) {
+            close(ui->inotify_fd);
+            ui->inotify_fd = -1;
+        }
+    }
+    DIR *d = opendir("/dev/input");
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && ui->n_input < INPUT_FDS) {
+        if (strncmp(e->d_name, "event", 5) != 0)
+            continue;
+        char path[300];
+        snprintf(path, sizeof path, "/dev/input/%s", e->d_name);
+        int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd >= 0)
+            ui->input_fds[ui->n_input++] = fd;
+    }
+    closedir(d);
+}
+
+static void drain(int fd)
+{
+    char buf[1024];
+    while (read(fd, buf, sizeof buf) > 0)
+        ;
+}
+
+/* Sleeps until input, a wake-up or the timeout (-1: none), without waking otherwise. */
+static void sleep_until_input(ui_t *ui, int timeout_ms)
+{
+    struct pollfd p[INPUT_FDS + 2];
+    nfds_t n = 0;
+    p[n++] = (struct pollfd){.fd = ui->wake_fd, .events = POLLIN};
+    if (ui->inotify_fd >= 0)
+        p[n++] = (struct pollfd){.fd = ui->inotify_fd, .events = POLLIN};
+    for (size_t i = 0; i < ui->n_input; i++)
+        p[n++] = (struct pollfd){.fd = ui->input_fds[i], .events = POLLIN};
+    if (poll(p, n, timeout_ms) <= 0)
+        return;
+    bool rescan = false;
+    for (nfds_t i = 0; i < n; i++) {
+        if (p[i].revents & (POLLERR | POLLHUP | POLLNVAL))
+            rescan = true; /* an unplugged device */
+        else if (p[i].revents & POLLIN) {
+            if (p[i].fd == ui->inotify_fd)
+                rescan = true;
+            drain(p[i].fd);
+        }
+    }
+    if (rescan)
+        open_input_devices(ui);
 }
 
 /* ---- lifecycle ---- */
@@ -614,6 +791,13 @@ int ui_open(const ui_config_t *cfg, ui_t **out, char *err, size_t errlen)
         goto fail_tex;
     }
     ui->wake_event = SDL_RegisterEvents(1);
+    ui->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    ui->inotify_fd = -1;
+    /* X11 and Wayland block in SDL_WaitEventTimeout; the others would poll every 1 ms. */
+    ui->own_wait = strcmp(ui->driver, "x11") != 0 && strcmp(ui->driver, "wayland") != 0 &&
+                   ui->wake_fd >= 0;
+    if (ui->own_wait)
+        open_input_devices(ui);
     SDL_StartTextInput();
     SDL_ShowCursor(cfg->fullscreen ? SDL_DISABLE : SDL_ENABLE);
     *out = ui;
@@ -640,6 +824,11 @@ void ui_close(ui_t *ui)
 {
     if (!ui)
         return;
+    close_input_devices(ui);
+    if (ui->inotify_fd >= 0)
+        close(ui->inotify_fd);
+    if (ui->wake_fd >= 0)
+        close(ui->wake_fd);
     for (size_t i = 0; i < TEXT_SLOTS; i++) {
         if (ui->texts[i].tex)
             SDL_DestroyTexture(ui->texts[i].tex);
@@ -648,6 +837,8 @@ void ui_close(ui_t *ui)
     for (size_t i = 0; i < FONT_SLOTS; i++)
         if (ui->fonts[i].font)
             TTF_CloseFont(ui->fonts[i].font);
+    if (ui->base)
+        SDL_DestroyTexture(ui->base);
     SDL_DestroyTexture(ui->frame);
     SDL_DestroyRenderer(ui->ren);
     SDL_DestroyWindow(ui->win);
@@ -707,9 +898,18 @@ bool ui_wait_event(ui_t *ui, int timeout_ms, ui_event_t *ev)
 {
     memset(ev, 0, sizeof *ev);
     SDL_Event e;
-    int got = timeout_ms < 0    ? SDL_WaitEvent(&e)
+    int got;
+    if (ui->own_wait) {
+        got = SDL_PollEvent(&e);
+        if (!got && timeout_ms != 0) {
+            sleep_until_input(ui, timeout_ms);
+            got = SDL_PollEvent(&e);
+        }
+    } else {
+        got = timeout_ms < 0    ? SDL_WaitEvent(&e)
               : timeout_ms == 0 ? SDL_PollEvent(&e)
                                 : SDL_WaitEventTimeout(&e, timeout_ms);
+    }
     if (!got)
         return false;
     switch (e.type) {
@@ -749,6 +949,11 @@ void ui_wake(ui_t *ui)
 {
     SDL_Event e = {.type = ui->wake_event};
     SDL_PushEvent(&e);
+    if (ui->wake_fd >= 0) {
+        uint64_t one = 1;
+        ssize_t n = write(ui->wake_fd, &one, sizeof one);
+        (void)n; /* a full counter already wakes the loop */
+    }
 }
 
 void ui_inject_tap(ui_t *ui, int x, int y)
