@@ -310,43 +310,15 @@ static void start_journey(flow_t *f, size_t index)
     enter_question(f, i < f->nq ? i : 0);
 }
 
-static bool go_back(flow_t *f)
-{
-    if (f->screen != SCREEN_QUESTION)
-        return false;
-    if (f->nhistory == 0) {
-        if (f->quick) {
-            go_home(f);
-            return true;
-        }
-        /* Back from the first question leaves; ask only if something would be lost. */
-        bool any = false;
-        for (size_t i = 0; i < f->nq; i++)
-            any = any || answered(&f->qs[i], &f->answers[i]);
-        if (any) {
-            f->overlay = OVERLAY_LEAVE;
-            return true;
-        }
-        end_session(f, SESSION_ABANDONED);
-        go_home(f);
-        return true;
-    }
-    enter_question(f, f->history[--f->nhistory]);
-    return true;
-}
-
+/* Leaves the journey: at once when nothing would be lost, else after asking. */
 static bool leave(flow_t *f)
 {
-    if (f->screen == SCREEN_THANKS) {
-        go_home(f);
+    if (f->screen == SCREEN_THANKS || (f->screen == SCREEN_QUESTION && f->quick)) {
+        go_home(f); /* the quick rating is already stored */
         return true;
     }
     if (f->screen != SCREEN_QUESTION)
         return false;
-    if (f->quick) {
-        go_home(f);
-        return true;
-    }
     bool any = false;
     for (size_t i = 0; i < f->nq; i++)
         any = any || answered(&f->qs[i], &f->answers[i]);
@@ -357,6 +329,16 @@ static bool leave(flow_t *f)
     }
     end_session(f, SESSION_ABANDONED);
     go_home(f);
+    return true;
+}
+
+static bool go_back(flow_t *f)
+{
+    if (f->screen != SCREEN_QUESTION)
+        return false;
+    if (f->nhistory == 0)
+        return leave(f); /* back from the first question leaves the journey */
+    enter_question(f, f->history[--f->nhistory]);
     return true;
 }
 

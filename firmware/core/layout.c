@@ -415,6 +415,31 @@ static widget_t *button2(ctx_t *x, rect_t r, const char *t1, const char *t2, sty
     return w;
 }
 
+/* The pack's text with {name} placeholders replaced, in the view's buffer. */
+static const char *fill_vars(const ctx_t *x, const char *src, size_t n, const char *const names[],
+                             const char *const values[])
+{
+    char buf[512];
+    size_t o = 0;
+    while (*src && o + 1 < sizeof buf) {
+        size_t k = n;
+        if (*src == '{')
+            for (k = 0; k < n; k++)
+                if (strncmp(src + 1, names[k], strlen(names[k])) == 0 &&
+                    src[1 + strlen(names[k])] == '}')
+                    break;
+        if (k == n) {
+            buf[o++] = *src++;
+            continue;
+        }
+        int w = snprintf(buf + o, sizeof buf - o, "%s", values[k]);
+        o = w < 0 ? o : o + (size_t)w < sizeof buf ? o + (size_t)w : sizeof buf - 1;
+        src += strlen(names[k]) + 2;
+    }
+    buf[o] = '\0';
+    return view_strdup(x->v, buf);
+}
+
 /* ---- shared bars ---- */
 
 static const char *next_language_name(const ctx_t *x)
@@ -481,31 +506,11 @@ static int bottombar(ctx_t *x)
     if (!flow_is_quick(f)) {
         size_t n, total;
         flow_progress(f, &n, &total);
-        char buf[256], num[16], tot[16];
+        char num[16], tot[16];
         snprintf(num, sizeof num, "%zu", n);
         snprintf(tot, sizeof tot, "%zu", total);
-        /* Replace {n} and {total} in the pack's text. */
-        const char *src = str(x, "progress");
-        size_t o = 0;
-        while (*src && o + 1 < sizeof buf) {
-            const char *rep = NULL;
-            size_t skip = 0;
-            if (strncmp(src, "{n}", 3) == 0)
-                rep = num, skip = 3;
-            else if (strncmp(src, "{total}", 7) == 0)
-                rep = tot, skip = 7;
-            if (rep) {
-                size_t l = strlen(rep);
-                if (o + l + 1 >= sizeof buf)
-                    break;
-                memcpy(buf + o, rep, l);
-                o += l;
-                src += skip;
-            } else {
-                buf[o++] = *src++;
-            }
-        }
-        buf[o] = '\0';
+        const char *const names[] = {"n", "total"}, *const values[] = {num, tot};
+        const char *buf = fill_vars(x, str(x, "progress"), 2, names, values);
         int cx = m + bw + m, cw = v->width - 2 * (m + bw + m);
         int barh = S(x, 8);
         label(x, rect(cx, y, cw, bh - barh - S(x, 6)), buf, S(x, PX_SMALL), false, STYLE_MUTED,
@@ -875,24 +880,12 @@ static void text_field(ctx_t *x, rect_t r, const question_t *q, const answer_t *
 
 static void counter(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
 {
-    char n[16], max[16], buf[128];
+    char n[16], max[16];
     snprintf(n, sizeof n, "%zu", a && a->text ? utf8_count(a->text) : 0);
     snprintf(max, sizeof max, "%zu", q->max_length);
-    const char *src = str(x, "keyboard.count");
-    size_t o = 0;
-    while (*src && o + 20 < sizeof buf) {
-        if (strncmp(src, "{n}", 3) == 0) {
-            o += (size_t)snprintf(buf + o, sizeof buf - o, "%s", n);
-            src += 3;
-        } else if (strncmp(src, "{max}", 5) == 0) {
-            o += (size_t)snprintf(buf + o, sizeof buf - o, "%s", max);
-            src += 5;
-        } else {
-            buf[o++] = *src++;
-        }
-    }
-    buf[o] = '\0';
-    label(x, r, buf, S(x, PX_SMALL), false, STYLE_MUTED, ALIGN_RIGHT);
+    const char *const names[] = {"n", "max"}, *const values[] = {n, max};
+    label(x, r, fill_vars(x, str(x, "keyboard.count"), 2, names, values), S(x, PX_SMALL), false,
+          STYLE_MUTED, ALIGN_RIGHT);
 }
 
 static void text_area(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
@@ -980,23 +973,6 @@ static void question_screen(ctx_t *x)
         }
         break;
     }
-}
-
-static const char *fill_seconds(ctx_t *x, const char *src, int seconds)
-{
-    char buf[512], num[16];
-    snprintf(num, sizeof num, "%d", seconds);
-    size_t o = 0;
-    while (*src && o + 20 < sizeof buf) {
-        if (strncmp(src, "{seconds}", 9) == 0) {
-            o += (size_t)snprintf(buf + o, sizeof buf - o, "%s", num);
-            src += 9;
-        } else {
-            buf[o++] = *src++;
-        }
-    }
-    buf[o] = '\0';
-    return view_strdup(x->v, buf);
 }
 
 /* Height a text takes at its fitted size inside box (0 when empty). */
@@ -1101,8 +1077,12 @@ static void idle_overlay(ctx_t *x)
     int secs = flow_idle_seconds_left(x->f, x->now);
     int by = in.y + th + gap;
     int barh = S(x, 14);
-    label(x, rect(in.x, by, in.w, btn.y - by - barh - 2 * gap), fill_seconds(x, str(x, "idle.body"), secs),
-          S(x, PX_BODY), false, STYLE_PLAIN, ALIGN_CENTER);
+    char num[16];
+    snprintf(num, sizeof num, "%d", secs);
+    const char *const names[] = {"seconds"}, *const values[] = {num};
+    label(x, rect(in.x, by, in.w, btn.y - by - barh - 2 * gap),
+          fill_vars(x, str(x, "idle.body"), 1, names, values), S(x, PX_BODY), false, STYLE_PLAIN,
+          ALIGN_CENTER);
     widget_t *bar = add(x, W_BAR, STYLE_PRIMARY, rect(in.x, btn.y - barh - gap, in.w, barh));
     bar->fraction = flow_idle_fraction(x->f, x->now);
     button(x, btn, str(x, "idle.continue"), STYLE_PRIMARY, ACT_IDLE_CONTINUE, 0);
