@@ -47,7 +47,8 @@ static inline content_t *load_default_pack(void)
     return c;
 }
 
-static inline int load_mutated_pack(void (*mutate)(cJSON *root), content_t **out, content_error_t *err)
+static inline int load_mutated_pack(void (*mutate)(cJSON *root), content_t **out,
+                                    content_error_t *err)
 {
     size_t len;
     char *json = read_default_pack(&len);

@@ -169,8 +169,7 @@ static void bad_packs_are_refused_with_path_and_reason(void)
     expect_error(m_contact_without_consent, "$.journeys[0].pages[0].elements[5]",
                  "no contact detail without consent");
     expect_error(m_missing_string, "$.strings", "missing interface string 'nav.back'");
-    expect_error(m_plain_string, "$.journeys[0].pages[0].elements[2].title",
-                 "missing translation");
+    expect_error(m_plain_string, "$.journeys[0].pages[0].elements[2].title", "missing translation");
     expect_error(m_new_language, "$.strings.home.title", "missing translation for 'fr'");
     expect_error(m_unknown_language, "$.strings.nav.next.xx", "language 'xx' is not in");
     expect_error(m_format, "$.formatVersion", "format version 2 is not supported");

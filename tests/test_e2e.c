@@ -198,8 +198,8 @@ static void check_records(const char *db_path, const char *lang, int64_t t0, int
         const char *journey, *outcome;
         int count;
     } counts[] = {
-        {"quick_rating", "completed", 2}, {"feedback", "completed", 1},
-        {"feedback", "abandoned", 1},     {"service_request", "completed", 1},
+        {"quick_rating", "completed", 2},    {"feedback", "completed", 1},
+        {"feedback", "abandoned", 1},        {"service_request", "completed", 1},
         {"service_request", "timed_out", 1}, {"needs_survey_2026", "completed", 1},
         {"activities", "completed", 1},
     };
@@ -264,9 +264,20 @@ static void every_journey_in(const char *lang, const char *size)
     char cmd[1600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", shots, shots);
     CHECK(system(cmd) == 0);
-    char *args[] = {"--headless", "--lang", (char *)lang, "--size", (char *)size,
-                    "--db", db, "--kiosk-id", "e2e-kiosk", "--script",
-                    KIOSK_SCRIPTS "/journeys.script", "--screenshots", shots, NULL};
+    char *args[] = {"--headless",
+                    "--lang",
+                    (char *)lang,
+                    "--size",
+                    (char *)size,
+                    "--db",
+                    db,
+                    "--kiosk-id",
+                    "e2e-kiosk",
+                    "--script",
+                    KIOSK_SCRIPTS "/journeys.script",
+                    "--screenshots",
+                    shots,
+                    NULL};
     proc_t p;
     int64_t t0 = wall_ms();
     REQUIRE(start(&p, name, args));
@@ -325,7 +336,7 @@ static void rotated_panels_map_touches(void)
         snprintf(db, sizeof db, "%s/%s.db", tmp, name);
         unlink(db);
         char *args[] = {"--headless", "--size", (char *)panels[i], "--rotate", (char *)angles[i],
-                        "--db", db, "--script", script, NULL};
+                        "--db",       db,       "--script",        script,     NULL};
         proc_t p;
         REQUIRE(start(&p, name, args));
         static char out[4096];
@@ -419,13 +430,12 @@ static void full_disk_stops_answers_and_recovers(void)
     }
     snprintf(db, sizeof db, "%s/kiosk.db", dir);
     snprintf(script, sizeof script, "%s/full.script", tmp);
-    REQUIRE(write_file(script,
-                       "press face 1\nexpect screen question\npress skip\npress done\n"
-                       "pause\n"
-                       "press journey 0\npress choice 0\npress choice 0\npress skip\n"
-                       "press choice 0\nexpect screen out_of_service\n"
-                       "pause\nwait 16000\nexpect screen home\n"
-                       "press face 2\nexpect screen question\n"));
+    REQUIRE(write_file(script, "press face 1\nexpect screen question\npress skip\npress done\n"
+                               "pause\n"
+                               "press journey 0\npress choice 0\npress choice 0\npress skip\n"
+                               "press choice 0\nexpect screen out_of_service\n"
+                               "pause\nwait 16000\nexpect screen home\n"
+                               "press face 2\nexpect screen question\n"));
     /* --min-free 0: let SQLite itself meet the full disk. */
     char *args[] = {"--headless", "--db", db, "--min-free", "0", "--script", script, NULL};
     proc_t p;
@@ -446,8 +456,8 @@ static void full_disk_stops_answers_and_recovers(void)
     sqlite3 *d;
     REQUIRE(sqlite3_open(db, &d) == SQLITE_OK);
     sqlite3_stmt *st;
-    REQUIRE(sqlite3_prepare_v2(d, "SELECT count(*), sum(kind = 'feedback') FROM records", -1,
-                               &st, NULL) == 0);
+    REQUIRE(sqlite3_prepare_v2(d, "SELECT count(*), sum(kind = 'feedback') FROM records", -1, &st,
+                               NULL) == 0);
     CHECK(sqlite3_step(st) == SQLITE_ROW);
     CHECK_INT(sqlite3_column_int(st, 0), 2);
     CHECK_INT(sqlite3_column_int(st, 1), 0);

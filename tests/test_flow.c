@@ -277,10 +277,10 @@ static void text_input_is_bounded_and_valid_utf8(void)
     act(f, ACT_CHOICE, 0, 3);
     act(f, ACT_CHOICE, 0, 4);
     CHECK_STR(flow_question(f)->name, "description");
-    CHECK(!flow_text(f, "\xff\xfe", 5));       /* not UTF-8 */
-    CHECK(!flow_text(f, "\xc0\xaf", 5));       /* overlong */
-    CHECK(!flow_text(f, "\xed\xa0\x80", 5));   /* surrogate */
-    CHECK(!flow_text(f, "a\x1b[2Jb", 5));      /* terminal escape */
+    CHECK(!flow_text(f, "\xff\xfe", 5));     /* not UTF-8 */
+    CHECK(!flow_text(f, "\xc0\xaf", 5));     /* overlong */
+    CHECK(!flow_text(f, "\xed\xa0\x80", 5)); /* surrogate */
+    CHECK(!flow_text(f, "a\x1b[2Jb", 5));    /* terminal escape */
     CHECK(!flow_text(f, "", 5));
     CHECK(!flow_answer(f)->set);
     /* 600 characters of CJK and emoji: stops at the pack's 500. */

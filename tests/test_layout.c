@@ -119,9 +119,13 @@ static void walk_journey(size_t ji, const char *lang)
         snprintf(what, sizeof what, "journey %zu question %s", ji, q->name);
         check_all_sizes(f, what);
         switch (q->type) {
-        case Q_BOOLEAN: flow_activate(f, ACT_CHOICE, 1, NULL, 2); break;
+        case Q_BOOLEAN:
+            flow_activate(f, ACT_CHOICE, 1, NULL, 2);
+            break;
         case Q_RATING:
-        case Q_RADIOGROUP: flow_activate(f, ACT_CHOICE, 0, NULL, 2); break;
+        case Q_RADIOGROUP:
+            flow_activate(f, ACT_CHOICE, 0, NULL, 2);
+            break;
         case Q_CHECKBOX:
             flow_activate(f, ACT_CHOICE, 0, NULL, 2);
             check_all_sizes(f, "checkbox ticked");

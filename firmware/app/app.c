@@ -171,8 +171,8 @@ static int load_content(app_t *a)
         log_line("error", "using the built-in pack instead; staff notice shown");
     }
     content_error_t ce;
-    int rc = content_load((const char *)kiosk_builtin_pack, kiosk_builtin_pack_len, "(built-in pack)",
-                          &a->content, &ce);
+    int rc = content_load((const char *)kiosk_builtin_pack, kiosk_builtin_pack_len,
+                          "(built-in pack)", &a->content, &ce);
     if (rc != KIOSK_OK) {
         content_error_format(&ce, err, sizeof err);
         log_line("error", "built-in pack: %s", err);
@@ -237,9 +237,8 @@ static void perform_op(app_t *a)
         }
     }
     if (rc != KIOSK_OK) {
-        log_line("error", "cannot store %s: %s (%s); out of service",
-                 record_kind_name(rec->kind), kiosk_strerror(rc),
-                 a->store ? store_errmsg(a->store) : "no database");
+        log_line("error", "cannot store %s: %s (%s); out of service", record_kind_name(rec->kind),
+                 kiosk_strerror(rc), a->store ? store_errmsg(a->store) : "no database");
         /* Reopen before taking answers again. */
         store_close(a->store);
         a->store = NULL;
@@ -252,8 +251,8 @@ static void perform_op(app_t *a)
     char uuid[RECORD_UUID_LEN + 1];
     snprintf(uuid, sizeof uuid, "%s", rec->uuid);
     flow_op_done(a->flow, rc, now_ms(a));
-    if (rc == KIOSK_OK && (flow_screen(a->flow) == SCREEN_THANKS ||
-                           flow_screen(a->flow) == SCREEN_QUESTION))
+    if (rc == KIOSK_OK &&
+        (flow_screen(a->flow) == SCREEN_THANKS || flow_screen(a->flow) == SCREEN_QUESTION))
         printf("event=thanks uuid=%s\n", uuid);
     fflush(stdout);
     a->dirty = true;
@@ -298,8 +297,7 @@ static void screenshot_if_new(app_t *a)
     char path[4096];
     int w, h;
     ui_logical_size(a->ui, &w, &h);
-    snprintf(path, sizeof path, "%s/%03d-%s-%dx%d.bmp", a->cfg->shot_dir, ++a->shot_seq, key, w,
-             h);
+    snprintf(path, sizeof path, "%s/%03d-%s-%dx%d.bmp", a->cfg->shot_dir, ++a->shot_seq, key, w, h);
     ui_screenshot(a->ui, path);
 }
 
@@ -367,9 +365,14 @@ static void handle_event(app_t *a, const ui_event_t *ev)
     flow_t *f = a->flow;
     switch (ev->kind) {
     case UI_EV_NONE:
-    case UI_EV_WAKE: break;
-    case UI_EV_QUIT: a->quit = true; break;
-    case UI_EV_REDRAW: a->dirty = true; break;
+    case UI_EV_WAKE:
+        break;
+    case UI_EV_QUIT:
+        a->quit = true;
+        break;
+    case UI_EV_REDRAW:
+        a->dirty = true;
+        break;
     case UI_EV_PRESS: {
         const widget_t *w = view_hit(a->view, ev->x, ev->y);
         a->pressed = w ? (int)(w - a->view->w) : -1;
@@ -424,15 +427,24 @@ static const struct {
     const char *name;
     action_t action;
 } action_names[] = {
-    {"face", ACT_FACE},         {"journey", ACT_JOURNEY},
-    {"choice", ACT_CHOICE},     {"key", ACT_KEY},
-    {"backspace", ACT_BACKSPACE}, {"shift", ACT_SHIFT},
-    {"symbols", ACT_SYMBOLS},   {"space", ACT_SPACE},
-    {"next", ACT_NEXT},         {"back", ACT_BACK},
-    {"skip", ACT_SKIP},         {"home", ACT_HOME},
-    {"lang", ACT_LANG},         {"page_next", ACT_PAGE_NEXT},
-    {"page_prev", ACT_PAGE_PREV}, {"idle_continue", ACT_IDLE_CONTINUE},
-    {"leave_stay", ACT_LEAVE_STAY}, {"leave_go", ACT_LEAVE_GO},
+    {"face", ACT_FACE},
+    {"journey", ACT_JOURNEY},
+    {"choice", ACT_CHOICE},
+    {"key", ACT_KEY},
+    {"backspace", ACT_BACKSPACE},
+    {"shift", ACT_SHIFT},
+    {"symbols", ACT_SYMBOLS},
+    {"space", ACT_SPACE},
+    {"next", ACT_NEXT},
+    {"back", ACT_BACK},
+    {"skip", ACT_SKIP},
+    {"home", ACT_HOME},
+    {"lang", ACT_LANG},
+    {"page_next", ACT_PAGE_NEXT},
+    {"page_prev", ACT_PAGE_PREV},
+    {"idle_continue", ACT_IDLE_CONTINUE},
+    {"leave_stay", ACT_LEAVE_STAY},
+    {"leave_go", ACT_LEAVE_GO},
     {"done", ACT_DONE},
 };
 
@@ -460,8 +472,7 @@ static const widget_t *find_widget(const app_t *a, action_t act, const char *arg
             continue;
         if (!arg || !*arg)
             return w;
-        if (act == ACT_KEY ? (w->key_text && strcmp(w->key_text, arg) == 0)
-                           : w->arg == atoi(arg))
+        if (act == ACT_KEY ? (w->key_text && strcmp(w->key_text, arg) == 0) : w->arg == atoi(arg))
             return w;
     }
     return NULL;
@@ -627,7 +638,10 @@ static void loop(app_t *a)
 
 int app_run(const app_config_t *cfg)
 {
-    app_t a = {.cfg = cfg, .pressed = -1, .store_ok = true, .virtual_ms = 1000000,
+    app_t a = {.cfg = cfg,
+               .pressed = -1,
+               .store_ok = true,
+               .virtual_ms = 1000000,
                .started_us = cfg->started_us ? cfg->started_us : mono_us()};
     int status = 1;
     char err[1024];
@@ -652,8 +666,8 @@ int app_run(const app_config_t *cfg)
     if (cfg->lang && !flow_set_home_lang(a.flow, cfg->lang))
         log_line("warn", "language '%s' is not in the pack; using '%s'", cfg->lang,
                  flow_lang(a.flow));
-    ui_config_t uc = {cfg->width, cfg->height, cfg->rotation, cfg->fullscreen,
-                      cfg->headless, cfg->font, cfg->font_bold};
+    ui_config_t uc = {cfg->width,    cfg->height, cfg->rotation, cfg->fullscreen,
+                      cfg->headless, cfg->font,   cfg->font_bold};
     if (ui_open(&uc, &a.ui, err, sizeof err) != KIOSK_OK) {
         log_line("error", "%s", err);
         goto out_flow;

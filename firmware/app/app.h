@@ -7,21 +7,21 @@
 #include <stdint.h>
 
 typedef struct {
-    const char *pack_path;  /* content pack; NULL: the built-in pack */
-    const char *db_path;    /* SQLite database */
-    const char *lang;       /* start language; NULL: the pack's default */
+    const char *pack_path; /* content pack; NULL: the built-in pack */
+    const char *db_path;   /* SQLite database */
+    const char *lang;      /* start language; NULL: the pack's default */
     const char *kiosk_id;
-    int width, height;      /* panel size as mounted */
-    int rotation;           /* 0, 90, 180, 270 */
+    int width, height; /* panel size as mounted */
+    int rotation;      /* 0, 90, 180, 270 */
     bool fullscreen;
     bool headless;
     const char *script_path; /* scripted input (see README); NULL: real input */
     const char *shot_dir;    /* save a screenshot of every new screen here */
     const char *font, *font_bold;
     int idle_timeout_s, idle_countdown_s; /* 0: from the pack */
-    int min_free_kib;        /* below this free space the kiosk is out of service */
-    bool stats;              /* print frame-time statistics at exit */
-    int64_t started_us;      /* CLOCK_MONOTONIC at process start, for start-up time */
+    int min_free_kib;                     /* below this free space the kiosk is out of service */
+    bool stats;                           /* print frame-time statistics at exit */
+    int64_t started_us;                   /* CLOCK_MONOTONIC at process start, for start-up time */
 } app_config_t;
 
 /* Runs the kiosk until quit (or the end of the script). Returns a process exit status:

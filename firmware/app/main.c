@@ -47,8 +47,18 @@ int main(int argc, char **argv)
 {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    enum { OPT_HEADLESS = 256, OPT_SCRIPT, OPT_SHOTS, OPT_IDLE, OPT_COUNTDOWN, OPT_MINFREE,
-           OPT_FONT, OPT_FONT_BOLD, OPT_PRINT, OPT_STATS };
+    enum {
+        OPT_HEADLESS = 256,
+        OPT_SCRIPT,
+        OPT_SHOTS,
+        OPT_IDLE,
+        OPT_COUNTDOWN,
+        OPT_MINFREE,
+        OPT_FONT,
+        OPT_FONT_BOLD,
+        OPT_PRINT,
+        OPT_STATS
+    };
     static const struct option opts[] = {
         {"pack", required_argument, NULL, 'p'},
         {"db", required_argument, NULL, 'd'},
@@ -83,10 +93,18 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "p:d:l:k:s:fr:hV", opts, NULL)) != -1) {
         switch (c) {
-        case 'p': cfg.pack_path = optarg; break;
-        case 'd': cfg.db_path = optarg; break;
-        case 'l': cfg.lang = optarg; break;
-        case 'k': cfg.kiosk_id = optarg; break;
+        case 'p':
+            cfg.pack_path = optarg;
+            break;
+        case 'd':
+            cfg.db_path = optarg;
+            break;
+        case 'l':
+            cfg.lang = optarg;
+            break;
+        case 'k':
+            cfg.kiosk_id = optarg;
+            break;
         case 's':
             if (sscanf(optarg, "%dx%d", &cfg.width, &cfg.height) != 2 || cfg.width < 320 ||
                 cfg.height < 240 || cfg.width > 8192 || cfg.height > 8192) {
@@ -95,7 +113,9 @@ int main(int argc, char **argv)
                 return 2;
             }
             break;
-        case 'f': cfg.fullscreen = true; break;
+        case 'f':
+            cfg.fullscreen = true;
+            break;
         case 'r': {
             char *end;
             long r = strtol(optarg, &end, 10);
@@ -106,19 +126,45 @@ int main(int argc, char **argv)
             cfg.rotation = (int)r;
             break;
         }
-        case OPT_HEADLESS: cfg.headless = true; break;
-        case OPT_SCRIPT: cfg.script_path = optarg; break;
-        case OPT_SHOTS: cfg.shot_dir = optarg; break;
-        case OPT_IDLE: cfg.idle_timeout_s = atoi(optarg); break;
-        case OPT_COUNTDOWN: cfg.idle_countdown_s = atoi(optarg); break;
-        case OPT_MINFREE: cfg.min_free_kib = atoi(optarg); break;
-        case OPT_FONT: cfg.font = optarg; break;
-        case OPT_FONT_BOLD: cfg.font_bold = optarg; break;
-        case OPT_PRINT: print = true; break;
-        case OPT_STATS: cfg.stats = true; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("kiosk %s\n", KIOSK_VERSION); return 0;
-        default: usage(stderr); return 2;
+        case OPT_HEADLESS:
+            cfg.headless = true;
+            break;
+        case OPT_SCRIPT:
+            cfg.script_path = optarg;
+            break;
+        case OPT_SHOTS:
+            cfg.shot_dir = optarg;
+            break;
+        case OPT_IDLE:
+            cfg.idle_timeout_s = atoi(optarg);
+            break;
+        case OPT_COUNTDOWN:
+            cfg.idle_countdown_s = atoi(optarg);
+            break;
+        case OPT_MINFREE:
+            cfg.min_free_kib = atoi(optarg);
+            break;
+        case OPT_FONT:
+            cfg.font = optarg;
+            break;
+        case OPT_FONT_BOLD:
+            cfg.font_bold = optarg;
+            break;
+        case OPT_PRINT:
+            print = true;
+            break;
+        case OPT_STATS:
+            cfg.stats = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("kiosk %s\n", KIOSK_VERSION);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind < argc) {

@@ -13,14 +13,43 @@
 #include "core/utf8.h"
 
 const char *const content_required_strings[] = {
-    "home.title", "home.rate_prompt", "home.or_choose", "nav.back", "nav.next", "nav.skip",
-    "nav.home", "nav.done", "nav.more", "nav.previous_page", "common.yes", "common.no",
-    "progress", "idle.title", "idle.body", "idle.continue", "leave.title", "leave.body",
-    "leave.stay", "leave.go", "thanks.title", "thanks.body", "thanks.ref", "thanks.ref_hint",
-    "quick.thanks", "oos.title", "oos.body", "keyboard.space", "keyboard.done",
-    "keyboard.count", "keyboard.placeholder", "keyboard.shift", "keyboard.symbols",
-    "keyboard.letters", "keyboard.delete",
-    "notice.fallback", NULL,
+    "home.title",
+    "home.rate_prompt",
+    "home.or_choose",
+    "nav.back",
+    "nav.next",
+    "nav.skip",
+    "nav.home",
+    "nav.done",
+    "nav.more",
+    "nav.previous_page",
+    "common.yes",
+    "common.no",
+    "progress",
+    "idle.title",
+    "idle.body",
+    "idle.continue",
+    "leave.title",
+    "leave.body",
+    "leave.stay",
+    "leave.go",
+    "thanks.title",
+    "thanks.body",
+    "thanks.ref",
+    "thanks.ref_hint",
+    "quick.thanks",
+    "oos.title",
+    "oos.body",
+    "keyboard.space",
+    "keyboard.done",
+    "keyboard.count",
+    "keyboard.placeholder",
+    "keyboard.shift",
+    "keyboard.symbols",
+    "keyboard.letters",
+    "keyboard.delete",
+    "notice.fallback",
+    NULL,
 };
 
 /* ---- arena: every string and array of a content lives here, freed at once ---- */
@@ -231,8 +260,9 @@ static int parse_lstr_value(loader_t *L, const cJSON *v, lstr_t *out)
     memset(out, 0, sizeof *out);
     if (cJSON_IsString(v)) {
         if (c->nlangs > 1)
-            return fail(L, "missing translation: a plain string has only the default language "
-                           "text, but the pack has %zu languages",
+            return fail(L,
+                        "missing translation: a plain string has only the default language "
+                        "text, but the pack has %zu languages",
                         c->nlangs);
         if (check_text(L, v->valuestring))
             return KIOSK_EINVAL;
@@ -261,8 +291,7 @@ static int parse_lstr_value(loader_t *L, const cJSON *v, lstr_t *out)
         else if (!cJSON_IsString(t))
             rc = fail(L, "expected a string");
         else if (e[li].text)
-            rc = fail(L, "language '%s' given twice (\"default\" is '%s')", lang,
-                      c->default_lang);
+            rc = fail(L, "language '%s' given twice (\"default\" is '%s')", lang, c->default_lang);
         else if ((rc = check_text(L, t->valuestring)) == KIOSK_OK) {
             e[li].lang = c->langs[li].code;
             if (!(e[li].text = arena_strdup(&c->arena, t->valuestring)))
@@ -459,8 +488,7 @@ static int parse_choice(loader_t *L, const cJSON *v, choice_t *ch, bool numeric)
             if (rc)
                 return rc;
         }
-        if (get_lstr(L, v, "text", true, &ch->text) || get_lstr(L, v, "detail", false,
-                                                                  &ch->detail))
+        if (get_lstr(L, v, "text", true, &ch->text) || get_lstr(L, v, "detail", false, &ch->detail))
             return KIOSK_EINVAL;
     } else {
         return fail(L, "expected a choice: a code or {\"value\", \"text\"}");
@@ -512,8 +540,9 @@ static const struct {
     const char *name;
     qtype_t type;
 } qtypes[] = {
-    {"rating", Q_RATING}, {"radiogroup", Q_RADIOGROUP}, {"checkbox", Q_CHECKBOX},
-    {"boolean", Q_BOOLEAN}, {"text", Q_TEXT}, {"comment", Q_COMMENT},
+    {"rating", Q_RATING},     {"radiogroup", Q_RADIOGROUP},
+    {"checkbox", Q_CHECKBOX}, {"boolean", Q_BOOLEAN},
+    {"text", Q_TEXT},         {"comment", Q_COMMENT},
 };
 
 static int parse_rating(loader_t *L, const cJSON *el, question_t *q)
@@ -663,8 +692,9 @@ static int parse_element(loader_t *L, const cJSON *el, question_t *qs, size_t qi
             break;
     if (t == sizeof qtypes / sizeof qtypes[0]) {
         size_t s = path_push(L, ".type");
-        fail(L, "unknown question type '%s' (supported: rating, radiogroup, checkbox, boolean, "
-                "text, comment)",
+        fail(L,
+             "unknown question type '%s' (supported: rating, radiogroup, checkbox, boolean, "
+             "text, comment)",
              type);
         path_pop(L, s);
         return KIOSK_EINVAL;
@@ -694,15 +724,21 @@ static int parse_element(loader_t *L, const cJSON *el, question_t *qs, size_t qi
     if (q->is_consent && q->type != Q_BOOLEAN)
         return fail(L, "isConsent is only for boolean questions");
     switch (q->type) {
-    case Q_RATING: rc = parse_rating(L, el, q); break;
+    case Q_RATING:
+        rc = parse_rating(L, el, q);
+        break;
     case Q_RADIOGROUP:
-    case Q_CHECKBOX: rc = parse_choices(L, el, q); break;
+    case Q_CHECKBOX:
+        rc = parse_choices(L, el, q);
+        break;
     case Q_BOOLEAN:
         if (!(rc = get_lstr(L, el, "labelTrue", false, &q->label_true)))
             rc = get_lstr(L, el, "labelFalse", false, &q->label_false);
         break;
     case Q_TEXT:
-    case Q_COMMENT: rc = parse_text_question(L, el, q); break;
+    case Q_COMMENT:
+        rc = parse_text_question(L, el, q);
+        break;
     }
     if (rc)
         return rc;
@@ -723,8 +759,9 @@ static int parse_element(loader_t *L, const cJSON *el, question_t *qs, size_t qi
     if (q->contact != CONTACT_NONE) {
         const question_t *consent = expr_consent_question(q->visible_if, qs);
         if (!consent || !consent->is_consent)
-            return fail(L, "contact detail '%s' must have visibleIf \"{c} = true\" where c is "
-                           "an isConsent question: no contact detail without consent",
+            return fail(L,
+                        "contact detail '%s' must have visibleIf \"{c} = true\" where c is "
+                        "an isConsent question: no contact detail without consent",
                         q->name);
     }
     return KIOSK_OK;
@@ -846,8 +883,9 @@ static int parse_journeys(loader_t *L, const cJSON *root)
             int k = record_kind_from_name(kind);
             if (k < 0 || k == RECORD_QUICK_RATING) {
                 size_t s3 = path_push(L, ".kind");
-                rc = fail(L, "unknown journey kind '%s' (feedback, service_request, "
-                             "questionnaire, activity)",
+                rc = fail(L,
+                          "unknown journey kind '%s' (feedback, service_request, "
+                          "questionnaire, activity)",
                           kind);
                 path_pop(L, s3);
             } else if (strlen(jr->id) > 63 || strcmp(jr->id, "quick_rating") == 0) {

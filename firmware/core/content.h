@@ -49,11 +49,11 @@ typedef struct question {
     input_type_t input;
     const choice_t *choices; /* radiogroup, checkbox, rating values */
     size_t nchoices;
-    bool smileys;            /* rating drawn as faces */
+    bool smileys; /* rating drawn as faces */
     lstr_t min_desc, max_desc;
     lstr_t label_true, label_false; /* n == 0: use common.yes / common.no */
-    size_t max_length;       /* text: in code points (tel/number: digits) */
-    const expr_t *visible_if; /* NULL: always visible */
+    size_t max_length;              /* text: in code points (tel/number: digits) */
+    const expr_t *visible_if;       /* NULL: always visible */
     size_t page;
 } question_t;
 

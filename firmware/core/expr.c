@@ -12,7 +12,7 @@ typedef enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_EMPTY, OP_NOTEMPTY }
 typedef enum { LIT_NONE, LIT_STRING, LIT_NUMBER, LIT_BOOL } lit_kind_t;
 
 typedef struct {
-    size_t q;       /* question index */
+    size_t q; /* question index */
     op_t op;
     lit_kind_t lit;
     const char *s;  /* LIT_STRING */
@@ -113,8 +113,7 @@ const expr_t *expr_parse(const char *src, const question_t *qs, size_t nq, const
             else if (*c.p == '>')
                 t->op = OP_GT, c.p++;
             else
-                return bad(&c, "expected an operator (=, !=, <, <=, >, >=, empty, notempty)",
-                           c.p);
+                return bad(&c, "expected an operator (=, !=, <, <=, >, >=, empty, notempty)", c.p);
             skip_ws(&c);
             if (*c.p == '\'' || *c.p == '"') {
                 char quote = *c.p++;
@@ -194,13 +193,20 @@ static int cmp_num(double a, double b)
 static bool apply(op_t op, int cmp)
 {
     switch (op) {
-    case OP_EQ: return cmp == 0;
-    case OP_NE: return cmp != 0;
-    case OP_LT: return cmp < 0;
-    case OP_LE: return cmp <= 0;
-    case OP_GT: return cmp > 0;
-    case OP_GE: return cmp >= 0;
-    default: return false;
+    case OP_EQ:
+        return cmp == 0;
+    case OP_NE:
+        return cmp != 0;
+    case OP_LT:
+        return cmp < 0;
+    case OP_LE:
+        return cmp <= 0;
+    case OP_GT:
+        return cmp > 0;
+    case OP_GE:
+        return cmp >= 0;
+    default:
+        return false;
     }
 }
 
@@ -240,7 +246,8 @@ static bool eval_term(const term_t *t, const question_t *qs, const answer_t *ans
         if (t->lit == LIT_NUMBER)
             return apply(t->op, cmp_num((double)q->choices[a->choice].number, t->num));
         return compare_text(t, q->choices[a->choice].value);
-    case Q_RADIOGROUP: return compare_text(t, q->choices[a->choice].value);
+    case Q_RADIOGROUP:
+        return compare_text(t, q->choices[a->choice].value);
     case Q_CHECKBOX: {
         /* SurveyJS compares arrays; on a kiosk "{q} = 'v'" reads as "v is among the ticks". */
         bool has = false;
@@ -253,7 +260,8 @@ static bool eval_term(const term_t *t, const question_t *qs, const answer_t *ans
         return t->op == OP_NE ? !has : t->op == OP_EQ ? has : false;
     }
     case Q_TEXT:
-    case Q_COMMENT: return compare_text(t, a->text);
+    case Q_COMMENT:
+        return compare_text(t, a->text);
     }
     return false;
 }

@@ -40,7 +40,7 @@ struct flow {
     int64_t thanks_until_ms;
 
     op_kind_t op;
-    record_t rec;        /* the record being saved, or the quick rating being followed up */
+    record_t rec; /* the record being saved, or the quick rating being followed up */
     char ref_code[RECORD_REF_LEN + 1];
     const lstr_t *completed;
     bool store_ok;
@@ -149,10 +149,13 @@ static bool answered(const question_t *q, const answer_t *a)
     if (!a->set)
         return false;
     switch (q->type) {
-    case Q_CHECKBOX: return a->multi != 0;
+    case Q_CHECKBOX:
+        return a->multi != 0;
     case Q_TEXT:
-    case Q_COMMENT: return a->text && a->text[0];
-    default: return true;
+    case Q_COMMENT:
+        return a->text && a->text[0];
+    default:
+        return true;
     }
 }
 
@@ -161,9 +164,12 @@ static bool answered(const question_t *q, const answer_t *a)
 static cJSON *answer_json(const question_t *q, const answer_t *a)
 {
     switch (q->type) {
-    case Q_RATING: return cJSON_CreateNumber((double)q->choices[a->choice].number);
-    case Q_RADIOGROUP: return cJSON_CreateString(q->choices[a->choice].value);
-    case Q_BOOLEAN: return cJSON_CreateBool(a->yes);
+    case Q_RATING:
+        return cJSON_CreateNumber((double)q->choices[a->choice].number);
+    case Q_RADIOGROUP:
+        return cJSON_CreateString(q->choices[a->choice].value);
+    case Q_BOOLEAN:
+        return cJSON_CreateBool(a->yes);
     case Q_CHECKBOX: {
         cJSON *arr = cJSON_CreateArray();
         for (size_t i = 0; arr && i < q->nchoices; i++)
@@ -175,7 +181,8 @@ static cJSON *answer_json(const question_t *q, const answer_t *a)
         if (q->input == INPUT_NUMBER)
             return cJSON_CreateNumber(strtod(a->text, NULL));
         return cJSON_CreateString(a->text);
-    case Q_COMMENT: return cJSON_CreateString(a->text);
+    case Q_COMMENT:
+        return cJSON_CreateString(a->text);
     }
     return NULL;
 }
@@ -366,7 +373,8 @@ static bool choose(flow_t *f, int arg)
         a->multi ^= UINT64_C(1) << arg;
         a->set = a->multi != 0;
         return true;
-    default: return false;
+    default:
+        return false;
     }
 }
 
@@ -462,7 +470,8 @@ bool flow_activate(flow_t *f, action_t action, int arg, const char *key_text, in
         return false;
     }
     switch (f->screen) {
-    case SCREEN_OUT_OF_SERVICE: return false;
+    case SCREEN_OUT_OF_SERVICE:
+        return false;
     case SCREEN_HOME:
         if (action == ACT_FACE)
             return flow_face(f, (size_t)arg, now_ms);
@@ -477,15 +486,23 @@ bool flow_activate(flow_t *f, action_t action, int arg, const char *key_text, in
             return true;
         }
         return false;
-    case SCREEN_QUESTION: break;
+    case SCREEN_QUESTION:
+        break;
     }
     switch (action) {
-    case ACT_IDLE_CONTINUE: return dismissed;
-    case ACT_CHOICE: return choose(f, arg);
-    case ACT_KEY: return key_text && type_text(f, key_text);
-    case ACT_SPACE: return type_text(f, " ");
-    case ACT_BACKSPACE: return backspace(f);
-    case ACT_SHIFT: f->kb_shift = !f->kb_shift; return true;
+    case ACT_IDLE_CONTINUE:
+        return dismissed;
+    case ACT_CHOICE:
+        return choose(f, arg);
+    case ACT_KEY:
+        return key_text && type_text(f, key_text);
+    case ACT_SPACE:
+        return type_text(f, " ");
+    case ACT_BACKSPACE:
+        return backspace(f);
+    case ACT_SHIFT:
+        f->kb_shift = !f->kb_shift;
+        return true;
     case ACT_SYMBOLS:
         f->kb_symbols = !f->kb_symbols;
         f->kb_shift = false;
@@ -507,14 +524,19 @@ bool flow_activate(flow_t *f, action_t action, int arg, const char *key_text, in
         advance(f);
         return true;
     }
-    case ACT_BACK: return go_back(f);
-    case ACT_HOME: return leave(f);
-    case ACT_PAGE_NEXT: f->list_page++; return true;
+    case ACT_BACK:
+        return go_back(f);
+    case ACT_HOME:
+        return leave(f);
+    case ACT_PAGE_NEXT:
+        f->list_page++;
+        return true;
     case ACT_PAGE_PREV:
         if (f->list_page > 0)
             f->list_page--;
         return true;
-    default: return false;
+    default:
+        return false;
     }
 }
 
@@ -581,7 +603,8 @@ bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms)
         if (f->screen == SCREEN_THANKS)
             return leave(f);
         return go_back(f);
-    case NAV_HOME: return leave(f);
+    case NAV_HOME:
+        return leave(f);
     }
     return false;
 }
@@ -631,7 +654,8 @@ int64_t flow_next_deadline(const flow_t *f)
     if (f->op != OP_NONE)
         return INT64_MAX;
     switch (f->screen) {
-    case SCREEN_THANKS: return f->thanks_until_ms;
+    case SCREEN_THANKS:
+        return f->thanks_until_ms;
     case SCREEN_QUESTION:
         if (f->overlay == OVERLAY_IDLE)
             return f->overlay_since_ms + secs(st->idle_countdown_s);
@@ -640,7 +664,8 @@ int64_t flow_next_deadline(const flow_t *f)
         if (strcmp(f->lang, f->home_lang) != 0 || f->focus >= 0)
             return f->last_input_ms + secs(st->idle_timeout_s);
         return INT64_MAX;
-    case SCREEN_OUT_OF_SERVICE: return INT64_MAX;
+    case SCREEN_OUT_OF_SERVICE:
+        return INT64_MAX;
     }
     return INT64_MAX;
 }

@@ -23,10 +23,10 @@ typedef enum { OVERLAY_NONE, OVERLAY_IDLE, OVERLAY_LEAVE } overlay_t;
 /* What a touch target does; a widget carries one, with an argument. */
 typedef enum {
     ACT_NONE,
-    ACT_FACE,      /* arg: face index (quick rating on the home screen) */
-    ACT_JOURNEY,   /* arg: journey index */
-    ACT_CHOICE,    /* arg: choice index; boolean: 1 yes, 0 no */
-    ACT_KEY,       /* widget text is the character to type */
+    ACT_FACE,    /* arg: face index (quick rating on the home screen) */
+    ACT_JOURNEY, /* arg: journey index */
+    ACT_CHOICE,  /* arg: choice index; boolean: 1 yes, 0 no */
+    ACT_KEY,     /* widget text is the character to type */
     ACT_BACKSPACE,
     ACT_SHIFT,
     ACT_SYMBOLS,
@@ -34,14 +34,14 @@ typedef enum {
     ACT_NEXT,
     ACT_BACK,
     ACT_SKIP,
-    ACT_HOME,      /* leave the journey (asks first when answers would be lost) */
-    ACT_LANG,      /* next language */
+    ACT_HOME, /* leave the journey (asks first when answers would be lost) */
+    ACT_LANG, /* next language */
     ACT_PAGE_NEXT,
     ACT_PAGE_PREV,
     ACT_IDLE_CONTINUE,
     ACT_LEAVE_STAY,
     ACT_LEAVE_GO,
-    ACT_DONE       /* thank-you screen: back home now */
+    ACT_DONE /* thank-you screen: back home now */
 } action_t;
 
 /* Inputs that are not touches: physical buttons and desktop keys. */

@@ -76,13 +76,17 @@ static uint32_t decode(const char *s, size_t *len)
     const unsigned char *p = (const unsigned char *)s;
     *len = utf8_char_len(s);
     switch (*len) {
-    case 1: return p[0];
-    case 2: return (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3fu);
-    case 3: return (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3fu);
+    case 1:
+        return p[0];
+    case 2:
+        return (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3fu);
+    case 3:
+        return (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3fu);
     case 4:
         return (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 |
                (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3fu);
-    default: return 0;
+    default:
+        return 0;
     }
 }
 
@@ -152,14 +156,14 @@ static int wrap(const ctx_t *x, const char *text, int px, bool bold, int width, 
     const char *p = text;
     bool wide = false;
     out[0] = '\0';
-#define EMIT(src, n)                                                                           \
-    do {                                                                                       \
-        size_t n_ = (n);                                                                       \
-        if (o + n_ + 1 < cap) {                                                                \
-            memcpy(out + o, (src), n_);                                                        \
-            o += n_;                                                                           \
-            out[o] = '\0';                                                                     \
-        }                                                                                      \
+#define EMIT(src, n)                                                                               \
+    do {                                                                                           \
+        size_t n_ = (n);                                                                           \
+        if (o + n_ + 1 < cap) {                                                                    \
+            memcpy(out + o, (src), n_);                                                            \
+            o += n_;                                                                               \
+            out[o] = '\0';                                                                         \
+        }                                                                                          \
     } while (0)
     while (*p) {
         if (*p == '\n') {
@@ -298,8 +302,7 @@ static fitted_t fit_text(const ctx_t *x, const char *text, rect_t box, int max_p
 }
 
 /* Sentences: the largest size at which the wrapped text fits. */
-static fitted_t fit(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
-                    bool bold)
+static fitted_t fit(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px, bool bold)
 {
     return fit_text(x, text, box, max_px, min_px, bold, false);
 }
@@ -400,8 +403,8 @@ static widget_t *button2(ctx_t *x, rect_t r, const char *t1, const char *t2, sty
         h1 = in.h / 2;
     fitted_t f1 = fit_short(x, t1, rect(in.x, in.y, in.w, h1), px1, S(x, PX_MIN), true);
     int h2 = in.h - f1.height - S(x, 2);
-    fitted_t f2 = fit(x, t2, rect(in.x, in.y, in.w, h2), S(x, PX_SMALL), S(x, PX_MIN) * 7 / 8,
-                      false);
+    fitted_t f2 =
+        fit(x, t2, rect(in.x, in.y, in.w, h2), S(x, PX_SMALL), S(x, PX_MIN) * 7 / 8, false);
     int total = f1.height + S(x, 2) + f2.height;
     int y = in.y + (in.h - total) / 2;
     w->text = f1.text;
@@ -471,8 +474,8 @@ static int topbar(ctx_t *x, const char *title, bool with_home)
         right = v->width - m;
     }
     rect_t tr = rect(left + m, 0, right - left - 2 * m, h);
-    widget_t *t = label(x, tr, title, S(x, 26), true, STYLE_TOPBAR,
-                        with_home ? ALIGN_CENTER : ALIGN_LEFT);
+    widget_t *t =
+        label(x, tr, title, S(x, 26), true, STYLE_TOPBAR, with_home ? ALIGN_CENTER : ALIGN_LEFT);
     (void)t;
     return h;
 }
@@ -492,8 +495,7 @@ static int bottombar(ctx_t *x)
     const answer_t *a = flow_answer(f);
     bool has = a && a->set;
     rect_t rb = rect(v->width - m - bw, y, bw, bh);
-    if (has || q->required || q->type == Q_CHECKBOX || q->type == Q_TEXT ||
-        q->type == Q_COMMENT) {
+    if (has || q->required || q->type == Q_CHECKBOX || q->type == Q_TEXT || q->type == Q_COMMENT) {
         if (!has && !q->required)
             button(x, rb, str(x, "nav.skip"), STYLE_SECONDARY, ACT_SKIP, 0);
         else if (has || q->type == Q_CHECKBOX || q->type == Q_TEXT || q->type == Q_COMMENT) {
@@ -600,8 +602,8 @@ static void home_screen(ctx_t *x, const char *notice)
     int bottom = v->height - m;
     if (notice && *notice) {
         int nh = S(x, 54); /* room for two lines */
-        widget_t *w = label(x, rect(0, v->height - nh, v->width, nh), notice, S(x, PX_SMALL),
-                            true, STYLE_NOTICE, ALIGN_CENTER);
+        widget_t *w = label(x, rect(0, v->height - nh, v->width, nh), notice, S(x, PX_SMALL), true,
+                            STYLE_NOTICE, ALIGN_CENTER);
         w->tr = rect(m, w->tr.y, v->width - 2 * m, w->tr.h);
         bottom = v->height - nh - S(x, 4);
     }
@@ -613,8 +615,8 @@ static void home_screen(ctx_t *x, const char *notice)
     int y = body.y + prompt_h + gap / 2;
     size_t nj = content_journey_count(x->c);
     int faces_h = portrait ? S(x, 200) : (body.h - prompt_h) * 40 / 100;
-    faces_row(x, rect(body.x, y, body.w, faces_h), content_face(x->c, 0),
-              content_face_count(x->c), ACT_FACE, -1);
+    faces_row(x, rect(body.x, y, body.w, faces_h), content_face(x->c, 0), content_face_count(x->c),
+              ACT_FACE, -1);
     y += faces_h + gap;
     int or_h = label_top(x, rect(body.x, y, body.w, S(x, 40)), str(x, "home.or_choose"),
                          S(x, PX_BODY), false, STYLE_MUTED, ALIGN_CENTER);
@@ -661,8 +663,7 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
     for (int k = 0; k < shown; k++) {
         int i = first + k;
         const choice_t *ch = &q->choices[i];
-        bool sel = a && a->set &&
-                   (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
+        bool sel = a && a->set && (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
         rect_t r = cell(area, g, k, gap, max_h);
         style_t st = sel ? STYLE_SELECTED : STYLE_SECONDARY;
         widget_t *w = details ? button2(x, r, txt(x, &ch->text), txt(x, &ch->detail), st,
@@ -672,8 +673,8 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
         if (q->type == Q_CHECKBOX) {
             /* Leave room on the left for the tick box. */
             int box = S(x, 30);
-            rect_t in = rect(r.x + box + S(x, 18), r.y + S(x, 4), r.w - box - S(x, 26),
-                             r.h - S(x, 8));
+            rect_t in =
+                rect(r.x + box + S(x, 18), r.y + S(x, 4), r.w - box - S(x, 26), r.h - S(x, 8));
             set_text(x, w, txt(x, &ch->text), in, S(x, PX_BUTTON), false);
             w->align = ALIGN_LEFT;
         }
@@ -705,8 +706,8 @@ static void rating_area(ctx_t *x, rect_t area, const question_t *q, const answer
     if (ends_h) {
         int w = area.w / 2 - S(x, 8);
         int y = btns.y + btns.h + S(x, 6);
-        label(x, rect(area.x, y, w, ends_h - S(x, 6)), txt(x, &q->min_desc), S(x, PX_SMALL),
-              false, STYLE_MUTED, ALIGN_LEFT);
+        label(x, rect(area.x, y, w, ends_h - S(x, 6)), txt(x, &q->min_desc), S(x, PX_SMALL), false,
+              STYLE_MUTED, ALIGN_LEFT);
         label(x, rect(area.x + area.w - w, y, w, ends_h - S(x, 6)), txt(x, &q->max_desc),
               S(x, PX_SMALL), false, STYLE_MUTED, ALIGN_RIGHT);
     }
@@ -732,20 +733,29 @@ typedef struct {
     int units;         /* width in units of 1/10 row */
 } kb_key_t;
 
-#define K(t) {NULL, t, 10}
+#define K(t)                                                                                       \
+    {                                                                                              \
+        NULL, t, 10                                                                                \
+    }
 /* Landscape: QWERTY in rows of ten. */
 static const kb_key_t kb_letters[5][10] = {
     {K("q"), K("w"), K("e"), K("r"), K("t"), K("y"), K("u"), K("i"), K("o"), K("p")},
     {K("a"), K("s"), K("d"), K("f"), K("g"), K("h"), K("j"), K("k"), K("l"), K("'")},
-    {{NULL, "SHIFT", 15}, K("z"), K("x"), K("c"), K("v"), K("b"), K("n"), K("m"),
+    {{NULL, "SHIFT", 15},
+     K("z"),
+     K("x"),
+     K("c"),
+     K("v"),
+     K("b"),
+     K("n"),
+     K("m"),
      {NULL, "DEL", 15}},
     {{NULL, "SYM", 20}, K(","), {NULL, "SPACE", 50}, K("."), K("-")},
 };
 static const kb_key_t kb_symbols[5][10] = {
     {K("1"), K("2"), K("3"), K("4"), K("5"), K("6"), K("7"), K("8"), K("9"), K("0")},
     {K("@"), K("#"), K("&"), K("*"), K("("), K(")"), K("+"), K("/"), K(":"), K(";")},
-    {K("!"), K("?"), K("\""), K("%"), K("="), K("_"), K("~"), K("<"), K(">"),
-     {NULL, "DEL", 10}},
+    {K("!"), K("?"), K("\""), K("%"), K("="), K("_"), K("~"), K("<"), K(">"), {NULL, "DEL", 10}},
     {{NULL, "SYM", 20}, K(","), {NULL, "SPACE", 50}, K("."), K("-")},
 };
 /* Portrait panels are too narrow for ten keys of 9 mm: seven a row, in alphabetical order. */
@@ -827,9 +837,9 @@ static void keypad(ctx_t *x, rect_t area)
     int kw = (area.w - 2 * gap) / 3;
     if (kw > S(x, 160))
         kw = S(x, 160);
-    rect_t pad = rect(area.x + (area.w - (3 * kw + 2 * gap)) / 2,
-                      area.y + (area.h - (4 * kh + 3 * gap)) / 2, 3 * kw + 2 * gap,
-                      4 * kh + 3 * gap);
+    rect_t pad =
+        rect(area.x + (area.w - (3 * kw + 2 * gap)) / 2, area.y + (area.h - (4 * kh + 3 * gap)) / 2,
+             3 * kw + 2 * gap, 4 * kh + 3 * gap);
     for (int i = 0; i < 9; i++) {
         widget_t *w = button(x, cell(pad, g, i, gap, kh), digits[i], STYLE_KEY, ACT_KEY, 0);
         w->key_text = digits[i];
@@ -955,10 +965,16 @@ static void question_screen(ctx_t *x)
     if (typing && q->input != INPUT_TEXT && landscape)
         area = rect(body.x, body.y, body.w, body.h);
     switch (q->type) {
-    case Q_RATING: rating_area(x, area, q, a); break;
+    case Q_RATING:
+        rating_area(x, area, q, a);
+        break;
     case Q_RADIOGROUP:
-    case Q_CHECKBOX: choices_grid(x, area, q, a); break;
-    case Q_BOOLEAN: boolean_area(x, area, q, a); break;
+    case Q_CHECKBOX:
+        choices_grid(x, area, q, a);
+        break;
+    case Q_BOOLEAN:
+        boolean_area(x, area, q, a);
+        break;
     case Q_TEXT:
     case Q_COMMENT:
         if (q->input != INPUT_TEXT && landscape) {
@@ -1006,8 +1022,9 @@ static void thanks_screen(ctx_t *x)
     int total = measure_h(x, str(x, "thanks.title"), tb, S(x, 46), true) + gap +
                 measure_h(x, body_text, bb, S(x, PX_BODY + 2), false);
     if (*ref)
-        total += gap + measure_h(x, str(x, "thanks.ref"), rect(body.x, 0, body.w, S(x, 40)),
-                                 S(x, PX_BODY), false) +
+        total += gap +
+                 measure_h(x, str(x, "thanks.ref"), rect(body.x, 0, body.w, S(x, 40)),
+                           S(x, PX_BODY), false) +
                  gap / 2 + code_h + gap / 2 +
                  measure_h(x, str(x, "thanks.ref_hint"), rect(body.x, 0, body.w, hint_box),
                            S(x, PX_SMALL), false);
@@ -1015,8 +1032,7 @@ static void thanks_screen(ctx_t *x)
     if (y < body.y)
         y = body.y;
     tb.y = y;
-    y += label_top(x, tb, str(x, "thanks.title"), S(x, 46), true, STYLE_TITLE, ALIGN_CENTER) +
-         gap;
+    y += label_top(x, tb, str(x, "thanks.title"), S(x, 46), true, STYLE_TITLE, ALIGN_CENTER) + gap;
     bb.y = y;
     y += label_top(x, bb, body_text, S(x, PX_BODY + 2), false, STYLE_PLAIN, ALIGN_CENTER);
     if (*ref) {
@@ -1045,8 +1061,8 @@ static void oos_screen(ctx_t *x)
     rect_t in = inset(body, S(x, 20), S(x, 20));
     int th = label_top(x, rect(in.x, in.y, in.w, in.h / 2), str(x, "oos.title"), S(x, 44), true,
                        STYLE_TITLE, ALIGN_CENTER);
-    label_top(x, rect(in.x, in.y + th + S(x, 16), in.w, in.h - th - S(x, 16)),
-              str(x, "oos.body"), S(x, PX_BODY + 2), false, STYLE_PLAIN, ALIGN_CENTER);
+    label_top(x, rect(in.x, in.y + th + S(x, 16), in.w, in.h - th - S(x, 16)), str(x, "oos.body"),
+              S(x, PX_BODY + 2), false, STYLE_PLAIN, ALIGN_CENTER);
 }
 
 static rect_t card(ctx_t *x, action_t backdrop_action)
@@ -1092,16 +1108,16 @@ static void leave_overlay(ctx_t *x)
 {
     rect_t in = card(x, ACT_NONE);
     int bh = S(x, 72), gap = S(x, GAP) * 2;
-    int th = label_top(x, rect(in.x, in.y, in.w, in.h / 3), str(x, "leave.title"), S(x, 34),
-                       true, STYLE_TITLE, ALIGN_CENTER);
+    int th = label_top(x, rect(in.x, in.y, in.w, in.h / 3), str(x, "leave.title"), S(x, 34), true,
+                       STYLE_TITLE, ALIGN_CENTER);
     int by = in.y + th + S(x, 8);
-    label(x, rect(in.x, by, in.w, in.y + in.h - bh - gap - by), str(x, "leave.body"),
-          S(x, PX_BODY), false, STYLE_PLAIN, ALIGN_CENTER);
+    label(x, rect(in.x, by, in.w, in.y + in.h - bh - gap - by), str(x, "leave.body"), S(x, PX_BODY),
+          false, STYLE_PLAIN, ALIGN_CENTER);
     int bw = (in.w - gap) / 2;
     button(x, rect(in.x, in.y + in.h - bh, bw, bh), str(x, "leave.stay"), STYLE_PRIMARY,
            ACT_LEAVE_STAY, 0);
-    button(x, rect(in.x + bw + gap, in.y + in.h - bh, bw, bh), str(x, "leave.go"),
-           STYLE_SECONDARY, ACT_LEAVE_GO, 0);
+    button(x, rect(in.x + bw + gap, in.y + in.h - bh, bw, bh), str(x, "leave.go"), STYLE_SECONDARY,
+           ACT_LEAVE_GO, 0);
 }
 
 static bool focusable(const view_t *v, size_t i)
@@ -1123,10 +1139,18 @@ void view_build(view_t *v, const flow_t *f, int width, int height, const text_me
     int side = width < height ? width : height;
     ctx_t x = {v, f, flow_content(f), tm, flow_lang(f), (double)side / REF_SIDE, now_ms};
     switch (flow_screen(f)) {
-    case SCREEN_HOME: home_screen(&x, notice); break;
-    case SCREEN_QUESTION: question_screen(&x); break;
-    case SCREEN_THANKS: thanks_screen(&x); break;
-    case SCREEN_OUT_OF_SERVICE: oos_screen(&x); break;
+    case SCREEN_HOME:
+        home_screen(&x, notice);
+        break;
+    case SCREEN_QUESTION:
+        question_screen(&x);
+        break;
+    case SCREEN_THANKS:
+        thanks_screen(&x);
+        break;
+    case SCREEN_OUT_OF_SERVICE:
+        oos_screen(&x);
+        break;
     }
     if (flow_overlay(f) == OVERLAY_IDLE)
         idle_overlay(&x);

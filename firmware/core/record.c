@@ -24,8 +24,7 @@ int record_kind_from_name(const char *name)
 
 const char *session_outcome_name(session_outcome_t outcome)
 {
-    static const char *const names[SESSION_OUTCOME_COUNT] = {"completed", "timed_out",
-                                                             "abandoned"};
+    static const char *const names[SESSION_OUTCOME_COUNT] = {"completed", "timed_out", "abandoned"};
     return (unsigned)outcome < SESSION_OUTCOME_COUNT ? names[outcome] : "unknown";
 }
 
@@ -99,7 +98,7 @@ void iso8601_format(int64_t utc_ms, int32_t offset_min, char out[ISO8601_LEN])
                  (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
                  (int)(ms_of_day % 1000));
     else
-        snprintf(out, ISO8601_LEN, "%04lld-%02u-%02uT%02d:%02d:%02d.%03d%c%02d:%02d", (long long)y, m, d,
-                 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
+        snprintf(out, ISO8601_LEN, "%04lld-%02u-%02uT%02d:%02d:%02d.%03d%c%02d:%02d", (long long)y,
+                 m, d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
                  (int)(ms_of_day % 1000), offset_min < 0 ? '-' : '+', off / 60, off % 60);
 }

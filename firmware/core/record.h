@@ -23,10 +23,10 @@ int record_kind_from_name(const char *name);
 /* When a record was made. The wall clock may be wrong on a board without RTC: clock_synced
  * says whether it was known to be right, mono_ms (time since boot) orders records anyway. */
 typedef struct {
-    int64_t utc_ms;      /* milliseconds since 1970-01-01T00:00:00Z */
-    int32_t offset_min;  /* local time = UTC + offset_min */
-    bool clock_synced;   /* wall clock known to be synchronised (NTP, RTC) */
-    int64_t mono_ms;     /* CLOCK_BOOTTIME/MONOTONIC milliseconds at save */
+    int64_t utc_ms;     /* milliseconds since 1970-01-01T00:00:00Z */
+    int32_t offset_min; /* local time = UTC + offset_min */
+    bool clock_synced;  /* wall clock known to be synchronised (NTP, RTC) */
+    int64_t mono_ms;    /* CLOCK_BOOTTIME/MONOTONIC milliseconds at save */
 } record_time_t;
 
 typedef enum {
@@ -39,21 +39,21 @@ typedef enum {
 /* "completed", "timed_out", "abandoned". */
 const char *session_outcome_name(session_outcome_t outcome);
 
-#define RECORD_UUID_LEN 36   /* 8-4-4-4-12 hex, lower case */
-#define RECORD_REF_LEN 6     /* reference code length, see refcode_format() */
+#define RECORD_UUID_LEN 36 /* 8-4-4-4-12 hex, lower case */
+#define RECORD_REF_LEN 6   /* reference code length, see refcode_format() */
 
 typedef struct record {
     record_kind_t kind;
-    char uuid[RECORD_UUID_LEN + 1];   /* empty: store_save() assigns a random v4 UUID */
-    char journey_id[64];              /* content-pack journey id, "quick_rating" for faces */
+    char uuid[RECORD_UUID_LEN + 1]; /* empty: store_save() assigns a random v4 UUID */
+    char journey_id[64];            /* content-pack journey id, "quick_rating" for faces */
     char kiosk_id[64];
     char pack_id[64];
     char pack_version[32];
-    char lang[16];                    /* language the resident used, e.g. "zh-cn" */
-    char *answers_json;               /* owned; a JSON object of answer codes */
-    char *contact_name;               /* owned; NULL when none given */
-    char *contact_phone;              /* owned; NULL when none given */
-    bool consent;                     /* contact details given with explicit consent */
+    char lang[16];                     /* language the resident used, e.g. "zh-cn" */
+    char *answers_json;                /* owned; a JSON object of answer codes */
+    char *contact_name;                /* owned; NULL when none given */
+    char *contact_phone;               /* owned; NULL when none given */
+    bool consent;                      /* contact details given with explicit consent */
     char ref_code[RECORD_REF_LEN + 1]; /* service requests: set by store_save() */
     record_time_t time;
 } record_t;

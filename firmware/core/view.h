@@ -60,8 +60,8 @@ typedef struct {
     double fraction;            /* W_BAR */
     bool checked;               /* a ticked checkbox choice */
     bool disabled;
-    bool focused; /* the focus ring of button navigation is here */
-    bool caret;   /* W_FIELD: draw a caret after the text */
+    bool focused;  /* the focus ring of button navigation is here */
+    bool caret;    /* W_FIELD: draw a caret after the text */
     bool overflow; /* the text did not fit even at the smallest size: a layout bug */
 } widget_t;
 

@@ -89,19 +89,31 @@ static const SDL_Color C_DISABLED = {0x8e, 0x8a, 0x82, 255};
 static paint_t paint_of(const widget_t *w)
 {
     switch (w->style) {
-    case STYLE_PRIMARY: return (paint_t){C_PRIMARY, C_PRIMARY, C_WHITE};
-    case STYLE_SELECTED: return (paint_t){C_SELECTED, C_SELECTED, C_WHITE};
-    case STYLE_SECONDARY: return (paint_t){C_WHITE, C_BORDER, C_TEXT};
-    case STYLE_KEY: return (paint_t){C_KEY, C_KEY, C_TEXT};
-    case STYLE_TOPBAR: return (paint_t){C_PRIMARY, C_PRIMARY, C_WHITE};
-    case STYLE_CARD: return (paint_t){C_WHITE, C_PRIMARY, C_TEXT};
-    case STYLE_BACKDROP: return (paint_t){{0, 0, 0, 150}, {0, 0, 0, 0}, C_TEXT};
-    case STYLE_NOTICE: return (paint_t){C_NOTICE_BG, C_NOTICE_BG, C_NOTICE};
-    case STYLE_CODE: return (paint_t){C_WHITE, C_PRIMARY, C_PRIMARY};
-    case STYLE_ALERT: return (paint_t){C_ALERT_BG, C_ALERT, C_ALERT};
-    case STYLE_MUTED: return (paint_t){C_BG, C_BG, C_MUTED};
+    case STYLE_PRIMARY:
+        return (paint_t){C_PRIMARY, C_PRIMARY, C_WHITE};
+    case STYLE_SELECTED:
+        return (paint_t){C_SELECTED, C_SELECTED, C_WHITE};
+    case STYLE_SECONDARY:
+        return (paint_t){C_WHITE, C_BORDER, C_TEXT};
+    case STYLE_KEY:
+        return (paint_t){C_KEY, C_KEY, C_TEXT};
+    case STYLE_TOPBAR:
+        return (paint_t){C_PRIMARY, C_PRIMARY, C_WHITE};
+    case STYLE_CARD:
+        return (paint_t){C_WHITE, C_PRIMARY, C_TEXT};
+    case STYLE_BACKDROP:
+        return (paint_t){{0, 0, 0, 150}, {0, 0, 0, 0}, C_TEXT};
+    case STYLE_NOTICE:
+        return (paint_t){C_NOTICE_BG, C_NOTICE_BG, C_NOTICE};
+    case STYLE_CODE:
+        return (paint_t){C_WHITE, C_PRIMARY, C_PRIMARY};
+    case STYLE_ALERT:
+        return (paint_t){C_ALERT_BG, C_ALERT, C_ALERT};
+    case STYLE_MUTED:
+        return (paint_t){C_BG, C_BG, C_MUTED};
     case STYLE_TITLE:
-    case STYLE_PLAIN: return (paint_t){C_BG, C_BG, C_TEXT};
+    case STYLE_PLAIN:
+        return (paint_t){C_BG, C_BG, C_TEXT};
     }
     return (paint_t){C_BG, C_BG, C_TEXT};
 }
@@ -132,8 +144,8 @@ static TTF_Font *font_get(ui_t *ui, int px, bool bold)
     s->bold = bold;
     s->font = TTF_OpenFontIndex(bold ? ui->bold_path : ui->font_path, px, ui->face_index);
     if (!s->font)
-        SDL_Log("kiosk: cannot open font %s at %d px: %s", bold ? ui->bold_path : ui->font_path,
-                px, TTF_GetError());
+        SDL_Log("kiosk: cannot open font %s at %d px: %s", bold ? ui->bold_path : ui->font_path, px,
+                TTF_GetError());
     return s->font;
 }
 
@@ -324,7 +336,9 @@ static SDL_Color face_color(int level, int count)
         {0x7c, 0xb3, 0x42, 255}, {0x2e, 0x7d, 0x32, 255},
     };
     static const SDL_Color four[4] = {
-        {0xd3, 0x2f, 0x2f, 255}, {0xf5, 0x7c, 0x00, 255}, {0x7c, 0xb3, 0x42, 255},
+        {0xd3, 0x2f, 0x2f, 255},
+        {0xf5, 0x7c, 0x00, 255},
+        {0x7c, 0xb3, 0x42, 255},
         {0x2e, 0x7d, 0x32, 255},
     };
     if (count == 4)
@@ -437,7 +451,8 @@ static void draw_widget(ui_t *ui, const widget_t *w, double u, bool pressed)
                 draw_face(ui, (float)r.x + (float)r.w / 2.0f, (top + bottom) / 2.0f, rad,
                           w->face_level, w->face_count);
         }
-        if (w->checked || (w->kind == W_BUTTON && w->align == ALIGN_LEFT && w->action == ACT_CHOICE)) {
+        if (w->checked ||
+            (w->kind == W_BUTTON && w->align == ALIGN_LEFT && w->action == ACT_CHOICE)) {
             /* Tick box: empty when not chosen, ticked when chosen (not colour alone). */
             int box = (int)(30 * u);
             SDL_Rect b = {r.x + (int)(12 * u), r.y + (r.h - box) / 2, box, box};
@@ -452,8 +467,8 @@ static void draw_widget(ui_t *ui, const widget_t *w, double u, bool pressed)
                     fill_circle(ui, x0 + t * (float)box * 0.2f, y0 + t * (float)box * 0.25f,
                                 (float)(2.5 * u), p.text);
                     fill_circle(ui, x0 + (float)box * 0.2f + t * (float)box * 0.4f,
-                                y0 + (float)box * 0.25f - t * (float)box * 0.5f,
-                                (float)(2.5 * u), p.text);
+                                y0 + (float)box * 0.25f - t * (float)box * 0.5f, (float)(2.5 * u),
+                                p.text);
                 }
             }
         }
@@ -520,9 +535,25 @@ static uint64_t hash_widgets(const view_t *v, size_t n, int pressed)
     uint64_t h = 14695981039346656037u;
     for (size_t i = 0; i < n; i++) {
         const widget_t *w = &v->w[i];
-        int f[] = {(int)w->kind, (int)w->style, w->r.x, w->r.y, w->r.w, w->r.h, w->tr.x, w->tr.y,
-                   w->px, w->px2, w->tr2.y, w->face_level, w->face_count, (int)w->align,
-                   w->checked, w->disabled, w->focused, w->caret, (int)i == pressed,
+        int f[] = {(int)w->kind,
+                   (int)w->style,
+                   w->r.x,
+                   w->r.y,
+                   w->r.w,
+                   w->r.h,
+                   w->tr.x,
+                   w->tr.y,
+                   w->px,
+                   w->px2,
+                   w->tr2.y,
+                   w->face_level,
+                   w->face_count,
+                   (int)w->align,
+                   w->checked,
+                   w->disabled,
+                   w->focused,
+                   w->caret,
+                   (int)i == pressed,
                    (int)(w->fraction * 10000)};
         h = hash_bytes(h, f, sizeof f);
         h = hash_bytes(h, w->text, strlen(w->text) + 1);
@@ -577,16 +608,15 @@ void ui_draw(ui_t *ui, const view_t *v, int pressed)
     } else {
         SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 255);
         SDL_RenderClear(ui->ren);
-        SDL_RenderCopyEx(ui->ren, ui->frame, NULL, &dst, (double)ui->rotation, NULL,
-                         SDL_FLIP_NONE);
+        SDL_RenderCopyEx(ui->ren, ui->frame, NULL, &dst, (double)ui->rotation, NULL, SDL_FLIP_NONE);
     }
     SDL_RenderPresent(ui->ren);
 }
 
 int ui_screenshot(ui_t *ui, const char *path)
 {
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, ui->log_w, ui->log_h, 32,
-                                                    SDL_PIXELFORMAT_ARGB8888);
+    SDL_Surface *s =
+        SDL_CreateRGBSurfaceWithFormat(0, ui->log_w, ui->log_h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!s)
         return KIOSK_ENOMEM;
     SDL_SetRenderTarget(ui->ren, ui->frame);
@@ -610,10 +640,18 @@ static void to_logical(const ui_t *ui, int px, int py, int *lx, int *ly)
     px -= ox;
     py -= oy;
     switch (ui->rotation) {
-    case 90: *lx = py, *ly = ui->log_h - 1 - px; break;
-    case 180: *lx = ui->log_w - 1 - px, *ly = ui->log_h - 1 - py; break;
-    case 270: *lx = ui->log_w - 1 - py, *ly = px; break;
-    default: *lx = px, *ly = py; break;
+    case 90:
+        *lx = py, *ly = ui->log_h - 1 - px;
+        break;
+    case 180:
+        *lx = ui->log_w - 1 - px, *ly = ui->log_h - 1 - py;
+        break;
+    case 270:
+        *lx = ui->log_w - 1 - py, *ly = px;
+        break;
+    default:
+        *lx = px, *ly = py;
+        break;
     }
 }
 
@@ -622,10 +660,18 @@ static void to_physical(const ui_t *ui, int lx, int ly, int *px, int *py)
     int ox = (ui->phys_w - (ui->rotation % 180 ? ui->log_h : ui->log_w)) / 2;
     int oy = (ui->phys_h - (ui->rotation % 180 ? ui->log_w : ui->log_h)) / 2;
     switch (ui->rotation) {
-    case 90: *px = ui->log_h - 1 - ly, *py = lx; break;
-    case 180: *px = ui->log_w - 1 - lx, *py = ui->log_h - 1 - ly; break;
-    case 270: *px = ly, *py = ui->log_w - 1 - lx; break;
-    default: *px = lx, *py = ly; break;
+    case 90:
+        *px = ui->log_h - 1 - ly, *py = lx;
+        break;
+    case 180:
+        *px = ui->log_w - 1 - lx, *py = ui->log_h - 1 - ly;
+        break;
+    case 270:
+        *px = ly, *py = ui->log_w - 1 - lx;
+        break;
+    default:
+        *px = lx, *py = ly;
+        break;
     }
     *px += ox;
     *py += oy;
@@ -647,8 +693,8 @@ static void open_input_devices(ui_t *ui)
     close_input_devices(ui);
     if (ui->inotify_fd < 0) {
         ui->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-        if (ui->inotify_fd >= 0 &&
-            inotify_add_watch(ui->inotify_fd, "/dev/input", IN_CREATE | IN_DELETE | IN_ATTRIB) < 0) {
+        if (ui->inotify_fd >= 0 && inotify_add_watch(ui->inotify_fd, "/dev/input",
+                                                     IN_CREATE | IN_DELETE | IN_ATTRIB) < 0) {
             close(ui->inotify_fd);
             ui->inotify_fd = -1;
         }
@@ -794,8 +840,8 @@ int ui_open(const ui_config_t *cfg, ui_t **out, char *err, size_t errlen)
     ui->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     ui->inotify_fd = -1;
     /* X11 and Wayland block in SDL_WaitEventTimeout; the others would poll every 1 ms. */
-    ui->own_wait = strcmp(ui->driver, "x11") != 0 && strcmp(ui->driver, "wayland") != 0 &&
-                   ui->wake_fd >= 0;
+    ui->own_wait =
+        strcmp(ui->driver, "x11") != 0 && strcmp(ui->driver, "wayland") != 0 && ui->wake_fd >= 0;
     if (ui->own_wait)
         open_input_devices(ui);
     SDL_StartTextInput();
@@ -870,19 +916,38 @@ static void map_key(const SDL_KeyboardEvent *k, ui_event_t *ev)
     SDL_Keycode sym = k->keysym.sym;
     bool shift = (k->keysym.mod & KMOD_SHIFT) != 0;
     switch (sym) {
-    case SDLK_TAB: ev->kind = UI_EV_NAV, ev->nav = shift ? NAV_PREV : NAV_NEXT; return;
+    case SDLK_TAB:
+        ev->kind = UI_EV_NAV, ev->nav = shift ? NAV_PREV : NAV_NEXT;
+        return;
     case SDLK_RIGHT:
-    case SDLK_DOWN: ev->kind = UI_EV_NAV, ev->nav = NAV_NEXT; return;
+    case SDLK_DOWN:
+        ev->kind = UI_EV_NAV, ev->nav = NAV_NEXT;
+        return;
     case SDLK_LEFT:
-    case SDLK_UP: ev->kind = UI_EV_NAV, ev->nav = NAV_PREV; return;
+    case SDLK_UP:
+        ev->kind = UI_EV_NAV, ev->nav = NAV_PREV;
+        return;
     case SDLK_RETURN:
-    case SDLK_KP_ENTER: ev->kind = UI_EV_NAV, ev->nav = NAV_SELECT; return;
-    case SDLK_ESCAPE: ev->kind = UI_EV_NAV, ev->nav = NAV_BACK; return;
-    case SDLK_HOME: ev->kind = UI_EV_NAV, ev->nav = NAV_HOME; return;
-    case SDLK_BACKSPACE: ev->kind = UI_EV_BACKSPACE; return;
-    case SDLK_F2: ev->kind = UI_EV_LANG; return;
-    case SDLK_F12: ev->kind = UI_EV_STAFF; return;
-    default: break;
+    case SDLK_KP_ENTER:
+        ev->kind = UI_EV_NAV, ev->nav = NAV_SELECT;
+        return;
+    case SDLK_ESCAPE:
+        ev->kind = UI_EV_NAV, ev->nav = NAV_BACK;
+        return;
+    case SDLK_HOME:
+        ev->kind = UI_EV_NAV, ev->nav = NAV_HOME;
+        return;
+    case SDLK_BACKSPACE:
+        ev->kind = UI_EV_BACKSPACE;
+        return;
+    case SDLK_F2:
+        ev->kind = UI_EV_LANG;
+        return;
+    case SDLK_F12:
+        ev->kind = UI_EV_STAFF;
+        return;
+    default:
+        break;
     }
     if (sym >= SDLK_1 && sym <= SDLK_5) {
         /* Face keys; on a text screen the same key also arrives as text. */
@@ -913,7 +978,9 @@ bool ui_wait_event(ui_t *ui, int timeout_ms, ui_event_t *ev)
     if (!got)
         return false;
     switch (e.type) {
-    case SDL_QUIT: ev->kind = UI_EV_QUIT; break;
+    case SDL_QUIT:
+        ev->kind = UI_EV_QUIT;
+        break;
     case SDL_WINDOWEVENT:
         if (e.window.event == SDL_WINDOWEVENT_EXPOSED ||
             e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
@@ -932,7 +999,9 @@ bool ui_wait_event(ui_t *ui, int timeout_ms, ui_event_t *ev)
         to_logical(ui, (int)(e.tfinger.x * (float)ui->phys_w),
                    (int)(e.tfinger.y * (float)ui->phys_h), &ev->x, &ev->y);
         break;
-    case SDL_KEYDOWN: map_key(&e.key, ev); break;
+    case SDL_KEYDOWN:
+        map_key(&e.key, ev);
+        break;
     case SDL_TEXTINPUT:
         ev->kind = UI_EV_TEXT;
         snprintf(ev->text, sizeof ev->text, "%s", e.text.text);

@@ -11,10 +11,10 @@
 typedef struct ui ui_t;
 
 typedef struct {
-    int width, height;   /* panel size in pixels, as mounted (before rotation) */
-    int rotation;        /* 0, 90, 180 or 270 degrees clockwise */
+    int width, height; /* panel size in pixels, as mounted (before rotation) */
+    int rotation;      /* 0, 90, 180 or 270 degrees clockwise */
     bool fullscreen;
-    bool headless;       /* no display: SDL's dummy video driver, software renderer */
+    bool headless;         /* no display: SDL's dummy video driver, software renderer */
     const char *font;      /* regular font file; NULL: Noto Sans CJK from fonts-noto-cjk */
     const char *font_bold; /* bold font file; NULL: the matching Noto Sans CJK Bold */
 } ui_config_t;
@@ -37,7 +37,7 @@ void ui_draw(ui_t *ui, const view_t *v, int pressed);
 int ui_screenshot(ui_t *ui, const char *path);
 
 typedef enum {
-    UI_EV_NONE,    /* timeout, or an event of no interest */
+    UI_EV_NONE, /* timeout, or an event of no interest */
     UI_EV_QUIT,
     UI_EV_REDRAW,  /* exposed or resized */
     UI_EV_PRESS,   /* finger or mouse down at x, y (logical) */
@@ -47,14 +47,14 @@ typedef enum {
     UI_EV_TEXT,    /* text (UTF-8) */
     UI_EV_BACKSPACE,
     UI_EV_LANG,
-    UI_EV_STAFF,   /* the staff key (long press on the board's staff button) */
-    UI_EV_WAKE     /* another thread called ui_wake() */
+    UI_EV_STAFF, /* the staff key (long press on the board's staff button) */
+    UI_EV_WAKE   /* another thread called ui_wake() */
 } ui_event_kind_t;
 
 typedef struct {
     ui_event_kind_t kind;
     int x, y;
-    int nav;  /* nav_t */
+    int nav; /* nav_t */
     int face;
     char text[32];
 } ui_event_t;
