@@ -478,6 +478,82 @@ static void full_disk_stops_answers_and_recovers(void)
     umount2(dir, MNT_DETACH);
 }
 
+/* A resident who cannot use the touchscreen: the physical buttons alone (through the pin map
+ * of the board's default configuration and the debouncer) complete the quick rating, a
+ * feedback, a service request with a phone number and the questionnaire. */
+static void buttons_alone_complete_every_journey(void)
+{
+    char db[700], shots[700], cmd[1600];
+    snprintf(db, sizeof db, "%s/buttons.db", tmp);
+    snprintf(shots, sizeof shots, "%s/screenshots/buttons-en-800x480", tmp);
+    unlink(db);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", shots, shots);
+    CHECK(system(cmd) == 0);
+    char *args[] = {"--headless",
+                    "--config",
+                    KIOSK_BOARD_CONFIG,
+                    "--pack",
+                    KIOSK_PACK,
+                    "--db",
+                    db,
+                    "--script",
+                    KIOSK_SCRIPTS "/buttons.script",
+                    "--screenshots",
+                    shots,
+                    NULL};
+    proc_t p;
+    REQUIRE(start(&p, "buttons", args));
+    static char out[1 << 16];
+    int status = finish(&p, out, sizeof out);
+    char *err = slurp(p.err_path);
+    if (status != 0)
+        fprintf(stderr, "  kiosk exited %d:\n%s\n", status, err);
+    CHECK_INT(status, 0);
+    CHECK(strstr(out, "event=staff") != NULL); /* the long press, and only that one */
+    CHECK_INT(count_of(out, "event=staff"), 1);
+    free(err);
+    static const struct {
+        const char *kind;
+        int misuse;
+        const char *answers, *name, *phone;
+    } want[] = {
+        {"quick_rating", 0, "{\"rating\":4,\"about\":\"CLEANLINESS\"}", NULL, NULL},
+        {"quick_rating", 0, "{\"rating\":1}", NULL, NULL},
+        {"quick_rating", 1, "{\"rating\":1}", NULL, NULL},
+        {"feedback", 0,
+         "{\"topic\":\"ACTIVITIES\",\"rating\":3,\"comment\":\"ok\",\"contactOk\":true}", "Li",
+         "13900000"},
+        {"service_request", 0,
+         "{\"service\":\"DISABILITY\",\"forWhom\":\"SELF\",\"urgency\":\"SOON\","
+         "\"consent\":true}",
+         NULL, "555123"},
+        {"questionnaire", 0,
+         "{\"satisfaction\":3,\"wantedServices\":[\"ELDER_CARE\",\"OTHER\"],\"visits\":"
+         "\"WEEKLY\",\"livesAlone\":false,\"household\":3}",
+         NULL, NULL},
+    };
+    sqlite3 *d;
+    REQUIRE(sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    sqlite3_stmt *st;
+    REQUIRE(sqlite3_prepare_v2(d,
+                               "SELECT r.kind, r.misuse, r.answers, c.name, c.phone FROM records r"
+                               " LEFT JOIN contacts c ON c.record_id = r.id ORDER BY r.id",
+                               -1, &st, NULL) == SQLITE_OK);
+    size_t n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW && n < sizeof want / sizeof want[0]) {
+        CHECK_STR(col(st, 0), want[n].kind);
+        CHECK_INT(sqlite3_column_int(st, 1), want[n].misuse);
+        CHECK_STR(col(st, 2), want[n].answers);
+        CHECK_STR(col(st, 3) ? col(st, 3) : "(none)", want[n].name ? want[n].name : "(none)");
+        CHECK_STR(col(st, 4) ? col(st, 4) : "(none)", want[n].phone ? want[n].phone : "(none)");
+        n++;
+    }
+    CHECK_INT(n, sizeof want / sizeof want[0]);
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+    CHECK(count_and_convert(shots) >= 25);
+}
+
 int main(void)
 {
     snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
@@ -487,6 +563,7 @@ int main(void)
         return 1;
     signal(SIGPIPE, SIG_IGN);
     RUN(every_journey_end_to_end);
+    RUN(buttons_alone_complete_every_journey);
     RUN(rotated_panels_map_touches);
     RUN(bad_pack_falls_back_with_staff_notice);
     RUN(unusable_database_means_out_of_service);

@@ -307,9 +307,17 @@ static void focus_ring_moves_and_wraps(void)
     flow_nav(f, NAV_NEXT, 9, 3);
     CHECK_INT(flow_focus(f), 0);
     act(f, ACT_JOURNEY, 0, 4);
-    CHECK_INT(flow_focus(f), -1); /* a new screen starts without a ring until a press */
+    /* A button user's new screen shows the ring on its first answer (the view picks it). */
+    CHECK_INT(flow_focus(f), FLOW_FOCUS_START);
     CHECK(flow_nav(f, NAV_BACK, 9, 5));
     CHECK_INT(flow_screen(f), SCREEN_HOME);
+    /* A touch hides the ring; new screens come without one until a button is pressed. */
+    flow_touched(f);
+    CHECK_INT(flow_focus(f), FLOW_FOCUS_NONE);
+    act(f, ACT_JOURNEY, 0, 6);
+    CHECK_INT(flow_focus(f), FLOW_FOCUS_NONE);
+    CHECK(flow_nav(f, NAV_SELECT, 9, 7));
+    CHECK_INT(flow_focus(f), FLOW_FOCUS_START);
     flow_free(f);
 }
 
@@ -334,6 +342,48 @@ static void keyboard_shift_gives_one_capital(void)
     flow_free(f);
 }
 
+/* Saves the pending quick rating and returns its misuse flag. */
+static int rate(flow_t *f, size_t face, int64_t t)
+{
+    if (!flow_face(f, face, t))
+        return -1;
+    record_t *rec = pending(f, OP_SAVE);
+    if (!rec)
+        return -1;
+    int misuse = rec->misuse;
+    flow_op_done(f, KIOSK_OK, t);
+    return misuse;
+}
+
+static void quick_ratings_sooner_than_the_interval_are_flagged_not_dropped(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    CHECK_INT(rate(f, 3, 10000), 0); /* the first is never misuse */
+    /* Pressed again on the follow-up screen: a new rating, flagged. */
+    CHECK_INT(flow_screen(f), SCREEN_QUESTION);
+    CHECK_INT(rate(f, 3, 11000), 1);
+    CHECK_INT(rate(f, 0, 15999), 1); /* 4.999 s after the previous */
+    CHECK_INT(rate(f, 0, 20999), 0); /* exactly 5 s: not misuse */
+    act(f, ACT_SKIP, 0, 21000);
+    CHECK_INT(flow_screen(f), SCREEN_THANKS);
+    CHECK_INT(rate(f, 1, 22000), 1); /* from the thank-you screen too */
+    flow_free(f);
+}
+
+static void face_button_answers_a_smiley_question_in_a_journey(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 0, 1);
+    CHECK(!flow_face(f, 2, 2)); /* the topic question has no faces */
+    act(f, ACT_CHOICE, 0, 3);
+    CHECK_STR(flow_question(f)->name, "rating");
+    CHECK(flow_face(f, 2, 4));
+    CHECK_STR(flow_question(f)->name, "comment");
+    record_t *rec;
+    CHECK_INT(flow_pending_op(f, &rec), OP_NONE); /* no quick rating recorded */
+    flow_free(f);
+}
+
 int main(void)
 {
     pack = load_default_pack();
@@ -350,6 +400,8 @@ int main(void)
     RUN(text_input_is_bounded_and_valid_utf8);
     RUN(focus_ring_moves_and_wraps);
     RUN(keyboard_shift_gives_one_capital);
+    RUN(quick_ratings_sooner_than_the_interval_are_flagged_not_dropped);
+    RUN(face_button_answers_a_smiley_question_in_a_journey);
     content_free(pack);
     return check_failures != 0;
 }

@@ -217,6 +217,18 @@ static void focus_ring_follows_reading_order(void)
         focused += view.w[i].focused;
     CHECK_INT(focused, 1);
     CHECK(view_focusable(&view, 1)->focused);
+    /* A new screen reached by buttons puts the ring on its first answer, past Home and the
+     * language button. */
+    flow_activate(f, ACT_JOURNEY, 1, NULL, 3);
+    view_build(&view, f, 800, 480, &metrics, 0, NULL);
+    CHECK_INT(flow_focus(f), FLOW_FOCUS_START);
+    REQUIRE(view.focus_index >= 0);
+    const widget_t *first = view_focusable(&view, (size_t)view.focus_index);
+    CHECK_INT(first->action, ACT_CHOICE);
+    CHECK_INT(first->arg, 0);
+    CHECK(first->focused);
+    flow_set_focus(f, view.focus_index);
+    flow_nav(f, NAV_HOME, view.focusable, 4);
     /* A prompt takes the ring: only its buttons are reachable. */
     flow_activate(f, ACT_JOURNEY, 0, NULL, 3);
     flow_activate(f, ACT_CHOICE, 0, NULL, 4);

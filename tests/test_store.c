@@ -370,6 +370,7 @@ static void check_same_record(const record_t *got, const record_t *want)
     CHECK_INT(got->time.offset_min, want->time.offset_min);
     CHECK_INT(got->time.clock_synced, want->time.clock_synced);
     CHECK_INT(got->time.mono_ms, want->time.mono_ms);
+    CHECK_INT(got->misuse, want->misuse);
 }
 
 static bool in_alphabet(const char *code)
@@ -488,6 +489,7 @@ static void saved_records_read_back_identical_after_reopen(void)
     want[1].time.mono_ms = 0;
     snprintf(want[1].lang, sizeof want[1].lang, "en");
     make_record(&want[2], RECORD_ACTIVITY, "{}");
+    want[2].misuse = true; /* not a quick rating, but the flag must round-trip whatever */
     snprintf(want[2].uuid, sizeof want[2].uuid, "0f1e2d3c-4b5a-4697-8877-665544332211");
 
     for (int i = 0; i < 3; i++)
@@ -1006,6 +1008,60 @@ static void close_and_errmsg_accept_null(void)
     CHECK(err[0] != '\0');
 }
 
+/* A database written by schema version 1 (before the misuse flag) opens, migrates and keeps
+ * its records, which read back as not misused. */
+static void version_1_database_migrates_and_keeps_its_records(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    sqlite3 *db = raw_open(path);
+    REQUIRE(db);
+    const char *v1 =
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "CREATE TABLE records (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,"
+        " kind TEXT NOT NULL, journey_id TEXT NOT NULL, kiosk_id TEXT NOT NULL,"
+        " pack_id TEXT NOT NULL, pack_version TEXT NOT NULL, lang TEXT NOT NULL,"
+        " answers TEXT NOT NULL, ref_code TEXT UNIQUE, created_utc TEXT NOT NULL,"
+        " utc_ms INTEGER NOT NULL, utc_offset_min INTEGER NOT NULL,"
+        " clock_synced INTEGER NOT NULL, mono_ms INTEGER NOT NULL, exported_at TEXT);"
+        "CREATE TABLE contacts (record_id INTEGER PRIMARY KEY REFERENCES records(id) ON DELETE"
+        " CASCADE, name TEXT, phone TEXT, consent INTEGER NOT NULL CHECK(consent = 1),"
+        " collected_utc TEXT NOT NULL);"
+        "CREATE TABLE session_outcomes (day TEXT NOT NULL, journey_id TEXT NOT NULL,"
+        " outcome TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(day, journey_id, outcome))"
+        " WITHOUT ROWID;"
+        "INSERT INTO records(uuid, kind, journey_id, kiosk_id, pack_id, pack_version, lang,"
+        " answers, created_utc, utc_ms, utc_offset_min, clock_synced, mono_ms) VALUES("
+        " '11111111-1111-4111-8111-111111111111', 'quick_rating', 'quick_rating', 'k', 'p',"
+        " '1', 'en', '{\"rating\":2}', '2026-11-01T00:00:00.000Z', 1793491200000, 0, 1, 5);"
+        "PRAGMA user_version = 1;";
+    REQUIRE(sqlite3_exec(db, v1, NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    record_t rec;
+    make_record(&rec, RECORD_QUICK_RATING, "{\"rating\":1}");
+    rec.misuse = true;
+    CHECK_INT(store_save(st, &rec), KIOSK_OK);
+    collected_t got = {0};
+    store_foreach_record(st, collect, &got);
+    CHECK_INT(got.count, 2);
+    if (got.count == 2) {
+        CHECK_STR(got.recs[0].uuid, "11111111-1111-4111-8111-111111111111");
+        CHECK(!got.recs[0].misuse);
+        CHECK(got.recs[1].misuse);
+    }
+    collected_clear(&got);
+    record_clear(&rec);
+    store_close(st);
+    db = raw_open(path);
+    CHECK_INT(raw_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    sqlite3_close(db);
+    remove_tree(dir);
+}
+
 int main(void)
 {
     RUN(open_creates_schema_in_wal_mode_with_full_sync);
@@ -1027,5 +1083,6 @@ int main(void)
     RUN(newer_schema_version_is_refused);
     RUN(a_file_that_is_not_a_database_is_reported_corrupt);
     RUN(close_and_errmsg_accept_null);
+    RUN(version_1_database_migrates_and_keeps_its_records);
     return check_failures != 0;
 }

@@ -2,6 +2,7 @@
  * to the store, and the screen is redrawn only when something changed. It sleeps in
  * SDL_WaitEventTimeout until the next input or timer, so an idle kiosk uses no CPU. */
 #include "app/app.h"
+#include "app/app_internal.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -28,35 +29,7 @@ extern const unsigned long kiosk_builtin_pack_len;
 #define STORE_RETRY_MS 15000
 #define ANIMATION_FRAME_MS 33
 
-typedef struct {
-    const app_config_t *cfg;
-    content_t *content;
-    char notice[256];
-    flow_t *flow;
-    store_t *store;
-    bool store_ok;
-    int64_t store_checked_ms;
-    ui_t *ui;
-    view_t *view;
-    int pressed; /* widget under a finger, or -1 */
-    bool dirty;
-    /* scripted runs */
-    FILE *script;
-    int script_line;
-    int64_t virtual_ms; /* script time: advanced by "wait" */
-    int exit_status;
-    bool quit;
-    /* automatic screenshots */
-    char last_shot_key[160];
-    int shot_seq;
-    /* measurements: start to first frame, and the cost of each frame */
-    int64_t started_us;
-    bool first_frame_done;
-    int64_t *frame_us;
-    size_t frames, frames_cap;
-} app_t;
-
-static void log_line(const char *level, const char *fmt, ...)
+void log_line(const char *level, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -73,14 +46,14 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int64_t mono_us(void)
+int64_t mono_us(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static int64_t now_ms(const app_t *a)
+int64_t now_ms(const app_t *a)
 {
     return a->script ? a->virtual_ms : mono_ms();
 }
@@ -147,6 +120,47 @@ fail:
     fclose(f);
     free(buf);
     return NULL;
+}
+
+int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *dc, char *err,
+                          size_t errlen)
+{
+    size_t len;
+    char *json = read_file(path, &len, err, errlen);
+    if (!json)
+        return KIOSK_ENOENT;
+    content_error_t ce;
+    int rc = device_config_parse(json, len, path, dc, &ce);
+    free(json);
+    if (rc != KIOSK_OK) {
+        content_error_format(&ce, err, errlen);
+        return rc;
+    }
+    if (!cfg->kiosk_id && dc->kiosk_id[0])
+        cfg->kiosk_id = dc->kiosk_id;
+    if (!cfg->lang && dc->language[0])
+        cfg->lang = dc->language;
+    if (!cfg->pack_path && dc->pack[0])
+        cfg->pack_path = dc->pack;
+    if (!cfg->db_path && dc->database[0])
+        cfg->db_path = dc->database;
+    if (!cfg->width && dc->width)
+        cfg->width = dc->width;
+    if (!cfg->height && dc->height)
+        cfg->height = dc->height;
+    if (cfg->rotation < 0 && dc->width)
+        cfg->rotation = dc->rotation;
+    if (dc->has_fullscreen && dc->fullscreen)
+        cfg->fullscreen = true;
+    if (!cfg->idle_timeout_s)
+        cfg->idle_timeout_s = dc->idle_timeout_s;
+    if (!cfg->idle_countdown_s)
+        cfg->idle_countdown_s = dc->idle_countdown_s;
+    if (!cfg->misuse_interval_s)
+        cfg->misuse_interval_s = dc->misuse_interval_s;
+    if (!cfg->buttons && dc->has_buttons)
+        cfg->buttons = &dc->buttons;
+    return KIOSK_OK;
 }
 
 /* Loads the configured pack; a bad one is reported and the built-in pack used instead. */
@@ -221,7 +235,7 @@ static void check_store(app_t *a)
     a->dirty = true;
 }
 
-static void perform_op(app_t *a)
+void perform_op(app_t *a)
 {
     record_t *rec;
     op_kind_t op = flow_pending_op(a->flow, &rec);
@@ -288,9 +302,9 @@ static void screenshot_if_new(app_t *a)
     const journey_t *j = flow_journey(f);
     const question_t *q = flow_question(f);
     char key[160];
-    snprintf(key, sizeof key, "%s%s%s%s%s%s-%s", screens[flow_screen(f)], j ? "-" : "",
+    snprintf(key, sizeof key, "%s%s%s%s%s%s%s-%s", screens[flow_screen(f)], j ? "-" : "",
              j ? j->id : (q ? "-quick" : ""), q ? "-" : "", q ? q->name : "",
-             overlays[flow_overlay(f)], flow_lang(f));
+             overlays[flow_overlay(f)], flow_focus(f) >= 0 ? "-focus" : "", flow_lang(f));
     if (strcmp(key, a->last_shot_key) == 0)
         return;
     snprintf(a->last_shot_key, sizeof a->last_shot_key, "%s", key);
@@ -301,18 +315,21 @@ static void screenshot_if_new(app_t *a)
     ui_screenshot(a->ui, path);
 }
 
-static void redraw(app_t *a)
+void redraw(app_t *a)
 {
     int64_t t0 = mono_us();
     int w, h;
     ui_logical_size(a->ui, &w, &h);
     view_build(a->view, a->flow, w, h, ui_metrics(a->ui), now_ms(a),
                a->notice[0] ? a->notice : NULL);
+    if (flow_focus(a->flow) == FLOW_FOCUS_START)
+        flow_set_focus(a->flow, a->view->focus_index);
     for (size_t i = 0; i < a->view->n; i++)
         if (a->view->w[i].overflow)
             log_line("warn", "text does not fit: \"%.40s\"", a->view->w[i].text);
     ui_draw(a->ui, a->view, a->pressed);
     int64_t t1 = mono_us();
+    buttons_frame_drawn(a, t1);
     if (!a->first_frame_done) {
         a->first_frame_done = true;
         printf("event=first-frame ms=%.1f\n", (double)(t1 - a->started_us) / 1000.0);
@@ -348,12 +365,19 @@ static void print_stats(app_t *a)
     printf("stats frames=%zu median_us=%lld p95_us=%lld max_us=%lld\n", a->frames,
            (long long)a->frame_us[a->frames / 2], (long long)a->frame_us[a->frames * 95 / 100],
            (long long)a->frame_us[a->frames - 1]);
+    if (a->latencies) {
+        qsort(a->latency_us, a->latencies, sizeof *a->latency_us, cmp_i64);
+        printf("stats buttons=%zu to_frame_median_us=%lld p95_us=%lld max_us=%lld\n", a->latencies,
+               (long long)a->latency_us[a->latencies / 2],
+               (long long)a->latency_us[a->latencies * 95 / 100],
+               (long long)a->latency_us[a->latencies - 1]);
+    }
     fflush(stdout);
 }
 
 /* ---- input ---- */
 
-static void activate(app_t *a, const widget_t *w)
+void activate(app_t *a, const widget_t *w)
 {
     if (flow_activate(a->flow, w->action, w->arg, w->key_text, now_ms(a)))
         a->dirty = true;
@@ -374,6 +398,7 @@ static void handle_event(app_t *a, const ui_event_t *ev)
         a->dirty = true;
         break;
     case UI_EV_PRESS: {
+        flow_touched(f);
         const widget_t *w = view_hit(a->view, ev->x, ev->y);
         a->pressed = w ? (int)(w - a->view->w) : -1;
         a->dirty = true;
@@ -414,171 +439,15 @@ static void handle_event(app_t *a, const ui_event_t *ev)
         if (flow_activate(f, ACT_LANG, 0, NULL, now))
             a->dirty = true;
         break;
+    case UI_EV_HELP:
+        if (flow_focus(f) < 0 && flow_nav(f, NAV_SELECT, a->view->focusable, now))
+            a->dirty = true;
+        break;
     case UI_EV_STAFF:
         /* The entry point of the staff screens (a later issue); for now it is logged. */
         log_line("info", "staff button: staff screens are not available in this version");
         break;
     }
-}
-
-/* ---- scripts ---- */
-
-static const struct {
-    const char *name;
-    action_t action;
-} action_names[] = {
-    {"face", ACT_FACE},
-    {"journey", ACT_JOURNEY},
-    {"choice", ACT_CHOICE},
-    {"key", ACT_KEY},
-    {"backspace", ACT_BACKSPACE},
-    {"shift", ACT_SHIFT},
-    {"symbols", ACT_SYMBOLS},
-    {"space", ACT_SPACE},
-    {"next", ACT_NEXT},
-    {"back", ACT_BACK},
-    {"skip", ACT_SKIP},
-    {"home", ACT_HOME},
-    {"lang", ACT_LANG},
-    {"page_next", ACT_PAGE_NEXT},
-    {"page_prev", ACT_PAGE_PREV},
-    {"idle_continue", ACT_IDLE_CONTINUE},
-    {"leave_stay", ACT_LEAVE_STAY},
-    {"leave_go", ACT_LEAVE_GO},
-    {"done", ACT_DONE},
-};
-
-static int script_fail(app_t *a, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "kiosk[script]: %s:%d: ", a->cfg->script_path, a->script_line);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    a->exit_status = 3;
-    a->quit = true;
-    return -1;
-}
-
-/* Finds the widget for "press ACTION [ARG]": ARG is the index, or the text of a key. */
-static const widget_t *find_widget(const app_t *a, action_t act, const char *arg)
-{
-    for (size_t i = a->view->n; i-- > 0;) {
-        const widget_t *w = &a->view->w[i];
-        if (w->action != act || w->disabled || w->kind == W_PANEL)
-            continue;
-        if (a->view->overlay_start && i < a->view->overlay_start)
-            continue;
-        if (!arg || !*arg)
-            return w;
-        if (act == ACT_KEY ? (w->key_text && strcmp(w->key_text, arg) == 0) : w->arg == atoi(arg))
-            return w;
-    }
-    return NULL;
-}
-
-static bool expect(app_t *a, const char *what, const char *value)
-{
-    static const char *const screens[] = {"home", "question", "thanks", "out_of_service"};
-    static const char *const overlays[] = {"none", "idle", "leave"};
-    const flow_t *f = a->flow;
-    const char *actual;
-    if (strcmp(what, "screen") == 0)
-        actual = screens[flow_screen(f)];
-    else if (strcmp(what, "overlay") == 0)
-        actual = overlays[flow_overlay(f)];
-    else if (strcmp(what, "lang") == 0)
-        actual = flow_lang(f);
-    else if (strcmp(what, "question") == 0)
-        actual = flow_question(f) ? flow_question(f)->name : "(none)";
-    else if (strcmp(what, "notice") == 0)
-        actual = a->notice[0] ? "yes" : "no";
-    else if (strcmp(what, "ref") == 0)
-        actual = flow_ref_code(f)[0] ? "yes" : "no";
-    else {
-        script_fail(a, "unknown expectation '%s'", what);
-        return false;
-    }
-    if (strcmp(actual, value) != 0) {
-        script_fail(a, "expected %s %s, but it is %s", what, value, actual);
-        return false;
-    }
-    return true;
-}
-
-/* Runs the next script command; false at the end of the script. */
-static bool script_step(app_t *a)
-{
-    char line[1024];
-    if (!fgets(line, sizeof line, a->script))
-        return false;
-    a->script_line++;
-    line[strcspn(line, "\r\n")] = '\0';
-    char *cmd = line + strspn(line, " \t");
-    if (!*cmd || *cmd == '#')
-        return true;
-    char *rest = cmd + strcspn(cmd, " \t");
-    if (*rest)
-        *rest++ = '\0';
-    char *raw = rest; /* "text" types everything after the one separating space */
-    rest += strspn(rest, " \t");
-    if (strcmp(cmd, "tap") == 0) {
-        int x, y;
-        if (sscanf(rest, "%d %d", &x, &y) != 2)
-            return script_fail(a, "usage: tap X Y"), false;
-        ui_inject_tap(a->ui, x, y);
-    } else if (strcmp(cmd, "press") == 0) {
-        char name[32] = "", arg[64] = "";
-        sscanf(rest, "%31s %63s", name, arg);
-        size_t i;
-        for (i = 0; i < sizeof action_names / sizeof action_names[0]; i++)
-            if (strcmp(action_names[i].name, name) == 0)
-                break;
-        if (i == sizeof action_names / sizeof action_names[0])
-            return script_fail(a, "unknown target '%s'", name), false;
-        const widget_t *w = find_widget(a, action_names[i].action, arg);
-        if (!w)
-            return script_fail(a, "no '%s %s' on this screen", name, arg), false;
-        ui_inject_tap(a->ui, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2);
-    } else if (strcmp(cmd, "key") == 0) {
-        if (!ui_inject_key(a->ui, rest))
-            return script_fail(a, "unknown key '%s'", rest), false;
-    } else if (strcmp(cmd, "text") == 0) {
-        ui_inject_text(a->ui, raw);
-    } else if (strcmp(cmd, "wait") == 0) {
-        long ms = strtol(rest, NULL, 10);
-        if (ms < 0)
-            return script_fail(a, "wait needs milliseconds"), false;
-        a->virtual_ms += ms;
-    } else if (strcmp(cmd, "expect") == 0) {
-        char what[32] = "", value[64] = "";
-        sscanf(rest, "%31s %63s", what, value);
-        if (!expect(a, what, value))
-            return false;
-    } else if (strcmp(cmd, "shot") == 0) {
-        if (a->cfg->shot_dir) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s.bmp", a->cfg->shot_dir, rest);
-            ui_screenshot(a->ui, path);
-        }
-    } else if (strcmp(cmd, "echo") == 0) {
-        printf("%s\n", rest);
-        fflush(stdout);
-    } else if (strcmp(cmd, "pause") == 0) {
-        /* Lets a test harness act (fill a disk, pull a stick) at a known point: says so on
-         * stdout and waits for a line on stdin. */
-        printf("event=pause line=%d\n", a->script_line);
-        fflush(stdout);
-        char reply[64];
-        if (!fgets(reply, sizeof reply, stdin))
-            return script_fail(a, "stdin closed during pause"), false;
-    } else if (strcmp(cmd, "quit") == 0) {
-        return false;
-    } else {
-        return script_fail(a, "unknown command '%s'", cmd), false;
-    }
-    return true;
 }
 
 /* ---- the loop ---- */
@@ -587,6 +456,9 @@ static int wait_timeout(const app_t *a)
 {
     int64_t now = now_ms(a);
     int64_t deadline = flow_next_deadline(a->flow);
+    int64_t b = buttons_deadline_ms(a);
+    if (b < deadline)
+        deadline = b;
     if (!a->store_ok && a->store_checked_ms + STORE_RETRY_MS < deadline)
         deadline = a->store_checked_ms + STORE_RETRY_MS;
     int64_t t = deadline == INT64_MAX ? -1 : deadline - now;
@@ -601,6 +473,7 @@ static void loop(app_t *a)
 {
     screen_t last_screen = flow_screen(a->flow);
     while (!a->quit) {
+        buttons_process(a);
         perform_op(a);
         count_outcomes(a);
         int64_t now = now_ms(a);
@@ -656,7 +529,8 @@ int app_run(const app_config_t *cfg)
     }
     if (load_content(&a) != KIOSK_OK)
         goto out_script;
-    content_set_idle_timing(a.content, cfg->idle_timeout_s, cfg->idle_countdown_s);
+    content_set_timing(a.content, cfg->idle_timeout_s, cfg->idle_countdown_s,
+                       cfg->misuse_interval_s);
     a.view = calloc(1, sizeof *a.view);
     a.flow = flow_new(a.content, cfg->kiosk_id, now_ms(&a));
     if (!a.view || !a.flow) {
@@ -678,9 +552,12 @@ int app_run(const app_config_t *cfg)
              ui_driver(a.ui));
     check_store(&a); /* out of service until the database is usable */
     a.dirty = true;
+    redraw(&a);
+    buttons_open(&a);
     loop(&a);
     print_stats(&a);
     status = a.exit_status;
+    buttons_close(&a);
     ui_close(a.ui);
 out_flow:
     flow_free(a.flow);

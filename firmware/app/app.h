@@ -4,7 +4,11 @@
 #define KIOSK_APP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "core/buttons.h"
+#include "core/config.h"
 
 typedef struct {
     const char *pack_path; /* content pack; NULL: the built-in pack */
@@ -19,6 +23,8 @@ typedef struct {
     const char *shot_dir;    /* save a screenshot of every new screen here */
     const char *font, *font_bold;
     int idle_timeout_s, idle_countdown_s; /* 0: from the pack */
+    int misuse_interval_s;                /* 0: from the pack */
+    const pinmap_t *buttons;              /* physical buttons; NULL: none */
     int min_free_kib;                     /* below this free space the kiosk is out of service */
     bool stats;                           /* print frame-time statistics at exit */
     int64_t started_us;                   /* CLOCK_MONOTONIC at process start, for start-up time */
@@ -27,6 +33,12 @@ typedef struct {
 /* Runs the kiosk until quit (or the end of the script). Returns a process exit status:
  * 0 on success, 1 on a start-up failure, 3 when a script expectation failed. */
 int app_run(const app_config_t *cfg);
+
+/* Reads the device configuration at path into dc and fills in what cfg leaves unset (NULL
+ * strings, zero numbers, rotation < 0). Returns KIOSK_OK, or a KIOSK_E* code with a message
+ * naming the file, the JSON path and the reason in err. dc must outlive cfg. */
+int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *dc, char *err,
+                          size_t errlen);
 
 /* Prints the stored records of db_path as JSON lines (contact details masked). */
 int app_print_records(const char *db_path);

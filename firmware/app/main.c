@@ -13,6 +13,9 @@ static void usage(FILE *out)
           "Touchscreen kiosk where residents leave feedback, ask for services, answer\n"
           "questionnaires and sign up for activities. Answers are stored in SQLite.\n"
           "\n"
+          "      --config FILE       device configuration (JSON: identity, paths, display,\n"
+          "                          timings, button pin map; see board/README.md); the\n"
+          "                          options below override it\n"
           "  -p, --pack FILE         content pack (JSON); a bad pack falls back to the\n"
           "                          built-in pack with a notice for staff\n"
           "  -d, --db FILE           SQLite database (default: ./kiosk.db)\n"
@@ -37,9 +40,10 @@ static void usage(FILE *out)
           "  -h, --help              show this help\n"
           "  -V, --version           show the version\n"
           "\n"
-          "Desktop keys stand in for the physical buttons: 1-5 (or F5-F9) quick-rating\n"
-          "faces, Tab/arrows move the focus ring, Enter selects, Escape goes back, Home\n"
-          "leaves the journey, F2 switches language, F12 is the staff button.\n",
+          "Physical buttons come from the pin map of --config (libgpiod). Desktop keys\n"
+          "stand in for them: 1-5 (or F5-F9) quick-rating faces, Tab/arrows move the\n"
+          "focus ring, Enter selects, Escape goes back, Home leaves the journey, F1 is\n"
+          "help, F2 switches language, F12 is the staff button.\n",
           out);
 }
 
@@ -50,6 +54,7 @@ int main(int argc, char **argv)
     enum {
         OPT_HEADLESS = 256,
         OPT_SCRIPT,
+        OPT_CONFIG,
         OPT_SHOTS,
         OPT_IDLE,
         OPT_COUNTDOWN,
@@ -60,6 +65,7 @@ int main(int argc, char **argv)
         OPT_STATS
     };
     static const struct option opts[] = {
+        {"config", required_argument, NULL, OPT_CONFIG},
         {"pack", required_argument, NULL, 'p'},
         {"db", required_argument, NULL, 'd'},
         {"lang", required_argument, NULL, 'l'},
@@ -81,14 +87,14 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
+    /* Unset here means: from the device configuration, else the default below. */
     app_config_t cfg = {
-        .db_path = "kiosk.db",
-        .kiosk_id = "dev-kiosk",
-        .width = 800,
-        .height = 480,
+        .rotation = -1,
         .min_free_kib = 1024,
         .started_us = (int64_t)t0.tv_sec * 1000000 + t0.tv_nsec / 1000,
     };
+    const char *config_path = NULL;
+    static device_config_t device; /* strings of cfg may point here */
     bool print = false;
     int c;
     while ((c = getopt_long(argc, argv, "p:d:l:k:s:fr:hV", opts, NULL)) != -1) {
@@ -156,6 +162,9 @@ int main(int argc, char **argv)
         case OPT_STATS:
             cfg.stats = true;
             break;
+        case OPT_CONFIG:
+            config_path = optarg;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -172,6 +181,25 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (config_path) {
+        char err[1024];
+        if (app_apply_config_file(&cfg, config_path, &device, err, sizeof err) != 0) {
+            fprintf(stderr, "kiosk: %s\n", err);
+            return 2;
+        }
+    }
+    if (!cfg.db_path)
+        cfg.db_path = "kiosk.db";
+    if (!cfg.kiosk_id)
+        cfg.kiosk_id = "dev-kiosk";
+    if (!cfg.width || !cfg.height) {
+        cfg.width = 800;
+        cfg.height = 480;
+    }
+    if (cfg.rotation < 0)
+        cfg.rotation = 0;
+    if (cfg.headless)
+        cfg.fullscreen = false; /* no display to fill */
     if (print)
         return app_print_records(cfg.db_path);
     return app_run(&cfg);

@@ -390,7 +390,8 @@ static int parse_settings(loader_t *L, const cJSON *root)
                                .idle_countdown_s = 15,
                                .thanks_s = 8,
                                .text_max_length = 500,
-                               .phone_max_digits = 15};
+                               .phone_max_digits = 15,
+                               .misuse_interval_s = 5};
     const cJSON *v = member(root, "settings");
     if (!v)
         return KIOSK_OK;
@@ -401,8 +402,9 @@ static int parse_settings(loader_t *L, const cJSON *root)
     else if (!(rc = get_int(L, v, "idleTimeoutSeconds", 5, 3600, &st->idle_timeout_s)) &&
              !(rc = get_int(L, v, "idleCountdownSeconds", 3, 300, &st->idle_countdown_s)) &&
              !(rc = get_int(L, v, "thanksSeconds", 2, 120, &st->thanks_s)) &&
-             !(rc = get_int(L, v, "textMaxLength", 10, 4000, &st->text_max_length)))
-        rc = get_int(L, v, "phoneMaxDigits", 6, 20, &st->phone_max_digits);
+             !(rc = get_int(L, v, "textMaxLength", 10, 4000, &st->text_max_length)) &&
+             !(rc = get_int(L, v, "phoneMaxDigits", 6, 20, &st->phone_max_digits)))
+        rc = get_int(L, v, "misuseIntervalSeconds", 0, 3600, &st->misuse_interval_s);
     path_pop(L, s);
     return rc;
 }
@@ -1047,12 +1049,15 @@ const content_settings_t *content_settings(const content_t *c)
     return &c->settings;
 }
 
-void content_set_idle_timing(content_t *c, int idle_timeout_s, int idle_countdown_s)
+void content_set_timing(content_t *c, int idle_timeout_s, int idle_countdown_s,
+                        int misuse_interval_s)
 {
     if (idle_timeout_s > 0)
         c->settings.idle_timeout_s = idle_timeout_s;
     if (idle_countdown_s > 0)
         c->settings.idle_countdown_s = idle_countdown_s;
+    if (misuse_interval_s > 0)
+        c->settings.misuse_interval_s = misuse_interval_s;
 }
 
 size_t content_language_count(const content_t *c)

@@ -76,6 +76,7 @@ typedef struct {
     int thanks_s;
     int text_max_length;
     int phone_max_digits;
+    int misuse_interval_s; /* quick ratings closer than this are flagged as misuse */
 } content_settings_t;
 
 typedef struct content content_t;
@@ -103,8 +104,10 @@ const char *content_id(const content_t *c);
 const char *content_version(const content_t *c);
 const char *content_default_lang(const content_t *c);
 const content_settings_t *content_settings(const content_t *c);
-/* Overrides the idle timings (seconds; 0 keeps the pack's value), from configuration. */
-void content_set_idle_timing(content_t *c, int idle_timeout_s, int idle_countdown_s);
+/* Overrides the idle timings and the misuse interval (seconds; 0 keeps the pack's value), from
+ * the device configuration. */
+void content_set_timing(content_t *c, int idle_timeout_s, int idle_countdown_s,
+                        int misuse_interval_s);
 size_t content_language_count(const content_t *c);
 const language_t *content_language(const content_t *c, size_t i);
 /* Index of a language code, or -1. */

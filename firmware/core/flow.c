@@ -33,9 +33,11 @@ struct flow {
 
     bool kb_shift, kb_symbols;
     size_t list_page;
-    int focus;
+    int focus;        /* FLOW_FOCUS_NONE, FLOW_FOCUS_START, or an index */
+    bool button_user; /* the last input was a button: new screens show the ring */
 
     int64_t last_input_ms;
+    int64_t last_quick_ms; /* the last quick rating, for the misuse flag; -1: none yet */
     int64_t overlay_since_ms;
     int64_t thanks_until_ms;
 
@@ -88,12 +90,19 @@ static void end_session(flow_t *f, session_outcome_t outcome)
              f->journey ? f->journey->id : QUICK_JOURNEY_ID);
 }
 
+/* Where the ring goes on a new screen or prompt: nowhere for touch users, on the first
+ * answer for button users. */
+static int start_focus(const flow_t *f)
+{
+    return f->button_user ? FLOW_FOCUS_START : FLOW_FOCUS_NONE;
+}
+
 static void reset_screen_state(flow_t *f)
 {
     f->kb_shift = false;
     f->kb_symbols = false;
     f->list_page = 0;
-    f->focus = -1;
+    f->focus = start_focus(f);
     f->overlay = OVERLAY_NONE;
 }
 
@@ -125,6 +134,7 @@ flow_t *flow_new(const content_t *content, const char *kiosk_id, int64_t now_ms)
     snprintf(f->kiosk_id, sizeof f->kiosk_id, "%s", kiosk_id ? kiosk_id : "");
     f->store_ok = true;
     f->last_input_ms = now_ms;
+    f->last_quick_ms = -1;
     snprintf(f->home_lang, sizeof f->home_lang, "%s", content_default_lang(content));
     go_home(f);
     return f;
@@ -331,7 +341,7 @@ static bool leave(flow_t *f)
         any = any || answered(&f->qs[i], &f->answers[i]);
     if (any) {
         f->overlay = OVERLAY_LEAVE;
-        f->focus = -1;
+        f->focus = start_focus(f);
         return true;
     }
     end_session(f, SESSION_ABANDONED);
@@ -464,7 +474,7 @@ bool flow_activate(flow_t *f, action_t action, int arg, const char *key_text, in
         }
         if (action == ACT_LEAVE_STAY) {
             f->overlay = OVERLAY_NONE;
-            f->focus = -1;
+            f->focus = start_focus(f);
             return true;
         }
         return false;
@@ -551,13 +561,30 @@ bool flow_text(flow_t *f, const char *utf8, int64_t now_ms)
 
 bool flow_face(flow_t *f, size_t face, int64_t now_ms)
 {
-    if (f->op != OP_NONE || f->screen != SCREEN_HOME || f->overlay != OVERLAY_NONE)
+    if (f->op != OP_NONE || f->overlay == OVERLAY_LEAVE)
+        return false;
+    const question_t *q = flow_question(f);
+    if (q && !f->quick) {
+        /* Inside a journey a face button answers a smiley question with as many faces. */
+        if (q->type != Q_RATING || !q->smileys || q->nchoices != content_face_count(f->c))
+            return false;
+        touch(f, now_ms);
+        return choose(f, (int)face);
+    }
+    if (f->screen == SCREEN_OUT_OF_SERVICE || (f->screen != SCREEN_HOME && !f->quick))
         return false;
     const choice_t *ch = content_face(f->c, face);
     if (!ch)
         return false;
+    /* On home, or again on the quick rating's follow-up or thanks: every press is a rating. */
+    if (f->screen != SCREEN_HOME)
+        go_home(f);
+    f->overlay = OVERLAY_NONE;
     f->last_input_ms = now_ms;
     record_header(f, RECORD_QUICK_RATING, QUICK_JOURNEY_ID);
+    int64_t interval = secs(content_settings(f->c)->misuse_interval_s);
+    f->rec.misuse = f->last_quick_ms >= 0 && now_ms - f->last_quick_ms < interval;
+    f->last_quick_ms = now_ms;
     char json[64];
     snprintf(json, sizeof json, "{\"rating\":%ld}", ch->number);
     f->rec.answers_json = strdup(json);
@@ -577,13 +604,14 @@ bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms)
         return false;
     if (touch(f, now_ms))
         return true;
+    f->button_user = true;
     switch (nav) {
     case NAV_NEXT:
     case NAV_PREV:
         if (focusable_count == 0)
             return false;
         if (f->focus < 0)
-            f->focus = 0;
+            f->focus = f->focus == FLOW_FOCUS_START ? FLOW_FOCUS_START : 0;
         else if (nav == NAV_NEXT)
             f->focus = (f->focus + 1) % (int)focusable_count;
         else
@@ -591,7 +619,7 @@ bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms)
         return true;
     case NAV_SELECT:
         if (f->focus < 0 && focusable_count > 0) {
-            f->focus = 0; /* the first press shows where the ring is */
+            f->focus = FLOW_FOCUS_START; /* the first press shows where the ring is */
             return true;
         }
         return false;
@@ -614,6 +642,19 @@ int flow_focus(const flow_t *f)
     return f->focus;
 }
 
+void flow_set_focus(flow_t *f, int index)
+{
+    f->focus = index;
+}
+
+void flow_touched(flow_t *f)
+{
+    if (f->button_user || f->focus != FLOW_FOCUS_NONE) {
+        f->button_user = false;
+        f->focus = FLOW_FOCUS_NONE;
+    }
+}
+
 bool flow_tick(flow_t *f, int64_t now_ms)
 {
     const content_settings_t *st = content_settings(f->c);
@@ -627,7 +668,7 @@ bool flow_tick(flow_t *f, int64_t now_ms)
         if (f->overlay != OVERLAY_IDLE && now_ms - f->last_input_ms >= secs(st->idle_timeout_s)) {
             f->overlay = OVERLAY_IDLE;
             f->overlay_since_ms = f->last_input_ms + secs(st->idle_timeout_s);
-            f->focus = -1;
+            f->focus = start_focus(f);
             return true;
         }
         if (f->overlay == OVERLAY_IDLE &&
@@ -639,8 +680,9 @@ bool flow_tick(flow_t *f, int64_t now_ms)
         return false;
     }
     if (f->screen == SCREEN_HOME && now_ms - f->last_input_ms >= secs(st->idle_timeout_s) &&
-        (strcmp(f->lang, f->home_lang) != 0 || f->focus >= 0)) {
-        /* Nobody there: the next resident starts in the default language. */
+        (strcmp(f->lang, f->home_lang) != 0 || f->button_user)) {
+        /* Nobody there: the next resident starts in the default language, without a ring. */
+        f->button_user = false;
         go_home(f);
         f->last_input_ms = now_ms;
         return true;
@@ -661,7 +703,7 @@ int64_t flow_next_deadline(const flow_t *f)
             return f->overlay_since_ms + secs(st->idle_countdown_s);
         return f->last_input_ms + secs(st->idle_timeout_s);
     case SCREEN_HOME:
-        if (strcmp(f->lang, f->home_lang) != 0 || f->focus >= 0)
+        if (strcmp(f->lang, f->home_lang) != 0 || f->button_user)
             return f->last_input_ms + secs(st->idle_timeout_s);
         return INT64_MAX;
     case SCREEN_OUT_OF_SERVICE:

@@ -73,9 +73,17 @@ bool flow_face(flow_t *f, size_t face, int64_t now_ms);
  * activates the focused widget (see flow_focus()). NAV_BACK and NAV_HOME act directly. */
 bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms);
 
-/* Index of the focused target among the focusable ones, or -1 when no ring is shown (touch
- * users never see it; the first button press shows it). */
+#define FLOW_FOCUS_NONE (-1)  /* no ring: touch users never see it */
+#define FLOW_FOCUS_START (-2) /* the ring goes on the screen's first answer (the view says which)  \
+                               */
+
+/* Index of the focused target among the focusable ones, FLOW_FOCUS_NONE, or FLOW_FOCUS_START
+ * (after a button press brought a new screen; see view_t.focus_index). */
 int flow_focus(const flow_t *f);
+/* Sets the focused target (the app resolves FLOW_FOCUS_START with the view's choice). */
+void flow_set_focus(flow_t *f, int index);
+/* A touch: the ring goes away until the next button press. */
+void flow_touched(flow_t *f);
 
 /* Advances timers (idle prompt, countdown, thank-you). Returns true when the screen changed. */
 bool flow_tick(flow_t *f, int64_t now_ms);

@@ -349,6 +349,18 @@ static void set_text(ctx_t *x, widget_t *w, const char *text, rect_t box, int ma
     w->tr = rect(box.x, box.y + (box.h - ft.height) / 2, box.w, ft.height);
 }
 
+/* Like set_text(), but wraps rather than shrinks to one line: for grids of answers, whose
+ * labels then share one size. */
+static void place_text(ctx_t *x, widget_t *w, const char *text, rect_t box, int max_px, bool bold)
+{
+    fitted_t ft = fit(x, text, box, max_px, S(x, PX_MIN), bold);
+    w->text = ft.text;
+    w->px = ft.px;
+    w->bold = bold;
+    w->overflow = w->overflow || ft.overflow;
+    w->tr = rect(box.x, box.y + (box.h - ft.height) / 2, box.w, ft.height);
+}
+
 static widget_t *label(ctx_t *x, rect_t r, const char *text, int max_px, bool bold, style_t st,
                        align_t align)
 {
@@ -660,24 +672,42 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
         shown = n - first < per_page ? n - first : per_page;
     }
     int max_h = details ? S(x, 120) : S(x, 100);
-    for (int k = 0; k < shown; k++) {
-        int i = first + k;
-        const choice_t *ch = &q->choices[i];
-        bool sel = a && a->set && (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
-        rect_t r = cell(area, g, k, gap, max_h);
-        style_t st = sel ? STYLE_SELECTED : STYLE_SECONDARY;
-        widget_t *w = details ? button2(x, r, txt(x, &ch->text), txt(x, &ch->detail), st,
-                                        ACT_CHOICE, i, S(x, PX_BUTTON))
-                              : button(x, r, txt(x, &ch->text), st, ACT_CHOICE, i);
-        w->checked = sel && q->type == Q_CHECKBOX;
-        if (q->type == Q_CHECKBOX) {
-            /* Leave room on the left for the tick box. */
-            int box = S(x, 30);
-            rect_t in =
-                rect(r.x + box + S(x, 18), r.y + S(x, 4), r.w - box - S(x, 26), r.h - S(x, 8));
-            set_text(x, w, txt(x, &ch->text), in, S(x, PX_BUTTON), false);
-            w->align = ALIGN_LEFT;
+    size_t first_w = x->v->n;
+    int px = S(x, PX_BUTTON);
+    /* Twice when needed: all labels of a grid share one size, the largest that fits all. */
+    for (int pass = 0; pass < 2; pass++) {
+        x->v->n = first_w;
+        int min_px = px;
+        for (int k = 0; k < shown; k++) {
+            int i = first + k;
+            const choice_t *ch = &q->choices[i];
+            bool sel =
+                a && a->set && (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
+            rect_t r = cell(area, g, k, gap, max_h);
+            style_t st = sel ? STYLE_SELECTED : STYLE_SECONDARY;
+            widget_t *w = details ? button2(x, r, txt(x, &ch->text), txt(x, &ch->detail), st,
+                                            ACT_CHOICE, i, px)
+                                  : add(x, W_BUTTON, st, r);
+            w->action = ACT_CHOICE;
+            w->arg = i;
+            w->checked = sel && q->type == Q_CHECKBOX;
+            if (q->type == Q_CHECKBOX) {
+                /* Leave room on the left for the tick box. */
+                int box = S(x, 30);
+                rect_t in =
+                    rect(r.x + box + S(x, 18), r.y + S(x, 4), r.w - box - S(x, 26), r.h - S(x, 8));
+                place_text(x, w, txt(x, &ch->text), in, px, false);
+                w->align = ALIGN_LEFT;
+            } else if (!details) {
+                int pad = S(x, 8);
+                place_text(x, w, txt(x, &ch->text), inset(r, pad, pad / 2), px, false);
+            }
+            if (w->px < min_px)
+                min_px = w->px;
         }
+        if (min_px == px)
+            break;
+        px = min_px;
     }
     if (paged) {
         int cells = g.cols * g.rows;
@@ -694,7 +724,10 @@ static void rating_area(ctx_t *x, rect_t area, const question_t *q, const answer
 {
     if (q->smileys) {
         int h = area.h < S(x, 220) ? area.h : S(x, 220);
-        faces_row(x, rect(area.x, area.y + (area.h - h) / 2, area.w, h), q->choices, q->nchoices,
+        /* As many faces as the quick rating: the same words under them (and the same buttons). */
+        const choice_t *labels =
+            q->nchoices == content_face_count(x->c) ? content_face(x->c, 0) : q->choices;
+        faces_row(x, rect(area.x, area.y + (area.h - h) / 2, area.w, h), labels, q->nchoices,
                   ACT_CHOICE, a && a->set ? a->choice : -1);
         return;
     }
@@ -928,7 +961,7 @@ static void question_screen(ctx_t *x)
     const journey_t *j = flow_journey(f);
     const char *title = j ? txt(x, &j->title) : str(x, "quick.thanks");
     int top = topbar(x, title, true);
-    int bot = bottombar(x);
+    int bot = S(x, BOTTOMBAR_H); /* drawn last: the focus ring reads the answers first */
     int m = S(x, MARGIN), gap = S(x, GAP);
     rect_t body = rect(m, top + m / 2, v->width - 2 * m, v->height - top - bot - m / 2);
     bool typing = q->type == Q_TEXT || q->type == Q_COMMENT;
@@ -989,6 +1022,7 @@ static void question_screen(ctx_t *x)
         }
         break;
     }
+    bottombar(x);
 }
 
 /* Height a text takes at its fitted size inside box (0 when empty). */
@@ -1156,7 +1190,23 @@ void view_build(view_t *v, const flow_t *f, int width, int height, const text_me
         idle_overlay(&x);
     else if (flow_overlay(f) == OVERLAY_LEAVE)
         leave_overlay(&x);
-    /* Focus ring order is reading order; min target size for the tests. */
+    /* Focus ring order is reading order; a new screen reached by buttons starts on the first
+     * answer, past the leave and language buttons. Min target size for the tests. */
+    int want = flow_focus(f);
+    if (want == FLOW_FOCUS_START) {
+        want = -1;
+        for (size_t i = 0, k = 0; i < v->n && want < 0; i++) {
+            if (!focusable(v, i))
+                continue;
+            action_t a = v->w[i].action;
+            if (a != ACT_HOME && a != ACT_LANG && a != ACT_BACK)
+                want = (int)k;
+            k++;
+        }
+        if (want < 0 && v->n)
+            want = 0;
+    }
+    v->focus_index = -1;
     v->focusable = 0;
     v->min_target_px = side;
     for (size_t i = 0; i < v->n; i++) {
@@ -1167,7 +1217,9 @@ void view_build(view_t *v, const flow_t *f, int width, int height, const text_me
                 v->min_target_px = s;
         }
         if (focusable(v, i)) {
-            w->focused = flow_focus(f) == (int)v->focusable;
+            w->focused = want == (int)v->focusable;
+            if (w->focused)
+                v->focus_index = want;
             v->focusable++;
         }
     }

@@ -49,11 +49,13 @@ typedef struct record {
     char kiosk_id[64];
     char pack_id[64];
     char pack_version[32];
-    char lang[16];                     /* language the resident used, e.g. "zh-cn" */
-    char *answers_json;                /* owned; a JSON object of answer codes */
-    char *contact_name;                /* owned; NULL when none given */
-    char *contact_phone;               /* owned; NULL when none given */
-    bool consent;                      /* contact details given with explicit consent */
+    char lang[16];       /* language the resident used, e.g. "zh-cn" */
+    char *answers_json;  /* owned; a JSON object of answer codes */
+    char *contact_name;  /* owned; NULL when none given */
+    char *contact_phone; /* owned; NULL when none given */
+    bool consent;        /* contact details given with explicit consent */
+    bool misuse;         /* a quick rating sooner than the misuse interval after the last one: kept,
+                            but flagged (HappyOrNot practice) */
     char ref_code[RECORD_REF_LEN + 1]; /* service requests: set by store_save() */
     record_time_t time;
 } record_t;

@@ -83,6 +83,7 @@ typedef struct {
     size_t n;
     size_t overlay_start; /* widgets from here on belong to a prompt above the screen */
     size_t focusable;     /* number of touch targets reachable by the focus ring */
+    int focus_index;      /* the focused one (FLOW_FOCUS_START resolved), or -1 */
     int min_target_px;    /* the smallest touch target's smaller side */
     char text[VIEW_TEXT_BYTES];
     size_t text_used;

@@ -61,6 +61,8 @@ static const char *const migrations[] = {
     "  count INTEGER NOT NULL,"
     "  PRIMARY KEY(day, journey_id, outcome)"
     ") WITHOUT ROWID;",
+    /* 1 -> 2: quick ratings pressed too soon after the previous one are kept but flagged. */
+    "ALTER TABLE records ADD COLUMN misuse INTEGER NOT NULL DEFAULT 0 CHECK(misuse IN (0, 1));",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -87,8 +89,8 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_REF_EXISTS] = "SELECT 1 FROM records WHERE ref_code = ?1",
     [STMT_INSERT_RECORD] =
         "INSERT INTO records(uuid, kind, journey_id, kiosk_id, pack_id, pack_version, lang,"
-        " answers, ref_code, created_utc, utc_ms, utc_offset_min, clock_synced, mono_ms)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        " answers, ref_code, created_utc, utc_ms, utc_offset_min, clock_synced, mono_ms, misuse)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     [STMT_INSERT_CONTACT] = "INSERT INTO contacts(record_id, name, phone, consent, collected_utc)"
                             " VALUES(?1, ?2, ?3, 1, ?4)",
     [STMT_UPDATE_ANSWERS] = "UPDATE records SET answers = ?2 WHERE uuid = ?1",
@@ -117,13 +119,14 @@ enum {
     COL_MONO,
     COL_NAME,
     COL_PHONE,
-    COL_HAS_CONTACT
+    COL_HAS_CONTACT,
+    COL_MISUSE
 };
 
 static const char foreach_sql[] =
     "SELECT r.kind, r.uuid, r.journey_id, r.kiosk_id, r.pack_id, r.pack_version, r.lang,"
     " r.answers, r.ref_code, r.utc_ms, r.utc_offset_min, r.clock_synced, r.mono_ms,"
-    " c.name, c.phone, c.record_id IS NOT NULL"
+    " c.name, c.phone, c.record_id IS NOT NULL, r.misuse"
     " FROM records AS r LEFT JOIN contacts AS c ON c.record_id = r.id ORDER BY r.id";
 
 struct store {
@@ -584,6 +587,8 @@ static int insert_record(store_t *st, const record_t *rec, const char *uuid, con
         rc = sqlite3_bind_int(stmt, 13, rec->time.clock_synced ? 1 : 0);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(stmt, 14, rec->time.mono_ms);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(stmt, 15, rec->misuse ? 1 : 0);
     return step_done(st, stmt, rc, "cannot save record in");
 }
 
@@ -794,6 +799,7 @@ static bool row_to_record(sqlite3_stmt *stmt, record_t *rec)
     rec->time.offset_min = sqlite3_column_int(stmt, COL_OFFSET);
     rec->time.clock_synced = sqlite3_column_int(stmt, COL_SYNCED) != 0;
     rec->time.mono_ms = sqlite3_column_int64(stmt, COL_MONO);
+    rec->misuse = sqlite3_column_int(stmt, COL_MISUSE) != 0;
     /* Fetch all text pointers after the copies: no later column access converts them. */
     rec->answers_json = (char *)sqlite3_column_text(stmt, COL_ANSWERS);
     rec->contact_name = (char *)sqlite3_column_text(stmt, COL_NAME);

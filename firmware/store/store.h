@@ -12,7 +12,7 @@
 typedef struct store store_t;
 
 /* Current schema version (PRAGMA user_version after store_open()). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 /* Opens or creates the database at path, applies migrations, and sets WAL with
  * synchronous=FULL (read back and verified). On failure returns a KIOSK_E* code, *out is

@@ -48,6 +48,7 @@ typedef enum {
     UI_EV_BACKSPACE,
     UI_EV_LANG,
     UI_EV_STAFF, /* the staff key (long press on the board's staff button) */
+    UI_EV_HELP,  /* help: show the focus ring */
     UI_EV_WAKE   /* another thread called ui_wake() */
 } ui_event_kind_t;
 

@@ -1,0 +1,80 @@
+/* Internal to the application: the state of the one event loop, shared by app.c (the loop,
+ * store and drawing), script.c (scripted input) and input_buttons.c (physical buttons). */
+#ifndef KIOSK_APP_INTERNAL_H
+#define KIOSK_APP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "app/app.h"
+#include "core/buttons.h"
+#include "core/content.h"
+#include "core/flow.h"
+#include "core/view.h"
+#include "store/store.h"
+#include "ui/ui.h"
+
+typedef struct gpio gpio_t;
+
+typedef struct {
+    const app_config_t *cfg;
+    content_t *content;
+    char notice[256];
+    flow_t *flow;
+    store_t *store;
+    bool store_ok;
+    int64_t store_checked_ms;
+    ui_t *ui;
+    view_t *view;
+    int pressed; /* widget under a finger, or -1 */
+    bool dirty;
+    /* scripted runs */
+    FILE *script;
+    int script_line;
+    int64_t virtual_ms; /* script time: advanced by "wait" */
+    int exit_status;
+    bool quit;
+    /* automatic screenshots */
+    char last_shot_key[160];
+    int shot_seq;
+    /* measurements: start to first frame, and the cost of each frame */
+    int64_t started_us;
+    bool first_frame_done;
+    int64_t *frame_us;
+    size_t frames, frames_cap;
+    /* physical buttons: raw edges (GPIO or script) through the debouncer */
+    gpio_t *gpio;
+    debouncer_t deb;
+    bool buttons;           /* a pin map is configured */
+    int64_t button_at_us;   /* when the last button event was acted on (for latency) */
+    int64_t button_edge_ns; /* the kernel time of its edge, 0 for scripted edges */
+    int64_t *latency_us;
+    size_t latencies, latencies_cap;
+} app_t;
+
+__attribute__((format(printf, 2, 3))) void log_line(const char *level, const char *fmt, ...);
+int64_t mono_us(void);
+/* Monotonic milliseconds: real, or the script's virtual clock. */
+int64_t now_ms(const app_t *a);
+void activate(app_t *a, const widget_t *w);
+void redraw(app_t *a);
+/* Performs the storage operation the flow waits for, if any. */
+void perform_op(app_t *a);
+
+/* script.c: runs the next command; false at the end of the script or on failure. */
+bool script_step(app_t *a);
+
+/* input_buttons.c */
+void buttons_open(app_t *a);
+void buttons_close(app_t *a);
+/* Feeds queued GPIO edges to the debouncer and acts on what became certain. */
+void buttons_process(app_t *a);
+/* Next debouncer deadline in the loop's milliseconds, INT64_MAX when none. */
+int64_t buttons_deadline_ms(const app_t *a);
+/* A scripted press of the button doing action (index for faces), held for hold_ms. */
+bool buttons_script_press(app_t *a, button_action_t action, int index, int hold_ms);
+/* Measured edge-to-frame latencies, after a redraw. */
+void buttons_frame_drawn(app_t *a, int64_t frame_done_us);
+
+#endif

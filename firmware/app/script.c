@@ -1,0 +1,223 @@
+/* Scripted input for tests, demos and benchmarks: taps, keys, text, buttons and waits in
+ * virtual time, with expectations that stop the run when the kiosk is not where it should be. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app_internal.h"
+
+static const struct {
+    const char *name;
+    action_t action;
+} action_names[] = {
+    {"face", ACT_FACE},
+    {"journey", ACT_JOURNEY},
+    {"choice", ACT_CHOICE},
+    {"key", ACT_KEY},
+    {"backspace", ACT_BACKSPACE},
+    {"shift", ACT_SHIFT},
+    {"symbols", ACT_SYMBOLS},
+    {"space", ACT_SPACE},
+    {"next", ACT_NEXT},
+    {"back", ACT_BACK},
+    {"skip", ACT_SKIP},
+    {"home", ACT_HOME},
+    {"lang", ACT_LANG},
+    {"page_next", ACT_PAGE_NEXT},
+    {"page_prev", ACT_PAGE_PREV},
+    {"idle_continue", ACT_IDLE_CONTINUE},
+    {"leave_stay", ACT_LEAVE_STAY},
+    {"leave_go", ACT_LEAVE_GO},
+    {"done", ACT_DONE},
+};
+
+static int script_fail(app_t *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "kiosk[script]: %s:%d: ", a->cfg->script_path, a->script_line);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    a->exit_status = 3;
+    a->quit = true;
+    return -1;
+}
+
+static int action_of(const char *name)
+{
+    for (size_t i = 0; i < sizeof action_names / sizeof action_names[0]; i++)
+        if (strcmp(action_names[i].name, name) == 0)
+            return (int)action_names[i].action;
+    return -1;
+}
+
+/* Whether w is the target "ACTION [ARG]": ARG is the index, or the text of a key. */
+static bool matches(const widget_t *w, action_t act, const char *arg)
+{
+    if (w->action != act)
+        return false;
+    if (!arg || !*arg)
+        return true;
+    if (act == ACT_KEY)
+        return w->key_text && strcmp(w->key_text, arg) == 0;
+    return w->arg == atoi(arg);
+}
+
+/* "face1".."face5", "prev", "next", ... as buttons of the pin map. */
+static bool parse_button(const char *name, button_action_t *action, int *index)
+{
+    if (strncmp(name, "face", 4) == 0 && name[4] >= '1' && name[4] <= '5' && !name[5]) {
+        *action = BUTTON_FACE;
+        *index = name[4] - '1';
+        return true;
+    }
+    for (int i = 1; i < BUTTON_ACTION_COUNT; i++)
+        if (strcmp(name, button_action_name((button_action_t)i)) == 0) {
+            *action = (button_action_t)i;
+            return true;
+        }
+    return false;
+}
+
+/* Finds the widget for "press ACTION [ARG]". */
+static const widget_t *find_widget(const app_t *a, action_t act, const char *arg)
+{
+    for (size_t i = a->view->n; i-- > 0;) {
+        const widget_t *w = &a->view->w[i];
+        if (w->disabled || w->kind == W_PANEL)
+            continue;
+        if (a->view->overlay_start && i < a->view->overlay_start)
+            continue;
+        if (matches(w, act, arg))
+            return w;
+    }
+    return NULL;
+}
+
+static bool expect(app_t *a, const char *what, const char *value)
+{
+    static const char *const screens[] = {"home", "question", "thanks", "out_of_service"};
+    static const char *const overlays[] = {"none", "idle", "leave"};
+    const flow_t *f = a->flow;
+    const char *actual;
+    if (strcmp(what, "screen") == 0)
+        actual = screens[flow_screen(f)];
+    else if (strcmp(what, "overlay") == 0)
+        actual = overlays[flow_overlay(f)];
+    else if (strcmp(what, "lang") == 0)
+        actual = flow_lang(f);
+    else if (strcmp(what, "question") == 0)
+        actual = flow_question(f) ? flow_question(f)->name : "(none)";
+    else if (strcmp(what, "notice") == 0)
+        actual = a->notice[0] ? "yes" : "no";
+    else if (strcmp(what, "ref") == 0)
+        actual = flow_ref_code(f)[0] ? "yes" : "no";
+    else {
+        script_fail(a, "unknown expectation '%s'", what);
+        return false;
+    }
+    if (strcmp(actual, value) != 0) {
+        script_fail(a, "expected %s %s, but it is %s", what, value, actual);
+        return false;
+    }
+    return true;
+}
+
+/* Runs the next script command; false at the end of the script. */
+bool script_step(app_t *a)
+{
+    char line[1024];
+    if (!fgets(line, sizeof line, a->script))
+        return false;
+    a->script_line++;
+    line[strcspn(line, "\r\n")] = '\0';
+    char *cmd = line + strspn(line, " \t");
+    if (!*cmd || *cmd == '#')
+        return true;
+    char *rest = cmd + strcspn(cmd, " \t");
+    if (*rest)
+        *rest++ = '\0';
+    char *raw = rest; /* "text" types everything after the one separating space */
+    rest += strspn(rest, " \t");
+    if (strcmp(cmd, "tap") == 0) {
+        int x, y;
+        if (sscanf(rest, "%d %d", &x, &y) != 2)
+            return script_fail(a, "usage: tap X Y"), false;
+        ui_inject_tap(a->ui, x, y);
+    } else if (strcmp(cmd, "press") == 0) {
+        char name[32] = "", arg[64] = "";
+        sscanf(rest, "%31s %63s", name, arg);
+        int act = action_of(name);
+        if (act < 0)
+            return script_fail(a, "unknown target '%s'", name), false;
+        const widget_t *w = find_widget(a, (action_t)act, arg);
+        if (!w)
+            return script_fail(a, "no '%s %s' on this screen", name, arg), false;
+        ui_inject_tap(a->ui, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2);
+    } else if (strcmp(cmd, "button") == 0) {
+        char name[32] = "";
+        int hold = 80;
+        sscanf(rest, "%31s %d", name, &hold);
+        button_action_t action;
+        int index = 0;
+        if (!parse_button(name, &action, &index))
+            return script_fail(a, "unknown button '%s'", name), false;
+        if (!buttons_script_press(a, action, index, hold))
+            return script_fail(a, "no '%s' button in the pin map (use --config)", name), false;
+    } else if (strcmp(cmd, "focus") == 0) {
+        /* Presses "next" until the ring is on the target: driving by buttons alone. */
+        char name[32] = "", arg[64] = "";
+        sscanf(rest, "%31s %63s", name, arg);
+        int act = action_of(name);
+        if (act < 0)
+            return script_fail(a, "unknown target '%s'", name), false;
+        int presses = 0;
+        for (;;) {
+            int fi = flow_focus(a->flow);
+            const widget_t *w = fi >= 0 ? view_focusable(a->view, (size_t)fi) : NULL;
+            if (w && matches(w, (action_t)act, arg))
+                break;
+            if (++presses > 200 || !buttons_script_press(a, BUTTON_NEXT, 0, 80))
+                return script_fail(a, "the focus ring never reached '%s %s'", name, arg), false;
+        }
+    } else if (strcmp(cmd, "key") == 0) {
+        if (!ui_inject_key(a->ui, rest))
+            return script_fail(a, "unknown key '%s'", rest), false;
+    } else if (strcmp(cmd, "text") == 0) {
+        ui_inject_text(a->ui, raw);
+    } else if (strcmp(cmd, "wait") == 0) {
+        long ms = strtol(rest, NULL, 10);
+        if (ms < 0)
+            return script_fail(a, "wait needs milliseconds"), false;
+        a->virtual_ms += ms;
+    } else if (strcmp(cmd, "expect") == 0) {
+        char what[32] = "", value[64] = "";
+        sscanf(rest, "%31s %63s", what, value);
+        if (!expect(a, what, value))
+            return false;
+    } else if (strcmp(cmd, "shot") == 0) {
+        if (a->cfg->shot_dir) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s.bmp", a->cfg->shot_dir, rest);
+            ui_screenshot(a->ui, path);
+        }
+    } else if (strcmp(cmd, "echo") == 0) {
+        printf("%s\n", rest);
+        fflush(stdout);
+    } else if (strcmp(cmd, "pause") == 0) {
+        /* Lets a test harness act (fill a disk, pull a stick) at a known point: says so on
+         * stdout and waits for a line on stdin. */
+        printf("event=pause line=%d\n", a->script_line);
+        fflush(stdout);
+        char reply[64];
+        if (!fgets(reply, sizeof reply, stdin))
+            return script_fail(a, "stdin closed during pause"), false;
+    } else if (strcmp(cmd, "quit") == 0) {
+        return false;
+    } else {
+        return script_fail(a, "unknown command '%s'", cmd), false;
+    }
+    return true;
+}

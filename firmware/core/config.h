@@ -1,0 +1,30 @@
+/* The device configuration: one JSON file per kiosk (written at provisioning) with its
+ * identity, paths, display, timings and the buttons' pin map. Options on the command line
+ * override it. Pure: the caller reads the file. */
+#ifndef KIOSK_CONFIG_H
+#define KIOSK_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/buttons.h"
+#include "core/content.h"
+
+typedef struct {
+    char kiosk_id[64];
+    char language[16];
+    char pack[512];
+    char database[512];
+    int width, height, rotation; /* 0: not given */
+    bool fullscreen, has_fullscreen;
+    int idle_timeout_s, idle_countdown_s, misuse_interval_s; /* 0: not given */
+    bool has_buttons;
+    pinmap_t buttons;
+} device_config_t;
+
+/* Parses a device configuration. Unknown keys are refused (a typo must not pass silently).
+ * On failure returns KIOSK_EINVAL with file, JSON path and reason in err. */
+int device_config_parse(const char *json, size_t len, const char *filename, device_config_t *cfg,
+                        content_error_t *err);
+
+#endif

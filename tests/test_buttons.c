@@ -1,0 +1,284 @@
+/* Debouncing, long press, stuck buttons from synthetic timestamped edges; the pin map and the
+ * device configuration, including the board's default. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "core/buttons.h"
+#include "core/config.h"
+#include "core/kerr.h"
+
+#define MS(x) ((int64_t)(x)*1000000)
+
+static pinmap_t map_of(size_t n)
+{
+    pinmap_t m = {.n = n, .debounce_ms = 30, .long_press_ms = 3000, .stuck_s = 120};
+    for (size_t i = 0; i < n; i++)
+        m.pins[i] = (pin_t){.action = BUTTON_FACE, .index = (int)i, .offset = (int)i};
+    return m;
+}
+
+static size_t poll_all(debouncer_t *d, int64_t now, button_event_t *ev)
+{
+    return debouncer_poll(d, now, ev, 16);
+}
+
+static void clean_press_and_release(void)
+{
+    pinmap_t m = map_of(1);
+    debouncer_t d;
+    debouncer_init(&d, &m, NULL, 0);
+    button_event_t ev[16];
+    debouncer_edge(&d, 0, true, MS(1000));
+    CHECK_INT(poll_all(&d, MS(1029), ev), 0); /* not certain yet */
+    CHECK_INT(debouncer_next_deadline(&d), MS(1030));
+    CHECK_INT(poll_all(&d, MS(1030), ev), 1);
+    CHECK_INT(ev[0].kind, BTN_PRESS);
+    CHECK_INT(ev[0].edge_ns, MS(1000)); /* the kernel's time of the press */
+    CHECK_INT(ev[0].at_ns, MS(1030));
+    debouncer_edge(&d, 0, false, MS(1200));
+    CHECK_INT(poll_all(&d, MS(1300), ev), 1);
+    CHECK_INT(ev[0].kind, BTN_RELEASE);
+    CHECK_INT(ev[0].edge_ns, MS(1200));
+    CHECK_INT(debouncer_next_deadline(&d), INT64_MAX);
+}
+
+static void bounce_train_gives_one_press(void)
+{
+    pinmap_t m = map_of(1);
+    debouncer_t d;
+    debouncer_init(&d, &m, NULL, 0);
+    button_event_t ev[16];
+    /* A contact chattering for 4 ms, then closed. */
+    int64_t t = MS(500);
+    debouncer_edge(&d, 0, true, t);
+    debouncer_edge(&d, 0, false, t + 500000);
+    debouncer_edge(&d, 0, true, t + 900000);
+    debouncer_edge(&d, 0, false, t + 1700000);
+    debouncer_edge(&d, 0, true, t + 4000000);
+    CHECK_INT(poll_all(&d, t + MS(40), ev), 1);
+    CHECK_INT(ev[0].kind, BTN_PRESS);
+    CHECK_INT(ev[0].edge_ns, t + 4000000);
+    CHECK_INT(d.line[0].bounces, 4);
+    /* Chatter on release too: one release. */
+    t = MS(800);
+    debouncer_edge(&d, 0, false, t);
+    debouncer_edge(&d, 0, true, t + 300000);
+    debouncer_edge(&d, 0, false, t + 800000);
+    CHECK_INT(poll_all(&d, t + MS(31), ev), 1);
+    CHECK_INT(ev[0].kind, BTN_RELEASE);
+}
+
+static void glitch_shorter_than_debounce_is_ignored(void)
+{
+    pinmap_t m = map_of(1);
+    debouncer_t d;
+    debouncer_init(&d, &m, NULL, 0);
+    button_event_t ev[16];
+    debouncer_edge(&d, 0, true, MS(100));
+    debouncer_edge(&d, 0, false, MS(102)); /* a 2 ms glitch */
+    CHECK_INT(poll_all(&d, MS(1000), ev), 0);
+    CHECK_INT(debouncer_next_deadline(&d), INT64_MAX);
+    /* A repeated level (a missed edge) changes nothing. */
+    debouncer_edge(&d, 0, false, MS(1100));
+    CHECK_INT(poll_all(&d, MS(2000), ev), 0);
+}
+
+static void press_exactly_at_the_debounce_boundary(void)
+{
+    pinmap_t m = map_of(2);
+    debouncer_t d;
+    debouncer_init(&d, &m, NULL, 0);
+    button_event_t ev[16];
+    debouncer_edge(&d, 0, true, MS(100));
+    debouncer_edge(&d, 0, false, MS(130)); /* held exactly 30 ms: counts */
+    debouncer_edge(&d, 1, true, MS(100));
+    debouncer_edge(&d, 1, false, MS(130) - 1); /* 1 ns short: does not */
+    CHECK_INT(poll_all(&d, MS(500), ev), 2);
+    CHECK_INT(ev[0].pin, 0);
+    CHECK_INT(ev[0].kind, BTN_PRESS);
+    CHECK_INT(ev[1].pin, 0);
+    CHECK_INT(ev[1].kind, BTN_RELEASE);
+}
+
+static void two_buttons_at_once_come_in_time_order(void)
+{
+    pinmap_t m = map_of(2);
+    debouncer_t d;
+    debouncer_init(&d, &m, NULL, 0);
+    button_event_t ev[16];
+    debouncer_edge(&d, 1, true, MS(10));
+    debouncer_edge(&d, 0, true, MS(15));
+    debouncer_edge(&d, 1, false, MS(90));
+    debouncer_edge(&d, 0, false, MS(95));
+    CHECK_INT(poll_all(&d, MS(200), ev), 4);
+    CHECK_INT(ev[0].pin, 1);
+    CHECK_INT(ev[1].pin, 0);
+    CHECK_INT(ev[0].kind, BTN_PRESS);
+    CHECK_INT(ev[1].kind, BTN_PRESS);
+    CHECK_INT(ev[2].pin, 1);
+    CHECK_INT(ev[2].kind, BTN_RELEASE);
+    CHECK_INT(ev[3].pin, 0);
+}
+
+static void long_press_fires_once_while_held(void)
+{
+    pinmap_t m = map_of(1);
+    m.pins[0].action = BUTTON_STAFF;
+    debouncer_t d;
+    debouncer_init(&d, &m, NULL, 0);
+    button_event_t ev[16];
+    debouncer_edge(&d, 0, true, MS(1000));
+    CHECK_INT(poll_all(&d, MS(1100), ev), 1);
+    CHECK_INT(debouncer_next_deadline(&d), MS(4000));
+    CHECK_INT(poll_all(&d, MS(3999), ev), 0);
+    CHECK_INT(poll_all(&d, MS(4000), ev), 1);
+    CHECK_INT(ev[0].kind, BTN_LONG);
+    CHECK_INT(poll_all(&d, MS(9000), ev), 0);
+    debouncer_edge(&d, 0, false, MS(9500));
+    CHECK_INT(poll_all(&d, MS(9600), ev), 1);
+    CHECK_INT(ev[0].kind, BTN_RELEASE);
+    /* A short press is no long press; a release bouncing before the threshold neither. */
+    debouncer_edge(&d, 0, true, MS(20000));
+    debouncer_edge(&d, 0, false, MS(22000));
+    CHECK_INT(poll_all(&d, MS(30000), ev), 2);
+    CHECK_INT(ev[0].kind, BTN_PRESS);
+    CHECK_INT(ev[1].kind, BTN_RELEASE);
+    /* Released after the threshold but polled only afterwards: the long press still counts. */
+    debouncer_edge(&d, 0, true, MS(40000));
+    debouncer_edge(&d, 0, false, MS(44000));
+    CHECK_INT(poll_all(&d, MS(50000), ev), 3);
+    CHECK_INT(ev[0].kind, BTN_PRESS);
+    CHECK_INT(ev[1].kind, BTN_LONG);
+    CHECK_INT(ev[2].kind, BTN_RELEASE);
+}
+
+static void stuck_line_is_reported_once(void)
+{
+    pinmap_t m = map_of(1);
+    debouncer_t d;
+    debouncer_init(&d, &m, NULL, 0);
+    button_event_t ev[16];
+    debouncer_edge(&d, 0, true, MS(0) + 1);
+    size_t n = 0, stuck = 0;
+    for (int64_t t = 0; t <= MS(600000); t += MS(1000)) { /* ten minutes of polling */
+        size_t k = poll_all(&d, t, ev);
+        for (size_t i = 0; i < k; i++)
+            stuck += ev[i].kind == BTN_STUCK;
+        n += k;
+    }
+    CHECK_INT(stuck, 1);
+    CHECK_INT(n, 3); /* press, long, stuck */
+    CHECK_INT(debouncer_next_deadline(&d), INT64_MAX);
+    debouncer_edge(&d, 0, false, MS(600500));
+    CHECK_INT(poll_all(&d, MS(601000), ev), 1);
+    CHECK_INT(ev[0].kind, BTN_RELEASE);
+}
+
+static void held_at_start_is_not_a_press(void)
+{
+    pinmap_t m = map_of(1);
+    bool initial[1] = {true};
+    debouncer_t d;
+    debouncer_init(&d, &m, initial, MS(5));
+    button_event_t ev[16];
+    CHECK_INT(poll_all(&d, MS(10000), ev), 0);
+    CHECK_INT(poll_all(&d, MS(125005), ev), 1);
+    CHECK_INT(ev[0].kind, BTN_STUCK);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[65536];
+    *len = fread(buf, 1, sizeof buf - 1, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void board_default_configuration_loads(void)
+{
+    size_t len;
+    char *json = slurp(KIOSK_BOARD_CONFIG, &len);
+    REQUIRE(json);
+    device_config_t cfg;
+    content_error_t err;
+    int rc = device_config_parse(json, len, "kiosk.json", &cfg, &err);
+    if (rc)
+        fprintf(stderr, "%s: %s: %s\n", err.file, err.path, err.reason);
+    REQUIRE(rc == KIOSK_OK);
+    CHECK(cfg.has_buttons);
+    CHECK_INT(cfg.buttons.n, 11);
+    CHECK_INT(cfg.buttons.debounce_ms, 30);
+    CHECK_INT(cfg.width, 800);
+    CHECK_INT(cfg.rotation, 0);
+    CHECK(cfg.fullscreen);
+    int faces = 0;
+    for (size_t i = 0; i < cfg.buttons.n; i++) {
+        faces += cfg.buttons.pins[i].action == BUTTON_FACE;
+        CHECK(cfg.buttons.pins[i].active_low);
+        CHECK_INT(cfg.buttons.pins[i].bias, BIAS_PULL_UP);
+    }
+    CHECK_INT(faces, 4);
+    CHECK_STR(cfg.buttons.pins[0].line_name, "GPIO5");
+}
+
+static void expect_config_error(const char *json, const char *path, const char *reason)
+{
+    device_config_t cfg;
+    content_error_t err;
+    CHECK_INT(device_config_parse(json, strlen(json), "bad.json", &cfg, &err), KIOSK_EINVAL);
+    CHECK_STR(err.file, "bad.json");
+    CHECK_STR(err.path, path);
+    if (!strstr(err.reason, reason)) {
+        fprintf(stderr, "reason \"%s\" lacks \"%s\"\n", err.reason, reason);
+        check_failures++;
+    }
+}
+
+static void bad_configurations_name_path_and_reason(void)
+{
+    expect_config_error("{\"kiosk\": \"x\"}", "$.kiosk", "unknown setting 'kiosk'");
+    expect_config_error("{\"display\": {\"rotation\": 45}}", "$.display.rotation", "0, 90");
+    expect_config_error("{\"buttons\": {\"pins\": [{\"action\": \"jump\", \"line\": 3}]}}",
+                        "$.buttons.pins[0].action", "unknown action 'jump'");
+    expect_config_error("{\"buttons\": {\"chip\": \"gpiochip0\", \"pins\": ["
+                        "{\"action\": \"next\", \"line\": 3},"
+                        "{\"action\": \"prev\", \"line\": 3}]}}",
+                        "$.buttons.pins[1]", "line already used by $.pins[0]");
+    expect_config_error("{\"buttons\": {\"chip\": \"gpiochip0\", \"pins\": ["
+                        "{\"action\": \"face\", \"line\": 3}]}}",
+                        "$.buttons.pins[0].index", "index 0..4");
+    expect_config_error("{\"buttons\": {\"chip\": \"gpiochip0\", \"pins\": ["
+                        "{\"action\": \"next\", \"line\": 3, \"bias\": \"up\"}]}}",
+                        "$.buttons.pins[0].bias", "pull-up");
+    expect_config_error("{\"buttons\": {\"chip\": \"auto\", \"pins\": ["
+                        "{\"action\": \"next\", \"line\": 3}]}}",
+                        "$.buttons.pins[0].line", "found by its name");
+    expect_config_error("{\"buttons\": {\"debounceMs\": 0, \"pins\": []}}", "$.buttons.debounceMs",
+                        "1..1000");
+    expect_config_error("{\"buttons\": {\"chip\": \"gpiochip0\", \"pins\": ["
+                        "{\"action\": \"staff\", \"line\": 3},"
+                        "{\"action\": \"staff\", \"line\": 4}]}}",
+                        "$.buttons.pins[1]", "a second 'staff' button");
+    expect_config_error("[1]", "$", "expected a JSON object");
+}
+
+int main(void)
+{
+    RUN(clean_press_and_release);
+    RUN(bounce_train_gives_one_press);
+    RUN(glitch_shorter_than_debounce_is_ignored);
+    RUN(press_exactly_at_the_debounce_boundary);
+    RUN(two_buttons_at_once_come_in_time_order);
+    RUN(long_press_fires_once_while_held);
+    RUN(stuck_line_is_reported_once);
+    RUN(held_at_start_is_not_a_press);
+    RUN(board_default_configuration_loads);
+    RUN(bad_configurations_name_path_and_reason);
+    return check_failures != 0;
+}
