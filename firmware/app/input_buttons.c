@@ -24,10 +24,18 @@ static void name_of(const pin_t *pin, char *buf, size_t len)
 }
 
 #ifdef KIOSK_HAVE_GPIO
+/* Lines that could not be had: kept until gpio_open() says whether any could. */
+typedef struct {
+    size_t count;
+    char lines[PINMAP_MAX_PINS][512];
+} gpio_report_t;
+
 static void gpio_log(const char *msg, void *user_data)
 {
-    (void)user_data;
-    log_line("warn", "%s", msg);
+    gpio_report_t *r = user_data;
+    if (r->count < PINMAP_MAX_PINS)
+        snprintf(r->lines[r->count], sizeof r->lines[0], "%s", msg);
+    r->count++;
 }
 
 static void gpio_wake(void *user_data)
@@ -46,13 +54,17 @@ void buttons_open(app_t *a)
     bool initial[PINMAP_MAX_PINS] = {false};
 #ifdef KIOSK_HAVE_GPIO
     if (!a->script) {
-        int rc = gpio_open(map, gpio_log, a, &a->gpio);
+        gpio_report_t report = {.count = 0};
+        int rc = gpio_open(map, gpio_log, &report, &a->gpio);
         if (rc != KIOSK_OK) {
+            /* One line, not one a button, when there is no GPIO at all (a desktop PC). */
             log_line("warn",
-                     "buttons: none of the %zu configured lines could be requested (%s); "
-                     "the kiosk runs on touch and keys",
-                     map->n, kiosk_strerror(rc));
+                     "buttons: none of the %zu configured lines could be requested (%s); the "
+                     "kiosk runs on touch and keys. First: %s",
+                     map->n, kiosk_strerror(rc), report.lines[0]);
         } else {
+            for (size_t i = 0; i < report.count && i < PINMAP_MAX_PINS; i++)
+                log_line("warn", "%s", report.lines[i]);
             for (size_t i = 0; i < map->n; i++)
                 initial[i] = gpio_initial(a->gpio, i);
             if (gpio_start(a->gpio, gpio_wake, a) != KIOSK_OK) {

@@ -1,4 +1,5 @@
-/* Device configuration parsing: strict (unknown keys are errors), with JSON paths in errors. */
+/* Device configuration and pin map parsing: strict (unknown keys are errors), with JSON paths
+ * in errors. */
 #include "core/config.h"
 
 #include <cjson/cJSON.h>
@@ -18,6 +19,158 @@ __attribute__((format(printf, 3, 4))) static int cerr(content_error_t *err, cons
     vsnprintf(err->reason, sizeof err->reason, fmt, ap);
     va_end(ap);
     return KIOSK_EINVAL;
+}
+
+/* ---- pin map ---- */
+
+static int get_ms(const cJSON *obj, const char *name, int lo, int hi, int *out,
+                  content_error_t *err)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (!v)
+        return KIOSK_OK;
+    char path[64];
+    snprintf(path, sizeof path, "$.%s", name);
+    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble || v->valueint < lo ||
+        v->valueint > hi) {
+        char range[64];
+        snprintf(range, sizeof range, "%d..%d", lo, hi);
+        return cerr(err, path, "expected an integer in %s", range);
+    }
+    *out = v->valueint;
+    return KIOSK_OK;
+}
+
+static int parse_pin(const cJSON *p, const char *default_chip, pin_t *pin, const char *path,
+                     content_error_t *err)
+{
+    char at[128];
+    if (!cJSON_IsObject(p))
+        return cerr(err, path, "expected a pin object");
+    const cJSON *action = cJSON_GetObjectItemCaseSensitive(p, "action");
+    snprintf(at, sizeof at, "%s.action", path);
+    if (!cJSON_IsString(action))
+        return cerr(err, at, "missing action (face, prev, next, select, back, home, help, staff)");
+    int a;
+    for (a = 0; a < BUTTON_ACTION_COUNT; a++)
+        if (strcmp(action->valuestring, button_action_name((button_action_t)a)) == 0)
+            break;
+    if (a == BUTTON_ACTION_COUNT)
+        return cerr(err, at, "unknown action '%s'", action->valuestring);
+    pin->action = (button_action_t)a;
+    const cJSON *index = cJSON_GetObjectItemCaseSensitive(p, "index");
+    if (pin->action == BUTTON_FACE) {
+        snprintf(at, sizeof at, "%s.index", path);
+        if (!cJSON_IsNumber(index) || index->valueint < 0 || index->valueint > 4)
+            return cerr(err, at, "a face needs an index 0..4 (0 = worst)");
+        pin->index = index->valueint;
+    }
+    const cJSON *chip = cJSON_GetObjectItemCaseSensitive(p, "chip");
+    const char *c = cJSON_IsString(chip) ? chip->valuestring : default_chip;
+    snprintf(at, sizeof at, "%s.chip", path);
+    if (!c || !*c || strlen(c) >= sizeof pin->chip)
+        return cerr(err, at, "missing chip (name, path, label or \"auto\", up to 63 bytes)");
+    snprintf(pin->chip, sizeof pin->chip, "%s", c);
+    const cJSON *line = cJSON_GetObjectItemCaseSensitive(p, "line");
+    snprintf(at, sizeof at, "%s.line", path);
+    if (cJSON_IsString(line) && line->valuestring[0] &&
+        strlen(line->valuestring) < sizeof pin->line_name) {
+        snprintf(pin->line_name, sizeof pin->line_name, "%s", line->valuestring);
+        pin->offset = -1;
+    } else if (cJSON_IsNumber(line) && line->valueint >= 0 && line->valueint < 1024 &&
+               line->valuedouble == (double)line->valueint) {
+        pin->offset = line->valueint;
+    } else {
+        return cerr(err, at, "expected a line offset (0..1023) or a line name");
+    }
+    if (strcmp(pin->chip, "auto") == 0 && !pin->line_name[0])
+        return cerr(err, at, "with chip \"auto\" a line is found by its name, not an offset");
+    const cJSON *low = cJSON_GetObjectItemCaseSensitive(p, "activeLow");
+    snprintf(at, sizeof at, "%s.activeLow", path);
+    if (low && !cJSON_IsBool(low))
+        return cerr(err, at, "expected true or false");
+    pin->active_low = low ? cJSON_IsTrue(low) : true; /* buttons to ground are the norm */
+    const cJSON *bias = cJSON_GetObjectItemCaseSensitive(p, "bias");
+    snprintf(at, sizeof at, "%s.bias", path);
+    pin->bias = pin->active_low ? BIAS_PULL_UP : BIAS_PULL_DOWN;
+    if (bias) {
+        static const char *const names[] = {"as-is", "none", "pull-up", "pull-down"};
+        int b;
+        for (b = 0; b < 4; b++)
+            if (cJSON_IsString(bias) && strcmp(bias->valuestring, names[b]) == 0)
+                break;
+        if (b == 4)
+            return cerr(err, at, "bias must be as-is, none, pull-up or pull-down");
+        pin->bias = (button_bias_t)b;
+    }
+    return KIOSK_OK;
+}
+
+static bool same_line(const pin_t *a, const pin_t *b)
+{
+    if (strcmp(a->chip, b->chip) != 0)
+        return false;
+    if (a->line_name[0] || b->line_name[0])
+        return strcmp(a->line_name, b->line_name) == 0;
+    return a->offset == b->offset;
+}
+
+int pinmap_parse(const char *json, size_t len, const char *filename, pinmap_t *map,
+                 content_error_t *err)
+{
+    memset(map, 0, sizeof *map);
+    memset(err, 0, sizeof *err);
+    snprintf(err->file, sizeof err->file, "%s", filename ? filename : "(pin map)");
+    map->debounce_ms = 30;
+    map->long_press_ms = 3000;
+    map->stuck_s = 120;
+    cJSON *root = cJSON_ParseWithLength(json, len);
+    int rc = KIOSK_OK;
+    if (!cJSON_IsObject(root)) {
+        rc = cerr(err, "$", "expected a JSON object with \"pins\"");
+        goto out;
+    }
+    if ((rc = get_ms(root, "debounceMs", 1, 1000, &map->debounce_ms, err)) ||
+        (rc = get_ms(root, "longPressMs", 200, 60000, &map->long_press_ms, err)) ||
+        (rc = get_ms(root, "stuckSeconds", 5, 86400, &map->stuck_s, err)))
+        goto out;
+    const cJSON *chip = cJSON_GetObjectItemCaseSensitive(root, "chip");
+    const cJSON *pins = cJSON_GetObjectItemCaseSensitive(root, "pins");
+    if (!cJSON_IsArray(pins)) {
+        rc = cerr(err, "$.pins", "expected an array of pins");
+        goto out;
+    }
+    const cJSON *p;
+    cJSON_ArrayForEach(p, pins)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "$.pins[%zu]", map->n);
+        if (map->n == PINMAP_MAX_PINS) {
+            rc = cerr(err, path, "more than 16 pins");
+            goto out;
+        }
+        pin_t *pin = &map->pins[map->n];
+        if ((rc = parse_pin(p, cJSON_IsString(chip) ? chip->valuestring : NULL, pin, path, err)))
+            goto out;
+        for (size_t k = 0; k < map->n; k++) {
+            const pin_t *o = &map->pins[k];
+            if (same_line(o, pin)) {
+                rc = cerr(err, path, "line already used by $.pins[%zu]", k);
+                goto out;
+            }
+            if (o->action == pin->action &&
+                (pin->action != BUTTON_FACE || o->index == pin->index)) {
+                rc = cerr(err, path, "a second '%s' button", button_action_name(pin->action));
+                goto out;
+            }
+        }
+        map->n++;
+    }
+out:
+    cJSON_Delete(root);
+    if (rc)
+        map->n = 0;
+    return rc;
 }
 
 static int str_field(const cJSON *v, const char *path, char *dst, size_t cap, content_error_t *err)

@@ -73,9 +73,10 @@ bool flow_face(flow_t *f, size_t face, int64_t now_ms);
  * activates the focused widget (see flow_focus()). NAV_BACK and NAV_HOME act directly. */
 bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms);
 
-#define FLOW_FOCUS_NONE (-1)  /* no ring: touch users never see it */
-#define FLOW_FOCUS_START (-2) /* the ring goes on the screen's first answer (the view says which)  \
-                               */
+#define FLOW_FOCUS_NONE (-1) /* no ring: touch users never see it */
+#define FLOW_FOCUS_START                                                                           \
+    (-2) /* the ring goes on the screen's first answer (the view says which)                       \
+          */
 
 /* Index of the focused target among the focusable ones, FLOW_FOCUS_NONE, or FLOW_FOCUS_START
  * (after a button press brought a new screen; see view_t.focus_index). */
