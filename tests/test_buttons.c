@@ -225,6 +225,9 @@ static void board_default_configuration_loads(void)
     }
     CHECK_INT(faces, 4);
     CHECK_STR(cfg.buttons.pins[0].line_name, "GPIO5");
+    CHECK_INT(cfg.contact_after_export_days, 30);
+    CHECK_INT(cfg.contact_max_days, 180);
+    CHECK_INT(cfg.answers_after_export_days, 365);
 }
 
 static void expect_config_error(const char *json, const char *path, const char *reason)
@@ -266,6 +269,8 @@ static void bad_configurations_name_path_and_reason(void)
                         "{\"action\": \"staff\", \"line\": 4}]}}",
                         "$.buttons.pins[1]", "a second 'staff' button");
     expect_config_error("[1]", "$", "expected a JSON object");
+    expect_config_error("{\"retention\": {\"contactMaxDays\": 0}}", "$.retention.contactMaxDays",
+                        "1..3650");
 }
 
 int main(void)

@@ -18,117 +18,10 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "proc_util.h"
 #include "core/record.h"
 
-static const char *kiosk_bin = KIOSK_BIN;
-static char tmp[512];
-
-typedef struct {
-    pid_t pid;
-    FILE *in;  /* the kiosk's stdin, for "pause" */
-    FILE *out; /* the kiosk's stdout */
-    char err_path[640];
-} proc_t;
-
-/* Starts the kiosk with args (NULL-terminated), stdout and stdin on pipes, stderr to a file. */
-static bool start(proc_t *p, const char *name, char *const args[])
-{
-    int in[2], out[2];
-    if (pipe(in) || pipe(out))
-        return false;
-    snprintf(p->err_path, sizeof p->err_path, "%s/%s.stderr", tmp, name);
-    p->pid = fork();
-    if (p->pid == 0) {
-        dup2(in[0], 0);
-        dup2(out[1], 1);
-        int e = open(p->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(e, 2);
-        close(in[1]);
-        close(out[0]);
-        char *argv[64];
-        int n = 0;
-        argv[n++] = (char *)kiosk_bin;
-        for (int i = 0; args[i] && n < 62; i++)
-            argv[n++] = args[i];
-        argv[n] = NULL;
-        execv(kiosk_bin, argv);
-        _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    p->in = fdopen(in[1], "w");
-    p->out = fdopen(out[0], "r");
-    return p->pid > 0;
-}
-
-/* Reads the kiosk's stdout until a line starting with prefix; copies it into line. */
-static bool read_until(proc_t *p, const char *prefix, char *line, size_t len)
-{
-    while (fgets(line, (int)len, p->out))
-        if (strncmp(line, prefix, strlen(prefix)) == 0)
-            return true;
-    return false;
-}
-
-static int finish(proc_t *p, char *out_text, size_t len)
-{
-    size_t n = 0;
-    if (out_text) {
-        n = fread(out_text, 1, len - 1, p->out);
-        out_text[n] = '\0';
-    }
-    fclose(p->in);
-    fclose(p->out);
-    int status;
-    waitpid(p->pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return strdup("");
-    static char buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    return strdup(buf);
-}
-
-static int count_of(const char *hay, const char *needle)
-{
-    int n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    return n;
-}
-
 /* ---- reading the database back ---- */
-
-typedef struct {
-    const char *kind, *journey, *answers, *name, *phone;
-    bool ref;
-} expected_t;
-
-static const expected_t expected[] = {
-    {"quick_rating", "quick_rating", "{\"rating\":4,\"about\":\"WAITING\"}", NULL, NULL, false},
-    {"quick_rating", "quick_rating", "{\"rating\":1}", NULL, NULL, false},
-    {"feedback", "feedback",
-     "{\"topic\":\"FACILITIES\",\"rating\":1,\"comment\":\"too cold at nigh\",\"contactOk\":true}",
-     "Li", "13800138000", false},
-    {"service_request", "service_request",
-     "{\"service\":\"ELDER_CARE\",\"forWhom\":\"FAMILY\",\"urgency\":\"URGENT\","
-     "\"description\":\"Help with shopping 帮忙买菜\",\"consent\":false}",
-     NULL, NULL, true},
-    {"questionnaire", "needs_survey_2026",
-     "{\"satisfaction\":4,\"wantedServices\":[\"DISABILITY\"],\"visits\":\"MONTHLY\","
-     "\"livesAlone\":true,\"checkIns\":\"YES\",\"household\":2}",
-     NULL, NULL, false},
-    {"activity", "activities",
-     "{\"activity\":\"ACT_2026_12_TAICHI\",\"action\":\"SIGNUP\",\"consent\":true}", "Wang",
-     "0215550123", false},
-};
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -151,8 +44,8 @@ static void check_records(const char *db_path, const char *lang, int64_t t0, int
     size_t n = 0;
     int64_t last_mono = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
-        REQUIRE(n < sizeof expected / sizeof expected[0]);
-        const expected_t *e = &expected[n++];
+        REQUIRE(n < sizeof journeys_expected / sizeof journeys_expected[0]);
+        const expected_t *e = &journeys_expected[n++];
         CHECK_STR(col(st, 0), e->kind);
         CHECK_STR(col(st, 1), e->journey);
         CHECK_STR(col(st, 2), lang);
@@ -191,7 +84,7 @@ static void check_records(const char *db_path, const char *lang, int64_t t0, int
         /* Contact details never sit among the answers. */
         CHECK(!e->phone || !strstr(col(st, 6), e->phone));
     }
-    CHECK_INT(n, sizeof expected / sizeof expected[0]);
+    CHECK_INT(n, sizeof journeys_expected / sizeof journeys_expected[0]);
     sqlite3_finalize(st);
     /* How sessions ended is counted. */
     static const struct {
@@ -554,6 +447,61 @@ static void buttons_alone_complete_every_journey(void)
     CHECK(count_and_convert(shots) >= 25);
 }
 
+/* A power cut leaves the "-running" marker: the next start runs the full integrity check.
+ * A damaged database is set aside, never deleted; the kiosk starts on a fresh one and tells
+ * staff. */
+static void damaged_database_is_set_aside_and_staff_told(void)
+{
+    char dir[700], db[800], script[700], line[256], cmd[1700];
+    snprintf(dir, sizeof dir, "%s/damaged", tmp);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+    REQUIRE(system(cmd) == 0);
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    snprintf(script, sizeof script, "%s/damaged.script", tmp);
+    REQUIRE(write_file(script, "press face 1\nexpect screen question\npause\n"));
+    char *args[] = {"--headless", "--db", db, "--script", script, NULL};
+    proc_t p;
+    REQUIRE(start(&p, "damaged-1", args));
+    REQUIRE(read_until(&p, "event=pause", line, sizeof line));
+    kill(p.pid, SIGKILL); /* the power goes */
+    finish(&p, NULL, 0);
+    char marker[820];
+    snprintf(marker, sizeof marker, "%s-running", db);
+    CHECK(access(marker, F_OK) == 0);
+
+    REQUIRE(write_file(script, "expect notice no\nexpect screen home\n"));
+    REQUIRE(start(&p, "damaged-2", args));
+    CHECK_INT(finish(&p, NULL, 0), 0);
+    char *err = slurp(p.err_path);
+    CHECK(strstr(err, "was not closed cleanly last time") && strstr(err, "full integrity check "
+                                                                         "passed"));
+    free(err);
+    CHECK(access(marker, F_OK) != 0); /* a clean stop removes it */
+
+    /* Damage the file's header: SQLite no longer knows it as a database. */
+    FILE *f = fopen(db, "r+b");
+    REQUIRE(f);
+    fwrite("this is not sqlite", 1, 18, f);
+    fclose(f);
+    REQUIRE(write_file(script, "expect notice yes\nexpect screen home\npress face 3\n"
+                               "expect screen question\n"));
+    REQUIRE(start(&p, "damaged-3", args));
+    CHECK_INT(finish(&p, NULL, 0), 0);
+    err = slurp(p.err_path);
+    CHECK(strstr(err, "is damaged") && strstr(err, "set aside as"));
+    free(err);
+    snprintf(cmd, sizeof cmd, "ls '%s' | grep -c 'kiosk.db.corrupt-' >/dev/null", dir);
+    CHECK(system(cmd) == 0);
+    sqlite3 *d;
+    REQUIRE(sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    sqlite3_stmt *st;
+    REQUIRE(sqlite3_prepare_v2(d, "SELECT count(*) FROM records", -1, &st, NULL) == 0);
+    CHECK(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int(st, 0), 1); /* the fresh database took the new rating */
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+}
+
 int main(void)
 {
     snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
@@ -566,6 +514,7 @@ int main(void)
     RUN(buttons_alone_complete_every_journey);
     RUN(rotated_panels_map_touches);
     RUN(bad_pack_falls_back_with_staff_notice);
+    RUN(damaged_database_is_set_aside_and_staff_told);
     RUN(unusable_database_means_out_of_service);
     RUN(full_disk_stops_answers_and_recovers);
     return check_failures != 0;

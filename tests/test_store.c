@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -53,6 +54,13 @@ static bool make_test_dir(char dir[PATH_MAX])
 static void join(char out[PATH_MAX], const char *dir, const char *name)
 {
     if (snprintf(out, PATH_MAX, "%s/%s", dir, name) >= PATH_MAX)
+        abort();
+}
+
+/* base + suffix, e.g. a database's "-wal" file. */
+static void suffixed(char out[PATH_MAX], const char *base, const char *suffix)
+{
+    if (snprintf(out, PATH_MAX, "%s%s", base, suffix) >= PATH_MAX)
         abort();
 }
 
@@ -128,6 +136,143 @@ static int64_t count_rows(const char *path, const char *table)
     const int64_t n = db ? raw_int(db, sql) : -999;
     sqlite3_close(db);
     return n;
+}
+
+/* ---- Raw files: what is really on the disk ------------------------------------------ */
+
+static bool file_exists(const char *path)
+{
+    struct stat sb;
+    return lstat(path, &sb) == 0;
+}
+
+/* -1 when there is no such file. */
+static long long file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+}
+
+/* The whole file in a malloc'd buffer (NULL when it cannot be read). Not for a database the
+ * process has open: see file_contains(). */
+static char *slurp(const char *path, size_t *len)
+{
+    *len = 0;
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat sb;
+    char *buf = NULL;
+    if (fstat(fd, &sb) == 0 && (buf = malloc((size_t)sb.st_size + 1)) != NULL) {
+        size_t got = 0;
+        while (got < (size_t)sb.st_size) {
+            const ssize_t n = read(fd, buf + got, (size_t)sb.st_size - got);
+            if (n <= 0)
+                break;
+            got += (size_t)n;
+        }
+        *len = got;
+    }
+    close(fd);
+    return buf;
+}
+
+static bool contains(const char *buf, size_t len, const char *needle)
+{
+    const size_t n = strlen(needle);
+    for (size_t i = 0; n && i + n <= len; i++)
+        if (buf[i] == needle[0] && memcmp(buf + i, needle, n) == 0)
+            return true;
+    return false;
+}
+
+/* Whether the file at path holds needle anywhere: 1 yes, 0 no (or no file), -1 the test
+ * failed. Read in a child process, because closing any descriptor of a file drops all of this
+ * process's POSIX locks on it, SQLite's included (sqlite.org/howtocorrupt.html 2.2). */
+static int file_contains(const char *path, const char *needle)
+{
+    fflush(NULL);
+    const pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        size_t len;
+        char *buf = slurp(path, &len);
+        _exit(buf && contains(buf, len, needle) ? 1 : 0);
+    }
+    int status;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status);
+}
+
+/* 1 when any of the database's files (itself, -wal, -shm) holds needle. */
+static int db_files_contain(const char *path, const char *needle)
+{
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    int found = 0;
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        char file[PATH_MAX];
+        suffixed(file, path, suffixes[i]);
+        const int r = file_contains(file, needle);
+        if (r < 0)
+            return -1;
+        if (r == 1) {
+            fprintf(stderr, "    \"%s\" found in %s\n", needle, file);
+            found = 1;
+        }
+    }
+    return found;
+}
+
+/* Overwrites page pageno (1-based) of a closed database with pseudo-random bytes. */
+static bool garble_page(const char *path, int64_t pageno, int page_size, uint32_t seed)
+{
+    char *page = malloc((size_t)page_size);
+    if (!page)
+        return false;
+    uint32_t x = seed ? seed : 1;
+    for (int i = 0; i < page_size; i++) {
+        x ^= x << 13; /* xorshift32 */
+        x ^= x >> 17;
+        x ^= x << 5;
+        page[i] = (char)(x & 0xff);
+    }
+    const int fd = open(path, O_WRONLY | O_CLOEXEC);
+    const bool ok = fd >= 0 &&
+                    pwrite(fd, page, (size_t)page_size, (off_t)((pageno - 1) * page_size)) ==
+                        (ssize_t)page_size &&
+                    fsync(fd) == 0;
+    if (fd >= 0)
+        close(fd);
+    free(page);
+    return ok;
+}
+
+/* A leaf page of the records table (the one at fraction num/den of them in page order) and
+ * how many rows it holds, from the dbstat virtual table; false without dbstat. */
+static bool records_leaf_page(const char *path, int num, int den, int64_t *pageno, int *ncell)
+{
+    sqlite3 *db = raw_open(path);
+    sqlite3_stmt *stmt = NULL;
+    bool ok = false;
+    const int64_t leaves = db ? raw_int(db, "SELECT count(*) FROM dbstat"
+                                            " WHERE name = 'records' AND pagetype = 'leaf'")
+                              : -999;
+    if (leaves > 2 &&
+        sqlite3_prepare_v2(db,
+                           "SELECT pageno, ncell FROM dbstat WHERE name = 'records'"
+                           " AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET ?1",
+                           -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_bind_int64(stmt, 1, leaves * num / den) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        *pageno = sqlite3_column_int64(stmt, 0);
+        *ncell = sqlite3_column_int(stmt, 1);
+        ok = true;
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return ok;
 }
 
 /* ---- A VFS shim: counts syncs of the WAL and injects write and sync failures ------- */
@@ -370,7 +515,73 @@ static void check_same_record(const record_t *got, const record_t *want)
     CHECK_INT(got->time.offset_min, want->time.offset_min);
     CHECK_INT(got->time.clock_synced, want->time.clock_synced);
     CHECK_INT(got->time.mono_ms, want->time.mono_ms);
+    CHECK_INT(got->time.boot, want->time.boot);
     CHECK_INT(got->misuse, want->misuse);
+}
+
+/* Record number i of a larger set: a padded answer (so that a page holds a few records), a
+ * uuid made from i, and a contact on every fifth (a service request). */
+static void make_numbered(record_t *rec, int i)
+{
+    char pad[601], answers[700];
+    memset(pad, 'a' + i % 26, sizeof pad - 1);
+    pad[sizeof pad - 1] = '\0';
+    snprintf(answers, sizeof answers, "{\"i\":%d,\"note\":\"%s\"}", i, pad);
+    make_record(rec, i % 5 == 0 ? RECORD_SERVICE_REQUEST : RECORD_FEEDBACK, answers);
+    snprintf(rec->uuid, sizeof rec->uuid, "00000000-0000-4000-8000-%012d", i);
+    if (i % 5 == 0) {
+        char text[32];
+        snprintf(text, sizeof text, "1380000%04d", i);
+        rec->contact_phone = strdup(text);
+        snprintf(text, sizeof text, "Resident %d", i);
+        rec->contact_name = strdup(text);
+        rec->consent = true;
+    }
+    rec->time.utc_ms += i;
+    rec->time.mono_ms += i;
+}
+
+/* Saves records first..last-1 with make_numbered(), keeping their reference codes. */
+static bool save_numbered(store_t *st, int first, int last, char (*refs)[RECORD_REF_LEN + 1])
+{
+    for (int i = first; i < last; i++) {
+        record_t rec;
+        make_numbered(&rec, i);
+        const int err = store_save(st, &rec);
+        memcpy(refs[i], rec.ref_code, sizeof refs[i]);
+        record_clear(&rec);
+        if (err != KIOSK_OK)
+            return false;
+    }
+    return true;
+}
+
+typedef struct {
+    char (*refs)[RECORD_REF_LEN + 1];
+    int n;        /* records first saved */
+    bool *seen;   /* by number */
+    int count;    /* records read back */
+    int contacts; /* of which with a contact */
+} salvage_check_t;
+
+/* Checks that a record read back is identical to the numbered record it claims to be. */
+static int check_numbered(const record_t *rec, void *user_data)
+{
+    salvage_check_t *c = user_data;
+    const long i = strtol(rec->uuid + 24, NULL, 10);
+    CHECK(i >= 0 && i < c->n);
+    if (i < 0 || i >= c->n)
+        return 0;
+    CHECK(!c->seen[i]);
+    c->seen[i] = true;
+    c->count++;
+    c->contacts += rec->consent;
+    record_t want;
+    make_numbered(&want, (int)i);
+    memcpy(want.ref_code, c->refs[i], sizeof want.ref_code);
+    check_same_record(rec, &want);
+    record_clear(&want);
+    return 0;
 }
 
 static bool in_alphabet(const char *code)
@@ -1062,6 +1273,827 @@ static void version_1_database_migrates_and_keeps_its_records(void)
     remove_tree(dir);
 }
 
+/* ---- Start-up check and recovery ------------------------------------------------------ */
+
+static void clean_open_and_close_leave_no_marker_and_run_a_quick_check(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX], marker[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    join(marker, dir, "kiosk.db-running");
+    for (int round = 0; round < 2; round++) {
+        store_t *st = NULL;
+        store_recovery_t rec;
+        memset(&rec, 0x55, sizeof rec);
+        char err[512] = "x";
+        REQUIRE(store_open_checked(path, &st, &rec, err, sizeof err) == KIOSK_OK);
+        CHECK(!rec.unclean);
+        CHECK(!rec.checked_full);
+        CHECK(!rec.moved_aside);
+        CHECK_STR(rec.moved_to, "");
+        CHECK_STR(rec.problem, "");
+        CHECK_INT(rec.salvaged_records, 0);
+        CHECK_STR(err, "");
+        CHECK(file_exists(marker)); /* while the store is open */
+        record_t r;
+        make_record(&r, RECORD_FEEDBACK, "{\"rating\":4}");
+        CHECK_INT(store_save(st, &r), KIOSK_OK);
+        record_clear(&r);
+        store_close(st);
+        CHECK(!file_exists(marker));
+    }
+    CHECK_INT(count_rows(path, "records"), 2);
+
+    /* A fault that only the full check sees (an index whose entries do not match its table)
+     * passes the quick check of a clean start: nothing is moved. */
+    sqlite3 *db = raw_open(path);
+    REQUIRE(db != NULL);
+    CHECK(sqlite3_exec(
+              db,
+              "CREATE TABLE t(x, y); CREATE INDEX t_x ON t(x); INSERT INTO t VALUES(1, 2);"
+              "PRAGMA writable_schema=ON;"
+              "UPDATE sqlite_schema SET sql = 'CREATE INDEX t_x ON t(y)' WHERE name = 't_x';",
+              NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    store_t *st = NULL;
+    store_recovery_t rec;
+    REQUIRE(store_open_checked(path, &st, &rec, NULL, 0) == KIOSK_OK);
+    CHECK(!rec.checked_full);
+    CHECK(!rec.moved_aside);
+    store_close(st);
+    CHECK_INT(count_rows(path, "records"), 2);
+
+    /* The same file after an unclean shutdown gets the full check, which finds the fault. */
+    const int fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    REQUIRE(fd >= 0);
+    close(fd);
+    char err[512] = "";
+    REQUIRE(store_open_checked(path, &st, &rec, err, sizeof err) == KIOSK_OK);
+    CHECK(rec.unclean);
+    CHECK(rec.checked_full);
+    CHECK(rec.moved_aside);
+    CHECK(strstr(rec.problem, "missing from index") != NULL);
+    CHECK_INT(rec.salvaged_records, 2);
+    CHECK_STR(err, "");
+    CHECK_INT(store_record_count(st), 2);
+    fprintf(stderr, "    problem: %s\n", rec.problem);
+    store_close(st);
+    CHECK(!file_exists(marker));
+    CHECK(file_exists(rec.moved_to));
+    remove_tree(dir);
+}
+
+static void a_leftover_marker_makes_it_a_full_check(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX], marker[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    join(marker, dir, "kiosk.db-running");
+
+    /* A kiosk that dies with its store open: the marker stays, the saves are in the WAL. */
+    fflush(NULL);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        store_t *st = NULL;
+        if (store_open_checked(path, &st, NULL, NULL, 0) != KIOSK_OK)
+            _exit(2);
+        for (int i = 0; i < 3; i++) {
+            record_t r;
+            make_record(&r, RECORD_QUICK_RATING, "{\"face\":1}");
+            if (store_save(st, &r) != KIOSK_OK)
+                _exit(3);
+        }
+        _exit(0); /* no store_close() */
+    }
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(file_exists(marker));
+
+    store_t *st = NULL;
+    store_recovery_t rec;
+    REQUIRE(store_open_checked(path, &st, &rec, NULL, 0) == KIOSK_OK);
+    CHECK(rec.unclean);
+    CHECK(rec.checked_full);
+    CHECK(!rec.moved_aside);
+    CHECK_STR(rec.problem, "");
+    CHECK_INT(store_record_count(st), 3);
+    CHECK(file_exists(marker));
+    store_close(st);
+    CHECK(!file_exists(marker));
+
+    /* The next start is clean again. */
+    REQUIRE(store_open_checked(path, &st, &rec, NULL, 0) == KIOSK_OK);
+    CHECK(!rec.unclean);
+    CHECK(!rec.checked_full);
+    store_close(st);
+    remove_tree(dir);
+}
+
+enum { SALVAGE_N = 300 };
+
+static void a_garbled_page_moves_the_database_aside_and_the_rest_is_salvaged(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX], marker[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    join(marker, dir, "kiosk.db-running");
+    static char refs[SALVAGE_N][RECORD_REF_LEN + 1];
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    REQUIRE(save_numbered(st, 0, SALVAGE_N, refs));
+    CHECK_INT(store_count_session(st, "2026-11-28", "feedback", SESSION_COMPLETED), KIOSK_OK);
+    int64_t boots = 0;
+    CHECK_INT(store_note_boot(st, "boot-one", &boots), KIOSK_OK);
+    store_close(st);
+
+    /* Garbage over a leaf page of records in the middle of the file. */
+    sqlite3 *db = raw_open(path);
+    REQUIRE(db != NULL);
+    const int64_t page_size = raw_int(db, "PRAGMA page_size");
+    const int64_t pages = raw_int(db, "PRAGMA page_count");
+    sqlite3_close(db);
+    int64_t victim = pages / 2;
+    int lost_rows = -1;
+    const bool known = records_leaf_page(path, 1, 2, &victim, &lost_rows);
+    fprintf(stderr, "    %lld pages; garbling page %lld (%d records)\n", (long long)pages,
+            (long long)victim, lost_rows);
+    REQUIRE(garble_page(path, victim, (int)page_size, 2026));
+    size_t bad_len;
+    char *bad = slurp(path, &bad_len);
+    REQUIRE(bad != NULL);
+
+    store_recovery_t rec;
+    char err[512] = "x";
+    CHECK_INT(store_open_checked(path, &st, &rec, err, sizeof err), KIOSK_OK);
+    CHECK_STR(err, "");
+    CHECK(!rec.unclean);
+    CHECK(!rec.checked_full);
+    CHECK(rec.moved_aside);
+    CHECK(rec.problem[0] != '\0' && strcmp(rec.problem, "ok") != 0);
+    fprintf(stderr, "    problem: %s\n    moved to: %s\n", rec.problem, rec.moved_to);
+
+    /* "<path>.corrupt-YYYYMMDDTHHMMSSZ", holding exactly the bytes that were there. */
+    char prefix[PATH_MAX];
+    suffixed(prefix, path, ".corrupt-");
+    CHECK(strncmp(rec.moved_to, prefix, strlen(prefix)) == 0);
+    const char *stamp = rec.moved_to + strlen(prefix);
+    CHECK(strlen(stamp) == 16 && stamp[8] == 'T' && stamp[15] == 'Z');
+    size_t moved_len;
+    char *moved = slurp(rec.moved_to, &moved_len);
+    CHECK(moved != NULL && moved_len == bad_len && memcmp(moved, bad, bad_len) == 0);
+    free(moved);
+    free(bad);
+
+    /* A good share comes back, identical; only the garbled page's rows are lost. */
+    REQUIRE(st != NULL);
+    static bool seen[SALVAGE_N];
+    memset(seen, 0, sizeof seen);
+    salvage_check_t c = {.refs = refs, .n = SALVAGE_N, .seen = seen};
+    CHECK_INT(store_foreach_record(st, check_numbered, &c), 0);
+    fprintf(stderr, "    salvaged %lld of %d records, %lld contacts\n",
+            (long long)rec.salvaged_records, SALVAGE_N, (long long)rec.salvaged_contacts);
+    CHECK_INT(c.count, rec.salvaged_records);
+    CHECK_INT(c.contacts, rec.salvaged_contacts);
+    CHECK(rec.salvaged_records >= SALVAGE_N * 9 / 10);
+    if (known)
+        CHECK_INT(rec.salvaged_records, SALVAGE_N - lost_rows);
+    CHECK_INT(store_session_count(st, "2026-11-28", "feedback", SESSION_COMPLETED), 1);
+    int64_t last = 0;
+    CHECK_INT(store_last_utc_ms(st, &last), KIOSK_OK);
+    CHECK_INT(last, 1795897905123 + SALVAGE_N - 1);
+    CHECK_INT(store_note_boot(st, "boot-one", &boots), KIOSK_OK);
+    CHECK_INT(boots, 1); /* the boot counter came across */
+
+    /* The fresh database takes new records and is whole. */
+    record_t r;
+    make_record(&r, RECORD_FEEDBACK, "{\"rating\":5}");
+    CHECK_INT(store_save(st, &r), KIOSK_OK);
+    record_clear(&r);
+    store_close(st);
+    CHECK(!file_exists(marker));
+    db = raw_open(path);
+    REQUIRE(db != NULL);
+    char text[64];
+    CHECK_STR(raw_text(db, "PRAGMA integrity_check", text, sizeof text), "ok");
+    CHECK_INT(raw_int(db, "SELECT count(*) FROM records"), rec.salvaged_records + 1);
+    sqlite3_close(db);
+    CHECK(file_exists(rec.moved_to));
+
+    /* Garbled again: a second name is picked the same second or later, never the first. */
+    char first[sizeof rec.moved_to];
+    memcpy(first, rec.moved_to, sizeof first);
+    REQUIRE(garble_page(path, 1, (int)page_size, 7));
+    REQUIRE(store_open_checked(path, &st, &rec, NULL, 0) == KIOSK_OK);
+    CHECK(rec.moved_aside);
+    CHECK(strcmp(rec.moved_to, first) != 0);
+    CHECK(file_exists(first));
+    store_close(st);
+    remove_tree(dir);
+}
+
+static void saves_only_in_the_wal_are_salvaged_after_a_crash(void)
+{
+    enum { N = 240, CHECKPOINTED = 200 };
+    char dir[PATH_MAX], path[PATH_MAX], side[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    static char refs[N][RECORD_REF_LEN + 1];
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    REQUIRE(save_numbered(st, 0, CHECKPOINTED, refs));
+    store_close(st);
+    int64_t victim = 0;
+    int lost_rows = 0;
+    if (!records_leaf_page(path, 1, 3, &victim, &lost_rows)) {
+        fprintf(stderr, "    skipped: this SQLite has no dbstat\n");
+        remove_tree(dir);
+        return;
+    }
+
+    /* The kiosk saves 40 more and dies: they are in the WAL only. The reference codes come
+     * back through a pipe. */
+    int fds[2];
+    REQUIRE(pipe(fds) == 0);
+    fflush(NULL);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        if (store_open_checked(path, &st, NULL, NULL, 0) != KIOSK_OK ||
+            !save_numbered(st, CHECKPOINTED, N, refs))
+            _exit(2);
+        const size_t len = sizeof refs[0] * (N - CHECKPOINTED);
+        _exit(write(fds[1], (const void *)(refs + CHECKPOINTED), len) == (ssize_t)len ? 0 : 3);
+    }
+    close(fds[1]);
+    const size_t want = sizeof refs[0] * (N - CHECKPOINTED);
+    CHECK(read(fds[0], (void *)(refs + CHECKPOINTED), want) == (ssize_t)want);
+    close(fds[0]);
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    suffixed(side, path, "-wal");
+    CHECK(file_size(side) > 0);
+
+    REQUIRE(garble_page(path, victim, 4096, 99));
+    store_recovery_t rec;
+    REQUIRE(store_open_checked(path, &st, &rec, NULL, 0) == KIOSK_OK);
+    CHECK(rec.unclean);
+    CHECK(rec.checked_full);
+    CHECK(rec.moved_aside);
+    suffixed(side, rec.moved_to, "-wal");
+    CHECK(file_size(side) > 0); /* the WAL went with its database */
+    static bool seen[N];
+    memset(seen, 0, sizeof seen);
+    salvage_check_t c = {.refs = refs, .n = N, .seen = seen};
+    CHECK_INT(store_foreach_record(st, check_numbered, &c), 0);
+    fprintf(stderr, "    salvaged %lld of %d records (page %lld held %d)\n",
+            (long long)rec.salvaged_records, N, (long long)victim, lost_rows);
+    CHECK_INT(rec.salvaged_records, N - lost_rows);
+    int wal_only = 0;
+    for (int i = CHECKPOINTED; i < N; i++)
+        wal_only += seen[i];
+    CHECK_INT(wal_only, N - CHECKPOINTED);
+    store_close(st);
+    remove_tree(dir);
+}
+
+static void a_file_that_is_not_a_database_is_moved_aside_and_a_fresh_one_opened(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    char garbage[8192];
+    for (size_t i = 0; i < sizeof garbage; i++)
+        garbage[i] = (char)('A' + (i * 11) % 26);
+    FILE *f = fopen(path, "wb");
+    REQUIRE(f != NULL);
+    CHECK(fwrite(garbage, 1, sizeof garbage, f) == sizeof garbage);
+    fclose(f);
+
+    store_t *st = NULL;
+    store_recovery_t rec;
+    char err[512] = "x";
+    REQUIRE(store_open_checked(path, &st, &rec, err, sizeof err) == KIOSK_OK);
+    CHECK(rec.moved_aside);
+    CHECK(strstr(rec.problem, "not a database") != NULL);
+    CHECK_INT(rec.salvaged_records, 0);
+    CHECK_INT(rec.salvaged_contacts, 0);
+    fprintf(stderr, "    problem: %s\n", rec.problem);
+    CHECK_INT(store_record_count(st), 0);
+    record_t r;
+    make_record(&r, RECORD_FEEDBACK, "{}");
+    CHECK_INT(store_save(st, &r), KIOSK_OK);
+    record_clear(&r);
+    store_close(st);
+    CHECK_INT(count_rows(path, "records"), 1);
+
+    size_t len;
+    char *moved = slurp(rec.moved_to, &len);
+    CHECK(moved != NULL && len == sizeof garbage && memcmp(moved, garbage, len) == 0);
+    free(moved);
+
+    /* A path that cannot be a database at all is an error, not a recovery. */
+    char missing[PATH_MAX];
+    join(missing, dir, "no/such/kiosk.db");
+    st = (store_t *)&st;
+    err[0] = '\0';
+    CHECK_INT(store_open_checked(missing, &st, &rec, err, sizeof err), KIOSK_ENOENT);
+    CHECK(st == NULL);
+    CHECK(!rec.moved_aside);
+    CHECK(strstr(err, missing) != NULL);
+    CHECK_INT(store_open_checked("", &st, NULL, err, sizeof err), KIOSK_EINVAL);
+
+    /* Neither is a database from a newer firmware: it is whole, and stays where it is. */
+    char newer[PATH_MAX];
+    join(newer, dir, "newer.db");
+    sqlite3 *db = raw_open(newer);
+    REQUIRE(db != NULL);
+    CHECK(sqlite3_exec(db, "CREATE TABLE future(x); PRAGMA user_version=99;", NULL, NULL, NULL) ==
+          SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_INT(store_open_checked(newer, &st, &rec, err, sizeof err), KIOSK_EINVAL);
+    CHECK(st == NULL);
+    CHECK(!rec.moved_aside);
+    CHECK(strstr(err, "99") != NULL);
+    db = raw_open(newer);
+    REQUIRE(db != NULL);
+    CHECK_INT(raw_int(db, "PRAGMA user_version"), 99);
+    sqlite3_close(db);
+    remove_tree(dir);
+}
+
+/* ---- Clock without RTC ---------------------------------------------------------------- */
+
+static void the_boot_counter_increments_only_on_a_new_boot_id_and_survives_reopen(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    int64_t n = -1;
+    CHECK_INT(store_note_boot(st, "5e2b9c1a-0d4f-4a57-9b51-3f6f7c1e2a10\n", &n), KIOSK_OK);
+    CHECK_INT(n, 1);
+    CHECK_INT(store_note_boot(st, "5e2b9c1a-0d4f-4a57-9b51-3f6f7c1e2a10", &n), KIOSK_OK);
+    CHECK_INT(n, 1); /* the kiosk restarted, the board did not */
+    CHECK_INT(store_note_boot(st, "a1c3e5f7-2222-4bbb-8ccc-0123456789ab\n", &n), KIOSK_OK);
+    CHECK_INT(n, 2);
+    CHECK_INT(store_note_boot(st, "", &n), KIOSK_EINVAL);
+    CHECK_INT(store_note_boot(st, "\n", &n), KIOSK_EINVAL);
+    CHECK_INT(store_note_boot(st, NULL, &n), KIOSK_EINVAL);
+    char longid[200];
+    memset(longid, 'x', sizeof longid - 1);
+    longid[sizeof longid - 1] = '\0';
+    CHECK_INT(store_note_boot(st, longid, &n), KIOSK_EINVAL);
+    store_close(st);
+
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    CHECK_INT(store_note_boot(st, "a1c3e5f7-2222-4bbb-8ccc-0123456789ab", &n), KIOSK_OK);
+    CHECK_INT(n, 2);
+    CHECK_INT(store_note_boot(st, "0bad0bad-3333-4ccc-8ddd-0123456789ab", NULL), KIOSK_OK);
+    CHECK_INT(store_note_boot(st, "0bad0bad-3333-4ccc-8ddd-0123456789ab", &n), KIOSK_OK);
+    CHECK_INT(n, 3);
+    store_close(st);
+    sqlite3 *db = raw_open(path);
+    REQUIRE(db != NULL);
+    CHECK_INT(raw_int(db, "SELECT value FROM meta WHERE key = 'boot_count'"), 3);
+    sqlite3_close(db);
+    remove_tree(dir);
+}
+
+/* A synchronised clock is trusted even when it is earlier than a stored time: it corrects a
+ * wrong clock (set by hand into the future), and the stored latest time stays. */
+static void a_synchronised_clock_earlier_than_the_last_time_is_trusted(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    record_t a, b;
+    make_record(&a, RECORD_FEEDBACK, "{\"n\":1}");
+    a.time.utc_ms = 1900000000000; /* 2030: somebody set the clock wrong, unsynchronised */
+    a.time.clock_synced = false;
+    CHECK_INT(store_save(st, &a), KIOSK_OK);
+    make_record(&b, RECORD_FEEDBACK, "{\"n\":2}");
+    CHECK_INT(store_save(st, &b), KIOSK_OK); /* NTP: 2026, synchronised */
+    CHECK_INT(b.time.utc_ms, 1795897905123);
+    CHECK(b.time.clock_synced);
+    int64_t last = 0;
+    CHECK_INT(store_last_utc_ms(st, &last), KIOSK_OK);
+    CHECK_INT(last, 1900000000000);
+    record_clear(&a);
+    record_clear(&b);
+    store_close(st);
+    remove_tree(dir);
+}
+
+static void a_save_with_an_earlier_wall_clock_is_stored_at_the_last_time_unsynchronised(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX], text[64];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    int64_t last = -1;
+    CHECK_INT(store_last_utc_ms(st, &last), KIOSK_OK);
+    CHECK_INT(last, 0); /* nothing saved yet */
+
+    const int64_t t = 1795897905123; /* 2026-11-28T20:31:45.123Z, synchronised */
+    record_t a, b, c;
+    make_record(&a, RECORD_FEEDBACK, "{\"n\":1}");
+    CHECK_INT(store_save(st, &a), KIOSK_OK);
+    CHECK_INT(a.time.utc_ms, t);
+    CHECK(a.time.clock_synced);
+    store_close(st);
+
+    /* Rebooted without RTC: the clock says 1970 plus a minute, not synchronised. */
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    CHECK_INT(store_last_utc_ms(st, &last), KIOSK_OK);
+    CHECK_INT(last, t);
+    make_record(&b, RECORD_FEEDBACK, "{\"n\":2}");
+    b.time.utc_ms = 60000;
+    b.time.clock_synced = false;
+    b.time.mono_ms = 9000;
+    CHECK_INT(store_save(st, &b), KIOSK_OK);
+    CHECK_INT(b.time.utc_ms, t);
+    CHECK(!b.time.clock_synced);
+    CHECK_INT(b.time.mono_ms, 9000);
+    /* NTP caught up: later times are taken as they are. */
+    make_record(&c, RECORD_FEEDBACK, "{\"n\":3}");
+    c.time.utc_ms = t + 5000;
+    CHECK_INT(store_save(st, &c), KIOSK_OK);
+    CHECK_INT(c.time.utc_ms, t + 5000);
+    CHECK(c.time.clock_synced);
+    CHECK_INT(store_last_utc_ms(st, &last), KIOSK_OK);
+    CHECK_INT(last, t + 5000);
+    store_close(st);
+
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    collected_t got = {0};
+    CHECK_INT(store_foreach_record(st, collect, &got), 0);
+    CHECK_INT(got.count, 3);
+    if (got.count == 3) {
+        check_same_record(&got.recs[0], &a);
+        check_same_record(&got.recs[1], &b);
+        check_same_record(&got.recs[2], &c);
+        CHECK_INT(got.recs[1].time.utc_ms, t);
+        CHECK(!got.recs[1].time.clock_synced);
+    }
+    collected_clear(&got);
+    store_close(st);
+    sqlite3 *db = raw_open(path);
+    REQUIRE(db != NULL);
+    CHECK_STR(raw_text(db, "SELECT created_utc FROM records WHERE id = 2", text, sizeof text),
+              "2026-11-28T20:31:45.123Z");
+    sqlite3_close(db);
+    record_clear(&a);
+    record_clear(&b);
+    record_clear(&c);
+    remove_tree(dir);
+}
+
+static void the_boot_number_is_stored_and_read_back(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    record_t want[4];
+    make_record(&want[0], RECORD_QUICK_RATING, "{\"face\":1}");
+    want[0].time.boot = 77; /* ignored: the store stamps its own count */
+    CHECK_INT(store_save(st, &want[0]), KIOSK_OK);
+    CHECK_INT(want[0].time.boot, 0); /* store_note_boot() never called */
+    CHECK_INT(store_note_boot(st, "boot-a", NULL), KIOSK_OK);
+    make_record(&want[1], RECORD_QUICK_RATING, "{\"face\":2}");
+    CHECK_INT(store_save(st, &want[1]), KIOSK_OK);
+    CHECK_INT(want[1].time.boot, 1);
+    CHECK_INT(store_note_boot(st, "boot-b", NULL), KIOSK_OK);
+    make_record(&want[2], RECORD_SERVICE_REQUEST, "{\"service\":\"legal_aid\"}");
+    CHECK_INT(store_save(st, &want[2]), KIOSK_OK);
+    CHECK_INT(want[2].time.boot, 2);
+    store_close(st);
+
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    CHECK_INT(store_note_boot(st, "boot-b", NULL), KIOSK_OK);
+    make_record(&want[3], RECORD_FEEDBACK, "{}");
+    CHECK_INT(store_save(st, &want[3]), KIOSK_OK);
+    CHECK_INT(want[3].time.boot, 2);
+    collected_t got = {0};
+    CHECK_INT(store_foreach_record(st, collect, &got), 0);
+    CHECK_INT(got.count, 4);
+    for (int i = 0; i < got.count && i < 4; i++)
+        check_same_record(&got.recs[i], &want[i]);
+    collected_clear(&got);
+    store_close(st);
+    sqlite3 *db = raw_open(path);
+    REQUIRE(db != NULL);
+    CHECK_INT(raw_int(db, "SELECT group_concat(boot, '') FROM records"), 122);
+    sqlite3_close(db);
+    for (int i = 0; i < 4; i++)
+        record_clear(&want[i]);
+    remove_tree(dir);
+}
+
+/* A version 2 database (made here by undoing migration 3) gains the boot column, and its
+ * clock guard starts at its latest record. */
+static void version_2_database_migrates_and_starts_the_clock_guard_at_its_latest_record(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    for (int i = 0; i < 3; i++) {
+        record_t r;
+        make_record(&r, RECORD_FEEDBACK, "{}");
+        r.time.utc_ms += i == 1 ? 1000 : 0;
+        CHECK_INT(store_save(st, &r), KIOSK_OK);
+        record_clear(&r);
+    }
+    store_close(st);
+    sqlite3 *db = raw_open(path);
+    REQUIRE(db != NULL);
+    CHECK(sqlite3_exec(db,
+                       "ALTER TABLE records DROP COLUMN boot; DELETE FROM meta"
+                       " WHERE key <> 'kiosk_schema_created'; PRAGMA user_version = 2;",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    int64_t last = 0;
+    CHECK_INT(store_last_utc_ms(st, &last), KIOSK_OK);
+    CHECK_INT(last, 1795897905123 + 1000);
+    record_t r;
+    make_record(&r, RECORD_FEEDBACK, "{}");
+    r.time.clock_synced = false; /* an unsynchronised clock behind the latest record */
+    CHECK_INT(store_save(st, &r), KIOSK_OK);
+    CHECK_INT(r.time.utc_ms, 1795897905123 + 1000);
+    CHECK(!r.time.clock_synced);
+    record_clear(&r);
+    store_close(st);
+    db = raw_open(path);
+    REQUIRE(db != NULL);
+    CHECK_INT(raw_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    CHECK_INT(raw_int(db, "SELECT count(*) FROM records WHERE boot = 0"), 4);
+    sqlite3_close(db);
+    remove_tree(dir);
+}
+
+/* ---- Retention and erasure ------------------------------------------------------------ */
+
+#define DAY_MS 86400000LL
+
+/* Sets records.exported_at of the record with uuid to ago_days before now, on the test's
+ * own connection, as the export code will; offset_min != 0 writes a local time. */
+static bool mark_exported(sqlite3 *db, const char *uuid, int64_t now, double ago_days,
+                          int32_t offset_min)
+{
+    char when[ISO8601_LEN], sql[256];
+    iso8601_format(now - (int64_t)(ago_days * (double)DAY_MS), offset_min, when);
+    snprintf(sql, sizeof sql, "UPDATE records SET exported_at = '%s' WHERE uuid = '%s'", when,
+             uuid);
+    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK && sqlite3_changes(db) == 1;
+}
+
+static void retention_erases_contacts_and_old_records_by_age(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX], wal[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    suffixed(wal, path, "-wal");
+    const int64_t now = 1795897905123;
+    /* name, collected days ago, exported days ago (< 0: never), with a contact */
+    static const struct {
+        const char *name;
+        double collected, exported;
+        bool contact;
+    } rows[] = {
+        {"old_record", 400, 366, false},       /* deleted (answers period) */
+        {"old_request", 399, 366, true},       /* deleted with its contact */
+        {"kept_record", 398, 364, false},      /* kept */
+        {"too_old_unexported", 181, -1, true}, /* contact erased (max period) */
+        {"young_unexported", 179, -1, true},   /* contact kept */
+        {"exported_long_ago", 60, 31, true},   /* contact erased (after export) */
+        {"exported_recently", 59, 29.5, true}, /* contact kept */
+    };
+    enum { ROWS = sizeof rows / sizeof rows[0] };
+    char uuids[ROWS][RECORD_UUID_LEN + 1];
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    for (int i = 0; i < ROWS; i++) { /* in time order: the clock guard would move them */
+        record_t r;
+        char answers[64];
+        snprintf(answers, sizeof answers, "{\"case\":\"%s\"}", rows[i].name);
+        make_record(&r, rows[i].contact ? RECORD_SERVICE_REQUEST : RECORD_FEEDBACK, answers);
+        r.time.utc_ms = now - (int64_t)(rows[i].collected * (double)DAY_MS);
+        if (rows[i].contact) {
+            r.contact_phone = strdup("13800138000");
+            r.consent = true;
+        }
+        CHECK_INT(store_save(st, &r), KIOSK_OK);
+        memcpy(uuids[i], r.uuid, sizeof uuids[i]);
+        record_clear(&r);
+    }
+    sqlite3 *db = raw_open(path);
+    REQUIRE(db != NULL);
+    for (int i = 0; i < ROWS; i++)
+        if (rows[i].exported >= 0)
+            CHECK(mark_exported(db, uuids[i], now, rows[i].exported, i % 2 ? 480 : 0));
+
+    int64_t erased = -1, deleted = -1;
+    CHECK_INT(store_apply_retention(st, now, NULL, &erased, &deleted), KIOSK_OK);
+    CHECK_INT(erased, 3);
+    CHECK_INT(deleted, 2);
+    CHECK_INT(file_size(wal), 0); /* checkpointed and truncated */
+    char sql[256];
+    for (int i = 0; i < ROWS; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT (SELECT count(*) FROM records WHERE uuid = '%s') * 10 +"
+                 " (SELECT count(*) FROM contacts JOIN records ON id = record_id"
+                 "  WHERE uuid = '%s')",
+                 uuids[i], uuids[i]);
+        const int64_t want = i < 2 ? 0 : i == 2 || i == 3 || i == 5 ? 10 : 11;
+        if (raw_int(db, sql) != want)
+            fprintf(stderr, "    case %s\n", rows[i].name);
+        CHECK_INT(raw_int(db, sql), want);
+    }
+    /* Nothing more to do the second time. */
+    CHECK_INT(store_apply_retention(st, now, NULL, &erased, &deleted), KIOSK_OK);
+    CHECK_INT(erased, 0);
+    CHECK_INT(deleted, 0);
+    /* Shorter periods: erase contacts as soon as they are exported. */
+    const store_retention_t strict = {
+        .contact_after_export_days = 0, .contact_max_days = 180, .answers_after_export_days = 365};
+    CHECK_INT(store_apply_retention(st, now, &strict, &erased, NULL), KIOSK_OK);
+    CHECK_INT(erased, 1);
+    const store_retention_t bad = {
+        .contact_after_export_days = -1, .contact_max_days = 180, .answers_after_export_days = 1};
+    CHECK_INT(store_apply_retention(st, now, &bad, &erased, &deleted), KIOSK_EINVAL);
+    CHECK_INT(raw_int(db, "SELECT count(*) FROM contacts"), 1);
+    CHECK_INT(raw_int(db, "SELECT count(*) FROM records"), ROWS - 2);
+    sqlite3_close(db);
+    store_close(st);
+    remove_tree(dir);
+}
+
+static void erasing_a_contact_by_reference_code_keeps_the_answers(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX], text[128];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    record_t req, other, quiet;
+    make_record(&req, RECORD_SERVICE_REQUEST, "{\"service\":\"elderly_care\"}");
+    req.contact_phone = strdup("13800138000");
+    req.consent = true;
+    make_record(&other, RECORD_SERVICE_REQUEST, "{\"service\":\"legal_aid\"}");
+    other.contact_name = strdup("Li");
+    other.consent = true;
+    make_record(&quiet, RECORD_SERVICE_REQUEST, "{\"service\":\"other\"}");
+    CHECK_INT(store_save(st, &req), KIOSK_OK);
+    CHECK_INT(store_save(st, &other), KIOSK_OK);
+    CHECK_INT(store_save(st, &quiet), KIOSK_OK);
+
+    char lower[RECORD_REF_LEN + 1];
+    for (int i = 0; i <= RECORD_REF_LEN; i++)
+        lower[i] = req.ref_code[i] >= 'A' && req.ref_code[i] <= 'Z'
+                       ? (char)(req.ref_code[i] - 'A' + 'a')
+                       : req.ref_code[i];
+    CHECK_INT(store_erase_contact(st, lower), KIOSK_OK); /* typed by staff in lower case */
+    CHECK_INT(store_erase_contact(st, req.ref_code), KIOSK_ENOENT);
+    CHECK(strstr(store_errmsg(st), "no contact") != NULL);
+    CHECK_INT(store_erase_contact(st, quiet.ref_code), KIOSK_ENOENT);
+    const char *unused = strcmp(req.ref_code, "XXXXXX") && strcmp(other.ref_code, "XXXXXX") &&
+                                 strcmp(quiet.ref_code, "XXXXXX")
+                             ? "XXXXXX"
+                             : "YYYYYY";
+    CHECK_INT(store_erase_contact(st, unused), KIOSK_ENOENT);
+    CHECK(strstr(store_errmsg(st), "no reference code") != NULL);
+    CHECK_INT(store_erase_contact(st, "ABC"), KIOSK_EINVAL);
+    CHECK_INT(store_erase_contact(st, NULL), KIOSK_EINVAL);
+    CHECK_INT(store_record_count(st), 3);
+    store_close(st);
+
+    sqlite3 *db = raw_open(path);
+    REQUIRE(db != NULL);
+    CHECK_INT(raw_int(db, "SELECT count(*) FROM contacts"), 1);
+    CHECK_STR(raw_text(db, "SELECT name FROM contacts", text, sizeof text), "Li");
+    snprintf(text, sizeof text,
+             "SELECT count(*) FROM records WHERE ref_code = '%s'"
+             " AND answers = '{\"service\":\"elderly_care\"}'",
+             req.ref_code);
+    CHECK_INT(raw_int(db, text), 1);
+    sqlite3_close(db);
+    record_clear(&req);
+    record_clear(&other);
+    record_clear(&quiet);
+    remove_tree(dir);
+}
+
+/* ---- Erased means gone from the files ------------------------------------------------- */
+
+static const char *const secrets[] = {"13912345678", "Zhang Xiuying", "张秀英", "13987654321",
+                                      "Wang Jianguo"};
+#define SECRETS (sizeof secrets / sizeof secrets[0])
+
+/* Saves a service request with a contact, between ordinary records. */
+static void save_request(store_t *st, const char *name, const char *phone, record_t *out)
+{
+    for (int i = 0; i < 5; i++) {
+        record_t r;
+        make_record(&r, RECORD_FEEDBACK, "{\"rating\":3}");
+        CHECK_INT(store_save(st, &r), KIOSK_OK);
+        record_clear(&r);
+    }
+    make_record(out, RECORD_SERVICE_REQUEST, "{\"service\":\"disability_support\"}");
+    out->contact_name = strdup(name);
+    out->contact_phone = strdup(phone);
+    out->consent = true;
+    CHECK_INT(store_save(st, out), KIOSK_OK);
+}
+
+/* Two requests: one checkpointed into the database file by a close, one only in the WAL.
+ * Checks that their details are in the files before erase() and nowhere after it, while the
+ * store is still open (erase() must have cleared the WAL itself) and again after closing. */
+static void check_erasure_leaves_no_trace(bool (*erase)(store_t *st, const char *path,
+                                                        const record_t reqs[2]))
+{
+    char dir[PATH_MAX], path[PATH_MAX], wal[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    suffixed(wal, path, "-wal");
+    store_t *st = NULL;
+    record_t reqs[2];
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    save_request(st, "Zhang Xiuying 张秀英", "13912345678", &reqs[0]);
+    store_close(st);
+    CHECK_INT(file_contains(path, "13912345678"), 1);
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    save_request(st, "Wang Jianguo", "13987654321", &reqs[1]);
+    CHECK_INT(file_contains(wal, "13987654321"), 1);
+    for (size_t i = 0; i < SECRETS; i++)
+        CHECK_INT(db_files_contain(path, secrets[i]), 1); /* so that the test can fail */
+
+    CHECK(erase(st, path, reqs));
+    for (size_t i = 0; i < SECRETS; i++)
+        CHECK_INT(db_files_contain(path, secrets[i]), 0);
+    CHECK_INT(file_size(wal), 0);
+    CHECK_INT(store_record_count(st), 12); /* the answers stay */
+    store_close(st);
+    for (size_t i = 0; i < SECRETS; i++)
+        CHECK_INT(db_files_contain(path, secrets[i]), 0);
+    CHECK_INT(count_rows(path, "records"), 12);
+    CHECK_INT(count_rows(path, "contacts"), 0);
+    record_clear(&reqs[0]);
+    record_clear(&reqs[1]);
+    remove_tree(dir);
+}
+
+static bool erase_by_reference(store_t *st, const char *path, const record_t reqs[2])
+{
+    (void)path;
+    return store_erase_contact(st, reqs[0].ref_code) == KIOSK_OK &&
+           store_erase_contact(st, reqs[1].ref_code) == KIOSK_OK;
+}
+
+/* Both were exported 31 days ago, as the export code will mark them. */
+static bool erase_by_retention(store_t *st, const char *path, const record_t reqs[2])
+{
+    (void)reqs;
+    const int64_t now = 1795897905123 + 31 * DAY_MS;
+    sqlite3 *db = raw_open(path);
+    if (!db)
+        return false;
+    char when[ISO8601_LEN], sql[160];
+    iso8601_format(now - 31 * DAY_MS, 0, when);
+    snprintf(sql, sizeof sql,
+             "UPDATE records SET exported_at = '%s' WHERE kind = 'service_request'", when);
+    const bool marked = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_close(db);
+    int64_t erased = 0, deleted = -1;
+    const store_retention_t r = STORE_RETENTION_DEFAULTS;
+    const int err = store_apply_retention(st, now, &r, &erased, &deleted);
+    CHECK_INT(erased, 2);
+    CHECK_INT(deleted, 0);
+    return marked && err == KIOSK_OK;
+}
+
+static void an_erased_phone_number_is_nowhere_in_the_database_or_wal_files(void)
+{
+    check_erasure_leaves_no_trace(erase_by_reference);
+}
+
+static void a_contact_erased_by_retention_is_nowhere_in_the_database_or_wal_files(void)
+{
+    check_erasure_leaves_no_trace(erase_by_retention);
+}
+
 int main(void)
 {
     RUN(open_creates_schema_in_wal_mode_with_full_sync);
@@ -1084,5 +2116,19 @@ int main(void)
     RUN(a_file_that_is_not_a_database_is_reported_corrupt);
     RUN(close_and_errmsg_accept_null);
     RUN(version_1_database_migrates_and_keeps_its_records);
+    RUN(clean_open_and_close_leave_no_marker_and_run_a_quick_check);
+    RUN(a_leftover_marker_makes_it_a_full_check);
+    RUN(a_garbled_page_moves_the_database_aside_and_the_rest_is_salvaged);
+    RUN(saves_only_in_the_wal_are_salvaged_after_a_crash);
+    RUN(a_file_that_is_not_a_database_is_moved_aside_and_a_fresh_one_opened);
+    RUN(the_boot_counter_increments_only_on_a_new_boot_id_and_survives_reopen);
+    RUN(a_save_with_an_earlier_wall_clock_is_stored_at_the_last_time_unsynchronised);
+    RUN(a_synchronised_clock_earlier_than_the_last_time_is_trusted);
+    RUN(the_boot_number_is_stored_and_read_back);
+    RUN(version_2_database_migrates_and_starts_the_clock_guard_at_its_latest_record);
+    RUN(retention_erases_contacts_and_old_records_by_age);
+    RUN(erasing_a_contact_by_reference_code_keeps_the_answers);
+    RUN(an_erased_phone_number_is_nowhere_in_the_database_or_wal_files);
+    RUN(a_contact_erased_by_retention_is_nowhere_in_the_database_or_wal_files);
     return check_failures != 0;
 }

@@ -27,6 +27,7 @@ extern const unsigned char kiosk_builtin_pack[];
 extern const unsigned long kiosk_builtin_pack_len;
 
 #define STORE_RETRY_MS 15000
+#define RETENTION_EVERY_MS (3600 * 1000)
 #define ANIMATION_FRAME_MS 33
 
 void log_line(const char *level, const char *fmt, ...)
@@ -160,6 +161,9 @@ int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *
         cfg->misuse_interval_s = dc->misuse_interval_s;
     if (!cfg->buttons && dc->has_buttons)
         cfg->buttons = &dc->buttons;
+    cfg->contact_after_export_days = dc->contact_after_export_days;
+    cfg->contact_max_days = dc->contact_max_days;
+    cfg->answers_after_export_days = dc->answers_after_export_days;
     return KIOSK_OK;
 }
 
@@ -212,16 +216,92 @@ static bool enough_space(const app_t *a)
 }
 
 /* Opens the store if needed and checks there is room; tells the flow. */
+/* The kernel's id of this boot, for the store's boot counter ("" when unknown). */
+static void read_boot_id(char *buf, size_t len)
+{
+    buf[0] = '\0';
+    FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+    if (!f)
+        return;
+    if (!fgets(buf, (int)len, f))
+        buf[0] = '\0';
+    fclose(f);
+    buf[strcspn(buf, "\r\n")] = '\0';
+}
+
+/* Opens the store with the start-up check: a damaged database is set aside (never deleted),
+ * what can be read is salvaged into a fresh one, and staff get a notice. */
+static void open_store(app_t *a)
+{
+    char err[512] = "";
+    store_recovery_t rec;
+    int rc = store_open_checked(a->cfg->db_path, &a->store, &rec, err, sizeof err);
+    if (rc != KIOSK_OK) {
+        if (a->store_ok)
+            log_line("error", "%s", err);
+        return;
+    }
+    if (rec.unclean)
+        log_line("warn", "%s was not closed cleanly last time (power cut or crash): %s check %s",
+                 a->cfg->db_path, rec.checked_full ? "full integrity" : "quick",
+                 rec.moved_aside ? "failed" : "passed");
+    if (rec.moved_aside) {
+        log_line("error",
+                 "%s is damaged (%s): set aside as %s, %lld records and %lld contacts "
+                 "recovered into a fresh database%s%s",
+                 a->cfg->db_path, rec.problem, rec.moved_to, (long long)rec.salvaged_records,
+                 (long long)rec.salvaged_contacts, err[0] ? "; " : "", err);
+        char n[24];
+        snprintf(n, sizeof n, "%lld", (long long)rec.salvaged_records);
+        const char *t =
+            content_string(a->content, "notice.db_recovered", content_default_lang(a->content));
+        const char *at = strstr(t, "{n}");
+        if (at)
+            snprintf(a->notice, sizeof a->notice, "%.*s%s%s", (int)(at - t), t, n, at + 3);
+        else
+            snprintf(a->notice, sizeof a->notice, "%s", t);
+    }
+    char boot_id[130];
+    read_boot_id(boot_id, sizeof boot_id);
+    int64_t boots = 0;
+    if (boot_id[0] && store_note_boot(a->store, boot_id, &boots) == KIOSK_OK)
+        log_line("info", "boot %lld of this kiosk", (long long)boots);
+    a->retention_ms = now_ms(a) - RETENTION_EVERY_MS; /* due now */
+}
+
+/* Erases what the retention periods say must go: at start-up, then hourly, between
+ * sessions. A clock that is not synchronised is not trusted to be ahead: the latest stored
+ * time stands in, so nothing is erased early (a late erasure follows the next sync). */
+static void apply_retention(app_t *a)
+{
+    a->retention_ms = now_ms(a);
+    store_retention_t r = STORE_RETENTION_DEFAULTS;
+    if (a->cfg->contact_after_export_days)
+        r.contact_after_export_days = a->cfg->contact_after_export_days;
+    if (a->cfg->contact_max_days)
+        r.contact_max_days = a->cfg->contact_max_days;
+    if (a->cfg->answers_after_export_days)
+        r.answers_after_export_days = a->cfg->answers_after_export_days;
+    record_time_t t = record_time();
+    int64_t now = t.utc_ms;
+    if (!t.clock_synced && store_last_utc_ms(a->store, &now) != KIOSK_OK)
+        return;
+    int64_t contacts = 0, records = 0;
+    int rc = store_apply_retention(a->store, now, &r, &contacts, &records);
+    if (rc != KIOSK_OK && rc != KIOSK_EBUSY)
+        log_line("error", "retention: %s", store_errmsg(a->store));
+    else if (contacts || records)
+        log_line("info", "retention: erased %lld contact details, deleted %lld exported records",
+                 (long long)contacts, (long long)records);
+}
+
+/* Opens the store if needed and checks there is room; tells the flow. */
 static void check_store(app_t *a)
 {
     a->store_checked_ms = now_ms(a);
     bool ok = false;
-    char err[512] = "";
-    if (!a->store) {
-        int rc = store_open(a->cfg->db_path, &a->store, err, sizeof err);
-        if (rc != KIOSK_OK && a->store_ok)
-            log_line("error", "%s", err);
-    }
+    if (!a->store)
+        open_store(a);
     if (a->store) {
         ok = enough_space(a);
         if (!ok && a->store_ok)
@@ -232,6 +312,9 @@ static void check_store(app_t *a)
         log_line("info", "store %s ready: taking answers", a->cfg->db_path);
     a->store_ok = ok;
     flow_set_store_ok(a->flow, ok, now_ms(a));
+    if (ok && flow_screen(a->flow) == SCREEN_HOME &&
+        now_ms(a) - a->retention_ms >= RETENTION_EVERY_MS)
+        apply_retention(a);
     a->dirty = true;
 }
 
@@ -485,8 +568,9 @@ static void loop(app_t *a)
         if (!a->store_ok && now - a->store_checked_ms >= STORE_RETRY_MS)
             check_store(a);
         screen_t s = flow_screen(a->flow);
-        if (s == SCREEN_HOME && last_screen != SCREEN_HOME)
-            check_store(a); /* before the next resident starts */
+        if ((s == SCREEN_HOME && last_screen != SCREEN_HOME) ||
+            (s == SCREEN_HOME && a->store && now - a->retention_ms >= RETENTION_EVERY_MS))
+            check_store(a); /* before the next resident starts; and hourly retention */
         last_screen = flow_screen(a->flow);
         if (flow_overlay(a->flow) == OVERLAY_IDLE)
             a->dirty = true;
@@ -587,6 +671,9 @@ static int print_record(const record_t *r, void *user_data)
     cJSON_AddStringToObject(o, "pack_version", r->pack_version);
     cJSON_AddStringToObject(o, "time", when);
     cJSON_AddBoolToObject(o, "clock_synced", r->time.clock_synced);
+    cJSON_AddNumberToObject(o, "boot", (double)r->time.boot);
+    if (r->misuse)
+        cJSON_AddBoolToObject(o, "misuse", true);
     cJSON_AddNumberToObject(o, "mono_ms", (double)r->time.mono_ms);
     cJSON_AddItemToObject(o, "answers", cJSON_Parse(r->answers_json));
     if (r->ref_code[0])

@@ -24,10 +24,12 @@ typedef struct {
     const char *font, *font_bold;
     int idle_timeout_s, idle_countdown_s; /* 0: from the pack */
     int misuse_interval_s;                /* 0: from the pack */
-    const pinmap_t *buttons;              /* physical buttons; NULL: none */
-    int min_free_kib;                     /* below this free space the kiosk is out of service */
-    bool stats;                           /* print frame-time statistics at exit */
-    int64_t started_us;                   /* CLOCK_MONOTONIC at process start, for start-up time */
+    /* retention in days; 0: the store's defaults (30, 180, 365) */
+    int contact_after_export_days, contact_max_days, answers_after_export_days;
+    const pinmap_t *buttons; /* physical buttons; NULL: none */
+    int min_free_kib;        /* below this free space the kiosk is out of service */
+    bool stats;              /* print frame-time statistics at exit */
+    int64_t started_us;      /* CLOCK_MONOTONIC at process start, for start-up time */
 } app_config_t;
 
 /* Runs the kiosk until quit (or the end of the script). Returns a process exit status:

@@ -25,6 +25,7 @@ typedef struct {
     store_t *store;
     bool store_ok;
     int64_t store_checked_ms;
+    int64_t retention_ms; /* when retention last ran */
     ui_t *ui;
     view_t *view;
     int pressed; /* widget under a finger, or -1 */

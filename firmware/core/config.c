@@ -224,6 +224,30 @@ static int parse_display(const cJSON *d, device_config_t *cfg, content_error_t *
     return KIOSK_OK;
 }
 
+static int parse_retention(const cJSON *r, device_config_t *cfg, content_error_t *err)
+{
+    if (!cJSON_IsObject(r))
+        return cerr(err, "$.retention", "expected an object");
+    const cJSON *v;
+    cJSON_ArrayForEach(v, r)
+    {
+        char path[96];
+        snprintf(path, sizeof path, "$.retention.%s", v->string);
+        int rc;
+        if (strcmp(v->string, "contactAfterExportDays") == 0)
+            rc = int_field(v, path, 1, 3650, &cfg->contact_after_export_days, err);
+        else if (strcmp(v->string, "contactMaxDays") == 0)
+            rc = int_field(v, path, 1, 3650, &cfg->contact_max_days, err);
+        else if (strcmp(v->string, "answersAfterExportDays") == 0)
+            rc = int_field(v, path, 1, 36500, &cfg->answers_after_export_days, err);
+        else
+            rc = cerr(err, path, "unknown setting '%s'", v->string);
+        if (rc)
+            return rc;
+    }
+    return KIOSK_OK;
+}
+
 int device_config_parse(const char *json, size_t len, const char *filename, device_config_t *cfg,
                         content_error_t *err)
 {
@@ -254,6 +278,8 @@ int device_config_parse(const char *json, size_t len, const char *filename, devi
             rc = str_field(v, path, cfg->database, sizeof cfg->database, err);
         else if (strcmp(k, "display") == 0)
             rc = parse_display(v, cfg, err);
+        else if (strcmp(k, "retention") == 0)
+            rc = parse_retention(v, cfg, err);
         else if (strcmp(k, "idleTimeoutSeconds") == 0)
             rc = int_field(v, path, 5, 3600, &cfg->idle_timeout_s, err);
         else if (strcmp(k, "idleCountdownSeconds") == 0)

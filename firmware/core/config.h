@@ -18,6 +18,10 @@ typedef struct {
     int width, height, rotation; /* 0: not given */
     bool fullscreen, has_fullscreen;
     int idle_timeout_s, idle_countdown_s, misuse_interval_s; /* 0: not given */
+    /* Retention in days (0: the store's defaults, 30 / 180 / 365). */
+    int contact_after_export_days; /* contact details, after they were exported */
+    int contact_max_days;          /* contact details at most, exported or not */
+    int answers_after_export_days; /* whole records, after they were exported */
     bool has_buttons;
     pinmap_t buttons;
 } device_config_t;

@@ -47,6 +47,7 @@ const char *const content_required_strings[] = {
     "keyboard.shift",
     "keyboard.symbols",
     "keyboard.letters",
+    "notice.db_recovered",
     "keyboard.delete",
     "notice.fallback",
     NULL,

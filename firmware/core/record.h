@@ -21,12 +21,14 @@ const char *record_kind_name(record_kind_t kind);
 int record_kind_from_name(const char *name);
 
 /* When a record was made. The wall clock may be wrong on a board without RTC: clock_synced
- * says whether it was known to be right, mono_ms (time since boot) orders records anyway. */
+ * says whether it was known to be right, and (boot, mono_ms) orders records anyway. */
 typedef struct {
     int64_t utc_ms;     /* milliseconds since 1970-01-01T00:00:00Z */
     int32_t offset_min; /* local time = UTC + offset_min */
     bool clock_synced;  /* wall clock known to be synchronised (NTP, RTC) */
     int64_t mono_ms;    /* CLOCK_BOOTTIME/MONOTONIC milliseconds at save */
+    int64_t boot;       /* which boot of the kiosk: set by store_save() from the store's boot
+                           counter (store_note_boot()), 0 when unknown; mono_ms counts from it */
 } record_time_t;
 
 typedef enum {

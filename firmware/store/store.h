@@ -12,7 +12,7 @@
 typedef struct store store_t;
 
 /* Current schema version (PRAGMA user_version after store_open()). */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 /* Opens or creates the database at path, applies migrations, and sets WAL with
  * synchronous=FULL (read back and verified). On failure returns a KIOSK_E* code, *out is
@@ -20,15 +20,79 @@ typedef struct store store_t;
  * with store_close(). */
 int store_open(const char *path, store_t **out, char *errbuf, size_t errlen);
 
-/* Checkpoints and closes; accepts NULL. */
+/* What store_open_checked() found and did, for the staff notice and the log. */
+typedef struct {
+    bool unclean;              /* "<path>-running" was there: the last shutdown was not clean */
+    bool checked_full;         /* PRAGMA integrity_check ran (else quick_check) */
+    bool moved_aside;          /* the database failed and was renamed to moved_to */
+    char moved_to[4096];       /* "<path>.corrupt-YYYYMMDDTHHMMSSZ[-N]" (its -wal/-shm alongside) */
+    int64_t salvaged_records;  /* rows copied from moved_to into the fresh database */
+    int64_t salvaged_contacts; /* of which contact rows (contacts table) */
+    char problem[512];         /* the check's first message, or the open's error; "" when ok */
+} store_recovery_t;
+
+/* store_open() for the kiosk's own start-up: checks the database and recovers from
+ * corruption instead of refusing to run.
+ *
+ * The file "<path>-running" (empty) marks an open store: it is created and fsynced (with its
+ * directory) here and removed by store_close(). Found at open, it means the last run did not
+ * close the store (crash, power cut), and the check is the full PRAGMA integrity_check
+ * instead of PRAGMA quick_check. The check runs before any migration writes to the file.
+ * Only one program (the kiosk) should open a path this way; tools use store_open().
+ *
+ * When the open reports a corrupt file (e.g. "file is not a database") or the check does not
+ * answer exactly "ok", nothing is deleted: the database and its -wal, -shm (and -journal)
+ * files are renamed together to rec->moved_to (a UTC wall-clock stamp, "-1", "-2"... when
+ * taken), the directory is fsynced, a fresh database is created at path, and whatever rows
+ * can still be read from the moved-aside copy (through its own moved WAL, so committed but
+ * uncheckpointed saves count) are copied into it, row by row, in one transaction: records
+ * with their uuid and every column, their contacts, session counts, and the meta keys
+ * (boot counter, last wall-clock time). Rows that cannot be read or break a constraint are
+ * skipped; deleted rows never come back (no free-page scan). The moved-aside copy keeps any
+ * contact details it held until staff remove it: store_apply_retention() does not see it.
+ *
+ * rec (may be NULL) is always filled. Returns KIOSK_OK with a usable *out also after a
+ * recovery (rec->moved_aside: the caller shows a staff notice); errbuf then holds "" or, if
+ * the salvage itself failed (the fresh database is kept, empty), why. Returns a KIOSK_E*
+ * code, *out NULL and a message naming the path in errbuf when the database cannot be opened
+ * for another reason (as store_open(): nothing is moved for KIOSK_EACCES, KIOSK_EIO...), when
+ * the files cannot be renamed (then none is: put back), or when even a fresh database cannot
+ * be made; the marker then stays, and the next attempt makes a full check. */
+int store_open_checked(const char *path, store_t **out, store_recovery_t *rec, char *errbuf,
+                       size_t errlen);
+
+/* Checkpoints and closes; accepts NULL. A store from store_open_checked() then removes its
+ * "-running" marker (clean shutdown), unless SQLite could not close the database. */
 void store_close(store_t *st);
 
 /* Saves one finished session in one transaction and returns only after COMMIT returned
  * (durable under synchronous=FULL). Assigns rec->uuid when empty and, for a service request,
  * a unique rec->ref_code. Contact details go to a separate table so that they can be erased
  * on their own. Returns KIOSK_OK, KIOSK_EFULL (disk full), KIOSK_EIO, KIOSK_EACCES,
- * KIOSK_EINVAL (answers_json not a JSON object) or KIOSK_EBUSY; on error nothing is stored. */
+ * KIOSK_EINVAL (answers_json not a JSON object) or KIOSK_EBUSY; on error nothing is stored
+ * and rec is as the caller passed it.
+ *
+ * Time: an unsynchronised wall clock never goes backwards in the store. The latest utc_ms
+ * saved is kept (meta "last_utc_ms", see store_last_utc_ms()); a record whose clock is not
+ * synchronised and whose rec->time.utc_ms is earlier (a board without RTC that rebooted
+ * before NTP) is stored at that latest time, still marked unsynchronised; mono_ms, boot and
+ * the insertion order tell the true order. A synchronised clock is trusted as it is.
+ * rec->time.boot is stamped with the count of store_note_boot() (0 when it was never called
+ * on this store). After success rec->time holds what was stored. */
 int store_save(store_t *st, record_t *rec);
+
+/* Counts boots: boot_id is the content of /proc/sys/kernel/random/boot_id (trailing
+ * whitespace ignored; 1 to 128 characters). When it differs from the one stored (or none is),
+ * the stored boot counter is incremented and the id kept, in one transaction; the same id
+ * again (the kiosk restarted within one boot) keeps the count. Sets *boot_count (may be NULL)
+ * and the count that store_save() stamps from now on. The counter survives reopening and is
+ * per database (a recovered database keeps it when its meta row could be salvaged). Returns
+ * KIOSK_OK, KIOSK_EINVAL (bad id) or a storage error, on which nothing changes. */
+int store_note_boot(store_t *st, const char *boot_id, int64_t *boot_count);
+
+/* Sets *ms to the latest wall-clock time stored (milliseconds since the epoch), 0 when no
+ * record was saved yet. Returns KIOSK_OK or a storage error. */
+int store_last_utc_ms(store_t *st, int64_t *ms);
 
 /* Replaces the answers of a stored record (the quick rating's follow-up), one transaction. */
 int store_update_answers(store_t *st, const char *uuid, const char *answers_json);
@@ -48,6 +112,45 @@ int store_foreach_record(store_t *st, int (*cb)(const record_t *rec, void *user_
 
 /* Number of stored records. */
 int64_t store_record_count(store_t *st);
+
+/* How long personal data and answers stay, in days (each 0 or more). */
+typedef struct {
+    int contact_after_export_days; /* contact erased this long after its record was exported
+                                      (default 30) */
+    int contact_max_days;          /* contact erased this long after it was collected, even
+                                      when never exported (default 180) */
+    int answers_after_export_days; /* whole record deleted this long after export (default
+                                      365); never deleted before it was exported */
+} store_retention_t;
+
+#define STORE_RETENTION_DEFAULTS                                                                   \
+    ((store_retention_t){.contact_after_export_days = 30,                                          \
+                         .contact_max_days = 180,                                                  \
+                         .answers_after_export_days = 365})
+
+/* Applies retention at now_utc_ms (pass a synchronised wall clock: ages are measured from the
+ * stored times records.exported_at and contacts.collected_utc, and a clock that is far ahead
+ * erases early, one that is behind erases late). r NULL means STORE_RETENTION_DEFAULTS. In
+ * one transaction: erases the contact of every record exported more than
+ * contact_after_export_days ago and every contact collected more than contact_max_days ago,
+ * and deletes every record (with its contact) exported more than answers_after_export_days
+ * ago; then checkpoints the WAL with TRUNCATE so that no old copy of an erased page stays in
+ * the -wal file (secure_delete, checked before erasing, zeroes it in the database file).
+ * Sets *contacts_erased (contact rows gone, also with their record) and *records_deleted
+ * (either may be NULL). Returns KIOSK_OK; KIOSK_EINVAL for a negative period; KIOSK_EBUSY
+ * when another connection kept the checkpoint from finishing: the erasure is committed but
+ * old copies stay in the -wal until the next checkpoint (call again later, or close); or a
+ * storage error, on which nothing was erased. */
+int store_apply_retention(store_t *st, int64_t now_utc_ms, const store_retention_t *r,
+                          int64_t *contacts_erased, int64_t *records_deleted);
+
+/* Erases the contact details of the service request with reference code ref_code (letters
+ * matched case-insensitively), for a resident who asks; the answers stay. Then checkpoints
+ * with TRUNCATE as store_apply_retention() does. Returns KIOSK_OK; KIOSK_ENOENT when no
+ * record has that code or it has no contact (already erased); KIOSK_EINVAL when ref_code is
+ * not RECORD_REF_LEN characters; KIOSK_EBUSY as store_apply_retention() (the contact is
+ * erased: a retry then answers KIOSK_ENOENT); or a storage error, on which nothing changed. */
+int store_erase_contact(store_t *st, const char *ref_code);
 
 /* Message of the last failure on this store (static or owned by st); never NULL. */
 const char *store_errmsg(const store_t *st);
