@@ -2,7 +2,7 @@
 # Only what is missing is installed; as root with apt-get, otherwise through sudo, otherwise
 # the command to run is printed.
 
-KIOSK_BUILD_DEPS="gcc libc6-dev make cmake pkg-config libsdl2-dev libsdl2-ttf-dev libcjson-dev libsqlite3-dev libgpiod-dev fonts-noto-cjk"
+KIOSK_BUILD_DEPS="gcc libc6-dev make cmake pkg-config libsdl2-dev libsdl2-ttf-dev libcjson-dev libsqlite3-dev libgpiod-dev libsodium-dev fonts-noto-cjk"
 KIOSK_TEST_DEPS="imagemagick"
 
 kiosk_install_deps() {

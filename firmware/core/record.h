@@ -80,4 +80,8 @@ void refcode_format(const uint8_t bytes[RECORD_REF_LEN], char out[RECORD_REF_LEN
 #define ISO8601_LEN 48
 void iso8601_format(int64_t utc_ms, int32_t offset_min, char out[ISO8601_LEN]);
 
+/* Parses "YYYY-MM-DDTHH:MM:SS[.mmm](Z|+HH:MM|-HH:MM)" into milliseconds since the epoch (UTC).
+ * false for anything else, or for impossible dates and times. */
+bool iso8601_parse(const char *text, int64_t *utc_ms);
+
 #endif

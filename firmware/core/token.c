@@ -1,0 +1,221 @@
+/* Staff token payloads: strict parsing (unknown keys refused) and the rules of what a token
+ * allows. Only signed text reaches this code (see crypto_token_open()). */
+#include "core/token.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/kerr.h"
+
+static const struct {
+    const char *name;
+    token_action_t bit;
+} actions[] = {
+    {"export", TOKEN_EXPORT},
+    {"erase-contact", TOKEN_ERASE_CONTACT},
+    {"content-update", TOKEN_CONTENT_UPDATE},
+};
+
+__attribute__((format(printf, 3, 4))) static int terr(content_error_t *err, const char *path,
+                                                      const char *fmt, ...)
+{
+    snprintf(err->path, sizeof err->path, "%s", path);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->reason, sizeof err->reason, fmt, ap);
+    va_end(ap);
+    return KIOSK_EINVAL;
+}
+
+static int parse_time(const cJSON *v, const char *path, int64_t *out, content_error_t *err)
+{
+    if (!cJSON_IsString(v) || !iso8601_parse(v->valuestring, out))
+        return terr(err, path, "expected a time like \"2026-12-01T00:00:00Z\"");
+    return KIOSK_OK;
+}
+
+static int parse_kiosks(const cJSON *v, token_t *t, content_error_t *err)
+{
+    if (cJSON_IsString(v) && strcmp(v->valuestring, "*") == 0) {
+        t->all_kiosks = true;
+        return KIOSK_OK;
+    }
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) < 1)
+        return terr(err, "$.kiosks", "expected \"*\" or a non-empty array of kiosk ids");
+    const cJSON *k;
+    cJSON_ArrayForEach(k, v)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "$.kiosks[%zu]", t->nkiosks);
+        if (t->nkiosks == TOKEN_MAX_KIOSKS)
+            return terr(err, path, "more than %d kiosks", TOKEN_MAX_KIOSKS);
+        if (!cJSON_IsString(k) || !k->valuestring[0] || strlen(k->valuestring) > 63)
+            return terr(err, path, "expected a kiosk id of 1 to 63 bytes");
+        snprintf(t->kiosks[t->nkiosks++], sizeof t->kiosks[0], "%s", k->valuestring);
+    }
+    return KIOSK_OK;
+}
+
+static int parse_actions(const cJSON *v, token_t *t, content_error_t *err)
+{
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) < 1)
+        return terr(err, "$.actions", "expected a non-empty array of actions");
+    const cJSON *a;
+    size_t i = 0;
+    cJSON_ArrayForEach(a, v)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "$.actions[%zu]", i++);
+        size_t k;
+        for (k = 0; k < sizeof actions / sizeof actions[0]; k++)
+            if (cJSON_IsString(a) && strcmp(a->valuestring, actions[k].name) == 0)
+                break;
+        if (k == sizeof actions / sizeof actions[0])
+            return terr(err, path, "unknown action (export, erase-contact, content-update)");
+        t->actions |= (unsigned)actions[k].bit;
+    }
+    return KIOSK_OK;
+}
+
+static int parse_erase(const cJSON *v, token_t *t, content_error_t *err)
+{
+    if (!cJSON_IsArray(v))
+        return terr(err, "$.eraseContacts", "expected an array of reference codes");
+    const cJSON *r;
+    cJSON_ArrayForEach(r, v)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "$.eraseContacts[%zu]", t->nerase);
+        if (t->nerase == TOKEN_MAX_ERASE)
+            return terr(err, path, "more than %d reference codes", TOKEN_MAX_ERASE);
+        if (!cJSON_IsString(r) || strlen(r->valuestring) != RECORD_REF_LEN ||
+            strspn(r->valuestring, REFCODE_ALPHABET) != RECORD_REF_LEN)
+            return terr(err, path, "expected a %d-character reference code", RECORD_REF_LEN);
+        snprintf(t->erase[t->nerase++], sizeof t->erase[0], "%s", r->valuestring);
+    }
+    return KIOSK_OK;
+}
+
+int token_parse(const char *json, size_t len, const char *filename, token_t *t,
+                content_error_t *err)
+{
+    memset(t, 0, sizeof *t);
+    memset(err, 0, sizeof *err);
+    snprintf(err->file, sizeof err->file, "%s", filename ? filename : "(token)");
+    cJSON *root = cJSON_ParseWithLength(json, len);
+    int rc = KIOSK_OK;
+    bool have_serial = false, have_kiosks = false, have_actions = false, have_from = false,
+         have_until = false;
+    if (!cJSON_IsObject(root)) {
+        rc = terr(err, "$", "expected a JSON object");
+        goto out;
+    }
+    const cJSON *v;
+    cJSON_ArrayForEach(v, root)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "$.%s", v->string);
+        const char *k = v->string;
+        if (strcmp(k, "serial") == 0) {
+            if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 9e15 ||
+                v->valuedouble != (double)(int64_t)v->valuedouble)
+                rc = terr(err, path, "expected a positive integer");
+            t->serial = (int64_t)v->valuedouble;
+            have_serial = true;
+        } else if (strcmp(k, "kiosks") == 0) {
+            rc = parse_kiosks(v, t, err);
+            have_kiosks = true;
+        } else if (strcmp(k, "actions") == 0) {
+            rc = parse_actions(v, t, err);
+            have_actions = true;
+        } else if (strcmp(k, "validFrom") == 0) {
+            rc = parse_time(v, path, &t->valid_from_ms, err);
+            have_from = true;
+        } else if (strcmp(k, "validUntil") == 0) {
+            rc = parse_time(v, path, &t->valid_until_ms, err);
+            have_until = true;
+        } else if (strcmp(k, "exportAll") == 0) {
+            if (!cJSON_IsBool(v))
+                rc = terr(err, path, "expected true or false");
+            t->export_all = cJSON_IsTrue(v);
+        } else if (strcmp(k, "eraseContacts") == 0) {
+            rc = parse_erase(v, t, err);
+        } else if (strcmp(k, "issuedBy") == 0) {
+            if (!cJSON_IsString(v) || strlen(v->valuestring) > 63)
+                rc = terr(err, path, "expected a name of at most 63 bytes");
+            else
+                snprintf(t->issued_by, sizeof t->issued_by, "%s", v->valuestring);
+        } else {
+            rc = terr(err, path, "unknown key '%s'", k);
+        }
+        if (rc)
+            goto out;
+    }
+    if (!have_serial || !have_kiosks || !have_actions || !have_from || !have_until) {
+        rc = terr(err, "$", "a token needs serial, kiosks, actions, validFrom and validUntil");
+        goto out;
+    }
+    if (t->valid_until_ms <= t->valid_from_ms)
+        rc = terr(err, "$.validUntil", "ends before it begins");
+    else if (t->nerase > 0 && !(t->actions & TOKEN_ERASE_CONTACT))
+        rc = terr(err, "$.eraseContacts", "needs the erase-contact action");
+out:
+    cJSON_Delete(root);
+    return rc;
+}
+
+const char *token_denies(const token_t *t, const char *kiosk_id, token_action_t action,
+                         int64_t now_ms)
+{
+    bool mine = t->all_kiosks;
+    for (size_t i = 0; i < t->nkiosks && !mine; i++)
+        mine = strcmp(t->kiosks[i], kiosk_id) == 0;
+    if (!mine)
+        return "for another kiosk";
+    if (now_ms < t->valid_from_ms)
+        return "not valid yet";
+    if (now_ms >= t->valid_until_ms)
+        return "expired";
+    if (!(t->actions & (unsigned)action))
+        return "does not allow this action";
+    return NULL;
+}
+
+int token_format(const token_t *t, char **out)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return KIOSK_ENOMEM;
+    cJSON_AddNumberToObject(o, "serial", (double)t->serial);
+    if (t->all_kiosks) {
+        cJSON_AddStringToObject(o, "kiosks", "*");
+    } else {
+        cJSON *k = cJSON_AddArrayToObject(o, "kiosks");
+        for (size_t i = 0; k && i < t->nkiosks; i++)
+            cJSON_AddItemToArray(k, cJSON_CreateString(t->kiosks[i]));
+    }
+    cJSON *a = cJSON_AddArrayToObject(o, "actions");
+    for (size_t i = 0; a && i < sizeof actions / sizeof actions[0]; i++)
+        if (t->actions & (unsigned)actions[i].bit)
+            cJSON_AddItemToArray(a, cJSON_CreateString(actions[i].name));
+    char from[ISO8601_LEN], until[ISO8601_LEN];
+    iso8601_format(t->valid_from_ms, 0, from);
+    iso8601_format(t->valid_until_ms, 0, until);
+    cJSON_AddStringToObject(o, "validFrom", from);
+    cJSON_AddStringToObject(o, "validUntil", until);
+    if (t->export_all)
+        cJSON_AddBoolToObject(o, "exportAll", true);
+    if (t->nerase) {
+        cJSON *e = cJSON_AddArrayToObject(o, "eraseContacts");
+        for (size_t i = 0; e && i < t->nerase; i++)
+            cJSON_AddItemToArray(e, cJSON_CreateString(t->erase[i]));
+    }
+    if (t->issued_by[0])
+        cJSON_AddStringToObject(o, "issuedBy", t->issued_by);
+    *out = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return *out ? KIOSK_OK : KIOSK_ENOMEM;
+}
