@@ -194,3 +194,314 @@ out:
     cJSON_Delete(o);
     return rc;
 }
+
+/* ---- the kiosk's own key ---- */
+
+/* Reads one base64 key of len bytes from path; a file readable by others is refused when
+ * secret. */
+static int read_key_file(const char *path, bool secret, uint8_t *key, size_t len, char *err,
+                         size_t errlen)
+{
+    char text[CRYPTO_KEY_TEXT + 2] = "";
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return errno == ENOENT ? KIOSK_ENOENT : KIOSK_EACCES;
+    }
+    struct stat st;
+    int rc = KIOSK_OK;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", path);
+        rc = KIOSK_EINVAL;
+    } else if (secret && (st.st_mode & 077)) {
+        snprintf(err, errlen, "%s: readable by others (mode %03o): run chmod 600 on it", path,
+                 (unsigned)(st.st_mode & 0777));
+        rc = KIOSK_EACCES;
+    } else {
+        ssize_t n = read(fd, text, sizeof text - 1);
+        text[n > 0 ? n : 0] = '\0';
+        if (!crypto_key_from_text(text, key, len)) {
+            snprintf(err, errlen, "%s: not a key of %zu bytes in base64", path, len);
+            rc = KIOSK_EINVAL;
+        }
+    }
+    sodium_memzero(text, sizeof text);
+    close(fd);
+    return rc;
+}
+
+int crypto_org_load_box(const char *dir, uint8_t pk[CRYPTO_BOX_PK_BYTES],
+                        uint8_t sk[CRYPTO_BOX_SK_BYTES], char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/org-box.secret", dir);
+    int rc = read_key_file(path, true, sk, CRYPTO_BOX_SK_BYTES, err, errlen);
+    if (rc != KIOSK_OK)
+        return rc;
+    crypto_scalarmult_base(pk, sk); /* the public half of an X25519 key */
+    return KIOSK_OK;
+}
+
+int crypto_kiosk_key(const char *dir, uint8_t sk[CRYPTO_SIGN_SK_BYTES],
+                     uint8_t pk[CRYPTO_SIGN_PK_BYTES], bool *created, char *err, size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/kiosk-sign.secret", dir);
+    *created = false;
+    int rc = read_key_file(path, true, sk, CRYPTO_SIGN_SK_BYTES, err, errlen);
+    if (rc == KIOSK_OK) {
+        crypto_sign_ed25519_sk_to_pk(pk, sk);
+        return KIOSK_OK;
+    }
+    if (rc != KIOSK_ENOENT)
+        return rc;
+    crypto_sign_keypair(pk, sk);
+    if ((rc = write_key(dir, "kiosk-sign.secret", sk, CRYPTO_SIGN_SK_BYTES, 0600, err, errlen)) ||
+        (rc = write_key(dir, "kiosk-sign.public", pk, CRYPTO_SIGN_PK_BYTES, 0644, err, errlen)))
+        return rc;
+    *created = true;
+    return KIOSK_OK;
+}
+
+/* ---- bundles ---- */
+
+#define BUNDLE_MAGIC "KIOSKB1"
+#define BUNDLE_CHUNK 65536
+
+struct bundle_sealer {
+    crypto_secretstream_xchacha20poly1305_state st;
+    crypto_hash_sha256_state hash;
+    bundle_write_fn write_fn;
+    void *ud;
+    unsigned char plain[BUNDLE_CHUNK];
+    size_t used;
+    unsigned char cipher[BUNDLE_CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES + 4];
+    uint64_t bytes;
+    int failed;
+};
+
+static int emit(bundle_sealer_t *s, const void *b, size_t n)
+{
+    if (s->failed)
+        return s->failed;
+    crypto_hash_sha256_update(&s->hash, b, n);
+    s->bytes += n;
+    int rc = s->write_fn(s->ud, b, n);
+    if (rc != KIOSK_OK)
+        s->failed = rc;
+    return rc;
+}
+
+static int flush_chunk(bundle_sealer_t *s, unsigned char tag)
+{
+    unsigned long long clen = 0;
+    crypto_secretstream_xchacha20poly1305_push(&s->st, s->cipher + 4, &clen, s->plain, s->used,
+                                               NULL, 0, tag);
+    uint32_t n = (uint32_t)clen;
+    s->cipher[0] = (unsigned char)(n & 0xff);
+    s->cipher[1] = (unsigned char)((n >> 8) & 0xff);
+    s->cipher[2] = (unsigned char)((n >> 16) & 0xff);
+    s->cipher[3] = (unsigned char)(n >> 24);
+    s->used = 0;
+    return emit(s, s->cipher, (size_t)clen + 4);
+}
+
+int bundle_seal_begin(const uint8_t org_box_pk[CRYPTO_BOX_PK_BYTES], bundle_write_fn write_fn,
+                      void *user_data, bundle_sealer_t **out)
+{
+    *out = NULL;
+    bundle_sealer_t *s = sodium_malloc(sizeof *s);
+    if (!s)
+        return KIOSK_ENOMEM;
+    memset(s, 0, sizeof *s);
+    s->write_fn = write_fn;
+    s->ud = user_data;
+    crypto_hash_sha256_init(&s->hash);
+    unsigned char key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+    unsigned char sealed[crypto_box_SEALBYTES + sizeof key];
+    unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+    crypto_secretstream_xchacha20poly1305_keygen(key);
+    int rc = KIOSK_EIO;
+    if (crypto_box_seal(sealed, key, sizeof key, org_box_pk) != 0 ||
+        crypto_secretstream_xchacha20poly1305_init_push(&s->st, header, key) != 0)
+        goto fail;
+    sodium_memzero(key, sizeof key);
+    if ((rc = emit(s, BUNDLE_MAGIC, 8)) || (rc = emit(s, sealed, sizeof sealed)) ||
+        (rc = emit(s, header, sizeof header)))
+        goto fail;
+    *out = s;
+    return KIOSK_OK;
+fail:
+    sodium_memzero(key, sizeof key);
+    sodium_free(s);
+    return rc;
+}
+
+int bundle_seal_push(bundle_sealer_t *s, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    while (len > 0) {
+        if (s->failed)
+            return s->failed;
+        size_t n = BUNDLE_CHUNK - s->used < len ? BUNDLE_CHUNK - s->used : len;
+        memcpy(s->plain + s->used, p, n);
+        s->used += n;
+        p += n;
+        len -= n;
+        if (s->used == BUNDLE_CHUNK) {
+            int rc = flush_chunk(s, 0);
+            if (rc)
+                return rc;
+        }
+    }
+    return s->failed;
+}
+
+int bundle_seal_end(bundle_sealer_t *s, uint8_t sha256[32], uint64_t *bytes)
+{
+    int rc = flush_chunk(s, crypto_secretstream_xchacha20poly1305_TAG_FINAL);
+    crypto_hash_sha256_final(&s->hash, sha256);
+    *bytes = s->bytes;
+    sodium_free(s); /* zeroes the stream state */
+    return rc;
+}
+
+void bundle_seal_abort(bundle_sealer_t *s)
+{
+    if (s)
+        sodium_free(s);
+}
+
+static bool read_full(int fd, void *buf, size_t n, crypto_hash_sha256_state *h)
+{
+    unsigned char *p = buf;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, p + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        got += (size_t)r;
+    }
+    crypto_hash_sha256_update(h, buf, n);
+    return true;
+}
+
+int bundle_open(int fd, const uint8_t org_box_pk[CRYPTO_BOX_PK_BYTES],
+                const uint8_t org_box_sk[CRYPTO_BOX_SK_BYTES],
+                int (*line_fn)(const char *line, size_t len, void *user_data), void *user_data,
+                uint8_t sha256[32], char *err, size_t errlen)
+{
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    char magic[8];
+    unsigned char sealed[crypto_box_SEALBYTES + crypto_secretstream_xchacha20poly1305_KEYBYTES];
+    unsigned char key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+    unsigned char header[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+    crypto_secretstream_xchacha20poly1305_state st;
+    int rc = KIOSK_ECORRUPT;
+    unsigned char *cipher = malloc(BUNDLE_CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES);
+    unsigned char *plain = malloc(BUNDLE_CHUNK);
+    /* Lines may span chunks: carried over in line. */
+    char *line = malloc(BUNDLE_CHUNK * 2);
+    size_t lused = 0;
+    if (!cipher || !plain || !line) {
+        rc = KIOSK_ENOMEM;
+        goto out;
+    }
+    if (lseek(fd, 0, SEEK_SET) != 0 || !read_full(fd, magic, 8, &h) ||
+        memcmp(magic, BUNDLE_MAGIC, 8) != 0) {
+        snprintf(err, errlen, "not a kiosk bundle");
+        goto out;
+    }
+    if (!read_full(fd, sealed, sizeof sealed, &h) || !read_full(fd, header, sizeof header, &h) ||
+        crypto_box_seal_open(key, sealed, sizeof sealed, org_box_pk, org_box_sk) != 0 ||
+        crypto_secretstream_xchacha20poly1305_init_pull(&st, header, key) != 0) {
+        snprintf(err, errlen, "not sealed to this organisation's key, or damaged");
+        goto out;
+    }
+    for (;;) {
+        unsigned char len4[4];
+        if (!read_full(fd, len4, 4, &h)) {
+            snprintf(err, errlen, "cut off: no final chunk");
+            goto out;
+        }
+        uint32_t n = (uint32_t)len4[0] | (uint32_t)len4[1] << 8 | (uint32_t)len4[2] << 16 |
+                     (uint32_t)len4[3] << 24;
+        if (n < crypto_secretstream_xchacha20poly1305_ABYTES ||
+            n > BUNDLE_CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES ||
+            !read_full(fd, cipher, n, &h)) {
+            snprintf(err, errlen, "damaged chunk");
+            goto out;
+        }
+        unsigned long long plen = 0;
+        unsigned char tag = 0;
+        if (crypto_secretstream_xchacha20poly1305_pull(&st, plain, &plen, &tag, cipher, n, NULL,
+                                                       0) != 0) {
+            snprintf(err, errlen, "a chunk failed authentication: altered or damaged");
+            goto out;
+        }
+        for (size_t i = 0; i < plen; i++) {
+            if (plain[i] == '\n') {
+                line[lused] = '\0';
+                int stop = line_fn(line, lused, user_data);
+                lused = 0;
+                if (stop) {
+                    rc = stop;
+                    goto out;
+                }
+            } else if (lused < BUNDLE_CHUNK * 2 - 1) {
+                line[lused++] = (char)plain[i];
+            } else {
+                snprintf(err, errlen, "a record longer than %d bytes", BUNDLE_CHUNK * 2);
+                goto out;
+            }
+        }
+        if (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL)
+            break;
+    }
+    char extra;
+    if (read(fd, &extra, 1) != 0) {
+        snprintf(err, errlen, "data after the final chunk");
+        goto out;
+    }
+    crypto_hash_sha256_final(&h, sha256);
+    rc = KIOSK_OK;
+out:
+    sodium_memzero(key, sizeof key);
+    if (plain)
+        sodium_memzero(plain, BUNDLE_CHUNK);
+    if (line)
+        sodium_memzero(line, BUNDLE_CHUNK * 2);
+    free(cipher);
+    free(plain);
+    free(line);
+    return rc;
+}
+
+int crypto_sha256_fd(int fd, uint8_t sha256[32])
+{
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    unsigned char buf[65536];
+    if (lseek(fd, 0, SEEK_SET) != 0)
+        return KIOSK_EIO;
+    for (;;) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return KIOSK_EIO;
+        if (r == 0)
+            break;
+        crypto_hash_sha256_update(&h, buf, (size_t)r);
+    }
+    crypto_hash_sha256_final(&h, sha256);
+    return KIOSK_OK;
+}
+
+void crypto_hex32(const uint8_t b[32], char out[65])
+{
+    sodium_bin2hex(out, 65, b, 32);
+}

@@ -43,8 +43,12 @@ void crypto_key_to_text(const uint8_t *key, size_t len, char *text, size_t textl
 /* Parses a key from base64 text (surrounding whitespace ignored); exactly len bytes. */
 bool crypto_key_from_text(const char *text, uint8_t *key, size_t len);
 
+/* A signed envelope, for staff tokens (signed by the organisation) and export manifests
+ * (signed by the kiosk): {"format":1,"payload":"<base64 of the JSON>","signature":"<base64
+ * Ed25519>"}. */
+
 /* Signs payload (the token's JSON) and writes the token file's content into *out (malloc'd,
- * NUL-terminated; caller frees): {"format":1,"payload":"<base64>","signature":"<base64>"}. */
+ * NUL-terminated; caller frees). */
 int crypto_token_sign(const char *payload, size_t len, const uint8_t sk[CRYPTO_SIGN_SK_BYTES],
                       char **out);
 
@@ -54,5 +58,53 @@ int crypto_token_sign(const char *payload, size_t len, const uint8_t sk[CRYPTO_S
  * err: nothing of an unverified token is ever returned. */
 int crypto_token_open(const char *text, size_t textlen, const uint8_t pk[CRYPTO_SIGN_PK_BYTES],
                       char **payload, size_t *len, char *err, size_t errlen);
+
+/* ---- the kiosk's own signing key ---- */
+
+/* Loads dir/kiosk-sign.secret, or, when there is none yet, makes a key pair and writes it
+ * (secret 0600, public alongside as kiosk-sign.public); provisioning normally made it.
+ * *created says which. */
+int crypto_kiosk_key(const char *dir, uint8_t sk[CRYPTO_SIGN_SK_BYTES],
+                     uint8_t pk[CRYPTO_SIGN_PK_BYTES], bool *created, char *err, size_t errlen);
+
+/* ---- export bundles ----
+ * A bundle file: "KIOSKB1\0", a fresh secretstream key sealed to the organisation's X25519
+ * public key (crypto_box_seal), the secretstream header, then chunks of
+ * [u32 little-endian length][XChaCha20-Poly1305 ciphertext] of up to 64 KiB of plaintext;
+ * the last chunk carries the FINAL tag, so a cut-off file is detected. Only the holder of the
+ * organisation's secret key can read it. Its SHA-256 goes into the signed manifest. */
+
+typedef struct bundle_sealer bundle_sealer_t;
+
+/* Writes through write_fn(user_data, bytes, len) (returns 0 on success, a KIOSK_E* code on
+ * failure: the sealer then stops and reports it). */
+typedef int (*bundle_write_fn)(void *user_data, const void *bytes, size_t len);
+
+int bundle_seal_begin(const uint8_t org_box_pk[CRYPTO_BOX_PK_BYTES], bundle_write_fn write_fn,
+                      void *user_data, bundle_sealer_t **out);
+/* Adds plaintext (record lines). */
+int bundle_seal_push(bundle_sealer_t *s, const void *data, size_t len);
+/* Writes the final chunk; sets the file's SHA-256 and size. Frees s (also on failure). */
+int bundle_seal_end(bundle_sealer_t *s, uint8_t sha256[32], uint64_t *bytes);
+/* Frees a sealer without finishing (on an earlier failure); accepts NULL. */
+void bundle_seal_abort(bundle_sealer_t *s);
+
+/* Reads a bundle from fd with the organisation's keys, calling line_fn for each plaintext
+ * line (without its newline). Sets the file's SHA-256. KIOSK_ECORRUPT for a file that was
+ * altered, cut off or not sealed to these keys; line_fn's non-zero return stops it. */
+int bundle_open(int fd, const uint8_t org_box_pk[CRYPTO_BOX_PK_BYTES],
+                const uint8_t org_box_sk[CRYPTO_BOX_SK_BYTES],
+                int (*line_fn)(const char *line, size_t len, void *user_data), void *user_data,
+                uint8_t sha256[32], char *err, size_t errlen);
+
+/* SHA-256 of a file's whole content, read from fd's start. */
+int crypto_sha256_fd(int fd, uint8_t sha256[32]);
+/* Lower-case hex of 32 bytes into out[65]. */
+void crypto_hex32(const uint8_t b[32], char out[65]);
+
+/* Reads the organisation's secret box key (and its public half) from dir, as
+ * crypto_org_load_signer(). */
+int crypto_org_load_box(const char *dir, uint8_t pk[CRYPTO_BOX_PK_BYTES],
+                        uint8_t sk[CRYPTO_BOX_SK_BYTES], char *err, size_t errlen);
 
 #endif

@@ -1574,15 +1574,17 @@ static bool row_to_record(sqlite3_stmt *stmt, record_t *rec)
 /* The statement is prepared per call, so a callback may use the store, even another
  * store_foreach_record(). The record_t handed to cb borrows SQLite's memory (see
  * row_to_record()); cb must copy what it keeps. */
-int store_foreach_record(store_t *st, int (*cb)(const record_t *rec, void *user_data),
-                         void *user_data)
+/* Runs sql (the foreach columns, with optional ?1 = max id) and calls cb per row. */
+static int foreach_sql_run(store_t *st, const char *sql, int64_t max_id,
+                           int (*cb)(const record_t *rec, void *user_data), void *user_data)
 {
-    assert(st && cb);
     sqlite3_stmt *stmt = NULL;
     int ret = KIOSK_OK;
-    int rc = sqlite3_prepare_v2(st->db, foreach_sql, -1, &stmt, NULL);
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
     if (rc != SQLITE_OK)
         return fail_db(st, rc, "cannot read records from");
+    if (sqlite3_bind_parameter_count(stmt) > 0)
+        sqlite3_bind_int64(stmt, 1, max_id);
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         record_t rec;
         if (!row_to_record(stmt, &rec)) {
@@ -1601,4 +1603,90 @@ int store_foreach_record(store_t *st, int (*cb)(const record_t *rec, void *user_
 finalize:
     sqlite3_finalize(stmt);
     return ret;
+}
+
+int store_foreach_record(store_t *st, int (*cb)(const record_t *rec, void *user_data),
+                         void *user_data)
+{
+    assert(st && cb);
+    return foreach_sql_run(st, foreach_sql, 0, cb, user_data);
+}
+
+/* ---- export ---- */
+
+int store_export_begin(store_t *st, bool all, int64_t *max_id, int64_t *count, int64_t *seq)
+{
+    assert(st);
+    int err = query_int(st, "SELECT coalesce(max(id), 0) FROM records", max_id,
+                        "cannot read records from");
+    if (!err)
+        err = query_int(st,
+                        all ? "SELECT count(*) FROM records"
+                            : "SELECT count(*) FROM records WHERE exported_at IS NULL",
+                        count, "cannot count records in");
+    bool found = false;
+    int64_t last = 0;
+    if (!err)
+        err = meta_get_int(st, "export_seq", &found, &last);
+    if (!err)
+        *seq = (found ? last : 0) + 1;
+    return err;
+}
+
+int store_foreach_export(store_t *st, bool all, int64_t max_id,
+                         int (*cb)(const record_t *rec, void *user_data), void *user_data)
+{
+    assert(st && cb);
+    static const char new_sql[] =
+        "SELECT r.kind, r.uuid, r.journey_id, r.kiosk_id, r.pack_id, r.pack_version, r.lang,"
+        " r.answers, r.ref_code, r.utc_ms, r.utc_offset_min, r.clock_synced, r.mono_ms,"
+        " c.name, c.phone, c.record_id IS NOT NULL, r.misuse, r.boot"
+        " FROM records AS r LEFT JOIN contacts AS c ON c.record_id = r.id"
+        " WHERE r.id <= ?1 AND r.exported_at IS NULL ORDER BY r.id";
+    static const char all_sql[] =
+        "SELECT r.kind, r.uuid, r.journey_id, r.kiosk_id, r.pack_id, r.pack_version, r.lang,"
+        " r.answers, r.ref_code, r.utc_ms, r.utc_offset_min, r.clock_synced, r.mono_ms,"
+        " c.name, c.phone, c.record_id IS NOT NULL, r.misuse, r.boot"
+        " FROM records AS r LEFT JOIN contacts AS c ON c.record_id = r.id"
+        " WHERE r.id <= ?1 ORDER BY r.id";
+    return foreach_sql_run(st, all ? all_sql : new_sql, max_id, cb, user_data);
+}
+
+int store_mark_exported(store_t *st, int64_t max_id, int64_t seq, int64_t now_utc_ms,
+                        int64_t *marked)
+{
+    assert(st);
+    char when[ISO8601_LEN];
+    iso8601_format(now_utc_ms, 0, when);
+    int err = exec_sql(st, "BEGIN IMMEDIATE", "cannot start marking exported records in");
+    if (err)
+        return err;
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(st->db,
+                                "UPDATE records SET exported_at = ?1"
+                                " WHERE id <= ?2 AND exported_at IS NULL",
+                                -1, &stmt, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(stmt, 1, when, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 2, max_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(st->db);
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_OK) {
+        err = fail_db(st, rc, "cannot mark exported records in");
+        goto rollback;
+    }
+    if (marked)
+        *marked = sqlite3_changes64(st->db);
+    err = meta_set_int(st, "export_seq", seq);
+    if (err)
+        goto rollback;
+    err = exec_sql(st, "COMMIT", "cannot commit exported marks to");
+    if (err)
+        goto rollback;
+    return KIOSK_OK;
+rollback:
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    return err;
 }

@@ -152,6 +152,25 @@ int store_apply_retention(store_t *st, int64_t now_utc_ms, const store_retention
  * erased: a retry then answers KIOSK_ENOENT); or a storage error, on which nothing changed. */
 int store_erase_contact(store_t *st, const char *ref_code);
 
+/* ---- export (the USB edge drives it) ---- */
+
+/* Snapshot for an export: the highest record id now (*max_id: records saved later wait for
+ * the next stick), how many records the export holds (not yet exported ones, or all), and
+ * the sequence number the bundle gets (one more than the last verified export). */
+int store_export_begin(store_t *st, bool all, int64_t *max_id, int64_t *count, int64_t *seq);
+
+/* Calls cb for each record of the export (ids up to max_id; not yet exported ones unless
+ * all), in id order, as store_foreach_record() does. */
+int store_foreach_export(store_t *st, bool all, int64_t max_id,
+                         int (*cb)(const record_t *rec, void *user_data), void *user_data);
+
+/* Marks the records up to max_id that were not exported as exported at now_utc_ms and keeps
+ * seq as the last export's sequence number, in one transaction. Call it only after the
+ * bundle was written, synced and read back verified: a record is never marked without a
+ * verified copy. *marked (may be NULL) gets how many. */
+int store_mark_exported(store_t *st, int64_t max_id, int64_t seq, int64_t now_utc_ms,
+                        int64_t *marked);
+
 /* Message of the last failure on this store (static or owned by st); never NULL. */
 const char *store_errmsg(const store_t *st);
 

@@ -1,0 +1,58 @@
+/* Export to a staff stick: every record not yet exported (or all), encrypted to the
+ * organisation, signed by the kiosk, written crash-safely and read back before anything is
+ * marked exported. A stick pulled out, full or read-only at any moment leaves the records
+ * unmarked, so the next stick takes them again: no record is lost or marked without a
+ * verified copy. */
+#ifndef KIOSK_EXPORT_H
+#define KIOSK_EXPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/crypto.h"
+#include "store/store.h"
+
+#define EXPORT_DIR_NAME "kiosk-export"
+
+/* The file operations an export does, as a seam for fault injection in tests (a stick pulled
+ * out at the n-th operation). NULL members (or a NULL struct) use the system calls. Each
+ * returns 0 or -errno. */
+typedef struct {
+    int (*write)(void *ctx, int fd, const void *buf, size_t len);
+    int (*fsync)(void *ctx, int fd);
+    int (*renameat)(void *ctx, int dirfd, const char *from, const char *to);
+    void *ctx;
+} export_io_t;
+
+typedef struct {
+    const char *kiosk_id;
+    const uint8_t *org_box_pk;    /* CRYPTO_BOX_PK_BYTES */
+    const uint8_t *kiosk_sign_sk; /* CRYPTO_SIGN_SK_BYTES */
+    const uint8_t *kiosk_sign_pk; /* CRYPTO_SIGN_PK_BYTES */
+    bool all;                     /* every record, not only the new ones */
+    int64_t now_utc_ms;
+    /* Called as records are written (done of total), for the progress bar; may be NULL. */
+    void (*progress)(int64_t done, int64_t total, void *user_data);
+    void *user_data;
+    const export_io_t *io;
+} export_opts_t;
+
+typedef struct {
+    int64_t seq;      /* the bundle's sequence number */
+    int64_t records;  /* records in the bundle */
+    int64_t marked;   /* records newly marked exported */
+    uint64_t bytes;   /* bundle size */
+    char bundle[128]; /* file names inside kiosk-export/ */
+    char manifest[128];
+} export_result_t;
+
+/* Exports to stick_dir/kiosk-export/<kiosk>-<seq>.bundle and .manifest. Returns KIOSK_OK
+ * (also with 0 records: nothing new, nothing written), KIOSK_EFULL (stick full), KIOSK_EACCES
+ * (read-only stick), KIOSK_EIO (pulled out, or a write error), KIOSK_ECORRUPT (what was read
+ * back differs from what was written), or a store error; err says which in staff words.
+ * On any failure nothing is marked exported and partial files are removed where possible. */
+int export_to_stick(store_t *st, const char *stick_dir, const export_opts_t *o, export_result_t *r,
+                    char *err, size_t errlen);
+
+#endif
