@@ -161,6 +161,12 @@ int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *
         cfg->misuse_interval_s = dc->misuse_interval_s;
     if (!cfg->buttons && dc->has_buttons)
         cfg->buttons = &dc->buttons;
+    if (!cfg->usb_mount_dir && dc->usb_mount_dir[0])
+        cfg->usb_mount_dir = dc->usb_mount_dir;
+    if (!cfg->org_sign_pk && dc->org_sign_public_key[0])
+        cfg->org_sign_pk = dc->org_sign_public_key;
+    if (!cfg->org_box_pk && dc->org_box_public_key[0])
+        cfg->org_box_pk = dc->org_box_public_key;
     cfg->contact_after_export_days = dc->contact_after_export_days;
     cfg->contact_max_days = dc->contact_max_days;
     cfg->answers_after_export_days = dc->answers_after_export_days;
@@ -380,7 +386,8 @@ static void screenshot_if_new(app_t *a)
     if (!a->cfg->shot_dir)
         return;
     const flow_t *f = a->flow;
-    static const char *const screens[] = {"home", "question", "thanks", "out-of-service"};
+    static const char *const screens[] = {"home", "question", "thanks", "out-of-service",
+                                          "message"};
     static const char *const overlays[] = {"", "-idle", "-leave"};
     const journey_t *j = flow_journey(f);
     const question_t *q = flow_question(f);
@@ -557,6 +564,7 @@ static void loop(app_t *a)
     screen_t last_screen = flow_screen(a->flow);
     while (!a->quit) {
         buttons_process(a);
+        usb_process(a);
         perform_op(a);
         count_outcomes(a);
         int64_t now = now_ms(a);
@@ -638,9 +646,11 @@ int app_run(const app_config_t *cfg)
     a.dirty = true;
     redraw(&a);
     buttons_open(&a);
+    usb_open(&a);
     loop(&a);
     print_stats(&a);
     status = a.exit_status;
+    usb_close(&a);
     buttons_close(&a);
     ui_close(a.ui);
 out_flow:

@@ -26,10 +26,12 @@ typedef struct {
     int misuse_interval_s;                /* 0: from the pack */
     /* retention in days; 0: the store's defaults (30, 180, 365) */
     int contact_after_export_days, contact_max_days, answers_after_export_days;
-    const pinmap_t *buttons; /* physical buttons; NULL: none */
-    int min_free_kib;        /* below this free space the kiosk is out of service */
-    bool stats;              /* print frame-time statistics at exit */
-    int64_t started_us;      /* CLOCK_MONOTONIC at process start, for start-up time */
+    const pinmap_t *buttons;              /* physical buttons; NULL: none */
+    const char *usb_mount_dir;            /* staff sticks are mounted below; NULL: off */
+    const char *org_sign_pk, *org_box_pk; /* the organisation's public keys, base64 */
+    int min_free_kib;                     /* below this free space the kiosk is out of service */
+    bool stats;                           /* print frame-time statistics at exit */
+    int64_t started_us;                   /* CLOCK_MONOTONIC at process start, for start-up time */
 } app_config_t;
 
 /* Runs the kiosk until quit (or the end of the script). Returns a process exit status:

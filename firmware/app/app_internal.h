@@ -16,6 +16,7 @@
 #include "ui/ui.h"
 
 typedef struct gpio gpio_t;
+struct usb_state;
 
 typedef struct {
     const app_config_t *cfg;
@@ -52,6 +53,8 @@ typedef struct {
     int64_t button_edge_ns; /* the kernel time of its edge, 0 for scripted edges */
     int64_t *latency_us;
     size_t latencies, latencies_cap;
+    /* staff sticks */
+    struct usb_state *usb;
 } app_t;
 
 __attribute__((format(printf, 2, 3))) void log_line(const char *level, const char *fmt, ...);
@@ -77,5 +80,16 @@ int64_t buttons_deadline_ms(const app_t *a);
 bool buttons_script_press(app_t *a, button_action_t action, int index, int hold_ms);
 /* Measured edge-to-frame latencies, after a redraw. */
 void buttons_frame_drawn(app_t *a, int64_t frame_done_us);
+
+/* input_usb.c: staff sticks (off unless the configuration names the organisation's keys
+ * and a mount directory). */
+void usb_open(app_t *a);
+void usb_close(app_t *a);
+/* Notices new sticks (the watcher thread's flag) and handles waiting ones between residents. */
+void usb_process(app_t *a);
+/* Looks at the mounts now (scripts; the watcher does it on every mount change). */
+void usb_rescan(app_t *a);
+/* A stick at path (scripts stand in for a mount with this). */
+void usb_stick_inserted(app_t *a, const char *path);
 
 #endif

@@ -98,7 +98,8 @@ static const widget_t *find_widget(const app_t *a, action_t act, const char *arg
 
 static bool expect(app_t *a, const char *what, const char *value)
 {
-    static const char *const screens[] = {"home", "question", "thanks", "out_of_service"};
+    static const char *const screens[] = {"home", "question", "thanks", "out_of_service",
+                                          "message"};
     static const char *const overlays[] = {"none", "idle", "leave"};
     const flow_t *f = a->flow;
     const char *actual;
@@ -182,6 +183,11 @@ bool script_step(app_t *a)
             if (++presses > 200 || !buttons_script_press(a, BUTTON_NEXT, 0, 80))
                 return script_fail(a, "the focus ring never reached '%s %s'", name, arg), false;
         }
+    } else if (strcmp(cmd, "stick") == 0) {
+        /* A stick mounted at the path (as the mount watcher would report it). */
+        usb_stick_inserted(a, rest);
+    } else if (strcmp(cmd, "usbscan") == 0) {
+        usb_rescan(a);
     } else if (strcmp(cmd, "key") == 0) {
         if (!ui_inject_key(a->ui, rest))
             return script_fail(a, "unknown key '%s'", rest), false;

@@ -248,6 +248,31 @@ static int parse_retention(const cJSON *r, device_config_t *cfg, content_error_t
     return KIOSK_OK;
 }
 
+static int parse_object_strings(const cJSON *o, const char *name, const char *const keys[],
+                                char *const dst[], const size_t caps[], size_t n,
+                                content_error_t *err)
+{
+    char path[96];
+    snprintf(path, sizeof path, "$.%s", name);
+    if (!cJSON_IsObject(o))
+        return cerr(err, path, "expected an object");
+    const cJSON *v;
+    cJSON_ArrayForEach(v, o)
+    {
+        snprintf(path, sizeof path, "$.%s.%s", name, v->string);
+        size_t i;
+        for (i = 0; i < n; i++)
+            if (strcmp(v->string, keys[i]) == 0)
+                break;
+        if (i == n)
+            return cerr(err, path, "unknown setting '%s'", v->string);
+        int rc = str_field(v, path, dst[i], caps[i], err);
+        if (rc)
+            return rc;
+    }
+    return KIOSK_OK;
+}
+
 int device_config_parse(const char *json, size_t len, const char *filename, device_config_t *cfg,
                         content_error_t *err)
 {
@@ -280,7 +305,17 @@ int device_config_parse(const char *json, size_t len, const char *filename, devi
             rc = parse_display(v, cfg, err);
         else if (strcmp(k, "retention") == 0)
             rc = parse_retention(v, cfg, err);
-        else if (strcmp(k, "idleTimeoutSeconds") == 0)
+        else if (strcmp(k, "organisation") == 0) {
+            static const char *const keys[] = {"signPublicKey", "boxPublicKey"};
+            char *const dst[] = {cfg->org_sign_public_key, cfg->org_box_public_key};
+            const size_t caps[] = {sizeof cfg->org_sign_public_key, sizeof cfg->org_box_public_key};
+            rc = parse_object_strings(v, "organisation", keys, dst, caps, 2, err);
+        } else if (strcmp(k, "usb") == 0) {
+            static const char *const keys[] = {"mountDir"};
+            char *const dst[] = {cfg->usb_mount_dir};
+            const size_t caps[] = {sizeof cfg->usb_mount_dir};
+            rc = parse_object_strings(v, "usb", keys, dst, caps, 1, err);
+        } else if (strcmp(k, "idleTimeoutSeconds") == 0)
             rc = int_field(v, path, 5, 3600, &cfg->idle_timeout_s, err);
         else if (strcmp(k, "idleCountdownSeconds") == 0)
             rc = int_field(v, path, 3, 300, &cfg->idle_countdown_s, err);

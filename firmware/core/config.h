@@ -22,6 +22,9 @@ typedef struct {
     int contact_after_export_days; /* contact details, after they were exported */
     int contact_max_days;          /* contact details at most, exported or not */
     int answers_after_export_days; /* whole records, after they were exported */
+    char org_sign_public_key[64];  /* base64: staff tokens are checked against it */
+    char org_box_public_key[64];   /* base64: exports are encrypted to it */
+    char usb_mount_dir[256];       /* sticks are mounted below this directory */
     bool has_buttons;
     pinmap_t buttons;
 } device_config_t;

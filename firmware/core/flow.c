@@ -47,6 +47,8 @@ struct flow {
     const lstr_t *completed;
     bool store_ok;
 
+    flow_message_t msg;
+
     bool outcome_waiting;
     char outcome_journey[64];
     session_outcome_t outcome;
@@ -491,6 +493,7 @@ bool flow_activate(flow_t *f, action_t action, int arg, const char *key_text, in
         }
         return false;
     case SCREEN_THANKS:
+    case SCREEN_MESSAGE:
         if (action == ACT_DONE || action == ACT_HOME) {
             go_home(f);
             return true;
@@ -660,6 +663,10 @@ bool flow_tick(flow_t *f, int64_t now_ms)
     const content_settings_t *st = content_settings(f->c);
     if (f->op != OP_NONE)
         return false;
+    if (f->screen == SCREEN_MESSAGE && now_ms >= f->msg.until_ms) {
+        go_home(f);
+        return true;
+    }
     if (f->screen == SCREEN_THANKS && now_ms >= f->thanks_until_ms) {
         go_home(f);
         return true;
@@ -708,6 +715,8 @@ int64_t flow_next_deadline(const flow_t *f)
         return INT64_MAX;
     case SCREEN_OUT_OF_SERVICE:
         return INT64_MAX;
+    case SCREEN_MESSAGE:
+        return f->msg.until_ms;
     }
     return INT64_MAX;
 }
@@ -768,6 +777,23 @@ void flow_set_store_ok(flow_t *f, bool ok, int64_t now_ms)
         f->screen = SCREEN_OUT_OF_SERVICE;
     else if (ok && f->screen == SCREEN_OUT_OF_SERVICE)
         go_home(f);
+}
+
+bool flow_show_message(flow_t *f, const flow_message_t *m)
+{
+    if (f->op != OP_NONE || f->screen == SCREEN_QUESTION)
+        return false; /* never over a resident's journey */
+    f->msg = *m;
+    if (f->screen != SCREEN_MESSAGE) {
+        reset_screen_state(f);
+        f->screen = SCREEN_MESSAGE;
+    }
+    return true;
+}
+
+const flow_message_t *flow_message(const flow_t *f)
+{
+    return f->screen == SCREEN_MESSAGE ? &f->msg : NULL;
 }
 
 bool flow_take_outcome(flow_t *f, char journey_id[64], session_outcome_t *outcome)

@@ -13,9 +13,10 @@
 
 typedef enum {
     SCREEN_HOME,
-    SCREEN_QUESTION,      /* one question of a journey, or the quick rating's follow-up */
-    SCREEN_THANKS,        /* shown only after the store confirmed the save */
-    SCREEN_OUT_OF_SERVICE /* the store cannot keep answers: none are taken */
+    SCREEN_QUESTION,       /* one question of a journey, or the quick rating's follow-up */
+    SCREEN_THANKS,         /* shown only after the store confirmed the save */
+    SCREEN_OUT_OF_SERVICE, /* the store cannot keep answers: none are taken */
+    SCREEN_MESSAGE         /* a message for staff (a USB export): title, text, progress */
 } screen_t;
 
 typedef enum { OVERLAY_NONE, OVERLAY_IDLE, OVERLAY_LEAVE } overlay_t;
@@ -111,6 +112,27 @@ void flow_set_store_ok(flow_t *f, bool ok, int64_t now_ms);
 /* A session that ended since the last call: its journey id and outcome. Returns false when
  * none is waiting. */
 bool flow_take_outcome(flow_t *f, char journey_id[64], session_outcome_t *outcome);
+
+/* A message screen for staff at the kiosk (USB export progress and results), by interface
+ * string keys, so that it follows the language button: body_key's {n} and {reason} are
+ * filled with n and the text of reason_key; extra_key (with {n} = extra_n) adds a sentence. */
+typedef struct {
+    char title_key[48];
+    char body_key[48];
+    char reason_key[48];
+    char n[24];
+    char extra_key[48];
+    char extra_n[24];
+    double progress;  /* < 0: no bar */
+    bool done;        /* a Done button that returns home */
+    int64_t until_ms; /* home by itself then; INT64_MAX: stays */
+} flow_message_t;
+
+/* Shows (or updates) the message screen in place of the home screen. Only between residents:
+ * false while a journey is in progress. */
+bool flow_show_message(flow_t *f, const flow_message_t *m);
+/* The message shown, or NULL. */
+const flow_message_t *flow_message(const flow_t *f);
 
 /* ---- what the view needs ---- */
 

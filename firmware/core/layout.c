@@ -1099,6 +1099,44 @@ static void oos_screen(ctx_t *x)
               S(x, PX_BODY + 2), false, STYLE_PLAIN, ALIGN_CENTER);
 }
 
+/* A message for staff: a title, a text, a progress bar while work goes on, Done after. */
+static void message_screen(ctx_t *x)
+{
+    view_t *v = x->v;
+    const flow_message_t *msg = flow_message(x->f);
+    if (!msg)
+        return;
+    const char *names[] = {"n", "reason"};
+    const char *values[] = {msg->n, msg->reason_key[0] ? str(x, msg->reason_key) : ""};
+    const char *body = fill_vars(x, str(x, msg->body_key), 2, names, values);
+    if (msg->extra_key[0]) {
+        const char *extra_values[] = {msg->extra_n, ""};
+        const char *extra = fill_vars(x, str(x, msg->extra_key), 2, names, extra_values);
+        char both[1024];
+        snprintf(both, sizeof both, "%s %s", body, extra);
+        body = view_strdup(x->v, both);
+    }
+    int top = topbar(x, str(x, "home.title"), false);
+    int m = S(x, MARGIN) * 2, gap = S(x, GAP);
+    rect_t body_r = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
+    int bh = S(x, 76);
+    int y = body_r.y;
+    y += label_top(x, rect(body_r.x, y, body_r.w, body_r.h / 4), str(x, msg->title_key), S(x, 40),
+                   true, STYLE_TITLE, ALIGN_CENTER) +
+         gap;
+    y += label_top(x, rect(body_r.x, y, body_r.w, body_r.h / 3), body, S(x, PX_BODY + 2), false,
+                   STYLE_PLAIN, ALIGN_CENTER) +
+         gap;
+    if (msg->progress >= 0) {
+        widget_t *bar = add(x, W_BAR, STYLE_PRIMARY,
+                            rect(body_r.x + S(x, 20), y + gap, body_r.w - S(x, 40), S(x, 22)));
+        bar->fraction = msg->progress > 1 ? 1 : msg->progress;
+    }
+    if (msg->done)
+        button(x, rect(v->width / 2 - S(x, 130), body_r.y + body_r.h - bh, S(x, 260), bh),
+               str(x, "nav.done"), STYLE_PRIMARY, ACT_DONE, 0);
+}
+
 static rect_t card(ctx_t *x, action_t backdrop_action)
 {
     view_t *v = x->v;
@@ -1184,6 +1222,9 @@ void view_build(view_t *v, const flow_t *f, int width, int height, const text_me
         break;
     case SCREEN_OUT_OF_SERVICE:
         oos_screen(&x);
+        break;
+    case SCREEN_MESSAGE:
+        message_screen(&x);
         break;
     }
     if (flow_overlay(f) == OVERLAY_IDLE)

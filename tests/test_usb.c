@@ -1,0 +1,208 @@
+/* Staff sticks end to end: the office's keys and a token made with kiosk-staff, the real
+ * kiosk (headless) exporting to the stick between residents, the bundle decrypted with the
+ * organisation's key; and sticks refused with a reason (no token, another kiosk, expired).
+ * A stick mounted for real (tmpfs, root only) is noticed through /proc/self/mountinfo. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "core/kerr.h"
+#include "crypto/crypto.h"
+#include "proc_util.h"
+
+static char base[700], keys[800], media[800], config[800];
+
+static bool write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    fputs(text, f);
+    return fclose(f) == 0;
+}
+
+static bool read_line(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    bool ok = fgets(buf, (int)len, f) != NULL;
+    fclose(f);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return ok;
+}
+
+static int sh(const char *cmd)
+{
+    return system(cmd);
+}
+
+static bool make_token(const char *stick, const char *kiosk, int days)
+{
+    char cmd[3000];
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s' && %s token --keys '%s' --stick '%s' --kiosk %s --days %d "
+             "--issued-by test >/dev/null",
+             stick, KIOSK_STAFF_BIN, keys, stick, kiosk, days);
+    return sh(cmd) == 0;
+}
+
+static int line_count(const char *line, size_t len, void *ud)
+{
+    (void)line;
+    (void)len;
+    (*(int *)ud)++;
+    return 0;
+}
+
+static void kiosk_exports_to_an_authorised_stick_and_refuses_others(void)
+{
+    char cmd[3000], db[900], script[900], stick[900], shots[900];
+    snprintf(db, sizeof db, "%s/kiosk.db", base);
+    snprintf(script, sizeof script, "%s/usb.script", base);
+    snprintf(shots, sizeof shots, "%s/screenshots/usb", tmp);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", shots, shots);
+    sh(cmd);
+    /* Sticks: a good one, one with no token, one for another kiosk. */
+    snprintf(stick, sizeof stick, "%s/good", media);
+    REQUIRE(make_token(stick, "e2e-kiosk", 2));
+    snprintf(stick, sizeof stick, "%s/other", media);
+    REQUIRE(make_token(stick, "another-kiosk", 2));
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/empty'", media);
+    sh(cmd);
+    char text[4000];
+    snprintf(text, sizeof text,
+             "press face 3\nexpect screen question\nexpect question about\n"
+             "stick %s/good\n"
+             "expect screen question\n" /* a resident first: the stick waits */
+             "press skip\nexpect screen message\nshot usb-done\npress done\n"
+             "press face 1\npress skip\npress done\n"
+             "stick %s/good\nexpect screen message\nshot usb-again\npress done\n"
+             "stick %s/empty\nexpect screen message\nshot usb-no-token\npress done\n"
+             "stick %s/other\nexpect screen message\nshot usb-other-kiosk\npress lang\n"
+             "shot usb-other-kiosk-zh\npress done\nexpect screen home\n",
+             media, media, media, media);
+    REQUIRE(write_text(script, text));
+    char *args[] = {"--headless", "--config",  config,     "--pack", KIOSK_PACK,      "--db", db,
+                    "--kiosk-id", "e2e-kiosk", "--script", script,   "--screenshots", shots,  NULL};
+    proc_t p;
+    REQUIRE(start(&p, "usb", args));
+    static char out[1 << 16];
+    int status = finish(&p, out, sizeof out);
+    char *err = slurp(p.err_path);
+    if (status != 0)
+        fprintf(stderr, "%s\n", err);
+    CHECK_INT(status, 0);
+    /* The first stick took the one record there was; the second time, the next one. */
+    CHECK(strstr(out, "event=export result=0 records=1 seq=1") != NULL);
+    CHECK(strstr(out, "event=export result=0 records=1 seq=2") != NULL);
+    CHECK(strstr(err, "usb: refused") != NULL && strstr(err, "another kiosk"));
+    CHECK(strstr(err, "no staff token") != NULL);
+    free(err);
+    /* The office reads both bundles with the organisation's secret key. */
+    uint8_t pk[CRYPTO_BOX_PK_BYTES], sk[CRYPTO_BOX_SK_BYTES];
+    char e[512];
+    REQUIRE(crypto_org_load_box(keys, pk, sk, e, sizeof e) == KIOSK_OK);
+    int lines = 0;
+    for (int seq = 1; seq <= 2; seq++) {
+        char path[1200];
+        snprintf(path, sizeof path, "%s/good/kiosk-export/e2e-kiosk-%06d.bundle", media, seq);
+        int fd = open(path, O_RDONLY);
+        CHECK(fd >= 0);
+        uint8_t sha[32];
+        CHECK_INT(bundle_open(fd, pk, sk, line_count, &lines, sha, e, sizeof e), KIOSK_OK);
+        close(fd);
+    }
+    CHECK_INT(lines, 2);
+    /* The kiosk marked both records exported. */
+    sqlite3 *d;
+    REQUIRE(sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    sqlite3_stmt *st;
+    REQUIRE(sqlite3_prepare_v2(d, "SELECT count(*) FROM records WHERE exported_at IS NOT NULL", -1,
+                               &st, NULL) == SQLITE_OK);
+    CHECK(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int(st, 0), 2);
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+    /* Nothing was written on the refused sticks. */
+    snprintf(cmd, sizeof cmd,
+             "test ! -e '%s/empty/kiosk-export' && test ! -e '%s/other/kiosk-export'", media,
+             media);
+    CHECK(sh(cmd) == 0);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && for f in *.bmp; do convert \"$f\" \"${f%%.bmp}.png\" && rm \"$f\"; done",
+             shots);
+    if (access("/usr/bin/convert", X_OK) == 0)
+        sh(cmd);
+}
+
+static void a_mounted_stick_is_noticed(void)
+{
+    if (geteuid() != 0) {
+        fprintf(stderr, "  skipped: mounting needs root\n");
+        return;
+    }
+    char db[900], script[900], mnt[900], line[256];
+    snprintf(db, sizeof db, "%s/mount.db", base);
+    snprintf(script, sizeof script, "%s/mount.script", base);
+    snprintf(mnt, sizeof mnt, "%s/STICK", media);
+    mkdir(mnt, 0755);
+    umount2(mnt, MNT_DETACH);
+    REQUIRE(write_text(script, "press face 2\npress skip\npress done\npause\nusbscan\n"
+                               "expect screen message\npause\nusbscan\nexpect screen home\n"));
+    char *args[] = {"--headless", "--config",   config,      "--pack",   KIOSK_PACK, "--db",
+                    db,           "--kiosk-id", "e2e-kiosk", "--script", script,     NULL};
+    proc_t p;
+    REQUIRE(start(&p, "mount", args));
+    REQUIRE(read_until(&p, "event=pause", line, sizeof line));
+    REQUIRE(mount("tmpfs", mnt, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4m") == 0);
+    REQUIRE(make_token(mnt, "e2e-kiosk", 1));
+    fputs("go\n", p.in);
+    fflush(p.in);
+    REQUIRE(read_until(&p, "event=export", line, sizeof line));
+    CHECK(strstr(line, "result=0 records=1") != NULL);
+    REQUIRE(read_until(&p, "event=pause", line, sizeof line));
+    umount2(mnt, MNT_DETACH); /* pulled out: the message goes away */
+    fputs("go\n", p.in);
+    fflush(p.in);
+    CHECK_INT(finish(&p, NULL, 0), 0);
+}
+
+int main(void)
+{
+    snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
+    snprintf(base, sizeof base, "%s/usb", tmp);
+    snprintf(keys, sizeof keys, "%s/office-keys", base);
+    snprintf(media, sizeof media, "%s/media", base);
+    snprintf(config, sizeof config, "%s/kiosk.json", base);
+    char cmd[3000];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && %s keygen '%s' >/dev/null", base,
+             media, KIOSK_STAFF_BIN, keys);
+    if (sh(cmd) != 0)
+        return 1;
+    char signpk[200], boxpk[200], path[900], json[2000];
+    snprintf(path, sizeof path, "%s/org-sign.public", keys);
+    if (!read_line(path, signpk, sizeof signpk))
+        return 1;
+    snprintf(path, sizeof path, "%s/org-box.public", keys);
+    if (!read_line(path, boxpk, sizeof boxpk))
+        return 1;
+    snprintf(json, sizeof json,
+             "{\"organisation\": {\"signPublicKey\": \"%s\", \"boxPublicKey\": \"%s\"},\n"
+             " \"usb\": {\"mountDir\": \"%s\"}}\n",
+             signpk, boxpk, media);
+    if (!write_text(config, json))
+        return 1;
+    signal(SIGPIPE, SIG_IGN);
+    RUN(kiosk_exports_to_an_authorised_stick_and_refuses_others);
+    RUN(a_mounted_stick_is_noticed);
+    return check_failures != 0;
+}
