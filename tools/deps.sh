@@ -3,7 +3,7 @@
 # the command to run is printed.
 
 KIOSK_BUILD_DEPS="gcc libc6-dev make cmake pkg-config libsdl2-dev libsdl2-ttf-dev libcjson-dev libsqlite3-dev libgpiod-dev libsodium-dev fonts-noto-cjk"
-KIOSK_TEST_DEPS="imagemagick exfatprogs exfat-fuse"
+KIOSK_TEST_DEPS="imagemagick exfatprogs exfat-fuse clang libclang-rt-14-dev"
 
 kiosk_install_deps() {
     local missing=()
