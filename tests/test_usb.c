@@ -176,6 +176,116 @@ static void a_mounted_stick_is_noticed(void)
     CHECK_INT(finish(&p, NULL, 0), 0);
 }
 
+/* Reads "uuid|answers|utc_ms|lang" of every record of a database, sorted, into buf. */
+static void rows_of(const char *db, const char *table_sql, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    sqlite3 *d;
+    if (sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        return;
+    sqlite3_stmt *st;
+    size_t o = 0;
+    if (sqlite3_prepare_v2(d, table_sql, -1, &st, NULL) == SQLITE_OK)
+        while (sqlite3_step(st) == SQLITE_ROW && o + 600 < len)
+            o +=
+                (size_t)snprintf(buf + o, len - o, "%s|%s|%lld|%s|%s\n", sqlite3_column_text(st, 0),
+                                 sqlite3_column_text(st, 1), (long long)sqlite3_column_int64(st, 2),
+                                 sqlite3_column_text(st, 3), sqlite3_column_text(st, 4));
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+}
+
+/* The office: two kiosks' exports imported into one archive, twice; every record identical to
+ * what the kiosks stored; CSV, Open311 and the report made from it. */
+static void office_imports_two_kiosks_once_and_reports(void)
+{
+    char cmd[16000], db2[1000], script[900], stick2[900], archive[900], out[900];
+    snprintf(archive, sizeof archive, "%s/archive.db", base);
+    /* A second kiosk with its own data directory and key. */
+    char dir2[900];
+    snprintf(dir2, sizeof dir2, "%s/kiosk2", base);
+    snprintf(db2, sizeof db2, "%s/kiosk.db", dir2);
+    snprintf(stick2, sizeof stick2, "%s/good2", media);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir2);
+    sh(cmd);
+    REQUIRE(make_token(stick2, "second-kiosk", 1));
+    snprintf(script, sizeof script, "%s/second.script", base);
+    char text[2000];
+    snprintf(text, sizeof text,
+             "press face 0\npress skip\npress done\npress journey 1\npress choice 1\n"
+             "press choice 0\npress choice 2\npress skip\npress choice 0\nexpect screen "
+             "thanks\npress done\nstick %s\nexpect screen message\n",
+             stick2);
+    REQUIRE(write_text(script, text));
+    char *args[] = {"--headless", "--config",   config,         "--pack",   KIOSK_PACK, "--db",
+                    db2,          "--kiosk-id", "second-kiosk", "--script", script,     NULL};
+    proc_t p;
+    REQUIRE(start(&p, "second", args));
+    CHECK_INT(finish(&p, NULL, 0), 0);
+    /* Trust both kiosks' keys, then import both sticks; then again. */
+    snprintf(
+        cmd, sizeof cmd,
+        "rm -f '%s'* && %s trust --archive '%s' --kiosk e2e-kiosk --key '%s/kiosk-sign.public' "
+        ">/dev/null && %s trust --archive '%s' --kiosk second-kiosk --key "
+        "'%s/kiosk-sign.public' >/dev/null",
+        archive, KIOSK_STAFF_BIN, archive, base, KIOSK_STAFF_BIN, archive, dir2);
+    REQUIRE(sh(cmd) == 0);
+    snprintf(out, sizeof out, "%s/import.out", base);
+    snprintf(cmd, sizeof cmd, "%s import --keys '%s' --archive '%s' '%s/good' '%s' > '%s'",
+             KIOSK_STAFF_BIN, keys, archive, media, stick2, out);
+    CHECK(sh(cmd) == 0);
+    snprintf(cmd, sizeof cmd,
+             "%s import --keys '%s' --archive '%s' '%s/good' '%s' | grep -c 'already imported' "
+             "| grep -qx 3",
+             KIOSK_STAFF_BIN, keys, archive, media, stick2);
+    CHECK(sh(cmd) == 0); /* three bundles, all already there */
+    /* Field by field: the archive holds exactly what the kiosks stored. */
+    static char want[1 << 16], want2[1 << 16], got[1 << 17];
+    const char *q = "SELECT uuid, answers, utc_ms, lang, kiosk_id FROM records ORDER BY uuid";
+    rows_of(db2, q, want2, sizeof want2);
+    char db1[900];
+    snprintf(db1, sizeof db1, "%s/kiosk.db", base);
+    rows_of(db1, q, want, sizeof want);
+    rows_of(archive, q, got, sizeof got);
+    size_t lines_want = 0, lines_got = 0;
+    for (const char *c = want; *c; c++)
+        lines_want += *c == '\n';
+    for (const char *c = want2; *c; c++)
+        lines_want += *c == '\n';
+    for (const char *c = got; *c; c++)
+        lines_got += *c == '\n';
+    CHECK_INT(lines_got, lines_want);
+    for (char *line = want; *line;) {
+        char *nl = strchr(line, '\n');
+        *nl = '\0';
+        CHECK(strstr(got, line) != NULL);
+        line = nl + 1;
+    }
+    for (char *line = want2; *line;) {
+        char *nl = strchr(line, '\n');
+        *nl = '\0';
+        CHECK(strstr(got, line) != NULL);
+        line = nl + 1;
+    }
+    /* What staff take away. */
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && %s csv --archive '%s' --out records.csv && %s open311 --archive '%s' "
+             "--out requests.json && %s report --archive '%s' --out report.html && "
+             "head -c 3 records.csv | od -An -tx1 | grep -q 'ef bb bf' && grep -q second-kiosk "
+             "records.csv && grep -q '<svg' report.html",
+             base, KIOSK_STAFF_BIN, archive, KIOSK_STAFF_BIN, archive, KIOSK_STAFF_BIN, archive);
+    CHECK(sh(cmd) == 0);
+    /* A bundle altered on the stick is refused, and nothing of it imported. */
+    snprintf(
+        cmd, sizeof cmd,
+        "rm -f '%s.2'* && %s trust --archive '%s.2' --kiosk second-kiosk --key "
+        "'%s/kiosk-sign.public' >/dev/null && "
+        "printf X | dd of=\"$(ls '%s'/kiosk-export/*.bundle | head -1)\" bs=1 seek=200 "
+        "conv=notrunc 2>/dev/null && ! %s import --keys '%s' --archive '%s.2' '%s' 2>/dev/null",
+        archive, KIOSK_STAFF_BIN, archive, dir2, stick2, KIOSK_STAFF_BIN, keys, archive, stick2);
+    CHECK(sh(cmd) == 0);
+}
+
 int main(void)
 {
     snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
@@ -204,5 +314,6 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     RUN(kiosk_exports_to_an_authorised_stick_and_refuses_others);
     RUN(a_mounted_stick_is_noticed);
+    RUN(office_imports_two_kiosks_once_and_reports);
     return check_failures != 0;
 }

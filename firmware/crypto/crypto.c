@@ -505,3 +505,35 @@ void crypto_hex32(const uint8_t b[32], char out[65])
 {
     sodium_bin2hex(out, 65, b, 32);
 }
+
+int crypto_envelope_peek(const char *text, size_t textlen, char **payload, size_t *len)
+{
+    *payload = NULL;
+    *len = 0;
+    cJSON *o = cJSON_ParseWithLength(text, textlen);
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "payload");
+    int rc = KIOSK_EINVAL;
+    if (cJSON_IsString(p)) {
+        size_t cap = strlen(p->valuestring) / 4 * 3 + 3;
+        unsigned char *bin = malloc(cap + 1);
+        size_t n = 0;
+        if (bin && sodium_base642bin(bin, cap, p->valuestring, strlen(p->valuestring), NULL, &n,
+                                     NULL, B64) == 0) {
+            bin[n] = '\0';
+            *payload = (char *)bin;
+            *len = n;
+            rc = KIOSK_OK;
+        } else {
+            free(bin);
+        }
+    }
+    cJSON_Delete(o);
+    return rc;
+}
+
+void crypto_sha256_hex(const void *bytes, size_t len, char out[65])
+{
+    uint8_t h[32];
+    crypto_hash_sha256(h, bytes, len);
+    sodium_bin2hex(out, 65, h, 32);
+}

@@ -59,6 +59,13 @@ int crypto_token_sign(const char *payload, size_t len, const uint8_t sk[CRYPTO_S
 int crypto_token_open(const char *text, size_t textlen, const uint8_t pk[CRYPTO_SIGN_PK_BYTES],
                       char **payload, size_t *len, char *err, size_t errlen);
 
+/* The payload of an envelope WITHOUT checking its signature: only to learn which key to check
+ * it with (the kiosk id of a manifest). Nothing read this way may be believed. */
+int crypto_envelope_peek(const char *text, size_t textlen, char **payload, size_t *len);
+
+/* SHA-256 of bytes into 64 lower-case hex digits (out[65]). */
+void crypto_sha256_hex(const void *bytes, size_t len, char out[65]);
+
 /* ---- the kiosk's own signing key ---- */
 
 /* Loads dir/kiosk-sign.secret, or, when there is none yet, makes a key pair and writes it

@@ -1,0 +1,900 @@
+/* The office archive on SQLite: schema and migrations, trusted kiosks, idempotent bundle
+ * imports, and the read-back API. The error translation mirrors store.c's (both files are the
+ * store library's SQLite edge). */
+#include "store/archive.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "core/kerr.h"
+
+/* Schema migrations: entry i takes user_version i to i + 1 in its own transaction. Entries are
+ * frozen once released; a later schema appends one and raises ARCHIVE_SCHEMA_VERSION. The kind
+ * list is spelled out because a CHECK is part of the stored schema. ref_code is not unique:
+ * two kiosks may issue the same code; it is indexed without case for archive_find_ref(). */
+static const char *const migrations[] = {
+    /* 0 -> 1: the first schema. */
+    "CREATE TABLE kiosks ("
+    "  kiosk_id TEXT PRIMARY KEY,"
+    "  sign_public_key TEXT NOT NULL,"
+    "  added_utc TEXT NOT NULL"
+    ");"
+    "CREATE TABLE bundles ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kiosk_id TEXT NOT NULL REFERENCES kiosks(kiosk_id),"
+    "  seq INTEGER NOT NULL,"
+    "  manifest_sha256 TEXT NOT NULL UNIQUE CHECK(length(manifest_sha256) = 64),"
+    "  records INTEGER NOT NULL CHECK(records >= 0),"
+    "  imported_utc TEXT NOT NULL"
+    ");"
+    "CREATE INDEX bundles_kiosk_seq ON bundles(kiosk_id, seq);"
+    "CREATE TABLE records ("
+    "  id INTEGER PRIMARY KEY,"
+    "  uuid TEXT NOT NULL UNIQUE,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('quick_rating', 'feedback', 'service_request',"
+    "                                    'questionnaire', 'activity')),"
+    "  journey_id TEXT NOT NULL,"
+    "  kiosk_id TEXT NOT NULL,"
+    "  pack_id TEXT NOT NULL,"
+    "  pack_version TEXT NOT NULL,"
+    "  lang TEXT NOT NULL,"
+    "  answers TEXT NOT NULL CHECK(json_valid(answers) AND json_type(answers) = 'object'),"
+    "  ref_code TEXT,"
+    "  created_utc TEXT NOT NULL,"
+    "  utc_ms INTEGER NOT NULL,"
+    "  utc_offset_min INTEGER NOT NULL,"
+    "  clock_synced INTEGER NOT NULL CHECK(clock_synced IN (0, 1)),"
+    "  mono_ms INTEGER NOT NULL,"
+    "  boot INTEGER NOT NULL,"
+    "  misuse INTEGER NOT NULL CHECK(misuse IN (0, 1)),"
+    "  bundle_id INTEGER NOT NULL REFERENCES bundles(id),"
+    "  imported_utc TEXT NOT NULL"
+    ");"
+    "CREATE INDEX records_ref_code ON records(ref_code COLLATE NOCASE);"
+    "CREATE INDEX records_kiosk_time ON records(kiosk_id, utc_ms);"
+    "CREATE INDEX records_bundle ON records(bundle_id);"
+    "CREATE TABLE contacts ("
+    "  record_id INTEGER PRIMARY KEY REFERENCES records(id) ON DELETE CASCADE,"
+    "  name TEXT,"
+    "  phone TEXT,"
+    "  CHECK(name IS NOT NULL OR phone IS NOT NULL)"
+    ");",
+};
+
+_Static_assert(sizeof migrations / sizeof migrations[0] == ARCHIVE_SCHEMA_VERSION,
+               "one migration per schema version");
+_Static_assert(RECORD_KIND_COUNT == 5, "a new record kind needs a migration of the kind CHECK");
+
+enum {
+    STMT_TRUST,
+    STMT_KEY,
+    STMT_BUNDLE_SEEN,
+    STMT_INSERT_BUNDLE,
+    STMT_INSERT_RECORD,
+    STMT_INSERT_CONTACT,
+    STMT_RECORD_COUNT,
+    STMT_COUNT
+};
+
+static const char *const stmt_sql[STMT_COUNT] = {
+    [STMT_TRUST] =
+        "INSERT INTO kiosks(kiosk_id, sign_public_key, added_utc)"
+        " VALUES(?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+        " ON CONFLICT(kiosk_id) DO UPDATE SET sign_public_key = excluded.sign_public_key,"
+        " added_utc = excluded.added_utc",
+    [STMT_KEY] = "SELECT sign_public_key FROM kiosks WHERE kiosk_id = ?1",
+    /* Only the hash says "seen": a kiosk that crashed between verifying a stick's copy and
+     * marking its records writes the same sequence number again, with more records. */
+    [STMT_BUNDLE_SEEN] = "SELECT 1 FROM bundles WHERE manifest_sha256 = ?1"
+                         " AND ?2 IS NOT NULL AND ?3 IS NOT NULL",
+    [STMT_INSERT_BUNDLE] = "INSERT INTO bundles(kiosk_id, seq, manifest_sha256, records,"
+                           " imported_utc) VALUES(?1, ?2, ?3, ?4,"
+                           " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+    [STMT_INSERT_RECORD] =
+        "INSERT INTO records(uuid, kind, journey_id, kiosk_id, pack_id, pack_version, lang,"
+        " answers, ref_code, created_utc, utc_ms, utc_offset_min, clock_synced, mono_ms, boot,"
+        " misuse, bundle_id, imported_utc)"
+        " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, b.id,"
+        " b.imported_utc FROM bundles AS b WHERE b.id = ?17"
+        " ON CONFLICT(uuid) DO NOTHING",
+    [STMT_INSERT_CONTACT] = "INSERT INTO contacts(record_id, name, phone) VALUES(?1, ?2, ?3)",
+    [STMT_RECORD_COUNT] = "SELECT count(*) FROM records",
+};
+
+/* Columns of the read queries, in order. */
+enum {
+    COL_KIND,
+    COL_UUID,
+    COL_JOURNEY,
+    COL_KIOSK,
+    COL_PACK,
+    COL_PACK_VERSION,
+    COL_LANG,
+    COL_ANSWERS,
+    COL_REF,
+    COL_UTC_MS,
+    COL_OFFSET,
+    COL_SYNCED,
+    COL_MONO,
+    COL_BOOT,
+    COL_MISUSE,
+    COL_NAME,
+    COL_PHONE,
+    COL_HAS_CONTACT,
+    COL_ID,
+    COL_BUNDLE,
+    COL_SEQ,
+    COL_IMPORTED
+};
+
+#define SELECT_RECORDS                                                                             \
+    "SELECT r.kind, r.uuid, r.journey_id, r.kiosk_id, r.pack_id, r.pack_version, r.lang,"          \
+    " r.answers, r.ref_code, r.utc_ms, r.utc_offset_min, r.clock_synced, r.mono_ms, r.boot,"       \
+    " r.misuse, c.name, c.phone, c.record_id IS NOT NULL, r.id, r.bundle_id, b.seq,"               \
+    " r.imported_utc"                                                                              \
+    " FROM records AS r LEFT JOIN contacts AS c ON c.record_id = r.id"                             \
+    " LEFT JOIN bundles AS b ON b.id = r.bundle_id"
+
+static const char foreach_sql[] = SELECT_RECORDS " ORDER BY r.kiosk_id, r.utc_ms, r.id";
+static const char find_sql[] =
+    SELECT_RECORDS " WHERE r.ref_code = ?1 COLLATE NOCASE ORDER BY r.kiosk_id, r.utc_ms, r.id";
+
+struct archive {
+    sqlite3 *db;
+    char *path;
+    int64_t bundle_id; /* the bundle being imported, 0 when none */
+    char bundle_kiosk[64];
+    sqlite3_stmt *stmt[STMT_COUNT];
+    char errmsg[1024];
+};
+
+__attribute__((format(printf, 3, 4))) static int fail(archive_t *a, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->errmsg, sizeof a->errmsg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static int map_errno(int err)
+{
+    switch (err) {
+    case EACCES:
+    case EPERM:
+    case EROFS:
+        return KIOSK_EACCES;
+    case ENOSPC:
+    case EDQUOT:
+        return KIOSK_EFULL;
+    case ENOENT:
+    case ENOTDIR:
+        return KIOSK_ENOENT;
+    case ENOMEM:
+        return KIOSK_ENOMEM;
+    default:
+        return 0;
+    }
+}
+
+/* Translates an (extended) SQLite result code into a KIOSK_E* code. */
+static int map_sqlite(sqlite3 *db, int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_ROW:
+    case SQLITE_DONE:
+        return KIOSK_OK;
+    case SQLITE_FULL:
+        return KIOSK_EFULL;
+    case SQLITE_IOERR: {
+        if (rc == SQLITE_IOERR_NOMEM)
+            return KIOSK_ENOMEM;
+        const int mapped = db ? map_errno(sqlite3_system_errno(db)) : 0;
+        return mapped == KIOSK_EFULL || mapped == KIOSK_EACCES ? mapped : KIOSK_EIO;
+    }
+    case SQLITE_CANTOPEN: {
+        const int mapped = db ? map_errno(sqlite3_system_errno(db)) : 0;
+        return mapped ? mapped : KIOSK_EIO;
+    }
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+        return KIOSK_EACCES;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return KIOSK_ECORRUPT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return KIOSK_EBUSY;
+    case SQLITE_NOMEM:
+        return KIOSK_ENOMEM;
+    case SQLITE_TOOBIG:
+        return KIOSK_ETOOBIG;
+    case SQLITE_CONSTRAINT:
+    case SQLITE_MISMATCH:
+    case SQLITE_RANGE:
+        return KIOSK_EINVAL;
+    default:
+        return KIOSK_EIO;
+    }
+}
+
+/* Records a failed SQLite call as "<what> <path>: <sqlite message>" and returns its code. */
+static int fail_db(archive_t *a, int rc, const char *what)
+{
+    const char *msg = a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc);
+    return fail(a, map_sqlite(a->db, rc), "%s %s: %s", what, a->path, msg);
+}
+
+static int exec_sql(archive_t *a, const char *sql, const char *what)
+{
+    const int rc = sqlite3_exec(a->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? KIOSK_OK : fail_db(a, rc, what);
+}
+
+/* Runs a one-row pragma (or query) and copies its first column as text into out. */
+static int query_text(archive_t *a, const char *sql, char *out, size_t outlen, const char *what)
+{
+    sqlite3_stmt *stmt = NULL;
+    int err = KIOSK_OK;
+    int rc = sqlite3_prepare_v2(a->db, sql, -1, &stmt, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+        const unsigned char *text = rc == SQLITE_ROW ? sqlite3_column_text(stmt, 0) : NULL;
+        snprintf(out, outlen, "%s", text ? (const char *)text : "");
+    } else {
+        err = fail_db(a, rc, what);
+    }
+    sqlite3_finalize(stmt);
+    return err;
+}
+
+static int query_int(archive_t *a, const char *sql, int64_t *out, const char *what)
+{
+    char text[32];
+    const int err = query_text(a, sql, text, sizeof text, what);
+    if (err)
+        return err;
+    *out = strtoll(text, NULL, 10);
+    return KIOSK_OK;
+}
+
+/* Sets a pragma and reads it back: a pragma that cannot apply fails silently. */
+static int set_pragma(archive_t *a, const char *set, const char *get, int64_t want,
+                      const char *name)
+{
+    int64_t value;
+    int err = exec_sql(a, set, "cannot set pragmas of");
+    if (!err)
+        err = query_int(a, get, &value, "cannot read pragmas of");
+    if (!err && value != want)
+        err = fail(a, KIOSK_EIO, "cannot set %s on %s: it reads back as %lld", name, a->path,
+                   (long long)value);
+    return err;
+}
+
+static int set_pragmas(archive_t *a)
+{
+    char mode[32];
+    int err = query_text(a, "PRAGMA journal_mode=WAL", mode, sizeof mode,
+                         "cannot set WAL journal mode on");
+    if (err)
+        return err;
+    if (strcmp(mode, "wal") != 0)
+        return fail(a, KIOSK_EIO, "cannot set WAL journal mode on %s: journal_mode is '%s'",
+                    a->path, mode);
+    err = set_pragma(a, "PRAGMA synchronous=FULL", "PRAGMA synchronous", 2, "synchronous=FULL");
+    if (!err)
+        err = set_pragma(a, "PRAGMA foreign_keys=ON", "PRAGMA foreign_keys", 1, "foreign_keys");
+    /* The archive holds phone numbers: deleted rows are overwritten, not left in free pages. */
+    if (!err)
+        err = set_pragma(a, "PRAGMA secure_delete=ON", "PRAGMA secure_delete", 1, "secure_delete");
+    return err;
+}
+
+/* Refuses, before anything is written, a database that is not an archive (a kiosk's own store
+ * has user_version > 0 and application_id 0) or one with a newer schema. */
+static int check_identity(archive_t *a)
+{
+    int64_t version, app;
+    int err = query_int(a, "PRAGMA user_version", &version, "cannot read schema version of");
+    if (!err)
+        err = query_int(a, "PRAGMA application_id", &app, "cannot read application id of");
+    if (err)
+        return err;
+    if (version == 0 && app == 0) {
+        int64_t tables;
+        err = query_int(a, "SELECT count(*) FROM sqlite_schema", &tables, "cannot read schema of");
+        if (err)
+            return err;
+        if (tables == 0)
+            return KIOSK_OK; /* a new, empty database */
+    }
+    if (app != ARCHIVE_APPLICATION_ID)
+        return fail(a, KIOSK_EINVAL,
+                    "cannot open archive %s: it is not an office archive (a kiosk's own database?"
+                    " application_id %lld, schema version %lld)",
+                    a->path, (long long)app, (long long)version);
+    if (version > ARCHIVE_SCHEMA_VERSION)
+        return fail(a, KIOSK_EINVAL,
+                    "cannot open archive %s: its schema version %lld is newer than this tool's %d"
+                    " (written by a newer staff tool?)",
+                    a->path, (long long)version, ARCHIVE_SCHEMA_VERSION);
+    return KIOSK_OK;
+}
+
+/* Applies the missing migrations, each in its own transaction; the version is read again
+ * under the write lock, so two tools opening one file do not both migrate it. */
+static int migrate(archive_t *a)
+{
+    int64_t version;
+    int err = query_int(a, "PRAGMA user_version", &version, "cannot read schema version of");
+    if (err || version == ARCHIVE_SCHEMA_VERSION)
+        return err; /* up to date: no write lock taken */
+    for (;;) {
+        err = exec_sql(a, "BEGIN IMMEDIATE", "cannot start migration of");
+        if (err)
+            return err;
+        err = query_int(a, "PRAGMA user_version", &version, "cannot read schema version of");
+        if (err)
+            goto rollback;
+        if (version < 0 || version > ARCHIVE_SCHEMA_VERSION) {
+            err = fail(a, KIOSK_EINVAL, "cannot open archive %s: schema version %lld", a->path,
+                       (long long)version);
+            goto rollback;
+        }
+        if (version == ARCHIVE_SCHEMA_VERSION)
+            break;
+        char sql[96];
+        snprintf(sql, sizeof sql, "PRAGMA user_version=%lld; PRAGMA application_id=%d",
+                 (long long)(version + 1), ARCHIVE_APPLICATION_ID);
+        err = exec_sql(a, migrations[version], "cannot migrate schema of");
+        if (!err)
+            err = exec_sql(a, sql, "cannot set schema version of");
+        if (!err)
+            err = exec_sql(a, "COMMIT", "cannot commit migration of");
+        if (err)
+            goto rollback;
+    }
+    return exec_sql(a, "COMMIT", "cannot finish migration of");
+
+rollback:
+    if (!sqlite3_get_autocommit(a->db))
+        sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+    return err;
+}
+
+static int prepare_statements(archive_t *a)
+{
+    for (int i = 0; i < STMT_COUNT; i++) {
+        const int rc = sqlite3_prepare_v3(a->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                          &a->stmt[i], NULL);
+        if (rc != SQLITE_OK)
+            return fail_db(a, rc, "cannot prepare statements for");
+    }
+    return KIOSK_OK;
+}
+
+int archive_open(const char *path, archive_t **out, char *err, size_t errlen)
+{
+    assert(out);
+    *out = NULL;
+    int rc_k;
+    archive_t *a = calloc(1, sizeof *a);
+    if (!a) {
+        if (err && errlen)
+            snprintf(err, errlen, "cannot open archive %s: out of memory", path ? path : "(null)");
+        return KIOSK_ENOMEM;
+    }
+    if (!path || !*path) {
+        rc_k = fail(a, KIOSK_EINVAL, "cannot open archive: no path given");
+        goto free_archive;
+    }
+    a->path = strdup(path);
+    if (!a->path) {
+        rc_k = fail(a, KIOSK_ENOMEM, "cannot open archive %s: out of memory", path);
+        goto free_archive;
+    }
+    const int flags =
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+    int rc = sqlite3_open_v2(path, &a->db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        rc_k = fail_db(a, rc, "cannot open archive");
+        goto close_db;
+    }
+    sqlite3_extended_result_codes(a->db, 1);
+    if (sqlite3_db_readonly(a->db, "main") == 1) {
+        rc_k = fail(a, KIOSK_EACCES, "cannot open archive %s for writing: permission denied", path);
+        goto close_db;
+    }
+    sqlite3_busy_timeout(a->db, 5000);
+    rc_k = check_identity(a);
+    if (!rc_k)
+        rc_k = set_pragmas(a);
+    if (!rc_k)
+        rc_k = migrate(a);
+    if (!rc_k)
+        rc_k = prepare_statements(a);
+    if (rc_k)
+        goto close_db;
+    a->errmsg[0] = '\0';
+    *out = a;
+    return KIOSK_OK;
+
+close_db:
+    for (int i = 0; i < STMT_COUNT; i++)
+        sqlite3_finalize(a->stmt[i]);
+    sqlite3_close(a->db);
+free_archive:
+    if (err && errlen)
+        snprintf(err, errlen, "%s", a->errmsg);
+    free(a->path);
+    free(a);
+    return rc_k;
+}
+
+void archive_close(archive_t *a)
+{
+    if (!a)
+        return;
+    archive_rollback_bundle(a);
+    for (int i = 0; i < STMT_COUNT; i++)
+        sqlite3_finalize(a->stmt[i]);
+    sqlite3_close(a->db);
+    free(a->path);
+    free(a);
+}
+
+const char *archive_errmsg(const archive_t *a)
+{
+    if (!a)
+        return "no archive";
+    return a->errmsg[0] ? a->errmsg : "no error";
+}
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static int bind_text(sqlite3_stmt *stmt, int idx, const char *s)
+{
+    if (!s)
+        return sqlite3_bind_null(stmt, idx);
+    return sqlite3_bind_text64(stmt, idx, s, (sqlite3_uint64)strlen(s), SQLITE_STATIC, SQLITE_UTF8);
+}
+
+/* Runs a prepared write statement to completion and resets it. */
+static int step_done(archive_t *a, sqlite3_stmt *stmt, int bind_rc, const char *what)
+{
+    const int rc = bind_rc != SQLITE_OK ? bind_rc : sqlite3_step(stmt);
+    const int err = rc == SQLITE_DONE ? KIOSK_OK : fail_db(a, rc, what);
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return err;
+}
+
+static bool given(const char *s)
+{
+    return s && *s;
+}
+
+static bool terminated(const char *s, size_t cap)
+{
+    return strnlen(s, cap) < cap;
+}
+
+/* 1 to 63 bytes, no control characters. */
+static bool valid_kiosk_id(const char *id)
+{
+    if (!id)
+        return false;
+    const size_t n = strnlen(id, 64);
+    if (n == 0 || n > 63)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f)
+            return false;
+    return true;
+}
+
+static bool is_hex(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* 8-4-4-4-12 hex digits. */
+static bool valid_uuid(const char *u)
+{
+    if (strnlen(u, RECORD_UUID_LEN + 1) != RECORD_UUID_LEN)
+        return false;
+    for (int i = 0; i < RECORD_UUID_LEN; i++) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? u[i] != '-' : !is_hex(u[i]))
+            return false;
+    }
+    return true;
+}
+
+static bool is_b64(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/';
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* ---- trusted kiosks --------------------------------------------------------------------- */
+
+int archive_trust_kiosk(archive_t *a, const char *kiosk_id, const char *sign_pk_base64)
+{
+    assert(a);
+    if (!valid_kiosk_id(kiosk_id))
+        return fail(a, KIOSK_EINVAL, "cannot trust a kiosk in %s: a kiosk id has 1 to 63 bytes",
+                    a->path);
+    /* 32 bytes in standard base64: 43 characters and one '=', whitespace around it. */
+    char key[45];
+    const char *p = sign_pk_base64 ? sign_pk_base64 : "";
+    while (is_space(*p))
+        p++;
+    size_t n = 0;
+    while (p[n] && !is_space(p[n]) && n < sizeof key)
+        n++;
+    const char *rest = p + n;
+    while (is_space(*rest))
+        rest++;
+    bool ok = n == 44 && !*rest && p[43] == '=';
+    for (size_t i = 0; ok && i < 43; i++)
+        ok = is_b64(p[i]);
+    if (!ok)
+        return fail(a, KIOSK_EINVAL,
+                    "cannot trust kiosk %s in %s: its key is not 32 bytes of standard base64",
+                    kiosk_id, a->path);
+    memcpy(key, p, 44);
+    key[44] = '\0';
+    sqlite3_stmt *stmt = a->stmt[STMT_TRUST];
+    int rc = bind_text(stmt, 1, kiosk_id);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 2, key);
+    return step_done(a, stmt, rc, "cannot trust a kiosk in");
+}
+
+int archive_kiosk_key(archive_t *a, const char *kiosk_id, char *pk_base64, size_t len)
+{
+    assert(a);
+    if (!kiosk_id || !pk_base64 || !len)
+        return fail(a, KIOSK_EINVAL, "cannot look up a kiosk key in %s: bad argument", a->path);
+    sqlite3_stmt *stmt = a->stmt[STMT_KEY];
+    int rc = bind_text(stmt, 1, kiosk_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    int err = KIOSK_OK;
+    if (rc == SQLITE_ROW) {
+        const char *key = (const char *)sqlite3_column_text(stmt, 0);
+        if (!key || snprintf(pk_base64, len, "%s", key) >= (int)len)
+            err = fail(a, KIOSK_ETOOBIG, "cannot look up the key of kiosk %s in %s: no room",
+                       kiosk_id, a->path);
+    } else if (rc == SQLITE_DONE) {
+        err = fail(a, KIOSK_ENOENT, "kiosk %s is not trusted in %s", kiosk_id, a->path);
+    } else {
+        err = fail_db(a, rc, "cannot look up a kiosk key in");
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return err;
+}
+
+/* ---- importing -------------------------------------------------------------------------- */
+
+static void rollback(archive_t *a)
+{
+    if (!sqlite3_get_autocommit(a->db))
+        sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+    a->bundle_id = 0;
+    a->bundle_kiosk[0] = '\0';
+}
+
+int archive_begin_bundle(archive_t *a, const char *kiosk_id, int64_t seq,
+                         const char *manifest_sha256, int64_t records, int64_t *bundle_id,
+                         bool *already)
+{
+    assert(a && bundle_id && already);
+    *already = false;
+    *bundle_id = 0;
+    if (a->bundle_id || !sqlite3_get_autocommit(a->db))
+        return fail(a, KIOSK_EINVAL, "cannot start a bundle in %s: another one is being imported",
+                    a->path);
+    if (!valid_kiosk_id(kiosk_id))
+        return fail(a, KIOSK_EINVAL, "cannot start a bundle in %s: bad kiosk id", a->path);
+    char hash[65];
+    bool ok = manifest_sha256 && strnlen(manifest_sha256, 65) == 64;
+    for (int i = 0; ok && i < 64; i++) {
+        ok = is_hex(manifest_sha256[i]);
+        hash[i] = (char)(manifest_sha256[i] >= 'A' && manifest_sha256[i] <= 'F'
+                             ? manifest_sha256[i] - 'A' + 'a'
+                             : manifest_sha256[i]);
+    }
+    hash[64] = '\0';
+    if (!ok || seq < 0 || records < 0)
+        return fail(a, KIOSK_EINVAL,
+                    "cannot start a bundle of kiosk %s in %s: bad hash, sequence number or count",
+                    kiosk_id, a->path);
+
+    char key[64];
+    int err = archive_kiosk_key(a, kiosk_id, key, sizeof key);
+    if (err)
+        return err;
+    err = exec_sql(a, "BEGIN IMMEDIATE", "cannot start importing a bundle into");
+    if (err)
+        return err;
+    sqlite3_stmt *stmt = a->stmt[STMT_BUNDLE_SEEN];
+    int rc = bind_text(stmt, 1, hash);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 2, kiosk_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 3, seq);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW)
+        *already = true;
+    else if (rc != SQLITE_DONE)
+        err = fail_db(a, rc, "cannot look up bundles in");
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (err || *already) {
+        rollback(a);
+        return err;
+    }
+    stmt = a->stmt[STMT_INSERT_BUNDLE];
+    rc = bind_text(stmt, 1, kiosk_id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 2, seq);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 3, hash);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 4, records);
+    err = step_done(a, stmt, rc, "cannot record a bundle in");
+    if (err) {
+        rollback(a);
+        return err;
+    }
+    a->bundle_id = sqlite3_last_insert_rowid(a->db);
+    snprintf(a->bundle_kiosk, sizeof a->bundle_kiosk, "%s", kiosk_id);
+    *bundle_id = a->bundle_id;
+    return KIOSK_OK;
+}
+
+static int insert_record(archive_t *a, const record_t *rec)
+{
+    sqlite3_stmt *stmt = a->stmt[STMT_INSERT_RECORD];
+    char created[ISO8601_LEN];
+    iso8601_format(rec->time.utc_ms, 0, created);
+    int rc = bind_text(stmt, 1, rec->uuid);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 2, record_kind_name(rec->kind));
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 3, rec->journey_id);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 4, rec->kiosk_id);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 5, rec->pack_id);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 6, rec->pack_version);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 7, rec->lang);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 8, rec->answers_json);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 9, given(rec->ref_code) ? rec->ref_code : NULL);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 10, created);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 11, rec->time.utc_ms);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(stmt, 12, rec->time.offset_min);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(stmt, 13, rec->time.clock_synced ? 1 : 0);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 14, rec->time.mono_ms);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 15, rec->time.boot);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(stmt, 16, rec->misuse ? 1 : 0);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(stmt, 17, a->bundle_id);
+    return step_done(a, stmt, rc, "cannot import a record into");
+}
+
+int archive_import_record(archive_t *a, int64_t bundle_id, const record_t *rec, bool *added)
+{
+    assert(a && rec && added);
+    *added = false;
+    if (!a->bundle_id || bundle_id != a->bundle_id)
+        return fail(a, KIOSK_EINVAL, "cannot import a record into %s: bundle %lld is not open",
+                    a->path, (long long)bundle_id);
+    if ((unsigned)rec->kind >= RECORD_KIND_COUNT)
+        return fail(a, KIOSK_EINVAL, "cannot import a record into %s: unknown kind %d", a->path,
+                    (int)rec->kind);
+    if (!terminated(rec->uuid, sizeof rec->uuid) || !valid_uuid(rec->uuid))
+        return fail(a, KIOSK_EINVAL, "cannot import a record into %s: bad uuid", a->path);
+    if (!terminated(rec->journey_id, sizeof rec->journey_id) ||
+        !terminated(rec->kiosk_id, sizeof rec->kiosk_id) ||
+        !terminated(rec->pack_id, sizeof rec->pack_id) ||
+        !terminated(rec->pack_version, sizeof rec->pack_version) ||
+        !terminated(rec->lang, sizeof rec->lang) ||
+        !terminated(rec->ref_code, sizeof rec->ref_code))
+        return fail(a, KIOSK_EINVAL, "cannot import record %s into %s: unterminated text field",
+                    rec->uuid, a->path);
+    if (strcmp(rec->kiosk_id, a->bundle_kiosk) != 0)
+        return fail(a, KIOSK_EINVAL,
+                    "cannot import record %s into %s: it is from kiosk %s, the bundle from %s",
+                    rec->uuid, a->path, rec->kiosk_id, a->bundle_kiosk);
+    if (!rec->answers_json)
+        return fail(a, KIOSK_EINVAL, "cannot import record %s into %s: no answers", rec->uuid,
+                    a->path);
+    const bool has_contact = given(rec->contact_name) || given(rec->contact_phone);
+    if (has_contact && !rec->consent)
+        return fail(a, KIOSK_EINVAL,
+                    "cannot import record %s into %s: contact details without consent", rec->uuid,
+                    a->path);
+
+    int err = insert_record(a, rec);
+    if (err)
+        return err;
+    if (sqlite3_changes(a->db) == 0)
+        return KIOSK_OK; /* already there */
+    *added = true;
+    if (!has_contact)
+        return KIOSK_OK;
+    sqlite3_stmt *stmt = a->stmt[STMT_INSERT_CONTACT];
+    int rc = sqlite3_bind_int64(stmt, 1, sqlite3_last_insert_rowid(a->db));
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 2, given(rec->contact_name) ? rec->contact_name : NULL);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 3, given(rec->contact_phone) ? rec->contact_phone : NULL);
+    err = step_done(a, stmt, rc, "cannot import contact details into");
+    if (err)
+        *added = false;
+    return err;
+}
+
+int archive_commit_bundle(archive_t *a)
+{
+    assert(a);
+    if (!a->bundle_id)
+        return fail(a, KIOSK_EINVAL, "cannot commit a bundle to %s: none is being imported",
+                    a->path);
+    const int err = exec_sql(a, "COMMIT", "cannot commit a bundle to");
+    if (err)
+        rollback(a);
+    a->bundle_id = 0;
+    a->bundle_kiosk[0] = '\0';
+    return err;
+}
+
+void archive_rollback_bundle(archive_t *a)
+{
+    if (a)
+        rollback(a);
+}
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+static bool copy_column(char *dst, size_t cap, sqlite3_stmt *stmt, int col)
+{
+    const unsigned char *text = sqlite3_column_text(stmt, col);
+    const size_t len = (size_t)sqlite3_column_bytes(stmt, col);
+    if (len >= cap)
+        return false;
+    if (text)
+        memcpy(dst, text, len);
+    dst[len] = '\0';
+    return true;
+}
+
+/* Fills rec and row from the current row; the strings of rec borrow SQLite's memory. */
+static bool row_to_record(sqlite3_stmt *stmt, record_t *rec, archive_row_t *row)
+{
+    memset(rec, 0, sizeof *rec);
+    memset(row, 0, sizeof *row);
+    const int kind = record_kind_from_name((const char *)sqlite3_column_text(stmt, COL_KIND));
+    if (kind < 0)
+        return false;
+    rec->kind = (record_kind_t)kind;
+    if (!copy_column(rec->uuid, sizeof rec->uuid, stmt, COL_UUID) ||
+        !copy_column(rec->journey_id, sizeof rec->journey_id, stmt, COL_JOURNEY) ||
+        !copy_column(rec->kiosk_id, sizeof rec->kiosk_id, stmt, COL_KIOSK) ||
+        !copy_column(rec->pack_id, sizeof rec->pack_id, stmt, COL_PACK) ||
+        !copy_column(rec->pack_version, sizeof rec->pack_version, stmt, COL_PACK_VERSION) ||
+        !copy_column(rec->lang, sizeof rec->lang, stmt, COL_LANG) ||
+        !copy_column(rec->ref_code, sizeof rec->ref_code, stmt, COL_REF) ||
+        !copy_column(row->imported_utc, sizeof row->imported_utc, stmt, COL_IMPORTED))
+        return false;
+    rec->time.utc_ms = sqlite3_column_int64(stmt, COL_UTC_MS);
+    rec->time.offset_min = sqlite3_column_int(stmt, COL_OFFSET);
+    rec->time.clock_synced = sqlite3_column_int(stmt, COL_SYNCED) != 0;
+    rec->time.mono_ms = sqlite3_column_int64(stmt, COL_MONO);
+    rec->time.boot = sqlite3_column_int64(stmt, COL_BOOT);
+    rec->misuse = sqlite3_column_int(stmt, COL_MISUSE) != 0;
+    rec->consent = sqlite3_column_int(stmt, COL_HAS_CONTACT) != 0;
+    row->id = sqlite3_column_int64(stmt, COL_ID);
+    row->bundle_id = sqlite3_column_int64(stmt, COL_BUNDLE);
+    row->bundle_seq = sqlite3_column_int64(stmt, COL_SEQ);
+    /* The text pointers last: no later column access converts them. */
+    rec->answers_json = (char *)sqlite3_column_text(stmt, COL_ANSWERS);
+    rec->contact_name = (char *)sqlite3_column_text(stmt, COL_NAME);
+    rec->contact_phone = (char *)sqlite3_column_text(stmt, COL_PHONE);
+    return rec->answers_json != NULL;
+}
+
+/* Steps a prepared read and hands each row to cb; finalizes stmt. */
+static int run_rows(archive_t *a, sqlite3_stmt *stmt, archive_record_fn cb, void *ud)
+{
+    int ret = KIOSK_OK;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        record_t rec;
+        archive_row_t row;
+        if (!row_to_record(stmt, &rec, &row)) {
+            ret =
+                fail(a, KIOSK_ECORRUPT,
+                     "cannot read records from %s: a stored record does not fit a record", a->path);
+            goto finalize;
+        }
+        ret = cb(&rec, &row, ud);
+        if (ret != 0)
+            goto finalize;
+    }
+    if (rc != SQLITE_DONE)
+        ret = fail_db(a, rc, "cannot read records from");
+finalize:
+    sqlite3_finalize(stmt);
+    return ret;
+}
+
+int archive_foreach(archive_t *a, archive_record_fn cb, void *ud)
+{
+    assert(a && cb);
+    sqlite3_stmt *stmt = NULL;
+    const int rc = sqlite3_prepare_v2(a->db, foreach_sql, -1, &stmt, NULL);
+    if (rc != SQLITE_OK)
+        return fail_db(a, rc, "cannot read records from");
+    return run_rows(a, stmt, cb, ud);
+}
+
+int archive_find_ref(archive_t *a, const char *ref_code, archive_record_fn cb, void *ud)
+{
+    assert(a && cb);
+    if (!ref_code || strnlen(ref_code, RECORD_REF_LEN + 1) != RECORD_REF_LEN)
+        return fail(a, KIOSK_EINVAL, "cannot look up a code in %s: a reference code has %d letters",
+                    a->path, RECORD_REF_LEN);
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(a->db, find_sql, -1, &stmt, NULL);
+    if (rc == SQLITE_OK)
+        rc = bind_text(stmt, 1, ref_code);
+    if (rc != SQLITE_OK) {
+        const int err = fail_db(a, rc, "cannot look up a code in");
+        sqlite3_finalize(stmt);
+        return err;
+    }
+    return run_rows(a, stmt, cb, ud);
+}
+
+int64_t archive_record_count(archive_t *a)
+{
+    assert(a);
+    sqlite3_stmt *stmt = a->stmt[STMT_RECORD_COUNT];
+    const int rc = sqlite3_step(stmt);
+    const int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0)
+                                       : (int64_t)fail_db(a, rc, "cannot count records in");
+    sqlite3_reset(stmt);
+    return n;
+}

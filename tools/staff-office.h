@@ -1,0 +1,26 @@
+/* The staff tool's office commands over an archive database (store/archive.h): find, csv,
+ * open311 and report. Each takes argc/argv like a main (argv[0] is the command's name, e.g.
+ * "csv"), answers --help on stdout, writes errors naming the file and the reason on stderr,
+ * and returns the exit status: 0 done, 1 failed (for find: also "no such code"), 2 bad
+ * usage. */
+#ifndef KIOSK_STAFF_OFFICE_H
+#define KIOSK_STAFF_OFFICE_H
+
+#include <stdio.h>
+
+/* find --archive FILE CODE: prints the service requests with reference code CODE. */
+int office_find(int argc, char **argv);
+
+/* csv --archive FILE [--out FILE] [--kind KIND]: the records as CSV (UTF-8 with BOM). */
+int office_csv(int argc, char **argv);
+
+/* open311 --archive FILE [--out FILE]: the service requests as Open311 GeoReport v2 JSON. */
+int office_open311(int argc, char **argv);
+
+/* report --archive FILE --out FILE.html [--title TEXT]: one self-contained HTML report. */
+int office_report(int argc, char **argv);
+
+/* The office commands' lines for the staff tool's usage text. */
+void office_usage(FILE *out);
+
+#endif
