@@ -288,7 +288,7 @@ typedef struct {
 /* One trial: the child cuts the power at crash_point; the parent checks what is left. */
 static void trial(const char *dir, long crash_point, unsigned int trial_seed, totals_t *t)
 {
-    char path[PATH_MAX], cmd[PATH_MAX + 32];
+    char path[PATH_MAX + 16], cmd[PATH_MAX + 32];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0 || mkdir(dir, 0755) != 0)
         return;
@@ -381,11 +381,11 @@ static void trial(const char *dir, long crash_point, unsigned int trial_seed, to
  * a file for the parent. */
 static long count_ops(const char *dir)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX + 16];
     snprintf(path, sizeof path, "%s-ops", dir);
     pid_t pid = fork();
     if (pid == 0) {
-        char db[PATH_MAX], cmd[PATH_MAX + 32];
+        char db[PATH_MAX + 16], cmd[2 * PATH_MAX + 32];
         snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
         if (system(cmd) != 0)
             _exit(1);
@@ -424,7 +424,7 @@ static long count_ops(const char *dir)
 static void acknowledged_saves_survive_power_loss_at_any_point(void)
 {
     const char *tmp = getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp";
-    char dir[PATH_MAX];
+    char dir[PATH_MAX - 64];
     snprintf(dir, sizeof dir, "%s/powerloss", tmp);
     char cmd[PATH_MAX + 32];
     snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp);

@@ -1853,7 +1853,7 @@ static void version_2_database_migrates_and_starts_the_clock_guard_at_its_latest
 static bool mark_exported(sqlite3 *db, const char *uuid, int64_t now, double ago_days,
                           int32_t offset_min)
 {
-    char when[ISO8601_LEN], sql[256];
+    char when[ISO8601_LEN], sql[1024];
     iso8601_format(now - (int64_t)(ago_days * (double)DAY_MS), offset_min, when);
     snprintf(sql, sizeof sql, "UPDATE records SET exported_at = '%s' WHERE uuid = '%s'", when,
              uuid);
@@ -1910,7 +1910,7 @@ static void retention_erases_contacts_and_old_records_by_age(void)
     CHECK_INT(erased, 3);
     CHECK_INT(deleted, 2);
     CHECK_INT(file_size(wal), 0); /* checkpointed and truncated */
-    char sql[256];
+    char sql[1024];
     for (int i = 0; i < ROWS; i++) {
         snprintf(sql, sizeof sql,
                  "SELECT (SELECT count(*) FROM records WHERE uuid = '%s') * 10 +"

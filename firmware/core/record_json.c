@@ -92,7 +92,7 @@ int record_from_json(const char *line, size_t len, record_t *rec, content_error_
         snprintf(path, sizeof path, "$.%s", v->string);
         const char *k = v->string;
         bool ok = true;
-        int64_t n;
+        int64_t n = 0;
         if (strcmp(k, "uuid") == 0)
             ok = copy_str(v, rec->uuid, sizeof rec->uuid) && strlen(rec->uuid) == RECORD_UUID_LEN;
         else if (strcmp(k, "kind") == 0) {

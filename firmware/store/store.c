@@ -609,8 +609,11 @@ close_db:
         sqlite3_finalize(st->stmt[i]);
     if (err == KIOSK_ECORRUPT && st->db) {
         sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
-        if (problem && problemlen && !problem[0])
-            snprintf(problem, problemlen, "%s", st->errmsg);
+        if (problem && problemlen && !problem[0]) {
+            size_t n = strnlen(st->errmsg, problemlen - 1);
+            memcpy(problem, st->errmsg, n);
+            problem[n] = '\0';
+        }
     }
     sqlite3_close(st->db); /* a handle exists even when sqlite3_open_v2() failed */
 free_store:
