@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "core/kerr.h"
+#include "store/sqlite_err.h"
 
 /* Schema migrations: entry i takes user_version i to i + 1 in its own transaction. Entries are
  * frozen once released; a later schema appends one and raises ARCHIVE_SCHEMA_VERSION. The kind
@@ -163,74 +164,11 @@ __attribute__((format(printf, 3, 4))) static int fail(archive_t *a, int code, co
     return code;
 }
 
-static int map_errno(int err)
-{
-    switch (err) {
-    case EACCES:
-    case EPERM:
-    case EROFS:
-        return KIOSK_EACCES;
-    case ENOSPC:
-    case EDQUOT:
-        return KIOSK_EFULL;
-    case ENOENT:
-    case ENOTDIR:
-        return KIOSK_ENOENT;
-    case ENOMEM:
-        return KIOSK_ENOMEM;
-    default:
-        return 0;
-    }
-}
-
-/* Translates an (extended) SQLite result code into a KIOSK_E* code. */
-static int map_sqlite(sqlite3 *db, int rc)
-{
-    switch (rc & 0xff) {
-    case SQLITE_OK:
-    case SQLITE_ROW:
-    case SQLITE_DONE:
-        return KIOSK_OK;
-    case SQLITE_FULL:
-        return KIOSK_EFULL;
-    case SQLITE_IOERR: {
-        if (rc == SQLITE_IOERR_NOMEM)
-            return KIOSK_ENOMEM;
-        const int mapped = db ? map_errno(sqlite3_system_errno(db)) : 0;
-        return mapped == KIOSK_EFULL || mapped == KIOSK_EACCES ? mapped : KIOSK_EIO;
-    }
-    case SQLITE_CANTOPEN: {
-        const int mapped = db ? map_errno(sqlite3_system_errno(db)) : 0;
-        return mapped ? mapped : KIOSK_EIO;
-    }
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-        return KIOSK_EACCES;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-        return KIOSK_ECORRUPT;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return KIOSK_EBUSY;
-    case SQLITE_NOMEM:
-        return KIOSK_ENOMEM;
-    case SQLITE_TOOBIG:
-        return KIOSK_ETOOBIG;
-    case SQLITE_CONSTRAINT:
-    case SQLITE_MISMATCH:
-    case SQLITE_RANGE:
-        return KIOSK_EINVAL;
-    default:
-        return KIOSK_EIO;
-    }
-}
-
 /* Records a failed SQLite call as "<what> <path>: <sqlite message>" and returns its code. */
 static int fail_db(archive_t *a, int rc, const char *what)
 {
     const char *msg = a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc);
-    return fail(a, map_sqlite(a->db, rc), "%s %s: %s", what, a->path, msg);
+    return fail(a, store_sqlite_code(a->db, rc), "%s %s: %s", what, a->path, msg);
 }
 
 static int exec_sql(archive_t *a, const char *sql, const char *what)

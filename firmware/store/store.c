@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "core/kerr.h"
+#include "store/sqlite_err.h"
 
 /* Schema migrations: entry i takes user_version i to i + 1 and runs in its own transaction.
  * Entries are frozen once released; a later schema appends an entry and raises
@@ -176,76 +177,11 @@ __attribute__((format(printf, 3, 4))) static int fail(store_t *st, int code, con
 }
 
 /* Translates an errno left by the OS layer into a KIOSK_E* code, or 0 when it says nothing. */
-static int map_errno(int err)
-{
-    switch (err) {
-    case EACCES:
-    case EPERM:
-    case EROFS:
-        return KIOSK_EACCES;
-    case ENOSPC:
-    case EDQUOT:
-        return KIOSK_EFULL;
-    case ENOENT:
-    case ENOTDIR:
-        return KIOSK_ENOENT;
-    case ENOMEM:
-        return KIOSK_ENOMEM;
-    case EIO:
-        return KIOSK_EIO;
-    default:
-        return 0;
-    }
-}
-
-/* Translates an (extended) SQLite result code once, for every function of this file. */
-static int map_sqlite(sqlite3 *db, int rc)
-{
-    switch (rc & 0xff) {
-    case SQLITE_OK:
-    case SQLITE_ROW:
-    case SQLITE_DONE:
-        return KIOSK_OK;
-    case SQLITE_FULL:
-        return KIOSK_EFULL;
-    case SQLITE_IOERR: {
-        if (rc == SQLITE_IOERR_NOMEM)
-            return KIOSK_ENOMEM;
-        const int mapped = db ? map_errno(sqlite3_system_errno(db)) : 0;
-        return mapped == KIOSK_EFULL || mapped == KIOSK_EACCES ? mapped : KIOSK_EIO;
-    }
-    case SQLITE_CANTOPEN: {
-        const int mapped = db ? map_errno(sqlite3_system_errno(db)) : 0;
-        return mapped ? mapped : KIOSK_EIO;
-    }
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-        return KIOSK_EACCES;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-        return KIOSK_ECORRUPT;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return KIOSK_EBUSY;
-    case SQLITE_NOMEM:
-        return KIOSK_ENOMEM;
-    case SQLITE_TOOBIG:
-        return KIOSK_ETOOBIG;
-    case SQLITE_CONSTRAINT:
-    case SQLITE_MISMATCH:
-    case SQLITE_RANGE:
-        return KIOSK_EINVAL;
-    default:
-        return KIOSK_EIO;
-    }
-}
-
 /* Records a failed SQLite call as "<what> <path>: <sqlite message>" and returns its code. */
 static int fail_db(store_t *st, int rc, const char *what)
 {
     const char *msg = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
-    return fail(st, map_sqlite(st->db, rc), "%s %s: %s", what, st->path, msg);
+    return fail(st, store_sqlite_code(st->db, rc), "%s %s: %s", what, st->path, msg);
 }
 
 /* Runs SQL that returns no rows of interest. */
@@ -305,7 +241,7 @@ static char *dir_of(const char *path)
  * not write to, the errno it keeps is the retry's ENOENT, not the EACCES that mattered. */
 static int classify_open_failure(store_t *st, int rc)
 {
-    int code = map_sqlite(st->db, rc);
+    int code = store_sqlite_code(st->db, rc);
     if ((rc & 0xff) != SQLITE_CANTOPEN || code == KIOSK_EACCES)
         return code;
     char *dir = dir_of(st->path);
@@ -313,7 +249,7 @@ static int classify_open_failure(store_t *st, int rc)
         return KIOSK_ENOMEM;
     struct stat sb;
     if (stat(dir, &sb) != 0)
-        code = map_errno(errno) ? map_errno(errno) : code;
+        code = store_errno_code(errno) ? store_errno_code(errno) : code;
     else if (!S_ISDIR(sb.st_mode))
         code = KIOSK_ENOENT;
     else if (access(dir, W_OK | X_OK) != 0)
@@ -646,7 +582,7 @@ __attribute__((format(printf, 4, 5))) static int set_err(int code, char *errbuf,
 
 static int errno_code(int err)
 {
-    const int code = map_errno(err);
+    const int code = store_errno_code(err);
     return code ? code : KIOSK_EIO;
 }
 
