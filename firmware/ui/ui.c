@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/kerr.h"
+#include "core/theme.h"
 
 #define FONT_SLOTS 24
 #define TEXT_SLOTS 384
@@ -64,58 +65,26 @@ struct ui {
     size_t n_input;
 };
 
-/* ---- theme ---- */
+/* ---- theme (core/theme.c: the colours and their contrast tests) ---- */
 
 typedef struct {
     SDL_Color fill, border, text;
-} paint_t;
+} sdl_paint_t;
 
-static const SDL_Color C_BG = {0xf4, 0xf1, 0xea, 255};
-static const SDL_Color C_TEXT = {0x1b, 0x1b, 0x1b, 255};
-static const SDL_Color C_MUTED = {0x4a, 0x4a, 0x4a, 255};
-static const SDL_Color C_PRIMARY = {0x1d, 0x4f, 0x91, 255};
-static const SDL_Color C_WHITE = {255, 255, 255, 255};
-static const SDL_Color C_BORDER = {0x7a, 0x76, 0x6e, 255};
-static const SDL_Color C_SELECTED = {0x0b, 0x5e, 0x43, 255};
-static const SDL_Color C_KEY = {0xe4, 0xe0, 0xd6, 255};
-static const SDL_Color C_FOCUS = {0xe6, 0x51, 0x00, 255};
-static const SDL_Color C_NOTICE_BG = {0xff, 0xe8, 0xa3, 255};
-static const SDL_Color C_NOTICE = {0x4a, 0x36, 0x00, 255};
-static const SDL_Color C_ALERT_BG = {0xfd, 0xec, 0xea, 255};
-static const SDL_Color C_ALERT = {0xa3, 0x1a, 0x1a, 255};
-static const SDL_Color C_BAR_BG = {0xd4, 0xcf, 0xc4, 255};
-static const SDL_Color C_DISABLED = {0x8e, 0x8a, 0x82, 255};
-
-static paint_t paint_of(const widget_t *w)
+static SDL_Color sdl(rgba_t c)
 {
-    switch (w->style) {
-    case STYLE_PRIMARY:
-        return (paint_t){C_PRIMARY, C_PRIMARY, C_WHITE};
-    case STYLE_SELECTED:
-        return (paint_t){C_SELECTED, C_SELECTED, C_WHITE};
-    case STYLE_SECONDARY:
-        return (paint_t){C_WHITE, C_BORDER, C_TEXT};
-    case STYLE_KEY:
-        return (paint_t){C_KEY, C_KEY, C_TEXT};
-    case STYLE_TOPBAR:
-        return (paint_t){C_PRIMARY, C_PRIMARY, C_WHITE};
-    case STYLE_CARD:
-        return (paint_t){C_WHITE, C_PRIMARY, C_TEXT};
-    case STYLE_BACKDROP:
-        return (paint_t){{0, 0, 0, 150}, {0, 0, 0, 0}, C_TEXT};
-    case STYLE_NOTICE:
-        return (paint_t){C_NOTICE_BG, C_NOTICE_BG, C_NOTICE};
-    case STYLE_CODE:
-        return (paint_t){C_WHITE, C_PRIMARY, C_PRIMARY};
-    case STYLE_ALERT:
-        return (paint_t){C_ALERT_BG, C_ALERT, C_ALERT};
-    case STYLE_MUTED:
-        return (paint_t){C_BG, C_BG, C_MUTED};
-    case STYLE_TITLE:
-    case STYLE_PLAIN:
-        return (paint_t){C_BG, C_BG, C_TEXT};
-    }
-    return (paint_t){C_BG, C_BG, C_TEXT};
+    return (SDL_Color){c.r, c.g, c.b, c.a};
+}
+
+static SDL_Color color(color_t c)
+{
+    return sdl(theme_color(c));
+}
+
+static sdl_paint_t paint_of(const widget_t *w)
+{
+    paint_t p = theme_paint(w->style);
+    return (sdl_paint_t){sdl(p.fill), sdl(p.border), sdl(p.text)};
 }
 
 /* ---- fonts and text ---- */
@@ -350,7 +319,7 @@ static SDL_Color face_color(int level, int count)
 
 static void draw_face(ui_t *ui, float cx, float cy, float rad, int level, int count)
 {
-    SDL_Color dark = {0x1b, 0x1b, 0x1b, 255};
+    SDL_Color dark = color(COLOR_FACE_DARK);
     fill_circle(ui, cx, cy, rad + 2.0f, dark);
     fill_circle(ui, cx, cy, rad, face_color(level, count));
     float er = rad * 0.11f;
@@ -397,7 +366,7 @@ static SDL_Rect sdl_rect(rect_t r)
 
 static void draw_widget(ui_t *ui, const widget_t *w, double u, bool pressed)
 {
-    paint_t p = paint_of(w);
+    sdl_paint_t p = paint_of(w);
     SDL_Rect r = sdl_rect(w->r);
     int radius = (int)(12 * u);
     int bw = w->style == STYLE_SECONDARY || w->style == STYLE_CODE || w->style == STYLE_CARD ||
@@ -405,9 +374,9 @@ static void draw_widget(ui_t *ui, const widget_t *w, double u, bool pressed)
                  ? (int)(3 * u + 0.5)
                  : 0;
     if (w->disabled) {
-        p.fill = C_BAR_BG;
-        p.border = C_BAR_BG;
-        p.text = C_DISABLED;
+        p.fill = color(COLOR_BAR_TRACK);
+        p.border = p.fill;
+        p.text = color(COLOR_DISABLED_TEXT);
     }
     if (pressed) {
         p.fill.r = (Uint8)(p.fill.r * 3 / 4);
@@ -433,8 +402,7 @@ static void draw_widget(ui_t *ui, const widget_t *w, double u, bool pressed)
             SDL_Rect in = {r.x + bw, r.y + bw, r.w - 2 * bw, r.h - 2 * bw};
             fill_round_rect(ui, in, w->style == STYLE_NOTICE ? 0 : radius - bw, p.fill);
         }
-        if (w->style == STYLE_TOPBAR)
-            p.text = C_WHITE;
+
         draw_text(ui, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text);
         break;
     case W_BUTTON:
@@ -479,12 +447,12 @@ static void draw_widget(ui_t *ui, const widget_t *w, double u, bool pressed)
     }
     case W_FIELD: {
         int b = (int)(3 * u + 0.5);
-        fill_round_rect(ui, r, (int)(8 * u), C_PRIMARY);
+        fill_round_rect(ui, r, (int)(8 * u), color(COLOR_PRIMARY));
         SDL_Rect in = {r.x + b, r.y + b, r.w - 2 * b, r.h - 2 * b};
-        fill_round_rect(ui, in, (int)(8 * u) - b, C_WHITE);
+        fill_round_rect(ui, in, (int)(8 * u) - b, color(COLOR_FIELD));
         bool placeholder = w->style == STYLE_MUTED;
         int end = draw_text(ui, w->text, sdl_rect(w->tr), w->px, false, w->align,
-                            placeholder ? C_MUTED : C_TEXT);
+                            placeholder ? color(COLOR_MUTED) : color(COLOR_TEXT));
         if (w->caret) {
             int lh = metric_line_height(ui, w->px, false);
             int lines = 1;
@@ -493,31 +461,34 @@ static void draw_widget(ui_t *ui, const widget_t *w, double u, bool pressed)
             int cy = placeholder ? w->tr.y : w->tr.y + (lines - 1) * lh;
             SDL_Rect caret = {placeholder ? w->tr.x - (int)(4 * u) : end + (int)(2 * u),
                               cy + lh / 8, (int)(3 * u + 0.5), lh * 3 / 4};
-            SDL_SetRenderDrawColor(ui->ren, C_PRIMARY.r, C_PRIMARY.g, C_PRIMARY.b, 255);
+            SDL_Color c = color(COLOR_PRIMARY);
+            SDL_SetRenderDrawColor(ui->ren, c.r, c.g, c.b, 255);
             SDL_RenderFillRect(ui->ren, &caret);
         }
         break;
     }
     case W_BAR: {
-        fill_round_rect(ui, r, r.h / 2, C_BAR_BG);
+        fill_round_rect(ui, r, r.h / 2, color(COLOR_BAR_TRACK));
         SDL_Rect f = r;
         f.w = (int)(r.w * w->fraction);
         if (f.w > 0)
-            fill_round_rect(ui, f, r.h / 2, C_PRIMARY);
+            fill_round_rect(ui, f, r.h / 2, color(COLOR_PRIMARY));
         break;
     }
     }
     if (w->focused) {
-        /* The focus ring: thick, orange on dark outline, outside the target. */
-        int t = (int)(5 * u + 0.5);
-        SDL_Rect o = {r.x - t, r.y - t, r.w + 2 * t, r.h + 2 * t};
-        SDL_SetRenderDrawColor(ui->ren, C_FOCUS.r, C_FOCUS.g, C_FOCUS.b, 255);
-        for (int i = 0; i < t; i++) {
-            SDL_Rect ri = {o.x + i, o.y + i, o.w - 2 * i, o.h - 2 * i};
-            SDL_RenderDrawRect(ui->ren, &ri);
+        /* The focus ring: a bright band inside a dark one, outside the target, so that one of
+         * them stands out on any background (the light screen, the blue bar). */
+        int inner = (int)(4 * u + 0.5), outer = (int)(3 * u + 0.5);
+        SDL_Color bands[2] = {color(COLOR_FOCUS_INNER), color(COLOR_FOCUS_OUTER)};
+        int from[2] = {0, inner}, to[2] = {inner, inner + outer};
+        for (int band = 0; band < 2; band++) {
+            SDL_SetRenderDrawColor(ui->ren, bands[band].r, bands[band].g, bands[band].b, 255);
+            for (int i = from[band]; i < to[band]; i++) {
+                SDL_Rect ri = {r.x - 1 - i, r.y - 1 - i, r.w + 2 + 2 * i, r.h + 2 + 2 * i};
+                SDL_RenderDrawRect(ui->ren, &ri);
+            }
         }
-        SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 255);
-        SDL_RenderDrawRect(ui->ren, &o);
     }
 }
 
@@ -578,7 +549,8 @@ void ui_draw(ui_t *ui, const view_t *v, int pressed)
         if (ui->base && h != ui->base_hash) {
             SDL_SetRenderTarget(ui->ren, ui->base);
             SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
-            SDL_SetRenderDrawColor(ui->ren, C_BG.r, C_BG.g, C_BG.b, 255);
+            SDL_Color bg = color(COLOR_BACKGROUND);
+            SDL_SetRenderDrawColor(ui->ren, bg.r, bg.g, bg.b, 255);
             SDL_RenderClear(ui->ren);
             for (size_t i = 0; i < base_n; i++)
                 draw_widget(ui, &v->w[i], u, (int)i == pressed);
@@ -594,7 +566,8 @@ void ui_draw(ui_t *ui, const view_t *v, int pressed)
     SDL_SetRenderTarget(ui->ren, ui->frame);
     SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
     if (first == 0) {
-        SDL_SetRenderDrawColor(ui->ren, C_BG.r, C_BG.g, C_BG.b, 255);
+        SDL_Color bg = color(COLOR_BACKGROUND);
+        SDL_SetRenderDrawColor(ui->ren, bg.r, bg.g, bg.b, 255);
         SDL_RenderClear(ui->ren);
     }
     for (size_t i = first; i < v->n; i++)

@@ -1,0 +1,43 @@
+/* The colours of the interface, in one place, so that their contrast can be tested (WCAG 2:
+ * text at least 4.5:1 against what it sits on, the focus ring at least 3:1). The UI edge
+ * only paints with these. */
+#ifndef KIOSK_THEME_H
+#define KIOSK_THEME_H
+
+#include <stdint.h>
+
+#include "core/view.h"
+
+typedef struct {
+    uint8_t r, g, b, a;
+} rgba_t;
+
+typedef struct {
+    rgba_t fill, border, text;
+} paint_t;
+
+/* Colours that are not a widget's paint. */
+typedef enum {
+    COLOR_BACKGROUND,
+    COLOR_TEXT,
+    COLOR_MUTED,
+    COLOR_PRIMARY,
+    COLOR_ON_PRIMARY,
+    COLOR_FIELD,     /* a text field's inside */
+    COLOR_BAR_TRACK, /* the empty part of a progress bar */
+    COLOR_DISABLED_TEXT,
+    COLOR_FOCUS_INNER, /* the focus ring: a bright band inside... */
+    COLOR_FOCUS_OUTER, /* ...and a dark one outside, so one of them shows on any fill */
+    COLOR_FACE_DARK,   /* eyes and mouths of the faces */
+    COLOR_COUNT
+} color_t;
+
+/* How a widget of this style is painted. Disabled widgets are painted by the UI with
+ * COLOR_BAR_TRACK and COLOR_DISABLED_TEXT (WCAG exempts inactive controls). */
+paint_t theme_paint(style_t style);
+rgba_t theme_color(color_t c);
+
+/* The WCAG 2 contrast ratio of two opaque colours (1 to 21). */
+double theme_contrast(rgba_t a, rgba_t b);
+
+#endif
