@@ -270,20 +270,21 @@ static void handle(app_t *a, const char *stick)
     export_result_t r;
     rc = export_to_stick(a->store, stick, &o, &r, err, sizeof err);
     const char *extra = erased >= 0 ? "usb.erased" : NULL;
+    now = now_ms(a); /* after the export: the result stays two minutes, or until Done */
     if (rc != KIOSK_OK) {
         log_line("error", "usb: export to %s failed: %s", stick, err);
         const char *why = rc == KIOSK_EFULL      ? "full"
                           : rc == KIOSK_EACCES   ? "read_only"
                           : rc == KIOSK_ECORRUPT ? "corrupt"
                                                  : "removed";
-        show(a, "usb.failed", why, 0, -1, true, INT64_MAX, extra, erased);
+        show(a, "usb.failed", why, 0, -1, true, now + 120000, extra, erased);
     } else if (r.records == 0) {
-        show(a, "usb.nothing", NULL, 0, -1, true, INT64_MAX, extra, erased);
+        show(a, "usb.nothing", NULL, 0, -1, true, now + 120000, extra, erased);
     } else {
         log_line("info", "usb: exported %lld records to %s/%s/%s (%llu bytes)",
                  (long long)r.records, stick, EXPORT_DIR_NAME, r.bundle,
                  (unsigned long long)r.bytes);
-        show(a, "usb.done", NULL, r.records, -1, true, INT64_MAX, extra, erased);
+        show(a, "usb.done", NULL, r.records, -1, true, now + 120000, extra, erased);
     }
     printf("event=export result=%d records=%lld seq=%lld\n", rc, (long long)r.records,
            (long long)r.seq);
