@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 
+#include "core/json_num.h"
 #include "core/kerr.h"
 #include "core/record_json.h"
 #include "core/token.h"
@@ -350,9 +351,12 @@ static int import_one(archive_t *a, int dirfd, const char *where, const char *na
     const cJSON *records = cJSON_GetObjectItemCaseSensitive(m, "records");
     const cJSON *bundle = cJSON_GetObjectItemCaseSensitive(m, "bundle");
     const cJSON *sha = cJSON_GetObjectItemCaseSensitive(m, "bundleSha256");
-    if (!cJSON_IsNumber(seq) || !cJSON_IsNumber(records) || !cJSON_IsString(bundle) ||
-        !cJSON_IsString(sha) || strchr(bundle->valuestring, '/') || bundle->valuestring[0] == '.' ||
-        strlen(sha->valuestring) != 64) {
+    int64_t nseq = 0, nrecords = 0;
+    if (!cJSON_IsNumber(seq) || !cJSON_IsNumber(records) ||
+        !json_int_in(seq->valuedouble, 0, 9000000000000000, &nseq) ||
+        !json_int_in(records->valuedouble, 0, 9000000000000000, &nrecords) ||
+        !cJSON_IsString(bundle) || !cJSON_IsString(sha) || strchr(bundle->valuestring, '/') ||
+        bundle->valuestring[0] == '.' || strlen(sha->valuestring) != 64) {
         fprintf(stderr, "kiosk-staff: %s/%s: manifest lacks its fields: refused\n", where, name);
         cJSON_Delete(m);
         return 1;
@@ -361,8 +365,7 @@ static int import_one(archive_t *a, int dirfd, const char *where, const char *na
     crypto_sha256_hex(text, (size_t)n, mhash);
     import_t im = {.a = a, .kiosk = kiosk};
     bool already = false;
-    int rc = archive_begin_bundle(a, kiosk, (int64_t)seq->valuedouble, mhash,
-                                  (int64_t)records->valuedouble, &im.bundle, &already);
+    int rc = archive_begin_bundle(a, kiosk, nseq, mhash, nrecords, &im.bundle, &already);
     if (rc != KIOSK_OK || already) {
         if (rc != KIOSK_OK)
             fprintf(stderr, "kiosk-staff: %s/%s: %s\n", where, name, archive_errmsg(a));
@@ -380,12 +383,12 @@ static int import_one(archive_t *a, int dirfd, const char *where, const char *na
         close(bf);
     if (rc == KIOSK_OK)
         crypto_hex32(got, hex);
-    const char *problem = bf < 0                                      ? "the bundle file is missing"
-                          : rc != KIOSK_OK && im.err[0]               ? im.err
-                          : rc != KIOSK_OK                            ? why
-                          : strcmp(hex, sha->valuestring) != 0        ? "the bundle's hash differs"
-                          : im.lines != (int64_t)records->valuedouble ? "the record count differs"
-                                                                      : NULL;
+    const char *problem = bf < 0                               ? "the bundle file is missing"
+                          : rc != KIOSK_OK && im.err[0]        ? im.err
+                          : rc != KIOSK_OK                     ? why
+                          : strcmp(hex, sha->valuestring) != 0 ? "the bundle's hash differs"
+                          : im.lines != nrecords               ? "the record count differs"
+                                                               : NULL;
     if (problem) {
         archive_rollback_bundle(a);
         fprintf(stderr, "kiosk-staff: %s/%s: %s: nothing imported\n", where, bundle->valuestring,
@@ -399,7 +402,7 @@ static int import_one(archive_t *a, int dirfd, const char *where, const char *na
         return 1;
     }
     printf("%s/%s: kiosk %s, bundle %lld: %lld records, %lld new\n", where, bundle->valuestring,
-           kiosk, (long long)seq->valuedouble, (long long)im.lines, (long long)im.added);
+           kiosk, (long long)nseq, (long long)im.lines, (long long)im.added);
     cJSON_Delete(m);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_num.h"
 #include "core/kerr.h"
 
 __attribute__((format(printf, 3, 4))) static int cerr(content_error_t *err, const char *path,
@@ -31,13 +32,13 @@ static int get_ms(const cJSON *obj, const char *name, int lo, int hi, int *out,
         return KIOSK_OK;
     char path[64];
     snprintf(path, sizeof path, "$.%s", name);
-    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble || v->valueint < lo ||
-        v->valueint > hi) {
+    int64_t n;
+    if (!cJSON_IsNumber(v) || !json_int_in(v->valuedouble, lo, hi, &n)) {
         char range[64];
         snprintf(range, sizeof range, "%d..%d", lo, hi);
         return cerr(err, path, "expected an integer in %s", range);
     }
-    *out = v->valueint;
+    *out = (int)n;
     return KIOSK_OK;
 }
 
@@ -184,10 +185,10 @@ static int str_field(const cJSON *v, const char *path, char *dst, size_t cap, co
 static int int_field(const cJSON *v, const char *path, int lo, int hi, int *dst,
                      content_error_t *err)
 {
-    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble || v->valueint < lo ||
-        v->valueint > hi)
+    int64_t n;
+    if (!cJSON_IsNumber(v) || !json_int_in(v->valuedouble, lo, hi, &n))
         return cerr(err, path, "expected an integer in %d..%d", lo, hi);
-    *dst = v->valueint;
+    *dst = (int)n;
     return KIOSK_OK;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/expr_parse.h"
+#include "core/json_num.h"
 #include "core/kerr.h"
 #include "core/utf8.h"
 
@@ -246,12 +247,13 @@ static int get_int(loader_t *L, const cJSON *obj, const char *name, int lo, int 
         return KIOSK_OK;
     size_t s = path_push(L, ".%s", name);
     int rc = KIOSK_OK;
-    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble)
+    int64_t n;
+    if (!cJSON_IsNumber(v) || !json_int_in(v->valuedouble, -1000000000, 1000000000, &n))
         rc = fail(L, "expected an integer");
-    else if (v->valueint < lo || v->valueint > hi)
-        rc = fail(L, "%d is out of range %d..%d", v->valueint, lo, hi);
+    else if (n < lo || n > hi)
+        rc = fail(L, "%lld is out of range %d..%d", (long long)n, lo, hi);
     else
-        *out = v->valueint;
+        *out = (int)n;
     path_pop(L, s);
     return rc;
 }
@@ -483,9 +485,10 @@ static int parse_choice(loader_t *L, const cJSON *v, choice_t *ch, bool numeric)
     char num[32];
     if (cJSON_IsNumber(v)) {
         /* A bare number is its own code and label, in every language. */
-        if (v->valuedouble != (double)(long)v->valuedouble)
+        int64_t n;
+        if (!json_int_in(v->valuedouble, -1000000000, 1000000000, &n))
             return fail(L, "choice value must be an integer or a code");
-        snprintf(num, sizeof num, "%ld", (long)v->valuedouble);
+        snprintf(num, sizeof num, "%lld", (long long)n);
         lstr_entry_t *e = arena_alloc(&c->arena, sizeof *e);
         if (!e || !(ch->value = arena_strdup(&c->arena, num)))
             return oom(L);
@@ -500,9 +503,10 @@ static int parse_choice(loader_t *L, const cJSON *v, choice_t *ch, bool numeric)
     } else if (cJSON_IsObject(v)) {
         const cJSON *val = member(v, "value");
         if (cJSON_IsNumber(val)) {
-            snprintf(num, sizeof num, "%ld", (long)val->valuedouble);
-            if (val->valuedouble != (double)(long)val->valuedouble)
+            int64_t n;
+            if (!json_int_in(val->valuedouble, -1000000000, 1000000000, &n))
                 return fail(L, "choice value must be an integer or a code");
+            snprintf(num, sizeof num, "%lld", (long long)n);
             if (!(ch->value = arena_strdup(&c->arena, num)))
                 return oom(L);
         } else {

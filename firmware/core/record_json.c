@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_num.h"
 #include "core/kerr.h"
 #include "core/utf8.h"
 
@@ -70,9 +71,9 @@ static bool copy_str(const cJSON *v, char *dst, size_t cap)
 
 static bool get_i64(const cJSON *v, int64_t *out)
 {
-    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble)
+    if (!cJSON_IsNumber(v) ||
+        !json_int_in(v->valuedouble, -9000000000000000, 9000000000000000, out))
         return false;
-    *out = (int64_t)v->valuedouble;
     return true;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_num.h"
 #include "core/kerr.h"
 
 static const struct {
@@ -120,10 +121,8 @@ int token_parse(const char *json, size_t len, const char *filename, token_t *t,
         snprintf(path, sizeof path, "$.%s", v->string);
         const char *k = v->string;
         if (strcmp(k, "serial") == 0) {
-            if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 9e15 ||
-                v->valuedouble != (double)(int64_t)v->valuedouble)
+            if (!cJSON_IsNumber(v) || !json_int_in(v->valuedouble, 1, 9000000000000000, &t->serial))
                 rc = terr(err, path, "expected a positive integer");
-            t->serial = (int64_t)v->valuedouble;
             have_serial = true;
         } else if (strcmp(k, "kiosks") == 0) {
             rc = parse_kiosks(v, t, err);
