@@ -220,6 +220,62 @@ static void idle_home_returns_to_the_kiosk_language(void)
     flow_free(f);
 }
 
+/* Large text and high contrast: chosen from a prompt on any screen, kept through the
+ * resident's session, gone for the next resident (after thanks, a timeout, or an idle home). */
+static void display_choices_last_one_session(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    CHECK(act(f, ACT_DISPLAY, 0, 1));
+    CHECK_INT(flow_overlay(f), OVERLAY_DISPLAY);
+    CHECK(!act(f, ACT_JOURNEY, 0, 2)); /* the prompt covers the screen */
+    CHECK(act(f, ACT_LARGE_TEXT, 0, 2));
+    CHECK(act(f, ACT_HIGH_CONTRAST, 0, 3));
+    CHECK(flow_large_text(f) && flow_high_contrast(f));
+    CHECK(act(f, ACT_HIGH_CONTRAST, 0, 4)); /* a switch: again turns it off */
+    CHECK(!flow_high_contrast(f));
+    CHECK(act(f, ACT_HIGH_CONTRAST, 0, 5));
+    CHECK(act(f, ACT_DISPLAY_CLOSE, 0, 6));
+    CHECK_INT(flow_overlay(f), OVERLAY_NONE);
+    /* Through a journey and its questions. */
+    act(f, ACT_JOURNEY, 0, 7);
+    CHECK_INT(flow_screen(f), SCREEN_QUESTION);
+    act(f, ACT_CHOICE, 0, 8);
+    CHECK(flow_large_text(f) && flow_high_contrast(f));
+    /* The back button closes the prompt without changing anything. */
+    act(f, ACT_DISPLAY, 0, 9);
+    CHECK(flow_nav(f, NAV_BACK, 3, 10));
+    CHECK_INT(flow_overlay(f), OVERLAY_NONE);
+    CHECK(flow_large_text(f));
+    /* The resident walks away: the timeout ends the session and the choices. */
+    flow_tick(f, 10 + 60000);
+    flow_tick(f, 10 + 60000 + 30000);
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK(!flow_large_text(f) && !flow_high_contrast(f));
+    /* Chosen on the home screen by someone who then leaves: the idle home resets them. */
+    int64_t t = 200000;
+    act(f, ACT_DISPLAY, 0, t);
+    act(f, ACT_LARGE_TEXT, 0, t);
+    act(f, ACT_DISPLAY_CLOSE, 0, t);
+    CHECK_INT(flow_next_deadline(f), t + 60000);
+    CHECK(flow_tick(f, t + 60000));
+    CHECK(!flow_large_text(f));
+    CHECK_INT(flow_next_deadline(f), INT64_MAX);
+    /* A finished quick rating keeps them until its thanks screen is over. */
+    act(f, ACT_DISPLAY, 0, t + 70000);
+    act(f, ACT_HIGH_CONTRAST, 0, t + 70000);
+    act(f, ACT_DISPLAY_CLOSE, 0, t + 70000);
+    flow_face(f, 2, t + 71000);
+    flow_op_done(f, KIOSK_OK, t + 71000);
+    CHECK(flow_high_contrast(f));
+    act(f, ACT_SKIP, 0, t + 72000);
+    CHECK_INT(flow_screen(f), SCREEN_THANKS);
+    CHECK(flow_high_contrast(f));
+    act(f, ACT_DONE, 0, t + 73000);
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK(!flow_high_contrast(f));
+    flow_free(f);
+}
+
 static void leaving_half_way_asks_and_counts_abandoned(void)
 {
     flow_t *f = flow_new(pack, "k1", 0);
@@ -395,6 +451,7 @@ int main(void)
     RUN(questionnaire_progress_back_and_skip);
     RUN(idle_timeout_discards_unfinished_session);
     RUN(idle_home_returns_to_the_kiosk_language);
+    RUN(display_choices_last_one_session);
     RUN(leaving_half_way_asks_and_counts_abandoned);
     RUN(failed_save_shows_out_of_service_and_recovers);
     RUN(text_input_is_bounded_and_valid_utf8);

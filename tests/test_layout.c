@@ -107,12 +107,28 @@ static void check_all_sizes(const flow_t *f, const char *what)
         check_view(f, sizes[s].w, sizes[s].h, what);
 }
 
+/* Switches the resident's display choices through their prompt, as a resident would. */
+static void set_display(flow_t *f, bool large, bool contrast)
+{
+    CHECK(flow_activate(f, ACT_DISPLAY, 0, NULL, 1));
+    CHECK_INT(flow_overlay(f), OVERLAY_DISPLAY);
+    if (flow_large_text(f) != large)
+        CHECK(flow_activate(f, ACT_LARGE_TEXT, 0, NULL, 1));
+    if (flow_high_contrast(f) != contrast)
+        CHECK(flow_activate(f, ACT_HIGH_CONTRAST, 0, NULL, 1));
+    CHECK(flow_activate(f, ACT_DISPLAY_CLOSE, 0, NULL, 1));
+    CHECK_INT(flow_large_text(f), large);
+    CHECK_INT(flow_high_contrast(f), contrast);
+}
+
 /* Walks one journey, checking every question screen; answers so that every question shows. */
-static void walk_journey(size_t ji, const char *lang)
+static void walk_journey(size_t ji, const char *lang, bool large)
 {
     flow_t *f = flow_new(pack, "k", 0);
     flow_set_home_lang(f, lang);
     flow_activate(f, ACT_JOURNEY, (int)ji, NULL, 1);
+    if (large)
+        set_display(f, true, true);
     for (int guard = 0; guard < 40 && flow_screen(f) == SCREEN_QUESTION; guard++) {
         const question_t *q = flow_question(f);
         char what[128];
@@ -193,8 +209,37 @@ static void every_screen_fits_at_every_size_in_both_languages(void)
         flow_tick(f, 80000);
         check_all_sizes(f, "out of service");
         flow_free(f);
-        for (size_t j = 0; j < content_journey_count(pack); j++)
-            walk_journey(j, langs[l]);
+        for (size_t j = 0; j < content_journey_count(pack); j++) {
+            walk_journey(j, langs[l], false);
+            walk_journey(j, langs[l], true);
+        }
+        /* The screens outside journeys in large text, and the display prompt itself. */
+        f = flow_new(pack, "k", 0);
+        flow_set_home_lang(f, langs[l]);
+        set_display(f, true, false);
+        check_all_sizes(f, "home, large text");
+        flow_activate(f, ACT_DISPLAY, 0, NULL, 2);
+        check_all_sizes(f, "display prompt, large text");
+        flow_activate(f, ACT_LARGE_TEXT, 0, NULL, 2);
+        check_all_sizes(f, "display prompt");
+        flow_activate(f, ACT_LARGE_TEXT, 0, NULL, 2);
+        flow_activate(f, ACT_DISPLAY_CLOSE, 0, NULL, 2);
+        flow_face(f, 0, 3);
+        flow_op_done(f, KIOSK_OK, 3);
+        CHECK(flow_large_text(f)); /* the rating keeps the session's choice */
+        check_all_sizes(f, "quick follow-up, large text");
+        flow_activate(f, ACT_SKIP, 0, NULL, 4);
+        check_all_sizes(f, "quick thanks, large text");
+        flow_activate(f, ACT_DONE, 0, NULL, 5);
+        flow_activate(f, ACT_JOURNEY, 0, NULL, 6);
+        set_display(f, true, true);
+        flow_activate(f, ACT_CHOICE, 0, NULL, 7);
+        flow_activate(f, ACT_HOME, 0, NULL, 8);
+        check_all_sizes(f, "leave prompt, large text");
+        flow_activate(f, ACT_LEAVE_STAY, 0, NULL, 9);
+        flow_tick(f, 60009);
+        check_all_sizes(f, "idle prompt, large text");
+        flow_free(f);
     }
     fprintf(stderr, "  %d screens checked\n", screens_checked);
     CHECK(screens_checked > 300);
@@ -204,11 +249,12 @@ static void focus_ring_follows_reading_order(void)
 {
     flow_t *f = flow_new(pack, "k", 0);
     view_build(&view, f, 800, 480, &metrics, 0, NULL);
-    /* Home: language, four faces, four journeys. */
-    CHECK_INT(view.focusable, 9);
-    CHECK_INT(view_focusable(&view, 0)->action, ACT_LANG);
-    CHECK_INT(view_focusable(&view, 1)->action, ACT_FACE);
-    CHECK_INT(view_focusable(&view, 5)->action, ACT_JOURNEY);
+    /* Home: display choices, language, four faces, four journeys. */
+    CHECK_INT(view.focusable, 10);
+    CHECK_INT(view_focusable(&view, 0)->action, ACT_DISPLAY);
+    CHECK_INT(view_focusable(&view, 1)->action, ACT_LANG);
+    CHECK_INT(view_focusable(&view, 2)->action, ACT_FACE);
+    CHECK_INT(view_focusable(&view, 6)->action, ACT_JOURNEY);
     flow_nav(f, NAV_NEXT, view.focusable, 1);
     flow_nav(f, NAV_NEXT, view.focusable, 2);
     view_build(&view, f, 800, 480, &metrics, 0, NULL);

@@ -1,12 +1,12 @@
-/* What is written can be read: every text colour of the
- * theme against the fill it is drawn on meets WCAG 2 AA (4.5:1), and the focus ring shows at
- * 3:1 on every fill a target can sit on or have. */
+/* What is written can be read: every text colour of the theme against the fill it is drawn
+ * on meets WCAG 2 AA (4.5:1) in the normal palette and AAA (7:1) in the high-contrast one, and
+ * the focus ring shows at 3:1 on every fill a target can sit on or have, in both. */
 #include <stdio.h>
 
 #include "check.h"
 #include "core/theme.h"
 
-static void every_text_meets_wcag_aa(void)
+static void text_contrast(bool hc, double least)
 {
     static const struct {
         style_t style;
@@ -18,28 +18,55 @@ static void every_text_meets_wcag_aa(void)
         {STYLE_NOTICE, "notice"},   {STYLE_CODE, "code"},           {STYLE_ALERT, "alert"},
     };
     for (size_t i = 0; i < sizeof styles / sizeof styles[0]; i++) {
-        paint_t p = theme_paint(styles[i].style);
+        paint_t p = theme_paint(styles[i].style, hc);
         double c = theme_contrast(p.text, p.fill);
-        fprintf(stderr, "  %-10s %5.2f:1\n", styles[i].name, c);
-        CHECK(c >= 4.5);
+        fprintf(stderr, "  %s %-10s %5.2f:1\n", hc ? "high-contrast" : "normal", styles[i].name, c);
+        CHECK(c >= least);
     }
     /* The text field: typed text and its placeholder on the field. */
-    CHECK(theme_contrast(theme_color(COLOR_TEXT), theme_color(COLOR_FIELD)) >= 4.5);
-    CHECK(theme_contrast(theme_color(COLOR_MUTED), theme_color(COLOR_FIELD)) >= 4.5);
+    CHECK(theme_contrast(theme_color(COLOR_TEXT, hc), theme_color(COLOR_FIELD, hc)) >= least);
+    CHECK(theme_contrast(theme_color(COLOR_MUTED, hc), theme_color(COLOR_FIELD, hc)) >= least);
+    /* A button's edge and a field's border stand out from the ground (WCAG 1.4.11, 3:1). */
+    rgba_t bg = theme_color(COLOR_BACKGROUND, hc);
+    CHECK(theme_contrast(theme_color(COLOR_PRIMARY, hc), bg) >= 3.0);
+    CHECK(theme_contrast(theme_paint(STYLE_SECONDARY, hc).border, bg) >= 3.0);
+    CHECK(theme_contrast(theme_paint(STYLE_SELECTED, hc).fill, bg) >= 3.0);
+}
+
+static void every_text_meets_wcag_aa(void)
+{
+    text_contrast(false, 4.5);
+}
+
+static void high_contrast_meets_wcag_aaa(void)
+{
+    text_contrast(true, 7.0);
 }
 
 static void focus_ring_shows_on_every_fill(void)
 {
-    rgba_t fills[] = {theme_color(COLOR_BACKGROUND),    theme_color(COLOR_PRIMARY),
-                      theme_paint(STYLE_SELECTED).fill, theme_paint(STYLE_SECONDARY).fill,
-                      theme_paint(STYLE_KEY).fill,      theme_paint(STYLE_CARD).fill};
-    for (size_t i = 0; i < sizeof fills / sizeof fills[0]; i++) {
-        double inner = theme_contrast(theme_color(COLOR_FOCUS_INNER), fills[i]);
-        double outer = theme_contrast(theme_color(COLOR_FOCUS_OUTER), fills[i]);
-        CHECK(inner >= 3.0 || outer >= 3.0);
+    for (int hc = 0; hc < 2; hc++) {
+        rgba_t fills[] = {
+            theme_color(COLOR_BACKGROUND, hc),    theme_color(COLOR_PRIMARY, hc),
+            theme_paint(STYLE_SELECTED, hc).fill, theme_paint(STYLE_SECONDARY, hc).fill,
+            theme_paint(STYLE_KEY, hc).fill,      theme_paint(STYLE_CARD, hc).fill,
+            theme_paint(STYLE_TOPBAR, hc).fill};
+        for (size_t i = 0; i < sizeof fills / sizeof fills[0]; i++) {
+            double inner = theme_contrast(theme_color(COLOR_FOCUS_INNER, hc), fills[i]);
+            double outer = theme_contrast(theme_color(COLOR_FOCUS_OUTER, hc), fills[i]);
+            CHECK(inner >= 3.0 || outer >= 3.0);
+        }
+        /* The two bands also stand apart from each other. */
+        CHECK(theme_contrast(theme_color(COLOR_FOCUS_INNER, hc),
+                             theme_color(COLOR_FOCUS_OUTER, hc)) >= 3.0);
     }
-    /* The two bands also stand apart from each other. */
-    CHECK(theme_contrast(theme_color(COLOR_FOCUS_INNER), theme_color(COLOR_FOCUS_OUTER)) >= 3.0);
+}
+
+static void the_palettes_differ(void)
+{
+    /* A switch that changes nothing would pass every test above. */
+    rgba_t a = theme_color(COLOR_BACKGROUND, false), b = theme_color(COLOR_BACKGROUND, true);
+    CHECK(theme_contrast(a, b) > 10.0);
 }
 
 static void contrast_of_known_pairs(void)
@@ -54,6 +81,8 @@ int main(void)
 {
     RUN(contrast_of_known_pairs);
     RUN(every_text_meets_wcag_aa);
+    RUN(high_contrast_meets_wcag_aaa);
     RUN(focus_ring_shows_on_every_fill);
+    RUN(the_palettes_differ);
     return check_failures != 0;
 }

@@ -30,6 +30,10 @@ static const struct {
     {"leave_stay", ACT_LEAVE_STAY},
     {"leave_go", ACT_LEAVE_GO},
     {"done", ACT_DONE},
+    {"display", ACT_DISPLAY},
+    {"large_text", ACT_LARGE_TEXT},
+    {"high_contrast", ACT_HIGH_CONTRAST},
+    {"display_done", ACT_DISPLAY_CLOSE},
 };
 
 static int script_fail(app_t *a, const char *fmt, ...)
@@ -100,7 +104,7 @@ static bool expect(app_t *a, const char *what, const char *value)
 {
     static const char *const screens[] = {"home", "question", "thanks", "out_of_service",
                                           "message"};
-    static const char *const overlays[] = {"none", "idle", "leave"};
+    static const char *const overlays[] = {"none", "idle", "leave", "display"};
     const flow_t *f = a->flow;
     const char *actual;
     if (strcmp(what, "screen") == 0)

@@ -33,8 +33,9 @@ struct flow {
 
     bool kb_shift, kb_symbols;
     size_t list_page;
-    int focus;        /* FLOW_FOCUS_NONE, FLOW_FOCUS_START, or an index */
-    bool button_user; /* the last input was a button: new screens show the ring */
+    int focus;                      /* FLOW_FOCUS_NONE, FLOW_FOCUS_START, or an index */
+    bool button_user;               /* the last input was a button: new screens show the ring */
+    bool large_text, high_contrast; /* the resident's display choices */
 
     int64_t last_input_ms;
     int64_t last_quick_ms; /* the last quick rating, for the misuse flag; -1: none yet */
@@ -123,6 +124,8 @@ static void go_home(flow_t *f)
     f->ref_code[0] = '\0';
     f->completed = NULL;
     snprintf(f->lang, sizeof f->lang, "%s", f->home_lang);
+    f->large_text = false;
+    f->high_contrast = false;
     reset_screen_state(f);
     f->screen = f->store_ok ? SCREEN_HOME : SCREEN_OUT_OF_SERVICE;
 }
@@ -468,6 +471,27 @@ bool flow_activate(flow_t *f, action_t action, int arg, const char *key_text, in
     }
     if (dismissed && action != ACT_IDLE_CONTINUE)
         return true; /* the tap that ends the idle prompt does nothing else */
+    if (f->overlay == OVERLAY_DISPLAY) {
+        switch (action) {
+        case ACT_LARGE_TEXT:
+            f->large_text = !f->large_text;
+            return true;
+        case ACT_HIGH_CONTRAST:
+            f->high_contrast = !f->high_contrast;
+            return true;
+        case ACT_DISPLAY_CLOSE:
+            f->overlay = OVERLAY_NONE;
+            f->focus = start_focus(f);
+            return true;
+        default:
+            return false;
+        }
+    }
+    if (action == ACT_DISPLAY && f->overlay == OVERLAY_NONE && f->screen != SCREEN_OUT_OF_SERVICE) {
+        f->overlay = OVERLAY_DISPLAY;
+        f->focus = start_focus(f);
+        return true;
+    }
     if (f->overlay == OVERLAY_LEAVE) {
         if (action == ACT_LEAVE_GO) {
             end_session(f, SESSION_ABANDONED);
@@ -627,7 +651,7 @@ bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms)
         }
         return false;
     case NAV_BACK:
-        if (f->overlay == OVERLAY_LEAVE) {
+        if (f->overlay == OVERLAY_LEAVE || f->overlay == OVERLAY_DISPLAY) {
             f->overlay = OVERLAY_NONE;
             return true;
         }
@@ -638,6 +662,16 @@ bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms)
         return leave(f);
     }
     return false;
+}
+
+bool flow_large_text(const flow_t *f)
+{
+    return f->large_text;
+}
+
+bool flow_high_contrast(const flow_t *f)
+{
+    return f->high_contrast;
 }
 
 int flow_focus(const flow_t *f)
@@ -656,6 +690,13 @@ void flow_touched(flow_t *f)
         f->button_user = false;
         f->focus = FLOW_FOCUS_NONE;
     }
+}
+
+/* Whether a resident left the home screen other than the next one expects to find it. */
+static bool home_changed(const flow_t *f)
+{
+    return strcmp(f->lang, f->home_lang) != 0 || f->button_user || f->large_text ||
+           f->high_contrast || f->overlay != OVERLAY_NONE;
 }
 
 bool flow_tick(flow_t *f, int64_t now_ms)
@@ -687,7 +728,7 @@ bool flow_tick(flow_t *f, int64_t now_ms)
         return false;
     }
     if (f->screen == SCREEN_HOME && now_ms - f->last_input_ms >= secs(st->idle_timeout_s) &&
-        (strcmp(f->lang, f->home_lang) != 0 || f->button_user)) {
+        home_changed(f)) {
         /* Nobody there: the next resident starts in the default language, without a ring. */
         f->button_user = false;
         go_home(f);
@@ -710,7 +751,7 @@ int64_t flow_next_deadline(const flow_t *f)
             return f->overlay_since_ms + secs(st->idle_countdown_s);
         return f->last_input_ms + secs(st->idle_timeout_s);
     case SCREEN_HOME:
-        if (strcmp(f->lang, f->home_lang) != 0 || f->button_user)
+        if (home_changed(f))
             return f->last_input_ms + secs(st->idle_timeout_s);
         return INT64_MAX;
     case SCREEN_OUT_OF_SERVICE:

@@ -19,7 +19,8 @@ typedef enum {
     SCREEN_MESSAGE         /* a message for staff (a USB export): title, text, progress */
 } screen_t;
 
-typedef enum { OVERLAY_NONE, OVERLAY_IDLE, OVERLAY_LEAVE } overlay_t;
+/* OVERLAY_DISPLAY: the resident's display choices (large text, high contrast). */
+typedef enum { OVERLAY_NONE, OVERLAY_IDLE, OVERLAY_LEAVE, OVERLAY_DISPLAY } overlay_t;
 
 /* What a touch target does; a widget carries one, with an argument. */
 typedef enum {
@@ -42,7 +43,11 @@ typedef enum {
     ACT_IDLE_CONTINUE,
     ACT_LEAVE_STAY,
     ACT_LEAVE_GO,
-    ACT_DONE /* thank-you screen: back home now */
+    ACT_DONE,          /* thank-you screen: back home now */
+    ACT_DISPLAY,       /* open the display choices */
+    ACT_LARGE_TEXT,    /* switch large text on or off */
+    ACT_HIGH_CONTRAST, /* switch high contrast on or off */
+    ACT_DISPLAY_CLOSE  /* close the display choices */
 } action_t;
 
 /* Inputs that are not touches: physical buttons and desktop keys. */
@@ -140,6 +145,10 @@ screen_t flow_screen(const flow_t *f);
 overlay_t flow_overlay(const flow_t *f);
 const content_t *flow_content(const flow_t *f);
 const char *flow_lang(const flow_t *f);
+/* The resident's display choices; kept until the session ends (or, on the home screen, until
+ * nobody has touched it for the idle time). */
+bool flow_large_text(const flow_t *f);
+bool flow_high_contrast(const flow_t *f);
 /* Switches the language of the current session; false for a code not in the pack. */
 bool flow_set_lang(flow_t *f, const char *code);
 /* Sets the language every session starts in and returns to (default: the pack's). */

@@ -30,12 +30,25 @@ typedef struct {
     const text_metrics_t *tm;
     const char *lang;
     double u; /* scale: shorter side / 480 */
+    double t; /* text scale on top of u: 1, or LARGE_TEXT for a resident who asked */
     int64_t now;
 } ctx_t;
 
+/* Large text: every size of type (the smallest included) grows by this much; the boxes stay,
+ * so text wraps onto more lines and long lists show fewer items per page. */
+#define LARGE_TEXT 1.3
+
+/* A length on the 480-pixel reference screen, scaled to this one. */
 static int S(const ctx_t *x, int ref)
 {
     int v = (int)((double)ref * x->u + 0.5);
+    return v < 1 ? 1 : v;
+}
+
+/* A size of type: like S(), and larger in large-text mode. */
+static int T(const ctx_t *x, int ref)
+{
+    int v = (int)((double)ref * x->u * x->t + 0.5);
     return v < 1 ? 1 : v;
 }
 
@@ -393,7 +406,7 @@ static widget_t *button(ctx_t *x, rect_t r, const char *text, style_t st, action
     w->action = act;
     w->arg = arg;
     int pad = S(x, 8);
-    set_text(x, w, text, inset(r, pad, pad / 2), S(x, PX_BUTTON), st == STYLE_PRIMARY);
+    set_text(x, w, text, inset(r, pad, pad / 2), T(x, PX_BUTTON), st == STYLE_PRIMARY);
     return w;
 }
 
@@ -408,7 +421,7 @@ static widget_t *button2(ctx_t *x, rect_t r, const char *t1, const char *t2, sty
     w->arg = arg;
     rect_t in = inset(r, S(x, 10), S(x, 6));
     int lh1 = x->tm->line_height(x->tm->user_data, px1, true);
-    int lh2 = x->tm->line_height(x->tm->user_data, S(x, PX_SMALL), false);
+    int lh2 = x->tm->line_height(x->tm->user_data, T(x, PX_SMALL), false);
     /* Share the height: the first line gets what it needs, at most two lines. */
     int h1 = in.h - lh2 < 2 * lh1 ? in.h - lh2 : 2 * lh1;
     if (h1 < lh1)
@@ -416,7 +429,7 @@ static widget_t *button2(ctx_t *x, rect_t r, const char *t1, const char *t2, sty
     fitted_t f1 = fit_short(x, t1, rect(in.x, in.y, in.w, h1), px1, S(x, PX_MIN), true);
     int h2 = in.h - f1.height - S(x, 2);
     fitted_t f2 =
-        fit(x, t2, rect(in.x, in.y, in.w, h2), S(x, PX_SMALL), S(x, PX_MIN) * 7 / 8, false);
+        fit(x, t2, rect(in.x, in.y, in.w, h2), T(x, PX_SMALL), S(x, PX_MIN) * 7 / 8, false);
     int total = f1.height + S(x, 2) + f2.height;
     int y = in.y + (in.h - total) / 2;
     w->text = f1.text;
@@ -477,17 +490,26 @@ static int topbar(ctx_t *x, const char *title, bool with_home)
         button(x, rect(m, m, bw, h - 2 * m), str(x, "nav.home"), STYLE_SECONDARY, ACT_HOME, 0);
         left = m + bw + m;
     }
-    int right = v->width - m - bw;
-    if (content_language_count(x->c) > 1) {
-        widget_t *w = button(x, rect(right, m, bw, h - 2 * m), next_language_name(x),
-                             STYLE_SECONDARY, ACT_LANG, 0);
-        (void)w;
-    } else {
-        right = v->width - m;
+    /* Right to left on screen, created left to right for the reading order of the ring:
+     * the display choices, then the language. */
+    int right = v->width - m;
+    bool langs = content_language_count(x->c) > 1;
+    bool display = flow_screen(x->f) != SCREEN_OUT_OF_SERVICE;
+    int lang_x = right - bw;
+    if (langs)
+        right = lang_x - m;
+    if (display) {
+        int dw = S(x, 120) < v->width * 19 / 100 ? S(x, 120) : v->width * 19 / 100;
+        right -= dw;
+        button(x, rect(right, m, dw, h - 2 * m), str(x, "display.button"), STYLE_SECONDARY,
+               ACT_DISPLAY, 0);
     }
+    if (langs)
+        button(x, rect(lang_x, m, bw, h - 2 * m), next_language_name(x), STYLE_SECONDARY, ACT_LANG,
+               0);
     rect_t tr = rect(left + m, 0, right - left - 2 * m, h);
     widget_t *t =
-        label(x, tr, title, S(x, 26), true, STYLE_TOPBAR, with_home ? ALIGN_CENTER : ALIGN_LEFT);
+        label(x, tr, title, T(x, 26), true, STYLE_TOPBAR, with_home ? ALIGN_CENTER : ALIGN_LEFT);
     (void)t;
     return h;
 }
@@ -527,7 +549,7 @@ static int bottombar(ctx_t *x)
         const char *buf = fill_vars(x, str(x, "progress"), 2, names, values);
         int cx = m + bw + m, cw = v->width - 2 * (m + bw + m);
         int barh = S(x, 8);
-        label(x, rect(cx, y, cw, bh - barh - S(x, 6)), buf, S(x, PX_SMALL), false, STYLE_MUTED,
+        label(x, rect(cx, y, cw, bh - barh - S(x, 6)), buf, T(x, PX_SMALL), false, STYLE_MUTED,
               ALIGN_CENTER);
         widget_t *bar = add(x, W_BAR, STYLE_PRIMARY, rect(cx, y + bh - barh - S(x, 2), cw, barh));
         bar->fraction = total ? (double)n / (double)total : 0.0;
@@ -583,7 +605,7 @@ static void faces_row(ctx_t *x, rect_t area, const choice_t *faces, size_t n, ac
 {
     int gap = S(x, GAP);
     grid_t g = {(int)n, 1};
-    int label_px = S(x, 22);
+    int label_px = T(x, 22);
     for (size_t i = 0; i < n; i++) {
         rect_t r = cell(area, g, (int)i, gap, area.h);
         style_t st = (int)i == selected ? STYLE_SELECTED : STYLE_SECONDARY;
@@ -614,7 +636,7 @@ static void home_screen(ctx_t *x, const char *notice)
     int bottom = v->height - m;
     if (notice && *notice) {
         int nh = S(x, 54); /* room for two lines */
-        widget_t *w = label(x, rect(0, v->height - nh, v->width, nh), notice, S(x, PX_SMALL), true,
+        widget_t *w = label(x, rect(0, v->height - nh, v->width, nh), notice, T(x, PX_SMALL), true,
                             STYLE_NOTICE, ALIGN_CENTER);
         w->tr = rect(m, w->tr.y, v->width - 2 * m, w->tr.h);
         bottom = v->height - nh - S(x, 4);
@@ -623,7 +645,7 @@ static void home_screen(ctx_t *x, const char *notice)
     bool portrait = v->height > v->width;
     /* Prompt, faces, the line above the journeys, the journeys. */
     int prompt_h = label_top(x, rect(body.x, body.y, body.w, S(x, 80)), str(x, "home.rate_prompt"),
-                             S(x, PX_TITLE), true, STYLE_TITLE, ALIGN_CENTER);
+                             T(x, PX_TITLE), true, STYLE_TITLE, ALIGN_CENTER);
     int y = body.y + prompt_h + gap / 2;
     size_t nj = content_journey_count(x->c);
     int faces_h = portrait ? S(x, 200) : (body.h - prompt_h) * 40 / 100;
@@ -631,7 +653,7 @@ static void home_screen(ctx_t *x, const char *notice)
               ACT_FACE, -1);
     y += faces_h + gap;
     int or_h = label_top(x, rect(body.x, y, body.w, S(x, 40)), str(x, "home.or_choose"),
-                         S(x, PX_BODY), false, STYLE_MUTED, ALIGN_CENTER);
+                         T(x, PX_BODY), false, STYLE_MUTED, ALIGN_CENTER);
     y += or_h + gap / 2;
     rect_t area = rect(body.x, y, body.w, body.y + body.h - y);
     grid_t g = grid_shape((int)nj, area, portrait ? S(x, 320) : S(x, 300), S(x, MIN_TARGET + 8),
@@ -673,7 +695,7 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
     }
     int max_h = details ? S(x, 120) : S(x, 100);
     size_t first_w = x->v->n;
-    int px = S(x, PX_BUTTON);
+    int px = T(x, PX_BUTTON);
     /* Twice when needed: all labels of a grid share one size, the largest that fits all. */
     for (int pass = 0; pass < 2; pass++) {
         x->v->n = first_w;
@@ -739,10 +761,10 @@ static void rating_area(ctx_t *x, rect_t area, const question_t *q, const answer
     if (ends_h) {
         int w = area.w / 2 - S(x, 8);
         int y = btns.y + btns.h + S(x, 6);
-        label(x, rect(area.x, y, w, ends_h - S(x, 6)), txt(x, &q->min_desc), S(x, PX_SMALL), false,
+        label(x, rect(area.x, y, w, ends_h - S(x, 6)), txt(x, &q->min_desc), T(x, PX_SMALL), false,
               STYLE_MUTED, ALIGN_LEFT);
         label(x, rect(area.x + area.w - w, y, w, ends_h - S(x, 6)), txt(x, &q->max_desc),
-              S(x, PX_SMALL), false, STYLE_MUTED, ALIGN_RIGHT);
+              T(x, PX_SMALL), false, STYLE_MUTED, ALIGN_RIGHT);
     }
 }
 
@@ -892,7 +914,7 @@ static void text_field(ctx_t *x, rect_t r, const question_t *q, const answer_t *
     w->align = ALIGN_LEFT;
     int pad = S(x, 10);
     rect_t in = inset(r, pad, S(x, 4));
-    int px = S(x, PX_BODY);
+    int px = T(x, PX_BODY);
     int lh = x->tm->line_height(x->tm->user_data, px, false);
     if (!*text) {
         w->text = view_strdup(x->v, str(x, "keyboard.placeholder"));
@@ -927,7 +949,7 @@ static void counter(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
     snprintf(n, sizeof n, "%zu", a && a->text ? utf8_count(a->text) : 0);
     snprintf(max, sizeof max, "%zu", q->max_length);
     const char *const names[] = {"n", "max"}, *const values[] = {n, max};
-    label(x, r, fill_vars(x, str(x, "keyboard.count"), 2, names, values), S(x, PX_SMALL), false,
+    label(x, r, fill_vars(x, str(x, "keyboard.count"), 2, names, values), T(x, PX_SMALL), false,
           STYLE_MUTED, ALIGN_RIGHT);
 }
 
@@ -984,14 +1006,14 @@ static void question_screen(ctx_t *x)
         title_box.w -= cw + gap;
         counter(x, rect(body.x + body.w - cw, body.y, cw, S(x, 30)), q, a);
     }
-    int th = label_top(x, title_box, qtitle, S(x, PX_TITLE), true, STYLE_TITLE, ALIGN_LEFT);
+    int th = label_top(x, title_box, qtitle, T(x, PX_TITLE), true, STYLE_TITLE, ALIGN_LEFT);
     int y = body.y + th + gap / 2;
     const char *desc = txt(x, &q->description);
     if (*desc) {
         int dmax = typing ? (q->input == INPUT_TEXT ? 0 : body.h * 24 / 100) : body.h * 22 / 100;
         if (dmax >= S(x, 24)) {
             rect_t db = rect(title_box.x, y, title_box.w, dmax);
-            y += label_top(x, db, desc, S(x, 22), false, STYLE_MUTED, ALIGN_LEFT) + gap / 2;
+            y += label_top(x, db, desc, T(x, 22), false, STYLE_MUTED, ALIGN_LEFT) + gap / 2;
         }
     }
     rect_t area = rect(body.x, y + gap / 2, body.w, body.y + body.h - y - gap / 2);
@@ -1054,32 +1076,32 @@ static void thanks_screen(ctx_t *x)
     int hint_box = S(x, 70);
     rect_t tb = rect(body.x, 0, body.w, avail / 3), bb = rect(body.x, 0, body.w, avail / 4);
     int total = measure_h(x, str(x, "thanks.title"), tb, S(x, 46), true) + gap +
-                measure_h(x, body_text, bb, S(x, PX_BODY + 2), false);
+                measure_h(x, body_text, bb, T(x, PX_BODY + 2), false);
     if (*ref)
         total += gap +
                  measure_h(x, str(x, "thanks.ref"), rect(body.x, 0, body.w, S(x, 40)),
-                           S(x, PX_BODY), false) +
+                           T(x, PX_BODY), false) +
                  gap / 2 + code_h + gap / 2 +
                  measure_h(x, str(x, "thanks.ref_hint"), rect(body.x, 0, body.w, hint_box),
-                           S(x, PX_SMALL), false);
+                           T(x, PX_SMALL), false);
     int y = body.y + (avail - total) / 2;
     if (y < body.y)
         y = body.y;
     tb.y = y;
     y += label_top(x, tb, str(x, "thanks.title"), S(x, 46), true, STYLE_TITLE, ALIGN_CENTER) + gap;
     bb.y = y;
-    y += label_top(x, bb, body_text, S(x, PX_BODY + 2), false, STYLE_PLAIN, ALIGN_CENTER);
+    y += label_top(x, bb, body_text, T(x, PX_BODY + 2), false, STYLE_PLAIN, ALIGN_CENTER);
     if (*ref) {
         y += gap;
-        y += label_top(x, rect(body.x, y, body.w, S(x, 40)), str(x, "thanks.ref"), S(x, PX_BODY),
+        y += label_top(x, rect(body.x, y, body.w, S(x, 40)), str(x, "thanks.ref"), T(x, PX_BODY),
                        false, STYLE_PLAIN, ALIGN_CENTER) +
              gap / 2;
         int cw = S(x, 300);
-        label(x, rect(v->width / 2 - cw / 2, y, cw, code_h), ref, S(x, 52), true, STYLE_CODE,
+        label(x, rect(v->width / 2 - cw / 2, y, cw, code_h), ref, T(x, 52), true, STYLE_CODE,
               ALIGN_CENTER);
         y += code_h + gap / 2;
         int room = done.y - gap - y < hint_box ? done.y - gap - y : hint_box;
-        label_top(x, rect(body.x, y, body.w, room), str(x, "thanks.ref_hint"), S(x, PX_SMALL),
+        label_top(x, rect(body.x, y, body.w, room), str(x, "thanks.ref_hint"), T(x, PX_SMALL),
                   false, STYLE_MUTED, ALIGN_CENTER);
     }
     button(x, done, str(x, "nav.done"), STYLE_PRIMARY, ACT_DONE, 0);
@@ -1093,10 +1115,10 @@ static void oos_screen(ctx_t *x)
     rect_t body = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
     add(x, W_PANEL, STYLE_ALERT, body);
     rect_t in = inset(body, S(x, 20), S(x, 20));
-    int th = label_top(x, rect(in.x, in.y, in.w, in.h / 2), str(x, "oos.title"), S(x, 44), true,
+    int th = label_top(x, rect(in.x, in.y, in.w, in.h / 2), str(x, "oos.title"), T(x, 44), true,
                        STYLE_TITLE, ALIGN_CENTER);
     label_top(x, rect(in.x, in.y + th + S(x, 16), in.w, in.h - th - S(x, 16)), str(x, "oos.body"),
-              S(x, PX_BODY + 2), false, STYLE_PLAIN, ALIGN_CENTER);
+              T(x, PX_BODY + 2), false, STYLE_PLAIN, ALIGN_CENTER);
 }
 
 /* A message for staff: a title, a text, a progress bar while work goes on, Done after. */
@@ -1121,10 +1143,10 @@ static void message_screen(ctx_t *x)
     rect_t body_r = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
     int bh = S(x, 76);
     int y = body_r.y;
-    y += label_top(x, rect(body_r.x, y, body_r.w, body_r.h / 4), str(x, msg->title_key), S(x, 40),
+    y += label_top(x, rect(body_r.x, y, body_r.w, body_r.h / 4), str(x, msg->title_key), T(x, 40),
                    true, STYLE_TITLE, ALIGN_CENTER) +
          gap;
-    y += label_top(x, rect(body_r.x, y, body_r.w, body_r.h / 3), body, S(x, PX_BODY + 2), false,
+    y += label_top(x, rect(body_r.x, y, body_r.w, body_r.h / 3), body, T(x, PX_BODY + 2), false,
                    STYLE_PLAIN, ALIGN_CENTER) +
          gap;
     if (msg->progress >= 0) {
@@ -1160,7 +1182,7 @@ static void idle_overlay(ctx_t *x)
     int bh = S(x, 72);
     int gap = S(x, GAP);
     rect_t btn = rect(in.x, in.y + in.h - bh, in.w, bh);
-    int th = label_top(x, rect(in.x, in.y, in.w, in.h / 3), str(x, "idle.title"), S(x, 36), true,
+    int th = label_top(x, rect(in.x, in.y, in.w, in.h / 3), str(x, "idle.title"), T(x, 36), true,
                        STYLE_TITLE, ALIGN_CENTER);
     int secs = flow_idle_seconds_left(x->f, x->now);
     int by = in.y + th + gap;
@@ -1169,7 +1191,7 @@ static void idle_overlay(ctx_t *x)
     snprintf(num, sizeof num, "%d", secs);
     const char *const names[] = {"seconds"}, *const values[] = {num};
     label(x, rect(in.x, by, in.w, btn.y - by - barh - 2 * gap),
-          fill_vars(x, str(x, "idle.body"), 1, names, values), S(x, PX_BODY), false, STYLE_PLAIN,
+          fill_vars(x, str(x, "idle.body"), 1, names, values), T(x, PX_BODY), false, STYLE_PLAIN,
           ALIGN_CENTER);
     widget_t *bar = add(x, W_BAR, STYLE_PRIMARY, rect(in.x, btn.y - barh - gap, in.w, barh));
     bar->fraction = flow_idle_fraction(x->f, x->now);
@@ -1180,16 +1202,47 @@ static void leave_overlay(ctx_t *x)
 {
     rect_t in = card(x, ACT_NONE);
     int bh = S(x, 72), gap = S(x, GAP) * 2;
-    int th = label_top(x, rect(in.x, in.y, in.w, in.h / 3), str(x, "leave.title"), S(x, 34), true,
+    int th = label_top(x, rect(in.x, in.y, in.w, in.h / 3), str(x, "leave.title"), T(x, 34), true,
                        STYLE_TITLE, ALIGN_CENTER);
     int by = in.y + th + S(x, 8);
-    label(x, rect(in.x, by, in.w, in.y + in.h - bh - gap - by), str(x, "leave.body"), S(x, PX_BODY),
+    label(x, rect(in.x, by, in.w, in.y + in.h - bh - gap - by), str(x, "leave.body"), T(x, PX_BODY),
           false, STYLE_PLAIN, ALIGN_CENTER);
     int bw = (in.w - gap) / 2;
     button(x, rect(in.x, in.y + in.h - bh, bw, bh), str(x, "leave.stay"), STYLE_PRIMARY,
            ACT_LEAVE_STAY, 0);
     button(x, rect(in.x + bw + gap, in.y + in.h - bh, bw, bh), str(x, "leave.go"), STYLE_SECONDARY,
            ACT_LEAVE_GO, 0);
+}
+
+/* The display choices: two switches that show their state by a tick (not colour alone) and
+ * take effect at once, behind the card, so the resident sees what each does. */
+static void display_overlay(ctx_t *x)
+{
+    rect_t in = card(x, ACT_DISPLAY_CLOSE);
+    int bh = S(x, 72), gap = S(x, GAP) * 2;
+    int th = label_top(x, rect(in.x, in.y, in.w, in.h / 3), str(x, "display.title"), T(x, 30), true,
+                       STYLE_TITLE, ALIGN_CENTER);
+    int y = in.y + th + gap / 2;
+    int room = in.y + in.h - bh - gap - y; /* for the two switches */
+    int sh = (room - gap / 2) / 2;
+    if (sh > S(x, 80))
+        sh = S(x, 80);
+    const char *keys[2] = {"display.large", "display.contrast"};
+    action_t acts[2] = {ACT_LARGE_TEXT, ACT_HIGH_CONTRAST};
+    bool on[2] = {flow_large_text(x->f), flow_high_contrast(x->f)};
+    for (int i = 0; i < 2; i++) {
+        rect_t r = rect(in.x, y + i * (sh + gap / 2), in.w, sh);
+        widget_t *w = add(x, W_BUTTON, on[i] ? STYLE_SELECTED : STYLE_SECONDARY, r);
+        w->action = acts[i];
+        w->checked = on[i];
+        int box = S(x, 30);
+        place_text(x, w, str(x, keys[i]),
+                   rect(r.x + box + S(x, 18), r.y + S(x, 4), r.w - box - S(x, 26), r.h - S(x, 8)),
+                   T(x, PX_BUTTON), false);
+        w->align = ALIGN_LEFT;
+    }
+    button(x, rect(in.x, in.y + in.h - bh, in.w, bh), str(x, "display.done"), STYLE_PRIMARY,
+           ACT_DISPLAY_CLOSE, 0);
 }
 
 static bool focusable(const view_t *v, size_t i)
@@ -1209,7 +1262,16 @@ void view_build(view_t *v, const flow_t *f, int width, int height, const text_me
     v->text_used = 0;
     v->text_truncated = false;
     int side = width < height ? width : height;
-    ctx_t x = {v, f, flow_content(f), tm, flow_lang(f), (double)side / REF_SIDE, now_ms};
+    v->large_text = flow_large_text(f);
+    v->high_contrast = flow_high_contrast(f);
+    ctx_t x = {v,
+               f,
+               flow_content(f),
+               tm,
+               flow_lang(f),
+               (double)side / REF_SIDE,
+               v->large_text ? LARGE_TEXT : 1.0,
+               now_ms};
     switch (flow_screen(f)) {
     case SCREEN_HOME:
         home_screen(&x, notice);
@@ -1231,6 +1293,8 @@ void view_build(view_t *v, const flow_t *f, int width, int height, const text_me
         idle_overlay(&x);
     else if (flow_overlay(f) == OVERLAY_LEAVE)
         leave_overlay(&x);
+    else if (flow_overlay(f) == OVERLAY_DISPLAY)
+        display_overlay(&x);
     /* Focus ring order is reading order; a new screen reached by buttons starts on the first
      * answer, past the leave and language buttons. Min target size for the tests. */
     int want = flow_focus(f);
@@ -1240,7 +1304,7 @@ void view_build(view_t *v, const flow_t *f, int width, int height, const text_me
             if (!focusable(v, i))
                 continue;
             action_t a = v->w[i].action;
-            if (a != ACT_HOME && a != ACT_LANG && a != ACT_BACK)
+            if (a != ACT_HOME && a != ACT_LANG && a != ACT_BACK && a != ACT_DISPLAY)
                 want = (int)k;
             k++;
         }

@@ -1,9 +1,11 @@
 /* The colours of the interface, in one place, so that their contrast can be tested (WCAG 2:
- * text at least 4.5:1 against what it sits on, the focus ring at least 3:1). The UI edge
- * only paints with these. */
+ * text at least 4.5:1 against what it sits on, the focus ring at least 3:1; in the
+ * high-contrast palette a resident can switch on, text at least 7:1). The UI edge only paints
+ * with these. */
 #ifndef KIOSK_THEME_H
 #define KIOSK_THEME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/view.h"
@@ -34,8 +36,8 @@ typedef enum {
 
 /* How a widget of this style is painted. Disabled widgets are painted by the UI with
  * COLOR_BAR_TRACK and COLOR_DISABLED_TEXT (WCAG exempts inactive controls). */
-paint_t theme_paint(style_t style);
-rgba_t theme_color(color_t c);
+paint_t theme_paint(style_t style, bool high_contrast);
+rgba_t theme_color(color_t c, bool high_contrast);
 
 /* The WCAG 2 contrast ratio of two opaque colours (1 to 21). */
 double theme_contrast(rgba_t a, rgba_t b);

@@ -85,6 +85,8 @@ typedef struct {
     size_t focusable;     /* number of touch targets reachable by the focus ring */
     int focus_index;      /* the focused one (FLOW_FOCUS_START resolved), or -1 */
     int min_target_px;    /* the smallest touch target's smaller side */
+    bool high_contrast;   /* paint with the high-contrast palette (the resident chose it) */
+    bool large_text;      /* laid out with large text (the resident chose it) */
     char text[VIEW_TEXT_BYTES];
     size_t text_used;
     bool text_truncated; /* the text buffer ran out (never with sane content) */

@@ -76,14 +76,18 @@ static SDL_Color sdl(rgba_t c)
     return (SDL_Color){c.r, c.g, c.b, c.a};
 }
 
+/* The palette of the frame being drawn: the view says whether the resident asked for high
+ * contrast; ui_draw() sets this before anything is painted. */
+static bool high_contrast;
+
 static SDL_Color color(color_t c)
 {
-    return sdl(theme_color(c));
+    return sdl(theme_color(c, high_contrast));
 }
 
 static sdl_paint_t paint_of(const widget_t *w)
 {
-    paint_t p = theme_paint(w->style);
+    paint_t p = theme_paint(w->style, high_contrast);
     return (sdl_paint_t){sdl(p.fill), sdl(p.border), sdl(p.text)};
 }
 
@@ -419,8 +423,9 @@ static void draw_widget(ui_t *ui, const widget_t *w, double u, bool pressed)
                 draw_face(ui, (float)r.x + (float)r.w / 2.0f, (top + bottom) / 2.0f, rad,
                           w->face_level, w->face_count);
         }
-        if (w->checked ||
-            (w->kind == W_BUTTON && w->align == ALIGN_LEFT && w->action == ACT_CHOICE)) {
+        if (w->checked || (w->kind == W_BUTTON && w->align == ALIGN_LEFT &&
+                           (w->action == ACT_CHOICE || w->action == ACT_LARGE_TEXT ||
+                            w->action == ACT_HIGH_CONTRAST))) {
             /* Tick box: empty when not chosen, ticked when chosen (not colour alone). */
             int box = (int)(30 * u);
             SDL_Rect b = {r.x + (int)(12 * u), r.y + (r.h - box) / 2, box, box};
@@ -527,6 +532,7 @@ static uint64_t hash_widgets(const view_t *v, size_t n, int pressed)
                    (int)i == pressed,
                    (int)(w->fraction * 10000)};
         h = hash_bytes(h, f, sizeof f);
+        h = hash_bytes(h, &v->high_contrast, sizeof v->high_contrast);
         h = hash_bytes(h, w->text, strlen(w->text) + 1);
         if (w->text2)
             h = hash_bytes(h, w->text2, strlen(w->text2) + 1);
@@ -537,6 +543,7 @@ static uint64_t hash_widgets(const view_t *v, size_t n, int pressed)
 void ui_draw(ui_t *ui, const view_t *v, int pressed)
 {
     double u = (double)(v->width < v->height ? v->width : v->height) / 480.0;
+    high_contrast = v->high_contrast;
     size_t first = 0;
     if (v->overlay_start > 0 && v->overlay_start < v->n) {
         /* A prompt animates over a still screen: draw the screen and the backdrop once into
