@@ -244,6 +244,70 @@ static void rotated_panels_map_touches(void)
     }
 }
 
+/* The colour of pixel (x, y) of an uncompressed 24- or 32-bit BMP as SDL saves it. */
+static bool bmp_pixel(const char *path, int x, int y, unsigned char rgb[3])
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return false;
+    unsigned char h[54];
+    bool ok = fread(h, 1, sizeof h, fp) == sizeof h && h[0] == 'B' && h[1] == 'M';
+    uint32_t off =
+        (uint32_t)h[10] | (uint32_t)h[11] << 8 | (uint32_t)h[12] << 16 | (uint32_t)h[13] << 24;
+    int32_t w = (int32_t)((uint32_t)h[18] | (uint32_t)h[19] << 8 | (uint32_t)h[20] << 16 |
+                          (uint32_t)h[21] << 24);
+    int32_t ht = (int32_t)((uint32_t)h[22] | (uint32_t)h[23] << 8 | (uint32_t)h[24] << 16 |
+                           (uint32_t)h[25] << 24);
+    int bpp = h[28] / 8;
+    ok = ok && (bpp == 3 || bpp == 4) && x < w && y < (ht < 0 ? -ht : ht);
+    long stride = ((long)w * bpp + 3) / 4 * 4;
+    long row = ht > 0 ? ht - 1 - y : y; /* positive height: bottom-up */
+    unsigned char px[4];
+    ok = ok && fseek(fp, (long)off + row * stride + (long)x * bpp, SEEK_SET) == 0 &&
+         fread(px, 1, (size_t)bpp, fp) == (size_t)bpp;
+    fclose(fp);
+    if (ok) { /* stored blue, green, red */
+        rgb[0] = px[2];
+        rgb[1] = px[1];
+        rgb[2] = px[0];
+    }
+    return ok;
+}
+
+/* The display choices, through the real program and renderer: high contrast turns the ground
+ * black in the very next frame, and the idle home screen gives the next resident the normal
+ * display back. */
+static void display_choices_reach_the_screen_and_end(void)
+{
+    char script[700], db[700], shots[700], cmd[1600];
+    snprintf(script, sizeof script, "%s/display.script", tmp);
+    snprintf(db, sizeof db, "%s/display.db", tmp);
+    snprintf(shots, sizeof shots, "%s/screenshots/display", tmp);
+    unlink(db);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", shots, shots);
+    CHECK(system(cmd) == 0);
+    REQUIRE(write_file(script, "expect display normal\npress display\nexpect overlay display\n"
+                               "press large_text\npress high_contrast\n"
+                               "expect display large,contrast\npress display_done\n"
+                               "expect overlay none\nwait 61000\nexpect display normal\n"));
+    char *args[] = {"--headless", "--db", db, "--script", script, "--screenshots", shots, NULL};
+    proc_t p;
+    REQUIRE(start(&p, "display", args));
+    CHECK_INT(finish(&p, NULL, 0), 0);
+    /* Before, and once the prompt has closed (002 is the prompt itself). */
+    const char *names[] = {"001-home-en-800x480.bmp", "003-home-en-800x480.bmp"};
+    unsigned char want[2][3] = {{0xf4, 0xf1, 0xea}, {0, 0, 0}};
+    for (int i = 0; i < 2; i++) {
+        char path[1400];
+        snprintf(path, sizeof path, "%s/%s", shots, names[i]);
+        unsigned char rgb[3] = {1, 2, 3};
+        CHECK(bmp_pixel(path, 2, 240, rgb)); /* the left margin, below the top bar */
+        if (memcmp(rgb, want[i], 3) != 0)
+            fprintf(stderr, "  %s: ground is %02x%02x%02x\n", names[i], rgb[0], rgb[1], rgb[2]);
+        CHECK(memcmp(rgb, want[i], 3) == 0);
+    }
+}
+
 static void bad_pack_falls_back_with_staff_notice(void)
 {
     char pack[700], db[700], script[700];
@@ -513,6 +577,7 @@ int main(void)
     RUN(every_journey_end_to_end);
     RUN(buttons_alone_complete_every_journey);
     RUN(rotated_panels_map_touches);
+    RUN(display_choices_reach_the_screen_and_end);
     RUN(bad_pack_falls_back_with_staff_notice);
     RUN(damaged_database_is_set_aside_and_staff_told);
     RUN(unusable_database_means_out_of_service);

@@ -119,7 +119,10 @@ static bool expect(app_t *a, const char *what, const char *value)
         actual = a->notice[0] ? "yes" : "no";
     else if (strcmp(what, "ref") == 0)
         actual = flow_ref_code(f)[0] ? "yes" : "no";
-    else {
+    else if (strcmp(what, "display") == 0) {
+        static const char *const displays[] = {"normal", "large", "contrast", "large,contrast"};
+        actual = displays[flow_large_text(f) + 2 * flow_high_contrast(f)];
+    } else {
         script_fail(a, "unknown expectation '%s'", what);
         return false;
     }
