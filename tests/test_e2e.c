@@ -308,6 +308,101 @@ static void display_choices_reach_the_screen_and_end(void)
     }
 }
 
+/* The real program's output of a shell command (for kiosk --hash-pin). */
+static bool run_capture(const char *cmd, char *out, size_t len)
+{
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return false;
+    size_t n = fread(out, 1, len - 1, p);
+    out[n] = '\0';
+    out[strcspn(out, "\n")] = '\0';
+    return pclose(p) == 0;
+}
+
+/* Getting in with the staff button and a PIN: a resident's unfinished session ends as
+ * abandoned, wrong PINs are logged and then wait, the right PIN shows the store's figures,
+ * and the screens close themselves. The PIN is provisioned as a hash, never in clear. */
+static void staff_pin_ways_in(void)
+{
+    char hash[256], cmd[2400], cfg[700], db[700], script[700], shots[700], text[800];
+    snprintf(cmd, sizeof cmd, "echo 246810 | '%s' --hash-pin", kiosk_bin);
+    REQUIRE(run_capture(cmd, hash, sizeof hash));
+    CHECK(strncmp(hash, "$argon2id$", 10) == 0);
+    CHECK(!strstr(hash, "246810"));
+    snprintf(cmd, sizeof cmd, "echo 12ab | '%s' --hash-pin 2>/dev/null", kiosk_bin);
+    CHECK(!run_capture(cmd, text, sizeof text)); /* not a PIN */
+    /* A PIN in clear in the configuration is refused, naming the file and the place. */
+    snprintf(cfg, sizeof cfg, "%s/staff-clear.json", tmp);
+    REQUIRE(write_file(cfg, "{\"staff\": {\"pinHash\": \"246810\"}}\n"));
+    snprintf(cmd, sizeof cmd, "'%s' --headless --config '%s' 2>&1 >/dev/null", kiosk_bin, cfg);
+    CHECK(!run_capture(cmd, text, sizeof text));
+    CHECK(strstr(text, "staff-clear.json") && strstr(text, "$.staff.pinHash"));
+
+    snprintf(cfg, sizeof cfg, "%s/staff.json", tmp);
+    snprintf(text, sizeof text, "{\"staff\": {\"pinHash\": \"%s\"}}\n", hash);
+    REQUIRE(write_file(cfg, text));
+    snprintf(db, sizeof db, "%s/staff.db", tmp);
+    snprintf(script, sizeof script, "%s/staff.script", tmp);
+    snprintf(shots, sizeof shots, "%s/screenshots/staff", tmp);
+    unlink(db);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", shots, shots);
+    CHECK(system(cmd) == 0);
+    REQUIRE(write_file(script,
+                       /* a quick rating saved, and a resident half-way when staff come */
+                       "press face 0\npress skip\npress done\n"
+                       "press journey 1\npress choice 0\n"
+                       "key F12\nexpect staff pin\n"
+                       /* three wrong PINs: the third starts a 30 s wait */
+                       "press staff_digit 1\npress staff_digit 1\npress staff_digit 1\n"
+                       "press staff_digit 1\npress staff_ok\nexpect staff-wait no\n"
+                       "press staff_digit 2\npress staff_digit 2\npress staff_digit 2\n"
+                       "press staff_digit 2\npress staff_ok\nexpect staff-wait no\n"
+                       "press staff_digit 3\npress staff_digit 3\npress staff_digit 3\n"
+                       "press staff_digit 3\npress staff_ok\nexpect staff-wait yes\n"
+                       "wait 29000\nexpect staff-wait yes\nwait 1500\nexpect staff-wait no\n"
+                       /* the right one, typed on the desktop keyboard */
+                       "text 246810\npress staff_ok\nexpect staff open\n"
+                       "press staff_close\nexpect staff closed\nexpect screen home\n"
+                       /* again, then left alone: the screens close themselves */
+                       "key F12\ntext 246810\npress staff_ok\nexpect staff open\n"
+                       "wait 121000\nexpect staff closed\n"));
+    char *args[] = {"--headless", "--config",      cfg,   "--db", db, "--script",
+                    script,       "--screenshots", shots, NULL};
+    proc_t p;
+    REQUIRE(start(&p, "staff", args));
+    static char out[1 << 14];
+    int status = finish(&p, out, sizeof out);
+    char *err = slurp(p.err_path);
+    if (status != 0)
+        fprintf(stderr, "  kiosk exited %d:\n%s\n", status, err);
+    CHECK_INT(status, 0);
+    CHECK_INT(count_of(out, "event=staff-pin result=wrong"), 3);
+    CHECK_INT(count_of(out, "event=staff-pin result=right"), 2);
+    CHECK(strstr(out, "event=session journey=") && strstr(out, "outcome=abandoned"));
+    /* Wrong PINs are logged, the third with its wait; the PIN itself never is. */
+    CHECK(err && strstr(err, "staff PIN wrong (1 in a row)"));
+    CHECK(err && strstr(err, "staff PIN wrong (3 in a row); next PIN taken in 30 s"));
+    CHECK(err && strstr(err, "staff screens closed after 120 s untouched"));
+    CHECK(err && !strstr(err, "246810") && !strstr(out, "246810"));
+    free(err);
+    /* The store afterwards: the abandoned session counted, nothing of its answers kept. */
+    sqlite3 *dbh = NULL;
+    REQUIRE(sqlite3_open_v2(db, &dbh, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    REQUIRE(sqlite3_prepare_v2(dbh,
+                               "SELECT (SELECT count(*) FROM records),"
+                               " (SELECT coalesce(sum(count), 0) FROM session_outcomes"
+                               "  WHERE outcome = 'abandoned')",
+                               -1, &st, NULL) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int(st, 0), 1); /* the quick rating only */
+    CHECK_INT(sqlite3_column_int(st, 1), 1);
+    sqlite3_finalize(st);
+    sqlite3_close(dbh);
+    CHECK(count_and_convert(shots) >= 6);
+}
+
 static void bad_pack_falls_back_with_staff_notice(void)
 {
     char pack[700], db[700], script[700];
@@ -578,6 +673,7 @@ int main(void)
     RUN(buttons_alone_complete_every_journey);
     RUN(rotated_panels_map_touches);
     RUN(display_choices_reach_the_screen_and_end);
+    RUN(staff_pin_ways_in);
     RUN(bad_pack_falls_back_with_staff_notice);
     RUN(damaged_database_is_set_aside_and_staff_told);
     RUN(unusable_database_means_out_of_service);

@@ -52,12 +52,21 @@ static bool is_target(const widget_t *w)
     return w->action != ACT_NONE && w->kind != W_PANEL;
 }
 
+static void check_built(int w, int h, const char *what, const char *lang);
+
 static void check_view(const flow_t *f, int w, int h, const char *what)
 {
     view_build(&view, f, w, h, &metrics, 0, NULL);
+    check_built(w, h, what, flow_lang(f));
+}
+
+/* Checks the view just built: everything on screen, nothing cut off or overlapping, targets
+ * large enough and reachable. */
+static void check_built(int w, int h, const char *what, const char *lang)
+{
     screens_checked++;
     char where[160];
-    snprintf(where, sizeof where, "%s %dx%d %s", what, w, h, flow_lang(f));
+    snprintf(where, sizeof where, "%s %dx%d %s", what, w, h, lang);
     int fails = check_failures;
     CHECK(!view.text_truncated);
     CHECK(view.n > 0);
@@ -245,6 +254,44 @@ static void every_screen_fits_at_every_size_in_both_languages(void)
     CHECK(screens_checked > 300);
 }
 
+/* The staff screens in each of their states, at every size, in both languages, with figures
+ * as large as a busy year gives. */
+static void staff_screens_fit(void)
+{
+    const char *langs[] = {"en", "zh-cn"};
+    staff_t states[6] = {0};
+    states[0].state = STAFF_PIN;
+    states[1].state = STAFF_PIN;
+    strcpy(states[1].pin, "123456789012");
+    states[2] = states[0];
+    states[2].wrong = true;
+    states[3] = states[0];
+    states[3].locked_until_ms = 900000;
+    states[4] = states[0];
+    states[4].no_pin = true;
+    states[5].state = STAFF_OPEN;
+    states[5].stats = (staff_stats_t){
+        123456, 1234567,        1234567,          99999,         12345, 12345, 1790000000000,
+        "",     123456789012LL, 12345678901234LL, 1790000000000, 3};
+    const char *names[] = {"staff PIN",      "staff PIN typed", "staff PIN wrong",
+                           "staff PIN wait", "staff no PIN",    "staff screen"};
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; i < 6; i++)
+            for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+                view_build_staff(&view, &states[i], pack, langs[l], NULL, sizes[z].w, sizes[z].h,
+                                 &metrics, 0);
+                check_built(sizes[z].w, sizes[z].h, names[i], langs[l]);
+                bool close = false;
+                for (size_t k = 0; k < view.n; k++)
+                    close = close || view.w[k].action == ACT_STAFF_CLOSE;
+                CHECK(close); /* always a way out */
+            }
+    /* The PIN is never drawn, only as many dots. */
+    view_build_staff(&view, &states[1], pack, "en", NULL, 800, 480, &metrics, 0);
+    for (size_t k = 0; k < view.n; k++)
+        CHECK(!strstr(view.w[k].text, "1234"));
+}
+
 static void focus_ring_follows_reading_order(void)
 {
     flow_t *f = flow_new(pack, "k", 0);
@@ -337,6 +384,7 @@ int main(void)
         return 1;
     RUN(every_screen_fits_at_every_size_in_both_languages);
     RUN(focus_ring_follows_reading_order);
+    RUN(staff_screens_fit);
     RUN(long_lists_page);
     content_free(pack);
     return check_failures != 0;

@@ -957,6 +957,58 @@ static void update_answers_replaces_the_stored_answers(void)
     remove_tree(dir);
 }
 
+/* The staff screen's figures, counted from a real database. */
+static void staff_figures_count_what_staff_need(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    const int64_t day = 1795897905123 - 3600000, week = day - 6 * 86400000LL;
+    /* Two today (one a misuse-flagged rating), a service request two days ago, one older
+     * than a week; then all exported, then one more request. */
+    record_t rec;
+    int64_t times[] = {day + 1000, day + 2000, day - 2 * 86400000LL, week - 1000};
+    record_kind_t kinds[] = {RECORD_QUICK_RATING, RECORD_QUICK_RATING, RECORD_SERVICE_REQUEST,
+                             RECORD_FEEDBACK};
+    for (int i = 0; i < 4; i++) {
+        make_record(&rec, kinds[i], "{\"rating\":3}");
+        rec.time.utc_ms = times[i];
+        rec.misuse = i == 1;
+        CHECK_INT(store_save(st, &rec), KIOSK_OK);
+        record_clear(&rec);
+    }
+    staff_stats_t s;
+    memset(&s, 0, sizeof s);
+    CHECK_INT(store_staff_stats(st, day, week, &s), KIOSK_OK);
+    CHECK_INT(s.records_today, 2);
+    CHECK_INT(s.records_week, 3);
+    CHECK_INT(s.not_exported, 4);
+    CHECK_INT(s.requests_waiting, 1);
+    CHECK_INT(s.misuse_flagged, 1);
+    CHECK_INT(s.last_export_ms, 0); /* never */
+    CHECK_INT(store_count_session(st, "2026-11-27", "feedback", SESSION_TIMED_OUT), KIOSK_OK);
+    CHECK_INT(store_count_session(st, "2026-11-28", "feedback", SESSION_TIMED_OUT), KIOSK_OK);
+    CHECK_INT(store_count_session(st, "2026-01-01", "feedback", SESSION_TIMED_OUT), KIOSK_OK);
+    CHECK_INT(store_count_session(st, "2026-11-28", "feedback", SESSION_COMPLETED), KIOSK_OK);
+    int64_t max_id, count, seq;
+    CHECK_INT(store_export_begin(st, false, &max_id, &count, &seq), KIOSK_OK);
+    int64_t marked = 0;
+    CHECK_INT(store_mark_exported(st, max_id, seq, 1795897905123, &marked), KIOSK_OK);
+    CHECK_INT(marked, 4);
+    make_record(&rec, RECORD_SERVICE_REQUEST, "{\"rating\":3}");
+    CHECK_INT(store_save(st, &rec), KIOSK_OK);
+    record_clear(&rec);
+    CHECK_INT(store_staff_stats(st, day, week, &s), KIOSK_OK);
+    CHECK_INT(s.timed_out_week, 2);
+    CHECK_INT(s.not_exported, 1);
+    CHECK_INT(s.requests_waiting, 1);
+    CHECK(s.last_export_ms > 1795897905123 - 1000 && s.last_export_ms < 1795897905123 + 1000);
+    store_close(st);
+    remove_tree(dir);
+}
+
 static void session_counts_increment_per_day_journey_and_outcome(void)
 {
     char dir[PATH_MAX], path[PATH_MAX];
@@ -2097,6 +2149,7 @@ static void a_contact_erased_by_retention_is_nowhere_in_the_database_or_wal_file
 int main(void)
 {
     RUN(open_creates_schema_in_wal_mode_with_full_sync);
+    RUN(staff_figures_count_what_staff_need);
     RUN(every_commit_syncs_the_wal);
     RUN(saved_records_read_back_identical_after_reopen);
     RUN(service_requests_get_unique_ref_codes_from_the_alphabet);

@@ -60,7 +60,7 @@ int64_t now_ms(const app_t *a)
 }
 
 /* Wall clock, offset, whether the kernel says it is synchronised, and time since boot. */
-static record_time_t record_time(void)
+record_time_t record_time(void)
 {
     record_time_t t = {0};
     struct timespec ts;
@@ -167,6 +167,8 @@ int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *
         cfg->org_sign_pk = dc->org_sign_public_key;
     if (!cfg->org_box_pk && dc->org_box_public_key[0])
         cfg->org_box_pk = dc->org_box_public_key;
+    if (!cfg->staff_pin_hash && dc->staff_pin_hash[0])
+        cfg->staff_pin_hash = dc->staff_pin_hash;
     cfg->contact_after_export_days = dc->contact_after_export_days;
     cfg->contact_max_days = dc->contact_max_days;
     cfg->answers_after_export_days = dc->answers_after_export_days;
@@ -247,6 +249,7 @@ static void open_store(app_t *a)
             log_line("error", "%s", err);
         return;
     }
+    a->store_checked_utc_ms = record_time().utc_ms;
     if (rec.unclean)
         log_line("warn", "%s was not closed cleanly last time (power cut or crash): %s check %s",
                  a->cfg->db_path, rec.checked_full ? "full integrity" : "quick",
@@ -392,9 +395,19 @@ static void screenshot_if_new(app_t *a)
     const journey_t *j = flow_journey(f);
     const question_t *q = flow_question(f);
     char key[160];
-    snprintf(key, sizeof key, "%s%s%s%s%s%s%s-%s", screens[flow_screen(f)], j ? "-" : "",
-             j ? j->id : (q ? "-quick" : ""), q ? "-" : "", q ? q->name : "",
-             overlays[flow_overlay(f)], flow_focus(f) >= 0 ? "-focus" : "", flow_lang(f));
+    if (staff_active(a)) {
+        const staff_t *s = &a->staff;
+        snprintf(key, sizeof key, "staff-%s%s%s-%s", s->state == STAFF_OPEN ? "open" : "pin",
+                 s->state == STAFF_OPEN            ? ""
+                 : s->no_pin                       ? "-no-pin"
+                 : staff_wait_ms(s, now_ms(a)) > 0 ? "-wait"
+                 : s->wrong                        ? "-wrong"
+                                                   : "",
+                 s->state == STAFF_PIN && s->pin[0] ? "-typed" : "", flow_lang(f));
+    } else
+        snprintf(key, sizeof key, "%s%s%s%s%s%s%s-%s", screens[flow_screen(f)], j ? "-" : "",
+                 j ? j->id : (q ? "-quick" : ""), q ? "-" : "", q ? q->name : "",
+                 overlays[flow_overlay(f)], flow_focus(f) >= 0 ? "-focus" : "", flow_lang(f));
     if (strcmp(key, a->last_shot_key) == 0)
         return;
     snprintf(a->last_shot_key, sizeof a->last_shot_key, "%s", key);
@@ -410,8 +423,12 @@ void redraw(app_t *a)
     int64_t t0 = mono_us();
     int w, h;
     ui_logical_size(a->ui, &w, &h);
-    view_build(a->view, a->flow, w, h, ui_metrics(a->ui), now_ms(a),
-               a->notice[0] ? a->notice : NULL);
+    if (staff_active(a))
+        view_build_staff(a->view, &a->staff, a->content, flow_lang(a->flow), NULL, w, h,
+                         ui_metrics(a->ui), now_ms(a));
+    else
+        view_build(a->view, a->flow, w, h, ui_metrics(a->ui), now_ms(a),
+                   a->notice[0] ? a->notice : NULL);
     if (flow_focus(a->flow) == FLOW_FOCUS_START)
         flow_set_focus(a->flow, a->view->focus_index);
     for (size_t i = 0; i < a->view->n; i++)
@@ -469,6 +486,10 @@ static void print_stats(app_t *a)
 
 void activate(app_t *a, const widget_t *w)
 {
+    if (staff_active(a)) {
+        staff_activate(a, w);
+        return;
+    }
     if (flow_activate(a->flow, w->action, w->arg, w->key_text, now_ms(a)))
         a->dirty = true;
 }
@@ -505,6 +526,11 @@ static void handle_event(app_t *a, const ui_event_t *ev)
         break;
     }
     case UI_EV_NAV:
+        if (staff_active(a)) {
+            if ((ev->nav == NAV_BACK || ev->nav == NAV_HOME) && staff_close(&a->staff))
+                a->dirty = true;
+            break;
+        }
         if (ev->nav == NAV_SELECT && flow_focus(f) >= 0) {
             const widget_t *w = view_focusable(a->view, (size_t)flow_focus(f));
             if (w)
@@ -514,14 +540,27 @@ static void handle_event(app_t *a, const ui_event_t *ev)
         }
         break;
     case UI_EV_FACE:
+        if (staff_active(a))
+            break;
         if (flow_face(f, (size_t)ev->face, now))
             a->dirty = true;
         break;
     case UI_EV_TEXT:
+        if (staff_active(a)) {
+            for (const char *c = ev->text; *c; c++)
+                if (staff_digit(&a->staff, *c, now))
+                    a->dirty = true;
+            break;
+        }
         if (flow_text(f, ev->text, now))
             a->dirty = true;
         break;
     case UI_EV_BACKSPACE:
+        if (staff_active(a)) {
+            if (staff_delete(&a->staff, now))
+                a->dirty = true;
+            break;
+        }
         if (flow_activate(f, ACT_BACKSPACE, 0, NULL, now))
             a->dirty = true;
         break;
@@ -534,8 +573,7 @@ static void handle_event(app_t *a, const ui_event_t *ev)
             a->dirty = true;
         break;
     case UI_EV_STAFF:
-        /* The entry point of the staff screens (a later issue); for now it is logged. */
-        log_line("info", "staff button: staff screens are not available in this version");
+        staff_enter(a);
         break;
     }
 }
@@ -547,6 +585,9 @@ static int wait_timeout(const app_t *a)
     int64_t now = now_ms(a);
     int64_t deadline = flow_next_deadline(a->flow);
     int64_t b = buttons_deadline_ms(a);
+    if (b < deadline)
+        deadline = b;
+    b = staff_next_deadline(&a->staff, now);
     if (b < deadline)
         deadline = b;
     if (!a->store_ok && a->store_checked_ms + STORE_RETRY_MS < deadline)
@@ -566,8 +607,17 @@ static void loop(app_t *a)
         buttons_process(a);
         usb_process(a);
         perform_op(a);
+        staff_process(a);
         count_outcomes(a);
         int64_t now = now_ms(a);
+        bool was_open = staff_active(a);
+        if (staff_tick(&a->staff, now)) {
+            if (was_open && !staff_active(a))
+                log_line("info", "staff screens closed after %d s untouched", STAFF_IDLE_MS / 1000);
+            a->dirty = true;
+        }
+        if (a->staff.state == STAFF_PIN && staff_wait_ms(&a->staff, now) > 0)
+            a->dirty = true; /* the wait's countdown */
         while (flow_tick(a->flow, now)) {
             a->dirty = true;
             count_outcomes(a);

@@ -4,6 +4,7 @@
 #define KIOSK_APP_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,7 @@ typedef struct {
     const pinmap_t *buttons;              /* physical buttons; NULL: none */
     const char *usb_mount_dir;            /* staff sticks are mounted below; NULL: off */
     const char *org_sign_pk, *org_box_pk; /* the organisation's public keys, base64 */
+    const char *staff_pin_hash;           /* the staff PIN's hash; NULL: no PIN way in */
     int min_free_kib;                     /* below this free space the kiosk is out of service */
     bool stats;                           /* print frame-time statistics at exit */
     int64_t started_us;                   /* CLOCK_MONOTONIC at process start, for start-up time */
@@ -46,5 +48,9 @@ int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *
 
 /* Prints the stored records of db_path as JSON lines (contact details masked). */
 int app_print_records(const char *db_path);
+
+/* Reads a staff PIN (4 to 12 digits) from in and prints its hash for the device configuration
+ * ("staff": {"pinHash": ...}). 0, or 2 with the reason on stderr. */
+int app_hash_pin(FILE *in);
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/buttons.h"
 #include "core/content.h"
 #include "core/flow.h"
+#include "core/staff.h"
 #include "core/view.h"
 #include "store/store.h"
 #include "ui/ui.h"
@@ -55,16 +56,29 @@ typedef struct {
     size_t latencies, latencies_cap;
     /* staff sticks */
     struct usb_state *usb;
+    /* staff screens */
+    staff_t staff;
+    int64_t store_checked_utc_ms; /* when the start-up integrity check ran */
 } app_t;
 
 __attribute__((format(printf, 2, 3))) void log_line(const char *level, const char *fmt, ...);
 int64_t mono_us(void);
 /* Monotonic milliseconds: real, or the script's virtual clock. */
 int64_t now_ms(const app_t *a);
+/* The wall clock for a record: UTC, local offset, whether it is synchronised. */
+record_time_t record_time(void);
 void activate(app_t *a, const widget_t *w);
 void redraw(app_t *a);
 /* Performs the storage operation the flow waits for, if any. */
 void perform_op(app_t *a);
+
+/* staff_screens.c */
+bool staff_active(const app_t *a);
+/* The staff button held (or F12): the PIN keypad. */
+void staff_enter(app_t *a);
+/* Performs the pending PIN check, if any. */
+void staff_process(app_t *a);
+void staff_activate(app_t *a, const widget_t *w);
 
 /* script.c: runs the next command; false at the end of the script or on failure. */
 bool script_step(app_t *a);

@@ -118,11 +118,17 @@ static void act(app_t *a, const button_event_t *e)
     }
     if (e->kind == BTN_LONG) {
         if (pin->action == BUTTON_STAFF) {
-            /* The entry point of the staff screens (a later issue): logged for now. */
-            log_line("info", "staff button held: staff screens are not available in this "
-                             "version");
             printf("event=staff\n");
             fflush(stdout);
+            staff_enter(a);
+        }
+        return;
+    }
+    if (staff_active(a)) {
+        /* On the staff screens the physical buttons only leave (staff use the touch). */
+        if (pin->action == BUTTON_BACK || pin->action == BUTTON_HOME) {
+            if (staff_close(&a->staff))
+                a->dirty = true;
         }
         return;
     }

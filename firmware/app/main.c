@@ -35,6 +35,8 @@ static void usage(FILE *out)
           "      --font FILE         regular font (default: Noto Sans CJK)\n"
           "      --font-bold FILE    bold font\n"
           "      --print-records     print the stored records as JSON lines and exit\n"
+          "      --hash-pin          read a staff PIN (4-12 digits) from standard input and\n"
+          "                          print its hash for the configuration's staff.pinHash\n"
           "                          (contact details masked)\n"
           "      --stats             print frame-time statistics at exit (tools/bench)\n"
           "  -h, --help              show this help\n"
@@ -62,6 +64,7 @@ int main(int argc, char **argv)
         OPT_FONT,
         OPT_FONT_BOLD,
         OPT_PRINT,
+        OPT_HASH_PIN,
         OPT_STATS
     };
     static const struct option opts[] = {
@@ -82,6 +85,7 @@ int main(int argc, char **argv)
         {"font", required_argument, NULL, OPT_FONT},
         {"font-bold", required_argument, NULL, OPT_FONT_BOLD},
         {"print-records", no_argument, NULL, OPT_PRINT},
+        {"hash-pin", no_argument, NULL, OPT_HASH_PIN},
         {"stats", no_argument, NULL, OPT_STATS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -162,6 +166,8 @@ int main(int argc, char **argv)
         case OPT_STATS:
             cfg.stats = true;
             break;
+        case OPT_HASH_PIN:
+            return app_hash_pin(stdin);
         case OPT_CONFIG:
             config_path = optarg;
             break;

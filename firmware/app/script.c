@@ -34,6 +34,10 @@ static const struct {
     {"large_text", ACT_LARGE_TEXT},
     {"high_contrast", ACT_HIGH_CONTRAST},
     {"display_done", ACT_DISPLAY_CLOSE},
+    {"staff_digit", ACT_STAFF_DIGIT},
+    {"staff_delete", ACT_STAFF_DELETE},
+    {"staff_ok", ACT_STAFF_OK},
+    {"staff_close", ACT_STAFF_CLOSE},
 };
 
 static int script_fail(app_t *a, const char *fmt, ...)
@@ -107,6 +111,11 @@ static bool expect(app_t *a, const char *what, const char *value)
     static const char *const overlays[] = {"none", "idle", "leave", "display"};
     const flow_t *f = a->flow;
     const char *actual;
+    if (staff_active(a) && strcmp(what, "staff") != 0 && strcmp(what, "staff-wait") != 0 &&
+        strcmp(what, "lang") != 0) {
+        script_fail(a, "expected %s %s, but the staff screens are open", what, value);
+        return false;
+    }
     if (strcmp(what, "screen") == 0)
         actual = screens[flow_screen(f)];
     else if (strcmp(what, "overlay") == 0)
@@ -119,7 +128,12 @@ static bool expect(app_t *a, const char *what, const char *value)
         actual = a->notice[0] ? "yes" : "no";
     else if (strcmp(what, "ref") == 0)
         actual = flow_ref_code(f)[0] ? "yes" : "no";
-    else if (strcmp(what, "display") == 0) {
+    else if (strcmp(what, "staff") == 0) {
+        static const char *const states[] = {"closed", "pin", "checking", "open"};
+        actual = states[a->staff.state];
+    } else if (strcmp(what, "staff-wait") == 0) {
+        actual = staff_wait_ms(&a->staff, now_ms(a)) > 0 ? "yes" : "no";
+    } else if (strcmp(what, "display") == 0) {
         static const char *const displays[] = {"normal", "large", "contrast", "large,contrast"};
         actual = displays[flow_large_text(f) + 2 * flow_high_contrast(f)];
     } else {

@@ -311,6 +311,15 @@ int device_config_parse(const char *json, size_t len, const char *filename, devi
             char *const dst[] = {cfg->org_sign_public_key, cfg->org_box_public_key};
             const size_t caps[] = {sizeof cfg->org_sign_public_key, sizeof cfg->org_box_public_key};
             rc = parse_object_strings(v, "organisation", keys, dst, caps, 2, err);
+        } else if (strcmp(k, "staff") == 0) {
+            static const char *const keys[] = {"pinHash"};
+            char *const dst[] = {cfg->staff_pin_hash};
+            const size_t caps[] = {sizeof cfg->staff_pin_hash};
+            rc = parse_object_strings(v, "staff", keys, dst, caps, 1, err);
+            /* A PIN in clear, or a hash of another kind, must not pass silently. */
+            if (!rc && strncmp(cfg->staff_pin_hash, "$argon2id$", 10) != 0)
+                rc = cerr(err, "$.staff.pinHash",
+                          "not a PIN hash (an Argon2id string): make one with 'kiosk --hash-pin'");
         } else if (strcmp(k, "usb") == 0) {
             static const char *const keys[] = {"mountDir"};
             char *const dst[] = {cfg->usb_mount_dir};

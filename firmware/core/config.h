@@ -25,6 +25,7 @@ typedef struct {
     char org_sign_public_key[64];  /* base64: staff tokens are checked against it */
     char org_box_public_key[64];   /* base64: exports are encrypted to it */
     char usb_mount_dir[256];       /* sticks are mounted below this directory */
+    char staff_pin_hash[128];      /* "$argon2id$...": the staff PIN's hash (kiosk --hash-pin) */
     bool has_buttons;
     pinmap_t buttons;
 } device_config_t;

@@ -664,6 +664,17 @@ bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms)
     return false;
 }
 
+void flow_abandon(flow_t *f, int64_t now_ms)
+{
+    if (f->op != OP_NONE)
+        return; /* a save in flight finishes first; its record is the resident's */
+    if (f->screen == SCREEN_MESSAGE)
+        return;
+    end_session(f, SESSION_ABANDONED);
+    go_home(f);
+    f->last_input_ms = now_ms;
+}
+
 bool flow_large_text(const flow_t *f)
 {
     return f->large_text;

@@ -47,7 +47,11 @@ typedef enum {
     ACT_DISPLAY,       /* open the display choices */
     ACT_LARGE_TEXT,    /* switch large text on or off */
     ACT_HIGH_CONTRAST, /* switch high contrast on or off */
-    ACT_DISPLAY_CLOSE  /* close the display choices */
+    ACT_DISPLAY_CLOSE, /* close the display choices */
+    ACT_STAFF_DIGIT,   /* staff PIN keypad: arg is the digit */
+    ACT_STAFF_DELETE,
+    ACT_STAFF_OK,
+    ACT_STAFF_CLOSE /* leave the staff screens */
 } action_t;
 
 /* Inputs that are not touches: physical buttons and desktop keys. */
@@ -109,6 +113,10 @@ op_kind_t flow_pending_op(flow_t *f, record_t **rec);
 /* Reports the result of the pending operation (KIOSK_OK or a KIOSK_E* code). On success the
  * thank-you (or follow-up) screen appears; on failure the out-of-service screen. */
 void flow_op_done(flow_t *f, int result, int64_t now_ms);
+
+/* Staff took over the kiosk: a resident's unfinished session ends as abandoned (its answers
+ * wiped) and the home screen is back for afterwards. */
+void flow_abandon(flow_t *f, int64_t now_ms);
 
 /* Whether the store can take answers. While false the out-of-service screen is shown and
  * nothing is accepted; back to true returns to the home screen. */

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/utf8.h"
 #include "core/view.h"
@@ -1352,4 +1353,179 @@ const widget_t *view_focusable(const view_t *v, size_t i)
         if (focusable(v, j) && k++ == i)
             return &v->w[j];
     return NULL;
+}
+
+/* ---- staff screens ---- */
+
+/* The staff screens' bar: a title, and Close on the right. Returns its height. */
+static int staff_bar(ctx_t *x, const char *title)
+{
+    view_t *v = x->v;
+    int h = S(x, TOPBAR_H);
+    add(x, W_PANEL, STYLE_TOPBAR, rect(0, 0, v->width, h));
+    int m = S(x, 8);
+    int bw = S(x, 150) < v->width * 24 / 100 ? S(x, 150) : v->width * 24 / 100;
+    button(x, rect(v->width - m - bw, m, bw, h - 2 * m), str(x, "staff.close"), STYLE_SECONDARY,
+           ACT_STAFF_CLOSE, 0);
+    label(x, rect(2 * m, 0, v->width - bw - 5 * m, h), title, T(x, 26), true, STYLE_TOPBAR,
+          ALIGN_LEFT);
+    return h;
+}
+
+static void staff_pin_screen(ctx_t *x, const staff_t *s)
+{
+    view_t *v = x->v;
+    int top = staff_bar(x, str(x, "staff.pin_title"));
+    int m = S(x, MARGIN), gap = S(x, GAP);
+    bool portrait = v->height > v->width;
+    /* Landscape: the PIN and its message on the left, the keypad on the right. */
+    int pad_w = portrait ? v->width - 2 * m : (v->width - 3 * m) / 2;
+    int pad_h = portrait ? (v->height - top) * 55 / 100 : v->height - top - 2 * m;
+    rect_t pad = rect(v->width - m - pad_w, v->height - m - pad_h, pad_w, pad_h);
+    rect_t info = portrait ? rect(m, top + m, v->width - 2 * m, pad.y - top - 2 * m)
+                           : rect(m, top + m, pad.x - 2 * m, v->height - top - 2 * m);
+    /* The PIN as dots: never the digits, for anyone looking over a shoulder. */
+    char dots[STAFF_PIN_MAX * 4 + 1] = "";
+    for (size_t i = 0; s->pin[i]; i++)
+        strcat(dots, "●");
+    int fh = S(x, 70);
+    widget_t *field = add(x, W_FIELD, STYLE_PLAIN, rect(info.x, info.y, info.w, fh));
+    field->align = ALIGN_CENTER;
+    set_text(x, field, dots, inset(field->r, S(x, 10), S(x, 6)), T(x, 34), true);
+    const char *msg = NULL;
+    char secs[24];
+    int64_t wait = staff_wait_ms(s, x->now);
+    if (s->no_pin)
+        msg = str(x, "staff.no_pin");
+    else if (wait > 0) {
+        snprintf(secs, sizeof secs, "%lld", (long long)((wait + 999) / 1000));
+        const char *names[] = {"s"}, *values[] = {secs};
+        msg = fill_vars(x, str(x, "staff.pin_wait"), 1, names, values);
+    } else if (s->wrong)
+        msg = str(x, "staff.pin_wrong");
+    if (msg)
+        label(x, rect(info.x, info.y + fh + gap, info.w, info.h - fh - gap), msg, T(x, PX_BODY),
+              true, STYLE_ALERT, ALIGN_CENTER);
+    /* 1-9, then Delete, 0, OK: the layout of a phone's keypad. */
+    bool locked = s->no_pin || wait > 0 || s->state != STAFF_PIN;
+    grid_t g = {3, 4};
+    int kh = (pad.h - 3 * gap) / 4;
+    for (int i = 0; i < 12; i++) {
+        rect_t r = cell(pad, g, i, gap, kh);
+        widget_t *w;
+        if (i == 9) {
+            w = button(x, r, str(x, "staff.delete"), STYLE_KEY, ACT_STAFF_DELETE, 0);
+            w->disabled = !s->pin[0];
+        } else if (i == 11) {
+            w = button(x, r, str(x, "staff.ok"), STYLE_PRIMARY, ACT_STAFF_OK, 0);
+            w->disabled = locked || strlen(s->pin) < STAFF_PIN_MIN;
+        } else {
+            int d = i == 10 ? 0 : i + 1;
+            static const char *const digits[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+            w = button(x, r, digits[d], STYLE_KEY, ACT_STAFF_DIGIT, d);
+            w->key_text = digits[d];
+            w->disabled = locked;
+        }
+    }
+}
+
+static const char *figure(ctx_t *x, int64_t n)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, n < 0 ? "–" : "%lld", (long long)n);
+    return view_strdup(x->v, buf);
+}
+
+static const char *bytes_text(ctx_t *x, int64_t b)
+{
+    char buf[32];
+    if (b < 0)
+        snprintf(buf, sizeof buf, "–");
+    else if (b >= 1024LL * 1024 * 1024)
+        snprintf(buf, sizeof buf, "%.1f GB", (double)b / (1024.0 * 1024 * 1024));
+    else
+        snprintf(buf, sizeof buf, "%.1f MB", (double)b / (1024.0 * 1024));
+    return view_strdup(x->v, buf);
+}
+
+static const char *when_text(ctx_t *x, int64_t utc_ms)
+{
+    if (utc_ms <= 0)
+        return str(x, "staff.never");
+    time_t t = (time_t)(utc_ms / 1000);
+    struct tm tm;
+    char buf[32];
+    if (!localtime_r(&t, &tm) || !strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm))
+        return "–";
+    return view_strdup(x->v, buf);
+}
+
+static void staff_open_screen(ctx_t *x, const staff_t *s)
+{
+    view_t *v = x->v;
+    int top = staff_bar(x, str(x, "staff.title"));
+    int m = S(x, MARGIN), gap = S(x, GAP);
+    const staff_stats_t *st = &s->stats;
+    const char *names[] = {"staff.today",       "staff.week",    "staff.not_exported",
+                           "staff.requests",    "staff.misuse",  "staff.timed_out",
+                           "staff.last_export", "staff.db_size", "staff.free",
+                           "staff.checked",     "staff.moved"};
+    const char *values[] = {figure(x, st->records_today),     figure(x, st->records_week),
+                            figure(x, st->not_exported),      figure(x, st->requests_waiting),
+                            figure(x, st->misuse_flagged),    figure(x, st->timed_out_week),
+                            when_text(x, st->last_export_ms), bytes_text(x, st->db_bytes),
+                            bytes_text(x, st->free_bytes),    when_text(x, st->last_check_ms),
+                            figure(x, st->moved_aside)};
+    const int n = (int)(sizeof names / sizeof names[0]);
+    bool portrait = v->height > v->width;
+    int cols = portrait ? 1 : 2;
+    int rows = (n + cols - 1) / cols;
+    rect_t area = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
+    int cw = (area.w - (cols - 1) * 2 * gap) / cols;
+    int rh = area.h / rows;
+    for (int i = 0; i < n; i++) {
+        int c = i / rows, r = i % rows;
+        rect_t row = rect(area.x + c * (cw + 2 * gap), area.y + r * rh, cw, rh - S(x, 2));
+        int vw = row.w * 36 / 100;
+        label(x, rect(row.x, row.y, row.w - vw - gap, row.h), str(x, names[i]), T(x, PX_BODY),
+              false, STYLE_PLAIN, ALIGN_LEFT);
+        /* Attention where staff have something to do. */
+        bool alert = (i == 3 && st->requests_waiting > 0) || (i == 10 && st->moved_aside > 0);
+        label(x, rect(row.x + row.w - vw, row.y, vw, row.h), values[i], T(x, PX_BODY), true,
+              alert ? STYLE_ALERT : STYLE_TITLE, ALIGN_RIGHT);
+    }
+}
+
+void view_build_staff(view_t *v, const staff_t *s, const content_t *c, const char *lang,
+                      const view_options_t *o, int width, int height, const text_metrics_t *tm,
+                      int64_t now_ms)
+{
+    v->width = width;
+    v->height = height;
+    v->n = 0;
+    v->overlay_start = 0;
+    v->text_used = 0;
+    v->text_truncated = false;
+    v->large_text = o && o->large_text;
+    v->high_contrast = o && o->high_contrast;
+    int side = width < height ? width : height;
+    ctx_t x = {v,     NULL, c, tm, lang, (double)side / REF_SIDE, v->large_text ? LARGE_TEXT : 1.0,
+               now_ms};
+    if (s->state == STAFF_OPEN)
+        staff_open_screen(&x, s);
+    else
+        staff_pin_screen(&x, s);
+    v->focus_index = -1;
+    v->focusable = 0;
+    v->min_target_px = side;
+    for (size_t i = 0; i < v->n; i++) {
+        widget_t *w = &v->w[i];
+        if (w->action != ACT_NONE && w->kind != W_PANEL) {
+            int sd = w->r.w < w->r.h ? w->r.w : w->r.h;
+            if (sd < v->min_target_px)
+                v->min_target_px = sd;
+        }
+        if (focusable(v, i))
+            v->focusable++;
+    }
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/flow.h"
+#include "core/staff.h"
 
 typedef struct {
     int x, y, w, h;
@@ -96,6 +97,15 @@ typedef struct {
  * staff notice shown on the home screen (NULL: none). */
 void view_build(view_t *v, const flow_t *f, int width, int height, const text_metrics_t *tm,
                 int64_t now_ms, const char *notice);
+
+/* The staff screens (PIN keypad or the staff screen), in the language and display choices
+ * given, in place of the residents' screens. */
+typedef struct {
+    bool large_text, high_contrast;
+} view_options_t;
+void view_build_staff(view_t *v, const staff_t *s, const content_t *c, const char *lang,
+                      const view_options_t *o, int width, int height, const text_metrics_t *tm,
+                      int64_t now_ms);
 
 /* The touch target at (x, y), honouring a prompt above the screen; NULL if none. */
 const widget_t *view_hit(const view_t *v, int x, int y);

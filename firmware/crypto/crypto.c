@@ -21,6 +21,29 @@ int crypto_init(void)
     return sodium_init() < 0 ? KIOSK_EIO : KIOSK_OK;
 }
 
+_Static_assert(CRYPTO_PIN_HASH_BYTES == crypto_pwhash_STRBYTES, "PIN hash size");
+
+int crypto_pin_hash(const char *pin, char out[CRYPTO_PIN_HASH_BYTES])
+{
+    return crypto_pwhash_str(out, pin, strlen(pin), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
+               ? KIOSK_OK
+               : KIOSK_ENOMEM;
+}
+
+bool crypto_pin_verify(const char *hash, const char *pin)
+{
+    if (!crypto_pin_hash_valid(hash))
+        return false;
+    return crypto_pwhash_str_verify(hash, pin, strlen(pin)) == 0;
+}
+
+bool crypto_pin_hash_valid(const char *text)
+{
+    size_t n = strnlen(text, CRYPTO_PIN_HASH_BYTES);
+    return n > 0 && n < CRYPTO_PIN_HASH_BYTES && strncmp(text, "$argon2id$", 10) == 0;
+}
+
 void crypto_org_keygen(org_keys_t *k)
 {
     crypto_sign_keypair(k->sign_pk, k->sign_sk);

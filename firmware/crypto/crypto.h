@@ -17,6 +17,15 @@
 /* Initialises libsodium; call once before anything else. KIOSK_OK or KIOSK_EIO. */
 int crypto_init(void);
 
+/* The staff PIN, stored only as a salted, deliberately slow hash (Argon2id, libsodium's
+ * crypto_pwhash_str with its interactive limits): "$argon2id$v=19$m=...". */
+#define CRYPTO_PIN_HASH_BYTES 128
+int crypto_pin_hash(const char *pin, char out[CRYPTO_PIN_HASH_BYTES]);
+/* Whether pin matches a hash made by crypto_pin_hash() (false for a malformed hash). */
+bool crypto_pin_verify(const char *hash, const char *pin);
+/* Whether text looks like such a hash (for checking a configuration file). */
+bool crypto_pin_hash_valid(const char *text);
+
 typedef struct {
     uint8_t sign_pk[CRYPTO_SIGN_PK_BYTES];
     uint8_t sign_sk[CRYPTO_SIGN_SK_BYTES];

@@ -1629,3 +1629,43 @@ rollback:
     sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     return err;
 }
+
+int store_staff_stats(store_t *st, int64_t day_start_ms, int64_t week_start_ms, staff_stats_t *out)
+{
+    assert(st && out);
+    char week_day[ISO8601_LEN];
+    iso8601_format(week_start_ms, 0, week_day);
+    week_day[10] = '\0';
+    char sql[6][256];
+    snprintf(sql[0], sizeof sql[0], "SELECT count(*) FROM records WHERE utc_ms >= %lld",
+             (long long)day_start_ms);
+    snprintf(sql[1], sizeof sql[1], "SELECT count(*) FROM records WHERE utc_ms >= %lld",
+             (long long)week_start_ms);
+    snprintf(sql[2], sizeof sql[2], "SELECT count(*) FROM records WHERE exported_at IS NULL");
+    snprintf(sql[3], sizeof sql[3],
+             "SELECT count(*) FROM records WHERE kind = 'service_request'"
+             " AND exported_at IS NULL");
+    snprintf(sql[4], sizeof sql[4],
+             "SELECT count(*) FROM records WHERE misuse = 1 AND utc_ms >= %lld",
+             (long long)week_start_ms);
+    snprintf(sql[5], sizeof sql[5],
+             "SELECT coalesce(sum(count), 0) FROM session_outcomes"
+             " WHERE outcome = 'timed_out' AND day >= '%s'",
+             week_day);
+    int64_t *dst[6] = {&out->records_today,    &out->records_week,   &out->not_exported,
+                       &out->requests_waiting, &out->misuse_flagged, &out->timed_out_week};
+    for (int i = 0; i < 6; i++) {
+        int err = query_int(st, sql[i], dst[i], "cannot count records in");
+        if (err)
+            return err;
+    }
+    char last[64];
+    int err = query_text(st,
+                         "SELECT coalesce(CAST((julianday(max(exported_at)) - 2440587.5)"
+                         " * 86400000 AS INTEGER), 0) FROM records",
+                         last, sizeof last, "cannot read the last export from");
+    if (err)
+        return err;
+    out->last_export_ms = strtoll(last, NULL, 10);
+    return KIOSK_OK;
+}

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/record.h"
+#include "core/staff.h"
 
 typedef struct store store_t;
 
@@ -173,5 +174,11 @@ int store_mark_exported(store_t *st, int64_t max_id, int64_t seq, int64_t now_ut
 
 /* Message of the last failure on this store (static or owned by st); never NULL. */
 const char *store_errmsg(const store_t *st);
+
+/* The figures of the staff screen that the database holds: records since day_start_ms and
+ * week_start_ms (UTC milliseconds), not yet exported, service requests not yet exported,
+ * quick ratings flagged as misuse this week, sessions ended by timeout this week, and the time
+ * of the last export. Other fields of out are left alone. */
+int store_staff_stats(store_t *st, int64_t day_start_ms, int64_t week_start_ms, staff_stats_t *out);
 
 #endif
