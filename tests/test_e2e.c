@@ -403,6 +403,94 @@ static void staff_pin_ways_in(void)
     CHECK(count_and_convert(shots) >= 6);
 }
 
+/* A resident asks staff to erase their contact details: the code typed on the staff screen,
+ * a confirmation, and the name and phone are gone from the store while the answers stay. */
+static void staff_erase_a_contact_by_reference_code(void)
+{
+    char hash[256], cmd[2400], cfg[700], db[700], script[700], shots[700], text[1200];
+    snprintf(cmd, sizeof cmd, "echo 97531 | '%s' --hash-pin", kiosk_bin);
+    REQUIRE(run_capture(cmd, hash, sizeof hash));
+    snprintf(cfg, sizeof cfg, "%s/erase.json", tmp);
+    snprintf(text, sizeof text, "{\"staff\": {\"pinHash\": \"%s\"}}\n", hash);
+    REQUIRE(write_file(cfg, text));
+    snprintf(db, sizeof db, "%s/erase.db", tmp);
+    snprintf(script, sizeof script, "%s/erase-request.script", tmp);
+    snprintf(shots, sizeof shots, "%s/screenshots/erase", tmp);
+    unlink(db);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", shots, shots);
+    CHECK(system(cmd) == 0);
+    /* First run: a service request with consent, a name and a phone number. */
+    REQUIRE(write_file(script, "press journey 1\npress choice 3\npress choice 1\n"
+                               "press choice 2\ntext Help with shopping\npress next\n"
+                               "press choice 1\nexpect question name\ntext Li Hua\n"
+                               "press next\nexpect question phone\ntext 13800138000\n"
+                               "press next\nexpect screen thanks\nexpect ref yes\n"));
+    char *args1[] = {"--headless", "--config", cfg, "--db", db, "--script", script, NULL};
+    proc_t p;
+    REQUIRE(start(&p, "erase-request", args1));
+    static char out[1 << 14];
+    CHECK_INT(finish(&p, out, sizeof out), 0);
+    const char *r = strstr(out, " ref=");
+    REQUIRE(r);
+    char ref[8] = "";
+    snprintf(ref, sizeof ref, "%.6s", r + 5);
+    /* Second run: staff erase it; a wrong code first, typed on the keypad, then the right one
+     * typed on the desktop keyboard in lower case. */
+    char wrong[8];
+    snprintf(wrong, sizeof wrong, "%s", ref);
+    wrong[0] = wrong[0] == 'A' ? 'C' : 'A';
+    char lower[8];
+    for (int i = 0; i < 7; i++)
+        lower[i] = (char)(ref[i] >= 'A' && ref[i] <= 'Z' ? ref[i] - 'A' + 'a' : ref[i]);
+    snprintf(script, sizeof script, "%s/erase-staff.script", tmp);
+    char body[1600];
+    int o = snprintf(body, sizeof body,
+                     "key F12\ntext 97531\npress staff_ok\nexpect staff open\n"
+                     "press staff_erase\nexpect staff-page erase\n");
+    for (int i = 0; i < 6; i++)
+        o += snprintf(body + o, sizeof body - (size_t)o, "press staff_ref_key %c\n", wrong[i]);
+    o += snprintf(body + o, sizeof body - (size_t)o,
+                  "press staff_erase_ask\nexpect staff-page confirm\n"
+                  "press staff_erase_confirm\nexpect staff-page erase\n"
+                  "text %s\npress staff_erase_ask\npress staff_back\n"
+                  "expect staff-page erase\npress staff_erase_ask\n"
+                  "press staff_erase_confirm\nexpect staff-page erase\n"
+                  "press staff_back\nexpect staff-page figures\n",
+                  lower);
+    REQUIRE(write_file(script, body));
+    char *args2[] = {"--headless", "--config",      cfg,   "--db", db, "--script",
+                     script,       "--screenshots", shots, NULL};
+    REQUIRE(start(&p, "erase-staff", args2));
+    int status = finish(&p, out, sizeof out);
+    char *err = slurp(p.err_path);
+    if (status != 0)
+        fprintf(stderr, "  kiosk exited %d:\n%s\n", status, err);
+    CHECK_INT(status, 0);
+    char want[64];
+    snprintf(want, sizeof want, "event=erase ref=%s result=not-found", wrong);
+    CHECK(strstr(out, want) != NULL);
+    snprintf(want, sizeof want, "event=erase ref=%s result=erased", ref);
+    CHECK(strstr(out, want) != NULL);
+    CHECK(err && !strstr(err, "13800138000") && !strstr(err, "Li Hua"));
+    free(err);
+    /* The store: the request and its answers stay, the contact is gone, from the files too. */
+    sqlite3 *dbh = NULL;
+    REQUIRE(sqlite3_open_v2(db, &dbh, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    REQUIRE(sqlite3_prepare_v2(dbh,
+                               "SELECT (SELECT count(*) FROM records WHERE kind ="
+                               " 'service_request'), (SELECT count(*) FROM contacts)",
+                               -1, &st, NULL) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int(st, 0), 1);
+    CHECK_INT(sqlite3_column_int(st, 1), 0);
+    sqlite3_finalize(st);
+    sqlite3_close(dbh);
+    snprintf(cmd, sizeof cmd, "cat '%s'* | grep -c 13800138000", db);
+    CHECK(!run_capture(cmd, text, sizeof text)); /* grep finds nothing: exit status 1 */
+    CHECK(count_and_convert(shots) >= 5);
+}
+
 static void bad_pack_falls_back_with_staff_notice(void)
 {
     char pack[700], db[700], script[700];
@@ -674,6 +762,7 @@ int main(void)
     RUN(rotated_panels_map_touches);
     RUN(display_choices_reach_the_screen_and_end);
     RUN(staff_pin_ways_in);
+    RUN(staff_erase_a_contact_by_reference_code);
     RUN(bad_pack_falls_back_with_staff_notice);
     RUN(damaged_database_is_set_aside_and_staff_told);
     RUN(unusable_database_means_out_of_service);

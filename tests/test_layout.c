@@ -259,7 +259,7 @@ static void every_screen_fits_at_every_size_in_both_languages(void)
 static void staff_screens_fit(void)
 {
     const char *langs[] = {"en", "zh-cn"};
-    staff_t states[6] = {0};
+    staff_t states[10] = {0};
     states[0].state = STAFF_PIN;
     states[1].state = STAFF_PIN;
     strcpy(states[1].pin, "123456789012");

@@ -131,8 +131,60 @@ static void screens_close_when_untouched(void)
     CHECK_INT(s.state, STAFF_CLOSED);
 }
 
+static staff_t opened(void)
+{
+    staff_t s = {0};
+    staff_request(&s, false, 0);
+    type(&s, "1234", 0);
+    staff_ok(&s, 0);
+    staff_checked(&s, true, 0);
+    return s;
+}
+
+static void erasing_a_contact_asks_first(void)
+{
+    staff_t s = opened();
+    CHECK(!staff_pending_erase(&s));
+    CHECK(!staff_ref_key(&s, 0, 1)); /* not on the figures page */
+    CHECK(staff_erase_page(&s, 1));
+    CHECK_INT(s.page, STAFF_PAGE_ERASE);
+    CHECK(!staff_ref_key(&s, 20, 1)); /* past the alphabet */
+    CHECK(!staff_ref_key(&s, -1, 1));
+    for (int i = 0; i < 5; i++)
+        CHECK(staff_ref_key(&s, i, 1));
+    CHECK(!staff_erase_ask(&s, 1)); /* five of six characters */
+    CHECK(staff_ref_key(&s, 19, 1));
+    CHECK(!staff_ref_key(&s, 0, 1)); /* six is all */
+    CHECK_STR(s.ref, "ACDEF9");
+    CHECK(staff_ref_delete(&s, 1));
+    CHECK(staff_ref_key(&s, 16, 1));
+    CHECK_STR(s.ref, "ACDEF3");
+    CHECK(staff_erase_ask(&s, 2));
+    CHECK_INT(s.page, STAFF_PAGE_CONFIRM);
+    CHECK(!staff_pending_erase(&s)); /* nothing before the confirmation */
+    CHECK(staff_back(&s, 3));        /* changed their mind */
+    CHECK_INT(s.page, STAFF_PAGE_ERASE);
+    CHECK_STR(s.ref, "ACDEF3");
+    staff_erase_ask(&s, 4);
+    CHECK(staff_erase_confirm(&s, 5));
+    CHECK_STR(staff_pending_erase(&s), "ACDEF3");
+    CHECK(!staff_close(&s)); /* not while the erase runs */
+    CHECK(!staff_back(&s, 5));
+    staff_erase_done(&s, ERASE_DONE, 6);
+    CHECK(!staff_pending_erase(&s));
+    CHECK_INT(s.page, STAFF_PAGE_ERASE);
+    CHECK_INT(s.erase_result, ERASE_DONE);
+    CHECK_STR(s.erased_ref, "ACDEF3");
+    CHECK_STR(s.ref, ""); /* ready for the next code */
+    CHECK(staff_back(&s, 7));
+    CHECK_INT(s.page, STAFF_PAGE_FIGURES);
+    CHECK(staff_close(&s));
+    CHECK_INT(s.page, STAFF_PAGE_FIGURES); /* the next staff member starts on the figures */
+}
+
 int main(void)
 {
+    RUN(erasing_a_contact_asks_first);
     RUN(right_pin_opens_and_wipes_the_digits);
     RUN(pin_is_bounded);
     RUN(wrong_pins_wait_longer_each_time);

@@ -397,7 +397,13 @@ static void screenshot_if_new(app_t *a)
     char key[160];
     if (staff_active(a)) {
         const staff_t *s = &a->staff;
-        snprintf(key, sizeof key, "staff-%s%s%s-%s", s->state == STAFF_OPEN ? "open" : "pin",
+        static const char *const pages[] = {"open", "erase", "erase-confirm", "erasing"};
+        snprintf(key, sizeof key, "staff-%s%s%s%s-%s",
+                 s->state == STAFF_OPEN ? pages[s->page] : "pin",
+                 s->erase_result == ERASE_DONE        ? "-erased"
+                 : s->erase_result == ERASE_NOT_FOUND ? "-not-found"
+                 : s->erase_result == ERASE_FAILED    ? "-failed"
+                                                      : "",
                  s->state == STAFF_OPEN            ? ""
                  : s->no_pin                       ? "-no-pin"
                  : staff_wait_ms(s, now_ms(a)) > 0 ? "-wait"
@@ -527,7 +533,8 @@ static void handle_event(app_t *a, const ui_event_t *ev)
     }
     case UI_EV_NAV:
         if (staff_active(a)) {
-            if ((ev->nav == NAV_BACK || ev->nav == NAV_HOME) && staff_close(&a->staff))
+            if ((ev->nav == NAV_BACK && staff_back(&a->staff, now)) ||
+                ((ev->nav == NAV_BACK || ev->nav == NAV_HOME) && staff_close(&a->staff)))
                 a->dirty = true;
             break;
         }
@@ -547,9 +554,8 @@ static void handle_event(app_t *a, const ui_event_t *ev)
         break;
     case UI_EV_TEXT:
         if (staff_active(a)) {
-            for (const char *c = ev->text; *c; c++)
-                if (staff_digit(&a->staff, *c, now))
-                    a->dirty = true;
+            if (staff_type(a, ev->text))
+                a->dirty = true;
             break;
         }
         if (flow_text(f, ev->text, now))
@@ -557,7 +563,7 @@ static void handle_event(app_t *a, const ui_event_t *ev)
         break;
     case UI_EV_BACKSPACE:
         if (staff_active(a)) {
-            if (staff_delete(&a->staff, now))
+            if (staff_delete(&a->staff, now) || staff_ref_delete(&a->staff, now))
                 a->dirty = true;
             break;
         }

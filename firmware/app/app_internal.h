@@ -79,6 +79,8 @@ void staff_enter(app_t *a);
 /* Performs the pending PIN check, if any. */
 void staff_process(app_t *a);
 void staff_activate(app_t *a, const widget_t *w);
+/* Text from a desktop keyboard on the staff screens: PIN digits, or a reference code. */
+bool staff_type(app_t *a, const char *text);
 
 /* script.c: runs the next command; false at the end of the script or on failure. */
 bool script_step(app_t *a);

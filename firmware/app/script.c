@@ -38,6 +38,12 @@ static const struct {
     {"staff_delete", ACT_STAFF_DELETE},
     {"staff_ok", ACT_STAFF_OK},
     {"staff_close", ACT_STAFF_CLOSE},
+    {"staff_erase", ACT_STAFF_ERASE},
+    {"staff_ref_key", ACT_STAFF_REF_KEY},
+    {"staff_ref_delete", ACT_STAFF_REF_DELETE},
+    {"staff_erase_ask", ACT_STAFF_ERASE_ASK},
+    {"staff_erase_confirm", ACT_STAFF_ERASE_CONFIRM},
+    {"staff_back", ACT_STAFF_BACK},
 };
 
 static int script_fail(app_t *a, const char *fmt, ...)
@@ -68,7 +74,7 @@ static bool matches(const widget_t *w, action_t act, const char *arg)
         return false;
     if (!arg || !*arg)
         return true;
-    if (act == ACT_KEY)
+    if (act == ACT_KEY || act == ACT_STAFF_REF_KEY)
         return w->key_text && strcmp(w->key_text, arg) == 0;
     return w->arg == atoi(arg);
 }
@@ -111,8 +117,7 @@ static bool expect(app_t *a, const char *what, const char *value)
     static const char *const overlays[] = {"none", "idle", "leave", "display"};
     const flow_t *f = a->flow;
     const char *actual;
-    if (staff_active(a) && strcmp(what, "staff") != 0 && strcmp(what, "staff-wait") != 0 &&
-        strcmp(what, "lang") != 0) {
+    if (staff_active(a) && strncmp(what, "staff", 5) != 0 && strcmp(what, "lang") != 0) {
         script_fail(a, "expected %s %s, but the staff screens are open", what, value);
         return false;
     }
@@ -131,6 +136,9 @@ static bool expect(app_t *a, const char *what, const char *value)
     else if (strcmp(what, "staff") == 0) {
         static const char *const states[] = {"closed", "pin", "checking", "open"};
         actual = states[a->staff.state];
+    } else if (strcmp(what, "staff-page") == 0) {
+        static const char *const pages[] = {"figures", "erase", "confirm", "erasing"};
+        actual = a->staff.state == STAFF_OPEN ? pages[a->staff.page] : "(closed)";
     } else if (strcmp(what, "staff-wait") == 0) {
         actual = staff_wait_ms(&a->staff, now_ms(a)) > 0 ? "yes" : "no";
     } else if (strcmp(what, "display") == 0) {

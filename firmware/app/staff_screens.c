@@ -124,9 +124,62 @@ static void fill_stats(app_t *a)
     s->moved_aside = count_moved_aside(a->cfg->db_path);
 }
 
-/* The pending PIN check. Argon2id takes a moment by design; the keypad shows it disabled. */
+/* Erases the contact details a staff member confirmed, for a resident who asked. */
+static void perform_erase(app_t *a, const char *ref)
+{
+    int rc = a->store ? store_erase_contact(a->store, ref) : KIOSK_EIO;
+    erase_result_t result = ERASE_FAILED;
+    if (rc == KIOSK_OK || rc == KIOSK_EBUSY) {
+        /* EBUSY: erased, only the checkpoint that scrubs the WAL waits for the next one. */
+        result = ERASE_DONE;
+        log_line("info", "contact details of request %s erased by staff at the kiosk", ref);
+    } else if (rc == KIOSK_ENOENT) {
+        result = ERASE_NOT_FOUND;
+        log_line("info", "staff asked to erase request %s: no contact details found", ref);
+    } else {
+        log_line("error", "cannot erase the contact details of request %s: %s", ref,
+                 a->store ? store_errmsg(a->store) : "no database");
+    }
+    printf("event=erase ref=%s result=%s\n", ref,
+           result == ERASE_DONE        ? "erased"
+           : result == ERASE_NOT_FOUND ? "not-found"
+                                       : "failed");
+    fflush(stdout);
+    staff_erase_done(&a->staff, result, now_ms(a));
+    fill_stats(a);
+    a->dirty = true;
+}
+
+/* Typing a reference code on a desktop keyboard: the code's characters, any case. */
+bool staff_type(app_t *a, const char *text)
+{
+    static const char alphabet[] = REFCODE_ALPHABET;
+    bool changed = false;
+    int64_t now = now_ms(a);
+    for (const char *c = text; *c; c++) {
+        if (a->staff.state == STAFF_PIN) {
+            changed = staff_digit(&a->staff, *c, now) || changed;
+            continue;
+        }
+        char u = *c >= 'a' && *c <= 'z' ? (char)(*c - 'a' + 'A') : *c;
+        const char *at = u ? strchr(alphabet, u) : NULL;
+        if (at)
+            changed = staff_ref_key(&a->staff, (int)(at - alphabet), now) || changed;
+    }
+    return changed;
+}
+
+/* The pending work: a PIN check (Argon2id takes a moment by design; the keypad shows it
+ * disabled) or an erase. */
 void staff_process(app_t *a)
 {
+    const char *ref = staff_pending_erase(&a->staff);
+    if (ref) {
+        char code[8];
+        snprintf(code, sizeof code, "%s", ref);
+        perform_erase(a, code);
+        return;
+    }
     if (a->staff.state != STAFF_CHECKING)
         return;
     bool right =
@@ -163,6 +216,24 @@ void staff_activate(app_t *a, const widget_t *w)
         break;
     case ACT_STAFF_OK:
         changed = staff_ok(&a->staff, now);
+        break;
+    case ACT_STAFF_ERASE:
+        changed = staff_erase_page(&a->staff, now);
+        break;
+    case ACT_STAFF_REF_KEY:
+        changed = staff_ref_key(&a->staff, w->arg, now);
+        break;
+    case ACT_STAFF_REF_DELETE:
+        changed = staff_ref_delete(&a->staff, now);
+        break;
+    case ACT_STAFF_ERASE_ASK:
+        changed = staff_erase_ask(&a->staff, now);
+        break;
+    case ACT_STAFF_ERASE_CONFIRM:
+        changed = staff_erase_confirm(&a->staff, now);
+        break;
+    case ACT_STAFF_BACK:
+        changed = staff_back(&a->staff, now);
         break;
     case ACT_STAFF_CLOSE:
         changed = staff_close(&a->staff);

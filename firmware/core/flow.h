@@ -51,7 +51,13 @@ typedef enum {
     ACT_STAFF_DIGIT,   /* staff PIN keypad: arg is the digit */
     ACT_STAFF_DELETE,
     ACT_STAFF_OK,
-    ACT_STAFF_CLOSE /* leave the staff screens */
+    ACT_STAFF_CLOSE,   /* leave the staff screens */
+    ACT_STAFF_ERASE,   /* the staff screen: open the erase page */
+    ACT_STAFF_REF_KEY, /* a character of the reference code: arg indexes the alphabet */
+    ACT_STAFF_REF_DELETE,
+    ACT_STAFF_ERASE_ASK,     /* the code is complete: ask for confirmation */
+    ACT_STAFF_ERASE_CONFIRM, /* yes, erase */
+    ACT_STAFF_BACK           /* one page back (or cancel the confirmation) */
 } action_t;
 
 /* Inputs that are not touches: physical buttons and desktop keys. */

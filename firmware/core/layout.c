@@ -1365,10 +1365,10 @@ static int staff_bar(ctx_t *x, const char *title)
     add(x, W_PANEL, STYLE_TOPBAR, rect(0, 0, v->width, h));
     int m = S(x, 8);
     int bw = S(x, 150) < v->width * 24 / 100 ? S(x, 150) : v->width * 24 / 100;
+    int right = v->width - m - bw;
+    label(x, rect(2 * m, 0, right - 3 * m, h), title, T(x, 26), true, STYLE_TOPBAR, ALIGN_LEFT);
     button(x, rect(v->width - m - bw, m, bw, h - 2 * m), str(x, "staff.close"), STYLE_SECONDARY,
            ACT_STAFF_CLOSE, 0);
-    label(x, rect(2 * m, 0, v->width - bw - 5 * m, h), title, T(x, 26), true, STYLE_TOPBAR,
-          ALIGN_LEFT);
     return h;
 }
 
@@ -1443,8 +1443,10 @@ static const char *bytes_text(ctx_t *x, int64_t b)
         snprintf(buf, sizeof buf, "–");
     else if (b >= 1024LL * 1024 * 1024)
         snprintf(buf, sizeof buf, "%.1f GB", (double)b / (1024.0 * 1024 * 1024));
-    else
+    else if (b >= 1024LL * 1024)
         snprintf(buf, sizeof buf, "%.1f MB", (double)b / (1024.0 * 1024));
+    else
+        snprintf(buf, sizeof buf, "%lld KB", (long long)((b + 1023) / 1024));
     return view_strdup(x->v, buf);
 }
 
@@ -1479,10 +1481,18 @@ static void staff_open_screen(ctx_t *x, const staff_t *s)
     const int n = (int)(sizeof names / sizeof names[0]);
     bool portrait = v->height > v->width;
     int cols = portrait ? 1 : 2;
-    int rows = (n + cols - 1) / cols;
-    rect_t area = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
+    /* Two columns side by side with the action in the free cell at the bottom right; one
+     * column with the action below it. */
+    int rows = portrait ? n : (n + 2) / 2;
+    int bh = S(x, 64);
+    rect_t area = rect(m, top + m / 2, v->width - 2 * m,
+                       v->height - top - m - m / 2 - (portrait ? bh + m : 0));
     int cw = (area.w - (cols - 1) * 2 * gap) / cols;
     int rh = area.h / rows;
+    rect_t act =
+        portrait ? rect(m, v->height - m - bh, v->width - 2 * m, bh)
+                 : rect(area.x + cw + 2 * gap, area.y + (rows - 1) * rh + (rh - bh) / 2, cw, bh);
+    button(x, act, str(x, "staff.erase"), STYLE_SECONDARY, ACT_STAFF_ERASE, 0);
     for (int i = 0; i < n; i++) {
         int c = i / rows, r = i % rows;
         rect_t row = rect(area.x + c * (cw + 2 * gap), area.y + r * rh, cw, rh - S(x, 2));
@@ -1494,6 +1504,72 @@ static void staff_open_screen(ctx_t *x, const staff_t *s)
         label(x, rect(row.x + row.w - vw, row.y, vw, row.h), values[i], T(x, PX_BODY), true,
               alert ? STYLE_ALERT : STYLE_TITLE, ALIGN_RIGHT);
     }
+}
+
+/* Erasing a resident's contact details: the code typed on a keypad of the code's own
+ * alphabet (no letter that could be mistaken for another), then a confirmation. */
+static void staff_erase_screen(ctx_t *x, const staff_t *s)
+{
+    view_t *v = x->v;
+    int top = staff_bar(x, str(x, "staff.erase_title"));
+    int m = S(x, MARGIN), gap = S(x, GAP);
+    bool portrait = v->height > v->width;
+    int pad_w = portrait ? v->width - 2 * m : (v->width - 3 * m) * 58 / 100;
+    int pad_h = portrait ? (v->height - top) * 55 / 100 : v->height - top - 2 * m;
+    rect_t pad = rect(v->width - m - pad_w, v->height - m - pad_h, pad_w, pad_h);
+    rect_t info = portrait ? rect(m, top + m, v->width - 2 * m, pad.y - top - 2 * m)
+                           : rect(m, top + m, pad.x - 2 * m, v->height - top - 2 * m);
+    int fh = S(x, 70);
+    label(x, rect(info.x, info.y, info.w, fh), s->ref[0] ? s->ref : " ", T(x, 40), true, STYLE_CODE,
+          ALIGN_CENTER);
+    const char *msg = str(x, "staff.erase_hint");
+    style_t st = STYLE_PLAIN;
+    const char *names[] = {"ref"}, *values[] = {s->erased_ref};
+    if (s->erase_result == ERASE_DONE)
+        msg = fill_vars(x, str(x, "staff.erased"), 1, names, values);
+    else if (s->erase_result == ERASE_NOT_FOUND)
+        msg = fill_vars(x, str(x, "staff.not_found"), 1, names, values), st = STYLE_ALERT;
+    else if (s->erase_result == ERASE_FAILED)
+        msg = str(x, "staff.erase_failed"), st = STYLE_ALERT;
+    label(x, rect(info.x, info.y + fh + gap, info.w, info.h - fh - gap), msg, T(x, PX_BODY),
+          s->erase_result != ERASE_NONE, st, ALIGN_CENTER);
+    static const char alphabet[] = REFCODE_ALPHABET;
+    static const char *const keys[] = {"A", "C", "D", "E", "F", "H", "J", "K", "M", "N",
+                                       "P", "R", "T", "W", "X", "Y", "3", "4", "7", "9"};
+    _Static_assert(sizeof keys / sizeof keys[0] == sizeof alphabet - 1, "one key a character");
+    grid_t g = {5, 5};
+    int kh = (pad.h - 4 * gap) / 5;
+    bool full = strlen(s->ref) >= RECORD_REF_LEN;
+    for (int i = 0; i < 20; i++) {
+        widget_t *w = button(x, cell(pad, g, i, gap, kh), keys[i], STYLE_KEY, ACT_STAFF_REF_KEY, i);
+        w->key_text = keys[i];
+        w->disabled = full;
+    }
+    /* The last row: Back, Delete, Erase, each a third of the width. */
+    int y = pad.y + 4 * (kh + gap), bw3 = (pad.w - 2 * gap) / 3;
+    button(x, rect(pad.x, y, bw3, kh), str(x, "staff.back"), STYLE_SECONDARY, ACT_STAFF_BACK, 0);
+    widget_t *del = button(x, rect(pad.x + bw3 + gap, y, bw3, kh), str(x, "staff.delete"),
+                           STYLE_KEY, ACT_STAFF_REF_DELETE, 0);
+    del->disabled = !s->ref[0];
+    widget_t *go = button(x, rect(pad.x + 2 * (bw3 + gap), y, pad.w - 2 * (bw3 + gap), kh),
+                          str(x, "staff.erase_ask"), STYLE_PRIMARY, ACT_STAFF_ERASE_ASK, 0);
+    go->disabled = !full || s->page != STAFF_PAGE_ERASE;
+    if (s->page != STAFF_PAGE_CONFIRM)
+        return;
+    rect_t in = card(x, ACT_STAFF_BACK);
+    int bh = S(x, 72), g2 = S(x, GAP) * 2;
+    const char *rv[] = {s->ref};
+    int th = label_top(x, rect(in.x, in.y, in.w, in.h / 3),
+                       fill_vars(x, str(x, "staff.confirm_title"), 1, names, rv), T(x, 30), true,
+                       STYLE_TITLE, ALIGN_CENTER);
+    int by = in.y + th + S(x, 8);
+    label(x, rect(in.x, by, in.w, in.y + in.h - bh - g2 - by), str(x, "staff.confirm_body"),
+          T(x, PX_BODY), false, STYLE_PLAIN, ALIGN_CENTER);
+    int bw = (in.w - g2) / 2;
+    button(x, rect(in.x, in.y + in.h - bh, bw, bh), str(x, "staff.back"), STYLE_SECONDARY,
+           ACT_STAFF_BACK, 0);
+    button(x, rect(in.x + bw + g2, in.y + in.h - bh, bw, bh), str(x, "staff.confirm_yes"),
+           STYLE_PRIMARY, ACT_STAFF_ERASE_CONFIRM, 0);
 }
 
 void view_build_staff(view_t *v, const staff_t *s, const content_t *c, const char *lang,
@@ -1511,8 +1587,10 @@ void view_build_staff(view_t *v, const staff_t *s, const content_t *c, const cha
     int side = width < height ? width : height;
     ctx_t x = {v,     NULL, c, tm, lang, (double)side / REF_SIDE, v->large_text ? LARGE_TEXT : 1.0,
                now_ms};
-    if (s->state == STAFF_OPEN)
+    if (s->state == STAFF_OPEN && s->page == STAFF_PAGE_FIGURES)
         staff_open_screen(&x, s);
+    else if (s->state == STAFF_OPEN)
+        staff_erase_screen(&x, s);
     else
         staff_pin_screen(&x, s);
     v->focus_index = -1;

@@ -1,6 +1,7 @@
 /* The staff session (see staff.h). */
 #include "core/staff.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static void wipe_pin(staff_t *s)
@@ -66,10 +67,14 @@ bool staff_ok(staff_t *s, int64_t now_ms)
 
 bool staff_close(staff_t *s)
 {
-    if (s->state == STAFF_CLOSED || s->state == STAFF_CHECKING)
+    if (s->state == STAFF_CLOSED || s->state == STAFF_CHECKING ||
+        (s->state == STAFF_OPEN && s->page == STAFF_PAGE_ERASING))
         return false;
     wipe_pin(s);
     s->state = STAFF_CLOSED;
+    s->page = STAFF_PAGE_FIGURES;
+    s->ref[0] = '\0';
+    s->erase_result = ERASE_NONE;
     s->wrong = false;
     return true;
 }
@@ -85,6 +90,7 @@ void staff_checked(staff_t *s, bool right, int64_t now_ms)
         s->locked_until_ms = 0;
         s->wrong = false;
         s->state = STAFF_OPEN;
+        s->page = STAFF_PAGE_FIGURES;
         return;
     }
     s->failures++;
@@ -126,4 +132,85 @@ int64_t staff_next_deadline(const staff_t *s, int64_t now_ms)
             d = next_second;
     }
     return d;
+}
+
+static bool on_page(staff_t *s, staff_page_t page, int64_t now_ms)
+{
+    if (s->state != STAFF_OPEN || s->page != page)
+        return false;
+    s->last_input_ms = now_ms;
+    return true;
+}
+
+bool staff_erase_page(staff_t *s, int64_t now_ms)
+{
+    if (!on_page(s, STAFF_PAGE_FIGURES, now_ms))
+        return false;
+    s->page = STAFF_PAGE_ERASE;
+    s->ref[0] = '\0';
+    s->erase_result = ERASE_NONE;
+    return true;
+}
+
+bool staff_ref_key(staff_t *s, int index, int64_t now_ms)
+{
+    static const char alphabet[] = REFCODE_ALPHABET;
+    if (!on_page(s, STAFF_PAGE_ERASE, now_ms) || index < 0 || index >= (int)sizeof alphabet - 1)
+        return false;
+    size_t n = strlen(s->ref);
+    if (n >= RECORD_REF_LEN)
+        return false;
+    s->ref[n] = alphabet[index];
+    s->ref[n + 1] = '\0';
+    s->erase_result = ERASE_NONE;
+    return true;
+}
+
+bool staff_ref_delete(staff_t *s, int64_t now_ms)
+{
+    if (!on_page(s, STAFF_PAGE_ERASE, now_ms) || !s->ref[0])
+        return false;
+    s->ref[strlen(s->ref) - 1] = '\0';
+    return true;
+}
+
+bool staff_erase_ask(staff_t *s, int64_t now_ms)
+{
+    if (!on_page(s, STAFF_PAGE_ERASE, now_ms) || strlen(s->ref) != RECORD_REF_LEN)
+        return false;
+    s->page = STAFF_PAGE_CONFIRM;
+    return true;
+}
+
+bool staff_erase_confirm(staff_t *s, int64_t now_ms)
+{
+    if (!on_page(s, STAFF_PAGE_CONFIRM, now_ms))
+        return false;
+    s->page = STAFF_PAGE_ERASING;
+    return true;
+}
+
+bool staff_back(staff_t *s, int64_t now_ms)
+{
+    if (s->state != STAFF_OPEN || s->page == STAFF_PAGE_FIGURES || s->page == STAFF_PAGE_ERASING)
+        return false;
+    s->last_input_ms = now_ms;
+    s->page = s->page == STAFF_PAGE_CONFIRM ? STAFF_PAGE_ERASE : STAFF_PAGE_FIGURES;
+    return true;
+}
+
+const char *staff_pending_erase(const staff_t *s)
+{
+    return s->state == STAFF_OPEN && s->page == STAFF_PAGE_ERASING ? s->ref : NULL;
+}
+
+void staff_erase_done(staff_t *s, erase_result_t result, int64_t now_ms)
+{
+    if (!staff_pending_erase(s))
+        return;
+    s->last_input_ms = now_ms;
+    snprintf(s->erased_ref, sizeof s->erased_ref, "%s", s->ref);
+    s->erase_result = result;
+    s->ref[0] = '\0';
+    s->page = STAFF_PAGE_ERASE; /* the result, and the keypad for the next code */
 }

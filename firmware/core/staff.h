@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/record.h"
+
 #define STAFF_PIN_MIN 4
 #define STAFF_PIN_MAX 12
 /* Wrong PINs allowed before the first wait; then waits double from STAFF_FIRST_WAIT_MS up to
@@ -38,8 +40,23 @@ typedef struct {
     int64_t moved_aside;   /* damaged databases set aside, kept for staff */
 } staff_stats_t;
 
+/* The pages of the open staff screen. */
+typedef enum {
+    STAFF_PAGE_FIGURES, /* counts and storage health */
+    STAFF_PAGE_ERASE,   /* a reference code typed on the code's own keypad */
+    STAFF_PAGE_CONFIRM, /* "erase the contact details of request ...?" */
+    STAFF_PAGE_ERASING  /* the app is erasing (its pending work) */
+} staff_page_t;
+
+/* What the last erase did, said on the erase page. */
+typedef enum { ERASE_NONE, ERASE_DONE, ERASE_NOT_FOUND, ERASE_FAILED } erase_result_t;
+
 typedef struct {
     staff_state_t state;
+    staff_page_t page;
+    char ref[8];        /* the reference code typed so far */
+    char erased_ref[8]; /* the code the last result is about */
+    erase_result_t erase_result;
     char pin[STAFF_PIN_MAX + 1]; /* digits typed so far */
     int failures;                /* wrong PINs in a row */
     int64_t locked_until_ms;     /* no PIN is taken before this */
@@ -58,6 +75,19 @@ bool staff_digit(staff_t *s, char digit, int64_t now_ms);
 bool staff_delete(staff_t *s, int64_t now_ms);
 bool staff_ok(staff_t *s, int64_t now_ms); /* a PIN long enough: STAFF_CHECKING */
 bool staff_close(staff_t *s);
+
+/* The staff screen's pages: Erase contact details opens the code keypad; a key types one
+ * character of REFCODE_ALPHABET (index); Erase asks for confirmation once the code is
+ * complete; Confirm makes it the app's pending work; Back goes one page back. */
+bool staff_erase_page(staff_t *s, int64_t now_ms);
+bool staff_ref_key(staff_t *s, int index, int64_t now_ms);
+bool staff_ref_delete(staff_t *s, int64_t now_ms);
+bool staff_erase_ask(staff_t *s, int64_t now_ms);
+bool staff_erase_confirm(staff_t *s, int64_t now_ms);
+bool staff_back(staff_t *s, int64_t now_ms);
+/* The erase the app must do (the code), or NULL; then its result. */
+const char *staff_pending_erase(const staff_t *s);
+void staff_erase_done(staff_t *s, erase_result_t result, int64_t now_ms);
 
 /* The check's result: right opens the staff screen, wrong counts towards the waits and clears
  * the PIN. Either way the typed digits are wiped. */
