@@ -244,6 +244,19 @@ static void rotated_panels_map_touches(void)
     }
 }
 
+/* Paths of a run named name in the test directory: a fresh database, its script and an empty
+ * screenshot directory. */
+static void fresh_run(const char *name, char db[700], char script[700], char shots[700])
+{
+    snprintf(db, 700, "%s/%s.db", tmp, name);
+    snprintf(script, 700, "%s/%s.script", tmp, name);
+    snprintf(shots, 700, "%s/screenshots/%s", tmp, name);
+    char cmd[2200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'-wal '%s'-shm '%s' && mkdir -p '%s'", db, db, db,
+             shots, shots);
+    CHECK(system(cmd) == 0);
+}
+
 /* The colour of pixel (x, y) of an uncompressed 24- or 32-bit BMP as SDL saves it. */
 static bool bmp_pixel(const char *path, int x, int y, unsigned char rgb[3])
 {
@@ -279,13 +292,8 @@ static bool bmp_pixel(const char *path, int x, int y, unsigned char rgb[3])
  * display back. */
 static void display_choices_reach_the_screen_and_end(void)
 {
-    char script[700], db[700], shots[700], cmd[1600];
-    snprintf(script, sizeof script, "%s/display.script", tmp);
-    snprintf(db, sizeof db, "%s/display.db", tmp);
-    snprintf(shots, sizeof shots, "%s/screenshots/display", tmp);
-    unlink(db);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", shots, shots);
-    CHECK(system(cmd) == 0);
+    char script[700], db[700], shots[700];
+    fresh_run("display", db, script, shots);
     REQUIRE(write_file(script, "expect display normal\npress display\nexpect overlay display\n"
                                "press large_text\npress high_contrast\n"
                                "expect display large,contrast\npress display_done\n"
@@ -342,12 +350,7 @@ static void staff_pin_ways_in(void)
     snprintf(cfg, sizeof cfg, "%s/staff.json", tmp);
     snprintf(text, sizeof text, "{\"staff\": {\"pinHash\": \"%s\"}}\n", hash);
     REQUIRE(write_file(cfg, text));
-    snprintf(db, sizeof db, "%s/staff.db", tmp);
-    snprintf(script, sizeof script, "%s/staff.script", tmp);
-    snprintf(shots, sizeof shots, "%s/screenshots/staff", tmp);
-    unlink(db);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", shots, shots);
-    CHECK(system(cmd) == 0);
+    fresh_run("staff", db, script, shots);
     REQUIRE(write_file(script,
                        /* a quick rating saved, and a resident half-way when staff come */
                        "press face 0\npress skip\npress done\n"
@@ -413,12 +416,7 @@ static void staff_erase_a_contact_by_reference_code(void)
     snprintf(cfg, sizeof cfg, "%s/erase.json", tmp);
     snprintf(text, sizeof text, "{\"staff\": {\"pinHash\": \"%s\"}}\n", hash);
     REQUIRE(write_file(cfg, text));
-    snprintf(db, sizeof db, "%s/erase.db", tmp);
-    snprintf(script, sizeof script, "%s/erase-request.script", tmp);
-    snprintf(shots, sizeof shots, "%s/screenshots/erase", tmp);
-    unlink(db);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", shots, shots);
-    CHECK(system(cmd) == 0);
+    fresh_run("erase", db, script, shots);
     /* First run: a service request with consent, a name and a phone number. */
     REQUIRE(write_file(script, "press journey 1\npress choice 3\npress choice 1\n"
                                "press choice 2\ntext Help with shopping\npress next\n"

@@ -1253,6 +1253,29 @@ static bool focusable(const view_t *v, size_t i)
            (v->overlay_start == 0 || i >= v->overlay_start);
 }
 
+/* Counts the focus ring's targets, puts the ring on the want-th (-1: nowhere) and notes the
+ * smallest target (side: the screen's shorter side, the most it can be). */
+static void finish_targets(view_t *v, int side, int want)
+{
+    v->focus_index = -1;
+    v->focusable = 0;
+    v->min_target_px = side;
+    for (size_t i = 0; i < v->n; i++) {
+        widget_t *w = &v->w[i];
+        if (w->action != ACT_NONE && w->kind != W_PANEL) {
+            int s = w->r.w < w->r.h ? w->r.w : w->r.h;
+            if (s < v->min_target_px)
+                v->min_target_px = s;
+        }
+        if (focusable(v, i)) {
+            w->focused = want == (int)v->focusable;
+            if (w->focused)
+                v->focus_index = want;
+            v->focusable++;
+        }
+    }
+}
+
 void view_build(view_t *v, const flow_t *f, int width, int height, const text_metrics_t *tm,
                 int64_t now_ms, const char *notice)
 {
@@ -1312,23 +1335,7 @@ void view_build(view_t *v, const flow_t *f, int width, int height, const text_me
         if (want < 0 && v->n)
             want = 0;
     }
-    v->focus_index = -1;
-    v->focusable = 0;
-    v->min_target_px = side;
-    for (size_t i = 0; i < v->n; i++) {
-        widget_t *w = &v->w[i];
-        if (w->action != ACT_NONE && w->kind != W_PANEL) {
-            int s = w->r.w < w->r.h ? w->r.w : w->r.h;
-            if (s < v->min_target_px)
-                v->min_target_px = s;
-        }
-        if (focusable(v, i)) {
-            w->focused = want == (int)v->focusable;
-            if (w->focused)
-                v->focus_index = want;
-            v->focusable++;
-        }
-    }
+    finish_targets(v, side, want);
 }
 
 const widget_t *view_hit(const view_t *v, int x, int y)
@@ -1593,17 +1600,5 @@ void view_build_staff(view_t *v, const staff_t *s, const content_t *c, const cha
         staff_erase_screen(&x, s);
     else
         staff_pin_screen(&x, s);
-    v->focus_index = -1;
-    v->focusable = 0;
-    v->min_target_px = side;
-    for (size_t i = 0; i < v->n; i++) {
-        widget_t *w = &v->w[i];
-        if (w->action != ACT_NONE && w->kind != W_PANEL) {
-            int sd = w->r.w < w->r.h ? w->r.w : w->r.h;
-            if (sd < v->min_target_px)
-                v->min_target_px = sd;
-        }
-        if (focusable(v, i))
-            v->focusable++;
-    }
+    finish_targets(v, side, -1); /* staff use the touch: no ring */
 }
