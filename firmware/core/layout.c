@@ -1253,6 +1253,19 @@ static bool focusable(const view_t *v, size_t i)
            (v->overlay_start == 0 || i >= v->overlay_start);
 }
 
+/* An empty view of the screen's size, with the resident's display choices. */
+static void start_view(view_t *v, int width, int height, bool large_text, bool high_contrast)
+{
+    v->width = width;
+    v->height = height;
+    v->n = 0;
+    v->overlay_start = 0;
+    v->text_used = 0;
+    v->text_truncated = false;
+    v->large_text = large_text;
+    v->high_contrast = high_contrast;
+}
+
 /* Counts the focus ring's targets, puts the ring on the want-th (-1: nowhere) and notes the
  * smallest target (side: the screen's shorter side, the most it can be). */
 static void finish_targets(view_t *v, int side, int want)
@@ -1279,15 +1292,8 @@ static void finish_targets(view_t *v, int side, int want)
 void view_build(view_t *v, const flow_t *f, int width, int height, const text_metrics_t *tm,
                 int64_t now_ms, const char *notice)
 {
-    v->width = width;
-    v->height = height;
-    v->n = 0;
-    v->overlay_start = 0;
-    v->text_used = 0;
-    v->text_truncated = false;
+    start_view(v, width, height, flow_large_text(f), flow_high_contrast(f));
     int side = width < height ? width : height;
-    v->large_text = flow_large_text(f);
-    v->high_contrast = flow_high_contrast(f);
     ctx_t x = {v,
                f,
                flow_content(f),
@@ -1583,14 +1589,7 @@ void view_build_staff(view_t *v, const staff_t *s, const content_t *c, const cha
                       const view_options_t *o, int width, int height, const text_metrics_t *tm,
                       int64_t now_ms)
 {
-    v->width = width;
-    v->height = height;
-    v->n = 0;
-    v->overlay_start = 0;
-    v->text_used = 0;
-    v->text_truncated = false;
-    v->large_text = o && o->large_text;
-    v->high_contrast = o && o->high_contrast;
+    start_view(v, width, height, o && o->large_text, o && o->high_contrast);
     int side = width < height ? width : height;
     ctx_t x = {v,     NULL, c, tm, lang, (double)side / REF_SIDE, v->large_text ? LARGE_TEXT : 1.0,
                now_ms};
