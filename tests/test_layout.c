@@ -270,22 +270,46 @@ static void staff_screens_fit(void)
     states[4] = states[0];
     states[4].no_pin = true;
     states[5].state = STAFF_OPEN;
-    states[5].stats = (staff_stats_t){
-        123456, 1234567,        1234567,          99999,         12345, 12345, 1790000000000,
-        "",     123456789012LL, 12345678901234LL, 1790000000000, 3};
-    const char *names[] = {"staff PIN",      "staff PIN typed", "staff PIN wrong",
-                           "staff PIN wait", "staff no PIN",    "staff screen"};
+    states[5].stats = (staff_stats_t){.records_today = 123456,
+                                      .records_week = 1234567,
+                                      .not_exported = 1234567,
+                                      .requests_waiting = 99999,
+                                      .misuse_flagged = 12345,
+                                      .timed_out_week = 12345,
+                                      .last_export_ms = 1790000000000,
+                                      .db_bytes = 123456789012LL,
+                                      .free_bytes = 12345678901234LL,
+                                      .last_check_ms = 1790000000000,
+                                      .moved_aside = 3,
+                                      .now_ms = 1790000000000,
+                                      .clock_synced = false};
+    for (int i = 6; i < 10; i++) {
+        states[i].state = STAFF_OPEN;
+        states[i].page = STAFF_PAGE_ERASE;
+        strcpy(states[i].erased_ref, "WWWWWW");
+    }
+    strcpy(states[7].ref, "WWWWWW");
+    states[7].page = STAFF_PAGE_CONFIRM;
+    states[8].erase_result = ERASE_NOT_FOUND;
+    states[9].erase_result = ERASE_FAILED;
+    const char *names[] = {"staff PIN",         "staff PIN typed",     "staff PIN wrong",
+                           "staff PIN wait",    "staff no PIN",        "staff screen",
+                           "staff erase",       "staff erase confirm", "staff erase not found",
+                           "staff erase failed"};
+    int built = 0;
     for (size_t l = 0; l < 2; l++)
-        for (size_t i = 0; i < 6; i++)
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
                 view_build_staff(&view, &states[i], pack, langs[l], NULL, sizes[z].w, sizes[z].h,
                                  &metrics, 0);
                 check_built(sizes[z].w, sizes[z].h, names[i], langs[l]);
+                built++;
                 bool close = false;
                 for (size_t k = 0; k < view.n; k++)
                     close = close || view.w[k].action == ACT_STAFF_CLOSE;
                 CHECK(close); /* always a way out */
             }
+    CHECK_INT(built, 2 * 10 * (int)(sizeof sizes / sizeof sizes[0]));
     /* The PIN is never drawn, only as many dots. */
     view_build_staff(&view, &states[1], pack, "en", NULL, 800, 480, &metrics, 0);
     for (size_t k = 0; k < view.n; k++)

@@ -121,6 +121,8 @@ static void fill_stats(app_t *a)
     s->free_bytes =
         statvfs(dirname(dir_buf), &vfs) == 0 ? (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize : -1;
     s->last_check_ms = a->store_checked_utc_ms;
+    s->now_ms = t.utc_ms;
+    s->clock_synced = t.clock_synced;
     s->moved_aside = count_moved_aside(a->cfg->db_path);
 }
 

@@ -65,6 +65,8 @@ const char *const content_required_strings[] = {
     "staff.erased",
     "staff.not_found",
     "staff.erase_failed",
+    "staff.clock",
+    "staff.clock_unsynced",
     "display.button",
     "display.title",
     "display.large",

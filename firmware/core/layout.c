@@ -1481,16 +1481,20 @@ static void staff_open_screen(ctx_t *x, const staff_t *s)
     int top = staff_bar(x, str(x, "staff.title"));
     int m = S(x, MARGIN), gap = S(x, GAP);
     const staff_stats_t *st = &s->stats;
-    const char *names[] = {"staff.today",       "staff.week",    "staff.not_exported",
-                           "staff.requests",    "staff.misuse",  "staff.timed_out",
-                           "staff.last_export", "staff.db_size", "staff.free",
-                           "staff.checked",     "staff.moved"};
-    const char *values[] = {figure(x, st->records_today),     figure(x, st->records_week),
-                            figure(x, st->not_exported),      figure(x, st->requests_waiting),
-                            figure(x, st->misuse_flagged),    figure(x, st->timed_out_week),
-                            when_text(x, st->last_export_ms), bytes_text(x, st->db_bytes),
-                            bytes_text(x, st->free_bytes),    when_text(x, st->last_check_ms),
-                            figure(x, st->moved_aside)};
+    const char *names[] = {"staff.today",    "staff.week",        "staff.not_exported",
+                           "staff.requests", "staff.misuse",      "staff.timed_out",
+                           "staff.clock",    "staff.last_export", "staff.db_size",
+                           "staff.free",     "staff.checked",     "staff.moved"};
+    /* The clock: its time, and whether it can be trusted (records say so too). */
+    char clock[160];
+    snprintf(clock, sizeof clock, "%s%s", str(x, "staff.clock"),
+             st->clock_synced ? "" : str(x, "staff.clock_unsynced"));
+    const char *values[] = {figure(x, st->records_today),    figure(x, st->records_week),
+                            figure(x, st->not_exported),     figure(x, st->requests_waiting),
+                            figure(x, st->misuse_flagged),   figure(x, st->timed_out_week),
+                            when_text(x, st->now_ms),        when_text(x, st->last_export_ms),
+                            bytes_text(x, st->db_bytes),     bytes_text(x, st->free_bytes),
+                            when_text(x, st->last_check_ms), figure(x, st->moved_aside)};
     const int n = (int)(sizeof names / sizeof names[0]);
     bool portrait = v->height > v->width;
     int cols = portrait ? 1 : 2;
@@ -1510,10 +1514,11 @@ static void staff_open_screen(ctx_t *x, const staff_t *s)
         int c = i / rows, r = i % rows;
         rect_t row = rect(area.x + c * (cw + 2 * gap), area.y + r * rh, cw, rh - S(x, 2));
         int vw = row.w * 36 / 100;
-        label(x, rect(row.x, row.y, row.w - vw - gap, row.h), str(x, names[i]), T(x, PX_BODY),
-              false, STYLE_PLAIN, ALIGN_LEFT);
+        label(x, rect(row.x, row.y, row.w - vw - gap, row.h), i == 6 ? clock : str(x, names[i]),
+              T(x, PX_BODY), false, STYLE_PLAIN, ALIGN_LEFT);
         /* Attention where staff have something to do. */
-        bool alert = (i == 3 && st->requests_waiting > 0) || (i == 10 && st->moved_aside > 0);
+        bool alert = (i == 3 && st->requests_waiting > 0) || (i == 6 && !st->clock_synced) ||
+                     (i == 11 && st->moved_aside > 0);
         label(x, rect(row.x + row.w - vw, row.y, vw, row.h), values[i], T(x, PX_BODY), true,
               alert ? STYLE_ALERT : STYLE_TITLE, ALIGN_RIGHT);
     }

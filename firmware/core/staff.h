@@ -38,6 +38,8 @@ typedef struct {
     int64_t db_bytes, free_bytes;
     int64_t last_check_ms; /* UTC of the last integrity check; 0: never */
     int64_t moved_aside;   /* damaged databases set aside, kept for staff */
+    int64_t now_ms;        /* the kiosk's clock (UTC), shown so staff can compare */
+    bool clock_synced;     /* the kernel says the clock is synchronised (NTP) */
 } staff_stats_t;
 
 /* The pages of the open staff screen. */
