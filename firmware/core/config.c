@@ -3,24 +3,12 @@
 #include "core/config.h"
 
 #include <cjson/cJSON.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/json_num.h"
 #include "core/kerr.h"
-
-__attribute__((format(printf, 3, 4))) static int cerr(content_error_t *err, const char *path,
-                                                      const char *fmt, ...)
-{
-    snprintf(err->path, sizeof err->path, "%s", path);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->reason, sizeof err->reason, fmt, ap);
-    va_end(ap);
-    return KIOSK_EINVAL;
-}
 
 /* ---- pin map ---- */
 
@@ -36,7 +24,7 @@ static int get_ms(const cJSON *obj, const char *name, int lo, int hi, int *out,
     if (!cJSON_IsNumber(v) || !json_int_in(v->valuedouble, lo, hi, &n)) {
         char range[64];
         snprintf(range, sizeof range, "%d..%d", lo, hi);
-        return cerr(err, path, "expected an integer in %s", range);
+        return content_error_set(err, path, "expected an integer in %s", range);
     }
     *out = (int)n;
     return KIOSK_OK;
@@ -47,30 +35,32 @@ static int parse_pin(const cJSON *p, const char *default_chip, pin_t *pin, const
 {
     char at[128];
     if (!cJSON_IsObject(p))
-        return cerr(err, path, "expected a pin object");
+        return content_error_set(err, path, "expected a pin object");
     const cJSON *action = cJSON_GetObjectItemCaseSensitive(p, "action");
     snprintf(at, sizeof at, "%s.action", path);
     if (!cJSON_IsString(action))
-        return cerr(err, at, "missing action (face, prev, next, select, back, home, help, staff)");
+        return content_error_set(
+            err, at, "missing action (face, prev, next, select, back, home, help, staff)");
     int a;
     for (a = 0; a < BUTTON_ACTION_COUNT; a++)
         if (strcmp(action->valuestring, button_action_name((button_action_t)a)) == 0)
             break;
     if (a == BUTTON_ACTION_COUNT)
-        return cerr(err, at, "unknown action '%s'", action->valuestring);
+        return content_error_set(err, at, "unknown action '%s'", action->valuestring);
     pin->action = (button_action_t)a;
     const cJSON *index = cJSON_GetObjectItemCaseSensitive(p, "index");
     if (pin->action == BUTTON_FACE) {
         snprintf(at, sizeof at, "%s.index", path);
         if (!cJSON_IsNumber(index) || index->valueint < 0 || index->valueint > 4)
-            return cerr(err, at, "a face needs an index 0..4 (0 = worst)");
+            return content_error_set(err, at, "a face needs an index 0..4 (0 = worst)");
         pin->index = index->valueint;
     }
     const cJSON *chip = cJSON_GetObjectItemCaseSensitive(p, "chip");
     const char *c = cJSON_IsString(chip) ? chip->valuestring : default_chip;
     snprintf(at, sizeof at, "%s.chip", path);
     if (!c || !*c || strlen(c) >= sizeof pin->chip)
-        return cerr(err, at, "missing chip (name, path, label or \"auto\", up to 63 bytes)");
+        return content_error_set(err, at,
+                                 "missing chip (name, path, label or \"auto\", up to 63 bytes)");
     snprintf(pin->chip, sizeof pin->chip, "%s", c);
     const cJSON *line = cJSON_GetObjectItemCaseSensitive(p, "line");
     snprintf(at, sizeof at, "%s.line", path);
@@ -82,14 +72,15 @@ static int parse_pin(const cJSON *p, const char *default_chip, pin_t *pin, const
                line->valuedouble == (double)line->valueint) {
         pin->offset = line->valueint;
     } else {
-        return cerr(err, at, "expected a line offset (0..1023) or a line name");
+        return content_error_set(err, at, "expected a line offset (0..1023) or a line name");
     }
     if (strcmp(pin->chip, "auto") == 0 && !pin->line_name[0])
-        return cerr(err, at, "with chip \"auto\" a line is found by its name, not an offset");
+        return content_error_set(err, at,
+                                 "with chip \"auto\" a line is found by its name, not an offset");
     const cJSON *low = cJSON_GetObjectItemCaseSensitive(p, "activeLow");
     snprintf(at, sizeof at, "%s.activeLow", path);
     if (low && !cJSON_IsBool(low))
-        return cerr(err, at, "expected true or false");
+        return content_error_set(err, at, "expected true or false");
     pin->active_low = low ? cJSON_IsTrue(low) : true; /* buttons to ground are the norm */
     const cJSON *bias = cJSON_GetObjectItemCaseSensitive(p, "bias");
     snprintf(at, sizeof at, "%s.bias", path);
@@ -101,7 +92,7 @@ static int parse_pin(const cJSON *p, const char *default_chip, pin_t *pin, const
             if (cJSON_IsString(bias) && strcmp(bias->valuestring, names[b]) == 0)
                 break;
         if (b == 4)
-            return cerr(err, at, "bias must be as-is, none, pull-up or pull-down");
+            return content_error_set(err, at, "bias must be as-is, none, pull-up or pull-down");
         pin->bias = (button_bias_t)b;
     }
     return KIOSK_OK;
@@ -128,7 +119,7 @@ int pinmap_parse(const char *json, size_t len, const char *filename, pinmap_t *m
     cJSON *root = cJSON_ParseWithLength(json, len);
     int rc = KIOSK_OK;
     if (!cJSON_IsObject(root)) {
-        rc = cerr(err, "$", "expected a JSON object with \"pins\"");
+        rc = content_error_set(err, "$", "expected a JSON object with \"pins\"");
         goto out;
     }
     if ((rc = get_ms(root, "debounceMs", 1, 1000, &map->debounce_ms, err)) ||
@@ -138,7 +129,7 @@ int pinmap_parse(const char *json, size_t len, const char *filename, pinmap_t *m
     const cJSON *chip = cJSON_GetObjectItemCaseSensitive(root, "chip");
     const cJSON *pins = cJSON_GetObjectItemCaseSensitive(root, "pins");
     if (!cJSON_IsArray(pins)) {
-        rc = cerr(err, "$.pins", "expected an array of pins");
+        rc = content_error_set(err, "$.pins", "expected an array of pins");
         goto out;
     }
     const cJSON *p;
@@ -147,7 +138,7 @@ int pinmap_parse(const char *json, size_t len, const char *filename, pinmap_t *m
         char path[64];
         snprintf(path, sizeof path, "$.pins[%zu]", map->n);
         if (map->n == PINMAP_MAX_PINS) {
-            rc = cerr(err, path, "more than 16 pins");
+            rc = content_error_set(err, path, "more than 16 pins");
             goto out;
         }
         pin_t *pin = &map->pins[map->n];
@@ -156,12 +147,13 @@ int pinmap_parse(const char *json, size_t len, const char *filename, pinmap_t *m
         for (size_t k = 0; k < map->n; k++) {
             const pin_t *o = &map->pins[k];
             if (same_line(o, pin)) {
-                rc = cerr(err, path, "line already used by $.pins[%zu]", k);
+                rc = content_error_set(err, path, "line already used by $.pins[%zu]", k);
                 goto out;
             }
             if (o->action == pin->action &&
                 (pin->action != BUTTON_FACE || o->index == pin->index)) {
-                rc = cerr(err, path, "a second '%s' button", button_action_name(pin->action));
+                rc = content_error_set(err, path, "a second '%s' button",
+                                       button_action_name(pin->action));
                 goto out;
             }
         }
@@ -177,7 +169,8 @@ out:
 static int str_field(const cJSON *v, const char *path, char *dst, size_t cap, content_error_t *err)
 {
     if (!cJSON_IsString(v) || !v->valuestring[0] || strlen(v->valuestring) >= cap)
-        return cerr(err, path, "expected a non-empty string of at most %zu bytes", cap - 1);
+        return content_error_set(err, path, "expected a non-empty string of at most %zu bytes",
+                                 cap - 1);
     snprintf(dst, cap, "%s", v->valuestring);
     return KIOSK_OK;
 }
@@ -187,7 +180,7 @@ static int int_field(const cJSON *v, const char *path, int lo, int hi, int *dst,
 {
     int64_t n;
     if (!cJSON_IsNumber(v) || !json_int_in(v->valuedouble, lo, hi, &n))
-        return cerr(err, path, "expected an integer in %d..%d", lo, hi);
+        return content_error_set(err, path, "expected an integer in %d..%d", lo, hi);
     *dst = (int)n;
     return KIOSK_OK;
 }
@@ -195,7 +188,7 @@ static int int_field(const cJSON *v, const char *path, int lo, int hi, int *dst,
 static int parse_display(const cJSON *d, device_config_t *cfg, content_error_t *err)
 {
     if (!cJSON_IsObject(d))
-        return cerr(err, "$.display", "expected an object");
+        return content_error_set(err, "$.display", "expected an object");
     const cJSON *v;
     cJSON_ArrayForEach(v, d)
     {
@@ -209,15 +202,15 @@ static int parse_display(const cJSON *d, device_config_t *cfg, content_error_t *
         else if (strcmp(v->string, "rotation") == 0) {
             rc = int_field(v, path, 0, 270, &cfg->rotation, err);
             if (!rc && cfg->rotation % 90)
-                rc = cerr(err, path, "rotation must be 0, 90, 180 or 270");
+                rc = content_error_set(err, path, "rotation must be 0, 90, 180 or 270");
         } else if (strcmp(v->string, "fullscreen") == 0) {
             if (!cJSON_IsBool(v))
-                return cerr(err, path, "expected true or false");
+                return content_error_set(err, path, "expected true or false");
             cfg->fullscreen = cJSON_IsTrue(v);
             cfg->has_fullscreen = true;
             rc = KIOSK_OK;
         } else {
-            rc = cerr(err, path, "unknown setting '%s'", v->string);
+            rc = content_error_set(err, path, "unknown setting '%s'", v->string);
         }
         if (rc)
             return rc;
@@ -228,7 +221,7 @@ static int parse_display(const cJSON *d, device_config_t *cfg, content_error_t *
 static int parse_retention(const cJSON *r, device_config_t *cfg, content_error_t *err)
 {
     if (!cJSON_IsObject(r))
-        return cerr(err, "$.retention", "expected an object");
+        return content_error_set(err, "$.retention", "expected an object");
     const cJSON *v;
     cJSON_ArrayForEach(v, r)
     {
@@ -242,7 +235,7 @@ static int parse_retention(const cJSON *r, device_config_t *cfg, content_error_t
         else if (strcmp(v->string, "answersAfterExportDays") == 0)
             rc = int_field(v, path, 1, 36500, &cfg->answers_after_export_days, err);
         else
-            rc = cerr(err, path, "unknown setting '%s'", v->string);
+            rc = content_error_set(err, path, "unknown setting '%s'", v->string);
         if (rc)
             return rc;
     }
@@ -256,7 +249,7 @@ static int parse_object_strings(const cJSON *o, const char *name, const char *co
     char path[96];
     snprintf(path, sizeof path, "$.%s", name);
     if (!cJSON_IsObject(o))
-        return cerr(err, path, "expected an object");
+        return content_error_set(err, path, "expected an object");
     const cJSON *v;
     cJSON_ArrayForEach(v, o)
     {
@@ -266,7 +259,7 @@ static int parse_object_strings(const cJSON *o, const char *name, const char *co
             if (strcmp(v->string, keys[i]) == 0)
                 break;
         if (i == n)
-            return cerr(err, path, "unknown setting '%s'", v->string);
+            return content_error_set(err, path, "unknown setting '%s'", v->string);
         int rc = str_field(v, path, dst[i], caps[i], err);
         if (rc)
             return rc;
@@ -284,8 +277,9 @@ int device_config_parse(const char *json, size_t len, const char *filename, devi
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, false);
     int rc = KIOSK_OK;
     if (!cJSON_IsObject(root)) {
-        rc = cerr(err, "$", root ? "expected a JSON object" : "invalid JSON near byte %zu",
-                  end ? (size_t)(end - json) : 0);
+        rc = content_error_set(err, "$",
+                               root ? "expected a JSON object" : "invalid JSON near byte %zu",
+                               end ? (size_t)(end - json) : 0);
         goto out;
     }
     const cJSON *v;
@@ -318,8 +312,9 @@ int device_config_parse(const char *json, size_t len, const char *filename, devi
             rc = parse_object_strings(v, "staff", keys, dst, caps, 1, err);
             /* A PIN in clear, or a hash of another kind, must not pass silently. */
             if (!rc && strncmp(cfg->staff_pin_hash, "$argon2id$", 10) != 0)
-                rc = cerr(err, "$.staff.pinHash",
-                          "not a PIN hash (an Argon2id string): make one with 'kiosk --hash-pin'");
+                rc = content_error_set(
+                    err, "$.staff.pinHash",
+                    "not a PIN hash (an Argon2id string): make one with 'kiosk --hash-pin'");
         } else if (strcmp(k, "usb") == 0) {
             static const char *const keys[] = {"mountDir"};
             char *const dst[] = {cfg->usb_mount_dir};
@@ -347,7 +342,7 @@ int device_config_parse(const char *json, size_t len, const char *filename, devi
             }
             cfg->has_buttons = rc == KIOSK_OK;
         } else {
-            rc = cerr(err, path, "unknown setting '%s'", k);
+            rc = content_error_set(err, path, "unknown setting '%s'", k);
         }
         if (rc)
             goto out;

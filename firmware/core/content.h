@@ -89,6 +89,11 @@ typedef struct {
     char reason[256];
 } content_error_t;
 
+/* Sets the JSON path and the reason (printf-style) of err; returns KIOSK_EINVAL, so that a
+ * parser can "return content_error_set(...)". */
+__attribute__((format(printf, 3, 4))) int content_error_set(content_error_t *err, const char *path,
+                                                            const char *fmt, ...);
+
 /* Formats an error as "FILE: PATH: REASON" into buf. */
 void content_error_format(const content_error_t *err, char *buf, size_t len);
 

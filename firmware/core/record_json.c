@@ -2,7 +2,6 @@
 #include "core/record_json.h"
 
 #include <cjson/cJSON.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,17 +48,6 @@ int record_to_json(const record_t *rec, char **out)
     return *out ? KIOSK_OK : KIOSK_ENOMEM;
 }
 
-__attribute__((format(printf, 3, 4))) static int jerr(content_error_t *err, const char *path,
-                                                      const char *fmt, ...)
-{
-    snprintf(err->path, sizeof err->path, "%s", path);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->reason, sizeof err->reason, fmt, ap);
-    va_end(ap);
-    return KIOSK_EINVAL;
-}
-
 static bool copy_str(const cJSON *v, char *dst, size_t cap)
 {
     if (!cJSON_IsString(v) || strlen(v->valuestring) >= cap ||
@@ -83,7 +71,7 @@ int record_from_json(const char *line, size_t len, record_t *rec, content_error_
     cJSON *o = cJSON_ParseWithLength(line, len);
     int rc = KIOSK_OK;
     if (!cJSON_IsObject(o)) {
-        rc = jerr(err, "$", "expected a JSON object");
+        rc = content_error_set(err, "$", "expected a JSON object");
         goto out;
     }
     const cJSON *v;
@@ -141,16 +129,16 @@ int record_from_json(const char *line, size_t len, record_t *rec, content_error_
                 rec->contact_phone = phone ? strdup(phone->valuestring) : NULL;
             }
         } else {
-            rc = jerr(err, path, "unknown key '%s'", k);
+            rc = content_error_set(err, path, "unknown key '%s'", k);
             goto out;
         }
         if (!ok) {
-            rc = jerr(err, path, "bad value");
+            rc = content_error_set(err, path, "bad value");
             goto out;
         }
     }
     if (!rec->uuid[0] || !rec->answers_json || !rec->kiosk_id[0] || !rec->journey_id[0])
-        rc = jerr(err, "$", "a record needs uuid, kind, journey, kioskId and answers");
+        rc = content_error_set(err, "$", "a record needs uuid, kind, journey, kioskId and answers");
 out:
     cJSON_Delete(o);
     if (rc)

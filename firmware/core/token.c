@@ -3,7 +3,6 @@
 #include "core/token.h"
 
 #include <cjson/cJSON.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,21 +19,10 @@ static const struct {
     {"content-update", TOKEN_CONTENT_UPDATE},
 };
 
-__attribute__((format(printf, 3, 4))) static int terr(content_error_t *err, const char *path,
-                                                      const char *fmt, ...)
-{
-    snprintf(err->path, sizeof err->path, "%s", path);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->reason, sizeof err->reason, fmt, ap);
-    va_end(ap);
-    return KIOSK_EINVAL;
-}
-
 static int parse_time(const cJSON *v, const char *path, int64_t *out, content_error_t *err)
 {
     if (!cJSON_IsString(v) || !iso8601_parse(v->valuestring, out))
-        return terr(err, path, "expected a time like \"2026-12-01T00:00:00Z\"");
+        return content_error_set(err, path, "expected a time like \"2026-12-01T00:00:00Z\"");
     return KIOSK_OK;
 }
 
@@ -45,16 +33,17 @@ static int parse_kiosks(const cJSON *v, token_t *t, content_error_t *err)
         return KIOSK_OK;
     }
     if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) < 1)
-        return terr(err, "$.kiosks", "expected \"*\" or a non-empty array of kiosk ids");
+        return content_error_set(err, "$.kiosks",
+                                 "expected \"*\" or a non-empty array of kiosk ids");
     const cJSON *k;
     cJSON_ArrayForEach(k, v)
     {
         char path[64];
         snprintf(path, sizeof path, "$.kiosks[%zu]", t->nkiosks);
         if (t->nkiosks == TOKEN_MAX_KIOSKS)
-            return terr(err, path, "more than %d kiosks", TOKEN_MAX_KIOSKS);
+            return content_error_set(err, path, "more than %d kiosks", TOKEN_MAX_KIOSKS);
         if (!cJSON_IsString(k) || !k->valuestring[0] || strlen(k->valuestring) > 63)
-            return terr(err, path, "expected a kiosk id of 1 to 63 bytes");
+            return content_error_set(err, path, "expected a kiosk id of 1 to 63 bytes");
         snprintf(t->kiosks[t->nkiosks++], sizeof t->kiosks[0], "%s", k->valuestring);
     }
     return KIOSK_OK;
@@ -63,7 +52,7 @@ static int parse_kiosks(const cJSON *v, token_t *t, content_error_t *err)
 static int parse_actions(const cJSON *v, token_t *t, content_error_t *err)
 {
     if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) < 1)
-        return terr(err, "$.actions", "expected a non-empty array of actions");
+        return content_error_set(err, "$.actions", "expected a non-empty array of actions");
     const cJSON *a;
     size_t i = 0;
     cJSON_ArrayForEach(a, v)
@@ -75,7 +64,8 @@ static int parse_actions(const cJSON *v, token_t *t, content_error_t *err)
             if (cJSON_IsString(a) && strcmp(a->valuestring, actions[k].name) == 0)
                 break;
         if (k == sizeof actions / sizeof actions[0])
-            return terr(err, path, "unknown action (export, erase-contact, content-update)");
+            return content_error_set(err, path,
+                                     "unknown action (export, erase-contact, content-update)");
         t->actions |= (unsigned)actions[k].bit;
     }
     return KIOSK_OK;
@@ -84,17 +74,18 @@ static int parse_actions(const cJSON *v, token_t *t, content_error_t *err)
 static int parse_erase(const cJSON *v, token_t *t, content_error_t *err)
 {
     if (!cJSON_IsArray(v))
-        return terr(err, "$.eraseContacts", "expected an array of reference codes");
+        return content_error_set(err, "$.eraseContacts", "expected an array of reference codes");
     const cJSON *r;
     cJSON_ArrayForEach(r, v)
     {
         char path[64];
         snprintf(path, sizeof path, "$.eraseContacts[%zu]", t->nerase);
         if (t->nerase == TOKEN_MAX_ERASE)
-            return terr(err, path, "more than %d reference codes", TOKEN_MAX_ERASE);
+            return content_error_set(err, path, "more than %d reference codes", TOKEN_MAX_ERASE);
         if (!cJSON_IsString(r) || strlen(r->valuestring) != RECORD_REF_LEN ||
             strspn(r->valuestring, REFCODE_ALPHABET) != RECORD_REF_LEN)
-            return terr(err, path, "expected a %d-character reference code", RECORD_REF_LEN);
+            return content_error_set(err, path, "expected a %d-character reference code",
+                                     RECORD_REF_LEN);
         snprintf(t->erase[t->nerase++], sizeof t->erase[0], "%s", r->valuestring);
     }
     return KIOSK_OK;
@@ -111,7 +102,7 @@ int token_parse(const char *json, size_t len, const char *filename, token_t *t,
     bool have_serial = false, have_kiosks = false, have_actions = false, have_from = false,
          have_until = false;
     if (!cJSON_IsObject(root)) {
-        rc = terr(err, "$", "expected a JSON object");
+        rc = content_error_set(err, "$", "expected a JSON object");
         goto out;
     }
     const cJSON *v;
@@ -122,7 +113,7 @@ int token_parse(const char *json, size_t len, const char *filename, token_t *t,
         const char *k = v->string;
         if (strcmp(k, "serial") == 0) {
             if (!cJSON_IsNumber(v) || !json_int_in(v->valuedouble, 1, 9000000000000000, &t->serial))
-                rc = terr(err, path, "expected a positive integer");
+                rc = content_error_set(err, path, "expected a positive integer");
             have_serial = true;
         } else if (strcmp(k, "kiosks") == 0) {
             rc = parse_kiosks(v, t, err);
@@ -138,29 +129,30 @@ int token_parse(const char *json, size_t len, const char *filename, token_t *t,
             have_until = true;
         } else if (strcmp(k, "exportAll") == 0) {
             if (!cJSON_IsBool(v))
-                rc = terr(err, path, "expected true or false");
+                rc = content_error_set(err, path, "expected true or false");
             t->export_all = cJSON_IsTrue(v);
         } else if (strcmp(k, "eraseContacts") == 0) {
             rc = parse_erase(v, t, err);
         } else if (strcmp(k, "issuedBy") == 0) {
             if (!cJSON_IsString(v) || strlen(v->valuestring) > 63)
-                rc = terr(err, path, "expected a name of at most 63 bytes");
+                rc = content_error_set(err, path, "expected a name of at most 63 bytes");
             else
                 snprintf(t->issued_by, sizeof t->issued_by, "%s", v->valuestring);
         } else {
-            rc = terr(err, path, "unknown key '%s'", k);
+            rc = content_error_set(err, path, "unknown key '%s'", k);
         }
         if (rc)
             goto out;
     }
     if (!have_serial || !have_kiosks || !have_actions || !have_from || !have_until) {
-        rc = terr(err, "$", "a token needs serial, kiosks, actions, validFrom and validUntil");
+        rc = content_error_set(err, "$",
+                               "a token needs serial, kiosks, actions, validFrom and validUntil");
         goto out;
     }
     if (t->valid_until_ms <= t->valid_from_ms)
-        rc = terr(err, "$.validUntil", "ends before it begins");
+        rc = content_error_set(err, "$.validUntil", "ends before it begins");
     else if (t->nerase > 0 && !(t->actions & TOKEN_ERASE_CONTACT))
-        rc = terr(err, "$.eraseContacts", "needs the erase-contact action");
+        rc = content_error_set(err, "$.eraseContacts", "needs the erase-contact action");
 out:
     cJSON_Delete(root);
     return rc;
