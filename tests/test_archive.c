@@ -22,45 +22,14 @@
 #include "staff-office.h"
 #include "store/archive.h"
 #include "store/store.h"
+#include "scratch_util.h"
 
 /* ---- scratch files ------------------------------------------------------------------ */
 
-static bool mkdir_p(const char *path)
-{
-    char buf[PATH_MAX];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return false;
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-            return false;
-        *p = '/';
-    }
-    return mkdir(buf, 0755) == 0 || errno == EEXIST;
-}
-
-static const char *tmp_root(void)
-{
-    const char *root = getenv("KIOSK_TEST_TMP");
-    return root && *root ? root : "/tmp";
-}
-
-/* A fresh directory under $KIOSK_TEST_TMP (or /tmp) for one test. */
+/* A fresh directory for one test. */
 static bool make_test_dir(char dir[PATH_MAX])
 {
-    if (!mkdir_p(tmp_root()))
-        return false;
-    if (snprintf(dir, PATH_MAX, "%s/archive-XXXXXX", tmp_root()) >= PATH_MAX)
-        return false;
-    return mkdtemp(dir) != NULL;
-}
-
-static void join(char out[PATH_MAX], const char *dir, const char *name)
-{
-    if (snprintf(out, PATH_MAX, "%s/%s", dir, name) >= PATH_MAX)
-        abort();
+    return make_scratch_dir(dir, "archive");
 }
 
 /* Removes the files a test made in dir (one level: the archive, its -wal/-shm, outputs). */

@@ -17,44 +17,15 @@
 
 #include "core/kerr.h"
 #include "core/record.h"
+#include "scratch_util.h"
 #include "store/store.h"
 
 /* ---- Scratch directories ------------------------------------------------------------ */
 
-static bool mkdir_p(const char *path)
-{
-    char buf[PATH_MAX];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return false;
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-            return false;
-        *p = '/';
-    }
-    return mkdir(buf, 0755) == 0 || errno == EEXIST;
-}
-
-/* Makes a fresh directory under $KIOSK_TEST_TMP (or /tmp) for one test. */
+/* A fresh directory for one test. */
 static bool make_test_dir(char dir[PATH_MAX])
 {
-    const char *root = getenv("KIOSK_TEST_TMP");
-    if (!root || !*root)
-        root = "/tmp";
-    if (!mkdir_p(root))
-        return false;
-    if (snprintf(dir, PATH_MAX, "%s/store-XXXXXX", root) >= PATH_MAX)
-        return false;
-    return mkdtemp(dir) != NULL;
-}
-
-/* A scratch path too long for PATH_MAX is a broken test setup, not a case to test. */
-static void join(char out[PATH_MAX], const char *dir, const char *name)
-{
-    if (snprintf(out, PATH_MAX, "%s/%s", dir, name) >= PATH_MAX)
-        abort();
+    return make_scratch_dir(dir, "store");
 }
 
 /* base + suffix, e.g. a database's "-wal" file. */
@@ -62,31 +33,6 @@ static void suffixed(char out[PATH_MAX], const char *base, const char *suffix)
 {
     if (snprintf(out, PATH_MAX, "%s%s", base, suffix) >= PATH_MAX)
         abort();
-}
-
-static void remove_tree(const char *path)
-{
-    struct stat sb;
-    if (lstat(path, &sb) != 0)
-        return;
-    if (S_ISDIR(sb.st_mode)) {
-        chmod(path, 0755);
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d)) != NULL) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                    continue;
-                char child[PATH_MAX];
-                join(child, path, e->d_name);
-                remove_tree(child);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
 }
 
 /* ---- A second, plain SQLite connection to look at what the store wrote ------------- */
