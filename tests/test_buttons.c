@@ -42,6 +42,11 @@ static void clean_press_and_release(void)
     CHECK_INT(ev[0].kind, BTN_RELEASE);
     CHECK_INT(ev[0].edge_ns, MS(1200));
     CHECK_INT(debouncer_next_deadline(&d), INT64_MAX);
+    CHECK_INT(d.line[0].bounces, 0);
+    /* A press right at start is no bounce: the level before it lasted an unknown time. */
+    debouncer_init(&d, &m, NULL, MS(5000));
+    debouncer_edge(&d, 0, true, MS(5000));
+    CHECK_INT(d.line[0].bounces, 0);
 }
 
 static void bounce_train_gives_one_press(void)
@@ -228,6 +233,41 @@ static void board_default_configuration_loads(void)
     CHECK_INT(cfg.contact_after_export_days, 30);
     CHECK_INT(cfg.contact_max_days, 180);
     CHECK_INT(cfg.answers_after_export_days, 365);
+    CHECK(!cfg.hours.set); /* no openingHours: always open */
+    CHECK(!cfg.has_backlight);
+}
+
+static void opening_hours_and_backlight_configuration(void)
+{
+    const char *json =
+        "{\"kioskId\": \"lobby\","
+        " \"display\": {\"width\": 800, \"height\": 480,"
+        "  \"backlight\": {\"path\": \"/sys/class/backlight/10-0045\", \"quietPercent\": 10}},"
+        " \"openingHours\": {\"mon\": [\"08:00-12:00\", \"13:00-20:00\"], \"tue\": [],"
+        "  \"sat\": [\"10:00-24:00\"], \"sun\": [\"00:00-02:00\"]}}";
+    device_config_t cfg;
+    content_error_t err;
+    int rc = device_config_parse(json, strlen(json), "kiosk.json", &cfg, &err);
+    if (rc)
+        fprintf(stderr, "%s: %s: %s\n", err.file, err.path, err.reason);
+    REQUIRE(rc == KIOSK_OK);
+    CHECK(cfg.hours.set);
+    CHECK_INT(cfg.hours.nspans[0], 2);
+    CHECK_INT(cfg.hours.nspans[1], 0);
+    CHECK(hours_is_open(&cfg.hours, 0, 8 * 60));
+    CHECK(!hours_is_open(&cfg.hours, 0, 12 * 60));
+    CHECK_INT(hours_minutes_to_change(&cfg.hours, 5, 23 * 60), 180); /* Sat 23:00 to Sun 02:00 */
+    CHECK(cfg.has_backlight);
+    CHECK_STR(cfg.backlight_path, "/sys/class/backlight/10-0045");
+    CHECK_INT(cfg.backlight_quiet_percent, 10);
+    CHECK_INT(cfg.width, 800);
+
+    const char *zero = "{\"display\": {\"backlight\": {\"quietPercent\": 0,"
+                       " \"path\": \"/sys/class/backlight/rpi_backlight\"}}}";
+    REQUIRE(device_config_parse(zero, strlen(zero), "kiosk.json", &cfg, &err) == KIOSK_OK);
+    CHECK(cfg.has_backlight);
+    CHECK_INT(cfg.backlight_quiet_percent, 0);
+    CHECK(!cfg.hours.set);
 }
 
 static void expect_config_error(const char *json, const char *path, const char *reason)
@@ -271,6 +311,43 @@ static void bad_configurations_name_path_and_reason(void)
     expect_config_error("[1]", "$", "expected a JSON object");
     expect_config_error("{\"retention\": {\"contactMaxDays\": 0}}", "$.retention.contactMaxDays",
                         "1..3650");
+    expect_config_error("{\"openingHours\": {\"mon\": [\"08:00-12:00\"],"
+                        " \"tue\": [\"08:00-12:00\", \"11:00-13:00\"]}}",
+                        "$.openingHours.tue[1]", "opens before the previous span closes");
+    expect_config_error("{\"openingHours\": {\"wed\": [\"12:61-13:00\"]}}", "$.openingHours.wed[0]",
+                        "minutes are 00..59");
+    expect_config_error("{\"openingHours\": {\"monday\": []}}", "$.openingHours.monday",
+                        "unknown day 'monday'");
+    expect_config_error("{\"openingHours\": [\"08:00-20:00\"]}", "$.openingHours",
+                        "expected an object");
+    expect_config_error("{\"openingHour\": {}}", "$.openingHour", "unknown setting");
+    expect_config_error("{\"display\": {\"backlight\": {\"path\": \"/dev/fb0\","
+                        " \"quietPercent\": 10}}}",
+                        "$.display.backlight.path", "/sys/class/backlight/<name>");
+    expect_config_error("{\"display\": {\"backlight\": {\"path\":"
+                        " \"/sys/class/backlight/../../../etc/passwd\", \"quietPercent\": 10}}}",
+                        "$.display.backlight.path", "no \"..\"");
+    expect_config_error("{\"display\": {\"backlight\": {\"path\": \"/sys/class/backlight/\","
+                        " \"quietPercent\": 10}}}",
+                        "$.display.backlight.path", "one name");
+    expect_config_error("{\"display\": {\"backlight\": {\"path\": \"/sys/class/backlight/a..b\","
+                        " \"quietPercent\": 10}}}",
+                        "$.display.backlight.path", "one name");
+    expect_config_error("{\"display\": {\"backlight\": {\"path\": \"/sys/class/backlight/x\","
+                        " \"quietPercent\": 101}}}",
+                        "$.display.backlight.quietPercent", "0..100");
+    expect_config_error("{\"display\": {\"backlight\": {\"path\": \"/sys/class/backlight/x\","
+                        " \"quietPercent\": 12.5}}}",
+                        "$.display.backlight.quietPercent", "0..100");
+    expect_config_error("{\"display\": {\"backlight\": {\"quietPercent\": 10}}}",
+                        "$.display.backlight.path", "missing");
+    expect_config_error("{\"display\": {\"backlight\": {\"path\": \"/sys/class/backlight/x\"}}}",
+                        "$.display.backlight.quietPercent", "missing");
+    expect_config_error("{\"display\": {\"backlight\": {\"path\": \"/sys/class/backlight/x\","
+                        " \"quietPercent\": 10, \"level\": 3}}}",
+                        "$.display.backlight.level", "unknown setting 'level'");
+    expect_config_error("{\"display\": {\"backlight\": \"/sys/class/backlight/x\"}}",
+                        "$.display.backlight", "expected an object");
 }
 
 int main(void)
@@ -284,6 +361,7 @@ int main(void)
     RUN(stuck_line_is_reported_once);
     RUN(held_at_start_is_not_a_press);
     RUN(board_default_configuration_loads);
+    RUN(opening_hours_and_backlight_configuration);
     RUN(bad_configurations_name_path_and_reason);
     return check_failures != 0;
 }

@@ -81,8 +81,9 @@ void debouncer_edge(debouncer_t *d, size_t pin, bool pressed, int64_t ts_ns)
     settle(d, pin, ts_ns);
     if (pressed == l->raw)
         return;
-    if (ts_ns - l->raw_ns < d->debounce_ns)
+    if (l->edged && ts_ns - l->raw_ns < d->debounce_ns)
         l->bounces++; /* the previous level did not last */
+    l->edged = true;
     l->raw = pressed;
     l->raw_ns = ts_ns;
 }

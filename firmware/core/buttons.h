@@ -76,6 +76,7 @@ typedef struct {
     bool long_sent, stuck_sent;
     uint32_t bounces; /* edges sooner than the debounce time after the previous one: for the
                          technician's button test */
+    bool edged;       /* an edge was seen (the level at start lasted an unknown time) */
 } debounce_line_t;
 
 typedef struct {

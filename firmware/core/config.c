@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hours.h"
 #include "core/json_num.h"
 #include "core/kerr.h"
 
@@ -185,6 +186,52 @@ static int int_field(const cJSON *v, const char *path, int lo, int hi, int *dst,
     return KIOSK_OK;
 }
 
+#define BACKLIGHT_DIR "/sys/class/backlight/"
+
+/* "/sys/class/backlight/<name>": one name below it, nothing that climbs out. */
+static bool backlight_dir_ok(const char *p)
+{
+    size_t n = strlen(BACKLIGHT_DIR);
+    return strncmp(p, BACKLIGHT_DIR, n) == 0 && p[n] && !strchr(p + n, '/') && !strstr(p, "..");
+}
+
+static int parse_backlight(const cJSON *b, device_config_t *cfg, content_error_t *err)
+{
+    if (!cJSON_IsObject(b))
+        return content_error_set(err, "$.display.backlight",
+                                 "expected an object with \"path\" and \"quietPercent\"");
+    bool has_path = false, has_percent = false;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, b)
+    {
+        char path[128];
+        snprintf(path, sizeof path, "$.display.backlight.%s", v->string);
+        int rc;
+        if (strcmp(v->string, "path") == 0) {
+            rc = str_field(v, path, cfg->backlight_path, sizeof cfg->backlight_path, err);
+            if (!rc && !backlight_dir_ok(cfg->backlight_path))
+                rc = content_error_set(
+                    err, path, "expected \"" BACKLIGHT_DIR "<name>\" (one name, no \"..\")");
+            has_path = true;
+        } else if (strcmp(v->string, "quietPercent") == 0) {
+            rc = int_field(v, path, 0, 100, &cfg->backlight_quiet_percent, err);
+            has_percent = true;
+        } else {
+            rc = content_error_set(err, path, "unknown setting '%s'", v->string);
+        }
+        if (rc)
+            return rc;
+    }
+    if (!has_path)
+        return content_error_set(err, "$.display.backlight.path",
+                                 "missing: the backlight's directory, \"" BACKLIGHT_DIR "<name>\"");
+    if (!has_percent)
+        return content_error_set(err, "$.display.backlight.quietPercent",
+                                 "missing: brightness while closed, 0..100");
+    cfg->has_backlight = true;
+    return KIOSK_OK;
+}
+
 static int parse_display(const cJSON *d, device_config_t *cfg, content_error_t *err)
 {
     if (!cJSON_IsObject(d))
@@ -209,6 +256,8 @@ static int parse_display(const cJSON *d, device_config_t *cfg, content_error_t *
             cfg->fullscreen = cJSON_IsTrue(v);
             cfg->has_fullscreen = true;
             rc = KIOSK_OK;
+        } else if (strcmp(v->string, "backlight") == 0) {
+            rc = parse_backlight(v, cfg, err);
         } else {
             rc = content_error_set(err, path, "unknown setting '%s'", v->string);
         }
@@ -267,6 +316,57 @@ static int parse_object_strings(const cJSON *o, const char *name, const char *co
     return KIOSK_OK;
 }
 
+/* One command: an array of 1 to CONFIG_CMD_MAX - 1 strings, run without a shell. */
+static int parse_command(const cJSON *v, const char *path, config_cmd_t *cmd, content_error_t *err)
+{
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) < 1 || cJSON_GetArraySize(v) >= CONFIG_CMD_MAX)
+        return content_error_set(err, path, "expected an array of 1 to %d strings (no shell)",
+                                 CONFIG_CMD_MAX - 1);
+    const cJSON *a;
+    size_t i = 0;
+    cJSON_ArrayForEach(a, v)
+    {
+        char at[128];
+        snprintf(at, sizeof at, "%s[%zu]", path, i);
+        if (!cJSON_IsString(a) || !a->valuestring[0] ||
+            strlen(a->valuestring) >= sizeof cmd->arg[0])
+            return content_error_set(err, at, "expected a non-empty string of at most %zu bytes",
+                                     sizeof cmd->arg[0] - 1);
+        snprintf(cmd->arg[i], sizeof cmd->arg[0], "%s", a->valuestring);
+        cmd->argv[i] = cmd->arg[i];
+        i++;
+    }
+    cmd->argv[i] = NULL;
+    if (cmd->arg[0][0] != '/')
+        return content_error_set(err, path, "the program must be an absolute path, not '%s'",
+                                 cmd->arg[0]);
+    return KIOSK_OK;
+}
+
+static int parse_system(const cJSON *o, device_config_t *cfg, content_error_t *err)
+{
+    if (!cJSON_IsObject(o))
+        return content_error_set(err, "$.system", "expected an object");
+    static const char *const keys[] = {"setClock", "restart", "reboot", "powerOff"};
+    config_cmd_t *cmds[] = {&cfg->set_clock, &cfg->restart, &cfg->reboot, &cfg->poweroff};
+    const cJSON *v;
+    cJSON_ArrayForEach(v, o)
+    {
+        char path[96];
+        snprintf(path, sizeof path, "$.system.%s", v->string);
+        size_t i;
+        for (i = 0; i < 4; i++)
+            if (strcmp(v->string, keys[i]) == 0)
+                break;
+        if (i == 4)
+            return content_error_set(err, path, "unknown setting '%s'", v->string);
+        int rc = parse_command(v, path, cmds[i], err);
+        if (rc)
+            return rc;
+    }
+    return KIOSK_OK;
+}
+
 int device_config_parse(const char *json, size_t len, const char *filename, device_config_t *cfg,
                         content_error_t *err)
 {
@@ -298,6 +398,8 @@ int device_config_parse(const char *json, size_t len, const char *filename, devi
             rc = str_field(v, path, cfg->database, sizeof cfg->database, err);
         else if (strcmp(k, "display") == 0)
             rc = parse_display(v, cfg, err);
+        else if (strcmp(k, "openingHours") == 0)
+            rc = hours_parse(v, NULL, "$.openingHours", &cfg->hours, err);
         else if (strcmp(k, "retention") == 0)
             rc = parse_retention(v, cfg, err);
         else if (strcmp(k, "organisation") == 0) {
@@ -306,15 +408,22 @@ int device_config_parse(const char *json, size_t len, const char *filename, devi
             const size_t caps[] = {sizeof cfg->org_sign_public_key, sizeof cfg->org_box_public_key};
             rc = parse_object_strings(v, "organisation", keys, dst, caps, 2, err);
         } else if (strcmp(k, "staff") == 0) {
-            static const char *const keys[] = {"pinHash"};
-            char *const dst[] = {cfg->staff_pin_hash};
-            const size_t caps[] = {sizeof cfg->staff_pin_hash};
-            rc = parse_object_strings(v, "staff", keys, dst, caps, 1, err);
+            static const char *const keys[] = {"pinHash", "technicianPinHash"};
+            char *const dst[] = {cfg->staff_pin_hash, cfg->tech_pin_hash};
+            const size_t caps[] = {sizeof cfg->staff_pin_hash, sizeof cfg->tech_pin_hash};
+            rc = parse_object_strings(v, "staff", keys, dst, caps, 2, err);
             /* A PIN in clear, or a hash of another kind, must not pass silently. */
-            if (!rc && strncmp(cfg->staff_pin_hash, "$argon2id$", 10) != 0)
-                rc = content_error_set(
-                    err, "$.staff.pinHash",
-                    "not a PIN hash (an Argon2id string): make one with 'kiosk --hash-pin'");
+            for (size_t i = 0; i < 2 && !rc; i++)
+                if (dst[i][0] && strncmp(dst[i], "$argon2id$", 10) != 0)
+                    rc = content_error_set(
+                        err, i ? "$.staff.technicianPinHash" : "$.staff.pinHash",
+                        "not a PIN hash (an Argon2id string): make one with 'kiosk --hash-pin'");
+            if (!rc && cfg->staff_pin_hash[0] &&
+                strcmp(cfg->staff_pin_hash, cfg->tech_pin_hash) == 0)
+                rc = content_error_set(err, "$.staff.technicianPinHash",
+                                       "the same hash as pinHash: the two PINs must differ");
+        } else if (strcmp(k, "system") == 0) {
+            rc = parse_system(v, cfg, err);
         } else if (strcmp(k, "usb") == 0) {
             static const char *const keys[] = {"mountDir"};
             char *const dst[] = {cfg->usb_mount_dir};

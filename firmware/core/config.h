@@ -1,6 +1,6 @@
 /* The device configuration: one JSON file per kiosk (written at provisioning) with its
- * identity, paths, display, timings and the buttons' pin map. Options on the command line
- * override it. Pure: the caller reads the file. */
+ * identity, paths, display, timings, opening hours and the buttons' pin map. Options on the
+ * command line override it. Pure: the caller reads the file. */
 #ifndef KIOSK_CONFIG_H
 #define KIOSK_CONFIG_H
 
@@ -9,6 +9,13 @@
 
 #include "core/buttons.h"
 #include "core/content.h"
+#include "core/hours.h"
+
+#define CONFIG_CMD_MAX 8
+typedef struct {
+    char arg[CONFIG_CMD_MAX][128];
+    const char *argv[CONFIG_CMD_MAX + 1]; /* points into arg; NULL-terminated */
+} config_cmd_t;
 
 typedef struct {
     char kiosk_id[64];
@@ -17,6 +24,11 @@ typedef struct {
     char database[512];
     int width, height, rotation; /* 0: not given */
     bool fullscreen, has_fullscreen;
+    /* display.backlight: the panel's sysfs backlight directory ("/sys/class/backlight/<name>")
+     * and its brightness outside the opening hours, 0..100 percent. */
+    bool has_backlight;
+    char backlight_path[256];
+    int backlight_quiet_percent;
     int idle_timeout_s, idle_countdown_s, misuse_interval_s; /* 0: not given */
     /* Retention in days (0: the store's defaults, 30 / 180 / 365). */
     int contact_after_export_days; /* contact details, after they were exported */
@@ -26,6 +38,14 @@ typedef struct {
     char org_box_public_key[64];   /* base64: exports are encrypted to it */
     char usb_mount_dir[256];       /* sticks are mounted below this directory */
     char staff_pin_hash[128];      /* "$argon2id$...": the staff PIN's hash (kiosk --hash-pin) */
+    char tech_pin_hash[128]; /* the technician PIN's hash ("" none: technicians use a token) */
+    /* "system": commands for the staff and technician screens, each NULL argv[0] when not
+     * configured: setClock gets the local time "YYYY-MM-DD HH:MM:SS" as its last argument
+     * (default: clock_settime), restart (default: a clean exit, the service manager restarts
+     * the kiosk), reboot and powerOff (default: systemctl reboot / poweroff). */
+    config_cmd_t set_clock, restart, reboot, poweroff;
+    /* openingHours (hours.set false: none given, always open). */
+    hours_t hours;
     bool has_buttons;
     pinmap_t buttons;
 } device_config_t;

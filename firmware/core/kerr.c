@@ -1,6 +1,8 @@
 /* Text of the firmware-wide error codes. */
 #include "core/kerr.h"
 
+#include <errno.h>
+
 const char *kiosk_strerror(int err)
 {
     switch (err) {
@@ -26,5 +28,29 @@ const char *kiosk_strerror(int err)
         return "input too large";
     default:
         return "unknown error";
+    }
+}
+
+int kiosk_from_errno(int e)
+{
+    switch (e) {
+    case ENOSPC:
+    case EDQUOT:
+    case EFBIG:
+        return KIOSK_EFULL;
+    case EROFS:
+    case EACCES:
+    case EPERM:
+    case ENOEXEC:
+        return KIOSK_EACCES;
+    case ENOENT:
+    case ENOTDIR:
+        return KIOSK_ENOENT;
+    case ENOMEM:
+        return KIOSK_ENOMEM;
+    case E2BIG:
+        return KIOSK_ETOOBIG;
+    default:
+        return KIOSK_EIO;
     }
 }

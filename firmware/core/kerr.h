@@ -19,4 +19,9 @@ enum kiosk_err {
 /* Text for a KIOSK_E* code; never NULL, static storage. */
 const char *kiosk_strerror(int err);
 
+/* The KIOSK_E* code of an errno value from a file or process operation: no space (ENOSPC,
+ * EDQUOT, EFBIG), not allowed (EROFS, EACCES, EPERM, ENOEXEC), not found (ENOENT, ENOTDIR),
+ * ENOMEM, E2BIG; anything else is KIOSK_EIO. */
+int kiosk_from_errno(int e);
+
 #endif

@@ -78,3 +78,34 @@ bool utf8_pop(char *s)
     s[i] = '\0';
     return true;
 }
+
+void utf8_copy_safe(char *dst, size_t dstlen, const char *src)
+{
+    if (!dstlen)
+        return;
+    size_t o = 0;
+    while (*src) {
+        size_t n = 1;
+        unsigned char c = (unsigned char)*src;
+        n = c < 0x80             ? 1
+            : (c & 0xe0) == 0xc0 ? 2
+            : (c & 0xf0) == 0xe0 ? 3
+            : (c & 0xf8) == 0xf0 ? 4
+                                 : 0;
+        bool ok = n > 0;
+        for (size_t i = 1; ok && i < n; i++)
+            ok = src[i] && ((unsigned char)src[i] & 0xc0) == 0x80;
+        ok = ok && utf8_valid_text(src, n) && (n > 1 || c >= 0x20);
+        if (!ok)
+            n = 1;
+        if (o + (ok ? n : 1) >= dstlen)
+            break;
+        if (ok)
+            memcpy(dst + o, src, n);
+        else
+            dst[o] = '?';
+        o += ok ? n : 1;
+        src += n;
+    }
+    dst[o] = '\0';
+}

@@ -16,6 +16,11 @@ size_t utf8_count(const char *s);
  * valid UTF-8. */
 size_t utf8_char_len(const char *s);
 
+/* Copies src into dst (dstlen bytes with the terminator), cut at a code point's boundary when
+ * it does not fit; bytes that are not valid UTF-8 or are control characters become '?', so
+ * the result is always safe to draw. */
+void utf8_copy_safe(char *dst, size_t dstlen, const char *src);
+
 /* Removes the last code point of a valid UTF-8 string in place; false when empty. */
 bool utf8_pop(char *s);
 

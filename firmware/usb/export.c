@@ -44,22 +44,6 @@ static int sys_renameat(void *ctx, int dirfd, const char *from, const char *to)
     return renameat(dirfd, from, dirfd, to) == 0 ? 0 : -errno;
 }
 
-static int errno_code(int e)
-{
-    switch (e) {
-    case ENOSPC:
-    case EDQUOT:
-    case EFBIG:
-        return KIOSK_EFULL;
-    case EROFS:
-    case EACCES:
-    case EPERM:
-        return KIOSK_EACCES;
-    default:
-        return KIOSK_EIO;
-    }
-}
-
 static const char *staff_words(int code)
 {
     switch (code) {
@@ -84,7 +68,7 @@ static int sink_write(void *ud, const void *bytes, size_t len)
     int rc = s->io->write(s->io->ctx, s->fd, bytes, len);
     if (rc < 0) {
         s->errno_seen = -rc;
-        return errno_code(-rc);
+        return kiosk_from_errno(-rc);
     }
     return KIOSK_OK;
 }
@@ -129,7 +113,7 @@ static int write_file(const export_io_t *io, int dirfd, const char *name, const 
     int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) {
         *errno_seen = errno;
-        return errno_code(errno);
+        return kiosk_from_errno(errno);
     }
     int rc = io->write(io->ctx, fd, text, strlen(text));
     if (rc == 0)
@@ -141,7 +125,7 @@ static int write_file(const export_io_t *io, int dirfd, const char *name, const 
     if (rc < 0) {
         unlinkat(dirfd, tmp, 0);
         *errno_seen = -rc;
-        return errno_code(-rc);
+        return kiosk_from_errno(-rc);
     }
     return KIOSK_OK;
 }
@@ -191,20 +175,20 @@ int export_to_stick(store_t *st, const char *stick_dir, const export_opts_t *o, 
     }
     if (mkdirat(stick, EXPORT_DIR_NAME, 0755) != 0 && errno != EEXIST) {
         errno_seen = errno;
-        rc = errno_code(errno);
+        rc = kiosk_from_errno(errno);
         goto fail;
     }
     /* A symlink put there by someone is not followed. */
     dir = openat(stick, EXPORT_DIR_NAME, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dir < 0) {
         errno_seen = errno;
-        rc = errno_code(errno);
+        rc = kiosk_from_errno(errno);
         goto fail;
     }
     fd = openat(dir, tmp, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) {
         errno_seen = errno;
-        rc = errno_code(errno);
+        rc = kiosk_from_errno(errno);
         goto fail;
     }
     sink_t sink = {&io, fd, 0};
@@ -225,7 +209,7 @@ int export_to_stick(store_t *st, const char *stick_dir, const export_opts_t *o, 
         e = io.renameat(io.ctx, dir, tmp, r->bundle);
     if (e < 0) {
         errno_seen = -e;
-        rc = errno_code(-e);
+        rc = kiosk_from_errno(-e);
         goto fail;
     }
     r->records = f.done;
@@ -268,7 +252,7 @@ int export_to_stick(store_t *st, const char *stick_dir, const export_opts_t *o, 
     if (e < 0) {
         free(payload);
         errno_seen = -e;
-        rc = errno_code(-e);
+        rc = kiosk_from_errno(-e);
         goto fail;
     }
 

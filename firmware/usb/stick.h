@@ -4,11 +4,22 @@
 #ifndef KIOSK_STICK_H
 #define KIOSK_STICK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/token.h"
 #include "crypto/crypto.h"
+
+/* Reads the regular file name in dirfd from a medium nobody vouches for: never through a
+ * symbolic link unless follow, never blocking on a FIFO (a FIFO or a device is not even
+ * opened: it is looked at first), at most max bytes (a larger one is refused unread), checked
+ * again on what was opened and refused if it changed size while being read. what names the
+ * kind of file in messages ("a token"). *buf is malloc'd and NUL-terminated. On failure why
+ * says what, without the file's name: KIOSK_ENOENT, KIOSK_EINVAL (a link, a directory, not a
+ * regular file, changed), KIOSK_ETOOBIG, KIOSK_ENOMEM, or the errno's code. */
+int stick_read_file_at(int dirfd, const char *name, size_t max, bool follow, const char *what,
+                       char **buf, size_t *len, char *why, size_t whylen);
 
 /* Reads <stick_dir>/kiosk-staff.token: a regular file of at most TOKEN_MAX_BYTES, opened
  * without following links and without blocking (a FIFO placed there does not hang the kiosk).

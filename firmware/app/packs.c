@@ -1,0 +1,597 @@
+/* Content packs from a staff stick: read as a hostile medium (openat, O_NOFOLLOW, O_NONBLOCK,
+ * fstat before reading, a hard size cap), validated before anything is written, installed with
+ * a synced temporary file and renames, each rename followed by a directory fsync.
+ *
+ * The states a power cut can leave in <data_dir>/packs, and what recover() does with them:
+ *   install:  active.json.tmp written (A = old active)    -> tmp removed (nothing happened)
+ *             active.json moved to previous.json, no A     -> tmp (complete, validated) renamed
+ *   rollback: previous.json -> swap.json (A, S, no P)      -> swap.json back to previous.json
+ *             active.json -> previous.json (P, S, no A)    -> swap.json renamed to active.json
+ * Each state is told apart by which names exist, and active.json (or, for the moment between
+ * two renames, previous.json or swap.json holding the pack to run) is there throughout. */
+#include "app/packs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/kerr.h"
+#include "usb/stick.h"
+
+#define PACKS_DIR "packs"
+#define ACTIVE "active.json"
+#define PREVIOUS "previous.json"
+#define SWAP "swap.json"
+#define TMP "active.json.tmp"
+
+/* Reads name in dirfd, a pack of at most PACKS_MAX_BYTES (see stick_read_file_at()). */
+static int read_pack_at(int dirfd, const char *name, bool nofollow, char **buf, size_t *len,
+                        char *why, size_t whylen)
+{
+    return stick_read_file_at(dirfd, name, PACKS_MAX_BYTES, !nofollow, "a pack", buf, len, why,
+                              whylen);
+}
+
+/* Validates json; on success *out (when not NULL) holds the pack. err: "FILE: PATH: REASON". */
+static int validate(const char *json, size_t len, const char *label, content_t **out, char *err,
+                    size_t errlen)
+{
+    content_t *c = NULL;
+    content_error_t ce;
+    int rc = content_load(json, len, label, &c, &ce);
+    if (rc != KIOSK_OK) {
+        if (rc == KIOSK_ENOMEM)
+            snprintf(err, errlen, "%s: out of memory", label);
+        else
+            content_error_format(&ce, err, errlen);
+        return rc;
+    }
+    if (out)
+        *out = c;
+    else
+        content_free(c);
+    return KIOSK_OK;
+}
+
+/* Reads and validates name in dirfd; label names it in err. */
+static int load_at(int dirfd, const char *name, bool nofollow, const char *label, char **json,
+                   size_t *len, content_t **out, char *err, size_t errlen)
+{
+    char why[256];
+    int rc = read_pack_at(dirfd, name, nofollow, json, len, why, sizeof why);
+    if (rc != KIOSK_OK) {
+        snprintf(err, errlen, "%s: %s", label, why);
+        return rc;
+    }
+    rc = validate(*json, *len, label, out, err, errlen);
+    if (rc != KIOSK_OK) {
+        free(*json);
+        *json = NULL;
+    }
+    return rc;
+}
+
+static bool exists_at(int dirfd, const char *name)
+{
+    struct stat st;
+    return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+static int fsync_dir(int dirfd)
+{
+    return fsync(dirfd) == 0 ? 0 : errno;
+}
+
+/* rename + directory fsync; 0 or an errno. */
+static int move_at(int dirfd, const char *from, const char *to)
+{
+    if (renameat(dirfd, from, dirfd, to) != 0)
+        return errno;
+    return fsync_dir(dirfd);
+}
+
+/* Opens <data_dir>/packs (created when create is set, the data directory synced then). */
+static int open_packs_dir(const char *data_dir, bool create, int *dirfd, char *err, size_t errlen)
+{
+    *dirfd = -1;
+    int data = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (data < 0) {
+        int e = errno;
+        snprintf(err, errlen, "%s: cannot open the data directory: %s", data_dir, strerror(e));
+        return kiosk_from_errno(e);
+    }
+    if (create) {
+        if (mkdirat(data, PACKS_DIR, 0755) == 0) {
+            int e = fsync_dir(data);
+            if (e != 0) {
+                snprintf(err, errlen, "%s: cannot sync: %s", data_dir, strerror(e));
+                close(data);
+                return kiosk_from_errno(e);
+            }
+        } else if (errno != EEXIST) {
+            int e = errno;
+            snprintf(err, errlen, "%s/%s: cannot create: %s", data_dir, PACKS_DIR, strerror(e));
+            close(data);
+            return kiosk_from_errno(e);
+        }
+    }
+    int fd = openat(data, PACKS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int e = errno;
+    close(data);
+    if (fd < 0) {
+        snprintf(err, errlen, "%s/%s: %s", data_dir, PACKS_DIR,
+                 e == ENOENT ? "no pack installed" : strerror(e));
+        return kiosk_from_errno(e);
+    }
+    *dirfd = fd;
+    return KIOSK_OK;
+}
+
+static void say(packs_log_fn log, void *ud, const char *level, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void say(packs_log_fn log, void *ud, const char *level, const char *fmt, ...)
+{
+    if (!log)
+        return;
+    char msg[1536];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    log(level, msg, ud);
+}
+
+/* Finishes or undoes what a power cut interrupted (see the top of this file). 0 or an errno. */
+static int recover(int dirfd, const char *dirname, packs_log_fn log, void *ud)
+{
+    int e = 0;
+    bool a = exists_at(dirfd, ACTIVE), p = exists_at(dirfd, PREVIOUS);
+    if (exists_at(dirfd, SWAP)) {
+        if (!a) {
+            e = move_at(dirfd, SWAP, ACTIVE);
+            if (e == 0)
+                say(log, ud, "warn", "%s: finished a rollback cut short", dirname);
+        } else if (!p) {
+            e = move_at(dirfd, SWAP, PREVIOUS);
+            if (e == 0)
+                say(log, ud, "warn", "%s: undid a rollback cut short", dirname);
+        } else {
+            e = unlinkat(dirfd, SWAP, 0) == 0 ? fsync_dir(dirfd) : errno;
+        }
+        if (e != 0)
+            return e;
+        a = exists_at(dirfd, ACTIVE);
+    }
+    if (exists_at(dirfd, TMP)) {
+        char *json = NULL;
+        size_t len = 0;
+        char why[1024];
+        if (!a && load_at(dirfd, TMP, true, TMP, &json, &len, NULL, why, sizeof why) == 0) {
+            free(json);
+            /* Synced before active.json moved away; synced again in case it was not. */
+            int fd = openat(dirfd, TMP, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            e = fd < 0 ? errno : fsync(fd) != 0 ? errno : 0;
+            if (fd >= 0)
+                close(fd);
+            if (e == 0)
+                e = move_at(dirfd, TMP, ACTIVE);
+            if (e == 0)
+                say(log, ud, "warn", "%s: finished an install cut short", dirname);
+        } else {
+            e = unlinkat(dirfd, TMP, 0) == 0 ? fsync_dir(dirfd) : errno;
+            if (e == 0)
+                say(log, ud, "info", "%s: removed %s left by an install cut short", dirname, TMP);
+        }
+    }
+    return e;
+}
+
+/* Writes buf to name in dirfd, synced. 0 or an errno; a partial file is removed. */
+static int write_synced(int dirfd, const char *name, const char *buf, size_t len)
+{
+    int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return errno;
+    int e = 0;
+    while (len > 0 && e == 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            e = errno;
+        else if (n == 0)
+            e = EIO;
+        else {
+            buf += n;
+            len -= (size_t)n;
+        }
+    }
+    if (e == 0 && fsync(fd) != 0)
+        e = errno;
+    if (close(fd) != 0 && e == 0)
+        e = errno;
+    if (e != 0)
+        unlinkat(dirfd, name, 0);
+    return e;
+}
+
+static const char *staff_words(int code)
+{
+    switch (code) {
+    case KIOSK_EFULL:
+        return "the kiosk's storage is full";
+    case KIOSK_EACCES:
+        return "the kiosk's storage is read-only";
+    default:
+        return "the kiosk's storage could not be written";
+    }
+}
+
+/* Reads src_path: its directory opened without following a link in its last component, then
+ * the file in it, the same way. */
+static int read_source(const char *src_path, char **json, size_t *len, char *err, size_t errlen)
+{
+    char dir[4096];
+    const char *slash = strrchr(src_path, '/');
+    const char *base = slash ? slash + 1 : src_path;
+    if (!*base) {
+        snprintf(err, errlen, "%s: not a file name", src_path);
+        return KIOSK_EINVAL;
+    }
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == src_path)
+        snprintf(dir, sizeof dir, "/");
+    else if ((size_t)(slash - src_path) < sizeof dir)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - src_path), src_path);
+    else {
+        snprintf(err, errlen, "%s: path too long", src_path);
+        return KIOSK_EINVAL;
+    }
+    int d = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (d < 0) {
+        int e = errno;
+        snprintf(err, errlen, "%s: %s", dir,
+                 e == ELOOP || e == ENOTDIR ? "is a symbolic link or not a directory: refused"
+                                            : strerror(e));
+        return e == ELOOP || e == ENOTDIR ? KIOSK_EINVAL : kiosk_from_errno(e);
+    }
+    int rc = load_at(d, base, true, src_path, json, len, NULL, err, errlen);
+    close(d);
+    return rc;
+}
+
+/* The error of a failed install or rollback, in staff words; changed: the switch was made but
+ * could not be synced. */
+static int failure(int e, const char *where, const char *failed, bool changed, char *err,
+                   size_t errlen)
+{
+    int rc = kiosk_from_errno(e);
+    if (rc == KIOSK_ENOENT)
+        rc = KIOSK_EIO;
+    snprintf(err, errlen, "%s: %s: %s (%s); %s", where, failed, staff_words(rc), strerror(e),
+             changed ? "the switch is made but may not survive a power cut"
+                     : "the active pack is unchanged");
+    return rc;
+}
+
+/* Puts back what a failed install moved: the old active pack (now previous.json) to
+ * active.json if that is missing; the tmp removed. */
+static void install_undo(int dir, bool moved)
+{
+    if (moved && !exists_at(dir, ACTIVE))
+        renameat(dir, PREVIOUS, dir, ACTIVE);
+    unlinkat(dir, TMP, 0);
+    fsync(dir);
+}
+
+int packs_install(const char *data_dir, const char *src_path, char *err, size_t errlen)
+{
+    char *json = NULL, *old = NULL, why[1024], where[4200];
+    size_t len = 0, oldlen = 0;
+    int rc = read_source(src_path, &json, &len, err, errlen);
+    if (rc != KIOSK_OK)
+        return rc;
+    snprintf(where, sizeof where, "%s/%s", data_dir, PACKS_DIR);
+    int dir = -1;
+    rc = open_packs_dir(data_dir, true, &dir, err, errlen);
+    if (rc != KIOSK_OK) {
+        free(json);
+        return rc;
+    }
+    int e = recover(dir, where, NULL, NULL);
+    if (e != 0) {
+        rc = failure(e, where, "cannot tidy up after a change cut short", false, err, errlen);
+        goto out;
+    }
+    /* The active pack moves to previous only when it is a good one: previous.json stays the
+     * last good pack. */
+    bool active_good =
+        load_at(dir, ACTIVE, true, ACTIVE, &old, &oldlen, NULL, why, sizeof why) == KIOSK_OK;
+    free(old);
+    e = write_synced(dir, TMP, json, len);
+    if (e != 0) {
+        rc = failure(e, where, "cannot write " TMP, false, err, errlen);
+        goto out;
+    }
+    if (active_good) {
+        e = move_at(dir, ACTIVE, PREVIOUS);
+        if (e != 0) {
+            install_undo(dir, true);
+            rc = failure(e, where, "cannot keep the active pack as " PREVIOUS, false, err, errlen);
+            goto out;
+        }
+    }
+    if (renameat(dir, TMP, dir, ACTIVE) != 0) {
+        e = errno;
+        install_undo(dir, active_good);
+        rc = failure(e, where, "cannot rename " TMP " to " ACTIVE, false, err, errlen);
+        goto out;
+    }
+    e = fsync_dir(dir);
+    rc = e ? failure(e, where, "cannot sync", true, err, errlen) : KIOSK_OK;
+out:
+    close(dir);
+    free(json);
+    return rc;
+}
+
+/* Puts back what a failed rollback moved, by the names present (see the top of this file). */
+static void rollback_undo(int dir)
+{
+    if (!exists_at(dir, SWAP))
+        return;
+    if (!exists_at(dir, ACTIVE))
+        renameat(dir, PREVIOUS, dir, ACTIVE);
+    if (!exists_at(dir, PREVIOUS))
+        renameat(dir, SWAP, dir, PREVIOUS);
+    fsync(dir);
+}
+
+int packs_rollback(const char *data_dir, char *err, size_t errlen)
+{
+    char where[4200], label[4300], *json = NULL;
+    size_t len = 0;
+    snprintf(where, sizeof where, "%s/%s", data_dir, PACKS_DIR);
+    snprintf(label, sizeof label, "%s/%s", where, PREVIOUS);
+    int dir = -1;
+    int rc = open_packs_dir(data_dir, false, &dir, err, errlen);
+    if (rc != KIOSK_OK)
+        return rc;
+    int e = recover(dir, where, NULL, NULL);
+    if (e != 0) {
+        rc = failure(e, where, "cannot tidy up after a change cut short", false, err, errlen);
+        goto out;
+    }
+    if (!exists_at(dir, PREVIOUS)) {
+        snprintf(err, errlen, "%s: no previous pack to go back to", where);
+        rc = KIOSK_ENOENT;
+        goto out;
+    }
+    rc = load_at(dir, PREVIOUS, true, label, &json, &len, NULL, err, errlen);
+    free(json);
+    if (rc != KIOSK_OK) {
+        size_t n = strlen(err);
+        snprintf(err + n, errlen - n, "; rollback refused, the active pack is unchanged");
+        goto out;
+    }
+    if (!exists_at(dir, ACTIVE)) {
+        /* Nothing to swap with: the previous pack simply becomes the active one. */
+        if (renameat(dir, PREVIOUS, dir, ACTIVE) != 0) {
+            e = errno;
+            rc = failure(e, where, "cannot rename " PREVIOUS " to " ACTIVE, false, err, errlen);
+            goto out;
+        }
+    } else {
+        /* Three renames through swap.json; a failure puts back what moved. */
+        static const char *const steps[3][2] = {
+            {PREVIOUS, SWAP}, {ACTIVE, PREVIOUS}, {SWAP, ACTIVE}};
+        for (int i = 0; i < 3; i++) {
+            e = i < 2 ? move_at(dir, steps[i][0], steps[i][1])
+                      : (renameat(dir, steps[i][0], dir, steps[i][1]) == 0 ? 0 : errno);
+            if (e != 0) {
+                rollback_undo(dir);
+                char failed[96];
+                snprintf(failed, sizeof failed, "cannot rename %s to %s", steps[i][0], steps[i][1]);
+                rc = failure(e, where, failed, false, err, errlen);
+                goto out;
+            }
+        }
+    }
+    e = fsync_dir(dir);
+    rc = e ? failure(e, where, "cannot sync", true, err, errlen) : KIOSK_OK;
+out:
+    close(dir);
+    return rc;
+}
+
+int packs_previous(const char *data_dir, pack_candidate_t *out)
+{
+    memset(out, 0, sizeof *out);
+    int dir = -1;
+    int rc = open_packs_dir(data_dir, false, &dir, out->error, sizeof out->error);
+    if (rc != KIOSK_OK)
+        return rc;
+    /* swap.json beside active.json: a rollback cut short, undone on the next call; the pack
+     * in swap.json is the one to go back to. */
+    const char *name = exists_at(dir, PREVIOUS)                         ? PREVIOUS
+                       : exists_at(dir, SWAP) && exists_at(dir, ACTIVE) ? SWAP
+                                                                        : NULL;
+    if (!name) {
+        close(dir);
+        snprintf(out->error, sizeof out->error, "no previous pack");
+        return KIOSK_ENOENT;
+    }
+    snprintf(out->name, sizeof out->name, "%s", name);
+    snprintf(out->path, sizeof out->path, "%s/%s/%s", data_dir, PACKS_DIR, name);
+    char *json = NULL;
+    size_t len = 0;
+    content_t *c = NULL;
+    rc = load_at(dir, name, true, out->path, &json, &len, &c, out->error, sizeof out->error);
+    close(dir);
+    free(json);
+    if (rc == KIOSK_OK) {
+        out->ok = true;
+        snprintf(out->id, sizeof out->id, "%s", content_id(c));
+        snprintf(out->version, sizeof out->version, "%s", content_version(c));
+        content_free(c);
+    }
+    return KIOSK_OK;
+}
+
+int packs_load(const char *data_dir, const char *configured_path, content_t **out, char *source,
+               size_t srclen, packs_log_fn log, void *ud)
+{
+    *out = NULL;
+    if (srclen)
+        source[0] = '\0';
+    int dir = -1, rejected = 0;
+    char where[4200], err[1536];
+    if (data_dir) {
+        snprintf(where, sizeof where, "%s/%s", data_dir, PACKS_DIR);
+        if (open_packs_dir(data_dir, false, &dir, err, sizeof err) == KIOSK_OK) {
+            int e = recover(dir, where, log, ud);
+            if (e != 0)
+                say(log, ud, "warn", "%s: cannot finish a change cut short: %s", where,
+                    strerror(e));
+        }
+    }
+    /* swap.json comes before previous.json: it holds the pack to run while a rollback that
+     * could not be finished above is between its renames. */
+    static const char *const order[] = {ACTIVE, SWAP, PREVIOUS};
+    for (size_t i = 0; dir >= 0 && i < sizeof order / sizeof *order; i++) {
+        if (!exists_at(dir, order[i]))
+            continue;
+        char label[4300], *json = NULL;
+        size_t len = 0;
+        snprintf(label, sizeof label, "%s/%s", where, order[i]);
+        int rc = load_at(dir, order[i], true, label, &json, &len, out, err, sizeof err);
+        free(json);
+        if (rc == KIOSK_OK) {
+            snprintf(source, srclen, "%s", label);
+            if (rejected)
+                say(log, ud, "warn", "using %s instead", label);
+            close(dir);
+            return KIOSK_OK;
+        }
+        if (rc == KIOSK_ENOMEM) {
+            close(dir);
+            return rc;
+        }
+        rejected++;
+        say(log, ud, "error", "content pack rejected: %s", err);
+    }
+    if (dir >= 0)
+        close(dir);
+    if (configured_path) {
+        char *json = NULL;
+        size_t len = 0;
+        int rc = load_at(AT_FDCWD, configured_path, false, configured_path, &json, &len, out, err,
+                         sizeof err);
+        free(json);
+        if (rc == KIOSK_OK) {
+            snprintf(source, srclen, "%s", configured_path);
+            if (rejected)
+                say(log, ud, "warn", "using %s instead", configured_path);
+            return KIOSK_OK;
+        }
+        if (rc == KIOSK_ENOMEM)
+            return rc;
+        rejected++;
+        say(log, ud, "error", "content pack rejected: %s", err);
+    }
+    return rejected ? KIOSK_ECORRUPT : KIOSK_ENOENT;
+}
+
+/* ---- the stick ---- */
+
+static bool is_pack_name(const char *name)
+{
+    size_t n = strlen(name);
+    return name[0] != '.' && n > 5 && strcasecmp(name + n - 5, ".json") == 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const pack_candidate_t *)a)->name, ((const pack_candidate_t *)b)->name);
+}
+
+int packs_scan(const char *stick_dir, pack_candidate_t *out, size_t max, char *err, size_t errlen)
+{
+    int stick = open(stick_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (stick < 0) {
+        int e = errno;
+        snprintf(err, errlen, "%s: cannot open the stick: %s", stick_dir, strerror(e));
+        return KIOSK_EIO;
+    }
+    int dir = openat(stick, PACKS_STICK_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int e = errno;
+    close(stick);
+    if (dir < 0) {
+        if (e == ENOENT)
+            return 0;
+        snprintf(err, errlen, "%s/%s: %s", stick_dir, PACKS_STICK_DIR,
+                 e == ELOOP || e == ENOTDIR ? "is a symbolic link or not a directory: refused"
+                                            : strerror(e));
+        return KIOSK_EINVAL;
+    }
+    int lfd = dup(dir);
+    DIR *d = lfd >= 0 ? fdopendir(lfd) : NULL;
+    if (!d) {
+        e = errno;
+        if (lfd >= 0)
+            close(lfd);
+        close(dir);
+        snprintf(err, errlen, "%s/%s: cannot list: %s", stick_dir, PACKS_STICK_DIR, strerror(e));
+        return kiosk_from_errno(e);
+    }
+    /* Keeps the first max names in byte order, whatever the number of files. */
+    size_t n = 0;
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        if (!is_pack_name(ent->d_name) || max == 0)
+            continue;
+        pack_candidate_t c = {0};
+        if (snprintf(c.name, sizeof c.name, "%s", ent->d_name) >= (int)sizeof c.name)
+            continue; /* cannot be on a stick's file systems (255 bytes at most) */
+        if (n == max && by_name(&c, &out[n - 1]) >= 0)
+            continue;
+        size_t i = n < max ? n++ : n - 1;
+        while (i > 0 && by_name(&c, &out[i - 1]) < 0) {
+            out[i] = out[i - 1];
+            i--;
+        }
+        out[i] = c;
+    }
+    closedir(d);
+    for (size_t i = 0; i < n; i++) {
+        pack_candidate_t *c = &out[i];
+        if (snprintf(c->path, sizeof c->path, "%s/%s/%s", stick_dir, PACKS_STICK_DIR, c->name) >=
+            (int)sizeof c->path) {
+            snprintf(c->error, sizeof c->error, "%s: path too long", c->name);
+            continue;
+        }
+        char *json = NULL;
+        size_t len = 0;
+        content_t *pack = NULL;
+        int rc =
+            load_at(dir, c->name, true, c->path, &json, &len, &pack, c->error, sizeof c->error);
+        free(json);
+        if (rc == KIOSK_OK) {
+            c->ok = true;
+            snprintf(c->id, sizeof c->id, "%s", content_id(pack));
+            snprintf(c->version, sizeof c->version, "%s", content_version(pack));
+            content_free(pack);
+        }
+    }
+    close(dir);
+    return (int)n;
+}

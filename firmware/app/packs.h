@@ -1,0 +1,76 @@
+/* Content packs switched by staff from a USB stick: listed and validated on the stick, installed
+ * into the kiosk's data directory with the old pack kept for rollback, and loaded at start-up.
+ *
+ * On the kiosk: <data_dir>/packs/active.json (the pack in use) and previous.json (the one before
+ * it, for rollback). Every change is a validated, fsync'd file followed by renames, each followed
+ * by a directory fsync, so a power cut at any moment leaves a loadable pack: the next call
+ * (packs_load at start-up included) finishes or undoes what was cut short (a half-done install
+ * leaves active.json.tmp, a half-done rollback swap.json) and packs_load falls back in between.
+ * Checking the stick's staff token (TOKEN_CONTENT_UPDATE) is the caller's job, before any of
+ * this. One caller at a time: these calls are not meant to run concurrently. No SDL. */
+#ifndef KIOSK_PACKS_H
+#define KIOSK_PACKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/content.h"
+
+#define PACKS_STICK_DIR "kiosk-packs"     /* packs on a stick: <stick>/kiosk-packs/ *.json */
+#define PACKS_MAX_BYTES (4 * 1024 * 1024) /* a pack larger than this is refused unread */
+#define PACKS_MAX 16                      /* packs listed from one stick */
+
+typedef struct {
+    char path[512]; /* <stick>/kiosk-packs/<name>, for packs_install() */
+    char name[256]; /* the file name, as on the stick (not sanitised: display with care) */
+    char id[64];    /* content_id() and content_version() of a valid pack */
+    char version[32];
+    bool ok;          /* valid: can be installed */
+    char error[1024]; /* why not: "FILE: JSON PATH: REASON" or "FILE: REASON" */
+} pack_candidate_t;
+
+/* Lists the packs on a stick, <stick_dir>/kiosk-packs/ *.json (any case; names starting with a
+ * dot are skipped), sorted by name (byte order), the first max of them, each validated with
+ * content_load(). A file that is a symbolic link, a FIFO, a device, a directory, larger than
+ * PACKS_MAX_BYTES or not a valid pack is listed with ok = false and the reason; nothing is
+ * followed, nothing blocks. kiosk-packs itself must be a real directory. Returns the count
+ * (0 when the stick has no kiosk-packs directory) or a negative KIOSK_E* with err set. */
+int packs_scan(const char *stick_dir, pack_candidate_t *out, size_t max, char *err, size_t errlen);
+
+/* Installs the pack file src_path (its directory and the file are opened without following a
+ * symbolic link at their last component) as <data_dir>/packs/active.json: reads it once and
+ * validates what was read (the stick may have changed since the scan), writes those bytes to
+ * active.json.tmp, fsync, moves a valid active.json to previous.json (a damaged one is simply
+ * replaced, so previous.json stays the last good pack), renames the tmp to active.json, fsyncs
+ * the directory. Creates <data_dir>/packs if needed. On any failure the active pack is
+ * unchanged: KIOSK_EINVAL (not a valid pack), KIOSK_ETOOBIG, KIOSK_EFULL (no room on the kiosk),
+ * KIOSK_EACCES (read-only), KIOSK_EIO, KIOSK_ENOMEM; err says which, naming the file. */
+int packs_install(const char *data_dir, const char *src_path, char *err, size_t errlen);
+
+/* Swaps active.json and previous.json, crash-safely (via swap.json, three renames, a directory
+ * fsync after each): after it returns the other pack is active and the one it replaced is the
+ * previous one, so a second rollback returns to it. previous.json is validated first; a damaged
+ * one is refused (KIOSK_EINVAL, err with its JSON path and reason) and nothing changes.
+ * KIOSK_ENOENT when there is no previous pack. */
+int packs_rollback(const char *data_dir, char *err, size_t errlen);
+
+/* The previous pack, the one a rollback goes back to: KIOSK_OK with out->ok and its id and
+ * version when it is valid (ok = false and the reason in out->error when it is damaged),
+ * KIOSK_ENOENT when there is none. */
+int packs_previous(const char *data_dir, pack_candidate_t *out);
+
+/* level: "info", "warn" or "error"; msg is one line. */
+typedef void (*packs_log_fn)(const char *level, const char *msg, void *ud);
+
+/* Loads the pack the kiosk should run: first finishes or undoes a change a power cut left
+ * half-done (when data_dir is writable), then takes <data_dir>/packs/active.json if it is
+ * valid, else previous.json, else configured_path (the device configuration's pack, may be
+ * NULL; it may be a symbolic link). data_dir may be NULL. Every file rejected is reported
+ * through log (may be NULL) at "error" with the full reason (file, JSON path, reason). On
+ * success *out is the pack (content_free() it) and source the file used. Otherwise the caller
+ * uses its built-in pack: KIOSK_ENOENT when there was no pack file at all, KIOSK_ECORRUPT when
+ * there were some but every one was rejected (show staff the fallback notice), KIOSK_ENOMEM. */
+int packs_load(const char *data_dir, const char *configured_path, content_t **out, char *source,
+               size_t srclen, packs_log_fn log, void *ud);
+
+#endif
