@@ -88,6 +88,22 @@ static inline char *slurp(const char *path)
     return strdup(buf);
 }
 
+/* Runs the kiosk to its end: its stdout in out, its stderr returned (free it; printed when the
+ * exit status is not 0, so a failing test shows why). Returns the exit status, -1 when it
+ * could not be started. */
+static inline int run_kiosk(const char *name, char *const args[], char *out, size_t len, char **err)
+{
+    proc_t p;
+    *err = NULL;
+    if (!start(&p, name, args))
+        return -1;
+    int status = finish(&p, out, len);
+    *err = slurp(p.err_path);
+    if (status != 0)
+        fprintf(stderr, "  %s exited %d:\n%s\n", name, status, *err);
+    return status;
+}
+
 static inline int count_of(const char *hay, const char *needle)
 {
     int n = 0;

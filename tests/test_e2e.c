@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/timex.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -444,16 +445,18 @@ static void staff_erase_a_contact_by_reference_code(void)
     char body[1600];
     int o = snprintf(body, sizeof body,
                      "key F12\ntext 97531\npress staff_ok\nexpect staff open\n"
-                     "press staff_erase\nexpect staff-page erase\n");
+                     "expect staff-page menu\npress staff_page erase\n"
+                     "expect staff-page erase\n");
     for (int i = 0; i < 6; i++)
         o += snprintf(body + o, sizeof body - (size_t)o, "press staff_ref_key %c\n", wrong[i]);
     o += snprintf(body + o, sizeof body - (size_t)o,
-                  "press staff_erase_ask\nexpect staff-page confirm\n"
+                  "press staff_erase_ask\nexpect staff-page erase-confirm\n"
                   "press staff_erase_confirm\nexpect staff-page erase\n"
                   "text %s\npress staff_erase_ask\npress staff_back\n"
                   "expect staff-page erase\npress staff_erase_ask\n"
                   "press staff_erase_confirm\nexpect staff-page erase\n"
-                  "press staff_back\nexpect staff-page figures\n",
+                  "press staff_back\nexpect staff-page menu\n"
+                  "press staff_page figures\nexpect staff-page figures\n",
                   lower);
     REQUIRE(write_file(script, body));
     char *args2[] = {"--headless", "--config",      cfg,   "--db", db, "--script",
@@ -487,6 +490,184 @@ static void staff_erase_a_contact_by_reference_code(void)
     snprintf(cmd, sizeof cmd, "cat '%s'* | grep -c 13800138000", db);
     CHECK(!run_capture(cmd, text, sizeof text)); /* grep finds nothing: exit status 1 */
     CHECK(count_and_convert(shots) >= 5);
+}
+
+/* Whether the kernel says the clock is synchronised (the clock page sets it only when not). */
+static bool clock_synchronised(void)
+{
+    struct timex tx = {0};
+    int state = adjtimex(&tx);
+    return state != -1 && state != TIME_ERROR && !(tx.status & STA_UNSYNC);
+}
+
+/* Outside opening hours the kiosk dims to the attract screen and a touch wakes it; staff open
+ * it by hand. The technician PIN opens the technician's pages: the clock set through the
+ * configured command, the button test (presses light, nothing is stored), the touch test, a
+ * reboot through the configured command, and a restart that ends the kiosk cleanly. */
+static void technician_screens_and_quiet_hours(void)
+{
+    char staff_hash[256], tech_hash[256], cmd[2400], cfg[700], db[700], script[700], shots[700];
+    char fake[700], args_file[700], text[4000];
+    snprintf(cmd, sizeof cmd, "echo 2468 | '%s' --hash-pin", kiosk_bin);
+    REQUIRE(run_capture(cmd, staff_hash, sizeof staff_hash));
+    snprintf(cmd, sizeof cmd, "echo 13579 | '%s' --hash-pin", kiosk_bin);
+    REQUIRE(run_capture(cmd, tech_hash, sizeof tech_hash));
+    /* The system commands: a script that notes its arguments (the real ones would set the
+     * clock of this machine and reboot it). */
+    snprintf(fake, sizeof fake, "%s/fake-system", tmp);
+    snprintf(args_file, sizeof args_file, "%s/fake-system.args", tmp);
+    unlink(args_file);
+    snprintf(text, sizeof text, "#!/bin/sh\nprintf '%%s|' \"$@\" >> '%s'\necho >> '%s'\n",
+             args_file, args_file);
+    REQUIRE(write_file(fake, text));
+    REQUIRE(chmod(fake, 0755) == 0);
+    snprintf(cfg, sizeof cfg, "%s/technician.json", tmp);
+    snprintf(text, sizeof text,
+             "{\"staff\": {\"pinHash\": \"%s\", \"technicianPinHash\": \"%s\"},\n"
+             " \"system\": {\"setClock\": [\"%s\", \"set-time\"], \"reboot\": [\"%s\", "
+             "\"reboot\"]},\n"
+             " \"openingHours\": {\"mon\": [], \"sun\": []},\n"
+             " \"buttons\": {\"chip\": \"auto\", \"pins\": [\n"
+             "  {\"action\": \"face\", \"index\": 0, \"line\": \"GPIO5\"},\n"
+             "  {\"action\": \"next\", \"line\": \"GPIO27\"},\n"
+             "  {\"action\": \"select\", \"line\": \"GPIO22\"},\n"
+             "  {\"action\": \"staff\", \"line\": \"GPIO16\"}]}}\n",
+             staff_hash, tech_hash, fake, fake);
+    REQUIRE(write_file(cfg, text));
+    fresh_run("technician", db, script, shots);
+    bool synced = clock_synchronised();
+    snprintf(text, sizeof text,
+             /* closed all week: a minute untouched, and the attract screen */
+             "expect attract no\nwait 59000\nexpect attract no\nwait 2000\n"
+             "expect attract yes\nshot attract\n"
+             "tap 400 240\nexpect attract no\nexpect screen home\n" /* wakes, and only that */
+             "wait 61000\nexpect attract yes\nbutton face1\nexpect attract no\n"
+             "expect screen home\n"
+             /* staff open the kiosk by hand */
+             "key F12\ntext 2468\npress staff_ok\nexpect staff-role staff\n"
+             "press staff_page hours\npress staff_quiet\nshot hours-open-by-hand\n"
+             "press staff_close\nwait 61000\nexpect attract no\n"
+             /* the technician, driving the staff screens with the buttons too */
+             "key F12\ntext 13579\npress staff_ok\nexpect staff-role technician\n"
+             "button next\nbutton next\nbutton select\nexpect staff-page figures\n"
+             "shot figures-by-buttons\npress staff_back\n"
+             "press staff_page clock\n%s"
+             "press staff_back\npress staff_page technician\n"
+             "press staff_page button-test\nbutton face1\nbutton face1\nbutton next\n"
+             "expect staff-page button-test\nshot button-test\npress staff_back\n"
+             "press staff_page touch-test\ndrag 10 80 790 470 12\ntap 790 470\n"
+             "shot touch-test\npress staff_back\n"
+             "press staff_power reboot\nexpect staff-page power-confirm\n"
+             "press staff_power_confirm\nexpect staff-page technician\n"
+             "press staff_power restart\npress staff_power_confirm\n"
+             "echo not reached\n",
+             synced ? ""
+                    : "press staff_clock 1\npress staff_clock 6\npress staff_clock_set\n"
+                      "expect staff-page clock\nshot clock-set\n");
+    REQUIRE(write_file(script, text));
+    char *args[] = {"--headless", "--config",      cfg,   "--db", db, "--script",
+                    script,       "--screenshots", shots, NULL};
+    static char out[1 << 16];
+    char *err;
+    /* The restart is a clean exit: the service manager starts the kiosk again. */
+    CHECK_INT(run_kiosk("technician", args, out, sizeof out, &err), 0);
+    CHECK(!strstr(out, "not reached"));
+    CHECK_INT(count_of(out, "event=attract on"), 2);
+    CHECK(strstr(out, "event=quiet override=on") != NULL);
+    CHECK(strstr(out, "event=staff-pin result=right failures=0 role=technician") != NULL);
+    CHECK(strstr(out, "event=power action=reboot") && strstr(out, "event=power action=restart"));
+    CHECK(err && strstr(err, "technician asked to reboot the kiosk"));
+    free(err);
+    /* The commands ran without a shell, with the arguments given. */
+    char got[400] = "";
+    FILE *f = fopen(args_file, "r");
+    REQUIRE(f);
+    size_t n = fread(got, 1, sizeof got - 1, f);
+    got[n] = '\0';
+    fclose(f);
+    if (!synced) {
+        /* The year and the hour one up from the kiosk's local time when the page opened. */
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        char want[64];
+        snprintf(want, sizeof want, "set-time|%04d-", tm.tm_year + 1900 + 1);
+        CHECK(strstr(got, want) != NULL);
+        CHECK(strstr(got, ":00|\n") != NULL);
+    }
+    CHECK(strstr(got, "reboot|\n") != NULL);
+    /* Nothing was stored by the button test's presses, and the database was closed cleanly
+     * (no unclean-stop marker left). */
+    sqlite3 *dbh = NULL;
+    REQUIRE(sqlite3_open_v2(db, &dbh, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    REQUIRE(sqlite3_prepare_v2(dbh, "SELECT count(*) FROM records", -1, &st, NULL) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_INT(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    sqlite3_close(dbh);
+    char marker[800];
+    snprintf(marker, sizeof marker, "%s-running", db);
+    CHECK(access(marker, F_OK) != 0);
+    CHECK(count_and_convert(shots) >= 8);
+}
+
+/* Every staff and technician page, and the attract screen, in both languages on the 7" panel
+ * and on a portrait one: the screenshots to look at (build/.../screenshots/staff-tour-*). */
+static void staff_tour_in_both_languages_and_orientations(void)
+{
+    char tech_hash[256], cmd[2400], cfg[700], db[700], script[700], shots[700], text[2000];
+    snprintf(cmd, sizeof cmd, "echo 13579 | '%s' --hash-pin", kiosk_bin);
+    REQUIRE(run_capture(cmd, tech_hash, sizeof tech_hash));
+    snprintf(cfg, sizeof cfg, "%s/staff-tour.json", tmp);
+    /* Open only the day after tomorrow: closed now, whenever the test runs, and the attract
+     * screen says when it opens again. */
+    static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    const char *open_day = days[(tm.tm_wday + 2) % 7];
+    snprintf(text, sizeof text,
+             "{\"kioskId\": \"lobby-east\", \"staff\": {\"technicianPinHash\": \"%s\"},\n"
+             " \"system\": {\"setClock\": [\"/bin/true\"]},\n"
+             " \"openingHours\": {\"%s\": [\"08:00-12:00\", \"13:00-20:00\"]},\n"
+             " \"buttons\": {\"chip\": \"auto\", \"pins\": [\n"
+             "  {\"action\": \"face\", \"index\": 0, \"line\": \"GPIO5\"},\n"
+             "  {\"action\": \"next\", \"line\": \"GPIO27\"},\n"
+             "  {\"action\": \"staff\", \"line\": \"GPIO16\"}]}}\n",
+             tech_hash, open_day);
+    REQUIRE(write_file(cfg, text));
+    snprintf(script, sizeof script, "%s/staff-tour.script", KIOSK_SCRIPTS);
+    const char *langs[] = {"en", "zh-cn"}, *sizes_[] = {"800x480", "720x1280"};
+    for (int l = 0; l < 2; l++)
+        for (int z = 0; z < 2; z++) {
+            char name[64];
+            snprintf(name, sizeof name, "staff-tour-%s-%s", langs[l], sizes_[z]);
+            snprintf(db, sizeof db, "%s/%s.db", tmp, name);
+            snprintf(shots, sizeof shots, "%s/screenshots/%s", tmp, name);
+            snprintf(cmd, sizeof cmd, "rm -rf '%s'* '%s'", db, shots);
+            REQUIRE(system(cmd) == 0);
+            char *args[] = {"--headless",
+                            "--config",
+                            cfg,
+                            "--db",
+                            db,
+                            "--lang",
+                            (char *)langs[l],
+                            "--size",
+                            (char *)sizes_[z],
+                            "--script",
+                            script,
+                            "--screenshots",
+                            shots,
+                            NULL};
+            static char out[1 << 16];
+            char *err;
+            CHECK_INT(run_kiosk(name, args, out, sizeof out, &err), 0);
+            free(err);
+            /* 17 named shots, and every screen on the way. */
+            CHECK(count_and_convert(shots) >= 17 + 17);
+        }
 }
 
 static void bad_pack_falls_back_with_staff_notice(void)
@@ -761,6 +942,8 @@ int main(void)
     RUN(display_choices_reach_the_screen_and_end);
     RUN(staff_pin_ways_in);
     RUN(staff_erase_a_contact_by_reference_code);
+    RUN(technician_screens_and_quiet_hours);
+    RUN(staff_tour_in_both_languages_and_orientations);
     RUN(bad_pack_falls_back_with_staff_notice);
     RUN(damaged_database_is_set_aside_and_staff_told);
     RUN(unusable_database_means_out_of_service);

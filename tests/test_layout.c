@@ -310,6 +310,146 @@ static void staff_screens_fit(void)
                 CHECK(close); /* always a way out */
             }
     CHECK_INT(built, 2 * 10 * (int)(sizeof sizes / sizeof sizes[0]));
+    /* The pages of the menu, filled with the longest a kiosk can show. */
+    static staff_t t;
+    memset(&t, 0, sizeof t);
+    t.state = STAFF_OPEN;
+    t.role = STAFF_ROLE_TECHNICIAN;
+    t.focus = -1;
+    t.stats = states[5].stats;
+    strcpy(t.stats.last_export_stick, "STAFF-STICK-2026, Community office");
+    staff_content_t *c = &t.content;
+    strcpy(c->active_id, "community-centre-feedback-pack");
+    strcpy(c->active_version, "2026.11.28-rc1");
+    strcpy(c->active_from, "installed");
+    strcpy(c->previous_id, "community-centre-feedback-pack");
+    strcpy(c->previous_version, "2026.10.01");
+    c->stick = true;
+    c->npacks = STAFF_MAX_PACKS;
+    for (int i = 0; i < STAFF_MAX_PACKS; i++) {
+        staff_pack_t *p = &c->packs[i];
+        snprintf(p->name, sizeof p->name, "winter-programme-%d-with-a-long-name.json", i);
+        strcpy(p->id, "community-centre-feedback-pack");
+        strcpy(p->version, "2026.12.01");
+        p->ok = i % 2 == 0;
+        /* As long as a reason is kept (the app cuts it; the log has it whole). */
+        snprintf(p->why, sizeof p->why, "%.71s",
+                 "expected a text in every language of the pack, and at most 40 questions in "
+                 "one journey");
+    }
+    staff_hours_t *h = &t.hours;
+    h->configured = true;
+    for (int d = 0; d < 7; d++)
+        strcpy(h->week[d], "08:00–12:00, 13:00–17:00, 18:00–22:00");
+    h->today = 3;
+    h->quiet = true;
+    h->overridden = true;
+    strcpy(h->until, "Wednesday 08:00");
+    staff_tech_t *tech = &t.tech;
+    strcpy(tech->kiosk_id, "community-centre-lobby-east-entrance-01");
+    strcpy(tech->display, "1920x1080, rotation 270°, kmsdrm");
+    strcpy(tech->versions, "kiosk 0.6.0 · SDL 2.26.5 · SDL_ttf 2.20.1 · SQLite 3.40.1 · "
+                           "libsodium 1.0.18 · libgpiod 1.6.3");
+    strcpy(tech->system, "Debian GNU/Linux 12 (bookworm) · kernel 6.1.0-28-arm64 · "
+                         "kiosk-lobby-east · up 123 d 23 h 59 min");
+    strcpy(tech->network, "eth0 up 192.168.100.200/24 fe80::dea6:32ff:fe01:2345/64\n"
+                          "wlan0 up 10.20.30.40/16 fe80::1/64");
+    tech->nlog = STAFF_LOG_LINES;
+    for (int i = 0; i < STAFF_LOG_LINES; i++)
+        snprintf(tech->log[i], sizeof tech->log[i],
+                 "12:34:%02d warn usb: refused: /media/kiosk/STICK/kiosk-staff.token: signature "
+                 "does not match the organisation's key",
+                 i);
+    tech->nbuttons = 16;
+    tech->buttons_live = true;
+    for (int i = 0; i < 16; i++) {
+        snprintf(tech->buttons[i].name, sizeof tech->buttons[i].name, "face %d", i + 1);
+        strcpy(tech->buttons[i].line, "GPIO27");
+        tech->buttons[i].presses = 999; /* a test session's worth */
+        tech->buttons[i].bounces = 999;
+        tech->buttons[i].lit = i % 3 == 0;
+    }
+    tech->ntouch = STAFF_TOUCH_POINTS;
+    for (int i = 0; i < STAFF_TOUCH_POINTS; i++) {
+        tech->touch_x[i] = i * 40 - 5; /* some at the very edges */
+        tech->touch_y[i] = i * 30;
+    }
+    tech->touch_total = 500;
+    tech->touched = 0x00ff00ffu;
+    strcpy(t.result, "Not switched, nothing changed: winter.json: $.journeys[3]: too many "
+                     "questions in one journey (at most 40)");
+    t.result_bad = true;
+    for (int k = 0; k < CLOCK_FIELDS; k++)
+        t.clock[k] = k == 0 ? 2026 : 28;
+    struct {
+        staff_page_t page;
+        staff_work_t work;
+        int chosen;
+        const char *name;
+    } pages[] = {
+        {STAFF_PAGE_MENU, 0, 0, "staff menu"},
+        {STAFF_PAGE_FIGURES, 0, 0, "staff figures"},
+        {STAFF_PAGE_CONTENT, 0, 0, "staff content"},
+        {STAFF_PAGE_CONTENT_CONFIRM, 0, 0, "staff content confirm"},
+        {STAFF_PAGE_CONTENT_CONFIRM, 0, -1, "staff content rollback"},
+        {STAFF_PAGE_CLOCK, 0, 0, "staff clock"},
+        {STAFF_PAGE_HOURS, 0, 0, "staff hours"},
+        {STAFF_PAGE_TECH, 0, 0, "technician"},
+        {STAFF_PAGE_TECH_BUTTONS, 0, 0, "button test"},
+        {STAFF_PAGE_TECH_TOUCH, 0, 0, "touch test"},
+        {STAFF_PAGE_TECH_LOG, 0, 0, "log"},
+        {STAFF_PAGE_POWER_CONFIRM, STAFF_WORK_REBOOT, 0, "power confirm"},
+        {STAFF_PAGE_WORKING, STAFF_WORK_SET_CLOCK, 0, "working"},
+    };
+    int n_pages = (int)(sizeof pages / sizeof pages[0]);
+    built = 0;
+    for (size_t l = 0; l < 2; l++)
+        for (int i = 0; i < n_pages; i++)
+            for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++)
+                for (int variant = 0; variant < 2; variant++) {
+                    t.page = pages[i].page;
+                    t.work = pages[i].work;
+                    t.chosen_pack = pages[i].chosen;
+                    /* Variant 1: nothing to show (no stick, no hours, no buttons, the clock
+                     * synchronised, staff rather than a technician). */
+                    staff_t u = t;
+                    if (variant) {
+                        u.content.stick = false;
+                        u.content.previous_id[0] = '\0';
+                        u.hours.configured = false;
+                        u.tech.nbuttons = 0;
+                        u.tech.nlog = 0;
+                        u.tech.ntouch = 0;
+                        u.tech.touch_total = 0;
+                        u.stats.clock_synced = true;
+                        u.result[0] = '\0';
+                        if (u.page == STAFF_PAGE_MENU)
+                            u.role = STAFF_ROLE_STAFF;
+                        if (u.page == STAFF_PAGE_CONTENT_CONFIRM)
+                            continue;
+                    }
+                    view_build_staff(&view, &u, pack, langs[l], NULL, sizes[z].w, sizes[z].h,
+                                     &metrics, 0);
+                    check_built(sizes[z].w, sizes[z].h, pages[i].name, langs[l]);
+                    built++;
+                    bool close = false;
+                    for (size_t k = 0; k < view.n; k++)
+                        close = close || view.w[k].action == ACT_STAFF_CLOSE;
+                    CHECK(close || u.page == STAFF_PAGE_WORKING);
+                }
+    fprintf(stderr, "  %d staff and technician screens checked\n", built);
+    /* The attract screen outside opening hours, with and without the time it opens again. */
+    for (size_t l = 0; l < 2; l++)
+        for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++)
+            for (int r = 0; r < 2; r++) {
+                view_build_attract(&view, pack, langs[l], r ? "Wednesday 08:00" : NULL, sizes[z].w,
+                                   sizes[z].h, &metrics);
+                check_built(sizes[z].w, sizes[z].h, "attract", langs[l]);
+                CHECK(view.high_contrast); /* dark: dim, and AAA contrast */
+                const widget_t *w = view_hit(&view, sizes[z].w / 2, sizes[z].h - 2);
+                CHECK(w && w->action == ACT_WAKE); /* a touch anywhere wakes */
+            }
+    CHECK(built >= 2 * 11 * 2 * (int)(sizeof sizes / sizeof sizes[0]));
     /* The PIN is never drawn, only as many dots. */
     view_build_staff(&view, &states[1], pack, "en", NULL, 800, 480, &metrics, 0);
     for (size_t k = 0; k < view.n; k++)

@@ -29,7 +29,7 @@ static void right_pin_opens_and_wipes_the_digits(void)
     CHECK(staff_ok(&s, 4));
     CHECK_INT(s.state, STAFF_CHECKING);
     CHECK(!staff_close(&s)); /* not while the check runs */
-    staff_checked(&s, true, 5);
+    staff_checked(&s, STAFF_ROLE_STAFF, 5);
     CHECK_INT(s.state, STAFF_OPEN);
     CHECK_STR(s.pin, ""); /* the digits do not outlive the check */
     CHECK(staff_close(&s));
@@ -54,7 +54,7 @@ static void wrong_pins_wait_longer_each_time(void)
     for (int i = 1; i < STAFF_FREE_TRIES; i++) {
         type(&s, "0000", now);
         CHECK(staff_ok(&s, now));
-        staff_checked(&s, false, now);
+        staff_checked(&s, 0, now);
         CHECK(s.wrong);
         CHECK_INT(staff_wait_ms(&s, now), 0);
     }
@@ -62,7 +62,7 @@ static void wrong_pins_wait_longer_each_time(void)
     for (int i = 0; i < 8; i++) {
         type(&s, "0000", now);
         CHECK(staff_ok(&s, now));
-        staff_checked(&s, false, now);
+        staff_checked(&s, 0, now);
         CHECK_INT(staff_wait_ms(&s, now), expect);
         /* While waiting, nothing is taken, not even digits. */
         CHECK(!staff_digit(&s, '1', now + 1));
@@ -77,13 +77,13 @@ static void wrong_pins_wait_longer_each_time(void)
     /* The right PIN resets the count. */
     type(&s, "2468", now);
     staff_ok(&s, now);
-    staff_checked(&s, true, now);
+    staff_checked(&s, STAFF_ROLE_STAFF, now);
     CHECK_INT(s.failures, 0);
     staff_close(&s);
     staff_request(&s, false, now);
     type(&s, "0000", now);
     staff_ok(&s, now);
-    staff_checked(&s, false, now);
+    staff_checked(&s, 0, now);
     CHECK_INT(staff_wait_ms(&s, now), 0);
 }
 
@@ -94,7 +94,7 @@ static void closing_and_reopening_does_not_reset_the_wait(void)
     for (int i = 0; i < STAFF_FREE_TRIES; i++) {
         type(&s, "1111", 0);
         staff_ok(&s, 0);
-        staff_checked(&s, false, 0);
+        staff_checked(&s, 0, 0);
     }
     CHECK(staff_wait_ms(&s, 0) > 0);
     staff_close(&s);
@@ -126,7 +126,7 @@ static void screens_close_when_untouched(void)
     staff_request(&s, false, 0);
     type(&s, "1234", 0);
     staff_ok(&s, 0);
-    staff_checked(&s, true, 0);
+    staff_checked(&s, STAFF_ROLE_STAFF, 0);
     CHECK(staff_tick(&s, STAFF_IDLE_MS));
     CHECK_INT(s.state, STAFF_CLOSED);
 }
@@ -137,7 +137,7 @@ static staff_t opened(void)
     staff_request(&s, false, 0);
     type(&s, "1234", 0);
     staff_ok(&s, 0);
-    staff_checked(&s, true, 0);
+    staff_checked(&s, STAFF_ROLE_STAFF, 0);
     return s;
 }
 
@@ -145,8 +145,8 @@ static void erasing_a_contact_asks_first(void)
 {
     staff_t s = opened();
     CHECK(!staff_pending_erase(&s));
-    CHECK(!staff_ref_key(&s, 0, 1)); /* not on the figures page */
-    CHECK(staff_erase_page(&s, 1));
+    CHECK(!staff_ref_key(&s, 0, 1)); /* not on the menu */
+    CHECK(staff_page(&s, STAFF_PAGE_ERASE, 1));
     CHECK_INT(s.page, STAFF_PAGE_ERASE);
     CHECK(!staff_ref_key(&s, 20, 1)); /* past the alphabet */
     CHECK(!staff_ref_key(&s, -1, 1));
@@ -177,13 +177,174 @@ static void erasing_a_contact_asks_first(void)
     CHECK_STR(s.erased_ref, "ACDEF3");
     CHECK_STR(s.ref, ""); /* ready for the next code */
     CHECK(staff_back(&s, 7));
-    CHECK_INT(s.page, STAFF_PAGE_FIGURES);
+    CHECK_INT(s.page, STAFF_PAGE_MENU);
+    CHECK(!staff_back(&s, 7)); /* the menu is the first page */
+    staff_page(&s, STAFF_PAGE_ERASE, 8);
+    staff_ref_key(&s, 3, 8);
     CHECK(staff_close(&s));
-    CHECK_INT(s.page, STAFF_PAGE_FIGURES); /* the next staff member starts on the figures */
+    CHECK_INT(s.page, STAFF_PAGE_MENU); /* the next staff member starts on the menu */
+    CHECK_STR(s.ref, "");               /* with nothing of the last one's code */
+}
+
+static void roles_decide_the_pages(void)
+{
+    staff_t s = opened();
+    CHECK_INT(s.role, STAFF_ROLE_STAFF);
+    CHECK_INT(s.via, STAFF_VIA_PIN);
+    CHECK(!staff_page(&s, STAFF_PAGE_TECH, 1));    /* staff: no technician pages */
+    CHECK(!staff_page(&s, STAFF_PAGE_CONFIRM, 1)); /* confirmations only by their actions */
+    CHECK(!staff_page(&s, STAFF_PAGE_WORKING, 1));
+    CHECK(staff_page(&s, STAFF_PAGE_HOURS, 1));
+    CHECK(!staff_page(&s, STAFF_PAGE_CLOCK, 1)); /* forward only from the menu */
+    CHECK(staff_back(&s, 2));
+    /* A technician token over the staff screens raises the role; it needs no PIN. */
+    CHECK(staff_open_by_token(&s, STAFF_ROLE_TECHNICIAN, 3));
+    CHECK_INT(s.role, STAFF_ROLE_TECHNICIAN);
+    CHECK_INT(s.via, STAFF_VIA_TOKEN);
+    CHECK(staff_page(&s, STAFF_PAGE_TECH, 4));
+    CHECK(staff_page(&s, STAFF_PAGE_TECH_BUTTONS, 4));
+    CHECK(staff_back(&s, 5));
+    CHECK_INT(s.page, STAFF_PAGE_TECH);
+    /* A token opens even over the PIN keypad, and wipes what was typed. */
+    staff_t k = {0};
+    staff_request(&k, false, 0);
+    type(&k, "12", 0);
+    CHECK(staff_open_by_token(&k, STAFF_ROLE_STAFF, 1));
+    CHECK_INT(k.state, STAFF_OPEN);
+    CHECK_STR(k.pin, "");
+    CHECK_INT(k.page, STAFF_PAGE_MENU);
+}
+
+static void power_actions_ask_first(void)
+{
+    staff_t s = opened();
+    CHECK(!staff_power_ask(&s, STAFF_WORK_REBOOT, 1)); /* staff may not */
+    staff_open_by_token(&s, STAFF_ROLE_TECHNICIAN, 1);
+    staff_page(&s, STAFF_PAGE_TECH, 1);
+    CHECK(!staff_power_ask(&s, STAFF_WORK_ERASE, 1)); /* not a power action */
+    CHECK(staff_power_ask(&s, STAFF_WORK_POWEROFF, 2));
+    CHECK_INT(s.page, STAFF_PAGE_POWER_CONFIRM);
+    CHECK_INT(staff_pending_work(&s), STAFF_WORK_NONE); /* nothing before the confirmation */
+    CHECK(staff_back(&s, 3));
+    CHECK_INT(s.page, STAFF_PAGE_TECH);
+    CHECK(staff_power_ask(&s, STAFF_WORK_REBOOT, 4));
+    CHECK(staff_power_confirm(&s, 5));
+    CHECK_INT(staff_pending_work(&s), STAFF_WORK_REBOOT);
+    CHECK(!staff_close(&s)); /* not while it runs */
+    staff_work_done(&s, false, "Access denied", 6);
+    CHECK_INT(s.page, STAFF_PAGE_TECH);
+    CHECK_STR(s.result, "Access denied");
+    CHECK(s.result_bad);
+    CHECK_INT(staff_pending_work(&s), STAFF_WORK_NONE);
+}
+
+static void clock_is_set_only_when_unsynchronised(void)
+{
+    staff_t s = opened();
+    staff_page(&s, STAFF_PAGE_CLOCK, 1);
+    staff_clock_start(&s, 2024, 3, 31, 23, 59);
+    s.stats.clock_synced = true;
+    CHECK(!staff_clock_adjust(&s, CLOCK_MINUTE, 1, 1)); /* a synchronised clock is right */
+    CHECK(!staff_clock_set(&s, 1));
+    s.stats.clock_synced = false;
+    CHECK(staff_clock_adjust(&s, CLOCK_MINUTE, 1, 2));
+    CHECK_INT(s.clock[CLOCK_MINUTE], 0); /* wraps; the hour stays: one field at a time */
+    CHECK_INT(s.clock[CLOCK_HOUR], 23);
+    CHECK(staff_clock_adjust(&s, CLOCK_HOUR, 1, 2));
+    CHECK_INT(s.clock[CLOCK_HOUR], 0);
+    CHECK(staff_clock_adjust(&s, CLOCK_MONTH, -1, 3)); /* 31 March, a month down */
+    CHECK_INT(s.clock[CLOCK_MONTH], 2);
+    CHECK_INT(s.clock[CLOCK_DAY], 29); /* 2024 is a leap year */
+    CHECK(staff_clock_adjust(&s, CLOCK_YEAR, 1, 3));
+    CHECK_INT(s.clock[CLOCK_DAY], 28); /* 2025 is not */
+    CHECK(staff_clock_adjust(&s, CLOCK_DAY, 1, 3));
+    CHECK_INT(s.clock[CLOCK_DAY], 1); /* wraps within February */
+    CHECK(staff_clock_adjust(&s, CLOCK_MONTH, -1, 3));
+    CHECK(staff_clock_adjust(&s, CLOCK_MONTH, -1, 3));
+    CHECK_INT(s.clock[CLOCK_MONTH], 12); /* wraps, the year stays */
+    CHECK_INT(s.clock[CLOCK_YEAR], 2025);
+    CHECK(!staff_clock_adjust(&s, 5, 1, 3));
+    CHECK(!staff_clock_adjust(&s, CLOCK_DAY, 2, 3));
+    CHECK_INT(staff_days_in_month(2100, 2), 28);
+    CHECK_INT(staff_days_in_month(2000, 2), 29);
+    CHECK(staff_clock_set(&s, 4));
+    CHECK_INT(staff_pending_work(&s), STAFF_WORK_SET_CLOCK);
+    staff_work_done(&s, true, "The clock was set.", 5);
+    CHECK_INT(s.page, STAFF_PAGE_CLOCK);
+    CHECK(!s.result_bad);
+}
+
+static void packs_are_confirmed_and_only_valid_ones(void)
+{
+    staff_t s = opened();
+    staff_page(&s, STAFF_PAGE_CONTENT, 1);
+    s.content.npacks = 2;
+    s.content.packs[0].ok = false;
+    s.content.packs[1].ok = true;
+    CHECK(!staff_pack_ask(&s, 1, 1)); /* no stick allowing content updates */
+    s.content.stick = true;
+    CHECK(!staff_pack_ask(&s, 0, 1)); /* refused pack */
+    CHECK(!staff_pack_ask(&s, 2, 1));
+    CHECK(!staff_pack_ask(&s, -1, 1)); /* nothing to go back to */
+    CHECK(staff_pack_ask(&s, 1, 2));
+    CHECK_INT(s.page, STAFF_PAGE_CONTENT_CONFIRM);
+    CHECK(staff_pack_confirm(&s, 3));
+    CHECK_INT(staff_pending_work(&s), STAFF_WORK_PACK_INSTALL);
+    staff_work_done(&s, true, "Now showing x.", 4);
+    CHECK_INT(s.page, STAFF_PAGE_CONTENT);
+    snprintf(s.content.previous_id, sizeof s.content.previous_id, "default");
+    CHECK(staff_pack_ask(&s, -1, 5));
+    CHECK(staff_pack_confirm(&s, 5));
+    CHECK_INT(staff_pending_work(&s), STAFF_WORK_PACK_ROLLBACK);
+}
+
+static void touch_test_keeps_the_latest_points(void)
+{
+    staff_t s = opened();
+    staff_open_by_token(&s, STAFF_ROLE_TECHNICIAN, 0);
+    CHECK(!staff_touch_point(&s, 1, 1, 0, 0)); /* not on the page */
+    staff_page(&s, STAFF_PAGE_TECH, 0);
+    staff_page(&s, STAFF_PAGE_TECH_TOUCH, 0);
+    for (int i = 0; i < STAFF_TOUCH_POINTS + 10; i++)
+        CHECK(staff_touch_point(&s, i, 2 * i, i % 3, 1));
+    CHECK_INT((int)s.tech.ntouch, STAFF_TOUCH_POINTS);
+    CHECK_INT((int)s.tech.touch_total, STAFF_TOUCH_POINTS + 10);
+    CHECK_INT(s.tech.touch_x[0], 10); /* the oldest went */
+    CHECK_INT(s.tech.touch_y[STAFF_TOUCH_POINTS - 1], 2 * (STAFF_TOUCH_POINTS + 9));
+    CHECK_INT((int)s.tech.touched, 7);
+    CHECK(staff_touch_point(&s, 0, 0, STAFF_TOUCH_COLS * STAFF_TOUCH_ROWS, 1));
+    CHECK_INT((int)s.tech.touched, 7); /* a cell past the grid lights nothing */
+    CHECK(staff_touch_clear(&s, 2));
+    CHECK_INT((int)s.tech.ntouch, 0);
+    CHECK_INT((int)s.tech.touched, 0);
+}
+
+static void focus_ring_wraps_and_hides(void)
+{
+    staff_t s = opened();
+    CHECK_INT(s.focus, -1);
+    CHECK(staff_focus_move(&s, 1, 5, 1));
+    CHECK_INT(s.focus, 0); /* the first press shows the ring */
+    staff_focus_move(&s, -1, 5, 1);
+    CHECK_INT(s.focus, 4);
+    staff_focus_move(&s, 1, 5, 1);
+    CHECK_INT(s.focus, 0);
+    staff_page(&s, STAFF_PAGE_HOURS, 2);
+    CHECK_INT(s.focus, 0); /* a new page: the ring on its first target */
+    staff_focus_hide(&s);
+    CHECK_INT(s.focus, -1);
+    staff_back(&s, 3);
+    CHECK_INT(s.focus, -1); /* touch users see no ring */
 }
 
 int main(void)
 {
+    RUN(roles_decide_the_pages);
+    RUN(power_actions_ask_first);
+    RUN(clock_is_set_only_when_unsynchronised);
+    RUN(packs_are_confirmed_and_only_valid_ones);
+    RUN(touch_test_keeps_the_latest_points);
+    RUN(focus_ring_wraps_and_hides);
     RUN(erasing_a_contact_asks_first);
     RUN(right_pin_opens_and_wipes_the_digits);
     RUN(pin_is_bounded);

@@ -45,14 +45,20 @@ static int sh(const char *cmd)
     return system(cmd);
 }
 
-static bool make_token(const char *stick, const char *kiosk, int days)
+static bool make_token_with(const char *stick, const char *kiosk, int days, const char *actions,
+                            const char *with_keys)
 {
     char cmd[3000];
     snprintf(cmd, sizeof cmd,
              "mkdir -p '%s' && %s token --keys '%s' --stick '%s' --kiosk %s --days %d "
-             "--issued-by test >/dev/null",
-             stick, KIOSK_STAFF_BIN, keys, stick, kiosk, days);
+             "--actions %s --issued-by test >/dev/null",
+             stick, KIOSK_STAFF_BIN, with_keys, stick, kiosk, days, actions);
     return sh(cmd) == 0;
+}
+
+static bool make_token(const char *stick, const char *kiosk, int days)
+{
+    return make_token_with(stick, kiosk, days, "export", keys);
 }
 
 static int line_count(const char *line, size_t len, void *ud)
@@ -314,6 +320,104 @@ static void office_imports_two_kiosks_once_and_reports(void)
     CHECK(sh(cmd) == 0);
 }
 
+static int count_rows(const char *db, const char *sql)
+{
+    sqlite3 *d;
+    int n = -1;
+    if (sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+    return n;
+}
+
+/* Staff and technician tokens open the staff screens without a PIN and close them when the
+ * stick is pulled out; a forged token opens nothing. A content-update token lists the packs on
+ * its stick; staff switch to one (validated again), the kiosk keeps it across a restart, and
+ * staff go back to the previous one. */
+static void tokens_open_the_staff_screens_and_switch_packs(void)
+{
+    char cmd[6000], db[900], script[900], shots[900], other[900], text[6000];
+    snprintf(db, sizeof db, "%s/tokens.db", base);
+    snprintf(script, sizeof script, "%s/tokens.script", base);
+    snprintf(shots, sizeof shots, "%s/screenshots/tokens", tmp);
+    snprintf(other, sizeof other, "%s/other-org-keys", base);
+    snprintf(cmd, sizeof cmd,
+             "rm -rf '%s' '%s' '%s'* '%s/packs' && mkdir -p '%s' && %s keygen '%s' >/dev/null",
+             shots, other, db, base, shots, KIOSK_STAFF_BIN, other);
+    REQUIRE(sh(cmd) == 0);
+    const struct {
+        const char *stick, *actions;
+        const char *keys;
+    } sticks[] = {{"staff", "staff-screens", keys},
+                  {"tech", "technician", keys},
+                  {"forged", "technician", other}, /* signed by another organisation */
+                  {"content", "content-update", keys}};
+    for (size_t i = 0; i < sizeof sticks / sizeof sticks[0]; i++) {
+        char stick[900];
+        snprintf(stick, sizeof stick, "%s/%s", media, sticks[i].stick);
+        REQUIRE(make_token_with(stick, "e2e-kiosk", 1, sticks[i].actions, sticks[i].keys));
+    }
+    /* On the content stick: a broken pack and a winter version of the default one. */
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s/content/kiosk-packs' && printf '{\"id\": 3,,}' > "
+             "'%s/content/kiosk-packs/a-broken.json' && sed 's/\"version\": \"2026.11.1\"/"
+             "\"version\": \"2026.12-winter\"/' '%s' > '%s/content/kiosk-packs/b-winter.json'",
+             media, media, KIOSK_PACK, media);
+    REQUIRE(sh(cmd) == 0);
+    snprintf(text, sizeof text,
+             "stick %s/staff\nexpect staff open\nexpect staff-role staff\n"
+             "expect staff-page menu\nshot token-staff\n"
+             "usbscan\nexpect staff closed\n" /* pulled out: closed */
+             "stick %s/tech\nexpect staff-role technician\npress staff_page technician\n"
+             "expect staff-page technician\nshot token-technician\nusbscan\n"
+             "expect staff closed\n"
+             "stick %s/forged\nexpect screen message\nshot token-forged\npress done\n"
+             "expect staff closed\n"
+             "stick %s/content\nexpect staff-page content\nshot token-content\n"
+             "press staff_pack 1\nexpect staff-page content-confirm\nshot token-content-confirm\n"
+             "press staff_pack_confirm\nexpect staff-page content\nshot token-content-switched\n"
+             "press staff_close\nexpect staff closed\npress face 3\npress skip\npress done\n",
+             media, media, media, media);
+    REQUIRE(write_text(script, text));
+    char *args[] = {"--headless", "--config",  config,     "--pack", KIOSK_PACK,      "--db", db,
+                    "--kiosk-id", "e2e-kiosk", "--script", script,   "--screenshots", shots,  NULL};
+    static char out[1 << 16];
+    char *err;
+    CHECK_INT(run_kiosk("tokens", args, out, sizeof out, &err), 0);
+    CHECK(strstr(out, "event=staff-open via=token role=staff") != NULL);
+    CHECK(strstr(out, "event=staff-open via=token role=technician") != NULL);
+    CHECK(strstr(out, "event=pack action=install result=ok pack=default 2026.12-winter") != NULL);
+    CHECK(err && strstr(err, "staff screens closed: the stick that opened them was removed"));
+    CHECK(err && strstr(err, "usb: refused") && strstr(err, "signature"));
+    /* The broken pack is refused with its file and place, in the log. */
+    CHECK(err && strstr(err, "a-broken.json"));
+    free(err);
+    CHECK_INT(count_rows(db, "SELECT count(*) FROM records WHERE pack_version = '2026.12-winter'"),
+              1);
+    /* A restart keeps the installed pack; the content token then goes back to the old one. */
+    snprintf(text, sizeof text,
+             "stick %s/content\nexpect staff-page content\nshot token-content-after-restart\n"
+             "press staff_pack -1\nexpect staff-page content-confirm\npress staff_pack_confirm\n"
+             "expect staff-page content\nshot token-content-rolled-back\npress staff_close\n"
+             "press face 1\npress skip\npress done\n",
+             media);
+    REQUIRE(write_text(script, text));
+    CHECK_INT(run_kiosk("tokens-again", args, out, sizeof out, &err), 0);
+    CHECK(err && strstr(err, "(default 2026.12-winter)")); /* loaded at start */
+    free(err);
+    CHECK(strstr(out, "event=pack action=rollback result=ok pack=default 2026.11.1") != NULL);
+    CHECK_INT(count_rows(db, "SELECT count(*) FROM records WHERE pack_version = '2026.11.1'"), 1);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && for f in *.bmp; do convert \"$f\" \"${f%%.bmp}.png\" && rm \"$f\"; done",
+             shots);
+    if (access("/usr/bin/convert", X_OK) == 0)
+        sh(cmd);
+}
+
 int main(void)
 {
     snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
@@ -342,6 +446,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     RUN(kiosk_exports_to_an_authorised_stick_and_refuses_others);
     RUN(a_mounted_stick_is_noticed);
+    RUN(tokens_open_the_staff_screens_and_switch_packs);
     RUN(office_imports_two_kiosks_once_and_reports);
     return check_failures != 0;
 }

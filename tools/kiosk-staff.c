@@ -35,7 +35,8 @@ static void usage(FILE *out)
           "      --keys DIR        where org-sign.secret is\n"
           "      --stick DIR       the stick's mount point (the token is DIR/kiosk-staff.token)\n"
           "      --kiosk ID        a kiosk it is for (repeat), or --all-kiosks\n"
-          "      --actions LIST    export,erase-contact,content-update (default export)\n"
+          "      --actions LIST    export, erase-contact, content-update, staff-screens,\n"
+          "                        technician, comma-separated (default export)\n"
           "      --days N          valid from now for N days (default 7)\n"
           "      --serial N        its serial number (default: the time, in seconds)\n"
           "      --export-all      export every record, not only the new ones\n"
@@ -176,14 +177,20 @@ static int token(int argc, char **argv)
                         "--days from 1 to 366\n");
         return 2;
     }
-    /* The actions: the payload parser checks the names. */
+    /* The actions, by name; a misspelt one is refused, never dropped. */
     char list[128];
     snprintf(list, sizeof list, "%s", actions);
-    for (char *save = NULL, *a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save))
-        t.actions |= strcmp(a, "export") == 0           ? TOKEN_EXPORT
-                     : strcmp(a, "erase-contact") == 0  ? TOKEN_ERASE_CONTACT
-                     : strcmp(a, "content-update") == 0 ? TOKEN_CONTENT_UPDATE
-                                                        : 0u;
+    for (char *save = NULL, *a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+        unsigned bit = token_action_bit(a);
+        if (!bit) {
+            fprintf(stderr,
+                    "kiosk-staff token: unknown action '%s' (export, erase-contact, "
+                    "content-update, staff-screens, technician)\n",
+                    a);
+            return 2;
+        }
+        t.actions |= bit;
+    }
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     t.valid_from_ms = (int64_t)now.tv_sec * 1000 - 3600 * 1000; /* an hour of clock slack */

@@ -3,6 +3,8 @@
  * SDL_WaitEventTimeout until the next input or timer, so an idle kiosk uses no CPU. */
 #include "app/app.h"
 #include "app/app_internal.h"
+#include "app/packs.h"
+#include "app/sysinfo.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -32,12 +34,13 @@ extern const unsigned long kiosk_builtin_pack_len;
 
 void log_line(const char *level, const char *fmt, ...)
 {
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "kiosk[%s]: ", level);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "kiosk[%s]: %s\n", level, msg);
+    logring_add(level, msg); /* the technician's log page */
 }
 
 static int64_t mono_ms(void)
@@ -169,44 +172,116 @@ int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *
         cfg->org_box_pk = dc->org_box_public_key;
     if (!cfg->staff_pin_hash && dc->staff_pin_hash[0])
         cfg->staff_pin_hash = dc->staff_pin_hash;
+    if (!cfg->tech_pin_hash && dc->tech_pin_hash[0])
+        cfg->tech_pin_hash = dc->tech_pin_hash;
+    if (dc->set_clock.argv[0])
+        cfg->set_clock_cmd = dc->set_clock.argv;
+    if (dc->restart.argv[0])
+        cfg->restart_cmd = dc->restart.argv;
+    if (dc->reboot.argv[0])
+        cfg->reboot_cmd = dc->reboot.argv;
+    if (dc->poweroff.argv[0])
+        cfg->poweroff_cmd = dc->poweroff.argv;
+    if (dc->hours.set)
+        cfg->hours = &dc->hours;
+    if (dc->has_backlight) {
+        cfg->backlight_path = dc->backlight_path;
+        cfg->backlight_quiet_percent = dc->backlight_quiet_percent;
+    }
     cfg->contact_after_export_days = dc->contact_after_export_days;
     cfg->contact_max_days = dc->contact_max_days;
     cfg->answers_after_export_days = dc->answers_after_export_days;
     return KIOSK_OK;
 }
 
-/* Loads the configured pack; a bad one is reported and the built-in pack used instead. */
-static int load_content(app_t *a)
+static void pack_log(const char *level, const char *msg, void *ud)
 {
-    char err[1024];
-    if (a->cfg->pack_path) {
-        size_t len;
-        char *json = read_file(a->cfg->pack_path, &len, err, sizeof err);
-        if (json) {
-            content_error_t ce;
-            int rc = content_load(json, len, a->cfg->pack_path, &a->content, &ce);
-            free(json);
-            if (rc == KIOSK_OK) {
-                log_line("info", "content pack %s (%s %s)", a->cfg->pack_path,
-                         content_id(a->content), content_version(a->content));
-                return KIOSK_OK;
-            }
-            content_error_format(&ce, err, sizeof err);
-        }
-        log_line("error", "content pack rejected: %s", err);
-        log_line("error", "using the built-in pack instead; staff notice shown");
+    (void)ud;
+    log_line(level, "content pack rejected: %s", msg);
+}
+
+/* Loads the pack to run: one staff installed from a stick (or the one before it), else the
+ * configured one; when those are all unusable, the built-in pack with a notice for staff. */
+static int load_pack(app_t *a, content_t **out, bool *fallback, char *err, size_t errlen)
+{
+    char dir[4096], src[4096] = "";
+    app_data_dir(a, dir, sizeof dir);
+    *fallback = false;
+    int rc = packs_load(dir, a->cfg->pack_path, out, src, sizeof src, pack_log, NULL);
+    if (rc == KIOSK_OK) {
+        char packs[4200];
+        snprintf(packs, sizeof packs, "%s/packs/", dir);
+        snprintf(a->content_from, sizeof a->content_from, "%s",
+                 strncmp(src, packs, strlen(packs)) == 0 ? "installed" : "configured");
+        log_line("info", "content pack %s (%s %s)", src, content_id(*out), content_version(*out));
+        return KIOSK_OK;
     }
+    if (rc == KIOSK_ENOMEM) {
+        snprintf(err, errlen, "out of memory");
+        return rc;
+    }
+    *fallback = rc == KIOSK_ECORRUPT || a->cfg->pack_path;
+    if (*fallback)
+        log_line("error", "using the built-in pack instead; staff notice shown");
     content_error_t ce;
-    int rc = content_load((const char *)kiosk_builtin_pack, kiosk_builtin_pack_len,
-                          "(built-in pack)", &a->content, &ce);
+    rc = content_load((const char *)kiosk_builtin_pack, kiosk_builtin_pack_len, "(built-in pack)",
+                      out, &ce);
     if (rc != KIOSK_OK) {
-        content_error_format(&ce, err, sizeof err);
+        content_error_format(&ce, err, errlen);
         log_line("error", "built-in pack: %s", err);
         return rc;
     }
-    if (a->cfg->pack_path)
+    snprintf(a->content_from, sizeof a->content_from, "built-in");
+    return KIOSK_OK;
+}
+
+static int load_content(app_t *a)
+{
+    char err[1024];
+    bool fallback;
+    int rc = load_pack(a, &a->content, &fallback, err, sizeof err);
+    if (rc == KIOSK_OK && fallback)
         snprintf(a->notice, sizeof a->notice, "%s",
                  content_string(a->content, "notice.fallback", content_default_lang(a->content)));
+    return rc;
+}
+
+int app_reload_content(app_t *a, char *err, size_t errlen)
+{
+    content_t *c = NULL;
+    bool fallback;
+    char from[sizeof a->content_from];
+    snprintf(from, sizeof from, "%s", a->content_from);
+    int rc = load_pack(a, &c, &fallback, err, errlen);
+    if (rc == KIOSK_OK && fallback) {
+        /* The installed pack did not load: keep running the one on screen. */
+        content_free(c);
+        snprintf(a->content_from, sizeof a->content_from, "%s", from);
+        snprintf(err, errlen, "the installed pack does not load (see the log)");
+        return KIOSK_ECORRUPT;
+    }
+    if (rc != KIOSK_OK)
+        return rc;
+    const app_config_t *cfg = a->cfg;
+    content_set_timing(c, cfg->idle_timeout_s, cfg->idle_countdown_s, cfg->misuse_interval_s);
+    int64_t now = now_ms(a);
+    flow_t *f = flow_new(c, cfg->kiosk_id, now);
+    if (!f) {
+        content_free(c);
+        snprintf(a->content_from, sizeof a->content_from, "%s", from);
+        snprintf(err, errlen, "out of memory");
+        return KIOSK_ENOMEM;
+    }
+    /* The kiosk's language stays, if the new pack has it. */
+    if (!flow_set_home_lang(f, flow_lang(a->flow)) && cfg->lang)
+        flow_set_home_lang(f, cfg->lang);
+    flow_set_store_ok(f, a->store_ok, now);
+    flow_free(a->flow);
+    content_free(a->content);
+    a->flow = f;
+    a->content = c;
+    a->notice[0] = '\0';
+    a->dirty = true;
     return KIOSK_OK;
 }
 
@@ -305,7 +380,7 @@ static void apply_retention(app_t *a)
 }
 
 /* Opens the store if needed and checks there is room; tells the flow. */
-static void check_store(app_t *a)
+void app_check_store(app_t *a)
 {
     a->store_checked_ms = now_ms(a);
     bool ok = false;
@@ -397,21 +472,23 @@ static void screenshot_if_new(app_t *a)
     char key[160];
     if (staff_active(a)) {
         const staff_t *s = &a->staff;
-        static const char *const pages[] = {"open", "erase", "erase-confirm", "erasing"};
-        snprintf(key, sizeof key, "staff-%s%s%s%s-%s",
-                 s->state == STAFF_OPEN ? pages[s->page] : "pin",
+        snprintf(key, sizeof key, "staff-%s%s%s%s%s%s-%s",
+                 s->state == STAFF_OPEN ? script_staff_page_name(s->page) : "pin",
                  s->erase_result == ERASE_DONE        ? "-erased"
                  : s->erase_result == ERASE_NOT_FOUND ? "-not-found"
                  : s->erase_result == ERASE_FAILED    ? "-failed"
                                                       : "",
+                 s->result[0] ? (s->result_bad ? "-failed" : "-done") : "",
                  s->state == STAFF_OPEN            ? ""
                  : s->no_pin                       ? "-no-pin"
                  : staff_wait_ms(s, now_ms(a)) > 0 ? "-wait"
                  : s->wrong                        ? "-wrong"
                                                    : "",
-                 s->state == STAFF_PIN && s->pin[0] ? "-typed" : "", flow_lang(f));
+                 s->state == STAFF_PIN && s->pin[0] ? "-typed" : "", s->focus >= 0 ? "-focus" : "",
+                 flow_lang(f));
     } else
-        snprintf(key, sizeof key, "%s%s%s%s%s%s%s-%s", screens[flow_screen(f)], j ? "-" : "",
+        snprintf(key, sizeof key, "%s%s%s%s%s%s%s-%s",
+                 a->attract ? "attract" : screens[flow_screen(f)], j ? "-" : "",
                  j ? j->id : (q ? "-quick" : ""), q ? "-" : "", q ? q->name : "",
                  overlays[flow_overlay(f)], flow_focus(f) >= 0 ? "-focus" : "", flow_lang(f));
     if (strcmp(key, a->last_shot_key) == 0)
@@ -432,6 +509,9 @@ void redraw(app_t *a)
     if (staff_active(a))
         view_build_staff(a->view, &a->staff, a->content, flow_lang(a->flow), NULL, w, h,
                          ui_metrics(a->ui), now_ms(a));
+    else if (a->attract)
+        view_build_attract(a->view, a->content, flow_lang(a->flow), quiet_reopens(a), w, h,
+                           ui_metrics(a->ui));
     else
         view_build(a->view, a->flow, w, h, ui_metrics(a->ui), now_ms(a),
                    a->notice[0] ? a->notice : NULL);
@@ -500,10 +580,50 @@ void activate(app_t *a, const widget_t *w)
         a->dirty = true;
 }
 
+/* The staff screens' focus ring, for staff on a desktop keyboard's arrows and Enter. */
+static bool staff_nav(app_t *a, nav_t nav, int64_t now)
+{
+    staff_t *s = &a->staff;
+    switch (nav) {
+    case NAV_PREV:
+    case NAV_NEXT:
+        return staff_focus_move(s, nav == NAV_NEXT ? 1 : -1, (int)a->view->focusable, now);
+    case NAV_SELECT:
+        if (s->focus < 0)
+            return staff_focus_move(s, 1, (int)a->view->focusable, now);
+        {
+            const widget_t *w = view_focusable(a->view, (size_t)s->focus);
+            if (w)
+                activate(a, w);
+        }
+        return true;
+    case NAV_BACK:
+        return staff_back(s, now) || staff_close(s);
+    case NAV_HOME:
+        return staff_close(s);
+    }
+    return false;
+}
+
+static bool is_input(ui_event_kind_t k)
+{
+    return k == UI_EV_PRESS || k == UI_EV_NAV || k == UI_EV_FACE || k == UI_EV_TEXT ||
+           k == UI_EV_BACKSPACE || k == UI_EV_LANG || k == UI_EV_HELP || k == UI_EV_STAFF;
+}
+
 static void handle_event(app_t *a, const ui_event_t *ev)
 {
     int64_t now = now_ms(a);
     flow_t *f = a->flow;
+    if (is_input(ev->kind)) {
+        bool was_quiet = a->attract;
+        quiet_input(a);
+        if (was_quiet && ev->kind != UI_EV_STAFF) {
+            a->pressed = -1; /* the touch that wakes the kiosk does nothing else */
+            a->dirty = true;
+            return;
+        }
+    }
     switch (ev->kind) {
     case UI_EV_NONE:
     case UI_EV_WAKE:
@@ -517,11 +637,27 @@ static void handle_event(app_t *a, const ui_event_t *ev)
     case UI_EV_PRESS: {
         flow_touched(f);
         const widget_t *w = view_hit(a->view, ev->x, ev->y);
+        if (staff_active(a)) {
+            staff_focus_hide(&a->staff); /* a touch hides the ring */
+            if (w && w->action == ACT_STAFF_CANVAS) {
+                a->drawing = true;
+                staff_canvas(a, w, ev->x, ev->y);
+                w = NULL;
+            }
+        }
         a->pressed = w ? (int)(w - a->view->w) : -1;
         a->dirty = true;
         break;
     }
+    case UI_EV_MOTION:
+        if (a->drawing && staff_active(a)) {
+            const widget_t *w = view_hit(a->view, ev->x, ev->y);
+            if (w && w->action == ACT_STAFF_CANVAS)
+                staff_canvas(a, w, ev->x, ev->y);
+        }
+        break;
     case UI_EV_RELEASE: {
+        a->drawing = false;
         const widget_t *w = view_hit(a->view, ev->x, ev->y);
         int idx = w ? (int)(w - a->view->w) : -1;
         bool same = idx >= 0 && idx == a->pressed;
@@ -533,8 +669,7 @@ static void handle_event(app_t *a, const ui_event_t *ev)
     }
     case UI_EV_NAV:
         if (staff_active(a)) {
-            if ((ev->nav == NAV_BACK && staff_back(&a->staff, now)) ||
-                ((ev->nav == NAV_BACK || ev->nav == NAV_HOME) && staff_close(&a->staff)))
+            if (staff_nav(a, (nav_t)ev->nav, now))
                 a->dirty = true;
             break;
         }
@@ -596,6 +731,9 @@ static int wait_timeout(const app_t *a)
     b = staff_next_deadline(&a->staff, now);
     if (b < deadline)
         deadline = b;
+    b = quiet_deadline(a);
+    if (b < deadline)
+        deadline = b;
     if (!a->store_ok && a->store_checked_ms + STORE_RETRY_MS < deadline)
         deadline = a->store_checked_ms + STORE_RETRY_MS;
     int64_t t = deadline == INT64_MAX ? -1 : deadline - now;
@@ -630,12 +768,13 @@ static void loop(app_t *a)
             redraw(a);
         }
         if (!a->store_ok && now - a->store_checked_ms >= STORE_RETRY_MS)
-            check_store(a);
+            app_check_store(a);
         screen_t s = flow_screen(a->flow);
         if ((s == SCREEN_HOME && last_screen != SCREEN_HOME) ||
             (s == SCREEN_HOME && a->store && now - a->retention_ms >= RETENTION_EVERY_MS))
-            check_store(a); /* before the next resident starts; and hourly retention */
+            app_check_store(a); /* before the next resident starts; and hourly retention */
         last_screen = flow_screen(a->flow);
+        quiet_process(a);
         if (flow_overlay(a->flow) == OVERLAY_IDLE)
             a->dirty = true;
         if (a->dirty)
@@ -648,7 +787,7 @@ static void loop(app_t *a)
             }
             if (flow_pending_op(a->flow, &(record_t *){NULL}) != OP_NONE)
                 continue;
-            if (!script_step(a))
+            if (a->quit || !script_step(a))
                 break;
             continue;
         }
@@ -664,6 +803,7 @@ int app_run(const app_config_t *cfg)
                .store_ok = true,
                .virtual_ms = 1000000,
                .started_us = cfg->started_us ? cfg->started_us : mono_us()};
+    a.staff.focus = -1;
     int status = 1;
     char err[1024];
     if (cfg->script_path && !(a.script = fopen(cfg->script_path, "r"))) {
@@ -698,11 +838,12 @@ int app_run(const app_config_t *cfg)
     ui_logical_size(a.ui, &lw, &lh);
     log_line("info", "display %dx%d (rotation %d, video driver %s)", lw, lh, cfg->rotation,
              ui_driver(a.ui));
-    check_store(&a); /* out of service until the database is usable */
+    app_check_store(&a); /* out of service until the database is usable */
     a.dirty = true;
     redraw(&a);
     buttons_open(&a);
     usb_open(&a);
+    a.last_input_ms = now_ms(&a); /* the attract screen's minute starts now */
     loop(&a);
     print_stats(&a);
     status = a.exit_status;

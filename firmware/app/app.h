@@ -10,6 +10,9 @@
 
 #include "core/buttons.h"
 #include "core/config.h"
+#include "core/hours.h"
+
+#define APP_CMD_MAX CONFIG_CMD_MAX
 
 typedef struct {
     const char *pack_path; /* content pack; NULL: the built-in pack */
@@ -31,9 +34,16 @@ typedef struct {
     const char *usb_mount_dir;            /* staff sticks are mounted below; NULL: off */
     const char *org_sign_pk, *org_box_pk; /* the organisation's public keys, base64 */
     const char *staff_pin_hash;           /* the staff PIN's hash; NULL: no PIN way in */
-    int min_free_kib;                     /* below this free space the kiosk is out of service */
-    bool stats;                           /* print frame-time statistics at exit */
-    int64_t started_us;                   /* CLOCK_MONOTONIC at process start, for start-up time */
+    const char *tech_pin_hash;            /* the technician PIN's hash; NULL: tokens only */
+    /* commands of the staff and technician screens (NULL: the defaults, see config.h) */
+    const char *const *set_clock_cmd, *const *restart_cmd, *const *reboot_cmd, *const *poweroff_cmd;
+    const hours_t *hours;       /* opening hours; NULL: always open */
+    const char *backlight_path; /* dimmed outside opening hours; NULL: no backlight */
+    int backlight_quiet_percent;
+    const char *version; /* the kiosk's version, for the technician */
+    int min_free_kib;    /* below this free space the kiosk is out of service */
+    bool stats;          /* print frame-time statistics at exit */
+    int64_t started_us;  /* CLOCK_MONOTONIC at process start, for start-up time */
 } app_config_t;
 
 /* Runs the kiosk until quit (or the end of the script). Returns a process exit status:

@@ -30,7 +30,8 @@ typedef struct {
     int64_t retention_ms; /* when retention last ran */
     ui_t *ui;
     view_t *view;
-    int pressed; /* widget under a finger, or -1 */
+    int pressed;  /* widget under a finger, or -1 */
+    bool drawing; /* a finger is down on the touch test's drawing surface */
     bool dirty;
     /* scripted runs */
     FILE *script;
@@ -59,7 +60,17 @@ typedef struct {
     /* staff screens */
     staff_t staff;
     int64_t store_checked_utc_ms; /* when the start-up integrity check ran */
+    char content_from[16];        /* "installed", "configured" or "built-in" */
+    /* opening hours and quiet mode */
+    int64_t last_input_ms;           /* the last touch, key or button */
+    bool attract;                    /* the attract screen is up (quiet, home untouched) */
+    bool quiet_override;             /* staff switched quiet mode by hand ... */
+    int64_t quiet_override_until_ms; /* ... until the schedule's next change (UTC) */
+    int backlight_saved;             /* the brightness before dimming */
 } app_t;
+
+/* The attract screen comes this long after the last input, outside opening hours. */
+#define QUIET_ATTRACT_AFTER_MS 60000
 
 __attribute__((format(printf, 2, 3))) void log_line(const char *level, const char *fmt, ...);
 int64_t mono_us(void);
@@ -72,7 +83,33 @@ void redraw(app_t *a);
 /* Performs the storage operation the flow waits for, if any. */
 void perform_op(app_t *a);
 
+/* app.c: opens the store if needed and checks there is room. */
+void app_check_store(app_t *a);
+/* Loads the pack the kiosk should run now (installed, previous, configured) and starts the
+ * residents' screens on it; on failure nothing changes and err says why. */
+int app_reload_content(app_t *a, char *err, size_t errlen);
+
+/* quiet.c: opening hours, the attract screen and the backlight. */
+void quiet_process(app_t *a);
+/* An input: the kiosk wakes (and the attract timer starts again). */
+void quiet_input(app_t *a);
+int64_t quiet_deadline(const app_t *a);
+void quiet_fill_hours(app_t *a, staff_hours_t *h);
+/* Staff: quiet now / open now until the schedule's next change, or back to the schedule. */
+void quiet_toggle(app_t *a);
+/* When the centre opens again, for the attract screen (NULL: not known). */
+const char *quiet_reopens(const app_t *a);
+
 /* staff_screens.c */
+void app_data_dir(const app_t *a, char *buf, size_t len);
+void staff_fill_stats(app_t *a);
+/* A valid staff or technician token (or one that only allows content updates: the content
+ * page) on a stick opened the staff screens. */
+void staff_open_token(app_t *a, staff_role_t role, bool content_only);
+/* The stick of the staff screens went: they close if it opened them. */
+void staff_stick_gone(app_t *a);
+/* The touch test's drawing surface was touched at (x, y). */
+void staff_canvas(app_t *a, const widget_t *canvas, int x, int y);
 bool staff_active(const app_t *a);
 /* The staff button held (or F12): the PIN keypad. */
 void staff_enter(app_t *a);
@@ -84,6 +121,8 @@ bool staff_type(app_t *a, const char *text);
 
 /* script.c: runs the next command; false at the end of the script or on failure. */
 bool script_step(app_t *a);
+/* A staff page's name in scripts and screenshot names ("menu", "clock", "button-test"). */
+const char *script_staff_page_name(staff_page_t p);
 
 /* input_buttons.c */
 void buttons_open(app_t *a);
@@ -96,6 +135,8 @@ int64_t buttons_deadline_ms(const app_t *a);
 bool buttons_script_press(app_t *a, button_action_t action, int index, int hold_ms);
 /* Measured edge-to-frame latencies, after a redraw. */
 void buttons_frame_drawn(app_t *a, int64_t frame_done_us);
+/* The technician's button test: each button's name, line and counts. */
+void buttons_fill_test(app_t *a);
 
 /* input_usb.c: staff sticks (off unless the configuration names the organisation's keys
  * and a mount directory). */
@@ -107,5 +148,7 @@ void usb_process(app_t *a);
 void usb_rescan(app_t *a);
 /* A stick at path (scripts stand in for a mount with this). */
 void usb_stick_inserted(app_t *a, const char *path);
+/* The stick whose token allows content updates, while it is in; else NULL. */
+const char *usb_content_stick(const app_t *a);
 
 #endif

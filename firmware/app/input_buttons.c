@@ -91,6 +91,84 @@ void buttons_close(app_t *a)
     a->latency_us = NULL;
 }
 
+static void line_of(const pin_t *pin, char *buf, size_t len)
+{
+    if (pin->line_name[0])
+        snprintf(buf, len, "%s", pin->line_name);
+    else
+        snprintf(buf, len, "line %d", pin->offset);
+}
+
+void buttons_fill_test(app_t *a)
+{
+    staff_tech_t *t = &a->staff.tech;
+    const pinmap_t *map = a->cfg->buttons;
+    t->nbuttons = 0;
+    t->buttons_live = a->gpio != NULL || (a->script && a->buttons);
+    if (!a->buttons)
+        return;
+    for (size_t i = 0; i < map->n && i < sizeof t->buttons / sizeof t->buttons[0]; i++) {
+        staff_button_t *b = &t->buttons[i];
+        name_of(&map->pins[i], b->name, sizeof b->name);
+        line_of(&map->pins[i], b->line, sizeof b->line);
+        b->bounces = a->deb.line[i].bounces;
+        b->lit = a->deb.line[i].stable;
+        t->nbuttons++;
+    }
+}
+
+/* On the staff screens the buttons move the focus ring (previous, next, select) and leave
+ * (back, home); on the button test they only light up. */
+static void staff_act(app_t *a, const button_event_t *e, const pin_t *pin)
+{
+    staff_t *s = &a->staff;
+    int64_t now = now_ms(a);
+    if (s->state == STAFF_OPEN && s->page == STAFF_PAGE_TECH_BUTTONS) {
+        if (e->pin < s->tech.nbuttons) {
+            staff_button_t *b = &s->tech.buttons[e->pin];
+            if (e->kind == BTN_PRESS)
+                b->presses++;
+            b->lit = e->kind != BTN_RELEASE;
+            b->bounces = a->deb.line[e->pin].bounces;
+            s->last_input_ms = now;
+            a->dirty = true;
+        }
+        return;
+    }
+    if (e->kind != BTN_PRESS)
+        return;
+    bool changed = false;
+    switch (pin->action) {
+    case BUTTON_PREV:
+    case BUTTON_NEXT:
+        changed =
+            staff_focus_move(s, pin->action == BUTTON_NEXT ? 1 : -1, (int)a->view->focusable, now);
+        break;
+    case BUTTON_SELECT:
+    case BUTTON_HELP:
+        if (s->focus >= 0 && pin->action == BUTTON_SELECT) {
+            const widget_t *w = view_focusable(a->view, (size_t)s->focus);
+            if (w) {
+                activate(a, w);
+                if (s->focus >= 0 && (size_t)s->focus >= a->view->focusable)
+                    s->focus = 0;
+            }
+        } else {
+            changed = staff_focus_move(s, 1, (int)a->view->focusable, now);
+        }
+        break;
+    case BUTTON_BACK:
+        changed = staff_back(s, now) || staff_close(s);
+        break;
+    case BUTTON_HOME:
+        changed = staff_close(s);
+        break;
+    default:
+        break;
+    }
+    a->dirty = a->dirty || changed;
+}
+
 /* Acts on a certain button event as the matching touch or key would. */
 static void act(app_t *a, const button_event_t *e)
 {
@@ -111,10 +189,23 @@ static void act(app_t *a, const button_event_t *e)
                  name, pin->chip, line, a->cfg->buttons->stuck_s);
         return;
     }
+    if (staff_active(a) && a->staff.state == STAFF_OPEN &&
+        a->staff.page == STAFF_PAGE_TECH_BUTTONS) {
+        staff_act(a, e, pin); /* the button test: every button only lights */
+        return;
+    }
     if (e->kind == BTN_RELEASE) {
         if (a->deb.line[e->pin].stuck_sent)
             log_line("info", "button %s released", name);
         return;
+    }
+    if (e->kind == BTN_PRESS) {
+        bool was_quiet = a->attract;
+        quiet_input(a);
+        if (was_quiet && pin->action != BUTTON_STAFF) {
+            a->dirty = true; /* the press that wakes the kiosk does nothing else */
+            return;
+        }
     }
     if (e->kind == BTN_LONG) {
         if (pin->action == BUTTON_STAFF) {
@@ -125,11 +216,7 @@ static void act(app_t *a, const button_event_t *e)
         return;
     }
     if (staff_active(a)) {
-        /* On the staff screens the physical buttons only leave (staff use the touch). */
-        if (pin->action == BUTTON_BACK || pin->action == BUTTON_HOME) {
-            if (staff_close(&a->staff))
-                a->dirty = true;
-        }
+        staff_act(a, e, pin);
         return;
     }
     bool changed = false;

@@ -37,7 +37,15 @@ struct usb_state {
     char pending[MAX_STICKS][512]; /* sticks waiting for the home screen */
     size_t npending;
     char current[512]; /* the stick the message screen is about */
+    char staff[512];   /* the stick whose token opened the staff screens, or "" */
+    bool content;      /* ... and whether that token allows content updates */
 };
+
+const char *usb_content_stick(const app_t *a)
+{
+    const struct usb_state *u = a->usb;
+    return u && u->staff[0] && u->content ? u->staff : NULL;
+}
 
 static void *watch(void *arg)
 {
@@ -172,6 +180,16 @@ void usb_rescan(app_t *a)
         if (!known)
             usb_stick_inserted(a, now[i]);
     }
+    /* The stick that opened the staff screens was removed: they close. */
+    bool staff_in = !u->staff[0];
+    for (size_t i = 0; i < n && !staff_in; i++)
+        staff_in = strcmp(now[i], u->staff) == 0;
+    if (!staff_in) {
+        log_line("info", "usb: the staff stick at %s was removed", u->staff);
+        u->staff[0] = '\0';
+        u->content = false;
+        staff_stick_gone(a);
+    }
     /* The stick of the message screen was removed: back to the residents. */
     bool still = !u->current[0];
     for (size_t i = 0; i < n && !still; i++)
@@ -230,8 +248,11 @@ static void handle(app_t *a, const char *stick)
     clock_gettime(CLOCK_REALTIME, &ts);
     int64_t wall = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     token_t t;
-    int rc = stick_authorize(stick, a->cfg->kiosk_id, u->org_sign_pk, wall, TOKEN_EXPORT, &t, err,
-                             sizeof err);
+    /* Any action a stick may bring: what the token allows decides what happens. */
+    const unsigned any = TOKEN_EXPORT | TOKEN_ERASE_CONTACT | TOKEN_CONTENT_UPDATE |
+                         TOKEN_STAFF_SCREENS | TOKEN_TECHNICIAN;
+    int rc = stick_authorize(stick, a->cfg->kiosk_id, u->org_sign_pk, wall, (token_action_t)any, &t,
+                             err, sizeof err);
     if (rc != KIOSK_OK) {
         log_line("warn", "usb: refused: %s", err);
         /* Staff words, not the file system's; a forgery is not explained. */
@@ -247,6 +268,24 @@ static void handle(app_t *a, const char *stick)
     }
     log_line("info", "usb: token %lld from %s accepted", (long long)t.serial,
              t.issued_by[0] ? t.issued_by : "(unnamed)");
+    bool screens = t.actions & (TOKEN_STAFF_SCREENS | TOKEN_TECHNICIAN | TOKEN_CONTENT_UPDATE);
+    if (screens) {
+        snprintf(u->staff, sizeof u->staff, "%s", stick);
+        u->content = t.actions & TOKEN_CONTENT_UPDATE;
+    }
+    if (!(t.actions & TOKEN_EXPORT)) {
+        if (!screens) {
+            /* erase-contact alone: its codes are erased as part of an export. */
+            log_line("warn", "usb: token %lld allows neither an export nor the staff screens",
+                     (long long)t.serial);
+            show(a, "usb.refused", "not_allowed", 0, -1, true, now + 20000, NULL, 0);
+            return;
+        }
+        u->current[0] = '\0';
+        staff_open_token(a, t.actions & TOKEN_TECHNICIAN ? STAFF_ROLE_TECHNICIAN : STAFF_ROLE_STAFF,
+                         !(t.actions & (TOKEN_STAFF_SCREENS | TOKEN_TECHNICIAN)));
+        return;
+    }
     if (!a->store) {
         show(a, "usb.failed", "no_database", 0, -1, true, now + 20000, NULL, 0);
         return;
@@ -289,6 +328,22 @@ static void handle(app_t *a, const char *stick)
     printf("event=export result=%d records=%lld seq=%lld\n", rc, (long long)r.records,
            (long long)r.seq);
     fflush(stdout);
+    if (rc == KIOSK_OK && r.records > 0) {
+        /* Staff see where the last export went: the stick's name, and who issued its token. */
+        const char *label = strrchr(stick, '/');
+        char where[160];
+        snprintf(where, sizeof where, "%.60s%s%.63s", label ? label + 1 : stick,
+                 t.issued_by[0] ? ", " : "", t.issued_by);
+        if (store_set_last_export_stick(a->store, where) != KIOSK_OK)
+            log_line("warn", "cannot note the export's stick: %s", store_errmsg(a->store));
+    }
+    if (screens) {
+        /* The token also opens the staff screens: the export's result is in their figures. */
+        u->current[0] = '\0';
+        flow_activate(a->flow, ACT_DONE, 0, NULL, now_ms(a));
+        staff_open_token(a, t.actions & TOKEN_TECHNICIAN ? STAFF_ROLE_TECHNICIAN : STAFF_ROLE_STAFF,
+                         !(t.actions & (TOKEN_STAFF_SCREENS | TOKEN_TECHNICIAN)));
+    }
 }
 
 void usb_process(app_t *a)

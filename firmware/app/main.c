@@ -96,6 +96,7 @@ int main(int argc, char **argv)
         .rotation = -1,
         .min_free_kib = 1024,
         .started_us = (int64_t)t0.tv_sec * 1000000 + t0.tv_nsec / 1000,
+        .version = KIOSK_VERSION,
     };
     const char *config_path = NULL;
     static device_config_t device; /* strings of cfg may point here */

@@ -38,13 +38,67 @@ static const struct {
     {"staff_delete", ACT_STAFF_DELETE},
     {"staff_ok", ACT_STAFF_OK},
     {"staff_close", ACT_STAFF_CLOSE},
-    {"staff_erase", ACT_STAFF_ERASE},
+    {"staff_page", ACT_STAFF_PAGE},
     {"staff_ref_key", ACT_STAFF_REF_KEY},
     {"staff_ref_delete", ACT_STAFF_REF_DELETE},
     {"staff_erase_ask", ACT_STAFF_ERASE_ASK},
     {"staff_erase_confirm", ACT_STAFF_ERASE_CONFIRM},
     {"staff_back", ACT_STAFF_BACK},
+    {"staff_pack", ACT_STAFF_PACK},
+    {"staff_pack_confirm", ACT_STAFF_PACK_CONFIRM},
+    {"staff_clock", ACT_STAFF_CLOCK},
+    {"staff_clock_set", ACT_STAFF_CLOCK_SET},
+    {"staff_quiet", ACT_STAFF_QUIET},
+    {"staff_power", ACT_STAFF_POWER},
+    {"staff_power_confirm", ACT_STAFF_POWER_CONFIRM},
+    {"staff_touch_clear", ACT_STAFF_TOUCH_CLEAR},
+    {"wake", ACT_WAKE},
 };
+
+/* Names of the staff pages, as "press staff_page NAME" and "expect staff-page NAME" use them. */
+static const char *const staff_pages[STAFF_PAGE_COUNT] = {
+    [STAFF_PAGE_MENU] = "menu",
+    [STAFF_PAGE_FIGURES] = "figures",
+    [STAFF_PAGE_ERASE] = "erase",
+    [STAFF_PAGE_CONFIRM] = "erase-confirm",
+    [STAFF_PAGE_CONTENT] = "content",
+    [STAFF_PAGE_CONTENT_CONFIRM] = "content-confirm",
+    [STAFF_PAGE_CLOCK] = "clock",
+    [STAFF_PAGE_HOURS] = "hours",
+    [STAFF_PAGE_TECH] = "technician",
+    [STAFF_PAGE_TECH_BUTTONS] = "button-test",
+    [STAFF_PAGE_TECH_TOUCH] = "touch-test",
+    [STAFF_PAGE_TECH_LOG] = "log",
+    [STAFF_PAGE_POWER_CONFIRM] = "power-confirm",
+    [STAFF_PAGE_WORKING] = "working",
+};
+
+const char *script_staff_page_name(staff_page_t p)
+{
+    return (unsigned)p < STAFF_PAGE_COUNT && staff_pages[p] ? staff_pages[p] : "?";
+}
+
+/* "press staff_page clock": the page's name as the argument; "press staff_power reboot". */
+static const char *named_arg(action_t act, const char *arg, char *buf, size_t len)
+{
+    if (act == ACT_STAFF_PAGE) {
+        for (int i = 0; i < STAFF_PAGE_COUNT; i++)
+            if (staff_pages[i] && strcmp(arg, staff_pages[i]) == 0) {
+                snprintf(buf, len, "%d", i);
+                return buf;
+            }
+    } else if (act == ACT_STAFF_POWER) {
+        static const char *const works[] = {"restart", "reboot", "poweroff"};
+        static const staff_work_t values[] = {STAFF_WORK_RESTART, STAFF_WORK_REBOOT,
+                                              STAFF_WORK_POWEROFF};
+        for (int i = 0; i < 3; i++)
+            if (strcmp(arg, works[i]) == 0) {
+                snprintf(buf, len, "%d", (int)values[i]);
+                return buf;
+            }
+    }
+    return arg;
+}
 
 static int script_fail(app_t *a, const char *fmt, ...)
 {
@@ -98,6 +152,8 @@ static bool parse_button(const char *name, button_action_t *action, int *index)
 /* Finds the widget for "press ACTION [ARG]". */
 static const widget_t *find_widget(const app_t *a, action_t act, const char *arg)
 {
+    char num[16];
+    arg = named_arg(act, arg, num, sizeof num);
     for (size_t i = a->view->n; i-- > 0;) {
         const widget_t *w = &a->view->w[i];
         if (w->disabled || w->kind == W_PANEL)
@@ -136,9 +192,14 @@ static bool expect(app_t *a, const char *what, const char *value)
     else if (strcmp(what, "staff") == 0) {
         static const char *const states[] = {"closed", "pin", "checking", "open"};
         actual = states[a->staff.state];
+    } else if (strcmp(what, "attract") == 0) {
+        actual = a->attract ? "yes" : "no";
+    } else if (strcmp(what, "staff-role") == 0) {
+        actual = a->staff.state != STAFF_OPEN             ? "(closed)"
+                 : a->staff.role == STAFF_ROLE_TECHNICIAN ? "technician"
+                                                          : "staff";
     } else if (strcmp(what, "staff-page") == 0) {
-        static const char *const pages[] = {"figures", "erase", "confirm", "erasing"};
-        actual = a->staff.state == STAFF_OPEN ? pages[a->staff.page] : "(closed)";
+        actual = a->staff.state == STAFF_OPEN ? script_staff_page_name(a->staff.page) : "(closed)";
     } else if (strcmp(what, "staff-wait") == 0) {
         actual = staff_wait_ms(&a->staff, now_ms(a)) > 0 ? "yes" : "no";
     } else if (strcmp(what, "display") == 0) {
@@ -171,7 +232,12 @@ bool script_step(app_t *a)
         *rest++ = '\0';
     char *raw = rest; /* "text" types everything after the one separating space */
     rest += strspn(rest, " \t");
-    if (strcmp(cmd, "tap") == 0) {
+    if (strcmp(cmd, "drag") == 0) {
+        int x1, y1, x2, y2, steps = 10;
+        if (sscanf(rest, "%d %d %d %d %d", &x1, &y1, &x2, &y2, &steps) < 4)
+            return script_fail(a, "usage: drag X1 Y1 X2 Y2 [STEPS]"), false;
+        ui_inject_drag(a->ui, x1, y1, x2, y2, steps);
+    } else if (strcmp(cmd, "tap") == 0) {
         int x, y;
         if (sscanf(rest, "%d %d", &x, &y) != 2)
             return script_fail(a, "usage: tap X Y"), false;

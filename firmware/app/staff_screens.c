@@ -1,7 +1,10 @@
 /* The staff screens in the application: the long press that asks for the PIN, the PIN check
- * (libsodium, through the crypto edge), the log of wrong PINs, and the figures of the staff
- * screen from the store and the file system. The state machine itself is core/staff.c. */
+ * (libsodium, through the crypto edge), the log of wrong PINs, what the pages show (figures
+ * from the store and the file system, the content packs, the clock, opening hours, the
+ * technician's facts) and the work they hand over (erase, switch packs, set the clock,
+ * restart, reboot, power off). The state machine itself is core/staff.c. */
 #include <dirent.h>
+#include <errno.h>
 #include <libgen.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,8 +12,15 @@
 #include <time.h>
 
 #include "app/app_internal.h"
+#include "app/packs.h"
+#include "app/sysinfo.h"
 #include "core/kerr.h"
+#include "core/utf8.h"
 #include "crypto/crypto.h"
+#include "store/store.h"
+#ifdef KIOSK_HAVE_GPIO
+#include "buttons/gpio.h"
+#endif
 
 int app_hash_pin(FILE *in)
 {
@@ -49,7 +59,8 @@ void staff_enter(app_t *a)
         return;
     /* A resident's unfinished session ends (as if they had left); nothing of it stays. */
     flow_abandon(a->flow, now);
-    bool no_pin = !a->cfg->staff_pin_hash || !a->cfg->staff_pin_hash[0];
+    bool no_pin = (!a->cfg->staff_pin_hash || !a->cfg->staff_pin_hash[0]) &&
+                  (!a->cfg->tech_pin_hash || !a->cfg->tech_pin_hash[0]);
     staff_request(&a->staff, no_pin, now);
     log_line("info", "staff button held: PIN asked%s",
              no_pin ? " (no PIN is provisioned: staff.pinHash in the configuration)" : "");
@@ -100,7 +111,7 @@ static int64_t count_moved_aside(const char *db_path)
     return n;
 }
 
-static void fill_stats(app_t *a)
+void staff_fill_stats(app_t *a)
 {
     staff_stats_t *s = &a->staff.stats;
     memset(s, 0, sizeof *s);
@@ -148,7 +159,7 @@ static void perform_erase(app_t *a, const char *ref)
                                        : "failed");
     fflush(stdout);
     staff_erase_done(&a->staff, result, now_ms(a));
-    fill_stats(a);
+    staff_fill_stats(a);
     a->dirty = true;
 }
 
@@ -171,27 +182,358 @@ bool staff_type(app_t *a, const char *text)
     return changed;
 }
 
+/* ---- what the pages show ---- */
+
+/* The data directory: where the database, the kiosk's key and installed packs live. */
+void app_data_dir(const app_t *a, char *buf, size_t len)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", a->cfg->db_path);
+    snprintf(buf, len, "%s", dirname(tmp));
+}
+
+static void fill_content(app_t *a)
+{
+    staff_content_t *c = &a->staff.content;
+    snprintf(c->active_id, sizeof c->active_id, "%s", content_id(a->content));
+    snprintf(c->active_version, sizeof c->active_version, "%s", content_version(a->content));
+    snprintf(c->active_from, sizeof c->active_from, "%s", a->content_from);
+    c->previous_id[0] = c->previous_version[0] = '\0';
+    char dir[4096];
+    app_data_dir(a, dir, sizeof dir);
+    pack_candidate_t prev;
+    if (packs_previous(dir, &prev) == KIOSK_OK && prev.ok) {
+        snprintf(c->previous_id, sizeof c->previous_id, "%s", prev.id);
+        snprintf(c->previous_version, sizeof c->previous_version, "%s", prev.version);
+    }
+    const char *stick = usb_content_stick(a);
+    c->stick = stick != NULL;
+    c->npacks = 0;
+    if (!stick)
+        return;
+    static pack_candidate_t found[STAFF_MAX_PACKS]; /* large; the loop's thread only */
+    char err[512];
+    int n = packs_scan(stick, found, STAFF_MAX_PACKS, err, sizeof err);
+    if (n < 0) {
+        log_line("warn", "content: cannot read the packs on the stick: %s", err);
+        n = 0;
+    }
+    for (int i = 0; i < n; i++) {
+        staff_pack_t *p = &c->packs[i];
+        /* Names and messages from the stick are shown with care (cut on a character,
+         * anything odd replaced); the reason without the stick's directory. */
+        utf8_copy_safe(p->name, sizeof p->name, found[i].name);
+        utf8_copy_safe(p->id, sizeof p->id, found[i].id);
+        utf8_copy_safe(p->version, sizeof p->version, found[i].version);
+        /* The reason, without the file and the JSON path (the log and the technician's log
+         * page have them whole). */
+        const char *why = found[i].error, *colon;
+        while ((colon = strstr(why, ": ")) != NULL)
+            why = colon + 2;
+        utf8_copy_safe(p->why, sizeof p->why, why);
+        p->ok = found[i].ok;
+        if (!p->ok)
+            log_line("warn", "content: pack refused: %s", found[i].error);
+    }
+    c->npacks = (size_t)n;
+}
+
+static void fill_tech(app_t *a)
+{
+    staff_tech_t *t = &a->staff.tech;
+    snprintf(t->kiosk_id, sizeof t->kiosk_id, "%s", a->cfg->kiosk_id ? a->cfg->kiosk_id : "");
+    int w, h;
+    ui_logical_size(a->ui, &w, &h);
+    snprintf(t->display, sizeof t->display, "%dx%d, rotation %d°, %s", w, h, a->cfg->rotation,
+             ui_driver(a->ui));
+    char ui_v[64], gpio_v[48] = "";
+    ui_versions(ui_v, sizeof ui_v);
+#ifdef KIOSK_HAVE_GPIO
+    snprintf(gpio_v, sizeof gpio_v, " · %s", gpio_library_version());
+#endif
+    snprintf(t->versions, sizeof t->versions, "kiosk %s · %s · SQLite %s · libsodium %s%s",
+             a->cfg->version ? a->cfg->version : "?", ui_v, store_library_version(),
+             crypto_library_version(), gpio_v);
+    /* One line: "os: Debian ...\nkernel: 6.1...\nhostname: x\nuptime: 3 d" as
+     * "Debian ... · kernel 6.1... · x · up 3 d". */
+    char os[512];
+    sysinfo_os(os, sizeof os);
+    char *o = t->system, *end = t->system + sizeof t->system - 1;
+    static const char *const labels[] = {"os: ", "kernel: ", "hostname: ", "uptime: "};
+    static const char *const shown[] = {"", "kernel ", "", "up "};
+    int line = 0;
+    for (char *save = NULL, *l = strtok_r(os, "\n", &save); l && o < end;
+         l = strtok_r(NULL, "\n", &save), line++) {
+        for (int k = 0; k < 4; k++)
+            if (strncmp(l, labels[k], strlen(labels[k])) == 0) {
+                o += snprintf(o, (size_t)(end - o) + 1, "%s%s%s", line ? " · " : "", shown[k],
+                              l + strlen(labels[k]));
+                break;
+            }
+        if (o > end)
+            o = end;
+    }
+    *o = '\0';
+    sysinfo_network(t->network, sizeof t->network);
+    char lines[STAFF_LOG_LINES][LOGRING_LINE_MAX];
+    size_t n = logring_last(STAFF_LOG_LINES, lines);
+    for (size_t i = 0; i < n; i++)
+        utf8_copy_safe(t->log[i], sizeof t->log[i], lines[i]);
+    t->nlog = n;
+    buttons_fill_test(a);
+}
+
+/* Everything the pages show, read when the screens open and when a page is opened. */
+static void refresh(app_t *a)
+{
+    staff_fill_stats(a);
+    fill_content(a);
+    quiet_fill_hours(a, &a->staff.hours);
+    if (a->staff.role == STAFF_ROLE_TECHNICIAN)
+        fill_tech(a);
+}
+
+/* The clock page starts from the kiosk's local time. */
+static void start_clock(app_t *a)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    if (!localtime_r(&t, &tm))
+        return;
+    staff_clock_start(&a->staff, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                      tm.tm_min);
+}
+
+void staff_open_token(app_t *a, staff_role_t role, bool content_only)
+{
+    int64_t now = now_ms(a);
+    flow_abandon(a->flow, now);
+    staff_open_by_token(&a->staff, role, now);
+    refresh(a);
+    if (content_only && a->staff.page == STAFF_PAGE_MENU)
+        staff_page(&a->staff, STAFF_PAGE_CONTENT, now);
+    log_line("info", "staff screens opened by a %s token on a stick",
+             role == STAFF_ROLE_TECHNICIAN ? "technician"
+             : content_only                ? "content"
+                                           : "staff");
+    printf("event=staff-open via=token role=%s\n",
+           role == STAFF_ROLE_TECHNICIAN ? "technician" : "staff");
+    fflush(stdout);
+    a->dirty = true;
+}
+
+void staff_stick_gone(app_t *a)
+{
+    if (a->staff.state == STAFF_OPEN && a->staff.via == STAFF_VIA_TOKEN && staff_close(&a->staff)) {
+        log_line("info", "staff screens closed: the stick that opened them was removed");
+        a->dirty = true;
+        return;
+    }
+    if (a->staff.state == STAFF_OPEN) {
+        fill_content(a); /* the list of packs goes with the stick */
+        a->dirty = true;
+    }
+}
+
+/* ---- the work pages hand over ---- */
+
+static void perform_pack(app_t *a, bool rollback)
+{
+    char dir[4096], err[600], msg[sizeof a->staff.result];
+    app_data_dir(a, dir, sizeof dir);
+    int rc;
+    const char *stick = usb_content_stick(a);
+    int i = a->staff.chosen_pack;
+    if (rollback) {
+        rc = packs_rollback(dir, err, sizeof err);
+    } else if (!stick || i < 0 || (size_t)i >= a->staff.content.npacks) {
+        rc = KIOSK_ENOENT;
+        snprintf(err, sizeof err, "the stick was removed");
+    } else {
+        char src[4096];
+        snprintf(src, sizeof src, "%s/%s/%s", stick, PACKS_STICK_DIR,
+                 a->staff.content.packs[i].name);
+        /* The first switch keeps the provisioned pack to go back to: it is installed first,
+         * so that it becomes the previous one. */
+        if (strcmp(a->content_from, "configured") == 0 && a->cfg->pack_path &&
+            packs_install(dir, a->cfg->pack_path, err, sizeof err) != KIOSK_OK)
+            log_line("warn", "content: the provisioned pack is not kept to go back to: %s", err);
+        rc = packs_install(dir, src, err, sizeof err);
+    }
+    if (rc == KIOSK_OK)
+        rc = app_reload_content(a, err, sizeof err);
+    const char *names[] = {"name", "why"};
+    char name[128];
+    snprintf(name, sizeof name, "%s %s", content_id(a->content), content_version(a->content));
+    const char *values[] = {name, err};
+    if (rc == KIOSK_OK) {
+        log_line("info", "content pack %s by staff: now %s", rollback ? "rolled back" : "switched",
+                 name);
+        content_fill_vars(msg, sizeof msg,
+                          content_string(a->content, "staff.content_switched", flow_lang(a->flow)),
+                          2, names, values);
+    } else {
+        log_line("error", "content pack not %s: %s", rollback ? "rolled back" : "switched", err);
+        content_fill_vars(msg, sizeof msg,
+                          content_string(a->content, "staff.content_failed", flow_lang(a->flow)), 2,
+                          names, values);
+    }
+    printf("event=pack action=%s result=%s pack=%s\n", rollback ? "rollback" : "install",
+           rc == KIOSK_OK ? "ok" : "failed", name);
+    fflush(stdout);
+    staff_work_done(&a->staff, rc == KIOSK_OK, msg, now_ms(a));
+    fill_content(a);
+}
+
+/* Sets the system clock to the local date and time staff chose: through the configured
+ * command (e.g. timedatectl set-time), or clock_settime (the service has CAP_SYS_TIME). */
+static int set_clock(app_t *a, char *err, size_t errlen)
+{
+    const int *c = a->staff.clock;
+    char when[32];
+    snprintf(when, sizeof when, "%04d-%02d-%02d %02d:%02d:00", c[CLOCK_YEAR], c[CLOCK_MONTH],
+             c[CLOCK_DAY], c[CLOCK_HOUR], c[CLOCK_MINUTE]);
+    if (a->cfg->set_clock_cmd && a->cfg->set_clock_cmd[0]) {
+        const char *argv[APP_CMD_MAX + 2];
+        size_t n = 0;
+        for (; a->cfg->set_clock_cmd[n] && n < APP_CMD_MAX; n++)
+            argv[n] = a->cfg->set_clock_cmd[n];
+        argv[n++] = when;
+        argv[n] = NULL;
+        return sysinfo_run(argv, 10000, err, errlen);
+    }
+    struct tm tm = {.tm_year = c[CLOCK_YEAR] - 1900,
+                    .tm_mon = c[CLOCK_MONTH] - 1,
+                    .tm_mday = c[CLOCK_DAY],
+                    .tm_hour = c[CLOCK_HOUR],
+                    .tm_min = c[CLOCK_MINUTE],
+                    .tm_isdst = -1};
+    time_t t = mktime(&tm);
+    struct timespec ts = {.tv_sec = t, .tv_nsec = 0};
+    if (t == (time_t)-1 || clock_settime(CLOCK_REALTIME, &ts) != 0) {
+        snprintf(err, errlen, "cannot set the clock to %s: %s", when, strerror(errno));
+        return errno == EPERM ? KIOSK_EACCES : KIOSK_EINVAL;
+    }
+    return KIOSK_OK;
+}
+
+static void perform_clock(app_t *a)
+{
+    char err[600] = "", msg[sizeof a->staff.result];
+    const int *c = a->staff.clock;
+    record_time_t before = record_time();
+    int rc = set_clock(a, err, sizeof err);
+    const char *lang = flow_lang(a->flow);
+    if (rc == KIOSK_OK) {
+        log_line("warn",
+                 "clock set by staff to %04d-%02d-%02d %02d:%02d local (it was not synchronised; "
+                 "was %lld ms UTC)",
+                 c[CLOCK_YEAR], c[CLOCK_MONTH], c[CLOCK_DAY], c[CLOCK_HOUR], c[CLOCK_MINUTE],
+                 (long long)before.utc_ms);
+        snprintf(msg, sizeof msg, "%s", content_string(a->content, "staff.clock_done", lang));
+    } else {
+        log_line("error", "staff could not set the clock: %s", err);
+        const char *names[] = {"why"}, *values[] = {err};
+        content_fill_vars(msg, sizeof msg, content_string(a->content, "staff.clock_failed", lang),
+                          1, names, values);
+    }
+    printf("event=clock result=%s\n", rc == KIOSK_OK ? "set" : "failed");
+    fflush(stdout);
+    staff_work_done(&a->staff, rc == KIOSK_OK, msg, now_ms(a));
+    staff_fill_stats(a);
+}
+
+static void perform_power(app_t *a, staff_work_t work)
+{
+    static const char *const names[] = {"restart", "reboot", "poweroff"};
+    int k = work == STAFF_WORK_REBOOT ? 1 : work == STAFF_WORK_POWEROFF ? 2 : 0;
+    static const char *const reboot[] = SYSINFO_CMD_REBOOT, *const poweroff[] =
+                                                                SYSINFO_CMD_POWEROFF;
+    const char *const *cmd = k == 0   ? a->cfg->restart_cmd
+                             : k == 1 ? (a->cfg->reboot_cmd ? a->cfg->reboot_cmd : reboot)
+                                      : (a->cfg->poweroff_cmd ? a->cfg->poweroff_cmd : poweroff);
+    log_line("warn", "technician asked to %s the kiosk", names[k]);
+    printf("event=power action=%s\n", names[k]);
+    fflush(stdout);
+    char err[600] = "";
+    int rc = KIOSK_OK;
+    if (k == 0 && (!cmd || !cmd[0])) {
+        /* Restart: a clean exit (the database closed, the screens torn down); the service
+         * manager starts the kiosk again (Restart=always). */
+        staff_work_done(&a->staff, true, "", now_ms(a));
+        staff_close(&a->staff);
+        a->quit = true;
+        return;
+    }
+    const char *argv[APP_CMD_MAX + 1];
+    size_t n = 0;
+    for (; cmd && cmd[n] && n < APP_CMD_MAX; n++)
+        argv[n] = cmd[n];
+    argv[n] = NULL;
+    /* The database is closed cleanly first (checkpointed, the unclean-stop marker removed): the
+     * system may stop us at any moment after. It opens again if the command fails. */
+    store_close(a->store);
+    a->store = NULL;
+    rc = sysinfo_run(argv, 30000, err, sizeof err);
+    if (rc != KIOSK_OK)
+        app_check_store(a);
+    char msg[sizeof a->staff.result] = "";
+    if (rc != KIOSK_OK) {
+        log_line("error", "cannot %s: %s", names[k], err);
+        const char *vn[] = {"why"}, *vv[] = {err};
+        content_fill_vars(msg, sizeof msg,
+                          content_string(a->content, "staff.power_failed", flow_lang(a->flow)), 1,
+                          vn, vv);
+    }
+    staff_work_done(&a->staff, rc == KIOSK_OK, msg, now_ms(a));
+}
+
 /* The pending work: a PIN check (Argon2id takes a moment by design; the keypad shows it
- * disabled) or an erase. */
+ * disabled), or the work a page handed over. */
 void staff_process(app_t *a)
 {
-    const char *ref = staff_pending_erase(&a->staff);
-    if (ref) {
+    switch (staff_pending_work(&a->staff)) {
+    case STAFF_WORK_ERASE: {
         char code[8];
-        snprintf(code, sizeof code, "%s", ref);
+        snprintf(code, sizeof code, "%s", a->staff.ref);
         perform_erase(a, code);
         return;
     }
+    case STAFF_WORK_PACK_INSTALL:
+    case STAFF_WORK_PACK_ROLLBACK:
+        perform_pack(a, staff_pending_work(&a->staff) == STAFF_WORK_PACK_ROLLBACK);
+        a->dirty = true;
+        return;
+    case STAFF_WORK_SET_CLOCK:
+        perform_clock(a);
+        a->dirty = true;
+        return;
+    case STAFF_WORK_RESTART:
+    case STAFF_WORK_REBOOT:
+    case STAFF_WORK_POWEROFF:
+        perform_power(a, staff_pending_work(&a->staff));
+        a->dirty = true;
+        return;
+    case STAFF_WORK_NONE:
+        break;
+    }
     if (a->staff.state != STAFF_CHECKING)
         return;
-    bool right =
-        crypto_init() == KIOSK_OK &&
-        crypto_pin_verify(a->cfg->staff_pin_hash ? a->cfg->staff_pin_hash : "", a->staff.pin);
+    staff_role_t role = 0;
+    if (crypto_init() == KIOSK_OK) {
+        if (a->cfg->staff_pin_hash && a->cfg->staff_pin_hash[0] &&
+            crypto_pin_verify(a->cfg->staff_pin_hash, a->staff.pin))
+            role = STAFF_ROLE_STAFF;
+        else if (a->cfg->tech_pin_hash && a->cfg->tech_pin_hash[0] &&
+                 crypto_pin_verify(a->cfg->tech_pin_hash, a->staff.pin))
+            role = STAFF_ROLE_TECHNICIAN;
+    }
     int64_t now = now_ms(a);
-    staff_checked(&a->staff, right, now);
-    if (right) {
-        log_line("info", "staff PIN accepted: staff screen open");
-        fill_stats(a);
+    staff_checked(&a->staff, role, now);
+    if (role) {
+        log_line("info", "%s PIN accepted: staff screen open",
+                 role == STAFF_ROLE_TECHNICIAN ? "technician" : "staff");
+        refresh(a);
     } else {
         int64_t wait = staff_wait_ms(&a->staff, now);
         if (wait)
@@ -200,45 +542,91 @@ void staff_process(app_t *a)
         else
             log_line("warn", "staff PIN wrong (%d in a row)", a->staff.failures);
     }
-    printf("event=staff-pin result=%s failures=%d\n", right ? "right" : "wrong", a->staff.failures);
+    printf("event=staff-pin result=%s failures=%d%s\n", role ? "right" : "wrong", a->staff.failures,
+           role == STAFF_ROLE_TECHNICIAN ? " role=technician" : "");
     fflush(stdout);
     a->dirty = true;
+}
+
+/* A touch on the touch test's drawing surface (or a finger moving over it). */
+void staff_canvas(app_t *a, const widget_t *canvas, int x, int y)
+{
+    const rect_t r = canvas->r;
+    if (x < r.x || y < r.y || x >= r.x + r.w || y >= r.y + r.h)
+        return;
+    int col = (x - r.x) * STAFF_TOUCH_COLS / r.w, row = (y - r.y) * STAFF_TOUCH_ROWS / r.h;
+    if (staff_touch_point(&a->staff, x, y, row * STAFF_TOUCH_COLS + col, now_ms(a)))
+        a->dirty = true;
 }
 
 void staff_activate(app_t *a, const widget_t *w)
 {
     int64_t now = now_ms(a);
+    staff_t *s = &a->staff;
     bool changed = false;
     switch (w->action) {
     case ACT_STAFF_DIGIT:
-        changed = staff_digit(&a->staff, (char)('0' + w->arg), now);
+        changed = staff_digit(s, (char)('0' + w->arg), now);
         break;
     case ACT_STAFF_DELETE:
-        changed = staff_delete(&a->staff, now);
+        changed = staff_delete(s, now);
         break;
     case ACT_STAFF_OK:
-        changed = staff_ok(&a->staff, now);
+        changed = staff_ok(s, now);
         break;
-    case ACT_STAFF_ERASE:
-        changed = staff_erase_page(&a->staff, now);
+    case ACT_STAFF_PAGE:
+        if (w->arg == STAFF_PAGE_CLOCK)
+            start_clock(a);
+        changed = staff_page(s, (staff_page_t)w->arg, now);
+        if (changed)
+            refresh(a);
         break;
     case ACT_STAFF_REF_KEY:
-        changed = staff_ref_key(&a->staff, w->arg, now);
+        changed = staff_ref_key(s, w->arg, now);
         break;
     case ACT_STAFF_REF_DELETE:
-        changed = staff_ref_delete(&a->staff, now);
+        changed = staff_ref_delete(s, now);
         break;
     case ACT_STAFF_ERASE_ASK:
-        changed = staff_erase_ask(&a->staff, now);
+        changed = staff_erase_ask(s, now);
         break;
     case ACT_STAFF_ERASE_CONFIRM:
-        changed = staff_erase_confirm(&a->staff, now);
+        changed = staff_erase_confirm(s, now);
         break;
     case ACT_STAFF_BACK:
-        changed = staff_back(&a->staff, now);
+        changed = staff_back(s, now);
+        if (changed && s->page == STAFF_PAGE_MENU)
+            refresh(a);
+        break;
+    case ACT_STAFF_PACK:
+        changed = staff_pack_ask(s, w->arg, now);
+        break;
+    case ACT_STAFF_PACK_CONFIRM:
+        changed = staff_pack_confirm(s, now);
+        break;
+    case ACT_STAFF_CLOCK:
+        changed = staff_clock_adjust(s, w->arg / 2, w->arg % 2 ? 1 : -1, now);
+        break;
+    case ACT_STAFF_CLOCK_SET:
+        changed = staff_clock_set(s, now);
+        break;
+    case ACT_STAFF_QUIET:
+        quiet_toggle(a);
+        quiet_fill_hours(a, &s->hours);
+        s->last_input_ms = now;
+        changed = true;
+        break;
+    case ACT_STAFF_POWER:
+        changed = staff_power_ask(s, (staff_work_t)w->arg, now);
+        break;
+    case ACT_STAFF_POWER_CONFIRM:
+        changed = staff_power_confirm(s, now);
+        break;
+    case ACT_STAFF_TOUCH_CLEAR:
+        changed = staff_touch_clear(s, now);
         break;
     case ACT_STAFF_CLOSE:
-        changed = staff_close(&a->staff);
+        changed = staff_close(s);
         if (changed)
             log_line("info", "staff screens closed");
         break;

@@ -67,6 +67,94 @@ const char *const content_required_strings[] = {
     "staff.erase_failed",
     "staff.clock",
     "staff.clock_unsynced",
+    "staff.export_stick",
+    "staff.menu.figures",
+    "staff.menu.figures_detail",
+    "staff.menu.erase_detail",
+    "staff.menu.content",
+    "staff.menu.clock",
+    "staff.menu.hours",
+    "staff.menu.tech",
+    "staff.menu.tech_detail",
+    "staff.clock_synced",
+    "staff.clock_not_synced",
+    "staff.content_active",
+    "staff.content_previous",
+    "staff.content_none",
+    "staff.from_installed",
+    "staff.from_configured",
+    "staff.from_builtin",
+    "staff.content_rollback",
+    "staff.content_stick",
+    "staff.content_no_stick",
+    "staff.content_no_packs",
+    "staff.content_switch_title",
+    "staff.content_switch_body",
+    "staff.content_back_title",
+    "staff.content_switched",
+    "staff.content_failed",
+    "staff.yes_switch",
+    "staff.clock_is_synced",
+    "staff.clock_hint",
+    "staff.year",
+    "staff.month",
+    "staff.day",
+    "staff.hour",
+    "staff.minute",
+    "staff.clock_set",
+    "staff.clock_done",
+    "staff.clock_failed",
+    "staff.hours_open",
+    "staff.hours_open_always",
+    "staff.hours_quiet",
+    "staff.hours_quiet_always",
+    "staff.hours_none",
+    "staff.hours_manual",
+    "staff.hours_go_quiet",
+    "staff.hours_go_open",
+    "staff.hours_schedule",
+    "staff.hours_closed",
+    "staff.day0",
+    "staff.day1",
+    "staff.day2",
+    "staff.day3",
+    "staff.day4",
+    "staff.day5",
+    "staff.day6",
+    "staff.tech_kiosk",
+    "staff.tech_display",
+    "staff.tech_versions",
+    "staff.tech_system",
+    "staff.tech_network",
+    "staff.tech_buttons",
+    "staff.tech_touch",
+    "staff.tech_log",
+    "staff.tech_restart",
+    "staff.tech_reboot",
+    "staff.tech_poweroff",
+    "staff.buttons_hint",
+    "staff.buttons_none",
+    "staff.buttons_off",
+    "staff.col_button",
+    "staff.col_line",
+    "staff.col_presses",
+    "staff.col_bounces",
+    "staff.touch_hint",
+    "staff.touch_count",
+    "staff.touch_clear",
+    "staff.power_restart_title",
+    "staff.power_restart_body",
+    "staff.power_reboot_title",
+    "staff.power_reboot_body",
+    "staff.power_off_title",
+    "staff.power_off_body",
+    "staff.power_yes",
+    "staff.power_failed",
+    "staff.working",
+    "staff.log_empty",
+    "attract.title",
+    "attract.body",
+    "attract.body_later",
     "display.button",
     "display.title",
     "display.large",
@@ -1194,4 +1282,28 @@ const char *content_string(const content_t *c, const char *key, const char *lang
         if (strcmp(c->strings[i].key, key) == 0)
             return content_text(c, &c->strings[i].text, lang);
     return key;
+}
+
+void content_fill_vars(char *out, size_t len, const char *src, size_t n, const char *const names[],
+                       const char *const values[])
+{
+    size_t o = 0;
+    if (!len)
+        return;
+    while (*src && o + 1 < len) {
+        size_t k = n;
+        if (*src == '{')
+            for (k = 0; k < n; k++)
+                if (strncmp(src + 1, names[k], strlen(names[k])) == 0 &&
+                    src[1 + strlen(names[k])] == '}')
+                    break;
+        if (k == n) {
+            out[o++] = *src++;
+            continue;
+        }
+        int w = snprintf(out + o, len - o, "%s", values[k]);
+        o = w < 0 ? o : o + (size_t)w < len ? o + (size_t)w : len - 1;
+        src += strlen(names[k]) + 2;
+    }
+    out[o] = '\0';
 }

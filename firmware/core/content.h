@@ -95,6 +95,11 @@ __attribute__((format(printf, 3, 4))) int content_error_set(content_error_t *err
                                                             const char *fmt, ...);
 
 /* Formats an error as "FILE: PATH: REASON" into buf. */
+/* Copies src into out (at most len bytes, NUL-terminated) with each {name} replaced by its
+ * value: the pack's strings carry such placeholders ("{ref}", "{s}"). */
+void content_fill_vars(char *out, size_t len, const char *src, size_t n, const char *const names[],
+                       const char *const values[]);
+
 void content_error_format(const content_error_t *err, char *buf, size_t len);
 
 /* Parses and validates a pack. On success *out owns everything reachable from it (free with

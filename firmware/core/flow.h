@@ -52,12 +52,22 @@ typedef enum {
     ACT_STAFF_DELETE,
     ACT_STAFF_OK,
     ACT_STAFF_CLOSE,   /* leave the staff screens */
-    ACT_STAFF_ERASE,   /* the staff screen: open the erase page */
+    ACT_STAFF_PAGE,    /* the staff menu (or technician page): open page arg */
     ACT_STAFF_REF_KEY, /* a character of the reference code: arg indexes the alphabet */
     ACT_STAFF_REF_DELETE,
     ACT_STAFF_ERASE_ASK,     /* the code is complete: ask for confirmation */
     ACT_STAFF_ERASE_CONFIRM, /* yes, erase */
-    ACT_STAFF_BACK           /* one page back (or cancel the confirmation) */
+    ACT_STAFF_BACK,          /* one page back (or cancel the confirmation) */
+    ACT_STAFF_PACK,          /* content page: pack arg of the stick's list; -1 the previous */
+    ACT_STAFF_PACK_CONFIRM,  /* yes, switch */
+    ACT_STAFF_CLOCK,         /* clock page: arg = field * 2 + (1: up, 0: down) */
+    ACT_STAFF_CLOCK_SET,     /* set the clock to the edited time */
+    ACT_STAFF_QUIET,         /* hours page: quiet now / open now / back to the schedule */
+    ACT_STAFF_POWER,         /* technician page: arg is the staff_work_t to ask about */
+    ACT_STAFF_POWER_CONFIRM, /* yes, restart / reboot / shut down */
+    ACT_STAFF_TOUCH_CLEAR,   /* touch test: start again */
+    ACT_STAFF_CANVAS,        /* touch test: the drawing surface (not a focus target) */
+    ACT_WAKE                 /* the attract screen: a touch anywhere wakes the kiosk */
 } action_t;
 
 /* Inputs that are not touches: physical buttons and desktop keys. */

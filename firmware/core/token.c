@@ -17,7 +17,17 @@ static const struct {
     {"export", TOKEN_EXPORT},
     {"erase-contact", TOKEN_ERASE_CONTACT},
     {"content-update", TOKEN_CONTENT_UPDATE},
+    {"staff-screens", TOKEN_STAFF_SCREENS},
+    {"technician", TOKEN_TECHNICIAN},
 };
+
+unsigned token_action_bit(const char *name)
+{
+    for (size_t k = 0; k < sizeof actions / sizeof actions[0]; k++)
+        if (strcmp(name, actions[k].name) == 0)
+            return (unsigned)actions[k].bit;
+    return 0;
+}
 
 static int parse_time(const cJSON *v, const char *path, int64_t *out, content_error_t *err)
 {
@@ -65,7 +75,8 @@ static int parse_actions(const cJSON *v, token_t *t, content_error_t *err)
                 break;
         if (k == sizeof actions / sizeof actions[0])
             return content_error_set(err, path,
-                                     "unknown action (export, erase-contact, content-update)");
+                                     "unknown action (export, erase-contact, content-update, "
+                                     "staff-screens, technician)");
         t->actions |= (unsigned)actions[k].bit;
     }
     return KIOSK_OK;

@@ -15,7 +15,13 @@ typedef enum {
     TOKEN_EXPORT = 1 << 0,         /* pull records onto the stick */
     TOKEN_ERASE_CONTACT = 1 << 1,  /* erase residents' contact details by reference code */
     TOKEN_CONTENT_UPDATE = 1 << 2, /* switch to a content pack from the stick */
+    TOKEN_STAFF_SCREENS = 1 << 3,  /* open the staff screens without the PIN */
+    TOKEN_TECHNICIAN = 1 << 4,     /* open the staff and technician screens */
 } token_action_t;
+
+/* The bit of an action's name in a token ("export", "erase-contact", "content-update",
+ * "staff-screens", "technician"); 0 for an unknown name. */
+unsigned token_action_bit(const char *name);
 
 #define TOKEN_MAX_KIOSKS 64
 #define TOKEN_MAX_ERASE 256

@@ -107,6 +107,11 @@ void view_build_staff(view_t *v, const staff_t *s, const content_t *c, const cha
                       const view_options_t *o, int width, int height, const text_metrics_t *tm,
                       int64_t now_ms);
 
+/* The attract screen outside opening hours (dim, calm; a touch anywhere wakes the kiosk).
+ * reopens: when the centre opens again ("Monday 08:00"), or NULL. */
+void view_build_attract(view_t *v, const content_t *c, const char *lang, const char *reopens,
+                        int width, int height, const text_metrics_t *tm);
+
 /* The touch target at (x, y), honouring a prompt above the screen; NULL if none. */
 const widget_t *view_hit(const view_t *v, int x, int y);
 

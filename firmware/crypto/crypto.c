@@ -560,3 +560,8 @@ void crypto_sha256_hex(const void *bytes, size_t len, char out[65])
     crypto_hash_sha256(h, bytes, len);
     sodium_bin2hex(out, 65, h, 32);
 }
+
+const char *crypto_library_version(void)
+{
+    return sodium_version_string();
+}

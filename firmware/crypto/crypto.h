@@ -17,6 +17,9 @@
 /* Initialises libsodium; call once before anything else. KIOSK_OK or KIOSK_EIO. */
 int crypto_init(void);
 
+/* The libsodium library's version, for the technician. */
+const char *crypto_library_version(void);
+
 /* The staff PIN, stored only as a salted, deliberately slow hash (Argon2id, libsodium's
  * crypto_pwhash_str with its interactive limits): "$argon2id$v=19$m=...". */
 #define CRYPTO_PIN_HASH_BYTES 128

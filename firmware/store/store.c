@@ -969,6 +969,11 @@ void store_close(store_t *st)
     free(st);
 }
 
+const char *store_library_version(void)
+{
+    return sqlite3_libversion();
+}
+
 const char *store_errmsg(const store_t *st)
 {
     if (!st)
@@ -1667,5 +1672,18 @@ int store_staff_stats(store_t *st, int64_t day_start_ms, int64_t week_start_ms, 
     if (err)
         return err;
     out->last_export_ms = strtoll(last, NULL, 10);
+    bool found = false;
+    err = meta_get(st, "last_export_stick", &found, out->last_export_stick,
+                   sizeof out->last_export_stick, NULL);
+    if (err)
+        return err;
+    if (!found)
+        out->last_export_stick[0] = '\0';
     return KIOSK_OK;
+}
+
+int store_set_last_export_stick(store_t *st, const char *where)
+{
+    assert(st && where);
+    return meta_set(st, "last_export_stick", where, 0);
 }

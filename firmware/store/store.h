@@ -175,10 +175,17 @@ int store_mark_exported(store_t *st, int64_t max_id, int64_t seq, int64_t now_ut
 /* Message of the last failure on this store (static or owned by st); never NULL. */
 const char *store_errmsg(const store_t *st);
 
+/* The SQLite library's version, for the technician. */
+const char *store_library_version(void);
+
 /* The figures of the staff screen that the database holds: records since day_start_ms and
  * week_start_ms (UTC milliseconds), not yet exported, service requests not yet exported,
  * quick ratings flagged as misuse this week, sessions ended by timeout this week, and the time
  * of the last export. Other fields of out are left alone. */
 int store_staff_stats(store_t *st, int64_t day_start_ms, int64_t week_start_ms, staff_stats_t *out);
+
+/* Notes where the last export went (the stick's name and who issued its token), for the staff
+ * screen's figures. */
+int store_set_last_export_stick(store_t *st, const char *where);
 
 #endif

@@ -884,6 +884,15 @@ const text_metrics_t *ui_metrics(ui_t *ui)
     return &ui->metrics;
 }
 
+void ui_versions(char *buf, size_t len)
+{
+    SDL_version sdl;
+    SDL_GetVersion(&sdl);
+    const SDL_version *ttf = TTF_Linked_Version();
+    snprintf(buf, len, "SDL %d.%d.%d · SDL_ttf %d.%d.%d", sdl.major, sdl.minor, sdl.patch,
+             ttf->major, ttf->minor, ttf->patch);
+}
+
 const char *ui_driver(const ui_t *ui)
 {
     return ui->driver;
@@ -973,6 +982,17 @@ bool ui_wait_event(ui_t *ui, int timeout_ms, ui_event_t *ev)
         ev->kind = e.type == SDL_MOUSEBUTTONDOWN ? UI_EV_PRESS : UI_EV_RELEASE;
         to_logical(ui, e.button.x, e.button.y, &ev->x, &ev->y);
         break;
+    case SDL_MOUSEMOTION:
+        if (!(e.motion.state & SDL_BUTTON_LMASK) || e.motion.which == SDL_TOUCH_MOUSEID)
+            break;
+        ev->kind = UI_EV_MOTION;
+        to_logical(ui, e.motion.x, e.motion.y, &ev->x, &ev->y);
+        break;
+    case SDL_FINGERMOTION:
+        ev->kind = UI_EV_MOTION;
+        to_logical(ui, (int)(e.tfinger.x * (float)ui->phys_w),
+                   (int)(e.tfinger.y * (float)ui->phys_h), &ev->x, &ev->y);
+        break;
     case SDL_FINGERDOWN:
     case SDL_FINGERUP:
         ev->kind = e.type == SDL_FINGERDOWN ? UI_EV_PRESS : UI_EV_RELEASE;
@@ -1005,20 +1025,41 @@ void ui_wake(ui_t *ui)
     }
 }
 
-void ui_inject_tap(ui_t *ui, int x, int y)
+/* Pushes a left-button event at logical (x, y): down, up, or a move with the button held. */
+static void push_mouse(ui_t *ui, Uint32 type, int x, int y)
 {
     int px, py;
     to_physical(ui, x, y, &px, &py);
-    SDL_Event e = {.type = SDL_MOUSEBUTTONDOWN};
-    e.button.button = SDL_BUTTON_LEFT;
-    e.button.state = SDL_PRESSED;
-    e.button.x = px;
-    e.button.y = py;
-    e.button.windowID = SDL_GetWindowID(ui->win);
+    SDL_Event e = {.type = type};
+    if (type == SDL_MOUSEMOTION) {
+        e.motion.state = SDL_BUTTON_LMASK;
+        e.motion.x = px;
+        e.motion.y = py;
+        e.motion.windowID = SDL_GetWindowID(ui->win);
+    } else {
+        e.button.button = SDL_BUTTON_LEFT;
+        e.button.state = type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+        e.button.x = px;
+        e.button.y = py;
+        e.button.windowID = SDL_GetWindowID(ui->win);
+    }
     SDL_PushEvent(&e);
-    e.type = SDL_MOUSEBUTTONUP;
-    e.button.state = SDL_RELEASED;
-    SDL_PushEvent(&e);
+}
+
+void ui_inject_tap(ui_t *ui, int x, int y)
+{
+    push_mouse(ui, SDL_MOUSEBUTTONDOWN, x, y);
+    push_mouse(ui, SDL_MOUSEBUTTONUP, x, y);
+}
+
+void ui_inject_drag(ui_t *ui, int x1, int y1, int x2, int y2, int steps)
+{
+    if (steps < 1)
+        steps = 1;
+    push_mouse(ui, SDL_MOUSEBUTTONDOWN, x1, y1);
+    for (int i = 1; i <= steps; i++)
+        push_mouse(ui, SDL_MOUSEMOTION, x1 + (x2 - x1) * i / steps, y1 + (y2 - y1) * i / steps);
+    push_mouse(ui, SDL_MOUSEBUTTONUP, x2, y2);
 }
 
 bool ui_inject_key(ui_t *ui, const char *name)

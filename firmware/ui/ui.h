@@ -49,7 +49,8 @@ typedef enum {
     UI_EV_LANG,
     UI_EV_STAFF, /* the staff key (long press on the board's staff button) */
     UI_EV_HELP,  /* help: show the focus ring */
-    UI_EV_WAKE   /* another thread called ui_wake() */
+    UI_EV_WAKE,  /* another thread called ui_wake() */
+    UI_EV_MOTION /* a finger (or the mouse with its button down) moved to x, y (logical) */
 } ui_event_kind_t;
 
 typedef struct {
@@ -71,8 +72,13 @@ void ui_wake(ui_t *ui);
 /* Injects inputs as real SDL events, for scripted runs: a tap at logical (x, y), a key by
  * SDL key name ("Tab", "Return", "F2", "1"), or typed text. false for an unknown key. */
 void ui_inject_tap(ui_t *ui, int x, int y);
+/* A finger put down at (x1, y1), moved in steps to (x2, y2) and lifted. */
+void ui_inject_drag(ui_t *ui, int x1, int y1, int x2, int y2, int steps);
 bool ui_inject_key(ui_t *ui, const char *name);
 void ui_inject_text(ui_t *ui, const char *utf8);
+
+/* The SDL and SDL_ttf versions linked, for the technician ("SDL 2.26.5 · SDL_ttf 2.20.1"). */
+void ui_versions(char *buf, size_t len);
 
 /* Name of the video driver in use ("x11", "kmsdrm", "offscreen", ...). */
 const char *ui_driver(const ui_t *ui);
