@@ -670,6 +670,93 @@ static void staff_tour_in_both_languages_and_orientations(void)
         }
 }
 
+/* The first boot after provisioning: the self-test opens by itself, the technician touches the
+ * corners and presses every button, and the result is logged and kept; it never opens again. */
+static void first_boot_self_test(void)
+{
+    char dir[700], db[800], cfg[800], script[800], flag[800], result[800], cmd[2000];
+    char text[2000];
+    snprintf(dir, sizeof dir, "%s/first-boot", tmp);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+    REQUIRE(system(cmd) == 0);
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    snprintf(cfg, sizeof cfg, "%s/kiosk.json", dir);
+    snprintf(script, sizeof script, "%s/self-test.script", dir);
+    snprintf(flag, sizeof flag, "%s/self-test-pending", dir);
+    snprintf(result, sizeof result, "%s/self-test.json", dir);
+    REQUIRE(write_file(flag, ""));
+    REQUIRE(write_file(cfg, "{\"buttons\": {\"chip\": \"auto\", \"pins\": [\n"
+                            "  {\"action\": \"face\", \"index\": 0, \"line\": \"GPIO5\"},\n"
+                            "  {\"action\": \"next\", \"line\": \"GPIO27\"},\n"
+                            "  {\"action\": \"staff\", \"line\": \"GPIO16\"}]}}\n"));
+    for (int lang = 0; lang < 2; lang++)
+        for (int portrait = 0; portrait < 2; portrait++) {
+            REQUIRE(write_file(flag, ""));
+            unlink(result);
+            int w = portrait ? 720 : 800, h = portrait ? 1280 : 480;
+            int top = portrait ? 110 : 70; /* just below the bar (64 px at 480, 96 at 720) */
+            snprintf(text, sizeof text,
+                     "expect staff open\nexpect staff-role technician\n"
+                     "expect staff-page self-test\nshot self-test\n"
+                     "press staff_page touch-test\n"
+                     "tap 2 %d\ntap %d %d\ntap 2 %d\ntap %d %d\n"
+                     "press staff_back\nexpect staff-page self-test\n"
+                     "press staff_page button-test\nbutton face1\nbutton next\nbutton staff\n"
+                     "press staff_back\nshot self-test-done\n"
+                     "press staff_self_test_end\nexpect staff closed\nexpect screen home\n",
+                     top, w - 3, top, h - 3, w - 3, h - 3);
+            REQUIRE(write_file(script, text));
+            char shots[800], size[32];
+            snprintf(shots, sizeof shots, "%s/screenshots/first-boot-%s-%dx%d", tmp,
+                     lang ? "zh-cn" : "en", w, h);
+            snprintf(size, sizeof size, "%dx%d", w, h);
+            char *args[] = {"--headless",
+                            "--config",
+                            cfg,
+                            "--db",
+                            db,
+                            "--lang",
+                            lang ? "zh-cn" : "en",
+                            "--size",
+                            size,
+                            "--script",
+                            script,
+                            "--screenshots",
+                            shots,
+                            NULL};
+            static char out[1 << 16];
+            char *err;
+            CHECK_INT(run_kiosk("first-boot", args, out, sizeof out, &err), 0);
+            CHECK(
+                strstr(out, "event=self-test result=passed corners=4 buttons=3/3 storage=passed"));
+            CHECK(err && strstr(err, "self-test passed (finished): storage passed"));
+            free(err);
+            CHECK(access(flag, F_OK) != 0); /* never again */
+            char *kept = slurp(result);
+            CHECK(kept && strstr(kept, "\"passed\":\ttrue") &&
+                  strstr(kept, "\"cornersTouched\":\t4"));
+            free(kept);
+            CHECK(count_and_convert(shots) >= 4);
+        }
+    /* The next start: residents' screens, no self-test. */
+    REQUIRE(write_file(script, "expect staff closed\nexpect screen home\n"));
+    char *args[] = {"--headless", "--config", cfg, "--db", db, "--script", script, NULL};
+    static char out[1 << 16];
+    char *err;
+    CHECK_INT(run_kiosk("after-first-boot", args, out, sizeof out, &err), 0);
+    CHECK(!strstr(out, "event=self-test"));
+    free(err);
+    /* Closed before Finish (here by the home button of the keyboard): the result says so and
+     * it still never opens again; a tap on the self-test page does not reach the menu. */
+    REQUIRE(write_file(flag, ""));
+    REQUIRE(write_file(script, "expect staff-page self-test\nkey Escape\nexpect staff closed\n"));
+    CHECK_INT(run_kiosk("first-boot-closed", args, out, sizeof out, &err), 0);
+    CHECK(strstr(out, "event=self-test result=not-passed"));
+    CHECK(err && strstr(err, "self-test not passed (closed before Finish)"));
+    free(err);
+    CHECK(access(flag, F_OK) != 0);
+}
+
 static void bad_pack_falls_back_with_staff_notice(void)
 {
     char pack[700], db[700], script[700];
@@ -944,6 +1031,7 @@ int main(void)
     RUN(staff_erase_a_contact_by_reference_code);
     RUN(technician_screens_and_quiet_hours);
     RUN(staff_tour_in_both_languages_and_orientations);
+    RUN(first_boot_self_test);
     RUN(bad_pack_falls_back_with_staff_notice);
     RUN(damaged_database_is_set_aside_and_staff_told);
     RUN(unusable_database_means_out_of_service);

@@ -376,6 +376,8 @@ static void staff_screens_fit(void)
     }
     tech->touch_total = 500;
     tech->touched = 0x00ff00ffu;
+    t.self_test.storage = CHECK_FAILED;
+    strcpy(t.self_test.storage_detail, "cannot write: No space left on device");
     strcpy(t.result, "Not switched, nothing changed: winter.json: $.journeys[3]: too many "
                      "questions in one journey (at most 40)");
     t.result_bad = true;
@@ -400,6 +402,7 @@ static void staff_screens_fit(void)
         {STAFF_PAGE_TECH_LOG, 0, 0, "log"},
         {STAFF_PAGE_POWER_CONFIRM, STAFF_WORK_REBOOT, 0, "power confirm"},
         {STAFF_PAGE_WORKING, STAFF_WORK_SET_CLOCK, 0, "working"},
+        {STAFF_PAGE_SELF_TEST, 0, 0, "self-test"},
     };
     int n_pages = (int)(sizeof pages / sizeof pages[0]);
     built = 0;

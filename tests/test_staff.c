@@ -337,8 +337,41 @@ static void focus_ring_wraps_and_hides(void)
     CHECK_INT(s.focus, -1); /* touch users see no ring */
 }
 
+static void self_test_opens_only_its_own_pages(void)
+{
+    staff_t s = {0};
+    s.focus = -1;
+    CHECK(staff_open_self_test(&s, 0));
+    CHECK_INT(s.page, STAFF_PAGE_SELF_TEST);
+    CHECK_INT(s.role, STAFF_ROLE_TECHNICIAN);
+    CHECK(!staff_page(&s, STAFF_PAGE_FIGURES, 1)); /* no menu, no figures, no power */
+    CHECK(!staff_page(&s, STAFF_PAGE_TECH, 1));
+    CHECK(!staff_power_ask(&s, STAFF_WORK_REBOOT, 1));
+    CHECK(!staff_back(&s, 1)); /* it is the first page */
+    CHECK(staff_page(&s, STAFF_PAGE_TECH_TOUCH, 2));
+    CHECK(staff_touch_point(&s, 1, 1, 0, 2));
+    CHECK(staff_touch_point(&s, 1, 1, STAFF_TOUCH_COLS - 1, 2));
+    CHECK(staff_touch_point(&s, 1, 1, STAFF_TOUCH_COLS * STAFF_TOUCH_ROWS - 1, 2));
+    CHECK(staff_touch_point(&s, 1, 1, 7, 2)); /* not a corner */
+    CHECK_INT(staff_corners_touched(&s.tech), 3);
+    CHECK(staff_back(&s, 3));
+    CHECK_INT(s.page, STAFF_PAGE_SELF_TEST); /* back to the self-test, not the technician page */
+    s.tech.nbuttons = 3;
+    snprintf(s.tech.buttons[0].name, sizeof s.tech.buttons[0].name, "face 1");
+    snprintf(s.tech.buttons[1].name, sizeof s.tech.buttons[1].name, "next");
+    snprintf(s.tech.buttons[2].name, sizeof s.tech.buttons[2].name, "staff");
+    s.tech.buttons[1].presses = 2;
+    char missing[64];
+    CHECK_INT((int)staff_buttons_pressed(&s.tech, missing, sizeof missing), 1);
+    CHECK_STR(missing, "face 1, staff");
+    CHECK(!staff_open_self_test(&s, 4)); /* once */
+    CHECK(staff_close(&s));
+    CHECK(staff_open_self_test(&s, 5));
+}
+
 int main(void)
 {
+    RUN(self_test_opens_only_its_own_pages);
     RUN(roles_decide_the_pages);
     RUN(power_actions_ask_first);
     RUN(clock_is_set_only_when_unsynchronised);

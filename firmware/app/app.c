@@ -843,6 +843,7 @@ int app_run(const app_config_t *cfg)
     redraw(&a);
     buttons_open(&a);
     usb_open(&a);
+    staff_self_test_at_start(&a); /* the first boot after provisioning: the technician's checks */
     a.last_input_ms = now_ms(&a); /* the attract screen's minute starts now */
     loop(&a);
     print_stats(&a);

@@ -108,6 +108,9 @@ void staff_fill_stats(app_t *a);
 void staff_open_token(app_t *a, staff_role_t role, bool content_only);
 /* The stick of the staff screens went: they close if it opened them. */
 void staff_stick_gone(app_t *a);
+/* When <data dir>/self-test-pending exists (provisioning leaves it for the first boot), opens
+ * the technician's self-test page. */
+void staff_self_test_at_start(app_t *a);
 /* The touch test's drawing surface was touched at (x, y). */
 void staff_canvas(app_t *a, const widget_t *canvas, int x, int y);
 bool staff_active(const app_t *a);

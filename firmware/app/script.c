@@ -52,6 +52,7 @@ static const struct {
     {"staff_power", ACT_STAFF_POWER},
     {"staff_power_confirm", ACT_STAFF_POWER_CONFIRM},
     {"staff_touch_clear", ACT_STAFF_TOUCH_CLEAR},
+    {"staff_self_test_end", ACT_STAFF_SELF_TEST_END},
     {"wake", ACT_WAKE},
 };
 
@@ -71,6 +72,7 @@ static const char *const staff_pages[STAFF_PAGE_COUNT] = {
     [STAFF_PAGE_TECH_LOG] = "log",
     [STAFF_PAGE_POWER_CONFIRM] = "power-confirm",
     [STAFF_PAGE_WORKING] = "working",
+    [STAFF_PAGE_SELF_TEST] = "self-test",
 };
 
 const char *script_staff_page_name(staff_page_t p)

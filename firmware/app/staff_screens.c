@@ -3,13 +3,16 @@
  * from the store and the file system, the content packs, the clock, opening hours, the
  * technician's facts) and the work they hand over (erase, switch packs, set the clock,
  * restart, reboot, power off). The state machine itself is core/staff.c. */
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app/app_internal.h"
 #include "app/packs.h"
@@ -335,6 +338,9 @@ void staff_stick_gone(app_t *a)
     }
 }
 
+static bool self_testing; /* the self-test page is up (once, at the first boot) */
+static void self_test_end(app_t *a, const char *how);
+
 /* ---- the work pages hand over ---- */
 
 static void perform_pack(app_t *a, bool rollback)
@@ -492,6 +498,8 @@ static void perform_power(app_t *a, staff_work_t work)
  * disabled), or the work a page handed over. */
 void staff_process(app_t *a)
 {
+    if (self_testing && !staff_active(a))
+        self_test_end(a, "closed before Finish");
     switch (staff_pending_work(&a->staff)) {
     case STAFF_WORK_ERASE: {
         char code[8];
@@ -625,7 +633,12 @@ void staff_activate(app_t *a, const widget_t *w)
     case ACT_STAFF_TOUCH_CLEAR:
         changed = staff_touch_clear(s, now);
         break;
+    case ACT_STAFF_SELF_TEST_END:
     case ACT_STAFF_CLOSE:
+        /* Closed any other way (Close, a button, 2 minutes untouched), the self-test ends
+         * too, as "closed" (staff_process). */
+        if (w->action == ACT_STAFF_SELF_TEST_END && self_testing)
+            self_test_end(a, "finished");
         changed = staff_close(s);
         if (changed)
             log_line("info", "staff screens closed");
@@ -634,4 +647,132 @@ void staff_activate(app_t *a, const widget_t *w)
         break;
     }
     a->dirty = a->dirty || changed;
+}
+
+/* ---- the first boot's self-test ---- */
+
+#define SELF_TEST_PENDING "self-test-pending"
+#define SELF_TEST_RESULT "self-test.json"
+
+/* Storage: 64 KiB written next to the database, synced, read back and compared. */
+static void check_storage(app_t *a)
+{
+    staff_self_test_t *t = &a->staff.self_test;
+    char dir[4096], path[4200], err[160] = "";
+    app_data_dir(a, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/.self-test-storage", dir);
+    static unsigned char out[65536], in[65536];
+    for (size_t i = 0; i < sizeof out; i++)
+        out[i] = (unsigned char)(i * 131u + 7u);
+    int64_t t0 = mono_us();
+    bool ok = false;
+    /* err is short, for the screen (the log has the file's name). */
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        snprintf(err, sizeof err, "cannot create a file: %s", strerror(errno));
+    else {
+        bool w =
+            fwrite(out, 1, sizeof out, f) == sizeof out && fflush(f) == 0 && fsync(fileno(f)) == 0;
+        int e = errno;
+        if (fclose(f) != 0 || !w)
+            snprintf(err, sizeof err, "cannot write: %s", strerror(e));
+        else if (!(f = fopen(path, "rb")))
+            snprintf(err, sizeof err, "cannot read back: %s", strerror(errno));
+        else {
+            ok = fread(in, 1, sizeof in, f) == sizeof in && memcmp(in, out, sizeof in) == 0;
+            fclose(f);
+            if (!ok)
+                snprintf(err, sizeof err, "read back differs from what was written");
+        }
+    }
+    if (err[0])
+        log_line("error", "self-test: storage: %s: %s", path, err);
+    unlink(path);
+    ok = ok && a->store_ok;
+    if (!err[0] && !a->store_ok)
+        snprintf(err, sizeof err, "the database cannot take answers (see the log)");
+    t->storage_ms = (int)((mono_us() - t0 + 999) / 1000);
+    t->storage = ok ? CHECK_PASSED : CHECK_FAILED;
+    if (ok) {
+        char ms[16];
+        snprintf(ms, sizeof ms, "%d", t->storage_ms);
+        const char *names[] = {"ms"}, *values[] = {ms};
+        content_fill_vars(
+            t->storage_detail, sizeof t->storage_detail,
+            content_string(a->content, "staff.selftest_storage_ok", flow_lang(a->flow)), 1, names,
+            values);
+    } else {
+        utf8_copy_safe(t->storage_detail, sizeof t->storage_detail, err);
+    }
+}
+
+void staff_self_test_at_start(app_t *a)
+{
+    char dir[4096], flag[4200];
+    app_data_dir(a, dir, sizeof dir);
+    snprintf(flag, sizeof flag, "%s/" SELF_TEST_PENDING, dir);
+    if (access(flag, F_OK) != 0)
+        return;
+    check_storage(a);
+    staff_fill_stats(a);
+    fill_tech(a);
+    staff_open_self_test(&a->staff, now_ms(a));
+    self_testing = true;
+    log_line("info", "first boot: the self-test is on the screen for the technician");
+    printf("event=self-test started\n");
+    fflush(stdout);
+    a->dirty = true;
+}
+
+/* Logs the result, keeps it next to the database, and ends the self-test for good. */
+static void self_test_end(app_t *a, const char *how)
+{
+    const staff_t *s = &a->staff;
+    const staff_tech_t *t = &s->tech;
+    char missing[200];
+    size_t pressed = staff_buttons_pressed(t, missing, sizeof missing);
+    int corners = staff_corners_touched(t);
+    bool passed = s->self_test.storage == CHECK_PASSED && corners == 4 &&
+                  (t->nbuttons == 0 || pressed == t->nbuttons);
+    log_line(passed ? "info" : "warn",
+             "self-test %s (%s): storage %s (%s), clock %s, display %s, touch %d of 4 corners, "
+             "buttons %zu of %zu pressed%s%s",
+             passed ? "passed" : "not passed", how,
+             s->self_test.storage == CHECK_PASSED ? "passed" : "FAILED",
+             s->self_test.storage_detail,
+             s->stats.clock_synced ? "synchronised" : "not synchronised", t->display, corners,
+             pressed, t->nbuttons, missing[0] ? ", missing: " : "", missing);
+    cJSON *o = cJSON_CreateObject();
+    record_time_t now = record_time();
+    cJSON_AddNumberToObject(o, "utcMs", (double)now.utc_ms);
+    cJSON_AddStringToObject(o, "ended", how);
+    cJSON_AddBoolToObject(o, "passed", passed);
+    cJSON_AddBoolToObject(o, "storage", s->self_test.storage == CHECK_PASSED);
+    cJSON_AddStringToObject(o, "storageDetail", s->self_test.storage_detail);
+    cJSON_AddBoolToObject(o, "clockSynchronised", s->stats.clock_synced);
+    cJSON_AddStringToObject(o, "display", t->display);
+    cJSON_AddNumberToObject(o, "cornersTouched", corners);
+    cJSON_AddNumberToObject(o, "buttonsPressed", (double)pressed);
+    cJSON_AddNumberToObject(o, "buttons", (double)t->nbuttons);
+    cJSON_AddStringToObject(o, "buttonsMissing", missing);
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    char dir[4096], path[4200], flag[4200];
+    app_data_dir(a, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/" SELF_TEST_RESULT, dir);
+    snprintf(flag, sizeof flag, "%s/" SELF_TEST_PENDING, dir);
+    FILE *f = text ? fopen(path, "w") : NULL;
+    if (!f || fputs(text, f) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0)
+        log_line("error", "self-test: cannot write %s: %s", path, strerror(errno));
+    if (f)
+        fclose(f);
+    free(text);
+    if (unlink(flag) != 0 && errno != ENOENT)
+        log_line("error", "self-test: cannot remove %s: %s (it would run again)", flag,
+                 strerror(errno));
+    printf("event=self-test result=%s corners=%d buttons=%zu/%zu storage=%s\n",
+           passed ? "passed" : "not-passed", corners, pressed, t->nbuttons,
+           s->self_test.storage == CHECK_PASSED ? "passed" : "failed");
+    fflush(stdout);
+    self_testing = false;
 }

@@ -67,6 +67,7 @@ typedef enum {
     ACT_STAFF_POWER_CONFIRM, /* yes, restart / reboot / shut down */
     ACT_STAFF_TOUCH_CLEAR,   /* touch test: start again */
     ACT_STAFF_CANVAS,        /* touch test: the drawing surface (not a focus target) */
+    ACT_STAFF_SELF_TEST_END, /* the first boot's self-test is finished */
     ACT_WAKE                 /* the attract screen: a touch anywhere wakes the kiosk */
 } action_t;
 

@@ -2058,6 +2058,94 @@ static void staff_log_screen(ctx_t *x, const staff_t *s)
     }
 }
 
+/* The first boot's self-test: each check with its state in words and a mark (not colour
+ * alone), what was found, and the two tests the technician does by hand. */
+static void staff_self_test_screen(ctx_t *x, const staff_t *s)
+{
+    view_t *v = x->v;
+    const staff_tech_t *t = &s->tech;
+    int top = staff_bar(x, str(x, "staff.selftest_title"), false);
+    int m = S(x, MARGIN), gap = S(x, GAP);
+    bool portrait = v->height > v->width;
+    int bh = S(x, 64);
+    int aw = portrait ? v->width - 2 * m : (v->width - 3 * m) * 30 / 100;
+    int ah = portrait ? bh : v->height - top - 2 * m;
+    rect_t acts =
+        portrait ? rect(m, v->height - m - bh, aw, bh) : rect(v->width - m - aw, top + m, aw, ah);
+    rect_t area = portrait ? rect(m, top + m / 2, aw, acts.y - top - m - m / 2)
+                           : rect(m, top + m / 2, acts.x - 2 * m, ah + m / 2);
+    int hint_h = measure_h(x, str(x, "staff.selftest_hint"), area, T(x, PX_SMALL), false);
+    label(x, rect(area.x, area.y, area.w, hint_h), str(x, "staff.selftest_hint"), T(x, PX_SMALL),
+          false, STYLE_PLAIN, ALIGN_LEFT);
+    area.y += hint_h + gap / 2;
+    area.h -= hint_h + gap / 2;
+    /* The checks. */
+    char corners[64], pressed[200], n1[16], n2[16], missing[120];
+    snprintf(n1, sizeof n1, "%d", staff_corners_touched(t));
+    const char *cn[] = {"n"}, *cv[] = {n1};
+    snprintf(corners, sizeof corners, "%s",
+             fill_vars(x, str(x, "staff.selftest_corners"), 1, cn, cv));
+    size_t np = staff_buttons_pressed(t, missing, sizeof missing);
+    snprintf(n1, sizeof n1, "%zu", np);
+    snprintf(n2, sizeof n2, "%zu", t->nbuttons);
+    const char *bn[] = {"n", "all"}, *bv[] = {n1, n2};
+    snprintf(pressed, sizeof pressed, "%s%s%s",
+             fill_vars(x, str(x, "staff.selftest_pressed"), 2, bn, bv), missing[0] ? ": " : "",
+             missing);
+    int corners_n = staff_corners_touched(t);
+    check_state_t states[5] = {
+        s->self_test.storage,
+        s->stats.clock_synced ? CHECK_PASSED : CHECK_WARN,
+        t->display[0] ? CHECK_PASSED : CHECK_TODO,
+        corners_n == 4 ? CHECK_PASSED : CHECK_TODO,
+        t->nbuttons == 0    ? CHECK_WARN
+        : np == t->nbuttons ? CHECK_PASSED
+                            : CHECK_TODO,
+    };
+    const char *names[5] = {str(x, "staff.selftest_storage"), str(x, "staff.selftest_clock"),
+                            str(x, "staff.selftest_display"), str(x, "staff.selftest_touch"),
+                            str(x, "staff.selftest_buttons")};
+    const char *details[5] = {s->self_test.storage_detail, clock_text(x, &s->stats), t->display,
+                              view_strdup(v, corners),
+                              t->nbuttons ? view_strdup(v, pressed) : str(x, "staff.buttons_none")};
+    static const char *const words[] = {"staff.selftest_todo", "staff.selftest_passed",
+                                        "staff.selftest_failed", "staff.selftest_check"};
+    static const char *const marks[] = {"○", "✓", "✗", "!"};
+    int rh = area.h / 5;
+    for (int i = 0; i < 5; i++) {
+        rect_t row = rect(area.x, area.y + i * rh, area.w, rh - S(x, 3));
+        style_t st = states[i] == CHECK_PASSED   ? STYLE_SELECTED
+                     : states[i] == CHECK_FAILED ? STYLE_ALERT
+                     : states[i] == CHECK_WARN   ? STYLE_NOTICE
+                                                 : STYLE_KEY;
+        add(x, W_PANEL, st, row);
+        rect_t in = inset(row, S(x, 8), S(x, 2));
+        int sw = in.w * 30 / 100;
+        char state[64];
+        snprintf(state, sizeof state, "%s %s", marks[states[i]], str(x, words[states[i]]));
+        label(x, rect(in.x, in.y, sw, in.h / 2), names[i], T(x, PX_BODY), true, st, ALIGN_LEFT);
+        label(x, rect(in.x, in.y + in.h / 2, sw, in.h - in.h / 2), view_strdup(v, state),
+              T(x, PX_SMALL), false, st, ALIGN_LEFT);
+        label(x, rect(in.x + sw + gap, in.y, in.w - sw - gap, in.h),
+              details[i][0] ? details[i] : "–", T(x, PX_SMALL), false, st, ALIGN_LEFT);
+    }
+    /* The tests by hand, and Finish. */
+    struct {
+        const char *key;
+        action_t act;
+        int arg;
+        style_t st;
+    } a[] = {
+        {"staff.tech_touch", ACT_STAFF_PAGE, STAFF_PAGE_TECH_TOUCH, STYLE_SECONDARY},
+        {"staff.tech_buttons", ACT_STAFF_PAGE, STAFF_PAGE_TECH_BUTTONS, STYLE_SECONDARY},
+        {"staff.selftest_finish", ACT_STAFF_SELF_TEST_END, 0, STYLE_PRIMARY},
+    };
+    grid_t g = portrait ? (grid_t){3, 1} : (grid_t){1, 3};
+    for (int i = 0; i < 3; i++)
+        button(x, cell(acts, g, i, gap, portrait ? bh : S(x, 90)), str(x, a[i].key), a[i].st,
+               a[i].act, a[i].arg);
+}
+
 static void staff_working_screen(ctx_t *x)
 {
     view_t *v = x->v;
@@ -2111,6 +2199,9 @@ void view_build_staff(view_t *v, const staff_t *s, const content_t *c, const cha
             break;
         case STAFF_PAGE_WORKING:
             staff_working_screen(&x);
+            break;
+        case STAFF_PAGE_SELF_TEST:
+            staff_self_test_screen(&x, s);
             break;
         default:
             staff_menu_screen(&x, s);

@@ -128,6 +128,44 @@ void staff_checked(staff_t *s, staff_role_t role, int64_t now_ms)
     }
 }
 
+bool staff_open_self_test(staff_t *s, int64_t now_ms)
+{
+    if (s->state != STAFF_CLOSED)
+        return false;
+    open_as(s, STAFF_ROLE_TECHNICIAN, STAFF_VIA_SELF_TEST, now_ms);
+    s->page = STAFF_PAGE_SELF_TEST;
+    return true;
+}
+
+int staff_corners_touched(const staff_tech_t *t)
+{
+    const int last = STAFF_TOUCH_COLS * STAFF_TOUCH_ROWS - 1;
+    const int corners[4] = {0, STAFF_TOUCH_COLS - 1, last - (STAFF_TOUCH_COLS - 1), last};
+    int n = 0;
+    for (int i = 0; i < 4; i++)
+        n += (t->touched >> corners[i]) & 1u ? 1 : 0;
+    return n;
+}
+
+size_t staff_buttons_pressed(const staff_tech_t *t, char *missing, size_t len)
+{
+    size_t n = 0, used = 0;
+    if (len)
+        missing[0] = '\0';
+    for (size_t i = 0; i < t->nbuttons; i++) {
+        if (t->buttons[i].presses > 0) {
+            n++;
+            continue;
+        }
+        if (len && used < len) {
+            int w =
+                snprintf(missing + used, len - used, "%s%s", used ? ", " : "", t->buttons[i].name);
+            used = w < 0 ? used : used + (size_t)w >= len ? len - 1 : used + (size_t)w;
+        }
+    }
+    return n;
+}
+
 bool staff_open_by_token(staff_t *s, staff_role_t role, int64_t now_ms)
 {
     if (s->state == STAFF_CHECKING || (s->state == STAFF_OPEN && s->page == STAFF_PAGE_WORKING))
@@ -179,12 +217,16 @@ static bool on_page(staff_t *s, staff_page_t page, int64_t now_ms)
 
 bool staff_may(const staff_t *s, staff_page_t page)
 {
+    if (s->via == STAFF_VIA_SELF_TEST)
+        return page == STAFF_PAGE_SELF_TEST || page == STAFF_PAGE_TECH_BUTTONS ||
+               page == STAFF_PAGE_TECH_TOUCH;
     switch (page) {
     case STAFF_PAGE_TECH:
     case STAFF_PAGE_TECH_BUTTONS:
     case STAFF_PAGE_TECH_TOUCH:
     case STAFF_PAGE_TECH_LOG:
     case STAFF_PAGE_POWER_CONFIRM:
+    case STAFF_PAGE_SELF_TEST:
         return s->role == STAFF_ROLE_TECHNICIAN;
     case STAFF_PAGE_COUNT:
         return false;
@@ -194,8 +236,10 @@ bool staff_may(const staff_t *s, staff_page_t page)
 }
 
 /* The page a page's Back goes to (itself: none). */
-static staff_page_t parent(staff_page_t p)
+static staff_page_t parent(const staff_t *s, staff_page_t p)
 {
+    if (s->via == STAFF_VIA_SELF_TEST)
+        return STAFF_PAGE_SELF_TEST; /* the tests return to the self-test; it is the first */
     switch (p) {
     case STAFF_PAGE_CONFIRM:
         return STAFF_PAGE_ERASE;
@@ -208,6 +252,7 @@ static staff_page_t parent(staff_page_t p)
         return STAFF_PAGE_TECH;
     case STAFF_PAGE_MENU:
     case STAFF_PAGE_WORKING:
+    case STAFF_PAGE_SELF_TEST:
         return p;
     default:
         return STAFF_PAGE_MENU;
@@ -228,9 +273,10 @@ bool staff_page(staff_t *s, staff_page_t page, int64_t now_ms)
     /* Only forward from the menu or the technician page; confirmations have their own
      * actions. */
     staff_page_t from = s->page;
-    bool ok = (from == STAFF_PAGE_MENU && parent(page) == STAFF_PAGE_MENU && page != from) ||
-              (from == STAFF_PAGE_TECH && parent(page) == STAFF_PAGE_TECH &&
-               page != STAFF_PAGE_POWER_CONFIRM);
+    staff_page_t up = parent(s, page);
+    bool ok = page != from && page != STAFF_PAGE_SELF_TEST && up == from &&
+              (from == STAFF_PAGE_MENU || from == STAFF_PAGE_SELF_TEST ||
+               (from == STAFF_PAGE_TECH && page != STAFF_PAGE_POWER_CONFIRM));
     if (!ok)
         return false;
     s->last_input_ms = now_ms;
@@ -292,10 +338,10 @@ bool staff_erase_confirm(staff_t *s, int64_t now_ms)
 
 bool staff_back(staff_t *s, int64_t now_ms)
 {
-    if (s->state != STAFF_OPEN || parent(s->page) == s->page)
+    if (s->state != STAFF_OPEN || parent(s, s->page) == s->page)
         return false;
     s->last_input_ms = now_ms;
-    staff_page_t to = parent(s->page);
+    staff_page_t to = parent(s, s->page);
     if (to != STAFF_PAGE_ERASE)
         clear_page_state(s); /* a cancelled confirmation keeps the code typed */
     go(s, to);

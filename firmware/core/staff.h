@@ -47,7 +47,11 @@ typedef struct {
 typedef enum { STAFF_ROLE_STAFF = 1, STAFF_ROLE_TECHNICIAN = 2 } staff_role_t;
 
 /* How they got in: the screens opened by a stick close when the stick is pulled out. */
-typedef enum { STAFF_VIA_PIN, STAFF_VIA_TOKEN } staff_via_t;
+typedef enum {
+    STAFF_VIA_PIN,
+    STAFF_VIA_TOKEN,
+    STAFF_VIA_SELF_TEST /* the first boot after provisioning: the self-test page only */
+} staff_via_t;
 
 /* The pages of the open staff screen. */
 typedef enum {
@@ -65,6 +69,7 @@ typedef enum {
     STAFF_PAGE_TECH_LOG,        /* technician: the latest log lines */
     STAFF_PAGE_POWER_CONFIRM,   /* "restart / reboot / shut down?" */
     STAFF_PAGE_WORKING,         /* the app does the pending work (see staff_work_t) */
+    STAFF_PAGE_SELF_TEST,       /* first boot: storage, clock, display, touch, buttons */
     STAFF_PAGE_COUNT
 } staff_page_t;
 
@@ -140,6 +145,20 @@ typedef struct {
     size_t touch_total;
 } staff_tech_t;
 
+/* The first boot's self-test: what the app measured (storage, clock, display); touch and
+ * buttons come from the touch and button tests (staff_corners_touched, staff_buttons_pressed). */
+typedef enum { CHECK_TODO, CHECK_PASSED, CHECK_FAILED, CHECK_WARN } check_state_t;
+typedef struct {
+    check_state_t storage;
+    char storage_detail[96]; /* "64 KiB written, synced and read back in 12 ms", or the error */
+    int storage_ms;
+} staff_self_test_t;
+
+/* Corners of the touch test's grid touched (0..4): worn panels fail at the edges first. */
+int staff_corners_touched(const staff_tech_t *t);
+/* Buttons pressed at least once on the button test; missing gets their names ("help, staff"). */
+size_t staff_buttons_pressed(const staff_tech_t *t, char *missing, size_t len);
+
 /* The date and time staff type in, local time: year, month, day, hour, minute. */
 enum { CLOCK_YEAR, CLOCK_MONTH, CLOCK_DAY, CLOCK_HOUR, CLOCK_MINUTE, CLOCK_FIELDS };
 
@@ -161,6 +180,7 @@ typedef struct {
     staff_content_t content;
     staff_hours_t hours;
     staff_tech_t tech;
+    staff_self_test_t self_test;
     char ref[8];        /* the reference code typed so far */
     char erased_ref[8]; /* the code the last result is about */
     erase_result_t erase_result;
@@ -180,6 +200,11 @@ bool staff_request(staff_t *s, bool no_pin, int64_t now_ms);
 /* A valid staff or technician token on a stick: the staff screen opens without a PIN (also
  * over the PIN keypad). Returns true when the screen changed. */
 bool staff_open_by_token(staff_t *s, staff_role_t role, int64_t now_ms);
+
+/* The first boot after provisioning: the self-test page opens for the technician without a
+ * PIN; from it only the touch and button tests are reachable, and it ends for good (the app
+ * removes its flag) when it is finished or closed. */
+bool staff_open_self_test(staff_t *s, int64_t now_ms);
 
 /* A page of the menu (or of the technician page). Pages a role may not see are refused. */
 bool staff_page(staff_t *s, staff_page_t page, int64_t now_ms);
