@@ -3,7 +3,13 @@
 # the command to run is printed.
 
 KIOSK_BUILD_DEPS="gcc libc6-dev make cmake pkg-config libsdl2-dev libsdl2-ttf-dev libcjson-dev libsqlite3-dev libgpiod-dev libsodium-dev fonts-noto-cjk"
-KIOSK_TEST_DEPS="imagemagick exfatprogs exfat-fuse clang libclang-rt-14-dev"
+KIOSK_TEST_DEPS="imagemagick exfatprogs exfat-fuse clang libclang-rt-14-dev shellcheck dosfstools lintian dpkg-dev systemd e2fsprogs"
+# The arm64 cross build (preset arm64) and its tests under qemu-user: Debian's cross compiler
+# and libc, qemu-aarch64-static, and the arm64 (multiarch) -dev package of every library the
+# kiosk links. Fonts, exFAT and imagemagick are host tools or arch-independent: the lists above.
+KIOSK_ARM64_DEPS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
+ libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libcjson-dev:arm64 libsqlite3-dev:arm64
+ libgpiod-dev:arm64 libsodium-dev:arm64"
 
 kiosk_install_deps() {
     local missing=()
@@ -25,4 +31,22 @@ kiosk_install_deps() {
         echo "Missing packages; as root run: apt-get install ${missing[*]}" >&2
         return 1
     fi
+}
+
+# The arm64 packages need dpkg to know the arm64 architecture (multiarch) first; then, as for
+# the others, only what is missing is installed (kiosk_install_deps updates apt's lists).
+kiosk_install_arm64_deps() {
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        echo "Adding the arm64 architecture to dpkg (multiarch)"
+        if [ "$(id -u)" -eq 0 ]; then
+            dpkg --add-architecture arm64
+        elif command -v sudo >/dev/null 2>&1; then
+            sudo dpkg --add-architecture arm64
+        else
+            echo "As root run: dpkg --add-architecture arm64 && apt-get update" >&2
+            return 1
+        fi
+    fi
+    # shellcheck disable=SC2086
+    kiosk_install_deps $KIOSK_ARM64_DEPS
 }

@@ -4,11 +4,13 @@
 #include "app/app.h"
 #include "app/app_internal.h"
 #include "app/packs.h"
+#include "app/service.h"
 #include "app/sysinfo.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -741,13 +743,57 @@ static int wait_timeout(const app_t *a)
         t = 0;
     if (flow_overlay(a->flow) == OVERLAY_IDLE && (t < 0 || t > ANIMATION_FRAME_MS))
         t = ANIMATION_FRAME_MS; /* the countdown bar moves */
+    /* An idle kiosk still wakes to ping the service watchdog. */
+    int64_t w = service_watchdog_due_ms(mono_ms());
+    if (w >= 0 && (t < 0 || t > w))
+        t = w;
     return t > 3600000 ? 3600000 : (int)t;
+}
+
+/* What the service manager shows in `systemctl status`, and READY=1 once the first frame is
+ * on the screen and the database is open (checked, and set aside and salvaged if damaged). */
+static void service_report(app_t *a, bool *ready, int *reported)
+{
+    int state = !a->store ? 0 : a->store_ok ? 1 : 2;
+    if (*ready && state == *reported)
+        return;
+    static const char *const text[] = {"out of service: the database cannot be opened",
+                                       "taking answers",
+                                       "out of service: not enough free space for the database"};
+    if (!*ready && a->first_frame_done && a->store) {
+        *ready = true;
+        service_notify("READY=1\nSTATUS=%s (%s)", text[state], a->cfg->db_path);
+    } else if (state != *reported) {
+        service_notify("STATUS=%s (%s)", text[state], a->cfg->db_path);
+    }
+    *reported = state;
+}
+
+/* SIGTERM (the service manager), SIGINT or SIGHUP: a save the resident already sent is
+ * finished, an unfinished session is abandoned (its answers wiped, counted as when the resident
+ * walks away), and the loop ends; app_run closes the database cleanly. */
+static void stop_gracefully(app_t *a, int sig)
+{
+    service_notify("STOPPING=1\nSTATUS=stopping (%s)", strsignal(sig));
+    log_line("info", "%s: stopping", strsignal(sig));
+    perform_op(a);
+    flow_abandon(a->flow, now_ms(a));
+    count_outcomes(a);
+    a->quit = true;
 }
 
 static void loop(app_t *a)
 {
     screen_t last_screen = flow_screen(a->flow);
+    bool ready = false;
+    int reported = -1;
     while (!a->quit) {
+        int sig = service_stop_signal();
+        if (sig) {
+            stop_gracefully(a, sig);
+            break;
+        }
+        service_watchdog(mono_ms());
         buttons_process(a);
         usb_process(a);
         perform_op(a);
@@ -779,6 +825,7 @@ static void loop(app_t *a)
             a->dirty = true;
         if (a->dirty)
             redraw(a);
+        service_report(a, &ready, &reported);
         ui_event_t ev;
         if (a->script) {
             if (ui_wait_event(a->ui, 0, &ev)) {
@@ -796,8 +843,90 @@ static void loop(app_t *a)
     }
 }
 
+/* --out-of-order: where a crash loop ends (kiosk-out-of-order.service, started by the kiosk
+ * unit's OnFailure=). Only the built-in pack and the display: no database, no buttons, no
+ * sticks, nothing that may have made the kiosk crash. The out-of-service screen stays, input
+ * is ignored, and the process sleeps until it is stopped. */
+static int run_out_of_order(const app_config_t *cfg)
+{
+    app_t a = {
+        .cfg = cfg, .pressed = -1, .started_us = cfg->started_us ? cfg->started_us : mono_us()};
+    a.staff.focus = -1;
+    int status = 1;
+    char err[1024];
+    content_error_t ce;
+    if (content_load((const char *)kiosk_builtin_pack, kiosk_builtin_pack_len, "(built-in pack)",
+                     &a.content, &ce) != KIOSK_OK) {
+        content_error_format(&ce, err, sizeof err);
+        log_line("error", "built-in pack: %s", err);
+        return 1;
+    }
+    if (cfg->shot_dir && mkdir(cfg->shot_dir, 0755) != 0 && errno != EEXIST)
+        log_line("warn", "%s: cannot create screenshot directory: %s", cfg->shot_dir,
+                 strerror(errno));
+    a.view = calloc(1, sizeof *a.view);
+    a.flow = flow_new(a.content, cfg->kiosk_id, mono_ms());
+    if (!a.view || !a.flow) {
+        log_line("error", "out of memory");
+        goto out;
+    }
+    if (cfg->lang)
+        flow_set_home_lang(a.flow, cfg->lang);
+    flow_set_store_ok(a.flow, false, mono_ms());
+    ui_config_t uc = {cfg->width,    cfg->height, cfg->rotation, cfg->fullscreen,
+                      cfg->headless, cfg->font,   cfg->font_bold};
+    if (ui_open(&uc, &a.ui, err, sizeof err) != KIOSK_OK) {
+        log_line("error", "%s", err);
+        goto out;
+    }
+    service_watch_signals(a.ui);
+    log_line("warn", "out of order: the kiosk stopped too often; showing the out-of-order screen");
+    redraw(&a);
+    service_notify("READY=1\nSTATUS=out of order (the kiosk stopped too often; see its log)");
+    int sig;
+    while (!(sig = service_stop_signal())) {
+        service_watchdog(mono_ms());
+        ui_event_t ev;
+        int64_t due = service_watchdog_due_ms(mono_ms());
+        if (!ui_wait_event(a.ui, due < 0 ? -1 : (int)due, &ev))
+            continue;
+        if (ev.kind == UI_EV_QUIT)
+            break;
+        /* The language button is the one thing that works: the notice in the reader's language. */
+        const widget_t *w = ev.kind == UI_EV_PRESS || ev.kind == UI_EV_RELEASE
+                                ? view_hit(a.view, ev.x, ev.y)
+                                : NULL;
+        if (ev.kind == UI_EV_PRESS)
+            a.pressed = w && w->action == ACT_LANG ? (int)(w - a.view->w) : -1;
+        if (ev.kind == UI_EV_RELEASE) {
+            if (w && w->action == ACT_LANG && (int)(w - a.view->w) == a.pressed)
+                flow_activate(a.flow, ACT_LANG, 0, NULL, mono_ms());
+            a.pressed = -1;
+        }
+        if (ev.kind == UI_EV_LANG)
+            flow_activate(a.flow, ACT_LANG, 0, NULL, mono_ms());
+        if (ev.kind == UI_EV_REDRAW || ev.kind == UI_EV_PRESS || ev.kind == UI_EV_RELEASE ||
+            ev.kind == UI_EV_LANG)
+            redraw(&a);
+    }
+    service_notify("STOPPING=1\nSTATUS=stopping");
+    if (sig)
+        log_line("info", "%s: stopping", strsignal(sig));
+    status = 0;
+    service_close();
+    ui_close(a.ui);
+out:
+    flow_free(a.flow);
+    free(a.view);
+    content_free(a.content);
+    return status;
+}
+
 int app_run(const app_config_t *cfg)
 {
+    service_init(); /* first: blocks the stop signals before any thread starts */
+    if (cfg->out_of_order)
+        return run_out_of_order(cfg);
     app_t a = {.cfg = cfg,
                .pressed = -1,
                .store_ok = true,
@@ -834,6 +963,7 @@ int app_run(const app_config_t *cfg)
         log_line("error", "%s", err);
         goto out_flow;
     }
+    service_watch_signals(a.ui);
     int lw, lh;
     ui_logical_size(a.ui, &lw, &lh);
     log_line("info", "display %dx%d (rotation %d, video driver %s)", lw, lh, cfg->rotation,
@@ -846,10 +976,13 @@ int app_run(const app_config_t *cfg)
     staff_self_test_at_start(&a); /* the first boot after provisioning: the technician's checks */
     a.last_input_ms = now_ms(&a); /* the attract screen's minute starts now */
     loop(&a);
+    if (!service_stop_signal()) /* the technician's restart, a window closed, a script's end */
+        service_notify("STOPPING=1\nSTATUS=stopping");
     print_stats(&a);
     status = a.exit_status;
     usb_close(&a);
     buttons_close(&a);
+    service_close();
     ui_close(a.ui);
 out_flow:
     flow_free(a.flow);

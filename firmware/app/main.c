@@ -39,13 +39,19 @@ static void usage(FILE *out)
           "                          print its hash for the configuration's staff.pinHash\n"
           "                          (contact details masked)\n"
           "      --stats             print frame-time statistics at exit (tools/bench)\n"
+          "      --out-of-order      show only the out-of-order screen until stopped (the\n"
+          "                          service's fallback after a crash loop; no database)\n"
           "  -h, --help              show this help\n"
           "  -V, --version           show the version\n"
           "\n"
           "Physical buttons come from the pin map of --config (libgpiod). Desktop keys\n"
           "stand in for them: 1-5 (or F5-F9) quick-rating faces, Tab/arrows move the\n"
           "focus ring, Enter selects, Escape goes back, Home leaves the journey, F1 is\n"
-          "help, F2 switches language, F12 is the staff button.\n",
+          "help, F2 switches language, F12 is the staff button.\n"
+          "\n"
+          "Under systemd (Type=notify) the kiosk sends READY=1 once its first frame is drawn\n"
+          "and the database is open, pings the watchdog ($WATCHDOG_USEC), and stops cleanly\n"
+          "on SIGTERM, SIGINT or SIGHUP (database closed, exit status 0).\n",
           out);
 }
 
@@ -65,7 +71,8 @@ int main(int argc, char **argv)
         OPT_FONT_BOLD,
         OPT_PRINT,
         OPT_HASH_PIN,
-        OPT_STATS
+        OPT_STATS,
+        OPT_OUT_OF_ORDER
     };
     static const struct option opts[] = {
         {"config", required_argument, NULL, OPT_CONFIG},
@@ -87,6 +94,7 @@ int main(int argc, char **argv)
         {"print-records", no_argument, NULL, OPT_PRINT},
         {"hash-pin", no_argument, NULL, OPT_HASH_PIN},
         {"stats", no_argument, NULL, OPT_STATS},
+        {"out-of-order", no_argument, NULL, OPT_OUT_OF_ORDER},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -167,6 +175,9 @@ int main(int argc, char **argv)
         case OPT_STATS:
             cfg.stats = true;
             break;
+        case OPT_OUT_OF_ORDER:
+            cfg.out_of_order = true;
+            break;
         case OPT_HASH_PIN:
             return app_hash_pin(stdin);
         case OPT_CONFIG:
@@ -192,7 +203,11 @@ int main(int argc, char **argv)
         char err[1024];
         if (app_apply_config_file(&cfg, config_path, &device, err, sizeof err) != 0) {
             fprintf(stderr, "kiosk: %s\n", err);
-            return 2;
+            if (!cfg.out_of_order)
+                return 2;
+            /* The out-of-order screen must show even when the configuration is what broke. */
+            fprintf(stderr, "kiosk: out of order: the configuration is not used\n");
+            cfg.fullscreen = !cfg.headless;
         }
     }
     if (!cfg.db_path)

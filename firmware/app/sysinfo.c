@@ -133,7 +133,8 @@ static void add_addresses(sbuf_t *b, const struct ifaddrs *list, const char *nam
 static void link_state(const char *name, unsigned flags, char *state, size_t len)
 {
     char path[64];
-    snprintf(path, sizeof path, "/sys/class/net/%s/operstate", name);
+    /* Interface names are at most 15 bytes (IFNAMSIZ - 1); the bound says so to the compiler. */
+    snprintf(path, sizeof path, "/sys/class/net/%.15s/operstate", name);
     state[0] = '\0';
     FILE *f = fopen(path, "r");
     if (f) {
