@@ -94,10 +94,12 @@ set(_kiosk_board ${PROJECT_SOURCE_DIR}/board)
 install(FILES ${PROJECT_SOURCE_DIR}/assets/packs/default.json DESTINATION share/kiosk/packs)
 install(FILES ${_kiosk_pkg}/kiosk.json DESTINATION /etc/kiosk)
 install(FILES ${_kiosk_board}/systemd/kiosk.service ${_kiosk_board}/systemd/kiosk-out-of-order.service
-  ${_kiosk_board}/systemd/kiosk-usb@.service DESTINATION /lib/systemd/system)
+  ${_kiosk_board}/systemd/kiosk-usb@.service ${_kiosk_board}/systemd/kiosk-firstboot.service
+  DESTINATION /lib/systemd/system)
 install(FILES ${_kiosk_board}/udev/60-kiosk-devices.rules ${_kiosk_board}/udev/90-kiosk-usb.rules
   DESTINATION /lib/udev/rules.d)
-install(PROGRAMS ${_kiosk_board}/scripts/kiosk-usb-mount DESTINATION libexec/kiosk)
+install(PROGRAMS ${_kiosk_board}/scripts/kiosk-usb-mount ${_kiosk_board}/scripts/kiosk-firstboot
+  DESTINATION libexec/kiosk)
 install(FILES ${_kiosk_board}/polkit/50-kiosk.rules DESTINATION share/polkit-1/rules.d)
 install(FILES ${_kiosk_board}/conf/system.conf.d/50-kiosk.conf DESTINATION lib/systemd/system.conf.d)
 install(FILES ${_kiosk_board}/conf/logind.conf.d/50-kiosk.conf DESTINATION lib/systemd/logind.conf.d)
@@ -141,7 +143,7 @@ It also contains kiosk-staff, the staff tool for the office.")
 # installed, e.g. libsdl2-2.0-0:arm64); the rest by hand.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "fonts-noto-cjk, adduser, init-system-helpers (>= 1.54~), systemd (>= 252), udev, mount, polkitd")
+  "fonts-noto-cjk, adduser, init-system-helpers (>= 1.54~), systemd (>= 252), udev, mount, polkitd, libegl1, libgles2, libgbm1, libgl1-mesa-dri, jq")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   ${_kiosk_board}/deb/postinst ${_kiosk_board}/deb/prerm ${_kiosk_board}/deb/postrm
   ${_kiosk_pkg}/conffiles)

@@ -16,6 +16,12 @@ need() { # TOOL... : skip when one is missing
         command -v "$t" >/dev/null 2>&1 || skip "$t is not installed"
     done
 }
+# tools/provision checks --timezone against this machine's zoneinfo (package tzdata).
+need_tzdata() {
+    if [ ! -f /usr/share/zoneinfo/Europe/Berlin ] || [ ! -f /usr/share/zoneinfo/Etc/UTC ]; then
+        skip "tzdata is not installed (/usr/share/zoneinfo)"
+    fi
+}
 failures=0
 ok() { echo "ok   $*"; }
 not_ok() {

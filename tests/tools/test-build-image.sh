@@ -8,6 +8,7 @@
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 need sfdisk mkfs.vfat mcopy mtype mkfs.ext4 e2fsck debugfs bmaptool zstd jq openssl
+need_tzdata
 [ "$(id -u)" = 0 ] || skip "needs root (mkfs.ext4 -d keeps the tree's owners)"
 make_scratch
 cd "$scratch" || exit 1

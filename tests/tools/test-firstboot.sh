@@ -8,6 +8,7 @@
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 need jq openssl mcopy mtype mdir mkfs.vfat sfdisk shred
+need_tzdata
 make_scratch
 cd "$scratch" || exit 1
 fb=$repo/board/scripts/kiosk-firstboot

@@ -8,6 +8,7 @@
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 need losetup sfdisk mkfs.vfat mcopy bmaptool xz sha256sum lsblk findmnt jq openssl
+need_tzdata
 [ "$(id -u)" = 0 ] || skip "needs root for loop devices"
 losetup -f >/dev/null 2>&1 || skip "no free loop device"
 make_scratch

@@ -6,6 +6,7 @@
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 need jq openssl mcopy mtype mdir mkfs.vfat sfdisk
+need_tzdata
 make_scratch
 cd "$scratch" || exit 1
 prov=$repo/tools/provision
