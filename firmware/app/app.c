@@ -3,6 +3,7 @@
  * SDL_WaitEventTimeout until the next input or timer, so an idle kiosk uses no CPU. */
 #include "app/app.h"
 #include "app/app_internal.h"
+#include "app/router.h"
 #include "app/packs.h"
 #include "app/service.h"
 #include "app/sysinfo.h"
@@ -508,15 +509,16 @@ void redraw(app_t *a)
     int64_t t0 = mono_us();
     int w, h;
     ui_logical_size(a->ui, &w, &h);
-    if (staff_active(a))
-        view_build_staff(a->view, &a->staff, a->content, flow_lang(a->flow), NULL, w, h,
-                         ui_metrics(a->ui), now_ms(a));
-    else if (a->attract)
-        view_build_attract(a->view, a->content, flow_lang(a->flow), quiet_reopens(a), w, h,
-                           ui_metrics(a->ui));
-    else
-        view_build(a->view, a->flow, w, h, ui_metrics(a->ui), now_ms(a),
-                   a->notice[0] ? a->notice : NULL);
+    mode_frame_t frame = {w,
+                          h,
+                          ui_metrics(a->ui),
+                          now_ms(a),
+                          a->content,
+                          flow_lang(a->flow),
+                          a->notice[0] ? a->notice : NULL,
+                          a->attract ? quiet_reopens(a) : NULL};
+    active_mode_t m = app_active_mode(a);
+    m.ops->build(m.self, a->view, &frame);
     if (flow_focus(a->flow) == FLOW_FOCUS_START)
         flow_set_focus(a->flow, a->view->focus_index);
     for (size_t i = 0; i < a->view->n; i++)
@@ -568,157 +570,6 @@ static void print_stats(app_t *a)
                (long long)a->latency_us[a->latencies - 1]);
     }
     fflush(stdout);
-}
-
-/* ---- input ---- */
-
-void activate(app_t *a, const widget_t *w)
-{
-    if (staff_active(a)) {
-        staff_activate(a, w);
-        return;
-    }
-    if (flow_activate(a->flow, w->action, w->arg, w->key_text, now_ms(a)))
-        a->dirty = true;
-}
-
-/* The staff screens' focus ring, for staff on a desktop keyboard's arrows and Enter. */
-static bool staff_nav(app_t *a, nav_t nav, int64_t now)
-{
-    staff_t *s = &a->staff;
-    switch (nav) {
-    case NAV_PREV:
-    case NAV_NEXT:
-        return staff_focus_move(s, nav == NAV_NEXT ? 1 : -1, (int)a->view->focusable, now);
-    case NAV_SELECT:
-        if (s->focus < 0)
-            return staff_focus_move(s, 1, (int)a->view->focusable, now);
-        {
-            const widget_t *w = view_focusable(a->view, (size_t)s->focus);
-            if (w)
-                activate(a, w);
-        }
-        return true;
-    case NAV_BACK:
-        return staff_back(s, now) || staff_close(s);
-    case NAV_HOME:
-        return staff_close(s);
-    }
-    return false;
-}
-
-static bool is_input(ui_event_kind_t k)
-{
-    return k == UI_EV_PRESS || k == UI_EV_NAV || k == UI_EV_FACE || k == UI_EV_TEXT ||
-           k == UI_EV_BACKSPACE || k == UI_EV_LANG || k == UI_EV_HELP || k == UI_EV_STAFF;
-}
-
-static void handle_event(app_t *a, const ui_event_t *ev)
-{
-    int64_t now = now_ms(a);
-    flow_t *f = a->flow;
-    if (is_input(ev->kind)) {
-        bool was_quiet = a->attract;
-        quiet_input(a);
-        if (was_quiet && ev->kind != UI_EV_STAFF) {
-            a->pressed = -1; /* the touch that wakes the kiosk does nothing else */
-            a->dirty = true;
-            return;
-        }
-    }
-    switch (ev->kind) {
-    case UI_EV_NONE:
-    case UI_EV_WAKE:
-        break;
-    case UI_EV_QUIT:
-        a->quit = true;
-        break;
-    case UI_EV_REDRAW:
-        a->dirty = true;
-        break;
-    case UI_EV_PRESS: {
-        flow_touched(f);
-        const widget_t *w = view_hit(a->view, ev->x, ev->y);
-        if (staff_active(a)) {
-            staff_focus_hide(&a->staff); /* a touch hides the ring */
-            if (w && w->action == ACT_STAFF_CANVAS) {
-                a->drawing = true;
-                staff_canvas(a, w, ev->x, ev->y);
-                w = NULL;
-            }
-        }
-        a->pressed = w ? (int)(w - a->view->w) : -1;
-        a->dirty = true;
-        break;
-    }
-    case UI_EV_MOTION:
-        if (a->drawing && staff_active(a)) {
-            const widget_t *w = view_hit(a->view, ev->x, ev->y);
-            if (w && w->action == ACT_STAFF_CANVAS)
-                staff_canvas(a, w, ev->x, ev->y);
-        }
-        break;
-    case UI_EV_RELEASE: {
-        a->drawing = false;
-        const widget_t *w = view_hit(a->view, ev->x, ev->y);
-        int idx = w ? (int)(w - a->view->w) : -1;
-        bool same = idx >= 0 && idx == a->pressed;
-        a->pressed = -1;
-        a->dirty = true;
-        if (same)
-            activate(a, w);
-        break;
-    }
-    case UI_EV_NAV:
-        if (staff_active(a)) {
-            if (staff_nav(a, (nav_t)ev->nav, now))
-                a->dirty = true;
-            break;
-        }
-        if (ev->nav == NAV_SELECT && flow_focus(f) >= 0) {
-            const widget_t *w = view_focusable(a->view, (size_t)flow_focus(f));
-            if (w)
-                activate(a, w);
-        } else if (flow_nav(f, (nav_t)ev->nav, a->view->focusable, now)) {
-            a->dirty = true;
-        }
-        break;
-    case UI_EV_FACE:
-        if (staff_active(a))
-            break;
-        if (flow_face(f, (size_t)ev->face, now))
-            a->dirty = true;
-        break;
-    case UI_EV_TEXT:
-        if (staff_active(a)) {
-            if (staff_type(a, ev->text))
-                a->dirty = true;
-            break;
-        }
-        if (flow_text(f, ev->text, now))
-            a->dirty = true;
-        break;
-    case UI_EV_BACKSPACE:
-        if (staff_active(a)) {
-            if (staff_delete(&a->staff, now) || staff_ref_delete(&a->staff, now))
-                a->dirty = true;
-            break;
-        }
-        if (flow_activate(f, ACT_BACKSPACE, 0, NULL, now))
-            a->dirty = true;
-        break;
-    case UI_EV_LANG:
-        if (flow_activate(f, ACT_LANG, 0, NULL, now))
-            a->dirty = true;
-        break;
-    case UI_EV_HELP:
-        if (flow_focus(f) < 0 && flow_nav(f, NAV_SELECT, a->view->focusable, now))
-            a->dirty = true;
-        break;
-    case UI_EV_STAFF:
-        staff_enter(a);
-        break;
-    }
 }
 
 /* ---- the loop ---- */
@@ -829,7 +680,7 @@ static void loop(app_t *a)
         ui_event_t ev;
         if (a->script) {
             if (ui_wait_event(a->ui, 0, &ev)) {
-                handle_event(a, &ev);
+                router_ui_event(a, &ev);
                 continue;
             }
             if (flow_pending_op(a->flow, &(record_t *){NULL}) != OP_NONE)
@@ -839,7 +690,7 @@ static void loop(app_t *a)
             continue;
         }
         ui_wait_event(a->ui, wait_timeout(a), &ev);
-        handle_event(a, &ev);
+        router_ui_event(a, &ev);
     }
 }
 

@@ -11,6 +11,7 @@
 #include "core/buttons.h"
 #include "core/content.h"
 #include "core/flow.h"
+#include "core/mode.h"
 #include "core/staff.h"
 #include "core/view.h"
 #include "store/store.h"
@@ -59,6 +60,7 @@ typedef struct {
     struct usb_state *usb;
     /* staff screens */
     staff_t staff;
+    bool self_testing;            /* the first boot's self-test page is up */
     int64_t store_checked_utc_ms; /* when the start-up integrity check ran */
     char content_from[16];        /* "installed", "configured" or "built-in" */
     /* opening hours and quiet mode */
@@ -78,10 +80,17 @@ int64_t mono_us(void);
 int64_t now_ms(const app_t *a);
 /* The wall clock for a record: UTC, local offset, whether it is synchronised. */
 record_time_t record_time(void);
-void activate(app_t *a, const widget_t *w);
 void redraw(app_t *a);
 /* Performs the storage operation the flow waits for, if any. */
 void perform_op(app_t *a);
+
+/* The mode that takes input and draws now: the staff screens while open, else the attract
+ * screen while up, else the residents' flow. self points into a. */
+typedef struct {
+    const mode_ops_t *ops;
+    void *self;
+} active_mode_t;
+active_mode_t app_active_mode(app_t *a);
 
 /* app.c: opens the store if needed and checks there is room. */
 void app_check_store(app_t *a);
@@ -111,16 +120,13 @@ void staff_stick_gone(app_t *a);
 /* When <data dir>/self-test-pending exists (provisioning leaves it for the first boot), opens
  * the technician's self-test page. */
 void staff_self_test_at_start(app_t *a);
-/* The touch test's drawing surface was touched at (x, y). */
-void staff_canvas(app_t *a, const widget_t *canvas, int x, int y);
 bool staff_active(const app_t *a);
 /* The staff button held (or F12): the PIN keypad. */
 void staff_enter(app_t *a);
 /* Performs the pending PIN check, if any. */
 void staff_process(app_t *a);
-void staff_activate(app_t *a, const widget_t *w);
-/* Text from a desktop keyboard on the staff screens: PIN digits, or a reference code. */
-bool staff_type(app_t *a, const char *text);
+/* Does what the staff mode asked for (MODE_STAFF_* flags of its input). */
+void staff_apply(app_t *a, unsigned fx);
 
 /* script.c: runs the next command; false at the end of the script or on failure. */
 bool script_step(app_t *a);

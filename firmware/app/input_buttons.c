@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/app_internal.h"
+#include "app/router.h"
 #include "core/kerr.h"
 #ifdef KIOSK_HAVE_GPIO
 #include "buttons/gpio.h"
@@ -117,64 +118,11 @@ void buttons_fill_test(app_t *a)
     }
 }
 
-/* On the staff screens the buttons move the focus ring (previous, next, select) and leave
- * (back, home); on the button test they only light up. */
-static void staff_act(app_t *a, const button_event_t *e, const pin_t *pin)
-{
-    staff_t *s = &a->staff;
-    int64_t now = now_ms(a);
-    if (s->state == STAFF_OPEN && s->page == STAFF_PAGE_TECH_BUTTONS) {
-        if (e->pin < s->tech.nbuttons) {
-            staff_button_t *b = &s->tech.buttons[e->pin];
-            if (e->kind == BTN_PRESS)
-                b->presses++;
-            b->lit = e->kind != BTN_RELEASE;
-            b->bounces = a->deb.line[e->pin].bounces;
-            s->last_input_ms = now;
-            a->dirty = true;
-        }
-        return;
-    }
-    if (e->kind != BTN_PRESS)
-        return;
-    bool changed = false;
-    switch (pin->action) {
-    case BUTTON_PREV:
-    case BUTTON_NEXT:
-        changed =
-            staff_focus_move(s, pin->action == BUTTON_NEXT ? 1 : -1, (int)a->view->focusable, now);
-        break;
-    case BUTTON_SELECT:
-    case BUTTON_HELP:
-        if (s->focus >= 0 && pin->action == BUTTON_SELECT) {
-            const widget_t *w = view_focusable(a->view, (size_t)s->focus);
-            if (w) {
-                activate(a, w);
-                if (s->focus >= 0 && (size_t)s->focus >= a->view->focusable)
-                    s->focus = 0;
-            }
-        } else {
-            changed = staff_focus_move(s, 1, (int)a->view->focusable, now);
-        }
-        break;
-    case BUTTON_BACK:
-        changed = staff_back(s, now) || staff_close(s);
-        break;
-    case BUTTON_HOME:
-        changed = staff_close(s);
-        break;
-    default:
-        break;
-    }
-    a->dirty = a->dirty || changed;
-}
-
-/* Acts on a certain button event as the matching touch or key would. */
+/* A certain button event: a stuck line and its release are logged here; the rest goes to the
+ * router, which acts on it as the matching touch or key would. */
 static void act(app_t *a, const button_event_t *e)
 {
     const pin_t *pin = &a->cfg->buttons->pins[e->pin];
-    flow_t *f = a->flow;
-    int64_t now = now_ms(a);
     char name[32];
     name_of(pin, name, sizeof name);
     if (e->kind == BTN_STUCK) {
@@ -189,72 +137,10 @@ static void act(app_t *a, const button_event_t *e)
                  name, pin->chip, line, a->cfg->buttons->stuck_s);
         return;
     }
-    if (staff_active(a) && a->staff.state == STAFF_OPEN &&
-        a->staff.page == STAFF_PAGE_TECH_BUTTONS) {
-        staff_act(a, e, pin); /* the button test: every button only lights */
-        return;
-    }
-    if (e->kind == BTN_RELEASE) {
-        if (a->deb.line[e->pin].stuck_sent)
-            log_line("info", "button %s released", name);
-        return;
-    }
-    if (e->kind == BTN_PRESS) {
-        bool was_quiet = a->attract;
-        quiet_input(a);
-        if (was_quiet && pin->action != BUTTON_STAFF) {
-            a->dirty = true; /* the press that wakes the kiosk does nothing else */
-            return;
-        }
-    }
-    if (e->kind == BTN_LONG) {
-        if (pin->action == BUTTON_STAFF) {
-            printf("event=staff\n");
-            fflush(stdout);
-            staff_enter(a);
-        }
-        return;
-    }
-    if (staff_active(a)) {
-        staff_act(a, e, pin);
-        return;
-    }
-    bool changed = false;
-    a->button_at_us = mono_us();
-    a->button_edge_ns = a->script ? 0 : e->edge_ns;
-    switch (pin->action) {
-    case BUTTON_FACE:
-        changed = flow_face(f, (size_t)pin->index, now);
-        break;
-    case BUTTON_PREV:
-        changed = flow_nav(f, NAV_PREV, a->view->focusable, now);
-        break;
-    case BUTTON_NEXT:
-        changed = flow_nav(f, NAV_NEXT, a->view->focusable, now);
-        break;
-    case BUTTON_SELECT:
-    case BUTTON_HELP:
-        if (pin->action == BUTTON_SELECT && flow_focus(f) >= 0) {
-            const widget_t *w = view_focusable(a->view, (size_t)flow_focus(f));
-            if (w)
-                activate(a, w);
-        } else {
-            /* The first press shows where the ring is; help always does. */
-            changed = flow_nav(f, NAV_SELECT, a->view->focusable, now);
-        }
-        break;
-    case BUTTON_BACK:
-        changed = flow_nav(f, NAV_BACK, a->view->focusable, now);
-        break;
-    case BUTTON_HOME:
-        changed = flow_nav(f, NAV_HOME, a->view->focusable, now);
-        break;
-    case BUTTON_STAFF:
-    case BUTTON_ACTION_COUNT:
-        break;
-    }
-    if (changed)
-        a->dirty = true;
+    if (e->kind == BTN_RELEASE && a->deb.line[e->pin].stuck_sent &&
+        !(staff_active(a) && mode_staff_takes_buttons(&a->staff)))
+        log_line("info", "button %s released", name);
+    router_button(a, e, pin, a->deb.line[e->pin].bounces, e->edge_ns);
 }
 
 void buttons_process(app_t *a)

@@ -166,25 +166,6 @@ static void perform_erase(app_t *a, const char *ref)
     a->dirty = true;
 }
 
-/* Typing a reference code on a desktop keyboard: the code's characters, any case. */
-bool staff_type(app_t *a, const char *text)
-{
-    static const char alphabet[] = REFCODE_ALPHABET;
-    bool changed = false;
-    int64_t now = now_ms(a);
-    for (const char *c = text; *c; c++) {
-        if (a->staff.state == STAFF_PIN) {
-            changed = staff_digit(&a->staff, *c, now) || changed;
-            continue;
-        }
-        char u = *c >= 'a' && *c <= 'z' ? (char)(*c - 'a' + 'A') : *c;
-        const char *at = u ? strchr(alphabet, u) : NULL;
-        if (at)
-            changed = staff_ref_key(&a->staff, (int)(at - alphabet), now) || changed;
-    }
-    return changed;
-}
-
 /* ---- what the pages show ---- */
 
 /* The data directory: where the database, the kiosk's key and installed packs live. */
@@ -338,7 +319,6 @@ void staff_stick_gone(app_t *a)
     }
 }
 
-static bool self_testing; /* the self-test page is up (once, at the first boot) */
 static void self_test_end(app_t *a, const char *how);
 
 /* ---- the work pages hand over ---- */
@@ -498,7 +478,7 @@ static void perform_power(app_t *a, staff_work_t work)
  * disabled), or the work a page handed over. */
 void staff_process(app_t *a)
 {
-    if (self_testing && !staff_active(a))
+    if (a->self_testing && !staff_active(a))
         self_test_end(a, "closed before Finish");
     switch (staff_pending_work(&a->staff)) {
     case STAFF_WORK_ERASE: {
@@ -556,97 +536,20 @@ void staff_process(app_t *a)
     a->dirty = true;
 }
 
-/* A touch on the touch test's drawing surface (or a finger moving over it). */
-void staff_canvas(app_t *a, const widget_t *canvas, int x, int y)
+void staff_apply(app_t *a, unsigned fx)
 {
-    const rect_t r = canvas->r;
-    if (x < r.x || y < r.y || x >= r.x + r.w || y >= r.y + r.h)
-        return;
-    int col = (x - r.x) * STAFF_TOUCH_COLS / r.w, row = (y - r.y) * STAFF_TOUCH_ROWS / r.h;
-    if (staff_touch_point(&a->staff, x, y, row * STAFF_TOUCH_COLS + col, now_ms(a)))
-        a->dirty = true;
-}
-
-void staff_activate(app_t *a, const widget_t *w)
-{
-    int64_t now = now_ms(a);
-    staff_t *s = &a->staff;
-    bool changed = false;
-    switch (w->action) {
-    case ACT_STAFF_DIGIT:
-        changed = staff_digit(s, (char)('0' + w->arg), now);
-        break;
-    case ACT_STAFF_DELETE:
-        changed = staff_delete(s, now);
-        break;
-    case ACT_STAFF_OK:
-        changed = staff_ok(s, now);
-        break;
-    case ACT_STAFF_PAGE:
-        if (w->arg == STAFF_PAGE_CLOCK)
-            start_clock(a);
-        changed = staff_page(s, (staff_page_t)w->arg, now);
-        if (changed)
-            refresh(a);
-        break;
-    case ACT_STAFF_REF_KEY:
-        changed = staff_ref_key(s, w->arg, now);
-        break;
-    case ACT_STAFF_REF_DELETE:
-        changed = staff_ref_delete(s, now);
-        break;
-    case ACT_STAFF_ERASE_ASK:
-        changed = staff_erase_ask(s, now);
-        break;
-    case ACT_STAFF_ERASE_CONFIRM:
-        changed = staff_erase_confirm(s, now);
-        break;
-    case ACT_STAFF_BACK:
-        changed = staff_back(s, now);
-        if (changed && s->page == STAFF_PAGE_MENU)
-            refresh(a);
-        break;
-    case ACT_STAFF_PACK:
-        changed = staff_pack_ask(s, w->arg, now);
-        break;
-    case ACT_STAFF_PACK_CONFIRM:
-        changed = staff_pack_confirm(s, now);
-        break;
-    case ACT_STAFF_CLOCK:
-        changed = staff_clock_adjust(s, w->arg / 2, w->arg % 2 ? 1 : -1, now);
-        break;
-    case ACT_STAFF_CLOCK_SET:
-        changed = staff_clock_set(s, now);
-        break;
-    case ACT_STAFF_QUIET:
+    if (fx & MODE_STAFF_CLOCK)
+        start_clock(a);
+    if (fx & MODE_STAFF_REFRESH)
+        refresh(a);
+    if (fx & MODE_STAFF_QUIET) {
         quiet_toggle(a);
-        quiet_fill_hours(a, &s->hours);
-        s->last_input_ms = now;
-        changed = true;
-        break;
-    case ACT_STAFF_POWER:
-        changed = staff_power_ask(s, (staff_work_t)w->arg, now);
-        break;
-    case ACT_STAFF_POWER_CONFIRM:
-        changed = staff_power_confirm(s, now);
-        break;
-    case ACT_STAFF_TOUCH_CLEAR:
-        changed = staff_touch_clear(s, now);
-        break;
-    case ACT_STAFF_SELF_TEST_END:
-    case ACT_STAFF_CLOSE:
-        /* Closed any other way (Close, a button, 2 minutes untouched), the self-test ends
-         * too, as "closed" (staff_process). */
-        if (w->action == ACT_STAFF_SELF_TEST_END && self_testing)
-            self_test_end(a, "finished");
-        changed = staff_close(s);
-        if (changed)
-            log_line("info", "staff screens closed");
-        break;
-    default:
-        break;
+        quiet_fill_hours(a, &a->staff.hours);
     }
-    a->dirty = a->dirty || changed;
+    if ((fx & MODE_STAFF_SELF_TEST) && a->self_testing)
+        self_test_end(a, "finished");
+    if (fx & MODE_STAFF_CLOSED)
+        log_line("info", "staff screens closed");
 }
 
 /* ---- the first boot's self-test ---- */
@@ -717,7 +620,7 @@ void staff_self_test_at_start(app_t *a)
     staff_fill_stats(a);
     fill_tech(a);
     staff_open_self_test(&a->staff, now_ms(a));
-    self_testing = true;
+    a->self_testing = true;
     log_line("info", "first boot: the self-test is on the screen for the technician");
     printf("event=self-test started\n");
     fflush(stdout);
@@ -774,5 +677,5 @@ static void self_test_end(app_t *a, const char *how)
            passed ? "passed" : "not-passed", corners, pressed, t->nbuttons,
            s->self_test.storage == CHECK_PASSED ? "passed" : "failed");
     fflush(stdout);
-    self_testing = false;
+    a->self_testing = false;
 }

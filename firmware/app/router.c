@@ -1,0 +1,188 @@
+/* The one router: every input, from the touchscreen, a keyboard, a physical button or a
+ * script, becomes an input_t (core/mode.h) and goes to the active mode: the staff screens
+ * while they are open, else the attract screen while it is up, else the residents' flow.
+ * Waking the kiosk from the attract screen and the staff button's long press are handled
+ * here, once, for every device. */
+#include "app/router.h"
+
+#include <stdio.h>
+
+#include "core/mode.h"
+
+active_mode_t app_active_mode(app_t *a)
+{
+    if (staff_active(a))
+        return (active_mode_t){&mode_staff, &a->staff};
+    if (a->attract)
+        return (active_mode_t){&mode_attract, NULL};
+    return (active_mode_t){&mode_residents, a->flow};
+}
+
+/* The language belongs to the session, which every mode shows in it. */
+static unsigned dispatch(app_t *a, const input_t *in)
+{
+    active_mode_t m = in->kind == IN_LANG ? (active_mode_t){&mode_residents, a->flow}
+                                          : app_active_mode(a);
+    return m.ops->input(m.self, in, a->view, now_ms(a));
+}
+
+static void apply(app_t *a, unsigned fx)
+{
+    if (fx & ~(unsigned)MODE_REDRAW)
+        staff_apply(a, fx);
+    if (fx)
+        a->dirty = true;
+}
+
+/* An input that counts as someone at the kiosk: restarts the attract screen's minute. Returns
+ * true when it only woke the kiosk (the touch that wakes it does nothing else). */
+static bool wakes(app_t *a)
+{
+    bool was_quiet = a->attract;
+    quiet_input(a);
+    if (!was_quiet)
+        return false;
+    a->pressed = -1;
+    a->dirty = true;
+    return true;
+}
+
+void router_input(app_t *a, const input_t *in)
+{
+    apply(a, dispatch(a, in));
+}
+
+void router_staff_hold(app_t *a)
+{
+    quiet_input(a);
+    staff_enter(a);
+}
+
+static void touch_down(app_t *a, int x, int y)
+{
+    const widget_t *w = view_hit(a->view, x, y);
+    input_t in = {.kind = IN_TOUCH, .w = w, .x = x, .y = y};
+    router_input(a, &in);
+    if (w && w->action == ACT_STAFF_CANVAS && staff_active(a)) {
+        a->drawing = true; /* the touch test draws; no button is pressed */
+        w = NULL;
+    }
+    a->pressed = w ? (int)(w - a->view->w) : -1;
+    a->dirty = true;
+}
+
+static void touch_up(app_t *a, int x, int y)
+{
+    a->drawing = false;
+    const widget_t *w = view_hit(a->view, x, y);
+    int idx = w ? (int)(w - a->view->w) : -1;
+    bool same = idx >= 0 && idx == a->pressed;
+    a->pressed = -1;
+    a->dirty = true;
+    if (same)
+        router_input(a, &(input_t){.kind = IN_ACTIVATE, .w = w});
+}
+
+void router_ui_event(app_t *a, const ui_event_t *ev)
+{
+    static const input_kind_t kinds[] = {
+        [UI_EV_NAV] = IN_NAV,   [UI_EV_FACE] = IN_FACE,           [UI_EV_TEXT] = IN_TEXT,
+        [UI_EV_LANG] = IN_LANG, [UI_EV_BACKSPACE] = IN_BACKSPACE, [UI_EV_HELP] = IN_HELP};
+    switch (ev->kind) {
+    case UI_EV_NONE:
+    case UI_EV_WAKE:
+        return;
+    case UI_EV_QUIT:
+        a->quit = true;
+        return;
+    case UI_EV_REDRAW:
+        a->dirty = true;
+        return;
+    case UI_EV_STAFF:
+        router_staff_hold(a);
+        return;
+    case UI_EV_MOTION:
+        if (a->drawing && staff_active(a))
+            router_input(a, &(input_t){.kind = IN_DRAG,
+                                       .w = view_hit(a->view, ev->x, ev->y),
+                                       .x = ev->x,
+                                       .y = ev->y});
+        return;
+    case UI_EV_RELEASE:
+        touch_up(a, ev->x, ev->y);
+        return;
+    case UI_EV_PRESS:
+        if (!wakes(a))
+            touch_down(a, ev->x, ev->y);
+        return;
+    case UI_EV_NAV:
+    case UI_EV_FACE:
+    case UI_EV_TEXT:
+    case UI_EV_BACKSPACE:
+    case UI_EV_LANG:
+    case UI_EV_HELP:
+        if (!wakes(a))
+            router_input(a, &(input_t){.kind = kinds[ev->kind],
+                                       .nav = (nav_t)ev->nav,
+                                       .face = ev->face,
+                                       .text = ev->text});
+        return;
+    }
+}
+
+/* What a physical button means, as the matching key would. */
+static input_t button_meaning(const pin_t *pin)
+{
+    static const nav_t navs[] = {[BUTTON_PREV] = NAV_PREV,     [BUTTON_NEXT] = NAV_NEXT,
+                                 [BUTTON_SELECT] = NAV_SELECT, [BUTTON_BACK] = NAV_BACK,
+                                 [BUTTON_HOME] = NAV_HOME};
+    switch (pin->action) {
+    case BUTTON_FACE:
+        return (input_t){.kind = IN_FACE, .face = pin->index};
+    case BUTTON_HELP:
+        return (input_t){.kind = IN_HELP};
+    case BUTTON_PREV:
+    case BUTTON_NEXT:
+    case BUTTON_SELECT:
+    case BUTTON_BACK:
+    case BUTTON_HOME:
+        return (input_t){.kind = IN_NAV, .nav = navs[pin->action]};
+    case BUTTON_STAFF:
+    case BUTTON_ACTION_COUNT:
+        break;
+    }
+    return (input_t){.kind = IN_BUTTON};
+}
+
+void router_button(app_t *a, const button_event_t *e, const pin_t *pin, uint32_t bounces,
+                   int64_t edge_ns)
+{
+    if (staff_active(a) && mode_staff_takes_buttons(&a->staff)) {
+        /* The button test: every button, every event, only lights up. */
+        router_input(a, &(input_t){.kind = IN_BUTTON,
+                                   .button = e->pin,
+                                   .button_kind = e->kind,
+                                   .button_bounces = bounces});
+        return;
+    }
+    if (e->kind == BTN_PRESS && pin->action != BUTTON_STAFF && wakes(a))
+        return;
+    if (e->kind == BTN_PRESS && pin->action == BUTTON_STAFF)
+        quiet_input(a);
+    if (e->kind == BTN_LONG && pin->action == BUTTON_STAFF) {
+        printf("event=staff\n");
+        fflush(stdout);
+        staff_enter(a);
+        return;
+    }
+    if (e->kind != BTN_PRESS)
+        return;
+    input_t in = button_meaning(pin);
+    if (in.kind == IN_BUTTON)
+        return;
+    if (!staff_active(a) && !a->attract) {
+        a->button_at_us = mono_us(); /* for the press-to-frame latency */
+        a->button_edge_ns = a->script ? 0 : edge_ns;
+    }
+    router_input(a, &in);
+}

@@ -1,0 +1,19 @@
+/* The app's one router (router.c): turns each device's input into an input_t and hands it to
+ * the active mode (core/mode.h). Part of the app: it works on the loop's state. */
+#ifndef KIOSK_ROUTER_H
+#define KIOSK_ROUTER_H
+
+#include "app/app_internal.h"
+
+/* An input from the UI edge: touch, mouse, keyboard, or the window closing. */
+void router_ui_event(app_t *a, const ui_event_t *ev);
+/* A debounced physical button event; bounces is the debouncer's count for its line, edge_ns
+ * the kernel's timestamp of its edge (0 for scripted edges). */
+void router_button(app_t *a, const button_event_t *e, const pin_t *pin, uint32_t bounces,
+                   int64_t edge_ns);
+/* An input that needs no waking (scripts' presses and the router's own). */
+void router_input(app_t *a, const input_t *in);
+/* The staff button held (or F12): the PIN keypad. */
+void router_staff_hold(app_t *a);
+
+#endif

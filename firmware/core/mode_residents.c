@@ -1,0 +1,91 @@
+/* The residents' mode: every input goes to the session flow (core/flow.c), whatever device
+ * it came from; select acts on the target under the focus ring. */
+#include "core/mode.h"
+
+static unsigned changed(bool c)
+{
+    return c ? MODE_REDRAW : 0;
+}
+
+static unsigned activate(flow_t *f, const widget_t *w, int64_t now_ms)
+{
+    return changed(w && flow_activate(f, w->action, w->arg, w->key_text, now_ms));
+}
+
+static unsigned residents_input(void *self, const input_t *in, const view_t *v, int64_t now_ms)
+{
+    flow_t *f = self;
+    switch (in->kind) {
+    case IN_TOUCH:
+        flow_touched(f); /* a touch hides the focus ring */
+        return 0;
+    case IN_DRAG:
+    case IN_BUTTON:
+        return 0;
+    case IN_ACTIVATE:
+        return activate(f, in->w, now_ms);
+    case IN_NAV:
+        if (in->nav == NAV_SELECT && flow_focus(f) >= 0)
+            return activate(f, view_focusable(v, (size_t)flow_focus(f)), now_ms);
+        return changed(flow_nav(f, in->nav, v->focusable, now_ms));
+    case IN_FACE:
+        return changed(in->face >= 0 && flow_face(f, (size_t)in->face, now_ms));
+    case IN_TEXT:
+        return changed(flow_text(f, in->text, now_ms));
+    case IN_BACKSPACE:
+        return changed(flow_activate(f, ACT_BACKSPACE, 0, NULL, now_ms));
+    case IN_LANG:
+        return changed(flow_activate(f, ACT_LANG, 0, NULL, now_ms));
+    case IN_HELP:
+        /* The first press shows where the ring is; with the ring shown it does nothing. */
+        return changed(flow_focus(f) < 0 && flow_nav(f, NAV_SELECT, v->focusable, now_ms));
+    }
+    return 0;
+}
+
+static bool residents_tick(void *self, int64_t now_ms)
+{
+    return flow_tick(self, now_ms);
+}
+
+static int64_t residents_deadline(const void *self, int64_t now_ms)
+{
+    (void)now_ms;
+    return flow_next_deadline(self);
+}
+
+static void residents_build(const void *self, view_t *v, const mode_frame_t *fr)
+{
+    view_build(v, self, fr->width, fr->height, fr->tm, fr->now_ms, fr->notice);
+}
+
+const mode_ops_t mode_residents = {"residents", residents_input, residents_tick,
+                                   residents_deadline, residents_build};
+
+/* The attract screen: the router wakes the kiosk on any input, so the mode itself takes none. */
+static unsigned attract_input(void *self, const input_t *in, const view_t *v, int64_t now_ms)
+{
+    (void)self, (void)in, (void)v, (void)now_ms;
+    return 0;
+}
+
+static bool attract_tick(void *self, int64_t now_ms)
+{
+    (void)self, (void)now_ms;
+    return false;
+}
+
+static int64_t attract_deadline(const void *self, int64_t now_ms)
+{
+    (void)self, (void)now_ms;
+    return INT64_MAX;
+}
+
+static void attract_build(const void *self, view_t *v, const mode_frame_t *fr)
+{
+    (void)self;
+    view_build_attract(v, fr->content, fr->lang, fr->reopens, fr->width, fr->height, fr->tm);
+}
+
+const mode_ops_t mode_attract = {"attract", attract_input, attract_tick, attract_deadline,
+                                 attract_build};
