@@ -4,6 +4,7 @@
 #include "app/app.h"
 #include "app/app_internal.h"
 #include "app/router.h"
+#include "app/backlight.h"
 #include "app/packs.h"
 #include "app/service.h"
 #include "app/sysinfo.h"
@@ -18,7 +19,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/timex.h>
 #include <time.h>
 
 #include "core/content.h"
@@ -26,6 +26,7 @@
 #include "core/kerr.h"
 #include "core/view.h"
 #include "store/store.h"
+#include "system/clock.h"
 #include "ui/ui.h"
 
 extern const unsigned char kiosk_builtin_pack[];
@@ -35,54 +36,9 @@ extern const unsigned long kiosk_builtin_pack_len;
 #define RETENTION_EVERY_MS (3600 * 1000)
 #define ANIMATION_FRAME_MS 33
 
-void log_line(const char *level, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "kiosk[%s]: %s\n", level, msg);
-    logring_add(level, msg); /* the technician's log page */
-}
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t mono_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 int64_t now_ms(const app_t *a)
 {
-    return a->script ? a->virtual_ms : mono_ms();
-}
-
-/* Wall clock, offset, whether the kernel says it is synchronised, and time since boot. */
-record_time_t record_time(void)
-{
-    record_time_t t = {0};
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    t.utc_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-    struct tm tm;
-    time_t secs = ts.tv_sec;
-    if (localtime_r(&secs, &tm))
-        t.offset_min = (int32_t)(tm.tm_gmtoff / 60);
-    struct timex tx = {0};
-    int state = adjtimex(&tx);
-    t.clock_synced = state != -1 && state != TIME_ERROR && !(tx.status & STA_UNSYNC);
-    struct timespec boot;
-    clock_gettime(CLOCK_BOOTTIME, &boot);
-    t.mono_ms = (int64_t)boot.tv_sec * 1000 + boot.tv_nsec / 1000000;
-    return t;
+    return a->script ? a->virtual_ms : clock_mono_ms();
 }
 
 /* ---- content ---- */
@@ -327,7 +283,7 @@ static void open_store(app_t *a)
             log_line("error", "%s", err);
         return;
     }
-    a->store_checked_utc_ms = record_time().utc_ms;
+    a->store_checked_utc_ms = a->wall.utc_ms;
     if (rec.unclean)
         log_line("warn", "%s was not closed cleanly last time (power cut or crash): %s check %s",
                  a->cfg->db_path, rec.checked_full ? "full integrity" : "quick",
@@ -369,7 +325,7 @@ static void apply_retention(app_t *a)
         r.contact_max_days = a->cfg->contact_max_days;
     if (a->cfg->answers_after_export_days)
         r.answers_after_export_days = a->cfg->answers_after_export_days;
-    record_time_t t = record_time();
+    record_time_t t = a->wall;
     int64_t now = t.utc_ms;
     if (!t.clock_synced && store_last_utc_ms(a->store, &now) != KIOSK_OK)
         return;
@@ -414,7 +370,7 @@ void perform_op(app_t *a)
     int rc = KIOSK_EIO;
     if (a->store && a->store_ok) {
         if (op == OP_SAVE) {
-            rec->time = record_time();
+            rec->time = a->wall;
             rc = store_save(a->store, rec);
         } else {
             rc = store_update_answers(a->store, rec->uuid, rec->answers_json);
@@ -452,12 +408,81 @@ static void count_outcomes(app_t *a)
         if (!a->store)
             continue;
         char day[ISO8601_LEN];
-        record_time_t t = record_time();
+        record_time_t t = a->wall;
         iso8601_format(t.utc_ms, 0, day);
         day[10] = '\0';
         if (store_count_session(a->store, day, journey, outcome) != KIOSK_OK)
             log_line("warn", "cannot count session outcome: %s", store_errmsg(a->store));
     }
+}
+
+/* ---- opening hours and the attract screen ---- */
+
+static void set_backlight(app_t *a, bool dim)
+{
+    const char *path = a->cfg->backlight_path;
+    if (!path || !*path)
+        return;
+    char err[512];
+    int rc;
+    if (dim) {
+        int max = 0;
+        rc = backlight_get(path, &a->backlight_saved, &max, err, sizeof err);
+        if (rc == KIOSK_OK)
+            rc = backlight_set_percent(path, a->cfg->backlight_quiet_percent, err, sizeof err);
+    } else {
+        rc = a->backlight_saved > 0 ? backlight_set(path, a->backlight_saved, err, sizeof err)
+                                    : KIOSK_OK;
+    }
+    if (rc != KIOSK_OK)
+        log_line("warn", "backlight: %s", err);
+}
+
+/* The attract screen came or went: the backlight follows. */
+static void attract_changed(app_t *a)
+{
+    bool on = a->quiet.attract;
+    set_backlight(a, on);
+    log_line("info", "%s", on ? "quiet: attract screen, dimmed" : "awake: home screen");
+    printf("event=attract %s\n", on ? "on" : "off");
+    fflush(stdout);
+    a->dirty = true;
+}
+
+bool app_wake(app_t *a)
+{
+    if (!quiet_input(&a->quiet, now_ms(a)))
+        return false;
+    attract_changed(a);
+    return true;
+}
+
+void app_fill_hours(app_t *a)
+{
+    quiet_fill_hours(&a->quiet, a->wall.utc_ms, a->content, flow_lang(a->flow), &a->staff.hours);
+}
+
+void app_quiet_toggle(app_t *a)
+{
+    quiet_toggle(&a->quiet, a->wall.utc_ms);
+}
+
+static void app_quiet_turn(app_t *a)
+{
+    bool idle_home = flow_screen(a->flow) == SCREEN_HOME && flow_overlay(a->flow) == OVERLAY_NONE &&
+                     !staff_active(a);
+    bool was = a->quiet.attract;
+    if (!was && idle_home && now_ms(a) - a->quiet.last_input_ms >= QUIET_ATTRACT_AFTER_MS)
+        app_fill_hours(a); /* the reopening time the screen shows */
+    if (quiet_process(&a->quiet, a->wall.utc_ms, now_ms(a), idle_home))
+        attract_changed(a);
+}
+
+/* When the centre opens again, for the attract screen (NULL: not known). */
+static const char *quiet_reopens(const app_t *a)
+{
+    const staff_hours_t *h = &a->staff.hours;
+    return h->quiet && h->until[0] ? h->until : NULL;
 }
 
 /* ---- drawing ---- */
@@ -491,7 +516,7 @@ static void screenshot_if_new(app_t *a)
                  flow_lang(f));
     } else
         snprintf(key, sizeof key, "%s%s%s%s%s%s%s-%s",
-                 a->attract ? "attract" : screens[flow_screen(f)], j ? "-" : "",
+                 a->quiet.attract ? "attract" : screens[flow_screen(f)], j ? "-" : "",
                  j ? j->id : (q ? "-quick" : ""), q ? "-" : "", q ? q->name : "",
                  overlays[flow_overlay(f)], flow_focus(f) >= 0 ? "-focus" : "", flow_lang(f));
     if (strcmp(key, a->last_shot_key) == 0)
@@ -506,7 +531,7 @@ static void screenshot_if_new(app_t *a)
 
 void redraw(app_t *a)
 {
-    int64_t t0 = mono_us();
+    int64_t t0 = clock_mono_us();
     int w, h;
     ui_logical_size(a->ui, &w, &h);
     mode_frame_t frame = {w,
@@ -516,7 +541,7 @@ void redraw(app_t *a)
                           a->content,
                           flow_lang(a->flow),
                           a->notice[0] ? a->notice : NULL,
-                          a->attract ? quiet_reopens(a) : NULL};
+                          a->quiet.attract ? quiet_reopens(a) : NULL};
     active_mode_t m = app_active_mode(a);
     m.ops->build(m.self, a->view, &frame);
     if (flow_focus(a->flow) == FLOW_FOCUS_START)
@@ -525,7 +550,7 @@ void redraw(app_t *a)
         if (a->view->w[i].overflow)
             log_line("warn", "text does not fit: \"%.40s\"", a->view->w[i].text);
     ui_draw(a->ui, a->view, a->pressed);
-    int64_t t1 = mono_us();
+    int64_t t1 = clock_mono_us();
     buttons_frame_drawn(a, t1);
     if (!a->first_frame_done) {
         a->first_frame_done = true;
@@ -584,7 +609,7 @@ static int wait_timeout(const app_t *a)
     b = staff_next_deadline(&a->staff, now);
     if (b < deadline)
         deadline = b;
-    b = quiet_deadline(a);
+    b = quiet_deadline(&a->quiet, now);
     if (b < deadline)
         deadline = b;
     if (!a->store_ok && a->store_checked_ms + STORE_RETRY_MS < deadline)
@@ -595,7 +620,7 @@ static int wait_timeout(const app_t *a)
     if (flow_overlay(a->flow) == OVERLAY_IDLE && (t < 0 || t > ANIMATION_FRAME_MS))
         t = ANIMATION_FRAME_MS; /* the countdown bar moves */
     /* An idle kiosk still wakes to ping the service watchdog. */
-    int64_t w = service_watchdog_due_ms(mono_ms());
+    int64_t w = service_watchdog_due_ms(clock_mono_ms());
     if (w >= 0 && (t < 0 || t > w))
         t = w;
     return t > 3600000 ? 3600000 : (int)t;
@@ -639,12 +664,13 @@ static void loop(app_t *a)
     bool ready = false;
     int reported = -1;
     while (!a->quit) {
+        a->wall = clock_wall();
         int sig = service_stop_signal();
         if (sig) {
             stop_gracefully(a, sig);
             break;
         }
-        service_watchdog(mono_ms());
+        service_watchdog(clock_mono_ms());
         buttons_process(a);
         usb_process(a);
         perform_op(a);
@@ -671,7 +697,7 @@ static void loop(app_t *a)
             (s == SCREEN_HOME && a->store && now - a->retention_ms >= RETENTION_EVERY_MS))
             app_check_store(a); /* before the next resident starts; and hourly retention */
         last_screen = flow_screen(a->flow);
-        quiet_process(a);
+        app_quiet_turn(a);
         if (flow_overlay(a->flow) == OVERLAY_IDLE)
             a->dirty = true;
         if (a->dirty)
@@ -690,6 +716,7 @@ static void loop(app_t *a)
             continue;
         }
         ui_wait_event(a->ui, wait_timeout(a), &ev);
+        a->wall = clock_wall(); /* the wait may have lasted an hour */
         router_ui_event(a, &ev);
     }
 }
@@ -701,7 +728,7 @@ static void loop(app_t *a)
 static int run_out_of_order(const app_config_t *cfg)
 {
     app_t a = {
-        .cfg = cfg, .pressed = -1, .started_us = cfg->started_us ? cfg->started_us : mono_us()};
+        .cfg = cfg, .pressed = -1, .started_us = cfg->started_us ? cfg->started_us : clock_mono_us()};
     a.staff.focus = -1;
     int status = 1;
     char err[1024];
@@ -716,14 +743,14 @@ static int run_out_of_order(const app_config_t *cfg)
         log_line("warn", "%s: cannot create screenshot directory: %s", cfg->shot_dir,
                  strerror(errno));
     a.view = calloc(1, sizeof *a.view);
-    a.flow = flow_new(a.content, cfg->kiosk_id, mono_ms());
+    a.flow = flow_new(a.content, cfg->kiosk_id, clock_mono_ms());
     if (!a.view || !a.flow) {
         log_line("error", "out of memory");
         goto out;
     }
     if (cfg->lang)
         flow_set_home_lang(a.flow, cfg->lang);
-    flow_set_store_ok(a.flow, false, mono_ms());
+    flow_set_store_ok(a.flow, false, clock_mono_ms());
     ui_config_t uc = {cfg->width,    cfg->height, cfg->rotation, cfg->fullscreen,
                       cfg->headless, cfg->font,   cfg->font_bold};
     if (ui_open(&uc, &a.ui, err, sizeof err) != KIOSK_OK) {
@@ -736,9 +763,9 @@ static int run_out_of_order(const app_config_t *cfg)
     service_notify("READY=1\nSTATUS=out of order (the kiosk stopped too often; see its log)");
     int sig;
     while (!(sig = service_stop_signal())) {
-        service_watchdog(mono_ms());
+        service_watchdog(clock_mono_ms());
         ui_event_t ev;
-        int64_t due = service_watchdog_due_ms(mono_ms());
+        int64_t due = service_watchdog_due_ms(clock_mono_ms());
         if (!ui_wait_event(a.ui, due < 0 ? -1 : (int)due, &ev))
             continue;
         if (ev.kind == UI_EV_QUIT)
@@ -751,11 +778,11 @@ static int run_out_of_order(const app_config_t *cfg)
             a.pressed = w && w->action == ACT_LANG ? (int)(w - a.view->w) : -1;
         if (ev.kind == UI_EV_RELEASE) {
             if (w && w->action == ACT_LANG && (int)(w - a.view->w) == a.pressed)
-                flow_activate(a.flow, ACT_LANG, 0, NULL, mono_ms());
+                flow_activate(a.flow, ACT_LANG, 0, NULL, clock_mono_ms());
             a.pressed = -1;
         }
         if (ev.kind == UI_EV_LANG)
-            flow_activate(a.flow, ACT_LANG, 0, NULL, mono_ms());
+            flow_activate(a.flow, ACT_LANG, 0, NULL, clock_mono_ms());
         if (ev.kind == UI_EV_REDRAW || ev.kind == UI_EV_PRESS || ev.kind == UI_EV_RELEASE ||
             ev.kind == UI_EV_LANG)
             redraw(&a);
@@ -780,9 +807,10 @@ int app_run(const app_config_t *cfg)
         return run_out_of_order(cfg);
     app_t a = {.cfg = cfg,
                .pressed = -1,
+               .quiet.hours = cfg->hours,
                .store_ok = true,
                .virtual_ms = 1000000,
-               .started_us = cfg->started_us ? cfg->started_us : mono_us()};
+               .started_us = cfg->started_us ? cfg->started_us : clock_mono_us()};
     a.staff.focus = -1;
     int status = 1;
     char err[1024];
@@ -819,13 +847,14 @@ int app_run(const app_config_t *cfg)
     ui_logical_size(a.ui, &lw, &lh);
     log_line("info", "display %dx%d (rotation %d, video driver %s)", lw, lh, cfg->rotation,
              ui_driver(a.ui));
+    a.wall = clock_wall();
     app_check_store(&a); /* out of service until the database is usable */
     a.dirty = true;
     redraw(&a);
     buttons_open(&a);
     usb_open(&a);
     staff_self_test_at_start(&a); /* the first boot after provisioning: the technician's checks */
-    a.last_input_ms = now_ms(&a); /* the attract screen's minute starts now */
+    a.quiet.last_input_ms = now_ms(&a); /* the attract screen's minute starts now */
     loop(&a);
     if (!service_stop_signal()) /* the technician's restart, a window closed, a script's end */
         service_notify("STOPPING=1\nSTATUS=stopping");

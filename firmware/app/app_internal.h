@@ -8,6 +8,8 @@
 #include <stdio.h>
 
 #include "app/app.h"
+#include "app/log.h"
+#include "app/quiet.h"
 #include "core/buttons.h"
 #include "core/content.h"
 #include "core/flow.h"
@@ -39,6 +41,8 @@ typedef struct {
     int script_line;
     int64_t virtual_ms; /* script time: advanced by "wait" */
     int exit_status;
+    /* the wall clock of this turn (system/clock.c): read when the loop wakes, passed down */
+    record_time_t wall;
     bool quit;
     /* automatic screenshots */
     char last_shot_key[160];
@@ -64,22 +68,13 @@ typedef struct {
     int64_t store_checked_utc_ms; /* when the start-up integrity check ran */
     char content_from[16];        /* "installed", "configured" or "built-in" */
     /* opening hours and quiet mode */
-    int64_t last_input_ms;           /* the last touch, key or button */
-    bool attract;                    /* the attract screen is up (quiet, home untouched) */
-    bool quiet_override;             /* staff switched quiet mode by hand ... */
-    int64_t quiet_override_until_ms; /* ... until the schedule's next change (UTC) */
-    int backlight_saved;             /* the brightness before dimming */
+    quiet_t quiet;       /* the attract screen's state (last input, staff's override) */
+    int backlight_saved; /* the brightness before dimming */
 } app_t;
 
-/* The attract screen comes this long after the last input, outside opening hours. */
-#define QUIET_ATTRACT_AFTER_MS 60000
 
-__attribute__((format(printf, 2, 3))) void log_line(const char *level, const char *fmt, ...);
-int64_t mono_us(void);
 /* Monotonic milliseconds: real, or the script's virtual clock. */
 int64_t now_ms(const app_t *a);
-/* The wall clock for a record: UTC, local offset, whether it is synchronised. */
-record_time_t record_time(void);
 void redraw(app_t *a);
 /* Performs the storage operation the flow waits for, if any. */
 void perform_op(app_t *a);
@@ -98,16 +93,14 @@ void app_check_store(app_t *a);
  * residents' screens on it; on failure nothing changes and err says why. */
 int app_reload_content(app_t *a, char *err, size_t errlen);
 
-/* quiet.c: opening hours, the attract screen and the backlight. */
-void quiet_process(app_t *a);
-/* An input: the kiosk wakes (and the attract timer starts again). */
-void quiet_input(app_t *a);
-int64_t quiet_deadline(const app_t *a);
-void quiet_fill_hours(app_t *a, staff_hours_t *h);
-/* Staff: quiet now / open now until the schedule's next change, or back to the schedule. */
-void quiet_toggle(app_t *a);
-/* When the centre opens again, for the attract screen (NULL: not known). */
-const char *quiet_reopens(const app_t *a);
+/* app.c: someone is at the kiosk (any touch, key or button): the attract screen goes and its
+ * minute starts again. Returns true when the attract screen was up (the input that wakes the
+ * kiosk does nothing else). */
+bool app_wake(app_t *a);
+/* The hours page's facts (and the attract screen's reopening time) now. */
+void app_fill_hours(app_t *a);
+/* Staff switched quiet mode by hand (or back to the schedule). */
+void app_quiet_toggle(app_t *a);
 
 /* staff_screens.c */
 void app_data_dir(const app_t *a, char *buf, size_t len);

@@ -8,12 +8,13 @@
 #include <stdio.h>
 
 #include "core/mode.h"
+#include "system/clock.h"
 
 active_mode_t app_active_mode(app_t *a)
 {
     if (staff_active(a))
         return (active_mode_t){&mode_staff, &a->staff};
-    if (a->attract)
+    if (a->quiet.attract)
         return (active_mode_t){&mode_attract, NULL};
     return (active_mode_t){&mode_residents, a->flow};
 }
@@ -38,9 +39,7 @@ static void apply(app_t *a, unsigned fx)
  * true when it only woke the kiosk (the touch that wakes it does nothing else). */
 static bool wakes(app_t *a)
 {
-    bool was_quiet = a->attract;
-    quiet_input(a);
-    if (!was_quiet)
+    if (!app_wake(a))
         return false;
     a->pressed = -1;
     a->dirty = true;
@@ -54,7 +53,7 @@ void router_input(app_t *a, const input_t *in)
 
 void router_staff_hold(app_t *a)
 {
-    quiet_input(a);
+    app_wake(a);
     staff_enter(a);
 }
 
@@ -168,7 +167,7 @@ void router_button(app_t *a, const button_event_t *e, const pin_t *pin, uint32_t
     if (e->kind == BTN_PRESS && pin->action != BUTTON_STAFF && wakes(a))
         return;
     if (e->kind == BTN_PRESS && pin->action == BUTTON_STAFF)
-        quiet_input(a);
+        app_wake(a);
     if (e->kind == BTN_LONG && pin->action == BUTTON_STAFF) {
         printf("event=staff\n");
         fflush(stdout);
@@ -180,8 +179,8 @@ void router_button(app_t *a, const button_event_t *e, const pin_t *pin, uint32_t
     input_t in = button_meaning(pin);
     if (in.kind == IN_BUTTON)
         return;
-    if (!staff_active(a) && !a->attract) {
-        a->button_at_us = mono_us(); /* for the press-to-frame latency */
+    if (!staff_active(a) && !a->quiet.attract) {
+        a->button_at_us = clock_mono_us(); /* for the press-to-frame latency */
         a->button_edge_ns = a->script ? 0 : edge_ns;
     }
     router_input(a, &in);

@@ -195,7 +195,7 @@ static bool expect(app_t *a, const char *what, const char *value)
         static const char *const states[] = {"closed", "pin", "checking", "open"};
         actual = states[a->staff.state];
     } else if (strcmp(what, "attract") == 0) {
-        actual = a->attract ? "yes" : "no";
+        actual = a->quiet.attract ? "yes" : "no";
     } else if (strcmp(what, "staff-role") == 0) {
         actual = a->staff.state != STAFF_OPEN             ? "(closed)"
                  : a->staff.role == STAFF_ROLE_TECHNICIAN ? "technician"

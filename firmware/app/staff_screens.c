@@ -21,6 +21,7 @@
 #include "core/utf8.h"
 #include "crypto/crypto.h"
 #include "store/store.h"
+#include "system/clock.h"
 #ifdef KIOSK_HAVE_GPIO
 #include "buttons/gpio.h"
 #endif
@@ -70,18 +71,6 @@ void staff_enter(app_t *a)
     a->dirty = true;
 }
 
-/* Local midnight today, as UTC milliseconds. */
-static int64_t local_midnight_ms(int64_t utc_ms)
-{
-    time_t t = (time_t)(utc_ms / 1000);
-    struct tm tm;
-    if (!localtime_r(&t, &tm))
-        return utc_ms - utc_ms % 86400000;
-    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-    tm.tm_isdst = -1;
-    return (int64_t)mktime(&tm) * 1000;
-}
-
 static int64_t file_size(const char *path)
 {
     struct stat st;
@@ -118,8 +107,8 @@ void staff_fill_stats(app_t *a)
 {
     staff_stats_t *s = &a->staff.stats;
     memset(s, 0, sizeof *s);
-    record_time_t t = record_time();
-    int64_t day = local_midnight_ms(t.utc_ms), week = t.utc_ms - 7LL * 86400000;
+    record_time_t t = a->wall;
+    int64_t day = clock_local_midnight_ms(t.utc_ms), week = t.utc_ms - 7LL * 86400000;
     if (!a->store || store_staff_stats(a->store, day, week, s) != KIOSK_OK) {
         log_line("warn", "staff screen: cannot read the figures: %s",
                  a->store ? store_errmsg(a->store) : "no database");
@@ -272,7 +261,7 @@ static void refresh(app_t *a)
 {
     staff_fill_stats(a);
     fill_content(a);
-    quiet_fill_hours(a, &a->staff.hours);
+    app_fill_hours(a);
     if (a->staff.role == STAFF_ROLE_TECHNICIAN)
         fill_tech(a);
 }
@@ -280,12 +269,9 @@ static void refresh(app_t *a)
 /* The clock page starts from the kiosk's local time. */
 static void start_clock(app_t *a)
 {
-    time_t t = time(NULL);
-    struct tm tm;
-    if (!localtime_r(&t, &tm))
-        return;
-    staff_clock_start(&a->staff, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                      tm.tm_min);
+    clock_local_t l;
+    if (clock_local(a->wall.utc_ms, &l))
+        staff_clock_start(&a->staff, l.year, l.month, l.day, l.hour, l.minute);
 }
 
 void staff_open_token(app_t *a, staff_role_t role, bool content_only)
@@ -388,27 +374,18 @@ static int set_clock(app_t *a, char *err, size_t errlen)
         argv[n] = NULL;
         return sysinfo_run(argv, 10000, err, errlen);
     }
-    struct tm tm = {.tm_year = c[CLOCK_YEAR] - 1900,
-                    .tm_mon = c[CLOCK_MONTH] - 1,
-                    .tm_mday = c[CLOCK_DAY],
-                    .tm_hour = c[CLOCK_HOUR],
-                    .tm_min = c[CLOCK_MINUTE],
-                    .tm_isdst = -1};
-    time_t t = mktime(&tm);
-    struct timespec ts = {.tv_sec = t, .tv_nsec = 0};
-    if (t == (time_t)-1 || clock_settime(CLOCK_REALTIME, &ts) != 0) {
-        snprintf(err, errlen, "cannot set the clock to %s: %s", when, strerror(errno));
-        return errno == EPERM ? KIOSK_EACCES : KIOSK_EINVAL;
-    }
-    return KIOSK_OK;
+    clock_local_t local = {c[CLOCK_YEAR], c[CLOCK_MONTH], c[CLOCK_DAY], c[CLOCK_HOUR],
+                           c[CLOCK_MINUTE], 0};
+    return clock_set_local(&local, err, errlen);
 }
 
 static void perform_clock(app_t *a)
 {
     char err[600] = "", msg[sizeof a->staff.result];
     const int *c = a->staff.clock;
-    record_time_t before = record_time();
+    record_time_t before = a->wall;
     int rc = set_clock(a, err, sizeof err);
+    a->wall = clock_wall(); /* the figures below count days by the new time */
     const char *lang = flow_lang(a->flow);
     if (rc == KIOSK_OK) {
         log_line("warn",
@@ -543,8 +520,8 @@ void staff_apply(app_t *a, unsigned fx)
     if (fx & MODE_STAFF_REFRESH)
         refresh(a);
     if (fx & MODE_STAFF_QUIET) {
-        quiet_toggle(a);
-        quiet_fill_hours(a, &a->staff.hours);
+        app_quiet_toggle(a);
+        app_fill_hours(a);
     }
     if ((fx & MODE_STAFF_SELF_TEST) && a->self_testing)
         self_test_end(a, "finished");
@@ -567,7 +544,7 @@ static void check_storage(app_t *a)
     static unsigned char out[65536], in[65536];
     for (size_t i = 0; i < sizeof out; i++)
         out[i] = (unsigned char)(i * 131u + 7u);
-    int64_t t0 = mono_us();
+    int64_t t0 = clock_mono_us();
     bool ok = false;
     /* err is short, for the screen (the log has the file's name). */
     FILE *f = fopen(path, "wb");
@@ -594,7 +571,7 @@ static void check_storage(app_t *a)
     ok = ok && a->store_ok;
     if (!err[0] && !a->store_ok)
         snprintf(err, sizeof err, "the database cannot take answers (see the log)");
-    t->storage_ms = (int)((mono_us() - t0 + 999) / 1000);
+    t->storage_ms = (int)((clock_mono_us() - t0 + 999) / 1000);
     t->storage = ok ? CHECK_PASSED : CHECK_FAILED;
     if (ok) {
         char ms[16];
@@ -646,7 +623,7 @@ static void self_test_end(app_t *a, const char *how)
              s->stats.clock_synced ? "synchronised" : "not synchronised", t->display, corners,
              pressed, t->nbuttons, missing[0] ? ", missing: " : "", missing);
     cJSON *o = cJSON_CreateObject();
-    record_time_t now = record_time();
+    record_time_t now = a->wall;
     cJSON_AddNumberToObject(o, "utcMs", (double)now.utc_ms);
     cJSON_AddStringToObject(o, "ended", how);
     cJSON_AddBoolToObject(o, "passed", passed);
