@@ -551,50 +551,40 @@ void redraw(app_t *a)
             log_line("warn", "text does not fit: \"%.40s\"", a->view->w[i].text);
     ui_draw(a->ui, a->view, a->pressed);
     int64_t t1 = clock_mono_us();
-    buttons_frame_drawn(a, t1);
+    stats_frame_drawn(&a->stats, t1);
     if (!a->first_frame_done) {
         a->first_frame_done = true;
         printf("event=first-frame ms=%.1f\n", (double)(t1 - a->started_us) / 1000.0);
         fflush(stdout);
-    } else if (a->cfg->stats) {
-        if (a->frames == a->frames_cap) {
-            size_t cap = a->frames_cap ? a->frames_cap * 2 : 256;
-            int64_t *nf = realloc(a->frame_us, cap * sizeof *nf);
-            if (nf) {
-                a->frame_us = nf;
-                a->frames_cap = cap;
-            }
-        }
-        if (a->frames < a->frames_cap)
-            a->frame_us[a->frames++] = t1 - t0;
+    } else {
+        stats_frame(&a->stats, t1 - t0);
     }
     screenshot_if_new(a);
     a->dirty = false;
 }
 
-static int cmp_i64(const void *x, const void *y)
+/* ---- physical buttons ---- */
+
+static void gpio_wake(void *user_data)
 {
-    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-    return (a > b) - (a < b);
+    ui_wake(user_data);
 }
 
-/* Frame times (view build + draw + present) after the first frame, for tools/bench. */
-static void print_stats(app_t *a)
+/* A certain button event: to the router, then (as for every input) the save it may have
+ * asked for, and the frame showing it, before the next press is taken. */
+static void on_button(const button_event_t *e, const pin_t *pin, const debounce_line_t *line,
+                      void *user_data)
 {
-    if (!a->cfg->stats || a->frames == 0)
-        return;
-    qsort(a->frame_us, a->frames, sizeof *a->frame_us, cmp_i64);
-    printf("stats frames=%zu median_us=%lld p95_us=%lld max_us=%lld\n", a->frames,
-           (long long)a->frame_us[a->frames / 2], (long long)a->frame_us[a->frames * 95 / 100],
-           (long long)a->frame_us[a->frames - 1]);
-    if (a->latencies) {
-        qsort(a->latency_us, a->latencies, sizeof *a->latency_us, cmp_i64);
-        printf("stats buttons=%zu to_frame_median_us=%lld p95_us=%lld max_us=%lld\n", a->latencies,
-               (long long)a->latency_us[a->latencies / 2],
-               (long long)a->latency_us[a->latencies * 95 / 100],
-               (long long)a->latency_us[a->latencies - 1]);
-    }
-    fflush(stdout);
+    app_t *a = user_data;
+    router_button(a, e, pin, line);
+    perform_op(a);
+    if (a->dirty)
+        redraw(a);
+}
+
+void app_buttons_turn(app_t *a)
+{
+    button_input_process(&a->buttons, now_ms(a) * 1000000);
 }
 
 /* ---- the loop ---- */
@@ -603,7 +593,7 @@ static int wait_timeout(const app_t *a)
 {
     int64_t now = now_ms(a);
     int64_t deadline = flow_next_deadline(a->flow);
-    int64_t b = buttons_deadline_ms(a);
+    int64_t b = button_input_deadline_ms(&a->buttons);
     if (b < deadline)
         deadline = b;
     b = staff_next_deadline(&a->staff, now);
@@ -671,7 +661,7 @@ static void loop(app_t *a)
             break;
         }
         service_watchdog(clock_mono_ms());
-        buttons_process(a);
+        app_buttons_turn(a);
         usb_process(a);
         perform_op(a);
         staff_process(a);
@@ -808,6 +798,7 @@ int app_run(const app_config_t *cfg)
     app_t a = {.cfg = cfg,
                .pressed = -1,
                .quiet.hours = cfg->hours,
+               .stats.on = cfg->stats,
                .store_ok = true,
                .virtual_ms = 1000000,
                .started_us = cfg->started_us ? cfg->started_us : clock_mono_us()};
@@ -851,17 +842,18 @@ int app_run(const app_config_t *cfg)
     app_check_store(&a); /* out of service until the database is usable */
     a.dirty = true;
     redraw(&a);
-    buttons_open(&a);
+    button_input_open(&a.buttons, cfg->buttons, a.script != NULL, now_ms(&a) * 1000000, gpio_wake,
+                      a.ui, on_button, &a);
     usb_open(&a);
     staff_self_test_at_start(&a); /* the first boot after provisioning: the technician's checks */
     a.quiet.last_input_ms = now_ms(&a); /* the attract screen's minute starts now */
     loop(&a);
     if (!service_stop_signal()) /* the technician's restart, a window closed, a script's end */
         service_notify("STOPPING=1\nSTATUS=stopping");
-    print_stats(&a);
+    stats_print(&a.stats);
     status = a.exit_status;
     usb_close(&a);
-    buttons_close(&a);
+    button_input_close(&a.buttons);
     service_close();
     ui_close(a.ui);
 out_flow:
@@ -869,7 +861,7 @@ out_flow:
     store_close(a.store);
     free(a.view);
     content_free(a.content);
-    free(a.frame_us);
+    stats_free(&a.stats);
 out_script:
     if (a.script)
         fclose(a.script);

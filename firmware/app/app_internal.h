@@ -8,8 +8,10 @@
 #include <stdio.h>
 
 #include "app/app.h"
+#include "app/input_buttons.h"
 #include "app/log.h"
 #include "app/quiet.h"
+#include "app/stats.h"
 #include "core/buttons.h"
 #include "core/content.h"
 #include "core/flow.h"
@@ -19,7 +21,6 @@
 #include "store/store.h"
 #include "ui/ui.h"
 
-typedef struct gpio gpio_t;
 struct usb_state;
 
 typedef struct {
@@ -47,19 +48,12 @@ typedef struct {
     /* automatic screenshots */
     char last_shot_key[160];
     int shot_seq;
-    /* measurements: start to first frame, and the cost of each frame */
+    /* measurements: start to first frame; the cost of each frame, press to frame */
     int64_t started_us;
     bool first_frame_done;
-    int64_t *frame_us;
-    size_t frames, frames_cap;
+    stats_t stats;
     /* physical buttons: raw edges (GPIO or script) through the debouncer */
-    gpio_t *gpio;
-    debouncer_t deb;
-    bool buttons;           /* a pin map is configured */
-    int64_t button_at_us;   /* when the last button event was acted on (for latency) */
-    int64_t button_edge_ns; /* the kernel time of its edge, 0 for scripted edges */
-    int64_t *latency_us;
-    size_t latencies, latencies_cap;
+    button_input_t buttons;
     /* staff sticks */
     struct usb_state *usb;
     /* staff screens */
@@ -126,19 +120,8 @@ bool script_step(app_t *a);
 /* A staff page's name in scripts and screenshot names ("menu", "clock", "button-test"). */
 const char *script_staff_page_name(staff_page_t p);
 
-/* input_buttons.c */
-void buttons_open(app_t *a);
-void buttons_close(app_t *a);
-/* Feeds queued GPIO edges to the debouncer and acts on what became certain. */
-void buttons_process(app_t *a);
-/* Next debouncer deadline in the loop's milliseconds, INT64_MAX when none. */
-int64_t buttons_deadline_ms(const app_t *a);
-/* A scripted press of the button doing action (index for faces), held for hold_ms. */
-bool buttons_script_press(app_t *a, button_action_t action, int index, int hold_ms);
-/* Measured edge-to-frame latencies, after a redraw. */
-void buttons_frame_drawn(app_t *a, int64_t frame_done_us);
-/* The technician's button test: each button's name, line and counts. */
-void buttons_fill_test(app_t *a);
+/* app.c: feeds the buttons' edges to the debouncer and acts on what became certain. */
+void app_buttons_turn(app_t *a);
 
 /* input_usb.c: staff sticks (off unless the configuration names the organisation's keys
  * and a mount directory). */

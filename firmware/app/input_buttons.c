@@ -1,19 +1,18 @@
-/* Physical buttons in the event loop: raw edges (from the GPIO edge's watcher thread, or from
- * a script) go through the core's debouncer, and what becomes certain is acted on exactly as
- * the matching touch or key would be. */
-#include <stdlib.h>
+/* Physical buttons as an input source of the loop (see input_buttons.h). */
+#include "app/input_buttons.h"
+
+#include <stdio.h>
 #include <string.h>
 
-#include "app/app_internal.h"
-#include "app/router.h"
+#include "app/log.h"
 #include "core/kerr.h"
 #ifdef KIOSK_HAVE_GPIO
 #include "buttons/gpio.h"
 #endif
 
-static int64_t now_ns(const app_t *a)
+static bool enabled(const button_input_t *b)
 {
-    return now_ms(a) * 1000000;
+    return b->map && b->map->n > 0;
 }
 
 static void name_of(const pin_t *pin, char *buf, size_t len)
@@ -22,6 +21,21 @@ static void name_of(const pin_t *pin, char *buf, size_t len)
         snprintf(buf, len, "face %d", pin->index + 1);
     else
         snprintf(buf, len, "%s", button_action_name(pin->action));
+}
+
+button_name_t button_pin_name(const pin_t *pin)
+{
+    button_name_t n;
+    name_of(pin, n.s, sizeof n.s);
+    return n;
+}
+
+static void line_of(const pin_t *pin, char *buf, size_t len)
+{
+    if (pin->line_name[0])
+        snprintf(buf, len, "%s", pin->line_name);
+    else
+        snprintf(buf, len, "line %d", pin->offset);
 }
 
 #ifdef KIOSK_HAVE_GPIO
@@ -39,184 +53,134 @@ static void gpio_log(const char *msg, void *user_data)
     r->count++;
 }
 
-static void gpio_wake(void *user_data)
+static void open_gpio(button_input_t *b, bool *initial, void (*wake)(void *), void *wake_data)
 {
-    app_t *a = user_data;
-    ui_wake(a->ui);
+    const pinmap_t *map = b->map;
+    gpio_report_t report = {.count = 0};
+    int rc = gpio_open(map, gpio_log, &report, &b->gpio);
+    if (rc != KIOSK_OK) {
+        /* One line, not one a button, when there is no GPIO at all (a desktop PC). */
+        log_line("warn",
+                 "buttons: none of the %zu configured lines could be requested (%s); the "
+                 "kiosk runs on touch and keys. First: %s",
+                 map->n, kiosk_strerror(rc), report.lines[0]);
+        return;
+    }
+    for (size_t i = 0; i < report.count && i < PINMAP_MAX_PINS; i++)
+        log_line("warn", "%s", report.lines[i]);
+    for (size_t i = 0; i < map->n; i++)
+        initial[i] = gpio_initial(b->gpio, i);
+    if (gpio_start(b->gpio, wake, wake_data) != KIOSK_OK) {
+        log_line("error", "buttons: cannot start the GPIO watcher");
+        gpio_close(b->gpio);
+        b->gpio = NULL;
+    } else {
+        log_line("info", "buttons: %s, debounce %d ms", gpio_library_version(), map->debounce_ms);
+    }
 }
 #endif
 
-void buttons_open(app_t *a)
+void button_input_open(button_input_t *b, const pinmap_t *map, bool scripted, int64_t now_ns,
+                       void (*wake)(void *), void *wake_data, button_sink_fn sink,
+                       void *sink_data)
 {
-    const pinmap_t *map = a->cfg->buttons;
-    a->buttons = map && map->n > 0;
-    if (!a->buttons)
+    *b = (button_input_t){
+        .map = map, .scripted = scripted, .sink = sink, .sink_data = sink_data};
+    if (!enabled(b))
         return;
     bool initial[PINMAP_MAX_PINS] = {false};
 #ifdef KIOSK_HAVE_GPIO
-    if (!a->script) {
-        gpio_report_t report = {.count = 0};
-        int rc = gpio_open(map, gpio_log, &report, &a->gpio);
-        if (rc != KIOSK_OK) {
-            /* One line, not one a button, when there is no GPIO at all (a desktop PC). */
-            log_line("warn",
-                     "buttons: none of the %zu configured lines could be requested (%s); the "
-                     "kiosk runs on touch and keys. First: %s",
-                     map->n, kiosk_strerror(rc), report.lines[0]);
-        } else {
-            for (size_t i = 0; i < report.count && i < PINMAP_MAX_PINS; i++)
-                log_line("warn", "%s", report.lines[i]);
-            for (size_t i = 0; i < map->n; i++)
-                initial[i] = gpio_initial(a->gpio, i);
-            if (gpio_start(a->gpio, gpio_wake, a) != KIOSK_OK) {
-                log_line("error", "buttons: cannot start the GPIO watcher");
-                gpio_close(a->gpio);
-                a->gpio = NULL;
-            } else {
-                log_line("info", "buttons: %s, debounce %d ms", gpio_library_version(),
-                         map->debounce_ms);
-            }
-        }
-    }
+    if (!scripted)
+        open_gpio(b, initial, wake, wake_data);
+#else
+    (void)wake, (void)wake_data;
 #endif
-    debouncer_init(&a->deb, map, initial, now_ns(a));
+    debouncer_init(&b->deb, map, initial, now_ns);
 }
 
-void buttons_close(app_t *a)
+void button_input_close(button_input_t *b)
 {
 #ifdef KIOSK_HAVE_GPIO
-    gpio_close(a->gpio);
-    a->gpio = NULL;
+    gpio_close(b->gpio);
 #endif
-    free(a->latency_us);
-    a->latency_us = NULL;
+    b->gpio = NULL;
 }
 
-static void line_of(const pin_t *pin, char *buf, size_t len)
+void button_input_fill_test(const button_input_t *b, staff_tech_t *t)
 {
-    if (pin->line_name[0])
-        snprintf(buf, len, "%s", pin->line_name);
-    else
-        snprintf(buf, len, "line %d", pin->offset);
-}
-
-void buttons_fill_test(app_t *a)
-{
-    staff_tech_t *t = &a->staff.tech;
-    const pinmap_t *map = a->cfg->buttons;
     t->nbuttons = 0;
-    t->buttons_live = a->gpio != NULL || (a->script && a->buttons);
-    if (!a->buttons)
+    t->buttons_live = b->gpio != NULL || (b->scripted && enabled(b));
+    if (!enabled(b))
         return;
+    const pinmap_t *map = b->map;
     for (size_t i = 0; i < map->n && i < sizeof t->buttons / sizeof t->buttons[0]; i++) {
-        staff_button_t *b = &t->buttons[i];
-        name_of(&map->pins[i], b->name, sizeof b->name);
-        line_of(&map->pins[i], b->line, sizeof b->line);
-        b->bounces = a->deb.line[i].bounces;
-        b->lit = a->deb.line[i].stable;
+        staff_button_t *sb = &t->buttons[i];
+        name_of(&map->pins[i], sb->name, sizeof sb->name);
+        line_of(&map->pins[i], sb->line, sizeof sb->line);
+        sb->bounces = b->deb.line[i].bounces;
+        sb->lit = b->deb.line[i].stable;
         t->nbuttons++;
     }
 }
 
-/* A certain button event: a stuck line and its release are logged here; the rest goes to the
- * router, which acts on it as the matching touch or key would. */
-static void act(app_t *a, const button_event_t *e)
+/* A line held for the stuck time is reported once and ignored until released. */
+static void log_stuck(const button_input_t *b, const pin_t *pin)
 {
-    const pin_t *pin = &a->cfg->buttons->pins[e->pin];
-    char name[32];
+    char name[32], line[48];
     name_of(pin, name, sizeof name);
-    if (e->kind == BTN_STUCK) {
-        char line[48];
-        if (pin->line_name[0])
-            snprintf(line, sizeof line, "%s", pin->line_name);
-        else
-            snprintf(line, sizeof line, "line %d", pin->offset);
-        log_line("warn",
-                 "button %s (%s %s) held for %d s: stuck? Reported once, ignored until "
-                 "released",
-                 name, pin->chip, line, a->cfg->buttons->stuck_s);
-        return;
-    }
-    if (e->kind == BTN_RELEASE && a->deb.line[e->pin].stuck_sent &&
-        !(staff_active(a) && mode_staff_takes_buttons(&a->staff)))
-        log_line("info", "button %s released", name);
-    router_button(a, e, pin, a->deb.line[e->pin].bounces, e->edge_ns);
+    line_of(pin, line, sizeof line);
+    log_line("warn",
+             "button %s (%s %s) held for %d s: stuck? Reported once, ignored until "
+             "released",
+             name, pin->chip, line, b->map->stuck_s);
 }
 
-void buttons_process(app_t *a)
+void button_input_process(button_input_t *b, int64_t now_ns)
 {
-    if (!a->buttons)
+    if (!enabled(b))
         return;
 #ifdef KIOSK_HAVE_GPIO
-    if (a->gpio) {
+    if (b->gpio) {
         gpio_edge_t edges[64];
         size_t n;
-        while ((n = gpio_take(a->gpio, edges, 64)) > 0)
+        while ((n = gpio_take(b->gpio, edges, 64)) > 0)
             for (size_t i = 0; i < n; i++)
-                debouncer_edge(&a->deb, edges[i].pin, edges[i].pressed, edges[i].ts_ns);
+                debouncer_edge(&b->deb, edges[i].pin, edges[i].pressed, edges[i].ts_ns);
     }
 #endif
     button_event_t ev[16];
     size_t n;
-    while ((n = debouncer_poll(&a->deb, now_ns(a), ev, 16)) > 0)
+    while ((n = debouncer_poll(&b->deb, now_ns, ev, 16)) > 0)
         for (size_t i = 0; i < n; i++) {
-            act(a, &ev[i]);
-            /* Each press sees the screen the previous one made, and a rating is stored before
-             * the next press: presses are never dropped. */
-            perform_op(a);
-            if (a->dirty)
-                redraw(a);
+            const pin_t *pin = &b->map->pins[ev[i].pin];
+            if (ev[i].kind == BTN_STUCK)
+                log_stuck(b, pin);
+            else
+                b->sink(&ev[i], pin, &b->deb.line[ev[i].pin], b->sink_data);
         }
 }
 
-int64_t buttons_deadline_ms(const app_t *a)
+int64_t button_input_deadline_ms(const button_input_t *b)
 {
-    if (!a->buttons)
+    if (!enabled(b))
         return INT64_MAX;
-    int64_t ns = debouncer_next_deadline(&a->deb);
+    int64_t ns = debouncer_next_deadline(&b->deb);
     return ns == INT64_MAX ? INT64_MAX : (ns + 999999) / 1000000;
 }
 
-bool buttons_script_press(app_t *a, button_action_t action, int index, int hold_ms)
+void button_input_edge(button_input_t *b, size_t pin, bool pressed, int64_t ts_ns)
 {
-    if (!a->buttons)
-        return false;
-    const pinmap_t *map = a->cfg->buttons;
-    for (size_t i = 0; i < map->n; i++) {
-        if (map->pins[i].action != action || (action == BUTTON_FACE && map->pins[i].index != index))
-            continue;
-        /* A clean press: the edges the backend would queue, in virtual time. */
-        debouncer_edge(&a->deb, i, true, now_ns(a));
-        a->virtual_ms += hold_ms;
-        buttons_process(a);
-        debouncer_edge(&a->deb, i, false, now_ns(a));
-        a->virtual_ms += map->debounce_ms;
-        buttons_process(a);
-        return true;
-    }
-    return false;
+    if (enabled(b) && pin < b->map->n)
+        debouncer_edge(&b->deb, pin, pressed, ts_ns);
 }
 
-void buttons_frame_drawn(app_t *a, int64_t frame_done_us)
+int button_input_find(const button_input_t *b, button_action_t action, int index)
 {
-    if (!a->button_at_us || !a->cfg->stats)
-        return;
-    int64_t lat;
-    if (a->button_edge_ns) {
-        /* From the kernel's timestamp of the edge: debounce included. */
-        lat = frame_done_us - a->button_edge_ns / 1000;
-    } else {
-        /* Scripted edges live in virtual time: from the moment the press was certain. */
-        lat = frame_done_us - a->button_at_us;
-    }
-    a->button_at_us = 0;
-    if (a->latencies == a->latencies_cap) {
-        size_t cap = a->latencies_cap ? a->latencies_cap * 2 : 64;
-        int64_t *p = realloc(a->latency_us, cap * sizeof *p);
-        if (!p)
-            return;
-        a->latency_us = p;
-        a->latencies_cap = cap;
-    }
-    a->latency_us[a->latencies++] = lat;
+    if (!enabled(b))
+        return -1;
+    for (size_t i = 0; i < b->map->n; i++)
+        if (b->map->pins[i].action == action &&
+            (action != BUTTON_FACE || b->map->pins[i].index == index))
+            return (int)i;
+    return -1;
 }

@@ -153,17 +153,19 @@ static input_t button_meaning(const pin_t *pin)
     return (input_t){.kind = IN_BUTTON};
 }
 
-void router_button(app_t *a, const button_event_t *e, const pin_t *pin, uint32_t bounces,
-                   int64_t edge_ns)
+void router_button(app_t *a, const button_event_t *e, const pin_t *pin,
+                   const debounce_line_t *line)
 {
     if (staff_active(a) && mode_staff_takes_buttons(&a->staff)) {
         /* The button test: every button, every event, only lights up. */
         router_input(a, &(input_t){.kind = IN_BUTTON,
                                    .button = e->pin,
                                    .button_kind = e->kind,
-                                   .button_bounces = bounces});
+                                   .button_bounces = line->bounces});
         return;
     }
+    if (e->kind == BTN_RELEASE && line->stuck_sent)
+        log_line("info", "button %s released", button_pin_name(pin).s);
     if (e->kind == BTN_PRESS && pin->action != BUTTON_STAFF && wakes(a))
         return;
     if (e->kind == BTN_PRESS && pin->action == BUTTON_STAFF)
@@ -179,9 +181,7 @@ void router_button(app_t *a, const button_event_t *e, const pin_t *pin, uint32_t
     input_t in = button_meaning(pin);
     if (in.kind == IN_BUTTON)
         return;
-    if (!staff_active(a) && !a->quiet.attract) {
-        a->button_at_us = clock_mono_us(); /* for the press-to-frame latency */
-        a->button_edge_ns = a->script ? 0 : edge_ns;
-    }
+    if (!staff_active(a) && !a->quiet.attract) /* for the press-to-frame latency */
+        stats_button(&a->stats, clock_mono_us(), a->script ? 0 : e->edge_ns);
     router_input(a, &in);
 }

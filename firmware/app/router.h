@@ -7,10 +7,9 @@
 
 /* An input from the UI edge: touch, mouse, keyboard, or the window closing. */
 void router_ui_event(app_t *a, const ui_event_t *ev);
-/* A debounced physical button event; bounces is the debouncer's count for its line, edge_ns
- * the kernel's timestamp of its edge (0 for scripted edges). */
-void router_button(app_t *a, const button_event_t *e, const pin_t *pin, uint32_t bounces,
-                   int64_t edge_ns);
+/* A debounced physical button event of pin, with its line's debounce state. */
+void router_button(app_t *a, const button_event_t *e, const pin_t *pin,
+                   const debounce_line_t *line);
 /* An input that needs no waking (scripts' presses and the router's own). */
 void router_input(app_t *a, const input_t *in);
 /* The staff button held (or F12): the PIN keypad. */

@@ -219,6 +219,22 @@ static bool expect(app_t *a, const char *what, const char *value)
 }
 
 /* Runs the next script command; false at the end of the script. */
+/* A clean press of the button doing action (index for faces), held for hold_ms: the edges
+ * the GPIO backend would queue, in virtual time. */
+static bool script_press(app_t *a, button_action_t action, int index, int hold_ms)
+{
+    int pin = button_input_find(&a->buttons, action, index);
+    if (pin < 0)
+        return false;
+    button_input_edge(&a->buttons, (size_t)pin, true, now_ms(a) * 1000000);
+    a->virtual_ms += hold_ms;
+    app_buttons_turn(a);
+    button_input_edge(&a->buttons, (size_t)pin, false, now_ms(a) * 1000000);
+    a->virtual_ms += a->cfg->buttons->debounce_ms;
+    app_buttons_turn(a);
+    return true;
+}
+
 bool script_step(app_t *a)
 {
     char line[1024];
@@ -262,7 +278,7 @@ bool script_step(app_t *a)
         int index = 0;
         if (!parse_button(name, &action, &index))
             return script_fail(a, "unknown button '%s'", name), false;
-        if (!buttons_script_press(a, action, index, hold))
+        if (!script_press(a, action, index, hold))
             return script_fail(a, "no '%s' button in the pin map (use --config)", name), false;
     } else if (strcmp(cmd, "focus") == 0) {
         /* Presses "next" until the ring is on the target: driving by buttons alone. */
@@ -277,7 +293,7 @@ bool script_step(app_t *a)
             const widget_t *w = fi >= 0 ? view_focusable(a->view, (size_t)fi) : NULL;
             if (w && matches(w, (action_t)act, arg))
                 break;
-            if (++presses > 200 || !buttons_script_press(a, BUTTON_NEXT, 0, 80))
+            if (++presses > 200 || !script_press(a, BUTTON_NEXT, 0, 80))
                 return script_fail(a, "the focus ring never reached '%s %s'", name, arg), false;
         }
     } else if (strcmp(cmd, "stick") == 0) {

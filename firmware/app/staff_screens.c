@@ -253,7 +253,7 @@ static void fill_tech(app_t *a)
     for (size_t i = 0; i < n; i++)
         utf8_copy_safe(t->log[i], sizeof t->log[i], lines[i]);
     t->nlog = n;
-    buttons_fill_test(a);
+    button_input_fill_test(&a->buttons, &a->staff.tech);
 }
 
 /* Everything the pages show, read when the screens open and when a page is opened. */
