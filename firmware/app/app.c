@@ -32,8 +32,6 @@
 extern const unsigned char kiosk_builtin_pack[];
 extern const unsigned long kiosk_builtin_pack_len;
 
-#define STORE_RETRY_MS 15000
-#define RETENTION_EVERY_MS (3600 * 1000)
 #define ANIMATION_FRAME_MS 33
 
 int64_t now_ms(const app_t *a)
@@ -234,7 +232,7 @@ int app_reload_content(app_t *a, char *err, size_t errlen)
     /* The kiosk's language stays, if the new pack has it. */
     if (!flow_set_home_lang(f, flow_lang(a->flow)) && cfg->lang)
         flow_set_home_lang(f, cfg->lang);
-    flow_set_store_ok(f, a->store_ok, now);
+    flow_set_store_ok(f, a->saving.ok, now);
     flow_free(a->flow);
     content_free(a->content);
     a->flow = f;
@@ -244,176 +242,19 @@ int app_reload_content(app_t *a, char *err, size_t errlen)
     return KIOSK_OK;
 }
 
-/* ---- store ---- */
+/* ---- the store ---- */
 
-static bool enough_space(const app_t *a)
-{
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", a->cfg->db_path);
-    struct statvfs st;
-    if (statvfs(dirname(dir), &st) != 0)
-        return false;
-    unsigned long long free_kib = (unsigned long long)st.f_bavail * st.f_frsize / 1024;
-    return free_kib >= (unsigned long long)a->cfg->min_free_kib;
-}
-
-/* Opens the store if needed and checks there is room; tells the flow. */
-/* The kernel's id of this boot, for the store's boot counter ("" when unknown). */
-static void read_boot_id(char *buf, size_t len)
-{
-    buf[0] = '\0';
-    FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
-    if (!f)
-        return;
-    if (!fgets(buf, (int)len, f))
-        buf[0] = '\0';
-    fclose(f);
-    buf[strcspn(buf, "\r\n")] = '\0';
-}
-
-/* Opens the store with the start-up check: a damaged database is set aside (never deleted),
- * what can be read is salvaged into a fresh one, and staff get a notice. */
-static void open_store(app_t *a)
-{
-    char err[512] = "";
-    store_recovery_t rec;
-    int rc = store_open_checked(a->cfg->db_path, &a->store, &rec, err, sizeof err);
-    if (rc != KIOSK_OK) {
-        if (a->store_ok)
-            log_line("error", "%s", err);
-        return;
-    }
-    a->store_checked_utc_ms = a->wall.utc_ms;
-    if (rec.unclean)
-        log_line("warn", "%s was not closed cleanly last time (power cut or crash): %s check %s",
-                 a->cfg->db_path, rec.checked_full ? "full integrity" : "quick",
-                 rec.moved_aside ? "failed" : "passed");
-    if (rec.moved_aside) {
-        log_line("error",
-                 "%s is damaged (%s): set aside as %s, %lld records and %lld contacts "
-                 "recovered into a fresh database%s%s",
-                 a->cfg->db_path, rec.problem, rec.moved_to, (long long)rec.salvaged_records,
-                 (long long)rec.salvaged_contacts, err[0] ? "; " : "", err);
-        char n[24];
-        snprintf(n, sizeof n, "%lld", (long long)rec.salvaged_records);
-        const char *t =
-            content_string(a->content, "notice.db_recovered", content_default_lang(a->content));
-        const char *at = strstr(t, "{n}");
-        if (at)
-            snprintf(a->notice, sizeof a->notice, "%.*s%s%s", (int)(at - t), t, n, at + 3);
-        else
-            snprintf(a->notice, sizeof a->notice, "%s", t);
-    }
-    char boot_id[130];
-    read_boot_id(boot_id, sizeof boot_id);
-    int64_t boots = 0;
-    if (boot_id[0] && store_note_boot(a->store, boot_id, &boots) == KIOSK_OK)
-        log_line("info", "boot %lld of this kiosk", (long long)boots);
-    a->retention_ms = now_ms(a) - RETENTION_EVERY_MS; /* due now */
-}
-
-/* Erases what the retention periods say must go: at start-up, then hourly, between
- * sessions. A clock that is not synchronised is not trusted to be ahead: the latest stored
- * time stands in, so nothing is erased early (a late erasure follows the next sync). */
-static void apply_retention(app_t *a)
-{
-    a->retention_ms = now_ms(a);
-    store_retention_t r = STORE_RETENTION_DEFAULTS;
-    if (a->cfg->contact_after_export_days)
-        r.contact_after_export_days = a->cfg->contact_after_export_days;
-    if (a->cfg->contact_max_days)
-        r.contact_max_days = a->cfg->contact_max_days;
-    if (a->cfg->answers_after_export_days)
-        r.answers_after_export_days = a->cfg->answers_after_export_days;
-    record_time_t t = a->wall;
-    int64_t now = t.utc_ms;
-    if (!t.clock_synced && store_last_utc_ms(a->store, &now) != KIOSK_OK)
-        return;
-    int64_t contacts = 0, records = 0;
-    int rc = store_apply_retention(a->store, now, &r, &contacts, &records);
-    if (rc != KIOSK_OK && rc != KIOSK_EBUSY)
-        log_line("error", "retention: %s", store_errmsg(a->store));
-    else if (contacts || records)
-        log_line("info", "retention: erased %lld contact details, deleted %lld exported records",
-                 (long long)contacts, (long long)records);
-}
-
-/* Opens the store if needed and checks there is room; tells the flow. */
 void app_check_store(app_t *a)
 {
-    a->store_checked_ms = now_ms(a);
-    bool ok = false;
-    if (!a->store)
-        open_store(a);
-    if (a->store) {
-        ok = enough_space(a);
-        if (!ok && a->store_ok)
-            log_line("error", "less than %d KiB free next to %s: out of service",
-                     a->cfg->min_free_kib, a->cfg->db_path);
-    }
-    if (ok && !a->store_ok)
-        log_line("info", "store %s ready: taking answers", a->cfg->db_path);
-    a->store_ok = ok;
-    flow_set_store_ok(a->flow, ok, now_ms(a));
-    if (ok && flow_screen(a->flow) == SCREEN_HOME &&
-        now_ms(a) - a->retention_ms >= RETENTION_EVERY_MS)
-        apply_retention(a);
+    saving_check(&a->saving, a->flow, a->content, a->wall, now_ms(a), a->notice,
+                 sizeof a->notice);
     a->dirty = true;
 }
 
 void perform_op(app_t *a)
 {
-    record_t *rec;
-    op_kind_t op = flow_pending_op(a->flow, &rec);
-    if (op == OP_NONE)
-        return;
-    int rc = KIOSK_EIO;
-    if (a->store && a->store_ok) {
-        if (op == OP_SAVE) {
-            rec->time = a->wall;
-            rc = store_save(a->store, rec);
-        } else {
-            rc = store_update_answers(a->store, rec->uuid, rec->answers_json);
-        }
-    }
-    if (rc != KIOSK_OK) {
-        log_line("error", "cannot store %s: %s (%s); out of service", record_kind_name(rec->kind),
-                 kiosk_strerror(rc), a->store ? store_errmsg(a->store) : "no database");
-        /* Reopen before taking answers again. */
-        store_close(a->store);
-        a->store = NULL;
-        a->store_ok = false;
-    } else {
-        printf("event=%s kind=%s journey=%s uuid=%s%s%s\n", op == OP_SAVE ? "saved" : "updated",
-               record_kind_name(rec->kind), rec->journey_id, rec->uuid,
-               rec->ref_code[0] ? " ref=" : "", rec->ref_code);
-    }
-    char uuid[RECORD_UUID_LEN + 1];
-    snprintf(uuid, sizeof uuid, "%s", rec->uuid);
-    flow_op_done(a->flow, rc, now_ms(a));
-    if (rc == KIOSK_OK &&
-        (flow_screen(a->flow) == SCREEN_THANKS || flow_screen(a->flow) == SCREEN_QUESTION))
-        printf("event=thanks uuid=%s\n", uuid);
-    fflush(stdout);
-    a->dirty = true;
-}
-
-static void count_outcomes(app_t *a)
-{
-    char journey[64];
-    session_outcome_t outcome;
-    while (flow_take_outcome(a->flow, journey, &outcome)) {
-        printf("event=session journey=%s outcome=%s\n", journey, session_outcome_name(outcome));
-        fflush(stdout);
-        if (!a->store)
-            continue;
-        char day[ISO8601_LEN];
-        record_time_t t = a->wall;
-        iso8601_format(t.utc_ms, 0, day);
-        day[10] = '\0';
-        if (store_count_session(a->store, day, journey, outcome) != KIOSK_OK)
-            log_line("warn", "cannot count session outcome: %s", store_errmsg(a->store));
-    }
+    if (saving_perform(&a->saving, a->flow, a->wall, now_ms(a)))
+        a->dirty = true;
 }
 
 /* ---- opening hours and the attract screen ---- */
@@ -602,8 +443,9 @@ static int wait_timeout(const app_t *a)
     b = quiet_deadline(&a->quiet, now);
     if (b < deadline)
         deadline = b;
-    if (!a->store_ok && a->store_checked_ms + STORE_RETRY_MS < deadline)
-        deadline = a->store_checked_ms + STORE_RETRY_MS;
+    b = saving_deadline(&a->saving);
+    if (b < deadline)
+        deadline = b;
     int64_t t = deadline == INT64_MAX ? -1 : deadline - now;
     if (t < 0 && deadline != INT64_MAX)
         t = 0;
@@ -620,13 +462,13 @@ static int wait_timeout(const app_t *a)
  * on the screen and the database is open (checked, and set aside and salvaged if damaged). */
 static void service_report(app_t *a, bool *ready, int *reported)
 {
-    int state = !a->store ? 0 : a->store_ok ? 1 : 2;
+    int state = !a->saving.store ? 0 : a->saving.ok ? 1 : 2;
     if (*ready && state == *reported)
         return;
     static const char *const text[] = {"out of service: the database cannot be opened",
                                        "taking answers",
                                        "out of service: not enough free space for the database"};
-    if (!*ready && a->first_frame_done && a->store) {
+    if (!*ready && a->first_frame_done && a->saving.store) {
         *ready = true;
         service_notify("READY=1\nSTATUS=%s (%s)", text[state], a->cfg->db_path);
     } else if (state != *reported) {
@@ -644,7 +486,7 @@ static void stop_gracefully(app_t *a, int sig)
     log_line("info", "%s: stopping", strsignal(sig));
     perform_op(a);
     flow_abandon(a->flow, now_ms(a));
-    count_outcomes(a);
+    saving_count_outcomes(&a->saving, a->flow, a->wall);
     a->quit = true;
 }
 
@@ -665,7 +507,7 @@ static void loop(app_t *a)
         usb_process(a);
         perform_op(a);
         staff_process(a);
-        count_outcomes(a);
+        saving_count_outcomes(&a->saving, a->flow, a->wall);
         int64_t now = now_ms(a);
         bool was_open = staff_active(a);
         if (staff_tick(&a->staff, now)) {
@@ -677,14 +519,14 @@ static void loop(app_t *a)
             a->dirty = true; /* the wait's countdown */
         while (flow_tick(a->flow, now)) {
             a->dirty = true;
-            count_outcomes(a);
+            saving_count_outcomes(&a->saving, a->flow, a->wall);
             redraw(a);
         }
-        if (!a->store_ok && now - a->store_checked_ms >= STORE_RETRY_MS)
+        if (!a->saving.ok && now - a->saving.checked_ms >= SAVING_RETRY_MS)
             app_check_store(a);
         screen_t s = flow_screen(a->flow);
         if ((s == SCREEN_HOME && last_screen != SCREEN_HOME) ||
-            (s == SCREEN_HOME && a->store && now - a->retention_ms >= RETENTION_EVERY_MS))
+            (s == SCREEN_HOME && a->saving.store && now - a->saving.retention_ms >= SAVING_RETENTION_EVERY_MS))
             app_check_store(a); /* before the next resident starts; and hourly retention */
         last_screen = flow_screen(a->flow);
         app_quiet_turn(a);
@@ -799,7 +641,7 @@ int app_run(const app_config_t *cfg)
                .pressed = -1,
                .quiet.hours = cfg->hours,
                .stats.on = cfg->stats,
-               .store_ok = true,
+               .saving = {.cfg = cfg, .ok = true},
                .virtual_ms = 1000000,
                .started_us = cfg->started_us ? cfg->started_us : clock_mono_us()};
     a.staff.focus = -1;
@@ -858,7 +700,7 @@ int app_run(const app_config_t *cfg)
     ui_close(a.ui);
 out_flow:
     flow_free(a.flow);
-    store_close(a.store);
+    saving_close(&a.saving);
     free(a.view);
     content_free(a.content);
     stats_free(&a.stats);

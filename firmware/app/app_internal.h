@@ -11,6 +11,7 @@
 #include "app/input_buttons.h"
 #include "app/log.h"
 #include "app/quiet.h"
+#include "app/saving.h"
 #include "app/stats.h"
 #include "core/buttons.h"
 #include "core/content.h"
@@ -28,10 +29,7 @@ typedef struct {
     content_t *content;
     char notice[256];
     flow_t *flow;
-    store_t *store;
-    bool store_ok;
-    int64_t store_checked_ms;
-    int64_t retention_ms; /* when retention last ran */
+    saving_t saving; /* the store: open, checked, saving what the flow hands over */
     ui_t *ui;
     view_t *view;
     int pressed;  /* widget under a finger, or -1 */
@@ -59,7 +57,6 @@ typedef struct {
     /* staff screens */
     staff_t staff;
     bool self_testing;            /* the first boot's self-test page is up */
-    int64_t store_checked_utc_ms; /* when the start-up integrity check ran */
     char content_from[16];        /* "installed", "configured" or "built-in" */
     /* opening hours and quiet mode */
     quiet_t quiet;       /* the attract screen's state (last input, staff's override) */

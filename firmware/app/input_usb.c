@@ -286,7 +286,7 @@ static void handle(app_t *a, const char *stick)
                          !(t.actions & (TOKEN_STAFF_SCREENS | TOKEN_TECHNICIAN)));
         return;
     }
-    if (!a->store) {
+    if (!a->saving.store) {
         show(a, "usb.failed", "no_database", 0, -1, true, now + 20000, NULL, 0);
         return;
     }
@@ -294,7 +294,7 @@ static void handle(app_t *a, const char *stick)
     if ((t.actions & TOKEN_ERASE_CONTACT) && t.nerase) {
         erased = 0;
         for (size_t i = 0; i < t.nerase; i++)
-            erased += store_erase_contact(a->store, t.erase[i]) == KIOSK_OK;
+            erased += store_erase_contact(a->saving.store, t.erase[i]) == KIOSK_OK;
         log_line("info", "usb: erased the contact details of %lld of %zu requests",
                  (long long)erased, t.nerase);
     }
@@ -307,7 +307,7 @@ static void handle(app_t *a, const char *stick)
                        .progress = on_progress,
                        .user_data = a};
     export_result_t r;
-    rc = export_to_stick(a->store, stick, &o, &r, err, sizeof err);
+    rc = export_to_stick(a->saving.store, stick, &o, &r, err, sizeof err);
     const char *extra = erased >= 0 ? "usb.erased" : NULL;
     now = now_ms(a); /* after the export: the result stays two minutes, or until Done */
     if (rc != KIOSK_OK) {
@@ -334,8 +334,8 @@ static void handle(app_t *a, const char *stick)
         char where[160];
         snprintf(where, sizeof where, "%.60s%s%.63s", label ? label + 1 : stick,
                  t.issued_by[0] ? ", " : "", t.issued_by);
-        if (store_set_last_export_stick(a->store, where) != KIOSK_OK)
-            log_line("warn", "cannot note the export's stick: %s", store_errmsg(a->store));
+        if (store_set_last_export_stick(a->saving.store, where) != KIOSK_OK)
+            log_line("warn", "cannot note the export's stick: %s", store_errmsg(a->saving.store));
     }
     if (screens) {
         /* The token also opens the staff screens: the export's result is in their figures. */

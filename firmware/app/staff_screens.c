@@ -109,9 +109,9 @@ void staff_fill_stats(app_t *a)
     memset(s, 0, sizeof *s);
     record_time_t t = a->wall;
     int64_t day = clock_local_midnight_ms(t.utc_ms), week = t.utc_ms - 7LL * 86400000;
-    if (!a->store || store_staff_stats(a->store, day, week, s) != KIOSK_OK) {
+    if (!a->saving.store || store_staff_stats(a->saving.store, day, week, s) != KIOSK_OK) {
         log_line("warn", "staff screen: cannot read the figures: %s",
-                 a->store ? store_errmsg(a->store) : "no database");
+                 a->saving.store ? store_errmsg(a->saving.store) : "no database");
         s->records_today = s->records_week = s->not_exported = s->requests_waiting =
             s->misuse_flagged = s->timed_out_week = -1;
     }
@@ -123,7 +123,7 @@ void staff_fill_stats(app_t *a)
     struct statvfs vfs;
     s->free_bytes =
         statvfs(dirname(dir_buf), &vfs) == 0 ? (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize : -1;
-    s->last_check_ms = a->store_checked_utc_ms;
+    s->last_check_ms = a->saving.checked_utc_ms;
     s->now_ms = t.utc_ms;
     s->clock_synced = t.clock_synced;
     s->moved_aside = count_moved_aside(a->cfg->db_path);
@@ -132,7 +132,7 @@ void staff_fill_stats(app_t *a)
 /* Erases the contact details a staff member confirmed, for a resident who asked. */
 static void perform_erase(app_t *a, const char *ref)
 {
-    int rc = a->store ? store_erase_contact(a->store, ref) : KIOSK_EIO;
+    int rc = a->saving.store ? store_erase_contact(a->saving.store, ref) : KIOSK_EIO;
     erase_result_t result = ERASE_FAILED;
     if (rc == KIOSK_OK || rc == KIOSK_EBUSY) {
         /* EBUSY: erased, only the checkpoint that scrubs the WAL waits for the next one. */
@@ -143,7 +143,7 @@ static void perform_erase(app_t *a, const char *ref)
         log_line("info", "staff asked to erase request %s: no contact details found", ref);
     } else {
         log_line("error", "cannot erase the contact details of request %s: %s", ref,
-                 a->store ? store_errmsg(a->store) : "no database");
+                 a->saving.store ? store_errmsg(a->saving.store) : "no database");
     }
     printf("event=erase ref=%s result=%s\n", ref,
            result == ERASE_DONE        ? "erased"
@@ -435,8 +435,8 @@ static void perform_power(app_t *a, staff_work_t work)
     argv[n] = NULL;
     /* The database is closed cleanly first (checkpointed, the unclean-stop marker removed): the
      * system may stop us at any moment after. It opens again if the command fails. */
-    store_close(a->store);
-    a->store = NULL;
+    store_close(a->saving.store);
+    a->saving.store = NULL;
     rc = sysinfo_run(argv, 30000, err, sizeof err);
     if (rc != KIOSK_OK)
         app_check_store(a);
@@ -568,8 +568,8 @@ static void check_storage(app_t *a)
     if (err[0])
         log_line("error", "self-test: storage: %s: %s", path, err);
     unlink(path);
-    ok = ok && a->store_ok;
-    if (!err[0] && !a->store_ok)
+    ok = ok && a->saving.ok;
+    if (!err[0] && !a->saving.ok)
         snprintf(err, sizeof err, "the database cannot take answers (see the log)");
     t->storage_ms = (int)((clock_mono_us() - t0 + 999) / 1000);
     t->storage = ok ? CHECK_PASSED : CHECK_FAILED;

@@ -1,0 +1,44 @@
+/* The store in the loop: opening the kiosk's database (with the start-up check that sets a
+ * damaged one aside), checking there is room, saving what the residents' flow hands over,
+ * counting session outcomes, and the hourly retention. Owns the store_t it opens; keeps a
+ * pointer to the configuration, which the caller keeps for the module's life. */
+#ifndef KIOSK_SAVING_H
+#define KIOSK_SAVING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "core/content.h"
+#include "core/flow.h"
+#include "store/store.h"
+
+#define SAVING_RETRY_MS 15000
+#define SAVING_RETENTION_EVERY_MS (3600 * 1000)
+
+typedef struct {
+    const app_config_t *cfg;
+    store_t *store;          /* NULL until opened, and after a failed save */
+    bool ok;                 /* open with room to spare: taking answers */
+    int64_t checked_ms;      /* loop time of the last check */
+    int64_t retention_ms;    /* loop time retention last ran */
+    int64_t checked_utc_ms;  /* when the start-up integrity check ran */
+} saving_t;
+
+/* Opens the store if needed, checks there is room, tells the flow; runs retention when due
+ * and the home screen is up. A damaged database's notice for staff goes to notice (texts
+ * from c). */
+void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall, int64_t now_ms,
+                  char *notice, size_t notice_len);
+/* Performs the storage operation the flow waits for, if any; true when there was one. On
+ * failure the store is closed and the kiosk is out of service until the next check. */
+bool saving_perform(saving_t *s, flow_t *f, record_time_t wall, int64_t now_ms);
+/* Counts the flow's finished sessions (completed, timed out, abandoned) by day. */
+void saving_count_outcomes(saving_t *s, flow_t *f, record_time_t wall);
+/* The next loop time a check is due (a retry while out of service), INT64_MAX for none. */
+int64_t saving_deadline(const saving_t *s);
+/* Closes the store (safe to call twice). */
+void saving_close(saving_t *s);
+
+#endif
