@@ -3,9 +3,6 @@
  * SDL_WaitEventTimeout until the next input or timer, so an idle kiosk uses no CPU. */
 #include "app/app.h"
 #include "app/app_internal.h"
-#include "app/packs.h"
-#include "app/service.h"
-#include "app/sysinfo.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -25,7 +22,10 @@
 #include "core/kerr.h"
 #include "core/view.h"
 #include "store/store.h"
+#include "system/sysinfo.h"
+#include "system/system.h"
 #include "ui/ui.h"
+#include "usb/packs.h"
 
 extern const unsigned char kiosk_builtin_pack[];
 extern const unsigned long kiosk_builtin_pack_len;
@@ -33,6 +33,9 @@ extern const unsigned long kiosk_builtin_pack_len;
 #define STORE_RETRY_MS 15000
 #define RETENTION_EVERY_MS (3600 * 1000)
 #define ANIMATION_FRAME_MS 33
+
+/* The technician's log page: the ring log_line adds to (made by app_run, NULL before). */
+static logring_t *log_ring;
 
 void log_line(const char *level, const char *fmt, ...)
 {
@@ -42,7 +45,7 @@ void log_line(const char *level, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     fprintf(stderr, "kiosk[%s]: %s\n", level, msg);
-    logring_add(level, msg); /* the technician's log page */
+    logring_add(log_ring, level, msg); /* the technician's log page */
 }
 
 static int64_t mono_ms(void)
@@ -194,6 +197,19 @@ int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *
     cfg->contact_max_days = dc->contact_max_days;
     cfg->answers_after_export_days = dc->answers_after_export_days;
     return KIOSK_OK;
+}
+
+/* The edges' log callback (system/, usb/): one line at level. */
+static void edge_log(const char *level, const char *msg, void *ud)
+{
+    (void)ud;
+    log_line(level, "%s", msg);
+}
+
+/* The system edge's stop-signal thread wakes the event loop. */
+static void wake_ui(void *ui)
+{
+    ui_wake(ui);
 }
 
 static void pack_log(const char *level, const char *msg, void *ud)
@@ -744,7 +760,7 @@ static int wait_timeout(const app_t *a)
     if (flow_overlay(a->flow) == OVERLAY_IDLE && (t < 0 || t > ANIMATION_FRAME_MS))
         t = ANIMATION_FRAME_MS; /* the countdown bar moves */
     /* An idle kiosk still wakes to ping the service watchdog. */
-    int64_t w = service_watchdog_due_ms(mono_ms());
+    int64_t w = system_watchdog_due_ms(a->sys, mono_ms());
     if (w >= 0 && (t < 0 || t > w))
         t = w;
     return t > 3600000 ? 3600000 : (int)t;
@@ -762,9 +778,9 @@ static void service_report(app_t *a, bool *ready, int *reported)
                                        "out of service: not enough free space for the database"};
     if (!*ready && a->first_frame_done && a->store) {
         *ready = true;
-        service_notify("READY=1\nSTATUS=%s (%s)", text[state], a->cfg->db_path);
+        system_notify(a->sys, "READY=1\nSTATUS=%s (%s)", text[state], a->cfg->db_path);
     } else if (state != *reported) {
-        service_notify("STATUS=%s (%s)", text[state], a->cfg->db_path);
+        system_notify(a->sys, "STATUS=%s (%s)", text[state], a->cfg->db_path);
     }
     *reported = state;
 }
@@ -774,7 +790,7 @@ static void service_report(app_t *a, bool *ready, int *reported)
  * walks away), and the loop ends; app_run closes the database cleanly. */
 static void stop_gracefully(app_t *a, int sig)
 {
-    service_notify("STOPPING=1\nSTATUS=stopping (%s)", strsignal(sig));
+    system_notify(a->sys, "STOPPING=1\nSTATUS=stopping (%s)", strsignal(sig));
     log_line("info", "%s: stopping", strsignal(sig));
     perform_op(a);
     flow_abandon(a->flow, now_ms(a));
@@ -788,12 +804,12 @@ static void loop(app_t *a)
     bool ready = false;
     int reported = -1;
     while (!a->quit) {
-        int sig = service_stop_signal();
+        int sig = system_stop_signal(a->sys);
         if (sig) {
             stop_gracefully(a, sig);
             break;
         }
-        service_watchdog(mono_ms());
+        system_watchdog(a->sys, mono_ms());
         buttons_process(a);
         usb_process(a);
         perform_op(a);
@@ -847,10 +863,10 @@ static void loop(app_t *a)
  * unit's OnFailure=). Only the built-in pack and the display: no database, no buttons, no
  * sticks, nothing that may have made the kiosk crash. The out-of-service screen stays, input
  * is ignored, and the process sleeps until it is stopped. */
-static int run_out_of_order(const app_config_t *cfg)
+static int run_out_of_order(const app_config_t *cfg, system_t *sys)
 {
     app_t a = {
-        .cfg = cfg, .pressed = -1, .started_us = cfg->started_us ? cfg->started_us : mono_us()};
+        .cfg = cfg, .sys = sys, .pressed = -1, .started_us = cfg->started_us ? cfg->started_us : mono_us()};
     a.staff.focus = -1;
     int status = 1;
     char err[1024];
@@ -879,15 +895,15 @@ static int run_out_of_order(const app_config_t *cfg)
         log_line("error", "%s", err);
         goto out;
     }
-    service_watch_signals(a.ui);
+    system_watch_signals(a.sys, wake_ui, a.ui);
     log_line("warn", "out of order: the kiosk stopped too often; showing the out-of-order screen");
     redraw(&a);
-    service_notify("READY=1\nSTATUS=out of order (the kiosk stopped too often; see its log)");
+    system_notify(a.sys, "READY=1\nSTATUS=out of order (the kiosk stopped too often; see its log)");
     int sig;
-    while (!(sig = service_stop_signal())) {
-        service_watchdog(mono_ms());
+    while (!(sig = system_stop_signal(a.sys))) {
+        system_watchdog(a.sys, mono_ms());
         ui_event_t ev;
-        int64_t due = service_watchdog_due_ms(mono_ms());
+        int64_t due = system_watchdog_due_ms(a.sys, mono_ms());
         if (!ui_wait_event(a.ui, due < 0 ? -1 : (int)due, &ev))
             continue;
         if (ev.kind == UI_EV_QUIT)
@@ -909,11 +925,11 @@ static int run_out_of_order(const app_config_t *cfg)
             ev.kind == UI_EV_LANG)
             redraw(&a);
     }
-    service_notify("STOPPING=1\nSTATUS=stopping");
+    system_notify(a.sys, "STOPPING=1\nSTATUS=stopping");
     if (sig)
         log_line("info", "%s: stopping", strsignal(sig));
     status = 0;
-    service_close();
+    system_unwatch_signals(a.sys);
     ui_close(a.ui);
 out:
     flow_free(a.flow);
@@ -922,12 +938,11 @@ out:
     return status;
 }
 
-int app_run(const app_config_t *cfg)
+static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
 {
-    service_init(); /* first: blocks the stop signals before any thread starts */
-    if (cfg->out_of_order)
-        return run_out_of_order(cfg);
     app_t a = {.cfg = cfg,
+               .sys = sys,
+               .logring = ring,
                .pressed = -1,
                .store_ok = true,
                .virtual_ms = 1000000,
@@ -963,7 +978,7 @@ int app_run(const app_config_t *cfg)
         log_line("error", "%s", err);
         goto out_flow;
     }
-    service_watch_signals(a.ui);
+    system_watch_signals(a.sys, wake_ui, a.ui);
     int lw, lh;
     ui_logical_size(a.ui, &lw, &lh);
     log_line("info", "display %dx%d (rotation %d, video driver %s)", lw, lh, cfg->rotation,
@@ -976,13 +991,13 @@ int app_run(const app_config_t *cfg)
     staff_self_test_at_start(&a); /* the first boot after provisioning: the technician's checks */
     a.last_input_ms = now_ms(&a); /* the attract screen's minute starts now */
     loop(&a);
-    if (!service_stop_signal()) /* the technician's restart, a window closed, a script's end */
-        service_notify("STOPPING=1\nSTATUS=stopping");
+    if (!system_stop_signal(a.sys)) /* the technician's restart, a window closed, a script's end */
+        system_notify(a.sys, "STOPPING=1\nSTATUS=stopping");
     print_stats(&a);
     status = a.exit_status;
     usb_close(&a);
     buttons_close(&a);
-    service_close();
+    system_unwatch_signals(a.sys);
     ui_close(a.ui);
 out_flow:
     flow_free(a.flow);
@@ -993,6 +1008,23 @@ out_flow:
 out_script:
     if (a.script)
         fclose(a.script);
+    return status;
+}
+
+int app_run(const app_config_t *cfg)
+{
+    log_ring = logring_new(); /* NULL without memory: the log page stays empty */
+    /* first: blocks the stop signals before any thread starts */
+    system_t *sys = system_open(NULL, edge_log, NULL);
+    int status = 1;
+    if (!sys)
+        log_line("error", "out of memory");
+    else
+        status = cfg->out_of_order ? run_out_of_order(cfg, sys) : run(cfg, sys, log_ring);
+    system_close(sys);
+    logring_t *ring = log_ring;
+    log_ring = NULL;
+    logring_free(ring);
     return status;
 }
 

@@ -17,6 +17,8 @@
 #include "ui/ui.h"
 
 typedef struct gpio gpio_t;
+typedef struct system system_t;
+typedef struct logring logring_t;
 struct usb_state;
 
 typedef struct {
@@ -57,6 +59,9 @@ typedef struct {
     size_t latencies, latencies_cap;
     /* staff sticks */
     struct usb_state *usb;
+    /* the system edge (service manager, power, backlight, facts) and the technician's log */
+    system_t *sys;
+    logring_t *logring;
     /* staff screens */
     staff_t staff;
     int64_t store_checked_utc_ms; /* when the start-up integrity check ran */

@@ -6,9 +6,9 @@
 #include <time.h>
 
 #include "app/app_internal.h"
-#include "app/backlight.h"
 #include "core/hours.h"
 #include "core/kerr.h"
+#include "system/system.h"
 
 /* Local weekday (0 = Monday) and minute of the day of a wall-clock time. */
 static bool local_week_minute(int64_t utc_ms, int *wday, int *minute)
@@ -118,12 +118,13 @@ static void set_backlight(app_t *a, bool dim)
     int rc;
     if (dim) {
         int max = 0;
-        rc = backlight_get(path, &a->backlight_saved, &max, err, sizeof err);
+        rc = system_backlight_get(a->sys, path, &a->backlight_saved, &max, err, sizeof err);
         if (rc == KIOSK_OK)
-            rc = backlight_set_percent(path, a->cfg->backlight_quiet_percent, err, sizeof err);
+            rc = system_backlight_set_percent(a->sys, path, a->cfg->backlight_quiet_percent, err, sizeof err);
     } else {
-        rc = a->backlight_saved > 0 ? backlight_set(path, a->backlight_saved, err, sizeof err)
-                                    : KIOSK_OK;
+        rc = a->backlight_saved > 0
+                 ? system_backlight_set(a->sys, path, a->backlight_saved, err, sizeof err)
+                 : KIOSK_OK;
     }
     if (rc != KIOSK_OK)
         log_line("warn", "backlight: %s", err);

@@ -9,7 +9,7 @@
  *             active.json -> previous.json (P, S, no A)    -> swap.json renamed to active.json
  * Each state is told apart by which names exist, and active.json (or, for the moment between
  * two renames, previous.json or swap.json holding the pack to run) is there throughout. */
-#include "app/packs.h"
+#include "usb/packs.h"
 
 #include <dirent.h>
 #include <errno.h>
