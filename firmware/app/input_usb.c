@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "app/app_internal.h"
+#include "app/export_source.h"
 #include "core/kerr.h"
 #include "crypto/crypto.h"
 #include "usb/export.h"
@@ -307,7 +308,8 @@ static void handle(app_t *a, const char *stick)
                        .progress = on_progress,
                        .user_data = a};
     export_result_t r;
-    rc = export_to_stick(a->store, stick, &o, &r, err, sizeof err);
+    export_source_t src = export_source_from_store(a->store);
+    rc = export_to_stick(&src, stick, &o, &r, err, sizeof err);
     const char *extra = erased >= 0 ? "usb.erased" : NULL;
     now = now_ms(a); /* after the export: the result stays two minutes, or until Done */
     if (rc != KIOSK_OK) {
