@@ -19,7 +19,7 @@
 typedef struct gpio gpio_t;
 typedef struct system system_t;
 typedef struct logring logring_t;
-struct usb_state;
+typedef struct usb_sticks usb_sticks_t;
 
 typedef struct {
     const app_config_t *cfg;
@@ -58,7 +58,7 @@ typedef struct {
     int64_t *latency_us;
     size_t latencies, latencies_cap;
     /* staff sticks */
-    struct usb_state *usb;
+    usb_sticks_t *usb;
     /* the system edge (service manager, power, backlight, facts) and the technician's log */
     system_t *sys;
     logring_t *logring;
@@ -146,7 +146,7 @@ void buttons_frame_drawn(app_t *a, int64_t frame_done_us);
 /* The technician's button test: each button's name, line and counts. */
 void buttons_fill_test(app_t *a);
 
-/* input_usb.c: staff sticks (off unless the configuration names the organisation's keys
+/* sticks.c: staff sticks (off unless the configuration names the organisation's keys
  * and a mount directory). */
 void usb_open(app_t *a);
 void usb_close(app_t *a);

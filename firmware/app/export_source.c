@@ -27,3 +27,18 @@ export_source_t export_source_from_store(store_t *st)
 {
     return (export_source_t){begin, foreach, mark_exported, errmsg, st};
 }
+
+static int erase_contact(void *ctx, const char *ref_code)
+{
+    return store_erase_contact(ctx, ref_code);
+}
+
+static int note_export(void *ctx, const char *where)
+{
+    return store_set_last_export_stick(ctx, where);
+}
+
+usb_source_t usb_source_from_store(store_t *st)
+{
+    return (usb_source_t){export_source_from_store(st), erase_contact, note_export};
+}
