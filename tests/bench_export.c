@@ -13,7 +13,6 @@
 #include "usb/export.h"
 #include "app/export_source.h"
 
-
 /* The export reads the store through the app's record source. */
 static int export_store(store_t *st, const char *stick, const export_opts_t *o, export_result_t *r,
                         char *err, size_t errlen)

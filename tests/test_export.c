@@ -20,7 +20,6 @@
 #include "usb/export.h"
 #include "app/export_source.h"
 
-
 /* The export reads the store through the app's record source. */
 static int export_store(store_t *st, const char *stick, const export_opts_t *o, export_result_t *r,
                         char *err, size_t errlen)
@@ -472,8 +471,7 @@ static void export_reads_any_record_source(void)
     memset(&f, 0, sizeof f);
     for (int i = 0; i < 3; i++) {
         make(&f.recs[i], i);
-        snprintf(f.recs[i].uuid, sizeof f.recs[i].uuid, "00000000-0000-4000-8000-00000000000%d",
-                 i);
+        snprintf(f.recs[i].uuid, sizeof f.recs[i].uuid, "00000000-0000-4000-8000-00000000000%d", i);
     }
     export_source_t src = {fake_begin, fake_foreach, fake_mark, fake_errmsg, &f};
     char stick[600], err[512], path[800], cmd[1300];

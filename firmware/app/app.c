@@ -865,8 +865,10 @@ static void loop(app_t *a)
  * is ignored, and the process sleeps until it is stopped. */
 static int run_out_of_order(const app_config_t *cfg, system_t *sys)
 {
-    app_t a = {
-        .cfg = cfg, .sys = sys, .pressed = -1, .started_us = cfg->started_us ? cfg->started_us : mono_us()};
+    app_t a = {.cfg = cfg,
+               .sys = sys,
+               .pressed = -1,
+               .started_us = cfg->started_us ? cfg->started_us : mono_us()};
     a.staff.focus = -1;
     int status = 1;
     char err[1024];

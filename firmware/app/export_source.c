@@ -6,8 +6,8 @@ static int begin(void *ctx, bool all, int64_t *max_id, int64_t *count, int64_t *
     return store_export_begin(ctx, all, max_id, count, seq);
 }
 
-static int foreach(void *ctx, bool all, int64_t max_id, int (*fn)(const record_t *rec, void *ud),
-                   void *ud)
+static int foreach (void *ctx, bool all, int64_t max_id, int (*fn)(const record_t *rec, void *ud),
+                    void *ud)
 {
     return store_foreach_export(ctx, all, max_id, fn, ud);
 }

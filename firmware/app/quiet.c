@@ -120,7 +120,8 @@ static void set_backlight(app_t *a, bool dim)
         int max = 0;
         rc = system_backlight_get(a->sys, path, &a->backlight_saved, &max, err, sizeof err);
         if (rc == KIOSK_OK)
-            rc = system_backlight_set_percent(a->sys, path, a->cfg->backlight_quiet_percent, err, sizeof err);
+            rc = system_backlight_set_percent(a->sys, path, a->cfg->backlight_quiet_percent, err,
+                                              sizeof err);
     } else {
         rc = a->backlight_saved > 0
                  ? system_backlight_set(a->sys, path, a->backlight_saved, err, sizeof err)

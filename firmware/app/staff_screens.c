@@ -474,8 +474,8 @@ static void perform_power(app_t *a, staff_work_t work)
      * system may stop us at any moment after. It opens again if the command fails. */
     store_close(a->store);
     a->store = NULL;
-    rc = system_power(a->sys, k == 1 ? SYSTEM_REBOOT : k == 2 ? SYSTEM_POWEROFF : SYSTEM_RESTART,
-                      cmd, err, sizeof err);
+    static const system_power_t actions[] = {SYSTEM_RESTART, SYSTEM_REBOOT, SYSTEM_POWEROFF};
+    rc = system_power(a->sys, actions[k], cmd, err, sizeof err);
     if (rc != KIOSK_OK)
         app_check_store(a);
     char msg[sizeof a->staff.result] = "";

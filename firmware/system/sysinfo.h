@@ -62,8 +62,9 @@ uint64_t logring_total(logring_t *r);
  * reports a failed exec): stdin /dev/null; stdout and stderr into a pipe (never onto the
  * kiosk's own stdout); its own process group; signal mask and dispositions reset; the
  * environment without NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID (a command must not speak
- * for the kiosk). Waits at most timeout_ms (> 0), then kills its process group with SIGKILL. Blocks the calling thread; any
- * thread may call it; SIGCHLD must not be ignored (the status would be lost).
+ * for the kiosk). Waits at most timeout_ms (> 0), then kills its process group with SIGKILL. Blocks
+ * the calling thread; any thread may call it; SIGCHLD must not be ignored (the status would be
+ * lost).
  *
  * Returns KIOSK_OK when it exited with status 0 (err set to ""). Otherwise a KIOSK_E* code and,
  * in err (when errlen > 0), the command line and what happened, with the first line the command

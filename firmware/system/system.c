@@ -89,10 +89,13 @@ static void real_os(void *ctx, char *buf, size_t len)
 
 const system_ops_t *system_ops_real(void)
 {
-    static const system_ops_t real = {real_notify,        real_run,
-                                      real_backlight_get, real_backlight_set,
+    static const system_ops_t real = {real_notify,
+                                      real_run,
+                                      real_backlight_get,
+                                      real_backlight_set,
                                       real_backlight_set_percent,
-                                      real_network,       real_os,
+                                      real_network,
+                                      real_os,
                                       NULL};
     return &real;
 }
@@ -137,7 +140,7 @@ static void read_watchdog(system_t *s)
         return;
     }
     if (r == 0 || us == 0)
-        return; /* none, or meant for another process */
+        return;                        /* none, or meant for another process */
     int64_t ms = (int64_t)(us / 2000); /* half the interval, the protocol's advice */
     s->watchdog_ms = ms > 0 ? ms : 1;
 }
@@ -213,7 +216,8 @@ int64_t system_watchdog_due_ms(const system_t *s, int64_t now_ms)
 static void *watch_signals(void *arg)
 {
     system_t *s = arg;
-    struct pollfd p[2] = {{.fd = s->sig_fd, .events = POLLIN}, {.fd = s->quit_fd, .events = POLLIN}};
+    struct pollfd p[2] = {{.fd = s->sig_fd, .events = POLLIN},
+                          {.fd = s->quit_fd, .events = POLLIN}};
     for (;;) {
         if (poll(p, 2, -1) < 0) {
             if (errno == EINTR)
@@ -308,7 +312,7 @@ int system_power(system_t *s, system_power_t action, const char *const *command,
                                           NULL};
     static const char *const reboot[] = {"systemctl", "reboot", NULL};
     static const char *const poweroff[] = {"systemctl", "poweroff", NULL};
-    const char *const *argv = command                  ? command
+    const char *const *argv = command                     ? command
                               : action == SYSTEM_REBOOT   ? reboot
                               : action == SYSTEM_POWEROFF ? poweroff
                                                           : restart;

@@ -30,8 +30,7 @@ typedef struct {
     int (*backlight_get)(void *ctx, const char *dir, int *value, int *max, char *err,
                          size_t errlen);
     int (*backlight_set)(void *ctx, const char *dir, int value, char *err, size_t errlen);
-    int (*backlight_set_percent)(void *ctx, const char *dir, int percent, char *err,
-                                 size_t errlen);
+    int (*backlight_set_percent)(void *ctx, const char *dir, int percent, char *err, size_t errlen);
     /* Facts as text, as sysinfo_network and sysinfo_os (system/sysinfo.h). */
     void (*network)(void *ctx, char *buf, size_t len);
     void (*os)(void *ctx, char *buf, size_t len);

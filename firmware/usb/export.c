@@ -145,9 +145,9 @@ typedef struct {
     int errno_seen;     /* the errno behind a failure, 0 when none */
     char tmp[160];      /* the bundle's temporary name */
     int64_t max_id, count;
-    uint8_t sha[32];    /* of the bundle as written */
+    uint8_t sha[32]; /* of the bundle as written */
     int64_t first_utc, last_utc;
-    char *payload;      /* the manifest's signed payload */
+    char *payload; /* the manifest's signed payload */
 } job_t;
 
 static int errno_code(job_t *j, int e)
@@ -199,7 +199,7 @@ static int write_bundle(job_t *j)
     int rc = bundle_seal_begin(j->o->org_box_pk, sink_write, &sink, &sealer);
     feed_t f = {sealer, 0, j->count, 0, 0, j->o};
     if (rc == KIOSK_OK)
-        rc = j->src->foreach(j->src->ctx, j->o->all, j->max_id, feed, &f);
+        rc = j->src->foreach (j->src->ctx, j->o->all, j->max_id, feed, &f);
     if (rc == KIOSK_OK) {
         rc = bundle_seal_end(sealer, j->sha, &j->r->bytes);
         sealer = NULL;
@@ -254,9 +254,9 @@ static int write_manifest(job_t *j)
 {
     j->payload = manifest_payload(j);
     char *envelope = NULL;
-    int rc = j->payload ? crypto_token_sign(j->payload, strlen(j->payload), j->o->kiosk_sign_sk,
-                                            &envelope)
-                        : KIOSK_ENOMEM;
+    int rc = j->payload
+                 ? crypto_token_sign(j->payload, strlen(j->payload), j->o->kiosk_sign_sk, &envelope)
+                 : KIOSK_ENOMEM;
     if (rc == KIOSK_OK)
         rc = write_file(&j->io, j->dir, j->r->manifest, envelope, &j->errno_seen);
     free(envelope);
@@ -291,8 +291,8 @@ static bool read_back_matches(job_t *j)
     char *got = NULL;
     size_t glen = 0;
     char why[128];
-    same = crypto_token_open(mbuf, (size_t)mn, j->o->kiosk_sign_pk, &got, &glen, why,
-                             sizeof why) == KIOSK_OK &&
+    same = crypto_token_open(mbuf, (size_t)mn, j->o->kiosk_sign_pk, &got, &glen, why, sizeof why) ==
+               KIOSK_OK &&
            strcmp(got, j->payload) == 0;
     free(got);
     return same;

@@ -34,8 +34,8 @@ typedef struct {
     /* Calls fn for each record of the export (ids up to max_id; not yet exported ones unless
      * all), in id order; a non-zero return from fn stops and is returned. rec is valid during
      * the call only. */
-    int (*foreach)(void *ctx, bool all, int64_t max_id,
-                   int (*fn)(const record_t *rec, void *ud), void *ud);
+    int (*foreach)(void *ctx, bool all, int64_t max_id, int (*fn)(const record_t *rec, void *ud),
+                   void *ud);
     /* Marks the records up to max_id exported by bundle seq, in one transaction; *marked (may
      * be NULL) gets how many. Called only after a verified copy is on the stick. */
     int (*mark_exported)(void *ctx, int64_t max_id, int64_t seq, int64_t now_utc_ms,

@@ -73,7 +73,9 @@ mounts_watch_t *mounts_watch_start(void (*changed)(void *ud), void *ud, char *er
     w->ud = ud;
     w->stop = eventfd(0, EFD_CLOEXEC);
     w->monitor = mnt_new_monitor();
-    int rc = w->stop < 0 ? -errno : !w->monitor ? -ENOMEM : mnt_monitor_enable_kernel(w->monitor, 1);
+    int rc = w->stop < 0   ? -errno
+             : !w->monitor ? -ENOMEM
+                           : mnt_monitor_enable_kernel(w->monitor, 1);
     if (rc == 0 && mnt_monitor_get_fd(w->monitor) < 0)
         rc = -EIO;
     if (rc == 0)

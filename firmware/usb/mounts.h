@@ -20,8 +20,7 @@ typedef struct mounts_watch mounts_watch_t;
  * each change of the mount table (a mount or an unmount anywhere); changed and ud must stay
  * valid until mounts_watch_stop. NULL when the monitor or the thread cannot be made (err says
  * why, when errlen > 0). The caller owns the result: mounts_watch_stop() it. */
-mounts_watch_t *mounts_watch_start(void (*changed)(void *ud), void *ud, char *err,
-                                   size_t errlen);
+mounts_watch_t *mounts_watch_start(void (*changed)(void *ud), void *ud, char *err, size_t errlen);
 
 /* Stops the thread, waits for it and frees w (NULL accepted). */
 void mounts_watch_stop(mounts_watch_t *w);

@@ -2,7 +2,6 @@
  * export; what happens is reported as events. */
 #include "usb/sticks.h"
 
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "crypto/crypto.h"
 #include "usb/mounts.h"
 #include "usb/stick.h"
+#include "usb/usb_log.h"
 
 #define MAX_STICKS 8
 
@@ -34,19 +34,6 @@ struct usb_sticks {
     bool content;                  /* ... and whether that token allows content updates */
 };
 
-__attribute__((format(printf, 3, 4))) static void say(const usb_sticks_t *s, const char *level,
-                                                      const char *fmt, ...)
-{
-    if (!s->c.log)
-        return;
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    s->c.log(level, msg, s->c.ud);
-}
-
 static bool tell(usb_sticks_t *s, usb_event_t ev)
 {
     return s->c.event ? s->c.event(&ev, s->c.ud) : true;
@@ -66,19 +53,20 @@ static bool load_keys(usb_sticks_t *s)
     char err[512];
     if (crypto_init() != KIOSK_OK || !crypto_key_from_text(c->org_sign_pk, s->org_sign_pk, 32) ||
         !crypto_key_from_text(c->org_box_pk, s->org_box_pk, 32)) {
-        say(s, "error", "usb: the organisation's public keys in the configuration are not "
-                        "valid: staff sticks are off");
+        usb_log(s->c.log, s->c.ud, "error",
+                "usb: the organisation's public keys in the configuration are not "
+                "valid: staff sticks are off");
         return false;
     }
     bool created = false;
     if (crypto_kiosk_key(c->key_dir, s->kiosk_sk, s->kiosk_pk, &created, err, sizeof err) !=
         KIOSK_OK) {
-        say(s, "error", "usb: %s: staff sticks are off", err);
+        usb_log(s->c.log, s->c.ud, "error", "usb: %s: staff sticks are off", err);
         return false;
     }
     if (created)
-        say(s, "warn", "usb: no kiosk key was provisioned: made one in %s/kiosk-sign.public",
-            c->key_dir);
+        usb_log(s->c.log, s->c.ud, "warn",
+                "usb: no kiosk key was provisioned: made one in %s/kiosk-sign.public", c->key_dir);
     return true;
 }
 
@@ -102,9 +90,9 @@ usb_sticks_t *usb_sticks_open(const usb_sticks_config_t *c)
         char err[256];
         s->watch = mounts_watch_start(mounts_changed, s, err, sizeof err);
         if (!s->watch)
-            say(s, "warn", "usb: %s", err);
+            usb_log(s->c.log, s->c.ud, "warn", "usb: %s", err);
     }
-    say(s, "info", "usb: watching %s for staff sticks", s->mount_dir);
+    usb_log(s->c.log, s->c.ud, "info", "usb: watching %s for staff sticks", s->mount_dir);
     return s;
 }
 
@@ -137,7 +125,7 @@ void usb_sticks_insert(usb_sticks_t *s, const char *path)
     if (!s || s->npending == MAX_STICKS)
         return;
     snprintf(s->pending[s->npending++], sizeof s->pending[0], "%s", path);
-    say(s, "info", "usb: stick at %s", path);
+    usb_log(s->c.log, s->c.ud, "info", "usb: stick at %s", path);
 }
 
 static bool listed(char list[][MOUNTS_PATH_MAX], size_t n, const char *path)
@@ -159,7 +147,7 @@ void usb_sticks_rescan(usb_sticks_t *s)
             usb_sticks_insert(s, now[i]);
     /* The stick that opened the staff screens was removed: they close. */
     if (s->staff[0] && !listed(now, n, s->staff)) {
-        say(s, "info", "usb: the staff stick at %s was removed", s->staff);
+        usb_log(s->c.log, s->c.ud, "info", "usb: the staff stick at %s was removed", s->staff);
         char gone[MOUNTS_PATH_MAX];
         snprintf(gone, sizeof gone, "%s", s->staff);
         s->staff[0] = '\0';
@@ -201,8 +189,8 @@ static int64_t erase_contacts(usb_sticks_t *s, const usb_source_t *src, const to
     int64_t erased = 0;
     for (size_t i = 0; i < t->nerase; i++)
         erased += src->erase_contact(src->records.ctx, t->erase[i]) == KIOSK_OK;
-    say(s, "info", "usb: erased the contact details of %lld of %zu requests", (long long)erased,
-        t->nerase);
+    usb_log(s->c.log, s->c.ud, "info", "usb: erased the contact details of %lld of %zu requests",
+            (long long)erased, t->nerase);
     return erased;
 }
 
@@ -215,8 +203,8 @@ static void note_export(usb_sticks_t *s, const usb_source_t *src, const char *st
     snprintf(where, sizeof where, "%.60s%s%.63s", label ? label + 1 : stick,
              t->issued_by[0] ? ", " : "", t->issued_by);
     if (src->note_export(src->records.ctx, where) != KIOSK_OK)
-        say(s, "warn", "cannot note the export's stick: %s",
-            src->records.errmsg(src->records.ctx));
+        usb_log(s->c.log, s->c.ud, "warn", "cannot note the export's stick: %s",
+                src->records.errmsg(src->records.ctx));
 }
 
 static void export(usb_sticks_t *s, const usb_source_t *src, const char *stick, const token_t *t,
@@ -236,14 +224,15 @@ static void export(usb_sticks_t *s, const usb_source_t *src, const char *stick, 
     int rc = export_to_stick(&src->records, stick, &o, &r, err, sizeof err);
     const char *why = NULL;
     if (rc != KIOSK_OK) {
-        say(s, "error", "usb: export to %s failed: %s", stick, err);
+        usb_log(s->c.log, s->c.ud, "error", "usb: export to %s failed: %s", stick, err);
         why = rc == KIOSK_EFULL      ? "full"
               : rc == KIOSK_EACCES   ? "read_only"
               : rc == KIOSK_ECORRUPT ? "corrupt"
                                      : "removed";
     } else if (r.records > 0) {
-        say(s, "info", "usb: exported %lld records to %s/%s/%s (%llu bytes)",
-            (long long)r.records, stick, EXPORT_DIR_NAME, r.bundle, (unsigned long long)r.bytes);
+        usb_log(s->c.log, s->c.ud, "info", "usb: exported %lld records to %s/%s/%s (%llu bytes)",
+                (long long)r.records, stick, EXPORT_DIR_NAME, r.bundle,
+                (unsigned long long)r.bytes);
     }
     tell(s, (usb_event_t){.kind = USB_EV_EXPORT_DONE,
                           .stick = stick,
@@ -257,12 +246,11 @@ static void export(usb_sticks_t *s, const usb_source_t *src, const char *stick, 
 
 static usb_event_t staff_event(const char *stick, const token_t *t, bool after_export)
 {
-    return (usb_event_t){
-        .kind = USB_EV_STAFF,
-        .stick = stick,
-        .technician = t->actions & TOKEN_TECHNICIAN,
-        .content_only = !(t->actions & (TOKEN_STAFF_SCREENS | TOKEN_TECHNICIAN)),
-        .after_export = after_export};
+    return (usb_event_t){.kind = USB_EV_STAFF,
+                         .stick = stick,
+                         .technician = t->actions & TOKEN_TECHNICIAN,
+                         .content_only = !(t->actions & (TOKEN_STAFF_SCREENS | TOKEN_TECHNICIAN)),
+                         .after_export = after_export};
 }
 
 static void handle(usb_sticks_t *s, const char *stick, const usb_source_t *src, int64_t now_utc_ms)
@@ -276,12 +264,12 @@ static void handle(usb_sticks_t *s, const char *stick, const usb_source_t *src, 
     int rc = stick_authorize(stick, s->kiosk_id, s->org_sign_pk, now_utc_ms, (token_action_t)any,
                              &t, err, sizeof err);
     if (rc != KIOSK_OK) {
-        say(s, "warn", "usb: refused: %s", err);
+        usb_log(s->c.log, s->c.ud, "warn", "usb: refused: %s", err);
         tell(s, (usb_event_t){.kind = USB_EV_REFUSED, .stick = stick, .why = refusal(rc, err)});
         return;
     }
-    say(s, "info", "usb: token %lld from %s accepted", (long long)t.serial,
-        t.issued_by[0] ? t.issued_by : "(unnamed)");
+    usb_log(s->c.log, s->c.ud, "info", "usb: token %lld from %s accepted", (long long)t.serial,
+            t.issued_by[0] ? t.issued_by : "(unnamed)");
     bool screens = t.actions & (TOKEN_STAFF_SCREENS | TOKEN_TECHNICIAN | TOKEN_CONTENT_UPDATE);
     if (screens) {
         snprintf(s->staff, sizeof s->staff, "%s", stick);
@@ -290,8 +278,9 @@ static void handle(usb_sticks_t *s, const char *stick, const usb_source_t *src, 
     if (!(t.actions & TOKEN_EXPORT)) {
         if (!screens) {
             /* erase-contact alone: its codes are erased as part of an export. */
-            say(s, "warn", "usb: token %lld allows neither an export nor the staff screens",
-                (long long)t.serial);
+            usb_log(s->c.log, s->c.ud, "warn",
+                    "usb: token %lld allows neither an export nor the staff screens",
+                    (long long)t.serial);
             tell(s, (usb_event_t){.kind = USB_EV_REFUSED, .stick = stick, .why = "not_allowed"});
             return;
         }

@@ -52,8 +52,8 @@ typedef struct {
     const char *kiosk_id;    /* tokens must name this kiosk */
     const char *org_sign_pk; /* the organisation's keys, as text (the configuration's) */
     const char *org_box_pk;
-    const char *key_dir;     /* where the kiosk's signing key is (made when missing) */
-    bool watch;              /* start the mount watcher (false: only usb_sticks_rescan) */
+    const char *key_dir; /* where the kiosk's signing key is (made when missing) */
+    bool watch;          /* start the mount watcher (false: only usb_sticks_rescan) */
     /* From the watcher thread after a mount change: wake the caller's loop. May be NULL. */
     void (*wake)(void *ud);
     /* From the caller's thread, inside usb_sticks_rescan and usb_sticks_handle_next. The return
