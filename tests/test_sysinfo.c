@@ -601,6 +601,11 @@ static void test_system_notifies_only_when_managed(void)
     unsetenv("NOTIFY_SOCKET");
 }
 
+static void keep_log(const char *level, const char *msg, void *ud)
+{
+    snprintf(ud, 256, "%s %s", level, msg);
+}
+
 /* The watchdog (sd_watchdog_enabled): pinged at half of WATCHDOG_USEC, only when meant for us. */
 static void test_system_watchdog_interval(void)
 {
@@ -629,6 +634,21 @@ static void test_system_watchdog_interval(void)
     s = system_open(&ops, NULL, NULL);
     REQUIRE(s);
     CHECK_INT(system_watchdog_interval_ms(s), 0);
+    system_close(s);
+
+    /* A malformed interval is said, unless it was meant for another process. */
+    char said[256] = "";
+    setenv("WATCHDOG_USEC", "soon", 1);
+    s = system_open(&ops, keep_log, said);
+    REQUIRE(s);
+    CHECK_INT(system_watchdog_interval_ms(s), 0);
+    CHECK_STR(said, "");
+    system_close(s);
+    setenv("WATCHDOG_PID", pid, 1);
+    s = system_open(&ops, keep_log, said);
+    REQUIRE(s);
+    CHECK_INT(system_watchdog_interval_ms(s), 0);
+    CHECK_STR(said, "warn WATCHDOG_USEC 'soon' is not a number of microseconds: no watchdog");
     system_close(s);
     unsetenv("NOTIFY_SOCKET");
     unsetenv("WATCHDOG_USEC");

@@ -134,6 +134,10 @@ static void read_watchdog(system_t *s)
     uint64_t us = 0;
     int r = sd_watchdog_enabled(0, &us);
     if (r < 0) {
+        const char *pid = getenv("WATCHDOG_PID");
+        char *end;
+        if (pid && *pid && (strtol(pid, &end, 10) != (long)getpid() || *end))
+            return; /* meant for another process: its interval is none of our business */
         const char *usec = getenv("WATCHDOG_USEC");
         say(s, "warn", "WATCHDOG_USEC '%s' is not a number of microseconds: no watchdog",
             usec ? usec : "");
