@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app/packs.h"
+#include "usb/packs.h"
 #include "core/kerr.h"
 
 #define N 50

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app/backlight.h"
+#include "system/backlight.h"
 #include "check.h"
 #include "core/kerr.h"
 #include "scratch_util.h"

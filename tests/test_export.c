@@ -18,6 +18,15 @@
 #include "crypto/crypto.h"
 #include "store/store.h"
 #include "usb/export.h"
+#include "app/export_source.h"
+
+/* The export reads the store through the app's record source. */
+static int export_store(store_t *st, const char *stick, const export_opts_t *o, export_result_t *r,
+                        char *err, size_t errlen)
+{
+    export_source_t src = export_source_from_store(st);
+    return export_to_stick(&src, stick, o, r, err, errlen);
+}
 
 static char dir[512];
 static org_keys_t org;
@@ -154,7 +163,7 @@ static void export_decrypts_to_what_was_stored(void)
     run(cmd);
     export_opts_t o = opts();
     export_result_t r;
-    CHECK_INT(export_to_stick(st, stick, &o, &r, err, sizeof err), KIOSK_OK);
+    CHECK_INT(export_store(st, stick, &o, &r, err, sizeof err), KIOSK_OK);
     CHECK_INT(r.records, 40);
     CHECK_INT(r.marked, 40);
     CHECK_INT(r.seq, 1);
@@ -188,7 +197,7 @@ static void export_decrypts_to_what_was_stored(void)
     snprintf(cmd, sizeof cmd, "grep -rq 13900000001 '%s'", stick);
     CHECK(run(cmd) != 0);
     /* Nothing new: nothing written. Three more: the next bundle. */
-    CHECK_INT(export_to_stick(st, stick, &o, &r, err, sizeof err), KIOSK_OK);
+    CHECK_INT(export_store(st, stick, &o, &r, err, sizeof err), KIOSK_OK);
     CHECK_INT(r.records, 0);
     for (int i = 40; i < 43; i++) {
         record_t rec;
@@ -196,12 +205,12 @@ static void export_decrypts_to_what_was_stored(void)
         store_save(st, &rec);
         record_clear(&rec);
     }
-    CHECK_INT(export_to_stick(st, stick, &o, &r, err, sizeof err), KIOSK_OK);
+    CHECK_INT(export_store(st, stick, &o, &r, err, sizeof err), KIOSK_OK);
     CHECK_INT(r.records, 3);
     CHECK_INT(r.seq, 2);
     /* Everything again on request. */
     o.all = true;
-    CHECK_INT(export_to_stick(st, stick, &o, &r, err, sizeof err), KIOSK_OK);
+    CHECK_INT(export_store(st, stick, &o, &r, err, sizeof err), KIOSK_OK);
     CHECK_INT(r.records, 43);
     CHECK_INT(r.seq, 3);
     store_close(st);
@@ -217,7 +226,7 @@ static void altered_or_cut_off_bundles_are_refused(void)
     run(cmd);
     export_opts_t o = opts();
     export_result_t r;
-    REQUIRE(export_to_stick(st, stick, &o, &r, err, sizeof err) == KIOSK_OK);
+    REQUIRE(export_store(st, stick, &o, &r, err, sizeof err) == KIOSK_OK);
     store_close(st);
     snprintf(path, sizeof path, "%s/kiosk-export/%s", stick, r.bundle);
     static got_t g;
@@ -299,7 +308,7 @@ static void stick_pulled_at_any_point_marks_nothing(void)
     run(cmd);
     o.io = &io;
     o.all = true; /* the same records every time, whatever was marked */
-    REQUIRE(export_to_stick(st, stick, &o, &r, err, sizeof err) == KIOSK_OK);
+    REQUIRE(export_store(st, stick, &o, &r, err, sizeof err) == KIOSK_OK);
     int total = count.ops;
     /* Now fresh: nothing exported yet. */
     store_close(st);
@@ -312,7 +321,7 @@ static void stick_pulled_at_any_point_marks_nothing(void)
         io.ctx = &f;
         snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", stick, stick);
         run(cmd);
-        int rc = export_to_stick(st, stick, &o, &r, err, sizeof err);
+        int rc = export_store(st, stick, &o, &r, err, sizeof err);
         if (rc != KIOSK_OK) {
             failures++;
             CHECK_INT(unexported(st), 300); /* nothing marked */
@@ -324,7 +333,7 @@ static void stick_pulled_at_any_point_marks_nothing(void)
     o.io = NULL;
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", stick, stick);
     run(cmd);
-    CHECK_INT(export_to_stick(st, stick, &o, &r, err, sizeof err), KIOSK_OK);
+    CHECK_INT(export_store(st, stick, &o, &r, err, sizeof err), KIOSK_OK);
     CHECK_INT(r.records, 300);
     CHECK_INT(unexported(st), 0);
     fprintf(stderr, "  stick pulled at each of %d file operations: nothing marked each time\n",
@@ -351,12 +360,12 @@ static void full_and_read_only_sticks_are_named_and_mark_nothing(void)
     }
     export_opts_t o = opts();
     export_result_t r;
-    CHECK_INT(export_to_stick(st, stick, &o, &r, err, sizeof err), KIOSK_EFULL);
+    CHECK_INT(export_store(st, stick, &o, &r, err, sizeof err), KIOSK_EFULL);
     CHECK(strstr(err, "the stick is full") != NULL);
     CHECK_INT(unexported(st), 2000);
     umount2(stick, MNT_DETACH);
     REQUIRE(mount("tmpfs", stick, "tmpfs", MS_RDONLY, "size=4m") == 0);
-    CHECK_INT(export_to_stick(st, stick, &o, &r, err, sizeof err), KIOSK_EACCES);
+    CHECK_INT(export_store(st, stick, &o, &r, err, sizeof err), KIOSK_EACCES);
     CHECK(strstr(err, "read-only") != NULL);
     CHECK_INT(unexported(st), 2000);
     umount2(stick, MNT_DETACH);
@@ -388,7 +397,7 @@ static void export_to_a_real_exfat_stick(void)
     }
     export_opts_t o = opts();
     export_result_t r;
-    CHECK_INT(export_to_stick(st, mnt, &o, &r, err, sizeof err), KIOSK_OK);
+    CHECK_INT(export_store(st, mnt, &o, &r, err, sizeof err), KIOSK_OK);
     CHECK_INT(r.records, 500);
     snprintf(path, sizeof path, "%s/kiosk-export/%s", mnt, r.bundle);
     static got_t g;
@@ -402,6 +411,101 @@ static void export_to_a_real_exfat_stick(void)
              mnt, img, img);
     CHECK(run(cmd) == 0); /* the stick's filesystem is clean */
     store_close(st);
+}
+
+/* ---- the export through a record source that is not a store ---- */
+
+typedef struct {
+    record_t recs[3];
+    int begun, marked_calls;
+    bool fail_begin, fail_mark;
+} fake_source_t;
+
+static int fake_begin(void *ctx, bool all, int64_t *max_id, int64_t *count, int64_t *seq)
+{
+    fake_source_t *f = ctx;
+    (void)all;
+    f->begun++;
+    if (f->fail_begin)
+        return KIOSK_EIO;
+    *max_id = 3;
+    *count = 3;
+    *seq = 7;
+    return KIOSK_OK;
+}
+
+static int fake_foreach(void *ctx, bool all, int64_t max_id,
+                        int (*fn)(const record_t *rec, void *ud), void *ud)
+{
+    fake_source_t *f = ctx;
+    (void)all;
+    for (int64_t i = 0; i < max_id; i++) {
+        int rc = fn(&f->recs[i], ud);
+        if (rc)
+            return rc;
+    }
+    return KIOSK_OK;
+}
+
+static int fake_mark(void *ctx, int64_t max_id, int64_t seq, int64_t now, int64_t *marked)
+{
+    fake_source_t *f = ctx;
+    (void)seq, (void)now;
+    f->marked_calls++;
+    if (f->fail_mark)
+        return KIOSK_EIO;
+    if (marked)
+        *marked = max_id;
+    return KIOSK_OK;
+}
+
+static const char *fake_errmsg(void *ctx)
+{
+    (void)ctx;
+    return "the fake source says no";
+}
+
+static void export_reads_any_record_source(void)
+{
+    static fake_source_t f;
+    memset(&f, 0, sizeof f);
+    for (int i = 0; i < 3; i++) {
+        make(&f.recs[i], i);
+        snprintf(f.recs[i].uuid, sizeof f.recs[i].uuid, "00000000-0000-4000-8000-00000000000%d", i);
+    }
+    export_source_t src = {fake_begin, fake_foreach, fake_mark, fake_errmsg, &f};
+    char stick[600], err[512], path[800], cmd[1300];
+    snprintf(stick, sizeof stick, "%s/stick-source", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", stick, stick);
+    run(cmd);
+    export_opts_t o = opts();
+    export_result_t r;
+    CHECK_INT(export_to_stick(&src, stick, &o, &r, err, sizeof err), KIOSK_OK);
+    CHECK_INT(r.records, 3);
+    CHECK_INT(r.marked, 3);
+    CHECK_STR(r.bundle, "lobby-1-000007.bundle");
+    static got_t g;
+    g.n = 0;
+    snprintf(path, sizeof path, "%s/kiosk-export/%s", stick, r.bundle);
+    CHECK_INT(read_bundle(path, &g, err, sizeof err), KIOSK_OK);
+    CHECK_INT(g.n, 3);
+    if (g.n == 3)
+        CHECK_STR(g.recs[2].uuid, f.recs[2].uuid);
+    for (int i = 0; i < g.n; i++)
+        record_clear(&g.recs[i]);
+
+    /* A verified copy whose marks fail: said so, in the source's words. */
+    f.fail_mark = true;
+    CHECK_INT(export_to_stick(&src, stick, &o, &r, err, sizeof err), KIOSK_EIO);
+    CHECK_STR(err, "exported, but cannot mark the records: the fake source says no");
+    /* A source that cannot begin: nothing written, nothing marked. */
+    f.fail_begin = true;
+    f.marked_calls = 0;
+    CHECK_INT(export_to_stick(&src, stick, &o, &r, err, sizeof err), KIOSK_EIO);
+    CHECK_STR(err, "cannot read the records: the fake source says no");
+    CHECK_INT(f.marked_calls, 0);
+    for (int i = 0; i < 3; i++)
+        record_clear(&f.recs[i]);
 }
 
 int main(void)
@@ -418,6 +522,7 @@ int main(void)
     memcpy(kiosk_sk, k.sign_sk, sizeof kiosk_sk);
     memcpy(kiosk_pk, k.sign_pk, sizeof kiosk_pk);
     RUN(export_decrypts_to_what_was_stored);
+    RUN(export_reads_any_record_source);
     RUN(altered_or_cut_off_bundles_are_refused);
     RUN(stick_pulled_at_any_point_marks_nothing);
     RUN(full_and_read_only_sticks_are_named_and_mark_nothing);

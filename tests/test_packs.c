@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app/packs.h"
+#include "usb/packs.h"
 #include "check.h"
 #include "core/kerr.h"
 #include "pack_util.h"

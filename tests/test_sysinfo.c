@@ -14,7 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app/sysinfo.h"
+#include "system/sysinfo.h"
+#include "system/system.h"
 #include "check.h"
 #include "core/kerr.h"
 #include "core/utf8.h"
@@ -154,17 +155,18 @@ static bool stamped(const char *line)
 }
 
 static char lines[LOGRING_LINES + 8][LOGRING_LINE_MAX];
+static logring_t *ring; /* the ring under test, made by main */
 
 static void test_logring_order(void)
 {
-    uint64_t before = logring_total();
+    uint64_t before = logring_total(ring);
     for (int i = 0; i < 200; i++) {
         char msg[32];
         snprintf(msg, sizeof msg, "line %d", i);
-        logring_add("info", msg);
+        logring_add(ring, "info", msg);
     }
-    CHECK_INT(logring_total() - before, 200);
-    size_t n = logring_last(LOGRING_LINES + 8, lines);
+    CHECK_INT(logring_total(ring) - before, 200);
+    size_t n = logring_last(ring, LOGRING_LINES + 8, lines);
     CHECK_INT(n, LOGRING_LINES);
     for (size_t i = 0; i < n; i++) {
         char want[32];
@@ -172,11 +174,11 @@ static void test_logring_order(void)
         CHECK(stamped(lines[i]));
         CHECK_STR(lines[i] + 9, want);
     }
-    n = logring_last(3, lines);
+    n = logring_last(ring, 3, lines);
     CHECK_INT(n, 3);
     CHECK_STR(lines[0] + 9, "info line 197");
     CHECK_STR(lines[2] + 9, "info line 199");
-    CHECK_INT(logring_last(0, lines), 0);
+    CHECK_INT(logring_last(ring, 0, lines), 0);
 }
 
 static void test_logring_truncation(void)
@@ -184,8 +186,8 @@ static void test_logring_truncation(void)
     char msg[600];
     memset(msg, 'x', sizeof msg - 1);
     msg[sizeof msg - 1] = '\0';
-    logring_add("warn", msg);
-    REQUIRE(logring_last(1, lines) == 1);
+    logring_add(ring, "warn", msg);
+    REQUIRE(logring_last(ring, 1, lines) == 1);
     size_t len = strlen(lines[0]);
     CHECK(len <= LOGRING_LINE_MAX - 1);
     CHECK(len >= LOGRING_LINE_MAX - 4);
@@ -200,8 +202,8 @@ static void test_logring_truncation(void)
     for (int shift = 0; shift < 3; shift++) {
         char m[sizeof cjk + 4];
         snprintf(m, sizeof m, "%.*s%s", shift, "ab", cjk);
-        logring_add("error", m);
-        REQUIRE(logring_last(1, lines) == 1);
+        logring_add(ring, "error", m);
+        REQUIRE(logring_last(ring, 1, lines) == 1);
         len = strlen(lines[0]);
         CHECK(len <= LOGRING_LINE_MAX - 1);
         CHECK(utf8_valid_text(lines[0], len));
@@ -209,11 +211,11 @@ static void test_logring_truncation(void)
     }
 
     /* A newline or tab in a message stays on one line. */
-    logring_add("info", "two\nlines\tand a tab");
-    REQUIRE(logring_last(1, lines) == 1);
+    logring_add(ring, "info", "two\nlines\tand a tab");
+    REQUIRE(logring_last(ring, 1, lines) == 1);
     CHECK_STR(lines[0] + 9, "info two lines and a tab");
-    logring_add(NULL, NULL);
-    REQUIRE(logring_last(1, lines) == 1);
+    logring_add(ring, NULL, NULL);
+    REQUIRE(logring_last(ring, 1, lines) == 1);
     CHECK_STR(lines[0] + 8, "  ");
 }
 
@@ -248,7 +250,7 @@ static void *writer(void *arg)
     payload[PAYLOAD] = '\0';
     for (int i = 0; i < PER_WRITER; i++) {
         snprintf(msg, sizeof msg, "t%d n%d %s", k, i, payload);
-        logring_add("info", msg);
+        logring_add(ring, "info", msg);
     }
     return NULL;
 }
@@ -258,7 +260,7 @@ static void *reader(void *arg)
     int *bad = arg;
     static char snap[LOGRING_LINES][LOGRING_LINE_MAX];
     while (!__atomic_load_n(&writers_done, __ATOMIC_ACQUIRE)) {
-        size_t n = logring_last(LOGRING_LINES, snap);
+        size_t n = logring_last(ring, LOGRING_LINES, snap);
         for (size_t i = 0; i < n; i++) {
             int k, s;
             bool ours =
@@ -272,7 +274,7 @@ static void *reader(void *arg)
 
 static void test_logring_threads(void)
 {
-    uint64_t before = logring_total();
+    uint64_t before = logring_total(ring);
     pthread_t w[WRITERS], r;
     int torn_seen = 0;
     __atomic_store_n(&writers_done, 0, __ATOMIC_RELEASE);
@@ -284,11 +286,11 @@ static void test_logring_threads(void)
     __atomic_store_n(&writers_done, 1, __ATOMIC_RELEASE);
     pthread_join(r, NULL);
     CHECK_INT(torn_seen, 0);
-    CHECK_INT(logring_total() - before, WRITERS * PER_WRITER);
+    CHECK_INT(logring_total(ring) - before, WRITERS * PER_WRITER);
 
     /* The ring holds the last LOGRING_LINES adds: of each thread in it, a run of consecutive
      * numbers ending at its last line. */
-    size_t n = logring_last(LOGRING_LINES, lines);
+    size_t n = logring_last(ring, LOGRING_LINES, lines);
     CHECK_INT(n, LOGRING_LINES);
     int last[WRITERS], count[WRITERS];
     for (int k = 0; k < WRITERS; k++)
@@ -477,6 +479,214 @@ static void test_run_argv(void)
     remove_tree(dir);
 }
 
+/* Two rings are two logs: what one holds the other does not; a NULL ring holds nothing. */
+static void test_logring_objects_are_separate(void)
+{
+    logring_t *other = logring_new();
+    REQUIRE(other);
+    uint64_t before = logring_total(ring);
+    logring_add(other, "info", "only in the other ring");
+    CHECK_INT(logring_total(other), 1);
+    CHECK_INT(logring_total(ring), before);
+    REQUIRE(logring_last(other, 4, lines) == 1);
+    CHECK_STR(lines[0] + 9, "info only in the other ring");
+    logring_free(other);
+    logring_add(NULL, "info", "nowhere");
+    CHECK_INT(logring_total(NULL), 0);
+    CHECK_INT(logring_last(NULL, 4, lines), 0);
+    logring_free(NULL);
+}
+
+/* A command does not inherit the service manager's variables (it must not speak for the
+ * kiosk), but the rest of the environment. */
+static void test_run_without_service_variables(void)
+{
+    char err[512];
+    setenv("NOTIFY_SOCKET", "/run/systemd/notify", 1);
+    setenv("WATCHDOG_USEC", "2000000", 1);
+    setenv("WATCHDOG_PID", "1", 1);
+    setenv("KIOSK_TEST_KEPT", "yes", 1);
+    const char *const check[] = {"sh", "-c",
+                                 "test -z \"$NOTIFY_SOCKET$WATCHDOG_USEC$WATCHDOG_PID\" && "
+                                 "test \"$KIOSK_TEST_KEPT\" = yes",
+                                 NULL};
+    CHECK_INT(sysinfo_run(check, 5000, err, sizeof err), KIOSK_OK);
+    CHECK_STR(err, "");
+    unsetenv("NOTIFY_SOCKET");
+    unsetenv("WATCHDOG_USEC");
+    unsetenv("WATCHDOG_PID");
+    unsetenv("KIOSK_TEST_KEPT");
+}
+
+/* ---- the system edge through fake ops ---- */
+
+typedef struct {
+    char notified[8][128];
+    int nnotified;
+    char ran[256];
+    int ran_timeout;
+    int backlight;
+} fake_system_t;
+
+static int fake_notify(void *ctx, const char *state)
+{
+    fake_system_t *f = ctx;
+    if (f->nnotified < 8)
+        snprintf(f->notified[f->nnotified++], sizeof f->notified[0], "%s", state);
+    return 1;
+}
+
+static int fake_run(void *ctx, const char *const argv[], int timeout_ms, char *err, size_t errlen)
+{
+    fake_system_t *f = ctx;
+    f->ran[0] = '\0';
+    for (size_t i = 0; argv[i]; i++)
+        snprintf(f->ran + strlen(f->ran), sizeof f->ran - strlen(f->ran), "%s%s", i ? " " : "",
+                 argv[i]);
+    f->ran_timeout = timeout_ms;
+    snprintf(err, errlen, "fake");
+    return KIOSK_EIO;
+}
+
+static int fake_bl_get(void *ctx, const char *dir, int *value, int *max, char *err, size_t len)
+{
+    (void)dir, (void)err, (void)len;
+    *value = ((fake_system_t *)ctx)->backlight;
+    *max = 100;
+    return KIOSK_OK;
+}
+
+static int fake_bl_set(void *ctx, const char *dir, int value, char *err, size_t len)
+{
+    (void)dir, (void)err, (void)len;
+    ((fake_system_t *)ctx)->backlight = value;
+    return KIOSK_OK;
+}
+
+static void fake_text(void *ctx, char *buf, size_t len)
+{
+    (void)ctx;
+    snprintf(buf, len, "fake facts");
+}
+
+static system_ops_t fake_ops(fake_system_t *f)
+{
+    return (system_ops_t){fake_notify, fake_run,  fake_bl_get, fake_bl_set,
+                          fake_bl_set, fake_text, fake_text,   f};
+}
+
+/* Notifications go through ops->notify, and only under a service manager. */
+static void test_system_notifies_only_when_managed(void)
+{
+    fake_system_t f = {0};
+    system_ops_t ops = fake_ops(&f);
+    unsetenv("NOTIFY_SOCKET");
+    system_t *s = system_open(&ops, NULL, NULL);
+    REQUIRE(s);
+    CHECK(!system_managed(s));
+    CHECK(!system_notify(s, "READY=1"));
+    CHECK_INT(f.nnotified, 0);
+    CHECK_INT(system_watchdog_due_ms(s, 0), -1);
+    system_close(s);
+
+    setenv("NOTIFY_SOCKET", "@kiosk-test", 1);
+    s = system_open(&ops, NULL, NULL);
+    REQUIRE(s);
+    CHECK(system_managed(s));
+    CHECK(system_notify(s, "READY=1\nSTATUS=%s", "taking answers"));
+    REQUIRE(f.nnotified == 1);
+    CHECK_STR(f.notified[0], "READY=1\nSTATUS=taking answers");
+    CHECK_INT(system_stop_signal(s), 0);
+    system_close(s);
+    unsetenv("NOTIFY_SOCKET");
+}
+
+static void keep_log(const char *level, const char *msg, void *ud)
+{
+    snprintf(ud, 256, "%s %s", level, msg);
+}
+
+/* The watchdog (sd_watchdog_enabled): pinged at half of WATCHDOG_USEC, only when meant for us. */
+static void test_system_watchdog_interval(void)
+{
+    fake_system_t f = {0};
+    system_ops_t ops = fake_ops(&f);
+    char pid[32];
+    snprintf(pid, sizeof pid, "%ld", (long)getpid());
+    setenv("NOTIFY_SOCKET", "/run/kiosk-test-notify", 1);
+    setenv("WATCHDOG_USEC", "200000", 1);
+    setenv("WATCHDOG_PID", pid, 1);
+    system_t *s = system_open(&ops, NULL, NULL);
+    REQUIRE(s);
+    CHECK_INT(system_watchdog_interval_ms(s), 100);
+    CHECK_INT(system_watchdog_due_ms(s, 5000), 0);
+    system_watchdog(s, 5000);
+    CHECK_INT(f.nnotified, 1);
+    CHECK_STR(f.notified[0], "WATCHDOG=1");
+    CHECK_INT(system_watchdog_due_ms(s, 5040), 60);
+    system_watchdog(s, 5099);
+    CHECK_INT(f.nnotified, 1);
+    system_watchdog(s, 5100);
+    CHECK_INT(f.nnotified, 2);
+    system_close(s);
+
+    setenv("WATCHDOG_PID", "1", 1); /* another process's watchdog */
+    s = system_open(&ops, NULL, NULL);
+    REQUIRE(s);
+    CHECK_INT(system_watchdog_interval_ms(s), 0);
+    system_close(s);
+
+    /* A malformed interval is said, unless it was meant for another process. */
+    char said[256] = "";
+    setenv("WATCHDOG_USEC", "soon", 1);
+    s = system_open(&ops, keep_log, said);
+    REQUIRE(s);
+    CHECK_INT(system_watchdog_interval_ms(s), 0);
+    CHECK_STR(said, "");
+    system_close(s);
+    setenv("WATCHDOG_PID", pid, 1);
+    s = system_open(&ops, keep_log, said);
+    REQUIRE(s);
+    CHECK_INT(system_watchdog_interval_ms(s), 0);
+    CHECK_STR(said, "warn WATCHDOG_USEC 'soon' is not a number of microseconds: no watchdog");
+    system_close(s);
+    unsetenv("NOTIFY_SOCKET");
+    unsetenv("WATCHDOG_USEC");
+    unsetenv("WATCHDOG_PID");
+}
+
+/* Power actions run the configured command, else systemctl's, through ops->run. */
+static void test_system_power_commands(void)
+{
+    fake_system_t f = {0};
+    system_ops_t ops = fake_ops(&f);
+    system_t *s = system_open(&ops, NULL, NULL);
+    REQUIRE(s);
+    char err[64];
+    CHECK_INT(system_power(s, SYSTEM_REBOOT, NULL, err, sizeof err), KIOSK_EIO);
+    CHECK_STR(f.ran, "systemctl reboot");
+    CHECK_INT(f.ran_timeout, 30000);
+    CHECK_STR(err, "fake");
+    system_power(s, SYSTEM_POWEROFF, NULL, err, sizeof err);
+    CHECK_STR(f.ran, "systemctl poweroff");
+    system_power(s, SYSTEM_RESTART, NULL, err, sizeof err);
+    CHECK_STR(f.ran, "systemctl --no-block restart kiosk.service");
+    const char *const mine[] = {"sudo", "/sbin/reboot", NULL};
+    system_power(s, SYSTEM_REBOOT, mine, err, sizeof err);
+    CHECK_STR(f.ran, "sudo /sbin/reboot");
+    /* The backlight and the facts go through the same seam. */
+    f.backlight = 40;
+    int v = 0, max = 0;
+    CHECK_INT(system_backlight_get(s, "/x", &v, &max, err, sizeof err), KIOSK_OK);
+    CHECK_INT(v, 40);
+    system_backlight_set(s, "/x", 7, err, sizeof err);
+    CHECK_INT(f.backlight, 7);
+    char text[32];
+    system_os(s, text, sizeof text);
+    CHECK_STR(text, "fake facts");
+    system_close(s);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 3 && strcmp(argv[1], "--write-argv") == 0)
@@ -486,6 +696,9 @@ int main(int argc, char **argv)
         return 1;
     self_exe[n] = '\0';
 
+    ring = logring_new();
+    if (!ring)
+        return 1;
     RUN(test_network);
     RUN(test_os);
     RUN(test_uptime_format);
@@ -495,5 +708,11 @@ int main(int argc, char **argv)
     RUN(test_run_status);
     RUN(test_run_timeout);
     RUN(test_run_argv);
+    RUN(test_logring_objects_are_separate);
+    RUN(test_run_without_service_variables);
+    RUN(test_system_notifies_only_when_managed);
+    RUN(test_system_watchdog_interval);
+    RUN(test_system_power_commands);
+    logring_free(ring);
     return check_failures != 0;
 }

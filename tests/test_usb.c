@@ -17,6 +17,7 @@
 #include "core/kerr.h"
 #include "crypto/crypto.h"
 #include "proc_util.h"
+#include "usb/mounts.h"
 
 static char base[700], keys[800], media[800], config[800];
 
@@ -208,6 +209,50 @@ static void a_mounted_stick_is_noticed(void)
     fputs("go\n", p.in);
     fflush(p.in);
     CHECK_INT(finish(&p, NULL, 0), 0);
+}
+
+static void count_change(void *ud)
+{
+    __atomic_add_fetch((int *)ud, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The USB edge's own view of the mounts, through libmount: a mount point with a space (escaped
+ * as \040 in mountinfo) comes back as written, the watched directory itself is not a stick,
+ * and the monitor's thread reports a mount and an unmount. */
+static void mounts_are_read_and_watched_through_libmount(void)
+{
+    if (geteuid() != 0) {
+        fprintf(stderr, "  skipped: mounting needs root\n");
+        return;
+    }
+    char mnt[900], err[256];
+    snprintf(mnt, sizeof mnt, "%s/my stick", media);
+    mkdir(mnt, 0755);
+    umount2(mnt, MNT_DETACH);
+    char found[4][MOUNTS_PATH_MAX];
+    CHECK_INT(mounts_below(media, found, 4), 0);
+    int changes = 0;
+    mounts_watch_t *w = mounts_watch_start(count_change, &changes, err, sizeof err);
+    REQUIRE(w);
+    if (mount("tmpfs", mnt, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=1m") != 0) {
+        fprintf(stderr, "  skipped: nothing can be mounted here\n");
+        mounts_watch_stop(w);
+        return;
+    }
+    for (int i = 0; i < 200 && __atomic_load_n(&changes, __ATOMIC_SEQ_CST) == 0; i++)
+        usleep(10000);
+    CHECK(__atomic_load_n(&changes, __ATOMIC_SEQ_CST) >= 1);
+    REQUIRE(mounts_below(media, found, 4) == 1);
+    CHECK_STR(found[0], mnt);
+    CHECK_INT(mounts_below(mnt, found, 4), 0); /* the directory itself is not below itself */
+    int before = __atomic_load_n(&changes, __ATOMIC_SEQ_CST);
+    umount2(mnt, MNT_DETACH);
+    for (int i = 0; i < 200 && __atomic_load_n(&changes, __ATOMIC_SEQ_CST) == before; i++)
+        usleep(10000);
+    CHECK(__atomic_load_n(&changes, __ATOMIC_SEQ_CST) > before);
+    CHECK_INT(mounts_below(media, found, 4), 0);
+    mounts_watch_stop(w);
+    rmdir(mnt);
 }
 
 /* Reads "uuid|answers|utc_ms|lang" of every record of a database, sorted, into buf. */
@@ -446,6 +491,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     RUN(kiosk_exports_to_an_authorised_stick_and_refuses_others);
     RUN(a_mounted_stick_is_noticed);
+    RUN(mounts_are_read_and_watched_through_libmount);
     RUN(tokens_open_the_staff_screens_and_switch_packs);
     RUN(office_imports_two_kiosks_once_and_reports);
     return check_failures != 0;

@@ -4,10 +4,6 @@
 #include "app/app.h"
 #include "app/app_internal.h"
 #include "app/router.h"
-#include "app/backlight.h"
-#include "app/packs.h"
-#include "app/service.h"
-#include "app/sysinfo.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -27,7 +23,10 @@
 #include "core/view.h"
 #include "store/store.h"
 #include "system/clock.h"
+#include "system/sysinfo.h"
+#include "system/system.h"
 #include "ui/ui.h"
+#include "usb/packs.h"
 
 extern const unsigned char kiosk_builtin_pack[];
 extern const unsigned long kiosk_builtin_pack_len;
@@ -151,6 +150,19 @@ int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *
     return KIOSK_OK;
 }
 
+/* The edges' log callback (system/, usb/): one line at level. */
+static void edge_log(const char *level, const char *msg, void *ud)
+{
+    (void)ud;
+    log_line(level, "%s", msg);
+}
+
+/* The system edge's stop-signal thread wakes the event loop. */
+static void wake_ui(void *ui)
+{
+    ui_wake(ui);
+}
+
 static void pack_log(const char *level, const char *msg, void *ud)
 {
     (void)ud;
@@ -268,12 +280,14 @@ static void set_backlight(app_t *a, bool dim)
     int rc;
     if (dim) {
         int max = 0;
-        rc = backlight_get(path, &a->backlight_saved, &max, err, sizeof err);
+        rc = system_backlight_get(a->sys, path, &a->backlight_saved, &max, err, sizeof err);
         if (rc == KIOSK_OK)
-            rc = backlight_set_percent(path, a->cfg->backlight_quiet_percent, err, sizeof err);
+            rc = system_backlight_set_percent(a->sys, path, a->cfg->backlight_quiet_percent, err,
+                                              sizeof err);
     } else {
-        rc = a->backlight_saved > 0 ? backlight_set(path, a->backlight_saved, err, sizeof err)
-                                    : KIOSK_OK;
+        rc = a->backlight_saved > 0
+                 ? system_backlight_set(a->sys, path, a->backlight_saved, err, sizeof err)
+                 : KIOSK_OK;
     }
     if (rc != KIOSK_OK)
         log_line("warn", "backlight: %s", err);
@@ -452,7 +466,7 @@ static int wait_timeout(const app_t *a)
     if (flow_overlay(a->flow) == OVERLAY_IDLE && (t < 0 || t > ANIMATION_FRAME_MS))
         t = ANIMATION_FRAME_MS; /* the countdown bar moves */
     /* An idle kiosk still wakes to ping the service watchdog. */
-    int64_t w = service_watchdog_due_ms(clock_mono_ms());
+    int64_t w = system_watchdog_due_ms(a->sys, clock_mono_ms());
     if (w >= 0 && (t < 0 || t > w))
         t = w;
     return t > 3600000 ? 3600000 : (int)t;
@@ -470,9 +484,9 @@ static void service_report(app_t *a, bool *ready, int *reported)
                                        "out of service: not enough free space for the database"};
     if (!*ready && a->first_frame_done && a->saving.store) {
         *ready = true;
-        service_notify("READY=1\nSTATUS=%s (%s)", text[state], a->cfg->db_path);
+        system_notify(a->sys, "READY=1\nSTATUS=%s (%s)", text[state], a->cfg->db_path);
     } else if (state != *reported) {
-        service_notify("STATUS=%s (%s)", text[state], a->cfg->db_path);
+        system_notify(a->sys, "STATUS=%s (%s)", text[state], a->cfg->db_path);
     }
     *reported = state;
 }
@@ -482,7 +496,7 @@ static void service_report(app_t *a, bool *ready, int *reported)
  * walks away), and the loop ends; app_run closes the database cleanly. */
 static void stop_gracefully(app_t *a, int sig)
 {
-    service_notify("STOPPING=1\nSTATUS=stopping (%s)", strsignal(sig));
+    system_notify(a->sys, "STOPPING=1\nSTATUS=stopping (%s)", strsignal(sig));
     log_line("info", "%s: stopping", strsignal(sig));
     perform_op(a);
     flow_abandon(a->flow, now_ms(a));
@@ -497,12 +511,12 @@ static void loop(app_t *a)
     int reported = -1;
     while (!a->quit) {
         a->wall = clock_wall();
-        int sig = service_stop_signal();
+        int sig = system_stop_signal(a->sys);
         if (sig) {
             stop_gracefully(a, sig);
             break;
         }
-        service_watchdog(clock_mono_ms());
+        system_watchdog(a->sys, clock_mono_ms());
         app_buttons_turn(a);
         usb_process(a);
         perform_op(a);
@@ -557,10 +571,12 @@ static void loop(app_t *a)
  * unit's OnFailure=). Only the built-in pack and the display: no database, no buttons, no
  * sticks, nothing that may have made the kiosk crash. The out-of-service screen stays, input
  * is ignored, and the process sleeps until it is stopped. */
-static int run_out_of_order(const app_config_t *cfg)
+static int run_out_of_order(const app_config_t *cfg, system_t *sys)
 {
-    app_t a = {
-        .cfg = cfg, .pressed = -1, .started_us = cfg->started_us ? cfg->started_us : clock_mono_us()};
+    app_t a = {.cfg = cfg,
+               .sys = sys,
+               .pressed = -1,
+               .started_us = cfg->started_us ? cfg->started_us : clock_mono_us()};
     a.staff.focus = -1;
     int status = 1;
     char err[1024];
@@ -589,15 +605,15 @@ static int run_out_of_order(const app_config_t *cfg)
         log_line("error", "%s", err);
         goto out;
     }
-    service_watch_signals(a.ui);
+    system_watch_signals(a.sys, wake_ui, a.ui);
     log_line("warn", "out of order: the kiosk stopped too often; showing the out-of-order screen");
     redraw(&a);
-    service_notify("READY=1\nSTATUS=out of order (the kiosk stopped too often; see its log)");
+    system_notify(a.sys, "READY=1\nSTATUS=out of order (the kiosk stopped too often; see its log)");
     int sig;
-    while (!(sig = service_stop_signal())) {
-        service_watchdog(clock_mono_ms());
+    while (!(sig = system_stop_signal(a.sys))) {
+        system_watchdog(a.sys, clock_mono_ms());
         ui_event_t ev;
-        int64_t due = service_watchdog_due_ms(clock_mono_ms());
+        int64_t due = system_watchdog_due_ms(a.sys, clock_mono_ms());
         if (!ui_wait_event(a.ui, due < 0 ? -1 : (int)due, &ev))
             continue;
         if (ev.kind == UI_EV_QUIT)
@@ -619,11 +635,11 @@ static int run_out_of_order(const app_config_t *cfg)
             ev.kind == UI_EV_LANG)
             redraw(&a);
     }
-    service_notify("STOPPING=1\nSTATUS=stopping");
+    system_notify(a.sys, "STOPPING=1\nSTATUS=stopping");
     if (sig)
         log_line("info", "%s: stopping", strsignal(sig));
     status = 0;
-    service_close();
+    system_unwatch_signals(a.sys);
     ui_close(a.ui);
 out:
     flow_free(a.flow);
@@ -632,12 +648,11 @@ out:
     return status;
 }
 
-int app_run(const app_config_t *cfg)
+static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
 {
-    service_init(); /* first: blocks the stop signals before any thread starts */
-    if (cfg->out_of_order)
-        return run_out_of_order(cfg);
     app_t a = {.cfg = cfg,
+               .sys = sys,
+               .logring = ring,
                .pressed = -1,
                .quiet.hours = cfg->hours,
                .stats.on = cfg->stats,
@@ -675,7 +690,7 @@ int app_run(const app_config_t *cfg)
         log_line("error", "%s", err);
         goto out_flow;
     }
-    service_watch_signals(a.ui);
+    system_watch_signals(a.sys, wake_ui, a.ui);
     int lw, lh;
     ui_logical_size(a.ui, &lw, &lh);
     log_line("info", "display %dx%d (rotation %d, video driver %s)", lw, lh, cfg->rotation,
@@ -690,13 +705,13 @@ int app_run(const app_config_t *cfg)
     staff_self_test_at_start(&a); /* the first boot after provisioning: the technician's checks */
     a.quiet.last_input_ms = now_ms(&a); /* the attract screen's minute starts now */
     loop(&a);
-    if (!service_stop_signal()) /* the technician's restart, a window closed, a script's end */
-        service_notify("STOPPING=1\nSTATUS=stopping");
+    if (!system_stop_signal(a.sys)) /* the technician's restart, a window closed, a script's end */
+        system_notify(a.sys, "STOPPING=1\nSTATUS=stopping");
     stats_print(&a.stats);
     status = a.exit_status;
     usb_close(&a);
     button_input_close(&a.buttons);
-    service_close();
+    system_unwatch_signals(a.sys);
     ui_close(a.ui);
 out_flow:
     flow_free(a.flow);
@@ -707,6 +722,23 @@ out_flow:
 out_script:
     if (a.script)
         fclose(a.script);
+    return status;
+}
+
+int app_run(const app_config_t *cfg)
+{
+    logring_t *ring = logring_new(); /* NULL without memory: the log page stays empty */
+    log_set_ring(ring);
+    /* first: blocks the stop signals before any thread starts */
+    system_t *sys = system_open(NULL, edge_log, NULL);
+    int status = 1;
+    if (!sys)
+        log_line("error", "out of memory");
+    else
+        status = cfg->out_of_order ? run_out_of_order(cfg, sys) : run(cfg, sys, ring);
+    system_close(sys);
+    log_set_ring(NULL);
+    logring_free(ring);
     return status;
 }
 

@@ -22,7 +22,9 @@
 #include "store/store.h"
 #include "ui/ui.h"
 
-struct usb_state;
+typedef struct system system_t;
+typedef struct logring logring_t;
+typedef struct usb_sticks usb_sticks_t;
 
 typedef struct {
     const app_config_t *cfg;
@@ -53,7 +55,10 @@ typedef struct {
     /* physical buttons: raw edges (GPIO or script) through the debouncer */
     button_input_t buttons;
     /* staff sticks */
-    struct usb_state *usb;
+    usb_sticks_t *usb;
+    /* the system edge (service manager, power, backlight, facts) and the technician's log */
+    system_t *sys;
+    logring_t *logring;
     /* staff screens */
     staff_t staff;
     bool self_testing;            /* the first boot's self-test page is up */
@@ -120,7 +125,7 @@ const char *script_staff_page_name(staff_page_t p);
 /* app.c: feeds the buttons' edges to the debouncer and acts on what became certain. */
 void app_buttons_turn(app_t *a);
 
-/* input_usb.c: staff sticks (off unless the configuration names the organisation's keys
+/* sticks.c: staff sticks (off unless the configuration names the organisation's keys
  * and a mount directory). */
 void usb_open(app_t *a);
 void usb_close(app_t *a);

@@ -4,7 +4,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "app/sysinfo.h"
+#include "system/sysinfo.h"
+
+static logring_t *log_ring;
+
+void log_set_ring(logring_t *ring)
+{
+    log_ring = ring;
+}
 
 void log_line(const char *level, const char *fmt, ...)
 {
@@ -14,5 +21,5 @@ void log_line(const char *level, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     fprintf(stderr, "kiosk[%s]: %s\n", level, msg);
-    logring_add(level, msg); /* the technician's log page */
+    logring_add(log_ring, level, msg); /* the technician's log page */
 }

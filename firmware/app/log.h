@@ -7,4 +7,10 @@
  * are cut) and copied; nothing is kept of the arguments. */
 __attribute__((format(printf, 2, 3))) void log_line(const char *level, const char *fmt, ...);
 
+/* Where log lines also go: the technician's log page (NULL: nowhere). The app sets it once
+ * before any other thread starts and clears it after they have stopped; the ring stays the
+ * caller's. This is the process's one logger, hence the one piece of file-scope state. */
+typedef struct logring logring_t;
+void log_set_ring(logring_t *ring);
+
 #endif

@@ -15,13 +15,14 @@
 #include <unistd.h>
 
 #include "app/app_internal.h"
-#include "app/packs.h"
-#include "app/sysinfo.h"
 #include "core/kerr.h"
 #include "core/utf8.h"
 #include "crypto/crypto.h"
 #include "store/store.h"
 #include "system/clock.h"
+#include "system/sysinfo.h"
+#include "system/system.h"
+#include "usb/packs.h"
 #ifdef KIOSK_HAVE_GPIO
 #include "buttons/gpio.h"
 #endif
@@ -230,7 +231,7 @@ static void fill_tech(app_t *a)
     /* One line: "os: Debian ...\nkernel: 6.1...\nhostname: x\nuptime: 3 d" as
      * "Debian ... · kernel 6.1... · x · up 3 d". */
     char os[512];
-    sysinfo_os(os, sizeof os);
+    system_os(a->sys, os, sizeof os);
     char *o = t->system, *end = t->system + sizeof t->system - 1;
     static const char *const labels[] = {"os: ", "kernel: ", "hostname: ", "uptime: "};
     static const char *const shown[] = {"", "kernel ", "", "up "};
@@ -247,9 +248,9 @@ static void fill_tech(app_t *a)
             o = end;
     }
     *o = '\0';
-    sysinfo_network(t->network, sizeof t->network);
+    system_network(a->sys, t->network, sizeof t->network);
     char lines[STAFF_LOG_LINES][LOGRING_LINE_MAX];
-    size_t n = logring_last(STAFF_LOG_LINES, lines);
+    size_t n = logring_last(a->logring, STAFF_LOG_LINES, lines);
     for (size_t i = 0; i < n; i++)
         utf8_copy_safe(t->log[i], sizeof t->log[i], lines[i]);
     t->nlog = n;
@@ -372,7 +373,7 @@ static int set_clock(app_t *a, char *err, size_t errlen)
             argv[n] = a->cfg->set_clock_cmd[n];
         argv[n++] = when;
         argv[n] = NULL;
-        return sysinfo_run(argv, 10000, err, errlen);
+        return system_run(a->sys, argv, 10000, err, errlen);
     }
     clock_local_t local = {c[CLOCK_YEAR], c[CLOCK_MONTH], c[CLOCK_DAY], c[CLOCK_HOUR],
                            c[CLOCK_MINUTE], 0};
@@ -410,11 +411,9 @@ static void perform_power(app_t *a, staff_work_t work)
 {
     static const char *const names[] = {"restart", "reboot", "poweroff"};
     int k = work == STAFF_WORK_REBOOT ? 1 : work == STAFF_WORK_POWEROFF ? 2 : 0;
-    static const char *const reboot[] = SYSINFO_CMD_REBOOT, *const poweroff[] =
-                                                                SYSINFO_CMD_POWEROFF;
     const char *const *cmd = k == 0   ? a->cfg->restart_cmd
-                             : k == 1 ? (a->cfg->reboot_cmd ? a->cfg->reboot_cmd : reboot)
-                                      : (a->cfg->poweroff_cmd ? a->cfg->poweroff_cmd : poweroff);
+                             : k == 1 ? a->cfg->reboot_cmd
+                                      : a->cfg->poweroff_cmd;
     log_line("warn", "technician asked to %s the kiosk", names[k]);
     printf("event=power action=%s\n", names[k]);
     fflush(stdout);
@@ -428,16 +427,11 @@ static void perform_power(app_t *a, staff_work_t work)
         a->quit = true;
         return;
     }
-    const char *argv[APP_CMD_MAX + 1];
-    size_t n = 0;
-    for (; cmd && cmd[n] && n < APP_CMD_MAX; n++)
-        argv[n] = cmd[n];
-    argv[n] = NULL;
     /* The database is closed cleanly first (checkpointed, the unclean-stop marker removed): the
      * system may stop us at any moment after. It opens again if the command fails. */
-    store_close(a->saving.store);
-    a->saving.store = NULL;
-    rc = sysinfo_run(argv, 30000, err, sizeof err);
+    saving_close(&a->saving);
+    static const system_power_t actions[] = {SYSTEM_RESTART, SYSTEM_REBOOT, SYSTEM_POWEROFF};
+    rc = system_power(a->sys, actions[k], cmd, err, sizeof err);
     if (rc != KIOSK_OK)
         app_check_store(a);
     char msg[sizeof a->staff.result] = "";

@@ -13,6 +13,11 @@
 
 #include "core/kerr.h"
 #include "core/record_json.h"
+#include "crypto/crypto.h"
+
+_Static_assert(EXPORT_BOX_PK_BYTES == CRYPTO_BOX_PK_BYTES, "box key size");
+_Static_assert(EXPORT_SIGN_PK_BYTES == CRYPTO_SIGN_PK_BYTES, "signing key size");
+_Static_assert(EXPORT_SIGN_SK_BYTES == CRYPTO_SIGN_SK_BYTES, "signing secret key size");
 
 static int sys_write(void *ctx, int fd, const void *buf, size_t len)
 {
@@ -130,198 +135,233 @@ static int write_file(const export_io_t *io, int dirfd, const char *name, const 
     return KIOSK_OK;
 }
 
-int export_to_stick(store_t *st, const char *stick_dir, const export_opts_t *o, export_result_t *r,
-                    char *err, size_t errlen)
+/* One export in progress: what is open on the stick, and what was written. */
+typedef struct {
+    const export_source_t *src;
+    const export_opts_t *o;
+    export_result_t *r;
+    export_io_t io;
+    int stick, dir, fd; /* the stick, its kiosk-export/, the bundle's temporary file */
+    int errno_seen;     /* the errno behind a failure, 0 when none */
+    char tmp[160];      /* the bundle's temporary name */
+    int64_t max_id, count;
+    uint8_t sha[32]; /* of the bundle as written */
+    int64_t first_utc, last_utc;
+    char *payload; /* the manifest's signed payload */
+} job_t;
+
+static int errno_code(job_t *j, int e)
 {
-    static const export_io_t sys_io = {sys_write, sys_fsync, sys_renameat, NULL};
-    export_io_t io = o->io ? *o->io : sys_io;
-    if (!io.write)
-        io.write = sys_write;
-    if (!io.fsync)
-        io.fsync = sys_fsync;
-    if (!io.renameat)
-        io.renameat = sys_renameat;
-    memset(r, 0, sizeof *r);
-    int64_t max_id = 0, count = 0, seq = 0;
-    int rc = store_export_begin(st, o->all, &max_id, &count, &seq);
+    j->errno_seen = e;
+    return kiosk_from_errno(e);
+}
+
+/* <kiosk>-<seq>.bundle and .manifest: our own id, but a file name is made of it, so only safe
+ * characters are kept. */
+static void name_files(job_t *j, int64_t seq)
+{
+    static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char base[96];
+    size_t k = 0;
+    for (const char *p = j->o->kiosk_id; *p && k < 60; p++)
+        base[k++] = strchr(safe, *p) ? *p : '_';
+    base[k] = '\0';
+    snprintf(j->r->bundle, sizeof j->r->bundle, "%s-%06lld.bundle", base, (long long)seq);
+    snprintf(j->r->manifest, sizeof j->r->manifest, "%s-%06lld.manifest", base, (long long)seq);
+    snprintf(j->tmp, sizeof j->tmp, ".%s.tmp", j->r->bundle);
+}
+
+/* Opens the stick, makes kiosk-export/ (a symlink put there by someone is not followed) and the
+ * bundle's temporary file. */
+static int open_files(job_t *j, const char *stick_dir)
+{
+    j->stick = open(stick_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (j->stick < 0) {
+        j->errno_seen = errno;
+        return KIOSK_EIO;
+    }
+    if (mkdirat(j->stick, EXPORT_DIR_NAME, 0755) != 0 && errno != EEXIST)
+        return errno_code(j, errno);
+    j->dir = openat(j->stick, EXPORT_DIR_NAME, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (j->dir < 0)
+        return errno_code(j, errno);
+    j->fd = openat(j->dir, j->tmp, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (j->fd < 0)
+        return errno_code(j, errno);
+    return KIOSK_OK;
+}
+
+/* The records, sealed to the organisation, into the temporary file; synced and renamed. */
+static int write_bundle(job_t *j)
+{
+    sink_t sink = {&j->io, j->fd, 0};
+    bundle_sealer_t *sealer = NULL;
+    int rc = bundle_seal_begin(j->o->org_box_pk, sink_write, &sink, &sealer);
+    feed_t f = {sealer, 0, j->count, 0, 0, j->o};
+    if (rc == KIOSK_OK)
+        rc = j->src->foreach (j->src->ctx, j->o->all, j->max_id, feed, &f);
+    if (rc == KIOSK_OK) {
+        rc = bundle_seal_end(sealer, j->sha, &j->r->bytes);
+        sealer = NULL;
+    }
     if (rc != KIOSK_OK) {
-        snprintf(err, errlen, "cannot read the records: %s", store_errmsg(st));
+        bundle_seal_abort(sealer);
+        if (sink.errno_seen)
+            j->errno_seen = sink.errno_seen;
         return rc;
     }
-    r->seq = seq;
-    if (count == 0)
-        return KIOSK_OK; /* nothing new: nothing written */
-
-    int stick = -1, dir = -1, fd = -1, errno_seen = 0;
-    bundle_sealer_t *sealer = NULL;
-    char name_base[96], tmp[160];
-    /* Our own id, but a file name is made of it: keep only safe characters. */
-    size_t k = 0;
-    for (const char *p = o->kiosk_id; *p && k < 60; p++)
-        name_base[k++] =
-            (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", *p) && *p)
-                ? *p
-                : '_';
-    name_base[k] = '\0';
-    snprintf(r->bundle, sizeof r->bundle, "%s-%06lld.bundle", name_base, (long long)seq);
-    snprintf(r->manifest, sizeof r->manifest, "%s-%06lld.manifest", name_base, (long long)seq);
-    snprintf(tmp, sizeof tmp, ".%s.tmp", r->bundle);
-
-    stick = open(stick_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (stick < 0) {
-        errno_seen = errno;
-        rc = KIOSK_EIO;
-        goto fail;
-    }
-    if (mkdirat(stick, EXPORT_DIR_NAME, 0755) != 0 && errno != EEXIST) {
-        errno_seen = errno;
-        rc = kiosk_from_errno(errno);
-        goto fail;
-    }
-    /* A symlink put there by someone is not followed. */
-    dir = openat(stick, EXPORT_DIR_NAME, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (dir < 0) {
-        errno_seen = errno;
-        rc = kiosk_from_errno(errno);
-        goto fail;
-    }
-    fd = openat(dir, tmp, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        errno_seen = errno;
-        rc = kiosk_from_errno(errno);
-        goto fail;
-    }
-    sink_t sink = {&io, fd, 0};
-    rc = bundle_seal_begin(o->org_box_pk, sink_write, &sink, &sealer);
-    if (rc != KIOSK_OK)
-        goto fail_sink;
-    feed_t f = {sealer, 0, count, 0, 0, o};
-    rc = store_foreach_export(st, o->all, max_id, feed, &f);
-    if (rc != KIOSK_OK)
-        goto fail_sink;
-    uint8_t sha[32];
-    rc = bundle_seal_end(sealer, sha, &r->bytes);
-    sealer = NULL;
-    if (rc != KIOSK_OK)
-        goto fail_sink;
-    int e = io.fsync(io.ctx, fd);
+    int e = j->io.fsync(j->io.ctx, j->fd);
     if (e == 0)
-        e = io.renameat(io.ctx, dir, tmp, r->bundle);
-    if (e < 0) {
-        errno_seen = -e;
-        rc = kiosk_from_errno(-e);
-        goto fail;
-    }
-    r->records = f.done;
+        e = j->io.renameat(j->io.ctx, j->dir, j->tmp, j->r->bundle);
+    if (e < 0)
+        return errno_code(j, -e);
+    j->r->records = f.done;
+    j->first_utc = f.first_utc;
+    j->last_utc = f.last_utc;
+    return KIOSK_OK;
+}
 
-    /* The manifest: plain, signed by the kiosk. */
+/* The manifest's payload (malloc'd), or NULL without memory. */
+static char *manifest_payload(const job_t *j)
+{
+    const export_opts_t *o = j->o;
     char hex[65], created[ISO8601_LEN], from[ISO8601_LEN], to[ISO8601_LEN], pk[CRYPTO_KEY_TEXT];
-    crypto_hex32(sha, hex);
+    crypto_hex32(j->sha, hex);
     iso8601_format(o->now_utc_ms, 0, created);
-    iso8601_format(f.first_utc, 0, from);
-    iso8601_format(f.last_utc, 0, to);
+    iso8601_format(j->first_utc, 0, from);
+    iso8601_format(j->last_utc, 0, to);
     crypto_key_to_text(o->kiosk_sign_pk, CRYPTO_SIGN_PK_BYTES, pk, sizeof pk);
     cJSON *m = cJSON_CreateObject();
     cJSON_AddNumberToObject(m, "format", 1);
     cJSON_AddStringToObject(m, "kioskId", o->kiosk_id);
-    cJSON_AddNumberToObject(m, "seq", (double)seq);
-    cJSON_AddNumberToObject(m, "records", (double)f.done);
+    cJSON_AddNumberToObject(m, "seq", (double)j->r->seq);
+    cJSON_AddNumberToObject(m, "records", (double)j->r->records);
     cJSON_AddStringToObject(m, "from", from);
     cJSON_AddStringToObject(m, "to", to);
     cJSON_AddStringToObject(m, "created", created);
     cJSON_AddBoolToObject(m, "all", o->all);
-    cJSON_AddStringToObject(m, "bundle", r->bundle);
-    cJSON_AddNumberToObject(m, "bundleBytes", (double)r->bytes);
+    cJSON_AddStringToObject(m, "bundle", j->r->bundle);
+    cJSON_AddNumberToObject(m, "bundleBytes", (double)j->r->bytes);
     cJSON_AddStringToObject(m, "bundleSha256", hex);
     cJSON_AddStringToObject(m, "kioskSignPublicKey", pk);
     char *payload = cJSON_PrintUnformatted(m);
     cJSON_Delete(m);
+    return payload;
+}
+
+/* The manifest: plain, signed by the kiosk; then the directories synced. */
+static int write_manifest(job_t *j)
+{
+    j->payload = manifest_payload(j);
     char *envelope = NULL;
-    rc = payload ? crypto_token_sign(payload, strlen(payload), o->kiosk_sign_sk, &envelope)
+    int rc = j->payload
+                 ? crypto_token_sign(j->payload, strlen(j->payload), j->o->kiosk_sign_sk, &envelope)
                  : KIOSK_ENOMEM;
     if (rc == KIOSK_OK)
-        rc = write_file(&io, dir, r->manifest, envelope, &errno_seen);
+        rc = write_file(&j->io, j->dir, j->r->manifest, envelope, &j->errno_seen);
     free(envelope);
-    if (rc != KIOSK_OK) {
-        free(payload);
-        goto fail;
-    }
-    e = io.fsync(io.ctx, dir);
+    if (rc != KIOSK_OK)
+        return rc;
+    int e = j->io.fsync(j->io.ctx, j->dir);
     if (e == 0)
-        e = io.fsync(io.ctx, stick);
-    if (e < 0) {
-        free(payload);
-        errno_seen = -e;
-        rc = kiosk_from_errno(-e);
-        goto fail;
-    }
+        e = j->io.fsync(j->io.ctx, j->stick);
+    return e < 0 ? errno_code(j, -e) : KIOSK_OK;
+}
 
-    /* Read both back from the stick and check them before marking anything. */
-    close(fd);
-    fd = -1;
-    int bf = openat(dir, r->bundle, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+/* Reads both files back from the stick (not the cache) and checks them against what was
+ * written. */
+static bool read_back_matches(job_t *j)
+{
+    close(j->fd);
+    j->fd = -1;
+    int bf = openat(j->dir, j->r->bundle, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     uint8_t back[32];
     if (bf >= 0)
-        posix_fadvise(bf, 0, 0, POSIX_FADV_DONTNEED); /* read the stick, not the cache */
-    bool same = bf >= 0 && crypto_sha256_fd(bf, back) == KIOSK_OK && memcmp(back, sha, 32) == 0;
+        posix_fadvise(bf, 0, 0, POSIX_FADV_DONTNEED);
+    bool same = bf >= 0 && crypto_sha256_fd(bf, back) == KIOSK_OK && memcmp(back, j->sha, 32) == 0;
     if (bf >= 0)
         close(bf);
-    int mf = openat(dir, r->manifest, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int mf = openat(j->dir, j->r->manifest, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     char mbuf[8192];
     ssize_t mn = mf >= 0 ? read(mf, mbuf, sizeof mbuf - 1) : -1;
     if (mf >= 0)
         close(mf);
-    if (same && mn > 0) {
-        char *got = NULL;
-        size_t glen = 0;
-        char why[128];
-        same = crypto_token_open(mbuf, (size_t)mn, o->kiosk_sign_pk, &got, &glen, why,
-                                 sizeof why) == KIOSK_OK &&
-               strcmp(got, payload) == 0;
-        free(got);
-    } else {
-        same = false;
+    if (!same || mn <= 0)
+        return false;
+    char *got = NULL;
+    size_t glen = 0;
+    char why[128];
+    same = crypto_token_open(mbuf, (size_t)mn, j->o->kiosk_sign_pk, &got, &glen, why, sizeof why) ==
+               KIOSK_OK &&
+           strcmp(got, j->payload) == 0;
+    free(got);
+    return same;
+}
+
+/* Writes, syncs, reads back; KIOSK_OK when a verified copy is on the stick. */
+static int write_verified(job_t *j, const char *stick_dir, char *err, size_t errlen)
+{
+    int rc = open_files(j, stick_dir);
+    if (rc == KIOSK_OK)
+        rc = write_bundle(j);
+    if (rc == KIOSK_OK)
+        rc = write_manifest(j);
+    if (rc != KIOSK_OK) {
+        snprintf(err, errlen, "%s (%s)", staff_words(rc),
+                 j->errno_seen ? strerror(j->errno_seen) : kiosk_strerror(rc));
+        return rc;
     }
-    free(payload);
-    if (!same) {
+    if (!read_back_matches(j)) {
         snprintf(err, errlen,
                  "what was read back from the stick differs from what was written: "
                  "nothing marked, try another stick");
-        rc = KIOSK_ECORRUPT;
-        goto fail_quiet;
+        return KIOSK_ECORRUPT;
     }
-    rc = store_mark_exported(st, max_id, seq, o->now_utc_ms, &r->marked);
+    return KIOSK_OK;
+}
+
+int export_to_stick(const export_source_t *src, const char *stick_dir, const export_opts_t *o,
+                    export_result_t *r, char *err, size_t errlen)
+{
+    static const export_io_t sys_io = {sys_write, sys_fsync, sys_renameat, NULL};
+    job_t j = {.src = src, .o = o, .r = r, .io = o->io ? *o->io : sys_io};
+    j.stick = j.dir = j.fd = -1;
+    if (!j.io.write)
+        j.io.write = sys_write;
+    if (!j.io.fsync)
+        j.io.fsync = sys_fsync;
+    if (!j.io.renameat)
+        j.io.renameat = sys_renameat;
+    memset(r, 0, sizeof *r);
+    int rc = src->begin(src->ctx, o->all, &j.max_id, &j.count, &r->seq);
     if (rc != KIOSK_OK) {
+        snprintf(err, errlen, "cannot read the records: %s", src->errmsg(src->ctx));
+        return rc;
+    }
+    if (j.count == 0)
+        return KIOSK_OK; /* nothing new: nothing written */
+    name_files(&j, r->seq);
+    rc = write_verified(&j, stick_dir, err, errlen);
+    if (rc == KIOSK_OK) {
+        rc = src->mark_exported(src->ctx, j.max_id, r->seq, o->now_utc_ms, &r->marked);
         /* The copy is good, but the marks did not stick: the next export repeats them, which
          * the office import ignores (records merge by uuid). */
-        snprintf(err, errlen, "exported, but cannot mark the records: %s", store_errmsg(st));
-        goto out;
+        if (rc != KIOSK_OK)
+            snprintf(err, errlen, "exported, but cannot mark the records: %s",
+                     src->errmsg(src->ctx));
+    } else if (j.dir >= 0) {
+        /* A bundle without a verified manifest is never imported: its temporary files go. */
+        char mtmp[160];
+        snprintf(mtmp, sizeof mtmp, ".%s.tmp", r->manifest);
+        unlinkat(j.dir, j.tmp, 0);
+        unlinkat(j.dir, mtmp, 0);
     }
-    goto out;
-
-fail_sink:
-    if (sink.errno_seen)
-        errno_seen = sink.errno_seen;
-fail:
-    snprintf(err, errlen, "%s (%s)", staff_words(rc),
-             errno_seen ? strerror(errno_seen) : kiosk_strerror(rc));
-fail_quiet:
-    bundle_seal_abort(sealer);
-    if (dir >= 0) {
-        unlinkat(dir, tmp, 0);
-        if (rc != KIOSK_OK && r->bundle[0]) {
-            /* A bundle without a verified manifest is never imported; remove it anyway. */
-            char mtmp[160];
-            snprintf(mtmp, sizeof mtmp, ".%s.tmp", r->manifest);
-            unlinkat(dir, mtmp, 0);
-        }
-    }
-out:
-    if (fd >= 0)
-        close(fd);
-    if (dir >= 0)
-        close(dir);
-    if (stick >= 0)
-        close(stick);
+    free(j.payload);
+    if (j.fd >= 0)
+        close(j.fd);
+    if (j.dir >= 0)
+        close(j.dir);
+    if (j.stick >= 0)
+        close(j.stick);
     return rc;
 }

@@ -10,8 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crypto/crypto.h"
-#include "store/store.h"
+#include "core/record.h"
 
 #define EXPORT_DIR_NAME "kiosk-export"
 
@@ -25,11 +24,38 @@ typedef struct {
     void *ctx;
 } export_io_t;
 
+/* Where the records come from: the app builds it from its store (the USB edge never sees the
+ * store). Each returns KIOSK_OK or a KIOSK_E* code; ctx is passed back first. */
+typedef struct {
+    /* Snapshot for an export: the highest record id now (records saved later wait for the next
+     * stick), how many records the export holds (not yet exported ones, or all), and the
+     * sequence number the bundle gets. */
+    int (*begin)(void *ctx, bool all, int64_t *max_id, int64_t *count, int64_t *seq);
+    /* Calls fn for each record of the export (ids up to max_id; not yet exported ones unless
+     * all), in id order; a non-zero return from fn stops and is returned. rec is valid during
+     * the call only. */
+    int (*foreach)(void *ctx, bool all, int64_t max_id, int (*fn)(const record_t *rec, void *ud),
+                   void *ud);
+    /* Marks the records up to max_id exported by bundle seq, in one transaction; *marked (may
+     * be NULL) gets how many. Called only after a verified copy is on the stick. */
+    int (*mark_exported)(void *ctx, int64_t max_id, int64_t seq, int64_t now_utc_ms,
+                         int64_t *marked);
+    /* The last failure in words; never NULL, valid until the next call on ctx. */
+    const char *(*errmsg)(void *ctx);
+    void *ctx;
+} export_source_t;
+
+/* Keys are opaque bytes to the caller (libsodium's sizes: 32-byte public keys, a 64-byte
+ * signing secret key); the export reads them during the call only. */
+#define EXPORT_BOX_PK_BYTES 32
+#define EXPORT_SIGN_PK_BYTES 32
+#define EXPORT_SIGN_SK_BYTES 64
+
 typedef struct {
     const char *kiosk_id;
-    const uint8_t *org_box_pk;    /* CRYPTO_BOX_PK_BYTES */
-    const uint8_t *kiosk_sign_sk; /* CRYPTO_SIGN_SK_BYTES */
-    const uint8_t *kiosk_sign_pk; /* CRYPTO_SIGN_PK_BYTES */
+    const uint8_t *org_box_pk;    /* EXPORT_BOX_PK_BYTES */
+    const uint8_t *kiosk_sign_sk; /* EXPORT_SIGN_SK_BYTES */
+    const uint8_t *kiosk_sign_pk; /* EXPORT_SIGN_PK_BYTES */
     bool all;                     /* every record, not only the new ones */
     int64_t now_utc_ms;
     /* Called as records are written (done of total), for the progress bar; may be NULL. */
@@ -47,12 +73,13 @@ typedef struct {
     char manifest[128];
 } export_result_t;
 
-/* Exports to stick_dir/kiosk-export/<kiosk>-<seq>.bundle and .manifest. Returns KIOSK_OK
- * (also with 0 records: nothing new, nothing written), KIOSK_EFULL (stick full), KIOSK_EACCES
- * (read-only stick), KIOSK_EIO (pulled out, or a write error), KIOSK_ECORRUPT (what was read
- * back differs from what was written), or a store error; err says which in staff words.
- * On any failure nothing is marked exported and partial files are removed where possible. */
-int export_to_stick(store_t *st, const char *stick_dir, const export_opts_t *o, export_result_t *r,
-                    char *err, size_t errlen);
+/* Exports the records of src to stick_dir/kiosk-export/<kiosk>-<seq>.bundle and .manifest.
+ * Returns KIOSK_OK (also with 0 records: nothing new, nothing written), KIOSK_EFULL (stick
+ * full), KIOSK_EACCES (read-only stick), KIOSK_EIO (pulled out, or a write error),
+ * KIOSK_ECORRUPT (what was read back differs from what was written), or the source's error;
+ * err says which in staff words. On any failure nothing is marked exported and partial files
+ * are removed where possible. Nothing is kept after the call returns. */
+int export_to_stick(const export_source_t *src, const char *stick_dir, const export_opts_t *o,
+                    export_result_t *r, char *err, size_t errlen);
 
 #endif

@@ -1,6 +1,6 @@
-/* The system side of the technician screens: the network and the operating system as text, a
- * ring of the most recent log lines, and the power actions (restart the service, reboot, power
- * off) run as commands without a shell. Linux only; no SDL, no SQLite. */
+/* System facts for the technician screens: the network and the operating system as text, a
+ * ring of the most recent log lines, and running a command without a shell (the power actions
+ * of system.h and setting the clock go through it). Linux only; no SDL, no SQLite. */
 #ifndef KIOSK_SYSINFO_H
 #define KIOSK_SYSINFO_H
 
@@ -33,27 +33,38 @@ void sysinfo_uptime(char *buf, size_t len);
  * left out ("0 min" under a minute; negative counts as 0). */
 void sysinfo_format_uptime(int64_t seconds, char *buf, size_t len);
 
-/* A ring of the most recent log lines, safe to call from any thread (one mutex): the app's log
- * function adds every line, the technician screen shows the last ones. */
+/* A ring of the most recent log lines, safe to use from any thread (one mutex inside): the
+ * app's log function adds every line, the technician screen shows the last ones. The caller
+ * creates it (logring_new) and frees it (logring_free, after the last thread using it stopped);
+ * nothing else keeps a pointer to it. A NULL ring takes nothing and holds nothing. */
 #define LOGRING_LINES 64
 #define LOGRING_LINE_MAX 200 /* bytes a stored line, its terminator included */
+
+typedef struct logring logring_t;
+
+/* An empty ring, or NULL without memory. Free it with logring_free (NULL is accepted). */
+logring_t *logring_new(void);
+void logring_free(logring_t *r);
 
 /* Stores "HH:MM:SS level msg" (local time now). Control characters (a newline in msg) become
  * spaces; a line longer than LOGRING_LINE_MAX - 1 bytes is cut on a UTF-8 character boundary
  * and ends in "...". NULL level or msg count as "". */
-void logring_add(const char *level, const char *msg);
+void logring_add(logring_t *r, const char *level, const char *msg);
 
-/* Copies the last min(n, stored) lines into out, oldest first; returns how many. */
-size_t logring_last(size_t n, char out[][LOGRING_LINE_MAX]);
+/* Copies the last min(n, stored) lines into out (the caller's array), oldest first; returns how
+ * many. */
+size_t logring_last(logring_t *r, size_t n, char out[][LOGRING_LINE_MAX]);
 
-/* Lines added since the program started (the ring keeps the last LOGRING_LINES of them). */
-uint64_t logring_total(void);
+/* Lines added since the ring was made (it keeps the last LOGRING_LINES of them). */
+uint64_t logring_total(logring_t *r);
 
 /* Runs a command, argv[0] looked up in PATH, without a shell (posix_spawnp: a fork + execvp that
  * reports a failed exec): stdin /dev/null; stdout and stderr into a pipe (never onto the
- * kiosk's own stdout); its own process group; signal mask and dispositions reset. Waits at most
- * timeout_ms (> 0), then kills its process group with SIGKILL. Blocks the calling thread; any
- * thread may call it; SIGCHLD must not be ignored (the status would be lost).
+ * kiosk's own stdout); its own process group; signal mask and dispositions reset; the
+ * environment without NOTIFY_SOCKET, WATCHDOG_USEC and WATCHDOG_PID (a command must not speak
+ * for the kiosk). Waits at most timeout_ms (> 0), then kills its process group with SIGKILL. Blocks
+ * the calling thread; any thread may call it; SIGCHLD must not be ignored (the status would be
+ * lost).
  *
  * Returns KIOSK_OK when it exited with status 0 (err set to ""). Otherwise a KIOSK_E* code and,
  * in err (when errlen > 0), the command line and what happened, with the first line the command
@@ -65,27 +76,5 @@ uint64_t logring_total(void);
  *   KIOSK_EACCES  (a program that may not be executed), KIOSK_ENOMEM (no memory or process
  *   slot to start it), KIOSK_EINVAL (argv NULL or empty, timeout_ms <= 0). */
 int sysinfo_run(const char *const argv[], int timeout_ms, char *err, size_t errlen);
-
-/* The power actions' default commands, as argv initialisers for sysinfo_run:
- *   const char *const argv[] = SYSINFO_CMD_REBOOT;
- * The kiosk runs as an unprivileged user: the unit's polkit rule (board/, a later issue) lets
- * that user run exactly these (org.freedesktop.login1.reboot / .power-off, and
- * org.freedesktop.systemd1.manage-units for kiosk.service). The restart does not wait for the
- * job (--no-block): systemd stops the kiosk as part of it, and a kiosk waiting for systemctl
- * waiting for the kiosk to stop would sit out the stop timeout. */
-#define SYSINFO_CMD_RESTART                                                                        \
-    {                                                                                              \
-        "systemctl", "--no-block", "restart", "kiosk.service", NULL                                \
-    }
-#define SYSINFO_CMD_REBOOT                                                                         \
-    {                                                                                              \
-        "systemctl", "reboot", NULL                                                                \
-    }
-#define SYSINFO_CMD_POWEROFF                                                                       \
-    {                                                                                              \
-        "systemctl", "poweroff", NULL                                                              \
-    }
-/* Long enough for systemctl to hand the job to systemd, short enough for a technician. */
-#define SYSINFO_CMD_TIMEOUT_MS 10000
 
 #endif

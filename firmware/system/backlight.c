@@ -1,5 +1,5 @@
 /* The backlight edge: two small sysfs files, read and written whole. */
-#include "app/backlight.h"
+#include "system/backlight.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -9,7 +9,7 @@
  *             active.json -> previous.json (P, S, no A)    -> swap.json renamed to active.json
  * Each state is told apart by which names exist, and active.json (or, for the moment between
  * two renames, previous.json or swap.json holding the pack to run) is there throughout. */
-#include "app/packs.h"
+#include "usb/packs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,6 +24,7 @@
 
 #include "core/kerr.h"
 #include "usb/stick.h"
+#include "usb/usb_log.h"
 
 #define PACKS_DIR "packs"
 #define ACTIVE "active.json"
@@ -134,10 +135,8 @@ static int open_packs_dir(const char *data_dir, bool create, int *dirfd, char *e
     return KIOSK_OK;
 }
 
-static void say(packs_log_fn log, void *ud, const char *level, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void say(packs_log_fn log, void *ud, const char *level, const char *fmt, ...)
+void usb_log(void (*log)(const char *level, const char *msg, void *ud), void *ud, const char *level,
+             const char *fmt, ...)
 {
     if (!log)
         return;
@@ -158,11 +157,11 @@ static int recover(int dirfd, const char *dirname, packs_log_fn log, void *ud)
         if (!a) {
             e = move_at(dirfd, SWAP, ACTIVE);
             if (e == 0)
-                say(log, ud, "warn", "%s: finished a rollback cut short", dirname);
+                usb_log(log, ud, "warn", "%s: finished a rollback cut short", dirname);
         } else if (!p) {
             e = move_at(dirfd, SWAP, PREVIOUS);
             if (e == 0)
-                say(log, ud, "warn", "%s: undid a rollback cut short", dirname);
+                usb_log(log, ud, "warn", "%s: undid a rollback cut short", dirname);
         } else {
             e = unlinkat(dirfd, SWAP, 0) == 0 ? fsync_dir(dirfd) : errno;
         }
@@ -184,11 +183,12 @@ static int recover(int dirfd, const char *dirname, packs_log_fn log, void *ud)
             if (e == 0)
                 e = move_at(dirfd, TMP, ACTIVE);
             if (e == 0)
-                say(log, ud, "warn", "%s: finished an install cut short", dirname);
+                usb_log(log, ud, "warn", "%s: finished an install cut short", dirname);
         } else {
             e = unlinkat(dirfd, TMP, 0) == 0 ? fsync_dir(dirfd) : errno;
             if (e == 0)
-                say(log, ud, "info", "%s: removed %s left by an install cut short", dirname, TMP);
+                usb_log(log, ud, "info", "%s: removed %s left by an install cut short", dirname,
+                        TMP);
         }
     }
     return e;
@@ -460,8 +460,8 @@ int packs_load(const char *data_dir, const char *configured_path, content_t **ou
         if (open_packs_dir(data_dir, false, &dir, err, sizeof err) == KIOSK_OK) {
             int e = recover(dir, where, log, ud);
             if (e != 0)
-                say(log, ud, "warn", "%s: cannot finish a change cut short: %s", where,
-                    strerror(e));
+                usb_log(log, ud, "warn", "%s: cannot finish a change cut short: %s", where,
+                        strerror(e));
         }
     }
     /* swap.json comes before previous.json: it holds the pack to run while a rollback that
@@ -478,7 +478,7 @@ int packs_load(const char *data_dir, const char *configured_path, content_t **ou
         if (rc == KIOSK_OK) {
             snprintf(source, srclen, "%s", label);
             if (rejected)
-                say(log, ud, "warn", "using %s instead", label);
+                usb_log(log, ud, "warn", "using %s instead", label);
             close(dir);
             return KIOSK_OK;
         }
@@ -487,7 +487,7 @@ int packs_load(const char *data_dir, const char *configured_path, content_t **ou
             return rc;
         }
         rejected++;
-        say(log, ud, "error", "content pack rejected: %s", err);
+        usb_log(log, ud, "error", "content pack rejected: %s", err);
     }
     if (dir >= 0)
         close(dir);
@@ -500,13 +500,13 @@ int packs_load(const char *data_dir, const char *configured_path, content_t **ou
         if (rc == KIOSK_OK) {
             snprintf(source, srclen, "%s", configured_path);
             if (rejected)
-                say(log, ud, "warn", "using %s instead", configured_path);
+                usb_log(log, ud, "warn", "using %s instead", configured_path);
             return KIOSK_OK;
         }
         if (rc == KIOSK_ENOMEM)
             return rc;
         rejected++;
-        say(log, ud, "error", "content pack rejected: %s", err);
+        usb_log(log, ud, "error", "content pack rejected: %s", err);
     }
     return rejected ? KIOSK_ECORRUPT : KIOSK_ENOENT;
 }

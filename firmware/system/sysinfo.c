@@ -1,6 +1,6 @@
 /* The system side of the technician screens: network and OS text from getifaddrs, sysfs,
  * os-release and uname; the log ring; power-action commands through posix_spawnp. */
-#include "app/sysinfo.h"
+#include "system/sysinfo.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -274,12 +275,34 @@ void sysinfo_os(char *buf, size_t len)
 
 /* ---- log ring ---- */
 
-static pthread_mutex_t ring_lock = PTHREAD_MUTEX_INITIALIZER;
-static char ring[LOGRING_LINES][LOGRING_LINE_MAX];
-static uint64_t ring_total;
+struct logring {
+    pthread_mutex_t lock;
+    char lines[LOGRING_LINES][LOGRING_LINE_MAX];
+    uint64_t total;
+};
 
-void logring_add(const char *level, const char *msg)
+logring_t *logring_new(void)
 {
+    logring_t *r = calloc(1, sizeof *r);
+    if (r && pthread_mutex_init(&r->lock, NULL) != 0) {
+        free(r);
+        r = NULL;
+    }
+    return r;
+}
+
+void logring_free(logring_t *r)
+{
+    if (!r)
+        return;
+    pthread_mutex_destroy(&r->lock);
+    free(r);
+}
+
+void logring_add(logring_t *r, const char *level, const char *msg)
+{
+    if (!r)
+        return;
     char line[LOGRING_LINE_MAX];
     char stamp[16] = "--:--:--";
     time_t t = time(NULL);
@@ -296,29 +319,33 @@ void logring_add(const char *level, const char *msg)
     }
     controls_to_spaces(line);
 
-    pthread_mutex_lock(&ring_lock);
-    memcpy(ring[ring_total % LOGRING_LINES], line, sizeof line);
-    ring_total++;
-    pthread_mutex_unlock(&ring_lock);
+    pthread_mutex_lock(&r->lock);
+    memcpy(r->lines[r->total % LOGRING_LINES], line, sizeof line);
+    r->total++;
+    pthread_mutex_unlock(&r->lock);
 }
 
-size_t logring_last(size_t n, char out[][LOGRING_LINE_MAX])
+size_t logring_last(logring_t *r, size_t n, char out[][LOGRING_LINE_MAX])
 {
-    pthread_mutex_lock(&ring_lock);
-    uint64_t stored = ring_total < LOGRING_LINES ? ring_total : LOGRING_LINES;
+    if (!r)
+        return 0;
+    pthread_mutex_lock(&r->lock);
+    uint64_t stored = r->total < LOGRING_LINES ? r->total : LOGRING_LINES;
     size_t k = n < stored ? n : (size_t)stored;
-    uint64_t first = ring_total - k;
+    uint64_t first = r->total - k;
     for (size_t i = 0; i < k; i++)
-        memcpy(out[i], ring[(first + i) % LOGRING_LINES], LOGRING_LINE_MAX);
-    pthread_mutex_unlock(&ring_lock);
+        memcpy(out[i], r->lines[(first + i) % LOGRING_LINES], LOGRING_LINE_MAX);
+    pthread_mutex_unlock(&r->lock);
     return k;
 }
 
-uint64_t logring_total(void)
+uint64_t logring_total(logring_t *r)
 {
-    pthread_mutex_lock(&ring_lock);
-    uint64_t total = ring_total;
-    pthread_mutex_unlock(&ring_lock);
+    if (!r)
+        return 0;
+    pthread_mutex_lock(&r->lock);
+    uint64_t total = r->total;
+    pthread_mutex_unlock(&r->lock);
     return total;
 }
 
@@ -400,6 +427,26 @@ static const char *first_line(output_t *o)
     return s;
 }
 
+/* The environment for a command: the kiosk's, without the service manager's variables (the
+ * commands the kiosk runs must not speak for it). malloc'd array of borrowed strings, or NULL. */
+static char **command_env(void)
+{
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    char **env = malloc((n + 1) * sizeof *env);
+    if (!env)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "NOTIFY_SOCKET=", 14) != 0 &&
+            strncmp(environ[i], "WATCHDOG_USEC=", 14) != 0 &&
+            strncmp(environ[i], "WATCHDOG_PID=", 13) != 0)
+            env[k++] = environ[i];
+    env[k] = NULL;
+    return env;
+}
+
 static pid_t spawn(const char *const argv[], int out_fd, int *err)
 {
     posix_spawn_file_actions_t fa;
@@ -412,12 +459,20 @@ static pid_t spawn(const char *const argv[], int out_fd, int *err)
     for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
         sigaddset(&reset, signals[i]);
     pid_t pid = -1;
-    *err = posix_spawn_file_actions_init(&fa);
-    if (*err)
+    char **env = command_env();
+    if (!env) {
+        *err = ENOMEM;
         return -1;
+    }
+    *err = posix_spawn_file_actions_init(&fa);
+    if (*err) {
+        free(env);
+        return -1;
+    }
     *err = posix_spawnattr_init(&attr);
     if (*err) {
         posix_spawn_file_actions_destroy(&fa);
+        free(env);
         return -1;
     }
     if (!(*err = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0)) &&
@@ -428,9 +483,10 @@ static pid_t spawn(const char *const argv[], int out_fd, int *err)
         !(*err = posix_spawnattr_setpgroup(&attr, 0)) &&
         !(*err = posix_spawnattr_setsigmask(&attr, &none)) &&
         !(*err = posix_spawnattr_setsigdefault(&attr, &reset)))
-        *err = posix_spawnp(&pid, argv[0], &fa, &attr, (char *const *)argv, environ);
+        *err = posix_spawnp(&pid, argv[0], &fa, &attr, (char *const *)argv, env);
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
+    free(env);
     return *err ? -1 : pid;
 }
 

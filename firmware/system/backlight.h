@@ -1,4 +1,4 @@
-/* The backlight edge: the panel's brightness through sysfs (/sys/class/backlight/<name>/
+/* The panel backlight: the panel's brightness through sysfs (/sys/class/backlight/<name>/
  * brightness and max_brightness), dimmed outside the opening hours and restored after. Errors
  * name the file and the errno text. */
 #ifndef KIOSK_BACKLIGHT_H
