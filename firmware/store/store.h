@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "core/record.h"
-#include "core/staff.h"
+#include "core/stats.h"
 
 typedef struct store store_t;
 
