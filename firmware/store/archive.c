@@ -236,28 +236,32 @@ rollback:
     return err;
 }
 
+/* The steps after the open: identity, pragmas, migrations. */
+static int setup(void *self)
+{
+    archive_t *a = self;
+    int err = check_identity(a);
+    if (!err)
+        err = set_pragmas(a);
+    return err ? err : migrate(a);
+}
+
+static const sq_open_spec_t open_spec = {.noun = "archive",
+                                         .busy_ms = 5000,
+                                         .refine_cantopen = false,
+                                         .setup = setup,
+                                         .stmt_sql = stmt_sql,
+                                         .nstmt = STMT_COUNT};
+
 int archive_open(const char *path, archive_t **out, char *err, size_t errlen)
 {
     assert(out);
     *out = NULL;
-    int rc_k;
     archive_t *a = calloc(1, sizeof *a);
-    if (!a) {
-        if (err && errlen)
-            snprintf(err, errlen, "cannot open archive %s: out of memory", path ? path : "(null)");
-        return KIOSK_ENOMEM;
-    }
-    rc_k = sq_open_rw(&a->c, path, "archive", 5000, false);
-    if (!rc_k)
-        rc_k = check_identity(a);
-    if (!rc_k)
-        rc_k = set_pragmas(a);
-    if (!rc_k)
-        rc_k = migrate(a);
-    if (!rc_k)
-        rc_k = sq_prepare_all(&a->c, stmt_sql, a->stmt, STMT_COUNT);
+    if (!a)
+        return sq_open_nomem("archive", path, err, errlen);
+    const int rc_k = sq_open(&a->c, path, &open_spec, a->stmt, a);
     if (!rc_k) {
-        a->c.errmsg[0] = '\0';
         *out = a;
         return KIOSK_OK;
     }

@@ -133,6 +133,26 @@ int sq_open_rw(sq_db_t *c, const char *path, const char *noun, int busy_ms, bool
     return KIOSK_OK;
 }
 
+int sq_open(sq_db_t *c, const char *path, const sq_open_spec_t *spec, sqlite3_stmt **stmt,
+            void *self)
+{
+    int err = sq_open_rw(c, path, spec->noun, spec->busy_ms, spec->refine_cantopen);
+    if (!err)
+        err = spec->setup(self);
+    if (!err)
+        err = sq_prepare_all(c, spec->stmt_sql, stmt, spec->nstmt);
+    if (!err)
+        c->errmsg[0] = '\0';
+    return err;
+}
+
+int sq_open_nomem(const char *noun, const char *path, char *errbuf, size_t errlen)
+{
+    if (errbuf && errlen)
+        snprintf(errbuf, errlen, "cannot open %s %s: out of memory", noun, path ? path : "(null)");
+    return KIOSK_ENOMEM;
+}
+
 int sq_close(sq_db_t *c, sqlite3_stmt **stmt, int n)
 {
     for (int i = 0; i < n; i++)

@@ -49,6 +49,26 @@ int sq_query_int(sq_db_t *c, const char *sql, int64_t *out, const char *what);
  * message says why. On failure c->db may hold a handle: sq_close() it. */
 int sq_open_rw(sq_db_t *c, const char *path, const char *noun, int busy_ms, bool refine_cantopen);
 
+/* How to open one kind of database (see sq_open()). */
+typedef struct {
+    const char *noun;            /* "database", "archive": names it in messages */
+    int busy_ms;                 /* the busy timeout */
+    bool refine_cantopen;        /* see sq_open_rw() */
+    int (*setup)(void *self);    /* checks, pragmas and migrations, after the open */
+    const char *const *stmt_sql; /* the statements prepared once */
+    int nstmt;
+} sq_open_spec_t;
+
+/* sq_open_rw(), then spec->setup(self), then the statements into stmt[]. On success
+ * c->errmsg is "". On failure returns the KIOSK_E* code, the message is in c->errmsg and the
+ * caller closes c with sq_close(). */
+int sq_open(sq_db_t *c, const char *path, const sq_open_spec_t *spec, sqlite3_stmt **stmt,
+            void *self);
+
+/* Fails an open before there is a handle to hold a message: writes "cannot open <noun>
+ * <path>: out of memory" to errbuf (may be NULL) and returns KIOSK_ENOMEM. */
+int sq_open_nomem(const char *noun, const char *path, char *errbuf, size_t errlen);
+
 /* Finalizes n statements (NULL ones too), closes c->db and frees c->path. Returns what
  * sqlite3_close() returned. */
 int sq_close(sq_db_t *c, sqlite3_stmt **stmt, int n);

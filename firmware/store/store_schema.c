@@ -218,33 +218,46 @@ static void close_failed(store_t *st, int err, char *problem, size_t problemlen)
     sq_close(&st->c, st->stmt, STMT_COUNT);
 }
 
+/* What setup() needs besides the store. */
+typedef struct {
+    store_t *st;
+    store_check_t check;
+    char *problem;
+    size_t problemlen;
+} opening_t;
+
+/* The steps after the open. The check reads only; a newer schema is refused before
+ * anything, even the journal mode, is changed. */
+static int setup(void *self)
+{
+    opening_t *o = self;
+    int err = o->check == CHECK_NONE ? KIOSK_OK
+                                     : store_run_check(o->st, o->check, o->problem, o->problemlen);
+    if (!err)
+        err = check_not_newer(o->st);
+    if (!err)
+        err = set_pragmas(o->st);
+    return err ? err : migrate(o->st);
+}
+
+static const sq_open_spec_t open_spec = {.noun = "database",
+                                         .busy_ms = 2000,
+                                         .refine_cantopen = true,
+                                         .setup = setup,
+                                         .stmt_sql = stmt_sql,
+                                         .nstmt = STMT_COUNT};
+
 int store_open_with_check(const char *path, store_check_t check, store_t **out, char *problem,
                           size_t problemlen, char *errbuf, size_t errlen)
 {
     assert(out);
     *out = NULL;
     store_t *st = calloc(1, sizeof *st);
-    if (!st) {
-        if (errbuf && errlen)
-            snprintf(errbuf, errlen, "cannot open database %s: out of memory",
-                     path ? path : "(null)");
-        return KIOSK_ENOMEM;
-    }
-    int err = sq_open_rw(&st->c, path, "database", 2000, true);
-    /* The check reads only; a newer schema is refused before anything, even the journal
-     * mode, is changed. */
-    if (!err && check != CHECK_NONE)
-        err = store_run_check(st, check, problem, problemlen);
-    if (!err)
-        err = check_not_newer(st);
-    if (!err)
-        err = set_pragmas(st);
-    if (!err)
-        err = migrate(st);
-    if (!err)
-        err = sq_prepare_all(&st->c, stmt_sql, st->stmt, STMT_COUNT);
+    if (!st)
+        return sq_open_nomem("database", path, errbuf, errlen);
+    opening_t o = {st, check, problem, problemlen};
+    const int err = sq_open(&st->c, path, &open_spec, st->stmt, &o);
     if (!err) {
-        st->c.errmsg[0] = '\0';
         *out = st;
         return KIOSK_OK;
     }
