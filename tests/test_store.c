@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include "core/kerr.h"
 #include "core/record.h"
 #include "scratch_util.h"
+#include "store/sqlite_err.h"
 #include "store/store.h"
 
 /* ---- Scratch directories ------------------------------------------------------------ */
@@ -1096,6 +1099,76 @@ static void io_error_on_sync_returns_eio_and_stores_nothing(void)
     remove_tree(dir);
 }
 
+/* One errno table for the whole firmware (core/kerr.c); the store's SQLite translation
+ * delegates to it. The agreed answers: a file too large for the medium is "full", an unknown
+ * errno an I/O error. */
+static void errno_and_sqlite_codes_translate_through_one_table(void)
+{
+    CHECK_INT(kiosk_from_errno(ENOSPC), KIOSK_EFULL);
+    CHECK_INT(kiosk_from_errno(EDQUOT), KIOSK_EFULL);
+    CHECK_INT(kiosk_from_errno(EFBIG), KIOSK_EFULL);
+    CHECK_INT(kiosk_from_errno(EIO), KIOSK_EIO);
+    CHECK_INT(kiosk_from_errno(EXDEV), KIOSK_EIO); /* says nothing the firmware acts on */
+    CHECK_INT(kiosk_from_errno(0), KIOSK_EIO);
+    CHECK_INT(kiosk_from_errno(123456), KIOSK_EIO);
+
+    CHECK_INT(store_sqlite_code(NULL, SQLITE_FULL), KIOSK_EFULL);
+    CHECK_INT(store_sqlite_code(NULL, SQLITE_IOERR_WRITE), KIOSK_EIO); /* no errno to ask */
+    CHECK_INT(store_sqlite_code(NULL, SQLITE_IOERR_NOMEM), KIOSK_ENOMEM);
+    CHECK_INT(store_sqlite_code(NULL, SQLITE_CANTOPEN), KIOSK_EIO);
+    CHECK_INT(store_sqlite_code(NULL, SQLITE_CORRUPT_VTAB), KIOSK_ECORRUPT);
+    CHECK_INT(store_sqlite_code(NULL, SQLITE_READONLY_DBMOVED), KIOSK_EACCES);
+    CHECK_INT(store_sqlite_code(NULL, SQLITE_BUSY_SNAPSHOT), KIOSK_EBUSY);
+    CHECK_INT(store_sqlite_code(NULL, SQLITE_CONSTRAINT_UNIQUE), KIOSK_EINVAL);
+    CHECK_INT(store_sqlite_code(NULL, SQLITE_OK), KIOSK_OK);
+    CHECK_INT(store_sqlite_code(NULL, SQLITE_DONE), KIOSK_OK);
+    CHECK_INT(store_sqlite_code(NULL, SQLITE_PROTOCOL), KIOSK_EIO); /* unknown to us */
+}
+
+/* A write past the file size limit fails with EFBIG behind SQLITE_IOERR_WRITE, a real write
+ * of the unix VFS (no shim): the translation asks sqlite3_system_errno() and reports a full
+ * medium, as kiosk_from_errno() says. The page cache is kept tiny so that the write happens
+ * while the statement runs, where SQLite records the errno. */
+static void a_write_past_the_file_size_limit_translates_to_efull(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "big.db");
+    fflush(NULL);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        /* The limit applies to this child only; EFBIG instead of the SIGXFSZ that kills. */
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit lim;
+        if (getrlimit(RLIMIT_FSIZE, &lim) != 0)
+            _exit(100);
+        lim.rlim_cur = 64 * 1024;
+        if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+            _exit(101);
+        sqlite3 *db = raw_open(path);
+        if (!db || sqlite3_exec(db,
+                                "PRAGMA journal_mode=DELETE; PRAGMA cache_size=2;"
+                                " CREATE TABLE t(x); BEGIN;",
+                                NULL, NULL, NULL) != SQLITE_OK)
+            _exit(102);
+        const int rc = sqlite3_exec(db,
+                                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+                                    " FROM n WHERE i < 400) INSERT INTO t SELECT randomblob(4000)"
+                                    " FROM n",
+                                    NULL, NULL, NULL);
+        fprintf(stderr, "    %s (errno %d)\n", sqlite3_errmsg(db), sqlite3_system_errno(db));
+        if ((rc & 0xff) != SQLITE_IOERR || sqlite3_system_errno(db) != EFBIG)
+            _exit(103); /* not the case this test is about */
+        _exit(-store_sqlite_code(db, rc));
+    }
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK_INT(WEXITSTATUS(status), -KIOSK_EFULL);
+    remove_tree(dir);
+}
+
 static void open_in_a_missing_directory_fails_naming_the_path(void)
 {
     char dir[PATH_MAX], path[PATH_MAX];
@@ -2109,6 +2182,8 @@ int main(void)
     RUN(two_stores_on_one_file_see_each_others_records);
     RUN(disk_full_during_save_returns_efull_and_stores_nothing);
     RUN(io_error_on_sync_returns_eio_and_stores_nothing);
+    RUN(errno_and_sqlite_codes_translate_through_one_table);
+    RUN(a_write_past_the_file_size_limit_translates_to_efull);
     RUN(open_in_a_missing_directory_fails_naming_the_path);
     RUN(open_in_a_read_only_directory_fails_naming_the_path);
     RUN(newer_schema_version_is_refused);

@@ -20,8 +20,10 @@ enum kiosk_err {
 const char *kiosk_strerror(int err);
 
 /* The KIOSK_E* code of an errno value from a file or process operation: no space (ENOSPC,
- * EDQUOT, EFBIG), not allowed (EROFS, EACCES, EPERM, ENOEXEC), not found (ENOENT, ENOTDIR),
- * ENOMEM, E2BIG; anything else is KIOSK_EIO. */
+ * EDQUOT, EFBIG: a file too large for the medium is "full"), not allowed (EROFS, EACCES, EPERM,
+ * ENOEXEC), not found (ENOENT, ENOTDIR), ENOMEM, E2BIG; anything else, 0 included, is
+ * KIOSK_EIO. The firmware's one errno table: the store's SQLite translation
+ * (store/sqlite_err.c) asks it for the errno behind an SQLite error. */
 int kiosk_from_errno(int e);
 
 #endif

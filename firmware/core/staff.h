@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/record.h"
+#include "core/stats.h"
 
 #define STAFF_PIN_MIN 4
 #define STAFF_PIN_MAX 12
@@ -27,20 +28,6 @@ typedef enum {
     STAFF_CHECKING, /* the PIN is being checked (the app's pending work) */
     STAFF_OPEN      /* the staff screen */
 } staff_state_t;
-
-/* What the staff screen shows; filled by the app from the store and the file system. A
- * figure that could not be read is -1 and shows as a dash. */
-typedef struct {
-    int64_t records_today, records_week, not_exported, requests_waiting, misuse_flagged,
-        timed_out_week;
-    int64_t last_export_ms; /* UTC; 0: never */
-    char last_export_stick[64];
-    int64_t db_bytes, free_bytes;
-    int64_t last_check_ms; /* UTC of the last integrity check; 0: never */
-    int64_t moved_aside;   /* damaged databases set aside, kept for staff */
-    int64_t now_ms;        /* the kiosk's clock (UTC), shown so staff can compare */
-    bool clock_synced;     /* the kernel says the clock is synchronised (NTP) */
-} staff_stats_t;
 
 /* Who is at the kiosk: staff (the PIN, or a staff token) or a technician (a technician token,
  * or the technician PIN). Technicians see everything staff see, and the technician pages. */

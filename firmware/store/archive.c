@@ -1,11 +1,8 @@
 /* The office archive on SQLite: schema and migrations, trusted kiosks, idempotent bundle
- * imports, and the read-back API. The error translation mirrors store.c's (both files are the
- * store library's SQLite edge). */
+ * imports, and the read-back API. Its SQLite plumbing is the store's (sqlite_util.h). */
 #include "store/archive.h"
 
 #include <assert.h>
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +10,7 @@
 #include <sqlite3.h>
 
 #include "core/kerr.h"
-#include "store/sqlite_err.h"
+#include "store/sqlite_util.h"
 
 /* Schema migrations: entry i takes user_version i to i + 1 in its own transaction. Entries are
  * frozen once released; a later schema appends one and raises ARCHIVE_SCHEMA_VERSION. The kind
@@ -108,22 +105,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_RECORD_COUNT] = "SELECT count(*) FROM records",
 };
 
-/* Columns of the read queries, in order. */
+/* The archive's own columns of the read queries, after the shared ones (sqlite_util.h). */
 enum {
-    COL_KIND,
-    COL_UUID,
-    COL_JOURNEY,
-    COL_KIOSK,
-    COL_PACK,
-    COL_PACK_VERSION,
-    COL_LANG,
-    COL_ANSWERS,
-    COL_REF,
-    COL_UTC_MS,
-    COL_OFFSET,
-    COL_SYNCED,
-    COL_MONO,
-    COL_BOOT,
+    COL_BOOT = SQ_COL_FIRST_OWN,
     COL_MISUSE,
     COL_NAME,
     COL_PHONE,
@@ -147,89 +131,29 @@ static const char find_sql[] =
     SELECT_RECORDS " WHERE r.ref_code = ?1 COLLATE NOCASE ORDER BY r.kiosk_id, r.utc_ms, r.id";
 
 struct archive {
-    sqlite3 *db;
-    char *path;
+    sq_db_t c;         /* the connection, its path and the last message */
     int64_t bundle_id; /* the bundle being imported, 0 when none */
     char bundle_kiosk[64];
     sqlite3_stmt *stmt[STMT_COUNT];
-    char errmsg[1024];
 };
-
-__attribute__((format(printf, 3, 4))) static int fail(archive_t *a, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(a->errmsg, sizeof a->errmsg, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-/* Records a failed SQLite call as "<what> <path>: <sqlite message>" and returns its code. */
-static int fail_db(archive_t *a, int rc, const char *what)
-{
-    const char *msg = a->db ? sqlite3_errmsg(a->db) : sqlite3_errstr(rc);
-    return fail(a, store_sqlite_code(a->db, rc), "%s %s: %s", what, a->path, msg);
-}
-
-static int exec_sql(archive_t *a, const char *sql, const char *what)
-{
-    const int rc = sqlite3_exec(a->db, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? KIOSK_OK : fail_db(a, rc, what);
-}
-
-/* Runs a one-row pragma (or query) and copies its first column as text into out. */
-static int query_text(archive_t *a, const char *sql, char *out, size_t outlen, const char *what)
-{
-    sqlite3_stmt *stmt = NULL;
-    int err = KIOSK_OK;
-    int rc = sqlite3_prepare_v2(a->db, sql, -1, &stmt, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
-    if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
-        const unsigned char *text = rc == SQLITE_ROW ? sqlite3_column_text(stmt, 0) : NULL;
-        snprintf(out, outlen, "%s", text ? (const char *)text : "");
-    } else {
-        err = fail_db(a, rc, what);
-    }
-    sqlite3_finalize(stmt);
-    return err;
-}
-
-static int query_int(archive_t *a, const char *sql, int64_t *out, const char *what)
-{
-    char text[32];
-    const int err = query_text(a, sql, text, sizeof text, what);
-    if (err)
-        return err;
-    *out = strtoll(text, NULL, 10);
-    return KIOSK_OK;
-}
 
 /* Sets a pragma and reads it back: a pragma that cannot apply fails silently. */
 static int set_pragma(archive_t *a, const char *set, const char *get, int64_t want,
                       const char *name)
 {
     int64_t value;
-    int err = exec_sql(a, set, "cannot set pragmas of");
-    if (!err)
-        err = query_int(a, get, &value, "cannot read pragmas of");
+    int err = sq_pragma(&a->c, set, get, &value, "cannot set pragmas of", "cannot read pragmas of");
     if (!err && value != want)
-        err = fail(a, KIOSK_EIO, "cannot set %s on %s: it reads back as %lld", name, a->path,
-                   (long long)value);
+        err = sq_fail(&a->c, KIOSK_EIO, "cannot set %s on %s: it reads back as %lld", name,
+                      a->c.path, (long long)value);
     return err;
 }
 
 static int set_pragmas(archive_t *a)
 {
-    char mode[32];
-    int err = query_text(a, "PRAGMA journal_mode=WAL", mode, sizeof mode,
-                         "cannot set WAL journal mode on");
-    if (err)
-        return err;
-    if (strcmp(mode, "wal") != 0)
-        return fail(a, KIOSK_EIO, "cannot set WAL journal mode on %s: journal_mode is '%s'",
-                    a->path, mode);
-    err = set_pragma(a, "PRAGMA synchronous=FULL", "PRAGMA synchronous", 2, "synchronous=FULL");
+    int err = sq_set_wal(&a->c);
+    if (!err)
+        err = set_pragma(a, "PRAGMA synchronous=FULL", "PRAGMA synchronous", 2, "synchronous=FULL");
     if (!err)
         err = set_pragma(a, "PRAGMA foreign_keys=ON", "PRAGMA foreign_keys", 1, "foreign_keys");
     /* The archive holds phone numbers: deleted rows are overwritten, not left in free pages. */
@@ -243,29 +167,32 @@ static int set_pragmas(archive_t *a)
 static int check_identity(archive_t *a)
 {
     int64_t version, app;
-    int err = query_int(a, "PRAGMA user_version", &version, "cannot read schema version of");
+    int err = sq_query_int(&a->c, "PRAGMA user_version", &version, "cannot read schema version of");
     if (!err)
-        err = query_int(a, "PRAGMA application_id", &app, "cannot read application id of");
+        err = sq_query_int(&a->c, "PRAGMA application_id", &app, "cannot read application id of");
     if (err)
         return err;
     if (version == 0 && app == 0) {
         int64_t tables;
-        err = query_int(a, "SELECT count(*) FROM sqlite_schema", &tables, "cannot read schema of");
+        err = sq_query_int(&a->c, "SELECT count(*) FROM sqlite_schema", &tables,
+                           "cannot read schema of");
         if (err)
             return err;
         if (tables == 0)
             return KIOSK_OK; /* a new, empty database */
     }
     if (app != ARCHIVE_APPLICATION_ID)
-        return fail(a, KIOSK_EINVAL,
-                    "cannot open archive %s: it is not an office archive (a kiosk's own database?"
-                    " application_id %lld, schema version %lld)",
-                    a->path, (long long)app, (long long)version);
+        return sq_fail(
+            &a->c, KIOSK_EINVAL,
+            "cannot open archive %s: it is not an office archive (a kiosk's own database?"
+            " application_id %lld, schema version %lld)",
+            a->c.path, (long long)app, (long long)version);
     if (version > ARCHIVE_SCHEMA_VERSION)
-        return fail(a, KIOSK_EINVAL,
-                    "cannot open archive %s: its schema version %lld is newer than this tool's %d"
-                    " (written by a newer staff tool?)",
-                    a->path, (long long)version, ARCHIVE_SCHEMA_VERSION);
+        return sq_fail(
+            &a->c, KIOSK_EINVAL,
+            "cannot open archive %s: its schema version %lld is newer than this tool's %d"
+            " (written by a newer staff tool?)",
+            a->c.path, (long long)version, ARCHIVE_SCHEMA_VERSION);
     return KIOSK_OK;
 }
 
@@ -274,19 +201,19 @@ static int check_identity(archive_t *a)
 static int migrate(archive_t *a)
 {
     int64_t version;
-    int err = query_int(a, "PRAGMA user_version", &version, "cannot read schema version of");
+    int err = sq_query_int(&a->c, "PRAGMA user_version", &version, "cannot read schema version of");
     if (err || version == ARCHIVE_SCHEMA_VERSION)
         return err; /* up to date: no write lock taken */
     for (;;) {
-        err = exec_sql(a, "BEGIN IMMEDIATE", "cannot start migration of");
+        err = sq_exec(&a->c, "BEGIN IMMEDIATE", "cannot start migration of");
         if (err)
             return err;
-        err = query_int(a, "PRAGMA user_version", &version, "cannot read schema version of");
+        err = sq_query_int(&a->c, "PRAGMA user_version", &version, "cannot read schema version of");
         if (err)
             goto rollback;
         if (version < 0 || version > ARCHIVE_SCHEMA_VERSION) {
-            err = fail(a, KIOSK_EINVAL, "cannot open archive %s: schema version %lld", a->path,
-                       (long long)version);
+            err = sq_fail(&a->c, KIOSK_EINVAL, "cannot open archive %s: schema version %lld",
+                          a->c.path, (long long)version);
             goto rollback;
         }
         if (version == ARCHIVE_SCHEMA_VERSION)
@@ -294,87 +221,53 @@ static int migrate(archive_t *a)
         char sql[96];
         snprintf(sql, sizeof sql, "PRAGMA user_version=%lld; PRAGMA application_id=%d",
                  (long long)(version + 1), ARCHIVE_APPLICATION_ID);
-        err = exec_sql(a, migrations[version], "cannot migrate schema of");
+        err = sq_exec(&a->c, migrations[version], "cannot migrate schema of");
         if (!err)
-            err = exec_sql(a, sql, "cannot set schema version of");
+            err = sq_exec(&a->c, sql, "cannot set schema version of");
         if (!err)
-            err = exec_sql(a, "COMMIT", "cannot commit migration of");
+            err = sq_exec(&a->c, "COMMIT", "cannot commit migration of");
         if (err)
             goto rollback;
     }
-    return exec_sql(a, "COMMIT", "cannot finish migration of");
+    return sq_exec(&a->c, "COMMIT", "cannot finish migration of");
 
 rollback:
-    if (!sqlite3_get_autocommit(a->db))
-        sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+    sq_rollback(&a->c);
     return err;
 }
 
-static int prepare_statements(archive_t *a)
+/* The steps after the open: identity, pragmas, migrations. */
+static int setup(void *self)
 {
-    for (int i = 0; i < STMT_COUNT; i++) {
-        const int rc = sqlite3_prepare_v3(a->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-                                          &a->stmt[i], NULL);
-        if (rc != SQLITE_OK)
-            return fail_db(a, rc, "cannot prepare statements for");
-    }
-    return KIOSK_OK;
+    archive_t *a = self;
+    int err = check_identity(a);
+    if (!err)
+        err = set_pragmas(a);
+    return err ? err : migrate(a);
 }
+
+static const sq_open_spec_t open_spec = {.noun = "archive",
+                                         .busy_ms = 5000,
+                                         .refine_cantopen = false,
+                                         .setup = setup,
+                                         .stmt_sql = stmt_sql,
+                                         .nstmt = STMT_COUNT};
 
 int archive_open(const char *path, archive_t **out, char *err, size_t errlen)
 {
     assert(out);
     *out = NULL;
-    int rc_k;
     archive_t *a = calloc(1, sizeof *a);
-    if (!a) {
-        if (err && errlen)
-            snprintf(err, errlen, "cannot open archive %s: out of memory", path ? path : "(null)");
-        return KIOSK_ENOMEM;
+    if (!a)
+        return sq_open_nomem("archive", path, err, errlen);
+    const int rc_k = sq_open(&a->c, path, &open_spec, a->stmt, a);
+    if (!rc_k) {
+        *out = a;
+        return KIOSK_OK;
     }
-    if (!path || !*path) {
-        rc_k = fail(a, KIOSK_EINVAL, "cannot open archive: no path given");
-        goto free_archive;
-    }
-    a->path = strdup(path);
-    if (!a->path) {
-        rc_k = fail(a, KIOSK_ENOMEM, "cannot open archive %s: out of memory", path);
-        goto free_archive;
-    }
-    const int flags =
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-    int rc = sqlite3_open_v2(path, &a->db, flags, NULL);
-    if (rc != SQLITE_OK) {
-        rc_k = fail_db(a, rc, "cannot open archive");
-        goto close_db;
-    }
-    sqlite3_extended_result_codes(a->db, 1);
-    if (sqlite3_db_readonly(a->db, "main") == 1) {
-        rc_k = fail(a, KIOSK_EACCES, "cannot open archive %s for writing: permission denied", path);
-        goto close_db;
-    }
-    sqlite3_busy_timeout(a->db, 5000);
-    rc_k = check_identity(a);
-    if (!rc_k)
-        rc_k = set_pragmas(a);
-    if (!rc_k)
-        rc_k = migrate(a);
-    if (!rc_k)
-        rc_k = prepare_statements(a);
-    if (rc_k)
-        goto close_db;
-    a->errmsg[0] = '\0';
-    *out = a;
-    return KIOSK_OK;
-
-close_db:
-    for (int i = 0; i < STMT_COUNT; i++)
-        sqlite3_finalize(a->stmt[i]);
-    sqlite3_close(a->db);
-free_archive:
+    sq_close(&a->c, a->stmt, STMT_COUNT);
     if (err && errlen)
-        snprintf(err, errlen, "%s", a->errmsg);
-    free(a->path);
+        snprintf(err, errlen, "%s", a->c.errmsg);
     free(a);
     return rc_k;
 }
@@ -384,10 +277,7 @@ void archive_close(archive_t *a)
     if (!a)
         return;
     archive_rollback_bundle(a);
-    for (int i = 0; i < STMT_COUNT; i++)
-        sqlite3_finalize(a->stmt[i]);
-    sqlite3_close(a->db);
-    free(a->path);
+    sq_close(&a->c, a->stmt, STMT_COUNT);
     free(a);
 }
 
@@ -395,36 +285,18 @@ const char *archive_errmsg(const archive_t *a)
 {
     if (!a)
         return "no archive";
-    return a->errmsg[0] ? a->errmsg : "no error";
+    return a->c.errmsg[0] ? a->c.errmsg : "no error";
 }
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
-static int bind_text(sqlite3_stmt *stmt, int idx, const char *s)
-{
-    if (!s)
-        return sqlite3_bind_null(stmt, idx);
-    return sqlite3_bind_text64(stmt, idx, s, (sqlite3_uint64)strlen(s), SQLITE_STATIC, SQLITE_UTF8);
-}
-
 /* Runs a prepared write statement to completion and resets it. */
 static int step_done(archive_t *a, sqlite3_stmt *stmt, int bind_rc, const char *what)
 {
-    const int rc = bind_rc != SQLITE_OK ? bind_rc : sqlite3_step(stmt);
-    const int err = rc == SQLITE_DONE ? KIOSK_OK : fail_db(a, rc, what);
+    const int err = sq_step_done(&a->c, stmt, bind_rc, what);
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     return err;
-}
-
-static bool given(const char *s)
-{
-    return s && *s;
-}
-
-static bool terminated(const char *s, size_t cap)
-{
-    return strnlen(s, cap) < cap;
 }
 
 /* 1 to 63 bytes, no control characters. */
@@ -476,8 +348,8 @@ int archive_trust_kiosk(archive_t *a, const char *kiosk_id, const char *sign_pk_
 {
     assert(a);
     if (!valid_kiosk_id(kiosk_id))
-        return fail(a, KIOSK_EINVAL, "cannot trust a kiosk in %s: a kiosk id has 1 to 63 bytes",
-                    a->path);
+        return sq_fail(&a->c, KIOSK_EINVAL,
+                       "cannot trust a kiosk in %s: a kiosk id has 1 to 63 bytes", a->c.path);
     /* 32 bytes in standard base64: 43 characters and one '=', whitespace around it. */
     char key[45];
     const char *p = sign_pk_base64 ? sign_pk_base64 : "";
@@ -493,15 +365,15 @@ int archive_trust_kiosk(archive_t *a, const char *kiosk_id, const char *sign_pk_
     for (size_t i = 0; ok && i < 43; i++)
         ok = is_b64(p[i]);
     if (!ok)
-        return fail(a, KIOSK_EINVAL,
-                    "cannot trust kiosk %s in %s: its key is not 32 bytes of standard base64",
-                    kiosk_id, a->path);
+        return sq_fail(&a->c, KIOSK_EINVAL,
+                       "cannot trust kiosk %s in %s: its key is not 32 bytes of standard base64",
+                       kiosk_id, a->c.path);
     memcpy(key, p, 44);
     key[44] = '\0';
     sqlite3_stmt *stmt = a->stmt[STMT_TRUST];
-    int rc = bind_text(stmt, 1, kiosk_id);
+    int rc = sq_bind_text(stmt, 1, kiosk_id);
     if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 2, key);
+        rc = sq_bind_text(stmt, 2, key);
     return step_done(a, stmt, rc, "cannot trust a kiosk in");
 }
 
@@ -509,21 +381,22 @@ int archive_kiosk_key(archive_t *a, const char *kiosk_id, char *pk_base64, size_
 {
     assert(a);
     if (!kiosk_id || !pk_base64 || !len)
-        return fail(a, KIOSK_EINVAL, "cannot look up a kiosk key in %s: bad argument", a->path);
+        return sq_fail(&a->c, KIOSK_EINVAL, "cannot look up a kiosk key in %s: bad argument",
+                       a->c.path);
     sqlite3_stmt *stmt = a->stmt[STMT_KEY];
-    int rc = bind_text(stmt, 1, kiosk_id);
+    int rc = sq_bind_text(stmt, 1, kiosk_id);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(stmt);
     int err = KIOSK_OK;
     if (rc == SQLITE_ROW) {
         const char *key = (const char *)sqlite3_column_text(stmt, 0);
         if (!key || snprintf(pk_base64, len, "%s", key) >= (int)len)
-            err = fail(a, KIOSK_ETOOBIG, "cannot look up the key of kiosk %s in %s: no room",
-                       kiosk_id, a->path);
+            err = sq_fail(&a->c, KIOSK_ETOOBIG, "cannot look up the key of kiosk %s in %s: no room",
+                          kiosk_id, a->c.path);
     } else if (rc == SQLITE_DONE) {
-        err = fail(a, KIOSK_ENOENT, "kiosk %s is not trusted in %s", kiosk_id, a->path);
+        err = sq_fail(&a->c, KIOSK_ENOENT, "kiosk %s is not trusted in %s", kiosk_id, a->c.path);
     } else {
-        err = fail_db(a, rc, "cannot look up a kiosk key in");
+        err = sq_fail_db(&a->c, rc, "cannot look up a kiosk key in");
     }
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
@@ -534,8 +407,7 @@ int archive_kiosk_key(archive_t *a, const char *kiosk_id, char *pk_base64, size_
 
 static void rollback(archive_t *a)
 {
-    if (!sqlite3_get_autocommit(a->db))
-        sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+    sq_rollback(&a->c);
     a->bundle_id = 0;
     a->bundle_kiosk[0] = '\0';
 }
@@ -547,11 +419,11 @@ int archive_begin_bundle(archive_t *a, const char *kiosk_id, int64_t seq,
     assert(a && bundle_id && already);
     *already = false;
     *bundle_id = 0;
-    if (a->bundle_id || !sqlite3_get_autocommit(a->db))
-        return fail(a, KIOSK_EINVAL, "cannot start a bundle in %s: another one is being imported",
-                    a->path);
+    if (a->bundle_id || !sqlite3_get_autocommit(a->c.db))
+        return sq_fail(&a->c, KIOSK_EINVAL,
+                       "cannot start a bundle in %s: another one is being imported", a->c.path);
     if (!valid_kiosk_id(kiosk_id))
-        return fail(a, KIOSK_EINVAL, "cannot start a bundle in %s: bad kiosk id", a->path);
+        return sq_fail(&a->c, KIOSK_EINVAL, "cannot start a bundle in %s: bad kiosk id", a->c.path);
     char hash[65];
     bool ok = manifest_sha256 && strnlen(manifest_sha256, 65) == 64;
     for (int i = 0; ok && i < 64; i++) {
@@ -562,21 +434,22 @@ int archive_begin_bundle(archive_t *a, const char *kiosk_id, int64_t seq,
     }
     hash[64] = '\0';
     if (!ok || seq < 0 || records < 0)
-        return fail(a, KIOSK_EINVAL,
-                    "cannot start a bundle of kiosk %s in %s: bad hash, sequence number or count",
-                    kiosk_id, a->path);
+        return sq_fail(
+            &a->c, KIOSK_EINVAL,
+            "cannot start a bundle of kiosk %s in %s: bad hash, sequence number or count", kiosk_id,
+            a->c.path);
 
     char key[64];
     int err = archive_kiosk_key(a, kiosk_id, key, sizeof key);
     if (err)
         return err;
-    err = exec_sql(a, "BEGIN IMMEDIATE", "cannot start importing a bundle into");
+    err = sq_exec(&a->c, "BEGIN IMMEDIATE", "cannot start importing a bundle into");
     if (err)
         return err;
     sqlite3_stmt *stmt = a->stmt[STMT_BUNDLE_SEEN];
-    int rc = bind_text(stmt, 1, hash);
+    int rc = sq_bind_text(stmt, 1, hash);
     if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 2, kiosk_id);
+        rc = sq_bind_text(stmt, 2, kiosk_id);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(stmt, 3, seq);
     if (rc == SQLITE_OK)
@@ -584,7 +457,7 @@ int archive_begin_bundle(archive_t *a, const char *kiosk_id, int64_t seq,
     if (rc == SQLITE_ROW)
         *already = true;
     else if (rc != SQLITE_DONE)
-        err = fail_db(a, rc, "cannot look up bundles in");
+        err = sq_fail_db(&a->c, rc, "cannot look up bundles in");
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     if (err || *already) {
@@ -592,11 +465,11 @@ int archive_begin_bundle(archive_t *a, const char *kiosk_id, int64_t seq,
         return err;
     }
     stmt = a->stmt[STMT_INSERT_BUNDLE];
-    rc = bind_text(stmt, 1, kiosk_id);
+    rc = sq_bind_text(stmt, 1, kiosk_id);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(stmt, 2, seq);
     if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 3, hash);
+        rc = sq_bind_text(stmt, 3, hash);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(stmt, 4, records);
     err = step_done(a, stmt, rc, "cannot record a bundle in");
@@ -604,7 +477,7 @@ int archive_begin_bundle(archive_t *a, const char *kiosk_id, int64_t seq,
         rollback(a);
         return err;
     }
-    a->bundle_id = sqlite3_last_insert_rowid(a->db);
+    a->bundle_id = sqlite3_last_insert_rowid(a->c.db);
     snprintf(a->bundle_kiosk, sizeof a->bundle_kiosk, "%s", kiosk_id);
     *bundle_id = a->bundle_id;
     return KIOSK_OK;
@@ -615,33 +488,7 @@ static int insert_record(archive_t *a, const record_t *rec)
     sqlite3_stmt *stmt = a->stmt[STMT_INSERT_RECORD];
     char created[ISO8601_LEN];
     iso8601_format(rec->time.utc_ms, 0, created);
-    int rc = bind_text(stmt, 1, rec->uuid);
-    if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 2, record_kind_name(rec->kind));
-    if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 3, rec->journey_id);
-    if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 4, rec->kiosk_id);
-    if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 5, rec->pack_id);
-    if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 6, rec->pack_version);
-    if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 7, rec->lang);
-    if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 8, rec->answers_json);
-    if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 9, given(rec->ref_code) ? rec->ref_code : NULL);
-    if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 10, created);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 11, rec->time.utc_ms);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 12, rec->time.offset_min);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int(stmt, 13, rec->time.clock_synced ? 1 : 0);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(stmt, 14, rec->time.mono_ms);
+    int rc = sq_bind_record(stmt, rec, &rec->time, rec->uuid, rec->ref_code, created);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(stmt, 15, rec->time.boot);
     if (rc == SQLITE_OK)
@@ -656,48 +503,45 @@ int archive_import_record(archive_t *a, int64_t bundle_id, const record_t *rec, 
     assert(a && rec && added);
     *added = false;
     if (!a->bundle_id || bundle_id != a->bundle_id)
-        return fail(a, KIOSK_EINVAL, "cannot import a record into %s: bundle %lld is not open",
-                    a->path, (long long)bundle_id);
+        return sq_fail(&a->c, KIOSK_EINVAL,
+                       "cannot import a record into %s: bundle %lld is not open", a->c.path,
+                       (long long)bundle_id);
     if ((unsigned)rec->kind >= RECORD_KIND_COUNT)
-        return fail(a, KIOSK_EINVAL, "cannot import a record into %s: unknown kind %d", a->path,
-                    (int)rec->kind);
-    if (!terminated(rec->uuid, sizeof rec->uuid) || !valid_uuid(rec->uuid))
-        return fail(a, KIOSK_EINVAL, "cannot import a record into %s: bad uuid", a->path);
-    if (!terminated(rec->journey_id, sizeof rec->journey_id) ||
-        !terminated(rec->kiosk_id, sizeof rec->kiosk_id) ||
-        !terminated(rec->pack_id, sizeof rec->pack_id) ||
-        !terminated(rec->pack_version, sizeof rec->pack_version) ||
-        !terminated(rec->lang, sizeof rec->lang) ||
-        !terminated(rec->ref_code, sizeof rec->ref_code))
-        return fail(a, KIOSK_EINVAL, "cannot import record %s into %s: unterminated text field",
-                    rec->uuid, a->path);
+        return sq_fail(&a->c, KIOSK_EINVAL, "cannot import a record into %s: unknown kind %d",
+                       a->c.path, (int)rec->kind);
+    if (!sq_terminated(rec->uuid, sizeof rec->uuid) || !valid_uuid(rec->uuid))
+        return sq_fail(&a->c, KIOSK_EINVAL, "cannot import a record into %s: bad uuid", a->c.path);
+    if (!sq_record_fields_terminated(rec) || !sq_terminated(rec->ref_code, sizeof rec->ref_code))
+        return sq_fail(&a->c, KIOSK_EINVAL,
+                       "cannot import record %s into %s: unterminated text field", rec->uuid,
+                       a->c.path);
     if (strcmp(rec->kiosk_id, a->bundle_kiosk) != 0)
-        return fail(a, KIOSK_EINVAL,
-                    "cannot import record %s into %s: it is from kiosk %s, the bundle from %s",
-                    rec->uuid, a->path, rec->kiosk_id, a->bundle_kiosk);
+        return sq_fail(&a->c, KIOSK_EINVAL,
+                       "cannot import record %s into %s: it is from kiosk %s, the bundle from %s",
+                       rec->uuid, a->c.path, rec->kiosk_id, a->bundle_kiosk);
     if (!rec->answers_json)
-        return fail(a, KIOSK_EINVAL, "cannot import record %s into %s: no answers", rec->uuid,
-                    a->path);
-    const bool has_contact = given(rec->contact_name) || given(rec->contact_phone);
+        return sq_fail(&a->c, KIOSK_EINVAL, "cannot import record %s into %s: no answers",
+                       rec->uuid, a->c.path);
+    const bool has_contact = sq_given(rec->contact_name) || sq_given(rec->contact_phone);
     if (has_contact && !rec->consent)
-        return fail(a, KIOSK_EINVAL,
-                    "cannot import record %s into %s: contact details without consent", rec->uuid,
-                    a->path);
+        return sq_fail(&a->c, KIOSK_EINVAL,
+                       "cannot import record %s into %s: contact details without consent",
+                       rec->uuid, a->c.path);
 
     int err = insert_record(a, rec);
     if (err)
         return err;
-    if (sqlite3_changes(a->db) == 0)
+    if (sqlite3_changes(a->c.db) == 0)
         return KIOSK_OK; /* already there */
     *added = true;
     if (!has_contact)
         return KIOSK_OK;
     sqlite3_stmt *stmt = a->stmt[STMT_INSERT_CONTACT];
-    int rc = sqlite3_bind_int64(stmt, 1, sqlite3_last_insert_rowid(a->db));
+    int rc = sqlite3_bind_int64(stmt, 1, sqlite3_last_insert_rowid(a->c.db));
     if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 2, given(rec->contact_name) ? rec->contact_name : NULL);
+        rc = sq_bind_text(stmt, 2, sq_given(rec->contact_name) ? rec->contact_name : NULL);
     if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 3, given(rec->contact_phone) ? rec->contact_phone : NULL);
+        rc = sq_bind_text(stmt, 3, sq_given(rec->contact_phone) ? rec->contact_phone : NULL);
     err = step_done(a, stmt, rc, "cannot import contact details into");
     if (err)
         *added = false;
@@ -708,9 +552,9 @@ int archive_commit_bundle(archive_t *a)
 {
     assert(a);
     if (!a->bundle_id)
-        return fail(a, KIOSK_EINVAL, "cannot commit a bundle to %s: none is being imported",
-                    a->path);
-    const int err = exec_sql(a, "COMMIT", "cannot commit a bundle to");
+        return sq_fail(&a->c, KIOSK_EINVAL, "cannot commit a bundle to %s: none is being imported",
+                       a->c.path);
+    const int err = sq_exec(&a->c, "COMMIT", "cannot commit a bundle to");
     if (err)
         rollback(a);
     a->bundle_id = 0;
@@ -726,40 +570,13 @@ void archive_rollback_bundle(archive_t *a)
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
-static bool copy_column(char *dst, size_t cap, sqlite3_stmt *stmt, int col)
-{
-    const unsigned char *text = sqlite3_column_text(stmt, col);
-    const size_t len = (size_t)sqlite3_column_bytes(stmt, col);
-    if (len >= cap)
-        return false;
-    if (text)
-        memcpy(dst, text, len);
-    dst[len] = '\0';
-    return true;
-}
-
 /* Fills rec and row from the current row; the strings of rec borrow SQLite's memory. */
 static bool row_to_record(sqlite3_stmt *stmt, record_t *rec, archive_row_t *row)
 {
-    memset(rec, 0, sizeof *rec);
     memset(row, 0, sizeof *row);
-    const int kind = record_kind_from_name((const char *)sqlite3_column_text(stmt, COL_KIND));
-    if (kind < 0)
+    if (!sq_row_to_record(stmt, rec) ||
+        !sq_copy_column(row->imported_utc, sizeof row->imported_utc, stmt, COL_IMPORTED))
         return false;
-    rec->kind = (record_kind_t)kind;
-    if (!copy_column(rec->uuid, sizeof rec->uuid, stmt, COL_UUID) ||
-        !copy_column(rec->journey_id, sizeof rec->journey_id, stmt, COL_JOURNEY) ||
-        !copy_column(rec->kiosk_id, sizeof rec->kiosk_id, stmt, COL_KIOSK) ||
-        !copy_column(rec->pack_id, sizeof rec->pack_id, stmt, COL_PACK) ||
-        !copy_column(rec->pack_version, sizeof rec->pack_version, stmt, COL_PACK_VERSION) ||
-        !copy_column(rec->lang, sizeof rec->lang, stmt, COL_LANG) ||
-        !copy_column(rec->ref_code, sizeof rec->ref_code, stmt, COL_REF) ||
-        !copy_column(row->imported_utc, sizeof row->imported_utc, stmt, COL_IMPORTED))
-        return false;
-    rec->time.utc_ms = sqlite3_column_int64(stmt, COL_UTC_MS);
-    rec->time.offset_min = sqlite3_column_int(stmt, COL_OFFSET);
-    rec->time.clock_synced = sqlite3_column_int(stmt, COL_SYNCED) != 0;
-    rec->time.mono_ms = sqlite3_column_int64(stmt, COL_MONO);
     rec->time.boot = sqlite3_column_int64(stmt, COL_BOOT);
     rec->misuse = sqlite3_column_int(stmt, COL_MISUSE) != 0;
     rec->consent = sqlite3_column_int(stmt, COL_HAS_CONTACT) != 0;
@@ -767,7 +584,7 @@ static bool row_to_record(sqlite3_stmt *stmt, record_t *rec, archive_row_t *row)
     row->bundle_id = sqlite3_column_int64(stmt, COL_BUNDLE);
     row->bundle_seq = sqlite3_column_int64(stmt, COL_SEQ);
     /* The text pointers last: no later column access converts them. */
-    rec->answers_json = (char *)sqlite3_column_text(stmt, COL_ANSWERS);
+    rec->answers_json = (char *)sqlite3_column_text(stmt, SQ_COL_ANSWERS);
     rec->contact_name = (char *)sqlite3_column_text(stmt, COL_NAME);
     rec->contact_phone = (char *)sqlite3_column_text(stmt, COL_PHONE);
     return rec->answers_json != NULL;
@@ -782,9 +599,9 @@ static int run_rows(archive_t *a, sqlite3_stmt *stmt, archive_record_fn cb, void
         record_t rec;
         archive_row_t row;
         if (!row_to_record(stmt, &rec, &row)) {
-            ret =
-                fail(a, KIOSK_ECORRUPT,
-                     "cannot read records from %s: a stored record does not fit a record", a->path);
+            ret = sq_fail(&a->c, KIOSK_ECORRUPT,
+                          "cannot read records from %s: a stored record does not fit a record",
+                          a->c.path);
             goto finalize;
         }
         ret = cb(&rec, &row, ud);
@@ -792,7 +609,7 @@ static int run_rows(archive_t *a, sqlite3_stmt *stmt, archive_record_fn cb, void
             goto finalize;
     }
     if (rc != SQLITE_DONE)
-        ret = fail_db(a, rc, "cannot read records from");
+        ret = sq_fail_db(&a->c, rc, "cannot read records from");
 finalize:
     sqlite3_finalize(stmt);
     return ret;
@@ -802,9 +619,9 @@ int archive_foreach(archive_t *a, archive_record_fn cb, void *ud)
 {
     assert(a && cb);
     sqlite3_stmt *stmt = NULL;
-    const int rc = sqlite3_prepare_v2(a->db, foreach_sql, -1, &stmt, NULL);
+    const int rc = sqlite3_prepare_v2(a->c.db, foreach_sql, -1, &stmt, NULL);
     if (rc != SQLITE_OK)
-        return fail_db(a, rc, "cannot read records from");
+        return sq_fail_db(&a->c, rc, "cannot read records from");
     return run_rows(a, stmt, cb, ud);
 }
 
@@ -812,14 +629,15 @@ int archive_find_ref(archive_t *a, const char *ref_code, archive_record_fn cb, v
 {
     assert(a && cb);
     if (!ref_code || strnlen(ref_code, RECORD_REF_LEN + 1) != RECORD_REF_LEN)
-        return fail(a, KIOSK_EINVAL, "cannot look up a code in %s: a reference code has %d letters",
-                    a->path, RECORD_REF_LEN);
+        return sq_fail(&a->c, KIOSK_EINVAL,
+                       "cannot look up a code in %s: a reference code has %d letters", a->c.path,
+                       RECORD_REF_LEN);
     sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2(a->db, find_sql, -1, &stmt, NULL);
+    int rc = sqlite3_prepare_v2(a->c.db, find_sql, -1, &stmt, NULL);
     if (rc == SQLITE_OK)
-        rc = bind_text(stmt, 1, ref_code);
+        rc = sq_bind_text(stmt, 1, ref_code);
     if (rc != SQLITE_OK) {
-        const int err = fail_db(a, rc, "cannot look up a code in");
+        const int err = sq_fail_db(&a->c, rc, "cannot look up a code in");
         sqlite3_finalize(stmt);
         return err;
     }
@@ -832,7 +650,7 @@ int64_t archive_record_count(archive_t *a)
     sqlite3_stmt *stmt = a->stmt[STMT_RECORD_COUNT];
     const int rc = sqlite3_step(stmt);
     const int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0)
-                                       : (int64_t)fail_db(a, rc, "cannot count records in");
+                                       : (int64_t)sq_fail_db(&a->c, rc, "cannot count records in");
     sqlite3_reset(stmt);
     return n;
 }

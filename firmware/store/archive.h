@@ -1,6 +1,12 @@
 /* The office archive: the staff PC's SQLite database that merges the records of many kiosks,
- * imported bundle by bundle. A second file of the store library (the only other code that
- * includes sqlite3); its schema is its own, apart from the kiosk's store. */
+ * imported bundle by bundle. A second part of the store library (which alone includes
+ * sqlite3; the SQLite plumbing is shared with the kiosk's store); its schema is its own,
+ * apart from the kiosk's store.
+ *
+ * Ownership: an archive_t is the caller's from archive_open() until archive_close(). The
+ * archive keeps no pointer to anything a caller passes (it copies or uses it during the call
+ * only). What it hands out is borrowed: records and rows passed to a callback during that
+ * call, archive_errmsg() until the next call on that archive. One thread at a time. */
 #ifndef KIOSK_ARCHIVE_H
 #define KIOSK_ARCHIVE_H
 
@@ -29,7 +35,8 @@ int archive_open(const char *path, archive_t **out, char *err, size_t errlen);
 /* Rolls back an unfinished bundle, checkpoints and closes; accepts NULL. */
 void archive_close(archive_t *a);
 
-/* Message of the last failure on this archive, naming its path; never NULL. */
+/* Message of the last failure on this archive, naming its path; never NULL. Static storage
+ * or owned by a: valid until the next call on a or archive_close(). */
 const char *archive_errmsg(const archive_t *a);
 
 /* ---- Trusted kiosks ---- */

@@ -1,30 +1,15 @@
-/* SQLite result codes to KIOSK_E* codes, for the store library's two databases. */
+/* SQLite result codes to KIOSK_E* codes, for the store library's two databases. The errno
+ * behind an I/O error is translated by the firmware's one table, kiosk_from_errno(). */
 #include "store/sqlite_err.h"
-
-#include <errno.h>
 
 #include "core/kerr.h"
 
-int store_errno_code(int err)
+/* The errno of the last failed system call of db, as a KIOSK_E* code (KIOSK_EIO without db,
+ * errno or a specific meaning). */
+static int system_code(sqlite3 *db)
 {
-    switch (err) {
-    case EACCES:
-    case EPERM:
-    case EROFS:
-        return KIOSK_EACCES;
-    case ENOSPC:
-    case EDQUOT:
-        return KIOSK_EFULL;
-    case ENOENT:
-    case ENOTDIR:
-        return KIOSK_ENOENT;
-    case ENOMEM:
-        return KIOSK_ENOMEM;
-    case EIO:
-        return KIOSK_EIO;
-    default:
-        return 0;
-    }
+    const int e = db ? sqlite3_system_errno(db) : 0;
+    return e ? kiosk_from_errno(e) : KIOSK_EIO;
 }
 
 int store_sqlite_code(sqlite3 *db, int rc)
@@ -39,13 +24,13 @@ int store_sqlite_code(sqlite3 *db, int rc)
     case SQLITE_IOERR: {
         if (rc == SQLITE_IOERR_NOMEM)
             return KIOSK_ENOMEM;
-        const int mapped = db ? store_errno_code(sqlite3_system_errno(db)) : 0;
+        /* A write refused for want of room (ENOSPC, EDQUOT, EFBIG) or of permission tells more
+         * than "I/O error"; any other errno stays an I/O error. */
+        const int mapped = system_code(db);
         return mapped == KIOSK_EFULL || mapped == KIOSK_EACCES ? mapped : KIOSK_EIO;
     }
-    case SQLITE_CANTOPEN: {
-        const int mapped = db ? store_errno_code(sqlite3_system_errno(db)) : 0;
-        return mapped ? mapped : KIOSK_EIO;
-    }
+    case SQLITE_CANTOPEN:
+        return system_code(db);
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_AUTH:

@@ -1,5 +1,11 @@
 /* The record store: the only code that includes sqlite3. Owns every SQL statement, the
- * schema and its migrations. The kiosk and the staff tools link this same library. */
+ * schema and its migrations. The kiosk and the staff tools link this same library.
+ *
+ * Ownership: a store_t is the caller's from store_open()/store_open_checked() until
+ * store_close(). The store keeps no pointer to anything a caller passes (paths, records,
+ * texts are copied or used during the call only). What it hands out is borrowed, valid as
+ * each function says: records passed to a callback during that call, store_errmsg() until
+ * the next call on that store. A store_t is used by one thread at a time. */
 #ifndef KIOSK_STORE_H
 #define KIOSK_STORE_H
 
@@ -8,7 +14,7 @@
 #include <stdint.h>
 
 #include "core/record.h"
-#include "core/staff.h"
+#include "core/stats.h"
 
 typedef struct store store_t;
 
@@ -107,7 +113,9 @@ int64_t store_session_count(store_t *st, const char *day, const char *journey_id
                             session_outcome_t outcome);
 
 /* Calls cb for each stored record in insertion order. The record passed is valid only during
- * the call. Stops early and returns cb's value when cb returns non-zero. */
+ * the call: its answers_json, contact_name and contact_phone borrow SQLite's row memory (copy
+ * what you keep; never record_clear() it). cb may use the store. Stops early and returns cb's
+ * value when cb returns non-zero; else KIOSK_OK, or KIOSK_ECORRUPT / a storage error. */
 int store_foreach_record(store_t *st, int (*cb)(const record_t *rec, void *user_data),
                          void *user_data);
 
@@ -172,10 +180,11 @@ int store_foreach_export(store_t *st, bool all, int64_t max_id,
 int store_mark_exported(store_t *st, int64_t max_id, int64_t seq, int64_t now_utc_ms,
                         int64_t *marked);
 
-/* Message of the last failure on this store (static or owned by st); never NULL. */
+/* Message of the last failure on this store; never NULL. Static storage or owned by st: valid
+ * until the next call on st or store_close(). */
 const char *store_errmsg(const store_t *st);
 
-/* The SQLite library's version, for the technician. */
+/* The SQLite library's version, for the technician: static storage, never freed. */
 const char *store_library_version(void);
 
 /* The figures of the staff screen that the database holds: records since day_start_ms and

@@ -1,0 +1,72 @@
+/* Internal to the kiosk's store (store_*.c): the store struct, its prepared statements, and
+ * the functions one file of the store gives another. Not a public header: use store.h. */
+#ifndef KIOSK_STORE_INTERNAL_H
+#define KIOSK_STORE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "store/sqlite_util.h"
+#include "store/store.h"
+
+/* Statements prepared once in store_open() and finalized in store_close(). */
+enum {
+    STMT_REF_EXISTS,
+    STMT_INSERT_RECORD,
+    STMT_INSERT_CONTACT,
+    STMT_UPDATE_ANSWERS,
+    STMT_COUNT_SESSION,
+    STMT_SESSION_COUNT,
+    STMT_RECORD_COUNT,
+    STMT_META_GET,
+    STMT_META_SET,
+    STMT_RECORD_BY_REF,
+    STMT_ERASE_CONTACT,
+    STMT_CONTACT_COUNT,
+    STMT_RETAIN_CONTACTS,
+    STMT_RETAIN_RECORDS,
+    STMT_COUNT
+};
+
+struct store {
+    sq_db_t c;          /* the connection, its path and the last message */
+    char *marker;       /* "<path>-running" when opened by store_open_checked(), else NULL */
+    int64_t boot_count; /* from store_note_boot(); 0 until it is called */
+    sqlite3_stmt *stmt[STMT_COUNT];
+};
+
+/* Which check store_open_with_check() runs before anything writes to the file. */
+typedef enum { CHECK_NONE, CHECK_QUICK, CHECK_FULL } store_check_t;
+
+/* store_schema.c: store_open() with an optional check first (store_run_check()). A corrupt
+ * file is closed without the checkpoint that closing the last connection makes, so that the
+ * file and its WAL stay as they were for store_open_checked() to move aside; problem (may be
+ * NULL) then gets the check's first message or the open's error. */
+int store_open_with_check(const char *path, store_check_t check, store_t **out, char *problem,
+                          size_t problemlen, char *errbuf, size_t errlen);
+
+/* store_recovery.c: runs PRAGMA quick_check or integrity_check; anything but a single "ok" is
+ * KIOSK_ECORRUPT with the first message (or SQLite's error) in problem, on one line. */
+int store_run_check(store_t *st, store_check_t check, char *problem, size_t problemlen);
+
+/* store_recovery.c: makes the directory entries of path's directory durable; errbuf (may be
+ * NULL) gets the message of a failure. */
+int store_fsync_dir(const char *path, char *errbuf, size_t errlen);
+
+/* store_schema.c: meta keys. meta_get reads key as text (truncated to textlen) or as an
+ * integer (either may be NULL); *found says whether the key exists. */
+int store_meta_get(store_t *st, const char *key, bool *found, char *text, size_t textlen,
+                   int64_t *value);
+int store_meta_get_int(store_t *st, const char *key, bool *found, int64_t *value);
+/* Writes text, or value when text is NULL. */
+int store_meta_set(store_t *st, const char *key, const char *text, int64_t value);
+int store_meta_set_int(store_t *st, const char *key, int64_t value);
+
+/* store_save.c: the single integer of a prepared one-row query, 0 when there is no row, or a
+ * negative KIOSK_E* code; resets the statement. */
+int64_t store_step_count(store_t *st, sqlite3_stmt *stmt, int bind_rc, const char *what);
+
+#endif

@@ -1,0 +1,169 @@
+/* The kiosk's store: retention of personal data and answers, and erasing one contact on
+ * request, with the WAL truncated so that no old copy stays. */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "core/kerr.h"
+#include "store/store_internal.h"
+
+/* Erasing relies on secure_delete (set and checked at open): checked again, and set again if
+ * something turned it off, before any personal data is deleted. */
+static int ensure_secure_delete(store_t *st)
+{
+    int64_t value;
+    int err = sq_query_int(&st->c, "PRAGMA secure_delete", &value, "cannot read secure_delete of");
+    if (!err && value != 1) {
+        err = sq_exec(&st->c, "PRAGMA secure_delete=ON", "cannot enable secure_delete on");
+        if (!err)
+            err = sq_query_int(&st->c, "PRAGMA secure_delete", &value,
+                               "cannot read secure_delete of");
+        if (!err && value != 1)
+            err =
+                sq_fail(&st->c, KIOSK_EIO, "cannot erase in %s: secure_delete is off", st->c.path);
+    }
+    return err;
+}
+
+/* Copies every frame of the WAL into the database and truncates the -wal file to zero bytes,
+ * so that old images of erased pages are gone from it. Waits (busy timeout) for readers. */
+static int checkpoint_truncate(store_t *st, const char *what)
+{
+    int log = 0, done = 0;
+    const int rc =
+        sqlite3_wal_checkpoint_v2(st->c.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
+    if (rc == SQLITE_OK)
+        return KIOSK_OK;
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+        return sq_fail(
+            &st->c, KIOSK_EBUSY,
+            "%s %s, but another connection kept the WAL from being truncated: old copies "
+            "stay in %s-wal until the next checkpoint",
+            what, st->c.path, st->c.path);
+    return sq_fail_db(&st->c, rc, "cannot checkpoint the WAL after erasing in");
+}
+
+#define MS_PER_DAY 86400000.0
+#define UNIX_EPOCH_JD 2440587.5
+
+/* The Julian day of days before now_utc_ms, the form julianday() compares. */
+static double cutoff_jd(int64_t now_utc_ms, int days)
+{
+    return UNIX_EPOCH_JD + ((double)now_utc_ms - (double)days * MS_PER_DAY) / MS_PER_DAY;
+}
+
+int store_apply_retention(store_t *st, int64_t now_utc_ms, const store_retention_t *r,
+                          int64_t *contacts_erased, int64_t *records_deleted)
+{
+    assert(st);
+    const store_retention_t defaults = STORE_RETENTION_DEFAULTS;
+    if (!r)
+        r = &defaults;
+    if (contacts_erased)
+        *contacts_erased = 0;
+    if (records_deleted)
+        *records_deleted = 0;
+    if (r->contact_after_export_days < 0 || r->contact_max_days < 0 ||
+        r->answers_after_export_days < 0)
+        return sq_fail(&st->c, KIOSK_EINVAL, "cannot apply retention to %s: negative period",
+                       st->c.path);
+
+    int err = ensure_secure_delete(st);
+    if (err)
+        return err;
+    err = sq_exec(&st->c, "BEGIN IMMEDIATE", "cannot start applying retention to");
+    if (err)
+        return err;
+    int64_t before =
+        store_step_count(st, st->stmt[STMT_CONTACT_COUNT], SQLITE_OK, "cannot count contacts in");
+    int64_t after = 0, deleted = 0;
+    if (before < 0) {
+        err = (int)before;
+        goto rollback;
+    }
+    sqlite3_stmt *stmt = st->stmt[STMT_RETAIN_CONTACTS];
+    int rc = sqlite3_bind_double(stmt, 1, cutoff_jd(now_utc_ms, r->contact_after_export_days));
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_double(stmt, 2, cutoff_jd(now_utc_ms, r->contact_max_days));
+    err = sq_step_done(&st->c, stmt, rc, "cannot erase contacts in");
+    sqlite3_reset(stmt);
+    if (err)
+        goto rollback;
+    stmt = st->stmt[STMT_RETAIN_RECORDS];
+    rc = sqlite3_bind_double(stmt, 1, cutoff_jd(now_utc_ms, r->answers_after_export_days));
+    err = sq_step_done(&st->c, stmt, rc, "cannot delete exported records in");
+    sqlite3_reset(stmt);
+    if (err)
+        goto rollback;
+    deleted = sqlite3_changes64(st->c.db);
+    after =
+        store_step_count(st, st->stmt[STMT_CONTACT_COUNT], SQLITE_OK, "cannot count contacts in");
+    if (after < 0) {
+        err = (int)after;
+        goto rollback;
+    }
+    err = sq_exec(&st->c, "COMMIT", "cannot commit retention to");
+    if (err)
+        goto rollback;
+    if (contacts_erased)
+        *contacts_erased = before - after;
+    if (records_deleted)
+        *records_deleted = deleted;
+    return checkpoint_truncate(st, "applied retention to");
+
+rollback:
+    sq_rollback(&st->c);
+    return err;
+}
+
+int store_erase_contact(store_t *st, const char *ref_code)
+{
+    assert(st);
+    char ref[RECORD_REF_LEN + 1];
+    if (!ref_code || strnlen(ref_code, RECORD_REF_LEN + 1) != RECORD_REF_LEN)
+        return sq_fail(&st->c, KIOSK_EINVAL,
+                       "cannot erase a contact in %s: a reference code has %d letters", st->c.path,
+                       RECORD_REF_LEN);
+    for (int i = 0; i <= RECORD_REF_LEN; i++)
+        ref[i] = ref_code[i] >= 'a' && ref_code[i] <= 'z' ? (char)(ref_code[i] - 'a' + 'A')
+                                                          : ref_code[i];
+
+    int err = ensure_secure_delete(st);
+    if (err)
+        return err;
+    err = sq_exec(&st->c, "BEGIN IMMEDIATE", "cannot start erasing a contact in");
+    if (err)
+        return err;
+    sqlite3_stmt *stmt = st->stmt[STMT_RECORD_BY_REF];
+    int rc = sq_bind_text(stmt, 1, ref);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    const sqlite3_int64 id = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+    if (rc == SQLITE_DONE)
+        err = sq_fail(&st->c, KIOSK_ENOENT, "cannot erase a contact in %s: no reference code %s",
+                      st->c.path, ref);
+    else if (rc != SQLITE_ROW)
+        err = sq_fail_db(&st->c, rc, "cannot look up a reference code in");
+    sqlite3_reset(stmt);
+    if (err)
+        goto rollback;
+    stmt = st->stmt[STMT_ERASE_CONTACT];
+    err = sq_step_done(&st->c, stmt, sqlite3_bind_int64(stmt, 1, id), "cannot erase a contact in");
+    sqlite3_reset(stmt);
+    if (!err && sqlite3_changes64(st->c.db) == 0)
+        err = sq_fail(&st->c, KIOSK_ENOENT,
+                      "cannot erase a contact in %s: %s has no contact details", st->c.path, ref);
+    if (err)
+        goto rollback;
+    err = sq_exec(&st->c, "COMMIT", "cannot commit the erasure to");
+    if (err)
+        goto rollback;
+    return checkpoint_truncate(st, "erased the contact of a request in");
+
+rollback:
+    sq_rollback(&st->c);
+    return err;
+}
