@@ -509,7 +509,8 @@ void redraw(app_t *a)
     int w, h;
     ui_logical_size(a->ui, &w, &h);
     if (staff_active(a))
-        view_build_staff(a->view, &a->staff, a->content, flow_lang(a->flow), NULL, w, h,
+        view_build_staff(a->view, &a->staff, a->content, flow_lang(a->flow),
+                         &(view_options_t){.utc_offset_min = record_time().offset_min}, w, h,
                          ui_metrics(a->ui), now_ms(a));
     else if (a->attract)
         view_build_attract(a->view, a->content, flow_lang(a->flow), quiet_reopens(a), w, h,
