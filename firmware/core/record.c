@@ -97,9 +97,35 @@ static bool digits(const char *s, int n, int *out)
     return true;
 }
 
+/* "+HH:MM", "-HH:MM" or "Z" at *pp: the offset in minutes; moves *pp past it. */
+static bool parse_offset(const char **pp, int *off)
+{
+    const char *p = *pp;
+    int oh, om;
+    if (*p == 'Z') {
+        *off = 0;
+        *pp = p + 1;
+        return true;
+    }
+    if ((*p != '+' && *p != '-') || !digits(p + 1, 2, &oh) || p[3] != ':' ||
+        !digits(p + 4, 2, &om) || oh > 23 || om > 59)
+        return false;
+    *off = (oh * 60 + om) * (*p == '-' ? -1 : 1);
+    *pp = p + 6;
+    return true;
+}
+
+static bool valid_date_time(int y, int mo, int d, int h, int mi, int se)
+{
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return mo >= 1 && mo <= 12 && d >= 1 && d <= mdays[mo - 1] && !(mo == 2 && d == 29 && !leap) &&
+           h <= 23 && mi <= 59 && se <= 59;
+}
+
 bool iso8601_parse(const char *s, int64_t *utc_ms)
 {
-    int y, mo, d, h, mi, se, ms = 0;
+    int y, mo, d, h, mi, se, ms = 0, off;
     if (!s || strlen(s) < 20 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
         s[7] != '-' || !digits(s + 8, 2, &d) || s[10] != 'T' || !digits(s + 11, 2, &h) ||
         s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &se))
@@ -110,22 +136,7 @@ bool iso8601_parse(const char *s, int64_t *utc_ms)
             return false;
         p += 4;
     }
-    int off = 0;
-    if (*p == 'Z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int oh, om;
-        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 || om > 59)
-            return false;
-        off = (oh * 60 + om) * (*p == '-' ? -1 : 1);
-        p += 6;
-    } else {
-        return false;
-    }
-    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (*p || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) ||
-        h > 23 || mi > 59 || se > 59)
+    if (!parse_offset(&p, &off) || *p || !valid_date_time(y, mo, d, h, mi, se))
         return false;
     int64_t days = days_from_civil(y, mo, d);
     *utc_ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)se * 1000 + ms - (int64_t)off * 60000;
