@@ -120,7 +120,8 @@ int lay_measure_h(const ctx_t *x, const char *text, rect_t box, int max_px, bool
 const char *lay_wrap_tail(const ctx_t *x, const char *text, int px, int width, int max_lines,
                           int *lines);
 
-/* ---- widgets (layout.c) ---- */
+/* ---- widgets (layout.c) ----
+ * Widgets and the texts they point to live in the view: valid until its next build. */
 
 /* A new widget, or the context's sink once the view is full. Valid until the next build. */
 widget_t *lay_add(ctx_t *x, widget_kind_t kind, style_t style, rect_t r);

@@ -114,6 +114,9 @@ void view_build_staff(view_t *v, const staff_t *s, const content_t *c, const cha
 void view_build_attract(view_t *v, const content_t *c, const char *lang, const char *reopens,
                         int width, int height, const text_metrics_t *tm);
 
+/* Widgets and their texts live in the view (texts may also point into the content pack, which
+ * outlives it): what the functions below return is valid until the view is built again. */
+
 /* The touch target at (x, y), honouring a prompt above the screen; NULL if none. */
 const widget_t *view_hit(const view_t *v, int x, int y);
 
