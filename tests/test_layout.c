@@ -8,6 +8,7 @@
 #include "check.h"
 #include "core/flow.h"
 #include "core/kerr.h"
+#include "core/layout_internal.h"
 #include "core/view.h"
 #include "pack_util.h"
 
@@ -544,6 +545,189 @@ static void long_lists_page(void)
     content_free(big);
 }
 
+/* ---- text fitting, called directly through the layout's private header ---- */
+
+static ctx_t text_ctx(void)
+{
+    ctx_t x;
+    lay_start(&x, &view, 800, 480, false, false, pack, "en", &metrics);
+    return x;
+}
+
+/* "a\n" 3,000 times at 10 px (13 px lines) in a box of 2,047 lines: the old wrap() cut this
+ * at its 4 KiB buffer with the 2,047th newline in the buffer's last byte but one, and the
+ * ellipsis written over it ran one byte past the buffer (ASan: stack-buffer-overflow). */
+static void ellipsis_after_a_full_box_stays_in_bounds(void)
+{
+    char *text = malloc(6001);
+    REQUIRE(text);
+    for (int i = 0; i < 3000; i++)
+        memcpy(text + 2 * i, "a\n", 2);
+    text[6000] = '\0';
+    ctx_t x = text_ctx();
+    fitted_t r = lay_fit_text(&x, text, (rect_t){0, 0, 400, 2047 * 13}, 10, 10, false, false);
+    CHECK(r.overflow);
+    CHECK_INT(r.lines, 2047);
+    CHECK_INT(strlen(r.text), 2046 * 2 + strlen("a…"));
+    CHECK(strcmp(r.text + strlen(r.text) - strlen("a…"), "a…") == 0); /* visibly cut */
+    CHECK(!view.text_truncated);
+    free(text);
+}
+
+/* The same at the very end of the view's text buffer, whatever room is left: the ellipsis
+ * never runs past the buffer (into the view's bookkeeping after it). */
+static void ellipsis_at_the_end_of_the_view_text_stays_in_bounds(void)
+{
+    char text[2 * 40 + 1];
+    for (int i = 0; i < 40; i++)
+        memcpy(text + 2 * i, "a\n", 2);
+    text[80] = '\0';
+    for (size_t room = 1; room <= 64; room++) {
+        ctx_t x = text_ctx();
+        const size_t start = sizeof view.text - room;
+        view.text_used = start;
+        fitted_t r = lay_fit_text(&x, text, (rect_t){0, 0, 400, 13 * 20}, 10, 10, false, false);
+        CHECK(r.overflow); /* 40 lines in a box of 20: cut, or no room at all */
+        CHECK(view.text_used <= sizeof view.text);
+        if (*r.text) {
+            CHECK_INT(view.text_used, start + strlen(r.text) + 1);
+            CHECK(strcmp(r.text + strlen(r.text) - strlen("…"), "…") == 0);
+        } else {
+            CHECK(view.text_truncated);
+            CHECK_INT(view.text_used, start);
+        }
+    }
+}
+
+/* Words "w0000 " to "w1199 ": 7,200 bytes, more than the old 4 KiB buffer held. */
+static char *long_sentence(void)
+{
+    char *text = malloc(1200 * 6 + 1);
+    if (!text)
+        return NULL;
+    for (int i = 0; i < 1200; i++)
+        snprintf(text + 6 * i, 7, "w%04d ", i);
+    text[1200 * 6 - 1] = '\0'; /* no trailing space */
+    return text;
+}
+
+static void text_beyond_4_kib_is_laid_out_whole(void)
+{
+    char *text = long_sentence();
+    REQUIRE(text);
+    ctx_t x = text_ctx();
+    /* A box that holds it all at 10 px: every word is there, in order. */
+    fitted_t r = lay_fit_text(&x, text, (rect_t){0, 0, 2000, 2000}, 10, 10, false, false);
+    CHECK(!r.overflow);
+    CHECK(r.lines > 1);
+    char *joined = strdup(r.text);
+    REQUIRE(joined);
+    for (char *p = joined; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    CHECK_STR(joined, text);
+    free(joined);
+    free(text);
+}
+
+static void text_too_long_for_its_box_ends_with_an_ellipsis(void)
+{
+    char *text = long_sentence();
+    REQUIRE(text);
+    ctx_t x = text_ctx();
+    fitted_t r = lay_fit_text(&x, text, (rect_t){0, 0, 300, 130}, 10, 10, false, false);
+    CHECK(r.overflow);
+    CHECK_INT(r.lines, 10);
+    size_t n = strlen(r.text);
+    CHECK(n > strlen("…") && strcmp(r.text + n - strlen("…"), "…") == 0);
+    /* What is shown is the text's beginning, broken into lines. */
+    size_t i = 0, j = 0;
+    while (r.text[i] && strncmp(r.text + i, "…", strlen("…")) != 0) {
+        CHECK(r.text[i] == text[j] || (r.text[i] == '\n' && text[j] == ' '));
+        i++, j++;
+    }
+    free(text);
+}
+
+/* A field shows the end of what was typed, however long: 4,000 CJK characters (12,000 bytes,
+ * the longest a pack allows) went past the old 8 KiB buffer and showed stale lines. */
+static void typed_text_field_shows_the_end_of_a_long_text(void)
+{
+    char *text = malloc(4000 * 3 + 8);
+    REQUIRE(text);
+    for (int i = 0; i < 4000; i++)
+        memcpy(text + 3 * i, "字", 3);
+    strcpy(text + 4000 * 3, "end");
+    ctx_t x = text_ctx();
+    int lines;
+    const char *tail = lay_wrap_tail(&x, text, 20, 400, 3, &lines);
+    REQUIRE(tail);
+    CHECK_INT(lines, 201); /* 20 characters of 20 px a line, then "end" */
+    size_t n = strlen(tail);
+    CHECK(n >= 3 && strcmp(tail + n - 3, "end") == 0);
+    int nl = 0;
+    for (const char *p = tail; *p; p++)
+        nl += *p == '\n';
+    CHECK_INT(nl, 2); /* the last three lines */
+    free(text);
+}
+
+/* A UTF-8 sequence cut by the end of the text is one character of its own: the old decoder
+ * took the lead byte's length and stepped past the terminator (ASan: heap-buffer-overflow). */
+static void cut_utf8_sequence_does_not_run_past_the_text(void)
+{
+    const char src[] = "ab \xe4\xb8";
+    char *text = malloc(sizeof src);
+    REQUIRE(text);
+    memcpy(text, src, sizeof src);
+    ctx_t x = text_ctx();
+    fitted_t r = lay_fit_text(&x, text, (rect_t){0, 0, 400, 100}, 20, 16, false, false);
+    CHECK_STR(r.text, src);
+    r = lay_fit_text(&x, text + 3, (rect_t){0, 0, 1, 100}, 20, 16, false, false);
+    CHECK_STR(r.text, "\xe4\n\xb8\n"); /* broken between its bytes, never beyond them */
+    free(text);
+}
+
+/* Whether a widget of the view shows text, wherever its lines were broken. */
+static bool view_shows(const char *text)
+{
+    for (size_t i = 0; i < view.n; i++) {
+        const char *t[] = {view.w[i].text, view.w[i].text2};
+        for (int k = 0; k < 2; k++) {
+            char flat[256];
+            snprintf(flat, sizeof flat, "%s", t[k] ? t[k] : "");
+            for (char *p = flat; *p; p++)
+                if (*p == '\n')
+                    *p = ' ';
+            if (strstr(flat, text))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Dates on the staff pages are local time from the offset given, not the process's zone. */
+static void staff_dates_use_the_offset_given(void)
+{
+    static staff_t s;
+    memset(&s, 0, sizeof s);
+    s.state = STAFF_OPEN;
+    s.page = STAFF_PAGE_FIGURES;
+    s.stats.last_export_ms = 951782400000LL; /* 2000-02-29T00:00:00Z */
+    s.stats.last_check_ms = 951868799999LL;  /* 2000-02-29T23:59:59.999Z */
+    view_build_staff(&view, &s, pack, "en", NULL, 800, 480, &metrics, 0);
+    CHECK(view_shows("2000-02-29 00:00"));
+    CHECK(view_shows("2000-02-29 23:59"));
+    view_options_t east = {.utc_offset_min = 8 * 60};
+    view_build_staff(&view, &s, pack, "en", &east, 800, 480, &metrics, 0);
+    CHECK(view_shows("2000-02-29 08:00"));
+    CHECK(view_shows("2000-03-01 07:59"));
+    view_options_t west = {.utc_offset_min = -(3 * 60 + 30)};
+    view_build_staff(&view, &s, pack, "en", &west, 800, 480, &metrics, 0);
+    CHECK(view_shows("2000-02-28 20:30"));
+    CHECK(view_shows("2000-02-29 20:29"));
+}
+
 int main(void)
 {
     pack = load_default_pack();
@@ -553,6 +737,13 @@ int main(void)
     RUN(focus_ring_follows_reading_order);
     RUN(staff_screens_fit);
     RUN(long_lists_page);
+    RUN(ellipsis_after_a_full_box_stays_in_bounds);
+    RUN(ellipsis_at_the_end_of_the_view_text_stays_in_bounds);
+    RUN(text_beyond_4_kib_is_laid_out_whole);
+    RUN(text_too_long_for_its_box_ends_with_an_ellipsis);
+    RUN(typed_text_field_shows_the_end_of_a_long_text);
+    RUN(cut_utf8_sequence_does_not_run_past_the_text);
+    RUN(staff_dates_use_the_offset_given);
     content_free(pack);
     return check_failures != 0;
 }

@@ -396,7 +396,8 @@ void redraw(app_t *a)
                           a->content,
                           flow_lang(a->flow),
                           a->notice[0] ? a->notice : NULL,
-                          a->quiet.attract ? quiet_reopens(a) : NULL};
+                          a->quiet.attract ? quiet_reopens(a) : NULL,
+                          a->wall.offset_min};
     active_mode_t m = app_active_mode(a);
     m.ops->build(m.self, a->view, &frame);
     if (flow_focus(a->flow) == FLOW_FOCUS_START)

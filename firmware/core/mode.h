@@ -61,6 +61,7 @@ typedef struct {
     const char *lang;
     const char *notice;  /* residents: a staff notice on the home screen, or NULL */
     const char *reopens; /* attract: when the centre opens again, or NULL */
+    int32_t utc_offset_min; /* local time = UTC + this (dates on the staff pages) */
 } mode_frame_t;
 
 typedef struct {

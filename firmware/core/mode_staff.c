@@ -184,8 +184,9 @@ static int64_t staff_mode_deadline(const void *self, int64_t now_ms)
 
 static void staff_build(const void *self, view_t *v, const mode_frame_t *fr)
 {
-    view_build_staff(v, self, fr->content, fr->lang, NULL, fr->width, fr->height, fr->tm,
-                     fr->now_ms);
+    view_build_staff(v, self, fr->content, fr->lang,
+                     &(view_options_t){.utc_offset_min = fr->utc_offset_min}, fr->width,
+                     fr->height, fr->tm, fr->now_ms);
 }
 
 const mode_ops_t mode_staff = {"staff", staff_input, staff_mode_tick, staff_mode_deadline,

@@ -1,6 +1,8 @@
 /* Records: kind names, identifiers and timestamps, as pure functions. */
 #include "core/record.h"
 
+#include "core/civil.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,54 +66,23 @@ void refcode_format(const uint8_t bytes[RECORD_REF_LEN], char out[RECORD_REF_LEN
     out[RECORD_REF_LEN] = '\0';
 }
 
-/* Days since 1970-01-01 to civil date (Howard Hinnant's algorithm). */
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = (unsigned)(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-}
-
 void iso8601_format(int64_t utc_ms, int32_t offset_min, char out[ISO8601_LEN])
 {
     const int64_t local_ms = utc_ms + (int64_t)offset_min * 60000;
-    const int64_t days = floor_div(local_ms, 86400000);
+    const int64_t days = civil_floor_div(local_ms, 86400000);
     const int64_t ms_of_day = local_ms - days * 86400000;
-    int64_t y;
-    unsigned m, d;
+    int y, m, d;
     civil_from_days(days, &y, &m, &d);
     const int64_t secs = ms_of_day / 1000;
     const int off = (offset_min < 0 ? -offset_min : offset_min) % (24 * 60);
     if (offset_min == 0)
-        snprintf(out, ISO8601_LEN, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", (long long)y, m, d,
+        snprintf(out, ISO8601_LEN, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", (long long)y, m, d,
                  (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
                  (int)(ms_of_day % 1000));
     else
-        snprintf(out, ISO8601_LEN, "%04lld-%02u-%02uT%02d:%02d:%02d.%03d%c%02d:%02d", (long long)y,
+        snprintf(out, ISO8601_LEN, "%04lld-%02d-%02dT%02d:%02d:%02d.%03d%c%02d:%02d", (long long)y,
                  m, d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
                  (int)(ms_of_day % 1000), offset_min < 0 ? '-' : '+', off / 60, off % 60);
-}
-
-/* Civil date to days since 1970-01-01 (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = (unsigned)(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
 }
 
 static bool digits(const char *s, int n, int *out)
@@ -126,9 +97,35 @@ static bool digits(const char *s, int n, int *out)
     return true;
 }
 
+/* "+HH:MM", "-HH:MM" or "Z" at *pp: the offset in minutes; moves *pp past it. */
+static bool parse_offset(const char **pp, int *off)
+{
+    const char *p = *pp;
+    int oh, om;
+    if (*p == 'Z') {
+        *off = 0;
+        *pp = p + 1;
+        return true;
+    }
+    if ((*p != '+' && *p != '-') || !digits(p + 1, 2, &oh) || p[3] != ':' ||
+        !digits(p + 4, 2, &om) || oh > 23 || om > 59)
+        return false;
+    *off = (oh * 60 + om) * (*p == '-' ? -1 : 1);
+    *pp = p + 6;
+    return true;
+}
+
+static bool valid_date_time(int y, int mo, int d, int h, int mi, int se)
+{
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return mo >= 1 && mo <= 12 && d >= 1 && d <= mdays[mo - 1] && !(mo == 2 && d == 29 && !leap) &&
+           h <= 23 && mi <= 59 && se <= 59;
+}
+
 bool iso8601_parse(const char *s, int64_t *utc_ms)
 {
-    int y, mo, d, h, mi, se, ms = 0;
+    int y, mo, d, h, mi, se, ms = 0, off;
     if (!s || strlen(s) < 20 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
         s[7] != '-' || !digits(s + 8, 2, &d) || s[10] != 'T' || !digits(s + 11, 2, &h) ||
         s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &se))
@@ -139,24 +136,9 @@ bool iso8601_parse(const char *s, int64_t *utc_ms)
             return false;
         p += 4;
     }
-    int off = 0;
-    if (*p == 'Z') {
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int oh, om;
-        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 || om > 59)
-            return false;
-        off = (oh * 60 + om) * (*p == '-' ? -1 : 1);
-        p += 6;
-    } else {
+    if (!parse_offset(&p, &off) || *p || !valid_date_time(y, mo, d, h, mi, se))
         return false;
-    }
-    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (*p || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap) ||
-        h > 23 || mi > 59 || se > 59)
-        return false;
-    int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d);
+    int64_t days = days_from_civil(y, mo, d);
     *utc_ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)se * 1000 + ms - (int64_t)off * 60000;
     return true;
 }

@@ -99,9 +99,11 @@ void view_build(view_t *v, const flow_t *f, int width, int height, const text_me
                 int64_t now_ms, const char *notice);
 
 /* The staff screens (PIN keypad or the staff screen), in the language and display choices
- * given, in place of the residents' screens. */
+ * given, in place of the residents' screens. o may be NULL: normal text and contrast, dates
+ * in UTC. The core reads no clock and no time zone: the caller gives the offset. */
 typedef struct {
     bool large_text, high_contrast;
+    int32_t utc_offset_min; /* local time = UTC + this, for the dates staff read */
 } view_options_t;
 void view_build_staff(view_t *v, const staff_t *s, const content_t *c, const char *lang,
                       const view_options_t *o, int width, int height, const text_metrics_t *tm,
@@ -111,6 +113,9 @@ void view_build_staff(view_t *v, const staff_t *s, const content_t *c, const cha
  * reopens: when the centre opens again ("Monday 08:00"), or NULL. */
 void view_build_attract(view_t *v, const content_t *c, const char *lang, const char *reopens,
                         int width, int height, const text_metrics_t *tm);
+
+/* Widgets and their texts live in the view (texts may also point into the content pack, which
+ * outlives it): what the functions below return is valid until the view is built again. */
 
 /* The touch target at (x, y), honouring a prompt above the screen; NULL if none. */
 const widget_t *view_hit(const view_t *v, int x, int y);

@@ -1,0 +1,175 @@
+/* Private to the layout files (layout*.c, and tests/test_layout.c): the context a view is
+ * built in, text fitting, and the widgets every screen is made of. Not a public interface. */
+#ifndef KIOSK_LAYOUT_INTERNAL_H
+#define KIOSK_LAYOUT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/content.h"
+#include "core/flow.h"
+#include "core/view.h"
+
+/* Sizes at the 480 px reference (the 7" 800x480 panel, about 5.2 px per mm). */
+enum {
+    REF_SIDE = 480,
+    TOPBAR_H = 64,
+    BOTTOMBAR_H = 72,
+    MARGIN = 14,
+    GAP = 10,
+    MIN_TARGET = 52, /* 10 mm on the 7" panel: above the 9 mm minimum */
+    PX_TITLE = 30,
+    PX_BODY = 24,
+    PX_BUTTON = 24,
+    PX_SMALL = 18,
+    PX_MIN = 16,
+};
+
+/* Large text: every size of type (the smallest included) grows by this much; the boxes stay,
+ * so text wraps onto more lines and long lists show fewer items per page. */
+#define LARGE_TEXT 1.3
+
+/* Everything one build of a view needs; lives on the builder's stack for that build. */
+typedef struct {
+    view_t *v;
+    const flow_t *f; /* the residents' flow; NULL for the staff and attract screens */
+    const content_t *c;
+    const text_metrics_t *tm;
+    const char *lang;
+    double u;           /* scale: shorter side / 480 */
+    double t;           /* text scale on top of u: 1, or LARGE_TEXT for a resident who asked */
+    int64_t now;        /* monotonic milliseconds, for countdowns */
+    int32_t offset_min; /* local time = UTC + offset_min, for the dates staff read */
+    widget_t sink;      /* where widgets go once the view is full (flagged text_truncated) */
+} ctx_t;
+
+/* Empties v for a width x height screen with the display choices given, and sets up x to
+ * build it (f NULL, now 0, offset 0: the caller sets what its screens use). */
+void lay_start(ctx_t *x, view_t *v, int width, int height, bool large_text, bool high_contrast,
+               const content_t *c, const char *lang, const text_metrics_t *tm);
+
+/* A length on the 480-pixel reference screen, scaled to this one. */
+static inline int S(const ctx_t *x, int ref)
+{
+    int v = (int)((double)ref * x->u + 0.5);
+    return v < 1 ? 1 : v;
+}
+
+/* A size of type: like S(), and larger in large-text mode. */
+static inline int T(const ctx_t *x, int ref)
+{
+    int v = (int)((double)ref * x->u * x->t + 0.5);
+    return v < 1 ? 1 : v;
+}
+
+/* The pack's UI string or text in the view's language; owned by the content pack. */
+static inline const char *str(const ctx_t *x, const char *key)
+{
+    return content_string(x->c, key, x->lang);
+}
+
+static inline const char *txt(const ctx_t *x, const lstr_t *s)
+{
+    return content_text(x->c, s, x->lang);
+}
+
+static inline rect_t rect(int x, int y, int w, int h)
+{
+    return (rect_t){x, y, w < 0 ? 0 : w, h < 0 ? 0 : h};
+}
+
+static inline rect_t inset(rect_t r, int dx, int dy)
+{
+    return rect(r.x + dx, r.y + dy, r.w - 2 * dx, r.h - 2 * dy);
+}
+
+/* ---- text (layout_text.c) ---- */
+
+/* Copies s into the view's text buffer; the copy lives as long as the view's text (until the
+ * next build). "" (static) with text_truncated set when the buffer is full. */
+char *lay_strdup(view_t *v, const char *s);
+
+typedef struct {
+    const char *text; /* in the view's text buffer (or static "") */
+    int px;
+    int lines;
+    int height;
+    bool overflow;
+} fitted_t;
+
+/* Finds the largest size from max_px down to min_px at which text fits in box; at min_px
+ * it breaks long words and, if still too tall, keeps the lines that fit and ends with an
+ * ellipsis (overflow set: a test failure for shipped content). Text of any length. */
+fitted_t lay_fit_text(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
+                      bool bold, bool prefer_one_line);
+
+/* Sentences: the largest size at which the wrapped text fits. */
+fitted_t lay_fit(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px, bool bold);
+
+/* Labels of buttons: one line if it can be had at three quarters of the size. */
+fitted_t lay_fit_short(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
+                       bool bold);
+
+/* Height a text takes at its fitted size inside box (0 when empty); keeps nothing. */
+int lay_measure_h(const ctx_t *x, const char *text, rect_t box, int max_px, bool bold);
+
+/* The last max_lines lines of text wrapped to width (long words broken), in the view's
+ * buffer until its next build; *lines: how many lines the whole text takes. For a field
+ * showing its end. NULL (text_truncated set) when the view's text buffer ran out. */
+const char *lay_wrap_tail(const ctx_t *x, const char *text, int px, int width, int max_lines,
+                          int *lines);
+
+/* ---- widgets (layout.c) ----
+ * Widgets and the texts they point to live in the view: valid until its next build. */
+
+/* A new widget, or the context's sink once the view is full. Valid until the next build. */
+widget_t *lay_add(ctx_t *x, widget_kind_t kind, style_t style, rect_t r);
+
+/* Places text in the widget's text box, vertically centred. */
+void lay_set_text(ctx_t *x, widget_t *w, const char *text, rect_t box, int max_px, bool bold);
+
+/* Like lay_set_text(), but wraps rather than shrinks to one line: for grids of answers, whose
+ * labels then share one size. */
+void lay_place_text(ctx_t *x, widget_t *w, const char *text, rect_t box, int max_px, bool bold);
+
+widget_t *lay_label(ctx_t *x, rect_t r, const char *text, int max_px, bool bold, style_t st,
+                    align_t align);
+
+/* A label whose height is what its text needs (up to r.h); returns the height used. */
+int lay_label_top(ctx_t *x, rect_t r, const char *text, int max_px, bool bold, style_t st,
+                  align_t align);
+
+widget_t *lay_button(ctx_t *x, rect_t r, const char *text, style_t st, action_t act, int arg);
+
+/* A button with a bold first line and a smaller second line (journeys, activities). */
+widget_t *lay_button2(ctx_t *x, rect_t r, const char *t1, const char *t2, style_t st, action_t act,
+                      int arg, int px1);
+
+/* The pack's text with {name} placeholders replaced, in the view's buffer. */
+const char *lay_fill_vars(const ctx_t *x, const char *src, size_t n, const char *const names[],
+                          const char *const values[]);
+
+/* A prompt's card above the screen, over a backdrop that does backdrop_action when touched;
+ * returns the card's inner area. */
+rect_t lay_card(ctx_t *x, action_t backdrop_action);
+
+typedef struct {
+    int cols, rows;
+} grid_t;
+
+/* Picks columns and rows for n cells in area: cells at least min_w x min_h, as few pages as
+ * possible, then the most even shape. */
+grid_t lay_grid_shape(int n, rect_t area, int min_w, int min_h, int gap, int max_cols);
+
+/* Cell i of grid g in area, at most max_h high. */
+rect_t lay_cell(rect_t area, grid_t g, int i, int gap, int max_h);
+
+/* Whether widget i is in the focus ring (a live target, on the prompt when there is one). */
+bool lay_focusable(const view_t *v, size_t i);
+
+/* Counts the focus ring's targets, puts the ring on the want-th (-1: nowhere) and notes the
+ * smallest target (side: the screen's shorter side, the most it can be). */
+void lay_finish_targets(view_t *v, int side, int want);
+
+#endif

@@ -1,0 +1,788 @@
+/* The residents' screens: home, questions with their answers and keyboards, thanks, out of
+ * service, messages, the prompts above them, and the attract screen outside opening hours. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/layout_internal.h"
+#include "core/utf8.h"
+
+/* ---- shared bars ---- */
+
+static const char *next_language_name(const ctx_t *x)
+{
+    size_t n = content_language_count(x->c);
+    int i = content_language_index(x->c, x->lang);
+    return content_language(x->c, (size_t)(i + 1) % n)->name;
+}
+
+/* Top bar: leave button (inside a journey), title, language button. Returns its height. */
+static int topbar(ctx_t *x, const char *title, bool with_home)
+{
+    view_t *v = x->v;
+    int h = S(x, TOPBAR_H);
+    lay_add(x, W_PANEL, STYLE_TOPBAR, rect(0, 0, v->width, h));
+    int m = S(x, 8);
+    int bw = S(x, 150) < v->width * 24 / 100 ? S(x, 150) : v->width * 24 / 100;
+    int left = m;
+    if (with_home) {
+        lay_button(x, rect(m, m, bw, h - 2 * m), str(x, "nav.home"), STYLE_SECONDARY, ACT_HOME, 0);
+        left = m + bw + m;
+    }
+    /* Right to left on screen, created left to right for the reading order of the ring:
+     * the display choices, then the language. */
+    int right = v->width - m;
+    bool langs = content_language_count(x->c) > 1;
+    bool display = flow_screen(x->f) != SCREEN_OUT_OF_SERVICE;
+    int lang_x = right - bw;
+    if (langs)
+        right = lang_x - m;
+    if (display) {
+        int dw = S(x, 120) < v->width * 19 / 100 ? S(x, 120) : v->width * 19 / 100;
+        right -= dw;
+        lay_button(x, rect(right, m, dw, h - 2 * m), str(x, "display.button"), STYLE_SECONDARY,
+                   ACT_DISPLAY, 0);
+    }
+    if (langs)
+        lay_button(x, rect(lang_x, m, bw, h - 2 * m), next_language_name(x), STYLE_SECONDARY,
+                   ACT_LANG, 0);
+    rect_t tr = rect(left + m, 0, right - left - 2 * m, h);
+    widget_t *t = lay_label(x, tr, title, T(x, 26), true, STYLE_TOPBAR,
+                            with_home ? ALIGN_CENTER : ALIGN_LEFT);
+    (void)t;
+    return h;
+}
+
+/* Bottom bar of a question: Back, progress, then Next or Skip. Returns its height. */
+static int bottombar(ctx_t *x)
+{
+    view_t *v = x->v;
+    const flow_t *f = x->f;
+    int h = S(x, BOTTOMBAR_H);
+    int m = S(x, MARGIN);
+    int y = v->height - h + S(x, 6);
+    int bh = h - S(x, 12);
+    int bw = S(x, 170) < v->width * 27 / 100 ? S(x, 170) : v->width * 27 / 100;
+    lay_button(x, rect(m, y, bw, bh), str(x, "nav.back"), STYLE_SECONDARY, ACT_BACK, 0);
+    const question_t *q = flow_question(f);
+    const answer_t *a = flow_answer(f);
+    bool has = a && a->set;
+    rect_t rb = rect(v->width - m - bw, y, bw, bh);
+    if (has || q->required || q->type == Q_CHECKBOX || q->type == Q_TEXT || q->type == Q_COMMENT) {
+        if (!has && !q->required)
+            lay_button(x, rb, str(x, "nav.skip"), STYLE_SECONDARY, ACT_SKIP, 0);
+        else if (has || q->type == Q_CHECKBOX || q->type == Q_TEXT || q->type == Q_COMMENT) {
+            widget_t *w = lay_button(x, rb, str(x, "nav.next"), STYLE_PRIMARY, ACT_NEXT, 0);
+            w->disabled = !flow_can_next(f);
+        }
+    } else {
+        lay_button(x, rb, str(x, "nav.skip"), STYLE_SECONDARY, ACT_SKIP, 0);
+    }
+    if (!flow_is_quick(f)) {
+        size_t n, total;
+        flow_progress(f, &n, &total);
+        char num[16], tot[16];
+        snprintf(num, sizeof num, "%zu", n);
+        snprintf(tot, sizeof tot, "%zu", total);
+        const char *const names[] = {"n", "total"}, *const values[] = {num, tot};
+        const char *buf = lay_fill_vars(x, str(x, "progress"), 2, names, values);
+        int cx = m + bw + m, cw = v->width - 2 * (m + bw + m);
+        int barh = S(x, 8);
+        lay_label(x, rect(cx, y, cw, bh - barh - S(x, 6)), buf, T(x, PX_SMALL), false, STYLE_MUTED,
+                  ALIGN_CENTER);
+        widget_t *bar =
+            lay_add(x, W_BAR, STYLE_PRIMARY, rect(cx, y + bh - barh - S(x, 2), cw, barh));
+        bar->fraction = total ? (double)n / (double)total : 0.0;
+    }
+    return h;
+}
+
+/* ---- faces ---- */
+
+static void faces_row(ctx_t *x, rect_t area, const choice_t *faces, size_t n, action_t act,
+                      int selected)
+{
+    int gap = S(x, GAP);
+    grid_t g = {(int)n, 1};
+    int label_px = T(x, 22);
+    for (size_t i = 0; i < n; i++) {
+        rect_t r = lay_cell(area, g, (int)i, gap, area.h);
+        style_t st = (int)i == selected ? STYLE_SELECTED : STYLE_SECONDARY;
+        widget_t *w = lay_add(x, W_FACE, st, r);
+        w->action = act;
+        w->arg = (int)i;
+        w->face_level = (int)i;
+        w->face_count = (int)n;
+        int lh = x->tm->line_height(x->tm->user_data, label_px, true);
+        rect_t tb = rect(r.x + S(x, 4), r.y + r.h - 2 * lh - S(x, 6), r.w - S(x, 8), 2 * lh);
+        fitted_t ft = lay_fit_short(x, txt(x, &faces[i].text), tb, label_px, S(x, PX_MIN), true);
+        w->text = ft.text;
+        w->px = ft.px;
+        w->bold = true;
+        w->overflow = ft.overflow;
+        /* The text sits at the bottom; the face is drawn in the space above it. */
+        w->tr = rect(tb.x, r.y + r.h - ft.height - S(x, 8), tb.w, ft.height);
+    }
+}
+
+/* ---- screens ---- */
+
+static void home_screen(ctx_t *x, const char *notice)
+{
+    view_t *v = x->v;
+    int top = topbar(x, str(x, "home.title"), false);
+    int m = S(x, MARGIN), gap = S(x, GAP);
+    int bottom = v->height - m;
+    if (notice && *notice) {
+        int nh = S(x, 54); /* room for two lines */
+        widget_t *w = lay_label(x, rect(0, v->height - nh, v->width, nh), notice, T(x, PX_SMALL),
+                                true, STYLE_NOTICE, ALIGN_CENTER);
+        w->tr = rect(m, w->tr.y, v->width - 2 * m, w->tr.h);
+        bottom = v->height - nh - S(x, 4);
+    }
+    rect_t body = rect(m, top + m / 2, v->width - 2 * m, bottom - top - m / 2);
+    bool portrait = v->height > v->width;
+    /* Prompt, faces, the line above the journeys, the journeys. */
+    int prompt_h =
+        lay_label_top(x, rect(body.x, body.y, body.w, S(x, 80)), str(x, "home.rate_prompt"),
+                      T(x, PX_TITLE), true, STYLE_TITLE, ALIGN_CENTER);
+    int y = body.y + prompt_h + gap / 2;
+    size_t nj = content_journey_count(x->c);
+    int faces_h = portrait ? S(x, 200) : (body.h - prompt_h) * 40 / 100;
+    faces_row(x, rect(body.x, y, body.w, faces_h), content_face(x->c, 0), content_face_count(x->c),
+              ACT_FACE, -1);
+    y += faces_h + gap;
+    int or_h = lay_label_top(x, rect(body.x, y, body.w, S(x, 40)), str(x, "home.or_choose"),
+                             T(x, PX_BODY), false, STYLE_MUTED, ALIGN_CENTER);
+    y += or_h + gap / 2;
+    rect_t area = rect(body.x, y, body.w, body.y + body.h - y);
+    grid_t g = lay_grid_shape((int)nj, area, portrait ? S(x, 320) : S(x, 300), S(x, MIN_TARGET + 8),
+                              gap, portrait ? 1 : 2);
+    if ((size_t)(g.cols * g.rows) < nj)
+        g.rows = ((int)nj + g.cols - 1) / g.cols;
+    for (size_t i = 0; i < nj; i++) {
+        const journey_t *j = content_journey(x->c, i);
+        lay_button2(x, lay_cell(area, g, (int)i, gap, S(x, 130)), txt(x, &j->title),
+                    txt(x, &j->description), STYLE_PRIMARY, ACT_JOURNEY, (int)i, S(x, 24));
+    }
+}
+
+/* The choice buttons of a radiogroup, checkbox or numbered rating, with paging. */
+static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
+{
+    int gap = S(x, GAP);
+    bool details = false;
+    for (size_t i = 0; i < q->nchoices; i++)
+        details = details || q->choices[i].detail.n > 0;
+    int min_w = q->type == Q_RATING ? S(x, 64) : S(x, details ? 300 : 220);
+    int min_h = details ? S(x, 84) : S(x, MIN_TARGET + 12);
+    int n = (int)q->nchoices;
+    int max_cols = q->type == Q_RATING ? 10 : 3;
+    grid_t g = lay_grid_shape(n, area, min_w, min_h, gap, max_cols);
+    int per_page = g.cols * g.rows;
+    int first = 0, shown = n;
+    bool paged = per_page < n;
+    if (paged) {
+        per_page -= 2; /* two cells page back and forth */
+        if (per_page < 1)
+            per_page = 1;
+        int pages = (n + per_page - 1) / per_page;
+        int page = (int)flow_list_page(x->f);
+        if (page >= pages)
+            page = pages - 1;
+        first = page * per_page;
+        shown = n - first < per_page ? n - first : per_page;
+    }
+    int max_h = details ? S(x, 120) : S(x, 100);
+    size_t first_w = x->v->n;
+    int px = T(x, PX_BUTTON);
+    /* Twice when needed: all labels of a grid share one size, the largest that fits all. */
+    for (int pass = 0; pass < 2; pass++) {
+        x->v->n = first_w;
+        int min_px = px;
+        for (int k = 0; k < shown; k++) {
+            int i = first + k;
+            const choice_t *ch = &q->choices[i];
+            bool sel =
+                a && a->set && (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
+            rect_t r = lay_cell(area, g, k, gap, max_h);
+            style_t st = sel ? STYLE_SELECTED : STYLE_SECONDARY;
+            widget_t *w = details ? lay_button2(x, r, txt(x, &ch->text), txt(x, &ch->detail), st,
+                                                ACT_CHOICE, i, px)
+                                  : lay_add(x, W_BUTTON, st, r);
+            w->action = ACT_CHOICE;
+            w->arg = i;
+            w->checked = sel && q->type == Q_CHECKBOX;
+            if (q->type == Q_CHECKBOX) {
+                /* Leave room on the left for the tick box. */
+                int box = S(x, 30);
+                rect_t in =
+                    rect(r.x + box + S(x, 18), r.y + S(x, 4), r.w - box - S(x, 26), r.h - S(x, 8));
+                lay_place_text(x, w, txt(x, &ch->text), in, px, false);
+                w->align = ALIGN_LEFT;
+            } else if (!details) {
+                int pad = S(x, 8);
+                lay_place_text(x, w, txt(x, &ch->text), inset(r, pad, pad / 2), px, false);
+            }
+            if (w->px < min_px)
+                min_px = w->px;
+        }
+        if (min_px == px)
+            break;
+        px = min_px;
+    }
+    if (paged) {
+        int cells = g.cols * g.rows;
+        widget_t *prev = lay_button(x, lay_cell(area, g, cells - 2, gap, max_h),
+                                    str(x, "nav.previous_page"), STYLE_SECONDARY, ACT_PAGE_PREV, 0);
+        prev->disabled = first == 0;
+        widget_t *more = lay_button(x, lay_cell(area, g, cells - 1, gap, max_h), str(x, "nav.more"),
+                                    STYLE_SECONDARY, ACT_PAGE_NEXT, 0);
+        more->disabled = first + shown >= n;
+    }
+}
+
+static void rating_area(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
+{
+    if (q->smileys) {
+        int h = area.h < S(x, 220) ? area.h : S(x, 220);
+        /* As many faces as the quick rating: the same words under them (and the same buttons). */
+        const choice_t *labels =
+            q->nchoices == content_face_count(x->c) ? content_face(x->c, 0) : q->choices;
+        faces_row(x, rect(area.x, area.y + (area.h - h) / 2, area.w, h), labels, q->nchoices,
+                  ACT_CHOICE, a && a->set ? a->choice : -1);
+        return;
+    }
+    int ends_h = (q->min_desc.n || q->max_desc.n) ? S(x, 56) : 0;
+    rect_t btns = rect(area.x, area.y, area.w, area.h - ends_h);
+    int bh = btns.h < S(x, 110) ? btns.h : S(x, 110);
+    btns = rect(btns.x, btns.y + (btns.h - bh) / 2, btns.w, bh);
+    choices_grid(x, btns, q, a);
+    if (ends_h) {
+        int w = area.w / 2 - S(x, 8);
+        int y = btns.y + btns.h + S(x, 6);
+        lay_label(x, rect(area.x, y, w, ends_h - S(x, 6)), txt(x, &q->min_desc), T(x, PX_SMALL),
+                  false, STYLE_MUTED, ALIGN_LEFT);
+        lay_label(x, rect(area.x + area.w - w, y, w, ends_h - S(x, 6)), txt(x, &q->max_desc),
+                  T(x, PX_SMALL), false, STYLE_MUTED, ALIGN_RIGHT);
+    }
+}
+
+static void boolean_area(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
+{
+    int gap = S(x, GAP) * 2;
+    bool portrait = x->v->height > x->v->width;
+    grid_t g = portrait ? (grid_t){1, 2} : (grid_t){2, 1};
+    const char *yes = q->label_true.n ? txt(x, &q->label_true) : str(x, "common.yes");
+    const char *no = q->label_false.n ? txt(x, &q->label_false) : str(x, "common.no");
+    int h = S(x, 110);
+    rect_t r0 = lay_cell(area, g, 0, gap, h), r1 = lay_cell(area, g, 1, gap, h);
+    lay_button(x, r0, yes, a && a->set && a->yes ? STYLE_SELECTED : STYLE_SECONDARY, ACT_CHOICE, 1);
+    lay_button(x, r1, no, a && a->set && !a->yes ? STYLE_SELECTED : STYLE_SECONDARY, ACT_CHOICE, 0);
+}
+
+/* Keys: plain characters, or tokens for the special keys. Widths in tenths of a row. */
+typedef struct {
+    const char *label; /* NULL: use the key's text */
+    const char *text;  /* typed text, or a token: SHIFT DEL SYM SPACE */
+    int units;         /* width in units of 1/10 row */
+} kb_key_t;
+
+#define K(t)                                                                                       \
+    {                                                                                              \
+        NULL, t, 10                                                                                \
+    }
+/* Landscape: QWERTY in rows of ten. */
+static const kb_key_t kb_letters[5][10] = {
+    {K("q"), K("w"), K("e"), K("r"), K("t"), K("y"), K("u"), K("i"), K("o"), K("p")},
+    {K("a"), K("s"), K("d"), K("f"), K("g"), K("h"), K("j"), K("k"), K("l"), K("'")},
+    {{NULL, "SHIFT", 15},
+     K("z"),
+     K("x"),
+     K("c"),
+     K("v"),
+     K("b"),
+     K("n"),
+     K("m"),
+     {NULL, "DEL", 15}},
+    {{NULL, "SYM", 20}, K(","), {NULL, "SPACE", 50}, K("."), K("-")},
+};
+static const kb_key_t kb_symbols[5][10] = {
+    {K("1"), K("2"), K("3"), K("4"), K("5"), K("6"), K("7"), K("8"), K("9"), K("0")},
+    {K("@"), K("#"), K("&"), K("*"), K("("), K(")"), K("+"), K("/"), K(":"), K(";")},
+    {K("!"), K("?"), K("\""), K("%"), K("="), K("_"), K("~"), K("<"), K(">"), {NULL, "DEL", 10}},
+    {{NULL, "SYM", 20}, K(","), {NULL, "SPACE", 50}, K("."), K("-")},
+};
+/* Portrait panels are too narrow for ten keys of 9 mm: seven a row, in alphabetical order. */
+static const kb_key_t kb_letters_narrow[5][10] = {
+    {K("a"), K("b"), K("c"), K("d"), K("e"), K("f"), K("g")},
+    {K("h"), K("i"), K("j"), K("k"), K("l"), K("m"), K("n")},
+    {K("o"), K("p"), K("q"), K("r"), K("s"), K("t"), K("u")},
+    {K("v"), K("w"), K("x"), K("y"), K("z"), {NULL, "DEL", 20}},
+    {{NULL, "SHIFT", 15}, {NULL, "SYM", 15}, K(","), {NULL, "SPACE", 20}, K(".")},
+};
+static const kb_key_t kb_symbols_narrow[5][10] = {
+    {K("1"), K("2"), K("3"), K("4"), K("5"), K("6"), K("7")},
+    {K("8"), K("9"), K("0"), K("@"), K("#"), K("&"), K("*")},
+    {K("("), K(")"), K("+"), K("/"), K(":"), K(";"), K("!")},
+    {K("?"), K("\""), K("%"), K("="), K("_"), {NULL, "DEL", 20}},
+    {K("'"), K("-"), {NULL, "SYM", 15}, K(","), {NULL, "SPACE", 15}, K(".")},
+};
+#undef K
+
+static void keyboard(ctx_t *x, rect_t area)
+{
+    const flow_t *f = x->f;
+    bool sym = flow_kb_symbols(f), shift = flow_kb_shift(f);
+    bool narrow = x->v->width < x->v->height;
+    int gap = S(x, 5);
+    int rows = narrow ? 5 : 4;
+    int kh = (area.h - (rows - 1) * gap) / rows;
+    if (kh > S(x, 70))
+        kh = S(x, 70);
+    int y0 = area.y + area.h - (rows * kh + (rows - 1) * gap);
+    for (int r = 0; r < rows; r++) {
+        const kb_key_t *row = narrow ? (sym ? kb_symbols_narrow[r] : kb_letters_narrow[r])
+                                     : (sym ? kb_symbols[r] : kb_letters[r]);
+        int units = 0, nk = 0;
+        for (int k = 0; k < 10 && row[k].text; k++, nk++)
+            units += row[k].units;
+        int per_row = narrow ? 70 : 100;
+        int avail = area.w - (nk - 1) * gap;
+        int row_w = avail * units / per_row + (nk - 1) * gap;
+        int xk = area.x + (area.w - row_w) / 2;
+        for (int k = 0; k < nk; k++) {
+            const kb_key_t *key = &row[k];
+            int kw = avail * key->units / per_row;
+            rect_t kr = rect(xk, y0 + r * (kh + gap), kw, kh);
+            xk += kw + gap;
+            widget_t *w;
+            if (strcmp(key->text, "SHIFT") == 0) {
+                w = lay_button(x, kr, str(x, "keyboard.shift"), shift ? STYLE_SELECTED : STYLE_KEY,
+                               ACT_SHIFT, 0);
+            } else if (strcmp(key->text, "DEL") == 0) {
+                w = lay_button(x, kr, str(x, "keyboard.delete"), STYLE_KEY, ACT_BACKSPACE, 0);
+            } else if (strcmp(key->text, "SYM") == 0) {
+                w = lay_button(x, kr, str(x, sym ? "keyboard.letters" : "keyboard.symbols"),
+                               STYLE_KEY, ACT_SYMBOLS, 0);
+            } else if (strcmp(key->text, "SPACE") == 0) {
+                w = lay_button(x, kr, str(x, "keyboard.space"), STYLE_KEY, ACT_SPACE, 0);
+            } else {
+                char up[8];
+                snprintf(up, sizeof up, "%s", key->text);
+                if (shift && up[0] >= 'a' && up[0] <= 'z')
+                    up[0] = (char)(up[0] - 'a' + 'A');
+                const char *t = lay_strdup(x->v, up);
+                w = lay_button(x, kr, t, STYLE_KEY, ACT_KEY, 0);
+                w->key_text = t;
+            }
+            (void)w;
+        }
+    }
+}
+
+static void keypad(ctx_t *x, rect_t area)
+{
+    static const char *const digits[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9"};
+    int gap = S(x, 8);
+    grid_t g = {3, 4};
+    int kh = (area.h - 3 * gap) / 4;
+    if (kh > S(x, 84))
+        kh = S(x, 84);
+    int kw = (area.w - 2 * gap) / 3;
+    if (kw > S(x, 160))
+        kw = S(x, 160);
+    rect_t pad =
+        rect(area.x + (area.w - (3 * kw + 2 * gap)) / 2, area.y + (area.h - (4 * kh + 3 * gap)) / 2,
+             3 * kw + 2 * gap, 4 * kh + 3 * gap);
+    for (int i = 0; i < 9; i++) {
+        widget_t *w = lay_button(x, lay_cell(pad, g, i, gap, kh), digits[i], STYLE_KEY, ACT_KEY, 0);
+        w->key_text = digits[i];
+    }
+    rect_t z = lay_cell(pad, g, 9, gap, kh);
+    z.w = 2 * kw + gap;
+    widget_t *w = lay_button(x, z, "0", STYLE_KEY, ACT_KEY, 0);
+    w->key_text = "0";
+    lay_button(x, lay_cell(pad, g, 11, gap, kh), str(x, "keyboard.delete"), STYLE_KEY,
+               ACT_BACKSPACE, 0);
+}
+
+static void text_field(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
+{
+    const char *text = a && a->text ? a->text : "";
+    widget_t *w = lay_add(x, W_FIELD, STYLE_PLAIN, r);
+    w->caret = true;
+    w->align = ALIGN_LEFT;
+    int pad = S(x, 10);
+    rect_t in = inset(r, pad, S(x, 4));
+    int px = T(x, PX_BODY);
+    int lh = x->tm->line_height(x->tm->user_data, px, false);
+    if (!*text) {
+        w->text = lay_strdup(x->v, str(x, "keyboard.placeholder"));
+        w->style = STYLE_MUTED;
+        w->px = px;
+        w->tr = rect(in.x, in.y + (in.h - lh) / 2, in.w, lh);
+        fitted_t ft = lay_fit(x, w->text, in, px, S(x, PX_MIN), false);
+        w->text = ft.text;
+        w->px = ft.px;
+        return;
+    }
+    /* Show the end of the text: as many last lines as fit, breaking long words. */
+    int fit_lines = in.h / lh < 1 ? 1 : in.h / lh;
+    int lines;
+    const char *tail = lay_wrap_tail(x, text, px, in.w - S(x, 6), fit_lines, &lines);
+    w->text = tail ? tail : "";
+    w->overflow = !tail;
+    w->px = px;
+    int shown = lines < fit_lines ? lines : fit_lines;
+    w->tr = rect(in.x, in.y + (in.h - shown * lh) / 2, in.w, shown * lh);
+    (void)q;
+}
+
+static void counter(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
+{
+    char n[16], max[16];
+    snprintf(n, sizeof n, "%zu", a && a->text ? utf8_count(a->text) : 0);
+    snprintf(max, sizeof max, "%zu", q->max_length);
+    const char *const names[] = {"n", "max"}, *const values[] = {n, max};
+    lay_label(x, r, lay_fill_vars(x, str(x, "keyboard.count"), 2, names, values), T(x, PX_SMALL),
+              false, STYLE_MUTED, ALIGN_RIGHT);
+}
+
+static void text_area(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
+{
+    int gap = S(x, GAP);
+    bool landscape = x->v->width > x->v->height;
+    int field_h = S(x, q->type == Q_COMMENT && !landscape ? 140 : 52);
+    if (q->input != INPUT_TEXT) {
+        /* Portrait keypad screens: field above the keypad (landscape: question_screen). */
+        text_field(x, rect(area.x, area.y, area.w, field_h), q, a);
+        keypad(x, rect(area.x, area.y + field_h + gap, area.w, area.h - field_h - gap));
+        return;
+    }
+    text_field(x, rect(area.x, area.y, area.w, field_h), q, a);
+    int ky = area.y + field_h + gap;
+    if (!landscape) {
+        int ch = S(x, 28);
+        counter(x, rect(area.x, ky, area.w, ch), q, a);
+        ky += ch + gap;
+    }
+    keyboard(x, rect(area.x, ky, area.w, area.y + area.h - ky));
+}
+
+static void question_screen(ctx_t *x)
+{
+    view_t *v = x->v;
+    const flow_t *f = x->f;
+    const question_t *q = flow_question(f);
+    const answer_t *a = flow_answer(f);
+    const journey_t *j = flow_journey(f);
+    const char *title = j ? txt(x, &j->title) : str(x, "quick.thanks");
+    int top = topbar(x, title, true);
+    int bot = S(x, BOTTOMBAR_H); /* drawn last: the focus ring reads the answers first */
+    int m = S(x, MARGIN), gap = S(x, GAP);
+    rect_t body = rect(m, top + m / 2, v->width - 2 * m, v->height - top - bot - m / 2);
+    bool typing = q->type == Q_TEXT || q->type == Q_COMMENT;
+    bool landscape = v->width > v->height;
+    char qtitle[1024];
+    flow_question_title(f, qtitle, sizeof qtitle);
+    /* The question gets the room it needs, within a share of the body. */
+    int share = typing ? (q->input == INPUT_TEXT ? (landscape ? 16 : 14) : 30) : 30;
+    int tmax = body.h * share / 100;
+    if (tmax < S(x, 40))
+        tmax = S(x, 40);
+    rect_t title_box = rect(body.x, body.y, body.w, tmax);
+    if (typing && q->input != INPUT_TEXT && landscape) {
+        /* Keypad screens: the question sits in the left column, above the field. */
+        title_box = rect(body.x, body.y, body.w * 45 / 100, body.h * 36 / 100);
+    }
+    if (typing && q->input == INPUT_TEXT && landscape) {
+        /* The character count shares the title's line, to leave the keys their height. */
+        int cw = body.w * 30 / 100;
+        title_box.w -= cw + gap;
+        counter(x, rect(body.x + body.w - cw, body.y, cw, S(x, 30)), q, a);
+    }
+    int th = lay_label_top(x, title_box, qtitle, T(x, PX_TITLE), true, STYLE_TITLE, ALIGN_LEFT);
+    int y = body.y + th + gap / 2;
+    const char *desc = txt(x, &q->description);
+    if (*desc) {
+        int dmax = typing ? (q->input == INPUT_TEXT ? 0 : body.h * 24 / 100) : body.h * 22 / 100;
+        if (dmax >= S(x, 24)) {
+            rect_t db = rect(title_box.x, y, title_box.w, dmax);
+            y += lay_label_top(x, db, desc, T(x, 22), false, STYLE_MUTED, ALIGN_LEFT) + gap / 2;
+        }
+    }
+    rect_t area = rect(body.x, y + gap / 2, body.w, body.y + body.h - y - gap / 2);
+    if (typing && q->input != INPUT_TEXT && landscape)
+        area = rect(body.x, body.y, body.w, body.h);
+    switch (q->type) {
+    case Q_RATING:
+        rating_area(x, area, q, a);
+        break;
+    case Q_RADIOGROUP:
+    case Q_CHECKBOX:
+        choices_grid(x, area, q, a);
+        break;
+    case Q_BOOLEAN:
+        boolean_area(x, area, q, a);
+        break;
+    case Q_TEXT:
+    case Q_COMMENT:
+        if (q->input != INPUT_TEXT && landscape) {
+            /* Left column: question and field; right: keypad. */
+            int lw = area.w * 45 / 100;
+            int fy = y + gap;
+            int fh = S(x, 60);
+            text_field(x, rect(area.x, fy, lw, fh), q, a);
+            keypad(x, rect(area.x + lw + gap, area.y, area.w - lw - gap, area.h));
+        } else {
+            text_area(x, area, q, a);
+        }
+        break;
+    }
+    bottombar(x);
+}
+
+static void thanks_screen(ctx_t *x)
+{
+    view_t *v = x->v;
+    const flow_t *f = x->f;
+    int top = topbar(x, str(x, "home.title"), false);
+    int m = S(x, MARGIN), gap = S(x, GAP);
+    rect_t body = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
+    int bh = S(x, 76);
+    rect_t done = rect(v->width / 2 - S(x, 130), body.y + body.h - bh, S(x, 260), bh);
+    const char *ref = flow_ref_code(f);
+    int avail = done.y - body.y - gap;
+    const lstr_t *ct = flow_completed_text(f);
+    const char *body_text = ct ? txt(x, ct) : str(x, "thanks.body");
+    /* Measure the block first, then centre it above the Done button. */
+    int code_h = S(x, 66);
+    int hint_box = S(x, 70);
+    rect_t tb = rect(body.x, 0, body.w, avail / 3), bb = rect(body.x, 0, body.w, avail / 4);
+    int total = lay_measure_h(x, str(x, "thanks.title"), tb, S(x, 46), true) + gap +
+                lay_measure_h(x, body_text, bb, T(x, PX_BODY + 2), false);
+    if (*ref)
+        total += gap +
+                 lay_measure_h(x, str(x, "thanks.ref"), rect(body.x, 0, body.w, S(x, 40)),
+                               T(x, PX_BODY), false) +
+                 gap / 2 + code_h + gap / 2 +
+                 lay_measure_h(x, str(x, "thanks.ref_hint"), rect(body.x, 0, body.w, hint_box),
+                               T(x, PX_SMALL), false);
+    int y = body.y + (avail - total) / 2;
+    if (y < body.y)
+        y = body.y;
+    tb.y = y;
+    y += lay_label_top(x, tb, str(x, "thanks.title"), S(x, 46), true, STYLE_TITLE, ALIGN_CENTER) +
+         gap;
+    bb.y = y;
+    y += lay_label_top(x, bb, body_text, T(x, PX_BODY + 2), false, STYLE_PLAIN, ALIGN_CENTER);
+    if (*ref) {
+        y += gap;
+        y += lay_label_top(x, rect(body.x, y, body.w, S(x, 40)), str(x, "thanks.ref"),
+                           T(x, PX_BODY), false, STYLE_PLAIN, ALIGN_CENTER) +
+             gap / 2;
+        int cw = S(x, 300);
+        lay_label(x, rect(v->width / 2 - cw / 2, y, cw, code_h), ref, T(x, 52), true, STYLE_CODE,
+                  ALIGN_CENTER);
+        y += code_h + gap / 2;
+        int room = done.y - gap - y < hint_box ? done.y - gap - y : hint_box;
+        lay_label_top(x, rect(body.x, y, body.w, room), str(x, "thanks.ref_hint"), T(x, PX_SMALL),
+                      false, STYLE_MUTED, ALIGN_CENTER);
+    }
+    lay_button(x, done, str(x, "nav.done"), STYLE_PRIMARY, ACT_DONE, 0);
+}
+
+static void oos_screen(ctx_t *x)
+{
+    view_t *v = x->v;
+    int top = topbar(x, str(x, "home.title"), false);
+    int m = S(x, MARGIN) * 3;
+    rect_t body = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
+    lay_add(x, W_PANEL, STYLE_ALERT, body);
+    rect_t in = inset(body, S(x, 20), S(x, 20));
+    int th = lay_label_top(x, rect(in.x, in.y, in.w, in.h / 2), str(x, "oos.title"), T(x, 44), true,
+                           STYLE_TITLE, ALIGN_CENTER);
+    lay_label_top(x, rect(in.x, in.y + th + S(x, 16), in.w, in.h - th - S(x, 16)),
+                  str(x, "oos.body"), T(x, PX_BODY + 2), false, STYLE_PLAIN, ALIGN_CENTER);
+}
+
+/* A message for staff: a title, a text, a progress bar while work goes on, Done after. */
+static void message_screen(ctx_t *x)
+{
+    view_t *v = x->v;
+    const flow_message_t *msg = flow_message(x->f);
+    if (!msg)
+        return;
+    const char *names[] = {"n", "reason"};
+    const char *values[] = {msg->n, msg->reason_key[0] ? str(x, msg->reason_key) : ""};
+    const char *body = lay_fill_vars(x, str(x, msg->body_key), 2, names, values);
+    if (msg->extra_key[0]) {
+        const char *extra_values[] = {msg->extra_n, ""};
+        const char *extra = lay_fill_vars(x, str(x, msg->extra_key), 2, names, extra_values);
+        char both[1024];
+        snprintf(both, sizeof both, "%s %s", body, extra);
+        body = lay_strdup(x->v, both);
+    }
+    int top = topbar(x, str(x, "home.title"), false);
+    int m = S(x, MARGIN) * 2, gap = S(x, GAP);
+    rect_t body_r = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
+    int bh = S(x, 76);
+    int y = body_r.y;
+    y += lay_label_top(x, rect(body_r.x, y, body_r.w, body_r.h / 4), str(x, msg->title_key),
+                       T(x, 40), true, STYLE_TITLE, ALIGN_CENTER) +
+         gap;
+    y += lay_label_top(x, rect(body_r.x, y, body_r.w, body_r.h / 3), body, T(x, PX_BODY + 2), false,
+                       STYLE_PLAIN, ALIGN_CENTER) +
+         gap;
+    if (msg->progress >= 0) {
+        widget_t *bar = lay_add(x, W_BAR, STYLE_PRIMARY,
+                                rect(body_r.x + S(x, 20), y + gap, body_r.w - S(x, 40), S(x, 22)));
+        bar->fraction = msg->progress > 1 ? 1 : msg->progress;
+    }
+    if (msg->done)
+        lay_button(x, rect(v->width / 2 - S(x, 130), body_r.y + body_r.h - bh, S(x, 260), bh),
+                   str(x, "nav.done"), STYLE_PRIMARY, ACT_DONE, 0);
+}
+
+static void idle_overlay(ctx_t *x)
+{
+    rect_t in = lay_card(x, ACT_IDLE_CONTINUE);
+    int bh = S(x, 72);
+    int gap = S(x, GAP);
+    rect_t btn = rect(in.x, in.y + in.h - bh, in.w, bh);
+    int th = lay_label_top(x, rect(in.x, in.y, in.w, in.h / 3), str(x, "idle.title"), T(x, 36),
+                           true, STYLE_TITLE, ALIGN_CENTER);
+    int secs = flow_idle_seconds_left(x->f, x->now);
+    int by = in.y + th + gap;
+    int barh = S(x, 14);
+    char num[16];
+    snprintf(num, sizeof num, "%d", secs);
+    const char *const names[] = {"seconds"}, *const values[] = {num};
+    lay_label(x, rect(in.x, by, in.w, btn.y - by - barh - 2 * gap),
+              lay_fill_vars(x, str(x, "idle.body"), 1, names, values), T(x, PX_BODY), false,
+              STYLE_PLAIN, ALIGN_CENTER);
+    widget_t *bar = lay_add(x, W_BAR, STYLE_PRIMARY, rect(in.x, btn.y - barh - gap, in.w, barh));
+    bar->fraction = flow_idle_fraction(x->f, x->now);
+    lay_button(x, btn, str(x, "idle.continue"), STYLE_PRIMARY, ACT_IDLE_CONTINUE, 0);
+}
+
+static void leave_overlay(ctx_t *x)
+{
+    rect_t in = lay_card(x, ACT_NONE);
+    int bh = S(x, 72), gap = S(x, GAP) * 2;
+    int th = lay_label_top(x, rect(in.x, in.y, in.w, in.h / 3), str(x, "leave.title"), T(x, 34),
+                           true, STYLE_TITLE, ALIGN_CENTER);
+    int by = in.y + th + S(x, 8);
+    lay_label(x, rect(in.x, by, in.w, in.y + in.h - bh - gap - by), str(x, "leave.body"),
+              T(x, PX_BODY), false, STYLE_PLAIN, ALIGN_CENTER);
+    int bw = (in.w - gap) / 2;
+    lay_button(x, rect(in.x, in.y + in.h - bh, bw, bh), str(x, "leave.stay"), STYLE_PRIMARY,
+               ACT_LEAVE_STAY, 0);
+    lay_button(x, rect(in.x + bw + gap, in.y + in.h - bh, bw, bh), str(x, "leave.go"),
+               STYLE_SECONDARY, ACT_LEAVE_GO, 0);
+}
+
+/* The display choices: two switches that show their state by a tick (not colour alone) and
+ * take effect at once, behind the card, so the resident sees what each does. */
+static void display_overlay(ctx_t *x)
+{
+    rect_t in = lay_card(x, ACT_DISPLAY_CLOSE);
+    int bh = S(x, 72), gap = S(x, GAP) * 2;
+    int th = lay_label_top(x, rect(in.x, in.y, in.w, in.h / 3), str(x, "display.title"), T(x, 30),
+                           true, STYLE_TITLE, ALIGN_CENTER);
+    int y = in.y + th + gap / 2;
+    int room = in.y + in.h - bh - gap - y; /* for the two switches */
+    int sh = (room - gap / 2) / 2;
+    if (sh > S(x, 80))
+        sh = S(x, 80);
+    const char *keys[2] = {"display.large", "display.contrast"};
+    action_t acts[2] = {ACT_LARGE_TEXT, ACT_HIGH_CONTRAST};
+    bool on[2] = {flow_large_text(x->f), flow_high_contrast(x->f)};
+    for (int i = 0; i < 2; i++) {
+        rect_t r = rect(in.x, y + i * (sh + gap / 2), in.w, sh);
+        widget_t *w = lay_add(x, W_BUTTON, on[i] ? STYLE_SELECTED : STYLE_SECONDARY, r);
+        w->action = acts[i];
+        w->checked = on[i];
+        int box = S(x, 30);
+        lay_place_text(
+            x, w, str(x, keys[i]),
+            rect(r.x + box + S(x, 18), r.y + S(x, 4), r.w - box - S(x, 26), r.h - S(x, 8)),
+            T(x, PX_BUTTON), false);
+        w->align = ALIGN_LEFT;
+    }
+    lay_button(x, rect(in.x, in.y + in.h - bh, in.w, bh), str(x, "display.done"), STYLE_PRIMARY,
+               ACT_DISPLAY_CLOSE, 0);
+}
+
+void view_build(view_t *v, const flow_t *f, int width, int height, const text_metrics_t *tm,
+                int64_t now_ms, const char *notice)
+{
+    ctx_t x;
+    lay_start(&x, v, width, height, flow_large_text(f), flow_high_contrast(f), flow_content(f),
+              flow_lang(f), tm);
+    x.f = f;
+    x.now = now_ms;
+    int side = width < height ? width : height;
+    switch (flow_screen(f)) {
+    case SCREEN_HOME:
+        home_screen(&x, notice);
+        break;
+    case SCREEN_QUESTION:
+        question_screen(&x);
+        break;
+    case SCREEN_THANKS:
+        thanks_screen(&x);
+        break;
+    case SCREEN_OUT_OF_SERVICE:
+        oos_screen(&x);
+        break;
+    case SCREEN_MESSAGE:
+        message_screen(&x);
+        break;
+    }
+    if (flow_overlay(f) == OVERLAY_IDLE)
+        idle_overlay(&x);
+    else if (flow_overlay(f) == OVERLAY_LEAVE)
+        leave_overlay(&x);
+    else if (flow_overlay(f) == OVERLAY_DISPLAY)
+        display_overlay(&x);
+    /* Focus ring order is reading order; a new screen reached by buttons starts on the first
+     * answer, past the leave and language buttons. Min target size for the tests. */
+    int want = flow_focus(f);
+    if (want == FLOW_FOCUS_START) {
+        want = -1;
+        for (size_t i = 0, k = 0; i < v->n && want < 0; i++) {
+            if (!lay_focusable(v, i))
+                continue;
+            action_t a = v->w[i].action;
+            if (a != ACT_HOME && a != ACT_LANG && a != ACT_BACK && a != ACT_DISPLAY)
+                want = (int)k;
+            k++;
+        }
+        if (want < 0 && v->n)
+            want = 0;
+    }
+    lay_finish_targets(v, side, want);
+}
+
+/* Outside opening hours: a dark, calm screen that still takes feedback at a touch. */
+void view_build_attract(view_t *v, const content_t *c, const char *lang, const char *reopens,
+                        int width, int height, const text_metrics_t *tm)
+{
+    ctx_t x; /* the dark palette: dim, and AAA contrast */
+    lay_start(&x, v, width, height, false, true, c, lang, tm);
+    int side = width < height ? width : height;
+    widget_t *all = lay_add(&x, W_PANEL, STYLE_PLAIN, rect(0, 0, width, height));
+    all->action = ACT_WAKE;
+    int m = S(&x, 40);
+    rect_t in = rect(m, height / 5, width - 2 * m, height * 3 / 5);
+    int th = lay_label_top(&x, rect(in.x, in.y, in.w, in.h / 2), str(&x, "attract.title"),
+                           T(&x, 44), true, STYLE_TITLE, ALIGN_CENTER);
+    const char *names[] = {"when"}, *values[] = {reopens ? reopens : ""};
+    const char *body = reopens && *reopens
+                           ? lay_fill_vars(&x, str(&x, "attract.body"), 1, names, values)
+                           : str(&x, "attract.body_later");
+    lay_label(&x, rect(in.x, in.y + th + S(&x, 24), in.w, in.h - th - S(&x, 24)), body,
+              T(&x, PX_BODY), false, STYLE_MUTED, ALIGN_CENTER);
+    lay_finish_targets(v, side, -1);
+}
