@@ -248,6 +248,66 @@ static void bundle_json_refuses_bad_lines(void)
     }
 }
 
+/* --print-records: readable keys, and the contact details masked (all but the phone's last two
+ * characters), byte for byte as the kiosk has always printed them. */
+static void listing_json_masks_the_contact(void)
+{
+    record_t rec = sample_record();
+    char *line = NULL;
+    REQUIRE(record_json_write(&rec, RECORD_JSON_LISTING, &line) == KIOSK_OK);
+    CHECK_STR(line, "{\"uuid\":\"0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b\",\"kind\":\"service_request\","
+                    "\"journey\":\"service_request\",\"lang\":\"zh-cn\",\"pack\":\"default\","
+                    "\"pack_version\":\"2026.11.1\",\"time\":\"2026-11-18T19:06:40.123+08:00\","
+                    "\"clock_synced\":true,\"boot\":7,\"mono_ms\":4321,\"answers\":{\"service\":"
+                    "\"STREETLIGHT\",\"urgency\":\"SOON\"},\"ref\":\"3NJF47\",\"contact\":{\"name\":"
+                    "true,\"phone\":\"*********00\"}}");
+    CHECK(strstr(line, "Li Wei") == NULL && strstr(line, "138") == NULL);
+    free(line);
+
+    /* No name, a short phone, misuse flagged, answers that do not parse: left out. */
+    free(rec.contact_name);
+    rec.contact_name = NULL;
+    free(rec.contact_phone);
+    rec.contact_phone = strdup("+86 21-555");
+    rec.misuse = true;
+    rec.ref_code[0] = '\0';
+    free(rec.answers_json);
+    rec.answers_json = strdup("{broken");
+    REQUIRE(record_json_write(&rec, RECORD_JSON_LISTING, &line) == KIOSK_OK);
+    CHECK(strstr(line, "\"misuse\":true,\"mono_ms\":4321,\"contact\":{\"name\":false,\"phone\":"
+                       "\"********55\"}}") != NULL);
+    CHECK(strstr(line, "answers") == NULL && strstr(line, "\"ref\"") == NULL);
+    free(line);
+
+    /* Consent without details: the object says so; no consent: no contact at all. */
+    free(rec.contact_phone);
+    rec.contact_phone = NULL;
+    REQUIRE(record_json_write(&rec, RECORD_JSON_LISTING, &line) == KIOSK_OK);
+    CHECK(strstr(line, "\"contact\":{\"name\":false,\"phone\":\"\"}") != NULL);
+    free(line);
+    rec.consent = false;
+    rec.contact_phone = strdup("13800138000");
+    REQUIRE(record_json_write(&rec, RECORD_JSON_LISTING, &line) == KIOSK_OK);
+    CHECK(strstr(line, "contact") == NULL);
+    free(line);
+    record_clear(&rec);
+}
+
+/* The bundle form refuses answers that are not an object; the listing shows what it can. */
+static void bundle_json_refuses_answers_that_are_not_an_object(void)
+{
+    record_t rec = sample_record();
+    free(rec.answers_json);
+    rec.answers_json = strdup("[1,2]");
+    char *line = (char *)"untouched";
+    CHECK_INT(record_to_json(&rec, &line), KIOSK_EINVAL);
+    CHECK(line == NULL);
+    REQUIRE(record_json_write(&rec, RECORD_JSON_LISTING, &line) == KIOSK_OK);
+    CHECK(strstr(line, "\"answers\":[1,2]") != NULL);
+    free(line);
+    record_clear(&rec);
+}
+
 int main(void)
 {
     RUN(uuid_format_sets_version_variant_and_layout);
@@ -261,5 +321,7 @@ int main(void)
     RUN(record_clear_frees_and_zeroes);
     RUN(bundle_json_keeps_every_field_and_reads_back);
     RUN(bundle_json_refuses_bad_lines);
+    RUN(listing_json_masks_the_contact);
+    RUN(bundle_json_refuses_answers_that_are_not_an_object);
     return check_failures != 0;
 }
