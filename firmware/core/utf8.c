@@ -4,41 +4,50 @@
 #include <stdint.h>
 #include <string.h>
 
-bool utf8_valid_text(const char *s, size_t len)
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
     const unsigned char *p = (const unsigned char *)s;
+    const unsigned c = p[0];
+    size_t len;
+    uint32_t v, min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+        len = 2, v = c & 0x1f, min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3, v = c & 0x0f, min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4, v = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len > n)
+        return 0;
+    for (size_t k = 1; k < len; k++) {
+        if ((p[k] & 0xc0) != 0x80)
+            return 0;
+        v = (v << 6) | (p[k] & 0x3fu);
+    }
+    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+/* C0 controls, DEL and C1 controls: never drawn, never stored. */
+static bool is_control(uint32_t cp)
+{
+    return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0);
+}
+
+bool utf8_valid_text(const char *s, size_t len)
+{
     size_t i = 0;
     while (i < len) {
-        unsigned c = p[i];
-        if (c < 0x80) {
-            if ((c < 0x20 && c != '\n') || c == 0x7f)
-                return false;
-            i++;
-            continue;
-        }
-        size_t n;
         uint32_t cp;
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 2;
-            cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 3;
-            cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 4;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + n > len)
-            return false;
-        for (size_t k = 1; k < n; k++) {
-            if ((p[i + k] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (p[i + k] & 0x3fu);
-        }
-        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-            (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0))
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        if (!n || (is_control(cp) && cp != '\n'))
             return false;
         i += n;
     }
@@ -85,26 +94,18 @@ void utf8_copy_safe(char *dst, size_t dstlen, const char *src)
         return;
     size_t o = 0;
     while (*src) {
-        size_t n = 1;
-        unsigned char c = (unsigned char)*src;
-        n = c < 0x80             ? 1
-            : (c & 0xe0) == 0xc0 ? 2
-            : (c & 0xf0) == 0xe0 ? 3
-            : (c & 0xf8) == 0xf0 ? 4
-                                 : 0;
-        bool ok = n > 0;
-        for (size_t i = 1; ok && i < n; i++)
-            ok = src[i] && ((unsigned char)src[i] & 0xc0) == 0x80;
-        ok = ok && utf8_valid_text(src, n) && (n > 1 || c >= 0x20);
+        uint32_t cp;
+        size_t n = utf8_decode(src, 4, &cp);
+        bool ok = n > 0 && !is_control(cp);
         if (!ok)
             n = 1;
-        if (o + (ok ? n : 1) >= dstlen)
+        if (o + n >= dstlen)
             break;
         if (ok)
             memcpy(dst + o, src, n);
         else
             dst[o] = '?';
-        o += ok ? n : 1;
+        o += n;
         src += n;
     }
     dst[o] = '\0';

@@ -4,6 +4,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* Decodes the code point at s, reading at most n bytes (n > 0): returns its length 1..4 and
+ * sets *cp, or returns 0 when the bytes are not well-formed UTF-8 (a stray continuation byte,
+ * an overlong form, a surrogate, above U+10FFFF, or cut short). n may reach past the end of a
+ * NUL-terminated string: the terminator is no continuation byte, so decoding stops at it.
+ * The one decoder of the tree: validation, editing, line breaking and the office tool. */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, surrogates or code points above
  * U+10FFFF) and holds no control characters other than '\n'. */
