@@ -212,42 +212,52 @@ void tally_chart(doc_t *d, const char *heading, const char *title, tally_t *t, b
     free(rows);
 }
 
-void vbar_chart(doc_t *d, const vchart_t *c, const char *empty)
+/* A vertical chart's measures: the highest column, the scale, and where the plot goes. */
+typedef struct {
+    int64_t max, total, step, ymax;
+    size_t best; /* the highest column */
+    bool legend; /* several series: a legend, and counts on the segments */
+    bool totals; /* columns wide enough for their total above them */
+    double left, top, plot_w, plot_h, slot, bar_w;
+} vgeom_t;
+
+/* The columns' sums: false when there is nothing to draw. */
+static bool vbar_measure(const vchart_t *c, vgeom_t *g)
 {
-    buf_printf(d->out, "<figure>\n<h3>");
-    esc(d->out, c->heading);
-    buf_puts(d->out, "</h3>\n");
-    int64_t max = 0, total = 0;
-    size_t best = 0;
+    memset(g, 0, sizeof *g);
     for (size_t i = 0; i < c->ncat; i++) {
         int64_t sum = 0;
         for (size_t s = 0; s < c->nser; s++)
             sum += c->v[i * c->nser + s];
-        if (sum > max) {
-            max = sum;
-            best = i;
+        if (sum > g->max) {
+            g->max = sum;
+            g->best = i;
         }
-        total += sum;
+        g->total += sum;
     }
-    if (c->ncat == 0 || max == 0) {
-        no_data(d, empty);
-        buf_puts(d->out, "</figure>\n");
-        return;
-    }
-    const bool legend = c->nser > 1;
-    const double left = 56, right = 16, top = legend ? 44 : 20, bottom = 40;
-    const double plot_h = legend ? 240 : 170, plot_w = SVG_W - left - right;
-    const int height = (int)(top + plot_h + bottom);
-    const int64_t step = nice_step(max);
-    const int64_t ymax = (max + step - 1) / step * step;
-    const double slot = plot_w / (double)c->ncat;
-    const double bar_w = slot * 0.72 > 48 ? 48 : slot * 0.72;
+    if (c->ncat == 0 || g->max == 0)
+        return false;
+    g->legend = c->nser > 1;
+    g->left = 56;
+    g->top = g->legend ? 44 : 20;
+    g->plot_h = g->legend ? 240 : 170;
+    g->plot_w = SVG_W - g->left - 16;
+    g->step = nice_step(g->max);
+    g->ymax = (g->max + g->step - 1) / g->step * g->step;
+    g->slot = g->plot_w / (double)c->ncat;
+    g->bar_w = g->slot * 0.72 > 48 ? 48 : g->slot * 0.72;
+    g->totals = g->slot >= 26;
+    return true;
+}
 
+/* Opens the SVG with a description that reads out the chart's figures. */
+static void vbar_open(doc_t *d, const vchart_t *c, const vgeom_t *g)
+{
     buf_t desc = {0};
     buf_printf(&desc, "%lld %s in %zu columns, from %s to %s. Highest: %s with %lld.",
-               (long long)total, c->what, c->ncat, c->cats[0], c->cats[c->ncat - 1], c->cats[best],
-               (long long)max);
-    if (legend) {
+               (long long)g->total, c->what, c->ncat, c->cats[0], c->cats[c->ncat - 1],
+               c->cats[g->best], (long long)g->max);
+    if (g->legend) {
         buf_puts(&desc, " Stacked from the bottom:");
         for (size_t s = 0; s < c->nser; s++) {
             int64_t sum = 0;
@@ -257,86 +267,105 @@ void vbar_chart(doc_t *d, const vchart_t *c, const char *empty)
                        s + 1 < c->nser ? "," : ".");
         }
     }
-    svg_open(d, height, c->title, buf_str(&desc));
+    svg_open(d, (int)(g->top + g->plot_h + 40), c->title, buf_str(&desc));
     buf_free(&desc);
+}
 
-    if (legend) {
-        double x = left;
-        for (size_t s = 0; s < c->nser; s++) {
-            buf_printf(d->out,
-                       "<rect x=\"%.1f\" y=\"8\" width=\"16\" height=\"16\" fill=\"%s\"/>"
-                       "<text x=\"%.1f\" y=\"21\">",
-                       x, c->colors[s], x + 22);
-            esc(d->out, c->ser_names[s]);
-            buf_puts(d->out, "</text>\n");
-            x += 22 + text_width(c->ser_names[s], 13) + 22;
-        }
+/* The legend (several series only), the grid lines and the y axis's counts. */
+static void vbar_axes(doc_t *d, const vchart_t *c, const vgeom_t *g)
+{
+    double x = g->left;
+    for (size_t s = 0; g->legend && s < c->nser; s++) {
+        buf_printf(d->out,
+                   "<rect x=\"%.1f\" y=\"8\" width=\"16\" height=\"16\" fill=\"%s\"/>"
+                   "<text x=\"%.1f\" y=\"21\">",
+                   x, c->colors[s], x + 22);
+        esc(d->out, c->ser_names[s]);
+        buf_puts(d->out, "</text>\n");
+        x += 22 + text_width(c->ser_names[s], 13) + 22;
     }
-    /* Grid lines and the y axis's counts. */
-    for (int64_t yv = 0; yv <= ymax; yv += step) {
-        const double y = top + plot_h - plot_h * (double)yv / (double)ymax;
+    for (int64_t yv = 0; yv <= g->ymax; yv += g->step) {
+        const double y = g->top + g->plot_h - g->plot_h * (double)yv / (double)g->ymax;
         buf_printf(
             d->out,
             "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"" GRID "\"/>"
             "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"12\" fill=\"" INK_SOFT
             "\">%lld</text>\n",
-            left, left + plot_w, y, y, left - 6, y + 4, (long long)yv);
+            g->left, g->left + g->plot_w, y, y, g->left - 6, y + 4, (long long)yv);
     }
+}
+
+/* Column i: its segments from the bottom, its total, and its label when labelled. */
+static void vbar_column(doc_t *d, const vchart_t *c, const vgeom_t *g, size_t i, bool labelled)
+{
+    const double cx = g->left + g->slot * ((double)i + 0.5);
+    double y = g->top + g->plot_h;
+    int64_t sum = 0;
+    for (size_t s = 0; s < c->nser; s++) {
+        const int64_t v = c->v[i * c->nser + s];
+        if (!v)
+            continue;
+        sum += v;
+        const double h = g->plot_h * (double)v / (double)g->ymax;
+        y -= h;
+        buf_printf(d->out,
+                   "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\""
+                   " stroke=\"#ffffff\" stroke-width=\"0.75\"><title>",
+                   cx - g->bar_w / 2, y, g->bar_w, h, c->colors[s]);
+        esc(d->out, c->cats[i]);
+        if (g->legend) {
+            buf_puts(d->out, ", ");
+            esc(d->out, c->ser_names[s]);
+        }
+        buf_printf(d->out, ": %lld</title></rect>\n", (long long)v);
+        if (g->legend && h >= 15 && g->bar_w >= 22)
+            buf_printf(d->out,
+                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\""
+                       " fill=\"%s\">%lld</text>\n",
+                       cx, y + h / 2 + 4, ink_on(c->colors[s]), (long long)v);
+    }
+    if (g->totals && sum)
+        buf_printf(d->out,
+                   "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"12\""
+                   " font-weight=\"bold\">%lld</text>\n",
+                   cx, y - 4, (long long)sum);
+    if (labelled) {
+        buf_printf(d->out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"12\">",
+                   cx, g->top + g->plot_h + 18);
+        esc(d->out, c->cats[i]);
+        buf_puts(d->out, "</text>\n");
+    }
+}
+
+void vbar_chart(doc_t *d, const vchart_t *c, const char *empty)
+{
+    buf_printf(d->out, "<figure>\n<h3>");
+    esc(d->out, c->heading);
+    buf_puts(d->out, "</h3>\n");
+    vgeom_t g;
+    if (!vbar_measure(c, &g)) {
+        no_data(d, empty);
+        buf_puts(d->out, "</figure>\n");
+        return;
+    }
+    vbar_open(d, c, &g);
+    vbar_axes(d, c, &g);
     /* Category labels: as many as fit side by side. */
     double label_w = 0;
     for (size_t i = 0; i < c->ncat; i++) {
         const double w = text_width(c->cats[i], 12);
         label_w = w > label_w ? w : label_w;
     }
-    size_t every = (size_t)((label_w + 8) / slot) + 1;
-    const bool totals = slot >= 26;
-    for (size_t i = 0; i < c->ncat; i++) {
-        const double cx = left + slot * ((double)i + 0.5);
-        double y = top + plot_h;
-        int64_t sum = 0;
-        for (size_t s = 0; s < c->nser; s++) {
-            const int64_t v = c->v[i * c->nser + s];
-            if (!v)
-                continue;
-            sum += v;
-            const double h = plot_h * (double)v / (double)ymax;
-            y -= h;
-            buf_printf(d->out,
-                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\""
-                       " stroke=\"#ffffff\" stroke-width=\"0.75\"><title>",
-                       cx - bar_w / 2, y, bar_w, h, c->colors[s]);
-            esc(d->out, c->cats[i]);
-            if (legend) {
-                buf_puts(d->out, ", ");
-                esc(d->out, c->ser_names[s]);
-            }
-            buf_printf(d->out, ": %lld</title></rect>\n", (long long)v);
-            if (legend && h >= 15 && bar_w >= 22)
-                buf_printf(d->out,
-                           "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\""
-                           " fill=\"%s\">%lld</text>\n",
-                           cx, y + h / 2 + 4, ink_on(c->colors[s]), (long long)v);
-        }
-        if (totals && sum)
-            buf_printf(d->out,
-                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"12\""
-                       " font-weight=\"bold\">%lld</text>\n",
-                       cx, y - 4, (long long)sum);
-        if (i % every == 0) {
-            buf_printf(d->out,
-                       "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"12\">", cx,
-                       top + plot_h + 18);
-            esc(d->out, c->cats[i]);
-            buf_puts(d->out, "</text>\n");
-        }
-    }
+    const size_t every = (size_t)((label_w + 8) / g.slot) + 1;
+    for (size_t i = 0; i < c->ncat; i++)
+        vbar_column(d, c, &g, i, i % every == 0);
     buf_printf(d->out,
-               "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"" INK "\"/>\n", left,
-               left + plot_w, top + plot_h, top + plot_h);
+               "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"" INK "\"/>\n",
+               g.left, g.left + g.plot_w, g.top + g.plot_h, g.top + g.plot_h);
     buf_puts(d->out, "</svg>\n");
-    if (!totals) {
-        buf_printf(d->out, "<p class=\"note\">Highest: %s with %lld. ", c->cats[best],
-                   (long long)max);
+    if (!g.totals) {
+        buf_printf(d->out, "<p class=\"note\">Highest: %s with %lld. ", c->cats[g.best],
+                   (long long)g.max);
         buf_puts(d->out, "Hover over a bar (or read the description) for its numbers.</p>\n");
     }
     buf_puts(d->out, "</figure>\n");

@@ -208,19 +208,23 @@ static void count_questionnaire(report_t *r, const record_t *rec, const cJSON *a
     }
 }
 
-int report_count(const record_t *rec, const archive_row_t *row, void *ud)
+/* A day's bucket of t (key: the day's text), one more in it and in series n[series]. */
+static void count_day(report_t *r, tally_t *t, int64_t day, int series)
 {
-    (void)row;
-    report_t *r = ud;
-    cJSON *answers = cJSON_Parse(rec->answers_json);
-    if (!answers) {
-        r->oom = true;
-        return 1;
-    }
-    const int64_t lms = local_ms(rec);
-    const int64_t day = civil_floor_div(lms, 86400000);
     char dkey[16];
     day_text(day, dkey);
+    bucket_t *b = tally_get(t, dkey, &r->oom);
+    if (b) {
+        b->num = day;
+        b->total++;
+        b->n[series]++;
+    }
+}
+
+/* What every record adds: the totals, the period, its kiosk, its language. */
+static void count_common(report_t *r, const record_t *rec, int64_t lms)
+{
+    const int64_t day = civil_floor_div(lms, 86400000);
     r->total++;
     r->per_kind[rec->kind]++;
     if (!r->any || day < r->first_day)
@@ -244,50 +248,70 @@ int report_count(const record_t *rec, const archive_row_t *row, void *ud)
     bucket_t *l = tally_get(&r->langs, rec->lang[0] ? rec->lang : "(none)", &r->oom);
     if (l)
         l->total++;
+}
 
+/* A quick rating: misuse-flagged presses apart; a face by day and by hour; the follow-up. */
+static void count_quick(report_t *r, const record_t *rec, int64_t lms, const cJSON *answers)
+{
+    const int64_t day = civil_floor_div(lms, 86400000);
+    r->quick++;
+    if (rec->misuse) {
+        r->quick_misuse++;
+        count_day(r, &r->misuse, day, 0);
+        return;
+    }
+    const cJSON *face = answer(answers, "rating");
+    const double fv = cJSON_IsNumber(face) ? face->valuedouble : 0;
+    if (fv < 1 || fv > MAX_FACE || fv != (double)(int)fv) {
+        r->quick_other++;
+        return;
+    }
+    const int f = (int)fv;
+    if (f > r->max_face)
+        r->max_face = f;
+    r->quick_sum += f;
+    count_day(r, &r->days, day, f);
+    const int64_t hour = civil_floor_div(lms, 3600000) - day * 24;
+    r->hours[hour][f]++;
+    count_str(r, &r->about, answer(answers, "about"));
+}
+
+static void count_feedback(report_t *r, const cJSON *answers)
+{
+    bucket_t *b = count_str(r, &r->topics, answer(answers, "topic"));
+    const cJSON *rating = answer(answers, "rating");
+    if (b && cJSON_IsNumber(rating)) {
+        b->sum += rating->valuedouble;
+        b->sum_n++;
+    }
+}
+
+static void count_activity(report_t *r, const cJSON *answers)
+{
+    const cJSON *act = answer(answers, "activity"), *action = answer(answers, "action");
+    bucket_t *b = count_str(r, &r->activities, act);
+    if (b && cJSON_IsString(action))
+        b->n[strcmp(action->valuestring, "SIGNUP") == 0 ? 0 : 1]++;
+}
+
+int report_count(const record_t *rec, const archive_row_t *row, void *ud)
+{
+    (void)row;
+    report_t *r = ud;
+    cJSON *answers = cJSON_Parse(rec->answers_json);
+    if (!answers) {
+        r->oom = true;
+        return 1;
+    }
+    const int64_t lms = local_ms(rec);
+    count_common(r, rec, lms);
     switch (rec->kind) {
-    case RECORD_QUICK_RATING: {
-        r->quick++;
-        if (rec->misuse) {
-            r->quick_misuse++;
-            bucket_t *b = tally_get(&r->misuse, dkey, &r->oom);
-            if (b) {
-                b->num = day;
-                b->total++;
-                b->n[0]++;
-            }
-            break;
-        }
-        const cJSON *face = answer(answers, "rating");
-        const double fv = cJSON_IsNumber(face) ? face->valuedouble : 0;
-        if (fv < 1 || fv > MAX_FACE || fv != (double)(int)fv) {
-            r->quick_other++;
-            break;
-        }
-        const int f = (int)fv;
-        if (f > r->max_face)
-            r->max_face = f;
-        r->quick_sum += f;
-        bucket_t *b = tally_get(&r->days, dkey, &r->oom);
-        if (b) {
-            b->num = day;
-            b->total++;
-            b->n[f]++;
-        }
-        const int64_t hour = civil_floor_div(lms, 3600000) - civil_floor_div(lms, 86400000) * 24;
-        r->hours[hour][f]++;
-        count_str(r, &r->about, answer(answers, "about"));
+    case RECORD_QUICK_RATING:
+        count_quick(r, rec, lms, answers);
         break;
-    }
-    case RECORD_FEEDBACK: {
-        bucket_t *b = count_str(r, &r->topics, answer(answers, "topic"));
-        const cJSON *rating = answer(answers, "rating");
-        if (b && cJSON_IsNumber(rating)) {
-            b->sum += rating->valuedouble;
-            b->sum_n++;
-        }
+    case RECORD_FEEDBACK:
+        count_feedback(r, answers);
         break;
-    }
     case RECORD_SERVICE_REQUEST:
         count_str(r, &r->services, answer(answers, "service"));
         count_str(r, &r->urgency, answer(answers, "urgency"));
@@ -296,13 +320,9 @@ int report_count(const record_t *rec, const archive_row_t *row, void *ud)
     case RECORD_QUESTIONNAIRE:
         count_questionnaire(r, rec, answers);
         break;
-    case RECORD_ACTIVITY: {
-        const cJSON *act = answer(answers, "activity"), *action = answer(answers, "action");
-        bucket_t *b = count_str(r, &r->activities, act);
-        if (b && cJSON_IsString(action))
-            b->n[strcmp(action->valuestring, "SIGNUP") == 0 ? 0 : 1]++;
+    case RECORD_ACTIVITY:
+        count_activity(r, answers);
         break;
-    }
     case RECORD_KIND_COUNT:
         break;
     }
