@@ -560,22 +560,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "kiosk-staff: cannot initialise libsodium\n");
         return 1;
     }
-    if (strcmp(argv[1], "keygen") == 0)
-        return keygen(argc - 1, argv + 1);
-    if (strcmp(argv[1], "token") == 0)
-        return token(argc - 1, argv + 1);
-    if (strcmp(argv[1], "trust") == 0)
-        return trust(argc - 1, argv + 1);
-    if (strcmp(argv[1], "import") == 0)
-        return import(argc - 1, argv + 1);
-    if (strcmp(argv[1], "find") == 0)
-        return office_find(argc - 1, argv + 1);
-    if (strcmp(argv[1], "csv") == 0)
-        return office_csv(argc - 1, argv + 1);
-    if (strcmp(argv[1], "open311") == 0)
-        return office_open311(argc - 1, argv + 1);
-    if (strcmp(argv[1], "report") == 0)
-        return office_report(argc - 1, argv + 1);
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } commands[] = {
+        {"keygen", keygen},        {"token", token},   {"trust", trust},
+        {"import", import},        {"find", office_find}, {"csv", office_csv},
+        {"open311", office_open311}, {"report", office_report},
+    };
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "kiosk-staff: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

@@ -119,8 +119,27 @@ int read_failed(const char *cmd, archive_t *a, int rc)
     return 1;
 }
 
-int next_opt(int argc, char **argv, const struct option *opts)
+int office_args(int argc, char **argv, const struct option *opts, const char *help,
+                bool (*own_ok)(const char *value), office_args_t *a)
 {
-    return getopt_long(argc, argv, "", opts, NULL);
+    memset(a, 0, sizeof *a);
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'a') {
+            a->archive = optarg;
+        } else if (c == 'o') {
+            a->out = optarg;
+        } else if (c == 'x') {
+            if (own_ok && !own_ok(optarg))
+                return 2;
+            a->own = optarg;
+        } else {
+            fputs(help, c == 'h' ? stdout : stderr);
+            return c == 'h' ? 0 : 2;
+        }
+    }
+    a->next = optind;
+    return -1;
 }
 

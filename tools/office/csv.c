@@ -52,17 +52,8 @@ static int csv_collect_keys(const record_t *rec, const archive_row_t *row, void 
     {
         if (!item->string || has_key(st, item->string))
             continue;
-        if (st->nkeys == st->cap) {
-            const size_t cap = st->cap ? st->cap * 2 : 16;
-            char **keys = realloc(st->keys, cap * sizeof *keys);
-            if (!keys) {
-                st->oom = true;
-                break;
-            }
-            st->keys = keys;
-            st->cap = cap;
-        }
-        if (!(st->keys[st->nkeys] = strdup(item->string))) {
+        char **slot = array_push(&st->keys, st->nkeys, &st->cap, sizeof *slot, 16);
+        if (!slot || !(*slot = strdup(item->string))) {
             st->oom = true;
             break;
         }
@@ -145,43 +136,30 @@ static int csv_row(const record_t *rec, const archive_row_t *row, void *ud)
     return st->oom ? 1 : 0;
 }
 
+static bool kind_ok(const char *name)
+{
+    if (record_kind_from_name(name) >= 0)
+        return true;
+    fprintf(stderr, "kiosk-staff csv: '%s' is not a record kind\n", name);
+    return false;
+}
+
 int office_csv(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"archive", required_argument, NULL, 'a'},
         {"out", required_argument, NULL, 'o'},
-        {"kind", required_argument, NULL, 'k'},
+        {"kind", required_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *path = NULL, *out_path = NULL;
-    csv_state_t st = {.kind = -1};
-    int c;
-    optind = 0;
-    while ((c = next_opt(argc, argv, opts)) != -1) {
-        switch (c) {
-        case 'a':
-            path = optarg;
-            break;
-        case 'o':
-            out_path = optarg;
-            break;
-        case 'k':
-            st.kind = record_kind_from_name(optarg);
-            if (st.kind < 0) {
-                fprintf(stderr, "kiosk-staff csv: '%s' is not a record kind\n", optarg);
-                return 2;
-            }
-            break;
-        case 'h':
-            fputs(csv_help, stdout);
-            return 0;
-        default:
-            fputs(csv_help, stderr);
-            return 2;
-        }
-    }
-    if (!path || optind != argc) {
+    office_args_t args;
+    const int status = office_args(argc, argv, opts, csv_help, kind_ok, &args);
+    if (status >= 0)
+        return status;
+    const char *path = args.archive, *out_path = args.out;
+    csv_state_t st = {.kind = args.own ? record_kind_from_name(args.own) : -1};
+    if (!path || args.next != argc) {
         fputs(csv_help, stderr);
         return 2;
     }

@@ -107,21 +107,12 @@ int office_find(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *path = NULL;
-    int c;
-    optind = 0;
-    while ((c = next_opt(argc, argv, opts)) != -1) {
-        if (c == 'a') {
-            path = optarg;
-        } else if (c == 'h') {
-            fputs(find_help, stdout);
-            return 0;
-        } else {
-            fputs(find_help, stderr);
-            return 2;
-        }
-    }
-    if (!path || optind != argc - 1) {
+    office_args_t args;
+    const int status = office_args(argc, argv, opts, find_help, NULL, &args);
+    if (status >= 0)
+        return status;
+    const char *path = args.archive;
+    if (!path || args.next != argc - 1) {
         fputs(find_help, stderr);
         return 2;
     }
@@ -129,7 +120,7 @@ int office_find(int argc, char **argv)
     char code[RECORD_REF_LEN + 1];
     size_t n = 0;
     bool ok = true;
-    for (const char *p = argv[optind]; *p && ok; p++) {
+    for (const char *p = argv[args.next]; *p && ok; p++) {
         if (*p == ' ' || *p == '-')
             continue;
         ok = n < RECORD_REF_LEN &&
@@ -139,7 +130,7 @@ int office_find(int argc, char **argv)
     }
     code[n] = '\0';
     if (!ok || n != RECORD_REF_LEN) {
-        char *shown = clean_dup(argv[optind], 40, LINES_SPACE, NULL);
+        char *shown = clean_dup(argv[args.next], 40, LINES_SPACE, NULL);
         fprintf(stderr, "kiosk-staff find: '%s' is not a reference code (%d letters and digits)\n",
                 shown ? shown : "", RECORD_REF_LEN);
         free(shown);

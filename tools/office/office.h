@@ -33,6 +33,12 @@ const char *buf_str(const buf_t *b);
 /* Frees b's text and zeroes it; b may be used again. */
 void buf_free(buf_t *b);
 
+/* Makes room for one more element in the array whose pointer is at arrp (a T **), holding len
+ * elements of elem bytes and room for *cap (doubling from first when full): returns the new
+ * element, zeroed, which the caller fills and then counts; NULL when out of memory (the array
+ * is unchanged then). The array stays owned by the caller (free()). */
+void *array_push(void *arrp, size_t len, size_t *cap, size_t elem, size_t first);
+
 /* ---- text from the data ---- */
 
 typedef enum {
@@ -81,8 +87,19 @@ void out_put(out_t *o, const char *s, size_t n);
  * callback's own (which it printed). Returns 1. */
 int read_failed(const char *cmd, archive_t *a, int rc);
 
-/* Long options only (getopt_long with no short ones). Callers reset optind to 0 first (glibc:
- * starts afresh), so the commands can run one after another in one process. */
-int next_opt(int argc, char **argv, const struct option *opts);
+/* A command's options; the strings point into argv. */
+typedef struct {
+    const char *archive, *out;
+    const char *own; /* the command's own option: csv's --kind, report's --title */
+    int next;        /* the index in argv of the first argument after the options */
+} office_args_t;
+
+/* Parses a command's long options (no short ones): opts maps --archive to 'a', --out to 'o',
+ * --help to 'h' and the command's own option to 'x'; own_ok (NULL: any value) checks that
+ * option's value where it comes, saying on stderr what is wrong. Returns -1 to go on; 0 after
+ * printing help on stdout (--help); 2 for bad usage (help on stderr, or own_ok's message).
+ * Starts getopt afresh (glibc: optind 0), so commands can run one after another. */
+int office_args(int argc, char **argv, const struct option *opts, const char *help,
+                bool (*own_ok)(const char *value), office_args_t *a);
 
 #endif

@@ -196,23 +196,12 @@ int office_open311(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *path = NULL, *out_path = NULL;
-    int c;
-    optind = 0;
-    while ((c = next_opt(argc, argv, opts)) != -1) {
-        if (c == 'a') {
-            path = optarg;
-        } else if (c == 'o') {
-            out_path = optarg;
-        } else if (c == 'h') {
-            fputs(open311_help, stdout);
-            return 0;
-        } else {
-            fputs(open311_help, stderr);
-            return 2;
-        }
-    }
-    if (!path || optind != argc) {
+    office_args_t args;
+    const int status = office_args(argc, argv, opts, open311_help, NULL, &args);
+    if (status >= 0)
+        return status;
+    const char *path = args.archive, *out_path = args.out;
+    if (!path || args.next != argc) {
         fputs(open311_help, stderr);
         return 2;
     }

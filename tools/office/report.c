@@ -146,33 +146,17 @@ int office_report(int argc, char **argv)
     static const struct option opts[] = {
         {"archive", required_argument, NULL, 'a'},
         {"out", required_argument, NULL, 'o'},
-        {"title", required_argument, NULL, 't'},
+        {"title", required_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *path = NULL, *out_path = NULL, *title = "Community kiosk report";
-    int c;
-    optind = 0;
-    while ((c = next_opt(argc, argv, opts)) != -1) {
-        switch (c) {
-        case 'a':
-            path = optarg;
-            break;
-        case 'o':
-            out_path = optarg;
-            break;
-        case 't':
-            title = optarg;
-            break;
-        case 'h':
-            fputs(report_help, stdout);
-            return 0;
-        default:
-            fputs(report_help, stderr);
-            return 2;
-        }
-    }
-    if (!path || !out_path || optind != argc) {
+    office_args_t args;
+    const int status = office_args(argc, argv, opts, report_help, NULL, &args);
+    if (status >= 0)
+        return status;
+    const char *path = args.archive, *out_path = args.out;
+    const char *title = args.own ? args.own : "Community kiosk report";
+    if (!path || !out_path || args.next != argc) {
         fputs(report_help, stderr);
         return 2;
     }

@@ -15,24 +15,13 @@ bucket_t *tally_get(tally_t *t, const char *key, bool *oom)
     for (size_t i = 0; i < t->len; i++)
         if (strcmp(t->b[i].key, key) == 0)
             return &t->b[t->last = i];
-    if (t->len == t->cap) {
-        const size_t cap = t->cap ? t->cap * 2 : 16;
-        bucket_t *b = realloc(t->b, cap * sizeof *b);
-        if (!b) {
-            *oom = true;
-            return NULL;
-        }
-        t->b = b;
-        t->cap = cap;
-    }
-    bucket_t *nb = &t->b[t->len];
-    memset(nb, 0, sizeof *nb);
-    if (!(nb->key = strdup(key))) {
+    bucket_t *nb = array_push(&t->b, t->len, &t->cap, sizeof *nb, 16);
+    if (!nb || !(nb->key = strdup(key))) {
         *oom = true;
         return NULL;
     }
-    t->last = t->len;
-    return &t->b[t->len++];
+    t->last = t->len++;
+    return nb;
 }
 
 /* qsort() of n buckets; an empty tally may have no array at all (qsort(NULL, 0) is undefined). */
@@ -115,23 +104,13 @@ static survey_t *survey_get(report_t *r, const char *journey)
     for (size_t i = 0; i < r->nsurveys; i++)
         if (strcmp(r->surveys[i].journey, journey) == 0)
             return &r->surveys[i];
-    if (r->nsurveys == r->capsurveys) {
-        const size_t cap = r->capsurveys ? r->capsurveys * 2 : 4;
-        survey_t *s = realloc(r->surveys, cap * sizeof *s);
-        if (!s) {
-            r->oom = true;
-            return NULL;
-        }
-        r->surveys = s;
-        r->capsurveys = cap;
-    }
-    survey_t *s = &r->surveys[r->nsurveys];
-    memset(s, 0, sizeof *s);
-    if (!(s->journey = strdup(journey))) {
+    survey_t *s = array_push(&r->surveys, r->nsurveys, &r->capsurveys, sizeof *s, 4);
+    if (!s || !(s->journey = strdup(journey))) {
         r->oom = true;
         return NULL;
     }
-    return &r->surveys[r->nsurveys++];
+    r->nsurveys++;
+    return s;
 }
 
 static question_t *question_get(report_t *r, survey_t *s, const char *name)
@@ -139,23 +118,13 @@ static question_t *question_get(report_t *r, survey_t *s, const char *name)
     for (size_t i = 0; i < s->nq; i++)
         if (strcmp(s->q[i].name, name) == 0)
             return &s->q[i];
-    if (s->nq == s->cap) {
-        const size_t cap = s->cap ? s->cap * 2 : 8;
-        question_t *q = realloc(s->q, cap * sizeof *q);
-        if (!q) {
-            r->oom = true;
-            return NULL;
-        }
-        s->q = q;
-        s->cap = cap;
-    }
-    question_t *q = &s->q[s->nq];
-    memset(q, 0, sizeof *q);
-    if (!(q->name = strdup(name))) {
+    question_t *q = array_push(&s->q, s->nq, &s->cap, sizeof *q, 8);
+    if (!q || !(q->name = strdup(name))) {
         r->oom = true;
         return NULL;
     }
-    return &s->q[s->nq++];
+    s->nq++;
+    return q;
 }
 
 static void count_choice(report_t *r, question_t *q, const char *key, double value)

@@ -80,6 +80,23 @@ void buf_free(buf_t *b)
 }
 
 
+void *array_push(void *arrp, size_t len, size_t *cap, size_t elem, size_t first)
+{
+    char *arr;
+    memcpy(&arr, arrp, sizeof arr);
+    if (len == *cap) {
+        const size_t n = *cap ? *cap * 2 : first;
+        char *p = realloc(arr, n * elem);
+        if (!p)
+            return NULL;
+        arr = p;
+        memcpy(arrp, &arr, sizeof arr);
+        *cap = n;
+    }
+    memset(arr + len * elem, 0, elem);
+    return arr + len * elem;
+}
+
 bool add_clean(buf_t *out, const char *s, size_t max_cp, lines_t lines)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
