@@ -188,12 +188,13 @@ static void bundle_json_keeps_every_field_and_reads_back(void)
     record_t rec = sample_record();
     char *line = NULL;
     REQUIRE(record_to_json(&rec, &line) == KIOSK_OK);
-    CHECK_STR(line, "{\"uuid\":\"0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b\",\"kind\":\"service_request\","
-                    "\"journey\":\"service_request\",\"kioskId\":\"library-1\",\"pack\":\"default\","
-                    "\"packVersion\":\"2026.11.1\",\"lang\":\"zh-cn\",\"answers\":{\"service\":"
-                    "\"STREETLIGHT\",\"urgency\":\"SOON\"},\"ref\":\"3NJF47\",\"utcMs\":1795000000123,"
-                    "\"offsetMin\":480,\"clockSynced\":true,\"monoMs\":4321,\"boot\":7,"
-                    "\"misuse\":false,\"contact\":{\"name\":\"Li Wei\",\"phone\":\"13800138000\"}}");
+    CHECK_STR(line,
+              "{\"uuid\":\"0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b\",\"kind\":\"service_request\","
+              "\"journey\":\"service_request\",\"kioskId\":\"library-1\",\"pack\":\"default\","
+              "\"packVersion\":\"2026.11.1\",\"lang\":\"zh-cn\",\"answers\":{\"service\":"
+              "\"STREETLIGHT\",\"urgency\":\"SOON\"},\"ref\":\"3NJF47\",\"utcMs\":1795000000123,"
+              "\"offsetMin\":480,\"clockSynced\":true,\"monoMs\":4321,\"boot\":7,"
+              "\"misuse\":false,\"contact\":{\"name\":\"Li Wei\",\"phone\":\"13800138000\"}}");
     record_t back;
     content_error_t err;
     REQUIRE(record_from_json(line, strlen(line), &back, &err) == KIOSK_OK);
@@ -255,12 +256,13 @@ static void listing_json_masks_the_contact(void)
     record_t rec = sample_record();
     char *line = NULL;
     REQUIRE(record_json_write(&rec, RECORD_JSON_LISTING, &line) == KIOSK_OK);
-    CHECK_STR(line, "{\"uuid\":\"0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b\",\"kind\":\"service_request\","
-                    "\"journey\":\"service_request\",\"lang\":\"zh-cn\",\"pack\":\"default\","
-                    "\"pack_version\":\"2026.11.1\",\"time\":\"2026-11-18T19:06:40.123+08:00\","
-                    "\"clock_synced\":true,\"boot\":7,\"mono_ms\":4321,\"answers\":{\"service\":"
-                    "\"STREETLIGHT\",\"urgency\":\"SOON\"},\"ref\":\"3NJF47\",\"contact\":{\"name\":"
-                    "true,\"phone\":\"*********00\"}}");
+    CHECK_STR(line,
+              "{\"uuid\":\"0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b\",\"kind\":\"service_request\","
+              "\"journey\":\"service_request\",\"lang\":\"zh-cn\",\"pack\":\"default\","
+              "\"pack_version\":\"2026.11.1\",\"time\":\"2026-11-18T19:06:40.123+08:00\","
+              "\"clock_synced\":true,\"boot\":7,\"mono_ms\":4321,\"answers\":{\"service\":"
+              "\"STREETLIGHT\",\"urgency\":\"SOON\"},\"ref\":\"3NJF47\",\"contact\":{\"name\":"
+              "true,\"phone\":\"*********00\"}}");
     CHECK(strstr(line, "Li Wei") == NULL && strstr(line, "138") == NULL);
     free(line);
 

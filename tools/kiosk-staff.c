@@ -251,8 +251,8 @@ static int token(int argc, char **argv)
         o.t.serial = (int64_t)now.tv_sec;
     const int rc = token_write(&o.t, o.keys, o.stick);
     if (rc == 0)
-        printf("Token %lld written to %s/%s, valid for %ld days.\n", (long long)o.t.serial,
-               o.stick, TOKEN_FILE_NAME, o.days);
+        printf("Token %lld written to %s/%s, valid for %ld days.\n", (long long)o.t.serial, o.stick,
+               TOKEN_FILE_NAME, o.days);
     return rc;
 }
 
@@ -564,8 +564,8 @@ int main(int argc, char **argv)
         const char *name;
         int (*run)(int argc, char **argv);
     } commands[] = {
-        {"keygen", keygen},        {"token", token},   {"trust", trust},
-        {"import", import},        {"find", office_find}, {"csv", office_csv},
+        {"keygen", keygen},          {"token", token},          {"trust", trust},
+        {"import", import},          {"find", office_find},     {"csv", office_csv},
         {"open311", office_open311}, {"report", office_report},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

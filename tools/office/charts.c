@@ -113,8 +113,8 @@ void no_data(doc_t *d, const char *what)
 
 /* Horizontal bars with their label on the left and the count (and share of base, or of the
  * sum of the rows when base is 0) on the right. */
-void hbar_chart(doc_t *d, const char *heading, const char *title, const hbar_t *rows,
-                       size_t n, int64_t base, const char *empty)
+void hbar_chart(doc_t *d, const char *heading, const char *title, const hbar_t *rows, size_t n,
+                int64_t base, const char *empty)
 {
     buf_printf(d->out, "<figure>\n<h3>");
     esc(d->out, heading);
@@ -191,7 +191,7 @@ void hbar_chart(doc_t *d, const char *heading, const char *title, const hbar_t *
 
 /* hbar_chart() of a tally, sorted by count (or kept in the tally's order). */
 void tally_chart(doc_t *d, const char *heading, const char *title, tally_t *t, bool sort,
-                        int64_t base, const char *empty)
+                 int64_t base, const char *empty)
 {
     if (sort && t->len)
         sort_buckets(t->b, t->len, by_count_desc);

@@ -142,4 +142,3 @@ int office_args(int argc, char **argv, const struct option *opts, const char *he
     a->next = optind;
     return -1;
 }
-

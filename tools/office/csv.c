@@ -203,4 +203,3 @@ done:
     archive_close(a);
     return ret;
 }
-

@@ -159,4 +159,3 @@ int office_find(int argc, char **argv)
     archive_close(a);
     return ret;
 }
-

@@ -227,4 +227,3 @@ int office_open311(int argc, char **argv)
     archive_close(a);
     return ret;
 }
-

@@ -345,4 +345,3 @@ void section_quality(doc_t *d, report_t *r)
     free(rows);
     buf_puts(o, "</section>\n");
 }
-

@@ -321,4 +321,3 @@ void report_free(report_t *r)
     }
     free(r->surveys);
 }
-

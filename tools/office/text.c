@@ -79,7 +79,6 @@ void buf_free(buf_t *b)
     memset(b, 0, sizeof *b);
 }
 
-
 void *array_push(void *arrp, size_t len, size_t *cap, size_t elem, size_t first)
 {
     char *arr;
