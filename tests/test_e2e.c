@@ -958,6 +958,20 @@ static void buttons_alone_complete_every_journey(void)
     sqlite3_finalize(st);
     sqlite3_close(d);
     CHECK(count_and_convert(shots) >= 25);
+
+    /* --print-records shows that contact details exist, never what they are: all but the
+     * phone number's last two characters masked, the name as true or false. */
+    snprintf(cmd, sizeof cmd, "'%s' --print-records --db '%s'", KIOSK_BIN, db);
+    FILE *pr = popen(cmd, "r");
+    REQUIRE(pr != NULL);
+    const size_t got = fread(out, 1, sizeof out - 1, pr);
+    out[got] = '\0';
+    CHECK_INT(pclose(pr), 0);
+    CHECK_INT(count_of(out, "\n"), sizeof want / sizeof want[0]);
+    CHECK(strstr(out, "\"contact\":{\"name\":true,\"phone\":\"******00\"}") != NULL);
+    CHECK(strstr(out, "\"contact\":{\"name\":false,\"phone\":\"****23\"}") != NULL);
+    CHECK(strstr(out, "\"13900000\"") == NULL && strstr(out, "\"555123\"") == NULL);
+    CHECK(strstr(out, "\"Li\"") == NULL);
 }
 
 /* A power cut leaves the "-running" marker: the next start runs the full integrity check.

@@ -3,10 +3,13 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/kerr.h"
 #include "core/record.h"
+#include "core/record_json.h"
 
 static void uuid_format_sets_version_variant_and_layout(void)
 {
@@ -155,6 +158,158 @@ static void record_clear_frees_and_zeroes(void)
     record_clear(NULL);
 }
 
+/* A service request as the kiosk stores it, with contact details given with consent. */
+static record_t sample_record(void)
+{
+    record_t rec = {0};
+    rec.kind = RECORD_SERVICE_REQUEST;
+    snprintf(rec.uuid, sizeof rec.uuid, "%s", "0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b");
+    snprintf(rec.journey_id, sizeof rec.journey_id, "%s", "service_request");
+    snprintf(rec.kiosk_id, sizeof rec.kiosk_id, "%s", "library-1");
+    snprintf(rec.pack_id, sizeof rec.pack_id, "%s", "default");
+    snprintf(rec.pack_version, sizeof rec.pack_version, "%s", "2026.11.1");
+    snprintf(rec.lang, sizeof rec.lang, "%s", "zh-cn");
+    snprintf(rec.ref_code, sizeof rec.ref_code, "%s", "3NJF47");
+    rec.answers_json = strdup("{\"service\":\"STREETLIGHT\",\"urgency\":\"SOON\"}");
+    rec.contact_name = strdup("Li Wei");
+    rec.contact_phone = strdup("13800138000");
+    rec.consent = true;
+    rec.time = (record_time_t){.utc_ms = 1795000000123,
+                               .offset_min = 480,
+                               .clock_synced = true,
+                               .mono_ms = 4321,
+                               .boot = 7};
+    return rec;
+}
+
+/* The export bundle's line: every field, the contact in clear; read back to the same record. */
+static void bundle_json_keeps_every_field_and_reads_back(void)
+{
+    record_t rec = sample_record();
+    char *line = NULL;
+    REQUIRE(record_to_json(&rec, &line) == KIOSK_OK);
+    CHECK_STR(line,
+              "{\"uuid\":\"0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b\",\"kind\":\"service_request\","
+              "\"journey\":\"service_request\",\"kioskId\":\"library-1\",\"pack\":\"default\","
+              "\"packVersion\":\"2026.11.1\",\"lang\":\"zh-cn\",\"answers\":{\"service\":"
+              "\"STREETLIGHT\",\"urgency\":\"SOON\"},\"ref\":\"3NJF47\",\"utcMs\":1795000000123,"
+              "\"offsetMin\":480,\"clockSynced\":true,\"monoMs\":4321,\"boot\":7,"
+              "\"misuse\":false,\"contact\":{\"name\":\"Li Wei\",\"phone\":\"13800138000\"}}");
+    record_t back;
+    content_error_t err;
+    REQUIRE(record_from_json(line, strlen(line), &back, &err) == KIOSK_OK);
+    CHECK_STR(back.uuid, rec.uuid);
+    CHECK_INT(back.kind, rec.kind);
+    CHECK_STR(back.journey_id, rec.journey_id);
+    CHECK_STR(back.kiosk_id, rec.kiosk_id);
+    CHECK_STR(back.pack_id, rec.pack_id);
+    CHECK_STR(back.pack_version, rec.pack_version);
+    CHECK_STR(back.lang, rec.lang);
+    CHECK_STR(back.ref_code, rec.ref_code);
+    CHECK_STR(back.answers_json, rec.answers_json);
+    CHECK_STR(back.contact_name, rec.contact_name);
+    CHECK_STR(back.contact_phone, rec.contact_phone);
+    CHECK(back.consent && !back.misuse && back.time.clock_synced);
+    CHECK_INT(back.time.utc_ms, rec.time.utc_ms);
+    CHECK_INT(back.time.offset_min, rec.time.offset_min);
+    CHECK_INT(back.time.mono_ms, rec.time.mono_ms);
+    CHECK_INT(back.time.boot, rec.time.boot);
+    record_clear(&back);
+    free(line);
+    record_clear(&rec);
+}
+
+/* record_from_json() refuses what an export never holds, naming the key. */
+static void bundle_json_refuses_bad_lines(void)
+{
+    static const struct {
+        const char *line, *path;
+    } bad[] = {
+        {"[]", "$"},
+        {"{\"uuid\":\"short\"}", "$.uuid"},
+        {"{\"kind\":\"nonsense\"}", "$.kind"},
+        {"{\"answers\":[1]}", "$.answers"},
+        {"{\"ref\":\"0OIL12\"}", "$.ref"},
+        {"{\"offsetMin\":1441}", "$.offsetMin"},
+        {"{\"utcMs\":1.5}", "$.utcMs"},
+        {"{\"clockSynced\":1}", "$.clockSynced"},
+        {"{\"misuse\":\"no\"}", "$.misuse"},
+        {"{\"contact\":{}}", "$.contact"},
+        {"{\"contact\":{\"name\":3}}", "$.contact"},
+        {"{\"lang\":\"a\\u0001b\"}", "$.lang"},
+        {"{\"colour\":\"red\"}", "$.colour"},
+        {"{\"uuid\":\"0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b\",\"answers\":{}}", "$"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        record_t rec;
+        content_error_t err;
+        CHECK_INT(record_from_json(bad[i].line, strlen(bad[i].line), &rec, &err), KIOSK_EINVAL);
+        CHECK_STR(err.path, bad[i].path);
+        CHECK(rec.answers_json == NULL && rec.contact_name == NULL);
+    }
+}
+
+/* --print-records: readable keys, and the contact details masked (all but the phone's last two
+ * characters), byte for byte as the kiosk has always printed them. */
+static void listing_json_masks_the_contact(void)
+{
+    record_t rec = sample_record();
+    char *line = NULL;
+    REQUIRE(record_json_write(&rec, RECORD_JSON_LISTING, &line) == KIOSK_OK);
+    CHECK_STR(line,
+              "{\"uuid\":\"0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b\",\"kind\":\"service_request\","
+              "\"journey\":\"service_request\",\"lang\":\"zh-cn\",\"pack\":\"default\","
+              "\"pack_version\":\"2026.11.1\",\"time\":\"2026-11-18T19:06:40.123+08:00\","
+              "\"clock_synced\":true,\"boot\":7,\"mono_ms\":4321,\"answers\":{\"service\":"
+              "\"STREETLIGHT\",\"urgency\":\"SOON\"},\"ref\":\"3NJF47\",\"contact\":{\"name\":"
+              "true,\"phone\":\"*********00\"}}");
+    CHECK(strstr(line, "Li Wei") == NULL && strstr(line, "138") == NULL);
+    free(line);
+
+    /* No name, a short phone, misuse flagged, answers that do not parse: left out. */
+    free(rec.contact_name);
+    rec.contact_name = NULL;
+    free(rec.contact_phone);
+    rec.contact_phone = strdup("+86 21-555");
+    rec.misuse = true;
+    rec.ref_code[0] = '\0';
+    free(rec.answers_json);
+    rec.answers_json = strdup("{broken");
+    REQUIRE(record_json_write(&rec, RECORD_JSON_LISTING, &line) == KIOSK_OK);
+    CHECK(strstr(line, "\"misuse\":true,\"mono_ms\":4321,\"contact\":{\"name\":false,\"phone\":"
+                       "\"********55\"}}") != NULL);
+    CHECK(strstr(line, "answers") == NULL && strstr(line, "\"ref\"") == NULL);
+    free(line);
+
+    /* Consent without details: the object says so; no consent: no contact at all. */
+    free(rec.contact_phone);
+    rec.contact_phone = NULL;
+    REQUIRE(record_json_write(&rec, RECORD_JSON_LISTING, &line) == KIOSK_OK);
+    CHECK(strstr(line, "\"contact\":{\"name\":false,\"phone\":\"\"}") != NULL);
+    free(line);
+    rec.consent = false;
+    rec.contact_phone = strdup("13800138000");
+    REQUIRE(record_json_write(&rec, RECORD_JSON_LISTING, &line) == KIOSK_OK);
+    CHECK(strstr(line, "contact") == NULL);
+    free(line);
+    record_clear(&rec);
+}
+
+/* The bundle form refuses answers that are not an object; the listing shows what it can. */
+static void bundle_json_refuses_answers_that_are_not_an_object(void)
+{
+    record_t rec = sample_record();
+    free(rec.answers_json);
+    rec.answers_json = strdup("[1,2]");
+    char *line = (char *)"untouched";
+    CHECK_INT(record_to_json(&rec, &line), KIOSK_EINVAL);
+    CHECK(line == NULL);
+    REQUIRE(record_json_write(&rec, RECORD_JSON_LISTING, &line) == KIOSK_OK);
+    CHECK(strstr(line, "\"answers\":[1,2]") != NULL);
+    free(line);
+    record_clear(&rec);
+}
+
 int main(void)
 {
     RUN(uuid_format_sets_version_variant_and_layout);
@@ -166,5 +321,9 @@ int main(void)
     RUN(session_outcome_names_are_the_stored_codes);
     RUN(kiosk_strerror_is_never_null);
     RUN(record_clear_frees_and_zeroes);
+    RUN(bundle_json_keeps_every_field_and_reads_back);
+    RUN(bundle_json_refuses_bad_lines);
+    RUN(listing_json_masks_the_contact);
+    RUN(bundle_json_refuses_answers_that_are_not_an_object);
     return check_failures != 0;
 }

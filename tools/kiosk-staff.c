@@ -109,75 +109,67 @@ static int write_atomic(const char *dir, const char *name, const char *text)
     return 0;
 }
 
-static int token(int argc, char **argv)
+typedef struct {
+    const char *keys, *stick, *actions;
+    long days;
+    token_t t;
+} token_opts_t;
+
+/* One option of token: -1 taken, else the exit status (help, bad usage). */
+static int token_option(int c, token_opts_t *o)
 {
-    static const struct option opts[] = {
-        {"keys", required_argument, NULL, 'k'},    {"stick", required_argument, NULL, 's'},
-        {"kiosk", required_argument, NULL, 'i'},   {"all-kiosks", no_argument, NULL, 'A'},
-        {"actions", required_argument, NULL, 'a'}, {"days", required_argument, NULL, 'd'},
-        {"serial", required_argument, NULL, 'n'},  {"export-all", no_argument, NULL, 'E'},
-        {"erase", required_argument, NULL, 'e'},   {"issued-by", required_argument, NULL, 'b'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
-    };
-    const char *keys = NULL, *stick = NULL, *actions = "export";
-    token_t t = {0};
-    long days = 7;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'k':
-            keys = optarg;
-            break;
-        case 's':
-            stick = optarg;
-            break;
-        case 'i':
-            if (t.nkiosks == TOKEN_MAX_KIOSKS || strlen(optarg) > 63) {
-                fprintf(stderr, "kiosk-staff: too many kiosks or an id over 63 bytes\n");
-                return 2;
-            }
-            snprintf(t.kiosks[t.nkiosks++], sizeof t.kiosks[0], "%s", optarg);
-            break;
-        case 'A':
-            t.all_kiosks = true;
-            break;
-        case 'a':
-            actions = optarg;
-            break;
-        case 'd':
-            days = strtol(optarg, NULL, 10);
-            break;
-        case 'n':
-            t.serial = strtoll(optarg, NULL, 10);
-            break;
-        case 'E':
-            t.export_all = true;
-            break;
-        case 'e':
-            if (t.nerase == TOKEN_MAX_ERASE || strlen(optarg) != RECORD_REF_LEN) {
-                fprintf(stderr, "kiosk-staff: '%s' is not a reference code\n", optarg);
-                return 2;
-            }
-            snprintf(t.erase[t.nerase++], sizeof t.erase[0], "%s", optarg);
-            break;
-        case 'b':
-            snprintf(t.issued_by, sizeof t.issued_by, "%s", optarg);
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        default:
-            usage(stderr);
+    token_t *t = &o->t;
+    switch (c) {
+    case 'k':
+        o->keys = optarg;
+        return -1;
+    case 's':
+        o->stick = optarg;
+        return -1;
+    case 'i':
+        if (t->nkiosks == TOKEN_MAX_KIOSKS || strlen(optarg) > 63) {
+            fprintf(stderr, "kiosk-staff: too many kiosks or an id over 63 bytes\n");
             return 2;
         }
-    }
-    if (!keys || !stick || (!t.all_kiosks && t.nkiosks == 0) || days < 1 || days > 366) {
-        fprintf(stderr, "kiosk-staff token: needs --keys, --stick, --kiosk or --all-kiosks, and "
-                        "--days from 1 to 366\n");
+        snprintf(t->kiosks[t->nkiosks++], sizeof t->kiosks[0], "%s", optarg);
+        return -1;
+    case 'A':
+        t->all_kiosks = true;
+        return -1;
+    case 'a':
+        o->actions = optarg;
+        return -1;
+    case 'd':
+        o->days = strtol(optarg, NULL, 10);
+        return -1;
+    case 'n':
+        t->serial = strtoll(optarg, NULL, 10);
+        return -1;
+    case 'E':
+        t->export_all = true;
+        return -1;
+    case 'e':
+        if (t->nerase == TOKEN_MAX_ERASE || strlen(optarg) != RECORD_REF_LEN) {
+            fprintf(stderr, "kiosk-staff: '%s' is not a reference code\n", optarg);
+            return 2;
+        }
+        snprintf(t->erase[t->nerase++], sizeof t->erase[0], "%s", optarg);
+        return -1;
+    case 'b':
+        snprintf(t->issued_by, sizeof t->issued_by, "%s", optarg);
+        return -1;
+    case 'h':
+        usage(stdout);
+        return 0;
+    default:
+        usage(stderr);
         return 2;
     }
-    /* The actions, by name; a misspelt one is refused, never dropped. */
+}
+
+/* The actions, by name, into t->actions; a misspelt one is refused (2), never dropped. */
+static int token_actions(const char *actions, token_t *t)
+{
     char list[128];
     snprintf(list, sizeof list, "%s", actions);
     for (char *save = NULL, *a = strtok_r(list, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
@@ -189,18 +181,18 @@ static int token(int argc, char **argv)
                     a);
             return 2;
         }
-        t.actions |= bit;
+        t->actions |= bit;
     }
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    t.valid_from_ms = (int64_t)now.tv_sec * 1000 - 3600 * 1000; /* an hour of clock slack */
-    t.valid_until_ms = (int64_t)now.tv_sec * 1000 + days * 86400 * 1000;
-    if (!t.serial)
-        t.serial = (int64_t)now.tv_sec;
+    return 0;
+}
+
+/* Formats t, checks it reads back as the kiosk will read it, signs it with the organisation's
+ * key from keys and writes it onto the stick. The exit status. */
+static int token_write(const token_t *t, const char *keys, const char *stick)
+{
     char *payload = NULL, *file = NULL;
-    if (token_format(&t, &payload) != KIOSK_OK)
+    if (token_format(t, &payload) != KIOSK_OK)
         return 1;
-    /* Check what we wrote the way the kiosk will read it. */
     token_t back;
     content_error_t ce;
     if (token_parse(payload, strlen(payload), "(new token)", &back, &ce) != KIOSK_OK) {
@@ -222,9 +214,45 @@ static int token(int argc, char **argv)
         return 1;
     rc = write_atomic(stick, TOKEN_FILE_NAME, file);
     free(file);
+    return rc;
+}
+
+static int token(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"keys", required_argument, NULL, 'k'},    {"stick", required_argument, NULL, 's'},
+        {"kiosk", required_argument, NULL, 'i'},   {"all-kiosks", no_argument, NULL, 'A'},
+        {"actions", required_argument, NULL, 'a'}, {"days", required_argument, NULL, 'd'},
+        {"serial", required_argument, NULL, 'n'},  {"export-all", no_argument, NULL, 'E'},
+        {"erase", required_argument, NULL, 'e'},   {"issued-by", required_argument, NULL, 'b'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+    };
+    token_opts_t o = {.actions = "export", .days = 7};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        const int status = token_option(c, &o);
+        if (status >= 0)
+            return status;
+    }
+    if (!o.keys || !o.stick || (!o.t.all_kiosks && o.t.nkiosks == 0) || o.days < 1 ||
+        o.days > 366) {
+        fprintf(stderr, "kiosk-staff token: needs --keys, --stick, --kiosk or --all-kiosks, and "
+                        "--days from 1 to 366\n");
+        return 2;
+    }
+    if (token_actions(o.actions, &o.t))
+        return 2;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    o.t.valid_from_ms = (int64_t)now.tv_sec * 1000 - 3600 * 1000; /* an hour of clock slack */
+    o.t.valid_until_ms = (int64_t)now.tv_sec * 1000 + o.days * 86400 * 1000;
+    if (!o.t.serial)
+        o.t.serial = (int64_t)now.tv_sec;
+    const int rc = token_write(&o.t, o.keys, o.stick);
     if (rc == 0)
-        printf("Token %lld written to %s/%s, valid for %ld days.\n", (long long)t.serial, stick,
-               TOKEN_FILE_NAME, days);
+        printf("Token %lld written to %s/%s, valid for %ld days.\n", (long long)o.t.serial, o.stick,
+               TOKEN_FILE_NAME, o.days);
     return rc;
 }
 
@@ -307,111 +335,154 @@ static int import_line(const char *line, size_t len, void *ud)
     return rc;
 }
 
-/* Imports one manifest (dir/name) and its bundle. 0 done (or already), 1 refused. */
-static int import_one(archive_t *a, int dirfd, const char *where, const char *name,
-                      const uint8_t box_pk[CRYPTO_BOX_PK_BYTES],
-                      const uint8_t box_sk[CRYPTO_BOX_SK_BYTES])
-{
+/* A manifest read from a stick and believed: its text, the kiosk it names, and the fields
+ * of its signed payload. bundle and sha point into json (owned, cJSON_Delete()). */
+typedef struct {
     char text[16384];
+    size_t n;
+    char kiosk[64];
+    cJSON *json;
+    int64_t seq, records;
+    const char *bundle, *sha;
+} manifest_t;
+
+/* Reads dir/name into m->text and the kiosk it claims to be from (unchecked yet). 0, or 1
+ * with the reason on stderr. */
+static int manifest_read(int dirfd, const char *where, const char *name, manifest_t *m)
+{
     int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    ssize_t n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+    ssize_t n = fd >= 0 ? read(fd, m->text, sizeof m->text - 1) : -1;
     if (fd >= 0)
         close(fd);
-    if (n <= 0 || n >= (ssize_t)sizeof text - 1) {
+    if (n <= 0 || n >= (ssize_t)sizeof m->text - 1) {
         fprintf(stderr, "kiosk-staff: %s/%s: cannot read, or larger than a manifest\n", where,
                 name);
         return 1;
     }
-    text[n] = '\0';
-    char *peek = NULL, *payload = NULL;
+    m->text[n] = '\0';
+    m->n = (size_t)n;
+    char *peek = NULL;
     size_t plen = 0;
-    if (crypto_envelope_peek(text, (size_t)n, &peek, &plen) != KIOSK_OK) {
+    if (crypto_envelope_peek(m->text, m->n, &peek, &plen) != KIOSK_OK) {
         fprintf(stderr, "kiosk-staff: %s/%s: not a manifest\n", where, name);
         return 1;
     }
-    cJSON *m = cJSON_Parse(peek);
+    cJSON *j = cJSON_Parse(peek);
     free(peek);
-    const cJSON *jk = cJSON_GetObjectItemCaseSensitive(m, "kioskId");
-    char kiosk[64] = "";
-    if (cJSON_IsString(jk) && strlen(jk->valuestring) < sizeof kiosk)
-        snprintf(kiosk, sizeof kiosk, "%s", jk->valuestring);
-    cJSON_Delete(m);
-    /* Only now believe it: checked against the key this archive trusts for that kiosk. */
+    const cJSON *jk = cJSON_GetObjectItemCaseSensitive(j, "kioskId");
+    if (cJSON_IsString(jk) && strlen(jk->valuestring) < sizeof m->kiosk)
+        snprintf(m->kiosk, sizeof m->kiosk, "%s", jk->valuestring);
+    cJSON_Delete(j);
+    return 0;
+}
+
+/* Checks m's signature against the key this archive trusts for its kiosk, then takes its
+ * fields (m->json set). 0, or 1 with the reason on stderr. */
+static int manifest_verify(archive_t *a, const char *where, const char *name, manifest_t *m)
+{
     char keytext[CRYPTO_KEY_TEXT];
     uint8_t pk[CRYPTO_SIGN_PK_BYTES];
-    if (!kiosk[0] || archive_kiosk_key(a, kiosk, keytext, sizeof keytext) != KIOSK_OK ||
+    if (!m->kiosk[0] || archive_kiosk_key(a, m->kiosk, keytext, sizeof keytext) != KIOSK_OK ||
         !crypto_key_from_text(keytext, pk, sizeof pk)) {
         fprintf(stderr,
                 "kiosk-staff: %s/%s: from unknown kiosk '%s': refused (add it with kiosk-staff "
                 "trust)\n",
-                where, name, kiosk);
+                where, name, m->kiosk);
         return 1;
     }
-    char why[256];
-    if (crypto_token_open(text, (size_t)n, pk, &payload, &plen, why, sizeof why) != KIOSK_OK) {
+    char why[256], *payload = NULL;
+    size_t plen = 0;
+    if (crypto_token_open(m->text, m->n, pk, &payload, &plen, why, sizeof why) != KIOSK_OK) {
         fprintf(stderr, "kiosk-staff: %s/%s: %s: refused\n", where, name, why);
         return 1;
     }
-    m = cJSON_Parse(payload);
+    m->json = cJSON_Parse(payload);
     free(payload);
-    const cJSON *seq = cJSON_GetObjectItemCaseSensitive(m, "seq");
-    const cJSON *records = cJSON_GetObjectItemCaseSensitive(m, "records");
-    const cJSON *bundle = cJSON_GetObjectItemCaseSensitive(m, "bundle");
-    const cJSON *sha = cJSON_GetObjectItemCaseSensitive(m, "bundleSha256");
-    int64_t nseq = 0, nrecords = 0;
+    const cJSON *seq = cJSON_GetObjectItemCaseSensitive(m->json, "seq");
+    const cJSON *records = cJSON_GetObjectItemCaseSensitive(m->json, "records");
+    const cJSON *bundle = cJSON_GetObjectItemCaseSensitive(m->json, "bundle");
+    const cJSON *sha = cJSON_GetObjectItemCaseSensitive(m->json, "bundleSha256");
     if (!cJSON_IsNumber(seq) || !cJSON_IsNumber(records) ||
-        !json_int_in(seq->valuedouble, 0, 9000000000000000, &nseq) ||
-        !json_int_in(records->valuedouble, 0, 9000000000000000, &nrecords) ||
+        !json_int_in(seq->valuedouble, 0, 9000000000000000, &m->seq) ||
+        !json_int_in(records->valuedouble, 0, 9000000000000000, &m->records) ||
         !cJSON_IsString(bundle) || !cJSON_IsString(sha) || strchr(bundle->valuestring, '/') ||
         bundle->valuestring[0] == '.' || strlen(sha->valuestring) != 64) {
         fprintf(stderr, "kiosk-staff: %s/%s: manifest lacks its fields: refused\n", where, name);
-        cJSON_Delete(m);
         return 1;
     }
+    m->bundle = bundle->valuestring;
+    m->sha = sha->valuestring;
+    return 0;
+}
+
+/* Decrypts m's bundle into the archive's open bundle: NULL when every record went in and the
+ * hash and count match, else what differs (im->err, why or a fixed text). */
+static const char *bundle_read(int dirfd, const manifest_t *m, import_t *im,
+                               const uint8_t box_pk[CRYPTO_BOX_PK_BYTES],
+                               const uint8_t box_sk[CRYPTO_BOX_SK_BYTES], char *why, size_t len)
+{
+    int bf = openat(dirfd, m->bundle, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (bf < 0)
+        return "the bundle file is missing";
+    uint8_t got[32];
+    char hex[65] = "";
+    const int rc = bundle_open(bf, box_pk, box_sk, import_line, im, got, why, len);
+    close(bf);
+    if (rc != KIOSK_OK)
+        return im->err[0] ? im->err : why;
+    crypto_hex32(got, hex);
+    if (strcmp(hex, m->sha) != 0)
+        return "the bundle's hash differs";
+    return im->lines != m->records ? "the record count differs" : NULL;
+}
+
+/* Imports m's bundle in one archive transaction. 0 done (or already), 1 refused. */
+static int import_bundle(archive_t *a, int dirfd, const char *where, const char *name,
+                         const manifest_t *m, const uint8_t box_pk[CRYPTO_BOX_PK_BYTES],
+                         const uint8_t box_sk[CRYPTO_BOX_SK_BYTES])
+{
     char mhash[65];
-    crypto_sha256_hex(text, (size_t)n, mhash);
-    import_t im = {.a = a, .kiosk = kiosk};
+    crypto_sha256_hex(m->text, m->n, mhash);
+    import_t im = {.a = a, .kiosk = m->kiosk};
     bool already = false;
-    int rc = archive_begin_bundle(a, kiosk, nseq, mhash, nrecords, &im.bundle, &already);
+    int rc = archive_begin_bundle(a, m->kiosk, m->seq, mhash, m->records, &im.bundle, &already);
     if (rc != KIOSK_OK || already) {
         if (rc != KIOSK_OK)
             fprintf(stderr, "kiosk-staff: %s/%s: %s\n", where, name, archive_errmsg(a));
         else
             printf("%s/%s: already imported\n", where, name);
-        cJSON_Delete(m);
         return rc == KIOSK_OK ? 0 : 1;
     }
-    int bf = openat(dirfd, bundle->valuestring, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    uint8_t got[32];
-    char hex[65] = "";
-    rc = bf < 0 ? KIOSK_ENOENT
-                : bundle_open(bf, box_pk, box_sk, import_line, &im, got, why, sizeof why);
-    if (bf >= 0)
-        close(bf);
-    if (rc == KIOSK_OK)
-        crypto_hex32(got, hex);
-    const char *problem = bf < 0                               ? "the bundle file is missing"
-                          : rc != KIOSK_OK && im.err[0]        ? im.err
-                          : rc != KIOSK_OK                     ? why
-                          : strcmp(hex, sha->valuestring) != 0 ? "the bundle's hash differs"
-                          : im.lines != nrecords               ? "the record count differs"
-                                                               : NULL;
+    char why[256];
+    const char *problem = bundle_read(dirfd, m, &im, box_pk, box_sk, why, sizeof why);
     if (problem) {
         archive_rollback_bundle(a);
-        fprintf(stderr, "kiosk-staff: %s/%s: %s: nothing imported\n", where, bundle->valuestring,
-                problem);
-        cJSON_Delete(m);
+        fprintf(stderr, "kiosk-staff: %s/%s: %s: nothing imported\n", where, m->bundle, problem);
         return 1;
     }
     if (archive_commit_bundle(a) != KIOSK_OK) {
         fprintf(stderr, "kiosk-staff: %s: %s\n", where, archive_errmsg(a));
-        cJSON_Delete(m);
         return 1;
     }
-    printf("%s/%s: kiosk %s, bundle %lld: %lld records, %lld new\n", where, bundle->valuestring,
-           kiosk, (long long)nseq, (long long)im.lines, (long long)im.added);
-    cJSON_Delete(m);
+    printf("%s/%s: kiosk %s, bundle %lld: %lld records, %lld new\n", where, m->bundle, m->kiosk,
+           (long long)m->seq, (long long)im.lines, (long long)im.added);
     return 0;
+}
+
+/* Imports one manifest (dir/name) and its bundle. 0 done (or already), 1 refused. */
+static int import_one(archive_t *a, int dirfd, const char *where, const char *name,
+                      const uint8_t box_pk[CRYPTO_BOX_PK_BYTES],
+                      const uint8_t box_sk[CRYPTO_BOX_SK_BYTES])
+{
+    manifest_t m = {0};
+    /* Only believe it once checked against the key this archive trusts for that kiosk. */
+    int rc = manifest_read(dirfd, where, name, &m);
+    if (rc == 0)
+        rc = manifest_verify(a, where, name, &m);
+    if (rc == 0)
+        rc = import_bundle(a, dirfd, where, name, &m, box_pk, box_sk);
+    cJSON_Delete(m.json);
+    return rc;
 }
 
 static int import(int argc, char **argv)
@@ -489,22 +560,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "kiosk-staff: cannot initialise libsodium\n");
         return 1;
     }
-    if (strcmp(argv[1], "keygen") == 0)
-        return keygen(argc - 1, argv + 1);
-    if (strcmp(argv[1], "token") == 0)
-        return token(argc - 1, argv + 1);
-    if (strcmp(argv[1], "trust") == 0)
-        return trust(argc - 1, argv + 1);
-    if (strcmp(argv[1], "import") == 0)
-        return import(argc - 1, argv + 1);
-    if (strcmp(argv[1], "find") == 0)
-        return office_find(argc - 1, argv + 1);
-    if (strcmp(argv[1], "csv") == 0)
-        return office_csv(argc - 1, argv + 1);
-    if (strcmp(argv[1], "open311") == 0)
-        return office_open311(argc - 1, argv + 1);
-    if (strcmp(argv[1], "report") == 0)
-        return office_report(argc - 1, argv + 1);
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } commands[] = {
+        {"keygen", keygen},          {"token", token},          {"trust", trust},
+        {"import", import},          {"find", office_find},     {"csv", office_csv},
+        {"open311", office_open311}, {"report", office_report},
+    };
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "kiosk-staff: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

@@ -1,8 +1,15 @@
 /* The staff tool's office commands over an archive database (store/archive.h): find, csv,
- * open311 and report. Each takes argc/argv like a main (argv[0] is the command's name, e.g.
- * "csv"), answers --help on stdout, writes errors naming the file and the reason on stderr,
- * and returns the exit status: 0 done, 1 failed (for find: also "no such code"), 2 bad
- * usage. */
+ * open311 and report, one file each under tools/office/. Each takes argc/argv like a main
+ * (argv[0] is the command's name, e.g. "csv"; call each as cmd(argc - 1, argv + 1)), answers
+ * --help on stdout, writes errors naming the file and the reason on stderr, and returns the
+ * exit status: 0 done, 1 failed (for find: also "no such code"), 2 bad usage.
+ *
+ * The archive must exist (these commands never create one). Outputs given with --out are
+ * written under a temporary name in the same directory and renamed when complete, so a
+ * failed run leaves no half file; the CSV and Open311 files hold phone numbers and are made
+ * mode 0600, the report (counts only) 0644. Text from the data is made valid UTF-8 (invalid
+ * bytes become U+FFFD) and control characters are dropped before it reaches a terminal, a
+ * JSON string or HTML. No function here returns or keeps a pointer. */
 #ifndef KIOSK_STAFF_OFFICE_H
 #define KIOSK_STAFF_OFFICE_H
 

@@ -20,6 +20,7 @@
 #include "core/content.h"
 #include "core/flow.h"
 #include "core/kerr.h"
+#include "core/record_json.h"
 #include "core/view.h"
 #include "store/store.h"
 #include "system/clock.h"
@@ -748,41 +749,10 @@ int app_run(const app_config_t *cfg)
 static int print_record(const record_t *r, void *user_data)
 {
     (void)user_data;
-    cJSON *o = cJSON_CreateObject();
-    char when[ISO8601_LEN];
-    iso8601_format(r->time.utc_ms, r->time.offset_min, when);
-    cJSON_AddStringToObject(o, "uuid", r->uuid);
-    cJSON_AddStringToObject(o, "kind", record_kind_name(r->kind));
-    cJSON_AddStringToObject(o, "journey", r->journey_id);
-    cJSON_AddStringToObject(o, "lang", r->lang);
-    cJSON_AddStringToObject(o, "pack", r->pack_id);
-    cJSON_AddStringToObject(o, "pack_version", r->pack_version);
-    cJSON_AddStringToObject(o, "time", when);
-    cJSON_AddBoolToObject(o, "clock_synced", r->time.clock_synced);
-    cJSON_AddNumberToObject(o, "boot", (double)r->time.boot);
-    if (r->misuse)
-        cJSON_AddBoolToObject(o, "misuse", true);
-    cJSON_AddNumberToObject(o, "mono_ms", (double)r->time.mono_ms);
-    cJSON_AddItemToObject(o, "answers", cJSON_Parse(r->answers_json));
-    if (r->ref_code[0])
-        cJSON_AddStringToObject(o, "ref", r->ref_code);
-    if (r->consent) {
-        /* Contact details are personal data: show that they exist, not what they are. */
-        char masked[64] = "";
-        if (r->contact_phone) {
-            size_t n = strlen(r->contact_phone);
-            for (size_t i = 0; i < n && i < sizeof masked - 1; i++)
-                masked[i] = i + 2 < n ? '*' : r->contact_phone[i];
-        }
-        cJSON *c = cJSON_AddObjectToObject(o, "contact");
-        cJSON_AddBoolToObject(c, "name", r->contact_name != NULL);
-        cJSON_AddStringToObject(c, "phone", masked);
-    }
-    char *s = cJSON_PrintUnformatted(o);
-    if (s)
+    char *s = NULL;
+    if (record_json_write(r, RECORD_JSON_LISTING, &s) == KIOSK_OK)
         printf("%s\n", s);
     free(s);
-    cJSON_Delete(o);
     return 0;
 }
 

@@ -1,7 +1,9 @@
-/* Records to and from JSON lines, strictly: every field checked on the way in. */
+/* Records to and from JSON lines: one writer driven by a table of keys per form, and a strict
+ * reader of the bundle form that checks every field on the way in. */
 #include "core/record_json.h"
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,43 +12,187 @@
 #include "core/kerr.h"
 #include "core/utf8.h"
 
-int record_to_json(const record_t *rec, char **out)
+/* How one key's value is made from the record, and read back into it. */
+typedef enum {
+    F_TEXT,           /* a char array of the record: valid text that fits */
+    F_UUID,           /* the uuid: text of exactly RECORD_UUID_LEN */
+    F_REF,            /* the reference code: written only when set; of the code alphabet */
+    F_KIND,           /* the kind's name */
+    F_ANSWERS,        /* a JSON object ("{}" when none); anything else refused */
+    F_ANSWERS_ANY,    /* whatever the answers parse as; left out when they do not */
+    F_INT64,          /* an int64_t of the record */
+    F_OFFSET,         /* the offset in minutes, within a day either way */
+    F_BOOL,           /* a bool of the record */
+    F_BOOL_IF_TRUE,   /* a bool of the record, written only when true */
+    F_TIME,           /* ISO 8601 with the offset */
+    F_CONTACT,        /* with consent and a name or phone: {name, phone} in clear */
+    F_CONTACT_MASKED, /* with consent: {name: given or not, phone: masked} */
+} field_type_t;
+
+typedef struct {
+    const char *key;
+    field_type_t type;
+    size_t off, cap; /* where the value is in record_t, and a char array's size */
+} field_t;
+
+#define AT(member) offsetof(record_t, member), sizeof(((record_t *)0)->member)
+#define NOWHERE 0, 0
+
+static const field_t bundle_fields[] = {
+    {"uuid", F_UUID, AT(uuid)},
+    {"kind", F_KIND, NOWHERE},
+    {"journey", F_TEXT, AT(journey_id)},
+    {"kioskId", F_TEXT, AT(kiosk_id)},
+    {"pack", F_TEXT, AT(pack_id)},
+    {"packVersion", F_TEXT, AT(pack_version)},
+    {"lang", F_TEXT, AT(lang)},
+    {"answers", F_ANSWERS, NOWHERE},
+    {"ref", F_REF, AT(ref_code)},
+    {"utcMs", F_INT64, AT(time.utc_ms)},
+    {"offsetMin", F_OFFSET, NOWHERE},
+    {"clockSynced", F_BOOL, AT(time.clock_synced)},
+    {"monoMs", F_INT64, AT(time.mono_ms)},
+    {"boot", F_INT64, AT(time.boot)},
+    {"misuse", F_BOOL, AT(misuse)},
+    {"contact", F_CONTACT, NOWHERE},
+};
+
+static const field_t listing_fields[] = {
+    {"uuid", F_UUID, AT(uuid)},
+    {"kind", F_KIND, NOWHERE},
+    {"journey", F_TEXT, AT(journey_id)},
+    {"lang", F_TEXT, AT(lang)},
+    {"pack", F_TEXT, AT(pack_id)},
+    {"pack_version", F_TEXT, AT(pack_version)},
+    {"time", F_TIME, NOWHERE},
+    {"clock_synced", F_BOOL, AT(time.clock_synced)},
+    {"boot", F_INT64, AT(time.boot)},
+    {"misuse", F_BOOL_IF_TRUE, AT(misuse)},
+    {"mono_ms", F_INT64, AT(time.mono_ms)},
+    {"answers", F_ANSWERS_ANY, NOWHERE},
+    {"ref", F_REF, AT(ref_code)},
+    {"contact", F_CONTACT_MASKED, NOWHERE},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const void *field_in(const record_t *rec, const field_t *f)
 {
+    return (const char *)rec + f->off;
+}
+
+/* Contact details are personal data: show that they exist, not what they are. Every character
+ * of the phone number but the last two becomes '*' (at most 63 characters are shown). */
+static void add_masked_contact(cJSON *o, const char *key, const record_t *rec)
+{
+    char masked[64] = "";
+    if (rec->contact_phone) {
+        size_t n = strlen(rec->contact_phone);
+        for (size_t i = 0; i < n && i < sizeof masked - 1; i++)
+            masked[i] = i + 2 < n ? '*' : rec->contact_phone[i];
+    }
+    cJSON *c = cJSON_AddObjectToObject(o, key);
+    cJSON_AddBoolToObject(c, "name", rec->contact_name != NULL);
+    cJSON_AddStringToObject(c, "phone", masked);
+}
+
+static void add_contact(cJSON *o, const char *key, const record_t *rec)
+{
+    if (!rec->contact_name && !rec->contact_phone)
+        return;
+    cJSON *c = cJSON_AddObjectToObject(o, key);
+    if (rec->contact_name)
+        cJSON_AddStringToObject(c, "name", rec->contact_name);
+    if (rec->contact_phone)
+        cJSON_AddStringToObject(c, "phone", rec->contact_phone);
+}
+
+/* Answers that must be an object: false when they are not. */
+static bool add_answers(cJSON *o, const char *key, const record_t *rec)
+{
+    cJSON *answers = cJSON_Parse(rec->answers_json ? rec->answers_json : "{}");
+    if (!cJSON_IsObject(answers)) {
+        cJSON_Delete(answers);
+        return false;
+    }
+    cJSON_AddItemToObject(o, key, answers);
+    return true;
+}
+
+/* Adds one field of rec to o; false only for answers the bundle form refuses. */
+static bool add_field(cJSON *o, const record_t *rec, const field_t *f)
+{
+    const void *at = field_in(rec, f);
+    char when[ISO8601_LEN];
+    switch (f->type) {
+    case F_TEXT:
+    case F_UUID:
+        cJSON_AddStringToObject(o, f->key, at);
+        break;
+    case F_REF:
+        if (rec->ref_code[0])
+            cJSON_AddStringToObject(o, f->key, rec->ref_code);
+        break;
+    case F_KIND:
+        cJSON_AddStringToObject(o, f->key, record_kind_name(rec->kind));
+        break;
+    case F_ANSWERS:
+        return add_answers(o, f->key, rec);
+    case F_ANSWERS_ANY:
+        cJSON_AddItemToObject(o, f->key, cJSON_Parse(rec->answers_json));
+        break;
+    case F_INT64:
+        cJSON_AddNumberToObject(o, f->key, (double)*(const int64_t *)at);
+        break;
+    case F_OFFSET:
+        cJSON_AddNumberToObject(o, f->key, rec->time.offset_min);
+        break;
+    case F_BOOL:
+    case F_BOOL_IF_TRUE:
+        if (f->type == F_BOOL || *(const bool *)at)
+            cJSON_AddBoolToObject(o, f->key, *(const bool *)at);
+        break;
+    case F_TIME:
+        iso8601_format(rec->time.utc_ms, rec->time.offset_min, when);
+        cJSON_AddStringToObject(o, f->key, when);
+        break;
+    case F_CONTACT:
+        if (rec->consent)
+            add_contact(o, f->key, rec);
+        break;
+    case F_CONTACT_MASKED:
+        if (rec->consent)
+            add_masked_contact(o, f->key, rec);
+        break;
+    }
+    return true;
+}
+
+int record_json_write(const record_t *rec, record_json_form_t form, char **out)
+{
+    const field_t *fields = form == RECORD_JSON_LISTING ? listing_fields : bundle_fields;
+    const size_t n = form == RECORD_JSON_LISTING ? COUNT(listing_fields) : COUNT(bundle_fields);
     *out = NULL;
     cJSON *o = cJSON_CreateObject();
-    cJSON *answers = cJSON_Parse(rec->answers_json ? rec->answers_json : "{}");
-    if (!o || !cJSON_IsObject(answers)) {
-        cJSON_Delete(o);
-        cJSON_Delete(answers);
-        return KIOSK_EINVAL;
-    }
-    cJSON_AddStringToObject(o, "uuid", rec->uuid);
-    cJSON_AddStringToObject(o, "kind", record_kind_name(rec->kind));
-    cJSON_AddStringToObject(o, "journey", rec->journey_id);
-    cJSON_AddStringToObject(o, "kioskId", rec->kiosk_id);
-    cJSON_AddStringToObject(o, "pack", rec->pack_id);
-    cJSON_AddStringToObject(o, "packVersion", rec->pack_version);
-    cJSON_AddStringToObject(o, "lang", rec->lang);
-    cJSON_AddItemToObject(o, "answers", answers);
-    if (rec->ref_code[0])
-        cJSON_AddStringToObject(o, "ref", rec->ref_code);
-    cJSON_AddNumberToObject(o, "utcMs", (double)rec->time.utc_ms);
-    cJSON_AddNumberToObject(o, "offsetMin", rec->time.offset_min);
-    cJSON_AddBoolToObject(o, "clockSynced", rec->time.clock_synced);
-    cJSON_AddNumberToObject(o, "monoMs", (double)rec->time.mono_ms);
-    cJSON_AddNumberToObject(o, "boot", (double)rec->time.boot);
-    cJSON_AddBoolToObject(o, "misuse", rec->misuse);
-    if (rec->consent && (rec->contact_name || rec->contact_phone)) {
-        cJSON *c = cJSON_AddObjectToObject(o, "contact");
-        if (rec->contact_name)
-            cJSON_AddStringToObject(c, "name", rec->contact_name);
-        if (rec->contact_phone)
-            cJSON_AddStringToObject(c, "phone", rec->contact_phone);
+    if (!o)
+        return KIOSK_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (!add_field(o, rec, &fields[i])) {
+            cJSON_Delete(o);
+            return KIOSK_EINVAL;
+        }
     }
     *out = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return *out ? KIOSK_OK : KIOSK_ENOMEM;
 }
+
+int record_to_json(const record_t *rec, char **out)
+{
+    return record_json_write(rec, RECORD_JSON_BUNDLE, out);
+}
+
+/* ---- reading a bundle line ---- */
 
 static bool copy_str(const cJSON *v, char *dst, size_t cap)
 {
@@ -65,6 +211,65 @@ static bool get_i64(const cJSON *v, int64_t *out)
     return true;
 }
 
+static bool read_contact(const cJSON *v, record_t *rec)
+{
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(v, "name");
+    const cJSON *phone = cJSON_GetObjectItemCaseSensitive(v, "phone");
+    if (!cJSON_IsObject(v) || (name && !cJSON_IsString(name)) ||
+        (phone && !cJSON_IsString(phone)) || (!name && !phone))
+        return false;
+    free(rec->contact_name);
+    free(rec->contact_phone);
+    rec->consent = true;
+    rec->contact_name = name ? strdup(name->valuestring) : NULL;
+    rec->contact_phone = phone ? strdup(phone->valuestring) : NULL;
+    return true;
+}
+
+/* Reads v into the field f of rec; false when the value is not one a kiosk writes. */
+static bool read_field(const cJSON *v, const field_t *f, record_t *rec)
+{
+    void *at = (char *)rec + f->off;
+    int64_t n = 0;
+    switch (f->type) {
+    case F_TEXT:
+        return copy_str(v, at, f->cap);
+    case F_UUID:
+        return copy_str(v, at, f->cap) && strlen(at) == RECORD_UUID_LEN;
+    case F_REF:
+        return copy_str(v, at, f->cap) && strspn(at, REFCODE_ALPHABET) == RECORD_REF_LEN;
+    case F_KIND:
+        n = cJSON_IsString(v) ? record_kind_from_name(v->valuestring) : -1;
+        rec->kind = (record_kind_t)(n >= 0 ? n : 0);
+        return n >= 0;
+    case F_ANSWERS:
+        free(rec->answers_json);
+        return cJSON_IsObject(v) && (rec->answers_json = cJSON_PrintUnformatted(v)) != NULL;
+    case F_INT64:
+        return get_i64(v, at);
+    case F_OFFSET:
+        if (!get_i64(v, &n) || n < -24 * 60 || n > 24 * 60)
+            return false;
+        rec->time.offset_min = (int32_t)n;
+        return true;
+    case F_BOOL:
+        *(bool *)at = cJSON_IsTrue(v);
+        return cJSON_IsBool(v);
+    case F_CONTACT:
+        return read_contact(v, rec);
+    default:
+        return false; /* the listing's own fields: never read */
+    }
+}
+
+static const field_t *bundle_field(const char *key)
+{
+    for (size_t i = 0; i < COUNT(bundle_fields); i++)
+        if (strcmp(bundle_fields[i].key, key) == 0)
+            return &bundle_fields[i];
+    return NULL;
+}
+
 int record_from_json(const char *line, size_t len, record_t *rec, content_error_t *err)
 {
     memset(rec, 0, sizeof *rec);
@@ -79,60 +284,12 @@ int record_from_json(const char *line, size_t len, record_t *rec, content_error_
     {
         char path[64];
         snprintf(path, sizeof path, "$.%s", v->string);
-        const char *k = v->string;
-        bool ok = true;
-        int64_t n = 0;
-        if (strcmp(k, "uuid") == 0)
-            ok = copy_str(v, rec->uuid, sizeof rec->uuid) && strlen(rec->uuid) == RECORD_UUID_LEN;
-        else if (strcmp(k, "kind") == 0) {
-            int kind = cJSON_IsString(v) ? record_kind_from_name(v->valuestring) : -1;
-            ok = kind >= 0;
-            rec->kind = (record_kind_t)(kind >= 0 ? kind : 0);
-        } else if (strcmp(k, "journey") == 0)
-            ok = copy_str(v, rec->journey_id, sizeof rec->journey_id);
-        else if (strcmp(k, "kioskId") == 0)
-            ok = copy_str(v, rec->kiosk_id, sizeof rec->kiosk_id);
-        else if (strcmp(k, "pack") == 0)
-            ok = copy_str(v, rec->pack_id, sizeof rec->pack_id);
-        else if (strcmp(k, "packVersion") == 0)
-            ok = copy_str(v, rec->pack_version, sizeof rec->pack_version);
-        else if (strcmp(k, "lang") == 0)
-            ok = copy_str(v, rec->lang, sizeof rec->lang);
-        else if (strcmp(k, "answers") == 0) {
-            ok = cJSON_IsObject(v) && (rec->answers_json = cJSON_PrintUnformatted(v)) != NULL;
-        } else if (strcmp(k, "ref") == 0)
-            ok = copy_str(v, rec->ref_code, sizeof rec->ref_code) &&
-                 strspn(rec->ref_code, REFCODE_ALPHABET) == RECORD_REF_LEN;
-        else if (strcmp(k, "utcMs") == 0)
-            ok = get_i64(v, &rec->time.utc_ms);
-        else if (strcmp(k, "offsetMin") == 0) {
-            ok = get_i64(v, &n) && n >= -24 * 60 && n <= 24 * 60;
-            rec->time.offset_min = (int32_t)n;
-        } else if (strcmp(k, "clockSynced") == 0) {
-            ok = cJSON_IsBool(v);
-            rec->time.clock_synced = cJSON_IsTrue(v);
-        } else if (strcmp(k, "monoMs") == 0)
-            ok = get_i64(v, &rec->time.mono_ms);
-        else if (strcmp(k, "boot") == 0)
-            ok = get_i64(v, &rec->time.boot);
-        else if (strcmp(k, "misuse") == 0) {
-            ok = cJSON_IsBool(v);
-            rec->misuse = cJSON_IsTrue(v);
-        } else if (strcmp(k, "contact") == 0) {
-            const cJSON *name = cJSON_GetObjectItemCaseSensitive(v, "name");
-            const cJSON *phone = cJSON_GetObjectItemCaseSensitive(v, "phone");
-            ok = cJSON_IsObject(v) && (!name || cJSON_IsString(name)) &&
-                 (!phone || cJSON_IsString(phone)) && (name || phone);
-            if (ok) {
-                rec->consent = true;
-                rec->contact_name = name ? strdup(name->valuestring) : NULL;
-                rec->contact_phone = phone ? strdup(phone->valuestring) : NULL;
-            }
-        } else {
-            rc = content_error_set(err, path, "unknown key '%s'", k);
+        const field_t *f = bundle_field(v->string);
+        if (!f) {
+            rc = content_error_set(err, path, "unknown key '%s'", v->string);
             goto out;
         }
-        if (!ok) {
+        if (!read_field(v, f, rec)) {
             rc = content_error_set(err, path, "bad value");
             goto out;
         }

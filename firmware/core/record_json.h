@@ -1,4 +1,5 @@
-/* A record as one line of JSON: how records travel in export bundles, codes only. */
+/* A record as one line of JSON: the one writer (export bundles and the kiosk's --print-records)
+ * and the strict reader of export bundles. */
 #ifndef KIOSK_RECORD_JSON_H
 #define KIOSK_RECORD_JSON_H
 
@@ -7,8 +8,26 @@
 #include "core/content.h"
 #include "core/record.h"
 
-/* Writes rec (contact details included) as one line of JSON without a newline. *out is
- * malloc'd; caller frees (and should wipe it: it may hold a phone number). */
+/* What a line is for; each form has its own keys, fixed because files and people read them. */
+typedef enum {
+    /* An export bundle's line, codes only, contact details in clear: uuid, kind, journey,
+     * kioskId, pack, packVersion, lang, answers, ref (when set), utcMs, offsetMin,
+     * clockSynced, monoMs, boot, misuse, contact {name, phone} (with consent). Read back by
+     * record_from_json(). Answers that are not a JSON object are refused (KIOSK_EINVAL). */
+    RECORD_JSON_BUNDLE,
+    /* The kiosk's --print-records listing, for people: uuid, kind, journey, lang, pack,
+     * pack_version, time (ISO 8601 with the offset), clock_synced, boot, misuse (only when
+     * true), mono_ms, answers, ref (when set), and with consent contact {name: whether one was
+     * given, phone: masked, every character but the last two as '*'}. */
+    RECORD_JSON_LISTING,
+} record_json_form_t;
+
+/* Writes rec as one line of JSON in the given form, without a newline. *out is malloc'd;
+ * the caller frees it (and should wipe a bundle line: it may hold a phone number). On an
+ * error *out is NULL: KIOSK_EINVAL (bundle answers not an object), KIOSK_ENOMEM. */
+int record_json_write(const record_t *rec, record_json_form_t form, char **out);
+
+/* record_json_write(rec, RECORD_JSON_BUNDLE, out): the export bundle's line. */
 int record_to_json(const record_t *rec, char **out);
 
 /* Parses a line written by record_to_json() into rec (owned strings: record_clear()). Unknown
