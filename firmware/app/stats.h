@@ -1,8 +1,8 @@
 /* Measurements for tools/bench: the cost of each frame after the first, and the time from a
  * physical button's press to the frame that shows its effect. Printed as "stats ..." lines
  * at exit. Owns its arrays; stats_free() releases them. */
-#ifndef KIOSK_STATS_H
-#define KIOSK_STATS_H
+#ifndef KIOSK_APP_STATS_H
+#define KIOSK_APP_STATS_H
 
 #include <stdbool.h>
 #include <stddef.h>
