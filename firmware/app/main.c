@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "app/app.h"
+#include "system/clock.h"
 
 static void usage(FILE *out)
 {
@@ -55,174 +55,216 @@ static void usage(FILE *out)
           out);
 }
 
+enum {
+    OPT_HEADLESS = 256,
+    OPT_SCRIPT,
+    OPT_CONFIG,
+    OPT_SHOTS,
+    OPT_IDLE,
+    OPT_COUNTDOWN,
+    OPT_MINFREE,
+    OPT_FONT,
+    OPT_FONT_BOLD,
+    OPT_PRINT,
+    OPT_HASH_PIN,
+    OPT_STATS,
+    OPT_OUT_OF_ORDER
+};
+
+static const struct option opts[] = {
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"pack", required_argument, NULL, 'p'},
+    {"db", required_argument, NULL, 'd'},
+    {"lang", required_argument, NULL, 'l'},
+    {"kiosk-id", required_argument, NULL, 'k'},
+    {"size", required_argument, NULL, 's'},
+    {"fullscreen", no_argument, NULL, 'f'},
+    {"rotate", required_argument, NULL, 'r'},
+    {"headless", no_argument, NULL, OPT_HEADLESS},
+    {"script", required_argument, NULL, OPT_SCRIPT},
+    {"screenshots", required_argument, NULL, OPT_SHOTS},
+    {"idle-timeout", required_argument, NULL, OPT_IDLE},
+    {"idle-countdown", required_argument, NULL, OPT_COUNTDOWN},
+    {"min-free", required_argument, NULL, OPT_MINFREE},
+    {"font", required_argument, NULL, OPT_FONT},
+    {"font-bold", required_argument, NULL, OPT_FONT_BOLD},
+    {"print-records", no_argument, NULL, OPT_PRINT},
+    {"hash-pin", no_argument, NULL, OPT_HASH_PIN},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"out-of-order", no_argument, NULL, OPT_OUT_OF_ORDER},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+/* What the command line asked for besides the configuration. */
+typedef struct {
+    app_config_t cfg;
+    const char *config_path;
+    bool print;
+} options_t;
+
+#define GO_ON (-1) /* an option taken: parse the next */
+
+/* An option with a file name or text: where it goes in the configuration. */
+static const char **text_option(options_t *o, int c)
+{
+    app_config_t *cfg = &o->cfg;
+    switch (c) {
+    case 'p':
+        return &cfg->pack_path;
+    case 'd':
+        return &cfg->db_path;
+    case 'l':
+        return &cfg->lang;
+    case 'k':
+        return &cfg->kiosk_id;
+    case OPT_SCRIPT:
+        return &cfg->script_path;
+    case OPT_SHOTS:
+        return &cfg->shot_dir;
+    case OPT_FONT:
+        return &cfg->font;
+    case OPT_FONT_BOLD:
+        return &cfg->font_bold;
+    case OPT_CONFIG:
+        return &o->config_path;
+    default:
+        return NULL;
+    }
+}
+
+static int size_option(app_config_t *cfg, const char *arg)
+{
+    if (sscanf(arg, "%dx%d", &cfg->width, &cfg->height) != 2 || cfg->width < 320 ||
+        cfg->height < 240 || cfg->width > 8192 || cfg->height > 8192) {
+        fprintf(stderr, "kiosk: --size wants WxH (320x240 to 8192x8192), not '%s'\n", arg);
+        return 2;
+    }
+    return GO_ON;
+}
+
+static int rotate_option(app_config_t *cfg, const char *arg)
+{
+    char *end;
+    long r = strtol(arg, &end, 10);
+    if (*end || (r != 0 && r != 90 && r != 180 && r != 270)) {
+        fprintf(stderr, "kiosk: --rotate wants 0, 90, 180 or 270, not '%s'\n", arg);
+        return 2;
+    }
+    cfg->rotation = (int)r;
+    return GO_ON;
+}
+
+/* Takes option c (with its argument arg); GO_ON, or the exit status to end with. */
+static int take_option(options_t *o, int c, const char *arg)
+{
+    app_config_t *cfg = &o->cfg;
+    const char **text = text_option(o, c);
+    if (text) {
+        *text = arg;
+        return GO_ON;
+    }
+    switch (c) {
+    case 's':
+        return size_option(cfg, arg);
+    case 'r':
+        return rotate_option(cfg, arg);
+    case 'f':
+        cfg->fullscreen = true;
+        return GO_ON;
+    case OPT_HEADLESS:
+        cfg->headless = true;
+        return GO_ON;
+    case OPT_IDLE:
+        cfg->idle_timeout_s = atoi(arg);
+        return GO_ON;
+    case OPT_COUNTDOWN:
+        cfg->idle_countdown_s = atoi(arg);
+        return GO_ON;
+    case OPT_MINFREE:
+        cfg->min_free_kib = atoi(arg);
+        return GO_ON;
+    case OPT_PRINT:
+        o->print = true;
+        return GO_ON;
+    case OPT_STATS:
+        cfg->stats = true;
+        return GO_ON;
+    case OPT_OUT_OF_ORDER:
+        cfg->out_of_order = true;
+        return GO_ON;
+    case OPT_HASH_PIN:
+        return app_hash_pin(stdin);
+    case 'h':
+        usage(stdout);
+        return 0;
+    case 'V':
+        printf("kiosk %s\n", KIOSK_VERSION);
+        return 0;
+    default:
+        usage(stderr);
+        return 2;
+    }
+}
+
+/* The device configuration under the command line; GO_ON, or the exit status. */
+static int read_config(options_t *o)
+{
+    static device_config_t device; /* strings of cfg may point here */
+    app_config_t *cfg = &o->cfg;
+    char err[1024];
+    if (!o->config_path || app_apply_config_file(cfg, o->config_path, &device, err, sizeof err) == 0)
+        return GO_ON;
+    fprintf(stderr, "kiosk: %s\n", err);
+    if (!cfg->out_of_order)
+        return 2;
+    /* The out-of-order screen must show even when the configuration is what broke. */
+    fprintf(stderr, "kiosk: out of order: the configuration is not used\n");
+    cfg->fullscreen = !cfg->headless;
+    return GO_ON;
+}
+
+/* What neither the command line nor the configuration set. */
+static void apply_defaults(app_config_t *cfg)
+{
+    if (!cfg->db_path)
+        cfg->db_path = "kiosk.db";
+    if (!cfg->kiosk_id)
+        cfg->kiosk_id = "dev-kiosk";
+    if (!cfg->width || !cfg->height) {
+        cfg->width = 800;
+        cfg->height = 480;
+    }
+    if (cfg->rotation < 0)
+        cfg->rotation = 0;
+    if (cfg->headless)
+        cfg->fullscreen = false; /* no display to fill */
+}
+
 int main(int argc, char **argv)
 {
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    enum {
-        OPT_HEADLESS = 256,
-        OPT_SCRIPT,
-        OPT_CONFIG,
-        OPT_SHOTS,
-        OPT_IDLE,
-        OPT_COUNTDOWN,
-        OPT_MINFREE,
-        OPT_FONT,
-        OPT_FONT_BOLD,
-        OPT_PRINT,
-        OPT_HASH_PIN,
-        OPT_STATS,
-        OPT_OUT_OF_ORDER
-    };
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, OPT_CONFIG},
-        {"pack", required_argument, NULL, 'p'},
-        {"db", required_argument, NULL, 'd'},
-        {"lang", required_argument, NULL, 'l'},
-        {"kiosk-id", required_argument, NULL, 'k'},
-        {"size", required_argument, NULL, 's'},
-        {"fullscreen", no_argument, NULL, 'f'},
-        {"rotate", required_argument, NULL, 'r'},
-        {"headless", no_argument, NULL, OPT_HEADLESS},
-        {"script", required_argument, NULL, OPT_SCRIPT},
-        {"screenshots", required_argument, NULL, OPT_SHOTS},
-        {"idle-timeout", required_argument, NULL, OPT_IDLE},
-        {"idle-countdown", required_argument, NULL, OPT_COUNTDOWN},
-        {"min-free", required_argument, NULL, OPT_MINFREE},
-        {"font", required_argument, NULL, OPT_FONT},
-        {"font-bold", required_argument, NULL, OPT_FONT_BOLD},
-        {"print-records", no_argument, NULL, OPT_PRINT},
-        {"hash-pin", no_argument, NULL, OPT_HASH_PIN},
-        {"stats", no_argument, NULL, OPT_STATS},
-        {"out-of-order", no_argument, NULL, OPT_OUT_OF_ORDER},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
-    /* Unset here means: from the device configuration, else the default below. */
-    app_config_t cfg = {
-        .rotation = -1,
-        .min_free_kib = 1024,
-        .started_us = (int64_t)t0.tv_sec * 1000000 + t0.tv_nsec / 1000,
-        .version = KIOSK_VERSION,
-    };
-    const char *config_path = NULL;
-    static device_config_t device; /* strings of cfg may point here */
-    bool print = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "p:d:l:k:s:fr:hV", opts, NULL)) != -1) {
-        switch (c) {
-        case 'p':
-            cfg.pack_path = optarg;
-            break;
-        case 'd':
-            cfg.db_path = optarg;
-            break;
-        case 'l':
-            cfg.lang = optarg;
-            break;
-        case 'k':
-            cfg.kiosk_id = optarg;
-            break;
-        case 's':
-            if (sscanf(optarg, "%dx%d", &cfg.width, &cfg.height) != 2 || cfg.width < 320 ||
-                cfg.height < 240 || cfg.width > 8192 || cfg.height > 8192) {
-                fprintf(stderr, "kiosk: --size wants WxH (320x240 to 8192x8192), not '%s'\n",
-                        optarg);
-                return 2;
-            }
-            break;
-        case 'f':
-            cfg.fullscreen = true;
-            break;
-        case 'r': {
-            char *end;
-            long r = strtol(optarg, &end, 10);
-            if (*end || (r != 0 && r != 90 && r != 180 && r != 270)) {
-                fprintf(stderr, "kiosk: --rotate wants 0, 90, 180 or 270, not '%s'\n", optarg);
-                return 2;
-            }
-            cfg.rotation = (int)r;
-            break;
-        }
-        case OPT_HEADLESS:
-            cfg.headless = true;
-            break;
-        case OPT_SCRIPT:
-            cfg.script_path = optarg;
-            break;
-        case OPT_SHOTS:
-            cfg.shot_dir = optarg;
-            break;
-        case OPT_IDLE:
-            cfg.idle_timeout_s = atoi(optarg);
-            break;
-        case OPT_COUNTDOWN:
-            cfg.idle_countdown_s = atoi(optarg);
-            break;
-        case OPT_MINFREE:
-            cfg.min_free_kib = atoi(optarg);
-            break;
-        case OPT_FONT:
-            cfg.font = optarg;
-            break;
-        case OPT_FONT_BOLD:
-            cfg.font_bold = optarg;
-            break;
-        case OPT_PRINT:
-            print = true;
-            break;
-        case OPT_STATS:
-            cfg.stats = true;
-            break;
-        case OPT_OUT_OF_ORDER:
-            cfg.out_of_order = true;
-            break;
-        case OPT_HASH_PIN:
-            return app_hash_pin(stdin);
-        case OPT_CONFIG:
-            config_path = optarg;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        case 'V':
-            printf("kiosk %s\n", KIOSK_VERSION);
-            return 0;
-        default:
-            usage(stderr);
-            return 2;
-        }
-    }
+    /* Unset here means: from the device configuration, else the default. */
+    options_t o = {.cfg = {
+                       .rotation = -1,
+                       .min_free_kib = 1024,
+                       .started_us = clock_mono_us(),
+                       .version = KIOSK_VERSION,
+                   }};
+    int c, status = GO_ON;
+    while (status == GO_ON && (c = getopt_long(argc, argv, "p:d:l:k:s:fr:hV", opts, NULL)) != -1)
+        status = take_option(&o, c, optarg);
+    if (status != GO_ON)
+        return status;
     if (optind < argc) {
         fprintf(stderr, "kiosk: unexpected argument '%s'\n", argv[optind]);
         usage(stderr);
         return 2;
     }
-    if (config_path) {
-        char err[1024];
-        if (app_apply_config_file(&cfg, config_path, &device, err, sizeof err) != 0) {
-            fprintf(stderr, "kiosk: %s\n", err);
-            if (!cfg.out_of_order)
-                return 2;
-            /* The out-of-order screen must show even when the configuration is what broke. */
-            fprintf(stderr, "kiosk: out of order: the configuration is not used\n");
-            cfg.fullscreen = !cfg.headless;
-        }
-    }
-    if (!cfg.db_path)
-        cfg.db_path = "kiosk.db";
-    if (!cfg.kiosk_id)
-        cfg.kiosk_id = "dev-kiosk";
-    if (!cfg.width || !cfg.height) {
-        cfg.width = 800;
-        cfg.height = 480;
-    }
-    if (cfg.rotation < 0)
-        cfg.rotation = 0;
-    if (cfg.headless)
-        cfg.fullscreen = false; /* no display to fill */
-    if (print)
-        return app_print_records(cfg.db_path);
-    return app_run(&cfg);
+    if ((status = read_config(&o)) != GO_ON)
+        return status;
+    apply_defaults(&o.cfg);
+    if (o.print)
+        return app_print_records(o.cfg.db_path);
+    return app_run(&o.cfg);
 }

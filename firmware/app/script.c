@@ -218,7 +218,6 @@ static bool expect(app_t *a, const char *what, const char *value)
     return true;
 }
 
-/* Runs the next script command; false at the end of the script. */
 /* A clean press of the button doing action (index for faces), held for hold_ms: the edges
  * the GPIO backend would queue, in virtual time. */
 static bool script_press(app_t *a, button_action_t action, int index, int hold_ms)
@@ -235,6 +234,177 @@ static bool script_press(app_t *a, button_action_t action, int index, int hold_m
     return true;
 }
 
+/* Each command takes the rest of its line (rest: from its first word; raw: everything after
+ * the one separating space) and returns false to stop the script. */
+typedef bool (*command_fn)(app_t *a, char *rest, char *raw);
+
+static bool cmd_drag(app_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    int x1, y1, x2, y2, steps = 10;
+    if (sscanf(rest, "%d %d %d %d %d", &x1, &y1, &x2, &y2, &steps) < 4)
+        return script_fail(a, "usage: drag X1 Y1 X2 Y2 [STEPS]"), false;
+    ui_inject_drag(a->ui, x1, y1, x2, y2, steps);
+    return true;
+}
+
+static bool cmd_tap(app_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    int x, y;
+    if (sscanf(rest, "%d %d", &x, &y) != 2)
+        return script_fail(a, "usage: tap X Y"), false;
+    ui_inject_tap(a->ui, x, y);
+    return true;
+}
+
+static bool cmd_press(app_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    char name[32] = "", arg[64] = "";
+    sscanf(rest, "%31s %63s", name, arg);
+    int act = action_of(name);
+    if (act < 0)
+        return script_fail(a, "unknown target '%s'", name), false;
+    const widget_t *w = find_widget(a, (action_t)act, arg);
+    if (!w)
+        return script_fail(a, "no '%s %s' on this screen", name, arg), false;
+    ui_inject_tap(a->ui, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2);
+    return true;
+}
+
+static bool cmd_button(app_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    char name[32] = "";
+    int hold = 80;
+    sscanf(rest, "%31s %d", name, &hold);
+    button_action_t action;
+    int index = 0;
+    if (!parse_button(name, &action, &index))
+        return script_fail(a, "unknown button '%s'", name), false;
+    if (!script_press(a, action, index, hold))
+        return script_fail(a, "no '%s' button in the pin map (use --config)", name), false;
+    return true;
+}
+
+/* Presses "next" until the ring is on the target: driving by buttons alone. */
+static bool cmd_focus(app_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    char name[32] = "", arg[64] = "";
+    sscanf(rest, "%31s %63s", name, arg);
+    int act = action_of(name);
+    if (act < 0)
+        return script_fail(a, "unknown target '%s'", name), false;
+    for (int presses = 0;; presses++) {
+        int fi = flow_focus(a->flow);
+        const widget_t *w = fi >= 0 ? view_focusable(a->view, (size_t)fi) : NULL;
+        if (w && matches(w, (action_t)act, arg))
+            return true;
+        if (presses >= 200 || !script_press(a, BUTTON_NEXT, 0, 80))
+            return script_fail(a, "the focus ring never reached '%s %s'", name, arg), false;
+    }
+}
+
+/* A stick mounted at the path (as the mount watcher would report it). */
+static bool cmd_stick(app_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    usb_stick_inserted(a, rest);
+    return true;
+}
+
+static bool cmd_usbscan(app_t *a, char *rest, char *raw)
+{
+    (void)rest, (void)raw;
+    usb_rescan(a);
+    return true;
+}
+
+static bool cmd_key(app_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    if (!ui_inject_key(a->ui, rest))
+        return script_fail(a, "unknown key '%s'", rest), false;
+    return true;
+}
+
+static bool cmd_text(app_t *a, char *rest, char *raw)
+{
+    (void)rest;
+    ui_inject_text(a->ui, raw);
+    return true;
+}
+
+static bool cmd_wait(app_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    long ms = strtol(rest, NULL, 10);
+    if (ms < 0)
+        return script_fail(a, "wait needs milliseconds"), false;
+    a->virtual_ms += ms;
+    return true;
+}
+
+static bool cmd_expect(app_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    char what[32] = "", value[64] = "";
+    sscanf(rest, "%31s %63s", what, value);
+    return expect(a, what, value);
+}
+
+static bool cmd_shot(app_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    if (a->cfg->shot_dir) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s.bmp", a->cfg->shot_dir, rest);
+        ui_screenshot(a->ui, path);
+    }
+    return true;
+}
+
+static bool cmd_echo(app_t *a, char *rest, char *raw)
+{
+    (void)a, (void)raw;
+    printf("%s\n", rest);
+    fflush(stdout);
+    return true;
+}
+
+/* Lets a test harness act (fill a disk, pull a stick) at a known point: says so on stdout and
+ * waits for a line on stdin. */
+static bool cmd_pause(app_t *a, char *rest, char *raw)
+{
+    (void)rest, (void)raw;
+    printf("event=pause line=%d\n", a->script_line);
+    fflush(stdout);
+    char reply[64];
+    if (!fgets(reply, sizeof reply, stdin))
+        return script_fail(a, "stdin closed during pause"), false;
+    return true;
+}
+
+static bool cmd_quit(app_t *a, char *rest, char *raw)
+{
+    (void)a, (void)rest, (void)raw;
+    return false;
+}
+
+static const struct {
+    const char *name;
+    command_fn fn;
+} commands[] = {
+    {"drag", cmd_drag},       {"tap", cmd_tap},         {"press", cmd_press},
+    {"button", cmd_button},   {"focus", cmd_focus},     {"stick", cmd_stick},
+    {"usbscan", cmd_usbscan}, {"key", cmd_key},         {"text", cmd_text},
+    {"wait", cmd_wait},       {"expect", cmd_expect},   {"shot", cmd_shot},
+    {"echo", cmd_echo},       {"pause", cmd_pause},     {"quit", cmd_quit},
+};
+
+/* Runs the next script command; false at the end of the script or on failure. */
 bool script_step(app_t *a)
 {
     char line[1024];
@@ -250,93 +420,8 @@ bool script_step(app_t *a)
         *rest++ = '\0';
     char *raw = rest; /* "text" types everything after the one separating space */
     rest += strspn(rest, " \t");
-    if (strcmp(cmd, "drag") == 0) {
-        int x1, y1, x2, y2, steps = 10;
-        if (sscanf(rest, "%d %d %d %d %d", &x1, &y1, &x2, &y2, &steps) < 4)
-            return script_fail(a, "usage: drag X1 Y1 X2 Y2 [STEPS]"), false;
-        ui_inject_drag(a->ui, x1, y1, x2, y2, steps);
-    } else if (strcmp(cmd, "tap") == 0) {
-        int x, y;
-        if (sscanf(rest, "%d %d", &x, &y) != 2)
-            return script_fail(a, "usage: tap X Y"), false;
-        ui_inject_tap(a->ui, x, y);
-    } else if (strcmp(cmd, "press") == 0) {
-        char name[32] = "", arg[64] = "";
-        sscanf(rest, "%31s %63s", name, arg);
-        int act = action_of(name);
-        if (act < 0)
-            return script_fail(a, "unknown target '%s'", name), false;
-        const widget_t *w = find_widget(a, (action_t)act, arg);
-        if (!w)
-            return script_fail(a, "no '%s %s' on this screen", name, arg), false;
-        ui_inject_tap(a->ui, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2);
-    } else if (strcmp(cmd, "button") == 0) {
-        char name[32] = "";
-        int hold = 80;
-        sscanf(rest, "%31s %d", name, &hold);
-        button_action_t action;
-        int index = 0;
-        if (!parse_button(name, &action, &index))
-            return script_fail(a, "unknown button '%s'", name), false;
-        if (!script_press(a, action, index, hold))
-            return script_fail(a, "no '%s' button in the pin map (use --config)", name), false;
-    } else if (strcmp(cmd, "focus") == 0) {
-        /* Presses "next" until the ring is on the target: driving by buttons alone. */
-        char name[32] = "", arg[64] = "";
-        sscanf(rest, "%31s %63s", name, arg);
-        int act = action_of(name);
-        if (act < 0)
-            return script_fail(a, "unknown target '%s'", name), false;
-        int presses = 0;
-        for (;;) {
-            int fi = flow_focus(a->flow);
-            const widget_t *w = fi >= 0 ? view_focusable(a->view, (size_t)fi) : NULL;
-            if (w && matches(w, (action_t)act, arg))
-                break;
-            if (++presses > 200 || !script_press(a, BUTTON_NEXT, 0, 80))
-                return script_fail(a, "the focus ring never reached '%s %s'", name, arg), false;
-        }
-    } else if (strcmp(cmd, "stick") == 0) {
-        /* A stick mounted at the path (as the mount watcher would report it). */
-        usb_stick_inserted(a, rest);
-    } else if (strcmp(cmd, "usbscan") == 0) {
-        usb_rescan(a);
-    } else if (strcmp(cmd, "key") == 0) {
-        if (!ui_inject_key(a->ui, rest))
-            return script_fail(a, "unknown key '%s'", rest), false;
-    } else if (strcmp(cmd, "text") == 0) {
-        ui_inject_text(a->ui, raw);
-    } else if (strcmp(cmd, "wait") == 0) {
-        long ms = strtol(rest, NULL, 10);
-        if (ms < 0)
-            return script_fail(a, "wait needs milliseconds"), false;
-        a->virtual_ms += ms;
-    } else if (strcmp(cmd, "expect") == 0) {
-        char what[32] = "", value[64] = "";
-        sscanf(rest, "%31s %63s", what, value);
-        if (!expect(a, what, value))
-            return false;
-    } else if (strcmp(cmd, "shot") == 0) {
-        if (a->cfg->shot_dir) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s.bmp", a->cfg->shot_dir, rest);
-            ui_screenshot(a->ui, path);
-        }
-    } else if (strcmp(cmd, "echo") == 0) {
-        printf("%s\n", rest);
-        fflush(stdout);
-    } else if (strcmp(cmd, "pause") == 0) {
-        /* Lets a test harness act (fill a disk, pull a stick) at a known point: says so on
-         * stdout and waits for a line on stdin. */
-        printf("event=pause line=%d\n", a->script_line);
-        fflush(stdout);
-        char reply[64];
-        if (!fgets(reply, sizeof reply, stdin))
-            return script_fail(a, "stdin closed during pause"), false;
-    } else if (strcmp(cmd, "quit") == 0) {
-        return false;
-    } else {
-        return script_fail(a, "unknown command '%s'", cmd), false;
-    }
-    return true;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].fn(a, rest, raw);
+    return script_fail(a, "unknown command '%s'", cmd), false;
 }
