@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 #include "core/buttons.h"
-#include "core/content.h"
 #include "core/hours.h"
+#include "core/parse_error.h"
 
 #define CONFIG_CMD_MAX 8
 typedef struct {

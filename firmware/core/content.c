@@ -337,21 +337,6 @@ static int oom(loader_t *L)
     return KIOSK_ENOMEM;
 }
 
-int content_error_set(content_error_t *err, const char *path, const char *fmt, ...)
-{
-    snprintf(err->path, sizeof err->path, "%s", path);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->reason, sizeof err->reason, fmt, ap);
-    va_end(ap);
-    return KIOSK_EINVAL;
-}
-
-void content_error_format(const content_error_t *err, char *buf, size_t len)
-{
-    snprintf(buf, len, "%s: %s: %s", err->file, err->path[0] ? err->path : "$", err->reason);
-}
-
 /* Text values must be valid UTF-8 without control characters (cJSON decodes \u escapes). */
 static int check_text(loader_t *L, const char *s)
 {
