@@ -1,6 +1,8 @@
 /* The content model: everything a resident reads or answers, loaded from a content pack
  * (JSON, a SurveyJS-compatible subset) and validated once, so the flow never meets a bad
- * pack. Pure: the caller reads the file; this module only parses text it is given. */
+ * pack. Pure: the caller reads the file; this module only parses text it is given.
+ * Ownership: every pointer a content_* function returns, and every pointer inside the structs
+ * below, points into the content: owned by it, valid until content_free(). */
 #ifndef KIOSK_CONTENT_H
 #define KIOSK_CONTENT_H
 

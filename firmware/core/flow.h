@@ -1,6 +1,10 @@
 /* The session state machine: which screen a resident sees, their answers so far, the idle
  * timeout, and the finished record. Pure: time comes in as an argument, storage is asked for
- * through a pending operation that the app performs and reports back. */
+ * through a pending operation that the app performs and reports back.
+ * Ownership: the flow keeps a pointer to its content, which must outlive it. Pointers the
+ * getters return (language, journey, question, answer, message, texts) point into the flow or
+ * its content and stay valid until the next input, tick or storage report given to the flow
+ * (a journey, question or text of the content: until content_free()). */
 #ifndef KIOSK_FLOW_H
 #define KIOSK_FLOW_H
 
