@@ -32,7 +32,7 @@ typedef enum {
     ACT_HIGH_CONTRAST, /* switch high contrast on or off */
     ACT_DISPLAY_CLOSE, /* close the display choices */
     /* the staff screens (the app's staff mode) */
-    ACT_STAFF_DIGIT,   /* staff PIN keypad: arg is the digit */
+    ACT_STAFF_DIGIT, /* staff PIN keypad: arg is the digit */
     ACT_STAFF_DELETE,
     ACT_STAFF_OK,
     ACT_STAFF_CLOSE,   /* leave the staff screens */
@@ -53,7 +53,7 @@ typedef enum {
     ACT_STAFF_CANVAS,        /* touch test: the drawing surface (not a focus target) */
     ACT_STAFF_SELF_TEST_END, /* the first boot's self-test is finished */
     /* the attract screen */
-    ACT_WAKE                 /* the attract screen: a touch anywhere wakes the kiosk */
+    ACT_WAKE /* the attract screen: a touch anywhere wakes the kiosk */
 } action_t;
 
 #endif
