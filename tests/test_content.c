@@ -154,6 +154,17 @@ static void m_kind(cJSON *r)
                               cJSON_CreateString("poll"));
 }
 
+static void m_c1_in_string(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "strings"), "nav.back"),
+                              "default", cJSON_CreateString("Back\xc2\x85"));
+}
+static void m_c1_in_title(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(element(r, 0, 0, 2), "title"), "zh-cn",
+                              cJSON_CreateString("\xc2\x9b" "2J"));
+}
+
 static void bad_packs_are_refused_with_path_and_reason(void)
 {
     expect_error(m_type, "$.journeys[0].pages[0].elements[0].type",
@@ -177,6 +188,10 @@ static void bad_packs_are_refused_with_path_and_reason(void)
     expect_error(m_catalog_name, "$.journeys[0].pages[0].elements[0].choicesFromCatalog",
                  "no catalog named 'nosuch'");
     expect_error(m_kind, "$.journeys[2].kind", "unknown journey kind 'poll'");
+    /* C1 controls (U+0080..U+009F) are refused like C0 ones, as bytes or as \u escapes. */
+    expect_error(m_c1_in_string, "$.strings.nav.back.default", "control characters");
+    expect_error(m_c1_in_title, "$.journeys[0].pages[0].elements[2].title.zh-cn",
+                 "control characters");
 }
 
 static void invalid_json_names_line_and_column(void)
@@ -194,6 +209,10 @@ static void invalid_json_names_line_and_column(void)
     const char *bad = "{\"formatVersion\":1,\"id\":\"\xff\xfe\",\"version\":\"1\"}";
     CHECK_INT(content_load(bad, strlen(bad), "bytes.json", &c, &err), KIOSK_EINVAL);
     CHECK_STR(err.path, "$.id");
+    const char *escaped = "{\"formatVersion\":1,\"id\":\"a\\u0085b\",\"version\":\"1\"}";
+    CHECK_INT(content_load(escaped, strlen(escaped), "c1.json", &c, &err), KIOSK_EINVAL);
+    CHECK_STR(err.path, "$.id");
+    CHECK(strstr(err.reason, "control characters") != NULL);
 }
 
 static void m_add_question(cJSON *r)

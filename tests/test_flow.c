@@ -352,6 +352,57 @@ static void text_input_is_bounded_and_valid_utf8(void)
     flow_free(f);
 }
 
+/* C1 controls (U+0080..U+009F: NEL, CSI...) are refused like C0 ones: text holding one is
+ * dropped whole, from a keyboard or a key. Their neighbours U+007E and U+00A0 are text. */
+static void c1_controls_in_typed_text_are_refused(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 1, 1);
+    act(f, ACT_CHOICE, 0, 2);
+    act(f, ACT_CHOICE, 0, 3);
+    act(f, ACT_CHOICE, 0, 4);
+    CHECK_STR(flow_question(f)->name, "description");
+    CHECK(!flow_text(f, "a\xc2\x85" "b", 5));   /* NEL */
+    CHECK(!flow_text(f, "\xc2\x9b" "2J", 6));   /* CSI, the 8-bit terminal escape */
+    CHECK(!flow_text(f, "\xc2\x80", 7));        /* the first C1 */
+    CHECK(!flow_text(f, "\xc2\x9f", 8));        /* the last C1 */
+    CHECK(!flow_activate(f, ACT_KEY, 0, "\xc2\x85", 9));
+    CHECK(!flow_answer(f)->set);
+    CHECK_STR(flow_answer(f)->text, "");
+    CHECK(flow_text(f, "~\xc2\xa0", 10));
+    CHECK_STR(flow_answer(f)->text, "~\xc2\xa0");
+    flow_free(f);
+}
+
+/* A one-line answer (a text question) never stores a newline: it is left out of what is
+ * typed, the rest is kept. A comment keeps it. */
+static void a_newline_in_a_one_line_answer_is_not_stored(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 3, 1);
+    act(f, ACT_CHOICE, 0, 2);
+    act(f, ACT_CHOICE, 0, 3);
+    act(f, ACT_CHOICE, 1, 4);
+    REQUIRE(flow_question(f));
+    CHECK_STR(flow_question(f)->name, "name");
+    CHECK_INT(flow_question(f)->type, Q_TEXT);
+    CHECK(flow_text(f, "Wang\nLi", 5));
+    CHECK_STR(flow_answer(f)->text, "WangLi");
+    CHECK(!flow_text(f, "\n", 6)); /* nothing of it fits */
+    CHECK_STR(flow_answer(f)->text, "WangLi");
+    flow_free(f);
+
+    f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 1, 1);
+    act(f, ACT_CHOICE, 0, 2);
+    act(f, ACT_CHOICE, 0, 3);
+    act(f, ACT_CHOICE, 0, 4);
+    CHECK_INT(flow_question(f)->type, Q_COMMENT);
+    CHECK(flow_text(f, "one\ntwo", 5));
+    CHECK_STR(flow_answer(f)->text, "one\ntwo");
+    flow_free(f);
+}
+
 static void focus_ring_moves_and_wraps(void)
 {
     flow_t *f = flow_new(pack, "k1", 0);
@@ -455,6 +506,8 @@ int main(void)
     RUN(leaving_half_way_asks_and_counts_abandoned);
     RUN(failed_save_shows_out_of_service_and_recovers);
     RUN(text_input_is_bounded_and_valid_utf8);
+    RUN(c1_controls_in_typed_text_are_refused);
+    RUN(a_newline_in_a_one_line_answer_is_not_stored);
     RUN(focus_ring_moves_and_wraps);
     RUN(keyboard_shift_gives_one_capital);
     RUN(quick_ratings_sooner_than_the_interval_are_flagged_not_dropped);

@@ -125,6 +125,21 @@ static void payload_rules(void)
     }
 }
 
+/* validFrom is the first valid instant and validUntil the first expired one: [from, until). */
+static void a_token_is_valid_from_its_first_instant_until_just_before_its_last(void)
+{
+    token_t t;
+    content_error_t e;
+    REQUIRE(token_parse(good, strlen(good), "t", &t, &e) == KIOSK_OK);
+    int64_t from = t.valid_from_ms, until = t.valid_until_ms;
+    CHECK_STR(token_denies(&t, "lobby-1", TOKEN_EXPORT, from - 1), "not valid yet");
+    CHECK(token_denies(&t, "lobby-1", TOKEN_EXPORT, from) == NULL);
+    CHECK(token_denies(&t, "lobby-1", TOKEN_EXPORT, from + 1) == NULL);
+    CHECK(token_denies(&t, "lobby-1", TOKEN_EXPORT, until - 1) == NULL);
+    CHECK_STR(token_denies(&t, "lobby-1", TOKEN_EXPORT, until), "expired");
+    CHECK_STR(token_denies(&t, "lobby-1", TOKEN_EXPORT, until + 1), "expired");
+}
+
 static org_keys_t org, other;
 
 static char *signed_token(const char *payload, const org_keys_t *k)
@@ -324,6 +339,7 @@ int main(void)
     crypto_org_keygen(&other);
     RUN(iso8601_parses_what_it_formats);
     RUN(payload_rules);
+    RUN(a_token_is_valid_from_its_first_instant_until_just_before_its_last);
     RUN(signatures_are_checked_before_anything_is_believed);
     RUN(hostile_sticks_are_refused_with_a_reason);
     RUN(staff_tool_makes_keys_and_tokens);

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/content.h"
+#include "core/parse_error.h"
 
 typedef enum {
     BUTTON_FACE,   /* quick-rating face; index: 0 = worst */

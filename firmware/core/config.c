@@ -3,6 +3,7 @@
 #include "core/config.h"
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +32,10 @@ static int get_ms(const cJSON *obj, const char *name, int lo, int hi, int *out,
     return KIOSK_OK;
 }
 
-static int parse_pin(const cJSON *p, const char *default_chip, pin_t *pin, const char *path,
-                     content_error_t *err)
+/* "action" (and a face's "index"). */
+static int parse_pin_action(const cJSON *p, pin_t *pin, const char *path, content_error_t *err)
 {
     char at[128];
-    if (!cJSON_IsObject(p))
-        return content_error_set(err, path, "expected a pin object");
     const cJSON *action = cJSON_GetObjectItemCaseSensitive(p, "action");
     snprintf(at, sizeof at, "%s.action", path);
     if (!cJSON_IsString(action))
@@ -56,6 +55,14 @@ static int parse_pin(const cJSON *p, const char *default_chip, pin_t *pin, const
             return content_error_set(err, at, "a face needs an index 0..4 (0 = worst)");
         pin->index = index->valueint;
     }
+    return KIOSK_OK;
+}
+
+/* "chip" (or the map's default) and "line": an offset, or a name. */
+static int parse_pin_line(const cJSON *p, const char *default_chip, pin_t *pin, const char *path,
+                          content_error_t *err)
+{
+    char at[128];
     const cJSON *chip = cJSON_GetObjectItemCaseSensitive(p, "chip");
     const char *c = cJSON_IsString(chip) ? chip->valuestring : default_chip;
     snprintf(at, sizeof at, "%s.chip", path);
@@ -78,6 +85,13 @@ static int parse_pin(const cJSON *p, const char *default_chip, pin_t *pin, const
     if (strcmp(pin->chip, "auto") == 0 && !pin->line_name[0])
         return content_error_set(err, at,
                                  "with chip \"auto\" a line is found by its name, not an offset");
+    return KIOSK_OK;
+}
+
+/* "activeLow" (default true: buttons to ground) and "bias" (default: pull to the idle level). */
+static int parse_pin_electrics(const cJSON *p, pin_t *pin, const char *path, content_error_t *err)
+{
+    char at[128];
     const cJSON *low = cJSON_GetObjectItemCaseSensitive(p, "activeLow");
     snprintf(at, sizeof at, "%s.activeLow", path);
     if (low && !cJSON_IsBool(low))
@@ -97,6 +111,18 @@ static int parse_pin(const cJSON *p, const char *default_chip, pin_t *pin, const
         pin->bias = (button_bias_t)b;
     }
     return KIOSK_OK;
+}
+
+static int parse_pin(const cJSON *p, const char *default_chip, pin_t *pin, const char *path,
+                     content_error_t *err)
+{
+    if (!cJSON_IsObject(p))
+        return content_error_set(err, path, "expected a pin object");
+    int rc;
+    if ((rc = parse_pin_action(p, pin, path, err)) ||
+        (rc = parse_pin_line(p, default_chip, pin, path, err)))
+        return rc;
+    return parse_pin_electrics(p, pin, path, err);
 }
 
 static bool same_line(const pin_t *a, const pin_t *b)
@@ -267,8 +293,35 @@ static int parse_display(const cJSON *d, device_config_t *cfg, content_error_t *
     return KIOSK_OK;
 }
 
+/* A setting that is one integer in lo..hi, at offset in device_config_t. */
+typedef struct {
+    const char *key;
+    size_t offset;
+    int lo, hi;
+} int_setting_t;
+
+/* The int_setting_t of key among n, or NULL. */
+static const int_setting_t *find_int(const int_setting_t *keys, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(keys[i].key, key) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+static int set_int(const cJSON *v, const char *path, const int_setting_t *k, device_config_t *cfg,
+                   content_error_t *err)
+{
+    return int_field(v, path, k->lo, k->hi, (int *)(void *)((char *)cfg + k->offset), err);
+}
+
 static int parse_retention(const cJSON *r, device_config_t *cfg, content_error_t *err)
 {
+    static const int_setting_t keys[] = {
+        {"contactAfterExportDays", offsetof(device_config_t, contact_after_export_days), 1, 3650},
+        {"contactMaxDays", offsetof(device_config_t, contact_max_days), 1, 3650},
+        {"answersAfterExportDays", offsetof(device_config_t, answers_after_export_days), 1, 36500},
+    };
     if (!cJSON_IsObject(r))
         return content_error_set(err, "$.retention", "expected an object");
     const cJSON *v;
@@ -276,15 +329,9 @@ static int parse_retention(const cJSON *r, device_config_t *cfg, content_error_t
     {
         char path[96];
         snprintf(path, sizeof path, "$.retention.%s", v->string);
-        int rc;
-        if (strcmp(v->string, "contactAfterExportDays") == 0)
-            rc = int_field(v, path, 1, 3650, &cfg->contact_after_export_days, err);
-        else if (strcmp(v->string, "contactMaxDays") == 0)
-            rc = int_field(v, path, 1, 3650, &cfg->contact_max_days, err);
-        else if (strcmp(v->string, "answersAfterExportDays") == 0)
-            rc = int_field(v, path, 1, 36500, &cfg->answers_after_export_days, err);
-        else
-            rc = content_error_set(err, path, "unknown setting '%s'", v->string);
+        const int_setting_t *k = find_int(keys, sizeof keys / sizeof keys[0], v->string);
+        int rc = k ? set_int(v, path, k, cfg, err)
+                   : content_error_set(err, path, "unknown setting '%s'", v->string);
         if (rc)
             return rc;
     }
@@ -367,6 +414,113 @@ static int parse_system(const cJSON *o, device_config_t *cfg, content_error_t *e
     return KIOSK_OK;
 }
 
+static int parse_organisation(const cJSON *v, device_config_t *cfg, content_error_t *err)
+{
+    static const char *const keys[] = {"signPublicKey", "boxPublicKey"};
+    char *const dst[] = {cfg->org_sign_public_key, cfg->org_box_public_key};
+    const size_t caps[] = {sizeof cfg->org_sign_public_key, sizeof cfg->org_box_public_key};
+    return parse_object_strings(v, "organisation", keys, dst, caps, 2, err);
+}
+
+static int parse_staff(const cJSON *v, device_config_t *cfg, content_error_t *err)
+{
+    static const char *const keys[] = {"pinHash", "technicianPinHash"};
+    char *const dst[] = {cfg->staff_pin_hash, cfg->tech_pin_hash};
+    const size_t caps[] = {sizeof cfg->staff_pin_hash, sizeof cfg->tech_pin_hash};
+    int rc = parse_object_strings(v, "staff", keys, dst, caps, 2, err);
+    /* A PIN in clear, or a hash of another kind, must not pass silently. */
+    for (size_t i = 0; i < 2 && !rc; i++)
+        if (dst[i][0] && strncmp(dst[i], "$argon2id$", 10) != 0)
+            rc = content_error_set(
+                err, i ? "$.staff.technicianPinHash" : "$.staff.pinHash",
+                "not a PIN hash (an Argon2id string): make one with 'kiosk --hash-pin'");
+    if (!rc && cfg->staff_pin_hash[0] && strcmp(cfg->staff_pin_hash, cfg->tech_pin_hash) == 0)
+        rc = content_error_set(err, "$.staff.technicianPinHash",
+                               "the same hash as pinHash: the two PINs must differ");
+    return rc;
+}
+
+static int parse_usb(const cJSON *v, device_config_t *cfg, content_error_t *err)
+{
+    static const char *const keys[] = {"mountDir"};
+    char *const dst[] = {cfg->usb_mount_dir};
+    const size_t caps[] = {sizeof cfg->usb_mount_dir};
+    return parse_object_strings(v, "usb", keys, dst, caps, 1, err);
+}
+
+/* "buttons": a pin map inside the configuration, its errors under $.buttons. */
+static int parse_buttons(const cJSON *v, const char *filename, device_config_t *cfg,
+                         content_error_t *err)
+{
+    char *text = cJSON_PrintUnformatted(v);
+    content_error_t perr;
+    int rc = text ? pinmap_parse(text, strlen(text), filename, &cfg->buttons, &perr) : KIOSK_ENOMEM;
+    free(text);
+    if (rc) {
+        /* The pin map's paths are relative to its own object. */
+        char sub[200];
+        snprintf(sub, sizeof sub, "%.199s", perr.path[0] == '$' ? perr.path + 1 : perr.path);
+        snprintf(err->path, sizeof err->path, "$.buttons%s", sub);
+        snprintf(err->reason, sizeof err->reason, "%s", perr.reason);
+    }
+    cfg->has_buttons = rc == KIOSK_OK;
+    return rc;
+}
+
+/* A top-level setting that is a string, at offset in device_config_t (cap bytes). */
+typedef struct {
+    const char *key;
+    size_t offset, cap;
+} string_setting_t;
+
+#define STRING_SETTING(key, member)                                                                \
+    {                                                                                              \
+        key, offsetof(device_config_t, member), sizeof((device_config_t *)0)->member               \
+    }
+
+/* One top-level member of the configuration. */
+static int parse_setting(const cJSON *v, const char *filename, device_config_t *cfg,
+                         content_error_t *err)
+{
+    static const string_setting_t strings[] = {
+        STRING_SETTING("kioskId", kiosk_id),
+        STRING_SETTING("language", language),
+        STRING_SETTING("pack", pack),
+        STRING_SETTING("database", database),
+    };
+    static const int_setting_t ints[] = {
+        {"idleTimeoutSeconds", offsetof(device_config_t, idle_timeout_s), 5, 3600},
+        {"idleCountdownSeconds", offsetof(device_config_t, idle_countdown_s), 3, 300},
+        {"misuseIntervalSeconds", offsetof(device_config_t, misuse_interval_s), 1, 3600},
+    };
+    char path[96];
+    snprintf(path, sizeof path, "$.%s", v->string);
+    const char *k = v->string;
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        if (strcmp(k, strings[i].key) == 0)
+            return str_field(v, path, (char *)cfg + strings[i].offset, strings[i].cap, err);
+    const int_setting_t *is = find_int(ints, sizeof ints / sizeof ints[0], k);
+    if (is)
+        return set_int(v, path, is, cfg, err);
+    if (strcmp(k, "display") == 0)
+        return parse_display(v, cfg, err);
+    if (strcmp(k, "openingHours") == 0)
+        return hours_parse(v, NULL, "$.openingHours", &cfg->hours, err);
+    if (strcmp(k, "retention") == 0)
+        return parse_retention(v, cfg, err);
+    if (strcmp(k, "organisation") == 0)
+        return parse_organisation(v, cfg, err);
+    if (strcmp(k, "staff") == 0)
+        return parse_staff(v, cfg, err);
+    if (strcmp(k, "system") == 0)
+        return parse_system(v, cfg, err);
+    if (strcmp(k, "usb") == 0)
+        return parse_usb(v, cfg, err);
+    if (strcmp(k, "buttons") == 0)
+        return parse_buttons(v, filename, cfg, err);
+    return content_error_set(err, path, "unknown setting '%s'", k);
+}
+
 int device_config_parse(const char *json, size_t len, const char *filename, device_config_t *cfg,
                         content_error_t *err)
 {
@@ -385,75 +539,7 @@ int device_config_parse(const char *json, size_t len, const char *filename, devi
     const cJSON *v;
     cJSON_ArrayForEach(v, root)
     {
-        char path[96];
-        snprintf(path, sizeof path, "$.%s", v->string);
-        const char *k = v->string;
-        if (strcmp(k, "kioskId") == 0)
-            rc = str_field(v, path, cfg->kiosk_id, sizeof cfg->kiosk_id, err);
-        else if (strcmp(k, "language") == 0)
-            rc = str_field(v, path, cfg->language, sizeof cfg->language, err);
-        else if (strcmp(k, "pack") == 0)
-            rc = str_field(v, path, cfg->pack, sizeof cfg->pack, err);
-        else if (strcmp(k, "database") == 0)
-            rc = str_field(v, path, cfg->database, sizeof cfg->database, err);
-        else if (strcmp(k, "display") == 0)
-            rc = parse_display(v, cfg, err);
-        else if (strcmp(k, "openingHours") == 0)
-            rc = hours_parse(v, NULL, "$.openingHours", &cfg->hours, err);
-        else if (strcmp(k, "retention") == 0)
-            rc = parse_retention(v, cfg, err);
-        else if (strcmp(k, "organisation") == 0) {
-            static const char *const keys[] = {"signPublicKey", "boxPublicKey"};
-            char *const dst[] = {cfg->org_sign_public_key, cfg->org_box_public_key};
-            const size_t caps[] = {sizeof cfg->org_sign_public_key, sizeof cfg->org_box_public_key};
-            rc = parse_object_strings(v, "organisation", keys, dst, caps, 2, err);
-        } else if (strcmp(k, "staff") == 0) {
-            static const char *const keys[] = {"pinHash", "technicianPinHash"};
-            char *const dst[] = {cfg->staff_pin_hash, cfg->tech_pin_hash};
-            const size_t caps[] = {sizeof cfg->staff_pin_hash, sizeof cfg->tech_pin_hash};
-            rc = parse_object_strings(v, "staff", keys, dst, caps, 2, err);
-            /* A PIN in clear, or a hash of another kind, must not pass silently. */
-            for (size_t i = 0; i < 2 && !rc; i++)
-                if (dst[i][0] && strncmp(dst[i], "$argon2id$", 10) != 0)
-                    rc = content_error_set(
-                        err, i ? "$.staff.technicianPinHash" : "$.staff.pinHash",
-                        "not a PIN hash (an Argon2id string): make one with 'kiosk --hash-pin'");
-            if (!rc && cfg->staff_pin_hash[0] &&
-                strcmp(cfg->staff_pin_hash, cfg->tech_pin_hash) == 0)
-                rc = content_error_set(err, "$.staff.technicianPinHash",
-                                       "the same hash as pinHash: the two PINs must differ");
-        } else if (strcmp(k, "system") == 0) {
-            rc = parse_system(v, cfg, err);
-        } else if (strcmp(k, "usb") == 0) {
-            static const char *const keys[] = {"mountDir"};
-            char *const dst[] = {cfg->usb_mount_dir};
-            const size_t caps[] = {sizeof cfg->usb_mount_dir};
-            rc = parse_object_strings(v, "usb", keys, dst, caps, 1, err);
-        } else if (strcmp(k, "idleTimeoutSeconds") == 0)
-            rc = int_field(v, path, 5, 3600, &cfg->idle_timeout_s, err);
-        else if (strcmp(k, "idleCountdownSeconds") == 0)
-            rc = int_field(v, path, 3, 300, &cfg->idle_countdown_s, err);
-        else if (strcmp(k, "misuseIntervalSeconds") == 0)
-            rc = int_field(v, path, 1, 3600, &cfg->misuse_interval_s, err);
-        else if (strcmp(k, "buttons") == 0) {
-            char *text = cJSON_PrintUnformatted(v);
-            content_error_t perr;
-            rc = text ? pinmap_parse(text, strlen(text), filename, &cfg->buttons, &perr)
-                      : KIOSK_ENOMEM;
-            free(text);
-            if (rc) {
-                /* The pin map's paths are relative to its own object. */
-                char sub[200];
-                snprintf(sub, sizeof sub, "%.199s",
-                         perr.path[0] == '$' ? perr.path + 1 : perr.path);
-                snprintf(err->path, sizeof err->path, "$.buttons%s", sub);
-                snprintf(err->reason, sizeof err->reason, "%s", perr.reason);
-            }
-            cfg->has_buttons = rc == KIOSK_OK;
-        } else {
-            rc = content_error_set(err, path, "unknown setting '%s'", k);
-        }
-        if (rc)
+        if ((rc = parse_setting(v, filename, cfg, err)))
             goto out;
     }
 out:

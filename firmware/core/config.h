@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 #include "core/buttons.h"
-#include "core/content.h"
 #include "core/hours.h"
+#include "core/parse_error.h"
 
 #define CONFIG_CMD_MAX 8
 typedef struct {
@@ -50,8 +50,10 @@ typedef struct {
     pinmap_t buttons;
 } device_config_t;
 
-/* Parses a device configuration. Unknown keys are refused (a typo must not pass silently).
- * On failure returns KIOSK_EINVAL with file, JSON path and reason in err. */
+/* Parses a device configuration into *cfg, which owns all of it: the commands' argv point into
+ * cfg's own arg buffers, valid as long as cfg (a copy's argv still point into the original).
+ * Unknown keys are refused (a typo must not pass silently). On failure returns KIOSK_EINVAL
+ * with file, JSON path and reason in err. */
 int device_config_parse(const char *json, size_t len, const char *filename, device_config_t *cfg,
                         content_error_t *err);
 

@@ -1,6 +1,8 @@
 /* The content model: everything a resident reads or answers, loaded from a content pack
  * (JSON, a SurveyJS-compatible subset) and validated once, so the flow never meets a bad
- * pack. Pure: the caller reads the file; this module only parses text it is given. */
+ * pack. Pure: the caller reads the file; this module only parses text it is given.
+ * Ownership: every pointer a content_* function returns, and every pointer inside the structs
+ * below, points into the content: owned by it, valid until content_free(). */
 #ifndef KIOSK_CONTENT_H
 #define KIOSK_CONTENT_H
 
@@ -8,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/parse_error.h"
 #include "core/record.h"
 
 /* A localizable string: one text per language code ("default" is stored under the pack's
@@ -81,26 +84,10 @@ typedef struct {
 
 typedef struct content content_t;
 
-/* Where loading failed: the file given, a JSON path ("$.journeys[1].pages[0].elements[2]
- * .type") and the reason. */
-typedef struct {
-    char file[256];
-    char path[256];
-    char reason[256];
-} content_error_t;
-
-/* Sets the JSON path and the reason (printf-style) of err; returns KIOSK_EINVAL, so that a
- * parser can "return content_error_set(...)". */
-__attribute__((format(printf, 3, 4))) int content_error_set(content_error_t *err, const char *path,
-                                                            const char *fmt, ...);
-
-/* Formats an error as "FILE: PATH: REASON" into buf. */
 /* Copies src into out (at most len bytes, NUL-terminated) with each {name} replaced by its
  * value: the pack's strings carry such placeholders ("{ref}", "{s}"). */
 void content_fill_vars(char *out, size_t len, const char *src, size_t n, const char *const names[],
                        const char *const values[]);
-
-void content_error_format(const content_error_t *err, char *buf, size_t len);
 
 /* Parses and validates a pack. On success *out owns everything reachable from it (free with
  * content_free()); on failure returns KIOSK_EINVAL (or KIOSK_ENOMEM), *out is NULL and err

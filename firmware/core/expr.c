@@ -58,6 +58,135 @@ static const expr_t *bad(cursor_t *c, const char *what, const char *where)
     return NULL;
 }
 
+/* bad() for the parts of the parser that answer true or false. */
+static bool refuse(cursor_t *c, const char *what, const char *where)
+{
+    bad(c, what, where);
+    return false;
+}
+
+/* "{name}" naming one of the nq earlier questions: its index in t->q. */
+static bool parse_question(cursor_t *c, const char *src, const question_t *qs, size_t nq, term_t *t)
+{
+    if (*c->p != '{')
+        return refuse(c, "expected '{question}'", c->p);
+    const char *name = ++c->p;
+    while (*c->p && *c->p != '}')
+        c->p++;
+    if (*c->p != '}')
+        return refuse(c, "unclosed '{'", src);
+    size_t nlen = (size_t)(c->p - name);
+    c->p++;
+    size_t qi;
+    for (qi = 0; qi < nq; qi++)
+        if (strlen(qs[qi].name) == nlen && strncmp(qs[qi].name, name, nlen) == 0)
+            break;
+    if (qi == nq) {
+        snprintf(c->why, c->whylen, "visibleIf names '%.*s', which is no earlier question",
+                 (int)(nlen < 63 ? nlen : 63), name);
+        return false;
+    }
+    t->q = qi;
+    return true;
+}
+
+/* A comparison operator (=, ==, !=, <>, <, <=, >, >=). */
+static bool parse_operator(cursor_t *c, term_t *t)
+{
+    static const struct {
+        const char *text;
+        op_t op;
+    } ops[] = {{"==", OP_EQ}, {"!=", OP_NE}, {"<>", OP_NE}, {"<=", OP_LE},
+               {">=", OP_GE}, {"=", OP_EQ},  {"<", OP_LT},  {">", OP_GT}};
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        size_t n = strlen(ops[i].text);
+        if (strncmp(c->p, ops[i].text, n) == 0) {
+            t->op = ops[i].op;
+            c->p += n;
+            return true;
+        }
+    }
+    return refuse(c, "expected an operator (=, !=, <, <=, >, >=, empty, notempty)", c->p);
+}
+
+/* The value compared with: 'text' or "text" (copied to str, 64 bytes), true, false or a
+ * number. */
+static bool parse_literal(cursor_t *c, const char *src, term_t *t, char str[64])
+{
+    if (*c->p == '\'' || *c->p == '"') {
+        char quote = *c->p++;
+        const char *s = c->p;
+        while (*c->p && *c->p != quote)
+            c->p++;
+        if (*c->p != quote)
+            return refuse(c, "unterminated string", src);
+        size_t slen = (size_t)(c->p - s);
+        if (slen >= 64)
+            return refuse(c, "string longer than 63 bytes", src);
+        memcpy(str, s, slen);
+        str[slen] = '\0';
+        c->p++;
+        t->lit = LIT_STRING;
+    } else if (word(c, "true")) {
+        t->lit = LIT_BOOL;
+        t->b = true;
+    } else if (word(c, "false")) {
+        t->lit = LIT_BOOL;
+        t->b = false;
+    } else {
+        char *end;
+        t->num = strtod(c->p, &end);
+        if (end == c->p)
+            return refuse(c, "expected a value ('text', a number, true or false)", c->p);
+        c->p = end;
+        t->lit = LIT_NUMBER;
+    }
+    return true;
+}
+
+/* One condition: "{q} empty", "{q} notempty" or "{q} <op> <value>". */
+static bool parse_term(cursor_t *c, const char *src, const question_t *qs, size_t nq, term_t *t,
+                       char str[64])
+{
+    if (!parse_question(c, src, qs, nq, t))
+        return false;
+    skip_ws(c);
+    if (word(c, "notempty")) {
+        t->op = OP_NOTEMPTY;
+        return true;
+    }
+    if (word(c, "empty")) {
+        t->op = OP_EMPTY;
+        return true;
+    }
+    if (!parse_operator(c, t))
+        return false;
+    skip_ws(c);
+    return parse_literal(c, src, t, str);
+}
+
+/* The terms in the arena, their strings with them; NULL when out of memory. */
+static const expr_t *copy_to_arena(cursor_t *c, const expr_arena_t *a, const term_t *terms,
+                                   char strbuf[][64], size_t n)
+{
+    expr_t *e = a->alloc(a->ctx, sizeof *e + n * sizeof e->t[0]);
+    if (!e)
+        return bad(c, "out of memory", NULL);
+    e->n = n;
+    for (size_t i = 0; i < n; i++) {
+        e->t[i] = terms[i];
+        if (terms[i].lit == LIT_STRING) {
+            size_t len = strlen(strbuf[i]) + 1;
+            char *s = a->alloc(a->ctx, len);
+            if (!s)
+                return bad(c, "out of memory", NULL);
+            memcpy(s, strbuf[i], len);
+            e->t[i].s = s;
+        }
+    }
+    return e;
+}
+
 const expr_t *expr_parse(const char *src, const question_t *qs, size_t nq, const expr_arena_t *a,
                          char *why, size_t whylen)
 {
@@ -73,77 +202,8 @@ const expr_t *expr_parse(const char *src, const question_t *qs, size_t nq, const
         term_t *t = &terms[n];
         memset(t, 0, sizeof *t);
         t->or_before = or_next;
-        if (*c.p != '{')
-            return bad(&c, "expected '{question}'", c.p);
-        const char *name = ++c.p;
-        while (*c.p && *c.p != '}')
-            c.p++;
-        if (*c.p != '}')
-            return bad(&c, "unclosed '{'", src);
-        size_t nlen = (size_t)(c.p - name);
-        c.p++;
-        size_t qi;
-        for (qi = 0; qi < nq; qi++)
-            if (strlen(qs[qi].name) == nlen && strncmp(qs[qi].name, name, nlen) == 0)
-                break;
-        if (qi == nq) {
-            snprintf(why, whylen, "visibleIf names '%.*s', which is no earlier question",
-                     (int)(nlen < 63 ? nlen : 63), name);
+        if (!parse_term(&c, src, qs, nq, t, strbuf[n]))
             return NULL;
-        }
-        t->q = qi;
-        skip_ws(&c);
-        if (word(&c, "notempty"))
-            t->op = OP_NOTEMPTY;
-        else if (word(&c, "empty"))
-            t->op = OP_EMPTY;
-        else {
-            if (strncmp(c.p, "==", 2) == 0)
-                t->op = OP_EQ, c.p += 2;
-            else if (strncmp(c.p, "!=", 2) == 0 || strncmp(c.p, "<>", 2) == 0)
-                t->op = OP_NE, c.p += 2;
-            else if (strncmp(c.p, "<=", 2) == 0)
-                t->op = OP_LE, c.p += 2;
-            else if (strncmp(c.p, ">=", 2) == 0)
-                t->op = OP_GE, c.p += 2;
-            else if (*c.p == '=')
-                t->op = OP_EQ, c.p++;
-            else if (*c.p == '<')
-                t->op = OP_LT, c.p++;
-            else if (*c.p == '>')
-                t->op = OP_GT, c.p++;
-            else
-                return bad(&c, "expected an operator (=, !=, <, <=, >, >=, empty, notempty)", c.p);
-            skip_ws(&c);
-            if (*c.p == '\'' || *c.p == '"') {
-                char quote = *c.p++;
-                const char *s = c.p;
-                while (*c.p && *c.p != quote)
-                    c.p++;
-                if (*c.p != quote)
-                    return bad(&c, "unterminated string", src);
-                size_t slen = (size_t)(c.p - s);
-                if (slen >= sizeof strbuf[0])
-                    return bad(&c, "string longer than 63 bytes", src);
-                memcpy(strbuf[n], s, slen);
-                strbuf[n][slen] = '\0';
-                c.p++;
-                t->lit = LIT_STRING;
-            } else if (word(&c, "true")) {
-                t->lit = LIT_BOOL;
-                t->b = true;
-            } else if (word(&c, "false")) {
-                t->lit = LIT_BOOL;
-                t->b = false;
-            } else {
-                char *end;
-                t->num = strtod(c.p, &end);
-                if (end == c.p)
-                    return bad(&c, "expected a value ('text', a number, true or false)", c.p);
-                c.p = end;
-                t->lit = LIT_NUMBER;
-            }
-        }
         n++;
         skip_ws(&c);
         if (!*c.p)
@@ -160,22 +220,7 @@ const expr_t *expr_parse(const char *src, const question_t *qs, size_t nq, const
             return bad(&c, "expected 'and' or 'or'", c.p);
         }
     }
-    expr_t *e = a->alloc(a->ctx, sizeof *e + n * sizeof e->t[0]);
-    if (!e)
-        return bad(&c, "out of memory", NULL);
-    e->n = n;
-    for (size_t i = 0; i < n; i++) {
-        e->t[i] = terms[i];
-        if (terms[i].lit == LIT_STRING) {
-            size_t len = strlen(strbuf[i]) + 1;
-            char *s = a->alloc(a->ctx, len);
-            if (!s)
-                return bad(&c, "out of memory", NULL);
-            memcpy(s, strbuf[i], len);
-            e->t[i].s = s;
-        }
-    }
-    return e;
+    return copy_to_arena(&c, a, terms, strbuf, n);
 }
 
 const question_t *expr_consent_question(const expr_t *e, const question_t *qs)

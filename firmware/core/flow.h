@@ -1,6 +1,10 @@
 /* The session state machine: which screen a resident sees, their answers so far, the idle
  * timeout, and the finished record. Pure: time comes in as an argument, storage is asked for
- * through a pending operation that the app performs and reports back. */
+ * through a pending operation that the app performs and reports back.
+ * Ownership: the flow keeps a pointer to its content, which must outlive it. Pointers the
+ * getters return (language, journey, question, answer, message, texts) point into the flow or
+ * its content and stay valid until the next input, tick or storage report given to the flow
+ * (a journey, question or text of the content: until content_free()). */
 #ifndef KIOSK_FLOW_H
 #define KIOSK_FLOW_H
 
@@ -8,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/action.h"
 #include "core/content.h"
 #include "core/record.h"
 
@@ -21,55 +26,6 @@ typedef enum {
 
 /* OVERLAY_DISPLAY: the resident's display choices (large text, high contrast). */
 typedef enum { OVERLAY_NONE, OVERLAY_IDLE, OVERLAY_LEAVE, OVERLAY_DISPLAY } overlay_t;
-
-/* What a touch target does; a widget carries one, with an argument. */
-typedef enum {
-    ACT_NONE,
-    ACT_FACE,    /* arg: face index (quick rating on the home screen) */
-    ACT_JOURNEY, /* arg: journey index */
-    ACT_CHOICE,  /* arg: choice index; boolean: 1 yes, 0 no */
-    ACT_KEY,     /* widget text is the character to type */
-    ACT_BACKSPACE,
-    ACT_SHIFT,
-    ACT_SYMBOLS,
-    ACT_SPACE,
-    ACT_NEXT,
-    ACT_BACK,
-    ACT_SKIP,
-    ACT_HOME, /* leave the journey (asks first when answers would be lost) */
-    ACT_LANG, /* next language */
-    ACT_PAGE_NEXT,
-    ACT_PAGE_PREV,
-    ACT_IDLE_CONTINUE,
-    ACT_LEAVE_STAY,
-    ACT_LEAVE_GO,
-    ACT_DONE,          /* thank-you screen: back home now */
-    ACT_DISPLAY,       /* open the display choices */
-    ACT_LARGE_TEXT,    /* switch large text on or off */
-    ACT_HIGH_CONTRAST, /* switch high contrast on or off */
-    ACT_DISPLAY_CLOSE, /* close the display choices */
-    ACT_STAFF_DIGIT,   /* staff PIN keypad: arg is the digit */
-    ACT_STAFF_DELETE,
-    ACT_STAFF_OK,
-    ACT_STAFF_CLOSE,   /* leave the staff screens */
-    ACT_STAFF_PAGE,    /* the staff menu (or technician page): open page arg */
-    ACT_STAFF_REF_KEY, /* a character of the reference code: arg indexes the alphabet */
-    ACT_STAFF_REF_DELETE,
-    ACT_STAFF_ERASE_ASK,     /* the code is complete: ask for confirmation */
-    ACT_STAFF_ERASE_CONFIRM, /* yes, erase */
-    ACT_STAFF_BACK,          /* one page back (or cancel the confirmation) */
-    ACT_STAFF_PACK,          /* content page: pack arg of the stick's list; -1 the previous */
-    ACT_STAFF_PACK_CONFIRM,  /* yes, switch */
-    ACT_STAFF_CLOCK,         /* clock page: arg = field * 2 + (1: up, 0: down) */
-    ACT_STAFF_CLOCK_SET,     /* set the clock to the edited time */
-    ACT_STAFF_QUIET,         /* hours page: quiet now / open now / back to the schedule */
-    ACT_STAFF_POWER,         /* technician page: arg is the staff_work_t to ask about */
-    ACT_STAFF_POWER_CONFIRM, /* yes, restart / reboot / shut down */
-    ACT_STAFF_TOUCH_CLEAR,   /* touch test: start again */
-    ACT_STAFF_CANVAS,        /* touch test: the drawing surface (not a focus target) */
-    ACT_STAFF_SELF_TEST_END, /* the first boot's self-test is finished */
-    ACT_WAKE                 /* the attract screen: a touch anywhere wakes the kiosk */
-} action_t;
 
 /* Inputs that are not touches: physical buttons and desktop keys. */
 typedef enum { NAV_PREV, NAV_NEXT, NAV_SELECT, NAV_BACK, NAV_HOME } nav_t;
@@ -87,7 +43,8 @@ void flow_free(flow_t *f);
 /* ---- inputs; each returns true when the screen changed and must be redrawn ---- */
 
 /* A touch target was activated (tap, or select on the focused widget). key_text is the text
- * of an ACT_KEY widget, else NULL. */
+ * of an ACT_KEY widget, else NULL. An action of another mode (ACT_STAFF_*, ACT_WAKE) counts
+ * only as a touch: it keeps the session awake and may dismiss the idle prompt. */
 bool flow_activate(flow_t *f, action_t action, int arg, const char *key_text, int64_t now_ms);
 
 /* Text from a desktop keyboard or an input method (UTF-8); refused when invalid. */

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/content.h"
+#include "core/parse_error.h"
 
 struct cJSON;
 

@@ -97,48 +97,59 @@ static bool digits(const char *s, int n, int *out)
     return true;
 }
 
-/* "+HH:MM", "-HH:MM" or "Z" at *pp: the offset in minutes; moves *pp past it. */
-static bool parse_offset(const char **pp, int *off)
+/* The fields of an ISO 8601 time, as written. */
+typedef struct {
+    int y, mo, d, h, mi, se, ms;
+    int off; /* minutes east of UTC */
+} iso8601_fields_t;
+
+/* "YYYY-MM-DDTHH:MM:SS" at the start of s, which is long enough to hold a zone as well. */
+static bool iso8601_date_time(const char *s, iso8601_fields_t *t)
 {
-    const char *p = *pp;
-    int oh, om;
-    if (*p == 'Z') {
-        *off = 0;
-        *pp = p + 1;
-        return true;
-    }
-    if ((*p != '+' && *p != '-') || !digits(p + 1, 2, &oh) || p[3] != ':' ||
-        !digits(p + 4, 2, &om) || oh > 23 || om > 59)
-        return false;
-    *off = (oh * 60 + om) * (*p == '-' ? -1 : 1);
-    *pp = p + 6;
-    return true;
+    return s && strlen(s) >= 20 && digits(s, 4, &t->y) && s[4] == '-' && digits(s + 5, 2, &t->mo) &&
+           s[7] == '-' && digits(s + 8, 2, &t->d) && s[10] == 'T' && digits(s + 11, 2, &t->h) &&
+           s[13] == ':' && digits(s + 14, 2, &t->mi) && s[16] == ':' && digits(s + 17, 2, &t->se);
 }
 
-static bool valid_date_time(int y, int mo, int d, int h, int mi, int se)
+/* What follows the seconds: ".mmm" (optional), then "Z" or "+hh:mm" / "-hh:mm", then the end. */
+static bool iso8601_fraction_and_zone(const char *p, iso8601_fields_t *t)
+{
+    if (*p == '.') {
+        if (!digits(p + 1, 3, &t->ms))
+            return false;
+        p += 4;
+    }
+    if (*p == 'Z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int oh, om;
+        if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 || om > 59)
+            return false;
+        t->off = (oh * 60 + om) * (*p == '-' ? -1 : 1);
+        p += 6;
+    } else {
+        return false;
+    }
+    return *p == '\0';
+}
+
+/* A day that exists (29 February in leap years only) and a time of day up to 23:59:59. */
+static bool iso8601_fields_valid(const iso8601_fields_t *t)
 {
     static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return mo >= 1 && mo <= 12 && d >= 1 && d <= mdays[mo - 1] && !(mo == 2 && d == 29 && !leap) &&
-           h <= 23 && mi <= 59 && se <= 59;
+    bool leap = (t->y % 4 == 0 && t->y % 100 != 0) || t->y % 400 == 0;
+    return t->mo >= 1 && t->mo <= 12 && t->d >= 1 && t->d <= mdays[t->mo - 1] &&
+           !(t->mo == 2 && t->d == 29 && !leap) && t->h <= 23 && t->mi <= 59 && t->se <= 59;
 }
 
 bool iso8601_parse(const char *s, int64_t *utc_ms)
 {
-    int y, mo, d, h, mi, se, ms = 0, off;
-    if (!s || strlen(s) < 20 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
-        s[7] != '-' || !digits(s + 8, 2, &d) || s[10] != 'T' || !digits(s + 11, 2, &h) ||
-        s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &se))
+    iso8601_fields_t t = {0};
+    if (!iso8601_date_time(s, &t) || !iso8601_fraction_and_zone(s + 19, &t) ||
+        !iso8601_fields_valid(&t))
         return false;
-    const char *p = s + 19;
-    if (*p == '.') {
-        if (!digits(p + 1, 3, &ms))
-            return false;
-        p += 4;
-    }
-    if (!parse_offset(&p, &off) || *p || !valid_date_time(y, mo, d, h, mi, se))
-        return false;
-    int64_t days = days_from_civil(y, mo, d);
-    *utc_ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)se * 1000 + ms - (int64_t)off * 60000;
+    int64_t days = days_from_civil(t.y, t.mo, t.d);
+    *utc_ms = ((days * 24 + t.h) * 60 + t.mi) * 60000 + (int64_t)t.se * 1000 + t.ms -
+              (int64_t)t.off * 60000;
     return true;
 }

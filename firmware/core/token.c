@@ -36,8 +36,43 @@ static int parse_time(const cJSON *v, const char *path, int64_t *out, content_er
     return KIOSK_OK;
 }
 
+/* A bounded list of strings in a token: "$.name[i]" in errors. */
+typedef struct {
+    const char *name;
+    const char *items;    /* what "more than N ..." counts */
+    const char *expected; /* what a bad item should have been */
+    bool (*ok)(const char *s);
+} string_list_t;
+
+/* Copies the strings of array v into list (at most max items of width bytes each), counting in
+ * *n. */
+static int parse_string_list(const cJSON *v, const string_list_t *rule, char *list, size_t width,
+                             size_t max, size_t *n, content_error_t *err)
+{
+    const cJSON *item;
+    cJSON_ArrayForEach(item, v)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "$.%s[%zu]", rule->name, *n);
+        if (*n == max)
+            return content_error_set(err, path, "more than %zu %s", max, rule->items);
+        if (!cJSON_IsString(item) || !rule->ok(item->valuestring))
+            return content_error_set(err, path, "%s", rule->expected);
+        snprintf(list + *n * width, width, "%s", item->valuestring);
+        (*n)++;
+    }
+    return KIOSK_OK;
+}
+
+static bool kiosk_id_ok(const char *s)
+{
+    return s[0] && strlen(s) <= 63;
+}
+
 static int parse_kiosks(const cJSON *v, token_t *t, content_error_t *err)
 {
+    static const string_list_t rule = {"kiosks", "kiosks", "expected a kiosk id of 1 to 63 bytes",
+                                       kiosk_id_ok};
     if (cJSON_IsString(v) && strcmp(v->valuestring, "*") == 0) {
         t->all_kiosks = true;
         return KIOSK_OK;
@@ -45,18 +80,8 @@ static int parse_kiosks(const cJSON *v, token_t *t, content_error_t *err)
     if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) < 1)
         return content_error_set(err, "$.kiosks",
                                  "expected \"*\" or a non-empty array of kiosk ids");
-    const cJSON *k;
-    cJSON_ArrayForEach(k, v)
-    {
-        char path[64];
-        snprintf(path, sizeof path, "$.kiosks[%zu]", t->nkiosks);
-        if (t->nkiosks == TOKEN_MAX_KIOSKS)
-            return content_error_set(err, path, "more than %d kiosks", TOKEN_MAX_KIOSKS);
-        if (!cJSON_IsString(k) || !k->valuestring[0] || strlen(k->valuestring) > 63)
-            return content_error_set(err, path, "expected a kiosk id of 1 to 63 bytes");
-        snprintf(t->kiosks[t->nkiosks++], sizeof t->kiosks[0], "%s", k->valuestring);
-    }
-    return KIOSK_OK;
+    return parse_string_list(v, &rule, (char *)t->kiosks, sizeof t->kiosks[0], TOKEN_MAX_KIOSKS,
+                             &t->nkiosks, err);
 }
 
 static int parse_actions(const cJSON *v, token_t *t, content_error_t *err)
@@ -82,24 +107,23 @@ static int parse_actions(const cJSON *v, token_t *t, content_error_t *err)
     return KIOSK_OK;
 }
 
+static bool ref_code_ok(const char *s)
+{
+    return strlen(s) == RECORD_REF_LEN && strspn(s, REFCODE_ALPHABET) == RECORD_REF_LEN;
+}
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 static int parse_erase(const cJSON *v, token_t *t, content_error_t *err)
 {
+    static const string_list_t rule = {
+        "eraseContacts", "reference codes",
+        "expected a " STR(RECORD_REF_LEN) "-character reference code", ref_code_ok};
     if (!cJSON_IsArray(v))
         return content_error_set(err, "$.eraseContacts", "expected an array of reference codes");
-    const cJSON *r;
-    cJSON_ArrayForEach(r, v)
-    {
-        char path[64];
-        snprintf(path, sizeof path, "$.eraseContacts[%zu]", t->nerase);
-        if (t->nerase == TOKEN_MAX_ERASE)
-            return content_error_set(err, path, "more than %d reference codes", TOKEN_MAX_ERASE);
-        if (!cJSON_IsString(r) || strlen(r->valuestring) != RECORD_REF_LEN ||
-            strspn(r->valuestring, REFCODE_ALPHABET) != RECORD_REF_LEN)
-            return content_error_set(err, path, "expected a %d-character reference code",
-                                     RECORD_REF_LEN);
-        snprintf(t->erase[t->nerase++], sizeof t->erase[0], "%s", r->valuestring);
-    }
-    return KIOSK_OK;
+    return parse_string_list(v, &rule, (char *)t->erase, sizeof t->erase[0], TOKEN_MAX_ERASE,
+                             &t->nerase, err);
 }
 
 int token_parse(const char *json, size_t len, const char *filename, token_t *t,

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/content.h"
+#include "core/parse_error.h"
 #include "core/record.h"
 
 typedef enum {
@@ -46,7 +46,8 @@ typedef struct {
 int token_parse(const char *json, size_t len, const char *filename, token_t *t,
                 content_error_t *err);
 
-/* Why a token does not allow action on kiosk_id at now_ms; NULL when it does. */
+/* Why a token does not allow action on kiosk_id at now_ms (a static string); NULL when it
+ * does. Valid from valid_from_ms up to, not including, valid_until_ms. */
 const char *token_denies(const token_t *t, const char *kiosk_id, token_action_t action,
                          int64_t now_ms);
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/action.h"
 #include "core/flow.h"
 #include "core/staff.h"
 

@@ -1,0 +1,107 @@
+/* Internal to the content loader (content.c, content_loader.c, content_questions.c): the
+ * content's arena and model, and the loader's state and tools. No other file includes it. */
+#ifndef KIOSK_CONTENT_INTERNAL_H
+#define KIOSK_CONTENT_INTERNAL_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/content.h"
+#include "core/expr_parse.h"
+#include "core/parse_error.h"
+
+/* ---- arena: every string and array of a content lives here, freed at once ---- */
+
+typedef struct block {
+    struct block *next;
+    size_t used, size;
+    max_align_t data[];
+} block_t;
+
+typedef struct {
+    block_t *head;
+} arena_t;
+
+/* Memory from the arena (aligned for any type), valid until content_arena_free(); NULL when
+ * out of memory. */
+void *content_arena_alloc(arena_t *a, size_t size);
+/* A copy of s in the arena, or NULL. */
+char *content_arena_strdup(arena_t *a, const char *s);
+/* Frees every block; the arena is empty and reusable afterwards. */
+void content_arena_free(arena_t *a);
+
+/* ---- the model ---- */
+
+typedef struct {
+    const char *key;
+    lstr_t text;
+} string_entry_t;
+
+/* Every pointer in it points into arena. */
+struct content {
+    arena_t arena;
+    const char *id, *version, *default_lang;
+    language_t *langs;
+    size_t nlangs;
+    content_settings_t settings;
+    string_entry_t *strings;
+    size_t nstrings;
+    choice_t *faces;
+    size_t nfaces;
+    question_t *followup;
+    journey_t *journeys;
+    size_t njourneys;
+    expr_arena_t arena_hook; /* lets the expression parser allocate in the arena */
+};
+
+/* ---- loader state: current JSON path and the first error ---- */
+
+typedef struct {
+    content_t *c;
+    const cJSON *catalogs; /* $.catalogs of the JSON being loaded (owned by the caller) */
+    content_error_t *err;
+    char path[256];
+    size_t plen;
+    bool failed;
+} loader_t;
+
+/* Appends a printf-style step (".name", "[3]") to the current path; returns the length to
+ * give loader_path_pop() to take it off again. */
+__attribute__((format(printf, 2, 3))) size_t loader_path_push(loader_t *L, const char *fmt, ...);
+void loader_path_pop(loader_t *L, size_t saved);
+/* Records the first failure (the current path and the reason); returns KIOSK_EINVAL. */
+__attribute__((format(printf, 2, 3))) int loader_fail(loader_t *L, const char *fmt, ...);
+/* The same, one step (".name") below the current path. */
+__attribute__((format(printf, 3, 4))) int loader_fail_at(loader_t *L, const char *step,
+                                                         const char *fmt, ...);
+/* Records "out of memory"; returns KIOSK_ENOMEM. */
+int loader_oom(loader_t *L);
+
+/* A member of obj by its exact name, or NULL; points into obj. */
+const cJSON *loader_member(const cJSON *obj, const char *name);
+/* Members of obj: a required or optional non-empty string (copied into the arena; *out stays
+ * NULL when optional and absent), an integer in lo..hi (*out untouched when absent), a
+ * boolean (false when absent), a localizable string (empty when optional and absent). */
+int loader_get_string(loader_t *L, const cJSON *obj, const char *name, bool required,
+                      const char **out);
+int loader_get_int(loader_t *L, const cJSON *obj, const char *name, int lo, int hi, int *out);
+int loader_get_bool(loader_t *L, const cJSON *obj, const char *name, bool *out);
+int loader_get_lstr(loader_t *L, const cJSON *obj, const char *name, bool required, lstr_t *out);
+/* A localizable string at the current path: a plain string (one-language packs only) or
+ * {"default": .., "<lang>": ..} with every language of the pack; copied into the arena. */
+int loader_lstr_value(loader_t *L, const cJSON *v, lstr_t *out);
+
+/* Room in the arena for the items of list (size bytes each): list must be an array of lo..hi
+ * items, or with object, an object of any number. Otherwise reports expected at the current
+ * path. NULL with *rc set on failure; else valid as long as the content. */
+void *loader_items(loader_t *L, const cJSON *list, bool object, int lo, int hi, size_t size,
+                   const char *expected, int *rc);
+
+/* The parts of a pack in content_questions.c: $.catalogs (each validated, and kept in
+ * L->catalogs for choicesFromCatalog), $.quickRating and $.journeys. */
+int loader_catalogs(loader_t *L, const cJSON *root);
+int loader_quick_rating(loader_t *L, const cJSON *root);
+int loader_journeys(loader_t *L, const cJSON *root);
+
+#endif

@@ -1,0 +1,471 @@
+/* Content pack loader: parses the JSON once, checks every rule, and copies what the flow needs
+ * into an arena owned by the content, so a loaded pack is immutable and complete. This file
+ * holds the loader's tools, the pack's header (languages, settings, strings) and
+ * content_load(); content_questions.c the catalogs, journeys and their questions. */
+#include "core/content.h"
+
+#include <cjson/cJSON.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/content_internal.h"
+#include "core/expr_parse.h"
+#include "core/json_num.h"
+#include "core/kerr.h"
+#include "core/utf8.h"
+
+/* ---- arena: every string and array of a content lives here, freed at once ---- */
+
+void *content_arena_alloc(arena_t *a, size_t size)
+{
+    size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    if (!a->head || a->head->size - a->head->used < size) {
+        size_t cap = size > 16384 ? size : 16384;
+        block_t *b = calloc(1, sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->size = cap;
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = (char *)a->head->data + a->head->used;
+    a->head->used += size;
+    return p;
+}
+
+char *content_arena_strdup(arena_t *a, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = content_arena_alloc(a, n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+static void *arena_alloc_cb(void *arena, size_t size)
+{
+    return content_arena_alloc(arena, size);
+}
+
+void content_arena_free(arena_t *a)
+{
+    for (block_t *b = a->head, *n; b; b = n) {
+        n = b->next;
+        free(b);
+    }
+    a->head = NULL;
+}
+
+/* ---- loader state: current JSON path and the first error ---- */
+
+size_t loader_path_push(loader_t *L, const char *fmt, ...)
+{
+    size_t saved = L->plen;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(L->path + L->plen, sizeof L->path - L->plen, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        L->plen = strlen(L->path);
+    return saved;
+}
+
+void loader_path_pop(loader_t *L, size_t saved)
+{
+    L->plen = saved;
+    L->path[saved] = '\0';
+}
+
+static void vfail(loader_t *L, const char *fmt, va_list ap)
+{
+    if (L->failed)
+        return;
+    L->failed = true;
+    snprintf(L->err->path, sizeof L->err->path, "%s", L->path);
+    vsnprintf(L->err->reason, sizeof L->err->reason, fmt, ap);
+}
+
+int loader_fail(loader_t *L, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(L, fmt, ap);
+    va_end(ap);
+    return KIOSK_EINVAL;
+}
+
+int loader_fail_at(loader_t *L, const char *step, const char *fmt, ...)
+{
+    size_t saved = loader_path_push(L, "%s", step);
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(L, fmt, ap);
+    va_end(ap);
+    loader_path_pop(L, saved);
+    return KIOSK_EINVAL;
+}
+
+int loader_oom(loader_t *L)
+{
+    loader_fail(L, "out of memory");
+    return KIOSK_ENOMEM;
+}
+
+/* Text values must be valid UTF-8 without control characters (cJSON decodes \u escapes). */
+static int check_text(loader_t *L, const char *s)
+{
+    if (!utf8_valid_text(s, strlen(s)))
+        return loader_fail(L, "text is not valid UTF-8 or contains control characters");
+    return KIOSK_OK;
+}
+
+const cJSON *loader_member(const cJSON *obj, const char *name)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj, name);
+}
+
+/* A required or optional string member; *out stays NULL when optional and absent. */
+int loader_get_string(loader_t *L, const cJSON *obj, const char *name, bool required,
+                      const char **out)
+{
+    const cJSON *v = loader_member(obj, name);
+    *out = NULL;
+    if (!v) {
+        if (required) {
+            size_t s = loader_path_push(L, ".%s", name);
+            loader_fail(L, "missing required string");
+            loader_path_pop(L, s);
+            return KIOSK_EINVAL;
+        }
+        return KIOSK_OK;
+    }
+    size_t s = loader_path_push(L, ".%s", name);
+    int rc = KIOSK_OK;
+    if (!cJSON_IsString(v) || !v->valuestring[0])
+        rc = loader_fail(L, "expected a non-empty string");
+    else if ((rc = check_text(L, v->valuestring)) == KIOSK_OK &&
+             !(*out = content_arena_strdup(&L->c->arena, v->valuestring)))
+        rc = loader_oom(L);
+    loader_path_pop(L, s);
+    return rc;
+}
+
+int loader_get_int(loader_t *L, const cJSON *obj, const char *name, int lo, int hi, int *out)
+{
+    const cJSON *v = loader_member(obj, name);
+    if (!v)
+        return KIOSK_OK;
+    size_t s = loader_path_push(L, ".%s", name);
+    int rc = KIOSK_OK;
+    int64_t n;
+    if (!cJSON_IsNumber(v) || !json_int_in(v->valuedouble, -1000000000, 1000000000, &n))
+        rc = loader_fail(L, "expected an integer");
+    else if (n < lo || n > hi)
+        rc = loader_fail(L, "%lld is out of range %d..%d", (long long)n, lo, hi);
+    else
+        *out = (int)n;
+    loader_path_pop(L, s);
+    return rc;
+}
+
+int loader_get_bool(loader_t *L, const cJSON *obj, const char *name, bool *out)
+{
+    const cJSON *v = loader_member(obj, name);
+    *out = false;
+    if (!v)
+        return KIOSK_OK;
+    if (!cJSON_IsBool(v)) {
+        size_t s = loader_path_push(L, ".%s", name);
+        loader_fail(L, "expected true or false");
+        loader_path_pop(L, s);
+        return KIOSK_EINVAL;
+    }
+    *out = cJSON_IsTrue(v);
+    return KIOSK_OK;
+}
+
+/* Parses a localizable string at the current path: a plain string (one-language packs only)
+ * or {"default": .., "<lang>": ..} with every language of the pack. */
+int loader_lstr_value(loader_t *L, const cJSON *v, lstr_t *out)
+{
+    content_t *c = L->c;
+    memset(out, 0, sizeof *out);
+    if (cJSON_IsString(v)) {
+        if (c->nlangs > 1)
+            return loader_fail(L,
+                               "missing translation: a plain string has only the default language "
+                               "text, but the pack has %zu languages",
+                               c->nlangs);
+        if (check_text(L, v->valuestring))
+            return KIOSK_EINVAL;
+        lstr_entry_t *e = content_arena_alloc(&c->arena, sizeof *e);
+        if (!e || !(e->text = content_arena_strdup(&c->arena, v->valuestring)))
+            return loader_oom(L);
+        e->lang = c->default_lang;
+        out->v = e;
+        out->n = 1;
+        return KIOSK_OK;
+    }
+    if (!cJSON_IsObject(v))
+        return loader_fail(L, "expected a string or an object of translations");
+    lstr_entry_t *e = content_arena_alloc(&c->arena, c->nlangs * sizeof *e);
+    if (!e)
+        return loader_oom(L);
+    const cJSON *t;
+    cJSON_ArrayForEach(t, v)
+    {
+        const char *lang = strcmp(t->string, "default") == 0 ? c->default_lang : t->string;
+        int li = content_language_index(c, lang);
+        size_t s = loader_path_push(L, ".%s", t->string);
+        int rc = KIOSK_OK;
+        if (li < 0)
+            rc = loader_fail(L, "language '%s' is not in $.languages", t->string);
+        else if (!cJSON_IsString(t))
+            rc = loader_fail(L, "expected a string");
+        else if (e[li].text)
+            rc = loader_fail(L, "language '%s' given twice (\"default\" is '%s')", lang,
+                             c->default_lang);
+        else if ((rc = check_text(L, t->valuestring)) == KIOSK_OK) {
+            e[li].lang = c->langs[li].code;
+            if (!(e[li].text = content_arena_strdup(&c->arena, t->valuestring)))
+                rc = loader_oom(L);
+        }
+        loader_path_pop(L, s);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < c->nlangs; i++)
+        if (!e[i].text)
+            return loader_fail(L, "missing translation for '%s'", c->langs[i].code);
+    out->v = e;
+    out->n = c->nlangs;
+    return KIOSK_OK;
+}
+
+int loader_get_lstr(loader_t *L, const cJSON *obj, const char *name, bool required, lstr_t *out)
+{
+    const cJSON *v = loader_member(obj, name);
+    memset(out, 0, sizeof *out);
+    size_t s = loader_path_push(L, ".%s", name);
+    int rc = KIOSK_OK;
+    if (!v) {
+        if (required)
+            rc = loader_fail(L, "missing required text");
+    } else {
+        rc = loader_lstr_value(L, v, out);
+    }
+    loader_path_pop(L, s);
+    return rc;
+}
+
+void *loader_items(loader_t *L, const cJSON *list, bool object, int lo, int hi, size_t size,
+                   const char *expected, int *rc)
+{
+    int n = cJSON_GetArraySize(list);
+    bool ok = object ? cJSON_IsObject(list) : cJSON_IsArray(list) && n >= lo && n <= hi;
+    if (!ok) {
+        *rc = loader_fail(L, "%s", expected);
+        return NULL;
+    }
+    void *items = content_arena_alloc(&L->c->arena, (size_t)(n > 0 ? n : 1) * size);
+    if (!items)
+        *rc = loader_oom(L);
+    return items;
+}
+
+/* ---- header, languages, settings, strings ---- */
+
+static int parse_languages(loader_t *L, const cJSON *root)
+{
+    content_t *c = L->c;
+    const cJSON *langs = loader_member(root, "languages");
+    size_t s = loader_path_push(L, ".languages");
+    int rc = KIOSK_OK;
+    c->langs = loader_items(L, langs, false, 1, INT_MAX, sizeof *c->langs,
+                            "expected a non-empty array of {\"code\", \"name\"}", &rc);
+    if (!c->langs)
+        goto out;
+    const cJSON *l;
+    cJSON_ArrayForEach(l, langs)
+    {
+        size_t s2 = loader_path_push(L, "[%zu]", c->nlangs);
+        language_t *lang = &c->langs[c->nlangs];
+        if (!cJSON_IsObject(l))
+            rc = loader_fail(L, "expected an object");
+        else if (!(rc = loader_get_string(L, l, "code", true, &lang->code)) &&
+                 !(rc = loader_get_string(L, l, "name", true, &lang->name))) {
+            if (strlen(lang->code) >= 16 || strcmp(lang->code, "default") == 0)
+                rc = loader_fail(L, "language code '%s' is reserved or too long", lang->code);
+            else if (content_language_index(c, lang->code) >= 0)
+                rc = loader_fail(L, "duplicate language code '%s'", lang->code);
+            else
+                c->nlangs++;
+        }
+        loader_path_pop(L, s2);
+        if (rc)
+            goto out;
+    }
+out:
+    loader_path_pop(L, s);
+    if (rc)
+        return rc;
+    if ((rc = loader_get_string(L, root, "defaultLanguage", true, &c->default_lang)))
+        return rc;
+    if (content_language_index(c, c->default_lang) < 0)
+        return loader_fail_at(L, ".defaultLanguage", "'%s' is not one of $.languages",
+                              c->default_lang);
+    /* Put the default language first so that it is the fallback of every string. */
+    int di = content_language_index(c, c->default_lang);
+    language_t tmp = c->langs[0];
+    c->langs[0] = c->langs[di];
+    c->langs[di] = tmp;
+    return KIOSK_OK;
+}
+
+static int parse_settings(loader_t *L, const cJSON *root)
+{
+    content_settings_t *st = &L->c->settings;
+    *st = (content_settings_t){.idle_timeout_s = 60,
+                               .idle_countdown_s = 15,
+                               .thanks_s = 8,
+                               .text_max_length = 500,
+                               .phone_max_digits = 15,
+                               .misuse_interval_s = 5};
+    const cJSON *v = loader_member(root, "settings");
+    if (!v)
+        return KIOSK_OK;
+    size_t s = loader_path_push(L, ".settings");
+    int rc = KIOSK_OK;
+    if (!cJSON_IsObject(v))
+        rc = loader_fail(L, "expected an object");
+    else if (!(rc = loader_get_int(L, v, "idleTimeoutSeconds", 5, 3600, &st->idle_timeout_s)) &&
+             !(rc = loader_get_int(L, v, "idleCountdownSeconds", 3, 300, &st->idle_countdown_s)) &&
+             !(rc = loader_get_int(L, v, "thanksSeconds", 2, 120, &st->thanks_s)) &&
+             !(rc = loader_get_int(L, v, "textMaxLength", 10, 4000, &st->text_max_length)) &&
+             !(rc = loader_get_int(L, v, "phoneMaxDigits", 6, 20, &st->phone_max_digits)))
+        rc = loader_get_int(L, v, "misuseIntervalSeconds", 0, 3600, &st->misuse_interval_s);
+    loader_path_pop(L, s);
+    return rc;
+}
+
+static int parse_strings(loader_t *L, const cJSON *root)
+{
+    content_t *c = L->c;
+    const cJSON *strs = loader_member(root, "strings");
+    size_t s = loader_path_push(L, ".strings");
+    int rc = KIOSK_OK;
+    c->strings = loader_items(L, strs, true, 0, INT_MAX, sizeof *c->strings,
+                              "expected an object of interface strings", &rc);
+    if (!c->strings)
+        goto out;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, strs)
+    {
+        string_entry_t *e = &c->strings[c->nstrings];
+        size_t s2 = loader_path_push(L, ".%s", t->string);
+        rc = loader_lstr_value(L, t, &e->text);
+        loader_path_pop(L, s2);
+        if (rc)
+            goto out;
+        if (!(e->key = content_arena_strdup(&c->arena, t->string))) {
+            rc = loader_oom(L);
+            goto out;
+        }
+        c->nstrings++;
+    }
+    for (size_t i = 0; content_required_strings[i]; i++) {
+        bool found = false;
+        for (size_t k = 0; k < c->nstrings && !found; k++)
+            found = strcmp(c->strings[k].key, content_required_strings[i]) == 0;
+        if (!found) {
+            rc = loader_fail(L, "missing interface string '%s'", content_required_strings[i]);
+            goto out;
+        }
+    }
+out:
+    loader_path_pop(L, s);
+    return rc;
+}
+
+/* Line and column of a byte offset, for JSON syntax errors. */
+static void line_col(const char *json, size_t off, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off && json[i]; i++) {
+        if (json[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (((unsigned char)json[i] & 0xc0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
+
+int content_load(const char *json, size_t len, const char *filename, content_t **out,
+                 content_error_t *err)
+{
+    *out = NULL;
+    memset(err, 0, sizeof *err);
+    snprintf(err->file, sizeof err->file, "%s", filename ? filename : "(pack)");
+    loader_t L = {.err = err};
+    loader_path_push(&L, "$");
+    content_t *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err->reason, sizeof err->reason, "out of memory");
+        return KIOSK_ENOMEM;
+    }
+    L.c = c;
+    c->arena_hook = (expr_arena_t){.alloc = arena_alloc_cb, .ctx = &c->arena};
+    const char *end = NULL;
+    cJSON *root = NULL;
+    int rc;
+    if (len > 4 * 1024 * 1024) {
+        rc = loader_fail(&L, "pack is %zu bytes, larger than the 4 MiB limit", len);
+        goto out;
+    }
+    root = cJSON_ParseWithLengthOpts(json, len, &end, false);
+    if (!root) {
+        int line, col;
+        size_t off = end ? (size_t)(end - json) : 0;
+        line_col(json, off, &line, &col);
+        rc = loader_fail(&L, "invalid JSON near line %d, column %d", line, col);
+        goto out;
+    }
+    if (!cJSON_IsObject(root)) {
+        rc = loader_fail(&L, "expected a JSON object at the top level");
+        goto out;
+    }
+    int fmt = 0;
+    if ((rc = loader_get_int(&L, root, "formatVersion", 1, 1000, &fmt)))
+        goto out;
+    if (fmt != 1) {
+        loader_path_push(&L, ".formatVersion");
+        rc = loader_fail(&L, "format version %d is not supported (this firmware reads 1)", fmt);
+        goto out;
+    }
+    if ((rc = loader_get_string(&L, root, "id", true, &c->id)) ||
+        (rc = loader_get_string(&L, root, "version", true, &c->version)))
+        goto out;
+    if (strlen(c->id) > 63 || strlen(c->version) > 31) {
+        rc = loader_fail(&L, "id must be at most 63 bytes and version at most 31");
+        goto out;
+    }
+    if ((rc = parse_languages(&L, root)) || (rc = parse_settings(&L, root)) ||
+        (rc = parse_strings(&L, root)) || (rc = loader_catalogs(&L, root)) ||
+        (rc = loader_quick_rating(&L, root)) || (rc = loader_journeys(&L, root)))
+        goto out;
+out:
+    cJSON_Delete(root);
+    if (rc) {
+        if (!L.failed)
+            loader_fail(&L, "%s", "invalid pack");
+        content_free(c);
+        return rc == KIOSK_ENOMEM ? KIOSK_ENOMEM : KIOSK_EINVAL;
+    }
+    *out = c;
+    return KIOSK_OK;
+}

@@ -1,0 +1,501 @@
+/* Content pack loader, second part: journeys, their pages and questions, choices and
+ * catalogs' entries, and the quick rating; see content_loader.c for the tools. */
+#include "core/content.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/content_internal.h"
+#include "core/expr_parse.h"
+#include "core/json_num.h"
+#include "core/kerr.h"
+
+/* ---- choices ---- */
+
+/* Parses one choice: {"value", "text", "detail"} or a plain string (code and text). */
+static int parse_choice(loader_t *L, const cJSON *v, choice_t *ch, bool numeric)
+{
+    content_t *c = L->c;
+    char num[32];
+    if (cJSON_IsNumber(v)) {
+        /* A bare number is its own code and label, in every language. */
+        int64_t n;
+        if (!json_int_in(v->valuedouble, -1000000000, 1000000000, &n))
+            return loader_fail(L, "choice value must be an integer or a code");
+        snprintf(num, sizeof num, "%lld", (long long)n);
+        lstr_entry_t *e = content_arena_alloc(&c->arena, sizeof *e);
+        if (!e || !(ch->value = content_arena_strdup(&c->arena, num)))
+            return loader_oom(L);
+        e->lang = c->default_lang;
+        e->text = ch->value;
+        ch->text = (lstr_t){e, 1};
+    } else if (cJSON_IsString(v)) {
+        if (!(ch->value = content_arena_strdup(&c->arena, v->valuestring)))
+            return loader_oom(L);
+        if (loader_lstr_value(L, v, &ch->text))
+            return KIOSK_EINVAL;
+    } else if (cJSON_IsObject(v)) {
+        const cJSON *val = loader_member(v, "value");
+        if (cJSON_IsNumber(val)) {
+            int64_t n;
+            if (!json_int_in(val->valuedouble, -1000000000, 1000000000, &n))
+                return loader_fail(L, "choice value must be an integer or a code");
+            snprintf(num, sizeof num, "%lld", (long long)n);
+            if (!(ch->value = content_arena_strdup(&c->arena, num)))
+                return loader_oom(L);
+        } else {
+            int rc = loader_get_string(L, v, "value", true, &ch->value);
+            if (rc)
+                return rc;
+        }
+        if (loader_get_lstr(L, v, "text", true, &ch->text) ||
+            loader_get_lstr(L, v, "detail", false, &ch->detail))
+            return KIOSK_EINVAL;
+    } else {
+        return loader_fail(L, "expected a choice: a code or {\"value\", \"text\"}");
+    }
+    if (strlen(ch->value) > 63)
+        return loader_fail(L, "choice value '%s' is longer than 63 bytes", ch->value);
+    if (numeric) {
+        char *end;
+        ch->number = strtol(ch->value, &end, 10);
+        if (*end || end == ch->value)
+            return loader_fail(L, "rating value '%s' is not an integer", ch->value);
+    }
+    return KIOSK_OK;
+}
+
+static int parse_choice_array(loader_t *L, const cJSON *arr, const char *what, bool numeric,
+                              const choice_t **out, size_t *nout)
+{
+    int n = cJSON_GetArraySize(arr);
+    if (!cJSON_IsArray(arr) || n < 1)
+        return loader_fail(L, "expected a non-empty array of %s", what);
+    if (n > CONTENT_MAX_CHOICES)
+        return loader_fail(L, "%d %s, at most %d are supported", n, what, CONTENT_MAX_CHOICES);
+    choice_t *ch = content_arena_alloc(&L->c->arena, (size_t)n * sizeof *ch);
+    if (!ch)
+        return loader_oom(L);
+    size_t i = 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, arr)
+    {
+        size_t s = loader_path_push(L, "[%zu]", i);
+        int rc = parse_choice(L, v, &ch[i], numeric);
+        for (size_t k = 0; !rc && k < i; k++)
+            if (strcmp(ch[k].value, ch[i].value) == 0)
+                rc = loader_fail(L, "duplicate code '%s' (also at index %zu)", ch[i].value, k);
+        loader_path_pop(L, s);
+        if (rc)
+            return rc;
+        i++;
+    }
+    *out = ch;
+    *nout = i;
+    return KIOSK_OK;
+}
+
+int loader_catalogs(loader_t *L, const cJSON *root)
+{
+    const cJSON *cats = loader_member(root, "catalogs");
+    if (!cats)
+        return KIOSK_OK;
+    size_t s = loader_path_push(L, ".catalogs");
+    int rc = KIOSK_OK;
+    if (!cJSON_IsObject(cats))
+        rc = loader_fail(L, "expected an object of catalogs");
+    const cJSON *cat;
+    const cJSON *list = rc ? NULL : cats;
+    cJSON_ArrayForEach(cat, list)
+    {
+        /* Validate each catalog once here, even if no question uses it. */
+        const choice_t *ch;
+        size_t n;
+        size_t s2 = loader_path_push(L, ".%s", cat->string);
+        rc = parse_choice_array(L, cat, "catalog entries", false, &ch, &n);
+        loader_path_pop(L, s2);
+        if (rc)
+            break;
+    }
+    loader_path_pop(L, s);
+    L->catalogs = cats;
+    return rc;
+}
+
+/* ---- questions ---- */
+
+static const struct {
+    const char *name;
+    qtype_t type;
+} qtypes[] = {
+    {"rating", Q_RATING},     {"radiogroup", Q_RADIOGROUP},
+    {"checkbox", Q_CHECKBOX}, {"boolean", Q_BOOLEAN},
+    {"text", Q_TEXT},         {"comment", Q_COMMENT},
+};
+
+static int parse_rating(loader_t *L, const cJSON *el, question_t *q)
+{
+    const cJSON *rv = loader_member(el, "rateValues");
+    const char *rate_type = NULL;
+    int rc = loader_get_string(L, el, "rateType", false, &rate_type);
+    if (rc)
+        return rc;
+    q->smileys = rate_type && strcmp(rate_type, "smileys") == 0;
+    if (rv) {
+        size_t s = loader_path_push(L, ".rateValues");
+        rc = parse_choice_array(L, rv, "rating values", true, &q->choices, &q->nchoices);
+        loader_path_pop(L, s);
+        if (rc)
+            return rc;
+    } else {
+        int lo = 1, hi = 5, count = 0;
+        if ((rc = loader_get_int(L, el, "rateMin", -100, 100, &lo)) ||
+            (rc = loader_get_int(L, el, "rateMax", -100, 100, &hi)) ||
+            (rc = loader_get_int(L, el, "rateCount", 2, 10, &count)))
+            return rc;
+        if (count)
+            hi = lo + count - 1;
+        if (hi <= lo || hi - lo >= 10)
+            return loader_fail(L, "rating scale %d..%d must have 2 to 10 values", lo, hi);
+        size_t n = (size_t)(hi - lo + 1);
+        choice_t *ch = content_arena_alloc(&L->c->arena, n * sizeof *ch);
+        if (!ch)
+            return loader_oom(L);
+        for (size_t i = 0; i < n; i++) {
+            char num[16];
+            snprintf(num, sizeof num, "%d", lo + (int)i);
+            lstr_entry_t *e = content_arena_alloc(&L->c->arena, sizeof *e);
+            if (!e || !(ch[i].value = content_arena_strdup(&L->c->arena, num)))
+                return loader_oom(L);
+            e->lang = L->c->default_lang;
+            e->text = ch[i].value;
+            ch[i].text = (lstr_t){e, 1};
+            ch[i].number = lo + (long)i;
+        }
+        q->choices = ch;
+        q->nchoices = n;
+    }
+    if (q->smileys && (q->nchoices < 3 || q->nchoices > 5))
+        return loader_fail(L, "a smiley rating needs 3 to 5 values, not %zu", q->nchoices);
+    if ((rc = loader_get_lstr(L, el, "minRateDescription", false, &q->min_desc)) ||
+        (rc = loader_get_lstr(L, el, "maxRateDescription", false, &q->max_desc)))
+        return rc;
+    return KIOSK_OK;
+}
+
+static int parse_choices(loader_t *L, const cJSON *el, question_t *q)
+{
+    const cJSON *choices = loader_member(el, "choices");
+    const char *catalog = NULL;
+    int rc = loader_get_string(L, el, "choicesFromCatalog", false, &catalog);
+    if (rc)
+        return rc;
+    if (choices && catalog)
+        return loader_fail(L, "give either choices or choicesFromCatalog, not both");
+    if (catalog) {
+        const cJSON *list = loader_member(L->catalogs, catalog);
+        if (!list)
+            return loader_fail_at(L, ".choicesFromCatalog", "no catalog named '%s' in $.catalogs",
+                                  catalog);
+        /* Catalogs are validated where they are defined; errors point there. */
+        size_t saved = L->plen;
+        char here[256];
+        memcpy(here, L->path, sizeof here);
+        L->plen = 0;
+        L->path[0] = '\0';
+        loader_path_push(L, "$.catalogs.%s", catalog);
+        rc = parse_choice_array(L, list, "catalog entries", false, &q->choices, &q->nchoices);
+        memcpy(L->path, here, sizeof here);
+        L->plen = saved;
+        return rc;
+    }
+    if (!choices)
+        return loader_fail(L, "a %s needs choices or choicesFromCatalog",
+                           q->type == Q_CHECKBOX ? "checkbox" : "radiogroup");
+    size_t s = loader_path_push(L, ".choices");
+    rc = parse_choice_array(L, choices, "choices", false, &q->choices, &q->nchoices);
+    loader_path_pop(L, s);
+    return rc;
+}
+
+static int parse_text_question(loader_t *L, const cJSON *el, question_t *q)
+{
+    const char *input = NULL, *contact = NULL;
+    int rc;
+    if ((rc = loader_get_string(L, el, "inputType", false, &input)) ||
+        (rc = loader_get_string(L, el, "contact", false, &contact)))
+        return rc;
+    q->input = INPUT_TEXT;
+    if (input && strcmp(input, "number") == 0)
+        q->input = INPUT_NUMBER;
+    else if (input && strcmp(input, "tel") == 0)
+        q->input = INPUT_TEL;
+    else if (input && strcmp(input, "text") != 0)
+        return loader_fail_at(L, ".inputType", "unsupported inputType '%s' (text, number or tel)",
+                              input);
+    if (q->type == Q_COMMENT && q->input != INPUT_TEXT)
+        return loader_fail(L, "inputType is for text questions, not comment");
+    if (contact) {
+        if (q->type != Q_TEXT)
+            return loader_fail(L, "only a text question can hold a contact detail");
+        if (strcmp(contact, "name") == 0)
+            q->contact = CONTACT_NAME;
+        else if (strcmp(contact, "phone") == 0)
+            q->contact = CONTACT_PHONE;
+        else {
+            return loader_fail_at(L, ".contact", "contact must be 'name' or 'phone', not '%s'",
+                                  contact);
+        }
+        if (q->contact == CONTACT_PHONE && q->input != INPUT_TEL)
+            return loader_fail(L, "a phone contact needs inputType 'tel'");
+    }
+    const content_settings_t *st = &L->c->settings;
+    int max = q->input == INPUT_TEL ? st->phone_max_digits : st->text_max_length;
+    if ((rc = loader_get_int(L, el, "maxLength", 1, 4000, &max)))
+        return rc;
+    q->max_length = (size_t)max;
+    return KIOSK_OK;
+}
+
+/* The element's type and its name, unique among the journey's questions qs[0..qi). */
+static int parse_type_and_name(loader_t *L, const cJSON *el, question_t *qs, size_t qi)
+{
+    question_t *q = &qs[qi];
+    const char *type = NULL;
+    int rc;
+    if ((rc = loader_get_string(L, el, "type", true, &type)))
+        return rc;
+    size_t t;
+    for (t = 0; t < sizeof qtypes / sizeof qtypes[0]; t++)
+        if (strcmp(type, qtypes[t].name) == 0)
+            break;
+    if (t == sizeof qtypes / sizeof qtypes[0])
+        return loader_fail_at(
+            L, ".type",
+            "unknown question type '%s' (supported: rating, radiogroup, checkbox, boolean, "
+            "text, comment)",
+            type);
+    q->type = qtypes[t].type;
+    if ((rc = loader_get_string(L, el, "name", true, &q->name)))
+        return rc;
+    if (strlen(q->name) > 63)
+        return loader_fail_at(L, ".name", "name is longer than 63 bytes");
+    for (size_t k = 0; k < qi; k++)
+        if (strcmp(qs[k].name, q->name) == 0)
+            return loader_fail_at(L, ".name", "duplicate question name '%s'", q->name);
+    return KIOSK_OK;
+}
+
+/* What only one type of question has: its scale, choices, labels or input. */
+static int parse_type_specific(loader_t *L, const cJSON *el, question_t *q)
+{
+    int rc = KIOSK_OK;
+    switch (q->type) {
+    case Q_RATING:
+        rc = parse_rating(L, el, q);
+        break;
+    case Q_RADIOGROUP:
+    case Q_CHECKBOX:
+        rc = parse_choices(L, el, q);
+        break;
+    case Q_BOOLEAN:
+        if (!(rc = loader_get_lstr(L, el, "labelTrue", false, &q->label_true)))
+            rc = loader_get_lstr(L, el, "labelFalse", false, &q->label_false);
+        break;
+    case Q_TEXT:
+    case Q_COMMENT:
+        rc = parse_text_question(L, el, q);
+        break;
+    }
+    return rc;
+}
+
+/* visibleIf over the earlier questions qs[0..qi); a contact detail must depend on consent. */
+static int parse_visible_if(loader_t *L, const cJSON *el, question_t *qs, size_t qi)
+{
+    question_t *q = &qs[qi];
+    const char *vis = NULL;
+    int rc;
+    if ((rc = loader_get_string(L, el, "visibleIf", false, &vis)))
+        return rc;
+    if (vis) {
+        char why[160];
+        size_t s = loader_path_push(L, ".visibleIf");
+        const expr_t *e = expr_parse(vis, qs, qi, &L->c->arena_hook, why, sizeof why);
+        if (!e)
+            rc = loader_fail(L, "%s", why);
+        q->visible_if = e;
+        loader_path_pop(L, s);
+        if (rc)
+            return rc;
+    }
+    if (q->contact != CONTACT_NONE) {
+        const question_t *consent = expr_consent_question(q->visible_if, qs);
+        if (!consent || !consent->is_consent)
+            return loader_fail(L,
+                               "contact detail '%s' must have visibleIf \"{c} = true\" where c is "
+                               "an isConsent question: no contact detail without consent",
+                               q->name);
+    }
+    return KIOSK_OK;
+}
+
+/* One element of a page: question qi of qs, on page. */
+static int parse_element(loader_t *L, const cJSON *el, question_t *qs, size_t qi, size_t page)
+{
+    question_t *q = &qs[qi];
+    int rc;
+    if (!cJSON_IsObject(el))
+        return loader_fail(L, "expected an element object");
+    if ((rc = parse_type_and_name(L, el, qs, qi)))
+        return rc;
+    q->page = page;
+    if ((rc = loader_get_lstr(L, el, "title", true, &q->title)) ||
+        (rc = loader_get_lstr(L, el, "description", false, &q->description)) ||
+        (rc = loader_get_bool(L, el, "isRequired", &q->required)) ||
+        (rc = loader_get_bool(L, el, "isConsent", &q->is_consent)))
+        return rc;
+    if (q->is_consent && q->type != Q_BOOLEAN)
+        return loader_fail(L, "isConsent is only for boolean questions");
+    if ((rc = parse_type_specific(L, el, q)))
+        return rc;
+    return parse_visible_if(L, el, qs, qi);
+}
+
+/* Parses "pages" (or root-level "elements") of a SurveyJS-like object into qs. */
+static int parse_pages(loader_t *L, const cJSON *obj, question_t **out, size_t *nout)
+{
+    const cJSON *pages = loader_member(obj, "pages");
+    const cJSON *elements = loader_member(obj, "elements");
+    question_t *qs = content_arena_alloc(&L->c->arena, CONTENT_MAX_QUESTIONS * sizeof *qs);
+    if (!qs)
+        return loader_oom(L);
+    size_t n = 0;
+    if (!pages && elements) {
+        pages = NULL;
+    } else if (!cJSON_IsArray(pages) || cJSON_GetArraySize(pages) < 1) {
+        return loader_fail_at(L, ".pages", "expected a non-empty array of pages");
+    }
+    size_t npages = pages ? (size_t)cJSON_GetArraySize(pages) : 1;
+    for (size_t p = 0; p < npages; p++) {
+        size_t s = pages ? loader_path_push(L, ".pages[%zu]", p) : L->plen;
+        const cJSON *page = pages ? cJSON_GetArrayItem(pages, (int)p) : obj;
+        const cJSON *els = loader_member(page, "elements");
+        int rc = KIOSK_OK;
+        if (!cJSON_IsArray(els) || cJSON_GetArraySize(els) < 1) {
+            size_t s2 = loader_path_push(L, ".elements");
+            rc = loader_fail(L, "expected a non-empty array of elements");
+            loader_path_pop(L, s2);
+        }
+        const cJSON *el;
+        size_t ei = 0;
+        const cJSON *list = rc ? NULL : els;
+        cJSON_ArrayForEach(el, list)
+        {
+            size_t s2 = loader_path_push(L, ".elements[%zu]", ei++);
+            if (n == CONTENT_MAX_QUESTIONS)
+                rc = loader_fail(L, "more than %d questions", CONTENT_MAX_QUESTIONS);
+            else if (!(rc = parse_element(L, el, qs, n, p)))
+                n++;
+            loader_path_pop(L, s2);
+            if (rc)
+                break;
+        }
+        loader_path_pop(L, s);
+        if (rc)
+            return rc;
+    }
+    *out = qs;
+    *nout = n;
+    return KIOSK_OK;
+}
+
+int loader_quick_rating(loader_t *L, const cJSON *root)
+{
+    content_t *c = L->c;
+    const cJSON *qr = loader_member(root, "quickRating");
+    size_t s = loader_path_push(L, ".quickRating");
+    int rc = KIOSK_OK;
+    if (!cJSON_IsObject(qr)) {
+        rc = loader_fail(L, "expected an object with faces");
+        goto out;
+    }
+    size_t s2 = loader_path_push(L, ".faces");
+    const choice_t *faces;
+    rc = parse_choice_array(L, loader_member(qr, "faces"), "faces", true, &faces, &c->nfaces);
+    if (!rc && (c->nfaces < 4 || c->nfaces > 5))
+        rc = loader_fail(L, "quick rating needs 4 or 5 faces, not %zu", c->nfaces);
+    c->faces = (choice_t *)faces;
+    loader_path_pop(L, s2);
+    if (rc)
+        goto out;
+    const cJSON *fu = loader_member(qr, "followUp");
+    if (fu) {
+        s2 = loader_path_push(L, ".followUp");
+        c->followup = content_arena_alloc(&c->arena, sizeof *c->followup);
+        if (!c->followup)
+            rc = loader_oom(L);
+        else if (!(rc = parse_element(L, fu, c->followup, 0, 0)) &&
+                 c->followup->type != Q_RADIOGROUP)
+            rc = loader_fail(L, "the follow-up must be a radiogroup");
+        loader_path_pop(L, s2);
+    }
+out:
+    loader_path_pop(L, s);
+    return rc;
+}
+
+int loader_journeys(loader_t *L, const cJSON *root)
+{
+    content_t *c = L->c;
+    const cJSON *js = loader_member(root, "journeys");
+    size_t s = loader_path_push(L, ".journeys");
+    int rc = KIOSK_OK;
+    c->journeys = loader_items(L, js, false, 1, 8, sizeof *c->journeys,
+                               "expected an array of 1 to 8 journeys", &rc);
+    if (!c->journeys)
+        goto out;
+    const cJSON *j;
+    cJSON_ArrayForEach(j, js)
+    {
+        journey_t *jr = &c->journeys[c->njourneys];
+        size_t s2 = loader_path_push(L, "[%zu]", c->njourneys);
+        const char *kind = NULL;
+        question_t *qs = NULL;
+        if (!cJSON_IsObject(j))
+            rc = loader_fail(L, "expected a journey object");
+        else if (!(rc = loader_get_string(L, j, "id", true, &jr->id)) &&
+                 !(rc = loader_get_string(L, j, "kind", true, &kind))) {
+            int k = record_kind_from_name(kind);
+            if (k < 0 || k == RECORD_QUICK_RATING) {
+                size_t s3 = loader_path_push(L, ".kind");
+                rc = loader_fail(L,
+                                 "unknown journey kind '%s' (feedback, service_request, "
+                                 "questionnaire, activity)",
+                                 kind);
+                loader_path_pop(L, s3);
+            } else if (strlen(jr->id) > 63 || strcmp(jr->id, "quick_rating") == 0) {
+                rc = loader_fail(L, "journey id '%s' is reserved or too long", jr->id);
+            } else {
+                jr->kind = (record_kind_t)k;
+                for (size_t i = 0; i < c->njourneys && !rc; i++)
+                    if (strcmp(c->journeys[i].id, jr->id) == 0)
+                        rc = loader_fail(L, "duplicate journey id '%s'", jr->id);
+            }
+        }
+        if (!rc && !(rc = loader_get_lstr(L, j, "title", true, &jr->title)) &&
+            !(rc = loader_get_lstr(L, j, "description", false, &jr->description)) &&
+            !(rc = loader_get_lstr(L, j, "completedText", false, &jr->completed)) &&
+            !(rc = parse_pages(L, j, &qs, &jr->nq)))
+            jr->q = qs;
+        loader_path_pop(L, s2);
+        if (rc)
+            goto out;
+        c->njourneys++;
+    }
+out:
+    loader_path_pop(L, s);
+    return rc;
+}

@@ -1,0 +1,95 @@
+/* Internal to the residents' flow (flow.c, flow_record.c, flow_view.c): the session's state
+ * and the helpers the three share. No other file includes it. */
+#ifndef KIOSK_FLOW_INTERNAL_H
+#define KIOSK_FLOW_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/content.h"
+#include "core/flow.h"
+#include "core/record.h"
+
+#define QUICK_JOURNEY_ID "quick_rating"
+
+struct flow {
+    const content_t *c;
+    char kiosk_id[64];
+    char lang[16];
+    char home_lang[16]; /* the language every session starts in */
+    screen_t screen;
+    overlay_t overlay;
+
+    /* The journey in progress: a content journey, or the quick rating's follow-up. */
+    const journey_t *journey; /* NULL for the quick rating */
+    bool quick;
+    const question_t *qs;
+    size_t nq;
+    size_t qi;
+    answer_t answers[CONTENT_MAX_QUESTIONS];
+    size_t history[CONTENT_MAX_QUESTIONS]; /* questions visited before qi, for Back */
+    size_t nhistory;
+    bool session_active; /* a journey was started and not yet ended */
+
+    bool kb_shift, kb_symbols;
+    size_t list_page;
+    int focus;                      /* FLOW_FOCUS_NONE, FLOW_FOCUS_START, or an index */
+    bool button_user;               /* the last input was a button: new screens show the ring */
+    bool large_text, high_contrast; /* the resident's display choices */
+
+    int64_t last_input_ms;
+    int64_t last_quick_ms; /* the last quick rating, for the misuse flag; -1: none yet */
+    int64_t overlay_since_ms;
+    int64_t thanks_until_ms;
+
+    op_kind_t op;
+    record_t rec; /* the record being saved, or the quick rating being followed up */
+    char ref_code[RECORD_REF_LEN + 1];
+    const lstr_t *completed;
+    bool store_ok;
+
+    flow_message_t msg;
+
+    bool outcome_waiting;
+    char outcome_journey[64];
+    session_outcome_t outcome;
+};
+
+static inline int64_t flow_secs(int s)
+{
+    return (int64_t)s * 1000;
+}
+
+/* Whether question i of the journey is shown, given the answers so far. */
+static inline bool flow_visible(const flow_t *f, size_t i)
+{
+    return expr_eval(f->qs[i].visible_if, f->qs, f->answers);
+}
+
+/* Whether a holds an answer to q (a checkbox with a tick, a text with a character). */
+static inline bool flow_answered(const question_t *q, const answer_t *a)
+{
+    if (!a->set)
+        return false;
+    switch (q->type) {
+    case Q_CHECKBOX:
+        return a->multi != 0;
+    case Q_TEXT:
+    case Q_COMMENT:
+        return a->text && a->text[0];
+    default:
+        return true;
+    }
+}
+
+/* flow_record.c: wipes every answer (typed text overwritten before it is freed). */
+void flow_wipe_answers(flow_t *f);
+/* Wipes the contact details of f->rec and clears it. */
+void flow_clear_record(flow_t *f);
+/* Starts f->rec afresh: kind, journey, kiosk, pack and language. */
+void flow_record_header(flow_t *f, record_kind_t kind, const char *journey_id);
+/* Builds f->rec from the journey's answers; KIOSK_ENOMEM when out of memory. */
+int flow_build_record(flow_t *f);
+
+#endif

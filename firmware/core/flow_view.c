@@ -1,0 +1,203 @@
+/* The residents' flow, what the view reads: screen, language, question, answer, progress,
+ * keyboard and focus state, and the texts to show. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/flow_internal.h"
+
+bool flow_large_text(const flow_t *f)
+{
+    return f->large_text;
+}
+
+bool flow_high_contrast(const flow_t *f)
+{
+    return f->high_contrast;
+}
+
+int flow_focus(const flow_t *f)
+{
+    return f->focus;
+}
+
+void flow_set_focus(flow_t *f, int index)
+{
+    f->focus = index;
+}
+
+void flow_touched(flow_t *f)
+{
+    if (f->button_user || f->focus != FLOW_FOCUS_NONE) {
+        f->button_user = false;
+        f->focus = FLOW_FOCUS_NONE;
+    }
+}
+
+const flow_message_t *flow_message(const flow_t *f)
+{
+    return f->screen == SCREEN_MESSAGE ? &f->msg : NULL;
+}
+
+screen_t flow_screen(const flow_t *f)
+{
+    return f->screen;
+}
+
+overlay_t flow_overlay(const flow_t *f)
+{
+    return f->overlay;
+}
+
+const content_t *flow_content(const flow_t *f)
+{
+    return f->c;
+}
+
+const char *flow_lang(const flow_t *f)
+{
+    return f->lang;
+}
+
+bool flow_set_lang(flow_t *f, const char *code)
+{
+    if (content_language_index(f->c, code) < 0)
+        return false;
+    snprintf(f->lang, sizeof f->lang, "%s", code);
+    return true;
+}
+
+bool flow_set_home_lang(flow_t *f, const char *code)
+{
+    if (content_language_index(f->c, code) < 0)
+        return false;
+    snprintf(f->home_lang, sizeof f->home_lang, "%s", code);
+    if (f->screen == SCREEN_HOME || f->screen == SCREEN_OUT_OF_SERVICE)
+        snprintf(f->lang, sizeof f->lang, "%s", code);
+    return true;
+}
+
+const journey_t *flow_journey(const flow_t *f)
+{
+    return f->journey;
+}
+
+const question_t *flow_question(const flow_t *f)
+{
+    return f->screen == SCREEN_QUESTION ? &f->qs[f->qi] : NULL;
+}
+
+const answer_t *flow_answer(const flow_t *f)
+{
+    return f->screen == SCREEN_QUESTION ? &f->answers[f->qi] : NULL;
+}
+
+void flow_progress(const flow_t *f, size_t *n, size_t *total)
+{
+    *n = 0;
+    *total = 0;
+    for (size_t i = 0; i < f->nq; i++) {
+        if (!flow_visible(f, i))
+            continue;
+        (*total)++;
+        if (i <= f->qi)
+            (*n)++;
+    }
+}
+
+void flow_question_title(const flow_t *f, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    const question_t *q = flow_question(f);
+    if (!q || len == 0)
+        return;
+    const char *src = content_text(f->c, &q->title, f->lang);
+    size_t o = 0;
+    while (*src && o + 1 < len) {
+        const char *close = *src == '{' ? strchr(src, '}') : NULL;
+        const char *label = NULL;
+        if (close) {
+            size_t n = (size_t)(close - src - 1);
+            for (size_t i = 0; i < f->nq && !label; i++) {
+                const question_t *p = &f->qs[i];
+                const answer_t *a = &f->answers[i];
+                if (strlen(p->name) != n || strncmp(p->name, src + 1, n) != 0 || !a->set)
+                    continue;
+                if (p->type == Q_RADIOGROUP || p->type == Q_RATING)
+                    label = content_text(f->c, &p->choices[a->choice].text, f->lang);
+                else if (p->type == Q_TEXT && p->contact == CONTACT_NONE)
+                    label = a->text;
+            }
+        }
+        if (label) {
+            int w = snprintf(buf + o, len - o, "%s", label);
+            o = w < 0 ? o : (size_t)w >= len - o ? len - 1 : o + (size_t)w;
+            src = close + 1;
+        } else {
+            buf[o++] = *src++;
+        }
+    }
+    buf[o] = '\0';
+}
+
+bool flow_can_next(const flow_t *f)
+{
+    const question_t *q = flow_question(f);
+    return q && (!q->required || flow_answered(q, &f->answers[f->qi]));
+}
+
+bool flow_can_skip(const flow_t *f)
+{
+    const question_t *q = flow_question(f);
+    return q && !q->required;
+}
+
+bool flow_can_back(const flow_t *f)
+{
+    return f->screen == SCREEN_QUESTION;
+}
+
+bool flow_kb_shift(const flow_t *f)
+{
+    return f->kb_shift;
+}
+
+bool flow_kb_symbols(const flow_t *f)
+{
+    return f->kb_symbols;
+}
+
+size_t flow_list_page(const flow_t *f)
+{
+    return f->list_page;
+}
+
+int flow_idle_seconds_left(const flow_t *f, int64_t now_ms)
+{
+    int64_t left =
+        f->overlay_since_ms + flow_secs(content_settings(f->c)->idle_countdown_s) - now_ms;
+    return left <= 0 ? 0 : (int)((left + 999) / 1000);
+}
+
+double flow_idle_fraction(const flow_t *f, int64_t now_ms)
+{
+    int64_t total = flow_secs(content_settings(f->c)->idle_countdown_s);
+    int64_t left = f->overlay_since_ms + total - now_ms;
+    if (left <= 0)
+        return 0.0;
+    return left >= total ? 1.0 : (double)left / (double)total;
+}
+
+const char *flow_ref_code(const flow_t *f)
+{
+    return f->ref_code;
+}
+
+const lstr_t *flow_completed_text(const flow_t *f)
+{
+    return f->completed;
+}
+
+bool flow_is_quick(const flow_t *f)
+{
+    return f->quick;
+}
