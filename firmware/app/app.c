@@ -3,6 +3,7 @@
  * SDL_WaitEventTimeout until the next input or timer, so an idle kiosk uses no CPU. */
 #include "app/app.h"
 #include "app/app_internal.h"
+#include "app/export_source.h"
 #include "app/router.h"
 
 #include <cjson/cJSON.h>
@@ -28,6 +29,7 @@
 #include "system/system.h"
 #include "ui/ui.h"
 #include "usb/packs.h"
+#include "usb/sticks.h"
 
 extern const unsigned char kiosk_builtin_pack[];
 extern const unsigned long kiosk_builtin_pack_len;
@@ -312,11 +314,6 @@ void redraw(app_t *a)
 
 /* ---- physical buttons ---- */
 
-static void gpio_wake(void *user_data)
-{
-    ui_wake(user_data);
-}
-
 /* A certain button event: to the router, then (as for every input) the save it may have
  * asked for, and the frame showing it, before the next press is taken. */
 static void on_button(const button_event_t *e, const pin_t *pin, const debounce_line_t *line,
@@ -332,6 +329,84 @@ static void on_button(const button_event_t *e, const pin_t *pin, const debounce_
 void app_buttons_turn(app_t *a)
 {
     button_input_process(&a->buttons, now_ms(a) * 1000000);
+}
+
+/* ---- staff sticks: the USB edge, between residents only ---- */
+
+const char *usb_content_stick(const app_t *a)
+{
+    return usb_sticks_content_stick(a->usb);
+}
+
+static bool on_stick_event(const usb_event_t *ev, void *ud)
+{
+    return router_stick_event(ud, ev);
+}
+
+static void wake_app_ui(void *ud)
+{
+    const app_t *a = ud;
+    ui_wake(a->ui);
+}
+
+void usb_open(app_t *a)
+{
+    const app_config_t *c = a->cfg;
+    if (!c->usb_mount_dir || !c->org_sign_pk || !c->org_box_pk)
+        return;
+    /* The kiosk's own signing key lives next to its database (provisioning makes it). */
+    char keydir[4096];
+    snprintf(keydir, sizeof keydir, "%s", c->db_path);
+    char *slash = strrchr(keydir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        snprintf(keydir, sizeof keydir, ".");
+    usb_sticks_config_t sc = {.mount_dir = c->usb_mount_dir,
+                              .kiosk_id = c->kiosk_id,
+                              .org_sign_pk = c->org_sign_pk,
+                              .org_box_pk = c->org_box_pk,
+                              .key_dir = keydir,
+                              .watch = !a->script,
+                              .wake = wake_app_ui,
+                              .event = on_stick_event,
+                              .log = edge_log,
+                              .ud = a};
+    a->usb = usb_sticks_open(&sc);
+}
+
+void usb_close(app_t *a)
+{
+    usb_sticks_close(a->usb);
+    a->usb = NULL;
+}
+
+void usb_rescan(app_t *a)
+{
+    usb_sticks_rescan(a->usb);
+}
+
+void usb_stick_inserted(app_t *a, const char *path)
+{
+    usb_sticks_insert(a->usb, path);
+}
+
+void usb_process(app_t *a)
+{
+    if (!a->usb)
+        return;
+    if (usb_sticks_changed(a->usb))
+        usb_sticks_rescan(a->usb);
+    /* Sticks wait for the residents: never over a journey in progress. */
+    screen_t s = flow_screen(a->flow);
+    while (usb_sticks_pending(a->usb) && (s == SCREEN_HOME || s == SCREEN_MESSAGE ||
+                                          s == SCREEN_THANKS || s == SCREEN_OUT_OF_SERVICE)) {
+        int64_t wall = a->wall.utc_ms;
+        usb_source_t src = usb_source_from_store(a->saving.store);
+        usb_sticks_handle_next(a->usb, a->saving.store ? &src : NULL, wall);
+        a->dirty = true;
+        s = flow_screen(a->flow);
+    }
 }
 
 /* ---- the loop ---- */
@@ -591,7 +666,7 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     app_check_store(&a); /* out of service until the database is usable */
     a.dirty = true;
     redraw(&a);
-    button_input_open(&a.buttons, cfg->buttons, a.script != NULL, now_ms(&a) * 1000000, gpio_wake,
+    button_input_open(&a.buttons, cfg->buttons, a.script != NULL, now_ms(&a) * 1000000, wake_ui,
                       a.ui, on_button, &a);
     usb_open(&a);
     staff_self_test_at_start(&a); /* the first boot after provisioning: the technician's checks */

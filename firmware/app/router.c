@@ -7,6 +7,8 @@
 
 #include <stdio.h>
 
+#include "core/kerr.h"
+
 #include "core/mode.h"
 #include "system/clock.h"
 
@@ -185,3 +187,78 @@ void router_button(app_t *a, const button_event_t *e, const pin_t *pin,
         stats_button(&a->stats, clock_mono_us(), a->script ? 0 : e->edge_ns);
     router_input(a, &in);
 }
+
+/* ---- staff sticks: the USB edge's events become screens ---- */
+
+/* Shows a staff message by keys (the screen follows the language button). */
+static void show(app_t *a, const char *body_key, const char *reason_key, int64_t n, double progress,
+                 bool done, int64_t until_ms, const char *extra_key, int64_t extra_n)
+{
+    flow_message_t m = {.progress = progress, .done = done, .until_ms = until_ms};
+    snprintf(m.title_key, sizeof m.title_key, "usb.title");
+    snprintf(m.body_key, sizeof m.body_key, "%s", body_key);
+    if (reason_key)
+        snprintf(m.reason_key, sizeof m.reason_key, "usb.reason.%s", reason_key);
+    snprintf(m.n, sizeof m.n, "%lld", (long long)n);
+    if (extra_key) {
+        snprintf(m.extra_key, sizeof m.extra_key, "%s", extra_key);
+        snprintf(m.extra_n, sizeof m.extra_n, "%lld", (long long)extra_n);
+    }
+    flow_show_message(a->flow, &m);
+    a->dirty = true;
+}
+
+/* The export's result stays two minutes, or until Done. */
+static void export_done(app_t *a, const usb_event_t *ev)
+{
+    const export_result_t *r = ev->result;
+    const char *extra = ev->erased >= 0 ? "usb.erased" : NULL;
+    int64_t until = now_ms(a) + 120000;
+    if (ev->rc != KIOSK_OK)
+        show(a, "usb.failed", ev->why, 0, -1, true, until, extra, ev->erased);
+    else if (r->records == 0)
+        show(a, "usb.nothing", NULL, 0, -1, true, until, extra, ev->erased);
+    else
+        show(a, "usb.done", NULL, r->records, -1, true, until, extra, ev->erased);
+    printf("event=export result=%d records=%lld seq=%lld\n", ev->rc, (long long)r->records,
+           (long long)r->seq);
+    fflush(stdout);
+}
+
+bool router_stick_event(app_t *a, const usb_event_t *ev)
+{
+    switch (ev->kind) {
+    case USB_EV_REFUSED:
+        show(a, "usb.refused", ev->why, 0, -1, true, now_ms(a) + 20000, NULL, 0);
+        break;
+    case USB_EV_NO_DATABASE:
+        show(a, "usb.failed", "no_database", 0, -1, true, now_ms(a) + 20000, NULL, 0);
+        break;
+    case USB_EV_EXPORT_PROGRESS:
+        show(a, "usb.exporting", NULL, ev->total,
+             ev->total ? (double)ev->done / (double)ev->total : 0.0, false, INT64_MAX, NULL, 0);
+        redraw(a);
+        break;
+    case USB_EV_EXPORT_DONE:
+        export_done(a, ev);
+        break;
+    case USB_EV_STAFF:
+        if (ev->after_export)
+            flow_activate(a->flow, ACT_DONE, 0, NULL, now_ms(a));
+        staff_open_token(a, ev->technician ? STAFF_ROLE_TECHNICIAN : STAFF_ROLE_STAFF,
+                         ev->content_only);
+        break;
+    case USB_EV_STAFF_GONE:
+        staff_stick_gone(a);
+        break;
+    case USB_EV_CURRENT_GONE:
+        /* Back to the residents, if the message is still up. */
+        if (flow_screen(a->flow) != SCREEN_MESSAGE)
+            return false;
+        flow_activate(a->flow, ACT_DONE, 0, NULL, now_ms(a));
+        a->dirty = true;
+        break;
+    }
+    return true;
+}
+

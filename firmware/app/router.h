@@ -4,6 +4,7 @@
 #define KIOSK_ROUTER_H
 
 #include "app/app_internal.h"
+#include "usb/sticks.h"
 
 /* An input from the UI edge: touch, mouse, keyboard, or the window closing. */
 void router_ui_event(app_t *a, const ui_event_t *ev);
@@ -12,6 +13,9 @@ void router_button(app_t *a, const button_event_t *e, const pin_t *pin,
                    const debounce_line_t *line);
 /* An input that needs no waking (scripts' presses and the router's own). */
 void router_input(app_t *a, const input_t *in);
+/* An event of the USB edge (a stick refused, a token, the export's progress and result, a
+ * stick gone): staff messages, or the staff screens. Returns false when it did nothing. */
+bool router_stick_event(app_t *a, const usb_event_t *ev);
 /* The staff button held (or F12): the PIN keypad. */
 void router_staff_hold(app_t *a);
 
