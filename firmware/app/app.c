@@ -67,7 +67,7 @@ static void pack_log(const char *level, const char *msg, void *ud)
 static int load_pack(app_t *a, content_t **out, bool *fallback, char *err, size_t errlen)
 {
     char dir[4096], src[4096] = "";
-    app_data_dir(a, dir, sizeof dir);
+    app_data_dir(a->cfg, dir, sizeof dir);
     *fallback = false;
     int rc = packs_load(dir, a->cfg->pack_path, out, src, sizeof src, pack_log, NULL);
     if (rc == KIOSK_OK) {
@@ -205,23 +205,13 @@ bool app_wake(app_t *a)
     return true;
 }
 
-void app_fill_hours(app_t *a)
-{
-    quiet_fill_hours(&a->quiet, a->wall.utc_ms, a->content, flow_lang(a->flow), &a->staff.hours);
-}
-
-void app_quiet_toggle(app_t *a)
-{
-    quiet_toggle(&a->quiet, a->wall.utc_ms);
-}
-
 static void app_quiet_turn(app_t *a)
 {
     bool idle_home = flow_screen(a->flow) == SCREEN_HOME && flow_overlay(a->flow) == OVERLAY_NONE &&
                      !staff_active(a);
     bool was = a->quiet.attract;
     if (!was && idle_home && now_ms(a) - a->quiet.last_input_ms >= QUIET_ATTRACT_AFTER_MS)
-        app_fill_hours(a); /* the reopening time the screen shows */
+        staff_host_fill_hours(&a->staff_host); /* the reopening time the screen shows */
     if (quiet_process(&a->quiet, a->wall.utc_ms, now_ms(a), idle_home))
         attract_changed(a);
 }
@@ -409,6 +399,47 @@ void usb_process(app_t *a)
     }
 }
 
+/* ---- the staff screens' side of the app ---- */
+
+static int64_t host_now_ms(void *ud)
+{
+    return now_ms(ud);
+}
+
+static int host_reload_content(void *ud, char *err, size_t errlen)
+{
+    return app_reload_content(ud, err, errlen);
+}
+
+static void host_reopen_store(void *ud)
+{
+    app_check_store(ud);
+}
+
+/* What staff_screens.c works on: pointers into the app's state, for the run. */
+static void staff_host_open(app_t *a)
+{
+    a->staff_host = (staff_host_t){.staff = &a->staff,
+                                   .cfg = a->cfg,
+                                   .sys = a->sys,
+                                   .logring = a->logring,
+                                   .ui = a->ui,
+                                   .buttons = &a->buttons,
+                                   .saving = &a->saving,
+                                   .quiet = &a->quiet,
+                                   .content = &a->content,
+                                   .flow = &a->flow,
+                                   .content_from = a->content_from,
+                                   .usb = &a->usb,
+                                   .wall = &a->wall,
+                                   .dirty = &a->dirty,
+                                   .quit = &a->quit,
+                                   .now_ms = host_now_ms,
+                                   .reload_content = host_reload_content,
+                                   .reopen_store = host_reopen_store,
+                                   .ud = a};
+}
+
 /* ---- the loop ---- */
 
 static int wait_timeout(const app_t *a)
@@ -487,7 +518,7 @@ static void loop(app_t *a)
         app_buttons_turn(a);
         usb_process(a);
         perform_op(a);
-        staff_process(a);
+        staff_host_process(&a->staff_host);
         saving_count_outcomes(&a->saving, a->flow, a->wall);
         int64_t now = now_ms(a);
         bool was_open = staff_active(a);
@@ -669,7 +700,9 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     button_input_open(&a.buttons, cfg->buttons, a.script != NULL, now_ms(&a) * 1000000, wake_ui,
                       a.ui, on_button, &a);
     usb_open(&a);
-    staff_self_test_at_start(&a); /* the first boot after provisioning: the technician's checks */
+    staff_host_open(&a);
+    /* the first boot after provisioning: the technician's checks */
+    staff_host_self_test_at_start(&a.staff_host);
     a.quiet.last_input_ms = now_ms(&a); /* the attract screen's minute starts now */
     loop(&a);
     if (!system_stop_signal(a.sys)) /* the technician's restart, a window closed, a script's end */

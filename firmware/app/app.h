@@ -57,6 +57,10 @@ int app_run(const app_config_t *cfg);
 int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *dc, char *err,
                           size_t errlen);
 
+/* The data directory: where the database, the kiosk's key and installed packs live (the
+ * database's directory), into buf of len bytes. */
+void app_data_dir(const app_config_t *cfg, char *buf, size_t len);
+
 /* Prints the stored records of db_path as JSON lines (contact details masked). */
 int app_print_records(const char *db_path);
 

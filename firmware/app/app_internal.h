@@ -12,6 +12,7 @@
 #include "app/log.h"
 #include "app/quiet.h"
 #include "app/saving.h"
+#include "app/staff_screens.h"
 #include "app/stats.h"
 #include "core/buttons.h"
 #include "core/content.h"
@@ -61,7 +62,7 @@ typedef struct {
     logring_t *logring;
     /* staff screens */
     staff_t staff;
-    bool self_testing;            /* the first boot's self-test page is up */
+    staff_host_t staff_host; /* what the staff screens' side of the app works on */
     char content_from[16];        /* "installed", "configured" or "built-in" */
     /* opening hours and quiet mode */
     quiet_t quiet;       /* the attract screen's state (last input, staff's override) */
@@ -93,29 +94,9 @@ int app_reload_content(app_t *a, char *err, size_t errlen);
  * minute starts again. Returns true when the attract screen was up (the input that wakes the
  * kiosk does nothing else). */
 bool app_wake(app_t *a);
-/* The hours page's facts (and the attract screen's reopening time) now. */
-void app_fill_hours(app_t *a);
-/* Staff switched quiet mode by hand (or back to the schedule). */
-void app_quiet_toggle(app_t *a);
 
-/* staff_screens.c */
-void app_data_dir(const app_t *a, char *buf, size_t len);
-void staff_fill_stats(app_t *a);
-/* A valid staff or technician token (or one that only allows content updates: the content
- * page) on a stick opened the staff screens. */
-void staff_open_token(app_t *a, staff_role_t role, bool content_only);
-/* The stick of the staff screens went: they close if it opened them. */
-void staff_stick_gone(app_t *a);
-/* When <data dir>/self-test-pending exists (provisioning leaves it for the first boot), opens
- * the technician's self-test page. */
-void staff_self_test_at_start(app_t *a);
+/* router.c: whether the staff screens are open (the PIN keypad included). */
 bool staff_active(const app_t *a);
-/* The staff button held (or F12): the PIN keypad. */
-void staff_enter(app_t *a);
-/* Performs the pending PIN check, if any. */
-void staff_process(app_t *a);
-/* Does what the staff mode asked for (MODE_STAFF_* flags of its input). */
-void staff_apply(app_t *a, unsigned fx);
 
 /* script.c: runs the next command; false at the end of the script or on failure. */
 bool script_step(app_t *a);

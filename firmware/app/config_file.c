@@ -2,6 +2,7 @@
  * app.h): read, parsed by the core (core/config.c), and what the command line left unset
  * filled in from it. */
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,4 +136,11 @@ int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *
     cfg->contact_max_days = dc->contact_max_days;
     cfg->answers_after_export_days = dc->answers_after_export_days;
     return KIOSK_OK;
+}
+
+void app_data_dir(const app_config_t *cfg, char *buf, size_t len)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", cfg->db_path);
+    snprintf(buf, len, "%s", dirname(tmp));
 }

@@ -12,6 +12,60 @@
 #include "core/mode.h"
 #include "system/clock.h"
 
+/* ---- the staff screens: ways in and out ---- */
+
+bool staff_active(const app_t *a)
+{
+    return a->staff.state != STAFF_CLOSED;
+}
+
+static void staff_enter(app_t *a)
+{
+    int64_t now = now_ms(a);
+    if (staff_active(a))
+        return;
+    /* A resident's unfinished session ends (as if they had left); nothing of it stays. */
+    flow_abandon(a->flow, now);
+    bool no_pin = (!a->cfg->staff_pin_hash || !a->cfg->staff_pin_hash[0]) &&
+                  (!a->cfg->tech_pin_hash || !a->cfg->tech_pin_hash[0]);
+    staff_request(&a->staff, no_pin, now);
+    log_line("info", "staff button held: PIN asked%s",
+             no_pin ? " (no PIN is provisioned: staff.pinHash in the configuration)" : "");
+    a->dirty = true;
+}
+
+static void staff_open_token(app_t *a, staff_role_t role, bool content_only)
+{
+    int64_t now = now_ms(a);
+    flow_abandon(a->flow, now);
+    staff_open_by_token(&a->staff, role, now);
+    staff_host_refresh(&a->staff_host);
+    if (content_only && a->staff.page == STAFF_PAGE_MENU)
+        staff_page(&a->staff, STAFF_PAGE_CONTENT, now);
+    log_line("info", "staff screens opened by a %s token on a stick",
+             role == STAFF_ROLE_TECHNICIAN ? "technician"
+             : content_only                ? "content"
+                                           : "staff");
+    printf("event=staff-open via=token role=%s\n",
+           role == STAFF_ROLE_TECHNICIAN ? "technician" : "staff");
+    fflush(stdout);
+    a->dirty = true;
+}
+
+static void staff_stick_gone(app_t *a)
+{
+    if (a->staff.state == STAFF_OPEN && a->staff.via == STAFF_VIA_TOKEN && staff_close(&a->staff)) {
+        log_line("info", "staff screens closed: the stick that opened them was removed");
+        a->dirty = true;
+        return;
+    }
+    if (a->staff.state == STAFF_OPEN) {
+        staff_host_fill_content(&a->staff_host); /* the list of packs goes with the stick */
+        a->dirty = true;
+    }
+}
+
+
 active_mode_t app_active_mode(app_t *a)
 {
     if (staff_active(a))
@@ -32,7 +86,7 @@ static unsigned dispatch(app_t *a, const input_t *in)
 static void apply(app_t *a, unsigned fx)
 {
     if (fx & ~(unsigned)MODE_REDRAW)
-        staff_apply(a, fx);
+        staff_host_apply(&a->staff_host, fx);
     if (fx)
         a->dirty = true;
 }

@@ -1,21 +1,22 @@
-/* The staff screens in the application: the long press that asks for the PIN, the PIN check
- * (libsodium, through the crypto edge), the log of wrong PINs, what the pages show (figures
- * from the store and the file system, the content packs, the clock, opening hours, the
- * technician's facts) and the work they hand over (erase, switch packs, set the clock,
- * restart, reboot, power off). The state machine itself is core/staff.c. */
+/* The app's side of the staff screens (see staff_screens.h): the PIN check (libsodium, through
+ * the crypto edge), the log of wrong PINs, what the pages show and the work they hand over.
+ * The state machine itself is core/staff.c; the ways in and out are the router's. */
+#include "app/staff_screens.h"
+
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "app/app_internal.h"
+#include "app/log.h"
 #include "core/kerr.h"
+#include "core/mode.h"
 #include "core/utf8.h"
 #include "crypto/crypto.h"
 #include "store/store.h"
@@ -52,26 +53,6 @@ int app_hash_pin(FILE *in)
     return 0;
 }
 
-bool staff_active(const app_t *a)
-{
-    return a->staff.state != STAFF_CLOSED;
-}
-
-void staff_enter(app_t *a)
-{
-    int64_t now = now_ms(a);
-    if (staff_active(a))
-        return;
-    /* A resident's unfinished session ends (as if they had left); nothing of it stays. */
-    flow_abandon(a->flow, now);
-    bool no_pin = (!a->cfg->staff_pin_hash || !a->cfg->staff_pin_hash[0]) &&
-                  (!a->cfg->tech_pin_hash || !a->cfg->tech_pin_hash[0]);
-    staff_request(&a->staff, no_pin, now);
-    log_line("info", "staff button held: PIN asked%s",
-             no_pin ? " (no PIN is provisioned: staff.pinHash in the configuration)" : "");
-    a->dirty = true;
-}
-
 static int64_t file_size(const char *path)
 {
     struct stat st;
@@ -104,36 +85,36 @@ static int64_t count_moved_aside(const char *db_path)
     return n;
 }
 
-void staff_fill_stats(app_t *a)
+void staff_host_fill_stats(staff_host_t *h)
 {
-    staff_stats_t *s = &a->staff.stats;
+    staff_stats_t *s = &h->staff->stats;
     memset(s, 0, sizeof *s);
-    record_time_t t = a->wall;
+    record_time_t t = (*h->wall);
     int64_t day = clock_local_midnight_ms(t.utc_ms), week = t.utc_ms - 7LL * 86400000;
-    if (!a->saving.store || store_staff_stats(a->saving.store, day, week, s) != KIOSK_OK) {
+    if (!h->saving->store || store_staff_stats(h->saving->store, day, week, s) != KIOSK_OK) {
         log_line("warn", "staff screen: cannot read the figures: %s",
-                 a->saving.store ? store_errmsg(a->saving.store) : "no database");
+                 h->saving->store ? store_errmsg(h->saving->store) : "no database");
         s->records_today = s->records_week = s->not_exported = s->requests_waiting =
             s->misuse_flagged = s->timed_out_week = -1;
     }
     char wal[4200];
-    snprintf(wal, sizeof wal, "%s-wal", a->cfg->db_path);
-    s->db_bytes = file_size(a->cfg->db_path) + file_size(wal);
+    snprintf(wal, sizeof wal, "%s-wal", h->cfg->db_path);
+    s->db_bytes = file_size(h->cfg->db_path) + file_size(wal);
     char dir_buf[4096];
-    snprintf(dir_buf, sizeof dir_buf, "%s", a->cfg->db_path);
+    snprintf(dir_buf, sizeof dir_buf, "%s", h->cfg->db_path);
     struct statvfs vfs;
     s->free_bytes =
         statvfs(dirname(dir_buf), &vfs) == 0 ? (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize : -1;
-    s->last_check_ms = a->saving.checked_utc_ms;
+    s->last_check_ms = h->saving->checked_utc_ms;
     s->now_ms = t.utc_ms;
     s->clock_synced = t.clock_synced;
-    s->moved_aside = count_moved_aside(a->cfg->db_path);
+    s->moved_aside = count_moved_aside(h->cfg->db_path);
 }
 
 /* Erases the contact details a staff member confirmed, for a resident who asked. */
-static void perform_erase(app_t *a, const char *ref)
+static void perform_erase(staff_host_t *h, const char *ref)
 {
-    int rc = a->saving.store ? store_erase_contact(a->saving.store, ref) : KIOSK_EIO;
+    int rc = h->saving->store ? store_erase_contact(h->saving->store, ref) : KIOSK_EIO;
     erase_result_t result = ERASE_FAILED;
     if (rc == KIOSK_OK || rc == KIOSK_EBUSY) {
         /* EBUSY: erased, only the checkpoint that scrubs the WAL waits for the next one. */
@@ -144,43 +125,35 @@ static void perform_erase(app_t *a, const char *ref)
         log_line("info", "staff asked to erase request %s: no contact details found", ref);
     } else {
         log_line("error", "cannot erase the contact details of request %s: %s", ref,
-                 a->saving.store ? store_errmsg(a->saving.store) : "no database");
+                 h->saving->store ? store_errmsg(h->saving->store) : "no database");
     }
     printf("event=erase ref=%s result=%s\n", ref,
            result == ERASE_DONE        ? "erased"
            : result == ERASE_NOT_FOUND ? "not-found"
                                        : "failed");
     fflush(stdout);
-    staff_erase_done(&a->staff, result, now_ms(a));
-    staff_fill_stats(a);
-    a->dirty = true;
+    staff_erase_done(h->staff, result, h->now_ms(h->ud));
+    staff_host_fill_stats(h);
+    *h->dirty = true;
 }
 
 /* ---- what the pages show ---- */
 
-/* The data directory: where the database, the kiosk's key and installed packs live. */
-void app_data_dir(const app_t *a, char *buf, size_t len)
+void staff_host_fill_content(staff_host_t *h)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", a->cfg->db_path);
-    snprintf(buf, len, "%s", dirname(tmp));
-}
-
-static void fill_content(app_t *a)
-{
-    staff_content_t *c = &a->staff.content;
-    snprintf(c->active_id, sizeof c->active_id, "%s", content_id(a->content));
-    snprintf(c->active_version, sizeof c->active_version, "%s", content_version(a->content));
-    snprintf(c->active_from, sizeof c->active_from, "%s", a->content_from);
+    staff_content_t *c = &h->staff->content;
+    snprintf(c->active_id, sizeof c->active_id, "%s", content_id((*h->content)));
+    snprintf(c->active_version, sizeof c->active_version, "%s", content_version((*h->content)));
+    snprintf(c->active_from, sizeof c->active_from, "%s", h->content_from);
     c->previous_id[0] = c->previous_version[0] = '\0';
     char dir[4096];
-    app_data_dir(a, dir, sizeof dir);
+    app_data_dir(h->cfg, dir, sizeof dir);
     pack_candidate_t prev;
     if (packs_previous(dir, &prev) == KIOSK_OK && prev.ok) {
         snprintf(c->previous_id, sizeof c->previous_id, "%s", prev.id);
         snprintf(c->previous_version, sizeof c->previous_version, "%s", prev.version);
     }
-    const char *stick = usb_content_stick(a);
+    const char *stick = usb_sticks_content_stick(*h->usb);
     c->stick = stick != NULL;
     c->npacks = 0;
     if (!stick)
@@ -212,26 +185,26 @@ static void fill_content(app_t *a)
     c->npacks = (size_t)n;
 }
 
-static void fill_tech(app_t *a)
+static void fill_tech(staff_host_t *h)
 {
-    staff_tech_t *t = &a->staff.tech;
-    snprintf(t->kiosk_id, sizeof t->kiosk_id, "%s", a->cfg->kiosk_id ? a->cfg->kiosk_id : "");
-    int w, h;
-    ui_logical_size(a->ui, &w, &h);
-    snprintf(t->display, sizeof t->display, "%dx%d, rotation %d°, %s", w, h, a->cfg->rotation,
-             ui_driver(a->ui));
+    staff_tech_t *t = &h->staff->tech;
+    snprintf(t->kiosk_id, sizeof t->kiosk_id, "%s", h->cfg->kiosk_id ? h->cfg->kiosk_id : "");
+    int w, ht;
+    ui_logical_size(h->ui, &w, &ht);
+    snprintf(t->display, sizeof t->display, "%dx%d, rotation %d°, %s", w, ht, h->cfg->rotation,
+             ui_driver(h->ui));
     char ui_v[64], gpio_v[48] = "";
     ui_versions(ui_v, sizeof ui_v);
 #ifdef KIOSK_HAVE_GPIO
     snprintf(gpio_v, sizeof gpio_v, " · %s", gpio_library_version());
 #endif
     snprintf(t->versions, sizeof t->versions, "kiosk %s · %s · SQLite %s · libsodium %s%s",
-             a->cfg->version ? a->cfg->version : "?", ui_v, store_library_version(),
+             h->cfg->version ? h->cfg->version : "?", ui_v, store_library_version(),
              crypto_library_version(), gpio_v);
     /* One line: "os: Debian ...\nkernel: 6.1...\nhostname: x\nuptime: 3 d" as
      * "Debian ... · kernel 6.1... · x · up 3 d". */
     char os[512];
-    system_os(a->sys, os, sizeof os);
+    system_os(h->sys, os, sizeof os);
     char *o = t->system, *end = t->system + sizeof t->system - 1;
     static const char *const labels[] = {"os: ", "kernel: ", "hostname: ", "uptime: "};
     static const char *const shown[] = {"", "kernel ", "", "up "};
@@ -248,172 +221,147 @@ static void fill_tech(app_t *a)
             o = end;
     }
     *o = '\0';
-    system_network(a->sys, t->network, sizeof t->network);
+    system_network(h->sys, t->network, sizeof t->network);
     char lines[STAFF_LOG_LINES][LOGRING_LINE_MAX];
-    size_t n = logring_last(a->logring, STAFF_LOG_LINES, lines);
+    size_t n = logring_last(h->logring, STAFF_LOG_LINES, lines);
     for (size_t i = 0; i < n; i++)
         utf8_copy_safe(t->log[i], sizeof t->log[i], lines[i]);
     t->nlog = n;
-    button_input_fill_test(&a->buttons, &a->staff.tech);
+    button_input_fill_test(h->buttons, &h->staff->tech);
+}
+
+/* The hours page's facts (and the attract screen's reopening time) now. */
+void staff_host_fill_hours(staff_host_t *h)
+{
+    quiet_fill_hours(h->quiet, h->wall->utc_ms, *h->content, flow_lang(*h->flow), &h->staff->hours);
 }
 
 /* Everything the pages show, read when the screens open and when a page is opened. */
-static void refresh(app_t *a)
+void staff_host_refresh(staff_host_t *h)
 {
-    staff_fill_stats(a);
-    fill_content(a);
-    app_fill_hours(a);
-    if (a->staff.role == STAFF_ROLE_TECHNICIAN)
-        fill_tech(a);
+    staff_host_fill_stats(h);
+    staff_host_fill_content(h);
+    staff_host_fill_hours(h);
+    if (h->staff->role == STAFF_ROLE_TECHNICIAN)
+        fill_tech(h);
 }
 
 /* The clock page starts from the kiosk's local time. */
-static void start_clock(app_t *a)
+static void start_clock(staff_host_t *h)
 {
     clock_local_t l;
-    if (clock_local(a->wall.utc_ms, &l))
-        staff_clock_start(&a->staff, l.year, l.month, l.day, l.hour, l.minute);
+    if (clock_local(h->wall->utc_ms, &l))
+        staff_clock_start(h->staff, l.year, l.month, l.day, l.hour, l.minute);
 }
 
-void staff_open_token(app_t *a, staff_role_t role, bool content_only)
-{
-    int64_t now = now_ms(a);
-    flow_abandon(a->flow, now);
-    staff_open_by_token(&a->staff, role, now);
-    refresh(a);
-    if (content_only && a->staff.page == STAFF_PAGE_MENU)
-        staff_page(&a->staff, STAFF_PAGE_CONTENT, now);
-    log_line("info", "staff screens opened by a %s token on a stick",
-             role == STAFF_ROLE_TECHNICIAN ? "technician"
-             : content_only                ? "content"
-                                           : "staff");
-    printf("event=staff-open via=token role=%s\n",
-           role == STAFF_ROLE_TECHNICIAN ? "technician" : "staff");
-    fflush(stdout);
-    a->dirty = true;
-}
-
-void staff_stick_gone(app_t *a)
-{
-    if (a->staff.state == STAFF_OPEN && a->staff.via == STAFF_VIA_TOKEN && staff_close(&a->staff)) {
-        log_line("info", "staff screens closed: the stick that opened them was removed");
-        a->dirty = true;
-        return;
-    }
-    if (a->staff.state == STAFF_OPEN) {
-        fill_content(a); /* the list of packs goes with the stick */
-        a->dirty = true;
-    }
-}
-
-static void self_test_end(app_t *a, const char *how);
+static void self_test_end(staff_host_t *h, const char *how);
 
 /* ---- the work pages hand over ---- */
 
-static void perform_pack(app_t *a, bool rollback)
+static void perform_pack(staff_host_t *h, bool rollback)
 {
-    char dir[4096], err[600], msg[sizeof a->staff.result];
-    app_data_dir(a, dir, sizeof dir);
+    char dir[4096], err[600], msg[sizeof h->staff->result];
+    app_data_dir(h->cfg, dir, sizeof dir);
     int rc;
-    const char *stick = usb_content_stick(a);
-    int i = a->staff.chosen_pack;
+    const char *stick = usb_sticks_content_stick(*h->usb);
+    int i = h->staff->chosen_pack;
     if (rollback) {
         rc = packs_rollback(dir, err, sizeof err);
-    } else if (!stick || i < 0 || (size_t)i >= a->staff.content.npacks) {
+    } else if (!stick || i < 0 || (size_t)i >= h->staff->content.npacks) {
         rc = KIOSK_ENOENT;
         snprintf(err, sizeof err, "the stick was removed");
     } else {
         char src[4096];
         snprintf(src, sizeof src, "%s/%s/%s", stick, PACKS_STICK_DIR,
-                 a->staff.content.packs[i].name);
+                 h->staff->content.packs[i].name);
         /* The first switch keeps the provisioned pack to go back to: it is installed first,
          * so that it becomes the previous one. */
-        if (strcmp(a->content_from, "configured") == 0 && a->cfg->pack_path &&
-            packs_install(dir, a->cfg->pack_path, err, sizeof err) != KIOSK_OK)
+        if (strcmp(h->content_from, "configured") == 0 && h->cfg->pack_path &&
+            packs_install(dir, h->cfg->pack_path, err, sizeof err) != KIOSK_OK)
             log_line("warn", "content: the provisioned pack is not kept to go back to: %s", err);
         rc = packs_install(dir, src, err, sizeof err);
     }
     if (rc == KIOSK_OK)
-        rc = app_reload_content(a, err, sizeof err);
+        rc = h->reload_content(h->ud, err, sizeof err);
     const char *names[] = {"name", "why"};
     char name[128];
-    snprintf(name, sizeof name, "%s %s", content_id(a->content), content_version(a->content));
+    snprintf(name, sizeof name, "%s %s", content_id((*h->content)), content_version((*h->content)));
     const char *values[] = {name, err};
     if (rc == KIOSK_OK) {
         log_line("info", "content pack %s by staff: now %s", rollback ? "rolled back" : "switched",
                  name);
         content_fill_vars(msg, sizeof msg,
-                          content_string(a->content, "staff.content_switched", flow_lang(a->flow)),
+                          content_string((*h->content), "staff.content_switched", flow_lang((*h->flow))),
                           2, names, values);
     } else {
         log_line("error", "content pack not %s: %s", rollback ? "rolled back" : "switched", err);
         content_fill_vars(msg, sizeof msg,
-                          content_string(a->content, "staff.content_failed", flow_lang(a->flow)), 2,
+                          content_string((*h->content), "staff.content_failed", flow_lang((*h->flow))), 2,
                           names, values);
     }
     printf("event=pack action=%s result=%s pack=%s\n", rollback ? "rollback" : "install",
            rc == KIOSK_OK ? "ok" : "failed", name);
     fflush(stdout);
-    staff_work_done(&a->staff, rc == KIOSK_OK, msg, now_ms(a));
-    fill_content(a);
+    staff_work_done(h->staff, rc == KIOSK_OK, msg, h->now_ms(h->ud));
+    staff_host_fill_content(h);
 }
 
 /* Sets the system clock to the local date and time staff chose: through the configured
  * command (e.g. timedatectl set-time), or clock_settime (the service has CAP_SYS_TIME). */
-static int set_clock(app_t *a, char *err, size_t errlen)
+static int set_clock(staff_host_t *h, char *err, size_t errlen)
 {
-    const int *c = a->staff.clock;
+    const int *c = h->staff->clock;
     char when[32];
     snprintf(when, sizeof when, "%04d-%02d-%02d %02d:%02d:00", c[CLOCK_YEAR], c[CLOCK_MONTH],
              c[CLOCK_DAY], c[CLOCK_HOUR], c[CLOCK_MINUTE]);
-    if (a->cfg->set_clock_cmd && a->cfg->set_clock_cmd[0]) {
+    if (h->cfg->set_clock_cmd && h->cfg->set_clock_cmd[0]) {
         const char *argv[APP_CMD_MAX + 2];
         size_t n = 0;
-        for (; a->cfg->set_clock_cmd[n] && n < APP_CMD_MAX; n++)
-            argv[n] = a->cfg->set_clock_cmd[n];
+        for (; h->cfg->set_clock_cmd[n] && n < APP_CMD_MAX; n++)
+            argv[n] = h->cfg->set_clock_cmd[n];
         argv[n++] = when;
         argv[n] = NULL;
-        return system_run(a->sys, argv, 10000, err, errlen);
+        return system_run(h->sys, argv, 10000, err, errlen);
     }
     clock_local_t local = {c[CLOCK_YEAR], c[CLOCK_MONTH], c[CLOCK_DAY], c[CLOCK_HOUR],
                            c[CLOCK_MINUTE], 0};
     return clock_set_local(&local, err, errlen);
 }
 
-static void perform_clock(app_t *a)
+static void perform_clock(staff_host_t *h)
 {
-    char err[600] = "", msg[sizeof a->staff.result];
-    const int *c = a->staff.clock;
-    record_time_t before = a->wall;
-    int rc = set_clock(a, err, sizeof err);
-    a->wall = clock_wall(); /* the figures below count days by the new time */
-    const char *lang = flow_lang(a->flow);
+    char err[600] = "", msg[sizeof h->staff->result];
+    const int *c = h->staff->clock;
+    record_time_t before = (*h->wall);
+    int rc = set_clock(h, err, sizeof err);
+    *h->wall = clock_wall(); /* the figures below count days by the new time */
+    const char *lang = flow_lang((*h->flow));
     if (rc == KIOSK_OK) {
         log_line("warn",
                  "clock set by staff to %04d-%02d-%02d %02d:%02d local (it was not synchronised; "
                  "was %lld ms UTC)",
                  c[CLOCK_YEAR], c[CLOCK_MONTH], c[CLOCK_DAY], c[CLOCK_HOUR], c[CLOCK_MINUTE],
                  (long long)before.utc_ms);
-        snprintf(msg, sizeof msg, "%s", content_string(a->content, "staff.clock_done", lang));
+        snprintf(msg, sizeof msg, "%s", content_string((*h->content), "staff.clock_done", lang));
     } else {
         log_line("error", "staff could not set the clock: %s", err);
         const char *names[] = {"why"}, *values[] = {err};
-        content_fill_vars(msg, sizeof msg, content_string(a->content, "staff.clock_failed", lang),
+        content_fill_vars(msg, sizeof msg, content_string((*h->content), "staff.clock_failed", lang),
                           1, names, values);
     }
     printf("event=clock result=%s\n", rc == KIOSK_OK ? "set" : "failed");
     fflush(stdout);
-    staff_work_done(&a->staff, rc == KIOSK_OK, msg, now_ms(a));
-    staff_fill_stats(a);
+    staff_work_done(h->staff, rc == KIOSK_OK, msg, h->now_ms(h->ud));
+    staff_host_fill_stats(h);
 }
 
-static void perform_power(app_t *a, staff_work_t work)
+static void perform_power(staff_host_t *h, staff_work_t work)
 {
     static const char *const names[] = {"restart", "reboot", "poweroff"};
     int k = work == STAFF_WORK_REBOOT ? 1 : work == STAFF_WORK_POWEROFF ? 2 : 0;
-    const char *const *cmd = k == 0   ? a->cfg->restart_cmd
-                             : k == 1 ? a->cfg->reboot_cmd
-                                      : a->cfg->poweroff_cmd;
+    const char *const *cmd = k == 0   ? h->cfg->restart_cmd
+                             : k == 1 ? h->cfg->reboot_cmd
+                                      : h->cfg->poweroff_cmd;
     log_line("warn", "technician asked to %s the kiosk", names[k]);
     printf("event=power action=%s\n", names[k]);
     fflush(stdout);
@@ -422,103 +370,103 @@ static void perform_power(app_t *a, staff_work_t work)
     if (k == 0 && (!cmd || !cmd[0])) {
         /* Restart: a clean exit (the database closed, the screens torn down); the service
          * manager starts the kiosk again (Restart=always). */
-        staff_work_done(&a->staff, true, "", now_ms(a));
-        staff_close(&a->staff);
-        a->quit = true;
+        staff_work_done(h->staff, true, "", h->now_ms(h->ud));
+        staff_close(h->staff);
+        *h->quit = true;
         return;
     }
     /* The database is closed cleanly first (checkpointed, the unclean-stop marker removed): the
      * system may stop us at any moment after. It opens again if the command fails. */
-    saving_close(&a->saving);
+    saving_close(h->saving);
     static const system_power_t actions[] = {SYSTEM_RESTART, SYSTEM_REBOOT, SYSTEM_POWEROFF};
-    rc = system_power(a->sys, actions[k], cmd, err, sizeof err);
+    rc = system_power(h->sys, actions[k], cmd, err, sizeof err);
     if (rc != KIOSK_OK)
-        app_check_store(a);
-    char msg[sizeof a->staff.result] = "";
+        h->reopen_store(h->ud);
+    char msg[sizeof h->staff->result] = "";
     if (rc != KIOSK_OK) {
         log_line("error", "cannot %s: %s", names[k], err);
         const char *vn[] = {"why"}, *vv[] = {err};
         content_fill_vars(msg, sizeof msg,
-                          content_string(a->content, "staff.power_failed", flow_lang(a->flow)), 1,
+                          content_string((*h->content), "staff.power_failed", flow_lang((*h->flow))), 1,
                           vn, vv);
     }
-    staff_work_done(&a->staff, rc == KIOSK_OK, msg, now_ms(a));
+    staff_work_done(h->staff, rc == KIOSK_OK, msg, h->now_ms(h->ud));
 }
 
 /* The pending work: a PIN check (Argon2id takes a moment by design; the keypad shows it
  * disabled), or the work a page handed over. */
-void staff_process(app_t *a)
+void staff_host_process(staff_host_t *h)
 {
-    if (a->self_testing && !staff_active(a))
-        self_test_end(a, "closed before Finish");
-    switch (staff_pending_work(&a->staff)) {
+    if (h->self_testing && h->staff->state == STAFF_CLOSED)
+        self_test_end(h, "closed before Finish");
+    switch (staff_pending_work(h->staff)) {
     case STAFF_WORK_ERASE: {
         char code[8];
-        snprintf(code, sizeof code, "%s", a->staff.ref);
-        perform_erase(a, code);
+        snprintf(code, sizeof code, "%s", h->staff->ref);
+        perform_erase(h, code);
         return;
     }
     case STAFF_WORK_PACK_INSTALL:
     case STAFF_WORK_PACK_ROLLBACK:
-        perform_pack(a, staff_pending_work(&a->staff) == STAFF_WORK_PACK_ROLLBACK);
-        a->dirty = true;
+        perform_pack(h, staff_pending_work(h->staff) == STAFF_WORK_PACK_ROLLBACK);
+        *h->dirty = true;
         return;
     case STAFF_WORK_SET_CLOCK:
-        perform_clock(a);
-        a->dirty = true;
+        perform_clock(h);
+        *h->dirty = true;
         return;
     case STAFF_WORK_RESTART:
     case STAFF_WORK_REBOOT:
     case STAFF_WORK_POWEROFF:
-        perform_power(a, staff_pending_work(&a->staff));
-        a->dirty = true;
+        perform_power(h, staff_pending_work(h->staff));
+        *h->dirty = true;
         return;
     case STAFF_WORK_NONE:
         break;
     }
-    if (a->staff.state != STAFF_CHECKING)
+    if (h->staff->state != STAFF_CHECKING)
         return;
     staff_role_t role = 0;
     if (crypto_init() == KIOSK_OK) {
-        if (a->cfg->staff_pin_hash && a->cfg->staff_pin_hash[0] &&
-            crypto_pin_verify(a->cfg->staff_pin_hash, a->staff.pin))
+        if (h->cfg->staff_pin_hash && h->cfg->staff_pin_hash[0] &&
+            crypto_pin_verify(h->cfg->staff_pin_hash, h->staff->pin))
             role = STAFF_ROLE_STAFF;
-        else if (a->cfg->tech_pin_hash && a->cfg->tech_pin_hash[0] &&
-                 crypto_pin_verify(a->cfg->tech_pin_hash, a->staff.pin))
+        else if (h->cfg->tech_pin_hash && h->cfg->tech_pin_hash[0] &&
+                 crypto_pin_verify(h->cfg->tech_pin_hash, h->staff->pin))
             role = STAFF_ROLE_TECHNICIAN;
     }
-    int64_t now = now_ms(a);
-    staff_checked(&a->staff, role, now);
+    int64_t now = h->now_ms(h->ud);
+    staff_checked(h->staff, role, now);
     if (role) {
         log_line("info", "%s PIN accepted: staff screen open",
                  role == STAFF_ROLE_TECHNICIAN ? "technician" : "staff");
-        refresh(a);
+        staff_host_refresh(h);
     } else {
-        int64_t wait = staff_wait_ms(&a->staff, now);
+        int64_t wait = staff_wait_ms(h->staff, now);
         if (wait)
             log_line("warn", "staff PIN wrong (%d in a row); next PIN taken in %lld s",
-                     a->staff.failures, (long long)(wait / 1000));
+                     h->staff->failures, (long long)(wait / 1000));
         else
-            log_line("warn", "staff PIN wrong (%d in a row)", a->staff.failures);
+            log_line("warn", "staff PIN wrong (%d in a row)", h->staff->failures);
     }
-    printf("event=staff-pin result=%s failures=%d%s\n", role ? "right" : "wrong", a->staff.failures,
+    printf("event=staff-pin result=%s failures=%d%s\n", role ? "right" : "wrong", h->staff->failures,
            role == STAFF_ROLE_TECHNICIAN ? " role=technician" : "");
     fflush(stdout);
-    a->dirty = true;
+    *h->dirty = true;
 }
 
-void staff_apply(app_t *a, unsigned fx)
+void staff_host_apply(staff_host_t *h, unsigned fx)
 {
     if (fx & MODE_STAFF_CLOCK)
-        start_clock(a);
+        start_clock(h);
     if (fx & MODE_STAFF_REFRESH)
-        refresh(a);
+        staff_host_refresh(h);
     if (fx & MODE_STAFF_QUIET) {
-        app_quiet_toggle(a);
-        app_fill_hours(a);
+        quiet_toggle(h->quiet, h->wall->utc_ms);
+        staff_host_fill_hours(h);
     }
-    if ((fx & MODE_STAFF_SELF_TEST) && a->self_testing)
-        self_test_end(a, "finished");
+    if ((fx & MODE_STAFF_SELF_TEST) && h->self_testing)
+        self_test_end(h, "finished");
     if (fx & MODE_STAFF_CLOSED)
         log_line("info", "staff screens closed");
 }
@@ -529,11 +477,11 @@ void staff_apply(app_t *a, unsigned fx)
 #define SELF_TEST_RESULT "self-test.json"
 
 /* Storage: 64 KiB written next to the database, synced, read back and compared. */
-static void check_storage(app_t *a)
+static void check_storage(staff_host_t *h)
 {
-    staff_self_test_t *t = &a->staff.self_test;
+    staff_self_test_t *t = &h->staff->self_test;
     char dir[4096], path[4200], err[160] = "";
-    app_data_dir(a, dir, sizeof dir);
+    app_data_dir(h->cfg, dir, sizeof dir);
     snprintf(path, sizeof path, "%s/.self-test-storage", dir);
     static unsigned char out[65536], in[65536];
     for (size_t i = 0; i < sizeof out; i++)
@@ -562,8 +510,8 @@ static void check_storage(app_t *a)
     if (err[0])
         log_line("error", "self-test: storage: %s: %s", path, err);
     unlink(path);
-    ok = ok && a->saving.ok;
-    if (!err[0] && !a->saving.ok)
+    ok = ok && h->saving->ok;
+    if (!err[0] && !h->saving->ok)
         snprintf(err, sizeof err, "the database cannot take answers (see the log)");
     t->storage_ms = (int)((clock_mono_us() - t0 + 999) / 1000);
     t->storage = ok ? CHECK_PASSED : CHECK_FAILED;
@@ -573,35 +521,35 @@ static void check_storage(app_t *a)
         const char *names[] = {"ms"}, *values[] = {ms};
         content_fill_vars(
             t->storage_detail, sizeof t->storage_detail,
-            content_string(a->content, "staff.selftest_storage_ok", flow_lang(a->flow)), 1, names,
+            content_string((*h->content), "staff.selftest_storage_ok", flow_lang((*h->flow))), 1, names,
             values);
     } else {
         utf8_copy_safe(t->storage_detail, sizeof t->storage_detail, err);
     }
 }
 
-void staff_self_test_at_start(app_t *a)
+void staff_host_self_test_at_start(staff_host_t *h)
 {
     char dir[4096], flag[4200];
-    app_data_dir(a, dir, sizeof dir);
+    app_data_dir(h->cfg, dir, sizeof dir);
     snprintf(flag, sizeof flag, "%s/" SELF_TEST_PENDING, dir);
     if (access(flag, F_OK) != 0)
         return;
-    check_storage(a);
-    staff_fill_stats(a);
-    fill_tech(a);
-    staff_open_self_test(&a->staff, now_ms(a));
-    a->self_testing = true;
+    check_storage(h);
+    staff_host_fill_stats(h);
+    fill_tech(h);
+    staff_open_self_test(h->staff, h->now_ms(h->ud));
+    h->self_testing = true;
     log_line("info", "first boot: the self-test is on the screen for the technician");
     printf("event=self-test started\n");
     fflush(stdout);
-    a->dirty = true;
+    *h->dirty = true;
 }
 
 /* Logs the result, keeps it next to the database, and ends the self-test for good. */
-static void self_test_end(app_t *a, const char *how)
+static void self_test_end(staff_host_t *h, const char *how)
 {
-    const staff_t *s = &a->staff;
+    const staff_t *s = h->staff;
     const staff_tech_t *t = &s->tech;
     char missing[200];
     size_t pressed = staff_buttons_pressed(t, missing, sizeof missing);
@@ -617,7 +565,7 @@ static void self_test_end(app_t *a, const char *how)
              s->stats.clock_synced ? "synchronised" : "not synchronised", t->display, corners,
              pressed, t->nbuttons, missing[0] ? ", missing: " : "", missing);
     cJSON *o = cJSON_CreateObject();
-    record_time_t now = a->wall;
+    record_time_t now = (*h->wall);
     cJSON_AddNumberToObject(o, "utcMs", (double)now.utc_ms);
     cJSON_AddStringToObject(o, "ended", how);
     cJSON_AddBoolToObject(o, "passed", passed);
@@ -632,7 +580,7 @@ static void self_test_end(app_t *a, const char *how)
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     char dir[4096], path[4200], flag[4200];
-    app_data_dir(a, dir, sizeof dir);
+    app_data_dir(h->cfg, dir, sizeof dir);
     snprintf(path, sizeof path, "%s/" SELF_TEST_RESULT, dir);
     snprintf(flag, sizeof flag, "%s/" SELF_TEST_PENDING, dir);
     FILE *f = text ? fopen(path, "w") : NULL;
@@ -648,5 +596,5 @@ static void self_test_end(app_t *a, const char *how)
            passed ? "passed" : "not-passed", corners, pressed, t->nbuttons,
            s->self_test.storage == CHECK_PASSED ? "passed" : "failed");
     fflush(stdout);
-    a->self_testing = false;
+    h->self_testing = false;
 }
