@@ -36,9 +36,12 @@ extern const unsigned long kiosk_builtin_pack_len;
 
 #define ANIMATION_FRAME_MS 33
 
+static void app_check_store(app_t *a);
+static void perform_op(app_t *a);
+
 int64_t now_ms(const app_t *a)
 {
-    return a->script ? a->virtual_ms : clock_mono_ms();
+    return a->script.file ? a->virtual_ms : clock_mono_ms();
 }
 
 /* ---- content ---- */
@@ -108,7 +111,7 @@ static int load_content(app_t *a)
     return rc;
 }
 
-int app_reload_content(app_t *a, char *err, size_t errlen)
+static int app_reload_content(app_t *a, char *err, size_t errlen)
 {
     content_t *c = NULL;
     bool fallback;
@@ -149,14 +152,14 @@ int app_reload_content(app_t *a, char *err, size_t errlen)
 
 /* ---- the store ---- */
 
-void app_check_store(app_t *a)
+static void app_check_store(app_t *a)
 {
     saving_check(&a->saving, a->flow, a->content, a->wall, now_ms(a), a->notice,
                  sizeof a->notice);
     a->dirty = true;
 }
 
-void perform_op(app_t *a)
+static void perform_op(app_t *a)
 {
     if (saving_perform(&a->saving, a->flow, a->wall, now_ms(a)))
         a->dirty = true;
@@ -316,17 +319,12 @@ static void on_button(const button_event_t *e, const pin_t *pin, const debounce_
         redraw(a);
 }
 
-void app_buttons_turn(app_t *a)
+static void app_buttons_turn(app_t *a)
 {
     button_input_process(&a->buttons, now_ms(a) * 1000000);
 }
 
 /* ---- staff sticks: the USB edge, between residents only ---- */
-
-const char *usb_content_stick(const app_t *a)
-{
-    return usb_sticks_content_stick(a->usb);
-}
 
 static bool on_stick_event(const usb_event_t *ev, void *ud)
 {
@@ -339,7 +337,7 @@ static void wake_app_ui(void *ud)
     ui_wake(a->ui);
 }
 
-void usb_open(app_t *a)
+static void usb_open(app_t *a)
 {
     const app_config_t *c = a->cfg;
     if (!c->usb_mount_dir || !c->org_sign_pk || !c->org_box_pk)
@@ -357,7 +355,7 @@ void usb_open(app_t *a)
                               .org_sign_pk = c->org_sign_pk,
                               .org_box_pk = c->org_box_pk,
                               .key_dir = keydir,
-                              .watch = !a->script,
+                              .watch = !a->script.file,
                               .wake = wake_app_ui,
                               .event = on_stick_event,
                               .log = edge_log,
@@ -365,23 +363,23 @@ void usb_open(app_t *a)
     a->usb = usb_sticks_open(&sc);
 }
 
-void usb_close(app_t *a)
+static void usb_close(app_t *a)
 {
     usb_sticks_close(a->usb);
     a->usb = NULL;
 }
 
-void usb_rescan(app_t *a)
+static void usb_rescan(app_t *a)
 {
     usb_sticks_rescan(a->usb);
 }
 
-void usb_stick_inserted(app_t *a, const char *path)
+static void usb_stick_inserted(app_t *a, const char *path)
 {
     usb_sticks_insert(a->usb, path);
 }
 
-void usb_process(app_t *a)
+static void usb_process(app_t *a)
 {
     if (!a->usb)
         return;
@@ -438,6 +436,42 @@ static void staff_host_open(app_t *a)
                                    .reload_content = host_reload_content,
                                    .reopen_store = host_reopen_store,
                                    .ud = a};
+}
+
+/* ---- scripted runs ---- */
+
+static void script_buttons_turn(void *ud)
+{
+    app_buttons_turn(ud);
+}
+
+static void script_stick(void *ud, const char *path)
+{
+    if (path)
+        usb_stick_inserted(ud, path);
+    else
+        usb_rescan(ud);
+}
+
+/* What script.c works on: pointers into the app's state, for the run. */
+static void script_open(app_t *a)
+{
+    FILE *file = a->script.file;
+    a->script = (script_t){.file = file,
+                           .cfg = a->cfg,
+                           .ui = a->ui,
+                           .view = a->view,
+                           .flow = &a->flow,
+                           .staff = &a->staff,
+                           .quiet = &a->quiet,
+                           .notice = a->notice,
+                           .virtual_ms = &a->virtual_ms,
+                           .buttons = &a->buttons,
+                           .exit_status = &a->exit_status,
+                           .quit = &a->quit,
+                           .buttons_turn = script_buttons_turn,
+                           .stick = script_stick,
+                           .ud = a};
 }
 
 /* ---- the loop ---- */
@@ -548,14 +582,14 @@ static void loop(app_t *a)
             redraw(a);
         service_report(a, &ready, &reported);
         ui_event_t ev;
-        if (a->script) {
+        if (a->script.file) {
             if (ui_wait_event(a->ui, 0, &ev)) {
                 router_ui_event(a, &ev);
                 continue;
             }
             if (flow_pending_op(a->flow, &(record_t *){NULL}) != OP_NONE)
                 continue;
-            if (a->quit || !script_step(a))
+            if (a->quit || !script_step(&a->script))
                 break;
             continue;
         }
@@ -660,7 +694,7 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     a.staff.focus = -1;
     int status = 1;
     char err[1024];
-    if (cfg->script_path && !(a.script = fopen(cfg->script_path, "r"))) {
+    if (cfg->script_path && !(a.script.file = fopen(cfg->script_path, "r"))) {
         log_line("error", "%s: cannot open script: %s", cfg->script_path, strerror(errno));
         return 1;
     }
@@ -697,10 +731,11 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     app_check_store(&a); /* out of service until the database is usable */
     a.dirty = true;
     redraw(&a);
-    button_input_open(&a.buttons, cfg->buttons, a.script != NULL, now_ms(&a) * 1000000, wake_ui,
+    button_input_open(&a.buttons, cfg->buttons, a.script.file != NULL, now_ms(&a) * 1000000, wake_ui,
                       a.ui, on_button, &a);
     usb_open(&a);
     staff_host_open(&a);
+    script_open(&a);
     /* the first boot after provisioning: the technician's checks */
     staff_host_self_test_at_start(&a.staff_host);
     a.quiet.last_input_ms = now_ms(&a); /* the attract screen's minute starts now */
@@ -720,8 +755,8 @@ out_flow:
     content_free(a.content);
     stats_free(&a.stats);
 out_script:
-    if (a.script)
-        fclose(a.script);
+    if (a.script.file)
+        fclose(a.script.file);
     return status;
 }
 

@@ -1,5 +1,8 @@
-/* Internal to the application: the state of the one event loop, shared by app.c (the loop,
- * store and drawing), script.c (scripted input) and input_buttons.c (physical buttons). */
+/* Internal to the application: the state of the one event loop, shared by its two files,
+ * app.c (the loop and the wiring of the edges) and router.c (every input to the active mode).
+ * Nothing else includes it: the app's other modules (saving, quiet, buttons, staff screens,
+ * script) take their own state or a host of pointers, and never call back into the app but
+ * through a host's callbacks. */
 #ifndef KIOSK_APP_INTERNAL_H
 #define KIOSK_APP_INTERNAL_H
 
@@ -12,6 +15,7 @@
 #include "app/log.h"
 #include "app/quiet.h"
 #include "app/saving.h"
+#include "app/script.h"
 #include "app/staff_screens.h"
 #include "app/stats.h"
 #include "core/buttons.h"
@@ -39,8 +43,7 @@ typedef struct {
     bool drawing; /* a finger is down on the touch test's drawing surface */
     bool dirty;
     /* scripted runs */
-    FILE *script;
-    int script_line;
+    script_t script; /* scripted input: script.file is NULL in a real run */
     int64_t virtual_ms; /* script time: advanced by "wait" */
     int exit_status;
     /* the wall clock of this turn (system/clock.c): read when the loop wakes, passed down */
@@ -72,10 +75,8 @@ typedef struct {
 
 /* Monotonic milliseconds: real, or the script's virtual clock. */
 int64_t now_ms(const app_t *a);
+/* Builds the active mode's view and draws it (with the screenshot of a new screen). */
 void redraw(app_t *a);
-/* Performs the storage operation the flow waits for, if any. */
-void perform_op(app_t *a);
-
 /* The mode that takes input and draws now: the staff screens while open, else the attract
  * screen while up, else the residents' flow. self points into a. */
 typedef struct {
@@ -84,12 +85,6 @@ typedef struct {
 } active_mode_t;
 active_mode_t app_active_mode(app_t *a);
 
-/* app.c: opens the store if needed and checks there is room. */
-void app_check_store(app_t *a);
-/* Loads the pack the kiosk should run now (installed, previous, configured) and starts the
- * residents' screens on it; on failure nothing changes and err says why. */
-int app_reload_content(app_t *a, char *err, size_t errlen);
-
 /* app.c: someone is at the kiosk (any touch, key or button): the attract screen goes and its
  * minute starts again. Returns true when the attract screen was up (the input that wakes the
  * kiosk does nothing else). */
@@ -97,26 +92,5 @@ bool app_wake(app_t *a);
 
 /* router.c: whether the staff screens are open (the PIN keypad included). */
 bool staff_active(const app_t *a);
-
-/* script.c: runs the next command; false at the end of the script or on failure. */
-bool script_step(app_t *a);
-/* A staff page's name in scripts and screenshot names ("menu", "clock", "button-test"). */
-const char *script_staff_page_name(staff_page_t p);
-
-/* app.c: feeds the buttons' edges to the debouncer and acts on what became certain. */
-void app_buttons_turn(app_t *a);
-
-/* sticks.c: staff sticks (off unless the configuration names the organisation's keys
- * and a mount directory). */
-void usb_open(app_t *a);
-void usb_close(app_t *a);
-/* Notices new sticks (the watcher thread's flag) and handles waiting ones between residents. */
-void usb_process(app_t *a);
-/* Looks at the mounts now (scripts; the watcher does it on every mount change). */
-void usb_rescan(app_t *a);
-/* A stick at path (scripts stand in for a mount with this). */
-void usb_stick_inserted(app_t *a, const char *path);
-/* The stick whose token allows content updates, while it is in; else NULL. */
-const char *usb_content_stick(const app_t *a);
 
 #endif

@@ -238,7 +238,7 @@ void router_button(app_t *a, const button_event_t *e, const pin_t *pin,
     if (in.kind == IN_BUTTON)
         return;
     if (!staff_active(a) && !a->quiet.attract) /* for the press-to-frame latency */
-        stats_button(&a->stats, clock_mono_us(), a->script ? 0 : e->edge_ns);
+        stats_button(&a->stats, clock_mono_us(), a->script.file ? 0 : e->edge_ns);
     router_input(a, &in);
 }
 

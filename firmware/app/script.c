@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/app_internal.h"
+#include "app/script.h"
+
+#include "core/buttons.h"
 
 static const struct {
     const char *name;
@@ -102,16 +104,16 @@ static const char *named_arg(action_t act, const char *arg, char *buf, size_t le
     return arg;
 }
 
-static int script_fail(app_t *a, const char *fmt, ...)
+static int script_fail(script_t *a, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "kiosk[script]: %s:%d: ", a->cfg->script_path, a->script_line);
+    fprintf(stderr, "kiosk[script]: %s:%d: ", a->cfg->script_path, a->line);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
-    a->exit_status = 3;
-    a->quit = true;
+    *a->exit_status = 3;
+    *a->quit = true;
     return -1;
 }
 
@@ -152,7 +154,7 @@ static bool parse_button(const char *name, button_action_t *action, int *index)
 }
 
 /* Finds the widget for "press ACTION [ARG]". */
-static const widget_t *find_widget(const app_t *a, action_t act, const char *arg)
+static const widget_t *find_widget(const script_t *a, action_t act, const char *arg)
 {
     char num[16];
     arg = named_arg(act, arg, num, sizeof num);
@@ -168,14 +170,14 @@ static const widget_t *find_widget(const app_t *a, action_t act, const char *arg
     return NULL;
 }
 
-static bool expect(app_t *a, const char *what, const char *value)
+static bool expect(script_t *a, const char *what, const char *value)
 {
     static const char *const screens[] = {"home", "question", "thanks", "out_of_service",
                                           "message"};
     static const char *const overlays[] = {"none", "idle", "leave", "display"};
-    const flow_t *f = a->flow;
+    const flow_t *f = *a->flow;
     const char *actual;
-    if (staff_active(a) && strncmp(what, "staff", 5) != 0 && strcmp(what, "lang") != 0) {
+    if ((a->staff->state != STAFF_CLOSED) && strncmp(what, "staff", 5) != 0 && strcmp(what, "lang") != 0) {
         script_fail(a, "expected %s %s, but the staff screens are open", what, value);
         return false;
     }
@@ -193,17 +195,17 @@ static bool expect(app_t *a, const char *what, const char *value)
         actual = flow_ref_code(f)[0] ? "yes" : "no";
     else if (strcmp(what, "staff") == 0) {
         static const char *const states[] = {"closed", "pin", "checking", "open"};
-        actual = states[a->staff.state];
+        actual = states[a->staff->state];
     } else if (strcmp(what, "attract") == 0) {
-        actual = a->quiet.attract ? "yes" : "no";
+        actual = a->quiet->attract ? "yes" : "no";
     } else if (strcmp(what, "staff-role") == 0) {
-        actual = a->staff.state != STAFF_OPEN             ? "(closed)"
-                 : a->staff.role == STAFF_ROLE_TECHNICIAN ? "technician"
+        actual = a->staff->state != STAFF_OPEN             ? "(closed)"
+                 : a->staff->role == STAFF_ROLE_TECHNICIAN ? "technician"
                                                           : "staff";
     } else if (strcmp(what, "staff-page") == 0) {
-        actual = a->staff.state == STAFF_OPEN ? script_staff_page_name(a->staff.page) : "(closed)";
+        actual = a->staff->state == STAFF_OPEN ? script_staff_page_name(a->staff->page) : "(closed)";
     } else if (strcmp(what, "staff-wait") == 0) {
-        actual = staff_wait_ms(&a->staff, now_ms(a)) > 0 ? "yes" : "no";
+        actual = staff_wait_ms(a->staff, *a->virtual_ms) > 0 ? "yes" : "no";
     } else if (strcmp(what, "display") == 0) {
         static const char *const displays[] = {"normal", "large", "contrast", "large,contrast"};
         actual = displays[flow_large_text(f) + 2 * flow_high_contrast(f)];
@@ -220,25 +222,25 @@ static bool expect(app_t *a, const char *what, const char *value)
 
 /* A clean press of the button doing action (index for faces), held for hold_ms: the edges
  * the GPIO backend would queue, in virtual time. */
-static bool script_press(app_t *a, button_action_t action, int index, int hold_ms)
+static bool script_press(script_t *a, button_action_t action, int index, int hold_ms)
 {
-    int pin = button_input_find(&a->buttons, action, index);
+    int pin = button_input_find(a->buttons, action, index);
     if (pin < 0)
         return false;
-    button_input_edge(&a->buttons, (size_t)pin, true, now_ms(a) * 1000000);
-    a->virtual_ms += hold_ms;
-    app_buttons_turn(a);
-    button_input_edge(&a->buttons, (size_t)pin, false, now_ms(a) * 1000000);
-    a->virtual_ms += a->cfg->buttons->debounce_ms;
-    app_buttons_turn(a);
+    button_input_edge(a->buttons, (size_t)pin, true, *a->virtual_ms * 1000000);
+    *a->virtual_ms += hold_ms;
+    a->buttons_turn(a->ud);
+    button_input_edge(a->buttons, (size_t)pin, false, *a->virtual_ms * 1000000);
+    *a->virtual_ms += a->cfg->buttons->debounce_ms;
+    a->buttons_turn(a->ud);
     return true;
 }
 
 /* Each command takes the rest of its line (rest: from its first word; raw: everything after
  * the one separating space) and returns false to stop the script. */
-typedef bool (*command_fn)(app_t *a, char *rest, char *raw);
+typedef bool (*command_fn)(script_t *a, char *rest, char *raw);
 
-static bool cmd_drag(app_t *a, char *rest, char *raw)
+static bool cmd_drag(script_t *a, char *rest, char *raw)
 {
     (void)raw;
     int x1, y1, x2, y2, steps = 10;
@@ -248,7 +250,7 @@ static bool cmd_drag(app_t *a, char *rest, char *raw)
     return true;
 }
 
-static bool cmd_tap(app_t *a, char *rest, char *raw)
+static bool cmd_tap(script_t *a, char *rest, char *raw)
 {
     (void)raw;
     int x, y;
@@ -258,7 +260,7 @@ static bool cmd_tap(app_t *a, char *rest, char *raw)
     return true;
 }
 
-static bool cmd_press(app_t *a, char *rest, char *raw)
+static bool cmd_press(script_t *a, char *rest, char *raw)
 {
     (void)raw;
     char name[32] = "", arg[64] = "";
@@ -273,7 +275,7 @@ static bool cmd_press(app_t *a, char *rest, char *raw)
     return true;
 }
 
-static bool cmd_button(app_t *a, char *rest, char *raw)
+static bool cmd_button(script_t *a, char *rest, char *raw)
 {
     (void)raw;
     char name[32] = "";
@@ -289,7 +291,7 @@ static bool cmd_button(app_t *a, char *rest, char *raw)
 }
 
 /* Presses "next" until the ring is on the target: driving by buttons alone. */
-static bool cmd_focus(app_t *a, char *rest, char *raw)
+static bool cmd_focus(script_t *a, char *rest, char *raw)
 {
     (void)raw;
     char name[32] = "", arg[64] = "";
@@ -298,7 +300,7 @@ static bool cmd_focus(app_t *a, char *rest, char *raw)
     if (act < 0)
         return script_fail(a, "unknown target '%s'", name), false;
     for (int presses = 0;; presses++) {
-        int fi = flow_focus(a->flow);
+        int fi = flow_focus(*a->flow);
         const widget_t *w = fi >= 0 ? view_focusable(a->view, (size_t)fi) : NULL;
         if (w && matches(w, (action_t)act, arg))
             return true;
@@ -308,21 +310,21 @@ static bool cmd_focus(app_t *a, char *rest, char *raw)
 }
 
 /* A stick mounted at the path (as the mount watcher would report it). */
-static bool cmd_stick(app_t *a, char *rest, char *raw)
+static bool cmd_stick(script_t *a, char *rest, char *raw)
 {
     (void)raw;
-    usb_stick_inserted(a, rest);
+    a->stick(a->ud, rest);
     return true;
 }
 
-static bool cmd_usbscan(app_t *a, char *rest, char *raw)
+static bool cmd_usbscan(script_t *a, char *rest, char *raw)
 {
     (void)rest, (void)raw;
-    usb_rescan(a);
+    a->stick(a->ud, NULL);
     return true;
 }
 
-static bool cmd_key(app_t *a, char *rest, char *raw)
+static bool cmd_key(script_t *a, char *rest, char *raw)
 {
     (void)raw;
     if (!ui_inject_key(a->ui, rest))
@@ -330,24 +332,24 @@ static bool cmd_key(app_t *a, char *rest, char *raw)
     return true;
 }
 
-static bool cmd_text(app_t *a, char *rest, char *raw)
+static bool cmd_text(script_t *a, char *rest, char *raw)
 {
     (void)rest;
     ui_inject_text(a->ui, raw);
     return true;
 }
 
-static bool cmd_wait(app_t *a, char *rest, char *raw)
+static bool cmd_wait(script_t *a, char *rest, char *raw)
 {
     (void)raw;
     long ms = strtol(rest, NULL, 10);
     if (ms < 0)
         return script_fail(a, "wait needs milliseconds"), false;
-    a->virtual_ms += ms;
+    *a->virtual_ms += ms;
     return true;
 }
 
-static bool cmd_expect(app_t *a, char *rest, char *raw)
+static bool cmd_expect(script_t *a, char *rest, char *raw)
 {
     (void)raw;
     char what[32] = "", value[64] = "";
@@ -355,7 +357,7 @@ static bool cmd_expect(app_t *a, char *rest, char *raw)
     return expect(a, what, value);
 }
 
-static bool cmd_shot(app_t *a, char *rest, char *raw)
+static bool cmd_shot(script_t *a, char *rest, char *raw)
 {
     (void)raw;
     if (a->cfg->shot_dir) {
@@ -366,7 +368,7 @@ static bool cmd_shot(app_t *a, char *rest, char *raw)
     return true;
 }
 
-static bool cmd_echo(app_t *a, char *rest, char *raw)
+static bool cmd_echo(script_t *a, char *rest, char *raw)
 {
     (void)a, (void)raw;
     printf("%s\n", rest);
@@ -376,10 +378,10 @@ static bool cmd_echo(app_t *a, char *rest, char *raw)
 
 /* Lets a test harness act (fill a disk, pull a stick) at a known point: says so on stdout and
  * waits for a line on stdin. */
-static bool cmd_pause(app_t *a, char *rest, char *raw)
+static bool cmd_pause(script_t *a, char *rest, char *raw)
 {
     (void)rest, (void)raw;
-    printf("event=pause line=%d\n", a->script_line);
+    printf("event=pause line=%d\n", a->line);
     fflush(stdout);
     char reply[64];
     if (!fgets(reply, sizeof reply, stdin))
@@ -387,7 +389,7 @@ static bool cmd_pause(app_t *a, char *rest, char *raw)
     return true;
 }
 
-static bool cmd_quit(app_t *a, char *rest, char *raw)
+static bool cmd_quit(script_t *a, char *rest, char *raw)
 {
     (void)a, (void)rest, (void)raw;
     return false;
@@ -405,12 +407,12 @@ static const struct {
 };
 
 /* Runs the next script command; false at the end of the script or on failure. */
-bool script_step(app_t *a)
+bool script_step(script_t *a)
 {
     char line[1024];
-    if (!fgets(line, sizeof line, a->script))
+    if (!fgets(line, sizeof line, a->file))
         return false;
-    a->script_line++;
+    a->line++;
     line[strcspn(line, "\r\n")] = '\0';
     char *cmd = line + strspn(line, " \t");
     if (!*cmd || *cmd == '#')
