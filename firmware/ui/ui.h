@@ -1,5 +1,9 @@
 /* The display and touch edge: the only code that includes SDL. Draws a view model, measures
- * text with the real fonts, maps touches, mouse and keys to inputs, saves screenshots. */
+ * text with the real fonts, maps touches, mouse and keys to inputs, saves screenshots.
+ *
+ * Pointers: no function keeps a pointer it is given beyond the call (ui_open() copies the
+ * font paths, ui_draw() draws the view and forgets it); what the ui returns belongs to it and
+ * stays valid until ui_close(). One thread uses the ui, except ui_wake(). */
 #ifndef KIOSK_UI_H
 #define KIOSK_UI_H
 
@@ -16,21 +20,25 @@ typedef struct {
     bool fullscreen;
     bool headless;         /* no display: SDL's dummy video driver, software renderer */
     const char *font;      /* regular font file; NULL: Noto Sans CJK from fonts-noto-cjk */
-    const char *font_bold; /* bold font file; NULL: the matching Noto Sans CJK Bold */
+    const char *font_bold; /* bold font file; NULL: font (unused when font is NULL) */
 } ui_config_t;
 
-/* Opens the window (or the headless surface) and the fonts. On failure returns a KIOSK_E*
- * code and a message naming what failed in err. Close with ui_close(). */
+/* Opens the window (or the headless surface) and the fonts; cfg is read only during the
+ * call. On success *out is the caller's, to free with ui_close(). On failure returns a KIOSK_E*
+ * code, *out is NULL and err holds a message naming what failed. */
 int ui_open(const ui_config_t *cfg, ui_t **out, char *err, size_t errlen);
+/* Closes the window and the fonts and frees ui (NULL: nothing). */
 void ui_close(ui_t *ui);
 
 /* The logical screen the layout works in (width and height swapped at 90/270). */
 void ui_logical_size(const ui_t *ui, int *w, int *h);
 
-/* Text metrics with the real fonts, valid while the ui is open. */
+/* Text metrics with the real fonts. Owned by ui; the pointer (and the metrics' user_data,
+ * which is ui) stays valid until ui_close(). */
 const text_metrics_t *ui_metrics(ui_t *ui);
 
-/* Draws the view (pressed: index of the widget under a finger, or -1) and shows it. */
+/* Draws the view (pressed: index of the widget under a finger, or -1) and shows it. v and
+ * its texts are read only during the call. */
 void ui_draw(ui_t *ui, const view_t *v, int pressed);
 
 /* Saves the last drawn frame (logical orientation) as a BMP file. */
@@ -80,7 +88,8 @@ void ui_inject_text(ui_t *ui, const char *utf8);
 /* The SDL and SDL_ttf versions linked, for the technician ("SDL 2.26.5 · SDL_ttf 2.20.1"). */
 void ui_versions(char *buf, size_t len);
 
-/* Name of the video driver in use ("x11", "kmsdrm", "offscreen", ...). */
+/* Name of the video driver in use ("x11", "kmsdrm", "offscreen", ...). Owned by ui, valid
+ * until ui_close(). */
 const char *ui_driver(const ui_t *ui);
 
 #endif

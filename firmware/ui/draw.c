@@ -1,0 +1,341 @@
+/* Painting for the SDL edge: the theme's colours, each kind of widget (its shapes from shapes.c),
+ * the frame of a view (rotated to the panel) and screenshots of it. */
+#include <math.h>
+#include <string.h>
+
+#include "core/kerr.h"
+#include "core/theme.h"
+#include "ui/ui_internal.h"
+
+/* ---- theme (core/theme.c: the colours and their contrast tests) ---- */
+
+typedef struct {
+    SDL_Color fill, border, text;
+} sdl_paint_t;
+
+static SDL_Color sdl(rgba_t c)
+{
+    return (SDL_Color){c.r, c.g, c.b, c.a};
+}
+
+static SDL_Color color(const ui_t *ui, color_t c)
+{
+    return sdl(theme_color(c, ui->high_contrast));
+}
+
+/* The colours of a widget as drawn: greyed when disabled, darker while pressed. */
+static sdl_paint_t widget_paint(const ui_t *ui, const widget_t *w, bool pressed)
+{
+    paint_t t = theme_paint(w->style, ui->high_contrast);
+    sdl_paint_t p = {sdl(t.fill), sdl(t.border), sdl(t.text)};
+    if (w->disabled) {
+        p.fill = color(ui, COLOR_BAR_TRACK);
+        p.border = p.fill;
+        p.text = color(ui, COLOR_DISABLED_TEXT);
+    }
+    if (pressed) {
+        p.fill.r = (Uint8)(p.fill.r * 3 / 4);
+        p.fill.g = (Uint8)(p.fill.g * 3 / 4);
+        p.fill.b = (Uint8)(p.fill.b * 3 / 4);
+    }
+    return p;
+}
+
+/* ---- widgets ---- */
+
+static SDL_Rect sdl_rect(rect_t r)
+{
+    return (SDL_Rect){r.x, r.y, r.w, r.h};
+}
+
+/* The border of the styles drawn with one; 0 for the others. */
+static int border_width(const widget_t *w, double u)
+{
+    bool framed = w->style == STYLE_SECONDARY || w->style == STYLE_CODE || w->style == STYLE_CARD ||
+                  w->style == STYLE_ALERT;
+    return framed ? (int)(3 * u + 0.5) : 0;
+}
+
+static void draw_panel(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
+{
+    SDL_Rect r = sdl_rect(w->r);
+    if (w->style == STYLE_BACKDROP || w->style == STYLE_TOPBAR) {
+        ui_fill_rect(ui, r, p.fill);
+    } else {
+        int radius = (int)(12 * u), bw = border_width(w, u);
+        ui_fill_framed(ui, r, bw, radius, radius - bw, p.border, p.fill);
+    }
+}
+
+static void draw_label(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
+{
+    if (w->style == STYLE_NOTICE || w->style == STYLE_CODE) {
+        int radius = (int)(12 * u), bw = border_width(w, u);
+        ui_fill_framed(ui, sdl_rect(w->r), bw, radius, w->style == STYLE_NOTICE ? 0 : radius - bw,
+                       p.border, p.fill);
+    }
+    ui_draw_text(ui, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text);
+}
+
+/* A face button's face, between the top of the button and its words. */
+static void draw_button_face(ui_t *ui, const widget_t *w, double u)
+{
+    SDL_Rect r = sdl_rect(w->r);
+    float top = (float)r.y + 8.0f * (float)u;
+    float bottom = (float)w->tr.y - 4.0f * (float)u;
+    float rad = fminf((float)r.w * 0.36f, (bottom - top) / 2.0f);
+    if (rad > 4.0f)
+        ui_draw_face(ui, (float)r.x + (float)r.w / 2.0f, (top + bottom) / 2.0f, rad, w->face_level,
+                     w->face_count, color(ui, COLOR_FACE_DARK));
+}
+
+static bool has_tick_box(const widget_t *w)
+{
+    return w->checked || (w->kind == W_BUTTON && w->align == ALIGN_LEFT &&
+                          (w->action == ACT_CHOICE || w->action == ACT_LARGE_TEXT ||
+                           w->action == ACT_HIGH_CONTRAST));
+}
+
+/* Tick box: empty when not chosen, ticked when chosen (not colour alone). */
+static void draw_tick_box(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
+{
+    SDL_Rect r = sdl_rect(w->r);
+    int box = (int)(30 * u);
+    SDL_Rect b = {r.x + (int)(12 * u), r.y + (r.h - box) / 2, box, box};
+    ui_fill_round_rect(ui, b, (int)(4 * u), p.text);
+    SDL_Rect bi = {b.x + (int)(3 * u), b.y + (int)(3 * u), b.w - (int)(6 * u), b.h - (int)(6 * u)};
+    ui_fill_round_rect(ui, bi, (int)(2 * u), p.fill);
+    if (!w->checked)
+        return;
+    float x0 = (float)b.x + (float)box * 0.2f, y0 = (float)b.y + (float)box * 0.5f;
+    for (int i = 0; i <= 10; i++) {
+        float t = (float)i / 10.0f;
+        ui_fill_circle(ui, x0 + t * (float)box * 0.2f, y0 + t * (float)box * 0.25f,
+                       (float)(2.5 * u), p.text);
+        ui_fill_circle(ui, x0 + (float)box * 0.2f + t * (float)box * 0.4f,
+                       y0 + (float)box * 0.25f - t * (float)box * 0.5f, (float)(2.5 * u), p.text);
+    }
+}
+
+/* A button or a face button: its frame, face, tick box and words. */
+static void draw_button(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
+{
+    int radius = (int)(12 * u), bw = border_width(w, u);
+    ui_fill_framed(ui, sdl_rect(w->r), bw, radius, radius - bw, p.border, p.fill);
+    if (w->kind == W_FACE)
+        draw_button_face(ui, w, u);
+    if (has_tick_box(w))
+        draw_tick_box(ui, w, p, u);
+    ui_draw_text(ui, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text);
+    if (w->text2)
+        ui_draw_text(ui, w->text2, sdl_rect(w->tr2), w->px2, false, w->align, p.text);
+}
+
+/* A text field: its frame, the text or the placeholder, and the caret after the text (before
+ * the placeholder). */
+static void draw_field(ui_t *ui, const widget_t *w, double u)
+{
+    SDL_Rect r = sdl_rect(w->r);
+    int b = (int)(3 * u + 0.5);
+    ui_fill_framed(ui, r, b, (int)(8 * u), (int)(8 * u) - b, color(ui, COLOR_PRIMARY),
+                   color(ui, COLOR_FIELD));
+    bool placeholder = w->style == STYLE_MUTED;
+    int end = ui_draw_text(ui, w->text, sdl_rect(w->tr), w->px, false, w->align,
+                           placeholder ? color(ui, COLOR_MUTED) : color(ui, COLOR_TEXT));
+    if (!w->caret)
+        return;
+    int lh = ui_line_height(ui, w->px, false);
+    int lines = 1;
+    for (const char *q = w->text; *q; q++)
+        lines += *q == '\n';
+    int cy = placeholder ? w->tr.y : w->tr.y + (lines - 1) * lh;
+    SDL_Rect caret = {placeholder ? w->tr.x - (int)(4 * u) : end + (int)(2 * u), cy + lh / 8,
+                      (int)(3 * u + 0.5), lh * 3 / 4};
+    SDL_Color c = color(ui, COLOR_PRIMARY);
+    c.a = 255;
+    ui_fill_rect(ui, caret, c);
+}
+
+static void draw_bar(ui_t *ui, const widget_t *w)
+{
+    SDL_Rect r = sdl_rect(w->r);
+    ui_fill_round_rect(ui, r, r.h / 2, color(ui, COLOR_BAR_TRACK));
+    SDL_Rect f = r;
+    f.w = (int)(r.w * w->fraction);
+    if (f.w > 0)
+        ui_fill_round_rect(ui, f, r.h / 2, color(ui, COLOR_PRIMARY));
+}
+
+/* The focus ring: a bright band inside a dark one, outside the target, so that one of them
+ * stands out on any background (the light screen, the blue bar). */
+static void draw_focus_ring(ui_t *ui, SDL_Rect r, double u)
+{
+    int inner = (int)(4 * u + 0.5), outer = (int)(3 * u + 0.5);
+    SDL_Color bands[2] = {color(ui, COLOR_FOCUS_INNER), color(ui, COLOR_FOCUS_OUTER)};
+    int from[2] = {0, inner}, to[2] = {inner, inner + outer};
+    for (int band = 0; band < 2; band++) {
+        SDL_SetRenderDrawColor(ui->ren, bands[band].r, bands[band].g, bands[band].b, 255);
+        for (int i = from[band]; i < to[band]; i++) {
+            SDL_Rect ri = {r.x - 1 - i, r.y - 1 - i, r.w + 2 + 2 * i, r.h + 2 + 2 * i};
+            SDL_RenderDrawRect(ui->ren, &ri);
+        }
+    }
+}
+
+static void draw_widget(ui_t *ui, const widget_t *w, double u, bool pressed)
+{
+    sdl_paint_t p = widget_paint(ui, w, pressed);
+    switch (w->kind) {
+    case W_PANEL:
+        draw_panel(ui, w, p, u);
+        break;
+    case W_LABEL:
+        draw_label(ui, w, p, u);
+        break;
+    case W_BUTTON:
+    case W_FACE:
+        draw_button(ui, w, p, u);
+        break;
+    case W_FIELD:
+        draw_field(ui, w, u);
+        break;
+    case W_BAR:
+        draw_bar(ui, w);
+        break;
+    }
+    if (w->focused)
+        draw_focus_ring(ui, sdl_rect(w->r), u);
+}
+
+/* ---- frames ---- */
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211u;
+    return h;
+}
+
+/* Identity of what widgets [0, n) draw, to know when a cached layer is still right. */
+static uint64_t hash_widgets(const view_t *v, size_t n, int pressed)
+{
+    uint64_t h = 14695981039346656037u;
+    for (size_t i = 0; i < n; i++) {
+        const widget_t *w = &v->w[i];
+        int f[] = {(int)w->kind,
+                   (int)w->style,
+                   w->r.x,
+                   w->r.y,
+                   w->r.w,
+                   w->r.h,
+                   w->tr.x,
+                   w->tr.y,
+                   w->px,
+                   w->px2,
+                   w->tr2.y,
+                   w->face_level,
+                   w->face_count,
+                   (int)w->align,
+                   w->checked,
+                   w->disabled,
+                   w->focused,
+                   w->caret,
+                   (int)i == pressed,
+                   (int)(w->fraction * 10000)};
+        h = hash_bytes(h, f, sizeof f);
+        h = hash_bytes(h, &v->high_contrast, sizeof v->high_contrast);
+        h = hash_bytes(h, w->text, strlen(w->text) + 1);
+        if (w->text2)
+            h = hash_bytes(h, w->text2, strlen(w->text2) + 1);
+    }
+    return h ? h : 1;
+}
+
+/* Draws widgets [from, to) of the view on the current target. */
+static void draw_widgets(ui_t *ui, const view_t *v, size_t from, size_t to, int pressed)
+{
+    double u = (double)(v->width < v->height ? v->width : v->height) / 480.0;
+    for (size_t i = from; i < to; i++)
+        draw_widget(ui, &v->w[i], u, (int)i == pressed);
+}
+
+static void clear_to_background(ui_t *ui)
+{
+    SDL_Color bg = color(ui, COLOR_BACKGROUND);
+    SDL_SetRenderDrawColor(ui->ren, bg.r, bg.g, bg.b, 255);
+    SDL_RenderClear(ui->ren);
+}
+
+/* A prompt animates over a still screen: draws the screen and the backdrop once into a
+ * layer, then copies the layer to the frame. Returns how many widgets the layer holds
+ * (0 when there is no prompt or no layer). */
+static size_t draw_base_layer(ui_t *ui, const view_t *v, int pressed)
+{
+    if (v->overlay_start == 0 || v->overlay_start >= v->n)
+        return 0;
+    size_t base_n = v->overlay_start + (v->w[v->overlay_start].style == STYLE_BACKDROP);
+    uint64_t h = hash_widgets(v, base_n, pressed);
+    if (!ui->base)
+        ui->base = SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+                                     ui->log_w, ui->log_h);
+    if (!ui->base)
+        return 0;
+    if (h != ui->base_hash) {
+        SDL_SetRenderTarget(ui->ren, ui->base);
+        SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
+        clear_to_background(ui);
+        draw_widgets(ui, v, 0, base_n, pressed);
+        ui->base_hash = h;
+    }
+    SDL_SetRenderTarget(ui->ren, ui->frame);
+    SDL_SetTextureBlendMode(ui->base, SDL_BLENDMODE_NONE);
+    SDL_RenderCopy(ui->ren, ui->base, NULL, NULL);
+    return base_n;
+}
+
+/* Copies the frame to the window, turned for the panel, and shows it. */
+static void present(ui_t *ui)
+{
+    SDL_SetRenderTarget(ui->ren, NULL);
+    SDL_Rect dst = {(ui->phys_w - ui->log_w) / 2, (ui->phys_h - ui->log_h) / 2, ui->log_w,
+                    ui->log_h};
+    SDL_SetTextureBlendMode(ui->frame, SDL_BLENDMODE_NONE);
+    if (ui->rotation == 0) {
+        SDL_RenderCopy(ui->ren, ui->frame, NULL, &dst); /* the fast path: a plain copy */
+    } else {
+        SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 255);
+        SDL_RenderClear(ui->ren);
+        SDL_RenderCopyEx(ui->ren, ui->frame, NULL, &dst, (double)ui->rotation, NULL, SDL_FLIP_NONE);
+    }
+    SDL_RenderPresent(ui->ren);
+}
+
+void ui_draw(ui_t *ui, const view_t *v, int pressed)
+{
+    ui->high_contrast = v->high_contrast;
+    size_t first = draw_base_layer(ui, v, pressed);
+    SDL_SetRenderTarget(ui->ren, ui->frame);
+    SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
+    if (first == 0)
+        clear_to_background(ui);
+    draw_widgets(ui, v, first, v->n, pressed);
+    present(ui);
+}
+
+int ui_screenshot(ui_t *ui, const char *path)
+{
+    SDL_Surface *s =
+        SDL_CreateRGBSurfaceWithFormat(0, ui->log_w, ui->log_h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s)
+        return KIOSK_ENOMEM;
+    SDL_SetRenderTarget(ui->ren, ui->frame);
+    int rc = SDL_RenderReadPixels(ui->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
+    SDL_SetRenderTarget(ui->ren, NULL);
+    if (rc == 0)
+        rc = SDL_SaveBMP(s, path);
+    if (rc != 0)
+        SDL_Log("kiosk: cannot save screenshot %s: %s", path, SDL_GetError());
+    SDL_FreeSurface(s);
+    return rc == 0 ? KIOSK_OK : KIOSK_EIO;
+}
