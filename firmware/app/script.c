@@ -260,14 +260,23 @@ static bool cmd_tap(script_t *a, char *rest, char *raw)
     return true;
 }
 
+/* "ACTION [ARG]" of press and focus into name and arg; the action, or -1 (the run stops). */
+static int parse_target(script_t *a, const char *rest, char name[32], char arg[64])
+{
+    sscanf(rest, "%31s %63s", name, arg);
+    int act = action_of(name);
+    if (act < 0)
+        script_fail(a, "unknown target '%s'", name);
+    return act;
+}
+
 static bool cmd_press(script_t *a, char *rest, char *raw)
 {
     (void)raw;
     char name[32] = "", arg[64] = "";
-    sscanf(rest, "%31s %63s", name, arg);
-    int act = action_of(name);
+    int act = parse_target(a, rest, name, arg);
     if (act < 0)
-        return script_fail(a, "unknown target '%s'", name), false;
+        return false;
     const widget_t *w = find_widget(a, (action_t)act, arg);
     if (!w)
         return script_fail(a, "no '%s %s' on this screen", name, arg), false;
@@ -295,10 +304,9 @@ static bool cmd_focus(script_t *a, char *rest, char *raw)
 {
     (void)raw;
     char name[32] = "", arg[64] = "";
-    sscanf(rest, "%31s %63s", name, arg);
-    int act = action_of(name);
+    int act = parse_target(a, rest, name, arg);
     if (act < 0)
-        return script_fail(a, "unknown target '%s'", name), false;
+        return false;
     for (int presses = 0;; presses++) {
         int fi = flow_focus(*a->flow);
         const widget_t *w = fi >= 0 ? view_focusable(a->view, (size_t)fi) : NULL;

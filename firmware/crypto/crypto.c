@@ -103,36 +103,15 @@ int crypto_org_save(const org_keys_t *k, const char *dir, char *err, size_t errl
     return KIOSK_OK;
 }
 
+static int read_key_file(const char *path, bool secret, uint8_t *key, size_t len, char *err,
+                         size_t errlen);
+
 int crypto_org_load_signer(const char *dir, uint8_t sk[CRYPTO_SIGN_SK_BYTES], char *err,
                            size_t errlen)
 {
-    char path[4096], text[CRYPTO_KEY_TEXT + 2] = "";
+    char path[4096];
     snprintf(path, sizeof path, "%s/org-sign.secret", dir);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return KIOSK_ENOENT;
-    }
-    struct stat st;
-    int rc = KIOSK_OK;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "%s: not a regular file", path);
-        rc = KIOSK_EINVAL;
-    } else if (st.st_mode & 077) {
-        snprintf(err, errlen, "%s: readable by others (mode %03o): run chmod 600 on it", path,
-                 (unsigned)(st.st_mode & 0777));
-        rc = KIOSK_EACCES;
-    } else {
-        ssize_t n = read(fd, text, sizeof text - 1);
-        text[n > 0 ? n : 0] = '\0';
-        if (!crypto_key_from_text(text, sk, CRYPTO_SIGN_SK_BYTES)) {
-            snprintf(err, errlen, "%s: not a signing key", path);
-            rc = KIOSK_EINVAL;
-        }
-    }
-    sodium_memzero(text, sizeof text);
-    close(fd);
-    return rc;
+    return read_key_file(path, true, sk, CRYPTO_SIGN_SK_BYTES, err, errlen);
 }
 
 int crypto_token_sign(const char *payload, size_t len, const uint8_t sk[CRYPTO_SIGN_SK_BYTES],
