@@ -53,8 +53,7 @@ static void a_tap_and_a_face_button_rate_alike(void)
     REQUIRE(face);
     CHECK(input(&mode_residents, tapped, (input_t){.kind = IN_ACTIVATE, .w = face}, 10) &
           MODE_REDRAW);
-    CHECK(input(&mode_residents, pressed, (input_t){.kind = IN_FACE, .face = 3}, 10) &
-          MODE_REDRAW);
+    CHECK(input(&mode_residents, pressed, (input_t){.kind = IN_FACE, .face = 3}, 10) & MODE_REDRAW);
     CHECK_INT(flow_screen(tapped), flow_screen(pressed));
     record_t *a = NULL, *b = NULL;
     CHECK_INT(flow_pending_op(tapped, &a), OP_SAVE);
@@ -118,8 +117,7 @@ static void a_staff_page_asks_for_its_figures_and_the_clock_for_the_time(void)
     unsigned fx = input(&mode_staff, &s, (input_t){.kind = IN_ACTIVATE, .w = figures}, 10);
     CHECK_INT(fx, MODE_REDRAW | MODE_STAFF_REFRESH);
     CHECK_INT(s.page, STAFF_PAGE_FIGURES);
-    CHECK_INT(input(&mode_staff, &s, (input_t){.kind = IN_NAV, .nav = NAV_BACK}, 20),
-              MODE_REDRAW);
+    CHECK_INT(input(&mode_staff, &s, (input_t){.kind = IN_NAV, .nav = NAV_BACK}, 20), MODE_REDRAW);
     CHECK_INT(s.page, STAFF_PAGE_MENU);
     build(&mode_staff, &s, 20);
     const widget_t *clock = find(ACT_STAFF_PAGE, STAFF_PAGE_CLOCK);
@@ -148,8 +146,7 @@ static void the_staff_ring_moves_and_select_acts_on_its_target(void)
     staff_t s = opened(STAFF_ROLE_STAFF);
     build(&mode_staff, &s, 0);
     input_t next = {.kind = IN_NAV, .nav = NAV_NEXT};
-    CHECK(input(&mode_staff, &s, (input_t){.kind = IN_NAV, .nav = NAV_SELECT}, 10) &
-          MODE_REDRAW);
+    CHECK(input(&mode_staff, &s, (input_t){.kind = IN_NAV, .nav = NAV_SELECT}, 10) & MODE_REDRAW);
     CHECK_INT(s.focus, 0); /* the first select only shows the ring */
     CHECK(input(&mode_staff, &s, next, 20) & MODE_REDRAW);
     CHECK_INT(s.focus, 1);

@@ -154,8 +154,7 @@ static int app_reload_content(app_t *a, char *err, size_t errlen)
 
 static void app_check_store(app_t *a)
 {
-    saving_check(&a->saving, a->flow, a->content, a->wall, now_ms(a), a->notice,
-                 sizeof a->notice);
+    saving_check(&a->saving, a->flow, a->content, a->wall, now_ms(a), a->notice, sizeof a->notice);
     a->dirty = true;
 }
 
@@ -572,7 +571,8 @@ static void loop(app_t *a)
             app_check_store(a);
         screen_t s = flow_screen(a->flow);
         if ((s == SCREEN_HOME && last_screen != SCREEN_HOME) ||
-            (s == SCREEN_HOME && a->saving.store && now - a->saving.retention_ms >= SAVING_RETENTION_EVERY_MS))
+            (s == SCREEN_HOME && a->saving.store &&
+             now - a->saving.retention_ms >= SAVING_RETENTION_EVERY_MS))
             app_check_store(a); /* before the next resident starts; and hourly retention */
         last_screen = flow_screen(a->flow);
         app_quiet_turn(a);
@@ -731,8 +731,8 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     app_check_store(&a); /* out of service until the database is usable */
     a.dirty = true;
     redraw(&a);
-    button_input_open(&a.buttons, cfg->buttons, a.script.file != NULL, now_ms(&a) * 1000000, wake_ui,
-                      a.ui, on_button, &a);
+    button_input_open(&a.buttons, cfg->buttons, a.script.file != NULL, now_ms(&a) * 1000000,
+                      wake_ui, a.ui, on_button, &a);
     usb_open(&a);
     staff_host_open(&a);
     script_open(&a);

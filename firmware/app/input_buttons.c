@@ -81,11 +81,9 @@ static void open_gpio(button_input_t *b, bool *initial, void (*wake)(void *), vo
 #endif
 
 void button_input_open(button_input_t *b, const pinmap_t *map, bool scripted, int64_t now_ns,
-                       void (*wake)(void *), void *wake_data, button_sink_fn sink,
-                       void *sink_data)
+                       void (*wake)(void *), void *wake_data, button_sink_fn sink, void *sink_data)
 {
-    *b = (button_input_t){
-        .map = map, .scripted = scripted, .sink = sink, .sink_data = sink_data};
+    *b = (button_input_t){.map = map, .scripted = scripted, .sink = sink, .sink_data = sink_data};
     if (!enabled(b))
         return;
     bool initial[PINMAP_MAX_PINS] = {false};

@@ -214,7 +214,8 @@ static int read_config(options_t *o)
     static device_config_t device; /* strings of cfg may point here */
     app_config_t *cfg = &o->cfg;
     char err[1024];
-    if (!o->config_path || app_apply_config_file(cfg, o->config_path, &device, err, sizeof err) == 0)
+    if (!o->config_path ||
+        app_apply_config_file(cfg, o->config_path, &device, err, sizeof err) == 0)
         return GO_ON;
     fprintf(stderr, "kiosk: %s\n", err);
     if (!cfg->out_of_order)

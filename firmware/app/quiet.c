@@ -58,8 +58,7 @@ static void when_text(const content_t *c, const char *lang, int64_t utc_ms, int6
     char key[16];
     snprintf(key, sizeof key, "staff.day%d", wd);
     bool today = wd == wd_now && at_ms - utc_ms < 86400000;
-    snprintf(buf, len, "%s%s%02d:%02d",
-             today ? "" : content_string(c, key, lang), today ? "" : " ",
+    snprintf(buf, len, "%s%s%02d:%02d", today ? "" : content_string(c, key, lang), today ? "" : " ",
              m / 60, m % 60);
 }
 

@@ -17,11 +17,11 @@
 #define QUIET_ATTRACT_AFTER_MS 60000
 
 typedef struct {
-    const hours_t *hours;       /* NULL or unset: always open */
-    bool attract;               /* the attract screen is up (quiet, home untouched) */
-    bool override;              /* staff switched quiet mode by hand ... */
-    int64_t override_until_ms;  /* ... until the schedule's next change (UTC) */
-    int64_t last_input_ms;      /* the last touch, key or button (the loop's clock) */
+    const hours_t *hours;      /* NULL or unset: always open */
+    bool attract;              /* the attract screen is up (quiet, home untouched) */
+    bool override;             /* staff switched quiet mode by hand ... */
+    int64_t override_until_ms; /* ... until the schedule's next change (UTC) */
+    int64_t last_input_ms;     /* the last touch, key or button (the loop's clock) */
 } quiet_t;
 
 /* An input at now_ms: the kiosk wakes and the attract screen's minute starts again. Returns

@@ -65,7 +65,6 @@ static void staff_stick_gone(app_t *a)
     }
 }
 
-
 active_mode_t app_active_mode(app_t *a)
 {
     if (staff_active(a))
@@ -78,8 +77,8 @@ active_mode_t app_active_mode(app_t *a)
 /* The language belongs to the session, which every mode shows in it. */
 static unsigned dispatch(app_t *a, const input_t *in)
 {
-    active_mode_t m = in->kind == IN_LANG ? (active_mode_t){&mode_residents, a->flow}
-                                          : app_active_mode(a);
+    active_mode_t m =
+        in->kind == IN_LANG ? (active_mode_t){&mode_residents, a->flow} : app_active_mode(a);
     return m.ops->input(m.self, in, a->view, now_ms(a));
 }
 
@@ -188,8 +187,10 @@ void router_ui_event(app_t *a, const ui_event_t *ev)
 /* What a physical button means, as the matching key would. */
 static input_t button_meaning(const pin_t *pin)
 {
-    static const nav_t navs[] = {[BUTTON_PREV] = NAV_PREV,     [BUTTON_NEXT] = NAV_NEXT,
-                                 [BUTTON_SELECT] = NAV_SELECT, [BUTTON_BACK] = NAV_BACK,
+    static const nav_t navs[] = {[BUTTON_PREV] = NAV_PREV,
+                                 [BUTTON_NEXT] = NAV_NEXT,
+                                 [BUTTON_SELECT] = NAV_SELECT,
+                                 [BUTTON_BACK] = NAV_BACK,
                                  [BUTTON_HOME] = NAV_HOME};
     switch (pin->action) {
     case BUTTON_FACE:
@@ -209,8 +210,7 @@ static input_t button_meaning(const pin_t *pin)
     return (input_t){.kind = IN_BUTTON};
 }
 
-void router_button(app_t *a, const button_event_t *e, const pin_t *pin,
-                   const debounce_line_t *line)
+void router_button(app_t *a, const button_event_t *e, const pin_t *pin, const debounce_line_t *line)
 {
     if (staff_active(a) && mode_staff_takes_buttons(&a->staff)) {
         /* The button test: every button, every event, only lights up. */
@@ -315,4 +315,3 @@ bool router_stick_event(app_t *a, const usb_event_t *ev)
     }
     return true;
 }
-

@@ -19,11 +19,11 @@
 
 typedef struct {
     const app_config_t *cfg;
-    store_t *store;          /* NULL until opened, and after a failed save */
-    bool ok;                 /* open with room to spare: taking answers */
-    int64_t checked_ms;      /* loop time of the last check */
-    int64_t retention_ms;    /* loop time retention last ran */
-    int64_t checked_utc_ms;  /* when the start-up integrity check ran */
+    store_t *store;         /* NULL until opened, and after a failed save */
+    bool ok;                /* open with room to spare: taking answers */
+    int64_t checked_ms;     /* loop time of the last check */
+    int64_t retention_ms;   /* loop time retention last ran */
+    int64_t checked_utc_ms; /* when the start-up integrity check ran */
 } saving_t;
 
 /* Opens the store if needed, checks there is room, tells the flow; runs retention when due

@@ -177,7 +177,8 @@ static bool expect(script_t *a, const char *what, const char *value)
     static const char *const overlays[] = {"none", "idle", "leave", "display"};
     const flow_t *f = *a->flow;
     const char *actual;
-    if ((a->staff->state != STAFF_CLOSED) && strncmp(what, "staff", 5) != 0 && strcmp(what, "lang") != 0) {
+    if ((a->staff->state != STAFF_CLOSED) && strncmp(what, "staff", 5) != 0 &&
+        strcmp(what, "lang") != 0) {
         script_fail(a, "expected %s %s, but the staff screens are open", what, value);
         return false;
     }
@@ -201,9 +202,10 @@ static bool expect(script_t *a, const char *what, const char *value)
     } else if (strcmp(what, "staff-role") == 0) {
         actual = a->staff->state != STAFF_OPEN             ? "(closed)"
                  : a->staff->role == STAFF_ROLE_TECHNICIAN ? "technician"
-                                                          : "staff";
+                                                           : "staff";
     } else if (strcmp(what, "staff-page") == 0) {
-        actual = a->staff->state == STAFF_OPEN ? script_staff_page_name(a->staff->page) : "(closed)";
+        actual =
+            a->staff->state == STAFF_OPEN ? script_staff_page_name(a->staff->page) : "(closed)";
     } else if (strcmp(what, "staff-wait") == 0) {
         actual = staff_wait_ms(a->staff, *a->virtual_ms) > 0 ? "yes" : "no";
     } else if (strcmp(what, "display") == 0) {
@@ -407,11 +409,10 @@ static const struct {
     const char *name;
     command_fn fn;
 } commands[] = {
-    {"drag", cmd_drag},       {"tap", cmd_tap},         {"press", cmd_press},
-    {"button", cmd_button},   {"focus", cmd_focus},     {"stick", cmd_stick},
-    {"usbscan", cmd_usbscan}, {"key", cmd_key},         {"text", cmd_text},
-    {"wait", cmd_wait},       {"expect", cmd_expect},   {"shot", cmd_shot},
-    {"echo", cmd_echo},       {"pause", cmd_pause},     {"quit", cmd_quit},
+    {"drag", cmd_drag},   {"tap", cmd_tap},     {"press", cmd_press},     {"button", cmd_button},
+    {"focus", cmd_focus}, {"stick", cmd_stick}, {"usbscan", cmd_usbscan}, {"key", cmd_key},
+    {"text", cmd_text},   {"wait", cmd_wait},   {"expect", cmd_expect},   {"shot", cmd_shot},
+    {"echo", cmd_echo},   {"pause", cmd_pause}, {"quit", cmd_quit},
 };
 
 /* Runs the next script command; false at the end of the script or on failure. */

@@ -158,9 +158,9 @@ void staff_host_fill_content(staff_host_t *h)
     c->npacks = 0;
     if (!stick)
         return;
-    static pack_candidate_t found[STAFF_MAX_PACKS]; /* large; the loop's thread only */
-    char err[512];
-    int n = packs_scan(stick, found, STAFF_MAX_PACKS, err, sizeof err);
+    pack_candidate_t *found = calloc(STAFF_MAX_PACKS, sizeof *found); /* large for the stack */
+    char err[512] = "out of memory";
+    int n = found ? packs_scan(stick, found, STAFF_MAX_PACKS, err, sizeof err) : -1;
     if (n < 0) {
         log_line("warn", "content: cannot read the packs on the stick: %s", err);
         n = 0;
@@ -183,6 +183,7 @@ void staff_host_fill_content(staff_host_t *h)
             log_line("warn", "content: pack refused: %s", found[i].error);
     }
     c->npacks = (size_t)n;
+    free(found);
 }
 
 static void fill_tech(staff_host_t *h)
@@ -290,14 +291,16 @@ static void perform_pack(staff_host_t *h, bool rollback)
     if (rc == KIOSK_OK) {
         log_line("info", "content pack %s by staff: now %s", rollback ? "rolled back" : "switched",
                  name);
-        content_fill_vars(msg, sizeof msg,
-                          content_string((*h->content), "staff.content_switched", flow_lang((*h->flow))),
-                          2, names, values);
+        content_fill_vars(
+            msg, sizeof msg,
+            content_string((*h->content), "staff.content_switched", flow_lang((*h->flow))), 2,
+            names, values);
     } else {
         log_line("error", "content pack not %s: %s", rollback ? "rolled back" : "switched", err);
-        content_fill_vars(msg, sizeof msg,
-                          content_string((*h->content), "staff.content_failed", flow_lang((*h->flow))), 2,
-                          names, values);
+        content_fill_vars(
+            msg, sizeof msg,
+            content_string((*h->content), "staff.content_failed", flow_lang((*h->flow))), 2, names,
+            values);
     }
     printf("event=pack action=%s result=%s pack=%s\n", rollback ? "rollback" : "install",
            rc == KIOSK_OK ? "ok" : "failed", name);
@@ -323,8 +326,8 @@ static int set_clock(staff_host_t *h, char *err, size_t errlen)
         argv[n] = NULL;
         return system_run(h->sys, argv, 10000, err, errlen);
     }
-    clock_local_t local = {c[CLOCK_YEAR], c[CLOCK_MONTH], c[CLOCK_DAY], c[CLOCK_HOUR],
-                           c[CLOCK_MINUTE], 0};
+    clock_local_t local = {c[CLOCK_YEAR], c[CLOCK_MONTH],  c[CLOCK_DAY],
+                           c[CLOCK_HOUR], c[CLOCK_MINUTE], 0};
     return clock_set_local(&local, err, errlen);
 }
 
@@ -346,8 +349,9 @@ static void perform_clock(staff_host_t *h)
     } else {
         log_line("error", "staff could not set the clock: %s", err);
         const char *names[] = {"why"}, *values[] = {err};
-        content_fill_vars(msg, sizeof msg, content_string((*h->content), "staff.clock_failed", lang),
-                          1, names, values);
+        content_fill_vars(msg, sizeof msg,
+                          content_string((*h->content), "staff.clock_failed", lang), 1, names,
+                          values);
     }
     printf("event=clock result=%s\n", rc == KIOSK_OK ? "set" : "failed");
     fflush(stdout);
@@ -386,9 +390,9 @@ static void perform_power(staff_host_t *h, staff_work_t work)
     if (rc != KIOSK_OK) {
         log_line("error", "cannot %s: %s", names[k], err);
         const char *vn[] = {"why"}, *vv[] = {err};
-        content_fill_vars(msg, sizeof msg,
-                          content_string((*h->content), "staff.power_failed", flow_lang((*h->flow))), 1,
-                          vn, vv);
+        content_fill_vars(
+            msg, sizeof msg,
+            content_string((*h->content), "staff.power_failed", flow_lang((*h->flow))), 1, vn, vv);
     }
     staff_work_done(h->staff, rc == KIOSK_OK, msg, h->now_ms(h->ud));
 }
@@ -449,8 +453,8 @@ void staff_host_process(staff_host_t *h)
         else
             log_line("warn", "staff PIN wrong (%d in a row)", h->staff->failures);
     }
-    printf("event=staff-pin result=%s failures=%d%s\n", role ? "right" : "wrong", h->staff->failures,
-           role == STAFF_ROLE_TECHNICIAN ? " role=technician" : "");
+    printf("event=staff-pin result=%s failures=%d%s\n", role ? "right" : "wrong",
+           h->staff->failures, role == STAFF_ROLE_TECHNICIAN ? " role=technician" : "");
     fflush(stdout);
     *h->dirty = true;
 }
@@ -483,30 +487,33 @@ static void check_storage(staff_host_t *h)
     char dir[4096], path[4200], err[160] = "";
     app_data_dir(h->cfg, dir, sizeof dir);
     snprintf(path, sizeof path, "%s/.self-test-storage", dir);
-    static unsigned char out[65536], in[65536];
-    for (size_t i = 0; i < sizeof out; i++)
+    enum { SIZE = 65536 };
+    unsigned char *out = malloc(2 * SIZE), *in = out ? out + SIZE : NULL;
+    for (size_t i = 0; out && i < SIZE; i++)
         out[i] = (unsigned char)(i * 131u + 7u);
     int64_t t0 = clock_mono_us();
     bool ok = false;
     /* err is short, for the screen (the log has the file's name). */
-    FILE *f = fopen(path, "wb");
-    if (!f)
+    FILE *f = out ? fopen(path, "wb") : NULL;
+    if (!out)
+        snprintf(err, sizeof err, "out of memory");
+    else if (!f)
         snprintf(err, sizeof err, "cannot create a file: %s", strerror(errno));
     else {
-        bool w =
-            fwrite(out, 1, sizeof out, f) == sizeof out && fflush(f) == 0 && fsync(fileno(f)) == 0;
+        bool w = fwrite(out, 1, SIZE, f) == SIZE && fflush(f) == 0 && fsync(fileno(f)) == 0;
         int e = errno;
         if (fclose(f) != 0 || !w)
             snprintf(err, sizeof err, "cannot write: %s", strerror(e));
         else if (!(f = fopen(path, "rb")))
             snprintf(err, sizeof err, "cannot read back: %s", strerror(errno));
         else {
-            ok = fread(in, 1, sizeof in, f) == sizeof in && memcmp(in, out, sizeof in) == 0;
+            ok = fread(in, 1, SIZE, f) == SIZE && memcmp(in, out, SIZE) == 0;
             fclose(f);
             if (!ok)
                 snprintf(err, sizeof err, "read back differs from what was written");
         }
     }
+    free(out);
     if (err[0])
         log_line("error", "self-test: storage: %s: %s", path, err);
     unlink(path);
@@ -521,8 +528,8 @@ static void check_storage(staff_host_t *h)
         const char *names[] = {"ms"}, *values[] = {ms};
         content_fill_vars(
             t->storage_detail, sizeof t->storage_detail,
-            content_string((*h->content), "staff.selftest_storage_ok", flow_lang((*h->flow))), 1, names,
-            values);
+            content_string((*h->content), "staff.selftest_storage_ok", flow_lang((*h->flow))), 1,
+            names, values);
     } else {
         utf8_copy_safe(t->storage_detail, sizeof t->storage_detail, err);
     }

@@ -36,7 +36,8 @@ void stats_frame_drawn(stats_t *s, int64_t done_us)
         return;
     /* From the kernel's timestamp of the edge (debounce included); scripted edges live in
      * virtual time: from the moment the press was certain. */
-    int64_t lat = s->button_edge_ns ? done_us - s->button_edge_ns / 1000 : done_us - s->button_at_us;
+    int64_t lat =
+        s->button_edge_ns ? done_us - s->button_edge_ns / 1000 : done_us - s->button_at_us;
     s->button_at_us = 0;
     push(&s->latency_us, &s->latencies, &s->latencies_cap, 64, lat);
 }
@@ -57,8 +58,8 @@ void stats_print(stats_t *s)
            (long long)s->frame_us[s->frames - 1]);
     if (s->latencies) {
         qsort(s->latency_us, s->latencies, sizeof *s->latency_us, cmp_i64);
-        printf("stats buttons=%zu to_frame_median_us=%lld p95_us=%lld max_us=%lld\n",
-               s->latencies, (long long)s->latency_us[s->latencies / 2],
+        printf("stats buttons=%zu to_frame_median_us=%lld p95_us=%lld max_us=%lld\n", s->latencies,
+               (long long)s->latency_us[s->latencies / 2],
                (long long)s->latency_us[s->latencies * 95 / 100],
                (long long)s->latency_us[s->latencies - 1]);
     }

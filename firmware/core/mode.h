@@ -59,8 +59,8 @@ typedef struct {
     int64_t now_ms;
     const content_t *content;
     const char *lang;
-    const char *notice;  /* residents: a staff notice on the home screen, or NULL */
-    const char *reopens; /* attract: when the centre opens again, or NULL */
+    const char *notice;     /* residents: a staff notice on the home screen, or NULL */
+    const char *reopens;    /* attract: when the centre opens again, or NULL */
     int32_t utc_offset_min; /* local time = UTC + this (dates on the staff pages) */
 } mode_frame_t;
 

@@ -59,8 +59,8 @@ static void residents_build(const void *self, view_t *v, const mode_frame_t *fr)
     view_build(v, self, fr->width, fr->height, fr->tm, fr->now_ms, fr->notice);
 }
 
-const mode_ops_t mode_residents = {"residents", residents_input, residents_tick,
-                                   residents_deadline, residents_build};
+const mode_ops_t mode_residents = {"residents", residents_input, residents_tick, residents_deadline,
+                                   residents_build};
 
 /* The attract screen: the router wakes the kiosk on any input, so the mode itself takes none. */
 static unsigned attract_input(void *self, const input_t *in, const view_t *v, int64_t now_ms)

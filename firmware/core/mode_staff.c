@@ -148,11 +148,9 @@ static unsigned staff_input(void *self, const input_t *in, const view_t *v, int6
     switch (in->kind) {
     case IN_TOUCH:
         staff_focus_hide(s); /* a touch hides the ring */
-        return in->w && in->w->action == ACT_STAFF_CANVAS ? canvas(s, in->w, in->x, in->y, now)
-                                                          : 0;
+        return in->w && in->w->action == ACT_STAFF_CANVAS ? canvas(s, in->w, in->x, in->y, now) : 0;
     case IN_DRAG:
-        return in->w && in->w->action == ACT_STAFF_CANVAS ? canvas(s, in->w, in->x, in->y, now)
-                                                          : 0;
+        return in->w && in->w->action == ACT_STAFF_CANVAS ? canvas(s, in->w, in->x, in->y, now) : 0;
     case IN_ACTIVATE:
         return in->w ? staff_activate(s, in->w, now) : 0;
     case IN_NAV:
@@ -185,8 +183,8 @@ static int64_t staff_mode_deadline(const void *self, int64_t now_ms)
 static void staff_build(const void *self, view_t *v, const mode_frame_t *fr)
 {
     view_build_staff(v, self, fr->content, fr->lang,
-                     &(view_options_t){.utc_offset_min = fr->utc_offset_min}, fr->width,
-                     fr->height, fr->tm, fr->now_ms);
+                     &(view_options_t){.utc_offset_min = fr->utc_offset_min}, fr->width, fr->height,
+                     fr->tm, fr->now_ms);
 }
 
 const mode_ops_t mode_staff = {"staff", staff_input, staff_mode_tick, staff_mode_deadline,

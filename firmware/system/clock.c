@@ -51,8 +51,8 @@ bool clock_local(int64_t utc_ms, clock_local_t *out)
     struct tm tm;
     if (!localtime_r(&t, &tm))
         return false;
-    *out = (clock_local_t){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                           tm.tm_min,         (tm.tm_wday + 6) % 7};
+    *out = (clock_local_t){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                           tm.tm_hour,        tm.tm_min,     (tm.tm_wday + 6) % 7};
     return true;
 }
 
