@@ -31,6 +31,9 @@ typedef struct system system_t;
 typedef struct logring logring_t;
 typedef struct usb_sticks usb_sticks_t;
 
+/* The loop's state: lives on the stack of the run for the run. It owns content, flow, ui,
+ * view, usb and the store inside saving (freed in reverse at the end of the run); cfg, sys and
+ * logring are app_run()'s, borrowed for the run. */
 typedef struct {
     const app_config_t *cfg;
     content_t *content;
@@ -43,7 +46,7 @@ typedef struct {
     bool drawing; /* a finger is down on the touch test's drawing surface */
     bool dirty;
     /* scripted runs */
-    script_t script; /* scripted input: script.file is NULL in a real run */
+    script_t script;    /* scripted input: script.file is NULL in a real run */
     int64_t virtual_ms; /* script time: advanced by "wait" */
     int exit_status;
     /* the wall clock of this turn (system/clock.c): read when the loop wakes, passed down */
@@ -66,12 +69,11 @@ typedef struct {
     /* staff screens */
     staff_t staff;
     staff_host_t staff_host; /* what the staff screens' side of the app works on */
-    char content_from[16];        /* "installed", "configured" or "built-in" */
+    char content_from[16];   /* "installed", "configured" or "built-in" */
     /* opening hours and quiet mode */
     quiet_t quiet;       /* the attract screen's state (last input, staff's override) */
     int backlight_saved; /* the brightness before dimming */
 } app_t;
-
 
 /* Monotonic milliseconds: real, or the script's virtual clock. */
 int64_t now_ms(const app_t *a);

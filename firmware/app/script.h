@@ -24,15 +24,15 @@ typedef struct {
     int line;   /* the line being run, for messages */
     const app_config_t *cfg;
     ui_t *ui;
-    const view_t *view;      /* the view on screen */
-    flow_t *const *flow;     /* the residents' flow (a pack switch replaces it) */
+    const view_t *view;  /* the view on screen */
+    flow_t *const *flow; /* the residents' flow (a pack switch replaces it) */
     const staff_t *staff;
     const quiet_t *quiet;
-    const char *notice;      /* the staff notice on the home screen, "" for none */
-    int64_t *virtual_ms;     /* the loop's clock in a scripted run */
+    const char *notice;  /* the staff notice on the home screen, "" for none */
+    int64_t *virtual_ms; /* the loop's clock in a scripted run */
     button_input_t *buttons;
-    int *exit_status;        /* set to 3 when an expectation fails */
-    bool *quit;              /* set when the run must stop */
+    int *exit_status; /* set to 3 when an expectation fails */
+    bool *quit;       /* set when the run must stop */
     /* The app's work: take the buttons' edges now; a stick mounted at path, or a new look at
      * the mounts for a NULL path. */
     void (*buttons_turn)(void *ud);
@@ -42,7 +42,8 @@ typedef struct {
 
 /* Runs the next command; false at the end of the script, on "quit" or on a failure. */
 bool script_step(script_t *s);
-/* A staff page's name in scripts and screenshot names ("menu", "clock", "button-test"). */
+/* A staff page's name in scripts and screenshot names ("menu", "clock", "button-test"; "?"
+ * for none): static storage. */
 const char *script_staff_page_name(staff_page_t p);
 
 #endif
