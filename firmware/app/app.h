@@ -14,6 +14,8 @@
 
 #define APP_CMD_MAX CONFIG_CMD_MAX
 
+/* Every pointer in it is borrowed (main's argv, a device_config_t, static strings) and must
+ * stay valid while app_run() runs; the app copies what it keeps beyond that. */
 typedef struct {
     const char *pack_path; /* content pack; NULL: the built-in pack */
     const char *db_path;   /* SQLite database */

@@ -31,6 +31,9 @@ typedef struct system system_t;
 typedef struct logring logring_t;
 typedef struct usb_sticks usb_sticks_t;
 
+/* The loop's state: lives on the stack of the run for the run. It owns content, flow, ui,
+ * view, usb and the store inside saving (freed in reverse at the end of the run); cfg, sys and
+ * logring are app_run()'s, borrowed for the run. */
 typedef struct {
     const app_config_t *cfg;
     content_t *content;

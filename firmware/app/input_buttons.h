@@ -33,6 +33,7 @@ typedef struct {
  * thread when edges wait. Failing lines are logged; the kiosk runs on touch and keys. */
 void button_input_open(button_input_t *b, const pinmap_t *map, bool scripted, int64_t now_ns,
                        void (*wake)(void *), void *wake_data, button_sink_fn sink, void *sink_data);
+/* Closes the GPIO edge (safe to call twice); b itself is the caller's, not NULL. */
 void button_input_close(button_input_t *b);
 /* Feeds queued GPIO edges to the debouncer and hands what became certain at now_ns to the
  * sink, oldest first. */

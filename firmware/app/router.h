@@ -1,5 +1,6 @@
 /* The app's one router (router.c): turns each device's input into an input_t and hands it to
- * the active mode (core/mode.h). Part of the app: it works on the loop's state. */
+ * the active mode (core/mode.h). Part of the app: it works on the loop's state. Every event
+ * it is given is read during the call only. */
 #ifndef KIOSK_ROUTER_H
 #define KIOSK_ROUTER_H
 

@@ -27,8 +27,8 @@ typedef struct {
 } saving_t;
 
 /* Opens the store if needed, checks there is room, tells the flow; runs retention when due
- * and the home screen is up. A damaged database's notice for staff goes to notice (texts
- * from c). */
+ * and the home screen is up. A damaged database's notice for staff goes to notice (the
+ * caller's buffer; texts from c). f and c are used during the call only. */
 void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall, int64_t now_ms,
                   char *notice, size_t notice_len);
 /* Performs the storage operation the flow waits for, if any; true when there was one. On
@@ -38,7 +38,7 @@ bool saving_perform(saving_t *s, flow_t *f, record_time_t wall, int64_t now_ms);
 void saving_count_outcomes(saving_t *s, flow_t *f, record_time_t wall);
 /* The next loop time a check is due (a retry while out of service), INT64_MAX for none. */
 int64_t saving_deadline(const saving_t *s);
-/* Closes the store (safe to call twice). */
+/* Closes the store (safe to call twice); s itself is the caller's, not NULL. */
 void saving_close(saving_t *s);
 
 #endif

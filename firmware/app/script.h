@@ -42,7 +42,8 @@ typedef struct {
 
 /* Runs the next command; false at the end of the script, on "quit" or on a failure. */
 bool script_step(script_t *s);
-/* A staff page's name in scripts and screenshot names ("menu", "clock", "button-test"). */
+/* A staff page's name in scripts and screenshot names ("menu", "clock", "button-test"; "?"
+ * for none): static storage. */
 const char *script_staff_page_name(staff_page_t p);
 
 #endif

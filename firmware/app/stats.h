@@ -26,6 +26,7 @@ void stats_button(stats_t *s, int64_t at_us, int64_t edge_ns);
 void stats_frame_drawn(stats_t *s, int64_t done_us);
 /* Prints the "stats" lines (medians, p95, max) to standard output. */
 void stats_print(stats_t *s);
+/* Frees the arrays and empties s, which stays usable; s itself is the caller's, not NULL. */
 void stats_free(stats_t *s);
 
 #endif

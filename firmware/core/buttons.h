@@ -45,7 +45,7 @@ typedef struct {
     int stuck_s;       /* held longer than this: reported once as stuck (default 120) */
 } pinmap_t;
 
-/* "face", "prev", ... as used in the configuration. */
+/* "face", "prev", ... as used in the configuration ("unknown" out of range); static. */
 const char *button_action_name(button_action_t a);
 
 /* Parses a pin map (JSON, see board/README.md). On failure returns KIOSK_EINVAL and err holds
@@ -88,7 +88,8 @@ typedef struct {
     size_t queued;
 } debouncer_t;
 
-/* Starts n lines in the given levels (pressed or not) at time now_ns. */
+/* Starts map's lines in the given levels (initial[i]: pressed; NULL: none pressed) at time
+ * now_ns. map and initial are read during the call only: d keeps no pointer. */
 void debouncer_init(debouncer_t *d, const pinmap_t *map, const bool *initial, int64_t now_ns);
 
 /* A raw edge of pin: its new level and the kernel's timestamp. Edges of one pin must come in

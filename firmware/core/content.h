@@ -85,7 +85,8 @@ typedef struct {
 typedef struct content content_t;
 
 /* Copies src into out (at most len bytes, NUL-terminated) with each {name} replaced by its
- * value: the pack's strings carry such placeholders ("{ref}", "{s}"). */
+ * value: the pack's strings carry such placeholders ("{ref}", "{s}"). out is the caller's;
+ * nothing is kept. */
 void content_fill_vars(char *out, size_t len, const char *src, size_t n, const char *const names[],
                        const char *const values[]);
 
@@ -95,6 +96,7 @@ void content_fill_vars(char *out, size_t len, const char *src, size_t n, const c
 int content_load(const char *json, size_t len, const char *filename, content_t **out,
                  content_error_t *err);
 
+/* Frees c and everything in it, so every pointer obtained from it; accepts NULL. */
 void content_free(content_t *c);
 
 const char *content_id(const content_t *c);
@@ -126,7 +128,7 @@ const char *content_text(const content_t *c, const lstr_t *s, const char *lang);
  * the loader rules out for the keys the firmware uses. */
 const char *content_string(const content_t *c, const char *key, const char *lang);
 
-/* Interface string keys the loader requires. NULL-terminated. */
+/* Interface string keys the loader requires. NULL-terminated; static storage. */
 extern const char *const content_required_strings[];
 
 /* The value of one question in a session. */
@@ -135,7 +137,8 @@ typedef struct {
     int choice;     /* rating, radiogroup: index into choices */
     uint64_t multi; /* checkbox: bit i = choice i selected */
     bool yes;       /* boolean */
-    char *text;     /* text, comment: owned UTF-8 */
+    char *text;     /* text, comment: malloc'd UTF-8, owned by the answer's holder (the flow
+                       wipes and frees it); NULL until its question is shown */
 } answer_t;
 
 /* Evaluates a visibleIf expression against the answers of the journey's questions (answers

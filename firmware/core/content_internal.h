@@ -26,7 +26,7 @@ typedef struct {
 /* Memory from the arena (aligned for any type), valid until content_arena_free(); NULL when
  * out of memory. */
 void *content_arena_alloc(arena_t *a, size_t size);
-/* A copy of s in the arena, or NULL. */
+/* A copy of s in the arena (valid until content_arena_free()), or NULL. */
 char *content_arena_strdup(arena_t *a, const char *s);
 /* Frees every block; the arena is empty and reusable afterwards. */
 void content_arena_free(arena_t *a);
@@ -55,7 +55,9 @@ struct content {
     expr_arena_t arena_hook; /* lets the expression parser allocate in the arena */
 };
 
-/* ---- loader state: current JSON path and the first error ---- */
+/* ---- loader state: current JSON path and the first error ----
+ * Lives on content_load()'s stack for one load: c is the content being built (the loader's
+ * until content_load() hands it over or frees it), err is content_load()'s caller's. */
 
 typedef struct {
     content_t *c;

@@ -38,13 +38,16 @@ typedef struct flow flow_t;
 /* Creates a flow over a loaded content (which must outlive the flow), on the home screen in
  * the default language. kiosk_id is copied into every record. NULL on allocation failure. */
 flow_t *flow_new(const content_t *content, const char *kiosk_id, int64_t now_ms);
+/* Wipes typed answers and contact details, then frees f; accepts NULL. The content stays the
+ * caller's. */
 void flow_free(flow_t *f);
 
 /* ---- inputs; each returns true when the screen changed and must be redrawn ---- */
 
 /* A touch target was activated (tap, or select on the focused widget). key_text is the text
- * of an ACT_KEY widget, else NULL. An action of another mode (ACT_STAFF_*, ACT_WAKE) counts
- * only as a touch: it keeps the session awake and may dismiss the idle prompt. */
+ * of an ACT_KEY widget, else NULL (read during the call only). An action of another mode
+ * (ACT_STAFF_*, ACT_WAKE) counts only as a touch: it keeps the session awake and may dismiss the
+ * idle prompt. */
 bool flow_activate(flow_t *f, action_t action, int arg, const char *key_text, int64_t now_ms);
 
 /* Text from a desktop keyboard or an input method (UTF-8); refused when invalid. */
@@ -81,7 +84,8 @@ int64_t flow_next_deadline(const flow_t *f);
 
 /* The operation the flow waits for, or OP_NONE. For OP_SAVE *rec is the record to save
  * (the app fills rec->time and may set uuid); for OP_UPDATE_ANSWERS, uuid and answers_json
- * of *rec say what to update. The record belongs to the flow. */
+ * of *rec say what to update. The record belongs to the flow (never record_clear() it):
+ * *rec points into f, NULL with OP_NONE, valid until flow_op_done() or flow_free(). */
 op_kind_t flow_pending_op(flow_t *f, record_t **rec);
 
 /* Reports the result of the pending operation (KIOSK_OK or a KIOSK_E* code). On success the
@@ -115,10 +119,10 @@ typedef struct {
     int64_t until_ms; /* home by itself then; INT64_MAX: stays */
 } flow_message_t;
 
-/* Shows (or updates) the message screen in place of the home screen. Only between residents:
- * false while a journey is in progress. */
+/* Shows (or updates) the message screen in place of the home screen; *m is copied. Only
+ * between residents: false while a journey is in progress. */
 bool flow_show_message(flow_t *f, const flow_message_t *m);
-/* The message shown, or NULL. */
+/* The message shown (the flow's copy), or NULL. */
 const flow_message_t *flow_message(const flow_t *f);
 
 /* ---- what the view needs ---- */

@@ -31,7 +31,7 @@ typedef struct {
  * On success h->set is true. Unknown or repeated keys, bad syntax, 25:00, 12:61, a span closing
  * at or before it opens, more than HOURS_MAX_SPANS a day: KIOSK_EINVAL, *h always open, and err
  * names the JSON path below path ("$.openingHours.tue[1]") and the reason. filename, when not
- * NULL, goes to err->file. */
+ * NULL, goes to err->file. obj is read during the call only: h holds no pointer. */
 int hours_parse(const struct cJSON *obj, const char *filename, const char *path, hours_t *h,
                 content_error_t *err);
 
@@ -45,7 +45,8 @@ bool hours_is_open(const hours_t *h, int wday_mon0, int minute_of_day);
 int hours_minutes_to_change(const hours_t *h, int wday_mon0, int minute_of_day);
 
 /* The day's spans as "08:00–12:00, 13:00–20:00" (en dash, UTF-8), or "" when closed that day
- * or always open (h->set false). Spans that do not fit in len are left out whole. Returns buf. */
+ * or always open (h->set false). Spans that do not fit in len are left out whole. Returns buf
+ * (the caller's); nothing is kept. */
 const char *hours_format_day(const hours_t *h, int wday_mon0, char *buf, size_t len);
 
 #endif

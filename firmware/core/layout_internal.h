@@ -30,7 +30,8 @@ enum {
  * so text wraps onto more lines and long lists show fewer items per page. */
 #define LARGE_TEXT 1.3
 
-/* Everything one build of a view needs; lives on the builder's stack for that build. */
+/* Everything one build of a view needs; lives on the builder's stack for that build, and its
+ * pointers are borrowed from the view_build*() caller for that build only. */
 typedef struct {
     view_t *v;
     const flow_t *f; /* the residents' flow; NULL for the staff and attract screens */
@@ -146,7 +147,8 @@ widget_t *lay_button(ctx_t *x, rect_t r, const char *text, style_t st, action_t 
 widget_t *lay_button2(ctx_t *x, rect_t r, const char *t1, const char *t2, style_t st, action_t act,
                       int arg, int px1);
 
-/* The pack's text with {name} placeholders replaced, in the view's buffer. */
+/* The pack's text with {name} placeholders replaced, in the view's buffer until its next
+ * build ("" when the buffer is full, as lay_strdup()). */
 const char *lay_fill_vars(const ctx_t *x, const char *src, size_t n, const char *const names[],
                           const char *const values[]);
 

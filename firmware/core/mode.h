@@ -52,7 +52,8 @@ enum {
     MODE_STAFF_CLOSED = 1u << 5     /* the staff screens were closed by a staff member */
 };
 
-/* What every mode's view is built from, besides the mode's own state. */
+/* What every mode's view is built from, besides the mode's own state. Every pointer is the
+ * caller's, read during the build call only. */
 typedef struct {
     int width, height;
     const text_metrics_t *tm;
@@ -64,8 +65,10 @@ typedef struct {
     int32_t utc_offset_min; /* local time = UTC + this (dates on the staff pages) */
 } mode_frame_t;
 
+/* A mode's operations: static tables; self is the mode's state, owned by the app, and no
+ * operation keeps in or v (or the frame) beyond the call. */
 typedef struct {
-    const char *name;
+    const char *name; /* static */
     /* Acts on one input; v is the view on screen (targets, the focus ring). Returns MODE_*
      * flags. */
     unsigned (*input)(void *self, const input_t *in, const view_t *v, int64_t now_ms);

@@ -15,7 +15,8 @@ typedef enum {
     RECORD_KIND_COUNT
 } record_kind_t;
 
-/* "quick_rating", "feedback", "service_request", "questionnaire", "activity". */
+/* "quick_rating", "feedback", "service_request", "questionnaire", "activity" ("unknown" out of
+ * range); static storage. */
 const char *record_kind_name(record_kind_t kind);
 /* Inverse of record_kind_name(); returns -1 for an unknown name. */
 int record_kind_from_name(const char *name);
@@ -38,7 +39,7 @@ typedef enum {
     SESSION_OUTCOME_COUNT
 } session_outcome_t;
 
-/* "completed", "timed_out", "abandoned". */
+/* "completed", "timed_out", "abandoned" ("unknown" out of range); static storage. */
 const char *session_outcome_name(session_outcome_t outcome);
 
 #define RECORD_UUID_LEN 36 /* 8-4-4-4-12 hex, lower case */
@@ -52,9 +53,9 @@ typedef struct record {
     char pack_id[64];
     char pack_version[32];
     char lang[16];       /* language the resident used, e.g. "zh-cn" */
-    char *answers_json;  /* owned; a JSON object of answer codes */
-    char *contact_name;  /* owned; NULL when none given */
-    char *contact_phone; /* owned; NULL when none given */
+    char *answers_json;  /* owned (malloc'd, freed by record_clear()); a JSON object of codes */
+    char *contact_name;  /* owned, as answers_json; NULL when none given */
+    char *contact_phone; /* owned, as answers_json; NULL when none given */
     bool consent;        /* contact details given with explicit consent */
     bool misuse;         /* a quick rating sooner than the misuse interval after the last one: kept,
                             but flagged (HappyOrNot practice) */
@@ -62,7 +63,8 @@ typedef struct record {
     record_time_t time;
 } record_t;
 
-/* Frees the owned strings and zeroes the record; accepts NULL. */
+/* Frees the owned strings and zeroes the record; accepts NULL. Only for a record whose
+ * strings it owns: a record lent to a callback (store, archive) borrows them. */
 void record_clear(record_t *rec);
 
 /* Formats 16 random bytes as a version 4 UUID (sets the version and variant bits). */

@@ -30,8 +30,10 @@ int record_json_write(const record_t *rec, record_json_form_t form, char **out);
 /* record_json_write(rec, RECORD_JSON_BUNDLE, out): the export bundle's line. */
 int record_to_json(const record_t *rec, char **out);
 
-/* Parses a line written by record_to_json() into rec (owned strings: record_clear()). Unknown
- * keys are refused; KIOSK_EINVAL with path and reason in err. */
+/* Parses a line written by record_to_json() into rec (owned strings: record_clear()). rec is
+ * zeroed first without being freed: pass an empty record, or one already record_clear()ed.
+ * Unknown keys are refused; KIOSK_EINVAL with path and reason in err, and rec then holds
+ * nothing (cleared). */
 int record_from_json(const char *line, size_t len, record_t *rec, content_error_t *err);
 
 #endif

@@ -1,7 +1,9 @@
 /* The staff session: getting in with a PIN after a long press of the staff button, the guard
  * that slows down guessing, and the staff screen that closes itself. Pure: the PIN is checked
  * by the app (libsodium, the crypto edge) through a pending check, time comes in as an
- * argument, and the figures shown come from the store through the app. */
+ * argument, and the figures shown come from the store through the app.
+ * Ownership: staff_t is a plain value the app owns (no allocation, nothing to free); no
+ * function keeps a pointer it is given (texts are copied). */
 #ifndef KIOSK_STAFF_H
 #define KIOSK_STAFF_H
 
@@ -143,7 +145,8 @@ typedef struct {
 
 /* Corners of the touch test's grid touched (0..4): worn panels fail at the edges first. */
 int staff_corners_touched(const staff_tech_t *t);
-/* Buttons pressed at least once on the button test; missing gets their names ("help, staff"). */
+/* Buttons pressed at least once on the button test; missing (the caller's, len bytes) gets
+ * the names of the others ("help, staff"). */
 size_t staff_buttons_pressed(const staff_tech_t *t, char *missing, size_t len);
 
 /* The date and time staff type in, local time: year, month, day, hour, minute. */
@@ -216,7 +219,7 @@ bool staff_power_ask(staff_t *s, staff_work_t work, int64_t now_ms);
 bool staff_power_confirm(staff_t *s, int64_t now_ms);
 
 /* The work the app must do now (STAFF_WORK_NONE: none), then its result: the page it came
- * from shows the message (bad: as an alert). */
+ * from shows the message (bad: as an alert; copied, cut to fit s->result; NULL: none). */
 staff_work_t staff_pending_work(const staff_t *s);
 void staff_work_done(staff_t *s, bool ok, const char *message, int64_t now_ms);
 
@@ -243,7 +246,8 @@ bool staff_ref_delete(staff_t *s, int64_t now_ms);
 bool staff_erase_ask(staff_t *s, int64_t now_ms);
 bool staff_erase_confirm(staff_t *s, int64_t now_ms);
 bool staff_back(staff_t *s, int64_t now_ms);
-/* The erase the app must do (the code), or NULL; then its result. */
+/* The erase the app must do (the code: points into s, valid until the next call that changes
+ * s), or NULL; then its result. */
 const char *staff_pending_erase(const staff_t *s);
 void staff_erase_done(staff_t *s, erase_result_t result, int64_t now_ms);
 

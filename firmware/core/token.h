@@ -51,7 +51,8 @@ int token_parse(const char *json, size_t len, const char *filename, token_t *t,
 const char *token_denies(const token_t *t, const char *kiosk_id, token_action_t action,
                          int64_t now_ms);
 
-/* Writes a payload as JSON (for the staff tool). *out is malloc'd; caller frees. */
+/* Writes a payload as JSON (for the staff tool). On KIOSK_OK *out is malloc'd; the caller
+ * frees it with free(). On KIOSK_ENOMEM *out must not be used: it is not always set. */
 int token_format(const token_t *t, char **out);
 
 #endif

@@ -67,7 +67,8 @@ typedef struct {
     bool overflow; /* the text did not fit even at the smallest size: a layout bug */
 } widget_t;
 
-/* Measures text for layout; the UI passes the real font, tests a fake one. */
+/* Measures text for layout; the UI passes the real font, tests a fake one. Borrowed by the
+ * view builders for the call only; user_data is the measurer's. */
 typedef struct {
     /* Width in pixels of the first len bytes of utf8 at size px. */
     int (*text_width)(void *user_data, int px, bool bold, const char *utf8, size_t len);

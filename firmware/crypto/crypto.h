@@ -1,6 +1,8 @@
 /* The cryptography edge: the only code that includes libsodium; we write no cryptography.
  * Organisation keys (Ed25519 signing, X25519 encryption), key files, and staff tokens: a
- * JSON payload signed by the organisation's signing key. */
+ * JSON payload signed by the organisation's signing key.
+ * Ownership: strings handed out through a char ** are malloc'd and the caller's to free();
+ * keys and digests go into the caller's arrays. Only a bundle_sealer_t keeps pointers. */
 #ifndef KIOSK_CRYPTO_H
 #define KIOSK_CRYPTO_H
 
@@ -17,7 +19,7 @@
 /* Initialises libsodium; call once before anything else. KIOSK_OK or KIOSK_EIO. */
 int crypto_init(void);
 
-/* The libsodium library's version, for the technician. */
+/* The libsodium library's version, for the technician: libsodium's static string. */
 const char *crypto_library_version(void);
 
 /* The staff PIN, stored only as a salted, deliberately slow hash (Argon2id, libsodium's
@@ -60,7 +62,7 @@ bool crypto_key_from_text(const char *text, uint8_t *key, size_t len);
  * Ed25519>"}. */
 
 /* Signs payload (the token's JSON) and writes the token file's content into *out (malloc'd,
- * NUL-terminated; caller frees). */
+ * NUL-terminated; caller frees). On failure (KIOSK_ENOMEM) *out is NULL. */
 int crypto_token_sign(const char *payload, size_t len, const uint8_t sk[CRYPTO_SIGN_SK_BYTES],
                       char **out);
 
@@ -72,7 +74,8 @@ int crypto_token_open(const char *text, size_t textlen, const uint8_t pk[CRYPTO_
                       char **payload, size_t *len, char *err, size_t errlen);
 
 /* The payload of an envelope WITHOUT checking its signature: only to learn which key to check
- * it with (the kiosk id of a manifest). Nothing read this way may be believed. */
+ * it with (the kiosk id of a manifest). Nothing read this way may be believed. *payload as
+ * crypto_token_open(): malloc'd, the caller frees it; NULL on failure (KIOSK_EINVAL). */
 int crypto_envelope_peek(const char *text, size_t textlen, char **payload, size_t *len);
 
 /* SHA-256 of bytes into 64 lower-case hex digits (out[65]). */
@@ -99,18 +102,23 @@ typedef struct bundle_sealer bundle_sealer_t;
  * failure: the sealer then stops and reports it). */
 typedef int (*bundle_write_fn)(void *user_data, const void *bytes, size_t len);
 
+/* Starts a bundle: writes its header through write_fn. On KIOSK_OK *out is the caller's, to be
+ * ended by exactly one of bundle_seal_end() or bundle_seal_abort(); write_fn and user_data are
+ * kept until then. On failure *out is NULL and nothing needs freeing. */
 int bundle_seal_begin(const uint8_t org_box_pk[CRYPTO_BOX_PK_BYTES], bundle_write_fn write_fn,
                       void *user_data, bundle_sealer_t **out);
 /* Adds plaintext (record lines). */
 int bundle_seal_push(bundle_sealer_t *s, const void *data, size_t len);
-/* Writes the final chunk; sets the file's SHA-256 and size. Frees s (also on failure). */
+/* Writes the final chunk; sets the file's SHA-256 and size. Frees s (also on failure), which
+ * must not be NULL: unlike bundle_seal_abort(), it does not accept NULL. */
 int bundle_seal_end(bundle_sealer_t *s, uint8_t sha256[32], uint64_t *bytes);
 /* Frees a sealer without finishing (on an earlier failure); accepts NULL. */
 void bundle_seal_abort(bundle_sealer_t *s);
 
 /* Reads a bundle from fd with the organisation's keys, calling line_fn for each plaintext
- * line (without its newline). Sets the file's SHA-256. KIOSK_ECORRUPT for a file that was
- * altered, cut off or not sealed to these keys; line_fn's non-zero return stops it. */
+ * line (without its newline; valid during that call only). Sets the file's SHA-256.
+ * KIOSK_ECORRUPT for a file that was altered, cut off or not sealed to these keys; line_fn's
+ * non-zero return stops it. */
 int bundle_open(int fd, const uint8_t org_box_pk[CRYPTO_BOX_PK_BYTES],
                 const uint8_t org_box_sk[CRYPTO_BOX_SK_BYTES],
                 int (*line_fn)(const char *line, size_t len, void *user_data), void *user_data,

@@ -49,7 +49,7 @@ int sq_query_int(sq_db_t *c, const char *sql, int64_t *out, const char *what);
  * message says why. On failure c->db may hold a handle: sq_close() it. */
 int sq_open_rw(sq_db_t *c, const char *path, const char *noun, int busy_ms, bool refine_cantopen);
 
-/* How to open one kind of database (see sq_open()). */
+/* How to open one kind of database (see sq_open()); read during sq_open() only. */
 typedef struct {
     const char *noun;            /* "database", "archive": names it in messages */
     int busy_ms;                 /* the busy timeout */
@@ -70,7 +70,7 @@ int sq_open(sq_db_t *c, const char *path, const sq_open_spec_t *spec, sqlite3_st
 int sq_open_nomem(const char *noun, const char *path, char *errbuf, size_t errlen);
 
 /* Finalizes n statements (NULL ones too), closes c->db and frees c->path. Returns what
- * sqlite3_close() returned. */
+ * sqlite3_close() returned. c itself is the caller's (embedded) and must not be NULL. */
 int sq_close(sq_db_t *c, sqlite3_stmt **stmt, int n);
 
 /* Prepares n persistent statements from sql[] into stmt[]. */
@@ -135,7 +135,8 @@ bool sq_copy_column(char *dst, size_t cap, sqlite3_stmt *stmt, int col);
 /* Clears rec and fills it from columns 0 to 12 of the current row, but for answers_json,
  * which the caller fetches after its own columns (see row_to_record in store and archive):
  * text pointers are fetched last so that no later access converts them. False when the kind
- * is unknown or a text does not fit. */
+ * is unknown or a text does not fit. rec is zeroed without being freed, and the text
+ * pointers callers then set borrow the row: valid until the statement steps or resets. */
 bool sq_row_to_record(sqlite3_stmt *stmt, record_t *rec);
 
 #endif

@@ -33,7 +33,8 @@ enum {
 
 struct store {
     sq_db_t c;          /* the connection, its path and the last message */
-    char *marker;       /* "<path>-running" when opened by store_open_checked(), else NULL */
+    char *marker;       /* "<path>-running" when opened by store_open_checked(), else NULL;
+                           malloc'd, freed by store_close() */
     int64_t boot_count; /* from store_note_boot(); 0 until it is called */
     sqlite3_stmt *stmt[STMT_COUNT];
 };
@@ -41,7 +42,8 @@ struct store {
 /* Which check store_open_with_check() runs before anything writes to the file. */
 typedef enum { CHECK_NONE, CHECK_QUICK, CHECK_FULL } store_check_t;
 
-/* store_schema.c: store_open() with an optional check first (store_run_check()). A corrupt
+/* store_schema.c: store_open() with an optional check first (store_run_check()); *out as
+ * store_open(): the caller's until store_close(), NULL on failure. A corrupt
  * file is closed without the checkpoint that closing the last connection makes, so that the
  * file and its WAL stay as they were for store_open_checked() to move aside; problem (may be
  * NULL) then gets the check's first message or the open's error. */

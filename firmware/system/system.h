@@ -18,7 +18,8 @@ typedef enum {
 } system_power_t;
 
 /* What the kiosk asks of the operating system: the seam tests fake. Every member is required;
- * ctx is passed back as the first argument. system_ops_real() is the real thing. */
+ * ctx is passed back as the first argument. system_ops_real() is the real thing. Strings and
+ * buffers passed to a member are the caller's, for that call only. */
 typedef struct {
     /* One notification (newline-separated "KEY=value" lines) to the service manager: > 0 sent,
      * 0 not under a service manager, < 0 a negative errno. Never blocks. */
@@ -52,7 +53,8 @@ typedef struct system system_t;
  * Call it before any thread starts (SDL's included): threads inherit the signal mask, and a
  * thread that left them unblocked would take them. The variables stay in the environment for
  * sd_notify; commands run through ops->run do not get them. NULL without memory. The caller
- * owns the result: system_close() it (NULL accepted). */
+ * owns the result: system_close() it (NULL accepted). Kept until then: ops->ctx, log and
+ * log_ud (the ops struct itself is copied). */
 system_t *system_open(const system_ops_t *ops, system_log_fn log, void *log_ud);
 
 /* Starts the thread that reads the stop signals and calls wake(ud) (from that thread) for each;

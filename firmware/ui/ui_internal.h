@@ -28,8 +28,8 @@ typedef struct {
     int px;
     bool bold;
     SDL_Color color;
-    char *text;
-    SDL_Texture *tex;
+    char *text;       /* strdup'd, owned by the slot: freed with it (ui_fonts_close()) */
+    SDL_Texture *tex; /* owned by the slot, as text */
     int w, h;
 } text_slot_t;
 

@@ -67,7 +67,8 @@ typedef void (*packs_log_fn)(const char *level, const char *msg, void *ud);
  * valid, else previous.json, else configured_path (the device configuration's pack, may be
  * NULL; it may be a symbolic link). data_dir may be NULL. Every file rejected is reported
  * through log (may be NULL) at "error" with the full reason (file, JSON path, reason). On
- * success *out is the pack (content_free() it) and source the file used. Otherwise the caller
+ * success *out is the pack (the caller's: content_free() it) and source (the caller's buffer)
+ * the file used; on failure *out is NULL. Otherwise the caller
  * uses its built-in pack: KIOSK_ENOENT when there was no pack file at all, KIOSK_ECORRUPT when
  * there were some but every one was rejected (show staff the fallback notice), KIOSK_ENOMEM. */
 int packs_load(const char *data_dir, const char *configured_path, content_t **out, char *source,

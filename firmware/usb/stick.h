@@ -15,7 +15,8 @@
  * symbolic link unless follow, never blocking on a FIFO (a FIFO or a device is not even
  * opened: it is looked at first), at most max bytes (a larger one is refused unread), checked
  * again on what was opened and refused if it changed size while being read. what names the
- * kind of file in messages ("a token"). *buf is malloc'd and NUL-terminated. On failure why
+ * kind of file in messages ("a token"). *buf is malloc'd and NUL-terminated; the caller frees
+ * it (NULL on failure). On failure why
  * says what, without the file's name: KIOSK_ENOENT, KIOSK_EINVAL (a link, a directory, not a
  * regular file, changed), KIOSK_ETOOBIG, KIOSK_ENOMEM, or the errno's code. */
 int stick_read_file_at(int dirfd, const char *name, size_t max, bool follow, const char *what,
@@ -23,8 +24,9 @@ int stick_read_file_at(int dirfd, const char *name, size_t max, bool follow, con
 
 /* Reads <stick_dir>/kiosk-staff.token: a regular file of at most TOKEN_MAX_BYTES, opened
  * without following links and without blocking (a FIFO placed there does not hang the kiosk).
- * *text is malloc'd and NUL-terminated; caller frees. KIOSK_ENOENT (no token), KIOSK_ETOOBIG,
- * KIOSK_EINVAL (not a regular file, a link), KIOSK_EIO; err says which, naming the file. */
+ * *text is malloc'd and NUL-terminated; caller frees (NULL on failure). KIOSK_ENOENT (no
+ * token), KIOSK_ETOOBIG, KIOSK_EINVAL (not a regular file, a link), KIOSK_EIO; err says which,
+ * naming the file. */
 int stick_read_token(const char *stick_dir, char **text, size_t *len, char *err, size_t errlen);
 
 /* The whole check: reads the token, verifies the organisation's signature, parses it and

@@ -83,14 +83,16 @@ bool usb_sticks_changed(usb_sticks_t *s);
  * reported (USB_EV_STAFF_GONE, USB_EV_CURRENT_GONE). */
 void usb_sticks_rescan(usb_sticks_t *s);
 
-/* Queues a stick at path (scripts stand in for a mount with this). */
+/* Queues a stick at path, copied (scripts stand in for a mount with this); ignored when s is
+ * NULL or the queue is full. */
 void usb_sticks_insert(usb_sticks_t *s, const char *path);
 
 /* Whether a stick waits in the queue. */
 bool usb_sticks_pending(const usb_sticks_t *s);
 
-/* Handles the oldest waiting stick: token, erasures, export from src (NULL: no database) at
- * now_utc_ms (the wall clock), reporting through the event callback. */
+/* Handles the oldest waiting stick: token, erasures, export from src (NULL: no database;
+ * borrowed for the call only) at now_utc_ms (the wall clock), reporting through the event
+ * callback. */
 void usb_sticks_handle_next(usb_sticks_t *s, const usb_source_t *src, int64_t now_utc_ms);
 
 /* The stick whose token allows content updates while it is in, else NULL. Owned by s: valid

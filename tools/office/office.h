@@ -62,7 +62,8 @@ void add_value(buf_t *out, const cJSON *v);
 /* ---- options, the archive and output files ---- */
 
 /* Opens an archive that must already exist (a typo must not create an empty one): 0 and *a
- * (close it with archive_close()), or 1 with the reason on stderr. */
+ * (the caller's: close it with archive_close()), or 1 with the reason on stderr (*a then is
+ * NULL, or untouched when the file is missing: start it at NULL). */
 int open_existing(const char *cmd, const char *path, archive_t **a);
 
 /* An output: standard output, or a temporary file renamed over path by out_close(). path is
@@ -70,7 +71,7 @@ int open_existing(const char *cmd, const char *path, archive_t **a);
 typedef struct {
     FILE *f;
     const char *path; /* NULL for standard output */
-    char *tmp;
+    char *tmp;        /* the temporary name: malloc'd, freed by out_close() */
 } out_t;
 
 /* Opens path ("-" or NULL: standard output) for writing with the given mode: 0, or 1 with the
@@ -78,7 +79,8 @@ typedef struct {
 int out_open(const char *cmd, const char *path, mode_t mode, out_t *o);
 
 /* Finishes an output: ok false (an earlier failure, already reported) discards it. Returns 0
- * when the output is complete, else 1 (the reason on stderr). */
+ * when the output is complete, else 1 (the reason on stderr). Closes the file and frees tmp;
+ * a second call returns 1 and does nothing. */
 int out_close(const char *cmd, out_t *o, bool ok);
 
 void out_put(out_t *o, const char *s, size_t n);

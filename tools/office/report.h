@@ -38,6 +38,7 @@ typedef struct {
 bucket_t *tally_get(tally_t *t, const char *key, bool *oom);
 /* qsort() of n buckets; an empty tally may have no array at all. */
 void sort_buckets(bucket_t *b, size_t n, int (*cmp)(const void *, const void *));
+/* Frees every key and the array; t is empty and reusable (t itself not NULL). */
 void tally_free(tally_t *t);
 /* Orders for sort_buckets(): by total, most first (then by key); by value; by key. */
 int by_count_desc(const void *x, const void *y);
@@ -84,6 +85,7 @@ typedef struct {
 
 /* An archive_foreach() callback: counts one record into the report_t ud. */
 int report_count(const record_t *rec, const archive_row_t *row, void *ud);
+/* Frees what r holds (its tallies and surveys), not r itself, which must not be NULL. */
 void report_free(report_t *r);
 /* "YYYY-MM-DD" of a day number. */
 void day_text(int64_t day, char out[16]);
@@ -96,6 +98,7 @@ void day_text(int64_t day, char out[16]);
 #define GRID "#d0d0d0"
 #define BAR "#2f5f8a" /* 6.6:1 on white */
 
+/* The document being written: out is borrowed from the caller for the report's writing. */
 typedef struct {
     buf_t *out;
     int next_id;
