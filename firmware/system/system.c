@@ -2,6 +2,8 @@
  * stop signals, and the ops table that reaches the power, backlight and facts code. */
 #include "system/system.h"
 
+#include "core/log_fn.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -102,19 +104,6 @@ const system_ops_t *system_ops_real(void)
 
 /* ---- the service manager ---- */
 
-__attribute__((format(printf, 3, 4))) static void say(const system_t *s, const char *level,
-                                                      const char *fmt, ...)
-{
-    if (!s->log)
-        return;
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    s->log(level, msg, s->log_ud);
-}
-
 /* A socket path or an abstract name ('@'), as sd_notify takes them. */
 static bool notify_socket_usable(const system_t *s)
 {
@@ -123,7 +112,8 @@ static bool notify_socket_usable(const system_t *s)
         return false;
     if ((path[0] != '/' && path[0] != '@') ||
         strlen(path) >= sizeof((struct sockaddr_un *)NULL)->sun_path) {
-        say(s, "warn", "NOTIFY_SOCKET '%s' is not a socket path or abstract name: not used", path);
+        log_fn_say(s->log, s->log_ud, "warn",
+                   "NOTIFY_SOCKET '%s' is not a socket path or abstract name: not used", path);
         return false;
     }
     return true;
@@ -139,8 +129,9 @@ static void read_watchdog(system_t *s)
         if (pid && *pid && (strtol(pid, &end, 10) != (long)getpid() || *end))
             return; /* meant for another process: its interval is none of our business */
         const char *usec = getenv("WATCHDOG_USEC");
-        say(s, "warn", "WATCHDOG_USEC '%s' is not a number of microseconds: no watchdog",
-            usec ? usec : "");
+        log_fn_say(s->log, s->log_ud, "warn",
+                   "WATCHDOG_USEC '%s' is not a number of microseconds: no watchdog",
+                   usec ? usec : "");
         return;
     }
     if (r == 0 || us == 0)
@@ -163,7 +154,8 @@ system_t *system_open(const system_ops_t *ops, system_log_fn log, void *log_ud)
     if (s->managed)
         read_watchdog(s);
     if (s->watchdog_ms)
-        say(s, "info", "service watchdog: a ping every %lld ms", (long long)s->watchdog_ms);
+        log_fn_say(s->log, s->log_ud, "info", "service watchdog: a ping every %lld ms",
+                   (long long)s->watchdog_ms);
     sigemptyset(&s->stops);
     sigaddset(&s->stops, SIGTERM);
     sigaddset(&s->stops, SIGINT);
@@ -266,12 +258,13 @@ bool system_watch_signals(system_t *s, void (*wake)(void *ud), void *ud)
     s->sig_fd = signalfd(-1, &s->stops, SFD_CLOEXEC | SFD_NONBLOCK);
     s->quit_fd = eventfd(0, EFD_CLOEXEC);
     if (s->sig_fd < 0 || s->quit_fd < 0) {
-        say(s, "error", "cannot watch the stop signals: %s", strerror(errno));
+        log_fn_say(s->log, s->log_ud, "error", "cannot watch the stop signals: %s",
+                   strerror(errno));
         close_signal_fds(s);
         return false;
     }
     if (pthread_create(&s->thread, NULL, watch_signals, s) != 0) {
-        say(s, "error", "cannot start the stop-signal thread");
+        log_fn_say(s->log, s->log_ud, "error", "cannot start the stop-signal thread");
         close_signal_fds(s);
         return false;
     }

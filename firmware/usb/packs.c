@@ -24,7 +24,7 @@
 
 #include "core/kerr.h"
 #include "usb/stick.h"
-#include "usb/usb_log.h"
+#include "core/log_fn.h"
 
 #define PACKS_DIR "packs"
 #define ACTIVE "active.json"
@@ -135,19 +135,6 @@ static int open_packs_dir(const char *data_dir, bool create, int *dirfd, char *e
     return KIOSK_OK;
 }
 
-void usb_log(void (*log)(const char *level, const char *msg, void *ud), void *ud, const char *level,
-             const char *fmt, ...)
-{
-    if (!log)
-        return;
-    char msg[1536];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    log(level, msg, ud);
-}
-
 /* Finishes or undoes what a power cut interrupted (see the top of this file). 0 or an errno. */
 static int recover(int dirfd, const char *dirname, packs_log_fn log, void *ud)
 {
@@ -157,11 +144,11 @@ static int recover(int dirfd, const char *dirname, packs_log_fn log, void *ud)
         if (!a) {
             e = move_at(dirfd, SWAP, ACTIVE);
             if (e == 0)
-                usb_log(log, ud, "warn", "%s: finished a rollback cut short", dirname);
+                log_fn_say(log, ud, "warn", "%s: finished a rollback cut short", dirname);
         } else if (!p) {
             e = move_at(dirfd, SWAP, PREVIOUS);
             if (e == 0)
-                usb_log(log, ud, "warn", "%s: undid a rollback cut short", dirname);
+                log_fn_say(log, ud, "warn", "%s: undid a rollback cut short", dirname);
         } else {
             e = unlinkat(dirfd, SWAP, 0) == 0 ? fsync_dir(dirfd) : errno;
         }
@@ -183,12 +170,12 @@ static int recover(int dirfd, const char *dirname, packs_log_fn log, void *ud)
             if (e == 0)
                 e = move_at(dirfd, TMP, ACTIVE);
             if (e == 0)
-                usb_log(log, ud, "warn", "%s: finished an install cut short", dirname);
+                log_fn_say(log, ud, "warn", "%s: finished an install cut short", dirname);
         } else {
             e = unlinkat(dirfd, TMP, 0) == 0 ? fsync_dir(dirfd) : errno;
             if (e == 0)
-                usb_log(log, ud, "info", "%s: removed %s left by an install cut short", dirname,
-                        TMP);
+                log_fn_say(log, ud, "info", "%s: removed %s left by an install cut short", dirname,
+                           TMP);
         }
     }
     return e;
@@ -460,8 +447,8 @@ int packs_load(const char *data_dir, const char *configured_path, content_t **ou
         if (open_packs_dir(data_dir, false, &dir, err, sizeof err) == KIOSK_OK) {
             int e = recover(dir, where, log, ud);
             if (e != 0)
-                usb_log(log, ud, "warn", "%s: cannot finish a change cut short: %s", where,
-                        strerror(e));
+                log_fn_say(log, ud, "warn", "%s: cannot finish a change cut short: %s", where,
+                           strerror(e));
         }
     }
     /* swap.json comes before previous.json: it holds the pack to run while a rollback that
@@ -478,7 +465,7 @@ int packs_load(const char *data_dir, const char *configured_path, content_t **ou
         if (rc == KIOSK_OK) {
             snprintf(source, srclen, "%s", label);
             if (rejected)
-                usb_log(log, ud, "warn", "using %s instead", label);
+                log_fn_say(log, ud, "warn", "using %s instead", label);
             close(dir);
             return KIOSK_OK;
         }
@@ -487,7 +474,7 @@ int packs_load(const char *data_dir, const char *configured_path, content_t **ou
             return rc;
         }
         rejected++;
-        usb_log(log, ud, "error", "content pack rejected: %s", err);
+        log_fn_say(log, ud, "error", "content pack rejected: %s", err);
     }
     if (dir >= 0)
         close(dir);
@@ -500,13 +487,13 @@ int packs_load(const char *data_dir, const char *configured_path, content_t **ou
         if (rc == KIOSK_OK) {
             snprintf(source, srclen, "%s", configured_path);
             if (rejected)
-                usb_log(log, ud, "warn", "using %s instead", configured_path);
+                log_fn_say(log, ud, "warn", "using %s instead", configured_path);
             return KIOSK_OK;
         }
         if (rc == KIOSK_ENOMEM)
             return rc;
         rejected++;
-        usb_log(log, ud, "error", "content pack rejected: %s", err);
+        log_fn_say(log, ud, "error", "content pack rejected: %s", err);
     }
     return rejected ? KIOSK_ECORRUPT : KIOSK_ENOENT;
 }

@@ -12,7 +12,7 @@
 #include "crypto/crypto.h"
 #include "usb/mounts.h"
 #include "usb/stick.h"
-#include "usb/usb_log.h"
+#include "core/log_fn.h"
 
 #define MAX_STICKS 8
 
@@ -53,20 +53,21 @@ static bool load_keys(usb_sticks_t *s)
     char err[512];
     if (crypto_init() != KIOSK_OK || !crypto_key_from_text(c->org_sign_pk, s->org_sign_pk, 32) ||
         !crypto_key_from_text(c->org_box_pk, s->org_box_pk, 32)) {
-        usb_log(s->c.log, s->c.ud, "error",
-                "usb: the organisation's public keys in the configuration are not "
-                "valid: staff sticks are off");
+        log_fn_say(s->c.log, s->c.ud, "error",
+                   "usb: the organisation's public keys in the configuration are not "
+                   "valid: staff sticks are off");
         return false;
     }
     bool created = false;
     if (crypto_kiosk_key(c->key_dir, s->kiosk_sk, s->kiosk_pk, &created, err, sizeof err) !=
         KIOSK_OK) {
-        usb_log(s->c.log, s->c.ud, "error", "usb: %s: staff sticks are off", err);
+        log_fn_say(s->c.log, s->c.ud, "error", "usb: %s: staff sticks are off", err);
         return false;
     }
     if (created)
-        usb_log(s->c.log, s->c.ud, "warn",
-                "usb: no kiosk key was provisioned: made one in %s/kiosk-sign.public", c->key_dir);
+        log_fn_say(s->c.log, s->c.ud, "warn",
+                   "usb: no kiosk key was provisioned: made one in %s/kiosk-sign.public",
+                   c->key_dir);
     return true;
 }
 
@@ -90,9 +91,9 @@ usb_sticks_t *usb_sticks_open(const usb_sticks_config_t *c)
         char err[256];
         s->watch = mounts_watch_start(mounts_changed, s, err, sizeof err);
         if (!s->watch)
-            usb_log(s->c.log, s->c.ud, "warn", "usb: %s", err);
+            log_fn_say(s->c.log, s->c.ud, "warn", "usb: %s", err);
     }
-    usb_log(s->c.log, s->c.ud, "info", "usb: watching %s for staff sticks", s->mount_dir);
+    log_fn_say(s->c.log, s->c.ud, "info", "usb: watching %s for staff sticks", s->mount_dir);
     return s;
 }
 
@@ -125,7 +126,7 @@ void usb_sticks_insert(usb_sticks_t *s, const char *path)
     if (!s || s->npending == MAX_STICKS)
         return;
     snprintf(s->pending[s->npending++], sizeof s->pending[0], "%s", path);
-    usb_log(s->c.log, s->c.ud, "info", "usb: stick at %s", path);
+    log_fn_say(s->c.log, s->c.ud, "info", "usb: stick at %s", path);
 }
 
 static bool listed(char list[][MOUNTS_PATH_MAX], size_t n, const char *path)
@@ -147,7 +148,7 @@ void usb_sticks_rescan(usb_sticks_t *s)
             usb_sticks_insert(s, now[i]);
     /* The stick that opened the staff screens was removed: they close. */
     if (s->staff[0] && !listed(now, n, s->staff)) {
-        usb_log(s->c.log, s->c.ud, "info", "usb: the staff stick at %s was removed", s->staff);
+        log_fn_say(s->c.log, s->c.ud, "info", "usb: the staff stick at %s was removed", s->staff);
         char gone[MOUNTS_PATH_MAX];
         snprintf(gone, sizeof gone, "%s", s->staff);
         s->staff[0] = '\0';
@@ -189,8 +190,8 @@ static int64_t erase_contacts(usb_sticks_t *s, const usb_source_t *src, const to
     int64_t erased = 0;
     for (size_t i = 0; i < t->nerase; i++)
         erased += src->erase_contact(src->records.ctx, t->erase[i]) == KIOSK_OK;
-    usb_log(s->c.log, s->c.ud, "info", "usb: erased the contact details of %lld of %zu requests",
-            (long long)erased, t->nerase);
+    log_fn_say(s->c.log, s->c.ud, "info", "usb: erased the contact details of %lld of %zu requests",
+               (long long)erased, t->nerase);
     return erased;
 }
 
@@ -203,8 +204,8 @@ static void note_export(usb_sticks_t *s, const usb_source_t *src, const char *st
     snprintf(where, sizeof where, "%.60s%s%.63s", label ? label + 1 : stick,
              t->issued_by[0] ? ", " : "", t->issued_by);
     if (src->note_export(src->records.ctx, where) != KIOSK_OK)
-        usb_log(s->c.log, s->c.ud, "warn", "cannot note the export's stick: %s",
-                src->records.errmsg(src->records.ctx));
+        log_fn_say(s->c.log, s->c.ud, "warn", "cannot note the export's stick: %s",
+                   src->records.errmsg(src->records.ctx));
 }
 
 static void export(usb_sticks_t *s, const usb_source_t *src, const char *stick, const token_t *t,
@@ -224,15 +225,15 @@ static void export(usb_sticks_t *s, const usb_source_t *src, const char *stick, 
     int rc = export_to_stick(&src->records, stick, &o, &r, err, sizeof err);
     const char *why = NULL;
     if (rc != KIOSK_OK) {
-        usb_log(s->c.log, s->c.ud, "error", "usb: export to %s failed: %s", stick, err);
+        log_fn_say(s->c.log, s->c.ud, "error", "usb: export to %s failed: %s", stick, err);
         why = rc == KIOSK_EFULL      ? "full"
               : rc == KIOSK_EACCES   ? "read_only"
               : rc == KIOSK_ECORRUPT ? "corrupt"
                                      : "removed";
     } else if (r.records > 0) {
-        usb_log(s->c.log, s->c.ud, "info", "usb: exported %lld records to %s/%s/%s (%llu bytes)",
-                (long long)r.records, stick, EXPORT_DIR_NAME, r.bundle,
-                (unsigned long long)r.bytes);
+        log_fn_say(s->c.log, s->c.ud, "info", "usb: exported %lld records to %s/%s/%s (%llu bytes)",
+                   (long long)r.records, stick, EXPORT_DIR_NAME, r.bundle,
+                   (unsigned long long)r.bytes);
     }
     tell(s, (usb_event_t){.kind = USB_EV_EXPORT_DONE,
                           .stick = stick,
@@ -264,12 +265,12 @@ static void handle(usb_sticks_t *s, const char *stick, const usb_source_t *src, 
     int rc = stick_authorize(stick, s->kiosk_id, s->org_sign_pk, now_utc_ms, (token_action_t)any,
                              &t, err, sizeof err);
     if (rc != KIOSK_OK) {
-        usb_log(s->c.log, s->c.ud, "warn", "usb: refused: %s", err);
+        log_fn_say(s->c.log, s->c.ud, "warn", "usb: refused: %s", err);
         tell(s, (usb_event_t){.kind = USB_EV_REFUSED, .stick = stick, .why = refusal(rc, err)});
         return;
     }
-    usb_log(s->c.log, s->c.ud, "info", "usb: token %lld from %s accepted", (long long)t.serial,
-            t.issued_by[0] ? t.issued_by : "(unnamed)");
+    log_fn_say(s->c.log, s->c.ud, "info", "usb: token %lld from %s accepted", (long long)t.serial,
+               t.issued_by[0] ? t.issued_by : "(unnamed)");
     bool screens = t.actions & (TOKEN_STAFF_SCREENS | TOKEN_TECHNICIAN | TOKEN_CONTENT_UPDATE);
     if (screens) {
         snprintf(s->staff, sizeof s->staff, "%s", stick);
@@ -278,9 +279,9 @@ static void handle(usb_sticks_t *s, const char *stick, const usb_source_t *src, 
     if (!(t.actions & TOKEN_EXPORT)) {
         if (!screens) {
             /* erase-contact alone: its codes are erased as part of an export. */
-            usb_log(s->c.log, s->c.ud, "warn",
-                    "usb: token %lld allows neither an export nor the staff screens",
-                    (long long)t.serial);
+            log_fn_say(s->c.log, s->c.ud, "warn",
+                       "usb: token %lld allows neither an export nor the staff screens",
+                       (long long)t.serial);
             tell(s, (usb_event_t){.kind = USB_EV_REFUSED, .stick = stick, .why = "not_allowed"});
             return;
         }
