@@ -374,15 +374,21 @@ static void c1_controls_in_typed_text_are_refused(void)
     flow_free(f);
 }
 
+/* The activity sign-up up to the name question (journey 3: an activity, sign up, consent). */
+static void to_name_question(flow_t *f)
+{
+    act(f, ACT_JOURNEY, 3, 1);
+    act(f, ACT_CHOICE, 0, 2);
+    act(f, ACT_CHOICE, 0, 3);
+    act(f, ACT_CHOICE, 1, 4);
+}
+
 /* A one-line answer (a text question) never stores a newline: it is left out of what is
  * typed, the rest is kept. A comment keeps it. */
 static void a_newline_in_a_one_line_answer_is_not_stored(void)
 {
     flow_t *f = flow_new(pack, "k1", 0);
-    act(f, ACT_JOURNEY, 3, 1);
-    act(f, ACT_CHOICE, 0, 2);
-    act(f, ACT_CHOICE, 0, 3);
-    act(f, ACT_CHOICE, 1, 4);
+    to_name_question(f);
     REQUIRE(flow_question(f));
     CHECK_STR(flow_question(f)->name, "name");
     CHECK_INT(flow_question(f)->type, Q_TEXT);
@@ -431,10 +437,7 @@ static void focus_ring_moves_and_wraps(void)
 static void keyboard_shift_gives_one_capital(void)
 {
     flow_t *f = flow_new(pack, "k1", 0);
-    act(f, ACT_JOURNEY, 3, 1);
-    act(f, ACT_CHOICE, 0, 2);
-    act(f, ACT_CHOICE, 0, 3);
-    act(f, ACT_CHOICE, 1, 4);
+    to_name_question(f);
     CHECK_STR(flow_question(f)->name, "name");
     CHECK(flow_kb_shift(f)); /* a name starts with a capital */
     flow_activate(f, ACT_KEY, 0, "W", 5);
