@@ -43,7 +43,8 @@ typedef struct {
     ui_t *ui;
     view_t *view;
     int pressed;  /* widget under a finger, or -1 */
-    bool drawing; /* a finger is down on the touch test's drawing surface */
+    bool drawing;       /* a finger is down on a drawing surface (touch test, writing pad) */
+    rect_t drawing_area; /* ... which is here */
     bool dirty;
     /* scripted runs */
     script_t script;    /* scripted input: script.file is NULL in a real run */
