@@ -216,7 +216,7 @@ static void paging_and_a_partial_choice(void)
     CHECK_STR(s.out.candidate[0], "你");
     CHECK(ime_page(&s, &e, 1, commit));
     CHECK(ime_select(&s, &e, 1, commit));
-    CHECK_STR(commit, "拟"); /* the candidate of the page shown */
+    CHECK_STR(commit, "拟");               /* the candidate of the page shown */
     CHECK(!ime_select(&s, &e, 0, commit)); /* nothing composed, nothing to choose */
     /* "nih": 你 commits, "h" stays to be converted. */
     keys(&s, &e, "nih", commit);
@@ -454,8 +454,8 @@ static void set_zh_pinyin(cJSON *root)
     cJSON *zh = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "languages"), 1);
     cJSON_AddStringToObject(zh, "inputMode", "pinyin");
     /* The feedback name question asks for Latin letters whatever the language. */
-    cJSON *pages = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "journeys"), 0),
-                                       "pages");
+    cJSON *pages =
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "journeys"), 0), "pages");
     cJSON *page;
     cJSON_ArrayForEach(page, pages)
     {

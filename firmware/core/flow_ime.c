@@ -40,8 +40,8 @@ static bool is_traditional(const char *code)
     for (; code[i] && i + 1 < sizeof low; i++)
         low[i] = (char)(code[i] >= 'A' && code[i] <= 'Z' ? code[i] - 'A' + 'a' : code[i]);
     low[i] = '\0';
-    return is_chinese(low) && (strstr(low, "hant") || strstr(low, "-tw") || strstr(low, "-hk") ||
-                               strstr(low, "-mo"));
+    return is_chinese(low) &&
+           (strstr(low, "hant") || strstr(low, "-tw") || strstr(low, "-hk") || strstr(low, "-mo"));
 }
 
 static ime_mode_t start_mode(const flow_t *f)
@@ -81,12 +81,19 @@ void flow_set_ime(flow_t *f, const ime_engine_t *engine)
     flow_ime_restart(f);
 }
 
-/* Text an input method committed goes into the answer as if typed; the copy is wiped. */
-static bool commit_text(flow_t *f, char commit[IME_COMMIT_BYTES])
+/* After a step of the input method (changed: its state did): the text it committed goes into
+ * the answer as if typed, and the copy is wiped. True when anything changed. */
+static bool commit_text(flow_t *f, bool changed, char commit[IME_COMMIT_BYTES])
 {
     bool typed = commit[0] && flow_type_text(f, commit);
     memset(commit, 0, IME_COMMIT_BYTES);
-    return typed;
+    return typed || changed;
+}
+
+/* A composition is pending on the text question on screen. */
+static bool composing_here(const flow_t *f)
+{
+    return f->ime_engine && text_question(f) && ime_composing(&f->ime);
 }
 
 /* One code point of typed text (cl bytes at p) with an input method at work. */
@@ -96,14 +103,12 @@ static bool type_one(flow_t *f, const char *p, size_t cl)
     if (cl == 1 && ime_takes_key(&f->ime, *p)) {
         if (!ime_composing(&f->ime) && answer_full(f))
             return false;
-        bool c = ime_key(&f->ime, f->ime_engine, *p, commit);
-        return commit_text(f, commit) || c;
+        return commit_text(f, ime_key(&f->ime, f->ime_engine, *p, commit), commit);
     }
     bool c = false;
     if (ime_composing(&f->ime)) {
         /* A key outside the composition settles it first; a space only settles it. */
-        c = ime_settle(&f->ime, f->ime_engine, commit);
-        c = commit_text(f, commit) || c;
+        c = commit_text(f, ime_settle(&f->ime, f->ime_engine, commit), commit);
         if (*p == ' ')
             return c;
     }
@@ -132,19 +137,14 @@ bool flow_ime_type(flow_t *f, const char *utf8)
 bool flow_ime_backspace(flow_t *f)
 {
     char commit[IME_COMMIT_BYTES];
-    if (!f->ime_engine || !text_question(f) || !ime_composing(&f->ime))
-        return false;
-    bool c = ime_backspace(&f->ime, f->ime_engine, commit);
-    return commit_text(f, commit) || c;
+    return composing_here(f) &&
+           commit_text(f, ime_backspace(&f->ime, f->ime_engine, commit), commit);
 }
 
 bool flow_ime_settle(flow_t *f)
 {
     char commit[IME_COMMIT_BYTES];
-    if (!f->ime_engine || !text_question(f) || !ime_composing(&f->ime))
-        return false;
-    bool c = ime_settle(&f->ime, f->ime_engine, commit);
-    return commit_text(f, commit) || c;
+    return composing_here(f) && commit_text(f, ime_settle(&f->ime, f->ime_engine, commit), commit);
 }
 
 bool flow_ime_action(flow_t *f, action_t action, int arg)
@@ -176,7 +176,7 @@ bool flow_ime_action(flow_t *f, action_t action, int arg)
     default:
         return false;
     }
-    return commit_text(f, commit) || c;
+    return commit_text(f, c, commit);
 }
 
 bool flow_pad(flow_t *f, flow_pad_t ev, int x, int y, int size, int64_t now_ms)

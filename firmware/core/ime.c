@@ -6,8 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const mode_names[IME_MODE_COUNT] = {"handwriting", "pinyin", "latin",
-                                                       "digits"};
+static const char *const mode_names[IME_MODE_COUNT] = {"handwriting", "pinyin", "latin", "digits"};
 
 const char *ime_mode_name(ime_mode_t mode)
 {

@@ -73,10 +73,10 @@ typedef struct {
 
 typedef struct {
     ime_mode_t mode;
-    ime_output_t out;       /* what the engine shows: the composition and a page (commit "") */
-    ime_strokes_t strokes;  /* the character being written; strokes.size is the pad's side */
-    bool drawing;           /* a stroke is open: its points run from the last finished stroke's
-                               end to strokes.npoints */
+    ime_output_t out;      /* what the engine shows: the composition and a page (commit "") */
+    ime_strokes_t strokes; /* the character being written; strokes.size is the pad's side */
+    bool drawing;          /* a stroke is open: its points run from the last finished stroke's
+                              end to strokes.npoints */
     char letters[IME_PREEDIT_BYTES]; /* the composition's letters as typed (the fallback) */
     bool absent[IME_MODE_COUNT];     /* no engine for the mode (as of the last ime_reset) */
     bool failed[IME_MODE_COUNT];     /* its engine failed since ime_init() */
