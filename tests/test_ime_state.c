@@ -405,7 +405,7 @@ static bool act(flow_t *f, action_t a, int arg, int64_t t)
 /* The feedback journey in Chinese up to its comment. */
 static void to_comment(flow_t *f, int64_t t)
 {
-    if (strcmp(flow_lang(f), "zh-cn") != 0)
+    if (strncmp(flow_lang(f), "zh", 2) != 0)
         act(f, ACT_LANG, 0, t);
     act(f, ACT_JOURNEY, 0, t);
     act(f, ACT_CHOICE, 1, t);
@@ -515,6 +515,42 @@ static void the_pack_sets_the_mode_per_language_and_question(void)
     CHECK(strstr(err.reason, "wubi") != NULL);
     CHECK(load_mutated_pack(set_phone_pinyin, &c, &err) == KIOSK_EINVAL);
     CHECK(strstr(err.reason, "digits") != NULL);
+}
+
+/* Renames the pack's zh-cn to zh-TW: its code and every translation's key. */
+static void rename_zh(cJSON *n)
+{
+    cJSON *c;
+    cJSON_ArrayForEach(c, n)
+    {
+        if (c->string && strcmp(c->string, "zh-cn") == 0)
+            strcpy(c->string, "zh-TW"); /* the same length */
+        if (cJSON_IsString(c) && strcmp(c->valuestring, "zh-cn") == 0)
+            cJSON_SetValuestring(c, "zh-TW");
+        rename_zh(c);
+    }
+}
+
+static void candidates_follow_the_language_script(void)
+{
+    fake_t k;
+    ime_engine_t e = fake_engine(&k);
+    content_t *c = NULL;
+    content_error_t err;
+    REQUIRE(load_mutated_pack(rename_zh, &c, &err) == KIOSK_OK);
+    flow_t *f = flow_new(c, "k1", 0);
+    k.traditional = true;
+    flow_set_ime(f, &e);
+    CHECK(!k.traditional); /* en: simplified, said once */
+    CHECK(act(f, ACT_LANG, 0, 1));
+    CHECK_STR(flow_lang(f), "zh-TW");
+    CHECK(k.traditional);
+    to_comment(f, 2);
+    CHECK_INT(flow_ime(f)->mode, IME_HANDWRITING); /* a zh-* language */
+    CHECK(flow_set_lang(f, "en"));
+    CHECK(!k.traditional);
+    flow_free(f);
+    content_free(c);
 }
 
 static void pinyin_commits_into_the_answer_and_the_record(void)
@@ -804,6 +840,7 @@ int main(void)
     RUN(a_failing_engine_hands_back_the_letters_and_turns_its_mode_off);
     RUN(the_mode_a_question_starts_in);
     RUN(the_pack_sets_the_mode_per_language_and_question);
+    RUN(candidates_follow_the_language_script);
     RUN(pinyin_commits_into_the_answer_and_the_record);
     RUN(handwriting_on_the_pad);
     RUN(a_candidate_after_switching_language_does_nothing);
