@@ -7,6 +7,7 @@
 #include "core/flow.h"
 #include "core/ime.h"
 #include "core/kerr.h"
+#include "core/mode.h"
 #include "core/utf8.h"
 #include "pack_util.h"
 
@@ -648,6 +649,35 @@ static void handwriting_on_the_pad(void)
     flow_free(f);
 }
 
+/* The residents' mode hands touches on a pad widget to the flow in the pad's coordinates. */
+static void touches_on_the_pad_widget_become_strokes(void)
+{
+    fake_t k;
+    ime_engine_t e = fake_engine(&k);
+    flow_t *f = flow_new(pack, "k1", 0);
+    flow_set_ime(f, &e);
+    to_comment(f, 1);
+    static view_t v;
+    widget_t padw = {.action = ACT_IME_PAD, .r = {100, 300, 400, 300}};
+    widget_t other = {.action = ACT_NONE, .r = {0, 0, 50, 50}};
+    input_t in = {.kind = IN_TOUCH, .w = &other, .x = 10, .y = 10};
+    CHECK_INT(mode_residents.input(f, &in, &v, 2), 0); /* not the pad */
+    in = (input_t){.kind = IN_TOUCH, .w = &padw, .x = 120, .y = 450};
+    CHECK(mode_residents.input(f, &in, &v, 3) & MODE_REDRAW);
+    in = (input_t){.kind = IN_DRAG, .w = &padw, .x = 480, .y = 450};
+    CHECK(mode_residents.input(f, &in, &v, 4) & MODE_REDRAW);
+    in = (input_t){.kind = IN_ACTIVATE, .w = &padw};
+    CHECK(mode_residents.input(f, &in, &v, 5) & MODE_REDRAW);
+    const ime_strokes_t *st = &flow_ime(f)->strokes;
+    CHECK_INT(st->size, 400);
+    CHECK_INT(st->nstrokes, 1);
+    CHECK_INT(st->x[0], 20);
+    CHECK_INT(st->y[0], 150);
+    CHECK_INT(st->x[1], 380);
+    CHECK_STR(flow_ime(f)->out.candidate[0], "一");
+    flow_free(f);
+}
+
 static void a_candidate_after_switching_language_does_nothing(void)
 {
     fake_t k;
@@ -843,6 +873,7 @@ int main(void)
     RUN(candidates_follow_the_language_script);
     RUN(pinyin_commits_into_the_answer_and_the_record);
     RUN(handwriting_on_the_pad);
+    RUN(touches_on_the_pad_widget_become_strokes);
     RUN(a_candidate_after_switching_language_does_nothing);
     RUN(an_absent_or_failing_engine_falls_back_to_latin_letters);
     RUN(limits_count_characters_not_bytes);

@@ -12,14 +12,26 @@ static unsigned activate(flow_t *f, const widget_t *w, int64_t now_ms)
     return changed(w && flow_activate(f, w->action, w->arg, w->key_text, now_ms));
 }
 
+/* A finger on the writing pad (a widget with ACT_IME_PAD): in the pad's own coordinates, its
+ * longer side the pad's size so that a character keeps its proportions. */
+static unsigned pad(flow_t *f, flow_pad_t ev, const input_t *in, int64_t now_ms)
+{
+    if (!in->w || in->w->action != ACT_IME_PAD)
+        return 0;
+    const rect_t r = in->w->r;
+    int size = r.w > r.h ? r.w : r.h;
+    return changed(flow_pad(f, ev, in->x - r.x, in->y - r.y, size, now_ms));
+}
+
 static unsigned residents_input(void *self, const input_t *in, const view_t *v, int64_t now_ms)
 {
     flow_t *f = self;
     switch (in->kind) {
     case IN_TOUCH:
         flow_touched(f); /* a touch hides the focus ring */
-        return 0;
+        return pad(f, FLOW_PAD_DOWN, in, now_ms);
     case IN_DRAG:
+        return pad(f, FLOW_PAD_MOVE, in, now_ms);
     case IN_BUTTON:
         return 0;
     case IN_ACTIVATE:
