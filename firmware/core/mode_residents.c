@@ -12,10 +12,12 @@ static unsigned activate(flow_t *f, const widget_t *w, int64_t now_ms)
     return changed(w && flow_activate(f, w->action, w->arg, w->key_text, now_ms));
 }
 
-/* A finger on the writing pad, in the pad's own pixels. */
+/* A finger on the writing pad r (the widget with ACT_IME_PAD it went down on), in the pad's
+ * own pixels: its longer side is the pad's size, so a character keeps its proportions. */
 static unsigned pad(flow_t *f, flow_pad_t ev, rect_t r, int x, int y, int64_t now_ms)
 {
-    return changed(r.w > 0 && flow_pad(f, ev, x - r.x, y - r.y, r.w, now_ms));
+    int size = r.w > r.h ? r.w : r.h;
+    return changed(size > 0 && flow_pad(f, ev, x - r.x, y - r.y, size, now_ms));
 }
 
 static unsigned residents_input(void *self, const input_t *in, const view_t *v, int64_t now_ms)
