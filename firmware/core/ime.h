@@ -14,7 +14,7 @@
 
 typedef enum { IME_HANDWRITING, IME_PINYIN, IME_LATIN, IME_DIGITS, IME_MODE_COUNT } ime_mode_t;
 
-#define IME_CANDIDATES 10    /* candidates on one page of the bar, at most */
+#define IME_CANDIDATES 5 /* candidates on one page of the bar, at most: 5 fit the 7" panel */
 #define IME_CANDIDATE_BYTES 32
 #define IME_PREEDIT_BYTES 128
 #define IME_COMMIT_BYTES 256
