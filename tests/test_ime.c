@@ -11,6 +11,7 @@
 #include "check.h"
 #include "ime/ime_engine.h"
 #include "ime_util.h"
+#include "scratch_util.h"
 
 static ime_engine_t eng;
 static ime_engines_t *engines;
@@ -46,50 +47,47 @@ static int find(const char *cand)
     return -1;
 }
 
-/* "shequfuwu" to 社区服务: the first candidate, or 社区 then 服务. */
+/* "shequfuwu" to 社区服务: the first candidate of the first page, committed by choosing it. */
 static void test_pinyin_simplified(void)
 {
     REQUIRE(open_both());
     type("shequfuwu");
-    CHECK(out.preedit[0] != '\0');
+    CHECK_STR(out.preedit, "she qu fu wu");
     CHECK(out.ncandidates > 0 && out.ncandidates <= IME_CANDIDATES);
     CHECK_STR(out.candidate[0], "社区服务");
+    CHECK_INT(out.page, 0);
     CHECK_STR(out.commit, "");
     CHECK(eng.pinyin_select(eng.ctx, 0, &out));
     CHECK_STR(out.commit, "社区服务");
     CHECK_STR(out.preedit, "");
     CHECK_INT(out.ncandidates, 0);
-    /* Two selections: 社区 (a word of the first page), then the rest. */
-    type("shequfuwu");
-    eng.pinyin_clear(eng.ctx);
-    type("shequ");
-    CHECK_STR(out.candidate[0], "社区");
-    type("fuwu");
+    /* The next key starts a new composition; the commit was reported once. */
+    type("n");
+    CHECK_STR(out.commit, "");
+    CHECK_STR(out.preedit, "n");
     close_both();
 }
 
+/* 社区 then 服务: the first selection commits nothing and leaves "fu wu" to choose for. */
 static void test_pinyin_two_selections(void)
 {
     REQUIRE(open_both());
     type("shequfuwu");
-    /* Page through to 社区 alone is not needed: choose it by index after narrowing. */
-    eng.pinyin_clear(eng.ctx);
-    type("shequ");
-    REQUIRE(out.ncandidates > 0);
-    type("fuwu");
-    int whole = find("社区服务");
-    CHECK(whole == 0);
-    eng.pinyin_clear(eng.ctx);
-    type("shequfuwu");
     int part = find("社区");
-    if (part >= 0) { /* the page offers the first word alone: select it, then 服务 */
-        CHECK(eng.pinyin_select(eng.ctx, (size_t)part, &out));
-        CHECK_STR(out.commit, "");
-        CHECK(out.preedit[0] != '\0');
-        CHECK_STR(out.candidate[0], "服务");
-        CHECK(eng.pinyin_select(eng.ctx, 0, &out));
-        CHECK_STR(out.commit, "社区服务");
-    }
+    REQUIRE(part > 0);
+    CHECK(eng.pinyin_select(eng.ctx, (size_t)part, &out));
+    CHECK_STR(out.commit, "");
+    CHECK(strstr(out.preedit, "社区") != NULL);
+    CHECK_STR(out.candidate[0], "服务");
+    CHECK(eng.pinyin_select(eng.ctx, 0, &out));
+    CHECK_STR(out.commit, "社区服务");
+    CHECK_STR(out.preedit, "");
+    /* Clearing drops a composition without committing it. */
+    type("fuwu");
+    eng.pinyin_clear(eng.ctx);
+    type("a");
+    CHECK_STR(out.preedit, "a");
+    CHECK_STR(out.commit, "");
     close_both();
 }
 
@@ -210,6 +208,7 @@ static void test_missing(void)
     CHECK(out.ncandidates > 0);
     close_both();
 
+    cfg = ime_test_config();
     cfg.rime_shared_dir = "/nonexistent/rime-data";
     cfg.zinnia_model = "/nonexistent/handwriting-zh_CN.model";
     have = ime_engines_open(&cfg, &eng, &engines, err, sizeof err);
@@ -218,6 +217,29 @@ static void test_missing(void)
     CHECK(strstr(err, "handwriting") != NULL);
     close_both();
     ime_engines_close(NULL);
+}
+
+/* Deployed files present but broken (an empty schema): librime would start without a word
+ * and give no candidates; the edge says so and leaves handwriting working. */
+static void test_broken_rime_data(void)
+{
+    char dir[PATH_MAX], cmd[2 * PATH_MAX + 32], schema[PATH_MAX];
+    REQUIRE(make_scratch_dir(dir, "ime"));
+    snprintf(cmd, sizeof cmd, "cp -r '%s/.' '%s/'", KIOSK_RIME_DIR, dir);
+    REQUIRE(system(cmd) == 0);
+    join(schema, dir, "build/luna_pinyin_simp.schema.yaml");
+    FILE *f = fopen(schema, "w");
+    REQUIRE(f != NULL);
+    fclose(f);
+    ime_config_t cfg = ime_test_config();
+    cfg.rime_user_dir = dir;
+    char err[512];
+    int have = ime_engines_open(&cfg, &eng, &engines, err, sizeof err);
+    CHECK_INT(have, IME_HAVE_HANDWRITING);
+    CHECK(strstr(err, "pinyin") != NULL && strstr(err, dir) != NULL);
+    CHECK(eng.pinyin_key == NULL);
+    close_both();
+    remove_tree(dir);
 }
 
 /* The listing of a tree: each file's path, size and modification time, one a line. */
@@ -281,6 +303,7 @@ int main(void)
     RUN(test_pinyin_traditional);
     RUN(test_handwriting);
     RUN(test_missing);
+    RUN(test_broken_rime_data);
     RUN(test_nothing_written);
     return check_failures != 0;
 }
