@@ -72,6 +72,10 @@ typedef struct {
     staff_host_t staff_host; /* what the staff screens' side of the app works on */
     char content_from[16];   /* "installed", "configured" or "built-in" */
     /* opening hours and quiet mode */
+    /* input methods (the IME edge): the engines' table the flow uses, or none */
+    ime_engine_t ime;
+    struct ime_engines *ime_handle;
+    bool ime_on;
     quiet_t quiet;       /* the attract screen's state (last input, staff's override) */
     int backlight_saved; /* the brightness before dimming */
 } app_t;

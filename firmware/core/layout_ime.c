@@ -82,7 +82,8 @@ static void candidate_bar(ctx_t *x, rect_t r, const lay_ime_t *ime)
         widget_t *b =
             lay_button(x, c, lay_strdup(x->v, o->candidate[i]), STYLE_KEY, ACT_IME_CANDIDATE,
                        (int)i);
-        lay_set_text(x, b, b->text, inset(c, S(x, 4), S(x, 2)), T(x, PX_TITLE), false);
+        int px = r.h * 6 / 10 > T(x, PX_TITLE) ? r.h * 6 / 10 : T(x, PX_TITLE);
+        lay_set_text(x, b, b->text, inset(c, S(x, 4), S(x, 2)), px, false);
     }
     if (paging) {
         int ax = r.x + r.w - 2 * S(x, MIN_TARGET) - gap;
@@ -95,36 +96,36 @@ static void candidate_bar(ctx_t *x, rect_t r, const lay_ime_t *ime)
     }
 }
 
-/* The writing pad with its hint while empty. */
+/* The writing pad (its hint is the field's placeholder). */
 static void writing_pad(ctx_t *x, rect_t r, const lay_ime_t *ime)
 {
     widget_t *p = lay_add(x, W_PAD, STYLE_PLAIN, r);
     p->action = ACT_IME_PAD;
     p->strokes = ime->strokes;
-    if (ime->strokes->nstrokes == 0) {
-        rect_t hint = inset(r, S(x, 12), S(x, 12));
-        hint.h = S(x, 40);
-        fitted_t ft = lay_fit(x, str(x, "keyboard.pad_hint"), hint, T(x, PX_SMALL), S(x, PX_MIN),
-                              false);
-        p->text = ft.text;
-        p->px = ft.px;
-        p->tr = hint;
-        p->align = ALIGN_CENTER;
-    }
 }
 
-/* Under the pad: punctuation, undo the last stroke, clear the pad, delete a character. */
-static void pad_keys(ctx_t *x, rect_t r)
+/* Beside or under the pad: undo the last stroke, clear the pad, delete a character. */
+static void pad_buttons(ctx_t *x, rect_t r)
 {
-    int gap = S(x, 5), n = NPUNCT + 3;
-    int w = (r.w - (n - 1) * gap) / n;
-    punctuation_keys(x, rect(r.x, r.y, NPUNCT * (w + gap) - gap, r.h), NPUNCT);
-    int bx = r.x + NPUNCT * (w + gap);
-    lay_button(x, rect(bx, r.y, w, r.h), str(x, "keyboard.undo"), STYLE_KEY, ACT_IME_PAD_UNDO, 0);
-    lay_button(x, rect(bx + w + gap, r.y, w, r.h), str(x, "keyboard.clear"), STYLE_KEY,
+    int gap = S(x, 5), w = (r.w - 2 * gap) / 3;
+    lay_button(x, rect(r.x, r.y, w, r.h), str(x, "keyboard.undo"), STYLE_KEY, ACT_IME_PAD_UNDO, 0);
+    lay_button(x, rect(r.x + w + gap, r.y, w, r.h), str(x, "keyboard.clear"), STYLE_KEY,
                ACT_IME_PAD_CLEAR, 0);
-    lay_button(x, rect(bx + 2 * (w + gap), r.y, w, r.h), str(x, "keyboard.delete"), STYLE_KEY,
+    lay_button(x, rect(r.x + 2 * (w + gap), r.y, w, r.h), str(x, "keyboard.delete"), STYLE_KEY,
                ACT_BACKSPACE, 0);
+}
+
+/* In handwriting the field's placeholder says where to write. */
+static void hint_in_field(ctx_t *x, widget_t *field)
+{
+    if (field->style != STYLE_MUTED)
+        return;
+    rect_t in = inset(field->r, S(x, 10), S(x, 4));
+    fitted_t ft = lay_fit(x, str(x, "keyboard.pad_hint"), in, T(x, PX_BODY), S(x, PX_MIN), false);
+    field->text = ft.text;
+    field->px = ft.px;
+    int lh = x->tm->line_height(x->tm->user_data, ft.px, false);
+    field->tr = rect(in.x, in.y + (in.h - ft.lines * lh) / 2, in.w, ft.lines * lh);
 }
 
 static void composition(ctx_t *x, rect_t r, const lay_ime_t *ime)
@@ -134,7 +135,16 @@ static void composition(ctx_t *x, rect_t r, const lay_ime_t *ime)
                   ALIGN_LEFT);
 }
 
-/* Landscape: the pad on the left as tall as the area; field, candidates and keys beside. */
+/* The field, keeping a pointer to its widget for the hint. */
+static widget_t *field(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
+{
+    size_t n = x->v->n;
+    lay_text_field(x, r, q, a);
+    return x->v->n > n ? &x->v->w[n] : &x->sink;
+}
+
+/* Landscape: the pad on the left as tall as the area; beside it the field, large candidates,
+ * punctuation, and undo, clear and delete. */
 static void landscape_pad(ctx_t *x, rect_t area, const question_t *q, const answer_t *a,
                           const lay_ime_t *ime)
 {
@@ -143,12 +153,13 @@ static void landscape_pad(ctx_t *x, rect_t area, const question_t *q, const answ
     writing_pad(x, rect(area.x, area.y, side, side), ime);
     rect_t col = rect(area.x + side + gap, area.y, area.w - side - gap, area.h);
     int mw = col.w * 30 / 100;
-    lay_text_field(x, rect(col.x, col.y, col.w - mw - gap, row), q, a);
+    hint_in_field(x, field(x, rect(col.x, col.y, col.w - mw - gap, row), q, a));
     mode_button(x, rect(col.x + col.w - mw, col.y, mw, row), ime);
-    int free = col.h - 3 * row;
-    int g = free / 3 < gap ? free / 3 : gap;
-    candidate_bar(x, rect(col.x, col.y + row + g, col.w, row), ime);
-    pad_keys(x, rect(col.x, col.y + col.h - row, col.w, row));
+    int keys_y = col.y + col.h - 2 * row - gap;
+    int cy = col.y + row + gap, ch = keys_y - gap - cy;
+    candidate_bar(x, rect(col.x, cy, col.w, ch < row ? row : ch), ime);
+    punctuation_keys(x, rect(col.x, keys_y, col.w, row), NPUNCT);
+    pad_buttons(x, rect(col.x, keys_y + row + gap, col.w, row));
 }
 
 static void landscape(ctx_t *x, rect_t area, const question_t *q, const answer_t *a,
@@ -181,8 +192,11 @@ static void portrait(ctx_t *x, rect_t area, const question_t *q, const answer_t 
                      const lay_ime_t *ime)
 {
     int gap = S(x, GAP), row = S(x, MIN_TARGET + 8);
-    int field_h = S(x, q->type == Q_COMMENT ? 140 : 52);
-    lay_text_field(x, rect(area.x, area.y, area.w, field_h), q, a);
+    /* A comment's field shows more lines, except beside the writing pad, which needs room. */
+    int field_h = S(x, q->type != Q_COMMENT ? 52 : ime->mode == IME_HANDWRITING ? 90 : 140);
+    widget_t *fw = field(x, rect(area.x, area.y, area.w, field_h), q, a);
+    if (ime->mode == IME_HANDWRITING)
+        hint_in_field(x, fw);
     int y = area.y + field_h + gap;
     int mw = area.w * 30 / 100;
     mode_button(x, rect(area.x, y, mw, row), ime);
@@ -199,12 +213,15 @@ static void portrait(ctx_t *x, rect_t area, const question_t *q, const answer_t 
         lay_key_rows(x, rest, pinyin_keys_narrow, 5, 70);
         break;
     case IME_HANDWRITING: {
-        candidate_bar(x, rect(rest.x, rest.y, rest.w, row), ime);
-        rest.y += row + gap;
-        rest.h -= row + gap;
-        int side = rest.h - row - gap < rest.w ? rest.h - row - gap : rest.w;
+        int bar = row * 3 / 2;
+        candidate_bar(x, rect(rest.x, rest.y, rest.w, bar), ime);
+        rest.y += bar + gap;
+        rest.h -= bar + gap;
+        int keys = 2 * row + gap;
+        int side = rest.h - keys - gap < rest.w ? rest.h - keys - gap : rest.w;
         writing_pad(x, rect(rest.x + (rest.w - side) / 2, rest.y, side, side), ime);
-        pad_keys(x, rect(rest.x, rest.y + rest.h - row, rest.w, row));
+        punctuation_keys(x, rect(rest.x, rest.y + rest.h - keys, rest.w, row), NPUNCT);
+        pad_buttons(x, rect(rest.x, rest.y + rest.h - row, rest.w, row));
         break;
     }
     case IME_DIGITS:

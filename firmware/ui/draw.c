@@ -168,8 +168,6 @@ static void draw_pad(ui_t *ui, const widget_t *w, double u)
     int t = (int)(2 * u + 0.5);
     ui_fill_rect(ui, (SDL_Rect){r.x + r.w / 2 - t / 2, r.y + b, t, r.h - 2 * b}, guide);
     ui_fill_rect(ui, (SDL_Rect){r.x + b, r.y + r.h / 2 - t / 2, r.w - 2 * b, t}, guide);
-    if (w->text && *w->text)
-        ui_draw_text(ui, w->text, sdl_rect(w->tr), w->px, false, w->align, color(ui, COLOR_MUTED));
     const ime_strokes_t *s = w->strokes;
     if (!s || s->size <= 0)
         return;
