@@ -30,6 +30,7 @@ typedef struct {
     char letters[64];
     size_t page;
     bool fail;        /* every call fails from now on */
+    bool stuck;       /* choosing a candidate changes nothing */
     bool traditional; /* what set_traditional said last */
     int clears;       /* pinyin_clear calls */
     int recognitions;
@@ -94,6 +95,8 @@ static bool fake_select(void *ctx, size_t i, ime_output_t *out)
     const entry_t *en = lookup(k, &prefix);
     if (k->fail || !en || k->page * FAKE_PAGE + i >= count(en))
         return memset(out, 0, sizeof *out), false;
+    if (k->stuck)
+        return show(k, out);
     const char *c = en->cand[k->page * FAKE_PAGE + i];
     memmove(k->letters, k->letters + prefix, strlen(k->letters + prefix) + 1);
     k->page = 0;
@@ -149,7 +152,5 @@ static ime_engine_t fake_engine(fake_t *k)
     return (ime_engine_t){fake_key,       fake_select,      fake_page, fake_clear,
                           fake_recognize, fake_traditional, k};
 }
-
-/* ---- the state alone ---- */
 
 #endif

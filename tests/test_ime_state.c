@@ -91,6 +91,14 @@ static void paging_and_a_partial_choice(void)
     CHECK(ime_settle(&s, &e, commit));
     CHECK_STR(commit, "好");
     CHECK(!ime_composing(&s));
+    /* Settling goes a step at a time: a candidate may leave letters. */
+    keys(&s, &e, "nih", commit);
+    CHECK(ime_settle(&s, &e, commit));
+    CHECK_STR(commit, "你");
+    CHECK(ime_composing(&s));
+    CHECK(ime_settle(&s, &e, commit));
+    CHECK_STR(commit, "h");
+    CHECK(!ime_settle(&s, &e, commit));
     /* Letters the engine cannot convert settle as typed. */
     keys(&s, &e, "xq", commit);
     CHECK(ime_settle(&s, &e, commit));
@@ -455,17 +463,17 @@ static void pinyin_commits_into_the_answer_and_the_record(void)
     CHECK(act(f, ACT_SPACE, 0, 16));
     CHECK_STR(answer(f), "你好倪啊，好");
     /* Next with a composition pending settles it and stays; the next Next moves on. */
-    flow_text(f, "ni", 17);
+    flow_text(f, "nih", 17); /* two steps: 你, then "h" has no candidate */
     CHECK(act(f, ACT_NEXT, 0, 18));
     CHECK_STR(flow_question(f)->name, "comment");
-    CHECK_STR(answer(f), "你好倪啊，好你");
+    CHECK_STR(answer(f), "你好倪啊，好你h");
     CHECK(act(f, ACT_NEXT, 0, 19));
     CHECK_STR(flow_question(f)->name, "contactOk");
     act(f, ACT_CHOICE, 0, 20);
     act(f, ACT_NEXT, 0, 21);
     record_t *rec = NULL;
     REQUIRE(flow_pending_op(f, &rec) == OP_SAVE);
-    CHECK(strstr(rec->answers_json, "\"comment\":\"你好倪啊，好你\"") != NULL);
+    CHECK(strstr(rec->answers_json, "\"comment\":\"你好倪啊，好你h\"") != NULL);
     flow_free(f);
 }
 
@@ -606,6 +614,20 @@ static void an_absent_or_failing_engine_falls_back_to_latin_letters(void)
     CHECK_INT(flow_ime(f)->mode, IME_LATIN); /* pinyin is skipped */
     CHECK(flow_text(f, "hao", 12));
     CHECK_STR(answer(f), "hao");
+    flow_free(f);
+    /* An engine whose candidates never finish the composition: Next still ends it. */
+    fake_t k2;
+    ime_engine_t e2 = fake_engine(&k2);
+    f = flow_new(pack, "k1", 0);
+    flow_set_ime(f, &e2);
+    to_comment(f, 1);
+    act(f, ACT_IME_MODE, IME_PINYIN, 8);
+    flow_text(f, "ni", 8);
+    k2.stuck = true;
+    CHECK(act(f, ACT_NEXT, 0, 8));
+    CHECK(!ime_composing(flow_ime(f)));
+    CHECK_STR(flow_question(f)->name, "comment");
+    CHECK(act(f, ACT_NEXT, 0, 8));
     flow_free(f);
 }
 

@@ -59,7 +59,10 @@ bool flow_text(flow_t *f, const char *utf8, int64_t now_ms);
  * (the default): no input methods, text questions take Latin letters and digits as typed.
  * Clears any composition. A text question starts in its own "inputMode", else its language's,
  * else handwriting for zh-* languages and Latin letters otherwise (tel and number: digits);
- * a mode whose engine is absent or failed falls back to Latin letters. */
+ * a mode whose engine is absent or failed falls back to Latin letters. Typed letters go into
+ * a pinyin composition; Next, a space or any other key with a composition pending settles it
+ * first (its first candidate into the answer); Next then stays on the question, so that the
+ * resident sees what will be stored before the next Next moves on. */
 void flow_set_ime(flow_t *f, const ime_engine_t *engine);
 
 /* A finger on the writing pad of a handwriting question: down, moving, lifted at (x, y) in the

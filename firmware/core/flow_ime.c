@@ -96,6 +96,19 @@ static bool composing_here(const flow_t *f)
     return f->ime_engine && text_question(f) && ime_composing(&f->ime);
 }
 
+/* Settles the composition step by step, each step's text into the answer; an engine that
+ * never finishes is stopped after a step per letter the composition can hold. */
+static bool settle(flow_t *f)
+{
+    char commit[IME_COMMIT_BYTES];
+    bool c = false;
+    for (size_t i = 0; ime_composing(&f->ime) && i < IME_PREEDIT_BYTES; i++)
+        c = commit_text(f, ime_settle(&f->ime, f->ime_engine, commit), commit) || c;
+    if (ime_composing(&f->ime))
+        ime_reset(&f->ime, f->ime_engine, f->ime.mode);
+    return c;
+}
+
 /* One code point of typed text (cl bytes at p) with an input method at work. */
 static bool type_one(flow_t *f, const char *p, size_t cl)
 {
@@ -108,7 +121,7 @@ static bool type_one(flow_t *f, const char *p, size_t cl)
     bool c = false;
     if (ime_composing(&f->ime)) {
         /* A key outside the composition settles it first; a space only settles it. */
-        c = commit_text(f, ime_settle(&f->ime, f->ime_engine, commit), commit);
+        c = settle(f);
         if (*p == ' ')
             return c;
     }
@@ -143,8 +156,10 @@ bool flow_ime_backspace(flow_t *f)
 
 bool flow_ime_settle(flow_t *f)
 {
-    char commit[IME_COMMIT_BYTES];
-    return composing_here(f) && commit_text(f, ime_settle(&f->ime, f->ime_engine, commit), commit);
+    if (!composing_here(f))
+        return false;
+    settle(f);
+    return true; /* even a composition that came to nothing was on screen */
 }
 
 bool flow_ime_action(flow_t *f, action_t action, int arg)

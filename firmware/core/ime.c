@@ -59,9 +59,9 @@ bool ime_available(const ime_t *s, ime_mode_t mode)
 
 void ime_reset(ime_t *s, const ime_engine_t *e, ime_mode_t mode)
 {
-    drop_composition(s, e);
+    drop_composition(s, NULL);
     if (e && e->pinyin_clear)
-        e->pinyin_clear(e->ctx); /* whatever the engine still holds */
+        e->pinyin_clear(e->ctx); /* whatever the engine holds, whether or not we knew of it */
     s->absent[IME_PINYIN] = !e || !e->pinyin_key || !e->pinyin_select || !e->pinyin_page;
     s->absent[IME_HANDWRITING] = !e || !e->recognize;
     s->mode = ime_available(s, mode) ? mode : IME_LATIN;
@@ -181,24 +181,12 @@ bool ime_settle(ime_t *s, const ime_engine_t *e, char commit[IME_COMMIT_BYTES])
         clear_strokes(s);
         return true;
     }
-    /* Pinyin: one candidate at a time (each may leave letters), at most a try per letter. */
-    size_t used = 0;
-    for (size_t tries = 0; s->letters[0] && tries < sizeof s->letters; tries++) {
-        char part[IME_COMMIT_BYTES];
-        if (s->out.ncandidates == 0) {
-            snprintf(part, sizeof part, "%s", s->letters); /* nothing to convert to */
-            drop_composition(s, e);
-        } else {
-            ime_select(s, e, 0, part);
-        }
-        size_t n = strlen(part);
-        if (used + n < IME_COMMIT_BYTES) {
-            memcpy(commit + used, part, n + 1);
-            used += n;
-        }
-    }
-    if (s->letters[0])
-        drop_composition(s, e); /* an engine that never finishes: stop, keep what it gave */
+    /* Pinyin: the first candidate (which may leave letters), or the letters as typed when the
+     * engine has nothing to convert them to. */
+    if (s->out.ncandidates > 0)
+        return ime_select(s, e, 0, commit);
+    snprintf(commit, IME_COMMIT_BYTES, "%s", s->letters);
+    drop_composition(s, e);
     return true;
 }
 

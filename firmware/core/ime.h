@@ -105,8 +105,9 @@ bool ime_backspace(ime_t *s, const ime_engine_t *e, char commit[IME_COMMIT_BYTES
 /* Candidate i of the page shown: pinyin asks the engine (which may leave letters to
  * convert); handwriting commits it and clears the strokes. */
 bool ime_select(ime_t *s, const ime_engine_t *e, size_t i, char commit[IME_COMMIT_BYTES]);
-/* Settles a pending composition: the first candidate until no letters are left, or the
- * letters as typed when the engine offers none; strokes without a candidate are dropped. */
+/* One step towards settling a pending composition: its first candidate, or the letters as
+ * typed when the engine offers none; strokes without a candidate are dropped. A candidate
+ * may leave letters to convert: the caller repeats while ime_composing(). */
 bool ime_settle(ime_t *s, const ime_engine_t *e, char commit[IME_COMMIT_BYTES]);
 /* Pinyin: the next (dir > 0) or previous page of candidates. */
 bool ime_page(ime_t *s, const ime_engine_t *e, int dir, char commit[IME_COMMIT_BYTES]);
