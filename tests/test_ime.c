@@ -219,21 +219,31 @@ static void test_missing(void)
     ime_engines_close(NULL);
 }
 
-/* Deployed files present but broken (an empty schema): librime would start without a word
- * and give no candidates; the edge says so and leaves handwriting working. */
+/* The deployed data copied elsewhere (as the package installs it) works. With its files
+ * present but broken (an empty schema) librime would start without a word and give no
+ * candidates: the edge says so and leaves handwriting working. */
 static void test_broken_rime_data(void)
 {
     char dir[PATH_MAX], cmd[2 * PATH_MAX + 32], schema[PATH_MAX];
     REQUIRE(make_scratch_dir(dir, "ime"));
     snprintf(cmd, sizeof cmd, "cp -r '%s/.' '%s/'", KIOSK_RIME_DIR, dir);
     REQUIRE(system(cmd) == 0);
+    ime_config_t moved = ime_test_config();
+    moved.rime_user_dir = dir;
+    char err[512];
+    CHECK_INT(ime_engines_open(&moved, &eng, &engines, err, sizeof err),
+              IME_HAVE_PINYIN | IME_HAVE_HANDWRITING);
+    if (eng.pinyin_key) {
+        type("shequ");
+        CHECK_STR(out.candidate[0], "社区");
+    }
+    close_both();
     join(schema, dir, "build/luna_pinyin_simp.schema.yaml");
     FILE *f = fopen(schema, "w");
     REQUIRE(f != NULL);
     fclose(f);
     ime_config_t cfg = ime_test_config();
     cfg.rime_user_dir = dir;
-    char err[512];
     int have = ime_engines_open(&cfg, &eng, &engines, err, sizeof err);
     CHECK_INT(have, IME_HAVE_HANDWRITING);
     CHECK(strstr(err, "pinyin") != NULL && strstr(err, dir) != NULL);
