@@ -743,6 +743,14 @@ static void check_ime_modes(flow_t *f, const char *qname)
             flow_text(f, "ni", 3); /* a full page with a next one */
             snprintf(what, sizeof what, "%s pinyin candidates", qname);
             check_all_sizes(f, what);
+            /* Every candidate of the page is a target, with the next page's button. */
+            size_t shown = 0, next = 0;
+            for (size_t i = 0; i < view.n; i++) {
+                shown += view.w[i].action == ACT_IME_CANDIDATE;
+                next += view.w[i].action == ACT_IME_PAGE_NEXT && !view.w[i].disabled;
+            }
+            CHECK_INT(shown, flow_ime(f)->out.ncandidates);
+            CHECK_INT(next, 1);
             flow_activate(f, ACT_IME_PAGE_NEXT, 0, NULL, 4);
             snprintf(what, sizeof what, "%s pinyin second page", qname);
             check_all_sizes(f, what);
@@ -758,6 +766,9 @@ static void check_ime_modes(flow_t *f, const char *qname)
             for (size_t i = 0; i < view.n; i++)
                 pad = pad || (view.w[i].kind == W_PAD && view.w[i].strokes &&
                               view.w[i].strokes->nstrokes == 1);
+            /* The pad takes a finger, not the focus ring (handwriting needs a finger). */
+            for (size_t i = 0; i < view.focusable; i++)
+                CHECK(view_focusable(&view, i)->kind != W_PAD);
             if (!pad)
                 fprintf(stderr, "  no pad with a stroke: %s mode %d strokes %zu\n", qname,
                         (int)flow_ime(f)->mode, flow_ime(f)->strokes.nstrokes);

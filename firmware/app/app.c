@@ -504,9 +504,9 @@ static void ime_open(app_t *a)
     if (err[0]) {
         log_line("error", "input methods: %s", err);
         if (!a->notice[0])
-            snprintf(a->notice, sizeof a->notice, "%s",
-                     content_string(a->content, "notice.ime_missing",
-                                    content_default_lang(a->content)));
+            snprintf(
+                a->notice, sizeof a->notice, "%s",
+                content_string(a->content, "notice.ime_missing", content_default_lang(a->content)));
     }
 #else
     log_line("error", "input methods: this kiosk was built without librime and zinnia");

@@ -117,8 +117,8 @@ static void touch_down(app_t *a, int x, int y)
     const widget_t *w = view_hit(a->view, x, y);
     input_t in = {.kind = IN_TOUCH, .w = w, .x = x, .y = y};
     router_input(a, &in);
-    bool surface = w && (staff_active(a) ? w->action == ACT_STAFF_CANVAS
-                                         : w->action == ACT_IME_PAD);
+    bool surface =
+        w && (staff_active(a) ? w->action == ACT_STAFF_CANVAS : w->action == ACT_IME_PAD);
     if (surface) {
         /* The touch test or the writing pad: the finger draws, no button is pressed. */
         a->drawing = true;

@@ -339,7 +339,8 @@ static bool cmd_stroke(script_t *a, char *rest, char *raw)
         return script_fail(a, "no writing pad on this screen"), false;
     int xy[2 * 64];
     size_t n = 0;
-    for (char *save = NULL, *t = strtok_r(rest, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+    for (char *save = NULL, *t = strtok_r(rest, " \t", &save); t;
+         t = strtok_r(NULL, " \t", &save)) {
         int px, py;
         if (n == 64 || sscanf(t, "%d,%d", &px, &py) != 2 || px < 0 || py < 0 || px > 1000 ||
             py > 1000)
@@ -444,9 +445,9 @@ static const struct {
     command_fn fn;
 } commands[] = {
     {"drag", cmd_drag},   {"tap", cmd_tap},     {"press", cmd_press},     {"button", cmd_button},
-    {"focus", cmd_focus}, {"stick", cmd_stick}, {"usbscan", cmd_usbscan}, {"stroke", cmd_stroke}, {"key", cmd_key},
-    {"text", cmd_text},   {"wait", cmd_wait},   {"expect", cmd_expect},   {"shot", cmd_shot},
-    {"echo", cmd_echo},   {"pause", cmd_pause}, {"quit", cmd_quit},
+    {"focus", cmd_focus}, {"stick", cmd_stick}, {"usbscan", cmd_usbscan}, {"stroke", cmd_stroke},
+    {"key", cmd_key},     {"text", cmd_text},   {"wait", cmd_wait},       {"expect", cmd_expect},
+    {"shot", cmd_shot},   {"echo", cmd_echo},   {"pause", cmd_pause},     {"quit", cmd_quit},
 };
 
 /* Runs the next script command; false at the end of the script or on failure. */

@@ -19,7 +19,15 @@ static const char *const punctuation[] = {"，", "。", "？", "！", "、"};
 static const kb_key_t pinyin_keys[3][10] = {
     {K("q"), K("w"), K("e"), K("r"), K("t"), K("y"), K("u"), K("i"), K("o"), K("p")},
     {K("a"), K("s"), K("d"), K("f"), K("g"), K("h"), K("j"), K("k"), K("l"), K("'")},
-    {{NULL, "，", 8}, K("z"), K("x"), K("c"), K("v"), K("b"), K("n"), K("m"), {NULL, "。", 8},
+    {{NULL, "，", 8},
+     K("z"),
+     K("x"),
+     K("c"),
+     K("v"),
+     K("b"),
+     K("n"),
+     K("m"),
+     {NULL, "。", 8},
      {NULL, "DEL", 14}},
 };
 /* Portrait pinyin: seven a row in alphabetical order, as the Latin keyboard. */
@@ -32,9 +40,9 @@ static const kb_key_t pinyin_keys_narrow[5][10] = {
 };
 #undef K
 
-static const char *const mode_keys[IME_MODE_COUNT] = {
-    "keyboard.mode_handwriting", "keyboard.mode_pinyin", "keyboard.mode_latin",
-    "keyboard.mode_digits"};
+static const char *const mode_keys[IME_MODE_COUNT] = {"keyboard.mode_handwriting",
+                                                      "keyboard.mode_pinyin", "keyboard.mode_latin",
+                                                      "keyboard.mode_digits"};
 
 bool lay_ime_of(const ctx_t *x, lay_ime_t *ime)
 {
@@ -79,9 +87,8 @@ static void candidate_bar(ctx_t *x, rect_t r, const lay_ime_t *ime)
     int w = (r.w - arrows - (slots - 1) * gap) / slots;
     for (size_t i = 0; i < o->ncandidates && i < IME_CANDIDATES; i++) {
         rect_t c = rect(r.x + (int)i * (w + gap), r.y, w, r.h);
-        widget_t *b =
-            lay_button(x, c, lay_strdup(x->v, o->candidate[i]), STYLE_KEY, ACT_IME_CANDIDATE,
-                       (int)i);
+        widget_t *b = lay_button(x, c, lay_strdup(x->v, o->candidate[i]), STYLE_KEY,
+                                 ACT_IME_CANDIDATE, (int)i);
         int px = r.h * 6 / 10 > T(x, PX_TITLE) ? r.h * 6 / 10 : T(x, PX_TITLE);
         lay_set_text(x, b, b->text, inset(c, S(x, 4), S(x, 2)), px, false);
     }

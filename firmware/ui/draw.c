@@ -177,7 +177,8 @@ static void draw_pad(ui_t *ui, const widget_t *w, double u)
     for (size_t k = 0; k < s->nstrokes; k++) {
         size_t to = s->stroke_end[k];
         for (size_t i = from; i < to; i++) {
-            float x0 = (float)r.x + (float)s->x[i] * scale, y0 = (float)r.y + (float)s->y[i] * scale;
+            float x0 = (float)r.x + (float)s->x[i] * scale,
+                  y0 = (float)r.y + (float)s->y[i] * scale;
             float x1 = i + 1 < to ? (float)r.x + (float)s->x[i + 1] * scale : x0;
             float y1 = i + 1 < to ? (float)r.y + (float)s->y[i + 1] * scale : y0;
             float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
