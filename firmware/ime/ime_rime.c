@@ -2,10 +2,11 @@
  *
  * Schema: luna_pinyin_simp (Debian's rime-data-luna-pinyin), not pinyin_simp
  * (rime-data-pinyin-simp). luna_pinyin_simp is the luna_pinyin dictionary (Traditional
- * entries, with Debian's prebuilt table) through OpenCC's simplifier: "shequfuwu" gives
- * 社区服务 first, and the same dictionary gives Traditional (社區服務) for zh-tw/zh-hk by
- * switching to the luna_pinyin schema, so one package serves both scripts. pinyin_simp would
- * give Simplified only, is a second package (with rime-data-stroke) and has no Traditional.
+ * entries, ranked by rime-essay's frequencies, Debian ships its table prebuilt) through
+ * OpenCC's simplifier: "shequfuwu" gives 社区服务 first (test_ime), and the same dictionary gives
+ * Traditional (社區) for zh-tw/zh-hk by switching to the luna_pinyin schema, so one package
+ * serves both scripts. pinyin_simp is a Simplified-only dictionary: a second package for
+ * Traditional, and not tried here.
  *
  * Nothing typed is kept: the kiosk's schema patches turn the user dictionary off (no LevelDB
  * under the user dir), nothing here deploys (no start_maintenance), and librime logs to stderr
