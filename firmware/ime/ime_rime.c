@@ -136,12 +136,14 @@ static bool rime_data_present(const ime_config_t *cfg, char *err, size_t errlen)
     return true;
 }
 
-/* A first key must give candidates, else the dictionaries did not load. */
+/* A first key must give candidates, else the dictionaries did not load; and a page no longer
+ * than the bar shows (the deployed menu/page_size), else candidates would be lost. */
 static bool rime_works(struct ime_engines *e)
 {
     RIME_STRUCT(RimeContext, ctx);
     e->rime->process_key(e->session, 'a', 0);
-    bool ok = e->rime->get_context(e->session, &ctx) && ctx.menu.num_candidates > 0;
+    bool ok = e->rime->get_context(e->session, &ctx) && ctx.menu.num_candidates > 0 &&
+              ctx.menu.page_size <= IME_CANDIDATES;
     if (ok)
         e->rime->free_context(&ctx);
     e->rime->clear_composition(e->session);
