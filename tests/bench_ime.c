@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
+
 #include "ime/ime_engine.h"
 #include "ime_util.h"
 
@@ -20,19 +22,6 @@
 #define STROKE_RUNS 200
 #define START_RUNS 20
 #define FRAME_US 33333.0
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Sorts v and prints "median M us, p95 P us, max X us". */
 static double report(const char *what, double *v, size_t n)

@@ -11,10 +11,7 @@
 static const char *const punctuation[] = {"，", "。", "？", "！", "、"};
 #define NPUNCT 5
 
-#define K(t)                                                                                       \
-    {                                                                                              \
-        NULL, t, 10                                                                                \
-    }
+#define K(t) KB_KEY(t)
 /* Landscape pinyin: three rows leave the keys their height under the bar. */
 static const kb_key_t pinyin_keys[3][10] = {
     {K("q"), K("w"), K("e"), K("r"), K("t"), K("y"), K("u"), K("i"), K("o"), K("p")},

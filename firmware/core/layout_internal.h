@@ -183,6 +183,9 @@ typedef struct {
     int units;         /* width in units of 1/10 row */
 } kb_key_t;
 
+/* A key typing t, one tenth of a row wide. */
+#define KB_KEY(t) {NULL, t, 10}
+
 /* Rows of keys at the bottom of area, each row centred; per_row: the units one row spans. */
 void lay_key_rows(ctx_t *x, rect_t area, const kb_key_t (*rows)[10], int nrows, int per_row);
 /* The Latin letters' keyboard (with its symbols page). */

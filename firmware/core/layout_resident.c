@@ -282,10 +282,7 @@ static void boolean_area(ctx_t *x, rect_t area, const question_t *q, const answe
 
 /* Keys: plain characters, or tokens for the special keys. Widths in tenths of a row. */
 
-#define K(t)                                                                                       \
-    {                                                                                              \
-        NULL, t, 10                                                                                \
-    }
+#define K(t) KB_KEY(t)
 /* Landscape: QWERTY in rows of ten. */
 static const kb_key_t kb_letters[5][10] = {
     {K("q"), K("w"), K("e"), K("r"), K("t"), K("y"), K("u"), K("i"), K("o"), K("p")},
