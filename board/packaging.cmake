@@ -144,6 +144,13 @@ It also contains kiosk-staff, the staff tool for the office.")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
   "fonts-noto-cjk, adduser, init-system-helpers (>= 1.54~), systemd (>= 252), udev, mount, polkitd, libegl1, libgles2, libgbm1, libgl1-mesa-dri, jq")
+# The input methods (firmware/ime): librime and zinnia come through dpkg-shlibdeps; their data by
+# hand: Rime's luna_pinyin table (the package ships only the schemas compiled against it, in
+# /usr/share/kiosk/rime) and zinnia's Simplified Chinese model.
+if(KIOSK_IME)
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
+    ", rime-data-luna-pinyin, tegaki-zinnia-simplified-chinese")
+endif()
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   ${_kiosk_board}/deb/postinst ${_kiosk_board}/deb/prerm ${_kiosk_board}/deb/postrm
   ${_kiosk_pkg}/conffiles)

@@ -15,24 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
+
 #include "usb/packs.h"
 #include "core/kerr.h"
 
 #define N 50
 #define WARMUP 3
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static double median(double *v, size_t n)
 {

@@ -13,25 +13,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
+
 #include "core/kerr.h"
 #include "core/record.h"
 #include "store/store.h"
 
 #define N 200
 #define WARMUP 5
-
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Sorts v and returns the median; *p95 gets the 95th percentile (nearest rank). */
 static double median_p95(double *v, size_t n, double *p95)

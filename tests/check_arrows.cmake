@@ -9,7 +9,7 @@ if(NOT DIR)
   message(FATAL_ERROR "usage: cmake -DDIR=<firmware directory> -P check_arrows.cmake")
 endif()
 
-set(edges store ui buttons crypto usb system)
+set(edges store ui buttons crypto usb system ime)
 # Named arrows between rooms, as "FROM_DIR:HEADER".
 set(named_arrows "usb:crypto/crypto.h")
 # Files allowed to include the app's internals.

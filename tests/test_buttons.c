@@ -235,6 +235,31 @@ static void board_default_configuration_loads(void)
     CHECK_INT(cfg.answers_after_export_days, 365);
     CHECK(!cfg.hours.set); /* no openingHours: always open */
     CHECK(!cfg.has_backlight);
+    CHECK(cfg.input_methods); /* a Chinese centre's kiosk: handwriting and pinyin */
+    CHECK_STR(cfg.rime_dir, "");
+}
+
+static void input_methods_configuration(void)
+{
+    device_config_t cfg;
+    content_error_t err;
+    const char *ok = "{\"inputMethods\": {\"enabled\": true, \"rimeDir\": \"/opt/rime\"}}";
+    REQUIRE(device_config_parse(ok, strlen(ok), "kiosk.json", &cfg, &err) == KIOSK_OK);
+    CHECK(cfg.input_methods);
+    CHECK_STR(cfg.rime_dir, "/opt/rime");
+    static const struct {
+        const char *json, *path;
+    } bad[] = {
+        {"{\"inputMethods\": true}", "$.inputMethods"},
+        {"{\"inputMethods\": {\"enabled\": \"yes\"}}", "$.inputMethods.enabled"},
+        {"{\"inputMethods\": {\"enable\": true}}", "$.inputMethods.enable"},
+        {"{\"inputMethods\": {\"rimeDir\": 3}}", "$.inputMethods.rimeDir"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK(device_config_parse(bad[i].json, strlen(bad[i].json), "kiosk.json", &cfg, &err) ==
+              KIOSK_EINVAL);
+        CHECK_STR(err.path, bad[i].path);
+    }
 }
 
 static void opening_hours_and_backlight_configuration(void)
@@ -361,6 +386,7 @@ int main(void)
     RUN(stuck_line_is_reported_once);
     RUN(held_at_start_is_not_a_press);
     RUN(board_default_configuration_loads);
+    RUN(input_methods_configuration);
     RUN(opening_hours_and_backlight_configuration);
     RUN(bad_configurations_name_path_and_reason);
     return check_failures != 0;

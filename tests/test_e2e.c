@@ -1029,6 +1029,115 @@ static void damaged_database_is_set_aside_and_staff_told(void)
     sqlite3_close(d);
 }
 
+#ifdef KIOSK_HAVE_IME
+/* Runs a script of the Chinese input methods and returns the kiosk's exit status. */
+static int run_chinese(const char *name, const char *script, const char *size, const char *extra,
+                       const char *extra_arg, char db[700])
+{
+    char shots[700], unused[700];
+    fresh_run(name, db, unused, shots);
+    char *args[] = {"--headless",
+                    "--input-methods",
+                    "--lang",
+                    "zh-cn",
+                    "--size",
+                    (char *)size,
+                    "--pack",
+                    KIOSK_PACK,
+                    "--db",
+                    db,
+                    "--script",
+                    (char *)script,
+                    "--screenshots",
+                    shots,
+                    (char *)extra,
+                    (char *)extra_arg,
+                    NULL};
+    proc_t p;
+    if (!start(&p, name, args))
+        return -1;
+    static char out[1 << 16];
+    int status = finish(&p, out, sizeof out);
+    if (status != 0) {
+        char *err = slurp(p.err_path);
+        fprintf(stderr, "  kiosk exited %d:\n%s\n", status, err);
+        free(err);
+    }
+    count_and_convert(shots);
+    return status;
+}
+
+/* The stored answers and contact of the only record in db. */
+static void only_record(const char *db, char answers[512], char name[64], char phone[64])
+{
+    answers[0] = name[0] = phone[0] = '\0';
+    sqlite3 *d;
+    if (sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        return;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(d,
+                           "SELECT r.answers, c.name, c.phone FROM records r LEFT JOIN contacts c"
+                           " ON c.record_id = r.id",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(answers, 512, "%s", col(st, 0));
+        snprintf(name, 64, "%s", col(st, 1));
+        snprintf(phone, 64, "%s", col(st, 2));
+        CHECK(sqlite3_step(st) == SQLITE_DONE); /* one record */
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+}
+
+/* Residents write Chinese: a comment in pinyin, a name by hand, then the same by buttons
+ * alone; what is stored is the Chinese text exactly. */
+static void chinese_by_pinyin_handwriting_and_buttons(void)
+{
+    static const char *const sizes[] = {"800x480", "720x1280"};
+    char db[700], answers[512], name[64], phone[64];
+    for (size_t i = 0; i < 2; i++) {
+        char run[64];
+        snprintf(run, sizeof run, "chinese-%s", sizes[i]);
+        CHECK_INT(run_chinese(run, KIOSK_SCRIPTS "/chinese.script", sizes[i], NULL, NULL, db), 0);
+        only_record(db, answers, name, phone);
+        CHECK_STR(answers, "{\"topic\":\"FACILITIES\",\"rating\":1,\"comment\":"
+                           "\"社区服务很好\",\"contactOk\":true}");
+        CHECK_STR(name, "王");
+        CHECK_STR(phone, "13800138000");
+        snprintf(run, sizeof run, "chinese-buttons-%s", sizes[i]);
+        CHECK_INT(run_chinese(run, KIOSK_SCRIPTS "/chinese-buttons.script", sizes[i], "--config",
+                              KIOSK_BOARD_CONFIG, db),
+                  0);
+        only_record(db, answers, name, phone);
+        CHECK_STR(answers, "{\"topic\":\"FACILITIES\",\"rating\":1,\"comment\":\"你\","
+                           "\"contactOk\":false}");
+    }
+}
+
+/* Without the pinyin data the kiosk still takes answers: handwriting and letters remain, and
+ * staff see a notice on the home screen. */
+static void missing_pinyin_data_leaves_handwriting_and_letters(void)
+{
+    char db[700], path[700], answers[512], name[64], phone[64];
+    snprintf(path, sizeof path, "%s/no-pinyin.script", tmp);
+    REQUIRE(write_file(path, "expect notice yes\n"
+                             "press journey 0\n"
+                             "press choice 1\n"
+                             "press choice 0\n"
+                             "expect ime handwriting\n"
+                             "press ime_mode\n"
+                             "expect ime latin\n"
+                             "text ok\n"
+                             "press next\n"
+                             "press choice 0\n"
+                             "expect screen thanks\n"));
+    CHECK_INT(run_chinese("no-pinyin", path, "800x480", "--rime-dir", "/nonexistent/rime", db), 0);
+    only_record(db, answers, name, phone);
+    CHECK_STR(answers, "{\"topic\":\"FACILITIES\",\"rating\":1,\"comment\":\"ok\","
+                       "\"contactOk\":false}");
+}
+#endif
+
 int main(void)
 {
     snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
@@ -1050,5 +1159,9 @@ int main(void)
     RUN(damaged_database_is_set_aside_and_staff_told);
     RUN(unusable_database_means_out_of_service);
     RUN(full_disk_stops_answers_and_recovers);
+#ifdef KIOSK_HAVE_IME
+    RUN(chinese_by_pinyin_handwriting_and_buttons);
+    RUN(missing_pinyin_data_leaves_handwriting_and_letters);
+#endif
     return check_failures != 0;
 }

@@ -10,6 +10,7 @@
 #include "core/kerr.h"
 #include "core/layout_internal.h"
 #include "core/view.h"
+#include "fake_ime.h"
 #include "pack_util.h"
 
 static content_t *pack;
@@ -728,11 +729,100 @@ static void staff_dates_use_the_offset_given(void)
     CHECK(view_shows("2000-02-29 20:29"));
 }
 
+/* Every input method on every text question: the pad, the candidate bar (a full page, a
+ * second page, the punctuation while nothing is composed), Latin letters and digits, at every
+ * size, in both languages, with large text. */
+static void check_ime_modes(flow_t *f, const char *qname)
+{
+    char what[160];
+    for (int m = 0; m < IME_MODE_COUNT; m++) {
+        flow_activate(f, ACT_IME_MODE, m, NULL, 2);
+        snprintf(what, sizeof what, "%s ime %s", qname, ime_mode_name((ime_mode_t)m));
+        check_all_sizes(f, what);
+        if (m == IME_PINYIN) {
+            flow_text(f, "ni", 3); /* a full page with a next one */
+            snprintf(what, sizeof what, "%s pinyin candidates", qname);
+            check_all_sizes(f, what);
+            /* Every candidate of the page is a target, with the next page's button. */
+            size_t shown = 0, next = 0;
+            for (size_t i = 0; i < view.n; i++) {
+                shown += view.w[i].action == ACT_IME_CANDIDATE;
+                next += view.w[i].action == ACT_IME_PAGE_NEXT && !view.w[i].disabled;
+            }
+            CHECK_INT(shown, flow_ime(f)->out.ncandidates);
+            CHECK_INT(next, 1);
+            flow_activate(f, ACT_IME_PAGE_NEXT, 0, NULL, 4);
+            snprintf(what, sizeof what, "%s pinyin second page", qname);
+            check_all_sizes(f, what);
+            flow_activate(f, ACT_IME_CANDIDATE, 0, NULL, 5);
+        }
+        if (m == IME_HANDWRITING) {
+            flow_pad(f, FLOW_PAD_DOWN, 10, 50, 200, 3);
+            flow_pad(f, FLOW_PAD_MOVE, 190, 50, 200, 3);
+            flow_pad(f, FLOW_PAD_UP, 190, 50, 200, 3);
+            snprintf(what, sizeof what, "%s handwriting candidates", qname);
+            check_all_sizes(f, what);
+            bool pad = false;
+            for (size_t i = 0; i < view.n; i++)
+                pad = pad || (view.w[i].kind == W_PAD && view.w[i].strokes &&
+                              view.w[i].strokes->nstrokes == 1);
+            /* The pad takes a finger, not the focus ring (handwriting needs a finger). */
+            for (size_t i = 0; i < view.focusable; i++)
+                CHECK(view_focusable(&view, i)->kind != W_PAD);
+            if (!pad)
+                fprintf(stderr, "  no pad with a stroke: %s mode %d strokes %zu\n", qname,
+                        (int)flow_ime(f)->mode, flow_ime(f)->strokes.nstrokes);
+            CHECK(pad);
+        }
+    }
+}
+
+static void input_methods_fit_at_every_size(void)
+{
+    const char *langs[] = {"en", "zh-cn"};
+    fake_t k;
+    ime_engine_t e = fake_engine(&k);
+    for (size_t l = 0; l < 2; l++)
+        for (int large = 0; large < 2; large++)
+            for (size_t ji = 0; ji < content_journey_count(pack); ji++) {
+                flow_t *f = flow_new(pack, "k", 0);
+                flow_set_home_lang(f, langs[l]);
+                flow_set_ime(f, &e);
+                flow_activate(f, ACT_JOURNEY, (int)ji, NULL, 1);
+                if (large)
+                    set_display(f, true, true);
+                for (int guard = 0; guard < 40 && flow_screen(f) == SCREEN_QUESTION; guard++) {
+                    record_t *rec;
+                    if (flow_pending_op(f, &rec) != OP_NONE) /* a save between pages */
+                        flow_op_done(f, KIOSK_OK, 5);
+                    const question_t *q = flow_question(f);
+                    if (!q)
+                        break;
+                    if ((q->type == Q_TEXT || q->type == Q_COMMENT) && q->input == INPUT_TEXT) {
+                        check_ime_modes(f, q->name);
+                        flow_activate(f, ACT_IME_MODE, IME_LATIN, NULL, 6);
+                        flow_text(f, "Wang", 6);
+                    }
+                    if (q->type == Q_TEXT || q->type == Q_COMMENT) {
+                        if (q->input != INPUT_TEXT)
+                            flow_text(f, "13800138000", 6);
+                        flow_activate(f, ACT_NEXT, 0, NULL, 7);
+                    } else {
+                        flow_activate(f, ACT_CHOICE, q->type == Q_BOOLEAN ? 1 : 0, NULL, 7);
+                        if (q->type == Q_CHECKBOX)
+                            flow_activate(f, ACT_NEXT, 0, NULL, 7);
+                    }
+                }
+                flow_free(f);
+            }
+}
+
 int main(void)
 {
     pack = load_default_pack();
     if (!pack)
         return 1;
+    RUN(input_methods_fit_at_every_size);
     RUN(every_screen_fits_at_every_size_in_both_languages);
     RUN(focus_ring_follows_reading_order);
     RUN(staff_screens_fit);

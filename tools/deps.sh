@@ -2,11 +2,16 @@
 # Only what is missing is installed; as root with apt-get, otherwise through sudo, otherwise
 # the command to run is printed.
 
-KIOSK_BUILD_DEPS="gcc libc6-dev make cmake pkg-config libsdl2-dev libsdl2-ttf-dev libcjson-dev libsqlite3-dev libgpiod-dev libsodium-dev libsystemd-dev libmount-dev fonts-noto-cjk"
+KIOSK_BUILD_DEPS="gcc libc6-dev make cmake pkg-config libsdl2-dev libsdl2-ttf-dev libcjson-dev libsqlite3-dev libgpiod-dev libsodium-dev libsystemd-dev libmount-dev fonts-noto-cjk
+ librime-dev librime-bin rime-data-luna-pinyin rime-essay libzinnia-dev tegaki-zinnia-simplified-chinese"
 KIOSK_TEST_DEPS="imagemagick exfatprogs exfat-fuse clang libclang-rt-14-dev shellcheck dosfstools lintian dpkg-dev systemd e2fsprogs jq openssl mtools bmap-tools zstd xz-utils fdisk tzdata"
 # The arm64 cross build (preset arm64) and its tests under qemu-user: Debian's cross compiler
 # and libc, qemu-aarch64-static, and the arm64 (multiarch) -dev package of every library the
 # kiosk links. Fonts, exFAT and imagemagick are host tools or arch-independent: the lists above.
+# Not librime-dev:arm64 nor libzinnia-dev:arm64: Debian 12's librime1, libzinnia0 (and glog,
+# gflags, opencc under them) are not Multi-Arch: same, so their arm64 packages conflict with
+# the host's and apt would remove the host's -dev packages: kiosk_unpack_arm64_ime (below)
+# unpacks them instead. rime_deployer (librime-bin, host) compiles the Rime data for both.
 KIOSK_ARM64_DEPS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
  libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libcjson-dev:arm64 libsqlite3-dev:arm64
  libgpiod-dev:arm64 libsodium-dev:arm64 libsystemd-dev:arm64 libmount-dev:arm64"
@@ -49,4 +54,26 @@ kiosk_install_arm64_deps() {
     fi
     # shellcheck disable=SC2086
     kiosk_install_deps $KIOSK_ARM64_DEPS
+}
+
+# The IME's arm64 libraries for the cross build, beside the host's: Debian 12's librime1 and
+# libzinnia0 (and glog, gflags, opencc) are not Multi-Arch: same, so their arm64 packages cannot
+# be installed with the host's; they are unpacked instead into DIR (default build/arm64-ime-root),
+# which the arm64 preset uses as KIOSK_IME_ROOT (headers, libraries, and the run path of the
+# programs under qemu-user).
+KIOSK_IME_ARM64_DEBS="librime1:arm64 librime-dev:arm64 libzinnia0:arm64 libzinnia-dev:arm64
+ libgoogle-glog0v6:arm64 libgflags2.2:arm64 libopencc1.1:arm64 libboost-filesystem1.74.0:arm64
+ libboost-regex1.74.0:arm64 libleveldb1d:arm64 libmarisa0:arm64 libyaml-cpp0.7:arm64
+ libsnappy1v5:arm64"
+kiosk_unpack_arm64_ime() {
+    local dir=${1:-build/arm64-ime-root}
+    [ -e "$dir/usr/include/rime_api.h" ] && return 0
+    local debs; debs=$(mktemp -d)
+    # shellcheck disable=SC2086 # a list of package names: split on purpose
+    (cd "$debs" && chmod 755 . && apt-get -q download $KIOSK_IME_ARM64_DEBS >/dev/null) || {
+        rm -rf "$debs"; return 1; }
+    mkdir -p "$dir"
+    local d
+    for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$dir"; done
+    rm -rf "$debs"
 }

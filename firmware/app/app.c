@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/content.h"
 #include "core/flow.h"
@@ -30,6 +31,9 @@
 #include "ui/ui.h"
 #include "usb/packs.h"
 #include "usb/sticks.h"
+#ifdef KIOSK_HAVE_IME
+#include "ime/ime_engine.h"
+#endif
 
 extern const unsigned char kiosk_builtin_pack[];
 extern const unsigned long kiosk_builtin_pack_len;
@@ -141,6 +145,8 @@ static int app_reload_content(app_t *a, char *err, size_t errlen)
     if (!flow_set_home_lang(f, flow_lang(a->flow)) && cfg->lang)
         flow_set_home_lang(f, cfg->lang);
     flow_set_store_ok(f, a->saving.ok, now);
+    if (a->ime_on)
+        flow_set_ime(f, &a->ime);
     flow_free(a->flow);
     content_free(a->content);
     a->flow = f;
@@ -473,6 +479,50 @@ static void script_open(app_t *a)
                            .ud = a};
 }
 
+/* ---- input methods ---- */
+
+/* Opens pinyin and handwriting when the configuration asks for them; what is missing is
+ * logged and told to staff on the home screen, and text questions keep Latin letters. */
+static void ime_open(app_t *a)
+{
+    if (!a->cfg->input_methods)
+        return;
+#ifdef KIOSK_HAVE_IME
+    const char *dir = a->cfg->rime_dir;
+    if (!dir)
+        dir = access(KIOSK_RIME_INSTALLED_DIR, R_OK) == 0 ? KIOSK_RIME_INSTALLED_DIR
+                                                          : KIOSK_RIME_BUILD_DIR;
+    ime_config_t ic = {IME_RIME_SHARED_DIR, dir, IME_ZINNIA_MODEL};
+    char err[1024] = "";
+    int have = ime_engines_open(&ic, &a->ime, &a->ime_handle, err, sizeof err);
+    if (have > 0) {
+        a->ime_on = true;
+        flow_set_ime(a->flow, &a->ime);
+        log_line("info", "input methods:%s%s", have & IME_HAVE_PINYIN ? " pinyin" : "",
+                 have & IME_HAVE_HANDWRITING ? " handwriting" : "");
+    }
+    if (err[0]) {
+        log_line("error", "input methods: %s", err);
+        if (!a->notice[0])
+            snprintf(
+                a->notice, sizeof a->notice, "%s",
+                content_string(a->content, "notice.ime_missing", content_default_lang(a->content)));
+    }
+#else
+    log_line("error", "input methods: this kiosk was built without librime and zinnia");
+    snprintf(a->notice, sizeof a->notice, "%s",
+             content_string(a->content, "notice.ime_missing", content_default_lang(a->content)));
+#endif
+}
+
+static void ime_close(app_t *a)
+{
+#ifdef KIOSK_HAVE_IME
+    ime_engines_close(a->ime_handle);
+#endif
+    a->ime_handle = NULL;
+}
+
 /* ---- the loop ---- */
 
 static int wait_timeout(const app_t *a)
@@ -727,6 +777,7 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     ui_logical_size(a.ui, &lw, &lh);
     log_line("info", "display %dx%d (rotation %d, video driver %s)", lw, lh, cfg->rotation,
              ui_driver(a.ui));
+    ime_open(&a);
     a.wall = clock_wall();
     app_check_store(&a); /* out of service until the database is usable */
     a.dirty = true;
@@ -750,6 +801,7 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     ui_close(a.ui);
 out_flow:
     flow_free(a.flow);
+    ime_close(&a);
     saving_close(&a.saving);
     free(a.view);
     content_free(a.content);

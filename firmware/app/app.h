@@ -45,6 +45,8 @@ typedef struct {
     const char *version; /* the kiosk's version, for the technician */
     int min_free_kib;    /* below this free space the kiosk is out of service */
     bool stats;          /* print frame-time statistics at exit */
+    bool input_methods;  /* pinyin and handwriting on text questions (the IME edge) */
+    const char *rime_dir; /* the compiled Rime data; NULL: where the package put it */
     bool out_of_order;   /* only the out-of-order screen, until stopped (after a crash loop) */
     int64_t started_us;  /* CLOCK_MONOTONIC at process start, for start-up time */
 } app_config_t;

@@ -43,7 +43,8 @@ typedef struct {
     ui_t *ui;
     view_t *view;
     int pressed;  /* widget under a finger, or -1 */
-    bool drawing; /* a finger is down on the touch test's drawing surface */
+    bool drawing;       /* a finger is down on a drawing surface (touch test, writing pad) */
+    rect_t drawing_area; /* ... which is here */
     bool dirty;
     /* scripted runs */
     script_t script;    /* scripted input: script.file is NULL in a real run */
@@ -71,6 +72,10 @@ typedef struct {
     staff_host_t staff_host; /* what the staff screens' side of the app works on */
     char content_from[16];   /* "installed", "configured" or "built-in" */
     /* opening hours and quiet mode */
+    /* input methods (the IME edge): the engines' table the flow uses, or none */
+    ime_engine_t ime;
+    struct ime_engines *ime_handle;
+    bool ime_on;
     quiet_t quiet;       /* the attract screen's state (last input, staff's override) */
     int backlight_saved; /* the brightness before dimming */
 } app_t;

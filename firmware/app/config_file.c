@@ -132,6 +132,10 @@ int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *
         cfg->backlight_path = dc->backlight_path;
         cfg->backlight_quiet_percent = dc->backlight_quiet_percent;
     }
+    if (dc->input_methods)
+        cfg->input_methods = true;
+    if (!cfg->rime_dir && dc->rime_dir[0])
+        cfg->rime_dir = dc->rime_dir;
     cfg->contact_after_export_days = dc->contact_after_export_days;
     cfg->contact_max_days = dc->contact_max_days;
     cfg->answers_after_export_days = dc->answers_after_export_days;

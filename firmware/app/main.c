@@ -34,6 +34,10 @@ static void usage(FILE *out)
           "      --min-free KIB      out of service below this much free space (default 1024)\n"
           "      --font FILE         regular font (default: Noto Sans CJK)\n"
           "      --font-bold FILE    bold font\n"
+          "      --input-methods     pinyin and handwriting on text questions (handwriting\n"
+          "                          first in Chinese; a switch button offers the others)\n"
+          "      --rime-dir DIR      the Rime data compiled with the package (default: the\n"
+          "                          installed /usr/share/kiosk/rime, else the build tree's)\n"
           "      --print-records     print the stored records as JSON lines and exit\n"
           "      --hash-pin          read a staff PIN (4-12 digits) from standard input and\n"
           "                          print its hash for the configuration's staff.pinHash\n"
@@ -68,7 +72,9 @@ enum {
     OPT_PRINT,
     OPT_HASH_PIN,
     OPT_STATS,
-    OPT_OUT_OF_ORDER
+    OPT_OUT_OF_ORDER,
+    OPT_IME,
+    OPT_RIME_DIR
 };
 
 static const struct option opts[] = {
@@ -92,6 +98,8 @@ static const struct option opts[] = {
     {"hash-pin", no_argument, NULL, OPT_HASH_PIN},
     {"stats", no_argument, NULL, OPT_STATS},
     {"out-of-order", no_argument, NULL, OPT_OUT_OF_ORDER},
+    {"input-methods", no_argument, NULL, OPT_IME},
+    {"rime-dir", required_argument, NULL, OPT_RIME_DIR},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -129,6 +137,8 @@ static const char **text_option(options_t *o, int c)
         return &cfg->font_bold;
     case OPT_CONFIG:
         return &o->config_path;
+    case OPT_RIME_DIR:
+        return &cfg->rime_dir;
     default:
         return NULL;
     }
@@ -193,6 +203,9 @@ static int take_option(options_t *o, int c, const char *arg)
         return GO_ON;
     case OPT_OUT_OF_ORDER:
         cfg->out_of_order = true;
+        return GO_ON;
+    case OPT_IME:
+        cfg->input_methods = true;
         return GO_ON;
     case OPT_HASH_PIN:
         return app_hash_pin(stdin);

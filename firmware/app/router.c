@@ -117,8 +117,12 @@ static void touch_down(app_t *a, int x, int y)
     const widget_t *w = view_hit(a->view, x, y);
     input_t in = {.kind = IN_TOUCH, .w = w, .x = x, .y = y};
     router_input(a, &in);
-    if (w && w->action == ACT_STAFF_CANVAS && staff_active(a)) {
-        a->drawing = true; /* the touch test draws; no button is pressed */
+    bool surface =
+        w && (staff_active(a) ? w->action == ACT_STAFF_CANVAS : w->action == ACT_IME_PAD);
+    if (surface) {
+        /* The touch test or the writing pad: the finger draws, no button is pressed. */
+        a->drawing = true;
+        a->drawing_area = w->r;
         w = NULL;
     }
     a->pressed = w ? (int)(w - a->view->w) : -1;
@@ -127,6 +131,8 @@ static void touch_down(app_t *a, int x, int y)
 
 static void touch_up(app_t *a, int x, int y)
 {
+    if (a->drawing && !staff_active(a))
+        router_input(a, &(input_t){.kind = IN_LIFT, .x = x, .y = y, .area = a->drawing_area});
     a->drawing = false;
     const widget_t *w = view_hit(a->view, x, y);
     int idx = w ? (int)(w - a->view->w) : -1;
@@ -156,11 +162,12 @@ void router_ui_event(app_t *a, const ui_event_t *ev)
         router_staff_hold(a);
         return;
     case UI_EV_MOTION:
-        if (a->drawing && staff_active(a))
+        if (a->drawing)
             router_input(a, &(input_t){.kind = IN_DRAG,
                                        .w = view_hit(a->view, ev->x, ev->y),
                                        .x = ev->x,
-                                       .y = ev->y});
+                                       .y = ev->y,
+                                       .area = a->drawing_area});
         return;
     case UI_EV_RELEASE:
         touch_up(a, ev->x, ev->y);

@@ -56,6 +56,12 @@ static const struct {
     {"staff_touch_clear", ACT_STAFF_TOUCH_CLEAR},
     {"staff_self_test_end", ACT_STAFF_SELF_TEST_END},
     {"wake", ACT_WAKE},
+    {"ime_mode", ACT_IME_MODE},
+    {"candidate", ACT_IME_CANDIDATE},
+    {"candidates_next", ACT_IME_PAGE_NEXT},
+    {"candidates_prev", ACT_IME_PAGE_PREV},
+    {"pad_undo", ACT_IME_PAD_UNDO},
+    {"pad_clear", ACT_IME_PAD_CLEAR},
 };
 
 /* Names of the staff pages, as "press staff_page NAME" and "expect staff-page NAME" use them. */
@@ -208,6 +214,9 @@ static bool expect(script_t *a, const char *what, const char *value)
             a->staff->state == STAFF_OPEN ? script_staff_page_name(a->staff->page) : "(closed)";
     } else if (strcmp(what, "staff-wait") == 0) {
         actual = staff_wait_ms(a->staff, *a->virtual_ms) > 0 ? "yes" : "no";
+    } else if (strcmp(what, "ime") == 0) {
+        const ime_t *ime = flow_ime(f);
+        actual = ime ? ime_mode_name(ime->mode) : "none";
     } else if (strcmp(what, "display") == 0) {
         static const char *const displays[] = {"normal", "large", "contrast", "large,contrast"};
         actual = displays[flow_large_text(f) + 2 * flow_high_contrast(f)];
@@ -320,6 +329,32 @@ static bool cmd_focus(script_t *a, char *rest, char *raw)
 }
 
 /* A stick mounted at the path (as the mount watcher would report it). */
+/* A stroke on the writing pad: "stroke X,Y X,Y ..." in thousandths of the pad's side, drawn
+ * as a finger would (down, moving through each point, up). */
+static bool cmd_stroke(script_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    const widget_t *pad = find_widget(a, ACT_IME_PAD, "");
+    if (!pad)
+        return script_fail(a, "no writing pad on this screen"), false;
+    int xy[2 * 64];
+    size_t n = 0;
+    for (char *save = NULL, *t = strtok_r(rest, " \t", &save); t;
+         t = strtok_r(NULL, " \t", &save)) {
+        int px, py;
+        if (n == 64 || sscanf(t, "%d,%d", &px, &py) != 2 || px < 0 || py < 0 || px > 1000 ||
+            py > 1000)
+            return script_fail(a, "usage: stroke X,Y X,Y ... (up to 64 points, 0..1000)"), false;
+        xy[2 * n] = pad->r.x + px * (pad->r.w - 1) / 1000;
+        xy[2 * n + 1] = pad->r.y + py * (pad->r.h - 1) / 1000;
+        n++;
+    }
+    if (n == 0)
+        return script_fail(a, "usage: stroke X,Y X,Y ... (up to 64 points, 0..1000)"), false;
+    ui_inject_path(a->ui, xy, n);
+    return true;
+}
+
 static bool cmd_stick(script_t *a, char *rest, char *raw)
 {
     (void)raw;
@@ -410,9 +445,9 @@ static const struct {
     command_fn fn;
 } commands[] = {
     {"drag", cmd_drag},   {"tap", cmd_tap},     {"press", cmd_press},     {"button", cmd_button},
-    {"focus", cmd_focus}, {"stick", cmd_stick}, {"usbscan", cmd_usbscan}, {"key", cmd_key},
-    {"text", cmd_text},   {"wait", cmd_wait},   {"expect", cmd_expect},   {"shot", cmd_shot},
-    {"echo", cmd_echo},   {"pause", cmd_pause}, {"quit", cmd_quit},
+    {"focus", cmd_focus}, {"stick", cmd_stick}, {"usbscan", cmd_usbscan}, {"stroke", cmd_stroke},
+    {"key", cmd_key},     {"text", cmd_text},   {"wait", cmd_wait},       {"expect", cmd_expect},
+    {"shot", cmd_shot},   {"echo", cmd_echo},   {"pause", cmd_pause},     {"quit", cmd_quit},
 };
 
 /* Runs the next script command; false at the end of the script or on failure. */

@@ -53,7 +53,15 @@ typedef enum {
     ACT_STAFF_CANVAS,        /* touch test: the drawing surface (not a focus target) */
     ACT_STAFF_SELF_TEST_END, /* the first boot's self-test is finished */
     /* the attract screen */
-    ACT_WAKE /* the attract screen: a touch anywhere wakes the kiosk */
+    ACT_WAKE, /* the attract screen: a touch anywhere wakes the kiosk */
+    /* the residents' flow: the input methods of a text question (see core/ime.h) */
+    ACT_IME_MODE,      /* arg: the ime_mode_t to switch to, or -1 for the next one */
+    ACT_IME_CANDIDATE, /* arg: index of the candidate on the page shown */
+    ACT_IME_PAGE_NEXT,
+    ACT_IME_PAGE_PREV,
+    ACT_IME_PAD_CLEAR, /* handwriting: rub out the character being written */
+    ACT_IME_PAD_UNDO,  /* handwriting: take back the last stroke */
+    ACT_IME_PAD        /* the writing pad (not a focus target): activated = the finger lifted */
 } action_t;
 
 #endif

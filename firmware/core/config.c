@@ -478,6 +478,34 @@ typedef struct {
         key, offsetof(device_config_t, member), sizeof((device_config_t *)0)->member               \
     }
 
+/* "inputMethods": {"enabled": true, "rimeDir": "..."}: pinyin and handwriting on text
+ * questions (the IME edge), and where the Rime data compiled with the package lives. */
+static int parse_input_methods(const cJSON *o, device_config_t *cfg, content_error_t *err)
+{
+    if (!cJSON_IsObject(o))
+        return content_error_set(err, "$.inputMethods", "expected an object");
+    const cJSON *v;
+    cJSON_ArrayForEach(v, o)
+    {
+        char path[96];
+        snprintf(path, sizeof path, "$.inputMethods.%s", v->string);
+        int rc;
+        if (strcmp(v->string, "enabled") == 0) {
+            if (!cJSON_IsBool(v))
+                return content_error_set(err, path, "expected true or false");
+            cfg->input_methods = cJSON_IsTrue(v);
+            rc = KIOSK_OK;
+        } else if (strcmp(v->string, "rimeDir") == 0) {
+            rc = str_field(v, path, cfg->rime_dir, sizeof cfg->rime_dir, err);
+        } else {
+            rc = content_error_set(err, path, "unknown setting '%s'", v->string);
+        }
+        if (rc)
+            return rc;
+    }
+    return KIOSK_OK;
+}
+
 /* One top-level member of the configuration. */
 static int parse_setting(const cJSON *v, const char *filename, device_config_t *cfg,
                          content_error_t *err)
@@ -518,6 +546,8 @@ static int parse_setting(const cJSON *v, const char *filename, device_config_t *
         return parse_usb(v, cfg, err);
     if (strcmp(k, "buttons") == 0)
         return parse_buttons(v, filename, cfg, err);
+    if (strcmp(k, "inputMethods") == 0)
+        return parse_input_methods(v, cfg, err);
     return content_error_set(err, path, "unknown setting '%s'", k);
 }
 

@@ -48,6 +48,10 @@ typedef struct {
     hours_t hours;
     bool has_buttons;
     pinmap_t buttons;
+    /* inputMethods: pinyin and handwriting on text questions; the compiled Rime data ("":
+     * where the package put it). */
+    bool input_methods;
+    char rime_dir[512];
 } device_config_t;
 
 /* Parses a device configuration into *cfg, which owns all of it: the commands' argv point into

@@ -56,6 +56,8 @@ typedef struct question {
     lstr_t min_desc, max_desc;
     lstr_t label_true, label_false; /* n == 0: use common.yes / common.no */
     size_t max_length;              /* text: in code points (tel/number: digits) */
+    int input_mode;                 /* text: the ime_mode_t it starts in ("inputMode"); -1:
+                                       the language's (tel/number: always digits) */
     const expr_t *visible_if;       /* NULL: always visible */
     size_t page;
 } question_t;
@@ -71,6 +73,8 @@ typedef struct {
 typedef struct {
     const char *code;
     const char *name; /* in its own language: "English", "简体中文" */
+    int input_mode;   /* the ime_mode_t its text questions start in ("inputMode"); -1: the
+                         kiosk's rule (handwriting for zh-*, else Latin letters) */
 } language_t;
 
 typedef struct {

@@ -13,6 +13,7 @@
 
 #include "core/content_internal.h"
 #include "core/expr_parse.h"
+#include "core/ime.h"
 #include "core/json_num.h"
 #include "core/kerr.h"
 #include "core/utf8.h"
@@ -245,6 +246,17 @@ int loader_lstr_value(loader_t *L, const cJSON *v, lstr_t *out)
     return KIOSK_OK;
 }
 
+int loader_get_input_mode(loader_t *L, const cJSON *obj, int *out)
+{
+    const char *name = NULL;
+    int rc = loader_get_string(L, obj, "inputMode", false, &name);
+    *out = name ? ime_mode_from_name(name) : -1;
+    if (!rc && name && *out < 0)
+        rc = loader_fail_at(L, ".inputMode",
+                            "unknown inputMode '%s' (handwriting, pinyin, latin or digits)", name);
+    return rc;
+}
+
 int loader_get_lstr(loader_t *L, const cJSON *obj, const char *name, bool required, lstr_t *out)
 {
     const cJSON *v = loader_member(obj, name);
@@ -296,7 +308,8 @@ static int parse_languages(loader_t *L, const cJSON *root)
         if (!cJSON_IsObject(l))
             rc = loader_fail(L, "expected an object");
         else if (!(rc = loader_get_string(L, l, "code", true, &lang->code)) &&
-                 !(rc = loader_get_string(L, l, "name", true, &lang->name))) {
+                 !(rc = loader_get_string(L, l, "name", true, &lang->name)) &&
+                 !(rc = loader_get_input_mode(L, l, &lang->input_mode))) {
             if (strlen(lang->code) >= 16 || strcmp(lang->code, "default") == 0)
                 rc = loader_fail(L, "language code '%s' is reserved or too long", lang->code);
             else if (content_language_index(c, lang->code) >= 0)

@@ -9,6 +9,7 @@
 
 #include "core/content_internal.h"
 #include "core/expr_parse.h"
+#include "core/ime.h"
 #include "core/json_num.h"
 #include "core/kerr.h"
 
@@ -237,6 +238,11 @@ static int parse_text_question(loader_t *L, const cJSON *el, question_t *q)
                               input);
     if (q->type == Q_COMMENT && q->input != INPUT_TEXT)
         return loader_fail(L, "inputType is for text questions, not comment");
+    if ((rc = loader_get_input_mode(L, el, &q->input_mode)))
+        return rc;
+    if (q->input != INPUT_TEXT && q->input_mode >= 0 && q->input_mode != IME_DIGITS)
+        return loader_fail_at(L, ".inputMode", "a %s answer is typed in digits",
+                              q->input == INPUT_TEL ? "tel" : "number");
     if (contact) {
         if (q->type != Q_TEXT)
             return loader_fail(L, "only a text question can hold a contact detail");
@@ -352,6 +358,7 @@ static int parse_element(loader_t *L, const cJSON *el, question_t *qs, size_t qi
     if ((rc = parse_type_and_name(L, el, qs, qi)))
         return rc;
     q->page = page;
+    q->input_mode = -1;
     if ((rc = loader_get_lstr(L, el, "title", true, &q->title)) ||
         (rc = loader_get_lstr(L, el, "description", false, &q->description)) ||
         (rc = loader_get_bool(L, el, "isRequired", &q->required)) ||

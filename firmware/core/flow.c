@@ -37,6 +37,7 @@ static void reset_screen_state(flow_t *f)
     f->list_page = 0;
     f->focus = start_focus(f);
     f->overlay = OVERLAY_NONE;
+    flow_ime_restart(f);
 }
 
 /* Back to the home screen in the default language with nothing of the last resident left. */
@@ -70,6 +71,8 @@ flow_t *flow_new(const content_t *content, const char *kiosk_id, int64_t now_ms)
     f->store_ok = true;
     f->last_input_ms = now_ms;
     f->last_quick_ms = -1;
+    ime_init(&f->ime);
+    f->ime_traditional = -1;
     snprintf(f->home_lang, sizeof f->home_lang, "%s", content_default_lang(content));
     go_home(f);
     return f;
@@ -81,6 +84,7 @@ void flow_free(flow_t *f)
         return;
     flow_wipe_answers(f);
     flow_clear_record(f);
+    ime_reset(&f->ime, f->ime_engine, IME_LATIN); /* the composition is the resident's too */
     free(f);
 }
 
@@ -224,8 +228,7 @@ static bool choose(flow_t *f, int arg)
     }
 }
 
-/* Appends text to the current text answer within its limits; false when nothing fits. */
-static bool type_text(flow_t *f, const char *utf8)
+bool flow_type_text(flow_t *f, const char *utf8)
 {
     if (f->screen != SCREEN_QUESTION || f->overlay != OVERLAY_NONE)
         return false;
@@ -348,11 +351,11 @@ static bool question_action(flow_t *f, action_t action, int arg, const char *key
     case ACT_CHOICE:
         return choose(f, arg);
     case ACT_KEY:
-        return key_text && type_text(f, key_text);
+        return key_text && flow_ime_type(f, key_text);
     case ACT_SPACE:
-        return type_text(f, " ");
+        return flow_ime_type(f, " ");
     case ACT_BACKSPACE:
-        return backspace(f);
+        return flow_ime_backspace(f) || backspace(f);
     case ACT_SHIFT:
         f->kb_shift = !f->kb_shift;
         return true;
@@ -361,6 +364,8 @@ static bool question_action(flow_t *f, action_t action, int arg, const char *key
         f->kb_shift = false;
         return true;
     case ACT_NEXT:
+        if (flow_ime_settle(f))
+            return true; /* the resident sees what the composition became before moving on */
         if (!flow_can_next(f))
             return false;
         advance(f);
@@ -379,7 +384,7 @@ static bool question_action(flow_t *f, action_t action, int arg, const char *key
             f->list_page--;
         return true;
     default:
-        return false;
+        return flow_ime_action(f, action, arg);
     }
 }
 
@@ -422,6 +427,7 @@ bool flow_activate(flow_t *f, action_t action, int arg, const char *key_text, in
     bool dismissed = touch(f, now_ms);
     if (action == ACT_LANG) {
         next_language(f);
+        flow_ime_restart(f); /* candidates follow the language; its start mode too */
         return true;
     }
     if (dismissed && action != ACT_IDLE_CONTINUE)
@@ -446,7 +452,7 @@ bool flow_text(flow_t *f, const char *utf8, int64_t now_ms)
         return false;
     if (touch(f, now_ms))
         return true;
-    return type_text(f, utf8);
+    return flow_ime_type(f, utf8);
 }
 
 bool flow_face(flow_t *f, size_t face, int64_t now_ms)

@@ -14,6 +14,7 @@
 
 #include "core/action.h"
 #include "core/content.h"
+#include "core/ime.h"
 #include "core/record.h"
 
 typedef enum {
@@ -52,6 +53,22 @@ bool flow_activate(flow_t *f, action_t action, int arg, const char *key_text, in
 
 /* Text from a desktop keyboard or an input method (UTF-8); refused when invalid. */
 bool flow_text(flow_t *f, const char *utf8, int64_t now_ms);
+
+/* The input methods (pinyin, handwriting) for text questions: the engine table is the
+ * caller's (the IME edge's, or a test's fake) and must outlive the flow or the next call; NULL
+ * (the default): no input methods, text questions take Latin letters and digits as typed.
+ * Clears any composition. A text question starts in its own "inputMode", else its language's,
+ * else handwriting for zh-* languages and Latin letters otherwise (tel and number: digits);
+ * a mode whose engine is absent or failed falls back to Latin letters. Typed letters go into
+ * a pinyin composition; Next, a space or any other key with a composition pending settles it
+ * first (its first candidate into the answer); Next then stays on the question, so that the
+ * resident sees what will be stored before the next Next moves on. */
+void flow_set_ime(flow_t *f, const ime_engine_t *engine);
+
+/* A finger on the writing pad of a handwriting question: down, moving, lifted at (x, y) in the
+ * pad's own coordinates (0..size-1, clipped). Points arrive only while a stroke is open. */
+typedef enum { FLOW_PAD_DOWN, FLOW_PAD_MOVE, FLOW_PAD_UP } flow_pad_t;
+bool flow_pad(flow_t *f, flow_pad_t ev, int x, int y, int size, int64_t now_ms);
 
 /* Quick rating by a physical face button or a desktop key (face index, worst first). */
 bool flow_face(flow_t *f, size_t face, int64_t now_ms);
@@ -151,6 +168,10 @@ void flow_question_title(const flow_t *f, char *buf, size_t len);
 bool flow_can_next(const flow_t *f);
 bool flow_can_skip(const flow_t *f);
 bool flow_can_back(const flow_t *f);
+/* The input method's state on a text question (mode, composition, candidates, strokes), or
+ * NULL when no engine was set (flow_set_ime): points into f, valid until flow_free(), its
+ * contents changing with every input. The view reads ime_available() for the mode button. */
+const ime_t *flow_ime(const flow_t *f);
 /* Keyboard state of a text question. */
 bool flow_kb_shift(const flow_t *f);
 bool flow_kb_symbols(const flow_t *f);

@@ -9,6 +9,7 @@
 
 #include "core/content.h"
 #include "core/flow.h"
+#include "core/ime.h"
 #include "core/record.h"
 
 #define QUICK_JOURNEY_ID "quick_rating"
@@ -33,6 +34,11 @@ struct flow {
     bool session_active; /* a journey was started and not yet ended */
 
     bool kb_shift, kb_symbols;
+    const ime_engine_t *ime_engine; /* NULL: no input methods (flow_set_ime) */
+    ime_t ime;                      /* the text question's input method; cleared with each
+                                       screen, language and session */
+    int ime_traditional;            /* what the engine was last told: 1 traditional, 0
+                                       simplified, -1 nothing yet */
     size_t list_page;
     int focus;                      /* FLOW_FOCUS_NONE, FLOW_FOCUS_START, or an index */
     bool button_user;               /* the last input was a button: new screens show the ring */
@@ -82,6 +88,25 @@ static inline bool flow_answered(const question_t *q, const answer_t *a)
         return true;
     }
 }
+
+/* flow.c: appends text to the current text answer within its limits (maxLength in
+ * characters, one line for a text question, digits for tel and number); false when nothing
+ * fits or the text is not valid. */
+bool flow_type_text(flow_t *f, const char *utf8);
+
+/* flow_ime.c: the input method's side of the flow. */
+/* Clears the composition and strokes and sets the mode the current question starts in. */
+void flow_ime_restart(flow_t *f);
+/* Typed text (on-screen keys, a keyboard): pinyin letters go into the composition, the rest
+ * into the answer (a pending composition settled first). */
+bool flow_ime_type(flow_t *f, const char *utf8);
+/* Backspace inside a composition; false when there is none (the answer loses a character). */
+bool flow_ime_backspace(flow_t *f);
+/* Next with a composition pending settles it into the answer (and stays on the question);
+ * false when there is none. */
+bool flow_ime_settle(flow_t *f);
+/* The ACT_IME_* actions; false for any other. */
+bool flow_ime_action(flow_t *f, action_t action, int arg);
 
 /* flow_record.c: wipes every answer (typed text overwritten before it is freed). */
 void flow_wipe_answers(flow_t *f);

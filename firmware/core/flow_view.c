@@ -63,6 +63,7 @@ bool flow_set_lang(flow_t *f, const char *code)
     if (content_language_index(f->c, code) < 0)
         return false;
     snprintf(f->lang, sizeof f->lang, "%s", code);
+    flow_ime_restart(f);
     return true;
 }
 
@@ -142,7 +143,8 @@ void flow_question_title(const flow_t *f, char *buf, size_t len)
 bool flow_can_next(const flow_t *f)
 {
     const question_t *q = flow_question(f);
-    return q && (!q->required || flow_answered(q, &f->answers[f->qi]));
+    /* With a composition pending, Next settles it (see flow_ime_settle()). */
+    return q && (!q->required || flow_answered(q, &f->answers[f->qi]) || ime_composing(&f->ime));
 }
 
 bool flow_can_skip(const flow_t *f)
@@ -154,6 +156,11 @@ bool flow_can_skip(const flow_t *f)
 bool flow_can_back(const flow_t *f)
 {
     return f->screen == SCREEN_QUESTION;
+}
+
+const ime_t *flow_ime(const flow_t *f)
+{
+    return f->ime_engine ? &f->ime : NULL;
 }
 
 bool flow_kb_shift(const flow_t *f)

@@ -197,7 +197,7 @@ rect_t lay_card(ctx_t *x, action_t backdrop_action)
 bool lay_focusable(const view_t *v, size_t i)
 {
     const widget_t *w = &v->w[i];
-    return w->action != ACT_NONE && !w->disabled && w->kind != W_PANEL &&
+    return w->action != ACT_NONE && !w->disabled && w->kind != W_PANEL && w->kind != W_PAD &&
            (v->overlay_start == 0 || i >= v->overlay_start);
 }
 

@@ -174,4 +174,45 @@ bool lay_focusable(const view_t *v, size_t i);
  * smallest target (side: the screen's shorter side, the most it can be). */
 void lay_finish_targets(view_t *v, int side, int want);
 
+/* ---- keyboards and text answers (layout_resident.c) ---- */
+
+/* A key of an on-screen keyboard. */
+typedef struct {
+    const char *label; /* NULL: use the key's text */
+    const char *text;  /* typed text, or a token: SHIFT DEL SYM SPACE */
+    int units;         /* width in units of 1/10 row */
+} kb_key_t;
+
+/* A key typing t, one tenth of a row wide. */
+#define KB_KEY(t) {NULL, t, 10}
+
+/* Rows of keys at the bottom of area, each row centred; per_row: the units one row spans. */
+void lay_key_rows(ctx_t *x, rect_t area, const kb_key_t (*rows)[10], int nrows, int per_row);
+/* The Latin letters' keyboard (with its symbols page). */
+void lay_latin_keyboard(ctx_t *x, rect_t area);
+/* The digits' keypad. */
+void lay_keypad(ctx_t *x, rect_t area);
+/* The answer's field, showing its end. */
+void lay_text_field(ctx_t *x, rect_t r, const question_t *q, const answer_t *a);
+/* "n of max characters". */
+void lay_counter(ctx_t *x, rect_t r, const question_t *q, const answer_t *a);
+
+/* ---- input methods (layout_ime.c) ---- */
+
+/* What the layout reads of a text question's input method; pointers borrowed from the flow
+ * for the build. */
+typedef struct {
+    ime_mode_t mode;
+    const ime_output_t *out;
+    const ime_strokes_t *strokes;
+} lay_ime_t;
+
+/* The input method of the flow's text question; false: the plain keyboard (no engine, or
+ * not a question typed on the keyboard). */
+bool lay_ime_of(const ctx_t *x, lay_ime_t *ime);
+/* A text answer's area (below the question) with an input method: field, candidates and
+ * the keyboard, keypad or writing pad of the mode. */
+void lay_ime_area(ctx_t *x, rect_t area, const question_t *q, const answer_t *a,
+                  const lay_ime_t *ime);
+
 #endif

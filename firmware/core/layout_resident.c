@@ -281,16 +281,8 @@ static void boolean_area(ctx_t *x, rect_t area, const question_t *q, const answe
 }
 
 /* Keys: plain characters, or tokens for the special keys. Widths in tenths of a row. */
-typedef struct {
-    const char *label; /* NULL: use the key's text */
-    const char *text;  /* typed text, or a token: SHIFT DEL SYM SPACE */
-    int units;         /* width in units of 1/10 row */
-} kb_key_t;
 
-#define K(t)                                                                                       \
-    {                                                                                              \
-        NULL, t, 10                                                                                \
-    }
+#define K(t) KB_KEY(t)
 /* Landscape: QWERTY in rows of ten. */
 static const kb_key_t kb_letters[5][10] = {
     {K("q"), K("w"), K("e"), K("r"), K("t"), K("y"), K("u"), K("i"), K("o"), K("p")},
@@ -329,24 +321,20 @@ static const kb_key_t kb_symbols_narrow[5][10] = {
 };
 #undef K
 
-static void keyboard(ctx_t *x, rect_t area)
+void lay_key_rows(ctx_t *x, rect_t area, const kb_key_t (*rows)[10], int nrows, int per_row)
 {
     const flow_t *f = x->f;
     bool sym = flow_kb_symbols(f), shift = flow_kb_shift(f);
-    bool narrow = x->v->width < x->v->height;
     int gap = S(x, 5);
-    int rows = narrow ? 5 : 4;
-    int kh = (area.h - (rows - 1) * gap) / rows;
+    int kh = (area.h - (nrows - 1) * gap) / nrows;
     if (kh > S(x, 70))
         kh = S(x, 70);
-    int y0 = area.y + area.h - (rows * kh + (rows - 1) * gap);
-    for (int r = 0; r < rows; r++) {
-        const kb_key_t *row = narrow ? (sym ? kb_symbols_narrow[r] : kb_letters_narrow[r])
-                                     : (sym ? kb_symbols[r] : kb_letters[r]);
+    int y0 = area.y + area.h - (nrows * kh + (nrows - 1) * gap);
+    for (int r = 0; r < nrows; r++) {
+        const kb_key_t *row = rows[r];
         int units = 0, nk = 0;
         for (int k = 0; k < 10 && row[k].text; k++, nk++)
             units += row[k].units;
-        int per_row = narrow ? 70 : 100;
         int avail = area.w - (nk - 1) * gap;
         int row_w = avail * units / per_row + (nk - 1) * gap;
         int xk = area.x + (area.w - row_w) / 2;
@@ -355,32 +343,40 @@ static void keyboard(ctx_t *x, rect_t area)
             int kw = avail * key->units / per_row;
             rect_t kr = rect(xk, y0 + r * (kh + gap), kw, kh);
             xk += kw + gap;
-            widget_t *w;
             if (strcmp(key->text, "SHIFT") == 0) {
-                w = lay_button(x, kr, str(x, "keyboard.shift"), shift ? STYLE_SELECTED : STYLE_KEY,
-                               ACT_SHIFT, 0);
+                lay_button(x, kr, str(x, "keyboard.shift"), shift ? STYLE_SELECTED : STYLE_KEY,
+                           ACT_SHIFT, 0);
             } else if (strcmp(key->text, "DEL") == 0) {
-                w = lay_button(x, kr, str(x, "keyboard.delete"), STYLE_KEY, ACT_BACKSPACE, 0);
+                lay_button(x, kr, str(x, "keyboard.delete"), STYLE_KEY, ACT_BACKSPACE, 0);
             } else if (strcmp(key->text, "SYM") == 0) {
-                w = lay_button(x, kr, str(x, sym ? "keyboard.letters" : "keyboard.symbols"),
-                               STYLE_KEY, ACT_SYMBOLS, 0);
+                lay_button(x, kr, str(x, sym ? "keyboard.letters" : "keyboard.symbols"), STYLE_KEY,
+                           ACT_SYMBOLS, 0);
             } else if (strcmp(key->text, "SPACE") == 0) {
-                w = lay_button(x, kr, str(x, "keyboard.space"), STYLE_KEY, ACT_SPACE, 0);
+                lay_button(x, kr, str(x, "keyboard.space"), STYLE_KEY, ACT_SPACE, 0);
             } else {
                 char up[8];
                 snprintf(up, sizeof up, "%s", key->text);
                 if (shift && up[0] >= 'a' && up[0] <= 'z')
                     up[0] = (char)(up[0] - 'a' + 'A');
                 const char *t = lay_strdup(x->v, up);
-                w = lay_button(x, kr, t, STYLE_KEY, ACT_KEY, 0);
+                widget_t *w = lay_button(x, kr, t, STYLE_KEY, ACT_KEY, 0);
                 w->key_text = t;
             }
-            (void)w;
         }
     }
 }
 
-static void keypad(ctx_t *x, rect_t area)
+void lay_latin_keyboard(ctx_t *x, rect_t area)
+{
+    bool sym = flow_kb_symbols(x->f);
+    bool narrow = x->v->width < x->v->height;
+    if (narrow)
+        lay_key_rows(x, area, sym ? kb_symbols_narrow : kb_letters_narrow, 5, 70);
+    else
+        lay_key_rows(x, area, sym ? kb_symbols : kb_letters, 4, 100);
+}
+
+void lay_keypad(ctx_t *x, rect_t area)
 {
     static const char *const digits[] = {"1", "2", "3", "4", "5", "6", "7", "8", "9"};
     int gap = S(x, 8);
@@ -406,7 +402,7 @@ static void keypad(ctx_t *x, rect_t area)
                ACT_BACKSPACE, 0);
 }
 
-static void text_field(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
+void lay_text_field(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
 {
     const char *text = a && a->text ? a->text : "";
     widget_t *w = lay_add(x, W_FIELD, STYLE_PLAIN, r);
@@ -438,7 +434,7 @@ static void text_field(ctx_t *x, rect_t r, const question_t *q, const answer_t *
     (void)q;
 }
 
-static void counter(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
+void lay_counter(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
 {
     char n[16], max[16];
     snprintf(n, sizeof n, "%zu", a && a->text ? utf8_count(a->text) : 0);
@@ -450,23 +446,28 @@ static void counter(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
 
 static void text_area(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
 {
+    lay_ime_t ime;
+    if (q->input == INPUT_TEXT && lay_ime_of(x, &ime)) {
+        lay_ime_area(x, area, q, a, &ime);
+        return;
+    }
     int gap = S(x, GAP);
     bool landscape = x->v->width > x->v->height;
     int field_h = S(x, q->type == Q_COMMENT && !landscape ? 140 : 52);
     if (q->input != INPUT_TEXT) {
         /* Portrait keypad screens: field above the keypad (landscape: question_screen). */
-        text_field(x, rect(area.x, area.y, area.w, field_h), q, a);
-        keypad(x, rect(area.x, area.y + field_h + gap, area.w, area.h - field_h - gap));
+        lay_text_field(x, rect(area.x, area.y, area.w, field_h), q, a);
+        lay_keypad(x, rect(area.x, area.y + field_h + gap, area.w, area.h - field_h - gap));
         return;
     }
-    text_field(x, rect(area.x, area.y, area.w, field_h), q, a);
+    lay_text_field(x, rect(area.x, area.y, area.w, field_h), q, a);
     int ky = area.y + field_h + gap;
     if (!landscape) {
         int ch = S(x, 28);
-        counter(x, rect(area.x, ky, area.w, ch), q, a);
+        lay_counter(x, rect(area.x, ky, area.w, ch), q, a);
         ky += ch + gap;
     }
-    keyboard(x, rect(area.x, ky, area.w, area.y + area.h - ky));
+    lay_latin_keyboard(x, rect(area.x, ky, area.w, area.y + area.h - ky));
 }
 
 static void question_screen(ctx_t *x)
@@ -499,7 +500,7 @@ static void question_screen(ctx_t *x)
         /* The character count shares the title's line, to leave the keys their height. */
         int cw = body.w * 30 / 100;
         title_box.w -= cw + gap;
-        counter(x, rect(body.x + body.w - cw, body.y, cw, S(x, 30)), q, a);
+        lay_counter(x, rect(body.x + body.w - cw, body.y, cw, S(x, 30)), q, a);
     }
     int th = lay_label_top(x, title_box, qtitle, T(x, PX_TITLE), true, STYLE_TITLE, ALIGN_LEFT);
     int y = body.y + th + gap / 2;
@@ -532,8 +533,8 @@ static void question_screen(ctx_t *x)
             int lw = area.w * 45 / 100;
             int fy = y + gap;
             int fh = S(x, 60);
-            text_field(x, rect(area.x, fy, lw, fh), q, a);
-            keypad(x, rect(area.x + lw + gap, area.y, area.w - lw - gap, area.h));
+            lay_text_field(x, rect(area.x, fy, lw, fh), q, a);
+            lay_keypad(x, rect(area.x + lw + gap, area.y, area.w - lw - gap, area.h));
         } else {
             text_area(x, area, q, a);
         }

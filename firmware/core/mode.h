@@ -27,13 +27,15 @@ typedef enum {
     IN_BACKSPACE, /* the last character typed goes */
     IN_LANG,      /* the next language */
     IN_HELP,      /* show the focus ring */
-    IN_BUTTON     /* a physical button's raw event (button, kind), for the button test */
+    IN_BUTTON,    /* a physical button's raw event (button, kind), for the button test */
+    IN_LIFT       /* the finger that was drawing on a surface (area) was lifted at (x, y) */
 } input_kind_t;
 
 typedef struct {
     input_kind_t kind;
     const widget_t *w; /* IN_TOUCH, IN_DRAG, IN_ACTIVATE: in the view on screen */
-    int x, y;          /* IN_TOUCH, IN_DRAG: logical pixels */
+    int x, y;          /* IN_TOUCH, IN_DRAG, IN_LIFT: logical pixels */
+    rect_t area;       /* IN_DRAG, IN_LIFT: the drawing surface the finger went down on */
     nav_t nav;         /* IN_NAV */
     int face;          /* IN_FACE */
     const char *text;  /* IN_TEXT: valid for the call only */

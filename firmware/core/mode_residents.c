@@ -12,14 +12,27 @@ static unsigned activate(flow_t *f, const widget_t *w, int64_t now_ms)
     return changed(w && flow_activate(f, w->action, w->arg, w->key_text, now_ms));
 }
 
+/* A finger on the writing pad r (the widget with ACT_IME_PAD it went down on), in the pad's
+ * own pixels: its longer side is the pad's size, so a character keeps its proportions. */
+static unsigned pad(flow_t *f, flow_pad_t ev, rect_t r, int x, int y, int64_t now_ms)
+{
+    int size = r.w > r.h ? r.w : r.h;
+    return changed(size > 0 && flow_pad(f, ev, x - r.x, y - r.y, size, now_ms));
+}
+
 static unsigned residents_input(void *self, const input_t *in, const view_t *v, int64_t now_ms)
 {
     flow_t *f = self;
     switch (in->kind) {
     case IN_TOUCH:
         flow_touched(f); /* a touch hides the focus ring */
+        if (in->w && in->w->action == ACT_IME_PAD)
+            return pad(f, FLOW_PAD_DOWN, in->w->r, in->x, in->y, now_ms);
         return 0;
     case IN_DRAG:
+        return pad(f, FLOW_PAD_MOVE, in->area, in->x, in->y, now_ms);
+    case IN_LIFT:
+        return pad(f, FLOW_PAD_UP, in->area, in->x, in->y, now_ms);
     case IN_BUTTON:
         return 0;
     case IN_ACTIVATE:

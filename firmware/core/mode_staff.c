@@ -165,6 +165,7 @@ static unsigned staff_input(void *self, const input_t *in, const view_t *v, int6
         return button_test(s, in, now);
     case IN_FACE:
     case IN_LANG:
+    case IN_LIFT:
         return 0;
     }
     return 0;

@@ -10,6 +10,7 @@
 
 #include "core/action.h"
 #include "core/flow.h"
+#include "core/ime.h"
 #include "core/staff.h"
 
 typedef struct {
@@ -22,7 +23,8 @@ typedef enum {
     W_BUTTON, /* a touch target with text */
     W_FACE,   /* a touch target drawn as a face (level of count) with its word below */
     W_FIELD,  /* a text entry field: text, or a placeholder when empty */
-    W_BAR     /* a progress bar: fraction filled */
+    W_BAR,    /* a progress bar: fraction filled */
+    W_PAD     /* the writing pad: a box with a guide and the strokes written so far */
 } widget_kind_t;
 
 typedef enum {
@@ -60,6 +62,7 @@ typedef struct {
     int px2;
     int face_level, face_count; /* W_FACE: 0 = worst */
     double fraction;            /* W_BAR */
+    const ime_strokes_t *strokes; /* W_PAD: borrowed from the flow, valid while it lives */
     bool checked;               /* a ticked checkbox choice */
     bool disabled;
     bool focused;  /* the focus ring of button navigation is here */

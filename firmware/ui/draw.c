@@ -156,6 +156,41 @@ static void draw_field(ui_t *ui, const widget_t *w, double u)
     ui_fill_rect(ui, caret, c);
 }
 
+/* The writing pad: a framed box with a faint cross to centre the character on, the hint while
+ * empty, and the strokes as round-capped lines scaled from the pad's own units. */
+static void draw_pad(ui_t *ui, const widget_t *w, double u)
+{
+    SDL_Rect r = sdl_rect(w->r);
+    int b = (int)(3 * u + 0.5);
+    ui_fill_framed(ui, r, b, (int)(8 * u), (int)(8 * u) - b, color(ui, COLOR_PRIMARY),
+                   color(ui, COLOR_FIELD));
+    SDL_Color guide = color(ui, COLOR_BAR_TRACK);
+    int t = (int)(2 * u + 0.5);
+    ui_fill_rect(ui, (SDL_Rect){r.x + r.w / 2 - t / 2, r.y + b, t, r.h - 2 * b}, guide);
+    ui_fill_rect(ui, (SDL_Rect){r.x + b, r.y + r.h / 2 - t / 2, r.w - 2 * b, t}, guide);
+    const ime_strokes_t *s = w->strokes;
+    if (!s || s->size <= 0)
+        return;
+    SDL_Color ink = color(ui, COLOR_TEXT);
+    float scale = (float)r.w / (float)s->size, rad = (float)(5 * u);
+    size_t from = 0;
+    for (size_t k = 0; k < s->nstrokes; k++) {
+        size_t to = s->stroke_end[k];
+        for (size_t i = from; i < to; i++) {
+            float x0 = (float)r.x + (float)s->x[i] * scale,
+                  y0 = (float)r.y + (float)s->y[i] * scale;
+            float x1 = i + 1 < to ? (float)r.x + (float)s->x[i + 1] * scale : x0;
+            float y1 = i + 1 < to ? (float)r.y + (float)s->y[i + 1] * scale : y0;
+            float dx = x1 - x0, dy = y1 - y0, len = sqrtf(dx * dx + dy * dy);
+            int steps = (int)(len / (rad * 0.5f)) + 1;
+            for (int j = 0; j <= steps; j++)
+                ui_fill_circle(ui, x0 + dx * (float)j / (float)steps,
+                               y0 + dy * (float)j / (float)steps, rad, ink);
+        }
+        from = to;
+    }
+}
+
 static void draw_bar(ui_t *ui, const widget_t *w)
 {
     SDL_Rect r = sdl_rect(w->r);
@@ -201,6 +236,9 @@ static void draw_widget(ui_t *ui, const widget_t *w, double u, bool pressed)
         break;
     case W_BAR:
         draw_bar(ui, w);
+        break;
+    case W_PAD:
+        draw_pad(ui, w, u);
         break;
     }
     if (w->focused)
@@ -248,6 +286,8 @@ static uint64_t hash_widgets(const view_t *v, size_t n, int pressed)
         h = hash_bytes(h, w->text, strlen(w->text) + 1);
         if (w->text2)
             h = hash_bytes(h, w->text2, strlen(w->text2) + 1);
+        if (w->strokes)
+            h = hash_bytes(h, w->strokes, sizeof *w->strokes);
     }
     return h ? h : 1;
 }

@@ -311,6 +311,16 @@ void ui_inject_drag(ui_t *ui, int x1, int y1, int x2, int y2, int steps)
     push_mouse(ui, SDL_MOUSEBUTTONUP, x2, y2);
 }
 
+void ui_inject_path(ui_t *ui, const int *xy, size_t n)
+{
+    if (n == 0)
+        return;
+    push_mouse(ui, SDL_MOUSEBUTTONDOWN, xy[0], xy[1]);
+    for (size_t i = 1; i < n; i++)
+        push_mouse(ui, SDL_MOUSEMOTION, xy[2 * i], xy[2 * i + 1]);
+    push_mouse(ui, SDL_MOUSEBUTTONUP, xy[2 * (n - 1)], xy[2 * (n - 1) + 1]);
+}
+
 bool ui_inject_key(ui_t *ui, const char *name)
 {
     SDL_Keycode k = SDL_GetKeyFromName(name);

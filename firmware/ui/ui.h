@@ -82,6 +82,9 @@ void ui_wake(ui_t *ui);
 void ui_inject_tap(ui_t *ui, int x, int y);
 /* A finger put down at (x1, y1), moved in steps to (x2, y2) and lifted. */
 void ui_inject_drag(ui_t *ui, int x1, int y1, int x2, int y2, int steps);
+/* A finger put down at the first of n points (x, y pairs in xy, logical pixels), moved
+ * through the others and lifted at the last: a stroke on the writing pad. */
+void ui_inject_path(ui_t *ui, const int *xy, size_t n);
 bool ui_inject_key(ui_t *ui, const char *name);
 void ui_inject_text(ui_t *ui, const char *utf8);
 
