@@ -76,7 +76,8 @@ static void candidate_bar(ctx_t *x, rect_t r, const lay_ime_t *ime)
     bool paging = ime->mode == IME_PINYIN && (o->page > 0 || o->more);
     int arrows = paging ? 2 * (S(x, MIN_TARGET) + gap) : 0;
     if (o->ncandidates == 0) {
-        if (ime->mode == IME_PINYIN && !o->preedit[0])
+        /* The landscape pinyin keyboard has only ，and 。: the bar offers the rest. */
+        if (ime->mode == IME_PINYIN && !o->preedit[0] && x->v->width > x->v->height)
             punctuation_keys(x, r, IME_CANDIDATES);
         return;
     }
