@@ -325,14 +325,20 @@ static void failed_save_shows_out_of_service_and_recovers(void)
     flow_free(f);
 }
 
-static void text_input_is_bounded_and_valid_utf8(void)
+/* A service request up to its description (journey 1: a service, for whom, how urgent). */
+static void to_description(flow_t *f)
 {
-    flow_t *f = flow_new(pack, "k1", 0);
     act(f, ACT_JOURNEY, 1, 1);
     act(f, ACT_CHOICE, 0, 2);
     act(f, ACT_CHOICE, 0, 3);
     act(f, ACT_CHOICE, 0, 4);
     CHECK_STR(flow_question(f)->name, "description");
+}
+
+static void text_input_is_bounded_and_valid_utf8(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    to_description(f);
     CHECK(!flow_text(f, "\xff\xfe", 5));     /* not UTF-8 */
     CHECK(!flow_text(f, "\xc0\xaf", 5));     /* overlong */
     CHECK(!flow_text(f, "\xed\xa0\x80", 5)); /* surrogate */
@@ -357,15 +363,17 @@ static void text_input_is_bounded_and_valid_utf8(void)
 static void c1_controls_in_typed_text_are_refused(void)
 {
     flow_t *f = flow_new(pack, "k1", 0);
-    act(f, ACT_JOURNEY, 1, 1);
-    act(f, ACT_CHOICE, 0, 2);
-    act(f, ACT_CHOICE, 0, 3);
-    act(f, ACT_CHOICE, 0, 4);
-    CHECK_STR(flow_question(f)->name, "description");
-    CHECK(!flow_text(f, "a\xc2\x85" "b", 5));   /* NEL */
-    CHECK(!flow_text(f, "\xc2\x9b" "2J", 6));   /* CSI, the 8-bit terminal escape */
-    CHECK(!flow_text(f, "\xc2\x80", 7));        /* the first C1 */
-    CHECK(!flow_text(f, "\xc2\x9f", 8));        /* the last C1 */
+    to_description(f);
+    CHECK(!flow_text(f,
+                     "a\xc2\x85"
+                     "b",
+                     5)); /* NEL */
+    CHECK(!flow_text(f,
+                     "\xc2\x9b"
+                     "2J",
+                     6));                /* CSI, the 8-bit terminal escape */
+    CHECK(!flow_text(f, "\xc2\x80", 7)); /* the first C1 */
+    CHECK(!flow_text(f, "\xc2\x9f", 8)); /* the last C1 */
     CHECK(!flow_activate(f, ACT_KEY, 0, "\xc2\x85", 9));
     CHECK(!flow_answer(f)->set);
     CHECK_STR(flow_answer(f)->text, "");

@@ -14,7 +14,6 @@
 
 static content_t *pack;
 
-
 static void keys(ime_t *s, const ime_engine_t *e, const char *letters, char commit[])
 {
     for (const char *p = letters; *p; p++)
@@ -281,6 +280,16 @@ static void to_comment(flow_t *f, int64_t t)
     act(f, ACT_CHOICE, 3, t);
 }
 
+/* A new flow with the fake engine (*e, which must outlive it), on the feedback comment. */
+static flow_t *comment_with_ime(fake_t *k, ime_engine_t *e)
+{
+    *e = fake_engine(k);
+    flow_t *f = flow_new(pack, "k1", 0);
+    flow_set_ime(f, e);
+    to_comment(f, 1);
+    return f;
+}
+
 static const char *answer(const flow_t *f)
 {
     const answer_t *a = flow_answer(f);
@@ -425,10 +434,8 @@ static void candidates_follow_the_language_script(void)
 static void pinyin_commits_into_the_answer_and_the_record(void)
 {
     fake_t k;
-    ime_engine_t e = fake_engine(&k);
-    flow_t *f = flow_new(pack, "k1", 0);
-    flow_set_ime(f, &e);
-    to_comment(f, 1);
+    ime_engine_t e;
+    flow_t *f = comment_with_ime(&k, &e);
     CHECK(act(f, ACT_IME_MODE, -1, 2)); /* handwriting -> pinyin */
     CHECK_INT(flow_ime(f)->mode, IME_PINYIN);
     CHECK(flow_text(f, "nihao", 3)); /* a physical keyboard */
@@ -480,10 +487,8 @@ static void pinyin_commits_into_the_answer_and_the_record(void)
 static void handwriting_on_the_pad(void)
 {
     fake_t k;
-    ime_engine_t e = fake_engine(&k);
-    flow_t *f = flow_new(pack, "k1", 0);
-    flow_set_ime(f, &e);
-    to_comment(f, 1);
+    ime_engine_t e;
+    flow_t *f = comment_with_ime(&k, &e);
     CHECK_INT(flow_ime(f)->mode, IME_HANDWRITING);
     CHECK(flow_pad(f, FLOW_PAD_DOWN, 0, 100, 200, 2));
     CHECK(flow_pad(f, FLOW_PAD_MOVE, 100, 100, 200, 3));
@@ -521,10 +526,8 @@ static void handwriting_on_the_pad(void)
 static void touches_on_the_pad_widget_become_strokes(void)
 {
     fake_t k;
-    ime_engine_t e = fake_engine(&k);
-    flow_t *f = flow_new(pack, "k1", 0);
-    flow_set_ime(f, &e);
-    to_comment(f, 1);
+    ime_engine_t e;
+    flow_t *f = comment_with_ime(&k, &e);
     static view_t v;
     widget_t padw = {.action = ACT_IME_PAD, .r = {100, 300, 400, 300}};
     widget_t other = {.action = ACT_NONE, .r = {0, 0, 50, 50}};
@@ -551,10 +554,8 @@ static void touches_on_the_pad_widget_become_strokes(void)
 static void a_candidate_after_switching_language_does_nothing(void)
 {
     fake_t k;
-    ime_engine_t e = fake_engine(&k);
-    flow_t *f = flow_new(pack, "k1", 0);
-    flow_set_ime(f, &e);
-    to_comment(f, 1);
+    ime_engine_t e;
+    flow_t *f = comment_with_ime(&k, &e);
     act(f, ACT_IME_MODE, IME_PINYIN, 2);
     flow_text(f, "ni", 3);
     CHECK(ime_composing(flow_ime(f)));
@@ -697,10 +698,8 @@ static void limits_count_characters_not_bytes(void)
 static void nothing_is_carried_to_another_question_or_resident(void)
 {
     fake_t k;
-    ime_engine_t e = fake_engine(&k);
-    flow_t *f = flow_new(pack, "k1", 0);
-    flow_set_ime(f, &e);
-    to_comment(f, 1);
+    ime_engine_t e;
+    flow_t *f = comment_with_ime(&k, &e);
     act(f, ACT_IME_MODE, IME_PINYIN, 2);
     flow_text(f, "ni", 3);
     CHECK(act(f, ACT_SKIP, 0, 4));

@@ -13,28 +13,17 @@ static const char *const punctuation[] = {"，", "。", "？", "！", "、"};
 
 #define K(t) KB_KEY(t)
 /* Landscape pinyin: three rows leave the keys their height under the bar. */
-static const kb_key_t pinyin_keys[3][10] = {
-    {K("q"), K("w"), K("e"), K("r"), K("t"), K("y"), K("u"), K("i"), K("o"), K("p")},
-    {K("a"), K("s"), K("d"), K("f"), K("g"), K("h"), K("j"), K("k"), K("l"), K("'")},
-    {{NULL, "，", 8},
-     K("z"),
-     K("x"),
-     K("c"),
-     K("v"),
-     K("b"),
-     K("n"),
-     K("m"),
-     {NULL, "。", 8},
-     {NULL, "DEL", 14}},
-};
+static const kb_key_t pinyin_z[10] = {{NULL, "，", 8}, K("z"),           K("x"), K("c"),
+                                      K("v"),          K("b"),           K("n"), K("m"),
+                                      {NULL, "。", 8}, {NULL, "DEL", 14}};
+static const kb_key_t *const pinyin_keys[] = {kb_qwerty_top, kb_qwerty_home, pinyin_z};
 /* Portrait pinyin: seven a row in alphabetical order, as the Latin keyboard. */
-static const kb_key_t pinyin_keys_narrow[5][10] = {
-    {K("a"), K("b"), K("c"), K("d"), K("e"), K("f"), K("g")},
-    {K("h"), K("i"), K("j"), K("k"), K("l"), K("m"), K("n")},
-    {K("o"), K("p"), K("q"), K("r"), K("s"), K("t"), K("u")},
-    {K("v"), K("w"), K("x"), K("y"), K("z"), K("'"), {NULL, "DEL", 10}},
-    {K("，"), K("。"), K("？"), K("！"), K("、"), {NULL, "SPACE", 20}},
-};
+static const kb_key_t pinyin_vz[10] = {K("v"), K("w"), K("x"),           K("y"),
+                                       K("z"), K("'"), {NULL, "DEL", 10}};
+static const kb_key_t pinyin_punct[10] = {K("，"), K("。"), K("？"),
+                                          K("！"), K("、"), {NULL, "SPACE", 20}};
+static const kb_key_t *const pinyin_keys_narrow[] = {kb_abc_rows[0], kb_abc_rows[1], kb_abc_rows[2],
+                                                     pinyin_vz, pinyin_punct};
 #undef K
 
 static const char *const mode_keys[IME_MODE_COUNT] = {"keyboard.mode_handwriting",

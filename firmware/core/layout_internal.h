@@ -187,7 +187,10 @@ typedef struct {
 #define KB_KEY(t) {NULL, t, 10}
 
 /* Rows of keys at the bottom of area, each row centred; per_row: the units one row spans. */
-void lay_key_rows(ctx_t *x, rect_t area, const kb_key_t (*rows)[10], int nrows, int per_row);
+void lay_key_rows(ctx_t *x, rect_t area, const kb_key_t *const rows[], int nrows, int per_row);
+/* The Latin keyboards' letter rows the pinyin keyboards share: q..p, a..l and ', and in
+ * portrait a..g, h..n, o..u. */
+extern const kb_key_t kb_qwerty_top[10], kb_qwerty_home[10], kb_abc_rows[3][10];
 /* The Latin letters' keyboard (with its symbols page). */
 void lay_latin_keyboard(ctx_t *x, rect_t area);
 /* The digits' keypad. */

@@ -283,45 +283,51 @@ static void boolean_area(ctx_t *x, rect_t area, const question_t *q, const answe
 /* Keys: plain characters, or tokens for the special keys. Widths in tenths of a row. */
 
 #define K(t) KB_KEY(t)
-/* Landscape: QWERTY in rows of ten. */
-static const kb_key_t kb_letters[5][10] = {
-    {K("q"), K("w"), K("e"), K("r"), K("t"), K("y"), K("u"), K("i"), K("o"), K("p")},
-    {K("a"), K("s"), K("d"), K("f"), K("g"), K("h"), K("j"), K("k"), K("l"), K("'")},
-    {{NULL, "SHIFT", 15},
-     K("z"),
-     K("x"),
-     K("c"),
-     K("v"),
-     K("b"),
-     K("n"),
-     K("m"),
-     {NULL, "DEL", 15}},
-    {{NULL, "SYM", 20}, K(","), {NULL, "SPACE", 50}, K("."), K("-")},
-};
-static const kb_key_t kb_symbols[5][10] = {
-    {K("1"), K("2"), K("3"), K("4"), K("5"), K("6"), K("7"), K("8"), K("9"), K("0")},
-    {K("@"), K("#"), K("&"), K("*"), K("("), K(")"), K("+"), K("/"), K(":"), K(";")},
-    {K("!"), K("?"), K("\""), K("%"), K("="), K("_"), K("~"), K("<"), K(">"), {NULL, "DEL", 10}},
-    {{NULL, "SYM", 20}, K(","), {NULL, "SPACE", 50}, K("."), K("-")},
-};
-/* Portrait panels are too narrow for ten keys of 9 mm: seven a row, in alphabetical order. */
-static const kb_key_t kb_letters_narrow[5][10] = {
+/* Rows shared with the pinyin keyboards (layout_ime.c). */
+const kb_key_t kb_qwerty_top[10] = {K("q"), K("w"), K("e"), K("r"), K("t"),
+                                    K("y"), K("u"), K("i"), K("o"), K("p")};
+const kb_key_t kb_qwerty_home[10] = {K("a"), K("s"), K("d"), K("f"), K("g"),
+                                     K("h"), K("j"), K("k"), K("l"), K("'")};
+const kb_key_t kb_abc_rows[3][10] = {
     {K("a"), K("b"), K("c"), K("d"), K("e"), K("f"), K("g")},
     {K("h"), K("i"), K("j"), K("k"), K("l"), K("m"), K("n")},
     {K("o"), K("p"), K("q"), K("r"), K("s"), K("t"), K("u")},
-    {K("v"), K("w"), K("x"), K("y"), K("z"), {NULL, "DEL", 20}},
-    {{NULL, "SHIFT", 15}, {NULL, "SYM", 15}, K(","), {NULL, "SPACE", 20}, K(".")},
 };
-static const kb_key_t kb_symbols_narrow[5][10] = {
+
+/* Landscape: QWERTY in rows of ten. */
+static const kb_key_t kb_letters_z[10] = {
+    {NULL, "SHIFT", 15}, K("z"), K("x"), K("c"), K("v"), K("b"), K("n"), K("m"), {NULL, "DEL", 15}};
+static const kb_key_t kb_space_row[10] = {
+    {NULL, "SYM", 20}, K(","), {NULL, "SPACE", 50}, K("."), K("-")};
+static const kb_key_t *const kb_letters[] = {kb_qwerty_top, kb_qwerty_home, kb_letters_z,
+                                             kb_space_row};
+static const kb_key_t kb_symbols_rows[3][10] = {
+    {K("1"), K("2"), K("3"), K("4"), K("5"), K("6"), K("7"), K("8"), K("9"), K("0")},
+    {K("@"), K("#"), K("&"), K("*"), K("("), K(")"), K("+"), K("/"), K(":"), K(";")},
+    {K("!"), K("?"), K("\""), K("%"), K("="), K("_"), K("~"), K("<"), K(">"), {NULL, "DEL", 10}},
+};
+static const kb_key_t *const kb_symbols[] = {kb_symbols_rows[0], kb_symbols_rows[1],
+                                             kb_symbols_rows[2], kb_space_row};
+/* Portrait panels are too narrow for ten keys of 9 mm: seven a row, in alphabetical order. */
+static const kb_key_t kb_letters_vz[10] = {K("v"), K("w"), K("x"),
+                                           K("y"), K("z"), {NULL, "DEL", 20}};
+static const kb_key_t kb_narrow_space[10] = {
+    {NULL, "SHIFT", 15}, {NULL, "SYM", 15}, K(","), {NULL, "SPACE", 20}, K(".")};
+static const kb_key_t *const kb_letters_narrow[] = {kb_abc_rows[0], kb_abc_rows[1], kb_abc_rows[2],
+                                                    kb_letters_vz, kb_narrow_space};
+static const kb_key_t kb_symbols_narrow_rows[5][10] = {
     {K("1"), K("2"), K("3"), K("4"), K("5"), K("6"), K("7")},
     {K("8"), K("9"), K("0"), K("@"), K("#"), K("&"), K("*")},
     {K("("), K(")"), K("+"), K("/"), K(":"), K(";"), K("!")},
     {K("?"), K("\""), K("%"), K("="), K("_"), {NULL, "DEL", 20}},
     {K("'"), K("-"), {NULL, "SYM", 15}, K(","), {NULL, "SPACE", 15}, K(".")},
 };
+static const kb_key_t *const kb_symbols_narrow[] = {
+    kb_symbols_narrow_rows[0], kb_symbols_narrow_rows[1], kb_symbols_narrow_rows[2],
+    kb_symbols_narrow_rows[3], kb_symbols_narrow_rows[4]};
 #undef K
 
-void lay_key_rows(ctx_t *x, rect_t area, const kb_key_t (*rows)[10], int nrows, int per_row)
+void lay_key_rows(ctx_t *x, rect_t area, const kb_key_t *const rows[], int nrows, int per_row)
 {
     const flow_t *f = x->f;
     bool sym = flow_kb_symbols(f), shift = flow_kb_shift(f);
