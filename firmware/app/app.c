@@ -217,11 +217,11 @@ static void app_quiet_turn(app_t *a)
 {
     bool idle_home = flow_screen(a->flow) == SCREEN_HOME && flow_overlay(a->flow) == OVERLAY_NONE &&
                      !staff_active(a);
-    bool was = a->quiet.attract;
-    if (!was && idle_home && now_ms(a) - a->quiet.last_input_ms >= QUIET_ATTRACT_AFTER_MS)
+    if (!quiet_process(&a->quiet, a->wall.utc_ms, now_ms(a), idle_home))
+        return;
+    if (a->quiet.attract)
         staff_host_fill_hours(&a->staff_host); /* the reopening time the screen shows */
-    if (quiet_process(&a->quiet, a->wall.utc_ms, now_ms(a), idle_home))
-        attract_changed(a);
+    attract_changed(a);
 }
 
 /* When the centre opens again, for the attract screen (NULL: not known). */
