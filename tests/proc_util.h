@@ -134,7 +134,7 @@ static const expected_t journeys_expected[] = {
      NULL, NULL, false},
     {"activity", "activities",
      "{\"activity\":\"ACT_2026_12_TAICHI\",\"action\":\"SIGNUP\",\"consent\":true}", "Wang",
-     "0215550123", false},
+     "02155550123", false},
 };
 
 #endif

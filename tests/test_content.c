@@ -162,7 +162,31 @@ static void m_c1_in_string(cJSON *r)
 static void m_c1_in_title(cJSON *r)
 {
     cJSON_ReplaceItemInObject(cJSON_GetObjectItem(element(r, 0, 0, 2), "title"), "zh-cn",
-                              cJSON_CreateString("\xc2\x9b" "2J"));
+                              cJSON_CreateString("\xc2\x9b"
+                                                 "2J"));
+}
+
+static cJSON *zh_phone(cJSON *r)
+{
+    return cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r, "languages"), 1), "phone");
+}
+static void m_phone_format(cJSON *r)
+{
+    cJSON_ReplaceItemInArray(cJSON_GetObjectItem(zh_phone(r), "formats"), 2,
+                             cJSON_CreateString("0### ###-####"));
+}
+static void m_phone_example(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(zh_phone(r), "example", cJSON_CreateString("138 1234 567"));
+}
+static void m_phone_formats_empty(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(zh_phone(r), "formats", cJSON_CreateArray());
+}
+static void m_required_if(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(element(r, 3, 0, 4), "requiredIf",
+                              cJSON_CreateString("{nosuch} empty"));
 }
 
 static void bad_packs_are_refused_with_path_and_reason(void)
@@ -188,6 +212,13 @@ static void bad_packs_are_refused_with_path_and_reason(void)
     expect_error(m_catalog_name, "$.journeys[0].pages[0].elements[0].choicesFromCatalog",
                  "no catalog named 'nosuch'");
     expect_error(m_kind, "$.journeys[2].kind", "unknown journey kind 'poll'");
+    expect_error(m_phone_format, "$.languages[1].phone.formats",
+                 "format 2 '0### ###-####': a format holds '#' (any digit), digits, spaces");
+    expect_error(m_phone_example, "$.languages[1].phone.example",
+                 "'138 1234 567' matches none of the formats");
+    expect_error(m_phone_formats_empty, "$.languages[1].phone.formats", "expected 1 to 32 formats");
+    expect_error(m_required_if, "$.journeys[3].pages[0].elements[4].requiredIf",
+                 "names 'nosuch', which is no earlier question");
     /* C1 controls (U+0080..U+009F) are refused like C0 ones, as bytes or as \u escapes. */
     expect_error(m_c1_in_string, "$.strings.nav.back.default", "control characters");
     expect_error(m_c1_in_title, "$.journeys[0].pages[0].elements[2].title.zh-cn",

@@ -417,6 +417,106 @@ static void a_newline_in_a_one_line_answer_is_not_stored(void)
     flow_free(f);
 }
 
+/* Phone numbers follow the resident's language: in Chinese a mainland number (the pack's
+ * formats), grouped as typed; a Next that cannot go on says what is missing and stays. */
+static void phone_numbers_follow_the_language_and_next_explains(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    CHECK(flow_set_lang(f, "zh-cn"));
+    to_name_question(f);
+    type(f, "王", 5);
+    act(f, ACT_NEXT, 0, 6);
+    REQUIRE(flow_question(f));
+    CHECK_STR(flow_question(f)->name, "phone");
+    CHECK(!flow_required(f)); /* a name was given: the phone may be left out */
+    type(f, "1380013800", 7); /* one digit short */
+    char shown[64];
+    flow_phone_grouped(f, flow_answer(f)->text, shown, sizeof shown);
+    CHECK_STR(shown, "138 0013 800");
+    CHECK_INT(flow_why_not(f), FLOW_WHY_PHONE);
+    CHECK(!flow_can_next(f));
+    CHECK_INT(flow_explaining(f), FLOW_WHY_NONE);
+    CHECK(act(f, ACT_NEXT, 0, 8)); /* something to show: the explanation */
+    CHECK_INT(flow_explaining(f), FLOW_WHY_PHONE);
+    CHECK_STR(flow_question(f)->name, "phone");
+    char example[64];
+    flow_phone_example(f, example, sizeof example);
+    CHECK_STR(example, "138 1234 5678");
+    type(f, "0", 9);
+    CHECK_INT(flow_explaining(f), FLOW_WHY_NONE); /* read: it goes with the next input */
+    flow_phone_grouped(f, flow_answer(f)->text, shown, sizeof shown);
+    CHECK_STR(shown, "138 0013 8000");
+    CHECK(flow_can_next(f));
+    CHECK(!flow_text(f, "1", 10)); /* no digit past the longest number */
+    /* A landline with its area code is grouped by its own format. */
+    for (int i = 0; i < 11; i++)
+        act(f, ACT_BACKSPACE, 0, 11);
+    type(f, "02155550123", 12);
+    flow_phone_grouped(f, flow_answer(f)->text, shown, sizeof shown);
+    CHECK_STR(shown, "021 5555 0123");
+    CHECK_INT(flow_why_not(f), FLOW_WHY_NONE);
+    act(f, ACT_NEXT, 0, 13);
+    record_t *rec = pending(f, OP_SAVE);
+    REQUIRE(rec);
+    CHECK_STR(rec->contact_phone, "02155550123"); /* stored as digits, without the groups */
+    CHECK_STR(rec->contact_name, "王");
+    flow_free(f);
+
+    /* English has no formats in the default pack: any number is taken. */
+    f = flow_new(pack, "k1", 0);
+    to_name_question(f);
+    act(f, ACT_NEXT, 0, 5);
+    type(f, "5550123", 6);
+    flow_phone_grouped(f, flow_answer(f)->text, shown, sizeof shown);
+    CHECK_STR(shown, "5550123");
+    CHECK_INT(flow_why_not(f), FLOW_WHY_NONE);
+    flow_free(f);
+}
+
+/* "requiredIf": the sign-up's name may be left out when a phone number is given, and then
+ * the phone cannot be. */
+static void a_name_is_optional_when_a_phone_is_given(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    to_name_question(f);
+    REQUIRE(flow_question(f));
+    CHECK_STR(flow_question(f)->name, "name");
+    CHECK(flow_can_skip(f));
+    CHECK(act(f, ACT_SKIP, 0, 5));
+    CHECK_STR(flow_question(f)->name, "phone");
+    CHECK(flow_required(f)); /* no name: the phone is how staff reach the resident */
+    CHECK(!flow_can_skip(f));
+    CHECK_INT(flow_why_not(f), FLOW_WHY_PHONE);
+    CHECK(act(f, ACT_NEXT, 0, 6));
+    CHECK_INT(flow_explaining(f), FLOW_WHY_PHONE);
+    CHECK_STR(flow_question(f)->name, "phone");
+    CHECK(!act(f, ACT_SKIP, 0, 7) || flow_question(f)); /* Skip is refused */
+    CHECK_STR(flow_question(f)->name, "phone");
+    type(f, "13800138000", 8);
+    act(f, ACT_NEXT, 0, 9);
+    record_t *rec = pending(f, OP_SAVE);
+    REQUIRE(rec);
+    CHECK(rec->contact_name == NULL);
+    CHECK_STR(rec->contact_phone, "13800138000");
+    CHECK(rec->consent);
+    flow_free(f);
+}
+
+/* A required choice not made: Next explains instead of staying silent. */
+static void next_on_a_required_choice_explains(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 0, 1);
+    CHECK_INT(flow_why_not(f), FLOW_WHY_CHOOSE);
+    CHECK(act(f, ACT_NEXT, 0, 2));
+    CHECK_INT(flow_explaining(f), FLOW_WHY_CHOOSE);
+    CHECK_STR(flow_question(f)->name, "topic");
+    act(f, ACT_CHOICE, 1, 3);
+    CHECK_STR(flow_question(f)->name, "rating");
+    CHECK_INT(flow_explaining(f), FLOW_WHY_NONE); /* a new question starts without it */
+    flow_free(f);
+}
+
 static void focus_ring_moves_and_wraps(void)
 {
     flow_t *f = flow_new(pack, "k1", 0);
@@ -519,6 +619,9 @@ int main(void)
     RUN(text_input_is_bounded_and_valid_utf8);
     RUN(c1_controls_in_typed_text_are_refused);
     RUN(a_newline_in_a_one_line_answer_is_not_stored);
+    RUN(phone_numbers_follow_the_language_and_next_explains);
+    RUN(a_name_is_optional_when_a_phone_is_given);
+    RUN(next_on_a_required_choice_explains);
     RUN(focus_ring_moves_and_wraps);
     RUN(keyboard_shift_gives_one_capital);
     RUN(quick_ratings_sooner_than_the_interval_are_flagged_not_dropped);

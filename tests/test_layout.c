@@ -132,6 +132,34 @@ static void set_display(flow_t *f, bool large, bool contrast)
     CHECK_INT(flow_high_contrast(f), contrast);
 }
 
+/* Presses Next on a question with something missing: at every size the Next is a dimmed but
+ * live target and a notice says what is missing, whole. */
+static void check_next_explains(flow_t *f, const char *what)
+{
+    flow_why_t why = flow_why_not(f);
+    CHECK(why != FLOW_WHY_NONE);
+    CHECK(flow_activate(f, ACT_NEXT, 0, NULL, 2));
+    CHECK_INT(flow_explaining(f), why);
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        check_view(f, sizes[s].w, sizes[s].h, what);
+        size_t notices = 0, next = 0;
+        for (size_t i = 0; i < view.n; i++) {
+            const widget_t *w = &view.w[i];
+            notices += w->style == STYLE_NOTICE && w->text[0] && !w->overflow;
+            if (w->action == ACT_NEXT) {
+                next++;
+                CHECK(w->dimmed && !w->disabled);
+                CHECK(view_hit(&view, w->r.x + w->r.w / 2, w->r.y + w->r.h / 2) == w);
+            }
+        }
+        if (notices != 1)
+            fprintf(stderr, "  %zu explanations at %dx%d: %s\n", notices, sizes[s].w, sizes[s].h,
+                    what);
+        CHECK_INT(notices, 1);
+        CHECK_INT(next, 1);
+    }
+}
+
 /* Walks one journey, checking every question screen; answers so that every question shows. */
 static void walk_journey(size_t ji, const char *lang, bool large)
 {
@@ -145,6 +173,10 @@ static void walk_journey(size_t ji, const char *lang, bool large)
         char what[128];
         snprintf(what, sizeof what, "journey %zu question %s", ji, q->name);
         check_all_sizes(f, what);
+        if (flow_why_not(f) != FLOW_WHY_NONE && q->type == Q_CHECKBOX) { /* radios: no Next */
+            snprintf(what, sizeof what, "journey %zu question %s, Next explaining", ji, q->name);
+            check_next_explains(f, what);
+        }
         switch (q->type) {
         case Q_BOOLEAN:
             flow_activate(f, ACT_CHOICE, 1, NULL, 2);
@@ -168,7 +200,13 @@ static void walk_journey(size_t ji, const char *lang, bool large)
                 for (size_t i = 0; i < q->max_length; i++)
                     flow_text(f, i % 7 == 6 ? " " : (i % 3 ? "字" : "w"), 2);
             } else {
-                flow_text(f, "13800138000", 2);
+                flow_text(f, "1380013800", 2); /* one digit short in Chinese */
+                if (flow_why_not(f) != FLOW_WHY_NONE) {
+                    snprintf(what, sizeof what, "journey %zu %s incomplete", ji, q->name);
+                    check_next_explains(f, what);
+                }
+                flow_text(f, "0", 2);
+                CHECK_INT(flow_why_not(f), FLOW_WHY_NONE);
             }
             check_all_sizes(f, "text filled");
             flow_activate(f, ACT_NEXT, 0, NULL, 2);

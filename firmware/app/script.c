@@ -217,6 +217,9 @@ static bool expect(script_t *a, const char *what, const char *value)
     } else if (strcmp(what, "ime") == 0) {
         const ime_t *ime = flow_ime(f);
         actual = ime ? ime_mode_name(ime->mode) : "none";
+    } else if (strcmp(what, "why") == 0) {
+        static const char *const whys[] = {"none", "choose", "write", "phone"};
+        actual = whys[flow_explaining(f)];
     } else if (strcmp(what, "display") == 0) {
         static const char *const displays[] = {"normal", "large", "contrast", "large,contrast"};
         actual = displays[flow_large_text(f) + 2 * flow_high_contrast(f)];

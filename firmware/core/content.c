@@ -206,6 +206,18 @@ const char *const content_required_strings[] = {
     "usb.reason.no_database",
     "keyboard.delete",
     "notice.fallback",
+    "notice.ime_missing",
+    "keyboard.undo",
+    "keyboard.clear",
+    "keyboard.pad_hint",
+    "keyboard.mode_handwriting",
+    "keyboard.mode_pinyin",
+    "keyboard.mode_latin",
+    "keyboard.mode_digits",
+    "why.choose",
+    "why.write",
+    "why.phone",
+    "why.phone_any",
     NULL,
 };
 

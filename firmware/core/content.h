@@ -59,6 +59,8 @@ typedef struct question {
     int input_mode;                 /* text: the ime_mode_t it starts in ("inputMode"); -1:
                                        the language's (tel/number: always digits) */
     const expr_t *visible_if;       /* NULL: always visible */
+    const expr_t *required_if;      /* NULL: required as `required` says; else required
+                                       also while it holds ("requiredIf") */
     size_t page;
 } question_t;
 
@@ -75,6 +77,12 @@ typedef struct {
     const char *name; /* in its own language: "English", "简体中文" */
     int input_mode;   /* the ime_mode_t its text questions start in ("inputMode"); -1: the
                          kiosk's rule (handwriting for zh-*, else Latin letters) */
+    /* "phone": {"formats": [...], "example": "..."}: the phone numbers its residents give
+     * (see phone.h); nphone_formats == 0: any number of digits. */
+    const char *const *phone_formats;
+    size_t nphone_formats;
+    const char *phone_example; /* shown when a number is incomplete; NULL: made from the
+                                  first format */
 } language_t;
 
 typedef struct {

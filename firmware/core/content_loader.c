@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/content_internal.h"
+#include "core/phone.h"
 #include "core/expr_parse.h"
 #include "core/ime.h"
 #include "core/json_num.h"
@@ -290,6 +291,61 @@ void *loader_items(loader_t *L, const cJSON *list, bool object, int lo, int hi, 
 
 /* ---- header, languages, settings, strings ---- */
 
+/* A language's "phone": {"formats": ["1## #### ####", ...], "example": "138 1234 5678"}. */
+static int parse_phone(loader_t *L, const cJSON *l, language_t *lang)
+{
+    const cJSON *phone = loader_member(l, "phone");
+    if (!phone)
+        return KIOSK_OK;
+    size_t s = loader_path_push(L, ".phone");
+    int rc = KIOSK_OK;
+    const cJSON *formats = loader_member(phone, "formats");
+    if (!cJSON_IsObject(phone)) {
+        rc = loader_fail(L, "expected {\"formats\": [\"1## #### ####\", ...], \"example\": ...}");
+        goto out;
+    }
+    size_t s2 = loader_path_push(L, ".formats");
+    const char **list = loader_items(L, formats, false, 1, 32, sizeof *list,
+                                     "expected 1 to 32 formats such as \"1## #### ####\" ('#' is "
+                                     "any digit)",
+                                     &rc);
+    const cJSON *f;
+    size_t n = 0;
+    const cJSON *walk = list ? formats : NULL;
+    cJSON_ArrayForEach(f, walk)
+    {
+        const char *why = NULL;
+        if (!cJSON_IsString(f))
+            rc = loader_fail(L, "format %zu: expected a string such as \"1## #### ####\"", n);
+        else if (!phone_format_valid(f->valuestring, &why))
+            rc = loader_fail(L, "format %zu '%s': %s", n, f->valuestring, why);
+        else if (!(list[n] = content_arena_strdup(&L->c->arena, f->valuestring)))
+            rc = loader_oom(L);
+        if (rc)
+            break;
+        n++;
+    }
+    loader_path_pop(L, s2);
+    if (rc)
+        goto out;
+    lang->phone_formats = list;
+    lang->nphone_formats = n;
+    if ((rc = loader_get_string(L, phone, "example", false, &lang->phone_example)) ||
+        !lang->phone_example)
+        goto out;
+    char digits[64];
+    size_t o = 0;
+    for (const char *p = lang->phone_example; *p && o + 1 < sizeof digits; p++)
+        if (*p != ' ')
+            digits[o++] = *p;
+    digits[o] = '\0';
+    if (!phone_valid(digits, list, n))
+        rc = loader_fail_at(L, ".example", "'%s' matches none of the formats", lang->phone_example);
+out:
+    loader_path_pop(L, s);
+    return rc;
+}
+
 static int parse_languages(loader_t *L, const cJSON *root)
 {
     content_t *c = L->c;
@@ -309,7 +365,8 @@ static int parse_languages(loader_t *L, const cJSON *root)
             rc = loader_fail(L, "expected an object");
         else if (!(rc = loader_get_string(L, l, "code", true, &lang->code)) &&
                  !(rc = loader_get_string(L, l, "name", true, &lang->name)) &&
-                 !(rc = loader_get_input_mode(L, l, &lang->input_mode))) {
+                 !(rc = loader_get_input_mode(L, l, &lang->input_mode)) &&
+                 !(rc = parse_phone(L, l, lang))) {
             if (strlen(lang->code) >= 16 || strcmp(lang->code, "default") == 0)
                 rc = loader_fail(L, "language code '%s' is reserved or too long", lang->code);
             else if (content_language_index(c, lang->code) >= 0)

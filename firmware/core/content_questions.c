@@ -318,25 +318,35 @@ static int parse_type_specific(loader_t *L, const cJSON *el, question_t *q)
     return rc;
 }
 
-/* visibleIf over the earlier questions qs[0..qi); a contact detail must depend on consent. */
-static int parse_visible_if(loader_t *L, const cJSON *el, question_t *qs, size_t qi)
+/* An expression member ("visibleIf", "requiredIf") over the earlier questions qs[0..qi);
+ * *out stays NULL when it is absent. */
+static int parse_condition(loader_t *L, const cJSON *el, const char *name, question_t *qs,
+                           size_t qi, const expr_t **out)
+{
+    const char *src = NULL;
+    int rc;
+    *out = NULL;
+    if ((rc = loader_get_string(L, el, name, false, &src)) || !src)
+        return rc;
+    char why[160];
+    size_t s = loader_path_push(L, ".%s", name);
+    const expr_t *e = expr_parse(src, qs, qi, &L->c->arena_hook, why, sizeof why);
+    if (!e)
+        rc = loader_fail(L, "%s", why);
+    *out = e;
+    loader_path_pop(L, s);
+    return rc;
+}
+
+/* visibleIf and requiredIf over the earlier questions qs[0..qi); a contact detail must depend
+ * on consent. */
+static int parse_conditions(loader_t *L, const cJSON *el, question_t *qs, size_t qi)
 {
     question_t *q = &qs[qi];
-    const char *vis = NULL;
     int rc;
-    if ((rc = loader_get_string(L, el, "visibleIf", false, &vis)))
+    if ((rc = parse_condition(L, el, "visibleIf", qs, qi, &q->visible_if)) ||
+        (rc = parse_condition(L, el, "requiredIf", qs, qi, &q->required_if)))
         return rc;
-    if (vis) {
-        char why[160];
-        size_t s = loader_path_push(L, ".visibleIf");
-        const expr_t *e = expr_parse(vis, qs, qi, &L->c->arena_hook, why, sizeof why);
-        if (!e)
-            rc = loader_fail(L, "%s", why);
-        q->visible_if = e;
-        loader_path_pop(L, s);
-        if (rc)
-            return rc;
-    }
     if (q->contact != CONTACT_NONE) {
         const question_t *consent = expr_consent_question(q->visible_if, qs);
         if (!consent || !consent->is_consent)
@@ -368,7 +378,7 @@ static int parse_element(loader_t *L, const cJSON *el, question_t *qs, size_t qi
         return loader_fail(L, "isConsent is only for boolean questions");
     if ((rc = parse_type_specific(L, el, q)))
         return rc;
-    return parse_visible_if(L, el, qs, qi);
+    return parse_conditions(L, el, qs, qi);
 }
 
 /* Parses "pages" (or root-level "elements") of a SurveyJS-like object into qs. */

@@ -10,6 +10,7 @@
 
 #include "core/flow_internal.h"
 #include "core/kerr.h"
+#include "core/phone.h"
 #include "core/utf8.h"
 
 static void end_session(flow_t *f, session_outcome_t outcome)
@@ -37,6 +38,7 @@ static void reset_screen_state(flow_t *f)
     f->list_page = 0;
     f->focus = start_focus(f);
     f->overlay = OVERLAY_NONE;
+    f->why = FLOW_WHY_NONE;
     flow_ime_restart(f);
 }
 
@@ -241,14 +243,22 @@ bool flow_type_text(flow_t *f, const char *utf8)
         return false;
     size_t count = utf8_count(a->text);
     size_t used = strlen(a->text);
+    size_t max = q->max_length, nformats = 0;
+    const char *const *formats = NULL;
+    if (q->input == INPUT_TEL) {
+        formats = flow_phone_formats(f, &nformats);
+        if (nformats > 0 && phone_max_length(formats, nformats) < max)
+            max = phone_max_length(formats, nformats); /* no digit past the longest number */
+    }
     bool changed = false;
     for (const char *p = utf8; *p;) {
         size_t cl = utf8_char_len(p);
-        if (count >= q->max_length)
+        if (count >= max)
             break;
         bool ok;
         if (q->input == INPUT_TEL)
-            ok = (*p >= '0' && *p <= '9') || (*p == '+' && count == 0);
+            ok = ((*p >= '0' && *p <= '9') || (*p == '+' && count == 0)) &&
+                 phone_may_append(a->text, *p, formats, nformats);
         else if (q->input == INPUT_NUMBER)
             ok = *p >= '0' && *p <= '9';
         else if (*p == '\n')
@@ -341,9 +351,8 @@ static bool skip(flow_t *f)
     return true;
 }
 
-/* An action on a question screen. */
-static bool question_action(flow_t *f, action_t action, int arg, const char *key_text,
-                            bool dismissed)
+/* An action on a question screen (see question_action()). */
+static bool question_act(flow_t *f, action_t action, int arg, const char *key_text, bool dismissed)
 {
     switch (action) {
     case ACT_IDLE_CONTINUE:
@@ -366,8 +375,10 @@ static bool question_action(flow_t *f, action_t action, int arg, const char *key
     case ACT_NEXT:
         if (flow_ime_settle(f))
             return true; /* the resident sees what the composition became before moving on */
-        if (!flow_can_next(f))
-            return false;
+        if (!flow_can_next(f)) {
+            f->why = flow_why_not(f); /* a Next that cannot go on says what is missing */
+            return true;
+        }
         advance(f);
         return true;
     case ACT_SKIP:
@@ -386,6 +397,16 @@ static bool question_action(flow_t *f, action_t action, int arg, const char *key
     default:
         return flow_ime_action(f, action, arg);
     }
+}
+
+/* An action on a question screen. */
+static bool question_action(flow_t *f, action_t action, int arg, const char *key_text,
+                            bool dismissed)
+{
+    /* Whatever the resident does next, the explanation of a refused Next has been read. */
+    bool explained = f->why != FLOW_WHY_NONE;
+    f->why = FLOW_WHY_NONE;
+    return question_act(f, action, arg, key_text, dismissed) || explained;
 }
 
 /* An action on a screen that is not a question; question screens are not handled here. */
@@ -452,7 +473,9 @@ bool flow_text(flow_t *f, const char *utf8, int64_t now_ms)
         return false;
     if (touch(f, now_ms))
         return true;
-    return flow_ime_type(f, utf8);
+    bool explained = f->why != FLOW_WHY_NONE;
+    f->why = FLOW_WHY_NONE;
+    return flow_ime_type(f, utf8) || explained;
 }
 
 bool flow_face(flow_t *f, size_t face, int64_t now_ms)

@@ -164,9 +164,27 @@ const answer_t *flow_answer(const flow_t *f);
 void flow_progress(const flow_t *f, size_t *n, size_t *total);
 /* Title of the current question with {name} replaced by earlier answers' labels. */
 void flow_question_title(const flow_t *f, char *buf, size_t len);
-/* Whether Next is allowed (the question is answered, or optional), and Skip is offered. */
+/* Why Next cannot go on from the current question yet. */
+typedef enum {
+    FLOW_WHY_NONE,   /* it can */
+    FLOW_WHY_CHOOSE, /* a required choice is not made */
+    FLOW_WHY_WRITE,  /* a required text is empty */
+    FLOW_WHY_PHONE,  /* the phone number is missing, or matches none of the language's formats */
+} flow_why_t;
+flow_why_t flow_why_not(const flow_t *f);
+/* What Next pressed too early is explaining: set by that press, FLOW_WHY_NONE again after
+ * the resident's next input. */
+flow_why_t flow_explaining(const flow_t *f);
+/* Whether the current question must be answered: "isRequired", or its "requiredIf" holds. */
+bool flow_required(const flow_t *f);
+/* Whether Next is allowed (nothing missing, or a composition to settle), and Skip is
+ * offered (the question is not required). */
 bool flow_can_next(const flow_t *f);
 bool flow_can_skip(const flow_t *f);
+/* A phone number as the resident's language groups it ("138 1234 5678"), and an example of
+ * the numbers it takes (empty when the language has no formats); out holds len bytes. */
+void flow_phone_grouped(const flow_t *f, const char *number, char *out, size_t len);
+void flow_phone_example(const flow_t *f, char *out, size_t len);
 bool flow_can_back(const flow_t *f);
 /* The input method's state on a text question (mode, composition, candidates, strokes), or
  * NULL when no engine was set (flow_set_ime): points into f, valid until flow_free(), its

@@ -56,6 +56,7 @@ struct flow {
     bool store_ok;
 
     flow_message_t msg;
+    flow_why_t why; /* what Next pressed too early explains (flow_explaining) */
 
     bool outcome_waiting;
     char outcome_journey[64];
@@ -88,6 +89,16 @@ static inline bool flow_answered(const question_t *q, const answer_t *a)
         return true;
     }
 }
+
+/* Whether question i must be answered given the answers so far ("isRequired", "requiredIf"). */
+static inline bool flow_required_at(const flow_t *f, size_t i)
+{
+    return f->qs[i].required ||
+           (f->qs[i].required_if && expr_eval(f->qs[i].required_if, f->qs, f->answers));
+}
+
+/* The phone formats of the resident's language (n == 0: any number). */
+const char *const *flow_phone_formats(const flow_t *f, size_t *n);
 
 /* flow.c: appends text to the current text answer within its limits (maxLength in
  * characters, one line for a text question, digits for tel and number); false when nothing

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/flow_internal.h"
+#include "core/phone.h"
 
 bool flow_large_text(const flow_t *f)
 {
@@ -140,17 +141,71 @@ void flow_question_title(const flow_t *f, char *buf, size_t len)
     buf[o] = '\0';
 }
 
-bool flow_can_next(const flow_t *f)
+bool flow_required(const flow_t *f)
+{
+    return flow_question(f) && flow_required_at(f, f->qi);
+}
+
+const char *const *flow_phone_formats(const flow_t *f, size_t *n)
+{
+    int li = content_language_index(f->c, f->lang);
+    const language_t *l = li >= 0 ? content_language(f->c, (size_t)li) : NULL;
+    *n = l ? l->nphone_formats : 0;
+    return l ? l->phone_formats : NULL;
+}
+
+flow_why_t flow_why_not(const flow_t *f)
 {
     const question_t *q = flow_question(f);
+    if (!q)
+        return FLOW_WHY_NONE;
+    const answer_t *a = &f->answers[f->qi];
+    bool answered = flow_answered(q, a);
+    if (q->type == Q_TEXT && q->input == INPUT_TEL) {
+        size_t n;
+        const char *const *formats = flow_phone_formats(f, &n);
+        if (answered ? !phone_valid(a->text, formats, n) : flow_required_at(f, f->qi))
+            return FLOW_WHY_PHONE;
+        return FLOW_WHY_NONE;
+    }
+    if (answered || !flow_required_at(f, f->qi))
+        return FLOW_WHY_NONE;
+    return q->type == Q_TEXT || q->type == Q_COMMENT ? FLOW_WHY_WRITE : FLOW_WHY_CHOOSE;
+}
+
+flow_why_t flow_explaining(const flow_t *f)
+{
+    return f->screen == SCREEN_QUESTION ? f->why : FLOW_WHY_NONE;
+}
+
+bool flow_can_next(const flow_t *f)
+{
     /* With a composition pending, Next settles it (see flow_ime_settle()). */
-    return q && (!q->required || flow_answered(q, &f->answers[f->qi]) || ime_composing(&f->ime));
+    return flow_question(f) && (flow_why_not(f) == FLOW_WHY_NONE || ime_composing(&f->ime));
 }
 
 bool flow_can_skip(const flow_t *f)
 {
-    const question_t *q = flow_question(f);
-    return q && !q->required;
+    return flow_question(f) && !flow_required_at(f, f->qi);
+}
+
+void flow_phone_grouped(const flow_t *f, const char *number, char *out, size_t len)
+{
+    size_t n;
+    const char *const *formats = flow_phone_formats(f, &n);
+    phone_group(number, formats, n, out, len);
+}
+
+void flow_phone_example(const flow_t *f, char *out, size_t len)
+{
+    int li = content_language_index(f->c, f->lang);
+    const language_t *l = li >= 0 ? content_language(f->c, (size_t)li) : NULL;
+    if (!l || l->nphone_formats == 0)
+        snprintf(out, len, "%s", "");
+    else if (l->phone_example)
+        snprintf(out, len, "%s", l->phone_example);
+    else
+        phone_example(l->phone_formats[0], out, len);
 }
 
 bool flow_can_back(const flow_t *f)

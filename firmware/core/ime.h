@@ -19,7 +19,7 @@ typedef enum { IME_HANDWRITING, IME_PINYIN, IME_LATIN, IME_DIGITS, IME_MODE_COUN
 #define IME_PREEDIT_BYTES 128
 #define IME_COMMIT_BYTES 256
 #define IME_MAX_STROKES 32
-#define IME_MAX_POINTS 1024  /* points over all strokes of one character */
+#define IME_MAX_POINTS 1024 /* points over all strokes of one character */
 
 /* What an engine shows after each step: the composition, the page of candidates, and text
  * that was committed by the step (the caller appends it to the answer). */
@@ -27,8 +27,8 @@ typedef struct {
     char preedit[IME_PREEDIT_BYTES]; /* the composition as the engine shows it ("she qu") */
     char candidate[IME_CANDIDATES][IME_CANDIDATE_BYTES];
     size_t ncandidates;
-    int page;       /* 0 = first */
-    bool more;      /* a next page exists */
+    int page;  /* 0 = first */
+    bool more; /* a next page exists */
     char commit[IME_COMMIT_BYTES];
 } ime_output_t;
 

@@ -7,8 +7,10 @@
 
 #include "core/layout_internal.h"
 
-/* Chinese punctuation, on the bar while nothing is composed and beside the writing pad. */
+/* Chinese punctuation, on the bar while nothing is composed and beside the writing pad; a
+ * name gets the middle dot between its parts instead (买买提·艾力, 让-保罗·萨特). */
 static const char *const punctuation[] = {"，", "。", "？", "！", "、"};
+static const char *const name_marks[] = {"·"};
 #define NPUNCT 5
 
 #define K(t) KB_KEY(t)
@@ -16,14 +18,20 @@ static const char *const punctuation[] = {"，", "。", "？", "！", "、"};
 static const kb_key_t pinyin_z[10] = {{NULL, "，", 8}, K("z"),           K("x"), K("c"),
                                       K("v"),          K("b"),           K("n"), K("m"),
                                       {NULL, "。", 8}, {NULL, "DEL", 14}};
+static const kb_key_t pinyin_z_name[10] = {{NULL, "·", 8}, K("z"), K("x"), K("c"),           K("v"),
+                                           K("b"),         K("n"), K("m"), {NULL, "DEL", 22}};
 static const kb_key_t *const pinyin_keys[] = {kb_qwerty_top, kb_qwerty_home, pinyin_z};
+static const kb_key_t *const pinyin_keys_name[] = {kb_qwerty_top, kb_qwerty_home, pinyin_z_name};
 /* Portrait pinyin: seven a row in alphabetical order, as the Latin keyboard. */
 static const kb_key_t pinyin_vz[10] = {K("v"), K("w"), K("x"),           K("y"),
                                        K("z"), K("'"), {NULL, "DEL", 10}};
 static const kb_key_t pinyin_punct[10] = {K("，"), K("。"), K("？"),
                                           K("！"), K("、"), {NULL, "SPACE", 20}};
+static const kb_key_t pinyin_name[10] = {K("·"), {NULL, "SPACE", 40}};
 static const kb_key_t *const pinyin_keys_narrow[] = {kb_abc_rows[0], kb_abc_rows[1], kb_abc_rows[2],
                                                      pinyin_vz, pinyin_punct};
+static const kb_key_t *const pinyin_keys_narrow_name[] = {kb_abc_rows[0], kb_abc_rows[1],
+                                                          kb_abc_rows[2], pinyin_vz, pinyin_name};
 #undef K
 
 static const char *const mode_keys[IME_MODE_COUNT] = {"keyboard.mode_handwriting",
@@ -45,29 +53,39 @@ static void mode_button(ctx_t *x, rect_t r, const lay_ime_t *ime)
     lay_button(x, r, str(x, mode_keys[ime->mode]), STYLE_SECONDARY, ACT_IME_MODE, -1);
 }
 
-static void punctuation_keys(ctx_t *x, rect_t r, int n_slots)
+static bool is_name(const question_t *q)
 {
+    return q->contact == CONTACT_NAME;
+}
+
+/* The punctuation keys of q (a name's middle dot, or Chinese punctuation) from the left of r,
+ * each one of n_slots. */
+static void punctuation_keys(ctx_t *x, rect_t r, int n_slots, const question_t *q)
+{
+    const char *const *keys = is_name(q) ? name_marks : punctuation;
+    int n = is_name(q) ? 1 : NPUNCT;
     int gap = S(x, 5);
     int w = (r.w - (n_slots - 1) * gap) / n_slots;
-    for (int i = 0; i < NPUNCT; i++) {
-        widget_t *k = lay_button(x, rect(r.x + i * (w + gap), r.y, w, r.h), punctuation[i],
-                                 STYLE_KEY, ACT_KEY, 0);
-        k->key_text = punctuation[i];
+    for (int i = 0; i < n; i++) {
+        widget_t *k =
+            lay_button(x, rect(r.x + i * (w + gap), r.y, w, r.h), keys[i], STYLE_KEY, ACT_KEY, 0);
+        k->key_text = keys[i];
     }
 }
 
 /* The bar: the page of candidates with the page buttons (pinyin), or Chinese punctuation while
  * nothing is composed. */
-static void candidate_bar(ctx_t *x, rect_t r, const lay_ime_t *ime)
+static void candidate_bar(ctx_t *x, rect_t r, const lay_ime_t *ime, const question_t *q)
 {
     const ime_output_t *o = ime->out;
     int gap = S(x, 5);
     bool paging = ime->mode == IME_PINYIN && (o->page > 0 || o->more);
     int arrows = paging ? 2 * (S(x, MIN_TARGET) + gap) : 0;
     if (o->ncandidates == 0) {
-        /* The landscape pinyin keyboard has only ，and 。: the bar offers the rest. */
-        if (ime->mode == IME_PINYIN && !o->preedit[0] && x->v->width > x->v->height)
-            punctuation_keys(x, r, IME_CANDIDATES);
+        /* The landscape pinyin keyboard has only ，and 。: the bar offers the rest (a name's
+         * middle dot is on the keyboard). */
+        if (ime->mode == IME_PINYIN && !o->preedit[0] && x->v->width > x->v->height && !is_name(q))
+            punctuation_keys(x, r, IME_CANDIDATES, q);
         return;
     }
     int slots = IME_CANDIDATES;
@@ -151,8 +169,8 @@ static void landscape_pad(ctx_t *x, rect_t area, const question_t *q, const answ
     mode_button(x, rect(col.x + col.w - mw, col.y, mw, row), ime);
     int keys_y = col.y + col.h - 2 * row - gap;
     int cy = col.y + row + gap, ch = keys_y - gap - cy;
-    candidate_bar(x, rect(col.x, cy, col.w, ch < row ? row : ch), ime);
-    punctuation_keys(x, rect(col.x, keys_y, col.w, row), NPUNCT);
+    candidate_bar(x, rect(col.x, cy, col.w, ch < row ? row : ch), ime, q);
+    punctuation_keys(x, rect(col.x, keys_y, col.w, row), NPUNCT, q);
     pad_buttons(x, rect(col.x, keys_y + row + gap, col.w, row));
 }
 
@@ -172,9 +190,10 @@ static void landscape(ctx_t *x, rect_t area, const question_t *q, const answer_t
     mode_button(x, rect(area.x + area.w - mw, area.y, mw, row), ime);
     int y = area.y + row + gap;
     if (ime->mode == IME_PINYIN) {
-        candidate_bar(x, rect(area.x, y, area.w, row), ime);
+        candidate_bar(x, rect(area.x, y, area.w, row), ime, q);
         y += row + gap;
-        lay_key_rows(x, rect(area.x, y, area.w, area.y + area.h - y), pinyin_keys, 3, 100);
+        lay_key_rows(x, rect(area.x, y, area.w, area.y + area.h - y),
+                     is_name(q) ? pinyin_keys_name : pinyin_keys, 3, 100);
     } else if (ime->mode == IME_DIGITS) {
         lay_keypad(x, rect(area.x, y, area.w, area.y + area.h - y));
     } else {
@@ -201,20 +220,20 @@ static void portrait(ctx_t *x, rect_t area, const question_t *q, const answer_t 
     rect_t rest = rect(area.x, y, area.w, area.y + area.h - y);
     switch (ime->mode) {
     case IME_PINYIN:
-        candidate_bar(x, rect(rest.x, rest.y, rest.w, row), ime);
+        candidate_bar(x, rect(rest.x, rest.y, rest.w, row), ime, q);
         rest.y += row + gap;
         rest.h -= row + gap;
-        lay_key_rows(x, rest, pinyin_keys_narrow, 5, 70);
+        lay_key_rows(x, rest, is_name(q) ? pinyin_keys_narrow_name : pinyin_keys_narrow, 5, 70);
         break;
     case IME_HANDWRITING: {
         int bar = row * 3 / 2;
-        candidate_bar(x, rect(rest.x, rest.y, rest.w, bar), ime);
+        candidate_bar(x, rect(rest.x, rest.y, rest.w, bar), ime, q);
         rest.y += bar + gap;
         rest.h -= bar + gap;
         int keys = 2 * row + gap;
         int side = rest.h - keys - gap < rest.w ? rest.h - keys - gap : rest.w;
         writing_pad(x, rect(rest.x + (rest.w - side) / 2, rest.y, side, side), ime);
-        punctuation_keys(x, rect(rest.x, rest.y + rest.h - keys, rest.w, row), NPUNCT);
+        punctuation_keys(x, rect(rest.x, rest.y + rest.h - keys, rest.w, row), NPUNCT, q);
         pad_buttons(x, rect(rest.x, rest.y + rest.h - row, rest.w, row));
         break;
     }

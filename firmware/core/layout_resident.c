@@ -52,6 +52,63 @@ static int topbar(ctx_t *x, const char *title, bool with_home)
     return h;
 }
 
+/* What a Next pressed too early explains, or NULL. */
+static const char *explanation_text(ctx_t *x)
+{
+    switch (flow_explaining(x->f)) {
+    case FLOW_WHY_CHOOSE:
+        return str(x, "why.choose");
+    case FLOW_WHY_WRITE:
+        return str(x, "why.write");
+    case FLOW_WHY_PHONE: {
+        char example[64], kept[96];
+        flow_phone_example(x->f, example, sizeof example);
+        if (!*example)
+            return str(x, "why.phone_any");
+        /* The example's groups stay on one line: its spaces become no-break spaces. */
+        size_t o = 0;
+        for (const char *p = example; *p && o + 3 < sizeof kept; p++) {
+            if (*p == ' ') {
+                kept[o++] = (char)0xc2;
+                kept[o++] = (char)0xa0;
+            } else {
+                kept[o++] = *p;
+            }
+        }
+        kept[o] = '\0';
+        const char *const names[] = {"example"}, *const values[] = {kept};
+        return lay_fill_vars(x, str(x, "why.phone"), 1, names, values);
+    }
+    default:
+        return NULL;
+    }
+}
+
+/* The explanation in r: a notice the eye finds beside the Next that was pressed. */
+static void explanation(ctx_t *x, rect_t r, const char *text)
+{
+    widget_t *w = lay_add(x, W_LABEL, STYLE_NOTICE, r);
+    rect_t in = inset(r, S(x, 10), S(x, 4));
+    fitted_t ft = lay_fit(x, text, in, T(x, PX_BODY), S(x, PX_MIN), true);
+    w->text = ft.text;
+    w->px = ft.px;
+    w->bold = true;
+    w->align = ALIGN_CENTER;
+    w->overflow = ft.overflow;
+    w->tr = rect(in.x, in.y + (in.h - ft.height) / 2, in.w, ft.height);
+}
+
+/* Portrait: the explanation's band above the bottom bar, across the screen (0: none). */
+static int explanation_band_h(ctx_t *x, const char *text)
+{
+    if (!text || x->v->width > x->v->height)
+        return 0;
+    int pad = S(x, 10);
+    rect_t r = rect(0, 0, x->v->width - 2 * S(x, MARGIN) - 2 * pad, x->v->height / 5);
+    int h = lay_measure_h(x, text, r, T(x, PX_BODY), true) + 2 * pad;
+    return h < S(x, MIN_TARGET) ? S(x, MIN_TARGET) : h;
+}
+
 /* Bottom bar of a question: Back, progress, then Next or Skip. Returns its height. */
 static int bottombar(ctx_t *x)
 {
@@ -67,17 +124,23 @@ static int bottombar(ctx_t *x)
     const answer_t *a = flow_answer(f);
     bool has = a && a->set;
     rect_t rb = rect(v->width - m - bw, y, bw, bh);
-    if (has || q->required || q->type == Q_CHECKBOX || q->type == Q_TEXT || q->type == Q_COMMENT) {
-        if (!has && !q->required)
+    bool required = flow_required(f);
+    if (has || required || q->type == Q_CHECKBOX || q->type == Q_TEXT || q->type == Q_COMMENT) {
+        if (!has && !required)
             lay_button(x, rb, str(x, "nav.skip"), STYLE_SECONDARY, ACT_SKIP, 0);
         else if (has || q->type == Q_CHECKBOX || q->type == Q_TEXT || q->type == Q_COMMENT) {
+            /* Grey while something is missing, but pressed it says what (explanation()). */
             widget_t *w = lay_button(x, rb, str(x, "nav.next"), STYLE_PRIMARY, ACT_NEXT, 0);
-            w->disabled = !flow_can_next(f);
+            w->dimmed = !flow_can_next(f);
         }
     } else {
         lay_button(x, rb, str(x, "nav.skip"), STYLE_SECONDARY, ACT_SKIP, 0);
     }
-    if (!flow_is_quick(f)) {
+    int cx = m + bw + m, cw = v->width - 2 * (m + bw + m);
+    const char *why = explanation_text(x);
+    if (why && v->width > v->height) {
+        explanation(x, rect(cx, y - S(x, 4), cw, bh + S(x, 8)), why);
+    } else if (!flow_is_quick(f)) {
         size_t n, total;
         flow_progress(f, &n, &total);
         char num[16], tot[16];
@@ -85,7 +148,6 @@ static int bottombar(ctx_t *x)
         snprintf(tot, sizeof tot, "%zu", total);
         const char *const names[] = {"n", "total"}, *const values[] = {num, tot};
         const char *buf = lay_fill_vars(x, str(x, "progress"), 2, names, values);
-        int cx = m + bw + m, cw = v->width - 2 * (m + bw + m);
         int barh = S(x, 8);
         lay_label(x, rect(cx, y, cw, bh - barh - S(x, 6)), buf, T(x, PX_SMALL), false, STYLE_MUTED,
                   ALIGN_CENTER);
@@ -411,6 +473,11 @@ void lay_keypad(ctx_t *x, rect_t area)
 void lay_text_field(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
 {
     const char *text = a && a->text ? a->text : "";
+    if (q->input == INPUT_TEL && *text) {
+        char grouped[96];
+        flow_phone_grouped(x->f, text, grouped, sizeof grouped);
+        text = lay_strdup(x->v, grouped); /* as the language writes it: 138 1234 5678 */
+    }
     widget_t *w = lay_add(x, W_FIELD, STYLE_PLAIN, r);
     w->caret = true;
     w->align = ALIGN_LEFT;
@@ -437,7 +504,6 @@ void lay_text_field(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
     w->px = px;
     int shown = lines < fit_lines ? lines : fit_lines;
     w->tr = rect(in.x, in.y + (in.h - shown * lh) / 2, in.w, shown * lh);
-    (void)q;
 }
 
 void lay_counter(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
@@ -486,6 +552,10 @@ static void question_screen(ctx_t *x)
     const char *title = j ? txt(x, &j->title) : str(x, "quick.thanks");
     int top = topbar(x, title, true);
     int bot = S(x, BOTTOMBAR_H); /* drawn last: the focus ring reads the answers first */
+    const char *why = explanation_text(x);
+    int band = explanation_band_h(x, why);
+    if (band)
+        bot += band + S(x, GAP) / 2;
     int m = S(x, MARGIN), gap = S(x, GAP);
     rect_t body = rect(m, top + m / 2, v->width - 2 * m, v->height - top - bot - m / 2);
     bool typing = q->type == Q_TEXT || q->type == Q_COMMENT;
@@ -546,6 +616,8 @@ static void question_screen(ctx_t *x)
         }
         break;
     }
+    if (band)
+        explanation(x, rect(m, v->height - bot, v->width - 2 * m, band), why);
     bottombar(x);
 }
 

@@ -60,11 +60,12 @@ typedef struct {
     const char *text2; /* optional second text (description, detail) */
     rect_t tr2;
     int px2;
-    int face_level, face_count; /* W_FACE: 0 = worst */
-    double fraction;            /* W_BAR */
+    int face_level, face_count;   /* W_FACE: 0 = worst */
+    double fraction;              /* W_BAR */
     const ime_strokes_t *strokes; /* W_PAD: borrowed from the flow, valid while it lives */
-    bool checked;               /* a ticked checkbox choice */
+    bool checked;                 /* a ticked checkbox choice */
     bool disabled;
+    bool dimmed;   /* drawn as disabled but still pressed: a Next that explains what is missing */
     bool focused;  /* the focus ring of button navigation is here */
     bool caret;    /* W_FIELD: draw a caret after the text */
     bool overflow; /* the text did not fit even at the smallest size: a layout bug */

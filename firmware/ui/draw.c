@@ -28,7 +28,7 @@ static sdl_paint_t widget_paint(const ui_t *ui, const widget_t *w, bool pressed)
 {
     paint_t t = theme_paint(w->style, ui->high_contrast);
     sdl_paint_t p = {sdl(t.fill), sdl(t.border), sdl(t.text)};
-    if (w->disabled) {
+    if (w->disabled || w->dimmed) {
         p.fill = color(ui, COLOR_BAR_TRACK);
         p.border = p.fill;
         p.text = color(ui, COLOR_DISABLED_TEXT);
@@ -277,6 +277,7 @@ static uint64_t hash_widgets(const view_t *v, size_t n, int pressed)
                    (int)w->align,
                    w->checked,
                    w->disabled,
+                   w->dimmed,
                    w->focused,
                    w->caret,
                    (int)i == pressed,
