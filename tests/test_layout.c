@@ -855,12 +855,63 @@ static void input_methods_fit_at_every_size(void)
             }
 }
 
+/* The index of the first focusable widget with this action (and arg), or -1. */
+static int ring_index_of(action_t action, int arg)
+{
+    for (size_t i = 0; i < view.focusable; i++) {
+        const widget_t *w = view_focusable(&view, i);
+        if (w->action == action && (arg < 0 || w->arg == arg))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* Pinyin by buttons: after a candidate is chosen the ring goes to the first candidate of what
+ * is still composed, then, the composition done, to the first letter key; never to whatever
+ * took the chosen candidate's place (a punctuation key that would type "，" on the next OK). */
+static void the_ring_follows_a_chosen_candidate(void)
+{
+    fake_t k;
+    ime_engine_t e = fake_engine(&k);
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        flow_t *f = flow_new(pack, "k", 0);
+        flow_set_home_lang(f, "zh-cn");
+        flow_set_ime(f, &e);
+        flow_activate(f, ACT_JOURNEY, 1, NULL, 1); /* the service request: its description */
+        for (int guard = 0; guard < 8 && flow_question(f)->type != Q_COMMENT; guard++)
+            flow_activate(f, ACT_CHOICE, 0, NULL, 1);
+        REQUIRE(flow_question(f)->type == Q_COMMENT);
+        flow_activate(f, ACT_IME_MODE, IME_PINYIN, NULL, 2);
+        flow_text(f, "nia", 3);             /* 你 for "ni", then "a" still to convert */
+        CHECK(flow_nav(f, NAV_NEXT, 1, 4)); /* a button user: the ring shows */
+        view_build(&view, f, sizes[s].w, sizes[s].h, &metrics, 0, NULL);
+        int third = ring_index_of(ACT_IME_CANDIDATE, 2);
+        REQUIRE(third >= 0);
+        flow_set_focus(f, third);
+        CHECK(flow_activate(f, ACT_IME_CANDIDATE, 0, NULL, 5));
+        CHECK_INT(flow_focus(f), FLOW_FOCUS_CANDIDATES);
+        view_build(&view, f, sizes[s].w, sizes[s].h, &metrics, 0, NULL);
+        CHECK_INT(view.focus_index, ring_index_of(ACT_IME_CANDIDATE, 0));
+        flow_set_focus(f, view.focus_index);
+        CHECK(flow_activate(f, ACT_IME_CANDIDATE, 0, NULL, 6)); /* 啊: nothing left to compose */
+        view_build(&view, f, sizes[s].w, sizes[s].h, &metrics, 0, NULL);
+        const widget_t *w =
+            view.focus_index >= 0 ? view_focusable(&view, (size_t)view.focus_index) : NULL;
+        REQUIRE(w);
+        CHECK_INT(w->action, ACT_KEY);
+        CHECK(w->key_text && strlen(w->key_text) == 1 && w->key_text[0] >= 'a' &&
+              w->key_text[0] <= 'z');
+        flow_free(f);
+    }
+}
+
 int main(void)
 {
     pack = load_default_pack();
     if (!pack)
         return 1;
     RUN(input_methods_fit_at_every_size);
+    RUN(the_ring_follows_a_chosen_candidate);
     RUN(every_screen_fits_at_every_size_in_both_languages);
     RUN(focus_ring_follows_reading_order);
     RUN(staff_screens_fit);

@@ -291,7 +291,7 @@ void redraw(app_t *a)
                           a->wall.offset_min};
     active_mode_t m = app_active_mode(a);
     m.ops->build(m.self, a->view, &frame);
-    if (flow_focus(a->flow) == FLOW_FOCUS_START)
+    if (flow_focus(a->flow) == FLOW_FOCUS_START || flow_focus(a->flow) == FLOW_FOCUS_CANDIDATES)
         flow_set_focus(a->flow, a->view->focus_index);
     for (size_t i = 0; i < a->view->n; i++)
         if (a->view->w[i].overflow)

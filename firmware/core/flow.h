@@ -77,15 +77,20 @@ bool flow_face(flow_t *f, size_t face, int64_t now_ms);
  * activates the focused widget (see flow_focus()). NAV_BACK and NAV_HOME act directly. */
 bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms);
 
-#define FLOW_FOCUS_NONE (-1) /* no ring: touch users never see it */
-#define FLOW_FOCUS_START                                                                           \
-    (-2) /* the ring goes on the screen's first answer (the view says which)                       \
-          */
+/* no ring: touch users never see it */
+#define FLOW_FOCUS_NONE (-1)
+/* the ring goes on the screen's first answer (the view says which) */
+#define FLOW_FOCUS_START (-2)
+/* after a candidate chosen by buttons: on the first candidate of what is still composed, or on
+ * the first letter key once the composition is done (the view says which) */
+#define FLOW_FOCUS_CANDIDATES (-3)
 
-/* Index of the focused target among the focusable ones, FLOW_FOCUS_NONE, or FLOW_FOCUS_START
- * (after a button press brought a new screen; see view_t.focus_index). */
+/* Index of the focused target among the focusable ones, FLOW_FOCUS_NONE, or one the view
+ * resolves: FLOW_FOCUS_START (a button press brought a new screen) or FLOW_FOCUS_CANDIDATES;
+ * see view_t.focus_index. */
 int flow_focus(const flow_t *f);
-/* Sets the focused target (the app resolves FLOW_FOCUS_START with the view's choice). */
+/* Sets the focused target (the app resolves FLOW_FOCUS_START and FLOW_FOCUS_CANDIDATES with
+ * the view's choice). */
 void flow_set_focus(flow_t *f, int index);
 /* A touch: the ring goes away until the next button press. */
 void flow_touched(flow_t *f);

@@ -177,6 +177,8 @@ bool flow_ime_action(flow_t *f, action_t action, int arg)
         return q->input == INPUT_TEXT && ime_set_mode(s, e, arg < 0 ? -1 : arg);
     case ACT_IME_CANDIDATE:
         c = arg >= 0 && ime_select(s, e, (size_t)arg, commit);
+        if (c && f->focus != FLOW_FOCUS_NONE)
+            f->focus = FLOW_FOCUS_CANDIDATES; /* not whatever now sits where the ring was */
         break;
     case ACT_IME_PAGE_NEXT:
     case ACT_IME_PAGE_PREV:

@@ -793,6 +793,25 @@ static void display_overlay(ctx_t *x)
                ACT_DISPLAY_CLOSE, 0);
 }
 
+/* Where the ring goes after a candidate chosen by buttons: the first candidate still offered,
+ * else the first letter key (the resident goes on spelling); FLOW_FOCUS_START when neither. */
+static int candidates_focus(const view_t *v)
+{
+    int letter = -1;
+    for (size_t i = 0, k = 0; i < v->n; i++) {
+        if (!lay_focusable(v, i))
+            continue;
+        const widget_t *w = &v->w[i];
+        if (w->action == ACT_IME_CANDIDATE)
+            return (int)k;
+        char c = w->action == ACT_KEY && w->key_text ? (char)(w->key_text[0] | 0x20) : 0;
+        if (letter < 0 && c >= 'a' && c <= 'z' && !w->key_text[1])
+            letter = (int)k;
+        k++;
+    }
+    return letter >= 0 ? letter : FLOW_FOCUS_START;
+}
+
 void view_build(view_t *v, const flow_t *f, int width, int height, const text_metrics_t *tm,
                 int64_t now_ms, const char *notice)
 {
@@ -828,6 +847,8 @@ void view_build(view_t *v, const flow_t *f, int width, int height, const text_me
     /* Focus ring order is reading order; a new screen reached by buttons starts on the first
      * answer, past the leave and language buttons. Min target size for the tests. */
     int want = flow_focus(f);
+    if (want == FLOW_FOCUS_CANDIDATES)
+        want = candidates_focus(v);
     if (want == FLOW_FOCUS_START) {
         want = -1;
         for (size_t i = 0, k = 0; i < v->n && want < 0; i++) {
