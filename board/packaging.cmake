@@ -151,6 +151,26 @@ if(KIOSK_IME)
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
     ", rime-data-luna-pinyin, tegaki-zinnia-simplified-chinese")
 endif()
+# In the arm64 cross build librime1 and libzinnia0 are unpacked, not installed (tools/deps.sh
+# kiosk_unpack_arm64_ime): dpkg-shlibdeps finds the libraries there (-l) but not their packages,
+# so their dependencies are taken from the packages' own shlibs lines, kept beside them.
+if(KIOSK_APP_IME AND CMAKE_CROSSCOMPILING AND KIOSK_IME_LIBDIR)
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${KIOSK_IME_LIBDIR})
+  file(STRINGS ${KIOSK_IME_ROOT}/shlibs _ime_shlibs)
+  foreach(_lib librime libzinnia)
+    set(_dep "")
+    foreach(_line IN LISTS _ime_shlibs)
+      if(_line MATCHES "^${_lib} [^ ]+ (.+)$")
+        set(_dep ${CMAKE_MATCH_1})
+      endif()
+    endforeach()
+    if(NOT _dep)
+      message(FATAL_ERROR "No shlibs line for ${_lib} in ${KIOSK_IME_ROOT}/shlibs: run "
+                          "tools/deps.sh's kiosk_unpack_arm64_ime again")
+    endif()
+    string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", ${_dep}")
+  endforeach()
+endif()
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   ${_kiosk_board}/deb/postinst ${_kiosk_board}/deb/prerm ${_kiosk_board}/deb/postrm
   ${_kiosk_pkg}/conffiles)

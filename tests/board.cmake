@@ -29,6 +29,6 @@ set_tests_properties(board_usb_mount PROPERTIES LABELS board SKIP_RETURN_CODE 77
 # The Debian package of this build directory: cpack, dpkg-deb -I/-c, the configuration,
 # systemd-analyze verify and security, shellcheck, lintian.
 add_test(NAME package_deb COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/board/check-package
-  ${CMAKE_BINARY_DIR} ${CMAKE_CPACK_COMMAND})
+  ${CMAKE_BINARY_DIR} ${CMAKE_CPACK_COMMAND} ${KIOSK_APP_IME})
 set_tests_properties(package_deb PROPERTIES LABELS package SKIP_RETURN_CODE 77 TIMEOUT 600
   RUN_SERIAL TRUE)

@@ -65,15 +65,23 @@ KIOSK_IME_ARM64_DEBS="librime1:arm64 librime-dev:arm64 libzinnia0:arm64 libzinni
  libgoogle-glog0v6:arm64 libgflags2.2:arm64 libopencc1.1:arm64 libboost-filesystem1.74.0:arm64
  libboost-regex1.74.0:arm64 libleveldb1d:arm64 libmarisa0:arm64 libyaml-cpp0.7:arm64
  libsnappy1v5:arm64"
+# DIR/shlibs gathers the packages' own shlibs lines ("librime 1 librime1 (>= ...)"), from which
+# the arm64 .deb takes its dependencies on them (board/packaging.cmake).
 kiosk_unpack_arm64_ime() {
     local dir=${1:-build/arm64-ime-root}
-    [ -e "$dir/usr/include/rime_api.h" ] && return 0
+    [ -e "$dir/usr/include/rime_api.h" ] && [ -e "$dir/shlibs" ] && return 0
     local debs; debs=$(mktemp -d)
     # shellcheck disable=SC2086 # a list of package names: split on purpose
     (cd "$debs" && chmod 755 . && apt-get -q download $KIOSK_IME_ARM64_DEBS >/dev/null) || {
         rm -rf "$debs"; return 1; }
     mkdir -p "$dir"
+    : > "$dir/shlibs.new"
     local d
-    for d in "$debs"/*.deb; do dpkg-deb -x "$d" "$dir"; done
+    for d in "$debs"/*.deb; do
+        dpkg-deb -x "$d" "$dir"
+        rm -rf "$debs/control" && dpkg-deb -e "$d" "$debs/control"
+        if [ -e "$debs/control/shlibs" ]; then cat "$debs/control/shlibs" >> "$dir/shlibs.new"; fi
+    done
+    mv "$dir/shlibs.new" "$dir/shlibs"
     rm -rf "$debs"
 }
