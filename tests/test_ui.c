@@ -4,10 +4,12 @@
 #include <SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "check.h"
 #include "core/theme.h"
+#include "ui/abs_pointer.h"
 #include "ui/ui.h"
 
 static ui_t *open_headless(int w, int h, int rotation)
@@ -125,8 +127,86 @@ static void each_frame_is_painted_in_the_palette_its_view_asks_for(void)
     remove(path);
 }
 
+static void set_bit(unsigned long *bits, unsigned bit)
+{
+    size_t per = 8 * sizeof(unsigned long);
+    bits[bit / per] |= 1UL << (bit % per);
+}
+
+/* A touch monitor presenting itself as a USB tablet is ours to scale; a touchscreen (BTN_TOUCH
+ * or multitouch) and a mouse (relative axes) are SDL's. */
+static void absolute_pointers_are_told_from_touchscreens_and_mice(void)
+{
+    abs_ptr_caps_t c;
+    memset(&c, 0, sizeof c);
+    set_bit(c.abs, ABS_X);
+    set_bit(c.abs, ABS_Y);
+    CHECK(!abs_pointer_is_one(&c)); /* no button: a joystick, say */
+    set_bit(c.key, BTN_LEFT);
+    CHECK(abs_pointer_is_one(&c)); /* QEMU's usb-tablet, many HDMI touch monitors */
+    abs_ptr_caps_t t = c;
+    set_bit(t.key, BTN_TOUCH);
+    CHECK(!abs_pointer_is_one(&t));
+    t = c;
+    set_bit(t.abs, ABS_MT_POSITION_X);
+    CHECK(!abs_pointer_is_one(&t));
+    t = c;
+    set_bit(t.rel, REL_X);
+    set_bit(t.rel, REL_Y);
+    CHECK(!abs_pointer_is_one(&t));
+}
+
+static int feed(abs_pointer_t *p, unsigned short type, unsigned short code, int value,
+                abs_ptr_event_t out[2])
+{
+    struct input_event e = {.type = type, .code = code, .value = value};
+    return abs_pointer_feed(p, &e, out);
+}
+
+/* Raw axes scaled by the device's own ranges (usb-tablet: 0..32767): a tap, a drag, a tap
+ * whose press and release share a report, and a report cut short by SYN_DROPPED. */
+static void absolute_pointer_events_are_scaled_to_the_panel(void)
+{
+    abs_pointer_t p = {.min_x = 0, .max_x = 32767, .min_y = 0, .max_y = 32767};
+    abs_ptr_event_t out[2];
+    CHECK_INT(feed(&p, EV_ABS, ABS_X, 8192, out), 0);
+    CHECK_INT(feed(&p, EV_ABS, ABS_Y, 24575, out), 0);
+    CHECK_INT(feed(&p, EV_SYN, SYN_REPORT, 0, out), 0); /* a move, nothing held */
+    CHECK_INT(feed(&p, EV_KEY, BTN_LEFT, 1, out), 0);
+    REQUIRE(feed(&p, EV_SYN, SYN_REPORT, 0, out) == 1);
+    CHECK_INT(out[0].kind, ABS_PTR_PRESS);
+    CHECK(out[0].fx > 0.2499f && out[0].fx < 0.2501f);
+    CHECK(out[0].fy > 0.7499f && out[0].fy < 0.7501f);
+    CHECK_INT(feed(&p, EV_ABS, ABS_X, 16384, out), 0);
+    REQUIRE(feed(&p, EV_SYN, SYN_REPORT, 0, out) == 1);
+    CHECK_INT(out[0].kind, ABS_PTR_MOTION);
+    CHECK(out[0].fx > 0.49f && out[0].fx < 0.51f);
+    CHECK_INT(feed(&p, EV_KEY, BTN_LEFT, 2, out), 0); /* autorepeat: still held */
+    CHECK_INT(feed(&p, EV_KEY, BTN_LEFT, 0, out), 0);
+    REQUIRE(feed(&p, EV_SYN, SYN_REPORT, 0, out) == 1);
+    CHECK_INT(out[0].kind, ABS_PTR_RELEASE);
+    /* Press and release in one report: a press, then the release, at the new place. */
+    feed(&p, EV_ABS, ABS_X, 40000, out); /* beyond the range: clamped */
+    feed(&p, EV_KEY, BTN_LEFT, 1, out);
+    feed(&p, EV_KEY, BTN_LEFT, 0, out);
+    REQUIRE(feed(&p, EV_SYN, SYN_REPORT, 0, out) == 2);
+    CHECK_INT(out[0].kind, ABS_PTR_PRESS);
+    CHECK_INT(out[1].kind, ABS_PTR_RELEASE);
+    CHECK(out[0].fx == 1.0f);
+    /* A report cut short is left out whole; the next one counts. */
+    feed(&p, EV_KEY, BTN_LEFT, 1, out);
+    CHECK_INT(feed(&p, EV_SYN, SYN_DROPPED, 0, out), 0);
+    CHECK_INT(feed(&p, EV_SYN, SYN_REPORT, 0, out), 0);
+    feed(&p, EV_ABS, ABS_Y, 0, out);
+    REQUIRE(feed(&p, EV_SYN, SYN_REPORT, 0, out) == 1);
+    CHECK_INT(out[0].kind, ABS_PTR_MOTION); /* the button went down in the lost report */
+    CHECK(out[0].fy == 0.0f);
+}
+
 int main(void)
 {
+    RUN(absolute_pointers_are_told_from_touchscreens_and_mice);
+    RUN(absolute_pointer_events_are_scaled_to_the_panel);
     RUN(panel_pixels_land_on_logical_pixels_at_every_angle);
     RUN(each_frame_is_painted_in_the_palette_its_view_asks_for);
     return check_failures != 0;

@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -60,6 +62,70 @@ static void close_input_devices(ui_t *ui)
     for (size_t i = 0; i < ui->n_input; i++)
         close(ui->input_fds[i]);
     ui->n_input = 0;
+    ui->n_sdl_ids = 0;
+}
+
+/* SDL's own handles of our absolute pointers: SDL's evdev names a device's mouse events by the
+ * file descriptor it opened it with. Found among the process's open files by path. */
+static void find_sdl_ids(ui_t *ui)
+{
+    ui->n_sdl_ids = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && ui->n_sdl_ids < INPUT_FDS) {
+        char link[300], target[300];
+        snprintf(link, sizeof link, "/proc/self/fd/%s", e->d_name);
+        ssize_t n = readlink(link, target, sizeof target - 1);
+        if (n <= 0)
+            continue;
+        target[n] = '\0';
+        int fd = atoi(e->d_name);
+        for (size_t i = 0; i < ui->n_input; i++)
+            if (ui->is_abs[i] && fd != ui->input_fds[i] && strcmp(target, ui->input_path[i]) == 0)
+                ui->sdl_ids[ui->n_sdl_ids++] = fd;
+    }
+    closedir(d);
+}
+
+static bool is_sdl_abs_id(const ui_t *ui, Uint32 which)
+{
+    for (size_t i = 0; i < ui->n_sdl_ids; i++)
+        if ((Uint32)ui->sdl_ids[i] == which)
+            return true;
+    return false;
+}
+
+/* Reads absolute pointer i's events and queues what they say as touches (SDL finger events
+ * with the panel's fractions, mapped like any finger by map_event()). */
+static void read_abs_pointer(ui_t *ui, size_t i)
+{
+    static const Uint32 types[] = {0, SDL_FINGERDOWN, SDL_FINGERMOTION, SDL_FINGERUP};
+    struct input_event ev[32];
+    ssize_t n;
+    while ((n = read(ui->input_fds[i], ev, sizeof ev)) > 0) {
+        for (size_t k = 0; k < (size_t)n / sizeof ev[0]; k++) {
+            abs_ptr_event_t out[2];
+            int m = abs_pointer_feed(&ui->abs[i], &ev[k], out);
+            for (int j = 0; j < m; j++) {
+                SDL_Event e = {.type = types[out[j].kind]};
+                e.tfinger.timestamp = SDL_GetTicks();
+                e.tfinger.touchId = UI_ABS_TOUCH_ID;
+                e.tfinger.x = out[j].fx;
+                e.tfinger.y = out[j].fy;
+                e.tfinger.pressure = out[j].kind == ABS_PTR_RELEASE ? 0.0f : 1.0f;
+                SDL_PushEvent(&e);
+            }
+        }
+    }
+}
+
+static void read_abs_pointers(ui_t *ui)
+{
+    for (size_t i = 0; i < ui->n_input; i++)
+        if (ui->is_abs[i])
+            read_abs_pointer(ui, i);
 }
 
 /* Opens our own read handle of every input device: each open file of an evdev device gets
@@ -85,10 +151,20 @@ static void open_input_devices(ui_t *ui)
         char path[300];
         snprintf(path, sizeof path, "/dev/input/%s", e->d_name);
         int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fd >= 0)
-            ui->input_fds[ui->n_input++] = fd;
+        if (fd < 0)
+            continue;
+        size_t i = ui->n_input++;
+        ui->input_fds[i] = fd;
+        snprintf(ui->input_path[i], sizeof ui->input_path[i], "%s", path);
+        /* Only where SDL reads evdev itself (kmsdrm): elsewhere (a headless run on a desktop)
+         * the pointer is not the kiosk's. */
+        ui->is_abs[i] = strcasecmp(ui->driver, "kmsdrm") == 0 && abs_pointer_probe(fd, &ui->abs[i]);
+        if (ui->is_abs[i])
+            SDL_Log("input: %s is an absolute pointer (x %d..%d, y %d..%d): scaled here", path,
+                    ui->abs[i].min_x, ui->abs[i].max_x, ui->abs[i].min_y, ui->abs[i].max_y);
     }
     closedir(d);
+    find_sdl_ids(ui);
 }
 
 static void drain(int fd)
@@ -117,9 +193,14 @@ static void sleep_until_input(ui_t *ui, int timeout_ms)
         else if (p[i].revents & POLLIN) {
             if (p[i].fd == ui->inotify_fd)
                 rescan = true;
-            drain(p[i].fd);
+            bool abs = false;
+            for (size_t k = 0; k < ui->n_input && !abs; k++)
+                abs = ui->input_fds[k] == p[i].fd && ui->is_abs[k];
+            if (!abs)
+                drain(p[i].fd); /* read_abs_pointers() reads the others' events */
         }
     }
+    read_abs_pointers(ui);
     if (rescan)
         open_input_devices(ui);
 }
@@ -205,13 +286,14 @@ static void map_event(const ui_t *ui, const SDL_Event *e, ui_event_t *ev)
         break;
     case SDL_MOUSEBUTTONDOWN:
     case SDL_MOUSEBUTTONUP:
-        if (e->button.button != SDL_BUTTON_LEFT)
-            break;
+        if (e->button.button != SDL_BUTTON_LEFT || is_sdl_abs_id(ui, e->button.which))
+            break; /* an absolute pointer's, unscaled: read_abs_pointer() has it right */
         ev->kind = e->type == SDL_MOUSEBUTTONDOWN ? UI_EV_PRESS : UI_EV_RELEASE;
         to_logical(ui, e->button.x, e->button.y, &ev->x, &ev->y);
         break;
     case SDL_MOUSEMOTION:
-        if (!(e->motion.state & SDL_BUTTON_LMASK) || e->motion.which == SDL_TOUCH_MOUSEID)
+        if (!(e->motion.state & SDL_BUTTON_LMASK) || e->motion.which == SDL_TOUCH_MOUSEID ||
+            is_sdl_abs_id(ui, e->motion.which))
             break;
         ev->kind = UI_EV_MOTION;
         to_logical(ui, e->motion.x, e->motion.y, &ev->x, &ev->y);
@@ -245,6 +327,7 @@ bool ui_wait_event(ui_t *ui, int timeout_ms, ui_event_t *ev)
     SDL_Event e;
     int got;
     if (ui->own_wait) {
+        read_abs_pointers(ui);
         got = SDL_PollEvent(&e);
         if (!got && timeout_ms != 0) {
             sleep_until_input(ui, timeout_ms);
@@ -257,6 +340,9 @@ bool ui_wait_event(ui_t *ui, int timeout_ms, ui_event_t *ev)
     }
     if (!got)
         return false;
+    if (ui->own_wait && (e.type == SDL_MOUSEBUTTONDOWN || e.type == SDL_MOUSEBUTTONUP) &&
+        e.button.which != SDL_TOUCH_MOUSEID && !is_sdl_abs_id(ui, e.button.which))
+        find_sdl_ids(ui); /* a device SDL opened after us: is it one of ours? */
     map_event(ui, &e, ev);
     return true;
 }

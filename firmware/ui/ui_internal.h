@@ -11,11 +11,14 @@
 #include <stdint.h>
 
 #include "core/view.h"
+#include "ui/abs_pointer.h"
 #include "ui/ui.h"
 
 #define FONT_SLOTS 24
 #define TEXT_SLOTS 384
 #define INPUT_FDS 32
+/* The touch id of the touches read from absolute pointers (input.c). */
+#define UI_ABS_TOUCH_ID ((SDL_TouchID)0x4b696f736b)
 
 typedef struct {
     int px;
@@ -60,6 +63,14 @@ struct ui {
     int inotify_fd;
     int input_fds[INPUT_FDS];
     size_t n_input;
+    /* Absolute pointers among them, read and scaled here (abs_pointer.h): is_abs[i] says
+     * input_fds[i] is one; sdl_ids are SDL's own handles of the same devices, whose unscaled
+     * mouse events are dropped. */
+    bool is_abs[INPUT_FDS];
+    abs_pointer_t abs[INPUT_FDS];
+    char input_path[INPUT_FDS][300];
+    int sdl_ids[INPUT_FDS];
+    size_t n_sdl_ids;
 };
 
 /* ---- text.c ---- */
