@@ -217,6 +217,34 @@ static void idle_home_returns_to_the_kiosk_language(void)
     CHECK(flow_tick(f, 61000));
     CHECK_STR(flow_lang(f), "en");
     CHECK_INT(flow_next_deadline(f), INT64_MAX);
+    /* A language chosen for a visit lasts through Home and Back on the first page... */
+    act(f, ACT_LANG, 0, 70000);
+    act(f, ACT_JOURNEY, 0, 70100);
+    act(f, ACT_HOME, 0, 70200);
+    CHECK_STR(flow_lang(f), "zh-cn");
+    act(f, ACT_JOURNEY, 0, 70300);
+    act(f, ACT_BACK, 0, 70400);
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK_STR(flow_lang(f), "zh-cn");
+    /* ...and the quick rating's follow-up and Home from it... */
+    flow_face(f, 3, 70500);
+    flow_op_done(f, KIOSK_OK, 70500);
+    CHECK_INT(flow_screen(f), SCREEN_QUESTION);
+    act(f, ACT_HOME, 0, 70600);
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK_STR(flow_lang(f), "zh-cn");
+    /* ...until the home screen is left untouched for the idle time. */
+    CHECK(flow_tick(f, 70600 + 60000));
+    CHECK_STR(flow_lang(f), "en");
+    /* The thank-you's Done ends the visit too. */
+    act(f, ACT_LANG, 0, 200000);
+    flow_face(f, 3, 200100);
+    flow_op_done(f, KIOSK_OK, 200100);
+    act(f, ACT_SKIP, 0, 200200);
+    CHECK_INT(flow_screen(f), SCREEN_THANKS);
+    CHECK_STR(flow_lang(f), "zh-cn");
+    act(f, ACT_DONE, 0, 200300);
+    CHECK_STR(flow_lang(f), "en");
     flow_free(f);
 }
 
@@ -246,9 +274,20 @@ static void display_choices_last_one_session(void)
     CHECK(flow_nav(f, NAV_BACK, 3, 10));
     CHECK_INT(flow_overlay(f), OVERLAY_NONE);
     CHECK(flow_large_text(f));
+    /* Home, or Back on the first page, ends the journey, not the visit: the choices stay. */
+    act(f, ACT_HOME, 0, 11);
+    act(f, ACT_LEAVE_GO, 0, 12);
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK(flow_large_text(f) && flow_high_contrast(f));
+    act(f, ACT_JOURNEY, 0, 13);
+    CHECK(flow_nav(f, NAV_BACK, 3, 14));
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK(flow_large_text(f) && flow_high_contrast(f));
+    act(f, ACT_JOURNEY, 0, 15);
+    act(f, ACT_CHOICE, 0, 16);
     /* The resident walks away: the timeout ends the session and the choices. */
-    flow_tick(f, 10 + 60000);
-    flow_tick(f, 10 + 60000 + 30000);
+    flow_tick(f, 16 + 60000);
+    flow_tick(f, 16 + 60000 + 30000);
     CHECK_INT(flow_screen(f), SCREEN_HOME);
     CHECK(!flow_large_text(f) && !flow_high_contrast(f));
     /* Chosen on the home screen by someone who then leaves: the idle home resets them. */

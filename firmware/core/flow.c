@@ -42,7 +42,8 @@ static void reset_screen_state(flow_t *f)
     flow_ime_restart(f);
 }
 
-/* Back to the home screen in the default language with nothing of the last resident left. */
+/* Back to the home screen with nothing of the journey left; the visit goes on, so the
+ * resident's language and display choices stay (end_visit() resets them). */
 static void go_home(flow_t *f)
 {
     flow_wipe_answers(f);
@@ -56,11 +57,18 @@ static void go_home(flow_t *f)
     f->op = OP_NONE;
     f->ref_code[0] = '\0';
     f->completed = NULL;
+    reset_screen_state(f);
+    f->screen = f->store_ok ? SCREEN_HOME : SCREEN_OUT_OF_SERVICE;
+}
+
+/* The visit is over (the thank-you's Done or timeout, the idle timeout, staff took over):
+ * home in the kiosk's language and display, for the next resident. */
+static void end_visit(flow_t *f)
+{
     snprintf(f->lang, sizeof f->lang, "%s", f->home_lang);
     f->large_text = false;
     f->high_contrast = false;
-    reset_screen_state(f);
-    f->screen = f->store_ok ? SCREEN_HOME : SCREEN_OUT_OF_SERVICE;
+    go_home(f);
 }
 
 flow_t *flow_new(const content_t *content, const char *kiosk_id, int64_t now_ms)
@@ -76,7 +84,7 @@ flow_t *flow_new(const content_t *content, const char *kiosk_id, int64_t now_ms)
     ime_init(&f->ime);
     f->ime_traditional = -1;
     snprintf(f->home_lang, sizeof f->home_lang, "%s", content_default_lang(content));
-    go_home(f);
+    end_visit(f);
     return f;
 }
 
@@ -172,7 +180,11 @@ static void start_journey(flow_t *f, size_t index)
 /* Leaves the journey: at once when nothing would be lost, else after asking. */
 static bool leave(flow_t *f)
 {
-    if (f->screen == SCREEN_THANKS || (f->screen == SCREEN_QUESTION && f->quick)) {
+    if (f->screen == SCREEN_THANKS) {
+        end_visit(f); /* as the thank-you's Done */
+        return true;
+    }
+    if (f->screen == SCREEN_QUESTION && f->quick) {
         go_home(f); /* the quick rating is already stored */
         return true;
     }
@@ -424,7 +436,7 @@ static bool screen_action(flow_t *f, action_t action, int arg, int64_t now_ms)
     case SCREEN_THANKS:
     case SCREEN_MESSAGE:
         if (action == ACT_DONE || action == ACT_HOME) {
-            go_home(f);
+            end_visit(f);
             return true;
         }
         return false;
@@ -563,7 +575,7 @@ void flow_abandon(flow_t *f, int64_t now_ms)
     if (f->screen == SCREEN_MESSAGE)
         return;
     end_session(f, SESSION_ABANDONED);
-    go_home(f);
+    end_visit(f);
     f->last_input_ms = now_ms;
 }
 
@@ -580,11 +592,11 @@ bool flow_tick(flow_t *f, int64_t now_ms)
     if (f->op != OP_NONE)
         return false;
     if (f->screen == SCREEN_MESSAGE && now_ms >= f->msg.until_ms) {
-        go_home(f);
+        end_visit(f);
         return true;
     }
     if (f->screen == SCREEN_THANKS && now_ms >= f->thanks_until_ms) {
-        go_home(f);
+        end_visit(f);
         return true;
     }
     if (f->screen == SCREEN_QUESTION) {
@@ -598,7 +610,7 @@ bool flow_tick(flow_t *f, int64_t now_ms)
         if (f->overlay == OVERLAY_IDLE &&
             now_ms - f->overlay_since_ms >= flow_secs(st->idle_countdown_s)) {
             end_session(f, SESSION_TIMED_OUT);
-            go_home(f);
+            end_visit(f);
             return true;
         }
         return false;
@@ -607,7 +619,7 @@ bool flow_tick(flow_t *f, int64_t now_ms)
         home_changed(f)) {
         /* Nobody there: the next resident starts in the default language, without a ring. */
         f->button_user = false;
-        go_home(f);
+        end_visit(f);
         f->last_input_ms = now_ms;
         return true;
     }
@@ -693,7 +705,7 @@ void flow_set_store_ok(flow_t *f, bool ok, int64_t now_ms)
     if (!ok && f->screen == SCREEN_HOME)
         f->screen = SCREEN_OUT_OF_SERVICE;
     else if (ok && f->screen == SCREEN_OUT_OF_SERVICE)
-        go_home(f);
+        end_visit(f);
 }
 
 bool flow_show_message(flow_t *f, const flow_message_t *m)
