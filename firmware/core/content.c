@@ -174,6 +174,8 @@ const char *const content_required_strings[] = {
     "thanks.body",
     "thanks.ref",
     "thanks.ref_hint",
+    "thanks.noted",
+    "thanks.activity",
     "quick.thanks",
     "oos.title",
     "oos.body",

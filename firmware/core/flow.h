@@ -73,6 +73,20 @@ bool flow_pad(flow_t *f, flow_pad_t ev, int x, int y, int size, int64_t now_ms);
 /* Quick rating by a physical face button or a desktop key (face index, worst first). */
 bool flow_face(flow_t *f, size_t face, int64_t now_ms);
 
+/* The tap guard: for ms after an input changed the screen (or a save brought the thank-you
+ * or follow-up screen), taps, faces and Select, Back and Home are ignored, so that the second
+ * tap of a double tap does not answer the next screen. Moving the ring is never refused.
+ * 0 (the default, for tests driving the flow at machine speed) turns it off; the kiosk sets
+ * FLOW_TAP_GUARD_MS. */
+void flow_set_tap_guard(flow_t *f, int ms);
+/* A double tap's second tap comes 100 to 300 ms after the first on touchscreens (Android's
+ * DOUBLE_TAP_TIMEOUT is 300 ms, Windows' default double-click time 500 ms, and elderly users'
+ * taps are slower, not faster); a resident reading a new screen and choosing takes well over
+ * half a second. 350 ms catches the double tap and stays below any deliberate answer. */
+#define FLOW_TAP_GUARD_MS 350
+/* When the guard ends (inputs before it are ignored), or INT64_MIN when it is not running. */
+int64_t flow_settled_at(const flow_t *f);
+
 /* Moves the focus ring over focusable_count targets, or selects: for NAV_SELECT the caller
  * activates the focused widget (see flow_focus()). NAV_BACK and NAV_HOME act directly. */
 bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms);
@@ -204,10 +218,16 @@ size_t flow_list_page(const flow_t *f);
 int flow_idle_seconds_left(const flow_t *f, int64_t now_ms);
 /* Fraction 1..0 of the countdown left, for an animated bar. */
 double flow_idle_fraction(const flow_t *f, int64_t now_ms);
-/* The reference code of the service request just saved ("" if none) on the thank-you screen. */
+/* The reference code of the service request just saved ("" if none) on the thank-you screen;
+ * while there is one, the screen stays until ACT_DONE ("I have noted it") or the idle
+ * timeout. */
 const char *flow_ref_code(const flow_t *f);
-/* Closing text of the journey just completed (NULL: use thanks.body). */
+/* Closing text of the journey just completed: its first "completedTextOnCondition" that holds
+ * over the answers, else its "completedText" (NULL: use thanks.body). */
 const lstr_t *flow_completed_text(const flow_t *f);
+/* On the thank-you screen after an activity journey: the activity chosen (its label and
+ * detail: date, time and place), else NULL. Points into the content. */
+const choice_t *flow_signed_up(const flow_t *f);
 /* Whether the thank-you screen follows a quick rating. */
 bool flow_is_quick(const flow_t *f);
 

@@ -259,6 +259,11 @@ const lstr_t *flow_completed_text(const flow_t *f)
     return f->completed;
 }
 
+const choice_t *flow_signed_up(const flow_t *f)
+{
+    return f->screen == SCREEN_THANKS ? f->signed_up : NULL;
+}
+
 bool flow_is_quick(const flow_t *f)
 {
     return f->quick;
