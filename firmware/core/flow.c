@@ -553,6 +553,7 @@ static bool nav_now(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms
             f->focus = (f->focus + (int)focusable_count - 1) % (int)focusable_count;
         return true;
     case NAV_SELECT:
+    case NAV_ENTER:
         if (f->focus < 0 && focusable_count > 0) {
             f->focus = FLOW_FOCUS_START; /* the first press shows where the ring is */
             return true;

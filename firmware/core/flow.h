@@ -28,8 +28,10 @@ typedef enum {
 /* OVERLAY_DISPLAY: the resident's display choices (large text, high contrast). */
 typedef enum { OVERLAY_NONE, OVERLAY_IDLE, OVERLAY_LEAVE, OVERLAY_DISPLAY } overlay_t;
 
-/* Inputs that are not touches: physical buttons and desktop keys. */
-typedef enum { NAV_PREV, NAV_NEXT, NAV_SELECT, NAV_BACK, NAV_HOME } nav_t;
+/* Inputs that are not touches: physical buttons and desktop keys. NAV_ENTER is a keyboard's
+ * Enter: in a text answer it goes on to the next question (the residents' mode), elsewhere it
+ * is NAV_SELECT. */
+typedef enum { NAV_PREV, NAV_NEXT, NAV_SELECT, NAV_BACK, NAV_HOME, NAV_ENTER } nav_t;
 
 /* A storage operation the flow waits for; the app performs it and calls flow_op_done(). */
 typedef enum { OP_NONE, OP_SAVE, OP_UPDATE_ANSWERS } op_kind_t;
