@@ -108,29 +108,25 @@ static void enter_in_a_text_answer_goes_to_the_next_question(void)
     REQUIRE(key >= 0);
     flow_set_focus(f, key);
     /* Select (a physical button) types the focused key... */
-    CHECK(input(&mode_residents, f, (input_t){.kind = IN_NAV, .nav = NAV_SELECT}, 5) &
-          MODE_REDRAW);
+    CHECK(input(&mode_residents, f, (input_t){.kind = IN_NAV, .nav = NAV_SELECT}, 5) & MODE_REDRAW);
     CHECK_INT((int)strlen(flow_answer(f)->text), 3);
     CHECK(input(&mode_residents, f, (input_t){.kind = IN_BACKSPACE}, 6) & MODE_REDRAW);
     /* ...Enter goes on, with the ring on a key or with no ring at all. */
     build(&mode_residents, f, 6);
     flow_set_focus(f, focusable_index(ACT_KEY));
-    CHECK(input(&mode_residents, f, (input_t){.kind = IN_NAV, .nav = NAV_ENTER}, 7) &
-          MODE_REDRAW);
+    CHECK(input(&mode_residents, f, (input_t){.kind = IN_NAV, .nav = NAV_ENTER}, 7) & MODE_REDRAW);
     REQUIRE(flow_question(f));
     CHECK_STR(flow_question(f)->name, "contactOk");
     flow_activate(f, ACT_BACK, 0, NULL, 8);
     CHECK_STR(flow_answer(f)->text, "hi");
     flow_touched(f);
     build(&mode_residents, f, 8);
-    CHECK(input(&mode_residents, f, (input_t){.kind = IN_NAV, .nav = NAV_ENTER}, 9) &
-          MODE_REDRAW);
+    CHECK(input(&mode_residents, f, (input_t){.kind = IN_NAV, .nav = NAV_ENTER}, 9) & MODE_REDRAW);
     CHECK_STR(flow_question(f)->name, "contactOk");
     /* On a choice Enter selects, as Select does: the ring's target. */
     build(&mode_residents, f, 9);
     flow_set_focus(f, focusable_index(ACT_CHOICE));
-    CHECK(input(&mode_residents, f, (input_t){.kind = IN_NAV, .nav = NAV_ENTER}, 10) &
-          MODE_REDRAW);
+    CHECK(input(&mode_residents, f, (input_t){.kind = IN_NAV, .nav = NAV_ENTER}, 10) & MODE_REDRAW);
     CHECK(strcmp(flow_question(f)->name, "contactOk") != 0);
     flow_free(f);
 }

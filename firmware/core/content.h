@@ -167,5 +167,8 @@ typedef struct {
 /* Evaluates a visibleIf expression against the answers of the journey's questions (answers
  * has one entry per question of qs). */
 bool expr_eval(const expr_t *e, const question_t *qs, const answer_t *answers);
+/* Whether e names a question at index first or later (an answer still to come); false for
+ * NULL. */
+bool expr_names_from(const expr_t *e, size_t first);
 
 #endif

@@ -347,9 +347,9 @@ static int parse_completed_if(loader_t *L, const cJSON *j, journey_t *jr, questi
         return KIOSK_OK;
     size_t s = loader_path_push(L, ".completedTextOnCondition");
     int rc = KIOSK_OK;
-    completed_if_t *items = loader_items(L, list, false, 1, 8, sizeof *items,
-                                         "expected an array of 1 to 8 {\"expression\", \"text\"}",
-                                         &rc);
+    completed_if_t *items =
+        loader_items(L, list, false, 1, 8, sizeof *items,
+                     "expected an array of 1 to 8 {\"expression\", \"text\"}", &rc);
     const cJSON *el, *over = items ? list : NULL;
     size_t n = 0;
     cJSON_ArrayForEach(el, over)
@@ -540,8 +540,7 @@ int loader_journeys(loader_t *L, const cJSON *root)
         if (!rc && !(rc = loader_get_lstr(L, j, "title", true, &jr->title)) &&
             !(rc = loader_get_lstr(L, j, "description", false, &jr->description)) &&
             !(rc = loader_get_lstr(L, j, "completedText", false, &jr->completed)) &&
-            !(rc = parse_pages(L, j, &qs, &jr->nq)) &&
-            !(rc = parse_completed_if(L, j, jr, qs)))
+            !(rc = parse_pages(L, j, &qs, &jr->nq)) && !(rc = parse_completed_if(L, j, jr, qs)))
             jr->q = qs;
         loader_path_pop(L, s2);
         if (rc)
