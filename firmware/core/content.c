@@ -176,6 +176,8 @@ const char *const content_required_strings[] = {
     "thanks.ref_hint",
     "thanks.noted",
     "thanks.activity",
+    "thanks.qr_phone",
+    "thanks.qr_hint",
     "quick.thanks",
     "oos.title",
     "oos.body",

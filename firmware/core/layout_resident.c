@@ -621,52 +621,132 @@ static void question_screen(ctx_t *x)
     bottombar(x);
 }
 
+/* The reference code grouped in two halves for reading and copying ("3TR ET4"); display only,
+ * the stored code has no space. In the view's buffer. */
+static const char *grouped_code(ctx_t *x, const char *ref)
+{
+    char buf[2 * RECORD_REF_LEN + 2];
+    int half = (int)(strlen(ref) + 1) / 2;
+    snprintf(buf, sizeof buf, "%.*s %s", half, ref, ref + half);
+    return lay_strdup(x->v, buf);
+}
+
+/* What the reference code's QR holds: the code, and the centre's follow-up number when the
+ * pack gives one ("followUpPhone"), each after its label, so that a phone's camera shows
+ * both. In the view's buffer. */
+static const char *qr_text(ctx_t *x, const char *ref)
+{
+    char buf[512];
+    const char *phone = content_settings(x->c)->follow_up_phone;
+    int n = snprintf(buf, sizeof buf, "%s %s", str(x, "thanks.ref"), ref);
+    if (phone && n > 0 && (size_t)n < sizeof buf)
+        snprintf(buf + n, sizeof buf - (size_t)n, "\n%s %s", str(x, "thanks.qr_phone"), phone);
+    return lay_strdup(x->v, buf);
+}
+
+/* The QR code of the reference code with its caption below, centred in area (side at most
+ * max_side); returns the height used. */
+static int lay_qr(ctx_t *x, rect_t area, const char *ref, int max_side)
+{
+    int cap = lay_measure_h(x, str(x, "thanks.qr_hint"), area, T(x, PX_SMALL), false);
+    int side = area.h - cap - S(x, 4);
+    side = side < max_side ? side : max_side;
+    side = side < area.w ? side : area.w;
+    widget_t *w =
+        lay_add(x, W_QR, STYLE_PLAIN, rect(area.x + (area.w - side) / 2, area.y, side, side));
+    w->qr = qr_text(x, ref);
+    int used = side + S(x, 4);
+    return used + lay_label_top(x, rect(area.x, area.y + used, area.w, area.h - used),
+                                str(x, "thanks.qr_hint"), T(x, PX_SMALL), false, STYLE_MUTED,
+                                ALIGN_CENTER);
+}
+
+/* The code itself under its label, large, and what to do with it; returns the height used. */
+static int lay_ref_code(ctx_t *x, rect_t r, const char *ref)
+{
+    int gap = S(x, GAP) / 2, code_h = T(x, 62);
+    int y = r.y + lay_label_top(x, rect(r.x, r.y, r.w, r.h / 4), str(x, "thanks.ref"),
+                                T(x, PX_BODY), false, STYLE_PLAIN, ALIGN_CENTER);
+    int cw = T(x, 280) < r.w ? T(x, 280) : r.w;
+    lay_label(x, rect(r.x + (r.w - cw) / 2, y + gap, cw, code_h), grouped_code(x, ref), T(x, 52),
+              true, STYLE_CODE, ALIGN_CENTER);
+    y += gap + code_h + gap;
+    y += lay_label_top(x, rect(r.x, y, r.w, r.y + r.h - y), str(x, "thanks.ref_hint"),
+                       T(x, PX_SMALL), false, STYLE_MUTED, ALIGN_CENTER);
+    return y - r.y;
+}
+
+/* After a service request: the code is handed over. It stays until "I have noted it"; the QR
+ * (code and follow-up number) sits beside the code in landscape, below it in portrait. */
+static void thanks_ref(ctx_t *x, const char *body_text, const char *ref)
+{
+    view_t *v = x->v;
+    int top = topbar(x, str(x, "thanks.title"), false);
+    int m = S(x, MARGIN), gap = S(x, GAP), bh = S(x, 76);
+    rect_t body = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
+    int y = body.y +
+            lay_label_top(x, rect(body.x, body.y, body.w, body.h / 4), body_text, T(x, PX_BODY),
+                          false, STYLE_PLAIN, ALIGN_CENTER) +
+            gap;
+    int bottom = body.y + body.h;
+    if (v->height > v->width) {
+        rect_t done = rect(v->width / 2 - S(x, 170), bottom - bh, S(x, 340), bh);
+        y += lay_ref_code(x, rect(body.x, y, body.w, (done.y - y) / 2), ref) + gap;
+        lay_qr(x, rect(body.x, y, body.w, done.y - gap - y), ref, S(x, 300));
+        lay_button(x, done, str(x, "thanks.noted"), STYLE_PRIMARY, ACT_DONE, 0);
+        return;
+    }
+    int qw = S(x, 210);
+    rect_t left = rect(body.x, y, body.w - qw - gap, bottom - y);
+    lay_qr(x, rect(body.x + body.w - qw, y, qw, bottom - y), ref, qw);
+    rect_t done = rect(left.x + left.w / 2 - S(x, 150), bottom - bh, S(x, 300), bh);
+    lay_ref_code(x, rect(left.x, y, left.w, done.y - gap - y), ref);
+    lay_button(x, done, str(x, "thanks.noted"), STYLE_PRIMARY, ACT_DONE, 0);
+}
+
+/* The thank-you: a heading and the closing text, then (after an activity sign-up) what was
+ * chosen with its date, time and place, above Done. */
 static void thanks_screen(ctx_t *x)
 {
     view_t *v = x->v;
     const flow_t *f = x->f;
+    const lstr_t *ct = flow_completed_text(f);
+    const char *body_text = ct ? txt(x, ct) : str(x, "thanks.body");
+    if (*flow_ref_code(f)) {
+        thanks_ref(x, body_text, flow_ref_code(f));
+        return;
+    }
     int top = topbar(x, str(x, "home.title"), false);
     int m = S(x, MARGIN), gap = S(x, GAP);
     rect_t body = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
     int bh = S(x, 76);
     rect_t done = rect(v->width / 2 - S(x, 130), body.y + body.h - bh, S(x, 260), bh);
-    const char *ref = flow_ref_code(f);
     int avail = done.y - body.y - gap;
-    const lstr_t *ct = flow_completed_text(f);
-    const char *body_text = ct ? txt(x, ct) : str(x, "thanks.body");
+    const choice_t *act = flow_signed_up(f);
+    const char *detail = act && act->detail.n ? txt(x, &act->detail) : "";
     /* Measure the block first, then centre it above the Done button. */
-    int code_h = S(x, 66);
-    int hint_box = S(x, 70);
     rect_t tb = rect(body.x, 0, body.w, avail / 3), bb = rect(body.x, 0, body.w, avail / 4);
+    rect_t ab = rect(body.x, 0, body.w, avail / 5);
     int total = lay_measure_h(x, str(x, "thanks.title"), tb, S(x, 46), true) + gap +
                 lay_measure_h(x, body_text, bb, T(x, PX_BODY + 2), false);
-    if (*ref)
-        total += gap +
-                 lay_measure_h(x, str(x, "thanks.ref"), rect(body.x, 0, body.w, S(x, 40)),
-                               T(x, PX_BODY), false) +
-                 gap / 2 + code_h + gap / 2 +
-                 lay_measure_h(x, str(x, "thanks.ref_hint"), rect(body.x, 0, body.w, hint_box),
-                               T(x, PX_SMALL), false);
+    if (act)
+        total += gap + lay_measure_h(x, str(x, "thanks.activity"), ab, T(x, PX_BODY), false) +
+                 lay_measure_h(x, txt(x, &act->text), ab, T(x, PX_TITLE), true) +
+                 lay_measure_h(x, detail, ab, T(x, PX_BODY), false);
     int y = body.y + (avail - total) / 2;
-    if (y < body.y)
-        y = body.y;
+    y = y < body.y ? body.y : y;
     tb.y = y;
     y += lay_label_top(x, tb, str(x, "thanks.title"), S(x, 46), true, STYLE_TITLE, ALIGN_CENTER) +
          gap;
     bb.y = y;
     y += lay_label_top(x, bb, body_text, T(x, PX_BODY + 2), false, STYLE_PLAIN, ALIGN_CENTER);
-    if (*ref) {
+    if (act) {
         y += gap;
-        y += lay_label_top(x, rect(body.x, y, body.w, S(x, 40)), str(x, "thanks.ref"),
-                           T(x, PX_BODY), false, STYLE_PLAIN, ALIGN_CENTER) +
-             gap / 2;
-        int cw = S(x, 300);
-        lay_label(x, rect(v->width / 2 - cw / 2, y, cw, code_h), ref, T(x, 52), true, STYLE_CODE,
-                  ALIGN_CENTER);
-        y += code_h + gap / 2;
-        int room = done.y - gap - y < hint_box ? done.y - gap - y : hint_box;
-        lay_label_top(x, rect(body.x, y, body.w, room), str(x, "thanks.ref_hint"), T(x, PX_SMALL),
-                      false, STYLE_MUTED, ALIGN_CENTER);
+        const char *lines[] = {str(x, "thanks.activity"), txt(x, &act->text), detail};
+        const int px[] = {T(x, PX_BODY), T(x, PX_TITLE), T(x, PX_BODY)};
+        for (int i = 0; i < 3; i++)
+            y += lay_label_top(x, rect(body.x, y, body.w, done.y - gap - y), lines[i], px[i],
+                               i == 1, i == 1 ? STYLE_TITLE : STYLE_PLAIN, ALIGN_CENTER);
     }
     lay_button(x, done, str(x, "nav.done"), STYLE_PRIMARY, ACT_DONE, 0);
 }
