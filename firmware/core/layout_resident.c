@@ -228,6 +228,21 @@ static void home_screen(ctx_t *x, const char *notice)
     }
 }
 
+/* A single answer chosen earlier and seen again (Back) shows a tick, as a ticked checkbox does:
+ * not colour alone. Whether button r gets one: chosen, and wide enough for the tick box
+ * beside its text (the narrow buttons of an 11-point scale keep their colour alone). */
+static bool ticked(const ctx_t *x, rect_t r, bool chosen)
+{
+    return chosen && r.w >= S(x, 110);
+}
+
+/* Where the text of a ticked button goes: right of the tick box the UI draws on its left. */
+static rect_t tick_room(const ctx_t *x, rect_t r)
+{
+    int room = S(x, 30) + S(x, 14);
+    return rect(r.x + room, r.y, r.w - room, r.h);
+}
+
 /* The choice buttons of a radiogroup, checkbox or numbered rating, with paging. */
 static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
 {
@@ -268,12 +283,15 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
                 a && a->set && (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
             rect_t r = lay_cell(area, g, k, gap, max_h);
             style_t st = sel ? STYLE_SELECTED : STYLE_SECONDARY;
-            widget_t *w = details ? lay_button2(x, r, txt(x, &ch->text), txt(x, &ch->detail), st,
+            bool tick = q->type != Q_CHECKBOX && ticked(x, r, sel);
+            rect_t tr = tick ? tick_room(x, r) : r;
+            widget_t *w = details ? lay_button2(x, tr, txt(x, &ch->text), txt(x, &ch->detail), st,
                                                 ACT_CHOICE, i, px)
                                   : lay_add(x, W_BUTTON, st, r);
+            w->r = r;
             w->action = ACT_CHOICE;
             w->arg = i;
-            w->checked = sel && q->type == Q_CHECKBOX;
+            w->checked = sel && (q->type == Q_CHECKBOX || tick);
             if (q->type == Q_CHECKBOX) {
                 /* Leave room on the left for the tick box. */
                 int box = S(x, 30);
@@ -283,7 +301,7 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
                 w->align = ALIGN_LEFT;
             } else if (!details) {
                 int pad = S(x, 8);
-                lay_place_text(x, w, txt(x, &ch->text), inset(r, pad, pad / 2), px, false);
+                lay_place_text(x, w, txt(x, &ch->text), inset(tr, pad, pad / 2), px, false);
             }
             if (w->px < min_px)
                 min_px = w->px;
@@ -337,9 +355,16 @@ static void boolean_area(ctx_t *x, rect_t area, const question_t *q, const answe
     const char *yes = q->label_true.n ? txt(x, &q->label_true) : str(x, "common.yes");
     const char *no = q->label_false.n ? txt(x, &q->label_false) : str(x, "common.no");
     int h = S(x, 110);
-    rect_t r0 = lay_cell(area, g, 0, gap, h), r1 = lay_cell(area, g, 1, gap, h);
-    lay_button(x, r0, yes, a && a->set && a->yes ? STYLE_SELECTED : STYLE_SECONDARY, ACT_CHOICE, 1);
-    lay_button(x, r1, no, a && a->set && !a->yes ? STYLE_SELECTED : STYLE_SECONDARY, ACT_CHOICE, 0);
+    rect_t r[2] = {lay_cell(area, g, 0, gap, h), lay_cell(area, g, 1, gap, h)};
+    const char *label[2] = {yes, no};
+    for (int i = 0; i < 2; i++) {
+        bool sel = a && a->set && a->yes == (i == 0);
+        bool tick = ticked(x, r[i], sel);
+        widget_t *w = lay_button(x, tick ? tick_room(x, r[i]) : r[i], label[i],
+                                 sel ? STYLE_SELECTED : STYLE_SECONDARY, ACT_CHOICE, 1 - i);
+        w->r = r[i];
+        w->checked = tick;
+    }
 }
 
 /* Keys: plain characters, or tokens for the special keys. Widths in tenths of a row. */
