@@ -405,6 +405,12 @@ static void a_double_tap_records_one_answer(void)
     flow_op_done(f, KIOSK_OK, 1400);
     CHECK(!act(f, ACT_DONE, 0, 1500)); /* the thank-you just came */
     CHECK(act(f, ACT_DONE, 0, 1800));
+    /* A staff message (a USB export) that the app ends at once is not guarded. */
+    flow_message_t m = {.title_key = "usb.title", .body_key = "usb.done", .progress = -1,
+                        .done = true, .until_ms = INT64_MAX};
+    CHECK(flow_show_message(f, &m));
+    CHECK(act(f, ACT_DONE, 0, 1810));
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
     /* In a journey: a choice moves on; a tap 250 ms later is not the next answer. */
     act(f, ACT_JOURNEY, 0, 5000);
     CHECK(act(f, ACT_CHOICE, 0, 5400));

@@ -594,10 +594,11 @@ static bool same(shown_t a, shown_t b)
     return a.screen == b.screen && a.overlay == b.overlay && a.q == b.q && a.op == b.op;
 }
 
-/* Whether the screen changed too recently for an input to be meant for it. */
+/* Whether the screen changed too recently for an input to be meant for it. Staff messages
+ * (a USB export) are ended by the app as well as by taps, and are never guarded. */
 static bool settling(const flow_t *f, int64_t now_ms)
 {
-    return f->tap_guard_ms > 0 && f->changed_ms != INT64_MIN &&
+    return f->tap_guard_ms > 0 && f->changed_ms != INT64_MIN && f->screen != SCREEN_MESSAGE &&
            now_ms - f->changed_ms < f->tap_guard_ms;
 }
 
