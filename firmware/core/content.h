@@ -65,7 +65,8 @@ typedef struct question {
 } question_t;
 
 /* "completedTextOnCondition": the closing text shown instead of "completedText" when the
- * expression holds over the journey's answers (the first that holds wins). */
+ * expression holds over the journey's answers (the first that holds wins). Like every pointer
+ * of a journey, owned by the content and valid until content_free(). */
 typedef struct {
     const expr_t *expr;
     lstr_t text;
@@ -102,7 +103,8 @@ typedef struct {
     int phone_max_digits;
     int misuse_interval_s; /* quick ratings closer than this are flagged as misuse */
     const char *follow_up_phone; /* the centre's number for follow-ups ("followUpPhone"), in
-                                    the reference code's QR; NULL when absent */
+                                    the reference code's QR; NULL when absent; owned by the
+                                    content, valid until content_free() */
 } content_settings_t;
 
 typedef struct content content_t;

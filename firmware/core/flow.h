@@ -169,8 +169,9 @@ screen_t flow_screen(const flow_t *f);
 overlay_t flow_overlay(const flow_t *f);
 const content_t *flow_content(const flow_t *f);
 const char *flow_lang(const flow_t *f);
-/* The resident's display choices; kept until the session ends (or, on the home screen, until
- * nobody has touched it for the idle time). */
+/* The resident's display choices (and language): kept for the visit, through Home and Back,
+ * until the thank-you's Done or timeout, the idle timeout, staff taking over, or the home
+ * screen left untouched for the idle time. */
 bool flow_large_text(const flow_t *f);
 bool flow_high_contrast(const flow_t *f);
 /* Switches the language of the current session; false for a code not in the pack. */
@@ -181,7 +182,10 @@ bool flow_set_home_lang(flow_t *f, const char *code);
 const journey_t *flow_journey(const flow_t *f);
 const question_t *flow_question(const flow_t *f);
 const answer_t *flow_answer(const flow_t *f);
-/* Position of the current question among the visible ones (1-based) and their count. */
+/* Position of the current question in the journey so far (1-based: the questions seen) and
+ * the most questions the journey can have: those seen, and every later one that is visible or
+ * whose visibleIf still waits for an answer. The total never grows as the resident goes on;
+ * an answer that rules questions out brings it down. 0 and 0 off a question screen. */
 void flow_progress(const flow_t *f, size_t *n, size_t *total);
 /* Title of the current question with {name} replaced by earlier answers' labels. */
 void flow_question_title(const flow_t *f, char *buf, size_t len);

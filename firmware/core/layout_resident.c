@@ -655,7 +655,7 @@ static void thanks_ref(ctx_t *x, const char *body_text, const char *ref)
     int m = S(x, MARGIN), gap = S(x, GAP), bh = S(x, 76);
     rect_t body = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
     int y = body.y +
-            lay_label_top(x, rect(body.x, body.y, body.w, body.h / 4), body_text, T(x, PX_BODY),
+            lay_label_top(x, rect(body.x, body.y, body.w, body.h / 3), body_text, T(x, PX_BODY),
                           false, STYLE_PLAIN, ALIGN_CENTER) +
             gap;
     int bottom = body.y + body.h;
