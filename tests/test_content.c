@@ -189,8 +189,65 @@ static void m_required_if(cJSON *r)
                               cJSON_CreateString("{nosuch} empty"));
 }
 
+static cJSON *journey_of(cJSON *r, int i)
+{
+    return cJSON_GetArrayItem(cJSON_GetObjectItem(r, "journeys"), i);
+}
+static void m_completed_if_expr(cJSON *r)
+{
+    cJSON *c =
+        cJSON_GetArrayItem(cJSON_GetObjectItem(journey_of(r, 1), "completedTextOnCondition"), 0);
+    cJSON_ReplaceItemInObject(c, "expression", cJSON_CreateString("{nosuch} = false"));
+}
+static void m_completed_if_text(cJSON *r)
+{
+    cJSON *c =
+        cJSON_GetArrayItem(cJSON_GetObjectItem(journey_of(r, 1), "completedTextOnCondition"), 0);
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(c, "text"), "zh-cn");
+}
+static void m_completed_if_shape(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(journey_of(r, 1), "completedTextOnCondition",
+                              cJSON_CreateString("{consent} = false"));
+}
+static void m_completed_if_no_expr(cJSON *r)
+{
+    cJSON *c =
+        cJSON_GetArrayItem(cJSON_GetObjectItem(journey_of(r, 1), "completedTextOnCondition"), 0);
+    cJSON_DeleteItemFromObject(c, "expression");
+}
+static void m_follow_up_phone(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(r, "settings"), "followUpPhone",
+                              cJSON_CreateString("call us"));
+}
+
+/* completedTextOnCondition (SurveyJS's completedHtmlOnCondition, as text) and the centre's
+ * follow-up phone load from the default pack. */
+static void closing_texts_on_condition_and_the_follow_up_phone_load(void)
+{
+    content_t *c = load_default_pack();
+    REQUIRE(c);
+    const journey_t *j = content_journey(c, 1);
+    REQUIRE(j->ncompleted_if == 1);
+    CHECK(j->completed_if[0].expr != NULL);
+    CHECK(strstr(content_text(c, &j->completed_if[0].text, "zh-cn"), "不会致电") != NULL);
+    CHECK_INT(content_journey(c, 0)->ncompleted_if, 0);
+    CHECK_STR(content_settings(c)->follow_up_phone, "010 0000 0000");
+    content_free(c);
+}
+
 static void bad_packs_are_refused_with_path_and_reason(void)
 {
+    expect_error(m_completed_if_expr, "$.journeys[1].completedTextOnCondition[0].expression",
+                 "names 'nosuch'");
+    expect_error(m_completed_if_text, "$.journeys[1].completedTextOnCondition[0].text",
+                 "missing translation for 'zh-cn'");
+    expect_error(m_completed_if_shape, "$.journeys[1].completedTextOnCondition",
+                 "expected an array");
+    expect_error(m_completed_if_no_expr, "$.journeys[1].completedTextOnCondition[0]",
+                 "missing \"expression\"");
+    expect_error(m_follow_up_phone, "$.settings.followUpPhone", "expected a phone number");
     expect_error(m_type, "$.journeys[0].pages[0].elements[0].type",
                  "unknown question type 'matrix'");
     expect_error(m_translation, "$.journeys[1].title", "missing translation for 'zh-cn'");
@@ -275,6 +332,7 @@ int main(void)
 {
     RUN(default_pack_loads_with_every_journey);
     RUN(unknown_language_falls_back_to_default);
+    RUN(closing_texts_on_condition_and_the_follow_up_phone_load);
     RUN(bad_packs_are_refused_with_path_and_reason);
     RUN(invalid_json_names_line_and_column);
     RUN(adding_a_question_needs_no_rebuild);

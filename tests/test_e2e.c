@@ -288,6 +288,64 @@ static bool bmp_pixel(const char *path, int x, int y, unsigned char rgb[3])
     return ok;
 }
 
+/* Runs a script of assets/scripts/ on a fresh database; the kiosk's exit status. */
+static int run_asset_script(const char *name, char db[700])
+{
+    char script[700], shots[700];
+    fresh_run(name, db, script, shots);
+    snprintf(script, sizeof script, "%s/%s.script", KIOSK_SCRIPTS, name);
+    char *args[] = {"--headless", "--lang", "en",     "--db",    db,
+                    "--script",   script,   "--size", "800x480", NULL};
+    proc_t p;
+    if (!start(&p, name, args))
+        return -1;
+    char *err = NULL;
+    int status = finish(&p, NULL, 0);
+    if (status != 0 && (err = slurp(p.err_path)))
+        fprintf(stderr, "  kiosk exited %d:\n%s\n", status, err);
+    free(err);
+    return status;
+}
+
+/* The answers of every stored record, in order, joined by " | ". */
+static void stored_answers(const char *db_path, char *out, size_t len)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    out[0] = '\0';
+    REQUIRE(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT answers FROM records ORDER BY id", -1, &st, NULL) ==
+            SQLITE_OK);
+    for (size_t o = 0; sqlite3_step(st) == SQLITE_ROW;) {
+        int n = snprintf(out + o, len - o, "%s%s", o ? " | " : "", col(st, 0));
+        o = n < 0 || (size_t)n >= len - o ? len - 1 : o + (size_t)n;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* The language and large text a resident chose survive Home and Back and end with the visit;
+ * the reference code stays until noted or the idle timeout; Enter goes on (visit.script). */
+static void a_visit_keeps_its_choices_until_it_ends(void)
+{
+    char db[700], answers[1024];
+    CHECK_INT(run_asset_script("visit", db), 0);
+    stored_answers(db, answers, sizeof answers);
+    CHECK_STR(answers, "{\"service\":\"PSY_COUNSEL\",\"forWhom\":\"SELF\",\"urgency\":"
+                       "\"LOW\",\"consent\":false} | {\"topic\":\"FACILITIES\",\"rating\":1,"
+                       "\"comment\":\"warm\",\"contactOk\":false} | {\"service\":\"PSY_COUNSEL\","
+                       "\"forWhom\":\"SELF\",\"urgency\":\"LOW\",\"consent\":false}");
+}
+
+/* A double tap on a face stores one answer, not the follow-up too (double-tap.script). */
+static void a_double_tap_stores_one_answer(void)
+{
+    char db[700], answers[1024];
+    CHECK_INT(run_asset_script("double-tap", db), 0);
+    stored_answers(db, answers, sizeof answers);
+    CHECK_STR(answers, "{\"rating\":1}");
+}
+
 /* The display choices, through the real program and renderer: high contrast turns the ground
  * black in the very next frame, and the idle home screen gives the next resident the normal
  * display back. */
@@ -1150,6 +1208,8 @@ int main(void)
     RUN(buttons_alone_complete_every_journey);
     RUN(rotated_panels_map_touches);
     RUN(display_choices_reach_the_screen_and_end);
+    RUN(a_visit_keeps_its_choices_until_it_ends);
+    RUN(a_double_tap_stores_one_answer);
     RUN(staff_pin_ways_in);
     RUN(staff_erase_a_contact_by_reference_code);
     RUN(technician_screens_and_quiet_hours);

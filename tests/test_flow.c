@@ -134,6 +134,48 @@ static void answers_hidden_by_visible_if_are_not_stored(void)
     flow_free(f);
 }
 
+/* Walks the feedback journey to its end with contactOk = yes or no, checking that the
+ * progress total never grows and that the last question is "n of n". */
+static void progress_walk(bool contact)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 0, 1);
+    size_t n, total, last_total = SIZE_MAX, steps = 0;
+    for (int64_t t = 2; !pending(f, OP_SAVE) && t < 40; t++) {
+        flow_progress(f, &n, &total);
+        CHECK(total <= last_total);
+        CHECK_INT(n, ++steps);
+        last_total = total;
+        const question_t *q = flow_question(f);
+        if (q->type == Q_BOOLEAN)
+            act(f, ACT_CHOICE, contact, t);
+        else if (q->type == Q_TEXT && q->input == INPUT_TEL)
+            type(f, "13800138000", t), act(f, ACT_NEXT, 0, t);
+        else if (q->type == Q_TEXT || q->type == Q_COMMENT)
+            type(f, "Li", t), act(f, ACT_NEXT, 0, t);
+        else
+            act(f, ACT_CHOICE, 0, t);
+        if (pending(f, OP_SAVE) && contact)
+            CHECK_INT(n, total); /* "6 of 6" on the last question */
+        /* Declined, the journey ends at "4 of 6": the total is an upper bound. */
+        CHECK(n <= total);
+    }
+    CHECK_INT(steps, contact ? 6 : 4);
+    flow_free(f);
+}
+
+static void the_progress_total_never_grows_in_a_journey(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 0, 1);
+    size_t n, total;
+    flow_progress(f, &n, &total);
+    CHECK_INT(total, 6); /* name and phone may show: they wait for contactOk */
+    flow_free(f);
+    progress_walk(true);
+    progress_walk(false);
+}
+
 static void questionnaire_progress_back_and_skip(void)
 {
     flow_t *f = flow_new(pack, "k1", 0);
@@ -141,7 +183,7 @@ static void questionnaire_progress_back_and_skip(void)
     size_t n, total;
     flow_progress(f, &n, &total);
     CHECK_INT(n, 1);
-    CHECK_INT(total, 6); /* checkIns is hidden until livesAlone = true */
+    CHECK_INT(total, 7); /* checkIns may show: it waits for livesAlone */
     act(f, ACT_CHOICE, 4, 2);
     CHECK_STR(flow_question(f)->name, "wantedServices");
     CHECK(!flow_can_next(f) || flow_can_skip(f));
@@ -163,6 +205,9 @@ static void questionnaire_progress_back_and_skip(void)
     CHECK_INT(total, 7);
     act(f, ACT_SKIP, 0, 11);
     CHECK_STR(flow_question(f)->name, "household");
+    flow_progress(f, &n, &total);
+    CHECK_INT(n, 6);
+    CHECK_INT(total, 7);
     type(f, "12345", 12); /* maxLength 2 */
     CHECK_STR(flow_answer(f)->text, "12");
     act(f, ACT_NEXT, 0, 13);
@@ -217,6 +262,34 @@ static void idle_home_returns_to_the_kiosk_language(void)
     CHECK(flow_tick(f, 61000));
     CHECK_STR(flow_lang(f), "en");
     CHECK_INT(flow_next_deadline(f), INT64_MAX);
+    /* A language chosen for a visit lasts through Home and Back on the first page... */
+    act(f, ACT_LANG, 0, 70000);
+    act(f, ACT_JOURNEY, 0, 70100);
+    act(f, ACT_HOME, 0, 70200);
+    CHECK_STR(flow_lang(f), "zh-cn");
+    act(f, ACT_JOURNEY, 0, 70300);
+    act(f, ACT_BACK, 0, 70400);
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK_STR(flow_lang(f), "zh-cn");
+    /* ...and the quick rating's follow-up and Home from it... */
+    flow_face(f, 3, 70500);
+    flow_op_done(f, KIOSK_OK, 70500);
+    CHECK_INT(flow_screen(f), SCREEN_QUESTION);
+    act(f, ACT_HOME, 0, 70600);
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK_STR(flow_lang(f), "zh-cn");
+    /* ...until the home screen is left untouched for the idle time. */
+    CHECK(flow_tick(f, 70600 + 60000));
+    CHECK_STR(flow_lang(f), "en");
+    /* The thank-you's Done ends the visit too. */
+    act(f, ACT_LANG, 0, 200000);
+    flow_face(f, 3, 200100);
+    flow_op_done(f, KIOSK_OK, 200100);
+    act(f, ACT_SKIP, 0, 200200);
+    CHECK_INT(flow_screen(f), SCREEN_THANKS);
+    CHECK_STR(flow_lang(f), "zh-cn");
+    act(f, ACT_DONE, 0, 200300);
+    CHECK_STR(flow_lang(f), "en");
     flow_free(f);
 }
 
@@ -246,9 +319,20 @@ static void display_choices_last_one_session(void)
     CHECK(flow_nav(f, NAV_BACK, 3, 10));
     CHECK_INT(flow_overlay(f), OVERLAY_NONE);
     CHECK(flow_large_text(f));
+    /* Home, or Back on the first page, ends the journey, not the visit: the choices stay. */
+    act(f, ACT_HOME, 0, 11);
+    act(f, ACT_LEAVE_GO, 0, 12);
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK(flow_large_text(f) && flow_high_contrast(f));
+    act(f, ACT_JOURNEY, 0, 13);
+    CHECK(flow_nav(f, NAV_BACK, 3, 14));
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK(flow_large_text(f) && flow_high_contrast(f));
+    act(f, ACT_JOURNEY, 0, 15);
+    act(f, ACT_CHOICE, 0, 16);
     /* The resident walks away: the timeout ends the session and the choices. */
-    flow_tick(f, 10 + 60000);
-    flow_tick(f, 10 + 60000 + 30000);
+    flow_tick(f, 16 + 60000);
+    flow_tick(f, 16 + 60000 + 30000);
     CHECK_INT(flow_screen(f), SCREEN_HOME);
     CHECK(!flow_large_text(f) && !flow_high_contrast(f));
     /* Chosen on the home screen by someone who then leaves: the idle home resets them. */
@@ -300,6 +384,139 @@ static void leaving_half_way_asks_and_counts_abandoned(void)
     CHECK(flow_take_outcome(f, journey, &outcome));
     CHECK_STR(journey, "feedback");
     CHECK_INT(outcome, SESSION_ABANDONED);
+    flow_free(f);
+}
+
+/* A double tap: the second tap, 250 ms after the face, lands on the follow-up question; the
+ * tap guard ignores it, so one answer is stored. */
+static void a_double_tap_records_one_answer(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    flow_set_tap_guard(f, FLOW_TAP_GUARD_MS);
+    CHECK(flow_face(f, 0, 1000));
+    flow_op_done(f, KIOSK_OK, 1005);
+    CHECK_INT(flow_screen(f), SCREEN_QUESTION);
+    CHECK(!act(f, ACT_CHOICE, 0, 1250)); /* the second tap */
+    CHECK(!flow_face(f, 0, 1250));       /* a face button too */
+    CHECK_INT(flow_pending_op(f, &(record_t *){NULL}), OP_NONE);
+    CHECK(flow_nav(f, NAV_NEXT, 3, 1300)); /* the ring moves: no answer in that */
+    CHECK(act(f, ACT_CHOICE, 0, 1005 + FLOW_TAP_GUARD_MS));
+    CHECK(pending(f, OP_UPDATE_ANSWERS) != NULL);
+    flow_op_done(f, KIOSK_OK, 1400);
+    CHECK(!act(f, ACT_DONE, 0, 1500)); /* the thank-you just came */
+    CHECK(act(f, ACT_DONE, 0, 1800));
+    /* A staff message (a USB export) that the app ends at once is not guarded. */
+    flow_message_t m = {.title_key = "usb.title", .body_key = "usb.done", .progress = -1,
+                        .done = true, .until_ms = INT64_MAX};
+    CHECK(flow_show_message(f, &m));
+    CHECK(act(f, ACT_DONE, 0, 1810));
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    /* In a journey: a choice moves on; a tap 250 ms later is not the next answer. */
+    act(f, ACT_JOURNEY, 0, 5000);
+    CHECK(act(f, ACT_CHOICE, 0, 5400));
+    CHECK_STR(flow_question(f)->name, "rating");
+    CHECK(!act(f, ACT_CHOICE, 0, 5650));
+    CHECK(!flow_nav(f, NAV_BACK, 3, 5650));
+    CHECK_STR(flow_question(f)->name, "rating");
+    CHECK(!flow_answer(f)->set);
+    CHECK(act(f, ACT_CHOICE, 0, 5800));
+    CHECK_STR(flow_question(f)->name, "comment");
+    /* Typing is never refused: a keyboard's keys are no double tap. */
+    CHECK(flow_text(f, "a", 5810));
+    flow_free(f);
+    /* A slow save: the guard runs from when the follow-up appears, not from the face. */
+    f = flow_new(pack, "k1", 0);
+    flow_set_tap_guard(f, FLOW_TAP_GUARD_MS);
+    CHECK(flow_face(f, 0, 1000));
+    flow_op_done(f, KIOSK_OK, 1600);
+    CHECK(!act(f, ACT_CHOICE, 0, 1850));
+    CHECK(act(f, ACT_CHOICE, 0, 1950));
+    flow_free(f);
+}
+
+/* A service request up to the consent question, answered yes or no, then saved with a
+ * reference code. */
+static void request_saved(flow_t *f, bool consent, int64_t t)
+{
+    act(f, ACT_JOURNEY, 1, t);
+    act(f, ACT_CHOICE, 0, t + 1);
+    act(f, ACT_CHOICE, 0, t + 2);
+    act(f, ACT_CHOICE, 0, t + 3);
+    act(f, ACT_SKIP, 0, t + 4);
+    act(f, ACT_CHOICE, consent, t + 5);
+    if (consent) {
+        type(f, "Li", t + 6);
+        act(f, ACT_NEXT, 0, t + 6);
+        type(f, "13800138000", t + 7);
+        act(f, ACT_NEXT, 0, t + 7);
+    }
+    record_t *rec = pending(f, OP_SAVE);
+    REQUIRE(rec);
+    snprintf(rec->ref_code, sizeof rec->ref_code, "%s", "3TRET4");
+    flow_op_done(f, KIOSK_OK, t + 10);
+}
+
+/* Declined a call: the closing text makes no follow-up promise (completedTextOnCondition). */
+static void a_declined_call_is_not_promised_a_follow_up(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    request_saved(f, false, 1);
+    CHECK_INT(flow_screen(f), SCREEN_THANKS);
+    REQUIRE(flow_completed_text(f));
+    const char *text = content_text(pack, flow_completed_text(f), "en");
+    CHECK(strstr(text, "we will not call you") != NULL);
+    CHECK(strstr(text, "Staff will follow up") == NULL);
+    act(f, ACT_DONE, 0, 100);
+    request_saved(f, true, 1000);
+    REQUIRE(flow_completed_text(f));
+    CHECK_STR(content_text(pack, flow_completed_text(f), "en"),
+              "Staff will follow up. Please keep your reference code.");
+    CHECK(flow_signed_up(f) == NULL); /* no activity in a service request */
+    flow_free(f);
+}
+
+/* The reference code stays until "I have noted it" or the idle timeout, not 8 seconds. */
+static void the_reference_code_stays_until_noted(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_LANG, 0, 1);
+    request_saved(f, false, 2);
+    CHECK_STR(flow_ref_code(f), "3TRET4");
+    CHECK(!flow_tick(f, 12 + 8000));
+    CHECK(!flow_tick(f, 12 + 59999));
+    CHECK_INT(flow_screen(f), SCREEN_THANKS);
+    act(f, ACT_LANG, 0, 30000); /* a touch: the idle time starts again */
+    act(f, ACT_LANG, 0, 30000);
+    CHECK_INT(flow_next_deadline(f), 30000 + 60000);
+    CHECK(!flow_tick(f, 30000 + 59999));
+    CHECK(flow_tick(f, 30000 + 60000)); /* the idle timeout ends the visit */
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK_STR(flow_ref_code(f), "");
+    act(f, ACT_LANG, 0, 100000);
+    request_saved(f, false, 100001);
+    CHECK(act(f, ACT_DONE, 0, 100020)); /* "I have noted it" */
+    CHECK_INT(flow_screen(f), SCREEN_HOME);
+    CHECK_STR(flow_lang(f), "en");
+    flow_free(f);
+}
+
+/* The thank-you of an activity sign-up says which activity (its label and detail). */
+static void an_activity_sign_up_confirms_what(void)
+{
+    flow_t *f = flow_new(pack, "k1", 0);
+    act(f, ACT_JOURNEY, 3, 1);
+    const question_t *q = flow_question(f);
+    REQUIRE(q && q->nchoices > 1);
+    const choice_t *chosen = &q->choices[1];
+    act(f, ACT_CHOICE, 1, 2);
+    act(f, ACT_CHOICE, 1, 3); /* only interested: no contact asked */
+    REQUIRE(pending(f, OP_SAVE));
+    CHECK(flow_signed_up(f) == NULL); /* not before the thank-you */
+    flow_op_done(f, KIOSK_OK, 4);
+    CHECK(flow_signed_up(f) == chosen);
+    CHECK(!flow_tick(f, 4 + 7999));
+    CHECK(flow_tick(f, 4 + 8000)); /* no code to note: the thank-you goes by itself */
+    CHECK(flow_signed_up(f) == NULL);
     flow_free(f);
 }
 
@@ -614,8 +831,13 @@ int main(void)
     RUN(idle_timeout_discards_unfinished_session);
     RUN(idle_home_returns_to_the_kiosk_language);
     RUN(display_choices_last_one_session);
+    RUN(the_progress_total_never_grows_in_a_journey);
     RUN(leaving_half_way_asks_and_counts_abandoned);
     RUN(failed_save_shows_out_of_service_and_recovers);
+    RUN(a_double_tap_records_one_answer);
+    RUN(a_declined_call_is_not_promised_a_follow_up);
+    RUN(the_reference_code_stays_until_noted);
+    RUN(an_activity_sign_up_confirms_what);
     RUN(text_input_is_bounded_and_valid_utf8);
     RUN(c1_controls_in_typed_text_are_refused);
     RUN(a_newline_in_a_one_line_answer_is_not_stored);

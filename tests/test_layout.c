@@ -905,6 +905,127 @@ static void the_ring_follows_a_chosen_candidate(void)
     }
 }
 
+/* The widget of the view with this action and argument, or NULL. */
+static const widget_t *widget_of(action_t action, int arg)
+{
+    for (size_t i = 0; i < view.n; i++)
+        if (view.w[i].action == action && view.w[i].arg == arg)
+            return &view.w[i];
+    return NULL;
+}
+
+/* Back to an answered single choice (a radiogroup, a yes/no): the chosen one shows a tick,
+ * its words beside the tick box, and no other does. */
+static void a_chosen_single_answer_shows_a_tick_when_revisited(void)
+{
+    flow_t *f = flow_new(pack, "k", 0);
+    flow_activate(f, ACT_JOURNEY, 1, NULL, 1);
+    flow_activate(f, ACT_CHOICE, 2, NULL, 2);
+    for (int step = 0; step < 2; step++) {
+        if (step == 1) { /* the consent's yes/no */
+            flow_activate(f, ACT_NEXT, 0, NULL, 3);
+            while (flow_question(f) && flow_question(f)->type != Q_BOOLEAN)
+                flow_activate(f, flow_question(f)->type == Q_COMMENT ? ACT_SKIP : ACT_CHOICE, 0,
+                              NULL, 3);
+            REQUIRE(flow_question(f));
+            flow_activate(f, ACT_CHOICE, 0, NULL, 4);
+            flow_activate(f, ACT_BACK, 0, NULL, 5);
+        } else {
+            flow_activate(f, ACT_BACK, 0, NULL, 3);
+        }
+        int chosen = step == 0 ? 2 : 0;
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+            check_view(f, sizes[s].w, sizes[s].h, "revisited single choice");
+            for (size_t i = 0; i < view.n; i++) {
+                const widget_t *w = &view.w[i];
+                if (w->action == ACT_CHOICE)
+                    CHECK_INT(w->checked, w->arg == chosen);
+            }
+            const widget_t *w = widget_of(ACT_CHOICE, chosen);
+            REQUIRE(w);
+            double u = (double)(sizes[s].w < sizes[s].h ? sizes[s].w : sizes[s].h) / 480.0;
+            CHECK(w->tr.x >= w->r.x + (int)(42 * u)); /* the words clear the tick box */
+            CHECK(w->r.w >= (int)(110 * u));
+        }
+    }
+    flow_free(f);
+}
+
+/* Walks a service request (consent yes or no) and saves it with the code 3TRET4. */
+static flow_t *service_request_thanks(const char *lang, bool large, bool consent)
+{
+    flow_t *f = flow_new(pack, "k", 0);
+    flow_set_home_lang(f, lang);
+    if (large)
+        set_display(f, true, false);
+    flow_activate(f, ACT_JOURNEY, 1, NULL, 1);
+    while (flow_question(f)) {
+        const question_t *q = flow_question(f);
+        if (q->type == Q_BOOLEAN)
+            flow_activate(f, ACT_CHOICE, consent, NULL, 2);
+        else if (q->type == Q_COMMENT)
+            flow_activate(f, ACT_SKIP, 0, NULL, 2);
+        else if (q->type == Q_TEXT) {
+            flow_text(f, q->input == INPUT_TEL ? "13800138000" : "Li", 2);
+            flow_activate(f, ACT_NEXT, 0, NULL, 2);
+        } else
+            flow_activate(f, ACT_CHOICE, 0, NULL, 2);
+        record_t *rec;
+        if (flow_pending_op(f, &rec) == OP_SAVE) {
+            strcpy(rec->ref_code, "3TRET4");
+            flow_op_done(f, KIOSK_OK, 3);
+        }
+    }
+    return f;
+}
+
+/* The reference code's thank-you at every size, both languages, normal and large text: the
+ * code large and grouped, a QR holding the code and the follow-up number, "I have noted it";
+ * and the activity's thank-you says what was chosen, with its date, time and place. */
+static void the_thank_you_hands_over_the_code_and_confirms_the_activity(void)
+{
+    const char *langs[] = {"en", "zh-cn"};
+    for (int l = 0; l < 2; l++)
+        for (int large = 0; large < 2; large++)
+            for (int consent = 0; consent < 2; consent++) {
+                flow_t *f = service_request_thanks(langs[l], large, consent);
+                CHECK_INT(flow_screen(f), SCREEN_THANKS);
+                for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+                    check_view(f, sizes[s].w, sizes[s].h, "reference code thank-you");
+                    CHECK(view_shows("3TR ET4"));
+                    const widget_t *done = widget_of(ACT_DONE, 0);
+                    REQUIRE(done);
+                    CHECK_STR(done->text, content_string(pack, "thanks.noted", langs[l]));
+                    const widget_t *qr = NULL;
+                    for (size_t i = 0; i < view.n; i++)
+                        qr = view.w[i].kind == W_QR ? &view.w[i] : qr;
+                    REQUIRE(qr && qr->qr);
+                    CHECK(strstr(qr->qr, "3TRET4") && strstr(qr->qr, "010 0000 0000"));
+                    double u = (double)(sizes[s].w < sizes[s].h ? sizes[s].w : sizes[s].h) / 480.0;
+                    CHECK(qr->r.w == qr->r.h && qr->r.w >= (int)(150 * u));
+                }
+                flow_free(f);
+            }
+    /* An activity: its label and its detail on the thank-you. */
+    for (int l = 0; l < 2; l++) {
+        flow_t *f = flow_new(pack, "k", 0);
+        flow_set_home_lang(f, langs[l]);
+        set_display(f, true, false);
+        flow_activate(f, ACT_JOURNEY, 3, NULL, 1);
+        const choice_t *ch = &flow_question(f)->choices[0];
+        flow_activate(f, ACT_CHOICE, 0, NULL, 2);
+        flow_activate(f, ACT_CHOICE, 1, NULL, 3);
+        REQUIRE(flow_pending_op(f, &(record_t *){NULL}) == OP_SAVE);
+        flow_op_done(f, KIOSK_OK, 4);
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+            check_view(f, sizes[s].w, sizes[s].h, "activity thank-you");
+            CHECK(view_shows(content_text(pack, &ch->text, langs[l])));
+            CHECK(ch->detail.n == 0 || view_shows(content_text(pack, &ch->detail, langs[l])));
+        }
+        flow_free(f);
+    }
+}
+
 int main(void)
 {
     pack = load_default_pack();
@@ -923,6 +1044,8 @@ int main(void)
     RUN(typed_text_field_shows_the_end_of_a_long_text);
     RUN(cut_utf8_sequence_does_not_run_past_the_text);
     RUN(staff_dates_use_the_offset_given);
+    RUN(a_chosen_single_answer_shows_a_tick_when_revisited);
+    RUN(the_thank_you_hands_over_the_code_and_confirms_the_activity);
     content_free(pack);
     return check_failures != 0;
 }

@@ -83,6 +83,54 @@ static void select_shows_the_ring_first_then_acts_on_its_target(void)
     flow_free(f);
 }
 
+/* The index among the focusable targets of the first with this action, or -1. */
+static int focusable_index(action_t act)
+{
+    for (size_t i = 0; i < view.focusable; i++)
+        if (view_focusable(&view, i)->action == act)
+            return (int)i;
+    return -1;
+}
+
+/* A keyboard's Enter in a text answer goes on to the next question; it never types the key
+ * under the ring, which a physical Select does. */
+static void enter_in_a_text_answer_goes_to_the_next_question(void)
+{
+    flow_t *f = flow_new(pack, "k", 0);
+    REQUIRE(f);
+    flow_activate(f, ACT_JOURNEY, 0, NULL, 1);
+    flow_activate(f, ACT_CHOICE, 1, NULL, 2);
+    flow_activate(f, ACT_CHOICE, 3, NULL, 3);
+    REQUIRE(flow_question(f) && flow_question(f)->type == Q_COMMENT);
+    input(&mode_residents, f, (input_t){.kind = IN_TEXT, .text = "hi"}, 4);
+    build(&mode_residents, f, 4);
+    int key = focusable_index(ACT_KEY);
+    REQUIRE(key >= 0);
+    flow_set_focus(f, key);
+    /* Select (a physical button) types the focused key... */
+    CHECK(input(&mode_residents, f, (input_t){.kind = IN_NAV, .nav = NAV_SELECT}, 5) & MODE_REDRAW);
+    CHECK_INT((int)strlen(flow_answer(f)->text), 3);
+    CHECK(input(&mode_residents, f, (input_t){.kind = IN_BACKSPACE}, 6) & MODE_REDRAW);
+    /* ...Enter goes on, with the ring on a key or with no ring at all. */
+    build(&mode_residents, f, 6);
+    flow_set_focus(f, focusable_index(ACT_KEY));
+    CHECK(input(&mode_residents, f, (input_t){.kind = IN_NAV, .nav = NAV_ENTER}, 7) & MODE_REDRAW);
+    REQUIRE(flow_question(f));
+    CHECK_STR(flow_question(f)->name, "contactOk");
+    flow_activate(f, ACT_BACK, 0, NULL, 8);
+    CHECK_STR(flow_answer(f)->text, "hi");
+    flow_touched(f);
+    build(&mode_residents, f, 8);
+    CHECK(input(&mode_residents, f, (input_t){.kind = IN_NAV, .nav = NAV_ENTER}, 9) & MODE_REDRAW);
+    CHECK_STR(flow_question(f)->name, "contactOk");
+    /* On a choice Enter selects, as Select does: the ring's target. */
+    build(&mode_residents, f, 9);
+    flow_set_focus(f, focusable_index(ACT_CHOICE));
+    CHECK(input(&mode_residents, f, (input_t){.kind = IN_NAV, .nav = NAV_ENTER}, 10) & MODE_REDRAW);
+    CHECK(strcmp(flow_question(f)->name, "contactOk") != 0);
+    flow_free(f);
+}
+
 static void help_only_shows_the_ring(void)
 {
     flow_t *f = flow_new(pack, "k", 0);
@@ -222,6 +270,7 @@ int main(void)
     RUN(a_tap_and_a_face_button_rate_alike);
     RUN(select_shows_the_ring_first_then_acts_on_its_target);
     RUN(help_only_shows_the_ring);
+    RUN(enter_in_a_text_answer_goes_to_the_next_question);
     RUN(a_staff_page_asks_for_its_figures_and_the_clock_for_the_time);
     RUN(closing_the_staff_screens_is_reported);
     RUN(the_staff_ring_moves_and_select_acts_on_its_target);

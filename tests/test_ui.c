@@ -2,6 +2,7 @@
  * rotation says, to the pixel, at every angle; the frame is painted in the palette the view
  * asks for, frame after frame. */
 #include <SDL.h>
+#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,14 +200,67 @@ static void absolute_pointer_events_are_scaled_to_the_panel(void)
     CHECK_INT(feed(&p, EV_SYN, SYN_REPORT, 0, out), 0);
     feed(&p, EV_ABS, ABS_Y, 0, out);
     REQUIRE(feed(&p, EV_SYN, SYN_REPORT, 0, out) == 1);
-    CHECK_INT(out[0].kind, ABS_PTR_MOTION); /* the button went down in the lost report */
+    CHECK_INT(out[0].kind, ABS_PTR_MOTION); /* held: its press went with the lost report */
     CHECK(out[0].fy == 0.0f);
+}
+
+/* Whether pixel (x, y) of surface s is black (a QR module) rather than white. */
+static bool is_dark(SDL_Surface *s, int x, int y)
+{
+    Uint32 px = 0;
+    const Uint8 *p = (const Uint8 *)s->pixels + y * s->pitch + x * s->format->BytesPerPixel;
+    memcpy(&px, p, s->format->BytesPerPixel < 4 ? s->format->BytesPerPixel : 4);
+    Uint8 r, g, b, a;
+    SDL_GetRGBA(px, s->format, &r, &g, &b, &a);
+    return r + g + b < 3 * 128;
+}
+
+/* A W_QR widget is drawn as the QR code of its text: each module where libqrencode puts it,
+ * dark on light in both palettes, inside a light quiet zone of four modules. */
+static void a_qr_widget_draws_the_modules_of_its_text(void)
+{
+    const char *dir = getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp";
+    char path[600];
+    snprintf(path, sizeof path, "%s/test_ui_qr.bmp", dir);
+    const char *text = "Your reference code: 3TRET4\nFollow-up phone: 010 0000 0000";
+    QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    REQUIRE(qr);
+    ui_t *ui = open_headless(800, 480, 0);
+    REQUIRE(ui);
+    static view_t v;
+    v.width = 800;
+    v.height = 480;
+    v.n = 1;
+    v.w[0] = (widget_t){.kind = W_QR, .r = {100, 50, 300, 300}, .text = "", .qr = text};
+    for (int contrast = 0; contrast < 2; contrast++) {
+        v.high_contrast = contrast;
+        ui_draw(ui, &v, -1);
+        REQUIRE(ui_screenshot(ui, path) == 0);
+        SDL_Surface *s = SDL_LoadBMP(path);
+        REQUIRE(s);
+        int mod = 300 / (qr->width + 8), full = mod * (qr->width + 8);
+        int x0 = 100 + (300 - full) / 2, y0 = 50 + (300 - full) / 2;
+        int wrong = 0;
+        for (int y = -4; y < qr->width + 4; y++)
+            for (int x = -4; x < qr->width + 4; x++) {
+                bool inside = x >= 0 && y >= 0 && x < qr->width && y < qr->width;
+                bool want = inside && (qr->data[y * qr->width + x] & 1);
+                int cx = x0 + (x + 4) * mod + mod / 2, cy = y0 + (y + 4) * mod + mod / 2;
+                wrong += is_dark(s, cx, cy) != want;
+            }
+        CHECK_INT(wrong, 0);
+        SDL_FreeSurface(s);
+    }
+    QRcode_free(qr);
+    ui_close(ui);
+    remove(path);
 }
 
 int main(void)
 {
     RUN(absolute_pointers_are_told_from_touchscreens_and_mice);
     RUN(absolute_pointer_events_are_scaled_to_the_panel);
+    RUN(a_qr_widget_draws_the_modules_of_its_text);
     RUN(panel_pixels_land_on_logical_pixels_at_every_angle);
     RUN(each_frame_is_painted_in_the_palette_its_view_asks_for);
     return check_failures != 0;

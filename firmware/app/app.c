@@ -135,6 +135,8 @@ static int app_reload_content(app_t *a, char *err, size_t errlen)
     content_set_timing(c, cfg->idle_timeout_s, cfg->idle_countdown_s, cfg->misuse_interval_s);
     int64_t now = now_ms(a);
     flow_t *f = flow_new(c, cfg->kiosk_id, now);
+    if (f)
+        flow_set_tap_guard(f, FLOW_TAP_GUARD_MS);
     if (!f) {
         content_free(c);
         snprintf(a->content_from, sizeof a->content_from, "%s", from);
@@ -759,6 +761,8 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
                        cfg->misuse_interval_s);
     a.view = calloc(1, sizeof *a.view);
     a.flow = flow_new(a.content, cfg->kiosk_id, now_ms(&a));
+    if (a.flow)
+        flow_set_tap_guard(a.flow, FLOW_TAP_GUARD_MS); /* a double tap records one answer */
     if (!a.view || !a.flow) {
         log_line("error", "out of memory");
         goto out_flow;

@@ -143,6 +143,13 @@ static void touch_up(app_t *a, int x, int y)
         router_input(a, &(input_t){.kind = IN_ACTIVATE, .w = w});
 }
 
+/* A key's meaning: the ui edge's navigation keys come from keyboards, whose Enter is
+ * NAV_ENTER (in a text answer it goes on, where a physical Select types the focused key). */
+static nav_t key_nav(const ui_event_t *ev)
+{
+    return ev->kind == UI_EV_NAV && ev->nav == NAV_SELECT ? NAV_ENTER : (nav_t)ev->nav;
+}
+
 void router_ui_event(app_t *a, const ui_event_t *ev)
 {
     static const input_kind_t kinds[] = {
@@ -184,7 +191,7 @@ void router_ui_event(app_t *a, const ui_event_t *ev)
     case UI_EV_HELP:
         if (!wakes(a))
             router_input(a, &(input_t){.kind = kinds[ev->kind],
-                                       .nav = (nav_t)ev->nav,
+                                       .nav = key_nav(ev),
                                        .face = ev->face,
                                        .text = ev->text});
         return;

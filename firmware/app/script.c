@@ -250,12 +250,25 @@ static bool script_press(script_t *a, button_action_t action, int index, int hol
     return true;
 }
 
+/* Before an input: a scripted resident waits for a new screen to settle (the flow ignores
+ * inputs for FLOW_TAP_GUARD_MS after a change), as a person reading it would, unless a "wait"
+ * since the last input says exactly when it comes ("press face 0", "wait 250", "press
+ * choice 0" is a double tap). */
+static void pace(script_t *a)
+{
+    int64_t settled = flow_settled_at(*a->flow);
+    if (!a->timed && settled != INT64_MIN && *a->virtual_ms < settled)
+        *a->virtual_ms = settled;
+    a->timed = false;
+}
+
 /* Each command takes the rest of its line (rest: from its first word; raw: everything after
  * the one separating space) and returns false to stop the script. */
 typedef bool (*command_fn)(script_t *a, char *rest, char *raw);
 
 static bool cmd_drag(script_t *a, char *rest, char *raw)
 {
+    pace(a);
     (void)raw;
     int x1, y1, x2, y2, steps = 10;
     if (sscanf(rest, "%d %d %d %d %d", &x1, &y1, &x2, &y2, &steps) < 4)
@@ -266,6 +279,7 @@ static bool cmd_drag(script_t *a, char *rest, char *raw)
 
 static bool cmd_tap(script_t *a, char *rest, char *raw)
 {
+    pace(a);
     (void)raw;
     int x, y;
     if (sscanf(rest, "%d %d", &x, &y) != 2)
@@ -286,6 +300,7 @@ static int parse_target(script_t *a, const char *rest, char name[32], char arg[6
 
 static bool cmd_press(script_t *a, char *rest, char *raw)
 {
+    pace(a);
     (void)raw;
     char name[32] = "", arg[64] = "";
     int act = parse_target(a, rest, name, arg);
@@ -300,6 +315,7 @@ static bool cmd_press(script_t *a, char *rest, char *raw)
 
 static bool cmd_button(script_t *a, char *rest, char *raw)
 {
+    pace(a);
     (void)raw;
     char name[32] = "";
     int hold = 80;
@@ -336,6 +352,7 @@ static bool cmd_focus(script_t *a, char *rest, char *raw)
  * as a finger would (down, moving through each point, up). */
 static bool cmd_stroke(script_t *a, char *rest, char *raw)
 {
+    pace(a);
     (void)raw;
     const widget_t *pad = find_widget(a, ACT_IME_PAD, "");
     if (!pad)
@@ -374,6 +391,7 @@ static bool cmd_usbscan(script_t *a, char *rest, char *raw)
 
 static bool cmd_key(script_t *a, char *rest, char *raw)
 {
+    pace(a);
     (void)raw;
     if (!ui_inject_key(a->ui, rest))
         return script_fail(a, "unknown key '%s'", rest), false;
@@ -382,6 +400,7 @@ static bool cmd_key(script_t *a, char *rest, char *raw)
 
 static bool cmd_text(script_t *a, char *rest, char *raw)
 {
+    pace(a);
     (void)rest;
     ui_inject_text(a->ui, raw);
     return true;
@@ -394,6 +413,7 @@ static bool cmd_wait(script_t *a, char *rest, char *raw)
     if (ms < 0)
         return script_fail(a, "wait needs milliseconds"), false;
     *a->virtual_ms += ms;
+    a->timed = true;
     return true;
 }
 

@@ -31,6 +31,8 @@ typedef struct {
     const char *notice;  /* the staff notice on the home screen, "" for none */
     int64_t *virtual_ms; /* the loop's clock in a scripted run */
     button_input_t *buttons;
+    bool timed;       /* a "wait" came since the last input: the next one comes then, even
+                         while the screen is settling (a double tap) */
     int *exit_status; /* set to 3 when an expectation fails */
     bool *quit;       /* set when the run must stop */
     /* The app's work: take the buttons' edges now; a stick mounted at path, or a new look at

@@ -64,10 +64,20 @@ typedef struct question {
     size_t page;
 } question_t;
 
+/* "completedTextOnCondition": the closing text shown instead of "completedText" when the
+ * expression holds over the journey's answers (the first that holds wins). Like every pointer
+ * of a journey, owned by the content and valid until content_free(). */
+typedef struct {
+    const expr_t *expr;
+    lstr_t text;
+} completed_if_t;
+
 typedef struct {
     const char *id;
     record_kind_t kind;
     lstr_t title, description, completed;
+    const completed_if_t *completed_if;
+    size_t ncompleted_if;
     const question_t *q;
     size_t nq;
 } journey_t;
@@ -92,6 +102,9 @@ typedef struct {
     int text_max_length;
     int phone_max_digits;
     int misuse_interval_s; /* quick ratings closer than this are flagged as misuse */
+    const char *follow_up_phone; /* the centre's number for follow-ups ("followUpPhone"), in
+                                    the reference code's QR; NULL when absent; owned by the
+                                    content, valid until content_free() */
 } content_settings_t;
 
 typedef struct content content_t;
@@ -156,5 +169,8 @@ typedef struct {
 /* Evaluates a visibleIf expression against the answers of the journey's questions (answers
  * has one entry per question of qs). */
 bool expr_eval(const expr_t *e, const question_t *qs, const answer_t *answers);
+/* Whether e names a question at index first or later (an answer still to come); false for
+ * NULL. */
+bool expr_names_from(const expr_t *e, size_t first);
 
 #endif

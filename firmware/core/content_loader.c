@@ -395,6 +395,23 @@ out:
     return KIOSK_OK;
 }
 
+/* "followUpPhone": the centre's number, put into the reference code's QR: up to 24 digits,
+ * spaces, dashes and a leading "+". */
+static int parse_follow_up_phone(loader_t *L, const cJSON *v, const char **out)
+{
+    int rc = loader_get_string(L, v, "followUpPhone", false, out);
+    const char *p = *out;
+    if (rc || !p)
+        return rc;
+    size_t n = strspn(p + (*p == '+'), "0123456789 -") + (*p == '+');
+    if (n == strlen(p) && n <= 24 && strpbrk(p, "0123456789"))
+        return KIOSK_OK;
+    size_t s = loader_path_push(L, ".followUpPhone");
+    rc = loader_fail(L, "expected a phone number (digits, spaces, dashes, a leading +)");
+    loader_path_pop(L, s);
+    return rc;
+}
+
 static int parse_settings(loader_t *L, const cJSON *root)
 {
     content_settings_t *st = &L->c->settings;
@@ -415,7 +432,8 @@ static int parse_settings(loader_t *L, const cJSON *root)
              !(rc = loader_get_int(L, v, "idleCountdownSeconds", 3, 300, &st->idle_countdown_s)) &&
              !(rc = loader_get_int(L, v, "thanksSeconds", 2, 120, &st->thanks_s)) &&
              !(rc = loader_get_int(L, v, "textMaxLength", 10, 4000, &st->text_max_length)) &&
-             !(rc = loader_get_int(L, v, "phoneMaxDigits", 6, 20, &st->phone_max_digits)))
+             !(rc = loader_get_int(L, v, "phoneMaxDigits", 6, 20, &st->phone_max_digits)) &&
+             !(rc = parse_follow_up_phone(L, v, &st->follow_up_phone)))
         rc = loader_get_int(L, v, "misuseIntervalSeconds", 0, 3600, &st->misuse_interval_s);
     loader_path_pop(L, s);
     return rc;

@@ -338,6 +338,41 @@ static int parse_condition(loader_t *L, const cJSON *el, const char *name, quest
     return rc;
 }
 
+/* A journey's "completedTextOnCondition": [{"expression": "{consent} = false", "text": {..}}],
+ * expressions over all of its questions (SurveyJS's completedHtmlOnCondition, as text). */
+static int parse_completed_if(loader_t *L, const cJSON *j, journey_t *jr, question_t *qs)
+{
+    const cJSON *list = loader_member(j, "completedTextOnCondition");
+    if (!list)
+        return KIOSK_OK;
+    size_t s = loader_path_push(L, ".completedTextOnCondition");
+    int rc = KIOSK_OK;
+    completed_if_t *items =
+        loader_items(L, list, false, 1, 8, sizeof *items,
+                     "expected an array of 1 to 8 {\"expression\", \"text\"}", &rc);
+    const cJSON *el, *over = items ? list : NULL;
+    size_t n = 0;
+    cJSON_ArrayForEach(el, over)
+    {
+        size_t s2 = loader_path_push(L, "[%zu]", n);
+        if (!cJSON_IsObject(el))
+            rc = loader_fail(L, "expected {\"expression\": \"...\", \"text\": {...}}");
+        else if (!(rc = parse_condition(L, el, "expression", qs, jr->nq, &items[n].expr)) &&
+                 !items[n].expr)
+            rc = loader_fail(L, "missing \"expression\"");
+        if (!rc)
+            rc = loader_get_lstr(L, el, "text", true, &items[n].text);
+        loader_path_pop(L, s2);
+        if (rc)
+            break;
+        n++;
+    }
+    jr->completed_if = items;
+    jr->ncompleted_if = n;
+    loader_path_pop(L, s);
+    return rc;
+}
+
 /* visibleIf and requiredIf over the earlier questions qs[0..qi); a contact detail must depend
  * on consent. */
 static int parse_conditions(loader_t *L, const cJSON *el, question_t *qs, size_t qi)
@@ -505,7 +540,7 @@ int loader_journeys(loader_t *L, const cJSON *root)
         if (!rc && !(rc = loader_get_lstr(L, j, "title", true, &jr->title)) &&
             !(rc = loader_get_lstr(L, j, "description", false, &jr->description)) &&
             !(rc = loader_get_lstr(L, j, "completedText", false, &jr->completed)) &&
-            !(rc = parse_pages(L, j, &qs, &jr->nq)))
+            !(rc = parse_pages(L, j, &qs, &jr->nq)) && !(rc = parse_completed_if(L, j, jr, qs)))
             jr->q = qs;
         loader_path_pop(L, s2);
         if (rc)

@@ -325,3 +325,11 @@ bool expr_eval(const expr_t *e, const question_t *qs, const answer_t *answers)
     }
     return any || all;
 }
+
+bool expr_names_from(const expr_t *e, size_t first)
+{
+    for (size_t i = 0; e && i < e->n; i++)
+        if (e->t[i].q >= first)
+            return true;
+    return false;
+}

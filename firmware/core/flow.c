@@ -42,7 +42,8 @@ static void reset_screen_state(flow_t *f)
     flow_ime_restart(f);
 }
 
-/* Back to the home screen in the default language with nothing of the last resident left. */
+/* Back to the home screen with nothing of the journey left; the visit goes on, so the
+ * resident's language and display choices stay (end_visit() resets them). */
 static void go_home(flow_t *f)
 {
     flow_wipe_answers(f);
@@ -56,11 +57,19 @@ static void go_home(flow_t *f)
     f->op = OP_NONE;
     f->ref_code[0] = '\0';
     f->completed = NULL;
+    f->signed_up = NULL;
+    reset_screen_state(f);
+    f->screen = f->store_ok ? SCREEN_HOME : SCREEN_OUT_OF_SERVICE;
+}
+
+/* The visit is over (the thank-you's Done or timeout, the idle timeout, staff took over):
+ * home in the kiosk's language and display, for the next resident. */
+static void end_visit(flow_t *f)
+{
     snprintf(f->lang, sizeof f->lang, "%s", f->home_lang);
     f->large_text = false;
     f->high_contrast = false;
-    reset_screen_state(f);
-    f->screen = f->store_ok ? SCREEN_HOME : SCREEN_OUT_OF_SERVICE;
+    go_home(f);
 }
 
 flow_t *flow_new(const content_t *content, const char *kiosk_id, int64_t now_ms)
@@ -73,10 +82,11 @@ flow_t *flow_new(const content_t *content, const char *kiosk_id, int64_t now_ms)
     f->store_ok = true;
     f->last_input_ms = now_ms;
     f->last_quick_ms = -1;
+    f->changed_ms = INT64_MIN;
     ime_init(&f->ime);
     f->ime_traditional = -1;
     snprintf(f->home_lang, sizeof f->home_lang, "%s", content_default_lang(content));
-    go_home(f);
+    end_visit(f);
     return f;
 }
 
@@ -172,7 +182,11 @@ static void start_journey(flow_t *f, size_t index)
 /* Leaves the journey: at once when nothing would be lost, else after asking. */
 static bool leave(flow_t *f)
 {
-    if (f->screen == SCREEN_THANKS || (f->screen == SCREEN_QUESTION && f->quick)) {
+    if (f->screen == SCREEN_THANKS) {
+        end_visit(f); /* as the thank-you's Done */
+        return true;
+    }
+    if (f->screen == SCREEN_QUESTION && f->quick) {
         go_home(f); /* the quick rating is already stored */
         return true;
     }
@@ -409,13 +423,15 @@ static bool question_action(flow_t *f, action_t action, int arg, const char *key
     return question_act(f, action, arg, key_text, dismissed) || explained;
 }
 
+static bool rate_face(flow_t *f, size_t face, int64_t now_ms);
+
 /* An action on a screen that is not a question; question screens are not handled here. */
 static bool screen_action(flow_t *f, action_t action, int arg, int64_t now_ms)
 {
     switch (f->screen) {
     case SCREEN_HOME:
         if (action == ACT_FACE)
-            return flow_face(f, (size_t)arg, now_ms);
+            return rate_face(f, (size_t)arg, now_ms);
         if (action == ACT_JOURNEY) {
             start_journey(f, (size_t)arg);
             return true;
@@ -424,7 +440,7 @@ static bool screen_action(flow_t *f, action_t action, int arg, int64_t now_ms)
     case SCREEN_THANKS:
     case SCREEN_MESSAGE:
         if (action == ACT_DONE || action == ACT_HOME) {
-            go_home(f);
+            end_visit(f);
             return true;
         }
         return false;
@@ -441,7 +457,7 @@ static void next_language(flow_t *f)
     snprintf(f->lang, sizeof f->lang, "%s", next->code);
 }
 
-bool flow_activate(flow_t *f, action_t action, int arg, const char *key_text, int64_t now_ms)
+static bool activate(flow_t *f, action_t action, int arg, const char *key_text, int64_t now_ms)
 {
     if (f->op != OP_NONE)
         return false; /* a save is in progress: inputs wait for its result */
@@ -478,7 +494,7 @@ bool flow_text(flow_t *f, const char *utf8, int64_t now_ms)
     return flow_ime_type(f, utf8) || explained;
 }
 
-bool flow_face(flow_t *f, size_t face, int64_t now_ms)
+static bool rate_face(flow_t *f, size_t face, int64_t now_ms)
 {
     if (f->op != OP_NONE || f->overlay == OVERLAY_LEAVE)
         return false;
@@ -517,7 +533,7 @@ bool flow_face(flow_t *f, size_t face, int64_t now_ms)
     return true;
 }
 
-bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms)
+static bool nav_now(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms)
 {
     if (f->op != OP_NONE)
         return false;
@@ -537,6 +553,7 @@ bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms)
             f->focus = (f->focus + (int)focusable_count - 1) % (int)focusable_count;
         return true;
     case NAV_SELECT:
+    case NAV_ENTER:
         if (f->focus < 0 && focusable_count > 0) {
             f->focus = FLOW_FOCUS_START; /* the first press shows where the ring is */
             return true;
@@ -556,6 +573,80 @@ bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms)
     return false;
 }
 
+/* ---- the tap guard: a double tap records one answer ---- */
+
+/* What the resident sees, to tell whether an input changed the screen. */
+typedef struct {
+    screen_t screen;
+    overlay_t overlay;
+    const question_t *q;
+    op_kind_t op;
+} shown_t;
+
+static shown_t shown(const flow_t *f)
+{
+    return (shown_t){f->screen, f->overlay, f->screen == SCREEN_QUESTION ? &f->qs[f->qi] : NULL,
+                     f->op};
+}
+
+static bool same(shown_t a, shown_t b)
+{
+    return a.screen == b.screen && a.overlay == b.overlay && a.q == b.q && a.op == b.op;
+}
+
+/* Whether the screen changed too recently for an input to be meant for it. Staff messages
+ * (a USB export) are ended by the app as well as by taps, and are never guarded. */
+static bool settling(const flow_t *f, int64_t now_ms)
+{
+    return f->tap_guard_ms > 0 && f->changed_ms != INT64_MIN && f->screen != SCREEN_MESSAGE &&
+           now_ms - f->changed_ms < f->tap_guard_ms;
+}
+
+/* After an input: a changed screen starts the guard. Returns changed. */
+static bool guard_after(flow_t *f, shown_t before, bool changed, int64_t now_ms)
+{
+    if (!same(before, shown(f)))
+        f->changed_ms = now_ms;
+    return changed;
+}
+
+bool flow_activate(flow_t *f, action_t action, int arg, const char *key_text, int64_t now_ms)
+{
+    if (settling(f, now_ms))
+        return false; /* the second tap of a double tap */
+    shown_t before = shown(f);
+    return guard_after(f, before, activate(f, action, arg, key_text, now_ms), now_ms);
+}
+
+bool flow_face(flow_t *f, size_t index, int64_t now_ms)
+{
+    if (settling(f, now_ms))
+        return false;
+    shown_t before = shown(f);
+    return guard_after(f, before, rate_face(f, index, now_ms), now_ms);
+}
+
+bool flow_nav(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms)
+{
+    /* Moving the ring changes no screen and is never refused; Select, Back and Home are. */
+    bool moves = nav == NAV_PREV || nav == NAV_NEXT;
+    if (!moves && settling(f, now_ms))
+        return false;
+    shown_t before = shown(f);
+    return guard_after(f, before, nav_now(f, nav, focusable_count, now_ms), now_ms);
+}
+
+void flow_set_tap_guard(flow_t *f, int ms)
+{
+    f->tap_guard_ms = ms > 0 ? ms : 0;
+}
+
+int64_t flow_settled_at(const flow_t *f)
+{
+    return f->tap_guard_ms > 0 && f->changed_ms != INT64_MIN ? f->changed_ms + f->tap_guard_ms
+                                                               : INT64_MIN;
+}
+
 void flow_abandon(flow_t *f, int64_t now_ms)
 {
     if (f->op != OP_NONE)
@@ -563,7 +654,7 @@ void flow_abandon(flow_t *f, int64_t now_ms)
     if (f->screen == SCREEN_MESSAGE)
         return;
     end_session(f, SESSION_ABANDONED);
-    go_home(f);
+    end_visit(f);
     f->last_input_ms = now_ms;
 }
 
@@ -574,17 +665,26 @@ static bool home_changed(const flow_t *f)
            f->high_contrast || f->overlay != OVERLAY_NONE;
 }
 
+/* The thank-you screen goes by itself after thanksSeconds; with a reference code it stays
+ * until "I have noted it" (ACT_DONE), or for the idle timeout after the last touch. */
+static int64_t thanks_deadline(const flow_t *f)
+{
+    if (f->ref_code[0])
+        return f->last_input_ms + flow_secs(content_settings(f->c)->idle_timeout_s);
+    return f->thanks_until_ms;
+}
+
 bool flow_tick(flow_t *f, int64_t now_ms)
 {
     const content_settings_t *st = content_settings(f->c);
     if (f->op != OP_NONE)
         return false;
     if (f->screen == SCREEN_MESSAGE && now_ms >= f->msg.until_ms) {
-        go_home(f);
+        end_visit(f);
         return true;
     }
-    if (f->screen == SCREEN_THANKS && now_ms >= f->thanks_until_ms) {
-        go_home(f);
+    if (f->screen == SCREEN_THANKS && now_ms >= thanks_deadline(f)) {
+        end_visit(f);
         return true;
     }
     if (f->screen == SCREEN_QUESTION) {
@@ -598,7 +698,7 @@ bool flow_tick(flow_t *f, int64_t now_ms)
         if (f->overlay == OVERLAY_IDLE &&
             now_ms - f->overlay_since_ms >= flow_secs(st->idle_countdown_s)) {
             end_session(f, SESSION_TIMED_OUT);
-            go_home(f);
+            end_visit(f);
             return true;
         }
         return false;
@@ -607,7 +707,7 @@ bool flow_tick(flow_t *f, int64_t now_ms)
         home_changed(f)) {
         /* Nobody there: the next resident starts in the default language, without a ring. */
         f->button_user = false;
-        go_home(f);
+        end_visit(f);
         f->last_input_ms = now_ms;
         return true;
     }
@@ -621,7 +721,7 @@ int64_t flow_next_deadline(const flow_t *f)
         return INT64_MAX;
     switch (f->screen) {
     case SCREEN_THANKS:
-        return f->thanks_until_ms;
+        return thanks_deadline(f);
     case SCREEN_QUESTION:
         if (f->overlay == OVERLAY_IDLE)
             return f->overlay_since_ms + flow_secs(st->idle_countdown_s);
@@ -638,6 +738,31 @@ int64_t flow_next_deadline(const flow_t *f)
     return INT64_MAX;
 }
 
+/* The journey's closing text given the answers: the first "completedTextOnCondition" that
+ * holds, else "completedText"; NULL: thanks.body. */
+static const lstr_t *completed_text(const flow_t *f)
+{
+    const journey_t *j = f->journey;
+    for (size_t i = 0; i < j->ncompleted_if; i++)
+        if (expr_eval(j->completed_if[i].expr, f->qs, f->answers))
+            return &j->completed_if[i].text;
+    return j->completed.n ? &j->completed : NULL;
+}
+
+/* What an activity journey signed up for: the choice of its first answered single choice
+ * (the activity, with its date, time and place as detail). */
+static const choice_t *signed_up(const flow_t *f)
+{
+    if (f->journey->kind != RECORD_ACTIVITY)
+        return NULL;
+    for (size_t i = 0; i < f->nq; i++) {
+        const answer_t *a = &f->answers[i];
+        if (f->qs[i].type == Q_RADIOGROUP && a->set && a->choice >= 0 && flow_visible(f, i))
+            return &f->qs[i].choices[a->choice];
+    }
+    return NULL;
+}
+
 op_kind_t flow_pending_op(flow_t *f, record_t **rec)
 {
     *rec = f->op != OP_NONE ? &f->rec : NULL;
@@ -651,6 +776,7 @@ void flow_op_done(flow_t *f, int result, int64_t now_ms)
     if (op == OP_NONE)
         return;
     f->last_input_ms = now_ms;
+    f->changed_ms = now_ms; /* the thank-you or follow-up appears: the tap guard starts */
     if (result != KIOSK_OK) {
         /* Nothing was stored: say so instead of thanking, and take no more answers. */
         flow_wipe_answers(f);
@@ -675,7 +801,8 @@ void flow_op_done(flow_t *f, int result, int64_t now_ms)
     } else if (op == OP_SAVE) {
         end_session(f, SESSION_COMPLETED);
         snprintf(f->ref_code, sizeof f->ref_code, "%s", f->rec.ref_code);
-        f->completed = f->journey->completed.n ? &f->journey->completed : NULL;
+        f->completed = completed_text(f);
+        f->signed_up = signed_up(f);
     }
     flow_wipe_answers(f);
     flow_clear_record(f);
@@ -693,7 +820,7 @@ void flow_set_store_ok(flow_t *f, bool ok, int64_t now_ms)
     if (!ok && f->screen == SCREEN_HOME)
         f->screen = SCREEN_OUT_OF_SERVICE;
     else if (ok && f->screen == SCREEN_OUT_OF_SERVICE)
-        go_home(f);
+        end_visit(f);
 }
 
 bool flow_show_message(flow_t *f, const flow_message_t *m)

@@ -28,8 +28,10 @@ typedef enum {
 /* OVERLAY_DISPLAY: the resident's display choices (large text, high contrast). */
 typedef enum { OVERLAY_NONE, OVERLAY_IDLE, OVERLAY_LEAVE, OVERLAY_DISPLAY } overlay_t;
 
-/* Inputs that are not touches: physical buttons and desktop keys. */
-typedef enum { NAV_PREV, NAV_NEXT, NAV_SELECT, NAV_BACK, NAV_HOME } nav_t;
+/* Inputs that are not touches: physical buttons and desktop keys. NAV_ENTER is a keyboard's
+ * Enter: in a text answer it goes on to the next question (the residents' mode), elsewhere it
+ * is NAV_SELECT. */
+typedef enum { NAV_PREV, NAV_NEXT, NAV_SELECT, NAV_BACK, NAV_HOME, NAV_ENTER } nav_t;
 
 /* A storage operation the flow waits for; the app performs it and calls flow_op_done(). */
 typedef enum { OP_NONE, OP_SAVE, OP_UPDATE_ANSWERS } op_kind_t;
@@ -72,6 +74,20 @@ bool flow_pad(flow_t *f, flow_pad_t ev, int x, int y, int size, int64_t now_ms);
 
 /* Quick rating by a physical face button or a desktop key (face index, worst first). */
 bool flow_face(flow_t *f, size_t face, int64_t now_ms);
+
+/* The tap guard: for ms after an input changed the screen (or a save brought the thank-you
+ * or follow-up screen), taps, faces and Select, Back and Home are ignored, so that the second
+ * tap of a double tap does not answer the next screen. Moving the ring is never refused.
+ * 0 (the default, for tests driving the flow at machine speed) turns it off; the kiosk sets
+ * FLOW_TAP_GUARD_MS. */
+void flow_set_tap_guard(flow_t *f, int ms);
+/* A double tap's second tap comes 100 to 300 ms after the first on touchscreens (Android's
+ * DOUBLE_TAP_TIMEOUT is 300 ms, Windows' default double-click time 500 ms, and elderly users'
+ * taps are slower, not faster); a resident reading a new screen and choosing takes well over
+ * half a second. 350 ms catches the double tap and stays below any deliberate answer. */
+#define FLOW_TAP_GUARD_MS 350
+/* When the guard ends (inputs before it are ignored), or INT64_MIN when it is not running. */
+int64_t flow_settled_at(const flow_t *f);
 
 /* Moves the focus ring over focusable_count targets, or selects: for NAV_SELECT the caller
  * activates the focused widget (see flow_focus()). NAV_BACK and NAV_HOME act directly. */
@@ -153,8 +169,9 @@ screen_t flow_screen(const flow_t *f);
 overlay_t flow_overlay(const flow_t *f);
 const content_t *flow_content(const flow_t *f);
 const char *flow_lang(const flow_t *f);
-/* The resident's display choices; kept until the session ends (or, on the home screen, until
- * nobody has touched it for the idle time). */
+/* The resident's display choices (and language): kept for the visit, through Home and Back,
+ * until the thank-you's Done or timeout, the idle timeout, staff taking over, or the home
+ * screen left untouched for the idle time. */
 bool flow_large_text(const flow_t *f);
 bool flow_high_contrast(const flow_t *f);
 /* Switches the language of the current session; false for a code not in the pack. */
@@ -165,7 +182,10 @@ bool flow_set_home_lang(flow_t *f, const char *code);
 const journey_t *flow_journey(const flow_t *f);
 const question_t *flow_question(const flow_t *f);
 const answer_t *flow_answer(const flow_t *f);
-/* Position of the current question among the visible ones (1-based) and their count. */
+/* Position of the current question in the journey so far (1-based: the questions seen) and
+ * the most questions the journey can have: those seen, and every later one that is visible or
+ * whose visibleIf still waits for an answer. The total never grows as the resident goes on;
+ * an answer that rules questions out brings it down. 0 and 0 off a question screen. */
 void flow_progress(const flow_t *f, size_t *n, size_t *total);
 /* Title of the current question with {name} replaced by earlier answers' labels. */
 void flow_question_title(const flow_t *f, char *buf, size_t len);
@@ -204,10 +224,16 @@ size_t flow_list_page(const flow_t *f);
 int flow_idle_seconds_left(const flow_t *f, int64_t now_ms);
 /* Fraction 1..0 of the countdown left, for an animated bar. */
 double flow_idle_fraction(const flow_t *f, int64_t now_ms);
-/* The reference code of the service request just saved ("" if none) on the thank-you screen. */
+/* The reference code of the service request just saved ("" if none) on the thank-you screen;
+ * while there is one, the screen stays until ACT_DONE ("I have noted it") or the idle
+ * timeout. */
 const char *flow_ref_code(const flow_t *f);
-/* Closing text of the journey just completed (NULL: use thanks.body). */
+/* Closing text of the journey just completed: its first "completedTextOnCondition" that holds
+ * over the answers, else its "completedText" (NULL: use thanks.body). */
 const lstr_t *flow_completed_text(const flow_t *f);
+/* On the thank-you screen after an activity journey: the activity chosen (its label and
+ * detail: date, time and place), else NULL. Points into the content. */
+const choice_t *flow_signed_up(const flow_t *f);
 /* Whether the thank-you screen follows a quick rating. */
 bool flow_is_quick(const flow_t *f);
 

@@ -48,11 +48,14 @@ struct flow {
     int64_t last_quick_ms; /* the last quick rating, for the misuse flag; -1: none yet */
     int64_t overlay_since_ms;
     int64_t thanks_until_ms;
+    int64_t tap_guard_ms;   /* inputs this soon after a screen change are ignored */
+    int64_t changed_ms;     /* when an input last changed the screen; INT64_MIN: never */
 
     op_kind_t op;
     record_t rec; /* the record being saved, or the quick rating being followed up */
     char ref_code[RECORD_REF_LEN + 1];
     const lstr_t *completed;
+    const choice_t *signed_up; /* the activity an activity journey signed up for, or NULL */
     bool store_ok;
 
     flow_message_t msg;

@@ -95,15 +95,19 @@ const answer_t *flow_answer(const flow_t *f)
 
 void flow_progress(const flow_t *f, size_t *n, size_t *total)
 {
+    /* The total is the most questions the journey can still have: the ones seen, and every
+     * later one that is visible or whose visibleIf waits for an answer not yet given. So it
+     * never grows as the resident goes on ("4 of 4" then "5 of 6"); it comes down when an
+     * answer rules a question out. */
     *n = 0;
     *total = 0;
-    for (size_t i = 0; i < f->nq; i++) {
-        if (!flow_visible(f, i))
-            continue;
-        (*total)++;
-        if (i <= f->qi)
-            (*n)++;
-    }
+    if (f->screen != SCREEN_QUESTION)
+        return;
+    *n = f->nhistory + 1;
+    *total = *n;
+    for (size_t i = f->qi + 1; i < f->nq; i++)
+        if (flow_visible(f, i) || expr_names_from(f->qs[i].visible_if, f->qi))
+            (*total)++;
 }
 
 void flow_question_title(const flow_t *f, char *buf, size_t len)
@@ -257,6 +261,11 @@ const char *flow_ref_code(const flow_t *f)
 const lstr_t *flow_completed_text(const flow_t *f)
 {
     return f->completed;
+}
+
+const choice_t *flow_signed_up(const flow_t *f)
+{
+    return f->screen == SCREEN_THANKS ? f->signed_up : NULL;
 }
 
 bool flow_is_quick(const flow_t *f)

@@ -200,6 +200,15 @@ void lay_text_field(ctx_t *x, rect_t r, const question_t *q, const answer_t *a);
 /* "n of max characters". */
 void lay_counter(ctx_t *x, rect_t r, const question_t *q, const answer_t *a);
 
+/* ---- the reference code's hand-over (layout_ref.c) ---- */
+
+/* The code under its label, large and grouped ("3TR ET4"), and what to do with it, from the
+ * top of r; returns the height used. */
+int lay_ref_code(ctx_t *x, rect_t r, const char *ref);
+/* A W_QR holding the code and the pack's follow-up number (side at most max_side) with its
+ * caption below, centred in area; returns the height used. */
+int lay_qr(ctx_t *x, rect_t area, const char *ref, int max_side);
+
 /* ---- input methods (layout_ime.c) ---- */
 
 /* What the layout reads of a text question's input method; pointers borrowed from the flow

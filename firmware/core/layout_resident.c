@@ -228,6 +228,21 @@ static void home_screen(ctx_t *x, const char *notice)
     }
 }
 
+/* A single answer chosen earlier and seen again (Back) shows a tick, as a ticked checkbox does:
+ * not colour alone. Whether button r gets one: chosen, and wide enough for the tick box
+ * beside its text (the narrow buttons of an 11-point scale keep their colour alone). */
+static bool ticked(const ctx_t *x, rect_t r, bool chosen)
+{
+    return chosen && r.w >= S(x, 110);
+}
+
+/* Where the text of a ticked button goes: right of the tick box the UI draws on its left. */
+static rect_t tick_room(const ctx_t *x, rect_t r)
+{
+    int room = S(x, 30) + S(x, 14);
+    return rect(r.x + room, r.y, r.w - room, r.h);
+}
+
 /* The choice buttons of a radiogroup, checkbox or numbered rating, with paging. */
 static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
 {
@@ -268,12 +283,15 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
                 a && a->set && (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
             rect_t r = lay_cell(area, g, k, gap, max_h);
             style_t st = sel ? STYLE_SELECTED : STYLE_SECONDARY;
-            widget_t *w = details ? lay_button2(x, r, txt(x, &ch->text), txt(x, &ch->detail), st,
+            bool tick = q->type != Q_CHECKBOX && ticked(x, r, sel);
+            rect_t tr = tick ? tick_room(x, r) : r;
+            widget_t *w = details ? lay_button2(x, tr, txt(x, &ch->text), txt(x, &ch->detail), st,
                                                 ACT_CHOICE, i, px)
                                   : lay_add(x, W_BUTTON, st, r);
+            w->r = r;
             w->action = ACT_CHOICE;
             w->arg = i;
-            w->checked = sel && q->type == Q_CHECKBOX;
+            w->checked = sel && (q->type == Q_CHECKBOX || tick);
             if (q->type == Q_CHECKBOX) {
                 /* Leave room on the left for the tick box. */
                 int box = S(x, 30);
@@ -283,7 +301,7 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
                 w->align = ALIGN_LEFT;
             } else if (!details) {
                 int pad = S(x, 8);
-                lay_place_text(x, w, txt(x, &ch->text), inset(r, pad, pad / 2), px, false);
+                lay_place_text(x, w, txt(x, &ch->text), inset(tr, pad, pad / 2), px, false);
             }
             if (w->px < min_px)
                 min_px = w->px;
@@ -337,9 +355,16 @@ static void boolean_area(ctx_t *x, rect_t area, const question_t *q, const answe
     const char *yes = q->label_true.n ? txt(x, &q->label_true) : str(x, "common.yes");
     const char *no = q->label_false.n ? txt(x, &q->label_false) : str(x, "common.no");
     int h = S(x, 110);
-    rect_t r0 = lay_cell(area, g, 0, gap, h), r1 = lay_cell(area, g, 1, gap, h);
-    lay_button(x, r0, yes, a && a->set && a->yes ? STYLE_SELECTED : STYLE_SECONDARY, ACT_CHOICE, 1);
-    lay_button(x, r1, no, a && a->set && !a->yes ? STYLE_SELECTED : STYLE_SECONDARY, ACT_CHOICE, 0);
+    rect_t r[2] = {lay_cell(area, g, 0, gap, h), lay_cell(area, g, 1, gap, h)};
+    const char *label[2] = {yes, no};
+    for (int i = 0; i < 2; i++) {
+        bool sel = a && a->set && a->yes == (i == 0);
+        bool tick = ticked(x, r[i], sel);
+        widget_t *w = lay_button(x, tick ? tick_room(x, r[i]) : r[i], label[i],
+                                 sel ? STYLE_SELECTED : STYLE_SECONDARY, ACT_CHOICE, 1 - i);
+        w->r = r[i];
+        w->checked = tick;
+    }
 }
 
 /* Keys: plain characters, or tokens for the special keys. Widths in tenths of a row. */
@@ -621,52 +646,77 @@ static void question_screen(ctx_t *x)
     bottombar(x);
 }
 
+/* After a service request: the code is handed over. It stays until "I have noted it"; the QR
+ * (code and follow-up number) sits beside the code in landscape, below it in portrait. */
+static void thanks_ref(ctx_t *x, const char *body_text, const char *ref)
+{
+    view_t *v = x->v;
+    int top = topbar(x, str(x, "thanks.title"), false);
+    int m = S(x, MARGIN), gap = S(x, GAP), bh = S(x, 76);
+    rect_t body = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
+    int y = body.y +
+            lay_label_top(x, rect(body.x, body.y, body.w, body.h / 3), body_text, T(x, PX_BODY),
+                          false, STYLE_PLAIN, ALIGN_CENTER) +
+            gap;
+    int bottom = body.y + body.h;
+    if (v->height > v->width) {
+        rect_t done = rect(v->width / 2 - S(x, 170), bottom - bh, S(x, 340), bh);
+        y += lay_ref_code(x, rect(body.x, y, body.w, (done.y - y) / 2), ref) + gap;
+        lay_qr(x, rect(body.x, y, body.w, done.y - gap - y), ref, S(x, 300));
+        lay_button(x, done, str(x, "thanks.noted"), STYLE_PRIMARY, ACT_DONE, 0);
+        return;
+    }
+    int qw = S(x, 210);
+    rect_t left = rect(body.x, y, body.w - qw - gap, bottom - y);
+    lay_qr(x, rect(body.x + body.w - qw, y, qw, bottom - y), ref, qw);
+    rect_t done = rect(left.x + left.w / 2 - S(x, 150), bottom - bh, S(x, 300), bh);
+    lay_ref_code(x, rect(left.x, y, left.w, done.y - gap - y), ref);
+    lay_button(x, done, str(x, "thanks.noted"), STYLE_PRIMARY, ACT_DONE, 0);
+}
+
+/* The thank-you: a heading and the closing text, then (after an activity sign-up) what was
+ * chosen with its date, time and place, above Done. */
 static void thanks_screen(ctx_t *x)
 {
     view_t *v = x->v;
     const flow_t *f = x->f;
+    const lstr_t *ct = flow_completed_text(f);
+    const char *body_text = ct ? txt(x, ct) : str(x, "thanks.body");
+    if (*flow_ref_code(f)) {
+        thanks_ref(x, body_text, flow_ref_code(f));
+        return;
+    }
     int top = topbar(x, str(x, "home.title"), false);
     int m = S(x, MARGIN), gap = S(x, GAP);
     rect_t body = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
     int bh = S(x, 76);
     rect_t done = rect(v->width / 2 - S(x, 130), body.y + body.h - bh, S(x, 260), bh);
-    const char *ref = flow_ref_code(f);
     int avail = done.y - body.y - gap;
-    const lstr_t *ct = flow_completed_text(f);
-    const char *body_text = ct ? txt(x, ct) : str(x, "thanks.body");
+    const choice_t *act = flow_signed_up(f);
+    const char *detail = act && act->detail.n ? txt(x, &act->detail) : "";
     /* Measure the block first, then centre it above the Done button. */
-    int code_h = S(x, 66);
-    int hint_box = S(x, 70);
     rect_t tb = rect(body.x, 0, body.w, avail / 3), bb = rect(body.x, 0, body.w, avail / 4);
+    rect_t ab = rect(body.x, 0, body.w, avail / 5);
     int total = lay_measure_h(x, str(x, "thanks.title"), tb, S(x, 46), true) + gap +
                 lay_measure_h(x, body_text, bb, T(x, PX_BODY + 2), false);
-    if (*ref)
-        total += gap +
-                 lay_measure_h(x, str(x, "thanks.ref"), rect(body.x, 0, body.w, S(x, 40)),
-                               T(x, PX_BODY), false) +
-                 gap / 2 + code_h + gap / 2 +
-                 lay_measure_h(x, str(x, "thanks.ref_hint"), rect(body.x, 0, body.w, hint_box),
-                               T(x, PX_SMALL), false);
+    if (act)
+        total += gap + lay_measure_h(x, str(x, "thanks.activity"), ab, T(x, PX_BODY), false) +
+                 lay_measure_h(x, txt(x, &act->text), ab, T(x, PX_TITLE), true) +
+                 lay_measure_h(x, detail, ab, T(x, PX_BODY), false);
     int y = body.y + (avail - total) / 2;
-    if (y < body.y)
-        y = body.y;
+    y = y < body.y ? body.y : y;
     tb.y = y;
     y += lay_label_top(x, tb, str(x, "thanks.title"), S(x, 46), true, STYLE_TITLE, ALIGN_CENTER) +
          gap;
     bb.y = y;
     y += lay_label_top(x, bb, body_text, T(x, PX_BODY + 2), false, STYLE_PLAIN, ALIGN_CENTER);
-    if (*ref) {
+    if (act) {
         y += gap;
-        y += lay_label_top(x, rect(body.x, y, body.w, S(x, 40)), str(x, "thanks.ref"),
-                           T(x, PX_BODY), false, STYLE_PLAIN, ALIGN_CENTER) +
-             gap / 2;
-        int cw = S(x, 300);
-        lay_label(x, rect(v->width / 2 - cw / 2, y, cw, code_h), ref, T(x, 52), true, STYLE_CODE,
-                  ALIGN_CENTER);
-        y += code_h + gap / 2;
-        int room = done.y - gap - y < hint_box ? done.y - gap - y : hint_box;
-        lay_label_top(x, rect(body.x, y, body.w, room), str(x, "thanks.ref_hint"), T(x, PX_SMALL),
-                      false, STYLE_MUTED, ALIGN_CENTER);
+        const char *lines[] = {str(x, "thanks.activity"), txt(x, &act->text), detail};
+        const int px[] = {T(x, PX_BODY), T(x, PX_TITLE), T(x, PX_BODY)};
+        for (int i = 0; i < 3; i++)
+            y += lay_label_top(x, rect(body.x, y, body.w, done.y - gap - y), lines[i], px[i],
+                               i == 1, i == 1 ? STYLE_TITLE : STYLE_PLAIN, ALIGN_CENTER);
     }
     lay_button(x, done, str(x, "nav.done"), STYLE_PRIMARY, ACT_DONE, 0);
 }

@@ -20,6 +20,38 @@ static unsigned pad(flow_t *f, flow_pad_t ev, rect_t r, int x, int y, int64_t no
     return changed(size > 0 && flow_pad(f, ev, x - r.x, y - r.y, size, now_ms));
 }
 
+/* Whether a keyboard's Enter goes on to the next question: in a text answer, unless the ring
+ * is on a control that is not part of the keyboard (Back, Skip, a candidate...), which Enter
+ * then selects. It never types the key under the ring. */
+static bool enter_goes_on(const flow_t *f, const view_t *v)
+{
+    const question_t *q = flow_question(f);
+    if (!q || (q->type != Q_TEXT && q->type != Q_COMMENT) || flow_overlay(f) != OVERLAY_NONE)
+        return false;
+    const widget_t *w = flow_focus(f) >= 0 ? view_focusable(v, (size_t)flow_focus(f)) : NULL;
+    if (!w)
+        return true;
+    switch (w->action) {
+    case ACT_KEY:
+    case ACT_SPACE:
+    case ACT_BACKSPACE:
+    case ACT_SHIFT:
+    case ACT_SYMBOLS:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static unsigned residents_nav(flow_t *f, nav_t nav, const view_t *v, int64_t now_ms)
+{
+    if (nav == NAV_ENTER && enter_goes_on(f, v))
+        return changed(flow_activate(f, ACT_NEXT, 0, NULL, now_ms));
+    if ((nav == NAV_SELECT || nav == NAV_ENTER) && flow_focus(f) >= 0)
+        return activate(f, view_focusable(v, (size_t)flow_focus(f)), now_ms);
+    return changed(flow_nav(f, nav, v->focusable, now_ms));
+}
+
 static unsigned residents_input(void *self, const input_t *in, const view_t *v, int64_t now_ms)
 {
     flow_t *f = self;
@@ -38,9 +70,7 @@ static unsigned residents_input(void *self, const input_t *in, const view_t *v, 
     case IN_ACTIVATE:
         return activate(f, in->w, now_ms);
     case IN_NAV:
-        if (in->nav == NAV_SELECT && flow_focus(f) >= 0)
-            return activate(f, view_focusable(v, (size_t)flow_focus(f)), now_ms);
-        return changed(flow_nav(f, in->nav, v->focusable, now_ms));
+        return residents_nav(f, in->nav, v, now_ms);
     case IN_FACE:
         return changed(in->face >= 0 && flow_face(f, (size_t)in->face, now_ms));
     case IN_TEXT:

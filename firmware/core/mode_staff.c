@@ -86,7 +86,8 @@ static unsigned staff_nav(staff_t *s, nav_t nav, const view_t *v, int64_t now)
     case NAV_PREV:
     case NAV_NEXT:
         return changed(staff_focus_move(s, nav == NAV_NEXT ? 1 : -1, n, now));
-    case NAV_SELECT: {
+    case NAV_SELECT:
+    case NAV_ENTER: {
         if (s->focus < 0)
             return changed(staff_focus_move(s, 1, n, now));
         const widget_t *w = view_focusable(v, (size_t)s->focus);

@@ -24,7 +24,8 @@ typedef enum {
     W_FACE,   /* a touch target drawn as a face (level of count) with its word below */
     W_FIELD,  /* a text entry field: text, or a placeholder when empty */
     W_BAR,    /* a progress bar: fraction filled */
-    W_PAD     /* the writing pad: a box with a guide and the strokes written so far */
+    W_PAD,    /* the writing pad: a box with a guide and the strokes written so far */
+    W_QR      /* a QR code of qr (dark on light, with its quiet zone), drawn by the UI */
 } widget_kind_t;
 
 typedef enum {
@@ -63,6 +64,7 @@ typedef struct {
     int face_level, face_count;   /* W_FACE: 0 = worst */
     double fraction;              /* W_BAR */
     const ime_strokes_t *strokes; /* W_PAD: borrowed from the flow, valid while it lives */
+    const char *qr;               /* W_QR: the text it holds, in the view's buffer */
     bool checked;                 /* a ticked checkbox choice */
     bool disabled;
     bool dimmed;   /* drawn as disabled but still pressed: a Next that explains what is missing */

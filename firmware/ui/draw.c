@@ -1,6 +1,7 @@
 /* Painting for the SDL edge: the theme's colours, each kind of widget (its shapes from shapes.c),
  * the frame of a view (rotated to the panel) and screenshots of it. */
 #include <math.h>
+#include <qrencode.h>
 #include <string.h>
 
 #include "core/kerr.h"
@@ -156,6 +157,33 @@ static void draw_field(ui_t *ui, const widget_t *w, double u)
     ui_fill_rect(ui, caret, c);
 }
 
+/* A QR code of w->qr (libqrencode, error correction M: a smudged screen still scans), black
+ * modules on white in both palettes (cameras read dark on light), with the four-module quiet
+ * zone the standard asks for, in whole pixels per module, centred in the widget. Nothing is
+ * drawn when the text does not encode (out of memory, too long). */
+static void draw_qr(ui_t *ui, const widget_t *w)
+{
+    QRcode *qr = w->qr ? QRcode_encodeString(w->qr, 0, QR_ECLEVEL_M, QR_MODE_8, 1) : NULL;
+    if (!qr)
+        return;
+    int side = w->r.w < w->r.h ? w->r.w : w->r.h;
+    int mod = side / (qr->width + 8);
+    if (mod > 0) {
+        int full = mod * (qr->width + 8);
+        SDL_Rect bg = {w->r.x + (w->r.w - full) / 2, w->r.y + (w->r.h - full) / 2, full, full};
+        SDL_SetRenderDrawColor(ui->ren, 255, 255, 255, 255);
+        SDL_RenderFillRect(ui->ren, &bg);
+        SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 255);
+        for (int y = 0; y < qr->width; y++)
+            for (int x = 0; x < qr->width; x++)
+                if (qr->data[y * qr->width + x] & 1) {
+                    SDL_Rect m = {bg.x + (x + 4) * mod, bg.y + (y + 4) * mod, mod, mod};
+                    SDL_RenderFillRect(ui->ren, &m);
+                }
+    }
+    QRcode_free(qr);
+}
+
 /* The writing pad: a framed box with a faint cross to centre the character on, the hint while
  * empty, and the strokes as round-capped lines scaled from the pad's own units. */
 static void draw_pad(ui_t *ui, const widget_t *w, double u)
@@ -240,6 +268,9 @@ static void draw_widget(ui_t *ui, const widget_t *w, double u, bool pressed)
     case W_PAD:
         draw_pad(ui, w, u);
         break;
+    case W_QR:
+        draw_qr(ui, w);
+        break;
     }
     if (w->focused)
         draw_focus_ring(ui, sdl_rect(w->r), u);
@@ -289,6 +320,8 @@ static uint64_t hash_widgets(const view_t *v, size_t n, int pressed)
             h = hash_bytes(h, w->text2, strlen(w->text2) + 1);
         if (w->strokes)
             h = hash_bytes(h, w->strokes, sizeof *w->strokes);
+        if (w->qr)
+            h = hash_bytes(h, w->qr, strlen(w->qr) + 1);
     }
     return h ? h : 1;
 }
