@@ -4,6 +4,8 @@
  * the focus ring and hit testing; the screens are in layout_resident.c and layout_staff.c. */
 #include <string.h>
 
+#include <linebreak.h>
+
 #include "core/layout_internal.h"
 
 bool rect_overlaps(rect_t a, rect_t b)
@@ -220,6 +222,7 @@ void lay_start(ctx_t *x, view_t *v, int width, int height, bool large_text, bool
     x->lang = lang;
     x->u = (double)side / REF_SIDE;
     x->t = large_text ? LARGE_TEXT : 1.0;
+    init_linebreak(); /* libunibreak's index of its tables: the same every time, fast */
 }
 
 /* Counts the focus ring's targets, puts the ring on the want-th (-1: nowhere) and notes the
