@@ -22,12 +22,14 @@ enum {
     PX_TITLE = 30,
     PX_BODY = 24,
     PX_BUTTON = 24,
-    PX_SMALL = 18,
+    PX_SMALL = 20, /* secondary text (progress, counts, descriptions): its least size too */
     PX_MIN = 16,
 };
 
-/* Large text: every size of type (the smallest included) grows by this much; the boxes stay,
- * so text wraps onto more lines and long lists show fewer items per page. */
+/* Large text: every size of type (the smallest included) grows by this much, and no text is
+ * ever smaller than it would be in normal text in the same box (lay_fit_text()); faces keep
+ * their size. Text wraps onto more lines, lists show fewer items a page, and the home screen
+ * drops the line above the journeys when they need its room. */
 #define LARGE_TEXT 1.3
 
 /* Everything one build of a view needs; lives on the builder's stack for that build, and its
@@ -101,7 +103,8 @@ typedef struct {
 
 /* Finds the largest size from max_px down to min_px at which text fits in box; at min_px
  * it breaks long words and, if still too tall, keeps the lines that fit and ends with an
- * ellipsis (overflow set: a test failure for shipped content). Text of any length. */
+ * ellipsis (overflow set: a test failure for shipped content). Text of any length. In large
+ * text (max_px a T() size), never below the size normal text would get in the same box. */
 fitted_t lay_fit_text(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
                       bool bold, bool prefer_one_line);
 
@@ -126,6 +129,10 @@ const char *lay_wrap_tail(const ctx_t *x, const char *text, int px, int width, i
 
 /* A new widget, or the context's sink once the view is full. Valid until the next build. */
 widget_t *lay_add(ctx_t *x, widget_kind_t kind, style_t style, rect_t r);
+
+/* The least size of text in style st: the residents' secondary (muted) text never below
+ * PX_SMALL (20 px on the 7" panel); PX_MIN for the rest and for the staff screens. */
+int lay_min_px(const ctx_t *x, style_t st);
 
 /* Places text in the widget's text box, vertically centred. */
 void lay_set_text(ctx_t *x, widget_t *w, const char *text, rect_t box, int max_px, bool bold);

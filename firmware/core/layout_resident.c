@@ -118,7 +118,9 @@ static int bottombar(ctx_t *x)
     int m = S(x, MARGIN);
     int y = v->height - h + S(x, 6);
     int bh = h - S(x, 12);
-    int bw = S(x, 170) < v->width * 27 / 100 ? S(x, 170) : v->width * 27 / 100;
+    /* Narrower in portrait: the progress between them keeps one line at its size. */
+    int share = v->width > v->height ? 27 : 23;
+    int bw = S(x, 170) < v->width * share / 100 ? S(x, 170) : v->width * share / 100;
     lay_button(x, rect(m, y, bw, bh), str(x, "nav.back"), STYLE_SECONDARY, ACT_BACK, 0);
     const question_t *q = flow_question(f);
     const answer_t *a = flow_answer(f);
@@ -160,33 +162,164 @@ static int bottombar(ctx_t *x)
 
 /* ---- faces ---- */
 
-static void faces_row(ctx_t *x, rect_t area, const choice_t *faces, size_t n, action_t act,
-                      int selected)
+/* The side of a face on a question: the same in normal and large text, so large text never
+ * makes the faces smaller; larger in portrait, where they sit two by two. */
+static int face_side(const ctx_t *x)
+{
+    return S(x, x->v->height > x->v->width ? 100 : 88);
+}
+
+/* The words under a row of faces: one size and one number of lines for the whole row (the
+ * largest size at which every word fits its cell on at most two lines), so the faces above
+ * them sit at one height. */
+typedef struct {
+    int px;
+    int h; /* the lines of the longest word */
+} face_words_t;
+
+static face_words_t face_words(const ctx_t *x, const choice_t *faces, size_t n, int w)
+{
+    size_t saved = x->v->text_used; /* measuring only */
+    int px = T(x, 22);
+    int lh = x->tm->line_height(x->tm->user_data, px, true);
+    for (size_t i = 0; i < n; i++) {
+        fitted_t ft = lay_fit_short(x, txt(x, &faces[i].text), rect(0, 0, w, 2 * lh), px,
+                                    S(x, PX_MIN), true);
+        if (ft.px < px)
+            px = ft.px;
+    }
+    int h = 0;
+    for (size_t i = 0; i < n; i++) {
+        fitted_t ft = lay_fit(x, txt(x, &faces[i].text), rect(0, 0, w, 4 * lh), px, px, true);
+        if (ft.height > h)
+            h = ft.height;
+    }
+    x->v->text_used = saved;
+    return (face_words_t){px, h};
+}
+
+/* The height of a cell of faces of this side whose words take fw. */
+static int face_cell_h(const ctx_t *x, face_words_t fw, int side)
+{
+    return S(x, 8) + side + S(x, 4) + fw.h + S(x, 8);
+}
+
+/* Faces in the cells of g over area, each with its word below, all words at one size; the
+ * faces take the height the words leave. */
+static void faces_grid(ctx_t *x, rect_t area, grid_t g, const choice_t *faces, size_t n,
+                       action_t act, int selected)
 {
     int gap = S(x, GAP);
-    grid_t g = {(int)n, 1};
-    int label_px = T(x, 22);
+    int cw = (area.w - (g.cols - 1) * gap) / g.cols;
+    face_words_t fw = face_words(x, faces, n, cw - S(x, 8));
+    int ch = (area.h - (g.rows - 1) * gap) / g.rows;
     for (size_t i = 0; i < n; i++) {
-        rect_t r = lay_cell(area, g, (int)i, gap, area.h);
+        rect_t r = lay_cell(area, g, (int)i, gap, ch);
         style_t st = (int)i == selected ? STYLE_SELECTED : STYLE_SECONDARY;
         widget_t *w = lay_add(x, W_FACE, st, r);
         w->action = act;
         w->arg = (int)i;
         w->face_level = (int)i;
         w->face_count = (int)n;
-        int lh = x->tm->line_height(x->tm->user_data, label_px, true);
-        rect_t tb = rect(r.x + S(x, 4), r.y + r.h - 2 * lh - S(x, 6), r.w - S(x, 8), 2 * lh);
-        fitted_t ft = lay_fit_short(x, txt(x, &faces[i].text), tb, label_px, S(x, PX_MIN), true);
+        rect_t tb = rect(r.x + S(x, 4), r.y + r.h - fw.h - S(x, 8), r.w - S(x, 8), fw.h);
+        fitted_t ft = lay_fit(x, txt(x, &faces[i].text), tb, fw.px, fw.px, true);
         w->text = ft.text;
         w->px = ft.px;
         w->bold = true;
         w->overflow = ft.overflow;
-        /* The text sits at the bottom; the face is drawn in the space above it. */
-        w->tr = rect(tb.x, r.y + r.h - ft.height - S(x, 8), tb.w, ft.height);
+        /* The words sit at the bottom, in one box for the row; the face is drawn above. */
+        w->tr = tb;
     }
 }
 
+/* How the faces go: one row, or two by two in portrait (four faces). */
+static grid_t faces_shape(const ctx_t *x, size_t n)
+{
+    bool portrait = x->v->height > x->v->width;
+    return portrait && n == 4 ? (grid_t){2, 2} : (grid_t){(int)n, 1};
+}
+
+/* The height faces of this side in shape g take across width w. */
+static int faces_h(const ctx_t *x, grid_t g, const choice_t *faces, size_t n, int w, int side)
+{
+    int gap = S(x, GAP);
+    int cw = (w - (g.cols - 1) * gap) / g.cols;
+    int ch = face_cell_h(x, face_words(x, faces, n, cw - S(x, 8)), side);
+    return g.rows * ch + (g.rows - 1) * gap;
+}
+
 /* ---- screens ---- */
+
+/* The height a button of two texts (lay_button2()) needs at the least in a cell w wide: its
+ * first text at px1 and its second at the secondary size. */
+static int button2_need(const ctx_t *x, const char *t1, int px1, const char *t2, int w)
+{
+    rect_t in = rect(0, 0, w - 2 * S(x, 10), 4 * x->v->height);
+    return lay_measure_h(x, t1, in, px1, true) + S(x, 2) +
+           lay_measure_h(x, t2, in, S(x, PX_SMALL), false) + 2 * S(x, 6);
+}
+
+/* The height a journey's button needs at the least in a cell w wide: its title and its
+ * description at their normal sizes, the largest of all journeys. */
+static int journey_need(const ctx_t *x, int w)
+{
+    int need = 0;
+    for (size_t i = 0; i < content_journey_count(x->c); i++) {
+        const journey_t *j = content_journey(x->c, i);
+        int h = button2_need(x, txt(x, &j->title), S(x, 24), txt(x, &j->description), w);
+        need = h > need ? h : need;
+    }
+    return need;
+}
+
+/* The journeys below the faces: the line that introduces them when there is room for it, then
+ * a button each, two a row in landscape, one a row using the height in portrait. */
+static void journeys(ctx_t *x, rect_t area)
+{
+    bool portrait = x->v->height > x->v->width;
+    int gap = S(x, GAP);
+    int nj = (int)content_journey_count(x->c);
+    int cols = portrait ? 1 : 2;
+    int rows = (nj + cols - 1) / cols;
+    int need = journey_need(x, (area.w - (cols - 1) * gap) / cols);
+    int or_h = lay_measure_h(x, str(x, "home.or_choose"), rect(0, 0, area.w, S(x, 40)),
+                             T(x, PX_BODY), false);
+    if (area.h - or_h - gap / 2 >= rows * need + (rows - 1) * gap) {
+        or_h = lay_label_top(x, rect(area.x, area.y, area.w, S(x, 40)), str(x, "home.or_choose"),
+                             T(x, PX_BODY), false, STYLE_MUTED, ALIGN_CENTER);
+        area = rect(area.x, area.y + or_h + gap / 2, area.w, area.h - or_h - gap / 2);
+    }
+    grid_t g = {cols, rows};
+    for (int i = 0; i < nj; i++) {
+        const journey_t *j = content_journey(x->c, (size_t)i);
+        lay_button2(x, lay_cell(area, g, i, gap, S(x, portrait ? 170 : 130)), txt(x, &j->title),
+                    txt(x, &j->description), STYLE_PRIMARY, ACT_JOURNEY, i, T(x, 24));
+    }
+}
+
+/* The side of the home screen's faces: what the screen leaves them in large text with the
+ * journeys at their normal sizes (at most face_side()), in normal and large text alike, so
+ * large text never makes them smaller and the journeys keep their room. */
+static int home_face_side(const ctx_t *x, rect_t body, grid_t fg)
+{
+    ctx_t large = *x;
+    large.t = LARGE_TEXT;
+    int gap = S(x, GAP);
+    bool portrait = x->v->height > x->v->width;
+    int cols = portrait ? 1 : 2;
+    int nj = (int)content_journey_count(x->c);
+    int rows = (nj + cols - 1) / cols;
+    int prompt_h = lay_measure_h(&large, str(x, "home.rate_prompt"),
+                                 rect(0, 0, body.w, S(x, 80)), T(&large, PX_TITLE), true);
+    int cw = (body.w - (fg.cols - 1) * gap) / fg.cols;
+    face_words_t fw = face_words(&large, content_face(x->c, 0), content_face_count(x->c),
+                                 cw - S(x, 8));
+    int journeys_h = rows * journey_need(x, (body.w - (cols - 1) * gap) / cols) + rows * gap;
+    int room = body.h - prompt_h - gap / 2 - gap - journeys_h - (fg.rows - 1) * gap;
+    int side = room / fg.rows - face_cell_h(x, fw, 0);
+    side = side < face_side(x) ? side : face_side(x);
+    return side > S(x, 48) ? side : S(x, 48);
+}
 
 static void home_screen(ctx_t *x, const char *notice)
 {
@@ -202,30 +335,31 @@ static void home_screen(ctx_t *x, const char *notice)
         bottom = v->height - nh - S(x, 4);
     }
     rect_t body = rect(m, top + m / 2, v->width - 2 * m, bottom - top - m / 2);
-    bool portrait = v->height > v->width;
-    /* Prompt, faces, the line above the journeys, the journeys. */
+    /* Prompt, faces, the journeys below. */
     int prompt_h =
         lay_label_top(x, rect(body.x, body.y, body.w, S(x, 80)), str(x, "home.rate_prompt"),
                       T(x, PX_TITLE), true, STYLE_TITLE, ALIGN_CENTER);
     int y = body.y + prompt_h + gap / 2;
-    size_t nj = content_journey_count(x->c);
-    int faces_h = portrait ? S(x, 200) : (body.h - prompt_h) * 40 / 100;
-    faces_row(x, rect(body.x, y, body.w, faces_h), content_face(x->c, 0), content_face_count(x->c),
-              ACT_FACE, -1);
-    y += faces_h + gap;
-    int or_h = lay_label_top(x, rect(body.x, y, body.w, S(x, 40)), str(x, "home.or_choose"),
-                             T(x, PX_BODY), false, STYLE_MUTED, ALIGN_CENTER);
-    y += or_h + gap / 2;
-    rect_t area = rect(body.x, y, body.w, body.y + body.h - y);
-    grid_t g = lay_grid_shape((int)nj, area, portrait ? S(x, 320) : S(x, 300), S(x, MIN_TARGET + 8),
-                              gap, portrait ? 1 : 2);
-    if ((size_t)(g.cols * g.rows) < nj)
-        g.rows = ((int)nj + g.cols - 1) / g.cols;
-    for (size_t i = 0; i < nj; i++) {
-        const journey_t *j = content_journey(x->c, i);
-        lay_button2(x, lay_cell(area, g, (int)i, gap, S(x, 130)), txt(x, &j->title),
-                    txt(x, &j->description), STYLE_PRIMARY, ACT_JOURNEY, (int)i, S(x, 24));
+    const choice_t *faces = content_face(x->c, 0);
+    size_t nf = content_face_count(x->c);
+    grid_t fg = faces_shape(x, nf);
+    int fh = faces_h(x, fg, faces, nf, body.w, home_face_side(x, body, fg));
+    faces_grid(x, rect(body.x, y, body.w, fh), fg, faces, nf, ACT_FACE, -1);
+    y += fh + gap;
+    journeys(x, rect(body.x, y, body.w, body.y + body.h - y));
+}
+
+/* The height a choice with details needs at the least in a cell w wide: its text and its
+ * details at their normal sizes (fewer a page rather than smaller), at least 84 px. */
+static int choice_need(const ctx_t *x, const question_t *q, int w)
+{
+    int need = S(x, 84);
+    for (size_t i = 0; i < q->nchoices; i++) {
+        const choice_t *ch = &q->choices[i];
+        int h = button2_need(x, txt(x, &ch->text), S(x, PX_BUTTON), txt(x, &ch->detail), w);
+        need = h > need ? h : need;
     }
+    return need;
 }
 
 /* The choice buttons of a radiogroup, checkbox or numbered rating, with paging. */
@@ -236,7 +370,7 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
     for (size_t i = 0; i < q->nchoices; i++)
         details = details || q->choices[i].detail.n > 0;
     int min_w = q->type == Q_RATING ? S(x, 64) : S(x, details ? 300 : 220);
-    int min_h = details ? S(x, 84) : S(x, MIN_TARGET + 12);
+    int min_h = details ? choice_need(x, q, min_w) : S(x, MIN_TARGET + 12);
     int n = (int)q->nchoices;
     int max_cols = q->type == Q_RATING ? 10 : 3;
     grid_t g = lay_grid_shape(n, area, min_w, min_h, gap, max_cols);
@@ -306,12 +440,13 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
 static void rating_area(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
 {
     if (q->smileys) {
-        int h = area.h < S(x, 220) ? area.h : S(x, 220);
         /* As many faces as the quick rating: the same words under them (and the same buttons). */
         const choice_t *labels =
             q->nchoices == content_face_count(x->c) ? content_face(x->c, 0) : q->choices;
-        faces_row(x, rect(area.x, area.y + (area.h - h) / 2, area.w, h), labels, q->nchoices,
-                  ACT_CHOICE, a && a->set ? a->choice : -1);
+        grid_t g = faces_shape(x, q->nchoices);
+        int h = faces_h(x, g, labels, q->nchoices, area.w, face_side(x));
+        faces_grid(x, rect(area.x, area.y + (area.h - h) / 2, area.w, h), g, labels, q->nchoices,
+                   ACT_CHOICE, a && a->set ? a->choice : -1);
         return;
     }
     int ends_h = (q->min_desc.n || q->max_desc.n) ? S(x, 56) : 0;
@@ -574,7 +709,7 @@ static void question_screen(ctx_t *x)
     }
     if (typing && q->input == INPUT_TEXT && landscape) {
         /* The character count shares the title's line, to leave the keys their height. */
-        int cw = body.w * 30 / 100;
+        int cw = body.w * 36 / 100;
         title_box.w -= cw + gap;
         lay_counter(x, rect(body.x + body.w - cw, body.y, cw, S(x, 30)), q, a);
     }

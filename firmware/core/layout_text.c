@@ -356,6 +356,17 @@ fitted_t lay_fit_text(const ctx_t *x, const char *text, rect_t box, int max_px, 
         return r;
     if (min_px > max_px)
         min_px = max_px;
+    if (x->t > 1.0) {
+        /* Large text: never smaller than normal text in this box. */
+        ctx_t normal = *x;
+        normal.t = 1.0;
+        int normal_max = (int)((double)max_px / x->t + 0.5);
+        size_t saved = x->v->text_used;
+        fitted_t n = lay_fit_text(&normal, text, box, normal_max, min_px, bold, prefer_one_line);
+        x->v->text_used = saved; /* measuring only */
+        if (!n.overflow && n.px > min_px)
+            min_px = n.px < max_px ? n.px : max_px;
+    }
     if (prefer_one_line && fit_one_line(x, text, box, max_px, min_px, bold, &r))
         return r;
     char small[SMALL_TEXT];
