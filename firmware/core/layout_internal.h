@@ -115,6 +115,12 @@ fitted_t lay_fit(const ctx_t *x, const char *text, rect_t box, int max_px, int m
 fitted_t lay_fit_short(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
                        bool bold);
 
+/* One line only: the largest size from max_px down to min_px (in large text, down to what
+ * normal text gets) at which text fits box on one line; overflow set (text "", px 0) when
+ * none does. For titles that must not wrap. */
+fitted_t lay_fit_line(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
+                      bool bold);
+
 /* Height a text takes at its fitted size inside box (0 when empty); keeps nothing. */
 int lay_measure_h(const ctx_t *x, const char *text, rect_t box, int max_px, bool bold);
 

@@ -15,6 +15,35 @@ static const char *next_language_name(const ctx_t *x)
     return content_language(x->c, (size_t)(i + 1) % n)->name;
 }
 
+/* The top bar's title in tr, on one line: as large as fits from 26 px down to 20 px (in large
+ * text, never below what normal text gets). A title that fits no line of the bar goes below
+ * it, across the screen: returns the height it takes there (0 in the bar). */
+static int topbar_title(ctx_t *x, rect_t tr, const char *title, bool centred)
+{
+    align_t align = centred ? ALIGN_CENTER : ALIGN_LEFT;
+    fitted_t ft = lay_fit_line(x, title, tr, T(x, 26), S(x, PX_SMALL), true);
+    if (!ft.overflow) {
+        widget_t *w = lay_add(x, W_LABEL, STYLE_TOPBAR, tr);
+        w->text = ft.text;
+        w->px = ft.px;
+        w->bold = true;
+        w->align = align;
+        w->tr = rect(tr.x, tr.y + (tr.h - ft.height) / 2, tr.w, ft.height);
+        return 0;
+    }
+    int m = S(x, MARGIN);
+    rect_t below = rect(m, tr.y + tr.h + m / 2, x->v->width - 2 * m, S(x, 80));
+    return lay_label_top(x, below, title, T(x, 26), true, STYLE_TITLE, align) + m / 2;
+}
+
+/* The height topbar_title() takes below the bar in large text, when the title is there. */
+static int title_below_h(const ctx_t *large, const char *title)
+{
+    int m = S(large, MARGIN);
+    rect_t below = rect(0, 0, large->v->width - 2 * m, S(large, 80));
+    return lay_measure_h(large, title, below, T(large, 26), true) + m / 2;
+}
+
 /* Top bar: leave button (inside a journey), title, language button. Returns its height. */
 static int topbar(ctx_t *x, const char *title, bool with_home)
 {
@@ -45,11 +74,7 @@ static int topbar(ctx_t *x, const char *title, bool with_home)
     if (langs)
         lay_button(x, rect(lang_x, m, bw, h - 2 * m), next_language_name(x), STYLE_SECONDARY,
                    ACT_LANG, 0);
-    rect_t tr = rect(left + m, 0, right - left - 2 * m, h);
-    widget_t *t = lay_label(x, tr, title, T(x, 26), true, STYLE_TOPBAR,
-                            with_home ? ALIGN_CENTER : ALIGN_LEFT);
-    (void)t;
-    return h;
+    return h + topbar_title(x, rect(left + m, 0, right - left - 2 * m, h), title, with_home);
 }
 
 /* What a Next pressed too early explains, or NULL. */
@@ -290,10 +315,22 @@ static void journeys(ctx_t *x, rect_t area)
         area = rect(area.x, area.y + or_h + gap / 2, area.w, area.h - or_h - gap / 2);
     }
     grid_t g = {cols, rows};
-    for (int i = 0; i < nj; i++) {
-        const journey_t *j = content_journey(x->c, (size_t)i);
-        lay_button2(x, lay_cell(area, g, i, gap, S(x, portrait ? 170 : 130)), txt(x, &j->title),
-                    txt(x, &j->description), STYLE_PRIMARY, ACT_JOURNEY, i, T(x, 24));
+    size_t first = x->v->n;
+    int px = T(x, 24);
+    /* Twice when needed: the titles share one size, the largest that fits them all. */
+    for (int pass = 0; pass < 2; pass++) {
+        x->v->n = first;
+        int least = px;
+        for (int i = 0; i < nj; i++) {
+            const journey_t *j = content_journey(x->c, (size_t)i);
+            widget_t *w = lay_button2(x, lay_cell(area, g, i, gap, S(x, portrait ? 170 : 130)),
+                                      txt(x, &j->title), txt(x, &j->description), STYLE_PRIMARY,
+                                      ACT_JOURNEY, i, px);
+            least = w->px < least ? w->px : least;
+        }
+        if (least == px)
+            break;
+        px = least;
     }
 }
 
@@ -304,6 +341,10 @@ static int home_face_side(const ctx_t *x, rect_t body, grid_t fg)
 {
     ctx_t large = *x;
     large.t = LARGE_TEXT;
+    if (body.y > S(x, TOPBAR_H) + S(x, MARGIN)) { /* the title below the bar, larger there */
+        int top = S(x, TOPBAR_H) + title_below_h(&large, str(x, "home.title"));
+        body = rect(body.x, top + S(x, MARGIN) / 2, body.w, body.y + body.h - top - S(x, MARGIN) / 2);
+    }
     int gap = S(x, GAP);
     bool portrait = x->v->height > x->v->width;
     int cols = portrait ? 1 : 2;
@@ -318,7 +359,7 @@ static int home_face_side(const ctx_t *x, rect_t body, grid_t fg)
     int room = body.h - prompt_h - gap / 2 - gap - journeys_h - (fg.rows - 1) * gap;
     int side = room / fg.rows - face_cell_h(x, fw, 0);
     side = side < face_side(x) ? side : face_side(x);
-    return side > S(x, 48) ? side : S(x, 48);
+    return side > S(x, 40) ? side : S(x, 40);
 }
 
 static void home_screen(ctx_t *x, const char *notice)
@@ -362,6 +403,22 @@ static int choice_need(const ctx_t *x, const question_t *q, int w)
     return need;
 }
 
+/* Previous and More for a paged grid: its last two cells, or the halves of its last cell
+ * when it has one column (large text on a narrow screen). */
+static void page_buttons(ctx_t *x, rect_t area, grid_t g, int max_h, bool back, bool more)
+{
+    int gap = S(x, GAP), cells = g.cols * g.rows;
+    rect_t rp = lay_cell(area, g, cells - 2, gap, max_h), rm = lay_cell(area, g, cells - 1, gap, max_h);
+    if (g.cols == 1) {
+        int half = (rm.w - gap) / 2;
+        rp = rect(rm.x, rm.y, half, rm.h);
+        rm = rect(rm.x + half + gap, rm.y, rm.w - half - gap, rm.h);
+    }
+    lay_button(x, rp, str(x, "nav.previous_page"), STYLE_SECONDARY, ACT_PAGE_PREV, 0)->disabled =
+        !back;
+    lay_button(x, rm, str(x, "nav.more"), STYLE_SECONDARY, ACT_PAGE_NEXT, 0)->disabled = !more;
+}
+
 /* The choice buttons of a radiogroup, checkbox or numbered rating, with paging. */
 static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
 {
@@ -369,8 +426,9 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
     bool details = false;
     for (size_t i = 0; i < q->nchoices; i++)
         details = details || q->choices[i].detail.n > 0;
-    int min_w = q->type == Q_RATING ? S(x, 64) : S(x, details ? 300 : 220);
-    int min_h = details ? choice_need(x, q, min_w) : S(x, MIN_TARGET + 12);
+    /* Cells grow with the text: large text shows fewer a row and a page, never smaller. */
+    int min_w = q->type == Q_RATING ? S(x, 64) : T(x, details ? 300 : 220);
+    int min_h = details ? choice_need(x, q, min_w) : T(x, MIN_TARGET + 12);
     int n = (int)q->nchoices;
     int max_cols = q->type == Q_RATING ? 10 : 3;
     grid_t g = lay_grid_shape(n, area, min_w, min_h, gap, max_cols);
@@ -378,7 +436,7 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
     int first = 0, shown = n;
     bool paged = per_page < n;
     if (paged) {
-        per_page -= 2; /* two cells page back and forth */
+        per_page -= g.cols > 1 ? 2 : 1; /* the cells that page back and forth */
         if (per_page < 1)
             per_page = 1;
         int pages = (n + per_page - 1) / per_page;
@@ -426,15 +484,8 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
             break;
         px = min_px;
     }
-    if (paged) {
-        int cells = g.cols * g.rows;
-        widget_t *prev = lay_button(x, lay_cell(area, g, cells - 2, gap, max_h),
-                                    str(x, "nav.previous_page"), STYLE_SECONDARY, ACT_PAGE_PREV, 0);
-        prev->disabled = first == 0;
-        widget_t *more = lay_button(x, lay_cell(area, g, cells - 1, gap, max_h), str(x, "nav.more"),
-                                    STYLE_SECONDARY, ACT_PAGE_NEXT, 0);
-        more->disabled = first + shown >= n;
-    }
+    if (paged)
+        page_buttons(x, area, g, max_h, first > 0, first + shown < n);
 }
 
 static void rating_area(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)

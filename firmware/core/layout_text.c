@@ -172,7 +172,8 @@ static bool lone_character(const char *p, const char *e)
 
 /* Where to break the line starting at line, about to break before p: at p, unless that would
  * leave one character alone on the paragraph's last line (欢迎来到社区服务中 / 心); then at
- * the latest break opportunity before p from which the rest of the paragraph fits one line. */
+ * the latest break opportunity before p from which the rest of the paragraph fits one line and
+ * that leaves more than one character on this line. */
 static const char *break_before(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width,
                                 const char *line, const char *p)
 {
@@ -181,7 +182,7 @@ static const char *break_before(const ctx_t *x, const breaks_t *bk, int px, bool
         return p;
     const char *best = p;
     for (const char *t = line, *e; (e = token_end(bk, t)) < p; t = e)
-        if (width_of(x, px, bold, e, (size_t)(pe - e)) <= width)
+        if (width_of(x, px, bold, e, (size_t)(pe - e)) <= width && !lone_character(line, e))
             best = e;
     return best;
 }
@@ -264,12 +265,26 @@ char *lay_strdup(view_t *v, const char *s)
     return p;
 }
 
+/* Whether text is three characters or fewer: any break would leave one alone. */
+static bool short_word(const char *text)
+{
+    int n = 0;
+    for (const char *p = text; *p && n < 4; n++) {
+        size_t l;
+        next_cp(p, &l);
+        p += l;
+    }
+    return n <= 3;
+}
+
 /* A button label on one line at three quarters of the size reads better than one broken in
  * two: the largest such size, if any. */
 static bool fit_one_line(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
                          bool bold, fitted_t *r)
 {
     int one_min = max_px * 3 / 4 > min_px ? max_px * 3 / 4 : min_px;
+    if (short_word(text))
+        one_min = min_px; /* 删除 is never broken into 删 / 除 while it fits a line */
     for (int px = max_px; px >= one_min; px -= px > 24 ? 2 : 1) {
         int lh = x->tm->line_height(x->tm->user_data, px, bold);
         if (lh > box.h)
@@ -348,6 +363,42 @@ static fitted_t fit_sizes(const ctx_t *x, breaks_t *bk, rect_t box, int max_px, 
 /* Room for the break opportunities of most texts without asking the heap. */
 #define SMALL_TEXT 1024
 
+typedef fitted_t (*fit_fn)(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
+                          bool bold);
+
+/* Large text: the least size, raised to what normal text gets in this box (fit the same way),
+ * so that large text is never smaller. min_px in normal text. */
+static int large_floor(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
+                       bool bold, fit_fn fit)
+{
+    if (x->t <= 1.0)
+        return min_px;
+    ctx_t normal = *x;
+    normal.t = 1.0;
+    int normal_max = (int)((double)max_px / x->t + 0.5);
+    size_t saved = x->v->text_used;
+    fitted_t n = fit(&normal, text, box, normal_max, min_px, bold);
+    x->v->text_used = saved; /* measuring only */
+    if (n.overflow || n.px <= min_px)
+        return min_px;
+    return n.px < max_px ? n.px : max_px;
+}
+
+fitted_t lay_fit_line(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
+                      bool bold)
+{
+    fitted_t r = {"", 0, 0, 0, true};
+    if (!text || !*text || strchr(text, '\n'))
+        return r;
+    min_px = large_floor(x, text, box, max_px, min_px, bold, lay_fit_line);
+    for (int px = max_px; px >= min_px; px--) {
+        int lh = x->tm->line_height(x->tm->user_data, px, bold);
+        if (lh <= box.h && width_of(x, px, bold, text, strlen(text)) <= box.w)
+            return (fitted_t){lay_strdup(x->v, text), px, 1, lh, false};
+    }
+    return r;
+}
+
 fitted_t lay_fit_text(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
                       bool bold, bool prefer_one_line)
 {
@@ -356,17 +407,7 @@ fitted_t lay_fit_text(const ctx_t *x, const char *text, rect_t box, int max_px, 
         return r;
     if (min_px > max_px)
         min_px = max_px;
-    if (x->t > 1.0) {
-        /* Large text: never smaller than normal text in this box. */
-        ctx_t normal = *x;
-        normal.t = 1.0;
-        int normal_max = (int)((double)max_px / x->t + 0.5);
-        size_t saved = x->v->text_used;
-        fitted_t n = lay_fit_text(&normal, text, box, normal_max, min_px, bold, prefer_one_line);
-        x->v->text_used = saved; /* measuring only */
-        if (!n.overflow && n.px > min_px)
-            min_px = n.px < max_px ? n.px : max_px;
-    }
+    min_px = large_floor(x, text, box, max_px, min_px, bold, prefer_one_line ? lay_fit_short : lay_fit);
     if (prefer_one_line && fit_one_line(x, text, box, max_px, min_px, bold, &r))
         return r;
     char small[SMALL_TEXT];
