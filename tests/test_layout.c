@@ -458,7 +458,8 @@ static void every_screen_fits_at_every_size_in_both_languages(void)
     }
     fprintf(stderr, "  %d screens checked\n", screens_checked);
     CHECK(screens_checked > 300);
-    CHECK(faces_large_checked > 100); /* the home screen's and the rating's, at every size */
+    fprintf(stderr, "  %d faces compared in large and normal text\n", faces_large_checked);
+    CHECK(faces_large_checked >= 80); /* home and the rating: 4 faces, 5 sizes, 2 languages */
 }
 
 /* The staff screens in each of their states, at every size, in both languages, with figures
