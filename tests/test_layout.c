@@ -113,43 +113,50 @@ static int face_diameter(const widget_t *w, double u)
     return room < across ? room : across;
 }
 
-/* Checks of a residents' view: secondary text at least 20 px on the 7" panel; the words of a
- * row of faces, of answers and of journeys in one size (and faces at one height); the top bar's
- * title on one line; in Chinese, lines broken by the rules. */
+/* Secondary text at least 20 px on the 7" panel, the top bar's title on one line and, in
+ * Chinese, lines broken by the rules, for widget a of a view w x h. */
+static void check_widget_text(const widget_t *a, int w, int h, bool chinese)
+{
+    bool panel = w == 800 && h == 480;
+    if (panel && a->text[0] && a->style == STYLE_MUTED && a->px < 20)
+        fprintf(stderr, "  secondary text of %d px: \"%s\"\n", a->px, a->text);
+    if (panel && a->text[0] && a->style == STYLE_MUTED)
+        CHECK(a->px >= 20);
+    if (panel && a->text2 && a->text2[0])
+        CHECK(a->px2 >= 20);
+    if (a->style == STYLE_TOPBAR && a->kind == W_LABEL)
+        CHECK(!strchr(a->text, '\n'));
+    if (chinese && (!chinese_lines_ok(a->text) || !chinese_lines_ok(a->text2))) {
+        fprintf(stderr, "  broken against the rules: \"%s\" \"%s\"\n", a->text,
+                a->text2 ? a->text2 : "");
+        check_failures++;
+    }
+}
+
+/* Checks of a residents' view: check_widget_text() on each widget, and the words of a row of
+ * faces, of the answers of a grid and of the journeys in one size (faces at one height). */
 static void check_residents_text(int w, int h, const char *what, const char *lang)
 {
     int fails = check_failures;
-    bool chinese = strncmp(lang, "zh", 2) == 0;
     const widget_t *face0 = NULL, *choice0 = NULL, *journey0 = NULL;
     for (size_t i = 0; i < view.n; i++) {
         const widget_t *a = &view.w[i];
-        if (w == 800 && h == 480 && a->text[0] && a->style == STYLE_MUTED && a->px < 20)
-            fprintf(stderr, "  secondary text of %d px: \"%s\"\n", a->px, a->text);
-        if (w == 800 && h == 480 && a->text[0] && a->style == STYLE_MUTED)
-            CHECK(a->px >= 20);
-        if (w == 800 && h == 480 && a->text2 && a->text2[0])
-            CHECK(a->px2 >= 20);
-        if (a->style == STYLE_TOPBAR && a->kind == W_LABEL)
-            CHECK(!strchr(a->text, '\n'));
-        if (chinese && (!chinese_lines_ok(a->text) || !chinese_lines_ok(a->text2))) {
-            fprintf(stderr, "  broken against the rules: \"%s\" \"%s\"\n", a->text,
-                    a->text2 ? a->text2 : "");
-            check_failures++;
-        }
+        check_widget_text(a, w, h, strncmp(lang, "zh", 2) == 0);
         const widget_t **first = a->kind == W_FACE                                  ? &face0
                                  : a->kind == W_BUTTON && a->action == ACT_CHOICE  ? &choice0
                                  : a->kind == W_BUTTON && a->action == ACT_JOURNEY ? &journey0
                                                                                     : NULL;
         if (!first)
             continue;
-        if (!*first)
+        if (!*first) {
             *first = a;
-        else if ((*first)->px != a->px)
+            continue;
+        }
+        if ((*first)->px != a->px)
             fprintf(stderr, "  words of one row in %d and %d px: \"%s\", \"%s\"\n",
                     (*first)->px, a->px, (*first)->text, a->text);
-        if (*first != a)
-            CHECK_INT(a->px, (*first)->px);
-        if (*first != a && a->kind == W_FACE && a->r.y == (*first)->r.y)
+        CHECK_INT(a->px, (*first)->px);
+        if (a->kind == W_FACE && a->r.y == (*first)->r.y)
             CHECK_INT(a->tr.y, (*first)->tr.y); /* faces at one height */
     }
     if (check_failures != fails)

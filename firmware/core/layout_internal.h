@@ -187,6 +187,24 @@ bool lay_focusable(const view_t *v, size_t i);
  * smallest target (side: the screen's shorter side, the most it can be). */
 void lay_finish_targets(view_t *v, int side, int want);
 
+/* ---- the home screen, the top bar and the faces (layout_home.c) ---- */
+
+/* The top bar: Home (inside a journey), the title on one line, the display choices and the
+ * language. Returns the height it takes, with the title's below the bar when it went there. */
+int lay_topbar(ctx_t *x, const char *title, bool with_home);
+
+/* The home screen: the prompt, the faces (two by two in portrait), the journeys; notice: a
+ * staff notice at the bottom, or NULL. */
+void lay_home_screen(ctx_t *x, const char *notice);
+
+/* n faces with their words (one size for all) centred in area, doing act with their index;
+ * the selected one (-1: none) drawn chosen. */
+void lay_faces(ctx_t *x, rect_t area, const choice_t *faces, size_t n, action_t act, int selected);
+
+/* The height lay_button2() needs at the least in a cell w wide: t1 at px1 on its lines and t2
+ * at the secondary size. */
+int lay_button2_need(const ctx_t *x, const char *t1, int px1, const char *t2, int w);
+
 /* ---- keyboards and text answers (layout_resident.c) ---- */
 
 /* A key of an on-screen keyboard. */
