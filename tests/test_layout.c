@@ -925,6 +925,9 @@ static void chinese_lines_keep_words_and_punctuation(void)
     CHECK_STR(wrapped("一二三四五六七八九。十一", 90, "zh-cn"), "一二三四五六七八\n九。十一");
     CHECK_STR(wrapped("一二三四五六七八（九）十", 90, "zh-cn"), "一二三四五六七八\n（九）十");
     CHECK_STR(wrapped("一二三四五六七八九？", 90, "zh-cn"), "一二三四五六七\n八九？");
+    /* The middle dot of a transcribed name (买买提·艾力) never starts a line: UAX #14 allows a
+     * break before it in Chinese (class AI), the Chinese rules on top do not. */
+    CHECK_STR(wrapped("一二三四五六七八九·十一", 90, "zh-cn"), "一二三四五六七八\n九·十一");
     /* An opening bracket does not end a line either (UAX #14, LB14). */
     CHECK_STR(wrapped("一二三四五六七（八九）", 80, "zh-cn"), "一二三四五六七\n（八九）");
     /* Latin words stay whole, break after spaces and hyphens; numbers stay whole. */
