@@ -971,6 +971,44 @@ static void top_bar_titles_stay_on_one_line(void)
         }
 }
 
+/* Portrait is designed for portrait: at 720x1280 the home screen's faces sit two by two, at
+ * least as large as in landscape's row, and the journeys, one a row, reach down to the
+ * bottom margin; in both languages, in normal and large text. */
+static void portrait_home_is_designed_for_portrait(void)
+{
+    const char *langs[] = {"en", "zh-cn"};
+    for (size_t l = 0; l < 2; l++)
+        for (int large = 0; large < 2; large++) {
+            flow_t *f = flow_new(pack, "k", 0);
+            flow_set_home_lang(f, langs[l]);
+            if (large)
+                set_display(f, true, false);
+            view_build(&view, f, 720, 1280, &metrics, 0, NULL);
+            const widget_t *faces[4] = {NULL};
+            int nf = 0, nj = 0, bottom = 0, left = 720;
+            for (size_t i = 0; i < view.n; i++) {
+                const widget_t *w = &view.w[i];
+                if (w->kind == W_FACE && nf < 4)
+                    faces[nf++] = w;
+                if (w->action == ACT_JOURNEY) {
+                    nj++;
+                    bottom = w->r.y + w->r.h > bottom ? w->r.y + w->r.h : bottom;
+                    left = w->r.x < left ? w->r.x : left;
+                    CHECK(w->r.w > 720 * 9 / 10); /* one a row, across the screen */
+                }
+            }
+            REQUIRE(nf == 4);
+            CHECK_INT(faces[1]->r.y, faces[0]->r.y);
+            CHECK_INT(faces[3]->r.y, faces[2]->r.y);
+            CHECK(faces[2]->r.y > faces[0]->r.y + faces[0]->r.h); /* a second row */
+            CHECK_INT(faces[2]->r.x, faces[0]->r.x);
+            CHECK(face_diameter(faces[0], 1.5) >= 88); /* scaled: 59 px at 480 */
+            CHECK_INT(nj, (int)content_journey_count(pack));
+            CHECK(bottom >= 1280 - 2 * 21); /* the list takes the height */
+            flow_free(f);
+        }
+}
+
 /* Whether a widget of the view shows text, wherever its lines were broken. */
 static bool view_shows(const char *text)
 {
@@ -1168,6 +1206,7 @@ int main(void)
     RUN(cut_utf8_sequence_does_not_run_past_the_text);
     RUN(chinese_lines_keep_words_and_punctuation);
     RUN(top_bar_titles_stay_on_one_line);
+    RUN(portrait_home_is_designed_for_portrait);
     RUN(staff_dates_use_the_offset_given);
     content_free(pack);
     return check_failures != 0;
