@@ -93,7 +93,7 @@ int lay_topbar(ctx_t *x, const char *title, bool with_home)
  * makes the faces smaller; larger in portrait, where they sit two by two. */
 static int face_side(const ctx_t *x)
 {
-    return S(x, x->v->height > x->v->width ? 100 : 88);
+    return S(x, x->v->height > x->v->width ? 130 : 110);
 }
 
 /* The words under a row of faces: one size and one number of lines for the whole row (the
