@@ -70,9 +70,9 @@ static void check_view(const flow_t *f, int w, int h, const char *what)
 /* Closing punctuation no line may start with (Chinese and Western). */
 static bool closing_punctuation(const char *s)
 {
-    static const char *const list[] = {"，", "。", "、", "？", "！", "）", "」", "』", "】", "；",
-                                       "：", "”", "’", "…", "》", "〉", ",", ".", "?", "!",
-                                       ")", ";", ":"};
+    static const char *const list[] = {"，", "。", "、", "？", "！", "）", "」", "』",
+                                       "】", "；", "：", "”",  "’",  "…",  "》", "〉",
+                                       ",",  ".",  "?",  "!",  ")",  ";",  ":"};
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
         if (strncmp(s, list[i], strlen(list[i])) == 0)
             return true;
@@ -142,10 +142,10 @@ static void check_residents_text(int w, int h, const char *what, const char *lan
     for (size_t i = 0; i < view.n; i++) {
         const widget_t *a = &view.w[i];
         check_widget_text(a, w, h, strncmp(lang, "zh", 2) == 0);
-        const widget_t **first = a->kind == W_FACE                                  ? &face0
+        const widget_t **first = a->kind == W_FACE                                 ? &face0
                                  : a->kind == W_BUTTON && a->action == ACT_CHOICE  ? &choice0
                                  : a->kind == W_BUTTON && a->action == ACT_JOURNEY ? &journey0
-                                                                                    : NULL;
+                                                                                   : NULL;
         if (!first)
             continue;
         if (!*first) {
@@ -153,8 +153,8 @@ static void check_residents_text(int w, int h, const char *what, const char *lan
             continue;
         }
         if ((*first)->px != a->px)
-            fprintf(stderr, "  words of one row in %d and %d px: \"%s\", \"%s\"\n",
-                    (*first)->px, a->px, (*first)->text, a->text);
+            fprintf(stderr, "  words of one row in %d and %d px: \"%s\", \"%s\"\n", (*first)->px,
+                    a->px, (*first)->text, a->text);
         CHECK_INT(a->px, (*first)->px);
         if (a->kind == W_FACE && a->r.y == (*first)->r.y)
             CHECK_INT(a->tr.y, (*first)->tr.y); /* faces at one height */
@@ -209,8 +209,8 @@ static void check_large_not_smaller(flow_t *f, const char *what)
                 found++;
                 larger += l->px > n->px;
                 if (l->px < n->px || (l->text2 && n->text2 && l->px2 < n->px2))
-                    fprintf(stderr, "  smaller in large text: \"%s\" %d/%d px, was %d/%d\n",
-                            fl, l->px, l->px2, n->px, n->px2);
+                    fprintf(stderr, "  smaller in large text: \"%s\" %d/%d px, was %d/%d\n", fl,
+                            l->px, l->px2, n->px, n->px2);
                 CHECK(l->px >= n->px);
                 if (l->text2 && n->text2 && l->text2[0])
                     CHECK(l->px2 >= n->px2);
@@ -230,7 +230,6 @@ static void check_large_not_smaller(flow_t *f, const char *what)
                     flow_lang(f));
     }
 }
-
 
 /* Checks the view just built: everything on screen, nothing cut off or overlapping, targets
  * large enough and reachable. */
@@ -959,8 +958,8 @@ static void top_bar_titles_stay_on_one_line(void)
             int in_bar = 0, below = 0;
             for (size_t i = 0; i < view.n; i++) {
                 const widget_t *w = &view.w[i];
-                in_bar += w->style == STYLE_TOPBAR && w->kind == W_LABEL &&
-                          strcmp(w->text, title) == 0;
+                in_bar +=
+                    w->style == STYLE_TOPBAR && w->kind == W_LABEL && strcmp(w->text, title) == 0;
                 below += w->style == STYLE_TITLE && w->r.y >= view.w[0].r.h &&
                          strcmp(w->text, title) == 0;
                 if (w->style == STYLE_TOPBAR && w->kind == W_LABEL)

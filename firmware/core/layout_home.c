@@ -110,8 +110,8 @@ static face_words_t face_words(const ctx_t *x, const choice_t *faces, size_t n, 
     int px = T(x, 22);
     int lh = x->tm->line_height(x->tm->user_data, px, true);
     for (size_t i = 0; i < n; i++) {
-        fitted_t ft = lay_fit_short(x, txt(x, &faces[i].text), rect(0, 0, w, 2 * lh), px,
-                                    S(x, PX_MIN), true);
+        fitted_t ft =
+            lay_fit_short(x, txt(x, &faces[i].text), rect(0, 0, w, 2 * lh), px, S(x, PX_MIN), true);
         if (ft.px < px)
             px = ft.px;
     }
@@ -243,18 +243,19 @@ static int home_face_side(const ctx_t *x, rect_t body, grid_t fg)
     large.t = LARGE_TEXT;
     if (body.y > S(x, TOPBAR_H) + S(x, MARGIN)) { /* the title below the bar, larger there */
         int top = S(x, TOPBAR_H) + title_below_h(&large, str(x, "home.title"));
-        body = rect(body.x, top + S(x, MARGIN) / 2, body.w, body.y + body.h - top - S(x, MARGIN) / 2);
+        body =
+            rect(body.x, top + S(x, MARGIN) / 2, body.w, body.y + body.h - top - S(x, MARGIN) / 2);
     }
     int gap = S(x, GAP);
     bool portrait = x->v->height > x->v->width;
     int cols = portrait ? 1 : 2;
     int nj = (int)content_journey_count(x->c);
     int rows = (nj + cols - 1) / cols;
-    int prompt_h = lay_measure_h(&large, str(x, "home.rate_prompt"),
-                                 rect(0, 0, body.w, S(x, 80)), T(&large, PX_TITLE), true);
+    int prompt_h = lay_measure_h(&large, str(x, "home.rate_prompt"), rect(0, 0, body.w, S(x, 80)),
+                                 T(&large, PX_TITLE), true);
     int cw = (body.w - (fg.cols - 1) * gap) / fg.cols;
-    face_words_t fw = face_words(&large, content_face(x->c, 0), content_face_count(x->c),
-                                 cw - S(x, 8));
+    face_words_t fw =
+        face_words(&large, content_face(x->c, 0), content_face_count(x->c), cw - S(x, 8));
     int journeys_h = rows * journey_need(x, (body.w - (cols - 1) * gap) / cols) + rows * gap;
     int room = body.h - prompt_h - gap / 2 - gap - journeys_h - (fg.rows - 1) * gap;
     int side = room / fg.rows - face_cell_h(x, fw, 0);

@@ -137,7 +137,8 @@ static int choice_need(const ctx_t *x, const question_t *q, int w)
 static void page_buttons(ctx_t *x, rect_t area, grid_t g, int max_h, bool back, bool more)
 {
     int gap = S(x, GAP), cells = g.cols * g.rows;
-    rect_t rp = lay_cell(area, g, cells - 2, gap, max_h), rm = lay_cell(area, g, cells - 1, gap, max_h);
+    rect_t rp = lay_cell(area, g, cells - 2, gap, max_h),
+           rm = lay_cell(area, g, cells - 1, gap, max_h);
     if (g.cols == 1) {
         int half = (rm.w - gap) / 2;
         rp = rect(rm.x, rm.y, half, rm.h);

@@ -27,11 +27,10 @@ static uint32_t next_cp(const char *s, size_t *len)
  * font or library update cannot bring back a line that starts with "，". */
 static bool no_line_start(uint32_t cp)
 {
-    static const uint32_t list[] = {0x3001, 0x3002, 0xff0c, 0xff0e, 0xff01, 0xff1f, 0xff1b,
-                                    0xff1a, 0x300d, 0x300f, 0xff09, 0x3011, 0x3009, 0x300b,
-                                    0x3015, 0x3017, 0xff3d, 0xff5d, 0x201d, 0x2019, 0x2026,
-                                    0x00b7, 0x30fb, ',',    '.',    '!',    '?',    ';',
-                                    ':',    ')',    ']',    '}'};
+    static const uint32_t list[] = {0x3001, 0x3002, 0xff0c, 0xff0e, 0xff01, 0xff1f, 0xff1b, 0xff1a,
+                                    0x300d, 0x300f, 0xff09, 0x3011, 0x3009, 0x300b, 0x3015, 0x3017,
+                                    0xff3d, 0xff5d, 0x201d, 0x2019, 0x2026, 0x00b7, 0x30fb, ',',
+                                    '.',    '!',    '?',    ';',    ':',    ')',    ']',    '}'};
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
         if (list[i] == cp)
             return true;
@@ -191,8 +190,8 @@ static const char *break_before(const ctx_t *x, const breaks_t *bk, int px, bool
  * number of lines, or -1 when a single piece is wider than width (when allow_break, such a
  * piece is broken between characters instead). Stops early once more than o->max_lines lines
  * are needed: then the output ends with the newline after the last line that fits. */
-static int wrap(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width,
-                bool allow_break, lines_t *o)
+static int wrap(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width, bool allow_break,
+                lines_t *o)
 {
     int lines = 1;
     const char *line = bk->text;
@@ -364,7 +363,7 @@ static fitted_t fit_sizes(const ctx_t *x, breaks_t *bk, rect_t box, int max_px, 
 #define SMALL_TEXT 1024
 
 typedef fitted_t (*fit_fn)(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
-                          bool bold);
+                           bool bold);
 
 /* Large text: the least size, raised to what normal text gets in this box (fit the same way),
  * so that large text is never smaller. min_px in normal text. */
@@ -407,7 +406,8 @@ fitted_t lay_fit_text(const ctx_t *x, const char *text, rect_t box, int max_px, 
         return r;
     if (min_px > max_px)
         min_px = max_px;
-    min_px = large_floor(x, text, box, max_px, min_px, bold, prefer_one_line ? lay_fit_short : lay_fit);
+    min_px =
+        large_floor(x, text, box, max_px, min_px, bold, prefer_one_line ? lay_fit_short : lay_fit);
     if (prefer_one_line && fit_one_line(x, text, box, max_px, min_px, bold, &r))
         return r;
     char small[SMALL_TEXT];
