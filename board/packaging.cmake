@@ -171,6 +171,15 @@ if(KIOSK_APP_IME AND CMAKE_CROSSCOMPILING AND KIOSK_IME_LIBDIR)
     string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", ${_dep}")
   endforeach()
 endif()
+# libunibreak (line breaking, in the core) is unpacked there too in the cross build.
+if(CMAKE_CROSSCOMPILING)
+  list(APPEND CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS
+    ${KIOSK_IME_ROOT}/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE})
+  file(STRINGS ${KIOSK_IME_ROOT}/shlibs _ub_shlibs REGEX "^libunibreak ")
+  list(GET _ub_shlibs 0 _ub_line)
+  string(REGEX REPLACE "^libunibreak [^ ]+ " "" _ub_dep "${_ub_line}")
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", ${_ub_dep}")
+endif()
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   ${_kiosk_board}/deb/postinst ${_kiosk_board}/deb/prerm ${_kiosk_board}/deb/postrm
   ${_kiosk_pkg}/conffiles)

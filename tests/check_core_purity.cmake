@@ -1,5 +1,5 @@
-# Fails when the pure core (every .c and .h below DIR) reaches past libc and cJSON: a header of
-# another library or of the operating system, or a call that reads the clock or the time zone,
+# Fails when the pure core (every .c and .h below DIR) reaches past libc, cJSON and libunibreak:
+# a header of another library or of the operating system, or a call that reads the clock or the time zone,
 # does file, stream or process I/O, reads the environment, or uses libsodium or another
 # source of randomness. Prints FILE:LINE: NAME for each hit. Comments and string literals do
 # not count, nor do calls through a struct member (ops->time(...) is a seam, not a clock read).
@@ -7,11 +7,13 @@
 cmake_minimum_required(VERSION 3.20)
 
 # Headers the core may include: the C standard library (less locale, signals and threads),
-# <strings.h>, cJSON, and the core's own headers.
+# <strings.h>, cJSON, libunibreak's line breaking (<linebreak.h>: Unicode's tables and rules,
+# pure computation like cJSON, no I/O, clock or allocation), and the core's own headers.
 set(allowed_headers
   assert.h complex.h ctype.h errno.h fenv.h float.h inttypes.h iso646.h limits.h math.h
   setjmp.h stdalign.h stdarg.h stdatomic.h stdbool.h stddef.h stdint.h stdio.h stdlib.h
-  stdnoreturn.h string.h strings.h tgmath.h time.h uchar.h wchar.h wctype.h cjson/cJSON.h)
+  stdnoreturn.h string.h strings.h tgmath.h time.h uchar.h wchar.h wctype.h cjson/cJSON.h
+  linebreak.h)
 
 # Calls the core must not make, by what they reach.
 set(clock_calls "time|clock|clock_gettime|clock_settime|clock_getres|clock_nanosleep|"
@@ -177,7 +179,7 @@ foreach(f IN LISTS sources)
     string(REGEX REPLACE "[\">].*" "" header "${header}")
     list(FIND allowed_headers "${header}" ok)
     if(ok EQUAL -1 AND NOT header MATCHES "^core/[A-Za-z0-9_/]+\\.h$")
-      list(APPEND bad "${rel}:${line}: #include ${header} (the core includes libc, cJSON and core/ only)")
+      list(APPEND bad "${rel}:${line}: #include ${header} (the core includes libc, cJSON, linebreak.h and core/ only)")
     endif()
   endforeach()
 
@@ -211,5 +213,5 @@ if(bad)
     "processes, the environment and crypto reach it from the edges, as values or through an "
     "ops struct")
 endif()
-message(STATUS "${nsources} core files checked: libc and cJSON only, no clock, I/O, "
+message(STATUS "${nsources} core files checked: libc, cJSON and libunibreak only, no clock, I/O, "
   "environment or crypto")

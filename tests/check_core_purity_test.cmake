@@ -40,6 +40,7 @@ set(clean [=[
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <linebreak.h>
 #include "core/clean.h"
 
 typedef struct {
@@ -80,6 +81,7 @@ expect(ok "the getenv() hit names one.c:3")
 set(kinds
   "#include <sodium.h>|#include sodium.h"
   "#include <unistd.h>|#include unistd.h"
+  "#include <wordbreak.h>|#include wordbreak.h"
   "#include \"ui/ui.h\"|#include ui/ui.h"
   "t = time(NULL)@|time"
   "clock_gettime(CLOCK_REALTIME, &ts)@|clock_gettime"

@@ -56,10 +56,179 @@ static bool is_target(const widget_t *w)
 
 static void check_built(int w, int h, const char *what, const char *lang);
 
+static void check_residents_text(int w, int h, const char *what, const char *lang);
+
 static void check_view(const flow_t *f, int w, int h, const char *what)
 {
     view_build(&view, f, w, h, &metrics, 0, NULL);
     check_built(w, h, what, flow_lang(f));
+    check_residents_text(w, h, what, flow_lang(f));
+}
+
+/* ---- the residents' text: sizes, rows, Chinese lines ---- */
+
+/* Closing punctuation no line may start with (Chinese and Western). */
+static bool closing_punctuation(const char *s)
+{
+    static const char *const list[] = {"，", "。", "、", "？", "！", "）", "」", "』",
+                                       "】", "；", "：", "”",  "’",  "…",  "》", "〉",
+                                       ",",  ".",  "?",  "!",  ")",  ";",  ":"};
+    for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
+        if (strncmp(s, list[i], strlen(list[i])) == 0)
+            return true;
+    return false;
+}
+
+/* Characters in s[0..n) less spaces and closing punctuation. */
+static int characters(const char *s, size_t n)
+{
+    int k = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t l = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+        k += c != ' ' && !closing_punctuation(s + i);
+        i += l;
+    }
+    return k;
+}
+
+/* Chinese text broken by the rules: no line starts with closing punctuation, and the last line
+ * of a text broken into lines is not one character alone. */
+static bool chinese_lines_ok(const char *text)
+{
+    if (!text || !strchr(text, '\n') || strstr(text, "…"))
+        return true;
+    const char *line = text;
+    for (const char *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+        if (closing_punctuation(nl + 1))
+            return false;
+    return characters(line, strlen(line)) != 1;
+}
+
+/* The side of the face the UI draws above a face's words (as ui/draw.c does). */
+static int face_diameter(const widget_t *w, double u)
+{
+    int room = w->tr.y - w->r.y - (int)(12 * u);
+    int across = (int)(w->r.w * 0.72);
+    return room < across ? room : across;
+}
+
+/* Secondary text at least 20 px on the 7" panel, the top bar's title on one line and, in
+ * Chinese, lines broken by the rules, for widget a of a view w x h. */
+static void check_widget_text(const widget_t *a, int w, int h, bool chinese)
+{
+    bool panel = w == 800 && h == 480;
+    if (panel && a->text[0] && a->style == STYLE_MUTED && a->px < 20)
+        fprintf(stderr, "  secondary text of %d px: \"%s\"\n", a->px, a->text);
+    if (panel && a->text[0] && a->style == STYLE_MUTED)
+        CHECK(a->px >= 20);
+    if (panel && a->text2 && a->text2[0])
+        CHECK(a->px2 >= 20);
+    if (a->style == STYLE_TOPBAR && a->kind == W_LABEL)
+        CHECK(!strchr(a->text, '\n'));
+    if (chinese && (!chinese_lines_ok(a->text) || !chinese_lines_ok(a->text2))) {
+        fprintf(stderr, "  broken against the rules: \"%s\" \"%s\"\n", a->text,
+                a->text2 ? a->text2 : "");
+        check_failures++;
+    }
+}
+
+/* Checks of a residents' view: check_widget_text() on each widget, and the words of a row of
+ * faces, of the answers of a grid and of the journeys in one size (faces at one height). */
+static void check_residents_text(int w, int h, const char *what, const char *lang)
+{
+    int fails = check_failures;
+    const widget_t *face0 = NULL, *choice0 = NULL, *journey0 = NULL;
+    for (size_t i = 0; i < view.n; i++) {
+        const widget_t *a = &view.w[i];
+        check_widget_text(a, w, h, strncmp(lang, "zh", 2) == 0);
+        const widget_t **first = a->kind == W_FACE                                 ? &face0
+                                 : a->kind == W_BUTTON && a->action == ACT_CHOICE  ? &choice0
+                                 : a->kind == W_BUTTON && a->action == ACT_JOURNEY ? &journey0
+                                                                                   : NULL;
+        if (!first)
+            continue;
+        if (!*first) {
+            *first = a;
+            continue;
+        }
+        if ((*first)->px != a->px)
+            fprintf(stderr, "  words of one row in %d and %d px: \"%s\", \"%s\"\n", (*first)->px,
+                    a->px, (*first)->text, a->text);
+        CHECK_INT(a->px, (*first)->px);
+        if (a->kind == W_FACE && a->r.y == (*first)->r.y)
+            CHECK_INT(a->tr.y, (*first)->tr.y); /* faces at one height */
+    }
+    if (check_failures != fails)
+        fprintf(stderr, "  ^ in %s %dx%d %s\n", what, w, h, lang);
+}
+
+/* Text with its line breaks and spaces taken out, to find a text in another view. */
+static void flatten(char *dst, size_t n, const char *src)
+{
+    size_t o = 0;
+    for (; src && *src && o + 1 < n; src++)
+        if (*src != '\n' && *src != ' ')
+            dst[o++] = *src;
+    dst[o] = '\0';
+}
+
+static int faces_large_checked;
+
+static void set_display(flow_t *f, bool large, bool contrast);
+
+/* The view of f in large text against the same in normal text, at every size: every text found
+ * in both is at least as large in large text, most of them larger, and faces are not smaller. */
+static void check_large_not_smaller(flow_t *f, const char *what)
+{
+    static view_t normal;
+    record_t *rec;
+    if (flow_pending_op(f, &rec) != OP_NONE)
+        return; /* a save between pages: the display choices wait for it */
+    CHECK(!flow_large_text(f));
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        int w = sizes[s].w, h = sizes[s].h;
+        double u = (double)(w < h ? w : h) / 480.0;
+        view_build(&normal, f, w, h, &metrics, 0, NULL);
+        set_display(f, true, false);
+        view_build(&view, f, w, h, &metrics, 0, NULL);
+        set_display(f, false, false);
+        int found = 0, larger = 0, fails = check_failures;
+        for (size_t i = 0; i < view.n; i++) {
+            const widget_t *l = &view.w[i];
+            char fl[512], fn[512];
+            flatten(fl, sizeof fl, l->text);
+            if (!fl[0] || strstr(fl, "…"))
+                continue;
+            for (size_t j = 0; j < normal.n; j++) {
+                const widget_t *n = &normal.w[j];
+                flatten(fn, sizeof fn, n->text);
+                if (n->kind != l->kind || n->action != l->action || n->arg != l->arg ||
+                    strcmp(fl, fn) != 0)
+                    continue;
+                found++;
+                larger += l->px > n->px;
+                if (l->px < n->px || (l->text2 && n->text2 && l->px2 < n->px2))
+                    fprintf(stderr, "  smaller in large text: \"%s\" %d/%d px, was %d/%d\n", fl,
+                            l->px, l->px2, n->px, n->px2);
+                CHECK(l->px >= n->px);
+                if (l->text2 && n->text2 && l->text2[0])
+                    CHECK(l->px2 >= n->px2);
+                if (l->kind == W_FACE) {
+                    CHECK(face_diameter(l, u) >= face_diameter(n, u));
+                    faces_large_checked++;
+                }
+                break;
+            }
+        }
+        CHECK(found > 0);
+        if (found && larger * 2 < found)
+            fprintf(stderr, "  only %d of %d texts larger in large text\n", larger, found);
+        CHECK(larger * 2 >= found); /* most texts grow */
+        if (check_failures != fails)
+            fprintf(stderr, "  ^ in %s %dx%d %s, large text against normal\n", what, w, h,
+                    flow_lang(f));
+    }
 }
 
 /* Checks the view just built: everything on screen, nothing cut off or overlapping, targets
@@ -173,6 +342,8 @@ static void walk_journey(size_t ji, const char *lang, bool large)
         char what[128];
         snprintf(what, sizeof what, "journey %zu question %s", ji, q->name);
         check_all_sizes(f, what);
+        if (!large)
+            check_large_not_smaller(f, what);
         if (flow_why_not(f) != FLOW_WHY_NONE && q->type == Q_CHECKBOX) { /* radios: no Next */
             snprintf(what, sizeof what, "journey %zu question %s, Next explaining", ji, q->name);
             check_next_explains(f, what);
@@ -229,6 +400,7 @@ static void every_screen_fits_at_every_size_in_both_languages(void)
         flow_t *f = flow_new(pack, "k", 0);
         flow_set_home_lang(f, langs[l]);
         check_all_sizes(f, "home");
+        check_large_not_smaller(f, "home");
         for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
             view_build(&view, f, sizes[s].w, sizes[s].h, &metrics, 0,
                        content_string(pack, "notice.fallback", langs[l]));
@@ -292,6 +464,8 @@ static void every_screen_fits_at_every_size_in_both_languages(void)
     }
     fprintf(stderr, "  %d screens checked\n", screens_checked);
     CHECK(screens_checked > 300);
+    fprintf(stderr, "  %d faces compared in large and normal text\n", faces_large_checked);
+    CHECK(faces_large_checked >= 80); /* home and the rating: 4 faces, 5 sizes, 2 languages */
 }
 
 /* The staff screens in each of their states, at every size, in both languages, with figures
@@ -727,6 +901,113 @@ static void cut_utf8_sequence_does_not_run_past_the_text(void)
     free(text);
 }
 
+/* ---- line breaking by Unicode's rules with the Chinese rules on top ---- */
+
+/* text wrapped at 10 px (CJK 10 px a character) in a box width px wide, one size only. */
+static const char *wrapped(const char *text, int width, const char *lang)
+{
+    ctx_t x = text_ctx();
+    x.lang = lang;
+    fitted_t r = lay_fit_text(&x, text, (rect_t){0, 0, width, 1000}, 10, 10, false, false);
+    CHECK(!r.overflow);
+    return r.text;
+}
+
+static void chinese_lines_keep_words_and_punctuation(void)
+{
+    /* Nine characters a line: the tenth alone would end the text; 中心 goes down together. */
+    CHECK_STR(wrapped("欢迎来到社区服务中心", 90, "zh-cn"), "欢迎来到社区服务\n中心");
+    CHECK_STR(wrapped("非常不满意", 40, "zh-cn"), "非常不\n满意");
+    /* A comma, full stop, closing bracket or question mark never starts a line: the character
+     * before it goes down with it. */
+    CHECK_STR(wrapped("一二三四五六七八九，十一", 90, "zh-cn"), "一二三四五六七八\n九，十一");
+    CHECK_STR(wrapped("一二三四五六七八九。十一", 90, "zh-cn"), "一二三四五六七八\n九。十一");
+    CHECK_STR(wrapped("一二三四五六七八（九）十", 90, "zh-cn"), "一二三四五六七八\n（九）十");
+    CHECK_STR(wrapped("一二三四五六七八九？", 90, "zh-cn"), "一二三四五六七\n八九？");
+    /* The middle dot of a transcribed name (买买提·艾力) never starts a line: UAX #14 allows a
+     * break before it in Chinese (class AI), the Chinese rules on top do not. */
+    CHECK_STR(wrapped("一二三四五六七八九·十一", 90, "zh-cn"), "一二三四五六七八\n九·十一");
+    /* An opening bracket does not end a line either (UAX #14, LB14). */
+    CHECK_STR(wrapped("一二三四五六七（八九）", 80, "zh-cn"), "一二三四五六七\n（八九）");
+    /* Latin words stay whole, break after spaces and hyphens; numbers stay whole. */
+    CHECK_STR(wrapped("well-being 2026-12-01", 100, "en"), "well-being\n2026-12-01");
+    /* A lone last character stays when no earlier break lets the rest fit a line and leaves
+     * two characters or more on the line before. */
+    CHECK_STR(wrapped("一二三四五", 40, "zh-cn"), "一二三\n四五");
+    CHECK_STR(wrapped("一二三", 20, "zh-cn"), "一二\n三");
+    /* A short word on a button stays whole at a smaller size rather than break (删 / 除). */
+    ctx_t x = text_ctx();
+    fitted_t r = lay_fit_short(&x, "删除", (rect_t){0, 0, 30, 100}, 20, 14, false);
+    CHECK_STR(r.text, "删除");
+    CHECK_INT(r.px, 15);
+}
+
+/* The top bar's title never wraps: at 720x1280 in large text a long Chinese title takes a
+ * smaller size within the limits, or goes below the bar, whole, on its own lines. */
+static void top_bar_titles_stay_on_one_line(void)
+{
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+        for (size_t j = 0; j < content_journey_count(pack); j++) {
+            flow_t *f = flow_new(pack, "k", 0);
+            flow_set_home_lang(f, "zh-cn");
+            flow_activate(f, ACT_JOURNEY, (int)j, NULL, 1);
+            set_display(f, true, false);
+            view_build(&view, f, sizes[s].w, sizes[s].h, &metrics, 0, NULL);
+            const char *title = content_text(pack, &content_journey(pack, j)->title, "zh-cn");
+            double u = (sizes[s].w < sizes[s].h ? sizes[s].w : sizes[s].h) / 480.0;
+            int in_bar = 0, below = 0;
+            for (size_t i = 0; i < view.n; i++) {
+                const widget_t *w = &view.w[i];
+                in_bar +=
+                    w->style == STYLE_TOPBAR && w->kind == W_LABEL && strcmp(w->text, title) == 0;
+                below += w->style == STYLE_TITLE && w->r.y >= view.w[0].r.h &&
+                         strcmp(w->text, title) == 0;
+                if (w->style == STYLE_TOPBAR && w->kind == W_LABEL)
+                    CHECK(w->px >= (int)(20 * u)); /* scaled down within the limits */
+            }
+            CHECK_INT(in_bar + below, 1);
+            flow_free(f);
+        }
+}
+
+/* Portrait is designed for portrait: at 720x1280 the home screen's faces sit two by two, at
+ * least as large as in landscape's row, and the journeys, one a row, reach down to the
+ * bottom margin; in both languages, in normal and large text. */
+static void portrait_home_is_designed_for_portrait(void)
+{
+    const char *langs[] = {"en", "zh-cn"};
+    for (size_t l = 0; l < 2; l++)
+        for (int large = 0; large < 2; large++) {
+            flow_t *f = flow_new(pack, "k", 0);
+            flow_set_home_lang(f, langs[l]);
+            if (large)
+                set_display(f, true, false);
+            view_build(&view, f, 720, 1280, &metrics, 0, NULL);
+            const widget_t *faces[4] = {NULL};
+            int nf = 0, nj = 0, bottom = 0, left = 720;
+            for (size_t i = 0; i < view.n; i++) {
+                const widget_t *w = &view.w[i];
+                if (w->kind == W_FACE && nf < 4)
+                    faces[nf++] = w;
+                if (w->action == ACT_JOURNEY) {
+                    nj++;
+                    bottom = w->r.y + w->r.h > bottom ? w->r.y + w->r.h : bottom;
+                    left = w->r.x < left ? w->r.x : left;
+                    CHECK(w->r.w > 720 * 9 / 10); /* one a row, across the screen */
+                }
+            }
+            REQUIRE(nf == 4);
+            CHECK_INT(faces[1]->r.y, faces[0]->r.y);
+            CHECK_INT(faces[3]->r.y, faces[2]->r.y);
+            CHECK(faces[2]->r.y > faces[0]->r.y + faces[0]->r.h); /* a second row */
+            CHECK_INT(faces[2]->r.x, faces[0]->r.x);
+            CHECK(face_diameter(faces[0], 1.5) >= 88); /* scaled: 59 px at 480 */
+            CHECK_INT(nj, (int)content_journey_count(pack));
+            CHECK(bottom >= 1280 - 2 * 21); /* the list takes the height */
+            flow_free(f);
+        }
+}
+
 /* Whether a widget of the view shows text, wherever its lines were broken. */
 static bool view_shows(const char *text)
 {
@@ -1043,6 +1324,9 @@ int main(void)
     RUN(text_too_long_for_its_box_ends_with_an_ellipsis);
     RUN(typed_text_field_shows_the_end_of_a_long_text);
     RUN(cut_utf8_sequence_does_not_run_past_the_text);
+    RUN(chinese_lines_keep_words_and_punctuation);
+    RUN(top_bar_titles_stay_on_one_line);
+    RUN(portrait_home_is_designed_for_portrait);
     RUN(staff_dates_use_the_offset_given);
     RUN(a_chosen_single_answer_shows_a_tick_when_revisited);
     RUN(the_thank_you_hands_over_the_code_and_confirms_the_activity);

@@ -2,7 +2,7 @@
 # Only what is missing is installed; as root with apt-get, otherwise through sudo, otherwise
 # the command to run is printed.
 
-KIOSK_BUILD_DEPS="gcc libc6-dev make cmake pkg-config libsdl2-dev libsdl2-ttf-dev libcjson-dev libsqlite3-dev libgpiod-dev libsodium-dev libsystemd-dev libmount-dev libqrencode-dev fonts-noto-cjk
+KIOSK_BUILD_DEPS="gcc libc6-dev make cmake pkg-config libsdl2-dev libsdl2-ttf-dev libcjson-dev libsqlite3-dev libgpiod-dev libsodium-dev libsystemd-dev libmount-dev libqrencode-dev libunibreak-dev fonts-noto-cjk
  librime-dev librime-bin rime-data-luna-pinyin rime-essay libzinnia-dev tegaki-zinnia-simplified-chinese"
 KIOSK_TEST_DEPS="imagemagick exfatprogs exfat-fuse clang libclang-rt-14-dev shellcheck dosfstools lintian dpkg-dev systemd e2fsprogs jq openssl mtools bmap-tools zstd xz-utils fdisk tzdata"
 # The arm64 cross build (preset arm64) and its tests under qemu-user: Debian's cross compiler
@@ -12,6 +12,8 @@ KIOSK_TEST_DEPS="imagemagick exfatprogs exfat-fuse clang libclang-rt-14-dev shel
 # gflags, opencc under them) are not Multi-Arch: same, so their arm64 packages conflict with
 # the host's and apt would remove the host's -dev packages: kiosk_unpack_arm64_ime (below)
 # unpacks them instead. rime_deployer (librime-bin, host) compiles the Rime data for both.
+# Nor libunibreak-dev:arm64 (line breaking, in the core): libunibreak1 is not Multi-Arch: same
+# either and installs into /usr/lib; kiosk_unpack_arm64_ime unpacks it with the IME's.
 KIOSK_ARM64_DEPS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
  libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libcjson-dev:arm64 libsqlite3-dev:arm64
  libgpiod-dev:arm64 libsodium-dev:arm64 libsystemd-dev:arm64 libmount-dev:arm64
@@ -65,12 +67,13 @@ kiosk_install_arm64_deps() {
 KIOSK_IME_ARM64_DEBS="librime1:arm64 librime-dev:arm64 libzinnia0:arm64 libzinnia-dev:arm64
  libgoogle-glog0v6:arm64 libgflags2.2:arm64 libopencc1.1:arm64 libboost-filesystem1.74.0:arm64
  libboost-regex1.74.0:arm64 libleveldb1d:arm64 libmarisa0:arm64 libyaml-cpp0.7:arm64
- libsnappy1v5:arm64"
+ libsnappy1v5:arm64 libunibreak1:arm64 libunibreak-dev:arm64"
 # DIR/shlibs gathers the packages' own shlibs lines ("librime 1 librime1 (>= ...)"), from which
 # the arm64 .deb takes its dependencies on them (board/packaging.cmake).
 kiosk_unpack_arm64_ime() {
     local dir=${1:-build/arm64-ime-root}
-    [ -e "$dir/usr/include/rime_api.h" ] && [ -e "$dir/shlibs" ] && return 0
+    [ -e "$dir/usr/include/rime_api.h" ] && [ -e "$dir/usr/include/linebreak.h" ] &&
+        [ -e "$dir/shlibs" ] && return 0
     local debs; debs=$(mktemp -d)
     # shellcheck disable=SC2086 # a list of package names: split on purpose
     (cd "$debs" && chmod 755 . && apt-get -q download $KIOSK_IME_ARM64_DEBS >/dev/null) || {
@@ -84,5 +87,7 @@ kiosk_unpack_arm64_ime() {
         if [ -e "$debs/control/shlibs" ]; then cat "$debs/control/shlibs" >> "$dir/shlibs.new"; fi
     done
     mv "$dir/shlibs.new" "$dir/shlibs"
+    # libunibreak installs into /usr/lib: beside the others, in the multiarch directory.
+    mv "$dir"/usr/lib/libunibreak.so* "$dir/usr/lib/aarch64-linux-gnu/"
     rm -rf "$debs"
 }

@@ -4,6 +4,8 @@
  * the focus ring and hit testing; the screens are in layout_resident.c and layout_staff.c. */
 #include <string.h>
 
+#include <linebreak.h>
+
 #include "core/layout_internal.h"
 
 bool rect_overlaps(rect_t a, rect_t b)
@@ -17,6 +19,11 @@ bool rect_contains(rect_t o, rect_t i)
 }
 
 /* ---- widgets ---- */
+
+int lay_min_px(const ctx_t *x, style_t st)
+{
+    return S(x, x->f && st == STYLE_MUTED ? PX_SMALL : PX_MIN);
+}
 
 widget_t *lay_add(ctx_t *x, widget_kind_t kind, style_t style, rect_t r)
 {
@@ -40,9 +47,10 @@ widget_t *lay_add(ctx_t *x, widget_kind_t kind, style_t style, rect_t r)
 /* Places text in the widget's text box, vertically centred. */
 void lay_set_text(ctx_t *x, widget_t *w, const char *text, rect_t box, int max_px, bool bold)
 {
+    int min_px = lay_min_px(x, w->style);
     fitted_t ft = (w->kind == W_BUTTON || w->kind == W_FACE || w->style == STYLE_TOPBAR)
-                      ? lay_fit_short(x, text, box, max_px, S(x, PX_MIN), bold)
-                      : lay_fit(x, text, box, max_px, S(x, PX_MIN), bold);
+                      ? lay_fit_short(x, text, box, max_px, min_px, bold)
+                      : lay_fit(x, text, box, max_px, min_px, bold);
     w->text = ft.text;
     w->px = ft.px;
     w->bold = bold;
@@ -77,7 +85,7 @@ int lay_label_top(ctx_t *x, rect_t r, const char *text, int max_px, bool bold, s
 {
     if (!text || !*text)
         return 0;
-    fitted_t ft = lay_fit(x, text, r, max_px, S(x, PX_MIN), bold);
+    fitted_t ft = lay_fit(x, text, r, max_px, lay_min_px(x, st), bold);
     widget_t *w = lay_add(x, W_LABEL, st, rect(r.x, r.y, r.w, ft.height));
     w->text = ft.text;
     w->px = ft.px;
@@ -109,15 +117,16 @@ widget_t *lay_button2(ctx_t *x, rect_t r, const char *t1, const char *t2, style_
     w->arg = arg;
     rect_t in = inset(r, S(x, 10), S(x, 6));
     int lh1 = x->tm->line_height(x->tm->user_data, px1, true);
-    int lh2 = x->tm->line_height(x->tm->user_data, T(x, PX_SMALL), false);
-    /* Share the height: the first line gets what it needs, at most two lines. */
-    int h1 = in.h - lh2 < 2 * lh1 ? in.h - lh2 : 2 * lh1;
-    if (h1 < lh1)
-        h1 = in.h / 2;
+    int min2 = x->f ? S(x, PX_SMALL) : S(x, PX_MIN) * 7 / 8;
+    /* The second line keeps what it needs at its least size; the first gets the rest (at most
+     * two lines), then the second whatever the first left. */
+    int need2 = lay_measure_h(x, t2, rect(in.x, in.y, in.w, in.h), min2, false);
+    int h1 = in.h - need2 - S(x, 2) < 2 * lh1 ? in.h - need2 - S(x, 2) : 2 * lh1;
+    if (h1 < in.h / 3)
+        h1 = in.h / 3;
     fitted_t f1 = lay_fit_short(x, t1, rect(in.x, in.y, in.w, h1), px1, S(x, PX_MIN), true);
     int h2 = in.h - f1.height - S(x, 2);
-    fitted_t f2 =
-        lay_fit(x, t2, rect(in.x, in.y, in.w, h2), T(x, PX_SMALL), S(x, PX_MIN) * 7 / 8, false);
+    fitted_t f2 = lay_fit(x, t2, rect(in.x, in.y, in.w, h2), T(x, PX_SMALL), min2, false);
     int total = f1.height + S(x, 2) + f2.height;
     int y = in.y + (in.h - total) / 2;
     w->text = f1.text;
@@ -220,6 +229,7 @@ void lay_start(ctx_t *x, view_t *v, int width, int height, bool large_text, bool
     x->lang = lang;
     x->u = (double)side / REF_SIDE;
     x->t = large_text ? LARGE_TEXT : 1.0;
+    init_linebreak(); /* libunibreak's index of its tables: the same every time, fast */
 }
 
 /* Counts the focus ring's targets, puts the ring on the want-th (-1: nowhere) and notes the

@@ -133,7 +133,8 @@ static void hint_in_field(ctx_t *x, widget_t *field)
     if (field->style != STYLE_MUTED)
         return;
     rect_t in = inset(field->r, S(x, 10), S(x, 4));
-    fitted_t ft = lay_fit(x, str(x, "keyboard.pad_hint"), in, T(x, PX_BODY), S(x, PX_MIN), false);
+    fitted_t ft = lay_fit(x, str(x, "keyboard.pad_hint"), in, T(x, PX_BODY),
+                          lay_min_px(x, STYLE_MUTED), false);
     field->text = ft.text;
     field->px = ft.px;
     int lh = x->tm->line_height(x->tm->user_data, ft.px, false);

@@ -22,12 +22,14 @@ enum {
     PX_TITLE = 30,
     PX_BODY = 24,
     PX_BUTTON = 24,
-    PX_SMALL = 18,
+    PX_SMALL = 20, /* secondary text (progress, counts, descriptions): its least size too */
     PX_MIN = 16,
 };
 
-/* Large text: every size of type (the smallest included) grows by this much; the boxes stay,
- * so text wraps onto more lines and long lists show fewer items per page. */
+/* Large text: every size of type (the smallest included) grows by this much, and no text is
+ * ever smaller than it would be in normal text in the same box (lay_fit_text()); faces keep
+ * their size. Text wraps onto more lines, lists show fewer items a page, and the home screen
+ * drops the line above the journeys when they need its room. */
 #define LARGE_TEXT 1.3
 
 /* Everything one build of a view needs; lives on the builder's stack for that build, and its
@@ -101,7 +103,8 @@ typedef struct {
 
 /* Finds the largest size from max_px down to min_px at which text fits in box; at min_px
  * it breaks long words and, if still too tall, keeps the lines that fit and ends with an
- * ellipsis (overflow set: a test failure for shipped content). Text of any length. */
+ * ellipsis (overflow set: a test failure for shipped content). Text of any length. In large
+ * text (max_px a T() size), never below the size normal text would get in the same box. */
 fitted_t lay_fit_text(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
                       bool bold, bool prefer_one_line);
 
@@ -111,6 +114,12 @@ fitted_t lay_fit(const ctx_t *x, const char *text, rect_t box, int max_px, int m
 /* Labels of buttons: one line if it can be had at three quarters of the size. */
 fitted_t lay_fit_short(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
                        bool bold);
+
+/* One line only: the largest size from max_px down to min_px (in large text, down to what
+ * normal text gets) at which text fits box on one line; overflow set (text "", px 0) when
+ * none does. For titles that must not wrap. */
+fitted_t lay_fit_line(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
+                      bool bold);
 
 /* Height a text takes at its fitted size inside box (0 when empty); keeps nothing. */
 int lay_measure_h(const ctx_t *x, const char *text, rect_t box, int max_px, bool bold);
@@ -126,6 +135,10 @@ const char *lay_wrap_tail(const ctx_t *x, const char *text, int px, int width, i
 
 /* A new widget, or the context's sink once the view is full. Valid until the next build. */
 widget_t *lay_add(ctx_t *x, widget_kind_t kind, style_t style, rect_t r);
+
+/* The least size of text in style st: the residents' secondary (muted) text never below
+ * PX_SMALL (20 px on the 7" panel); PX_MIN for the rest and for the staff screens. */
+int lay_min_px(const ctx_t *x, style_t st);
 
 /* Places text in the widget's text box, vertically centred. */
 void lay_set_text(ctx_t *x, widget_t *w, const char *text, rect_t box, int max_px, bool bold);
@@ -173,6 +186,24 @@ bool lay_focusable(const view_t *v, size_t i);
 /* Counts the focus ring's targets, puts the ring on the want-th (-1: nowhere) and notes the
  * smallest target (side: the screen's shorter side, the most it can be). */
 void lay_finish_targets(view_t *v, int side, int want);
+
+/* ---- the home screen, the top bar and the faces (layout_home.c) ---- */
+
+/* The top bar: Home (inside a journey), the title on one line, the display choices and the
+ * language. Returns the height it takes, with the title's below the bar when it went there. */
+int lay_topbar(ctx_t *x, const char *title, bool with_home);
+
+/* The home screen: the prompt, the faces (two by two in portrait), the journeys; notice: a
+ * staff notice at the bottom, or NULL. */
+void lay_home_screen(ctx_t *x, const char *notice);
+
+/* n faces with their words (one size for all) centred in area, doing act with their index;
+ * the selected one (-1: none) drawn chosen. */
+void lay_faces(ctx_t *x, rect_t area, const choice_t *faces, size_t n, action_t act, int selected);
+
+/* The height lay_button2() needs at the least in a cell w wide: t1 at px1 on its lines and t2
+ * at the secondary size. */
+int lay_button2_need(const ctx_t *x, const char *t1, int px1, const char *t2, int w);
 
 /* ---- keyboards and text answers (layout_resident.c) ---- */
 

@@ -1,56 +1,13 @@
-/* The residents' screens: home, questions with their answers and keyboards, thanks, out of
- * service, messages, the prompts above them, and the attract screen outside opening hours. */
+/* The residents' screens: questions with their answers and keyboards, thanks, out of service,
+ * messages, the prompts above them, and the attract screen outside opening hours (the home
+ * screen, the top bar and the faces: layout_home.c). */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/layout_internal.h"
 #include "core/utf8.h"
 
-/* ---- shared bars ---- */
-
-static const char *next_language_name(const ctx_t *x)
-{
-    size_t n = content_language_count(x->c);
-    int i = content_language_index(x->c, x->lang);
-    return content_language(x->c, (size_t)(i + 1) % n)->name;
-}
-
-/* Top bar: leave button (inside a journey), title, language button. Returns its height. */
-static int topbar(ctx_t *x, const char *title, bool with_home)
-{
-    view_t *v = x->v;
-    int h = S(x, TOPBAR_H);
-    lay_add(x, W_PANEL, STYLE_TOPBAR, rect(0, 0, v->width, h));
-    int m = S(x, 8);
-    int bw = S(x, 150) < v->width * 24 / 100 ? S(x, 150) : v->width * 24 / 100;
-    int left = m;
-    if (with_home) {
-        lay_button(x, rect(m, m, bw, h - 2 * m), str(x, "nav.home"), STYLE_SECONDARY, ACT_HOME, 0);
-        left = m + bw + m;
-    }
-    /* Right to left on screen, created left to right for the reading order of the ring:
-     * the display choices, then the language. */
-    int right = v->width - m;
-    bool langs = content_language_count(x->c) > 1;
-    bool display = flow_screen(x->f) != SCREEN_OUT_OF_SERVICE;
-    int lang_x = right - bw;
-    if (langs)
-        right = lang_x - m;
-    if (display) {
-        int dw = S(x, 120) < v->width * 19 / 100 ? S(x, 120) : v->width * 19 / 100;
-        right -= dw;
-        lay_button(x, rect(right, m, dw, h - 2 * m), str(x, "display.button"), STYLE_SECONDARY,
-                   ACT_DISPLAY, 0);
-    }
-    if (langs)
-        lay_button(x, rect(lang_x, m, bw, h - 2 * m), next_language_name(x), STYLE_SECONDARY,
-                   ACT_LANG, 0);
-    rect_t tr = rect(left + m, 0, right - left - 2 * m, h);
-    widget_t *t = lay_label(x, tr, title, T(x, 26), true, STYLE_TOPBAR,
-                            with_home ? ALIGN_CENTER : ALIGN_LEFT);
-    (void)t;
-    return h;
-}
+/* ---- the bottom bar and what a Next pressed too early explains ---- */
 
 /* What a Next pressed too early explains, or NULL. */
 static const char *explanation_text(ctx_t *x)
@@ -118,7 +75,9 @@ static int bottombar(ctx_t *x)
     int m = S(x, MARGIN);
     int y = v->height - h + S(x, 6);
     int bh = h - S(x, 12);
-    int bw = S(x, 170) < v->width * 27 / 100 ? S(x, 170) : v->width * 27 / 100;
+    /* Narrower in portrait: the progress between them keeps one line at its size. */
+    int share = v->width > v->height ? 27 : 23;
+    int bw = S(x, 170) < v->width * share / 100 ? S(x, 170) : v->width * share / 100;
     lay_button(x, rect(m, y, bw, bh), str(x, "nav.back"), STYLE_SECONDARY, ACT_BACK, 0);
     const question_t *q = flow_question(f);
     const answer_t *a = flow_answer(f);
@@ -158,74 +117,36 @@ static int bottombar(ctx_t *x)
     return h;
 }
 
-/* ---- faces ---- */
-
-static void faces_row(ctx_t *x, rect_t area, const choice_t *faces, size_t n, action_t act,
-                      int selected)
-{
-    int gap = S(x, GAP);
-    grid_t g = {(int)n, 1};
-    int label_px = T(x, 22);
-    for (size_t i = 0; i < n; i++) {
-        rect_t r = lay_cell(area, g, (int)i, gap, area.h);
-        style_t st = (int)i == selected ? STYLE_SELECTED : STYLE_SECONDARY;
-        widget_t *w = lay_add(x, W_FACE, st, r);
-        w->action = act;
-        w->arg = (int)i;
-        w->face_level = (int)i;
-        w->face_count = (int)n;
-        int lh = x->tm->line_height(x->tm->user_data, label_px, true);
-        rect_t tb = rect(r.x + S(x, 4), r.y + r.h - 2 * lh - S(x, 6), r.w - S(x, 8), 2 * lh);
-        fitted_t ft = lay_fit_short(x, txt(x, &faces[i].text), tb, label_px, S(x, PX_MIN), true);
-        w->text = ft.text;
-        w->px = ft.px;
-        w->bold = true;
-        w->overflow = ft.overflow;
-        /* The text sits at the bottom; the face is drawn in the space above it. */
-        w->tr = rect(tb.x, r.y + r.h - ft.height - S(x, 8), tb.w, ft.height);
-    }
-}
-
 /* ---- screens ---- */
 
-static void home_screen(ctx_t *x, const char *notice)
+/* The height a choice with details needs at the least in a cell w wide: its text and its
+ * details at their normal sizes (fewer a page rather than smaller), at least 84 px. */
+static int choice_need(const ctx_t *x, const question_t *q, int w)
 {
-    view_t *v = x->v;
-    int top = topbar(x, str(x, "home.title"), false);
-    int m = S(x, MARGIN), gap = S(x, GAP);
-    int bottom = v->height - m;
-    if (notice && *notice) {
-        int nh = S(x, 54); /* room for two lines */
-        widget_t *w = lay_label(x, rect(0, v->height - nh, v->width, nh), notice, T(x, PX_SMALL),
-                                true, STYLE_NOTICE, ALIGN_CENTER);
-        w->tr = rect(m, w->tr.y, v->width - 2 * m, w->tr.h);
-        bottom = v->height - nh - S(x, 4);
+    int need = S(x, 84);
+    for (size_t i = 0; i < q->nchoices; i++) {
+        const choice_t *ch = &q->choices[i];
+        int h = lay_button2_need(x, txt(x, &ch->text), S(x, PX_BUTTON), txt(x, &ch->detail), w);
+        need = h > need ? h : need;
     }
-    rect_t body = rect(m, top + m / 2, v->width - 2 * m, bottom - top - m / 2);
-    bool portrait = v->height > v->width;
-    /* Prompt, faces, the line above the journeys, the journeys. */
-    int prompt_h =
-        lay_label_top(x, rect(body.x, body.y, body.w, S(x, 80)), str(x, "home.rate_prompt"),
-                      T(x, PX_TITLE), true, STYLE_TITLE, ALIGN_CENTER);
-    int y = body.y + prompt_h + gap / 2;
-    size_t nj = content_journey_count(x->c);
-    int faces_h = portrait ? S(x, 200) : (body.h - prompt_h) * 40 / 100;
-    faces_row(x, rect(body.x, y, body.w, faces_h), content_face(x->c, 0), content_face_count(x->c),
-              ACT_FACE, -1);
-    y += faces_h + gap;
-    int or_h = lay_label_top(x, rect(body.x, y, body.w, S(x, 40)), str(x, "home.or_choose"),
-                             T(x, PX_BODY), false, STYLE_MUTED, ALIGN_CENTER);
-    y += or_h + gap / 2;
-    rect_t area = rect(body.x, y, body.w, body.y + body.h - y);
-    grid_t g = lay_grid_shape((int)nj, area, portrait ? S(x, 320) : S(x, 300), S(x, MIN_TARGET + 8),
-                              gap, portrait ? 1 : 2);
-    if ((size_t)(g.cols * g.rows) < nj)
-        g.rows = ((int)nj + g.cols - 1) / g.cols;
-    for (size_t i = 0; i < nj; i++) {
-        const journey_t *j = content_journey(x->c, i);
-        lay_button2(x, lay_cell(area, g, (int)i, gap, S(x, 130)), txt(x, &j->title),
-                    txt(x, &j->description), STYLE_PRIMARY, ACT_JOURNEY, (int)i, S(x, 24));
+    return need;
+}
+
+/* Previous and More for a paged grid: its last two cells, or the halves of its last cell
+ * when it has one column (large text on a narrow screen). */
+static void page_buttons(ctx_t *x, rect_t area, grid_t g, int max_h, bool back, bool more)
+{
+    int gap = S(x, GAP), cells = g.cols * g.rows;
+    rect_t rp = lay_cell(area, g, cells - 2, gap, max_h),
+           rm = lay_cell(area, g, cells - 1, gap, max_h);
+    if (g.cols == 1) {
+        int half = (rm.w - gap) / 2;
+        rp = rect(rm.x, rm.y, half, rm.h);
+        rm = rect(rm.x + half + gap, rm.y, rm.w - half - gap, rm.h);
     }
+    lay_button(x, rp, str(x, "nav.previous_page"), STYLE_SECONDARY, ACT_PAGE_PREV, 0)->disabled =
+        !back;
+    lay_button(x, rm, str(x, "nav.more"), STYLE_SECONDARY, ACT_PAGE_NEXT, 0)->disabled = !more;
 }
 
 /* A single answer chosen earlier and seen again (Back) shows a tick, as a ticked checkbox does:
@@ -250,16 +171,21 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
     bool details = false;
     for (size_t i = 0; i < q->nchoices; i++)
         details = details || q->choices[i].detail.n > 0;
-    int min_w = q->type == Q_RATING ? S(x, 64) : S(x, details ? 300 : 220);
-    int min_h = details ? S(x, 84) : S(x, MIN_TARGET + 12);
+    /* Cells grow with the text: large text shows fewer a row and a page, never smaller. */
+    int min_w = q->type == Q_RATING ? S(x, 64) : T(x, details ? 300 : 220);
+    int min_h = details ? S(x, 84) : T(x, MIN_TARGET + 12);
     int n = (int)q->nchoices;
     int max_cols = q->type == Q_RATING ? 10 : 3;
     grid_t g = lay_grid_shape(n, area, min_w, min_h, gap, max_cols);
+    if (details) { /* again, the cells as high as their texts need at the width they got */
+        min_h = choice_need(x, q, (area.w - (g.cols - 1) * gap) / g.cols);
+        g = lay_grid_shape(n, area, min_w, min_h, gap, max_cols);
+    }
     int per_page = g.cols * g.rows;
     int first = 0, shown = n;
     bool paged = per_page < n;
     if (paged) {
-        per_page -= 2; /* two cells page back and forth */
+        per_page -= g.cols > 1 ? 2 : 1; /* the cells that page back and forth */
         if (per_page < 1)
             per_page = 1;
         int pages = (n + per_page - 1) / per_page;
@@ -310,26 +236,17 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
             break;
         px = min_px;
     }
-    if (paged) {
-        int cells = g.cols * g.rows;
-        widget_t *prev = lay_button(x, lay_cell(area, g, cells - 2, gap, max_h),
-                                    str(x, "nav.previous_page"), STYLE_SECONDARY, ACT_PAGE_PREV, 0);
-        prev->disabled = first == 0;
-        widget_t *more = lay_button(x, lay_cell(area, g, cells - 1, gap, max_h), str(x, "nav.more"),
-                                    STYLE_SECONDARY, ACT_PAGE_NEXT, 0);
-        more->disabled = first + shown >= n;
-    }
+    if (paged)
+        page_buttons(x, area, g, max_h, first > 0, first + shown < n);
 }
 
 static void rating_area(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
 {
     if (q->smileys) {
-        int h = area.h < S(x, 220) ? area.h : S(x, 220);
         /* As many faces as the quick rating: the same words under them (and the same buttons). */
         const choice_t *labels =
             q->nchoices == content_face_count(x->c) ? content_face(x->c, 0) : q->choices;
-        faces_row(x, rect(area.x, area.y + (area.h - h) / 2, area.w, h), labels, q->nchoices,
-                  ACT_CHOICE, a && a->set ? a->choice : -1);
+        lay_faces(x, area, labels, q->nchoices, ACT_CHOICE, a && a->set ? a->choice : -1);
         return;
     }
     int ends_h = (q->min_desc.n || q->max_desc.n) ? S(x, 56) : 0;
@@ -575,7 +492,7 @@ static void question_screen(ctx_t *x)
     const answer_t *a = flow_answer(f);
     const journey_t *j = flow_journey(f);
     const char *title = j ? txt(x, &j->title) : str(x, "quick.thanks");
-    int top = topbar(x, title, true);
+    int top = lay_topbar(x, title, true);
     int bot = S(x, BOTTOMBAR_H); /* drawn last: the focus ring reads the answers first */
     const char *why = explanation_text(x);
     int band = explanation_band_h(x, why);
@@ -599,7 +516,7 @@ static void question_screen(ctx_t *x)
     }
     if (typing && q->input == INPUT_TEXT && landscape) {
         /* The character count shares the title's line, to leave the keys their height. */
-        int cw = body.w * 30 / 100;
+        int cw = body.w * 36 / 100;
         title_box.w -= cw + gap;
         lay_counter(x, rect(body.x + body.w - cw, body.y, cw, S(x, 30)), q, a);
     }
@@ -651,26 +568,32 @@ static void question_screen(ctx_t *x)
 static void thanks_ref(ctx_t *x, const char *body_text, const char *ref)
 {
     view_t *v = x->v;
-    int top = topbar(x, str(x, "thanks.title"), false);
+    int top = lay_topbar(x, str(x, "thanks.title"), false);
     int m = S(x, MARGIN), gap = S(x, GAP), bh = S(x, 76);
     rect_t body = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
-    int y = body.y +
-            lay_label_top(x, rect(body.x, body.y, body.w, body.h / 3), body_text, T(x, PX_BODY),
-                          false, STYLE_PLAIN, ALIGN_CENTER) +
-            gap;
     int bottom = body.y + body.h;
     if (v->height > v->width) {
+        int y = body.y +
+                lay_label_top(x, rect(body.x, body.y, body.w, body.h / 3), body_text, T(x, PX_BODY),
+                              false, STYLE_PLAIN, ALIGN_CENTER) +
+                gap;
         rect_t done = rect(v->width / 2 - S(x, 170), bottom - bh, S(x, 340), bh);
         y += lay_ref_code(x, rect(body.x, y, body.w, (done.y - y) / 2), ref) + gap;
         lay_qr(x, rect(body.x, y, body.w, done.y - gap - y), ref, S(x, 300));
         lay_button(x, done, str(x, "thanks.noted"), STYLE_PRIMARY, ACT_DONE, 0);
         return;
     }
-    int qw = S(x, 210);
-    rect_t left = rect(body.x, y, body.w - qw - gap, bottom - y);
-    lay_qr(x, rect(body.x + body.w - qw, y, qw, bottom - y), ref, qw);
-    rect_t done = rect(left.x + left.w / 2 - S(x, 150), bottom - bh, S(x, 300), bh);
-    lay_ref_code(x, rect(left.x, y, left.w, done.y - gap - y), ref);
+    /* Landscape: what was done, the code and what to do with it down the left, as tall as
+     * the screen lets them be; the QR and the button that ends the visit down the right. */
+    int qw = S(x, 240);
+    rect_t left = rect(body.x, body.y, body.w - qw - gap, body.h);
+    rect_t done = rect(body.x + body.w - qw, bottom - bh, qw, bh);
+    lay_qr(x, rect(done.x, body.y, qw, done.y - gap - body.y), ref, qw);
+    int y = left.y +
+            lay_label_top(x, rect(left.x, left.y, left.w, left.h / 3), body_text, T(x, PX_BODY),
+                          false, STYLE_PLAIN, ALIGN_CENTER) +
+            gap;
+    lay_ref_code(x, rect(left.x, y, left.w, bottom - y), ref);
     lay_button(x, done, str(x, "thanks.noted"), STYLE_PRIMARY, ACT_DONE, 0);
 }
 
@@ -686,7 +609,7 @@ static void thanks_screen(ctx_t *x)
         thanks_ref(x, body_text, flow_ref_code(f));
         return;
     }
-    int top = topbar(x, str(x, "home.title"), false);
+    int top = lay_topbar(x, str(x, "home.title"), false);
     int m = S(x, MARGIN), gap = S(x, GAP);
     rect_t body = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
     int bh = S(x, 76);
@@ -724,7 +647,7 @@ static void thanks_screen(ctx_t *x)
 static void oos_screen(ctx_t *x)
 {
     view_t *v = x->v;
-    int top = topbar(x, str(x, "home.title"), false);
+    int top = lay_topbar(x, str(x, "home.title"), false);
     int m = S(x, MARGIN) * 3;
     rect_t body = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
     lay_add(x, W_PANEL, STYLE_ALERT, body);
@@ -752,7 +675,7 @@ static void message_screen(ctx_t *x)
         snprintf(both, sizeof both, "%s %s", body, extra);
         body = lay_strdup(x->v, both);
     }
-    int top = topbar(x, str(x, "home.title"), false);
+    int top = lay_topbar(x, str(x, "home.title"), false);
     int m = S(x, MARGIN) * 2, gap = S(x, GAP);
     rect_t body_r = rect(m, top + m, v->width - 2 * m, v->height - top - 2 * m);
     int bh = S(x, 76);
@@ -873,7 +796,7 @@ void view_build(view_t *v, const flow_t *f, int width, int height, const text_me
     int side = width < height ? width : height;
     switch (flow_screen(f)) {
     case SCREEN_HOME:
-        home_screen(&x, notice);
+        lay_home_screen(&x, notice);
         break;
     case SCREEN_QUESTION:
         question_screen(&x);

@@ -1,6 +1,10 @@
-/* Layout's text: breaking lines (words for Latin, characters for CJK, no line starting
- * with closing punctuation) and fitting texts of any length into boxes. */
+/* Layout's text: breaking lines by Unicode's rules (UAX #14, libunibreak) with Chinese rules
+ * on top (no line starting with closing punctuation, no character alone on a paragraph's last
+ * line when a better break exists) and fitting texts of any length into boxes. */
+#include <stdlib.h>
 #include <string.h>
+
+#include <linebreak.h>
 
 #include "core/layout_internal.h"
 #include "core/utf8.h"
@@ -17,50 +21,53 @@ static uint32_t next_cp(const char *s, size_t *len)
     return 0xfffd;
 }
 
-static bool is_cjk(uint32_t cp)
-{
-    return (cp >= 0x2e80 && cp <= 0x9fff) || (cp >= 0xac00 && cp <= 0xd7af) ||
-           (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xff00 && cp <= 0xffef) ||
-           (cp >= 0x20000 && cp <= 0x3ffff);
-}
-
-/* Punctuation that must not start a line (kinsoku). */
+/* Punctuation that must not start a line (Chinese and Japanese kinsoku: closing brackets and
+ * quotes, commas, full stops, the enumeration comma, ? ! : ;). UAX #14 already forbids a break
+ * before them (classes CL, CP, EX, IS, NS); this list is the Chinese rule on top of it, so a
+ * font or library update cannot bring back a line that starts with "，". */
 static bool no_line_start(uint32_t cp)
 {
-    static const uint32_t list[] = {0x3001, 0x3002, 0xff0c, 0xff0e, 0xff01, 0xff1f, 0xff1b,
-                                    0xff1a, 0x300d, 0x300f, 0xff09, 0x3011, 0x201d, 0x2019,
-                                    ',',    '.',    '!',    '?',    ';',    ':',    ')'};
+    static const uint32_t list[] = {0x3001, 0x3002, 0xff0c, 0xff0e, 0xff01, 0xff1f, 0xff1b, 0xff1a,
+                                    0x300d, 0x300f, 0xff09, 0x3011, 0x3009, 0x300b, 0x3015, 0x3017,
+                                    0xff3d, 0xff5d, 0x201d, 0x2019, 0x2026, 0x00b7, 0x30fb, ',',
+                                    '.',    '!',    '?',    ';',    ':',    ')',    ']',    '}'};
     for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
         if (list[i] == cp)
             return true;
     return false;
 }
 
-/* End of the unbreakable piece starting at s: a word with its trailing spaces, or one CJK
- * character with the punctuation that clings to it, or a newline. */
-static const char *token_end(const char *s)
+/* A text's line break opportunities by Unicode's rules (UAX #14, libunibreak): brk[i] says
+ * whether a line may end after byte i. Computed once per text, whatever sizes are tried. */
+typedef struct {
+    const char *text;
+    const char *brk; /* LINEBREAK_* for each byte of text */
+    size_t len;
+    bool anywhere; /* the last resort: between any two characters (CSS overflow-wrap: anywhere) */
+} breaks_t;
+
+/* End of the unbreakable piece starting at s (at most bk->text + bk->len): up to the next
+ * break opportunity, a word with its trailing spaces or one CJK character with the
+ * punctuation that clings to it; a newline is a piece of its own. */
+static const char *token_end(const breaks_t *bk, const char *s)
 {
-    size_t l;
-    uint32_t cp = next_cp(s, &l);
-    if (cp == '\n')
+    const char *end = bk->text + bk->len;
+    if (*s == '\n')
         return s + 1;
-    const char *p = s + l;
-    if (!is_cjk(cp)) {
-        while (*p && *p != ' ' && *p != '\n') {
-            uint32_t c2 = next_cp(p, &l);
-            if (is_cjk(c2) && !no_line_start(c2))
-                break;
-            p += l;
-        }
+    const char *p = s;
+    while (p < end) {
+        size_t l;
+        next_cp(p, &l);
+        p += l;
+        if (p >= end || *p == '\n')
+            return p < end ? p : end;
+        char b = bk->anywhere ? LINEBREAK_ALLOWBREAK : bk->brk[p - 1 - bk->text];
+        size_t l2;
+        if ((b == LINEBREAK_ALLOWBREAK || b == LINEBREAK_MUSTBREAK) &&
+            !no_line_start(next_cp(p, &l2)))
+            return p;
     }
-    while (*p && *p != '\n') {
-        uint32_t c2 = next_cp(p, &l);
-        if (c2 == ' ' || no_line_start(c2))
-            p += l;
-        else
-            break;
-    }
-    return p;
+    return end;
 }
 
 static int width_of(const ctx_t *x, int px, bool bold, const char *s, size_t len)
@@ -142,16 +149,53 @@ static bool enough(const lines_t *o, int lines)
     return o->full || (o->max_lines > 0 && lines > o->max_lines);
 }
 
-/* Wraps text into lines no wider than width, separated by '\n', into o. Returns the number of
- * lines, or -1 when a single piece is wider than width (when allow_break, such a piece is
- * broken between characters instead). Stops early once more than o->max_lines lines are
- * needed: then the output ends with the newline after the last line that fits. */
-static int wrap(const ctx_t *x, const char *text, int px, bool bold, int width, bool allow_break,
+/* The end of the paragraph p is in: the next newline or the text's end. */
+static const char *paragraph_end(const char *p)
+{
+    const char *nl = strchr(p, '\n');
+    return nl ? nl : p + strlen(p);
+}
+
+/* Whether p..e holds one character, less the spaces and closing punctuation after it. */
+static bool lone_character(const char *p, const char *e)
+{
+    int n = 0;
+    while (p < e && n < 2) {
+        size_t l;
+        uint32_t cp = next_cp(p, &l);
+        n += cp != ' ' && !no_line_start(cp);
+        p += l;
+    }
+    return n == 1;
+}
+
+/* Where to break the line starting at line, about to break before p: at p, unless that would
+ * leave one character alone on the paragraph's last line (欢迎来到社区服务中 / 心); then at
+ * the latest break opportunity before p from which the rest of the paragraph fits one line and
+ * that leaves more than one character on this line. */
+static const char *break_before(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width,
+                                const char *line, const char *p)
+{
+    const char *pe = paragraph_end(p);
+    if (!lone_character(p, pe))
+        return p;
+    const char *best = p;
+    for (const char *t = line, *e; (e = token_end(bk, t)) < p; t = e)
+        if (width_of(x, px, bold, e, (size_t)(pe - e)) <= width && !lone_character(line, e))
+            best = e;
+    return best;
+}
+
+/* Wraps the text of bk into lines no wider than width, separated by '\n', into o. Returns the
+ * number of lines, or -1 when a single piece is wider than width (when allow_break, such a
+ * piece is broken between characters instead). Stops early once more than o->max_lines lines
+ * are needed: then the output ends with the newline after the last line that fits. */
+static int wrap(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width, bool allow_break,
                 lines_t *o)
 {
     int lines = 1;
-    const char *line = text;
-    const char *p = text;
+    const char *line = bk->text;
+    const char *p = bk->text;
     bool wide = false;
     while (*p && !enough(o, lines)) {
         const char *next; /* where the next line starts */
@@ -160,14 +204,14 @@ static int wrap(const ctx_t *x, const char *text, int px, bool bold, int width, 
             n = (size_t)(p - line);
             next = p + 1;
         } else {
-            const char *e = token_end(p);
+            const char *e = token_end(bk, p);
             if (width_of(x, px, bold, line, (size_t)(e - line)) <= width) {
                 p = e;
                 continue;
             }
             if (p > line) { /* break before this piece */
-                n = trim(line, (size_t)(p - line));
-                next = p;
+                next = break_before(x, bk, px, bold, width, line, p);
+                n = trim(line, (size_t)(next - line));
             } else if (!allow_break) { /* one piece wider than the line */
                 wide = true;
                 p = e;
@@ -187,6 +231,26 @@ static int wrap(const ctx_t *x, const char *text, int px, bool bold, int width, 
     return wide ? -1 : lines;
 }
 
+/* Finds the break opportunities of text into small (n bytes) or, for a longer text, a buffer
+ * of its own; false when that cannot be had. Release with breaks_free(). */
+static bool breaks_find(const ctx_t *x, const char *text, char *small, size_t n, breaks_t *bk)
+{
+    size_t len = strlen(text);
+    char *b = len <= n ? small : malloc(len);
+    if (!b)
+        return false;
+    if (len)
+        set_linebreaks_utf8((const utf8_t *)text, len, x->lang, b);
+    *bk = (breaks_t){text, b, len, false};
+    return true;
+}
+
+static void breaks_free(breaks_t *bk, const char *small)
+{
+    if (bk->brk != small)
+        free((void *)(uintptr_t)bk->brk);
+}
+
 char *lay_strdup(view_t *v, const char *s)
 {
     size_t n = strlen(s) + 1;
@@ -200,12 +264,26 @@ char *lay_strdup(view_t *v, const char *s)
     return p;
 }
 
+/* Whether text is three characters or fewer: any break would leave one alone. */
+static bool short_word(const char *text)
+{
+    int n = 0;
+    for (const char *p = text; *p && n < 4; n++) {
+        size_t l;
+        next_cp(p, &l);
+        p += l;
+    }
+    return n <= 3;
+}
+
 /* A button label on one line at three quarters of the size reads better than one broken in
  * two: the largest such size, if any. */
 static bool fit_one_line(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
                          bool bold, fitted_t *r)
 {
     int one_min = max_px * 3 / 4 > min_px ? max_px * 3 / 4 : min_px;
+    if (short_word(text))
+        one_min = min_px; /* 删除 is never broken into 删 / 除 while it fits a line */
     for (int px = max_px; px >= one_min; px -= px > 24 ? 2 : 1) {
         int lh = x->tm->line_height(x->tm->user_data, px, bold);
         if (lh > box.h)
@@ -235,6 +313,91 @@ static fitted_t cut_to_box(const ctx_t *x, const lines_t *o, int px, int lh, int
     return (fitted_t){keep_lines(x, o), px, keep, keep * lh, true};
 }
 
+/* The text of bk wrapped at px into a box of box.h; lines set to what it takes (-1: a piece
+ * wider than the box, unless allow_break). False when the view's text ran out. */
+static bool wrap_into(const ctx_t *x, const breaks_t *bk, rect_t box, int px, bool bold,
+                      bool allow_break, lines_t *o, int *lines)
+{
+    int lh = x->tm->line_height(x->tm->user_data, px, bold);
+    int keep = lh > 0 ? box.h / lh : 0;
+    *o = scratch(x, lh > 0 ? (keep < 1 ? 1 : keep) : 0);
+    *lines = wrap(x, bk, px, bold, box.w, allow_break, o);
+    if (o->full) /* the view's text ran out: flagged, never with sane content */
+        x->v->text_truncated = true;
+    return !o->full;
+}
+
+/* The largest size from max_px down to min_px at which the text of bk fits in box. At min_px,
+ * when the breaks of UAX #14 need too many lines, lines filled to the brim (breaks between
+ * any two characters) if they fit; else the lines that fit, cut with an ellipsis. */
+static fitted_t fit_sizes(const ctx_t *x, breaks_t *bk, rect_t box, int max_px, int min_px,
+                          bool bold)
+{
+    const fitted_t full = {"", max_px, 0, 0, true};
+    for (int px = max_px;; px -= px > 24 ? 2 : 1) {
+        if (px < min_px)
+            px = min_px;
+        bool last = px == min_px;
+        int lh = x->tm->line_height(x->tm->user_data, px, bold), lines;
+        lines_t o;
+        if (!wrap_into(x, bk, box, px, bold, last, &o, &lines))
+            return full;
+        if (lines > 0 && lines * lh <= box.h)
+            return (fitted_t){keep_lines(x, &o), px, lines, lines * lh, false};
+        if (!last)
+            continue;
+        bk->anywhere = true;
+        if (!wrap_into(x, bk, box, px, bold, true, &o, &lines))
+            return full;
+        if (lines > 0 && lines * lh <= box.h)
+            return (fitted_t){keep_lines(x, &o), px, lines, lines * lh, false};
+        bk->anywhere = false;
+        if (!wrap_into(x, bk, box, px, bold, true, &o, &lines))
+            return full;
+        int keep = lh > 0 ? box.h / lh : 0;
+        return cut_to_box(x, &o, px, lh, keep < 1 ? 1 : keep);
+    }
+}
+
+/* Room for the break opportunities of most texts without asking the heap. */
+#define SMALL_TEXT 1024
+
+typedef fitted_t (*fit_fn)(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
+                           bool bold);
+
+/* Large text: the least size, raised to what normal text gets in this box (fit the same way),
+ * so that large text is never smaller. min_px in normal text. */
+static int large_floor(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
+                       bool bold, fit_fn fit)
+{
+    if (x->t <= 1.0)
+        return min_px;
+    ctx_t normal = *x;
+    normal.t = 1.0;
+    int normal_max = (int)((double)max_px / x->t + 0.5);
+    size_t saved = x->v->text_used;
+    fitted_t n = fit(&normal, text, box, normal_max, min_px, bold);
+    x->v->text_used = saved; /* measuring only */
+    if (n.overflow || n.px <= min_px)
+        return min_px;
+    return n.px < max_px ? n.px : max_px;
+}
+
+fitted_t lay_fit_line(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
+                      bool bold)
+{
+    fitted_t r = {"", 0, 0, 0, true};
+    if (!text || !*text || strchr(text, '\n'))
+        return r;
+    min_px = large_floor(x, text, box, max_px, min_px, bold, lay_fit_line);
+    for (int px = max_px; px >= min_px; px--) {
+        int lh = x->tm->line_height(x->tm->user_data, px, bold);
+        if (lh <= box.h && width_of(x, px, bold, text, strlen(text)) <= box.w)
+            return (fitted_t){lay_strdup(x->v, text), px, 1, lh, false};
+    }
+    return r;
+}
+
 fitted_t lay_fit_text(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
                       bool bold, bool prefer_one_line)
 {
@@ -243,35 +406,35 @@ fitted_t lay_fit_text(const ctx_t *x, const char *text, rect_t box, int max_px, 
         return r;
     if (min_px > max_px)
         min_px = max_px;
+    min_px =
+        large_floor(x, text, box, max_px, min_px, bold, prefer_one_line ? lay_fit_short : lay_fit);
     if (prefer_one_line && fit_one_line(x, text, box, max_px, min_px, bold, &r))
         return r;
-    for (int px = max_px;; px -= px > 24 ? 2 : 1) {
-        if (px < min_px)
-            px = min_px;
-        bool last = px == min_px;
-        int lh = x->tm->line_height(x->tm->user_data, px, bold);
-        int keep = lh > 0 ? box.h / lh : 0;
-        if (keep < 1)
-            keep = 1;
-        lines_t o = scratch(x, lh > 0 ? keep : 0);
-        int lines = wrap(x, text, px, bold, box.w, last, &o);
-        if (o.full) { /* the view's text ran out: flagged, never with sane content */
-            x->v->text_truncated = true;
-            r.overflow = true;
-            return r;
-        }
-        if (lines > 0 && lines * lh <= box.h)
-            return (fitted_t){keep_lines(x, &o), px, lines, lines * lh, false};
-        if (last)
-            return cut_to_box(x, &o, px, lh, keep);
+    char small[SMALL_TEXT];
+    breaks_t bk;
+    if (!breaks_find(x, text, small, sizeof small, &bk)) {
+        x->v->text_truncated = true; /* no memory: flagged as a full view is */
+        r.overflow = true;
+        return r;
     }
+    r = fit_sizes(x, &bk, box, max_px, min_px, bold);
+    breaks_free(&bk, small);
+    return r;
 }
 
 const char *lay_wrap_tail(const ctx_t *x, const char *text, int px, int width, int max_lines,
                           int *lines)
 {
+    char small[SMALL_TEXT];
+    breaks_t bk;
+    *lines = 0;
+    if (!breaks_find(x, text, small, sizeof small, &bk)) {
+        x->v->text_truncated = true;
+        return NULL;
+    }
     lines_t o = scratch(x, 0);
-    *lines = wrap(x, text, px, false, width, true, &o);
+    *lines = wrap(x, &bk, px, false, width, true, &o);
+    breaks_free(&bk, small);
     if (o.full) {
         x->v->text_truncated = true;
         return NULL;
