@@ -580,7 +580,8 @@ static void question_screen(ctx_t *x)
     }
     int th = lay_label_top(x, title_box, qtitle, T(x, PX_TITLE), true, STYLE_TITLE, ALIGN_LEFT);
     int y = body.y + th + gap / 2;
-    const char *desc = txt(x, &q->description);
+    char desc[1024];
+    flow_question_description(f, desc, sizeof desc);
     if (*desc) {
         int dmax = typing ? (q->input == INPUT_TEXT ? 0 : body.h * 24 / 100) : body.h * 22 / 100;
         if (dmax >= S(x, 24)) {
