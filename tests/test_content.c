@@ -298,8 +298,7 @@ static void an_activity_shows_its_day_time_and_place(void)
     CHECK_STR(content_text(c, &taichi->place, "zh-cn"), "中心庭院");
     CHECK(strstr(content_text(c, &taichi->description, "zh-cn"), "志愿者教练") != NULL);
     const choice_t *last = &q->choices[6];
-    CHECK_STR(content_text(c, &last->detail, "en"),
-              "Sat 20 Feb, 14:00–16:30 · Courtyard and main hall");
+    CHECK_STR(content_text(c, &last->detail, "en"), "Sat 20 Feb, 14:00–16:30 · Main hall");
     for (size_t i = 0; i < q->nchoices; i++)
         CHECK(q->choices[i].date >= 20261202 && q->choices[i].date <= 20270228 &&
               q->choices[i].description.n == 2);
