@@ -542,7 +542,7 @@ static void focus_ring_follows_reading_order(void)
 static void m_many_services(cJSON *r)
 {
     cJSON *services = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "catalogs"), "services");
-    for (int i = 0; i < 21; i++) {
+    for (int i = cJSON_GetArraySize(services); i < 30; i++) { /* thirty in all */
         char json[160];
         snprintf(json, sizeof json,
                  "{\"value\":\"EXTRA_%d\",\"text\":{\"default\":\"Extra service %d\","
