@@ -29,9 +29,22 @@ static void default_pack_loads_with_every_journey(void)
     CHECK_INT(kinds[3]->kind, RECORD_ACTIVITY);
     /* The services of the product brief, with stable codes, from the catalog. */
     const question_t *svc = &kinds[1]->q[0];
-    CHECK_INT(svc->nchoices, 9);
+    CHECK_INT(svc->nchoices, 16);
     CHECK_STR(svc->choices[0].value, "PSY_COUNSEL");
     CHECK_STR(content_text(c, &svc->choices[0].text, "zh-cn"), "心理咨询");
+    /* Codes stay where records and scripts expect them; new services come before "other". */
+    CHECK_STR(svc->choices[3].value, "ELDER_CARE");
+    CHECK_STR(svc->choices[8].value, "SOCIAL_ASSISTANCE");
+    CHECK_STR(content_text(c, &svc->choices[14].text, "zh-cn"), "司法社工服务");
+    CHECK_STR(svc->choices[15].value, "OTHER");
+    const question_t *topic = &kinds[0]->q[0];
+    CHECK_INT(topic->nchoices, 9);
+    CHECK_STR(content_text(c, &topic->choices[7].text, "zh-cn"), "物业管理");
+    CHECK_STR(topic->choices[8].value, "OTHER");
+    CHECK_STR(content_version(c), "2026.12.1");
+    /* The urgency question names the crisis lines. */
+    const char *urgency = content_text(c, &kinds[1]->q[2].description, "zh-cn");
+    CHECK(strstr(urgency, "12356") && strstr(urgency, "110") && strstr(urgency, "120"));
     CHECK_INT(content_settings(c)->idle_timeout_s, 60);
     CHECK_INT(content_settings(c)->idle_countdown_s, 15);
     for (size_t i = 0; content_required_strings[i]; i++) {
@@ -237,6 +250,143 @@ static void closing_texts_on_condition_and_the_follow_up_phone_load(void)
     content_free(c);
 }
 
+/* The activities catalog, and one of its entries. */
+static cJSON *activity(cJSON *r, int i)
+{
+    return cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "catalogs"), "activities"),
+                              i);
+}
+static void m_act_feb_30(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(activity(r, 0), "date", cJSON_CreateString("2027-02-29"));
+}
+static void m_act_date_form(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(activity(r, 1), "date", cJSON_CreateString("5 Dec 2026"));
+}
+static void m_act_time_form(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(activity(r, 2), "time", cJSON_CreateString("9:00-10:30"));
+}
+static void m_act_time_backwards(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(activity(r, 2), "time", cJSON_CreateString("15:30-14:00"));
+}
+static void m_act_no_time(cJSON *r)
+{
+    cJSON_DeleteItemFromObject(activity(r, 3), "time");
+}
+static void m_act_no_date(cJSON *r)
+{
+    cJSON_DeleteItemFromObject(activity(r, 3), "date");
+}
+static void m_act_detail(cJSON *r)
+{
+    cJSON *place = cJSON_GetObjectItem(activity(r, 4), "place");
+    cJSON_AddItemToObject(activity(r, 4), "detail", cJSON_Duplicate(place, true));
+}
+static void m_act_place(cJSON *r)
+{
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(activity(r, 0), "place"), "zh-cn");
+}
+static void m_act_when(cJSON *r)
+{
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(r, "strings"), "activity.when");
+}
+static void m_act_weekdays(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(r, "strings"), "date.weekdays"), "zh-cn",
+        cJSON_CreateString("周一 周二 周三 周四 周五 周六"));
+}
+
+/* An activity's date, time, place and description are checked like every other field. */
+static void bad_activities_are_refused_with_path_and_reason(void)
+{
+    expect_error(m_act_feb_30, "$.catalogs.activities[0].date",
+                 "'2027-02-29' is not a day of the calendar as YYYY-MM-DD");
+    expect_error(m_act_date_form, "$.catalogs.activities[1].date", "'5 Dec 2026' is not a day");
+    expect_error(m_act_time_form, "$.catalogs.activities[2].time",
+                 "'9:00-10:30' is not a time as \"09:00-10:30\"");
+    expect_error(m_act_time_backwards, "$.catalogs.activities[2].time", "start before end");
+    expect_error(m_act_no_time, "$.catalogs.activities[3]", "needs its \"time\" too");
+    expect_error(m_act_no_date, "$.catalogs.activities[3]", "give its \"date\" too");
+    expect_error(m_act_detail, "$.catalogs.activities[4].detail", "leave it out");
+    expect_error(m_act_place, "$.catalogs.activities[0].place", "missing translation for 'zh-cn'");
+    expect_error(m_act_when, "$.catalogs.activities[0]",
+                 "needs the interface string "
+                 "'activity.when'");
+    expect_error(m_act_weekdays, "$.catalogs.activities[0]",
+                 "'date.weekdays' in 'zh-cn' must be 7 names");
+}
+
+/* The question of the default pack's activity journey. */
+static const question_t *activity_list(const content_t *c)
+{
+    for (size_t i = 0; i < content_journey_count(c); i++)
+        if (strcmp(content_journey(c, i)->id, "activities") == 0)
+            return &content_journey(c, i)->q[0];
+    return NULL;
+}
+
+/* The second line under an activity is its date, time and place in the resident's language. */
+static void an_activity_shows_its_day_time_and_place(void)
+{
+    content_t *c = load_default_pack();
+    REQUIRE(c);
+    const question_t *q = activity_list(c);
+    REQUIRE(q);
+    CHECK_INT(q->nchoices, 7);
+    const choice_t *taichi = &q->choices[1];
+    CHECK_STR(taichi->value, "ACT_2026_12_TAICHI");
+    CHECK_INT(taichi->date, 20261205);
+    CHECK_STR(taichi->time, "07:30-08:30");
+    CHECK_STR(content_text(c, &taichi->detail, "en"), "Sat 5 Dec, 7:30–8:30 · Courtyard");
+    CHECK_STR(content_text(c, &taichi->detail, "zh-cn"), "12月5日（周六）7:30–8:30 · 中心庭院");
+    CHECK_STR(content_text(c, &taichi->place, "zh-cn"), "中心庭院");
+    CHECK(strstr(content_text(c, &taichi->description, "zh-cn"), "志愿者教练") != NULL);
+    const choice_t *last = &q->choices[6];
+    CHECK_STR(content_text(c, &last->detail, "en"), "Sat 20 Feb, 14:00–16:30 · Main hall");
+    for (size_t i = 0; i < q->nchoices; i++)
+        CHECK(q->choices[i].date >= 20261202 && q->choices[i].date <= 20270228 &&
+              q->choices[i].description.n == 2);
+    content_free(c);
+}
+
+/* What is over leaves the list by itself, on the day after it; when nothing is left the
+ * journey leaves the home screen; an earlier date brings them back. */
+static void activities_that_are_over_are_left_out(void)
+{
+    content_t *c = load_default_pack();
+    REQUIRE(c);
+    const journey_t *acts = content_journey(c, 3);
+    CHECK(!content_set_today(c, 2026, 12, 2)); /* nothing is over yet */
+    CHECK_INT(activity_list(c)->nchoices, 7);
+    CHECK(content_set_today(c, 2026, 12, 5));
+    const question_t *q = activity_list(c);
+    CHECK_INT(q->nchoices, 6); /* the health talk of the 3rd is over, tai chi is today */
+    CHECK_STR(q->choices[0].value, "ACT_2026_12_TAICHI");
+    CHECK(!content_set_today(c, 2026, 12, 5)); /* the same day again changes nothing */
+    CHECK(content_set_today(c, 2026, 12, 31));
+    CHECK_INT(q->nchoices, 2);
+    CHECK_STR(q->choices[0].value, "ACT_2027_01_COUPLETS");
+    CHECK_STR(content_text(c, &q->choices[0].detail, "zh-cn"),
+              "1月30日（周六）9:00–11:30 · 活动室");
+    /* The other journeys' choices are not dated and stay. */
+    CHECK_INT(content_journey(c, 1)->q[0].nchoices, 16);
+    CHECK(content_set_today(c, 2027, 2, 21));
+    CHECK_INT(content_journey_count(c), 3);
+    CHECK(activity_list(c) == NULL);
+    for (size_t i = 0; i < 3; i++)
+        CHECK(content_journey(c, i)->kind != RECORD_ACTIVITY);
+    CHECK(content_journey(c, 3) == NULL);
+    CHECK(content_set_today(c, 2026, 12, 1));
+    CHECK_INT(content_journey_count(c), 4);
+    CHECK(content_journey(c, 3) == acts); /* the same journey, at the same address */
+    CHECK_INT(activity_list(c)->nchoices, 7);
+    content_free(c);
+}
+
 static void bad_packs_are_refused_with_path_and_reason(void)
 {
     expect_error(m_completed_if_expr, "$.journeys[1].completedTextOnCondition[0].expression",
@@ -334,6 +484,9 @@ int main(void)
     RUN(unknown_language_falls_back_to_default);
     RUN(closing_texts_on_condition_and_the_follow_up_phone_load);
     RUN(bad_packs_are_refused_with_path_and_reason);
+    RUN(bad_activities_are_refused_with_path_and_reason);
+    RUN(an_activity_shows_its_day_time_and_place);
+    RUN(activities_that_are_over_are_left_out);
     RUN(invalid_json_names_line_and_column);
     RUN(adding_a_question_needs_no_rebuild);
     return check_failures != 0;

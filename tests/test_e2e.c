@@ -52,7 +52,7 @@ static void check_records(const char *db_path, const char *lang, int64_t t0, int
         CHECK_STR(col(st, 2), lang);
         CHECK_STR(col(st, 3), "e2e-kiosk");
         CHECK_STR(col(st, 4), "default");
-        CHECK_STR(col(st, 5), "2026.11.1");
+        CHECK_STR(col(st, 5), "2026.12.1");
         CHECK_STR(col(st, 6), e->answers);
         const char *ref = col(st, 7);
         if (e->ref) {
@@ -220,7 +220,7 @@ static void rotated_panels_map_touches(void)
     snprintf(script, sizeof script, "%s/rotate.script", tmp);
     REQUIRE(write_file(script, "press face 3\nexpect screen question\npress choice 2\n"
                                "expect screen thanks\npress done\npress journey 3\n"
-                               "expect question activity\npress choice 4\n"
+                               "expect question activity\npress choice 1\n"
                                "expect question action\npress home\nexpect overlay leave\n"));
     const char *angles[] = {"90", "180", "270"};
     const char *panels[] = {"480x800", "800x480", "720x1280"};
@@ -1196,6 +1196,58 @@ static void missing_pinyin_data_leaves_handwriting_and_letters(void)
 }
 #endif
 
+/* Activities are dated, and the kiosk's own clock (today 2026-12-02 when this was written)
+ * decides: one held yesterday is not offered while a later one is, and when every one is over
+ * the activity journey leaves the home screen. KIOSK_TODAY, which fixes the day for the other
+ * runs, is emptied here so that the clock speaks (and set once to show it stands in). */
+static void activities_that_are_over_are_not_offered(void)
+{
+    char pack[700], db[700], script[700], shots[700], cmd[2400];
+    fresh_run("activities-over", db, script, shots);
+    snprintf(pack, sizeof pack, "%s/activities-over.json", tmp);
+    /* the health talk (first) was yesterday; tai chi (second) is far ahead */
+    snprintf(cmd, sizeof cmd,
+             "sed -e 's/\"date\": \"2026-12-03\"/\"date\": \"2026-12-01\"/' "
+             "-e 's/\"date\": \"2026-12-05\"/\"date\": \"2099-12-05\"/' '%s' > '%s'",
+             KIOSK_PACK, pack);
+    REQUIRE(system(cmd) == 0);
+    REQUIRE(write_file(script, "press journey 3\nexpect question activity\npress choice 0\n"
+                               "expect question action\npress choice 1\n"
+                               "expect screen thanks\npress done\n"));
+    static const char *const today[] = {"", "2026-11-30"};
+    static const char *const offered[] = {"ACT_2026_12_TAICHI", "ACT_2026_12_HEALTH_TALK"};
+    for (size_t i = 0; i < 2; i++) {
+        unlink(db);
+        setenv("KIOSK_TODAY", today[i], 1);
+        char out[4096], *err;
+        char *args[] = {"--headless", "--pack", pack, "--db", db, "--script", script, NULL};
+        CHECK_INT(run_kiosk("activities-over", args, out, sizeof out, &err), 0);
+        free(err);
+        sqlite3 *d;
+        sqlite3_stmt *st;
+        REQUIRE(sqlite3_open(db, &d) == SQLITE_OK);
+        REQUIRE(sqlite3_prepare_v2(d, "SELECT answers FROM records", -1, &st, NULL) == 0);
+        CHECK(sqlite3_step(st) == SQLITE_ROW && strstr(col(st, 0), offered[i]));
+        CHECK(sqlite3_step(st) == SQLITE_DONE);
+        sqlite3_finalize(st);
+        sqlite3_close(d);
+    }
+    /* every activity over: three journeys on the home screen, none of them the activities */
+    snprintf(cmd, sizeof cmd,
+             "sed -e 's/\"date\": \"[0-9-]*\"/\"date\": \"2026-12-01\"/' '%s' > '%s'", KIOSK_PACK,
+             pack);
+    REQUIRE(system(cmd) == 0);
+    REQUIRE(write_file(script, "press journey 2\nexpect question satisfaction\npress home\n"
+                               "expect screen home\npress journey 3\n"));
+    setenv("KIOSK_TODAY", "", 1);
+    char out[4096], *err;
+    char *args[] = {"--headless", "--pack", pack, "--db", db, "--script", script, NULL};
+    CHECK_INT(run_kiosk("activities-none", args, out, sizeof out, &err), 3);
+    CHECK(strstr(err, "no 'journey 3' on this screen") != NULL);
+    free(err);
+    unsetenv("KIOSK_TODAY");
+}
+
 int main(void)
 {
     snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
@@ -1216,6 +1268,7 @@ int main(void)
     RUN(staff_tour_in_both_languages_and_orientations);
     RUN(first_boot_self_test);
     RUN(bad_pack_falls_back_with_staff_notice);
+    RUN(activities_that_are_over_are_not_offered);
     RUN(damaged_database_is_set_aside_and_staff_told);
     RUN(unusable_database_means_out_of_service);
     RUN(full_disk_stops_answers_and_recovers);

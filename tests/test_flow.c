@@ -774,6 +774,10 @@ static void keyboard_shift_gives_one_capital(void)
     act(f, ACT_BACK, 0, 8);
     flow_question_title(f, title, sizeof title);
     CHECK_STR(title, "Health talk for seniors"); /* "{activity}" piped from the answer */
+    /* and the activity's day, time, place and description under it */
+    char desc[1024];
+    flow_question_description(f, desc, sizeof desc);
+    CHECK(strncmp(desc, "Thu 3 Dec, 9:30–11:00 · Room 201. A community doctor", 55) == 0);
     flow_free(f);
 }
 

@@ -716,7 +716,7 @@ static void focus_ring_follows_reading_order(void)
 static void m_many_services(cJSON *r)
 {
     cJSON *services = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "catalogs"), "services");
-    for (int i = 0; i < 21; i++) {
+    for (int i = cJSON_GetArraySize(services); i < 30; i++) { /* thirty in all */
         char json[160];
         snprintf(json, sizeof json,
                  "{\"value\":\"EXTRA_%d\",\"text\":{\"default\":\"Extra service %d\","
@@ -1009,17 +1009,27 @@ static void portrait_home_is_designed_for_portrait(void)
 }
 
 /* Whether a widget of the view shows text, wherever its lines were broken. */
+static void squeeze(char *dst, size_t len, const char *src)
+{
+    size_t o = 0;
+    for (; *src && o + 1 < len; src++)
+        if (*src != '\n' && *src != ' ')
+            dst[o++] = *src;
+    dst[o] = '\0';
+}
+
 static bool view_shows(const char *text)
 {
+    /* Spaces and line breaks aside: a line may break at a space or between two Chinese
+     * characters. */
+    char want[256];
+    squeeze(want, sizeof want, text);
     for (size_t i = 0; i < view.n; i++) {
         const char *t[] = {view.w[i].text, view.w[i].text2};
         for (int k = 0; k < 2; k++) {
-            char flat[256];
-            snprintf(flat, sizeof flat, "%s", t[k] ? t[k] : "");
-            for (char *p = flat; *p; p++)
-                if (*p == '\n')
-                    *p = ' ';
-            if (strstr(flat, text))
+            char flat[512];
+            squeeze(flat, sizeof flat, t[k] ? t[k] : "");
+            if (strstr(flat, want))
                 return true;
         }
     }

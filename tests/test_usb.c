@@ -409,7 +409,7 @@ static void tokens_open_the_staff_screens_and_switch_packs(void)
     /* On the content stick: a broken pack and a winter version of the default one. */
     snprintf(cmd, sizeof cmd,
              "mkdir -p '%s/content/kiosk-packs' && printf '{\"id\": 3,,}' > "
-             "'%s/content/kiosk-packs/a-broken.json' && sed 's/\"version\": \"2026.11.1\"/"
+             "'%s/content/kiosk-packs/a-broken.json' && sed 's/\"version\": \"2026.12.1\"/"
              "\"version\": \"2026.12-winter\"/' '%s' > '%s/content/kiosk-packs/b-winter.json'",
              media, media, KIOSK_PACK, media);
     REQUIRE(sh(cmd) == 0);
@@ -454,8 +454,8 @@ static void tokens_open_the_staff_screens_and_switch_packs(void)
     CHECK_INT(run_kiosk("tokens-again", args, out, sizeof out, &err), 0);
     CHECK(err && strstr(err, "(default 2026.12-winter)")); /* loaded at start */
     free(err);
-    CHECK(strstr(out, "event=pack action=rollback result=ok pack=default 2026.11.1") != NULL);
-    CHECK_INT(count_rows(db, "SELECT count(*) FROM records WHERE pack_version = '2026.11.1'"), 1);
+    CHECK(strstr(out, "event=pack action=rollback result=ok pack=default 2026.12.1") != NULL);
+    CHECK_INT(count_rows(db, "SELECT count(*) FROM records WHERE pack_version = '2026.12.1'"), 1);
     snprintf(cmd, sizeof cmd,
              "cd '%s' && for f in *.bmp; do convert \"$f\" \"${f%%.bmp}.png\" && rm \"$f\"; done",
              shots);

@@ -115,6 +115,20 @@ static int load_content(app_t *a)
     return rc;
 }
 
+/* Tells the content today's local date, so that activities that are over leave it; true when
+ * what shows changed. KIOSK_TODAY=YYYY-MM-DD in the environment stands in for the clock's
+ * date (tests, and staff previewing a pack); empty or malformed, the clock decides. */
+static bool give_today(const app_t *a, content_t *c)
+{
+    const char *fixed = getenv("KIOSK_TODAY");
+    clock_local_t l = {0};
+    if (!fixed || sscanf(fixed, "%4d-%2d-%2d", &l.year, &l.month, &l.day) != 3) {
+        if (!clock_local(a->wall.utc_ms, &l))
+            return false;
+    }
+    return content_set_today(c, l.year, l.month, l.day);
+}
+
 static int app_reload_content(app_t *a, char *err, size_t errlen)
 {
     content_t *c = NULL;
@@ -133,6 +147,7 @@ static int app_reload_content(app_t *a, char *err, size_t errlen)
         return rc;
     const app_config_t *cfg = a->cfg;
     content_set_timing(c, cfg->idle_timeout_s, cfg->idle_countdown_s, cfg->misuse_interval_s);
+    give_today(a, c);
     int64_t now = now_ms(a);
     flow_t *f = flow_new(c, cfg->kiosk_id, now);
     if (f)
@@ -627,6 +642,8 @@ static void loop(app_t *a)
              now - a->saving.retention_ms >= SAVING_RETENTION_EVERY_MS))
             app_check_store(a); /* before the next resident starts; and hourly retention */
         last_screen = flow_screen(a->flow);
+        if (last_screen == SCREEN_HOME && give_today(a, a->content))
+            a->dirty = true; /* a new day: activities that are over leave the screen */
         app_quiet_turn(a);
         if (flow_overlay(a->flow) == OVERLAY_IDLE)
             a->dirty = true;
@@ -783,6 +800,7 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
              ui_driver(a.ui));
     ime_open(&a);
     a.wall = clock_wall();
+    give_today(&a, a.content);
     app_check_store(&a); /* out of service until the database is usable */
     a.dirty = true;
     redraw(&a);

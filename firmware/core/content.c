@@ -284,12 +284,12 @@ int content_language_index(const content_t *c, const char *code)
 
 size_t content_journey_count(const content_t *c)
 {
-    return c->njourneys;
+    return c->nshown_journeys;
 }
 
 const journey_t *content_journey(const content_t *c, size_t i)
 {
-    return i < c->njourneys ? &c->journeys[i] : NULL;
+    return i < c->nshown_journeys ? &c->journeys[c->shown_journeys[i]] : NULL;
 }
 
 size_t content_face_count(const content_t *c)

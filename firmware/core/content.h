@@ -33,7 +33,12 @@ typedef struct {
     const char *value; /* the stored code */
     long number;       /* rating: the numeric value (also in value as text) */
     lstr_t text;       /* label */
-    lstr_t detail;     /* optional second line (activities: date and place) */
+    lstr_t detail;     /* optional second line; a dated activity's is composed from its date,
+                          time and place in every language ("Sat 5 Dec, 7:30–8:30 · Courtyard") */
+    /* A dated activity (a choice with "date"): 0 / NULL / n == 0 when not given. */
+    int32_t date;     /* its day as yyyymmdd (20261205) */
+    const char *time; /* "07:30-08:30" as the pack gives it */
+    lstr_t place, description;
 } choice_t;
 
 #define CONTENT_MAX_CHOICES 64 /* checkbox answers are a 64-bit set */
@@ -137,8 +142,18 @@ const language_t *content_language(const content_t *c, size_t i);
 /* Index of a language code, or -1. */
 int content_language_index(const content_t *c, const char *code);
 
+/* The journeys shown on the home screen, in the pack's order: those content_set_today() left
+ * out do not count. */
 size_t content_journey_count(const content_t *c);
 const journey_t *content_journey(const content_t *c, size_t i);
+
+/* Tells the content today's local date (month 1..12, day 1..31). Choices dated before it
+ * (activities that are over) leave their questions, and a journey with a choice question left
+ * without a choice leaves the home screen; a later call can bring them back. Until the first
+ * call every choice shows. Returns true when what shows changed. Indexes of choices and
+ * journeys move, so call it only while no session is in progress; the journey_t and question_t
+ * pointers stay valid. */
+bool content_set_today(content_t *c, int year, int month, int day);
 
 /* Quick-rating faces (4 or 5, worst first) and the optional follow-up (NULL when none). */
 size_t content_face_count(const content_t *c);

@@ -38,6 +38,15 @@ typedef struct {
     lstr_t text;
 } string_entry_t;
 
+/* A question with dated choices: every choice (all), and the room its shown ones are copied
+ * into by content_set_today(). */
+typedef struct {
+    question_t *q;
+    const choice_t *all;
+    size_t nall;
+    choice_t *shown;
+} dated_question_t;
+
 /* Every pointer in it points into arena. */
 struct content {
     arena_t arena;
@@ -52,6 +61,11 @@ struct content {
     question_t *followup;
     journey_t *journeys;
     size_t njourneys;
+    size_t *shown_journeys; /* indexes into journeys of those on the home screen */
+    size_t nshown_journeys;
+    dated_question_t *dated;
+    size_t ndated;
+    int32_t today;           /* yyyymmdd given to content_set_today(); 0: not yet */
     expr_arena_t arena_hook; /* lets the expression parser allocate in the arena */
 };
 
@@ -101,6 +115,13 @@ int loader_lstr_value(loader_t *L, const cJSON *v, lstr_t *out);
  * path. NULL with *rc set on failure; else valid as long as the content. */
 void *loader_items(loader_t *L, const cJSON *list, bool object, int lo, int hi, size_t size,
                    const char *expected, int *rc);
+
+/* content_dates.c: the members "date", "time", "place" and "description" of a choice object v
+ * (a dated activity), and its detail line composed from them in every language. */
+int loader_activity(loader_t *L, const cJSON *v, choice_t *ch);
+/* After the journeys: every journey shown, and the questions with dated choices noted for
+ * content_set_today(). */
+int loader_dated(loader_t *L);
 
 /* The parts of a pack in content_questions.c: $.catalogs (each validated, and kept in
  * L->catalogs for choicesFromCatalog), $.quickRating and $.journeys. */

@@ -544,7 +544,8 @@ int content_load(const char *json, size_t len, const char *filename, content_t *
     }
     if ((rc = parse_languages(&L, root)) || (rc = parse_settings(&L, root)) ||
         (rc = parse_strings(&L, root)) || (rc = loader_catalogs(&L, root)) ||
-        (rc = loader_quick_rating(&L, root)) || (rc = loader_journeys(&L, root)))
+        (rc = loader_quick_rating(&L, root)) || (rc = loader_journeys(&L, root)) ||
+        (rc = loader_dated(&L)))
         goto out;
 out:
     cJSON_Delete(root);

@@ -15,7 +15,8 @@
 
 /* ---- choices ---- */
 
-/* Parses one choice: {"value", "text", "detail"} or a plain string (code and text). */
+/* Parses one choice: {"value", "text", "detail"} (an activity: "date", "time", "place",
+ * "description" instead of "detail") or a plain string (code and text). */
 static int parse_choice(loader_t *L, const cJSON *v, choice_t *ch, bool numeric)
 {
     content_t *c = L->c;
@@ -52,7 +53,7 @@ static int parse_choice(loader_t *L, const cJSON *v, choice_t *ch, bool numeric)
                 return rc;
         }
         if (loader_get_lstr(L, v, "text", true, &ch->text) ||
-            loader_get_lstr(L, v, "detail", false, &ch->detail))
+            loader_get_lstr(L, v, "detail", false, &ch->detail) || loader_activity(L, v, ch))
             return KIOSK_EINVAL;
     } else {
         return loader_fail(L, "expected a choice: a code or {\"value\", \"text\"}");

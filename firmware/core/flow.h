@@ -187,8 +187,11 @@ const answer_t *flow_answer(const flow_t *f);
  * whose visibleIf still waits for an answer. The total never grows as the resident goes on;
  * an answer that rules questions out brings it down. 0 and 0 off a question screen. */
 void flow_progress(const flow_t *f, size_t *n, size_t *total);
-/* Title of the current question with {name} replaced by earlier answers' labels. */
+/* Title and description of the current question with {name} replaced by earlier answers'
+ * labels ({name.detail}, {name.description}: the chosen choice's detail line and description,
+ * as a dated activity has). buf is the caller's, NUL-terminated. */
 void flow_question_title(const flow_t *f, char *buf, size_t len);
+void flow_question_description(const flow_t *f, char *buf, size_t len);
 /* Why Next cannot go on from the current question yet. */
 typedef enum {
     FLOW_WHY_NONE,   /* it can */

@@ -110,30 +110,38 @@ void flow_progress(const flow_t *f, size_t *n, size_t *total)
             (*total)++;
 }
 
-void flow_question_title(const flow_t *f, char *buf, size_t len)
+/* What {ref} stands for: ref is "name" (the label of its answer) or "name.detail" /
+ * "name.description" (those of its chosen choice), n bytes long; NULL when none. */
+static const char *answer_text(const flow_t *f, const char *ref, size_t n)
 {
-    buf[0] = '\0';
-    const question_t *q = flow_question(f);
-    if (!q || len == 0)
-        return;
-    const char *src = content_text(f->c, &q->title, f->lang);
+    const char *dot = memchr(ref, '.', n);
+    size_t name_len = dot ? (size_t)(dot - ref) : n;
+    for (size_t i = 0; i < f->nq; i++) {
+        const question_t *p = &f->qs[i];
+        const answer_t *a = &f->answers[i];
+        if (strlen(p->name) != name_len || strncmp(p->name, ref, name_len) != 0 || !a->set)
+            continue;
+        bool one_choice = p->type == Q_RADIOGROUP || p->type == Q_RATING;
+        const choice_t *ch = one_choice ? &p->choices[a->choice] : NULL;
+        if (ch && !dot)
+            return content_text(f->c, &ch->text, f->lang);
+        if (ch && n - name_len == 7 && strncmp(dot, ".detail", 7) == 0)
+            return content_text(f->c, &ch->detail, f->lang);
+        if (ch && n - name_len == 12 && strncmp(dot, ".description", 12) == 0)
+            return content_text(f->c, &ch->description, f->lang);
+        if (!dot && p->type == Q_TEXT && p->contact == CONTACT_NONE)
+            return a->text;
+    }
+    return NULL;
+}
+
+/* src into buf with every {ref} replaced by answer_text(). */
+static void fill_answers(const flow_t *f, const char *src, char *buf, size_t len)
+{
     size_t o = 0;
     while (*src && o + 1 < len) {
         const char *close = *src == '{' ? strchr(src, '}') : NULL;
-        const char *label = NULL;
-        if (close) {
-            size_t n = (size_t)(close - src - 1);
-            for (size_t i = 0; i < f->nq && !label; i++) {
-                const question_t *p = &f->qs[i];
-                const answer_t *a = &f->answers[i];
-                if (strlen(p->name) != n || strncmp(p->name, src + 1, n) != 0 || !a->set)
-                    continue;
-                if (p->type == Q_RADIOGROUP || p->type == Q_RATING)
-                    label = content_text(f->c, &p->choices[a->choice].text, f->lang);
-                else if (p->type == Q_TEXT && p->contact == CONTACT_NONE)
-                    label = a->text;
-            }
-        }
+        const char *label = close ? answer_text(f, src + 1, (size_t)(close - src - 1)) : NULL;
         if (label) {
             int w = snprintf(buf + o, len - o, "%s", label);
             o = w < 0 ? o : (size_t)w >= len - o ? len - 1 : o + (size_t)w;
@@ -143,6 +151,24 @@ void flow_question_title(const flow_t *f, char *buf, size_t len)
         }
     }
     buf[o] = '\0';
+}
+
+void flow_question_title(const flow_t *f, char *buf, size_t len)
+{
+    const question_t *q = flow_question(f);
+    if (len)
+        buf[0] = '\0';
+    if (q && len)
+        fill_answers(f, content_text(f->c, &q->title, f->lang), buf, len);
+}
+
+void flow_question_description(const flow_t *f, char *buf, size_t len)
+{
+    const question_t *q = flow_question(f);
+    if (len)
+        buf[0] = '\0';
+    if (q && len)
+        fill_answers(f, content_text(f->c, &q->description, f->lang), buf, len);
 }
 
 bool flow_required(const flow_t *f)

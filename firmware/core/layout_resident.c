@@ -184,8 +184,10 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
     int per_page = g.cols * g.rows;
     int first = 0, shown = n;
     bool paged = per_page < n;
+    if (paged && g.rows < 2)
+        g.rows = 2; /* answers above, and a row below them for the page buttons */
     if (paged) {
-        per_page -= g.cols > 1 ? 2 : 1; /* the cells that page back and forth */
+        per_page = g.cols * g.rows - (g.cols > 1 ? 2 : 1); /* cells that page back and forth */
         if (per_page < 1)
             per_page = 1;
         int pages = (n + per_page - 1) / per_page;
@@ -522,9 +524,12 @@ static void question_screen(ctx_t *x)
     }
     int th = lay_label_top(x, title_box, qtitle, T(x, PX_TITLE), true, STYLE_TITLE, ALIGN_LEFT);
     int y = body.y + th + gap / 2;
-    const char *desc = txt(x, &q->description);
+    char desc[1024];
+    flow_question_description(f, desc, sizeof desc);
     if (*desc) {
-        int dmax = typing ? (q->input == INPUT_TEXT ? 0 : body.h * 24 / 100) : body.h * 22 / 100;
+        /* A choice's description may be what matters most (a crisis line, an activity's day
+         * and place): it gets up to a third of the body, the answers page below it. */
+        int dmax = typing ? (q->input == INPUT_TEXT ? 0 : body.h * 24 / 100) : body.h * 34 / 100;
         if (dmax >= S(x, 24)) {
             rect_t db = rect(title_box.x, y, title_box.w, dmax);
             y += lay_label_top(x, db, desc, T(x, 22), false, STYLE_MUTED, ALIGN_LEFT) + gap / 2;
