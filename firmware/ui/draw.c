@@ -23,6 +23,11 @@ static SDL_Color color(const ui_t *ui, color_t c)
     return sdl(theme_color(c, ui->high_contrast));
 }
 
+static bool same_color(SDL_Color a, SDL_Color b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+}
+
 /* The colours of a widget as drawn: greyed when disabled, darker while pressed. */
 static sdl_paint_t widget_paint(const ui_t *ui, const widget_t *w, bool pressed)
 {
@@ -34,9 +39,12 @@ static sdl_paint_t widget_paint(const ui_t *ui, const widget_t *w, bool pressed)
         p.text = color(ui, COLOR_DISABLED_TEXT);
     }
     if (pressed) {
+        bool edged = !same_color(p.border, p.fill);
         p.fill.r = (Uint8)(p.fill.r * 3 / 4);
         p.fill.g = (Uint8)(p.fill.g * 3 / 4);
         p.fill.b = (Uint8)(p.fill.b * 3 / 4);
+        if (!edged)
+            p.border = p.fill;
     }
     return p;
 }
@@ -48,12 +56,14 @@ static SDL_Rect sdl_rect(rect_t r)
     return (SDL_Rect){r.x, r.y, r.w, r.h};
 }
 
-/* The border of the styles drawn with one; 0 for the others. */
-static int border_width(const widget_t *w, double u)
+/* The edge of a widget whose theme gives it one (a border unlike its fill): what makes a white
+ * key or choice stand out from the ground at 3:1 (WCAG 1.4.11). Keys, smaller, get a thinner
+ * one; the plain panels of the staff tables (key-coloured stripes) none. */
+static int border_width(const widget_t *w, sdl_paint_t p, double u)
 {
-    bool framed = w->style == STYLE_SECONDARY || w->style == STYLE_CODE || w->style == STYLE_CARD ||
-                  w->style == STYLE_ALERT;
-    return framed ? (int)(3 * u + 0.5) : 0;
+    if (same_color(p.border, p.fill) || (w->kind == W_PANEL && w->style == STYLE_KEY))
+        return 0;
+    return w->style == STYLE_KEY ? (int)(2 * u + 0.5) : (int)(3 * u + 0.5);
 }
 
 static void draw_panel(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
@@ -62,7 +72,7 @@ static void draw_panel(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
     if (w->style == STYLE_BACKDROP || w->style == STYLE_TOPBAR) {
         ui_fill_rect(ui, r, p.fill);
     } else {
-        int radius = (int)(12 * u), bw = border_width(w, u);
+        int radius = (int)(12 * u), bw = border_width(w, p, u);
         ui_fill_framed(ui, r, bw, radius, radius - bw, p.border, p.fill);
     }
 }
@@ -70,7 +80,7 @@ static void draw_panel(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
 static void draw_label(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
 {
     if (w->style == STYLE_NOTICE || w->style == STYLE_CODE) {
-        int radius = (int)(12 * u), bw = border_width(w, u);
+        int radius = (int)(12 * u), bw = border_width(w, p, u);
         ui_fill_framed(ui, sdl_rect(w->r), bw, radius, w->style == STYLE_NOTICE ? 0 : radius - bw,
                        p.border, p.fill);
     }
@@ -120,7 +130,7 @@ static void draw_tick_box(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
 /* A button or a face button: its frame, face, tick box and words. */
 static void draw_button(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
 {
-    int radius = (int)(12 * u), bw = border_width(w, u);
+    int radius = (int)(12 * u), bw = border_width(w, p, u);
     ui_fill_framed(ui, sdl_rect(w->r), bw, radius, radius - bw, p.border, p.fill);
     if (w->kind == W_FACE)
         draw_button_face(ui, w, u);
