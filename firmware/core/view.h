@@ -61,6 +61,9 @@ typedef struct {
     rect_t tr2;
     int px2;
     int face_level, face_count;   /* W_FACE: 0 = worst */
+    const char *icon; /* NULL, or the icon drawn in ir (a name of core/icons.h), in the text's
+                         colour; points into the content pack, which outlives the view */
+    rect_t ir;
     double fraction;              /* W_BAR */
     const ime_strokes_t *strokes; /* W_PAD: borrowed from the flow, valid while it lives */
     bool checked;                 /* a ticked checkbox choice */

@@ -1,5 +1,6 @@
-/* Painting for the SDL edge: the theme's colours, each kind of widget (its shapes from shapes.c),
- * the frame of a view (rotated to the panel) and screenshots of it. */
+/* Painting for the SDL edge: the theme's colours, each kind of widget (its shapes from shapes.c,
+ * its faces and icons from icons.c), the frame of a view (rotated to the panel) and screenshots
+ * of it. */
 #include <math.h>
 #include <string.h>
 
@@ -93,10 +94,12 @@ static void draw_button_face(ui_t *ui, const widget_t *w, double u)
     SDL_Rect r = sdl_rect(w->r);
     float top = (float)r.y + 8.0f * (float)u;
     float bottom = (float)w->tr.y - 4.0f * (float)u;
-    float rad = fminf((float)r.w * 0.36f, (bottom - top) / 2.0f);
-    if (rad > 4.0f)
-        ui_draw_face(ui, (float)r.x + (float)r.w / 2.0f, (top + bottom) / 2.0f, rad, w->face_level,
-                     w->face_count, color(ui, COLOR_FACE_DARK));
+    int side = (int)fminf((float)r.w * 0.72f, bottom - top);
+    if (side > 8)
+        ui_draw_face(ui,
+                     (SDL_Rect){r.x + (r.w - side) / 2, (int)((top + bottom) / 2.0f) - side / 2,
+                                side, side},
+                     w->face_level, w->face_count, color(ui, COLOR_FACE_DARK));
 }
 
 static bool has_tick_box(const widget_t *w)
@@ -134,6 +137,8 @@ static void draw_button(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
     ui_fill_framed(ui, sdl_rect(w->r), bw, radius, radius - bw, p.border, p.fill);
     if (w->kind == W_FACE)
         draw_button_face(ui, w, u);
+    if (w->icon)
+        ui_draw_icon(ui, w->icon, sdl_rect(w->ir), p.text);
     if (has_tick_box(w))
         draw_tick_box(ui, w, p, u);
     ui_draw_text(ui, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text);
@@ -299,6 +304,10 @@ static uint64_t hash_widgets(const view_t *v, size_t n, int pressed)
             h = hash_bytes(h, w->text2, strlen(w->text2) + 1);
         if (w->strokes)
             h = hash_bytes(h, w->strokes, sizeof *w->strokes);
+        if (w->icon) {
+            h = hash_bytes(h, w->icon, strlen(w->icon) + 1);
+            h = hash_bytes(h, &w->ir, sizeof w->ir);
+        }
     }
     return h ? h : 1;
 }
