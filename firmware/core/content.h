@@ -34,6 +34,7 @@ typedef struct {
     long number;       /* rating: the numeric value (also in value as text) */
     lstr_t text;       /* label */
     lstr_t detail;     /* optional second line (activities: date and place) */
+    const char *icon;  /* optional: an icon of core/icons.h shown on its button; NULL: none */
 } choice_t;
 
 #define CONTENT_MAX_CHOICES 64 /* checkbox answers are a 64-bit set */
@@ -68,6 +69,7 @@ typedef struct {
     const char *id;
     record_kind_t kind;
     lstr_t title, description, completed;
+    const char *icon; /* optional: an icon of core/icons.h on its home button; NULL: none */
     const question_t *q;
     size_t nq;
 } journey_t;

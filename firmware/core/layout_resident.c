@@ -158,6 +158,50 @@ static int bottombar(ctx_t *x)
     return h;
 }
 
+/* ---- icons ---- */
+
+/* Room for an icon at the left of the button r, after left pixels (a tick box): the icon's
+ * square in *ir and what is left of r for the words; r itself and an empty *ir when there is
+ * no icon or no room for one. */
+static rect_t icon_room(const ctx_t *x, rect_t r, const char *icon, int left, rect_t *ir)
+{
+    *ir = rect(0, 0, 0, 0);
+    int side = r.h - S(x, 16) < S(x, 44) ? r.h - S(x, 16) : S(x, 44);
+    if (!icon || side < S(x, 24) || r.w - left < S(x, 150))
+        return r;
+    int pad = S(x, 12);
+    *ir = rect(r.x + left + pad, r.y + (r.h - side) / 2, side, side);
+    int used = left + pad + side;
+    return rect(r.x + used, r.y, r.w - used, r.h);
+}
+
+/* Gives a button laid out in part of r the whole of r back, and its icon in ir (if any). */
+static void put_icon(widget_t *w, rect_t r, const char *icon, rect_t ir)
+{
+    w->r = r;
+    if (ir.w > 0) {
+        w->icon = icon;
+        w->ir = ir;
+    }
+}
+
+/* A journey's (or an activity's) two-line button with its icon on the left; without the icon
+ * when the words would not fit beside it (words come first). */
+static widget_t *button2_icon(ctx_t *x, rect_t r, const char *icon, const char *t1,
+                              const char *t2, style_t st, action_t act, int arg, int px1)
+{
+    size_t n = x->v->n;
+    rect_t ir;
+    widget_t *w = lay_button2(x, icon_room(x, r, icon, 0, &ir), t1, t2, st, act, arg, px1);
+    if (w->overflow && ir.w > 0) {
+        x->v->n = n;
+        ir.w = 0;
+        w = lay_button2(x, r, t1, t2, st, act, arg, px1);
+    }
+    put_icon(w, r, icon, ir);
+    return w;
+}
+
 /* ---- faces ---- */
 
 static void faces_row(ctx_t *x, rect_t area, const choice_t *faces, size_t n, action_t act,
@@ -223,9 +267,37 @@ static void home_screen(ctx_t *x, const char *notice)
         g.rows = ((int)nj + g.cols - 1) / g.cols;
     for (size_t i = 0; i < nj; i++) {
         const journey_t *j = content_journey(x->c, i);
-        lay_button2(x, lay_cell(area, g, (int)i, gap, S(x, 130)), txt(x, &j->title),
-                    txt(x, &j->description), STYLE_PRIMARY, ACT_JOURNEY, (int)i, S(x, 24));
+        button2_icon(x, lay_cell(area, g, (int)i, gap, S(x, 130)), j->icon, txt(x, &j->title),
+                     txt(x, &j->description), STYLE_PRIMARY, ACT_JOURNEY, (int)i, S(x, 24));
     }
+}
+
+/* Choice i of q as a button in r: its tick box (checkbox), its icon (if with_icon and it has
+ * one) and its words, at most px. */
+static widget_t *choice_button(ctx_t *x, rect_t r, const question_t *q, int i, style_t st,
+                               bool details, int px, bool with_icon)
+{
+    const choice_t *ch = &q->choices[i];
+    rect_t ir;
+    int box = q->type == Q_CHECKBOX ? S(x, 30) : 0;
+    rect_t rest = icon_room(x, r, with_icon ? ch->icon : NULL, box ? box + S(x, 6) : 0, &ir);
+    widget_t *w = details ? lay_button2(x, rest, txt(x, &ch->text), txt(x, &ch->detail), st,
+                                        ACT_CHOICE, i, px)
+                          : lay_add(x, W_BUTTON, st, r);
+    w->action = ACT_CHOICE;
+    w->arg = i;
+    if (box) {
+        /* Leave room on the left for the tick box (and the icon). */
+        int lead = ir.w ? rest.x - r.x + S(x, 10) : box + S(x, 18);
+        rect_t in = rect(r.x + lead, r.y + S(x, 4), r.w - lead - S(x, 8), r.h - S(x, 8));
+        lay_place_text(x, w, txt(x, &ch->text), in, px, false);
+        w->align = ALIGN_LEFT;
+    } else if (!details) {
+        int pad = S(x, 8);
+        lay_place_text(x, w, txt(x, &ch->text), inset(rest, pad, pad / 2), px, false);
+    }
+    put_icon(w, r, ch->icon, ir);
+    return w;
 }
 
 /* The choice buttons of a radiogroup, checkbox or numbered rating, with paging. */
@@ -263,28 +335,17 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
         int min_px = px;
         for (int k = 0; k < shown; k++) {
             int i = first + k;
-            const choice_t *ch = &q->choices[i];
             bool sel =
                 a && a->set && (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
             rect_t r = lay_cell(area, g, k, gap, max_h);
             style_t st = sel ? STYLE_SELECTED : STYLE_SECONDARY;
-            widget_t *w = details ? lay_button2(x, r, txt(x, &ch->text), txt(x, &ch->detail), st,
-                                                ACT_CHOICE, i, px)
-                                  : lay_add(x, W_BUTTON, st, r);
-            w->action = ACT_CHOICE;
-            w->arg = i;
-            w->checked = sel && q->type == Q_CHECKBOX;
-            if (q->type == Q_CHECKBOX) {
-                /* Leave room on the left for the tick box. */
-                int box = S(x, 30);
-                rect_t in =
-                    rect(r.x + box + S(x, 18), r.y + S(x, 4), r.w - box - S(x, 26), r.h - S(x, 8));
-                lay_place_text(x, w, txt(x, &ch->text), in, px, false);
-                w->align = ALIGN_LEFT;
-            } else if (!details) {
-                int pad = S(x, 8);
-                lay_place_text(x, w, txt(x, &ch->text), inset(r, pad, pad / 2), px, false);
+            size_t n0 = x->v->n;
+            widget_t *w = choice_button(x, r, q, i, st, details, px, true);
+            if (w->overflow && w->icon) {
+                x->v->n = n0; /* words come first: the icon goes when they do not fit */
+                w = choice_button(x, r, q, i, st, details, px, false);
             }
+            w->checked = sel && q->type == Q_CHECKBOX;
             if (w->px < min_px)
                 min_px = w->px;
         }
