@@ -128,6 +128,7 @@ static SDL_Texture *rasterise(ui_t *ui, const char *name, int w, int h, SDL_Colo
         return NULL;
     }
     SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    ui->icons_rasterised++;
     return tex;
 }
 
@@ -188,6 +189,11 @@ void ui_draw_face(ui_t *ui, SDL_Rect r, int level, int count, SDL_Color dark)
     float rad = (float)r.w / 2.0f;
     ui_fill_circle(ui, (float)r.x + rad, (float)r.y + rad, rad, dark);
     ui_fill_circle(ui, (float)r.x + rad, (float)r.y + rad, rad - 3.0f, face_color(k));
+}
+
+unsigned ui_icons_rasterised(const ui_t *ui)
+{
+    return ui->icons_rasterised;
 }
 
 const char *ui_icon_problem(const ui_t *ui)

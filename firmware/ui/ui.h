@@ -51,6 +51,10 @@ void ui_set_icon_dir(ui_t *ui, const char *dir);
  * none. Owned by ui: valid until the next ui_set_icon_dir() or ui_close(). */
 const char *ui_icon_problem(const ui_t *ui);
 
+/* How many times a face or icon was rasterised from its file since ui_open(): once per
+ * file, size and colour, however many frames show it (the rest come from the cache). */
+unsigned ui_icons_rasterised(const ui_t *ui);
+
 /* Saves the last drawn frame (logical orientation) as a BMP file. */
 int ui_screenshot(ui_t *ui, const char *path);
 

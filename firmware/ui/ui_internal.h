@@ -73,6 +73,7 @@ struct ui {
     size_t n_icon_files;
     icon_slot_t icons[ICON_SLOTS];
     size_t next_icon;
+    unsigned icons_rasterised; /* how many times an SVG was rasterised: once per size and ink */
     char icon_problem[768]; /* the first icon that could not be drawn, and why; "" if none */
     Uint32 wake_event;
     char driver[32];
