@@ -160,46 +160,60 @@ static int bottombar(ctx_t *x)
 
 /* ---- icons ---- */
 
+/* The width of the widest line of text at px, as drawn. */
+static int lines_width(const ctx_t *x, const char *text, int px, bool bold)
+{
+    int widest = 0;
+    for (const char *p = text ? text : ""; *p;) {
+        size_t len = strcspn(p, "\n");
+        int tw = x->tm->text_width(x->tm->user_data, px, bold, p, len);
+        widest = tw > widest ? tw : widest;
+        p += len + (p[len] == '\n');
+    }
+    return widest;
+}
+
+/* Puts a journey's icon before the words of its button w, in the room the centred words
+ * leave: as tall as both lines if they leave room for that, else as tall as the first line,
+ * else none (never at the words' cost). The icon and the words are centred together. */
+static void journey_icon(const ctx_t *x, widget_t *w, const char *icon)
+{
+    if (!icon || !w->text[0])
+        return;
+    int gap = S(x, 10), tw = lines_width(x, w->text, w->px, w->bold) + 1;
+    int dw = w->text2 ? lines_width(x, w->text2, w->px2, false) + 1 : 0;
+    int block = w->text2 ? w->tr2.y + w->tr2.h - w->tr.y : w->tr.h;
+    int side = block < S(x, 48) ? block : S(x, 48);
+    int wide = tw > dw ? tw : dw;
+    bool both = side >= S(x, 24) && wide + gap + side <= w->tr.w;
+    if (!both) {
+        side = w->tr.h < S(x, 48) ? w->tr.h : S(x, 48);
+        wide = tw;
+        block = w->tr.h;
+        if (side < S(x, 22) || wide + gap + side > w->tr.w)
+            return;
+    }
+    int left = w->tr.x + (w->tr.w - wide - gap - side) / 2;
+    w->icon = icon;
+    w->ir = rect(left, w->tr.y + (block - side) / 2, side, side);
+    w->tr = rect(left + side + gap, w->tr.y, wide, w->tr.h);
+    if (both && w->text2)
+        w->tr2 = rect(left + side + gap, w->tr2.y, wide, w->tr2.h);
+}
+
 /* Room for an icon at the left of the button r, after left pixels (a tick box): the icon's
  * square in *ir and what is left of r for the words; r itself and an empty *ir when there is
  * no icon or no room for one. */
 static rect_t icon_room(const ctx_t *x, rect_t r, const char *icon, int left, rect_t *ir)
 {
     *ir = rect(0, 0, 0, 0);
-    int side = r.h - S(x, 16) < S(x, 44) ? r.h - S(x, 16) : S(x, 44);
+    int side = r.h - S(x, 16) < S(x, 40) ? r.h - S(x, 16) : S(x, 40);
     if (!icon || side < S(x, 24) || r.w - left < S(x, 150))
         return r;
-    int pad = S(x, 12);
+    int pad = S(x, 10);
     *ir = rect(r.x + left + pad, r.y + (r.h - side) / 2, side, side);
     int used = left + pad + side;
     return rect(r.x + used, r.y, r.w - used, r.h);
-}
-
-/* Gives a button laid out in part of r the whole of r back, and its icon in ir (if any). */
-static void put_icon(widget_t *w, rect_t r, const char *icon, rect_t ir)
-{
-    w->r = r;
-    if (ir.w > 0) {
-        w->icon = icon;
-        w->ir = ir;
-    }
-}
-
-/* A journey's (or an activity's) two-line button with its icon on the left; without the icon
- * when the words would not fit beside it (words come first). */
-static widget_t *button2_icon(ctx_t *x, rect_t r, const char *icon, const char *t1,
-                              const char *t2, style_t st, action_t act, int arg, int px1)
-{
-    size_t n = x->v->n;
-    rect_t ir;
-    widget_t *w = lay_button2(x, icon_room(x, r, icon, 0, &ir), t1, t2, st, act, arg, px1);
-    if (w->overflow && ir.w > 0) {
-        x->v->n = n;
-        ir.w = 0;
-        w = lay_button2(x, r, t1, t2, st, act, arg, px1);
-    }
-    put_icon(w, r, icon, ir);
-    return w;
 }
 
 /* ---- faces ---- */
@@ -267,28 +281,33 @@ static void home_screen(ctx_t *x, const char *notice)
         g.rows = ((int)nj + g.cols - 1) / g.cols;
     for (size_t i = 0; i < nj; i++) {
         const journey_t *j = content_journey(x->c, i);
-        button2_icon(x, lay_cell(area, g, (int)i, gap, S(x, 130)), j->icon, txt(x, &j->title),
-                     txt(x, &j->description), STYLE_PRIMARY, ACT_JOURNEY, (int)i, S(x, 24));
+        widget_t *w =
+            lay_button2(x, lay_cell(area, g, (int)i, gap, S(x, 130)), txt(x, &j->title),
+                        txt(x, &j->description), STYLE_PRIMARY, ACT_JOURNEY, (int)i, S(x, 24));
+        journey_icon(x, w, j->icon);
     }
 }
 
-/* Choice i of q as a button in r: its tick box (checkbox), its icon (if with_icon and it has
- * one) and its words, at most px. */
-static widget_t *choice_button(ctx_t *x, rect_t r, const question_t *q, int i, style_t st,
-                               bool details, int px, bool with_icon)
+/* Choice i of q as a button in r, selected or not: its tick box (checkbox), its icon (if
+ * icons and it has one; room taken from the words) and its words, at most px. */
+static widget_t *choice_button(ctx_t *x, rect_t r, const question_t *q, int i, bool sel,
+                               bool details, int px, bool icons)
 {
     const choice_t *ch = &q->choices[i];
+    style_t st = sel ? STYLE_SELECTED : STYLE_SECONDARY;
     rect_t ir;
     int box = q->type == Q_CHECKBOX ? S(x, 30) : 0;
-    rect_t rest = icon_room(x, r, with_icon ? ch->icon : NULL, box ? box + S(x, 6) : 0, &ir);
+    rect_t rest = icon_room(x, r, icons ? ch->icon : NULL, box ? box + S(x, 6) : 0, &ir);
     widget_t *w = details ? lay_button2(x, rest, txt(x, &ch->text), txt(x, &ch->detail), st,
                                         ACT_CHOICE, i, px)
                           : lay_add(x, W_BUTTON, st, r);
+    w->r = r;
     w->action = ACT_CHOICE;
     w->arg = i;
+    w->checked = sel && q->type == Q_CHECKBOX;
     if (box) {
         /* Leave room on the left for the tick box (and the icon). */
-        int lead = ir.w ? rest.x - r.x + S(x, 10) : box + S(x, 18);
+        int lead = ir.w ? rest.x - r.x + S(x, 8) : box + S(x, 18);
         rect_t in = rect(r.x + lead, r.y + S(x, 4), r.w - lead - S(x, 8), r.h - S(x, 8));
         lay_place_text(x, w, txt(x, &ch->text), in, px, false);
         w->align = ALIGN_LEFT;
@@ -296,7 +315,10 @@ static widget_t *choice_button(ctx_t *x, rect_t r, const question_t *q, int i, s
         int pad = S(x, 8);
         lay_place_text(x, w, txt(x, &ch->text), inset(rest, pad, pad / 2), px, false);
     }
-    put_icon(w, r, ch->icon, ir);
+    if (ir.w > 0) {
+        w->icon = ch->icon;
+        w->ir = ir;
+    }
     return w;
 }
 
@@ -304,9 +326,11 @@ static widget_t *choice_button(ctx_t *x, rect_t r, const question_t *q, int i, s
 static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
 {
     int gap = S(x, GAP);
-    bool details = false;
-    for (size_t i = 0; i < q->nchoices; i++)
+    bool details = false, has_icons = false;
+    for (size_t i = 0; i < q->nchoices; i++) {
         details = details || q->choices[i].detail.n > 0;
+        has_icons = has_icons || q->choices[i].icon;
+    }
     int min_w = q->type == Q_RATING ? S(x, 64) : S(x, details ? 300 : 220);
     int min_h = details ? S(x, 84) : S(x, MIN_TARGET + 12);
     int n = (int)q->nchoices;
@@ -328,30 +352,39 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
     }
     int max_h = details ? S(x, 120) : S(x, 100);
     size_t first_w = x->v->n;
-    int px = T(x, PX_BUTTON);
-    /* Twice when needed: all labels of a grid share one size, the largest that fits all. */
-    for (int pass = 0; pass < 2; pass++) {
-        x->v->n = first_w;
-        int min_px = px;
-        for (int k = 0; k < shown; k++) {
-            int i = first + k;
-            bool sel =
-                a && a->set && (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
-            rect_t r = lay_cell(area, g, k, gap, max_h);
-            style_t st = sel ? STYLE_SELECTED : STYLE_SECONDARY;
-            size_t n0 = x->v->n;
-            widget_t *w = choice_button(x, r, q, i, st, details, px, true);
-            if (w->overflow && w->icon) {
-                x->v->n = n0; /* words come first: the icon goes when they do not fit */
-                w = choice_button(x, r, q, i, st, details, px, false);
+    /* Without icons, then with them if there are any: they stay if they cost the words
+     * nothing (the same size, all shown), else the grid is laid out again without. */
+    bool icons = false;
+    int plain_px = 0;
+    for (int round = 0; round < 3; round++) {
+        int px = T(x, PX_BUTTON);
+        bool overflow = false;
+        /* Twice when needed: all labels of a grid share one size, the largest that fits all. */
+        for (int pass = 0; pass < 2; pass++) {
+            x->v->n = first_w;
+            int min_px = px;
+            overflow = false;
+            for (int k = 0; k < shown; k++) {
+                int i = first + k;
+                bool sel =
+                    a && a->set && (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
+                widget_t *w = choice_button(x, lay_cell(area, g, k, gap, max_h), q, i, sel,
+                                            details, px, icons);
+                min_px = w->px < min_px ? w->px : min_px;
+                overflow = overflow || w->overflow;
             }
-            w->checked = sel && q->type == Q_CHECKBOX;
-            if (w->px < min_px)
-                min_px = w->px;
+            if (min_px == px)
+                break;
+            px = min_px;
         }
-        if (min_px == px)
+        if (round == 0 && has_icons) {
+            plain_px = px;
+            icons = true;
+        } else if (round == 1 && (px < plain_px || overflow)) {
+            icons = false;
+        } else {
             break;
-        px = min_px;
+        }
     }
     if (paged) {
         int cells = g.cols * g.rows;
