@@ -220,6 +220,92 @@ static void journeys_and_services_show_their_icons(void)
     content_free(c);
 }
 
+static void strip_icons(cJSON *node)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(node, "icon");
+    cJSON *child;
+    cJSON_ArrayForEach(child, node)
+    {
+        strip_icons(child);
+    }
+}
+
+/* The home screen and the services of pack c at one size and language, large text or not. */
+static void build_home_and_services(const content_t *c, view_t *home, view_t *svc, int w, int h,
+                                    const char *lang, bool large)
+{
+    text_metrics_t tm = {width, line_height, NULL};
+    flow_t *f = flow_new(c, "k", 0);
+    flow_set_home_lang(f, lang);
+    if (large) {
+        CHECK(flow_activate(f, ACT_DISPLAY, 0, NULL, 1));
+        CHECK(flow_activate(f, ACT_LARGE_TEXT, 0, NULL, 1));
+        CHECK(flow_activate(f, ACT_DISPLAY_CLOSE, 0, NULL, 1));
+    }
+    view_build(home, f, w, h, &tm, 1, NULL);
+    CHECK(flow_activate(f, ACT_JOURNEY, 1, NULL, 2));
+    view_build(svc, f, w, h, &tm, 2, NULL);
+    flow_free(f);
+}
+
+/* Whether two texts are the same words, however they are wrapped. */
+static bool same_text(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a == '\n' || *a == ' ')
+            a++;
+        while (*b == '\n' || *b == ' ')
+            b++;
+        if (*a != *b)
+            return false;
+        if (!*a)
+            return true;
+        a++, b++;
+    }
+}
+
+/* Same widgets, same words at the same sizes (wrapped where the icon took room). */
+static void same_words(const view_t *a, const view_t *b)
+{
+    CHECK_INT((int)a->n, (int)b->n);
+    for (size_t i = 0; i < a->n && i < b->n; i++) {
+        CHECK_INT(a->w[i].px, b->w[i].px);
+        CHECK_INT(a->w[i].px2, b->w[i].px2);
+        CHECK(same_text(a->w[i].text, b->w[i].text));
+        CHECK(!a->w[i].overflow);
+    }
+}
+
+/* Icons are added where there is room: the words of the home screen and of the services are
+ * the same, at the same sizes, with the icons and without them, at every size, in both
+ * languages, with large text too. */
+static void icons_never_cost_the_words(void)
+{
+    content_t *with = load_default_pack(), *without = NULL;
+    content_error_t err;
+    CHECK(load_mutated_pack(strip_icons, &without, &err) == 0);
+    REQUIRE(with && without);
+    static view_t h1, s1, h2, s2;
+    const int sizes[][2] = {{800, 480}, {720, 1280}, {1024, 600}, {1280, 800}};
+    const char *langs[] = {"en", "zh-cn"};
+    for (size_t s = 0; s < 4; s++)
+        for (size_t l = 0; l < 2; l++)
+            for (int large = 0; large < 2; large++) {
+                build_home_and_services(with, &h1, &s1, sizes[s][0], sizes[s][1], langs[l],
+                                        large);
+                build_home_and_services(without, &h2, &s2, sizes[s][0], sizes[s][1], langs[l],
+                                        large);
+                int fails = check_failures;
+                same_words(&h1, &h2);
+                same_words(&s1, &s2);
+                if (check_failures != fails)
+                    fprintf(stderr, "  ^ at %dx%d %s%s\n", sizes[s][0], sizes[s][1], langs[l],
+                            large ? " large" : "");
+            }
+    content_free(with);
+    content_free(without);
+}
+
 int main(void)
 {
     RUN(every_icon_named_has_a_file_and_every_file_a_name);
@@ -227,5 +313,6 @@ int main(void)
     RUN(an_unknown_icon_fails_the_pack_at_its_place);
     RUN(the_default_pack_has_an_icon_on_every_journey_and_service);
     RUN(journeys_and_services_show_their_icons);
+    RUN(icons_never_cost_the_words);
     return check_failures != 0;
 }
