@@ -291,8 +291,7 @@ static void icons_never_cost_the_words(void)
     for (size_t s = 0; s < 4; s++)
         for (size_t l = 0; l < 2; l++)
             for (int large = 0; large < 2; large++) {
-                build_home_and_services(with, &h1, &s1, sizes[s][0], sizes[s][1], langs[l],
-                                        large);
+                build_home_and_services(with, &h1, &s1, sizes[s][0], sizes[s][1], langs[l], large);
                 build_home_and_services(without, &h2, &s2, sizes[s][0], sizes[s][1], langs[l],
                                         large);
                 int fails = check_failures;

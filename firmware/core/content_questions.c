@@ -52,8 +52,7 @@ static int parse_choice(loader_t *L, const cJSON *v, choice_t *ch, bool numeric)
                 return rc;
         }
         if (loader_get_lstr(L, v, "text", true, &ch->text) ||
-            loader_get_lstr(L, v, "detail", false, &ch->detail) ||
-            loader_get_icon(L, v, &ch->icon))
+            loader_get_lstr(L, v, "detail", false, &ch->detail) || loader_get_icon(L, v, &ch->icon))
             return KIOSK_EINVAL;
     } else {
         return loader_fail(L, "expected a choice: a code or {\"value\", \"text\"}");
@@ -506,8 +505,7 @@ int loader_journeys(loader_t *L, const cJSON *root)
         if (!rc && !(rc = loader_get_lstr(L, j, "title", true, &jr->title)) &&
             !(rc = loader_get_lstr(L, j, "description", false, &jr->description)) &&
             !(rc = loader_get_lstr(L, j, "completedText", false, &jr->completed)) &&
-            !(rc = loader_get_icon(L, j, &jr->icon)) &&
-            !(rc = parse_pages(L, j, &qs, &jr->nq)))
+            !(rc = loader_get_icon(L, j, &jr->icon)) && !(rc = parse_pages(L, j, &qs, &jr->nq)))
             jr->q = qs;
         loader_path_pop(L, s2);
         if (rc)

@@ -174,6 +174,19 @@ bool lay_focusable(const view_t *v, size_t i);
  * smallest target (side: the screen's shorter side, the most it can be). */
 void lay_finish_targets(view_t *v, int side, int want);
 
+/* ---- icons (layout_icons.c) ---- */
+
+/* Puts a journey's icon before the words of its button w, in the room the centred words
+ * leave: as tall as both lines if they leave room for that, else as tall as the first line,
+ * else none (never at the words' cost). The icon and the words are centred together. icon is
+ * the pack's (it outlives the view). */
+void lay_journey_icon(const ctx_t *x, widget_t *w, const char *icon);
+
+/* Room for an icon at the left of the button r, after left pixels (a tick box): the icon's
+ * square in *ir and what is left of r for the words; r itself and an empty *ir when there is
+ * no icon or no room for one. */
+rect_t lay_icon_room(const ctx_t *x, rect_t r, const char *icon, int left, rect_t *ir);
+
 /* ---- keyboards and text answers (layout_resident.c) ---- */
 
 /* A key of an on-screen keyboard. */
@@ -184,7 +197,10 @@ typedef struct {
 } kb_key_t;
 
 /* A key typing t, one tenth of a row wide. */
-#define KB_KEY(t) {NULL, t, 10}
+#define KB_KEY(t)                                                                                  \
+    {                                                                                              \
+        NULL, t, 10                                                                                \
+    }
 
 /* Rows of keys at the bottom of area, each row centred; per_row: the units one row spans. */
 void lay_key_rows(ctx_t *x, rect_t area, const kb_key_t *const rows[], int nrows, int per_row);

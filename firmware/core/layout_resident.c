@@ -158,64 +158,6 @@ static int bottombar(ctx_t *x)
     return h;
 }
 
-/* ---- icons ---- */
-
-/* The width of the widest line of text at px, as drawn. */
-static int lines_width(const ctx_t *x, const char *text, int px, bool bold)
-{
-    int widest = 0;
-    for (const char *p = text ? text : ""; *p;) {
-        size_t len = strcspn(p, "\n");
-        int tw = x->tm->text_width(x->tm->user_data, px, bold, p, len);
-        widest = tw > widest ? tw : widest;
-        p += len + (p[len] == '\n');
-    }
-    return widest;
-}
-
-/* Puts a journey's icon before the words of its button w, in the room the centred words
- * leave: as tall as both lines if they leave room for that, else as tall as the first line,
- * else none (never at the words' cost). The icon and the words are centred together. */
-static void journey_icon(const ctx_t *x, widget_t *w, const char *icon)
-{
-    if (!icon || !w->text[0])
-        return;
-    int gap = S(x, 10), tw = lines_width(x, w->text, w->px, w->bold) + 1;
-    int dw = w->text2 ? lines_width(x, w->text2, w->px2, false) + 1 : 0;
-    int block = w->text2 ? w->tr2.y + w->tr2.h - w->tr.y : w->tr.h;
-    int side = block < S(x, 48) ? block : S(x, 48);
-    int wide = tw > dw ? tw : dw;
-    bool both = side >= S(x, 24) && wide + gap + side <= w->tr.w;
-    if (!both) {
-        side = w->tr.h < S(x, 48) ? w->tr.h : S(x, 48);
-        wide = tw;
-        block = w->tr.h;
-        if (side < S(x, 22) || wide + gap + side > w->tr.w)
-            return;
-    }
-    int left = w->tr.x + (w->tr.w - wide - gap - side) / 2;
-    w->icon = icon;
-    w->ir = rect(left, w->tr.y + (block - side) / 2, side, side);
-    w->tr = rect(left + side + gap, w->tr.y, wide, w->tr.h);
-    if (both && w->text2)
-        w->tr2 = rect(left + side + gap, w->tr2.y, wide, w->tr2.h);
-}
-
-/* Room for an icon at the left of the button r, after left pixels (a tick box): the icon's
- * square in *ir and what is left of r for the words; r itself and an empty *ir when there is
- * no icon or no room for one. */
-static rect_t icon_room(const ctx_t *x, rect_t r, const char *icon, int left, rect_t *ir)
-{
-    *ir = rect(0, 0, 0, 0);
-    int side = r.h - S(x, 16) < S(x, 40) ? r.h - S(x, 16) : S(x, 40);
-    if (!icon || side < S(x, 24) || r.w - left < S(x, 150))
-        return r;
-    int pad = S(x, 10);
-    *ir = rect(r.x + left + pad, r.y + (r.h - side) / 2, side, side);
-    int used = left + pad + side;
-    return rect(r.x + used, r.y, r.w - used, r.h);
-}
-
 /* ---- faces ---- */
 
 static void faces_row(ctx_t *x, rect_t area, const choice_t *faces, size_t n, action_t act,
@@ -284,7 +226,7 @@ static void home_screen(ctx_t *x, const char *notice)
         widget_t *w =
             lay_button2(x, lay_cell(area, g, (int)i, gap, S(x, 130)), txt(x, &j->title),
                         txt(x, &j->description), STYLE_PRIMARY, ACT_JOURNEY, (int)i, S(x, 24));
-        journey_icon(x, w, j->icon);
+        lay_journey_icon(x, w, j->icon);
     }
 }
 
@@ -297,7 +239,7 @@ static widget_t *choice_button(ctx_t *x, rect_t r, const question_t *q, int i, b
     style_t st = sel ? STYLE_SELECTED : STYLE_SECONDARY;
     rect_t ir;
     int box = q->type == Q_CHECKBOX ? S(x, 30) : 0;
-    rect_t rest = icon_room(x, r, icons ? ch->icon : NULL, box ? box + S(x, 6) : 0, &ir);
+    rect_t rest = lay_icon_room(x, r, icons ? ch->icon : NULL, box ? box + S(x, 6) : 0, &ir);
     widget_t *w = details ? lay_button2(x, rest, txt(x, &ch->text), txt(x, &ch->detail), st,
                                         ACT_CHOICE, i, px)
                           : lay_add(x, W_BUTTON, st, r);
@@ -368,8 +310,8 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
                 int i = first + k;
                 bool sel =
                     a && a->set && (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
-                widget_t *w = choice_button(x, lay_cell(area, g, k, gap, max_h), q, i, sel,
-                                            details, px, icons);
+                widget_t *w = choice_button(x, lay_cell(area, g, k, gap, max_h), q, i, sel, details,
+                                            px, icons);
                 min_px = w->px < min_px ? w->px : min_px;
                 overflow = overflow || w->overflow;
             }

@@ -10,8 +10,8 @@
 
 typedef struct {
     rgba_t colors[COLOR_COUNT];
-    rgba_t white, border, selected, on_selected, key, key_border, notice_bg, notice, alert_bg, alert,
-        alert_border, shade, topbar, card, code;
+    rgba_t white, border, selected, on_selected, key, key_border, notice_bg, notice, alert_bg,
+        alert, alert_border, shade, topbar, card, code;
 } palette_t;
 
 static const palette_t normal = {

@@ -96,10 +96,10 @@ static void draw_button_face(ui_t *ui, const widget_t *w, double u)
     float bottom = (float)w->tr.y - 4.0f * (float)u;
     int side = (int)fminf((float)r.w * 0.72f, bottom - top);
     if (side > 8)
-        ui_draw_face(ui,
-                     (SDL_Rect){r.x + (r.w - side) / 2, (int)((top + bottom) / 2.0f) - side / 2,
-                                side, side},
-                     w->face_level, w->face_count, color(ui, COLOR_FACE_DARK));
+        ui_draw_face(
+            ui,
+            (SDL_Rect){r.x + (r.w - side) / 2, (int)((top + bottom) / 2.0f) - side / 2, side, side},
+            w->face_level, w->face_count, color(ui, COLOR_FACE_DARK));
 }
 
 static bool has_tick_box(const widget_t *w)

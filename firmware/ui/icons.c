@@ -17,7 +17,7 @@ void ui_icons_choose(ui_t *ui, const char *dir)
 {
     if (!dir)
         dir = access(KIOSK_ICONS_INSTALLED_DIR, R_OK) == 0 ? KIOSK_ICONS_INSTALLED_DIR
-                                                            : KIOSK_ICONS_SOURCE_DIR;
+                                                           : KIOSK_ICONS_SOURCE_DIR;
     snprintf(ui->icon_dir, sizeof ui->icon_dir, "%s", dir);
 }
 

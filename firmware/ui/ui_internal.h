@@ -74,7 +74,7 @@ struct ui {
     icon_slot_t icons[ICON_SLOTS];
     size_t next_icon;
     unsigned icons_rasterised; /* how many times an SVG was rasterised: once per size and ink */
-    char icon_problem[768]; /* the first icon that could not be drawn, and why; "" if none */
+    char icon_problem[768];    /* the first icon that could not be drawn, and why; "" if none */
     Uint32 wake_event;
     char driver[32];
     /* Sleeping without SDL's 1 ms polling, for video drivers that cannot block (kmsdrm,
@@ -142,7 +142,6 @@ void ui_fill_framed(ui_t *ui, SDL_Rect r, int bw, int radius, int inner_radius, 
 
 /* A disc centred on (cx, cy). */
 void ui_fill_circle(ui_t *ui, float cx, float cy, float rad, SDL_Color c);
-
 
 /* ---- input.c ---- */
 
