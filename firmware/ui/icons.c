@@ -33,42 +33,6 @@ static void icon_problem(ui_t *ui, const char *verb, const char *name, const cha
         snprintf(ui->icon_problem, sizeof ui->icon_problem, "%s", msg);
 }
 
-static char *read_file(const char *path, int *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err = errno;
-        return NULL;
-    }
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = (len + 4096 + 1) * 2;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                *err = ENOMEM;
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    *err = ferror(f) ? EIO : 0;
-    fclose(f);
-    if (*err) {
-        free(buf);
-        return NULL;
-    }
-    buf[len] = '\0';
-    return buf;
-}
-
 /* The SVG text of NAME.svg, read on first use; NULL when it cannot be read (reported once). */
 static const char *icon_svg(ui_t *ui, const char *name)
 {
@@ -77,17 +41,22 @@ static const char *icon_svg(ui_t *ui, const char *name)
             return ui->icon_files[i].svg;
     char path[sizeof ui->icon_dir + ICON_NAME + 8];
     snprintf(path, sizeof path, "%s/%s.svg", ui->icon_dir, name);
-    int err = 0;
-    char *svg = strlen(name) < ICON_NAME && !strchr(name, '/') ? read_file(path, &err) : NULL;
-    if (!svg)
-        icon_problem(ui, "read", name, err ? strerror(err) : "not an icon name");
+    char *svg = NULL;
+    if (strlen(name) >= ICON_NAME || strchr(name, '/')) {
+        icon_problem(ui, "read", name, "not an icon name");
+    } else {
+        errno = 0;
+        svg = SDL_LoadFile(path, NULL); /* NUL-terminated */
+        if (!svg)
+            icon_problem(ui, "read", name, errno ? strerror(errno) : SDL_GetError());
+    }
     if (ui->n_icon_files < ICON_FILES) {
         icon_file_t *f = &ui->icon_files[ui->n_icon_files++];
         snprintf(f->name, sizeof f->name, "%s", name);
         f->svg = svg;
         return svg;
     }
-    free(svg); /* more names than slots: read again next time (never with the shipped set) */
+    SDL_free(svg); /* more names than slots: read again next time (never with the shipped set) */
     return NULL;
 }
 
@@ -122,7 +91,7 @@ static SDL_Texture *rasterise(ui_t *ui, const char *name, int w, int h, SDL_Colo
         /* Not again every frame: forget the file, so that it reads as missing from now on. */
         for (size_t i = 0; i < ui->n_icon_files; i++)
             if (strcmp(ui->icon_files[i].name, name) == 0) {
-                free(ui->icon_files[i].svg);
+                SDL_free(ui->icon_files[i].svg);
                 ui->icon_files[i].svg = NULL;
             }
         return NULL;
@@ -217,6 +186,6 @@ void ui_icons_close(ui_t *ui)
     }
     ui->next_icon = 0;
     for (size_t i = 0; i < ui->n_icon_files; i++)
-        free(ui->icon_files[i].svg);
+        SDL_free(ui->icon_files[i].svg);
     ui->n_icon_files = 0;
 }

@@ -23,7 +23,7 @@
 /* An SVG file as read, or a file that could not be read (svg NULL: not tried again). */
 typedef struct {
     char name[ICON_NAME];
-    char *svg; /* malloc'd, owned by the slot: freed by ui_icons_close() */
+    char *svg; /* SDL_LoadFile()'s, owned by the slot: freed by ui_icons_close() */
 } icon_file_t;
 
 /* One icon rasterised at one size in one ink colour. */
