@@ -305,7 +305,8 @@ static void a_missing_icon_file_is_reported_by_name(void)
     ui_close(ui);
 }
 
-/* A key shows its edge (the theme's border) around its fill, in both palettes. */
+/* A key shows its edge (the theme's border) around its fill, in both palettes; a stripe of a
+ * staff table (a key-styled panel) does not. */
 static void keys_are_drawn_with_their_edge(void)
 {
     ui_t *ui = open_headless(800, 480, 0);
@@ -322,6 +323,13 @@ static void keys_are_drawn_with_their_edge(void)
         CHECK(is(pixel(&f, 240, 200), p.border)); /* top edge, middle */
         CHECK(is(pixel(&f, 240, 230), p.fill));
         CHECK(is(pixel(&f, 190, 230), theme_color(COLOR_BACKGROUND, hc)));
+        SDL_FreeSurface(f.s);
+        /* A key-styled panel is a stripe of a staff table: its own colour, no edge. */
+        w.kind = W_PANEL;
+        ui_draw(ui, view_of(w, hc), -1);
+        REQUIRE(grab(ui, &f));
+        CHECK(is(pixel(&f, 200, 230), theme_color(COLOR_STRIPE, hc)));
+        CHECK(is(pixel(&f, 240, 230), theme_color(COLOR_STRIPE, hc)));
         SDL_FreeSurface(f.s);
     }
     ui_close(ui);

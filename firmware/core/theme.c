@@ -28,6 +28,7 @@ static const palette_t normal = {
             [COLOR_FOCUS_INNER] = {0xff, 0xd6, 0x00, 255},
             [COLOR_FOCUS_OUTER] = {0x00, 0x00, 0x00, 255},
             [COLOR_FACE_DARK] = {0x1b, 0x1b, 0x1b, 255},
+            [COLOR_STRIPE] = {0xe4, 0xe0, 0xd6, 255},
         },
     .white = {255, 255, 255, 255},
     .border = {0x6e, 0x6a, 0x62, 255}, /* 4.8:1 on the ground */
@@ -60,6 +61,7 @@ static const palette_t contrast = {
             [COLOR_FOCUS_INNER] = {0x00, 0xe5, 0xff, 255},
             [COLOR_FOCUS_OUTER] = {0x00, 0x00, 0x00, 255},
             [COLOR_FACE_DARK] = {0, 0, 0, 255},
+            [COLOR_STRIPE] = {0x26, 0x26, 0x26, 255},
         },
     .white = {0, 0, 0, 255}, /* the fill of secondary buttons */
     .border = {255, 255, 255, 255},

@@ -31,6 +31,7 @@ typedef enum {
     COLOR_FOCUS_INNER, /* the focus ring: a bright band inside... */
     COLOR_FOCUS_OUTER, /* ...and a dark one outside, so one of them shows on any fill */
     COLOR_FACE_DARK,   /* eyes and mouths of the faces */
+    COLOR_STRIPE,      /* a key-styled panel: the stripes of the staff tables (not a control) */
     COLOR_COUNT
 } color_t;
 

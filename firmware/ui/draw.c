@@ -59,10 +59,10 @@ static SDL_Rect sdl_rect(rect_t r)
 
 /* The edge of a widget whose theme gives it one (a border unlike its fill): what makes a white
  * key or choice stand out from the ground at 3:1 (WCAG 1.4.11). Keys, smaller, get a thinner
- * one; the plain panels of the staff tables (key-coloured stripes) none. */
+ * one. */
 static int border_width(const widget_t *w, sdl_paint_t p, double u)
 {
-    if (same_color(p.border, p.fill) || (w->kind == W_PANEL && w->style == STYLE_KEY))
+    if (same_color(p.border, p.fill))
         return 0;
     return w->style == STYLE_KEY ? (int)(2 * u + 0.5) : (int)(3 * u + 0.5);
 }
@@ -72,6 +72,8 @@ static void draw_panel(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
     SDL_Rect r = sdl_rect(w->r);
     if (w->style == STYLE_BACKDROP || w->style == STYLE_TOPBAR) {
         ui_fill_rect(ui, r, p.fill);
+    } else if (w->style == STYLE_KEY) { /* a stripe of a staff table, not a key */
+        ui_fill_round_rect(ui, r, (int)(12 * u), color(ui, COLOR_STRIPE));
     } else {
         int radius = (int)(12 * u), bw = border_width(w, p, u);
         ui_fill_framed(ui, r, bw, radius, radius - bw, p.border, p.fill);
