@@ -171,10 +171,10 @@ static int line_height(void *ud, int px, bool bold)
 }
 
 /* The widgets of v with an icon: each inside its button, square, of a size to see, clear of
- * the words; returns how many. */
+ * the words, all of one size; returns how many. */
 static int icons_shown(const view_t *v)
 {
-    int n = 0;
+    int n = 0, side = 0;
     double u = (v->width < v->height ? v->width : v->height) / 480.0;
     for (size_t i = 0; i < v->n; i++) {
         const widget_t *w = &v->w[i];
@@ -186,6 +186,9 @@ static int icons_shown(const view_t *v)
         CHECK(w->ir.w == w->ir.h && w->ir.w >= (int)(24 * u));
         CHECK(!rect_overlaps(w->ir, w->tr));
         CHECK(!w->text2 || !rect_overlaps(w->ir, w->tr2));
+        if (!side)
+            side = w->ir.w;
+        CHECK_INT(w->ir.w, side);
     }
     return n;
 }

@@ -176,11 +176,11 @@ void lay_finish_targets(view_t *v, int side, int want);
 
 /* ---- icons (layout_icons.c) ---- */
 
-/* Puts a journey's icon before the words of its button w, in the room the centred words
- * leave: as tall as both lines if they leave room for that, else as tall as the first line,
- * else none (never at the words' cost). The icon and the words are centred together. icon is
- * the pack's (it outlives the view). */
-void lay_journey_icon(const ctx_t *x, widget_t *w, const char *icon);
+/* Puts the journeys' icons (the pack's) before the words of their buttons, widgets first..n
+ * of the view, in the room the centred words leave: as tall as both lines where every button
+ * leaves room for that, else as tall as the first line, else none (never at the words' cost;
+ * one size for all). The icon and the words are centred together. */
+void lay_journey_icons(const ctx_t *x, size_t first);
 
 /* Room for an icon at the left of the button r, after left pixels (a tick box): the icon's
  * square in *ir and what is left of r for the words; r itself and an empty *ir when there is

@@ -221,13 +221,13 @@ static void home_screen(ctx_t *x, const char *notice)
                               gap, portrait ? 1 : 2);
     if ((size_t)(g.cols * g.rows) < nj)
         g.rows = ((int)nj + g.cols - 1) / g.cols;
+    size_t first = v->n;
     for (size_t i = 0; i < nj; i++) {
         const journey_t *j = content_journey(x->c, i);
-        widget_t *w =
-            lay_button2(x, lay_cell(area, g, (int)i, gap, S(x, 130)), txt(x, &j->title),
-                        txt(x, &j->description), STYLE_PRIMARY, ACT_JOURNEY, (int)i, S(x, 24));
-        lay_journey_icon(x, w, j->icon);
+        lay_button2(x, lay_cell(area, g, (int)i, gap, S(x, 130)), txt(x, &j->title),
+                    txt(x, &j->description), STYLE_PRIMARY, ACT_JOURNEY, (int)i, S(x, 24));
     }
+    lay_journey_icons(x, first);
 }
 
 /* Choice i of q as a button in r, selected or not: its tick box (checkbox), its icon (if
