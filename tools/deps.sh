@@ -13,8 +13,8 @@ KIOSK_TEST_DEPS="imagemagick exfatprogs exfat-fuse clang libclang-rt-14-dev shel
 # the host's and apt would remove the host's -dev packages: kiosk_unpack_arm64_ime (below)
 # unpacks them instead. rime_deployer (librime-bin, host) compiles the Rime data for both.
 KIOSK_ARM64_DEPS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
- libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64 libcjson-dev:arm64 libsqlite3-dev:arm64
- libgpiod-dev:arm64 libsodium-dev:arm64 libsystemd-dev:arm64 libmount-dev:arm64"
+ libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64 libcjson-dev:arm64
+ libsqlite3-dev:arm64 libgpiod-dev:arm64 libsodium-dev:arm64 libsystemd-dev:arm64 libmount-dev:arm64"
 
 kiosk_install_deps() {
     local missing=()
