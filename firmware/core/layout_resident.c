@@ -264,6 +264,42 @@ static widget_t *choice_button(ctx_t *x, rect_t r, const question_t *q, int i, b
     return w;
 }
 
+/* Where a page of choices goes: the grid in area, the choices shown, and the first widget. */
+typedef struct {
+    rect_t area;
+    grid_t g;
+    int gap, max_h, first, shown;
+    bool details;
+    size_t first_w;
+} choice_cells_t;
+
+/* Lays out the page's choices (from widget c->first_w on), all labels at one size, the
+ * largest that fits them all (twice when needed), with or without their icons. Returns that
+ * size; *overflow: a label did not fit even at the smallest. */
+static int choice_cells(ctx_t *x, const choice_cells_t *c, const question_t *q, const answer_t *a,
+                        bool icons, bool *overflow)
+{
+    int px = T(x, PX_BUTTON);
+    for (int pass = 0; pass < 2; pass++) {
+        x->v->n = c->first_w;
+        int min_px = px;
+        *overflow = false;
+        for (int k = 0; k < c->shown; k++) {
+            int i = c->first + k;
+            bool sel =
+                a && a->set && (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
+            widget_t *w = choice_button(x, lay_cell(c->area, c->g, k, c->gap, c->max_h), q, i, sel,
+                                        c->details, px, icons);
+            min_px = w->px < min_px ? w->px : min_px;
+            *overflow = *overflow || w->overflow;
+        }
+        if (min_px == px)
+            break;
+        px = min_px;
+    }
+    return px;
+}
+
 /* The choice buttons of a radiogroup, checkbox or numbered rating, with paging. */
 static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
 {
@@ -293,40 +329,15 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
         shown = n - first < per_page ? n - first : per_page;
     }
     int max_h = details ? S(x, 120) : S(x, 100);
-    size_t first_w = x->v->n;
+    choice_cells_t page = {area, g, gap, max_h, first, shown, details, x->v->n};
     /* Without icons, then with them if there are any: they stay if they cost the words
      * nothing (the same size, all shown), else the grid is laid out again without. */
-    bool icons = false;
-    int plain_px = 0;
-    for (int round = 0; round < 3; round++) {
-        int px = T(x, PX_BUTTON);
-        bool overflow = false;
-        /* Twice when needed: all labels of a grid share one size, the largest that fits all. */
-        for (int pass = 0; pass < 2; pass++) {
-            x->v->n = first_w;
-            int min_px = px;
-            overflow = false;
-            for (int k = 0; k < shown; k++) {
-                int i = first + k;
-                bool sel =
-                    a && a->set && (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
-                widget_t *w = choice_button(x, lay_cell(area, g, k, gap, max_h), q, i, sel, details,
-                                            px, icons);
-                min_px = w->px < min_px ? w->px : min_px;
-                overflow = overflow || w->overflow;
-            }
-            if (min_px == px)
-                break;
-            px = min_px;
-        }
-        if (round == 0 && has_icons) {
-            plain_px = px;
-            icons = true;
-        } else if (round == 1 && (px < plain_px || overflow)) {
-            icons = false;
-        } else {
-            break;
-        }
+    bool overflow;
+    int px = choice_cells(x, &page, q, a, false, &overflow);
+    if (has_icons) {
+        int with = choice_cells(x, &page, q, a, true, &overflow);
+        if (with < px || overflow)
+            choice_cells(x, &page, q, a, false, &overflow);
     }
     if (paged) {
         int cells = g.cols * g.rows;
