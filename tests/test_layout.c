@@ -254,6 +254,10 @@ static void check_built(int w, int h, const char *what, const char *lang)
                 fprintf(stderr, "  text box out of widget: \"%s\"\n", a->text);
             CHECK(rect_contains(a->r, a->tr));
         }
+        if (a->icon) { /* inside its button, clear of its words */
+            CHECK(rect_contains(a->r, a->ir) && !rect_overlaps(a->ir, a->tr));
+            CHECK(!a->text2 || !rect_overlaps(a->ir, a->tr2));
+        }
         if (is_target(a)) {
             /* 9 mm at the 7" panel's 5.2 px/mm is 47 px; scaled with the screen. */
             int side = a->r.w < a->r.h ? a->r.w : a->r.h;

@@ -1,6 +1,8 @@
 /* What is written can be read: every text colour of the theme against the fill it is drawn
- * on meets WCAG 2 AA (4.5:1) in the normal palette and AAA (7:1) in the high-contrast one, and
- * the focus ring shows at 3:1 on every fill a target can sit on or have, in both. */
+ * on meets WCAG 2 AA (4.5:1) in the normal palette and AAA (7:1) in the high-contrast one,
+ * secondary text at least 4.5:1 on the ground, every control (keys, choices, actions, fields)
+ * stands out from the ground at 3:1 by its fill or its edge (WCAG 2.2 1.4.11), and the focus
+ * ring shows at 3:1 on every fill a target can sit on or have, in both. */
 #include <stdio.h>
 
 #include "check.h"
@@ -43,6 +45,47 @@ static void high_contrast_meets_wcag_aaa(void)
     text_contrast(true, 7.0);
 }
 
+/* What marks a control against the ground: its fill if that differs enough, else its edge
+ * (the UI draws an edge wherever the theme's border differs from the fill). */
+static double control_contrast(style_t st, bool hc)
+{
+    rgba_t bg = theme_color(COLOR_BACKGROUND, hc);
+    paint_t p = theme_paint(st, hc);
+    double fill = theme_contrast(p.fill, bg);
+    bool edged = p.border.r != p.fill.r || p.border.g != p.fill.g || p.border.b != p.fill.b;
+    double edge = edged ? theme_contrast(p.border, bg) : 0.0;
+    return fill > edge ? fill : edge;
+}
+
+static void controls_stand_out_from_the_ground(void)
+{
+    static const struct {
+        style_t style;
+        const char *name;
+    } controls[] = {
+        {STYLE_KEY, "key"},           {STYLE_SECONDARY, "secondary"}, {STYLE_PRIMARY, "primary"},
+        {STYLE_SELECTED, "selected"}, {STYLE_CARD, "card"},           {STYLE_CODE, "code"},
+    };
+    for (int hc = 0; hc < 2; hc++) {
+        rgba_t bg = theme_color(COLOR_BACKGROUND, hc);
+        for (size_t i = 0; i < sizeof controls / sizeof controls[0]; i++) {
+            double c = control_contrast(controls[i].style, hc);
+            fprintf(stderr, "  %s %-10s edge %5.2f:1\n", hc ? "high-contrast" : "normal",
+                    controls[i].name, c);
+            CHECK(c >= 3.0);
+        }
+        /* A key's edge specifically (it was 1.17:1, a fill hardly darker than the ground). */
+        paint_t key = theme_paint(STYLE_KEY, hc);
+        CHECK(theme_contrast(key.border, bg) >= 3.0);
+        /* Text fields: their frame is drawn in the primary colour. */
+        CHECK(theme_contrast(theme_color(COLOR_PRIMARY, hc), bg) >= 3.0);
+        /* Secondary text (progress, counters, subtitles) on the ground. */
+        double muted = theme_contrast(theme_paint(STYLE_MUTED, hc).text, bg);
+        fprintf(stderr, "  %s secondary text %5.2f:1\n", hc ? "high-contrast" : "normal", muted);
+        CHECK(muted >= (hc ? 7.0 : 4.5));
+    }
+}
+
 static void focus_ring_shows_on_every_fill(void)
 {
     for (int hc = 0; hc < 2; hc++) {
@@ -82,6 +125,7 @@ int main(void)
     RUN(contrast_of_known_pairs);
     RUN(every_text_meets_wcag_aa);
     RUN(high_contrast_meets_wcag_aaa);
+    RUN(controls_stand_out_from_the_ground);
     RUN(focus_ring_shows_on_every_fill);
     RUN(the_palettes_differ);
     return check_failures != 0;

@@ -1,6 +1,7 @@
 /* The SDL edge on the headless driver: a touch at a panel pixel lands on the logical pixel the
  * rotation says, to the pixel, at every angle; the frame is painted in the palette the view
- * asks for, frame after frame. */
+ * asks for, frame after frame; faces and icons are drawn from their SVG files anti-aliased, in
+ * the ink asked for, and a missing file is reported by name; keys are drawn with their edge. */
 #include <SDL.h>
 #include <qrencode.h>
 #include <stdio.h>
@@ -256,6 +257,214 @@ static void a_qr_widget_draws_the_modules_of_its_text(void)
     remove(path);
 }
 
+/* ---- faces, icons and edges, read back from the frame ---- */
+
+typedef struct {
+    SDL_Surface *s; /* the last frame, ARGB8888 */
+} frame_t;
+
+static bool grab(ui_t *ui, frame_t *f)
+{
+    const char *dir = getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp";
+    mkdir(dir, 0755);
+    char path[600];
+    snprintf(path, sizeof path, "%s/test_ui_grab.bmp", dir);
+    if (ui_screenshot(ui, path) != 0)
+        return false;
+    SDL_Surface *s = SDL_LoadBMP(path);
+    remove(path);
+    f->s = s ? SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0) : NULL;
+    SDL_FreeSurface(s);
+    return f->s != NULL;
+}
+
+static SDL_Color pixel(const frame_t *f, int x, int y)
+{
+    Uint32 px;
+    memcpy(&px, (const Uint8 *)f->s->pixels + y * f->s->pitch + x * 4, 4);
+    SDL_Color c;
+    SDL_GetRGBA(px, f->s->format, &c.r, &c.g, &c.b, &c.a);
+    return c;
+}
+
+static bool is(SDL_Color c, rgba_t want)
+{
+    return c.r == want.r && c.g == want.g && c.b == want.b;
+}
+
+/* How many different colours rect r of the frame holds (at most 4096 counted). */
+static int colours_in(const frame_t *f, rect_t r)
+{
+    static Uint32 seen[4096];
+    int n = 0;
+    for (int y = r.y; y < r.y + r.h; y++)
+        for (int x = r.x; x < r.x + r.w && n < 4096; x++) {
+            SDL_Color c = pixel(f, x, y);
+            Uint32 k = (Uint32)c.r << 16 | (Uint32)c.g << 8 | c.b;
+            int i = 0;
+            while (i < n && seen[i] != k)
+                i++;
+            if (i == n)
+                seen[n++] = k;
+        }
+    return n;
+}
+
+static view_t one_widget_view; /* large: not on the stack */
+
+/* A view of one widget w on an 800x480 screen. */
+static const view_t *view_of(widget_t w, bool high_contrast)
+{
+    view_t *v = &one_widget_view;
+    memset(v, 0, sizeof *v);
+    v->width = 800;
+    v->height = 480;
+    v->high_contrast = high_contrast;
+    v->w[0] = w;
+    v->n = 1;
+    return v;
+}
+
+static widget_t face_widget(int level, int count)
+{
+    widget_t w = {.kind = W_FACE, .style = STYLE_SECONDARY, .text = "", .px = 20};
+    w.r = (rect_t){100, 100, 180, 200};
+    w.tr = (rect_t){110, 270, 160, 24};
+    w.face_level = level;
+    w.face_count = count;
+    return w;
+}
+
+/* The faces come from their SVG files: smooth edges (many blended colours where the stepped,
+ * hand-drawn discs had a handful), and each level looks different. */
+static void faces_are_drawn_anti_aliased_from_their_files(void)
+{
+    ui_t *ui = open_headless(800, 480, 0);
+    REQUIRE(ui);
+    Uint32 last_sum = 0;
+    for (int level = 0; level < 4; level++) {
+        ui_draw(ui, view_of(face_widget(level, 4), false), -1);
+        frame_t f;
+        REQUIRE(grab(ui, &f));
+        rect_t face = {110, 108, 160, 160};
+        int n = colours_in(&f, face);
+        fprintf(stderr, "  face %d of 4: %d colours\n", level, n);
+        CHECK(n > 60);
+        /* Not the same picture twice: a different sum of the face's pixels per level. */
+        Uint32 sum = 0;
+        for (int y = face.y; y < face.y + face.h; y += 2)
+            for (int x = face.x; x < face.x + face.w; x += 2) {
+                SDL_Color c = pixel(&f, x, y);
+                sum += (Uint32)(c.r * 3 + c.g * 5 + c.b * 7);
+            }
+        CHECK(sum != last_sum);
+        last_sum = sum;
+        SDL_FreeSurface(f.s);
+    }
+    CHECK_STR(ui_icon_problem(ui), "");
+    ui_close(ui);
+}
+
+/* An icon is drawn in the ink asked for (the button's text colour: white on a primary button),
+ * with blended edges; later frames draw it from the cache, the same, without rasterising it
+ * again; another colour is another rasterisation. */
+static void icons_take_the_text_colour_and_are_smooth(void)
+{
+    ui_t *ui = open_headless(800, 480, 0);
+    REQUIRE(ui);
+    widget_t w = {.kind = W_BUTTON, .style = STYLE_PRIMARY, .text = "", .px = 20};
+    w.r = (rect_t){50, 50, 300, 100};
+    w.tr = (rect_t){150, 80, 180, 30};
+    w.icon = "feedback";
+    w.ir = (rect_t){70, 70, 60, 60};
+    for (int frame = 0; frame < 3; frame++) {
+        ui_draw(ui, view_of(w, false), -1);
+        CHECK_INT((int)ui_icons_rasterised(ui), 1);
+        frame_t f;
+        REQUIRE(grab(ui, &f));
+        paint_t p = theme_paint(STYLE_PRIMARY, false);
+        int ink = 0, fill = 0, between = 0;
+        for (int y = w.ir.y; y < w.ir.y + w.ir.h; y++)
+            for (int x = w.ir.x; x < w.ir.x + w.ir.w; x++) {
+                SDL_Color c = pixel(&f, x, y);
+                ink += is(c, p.text);
+                fill += is(c, p.fill);
+                between += !is(c, p.text) && !is(c, p.fill);
+            }
+        fprintf(stderr, "  icon: %d ink, %d fill, %d blended pixels\n", ink, fill, between);
+        CHECK(ink > 100);
+        CHECK(fill > 1000);
+        CHECK(between > 50);
+        SDL_FreeSurface(f.s);
+    }
+    w.style = STYLE_SECONDARY; /* dark ink on white */
+    ui_draw(ui, view_of(w, false), -1);
+    CHECK_INT((int)ui_icons_rasterised(ui), 2);
+    CHECK_STR(ui_icon_problem(ui), "");
+    ui_close(ui);
+}
+
+/* A missing icon or face file is drawn as nothing (a face as a plain disc) and reported by its
+ * name and file: never a crash. */
+static void a_missing_icon_file_is_reported_by_name(void)
+{
+    ui_t *ui = open_headless(800, 480, 0);
+    REQUIRE(ui);
+    ui_set_icon_dir(ui, "/nonexistent/icons");
+    widget_t w = {.kind = W_BUTTON, .style = STYLE_PRIMARY, .text = "", .px = 20};
+    w.r = (rect_t){50, 50, 300, 100};
+    w.tr = (rect_t){150, 80, 180, 30};
+    w.icon = "feedback";
+    w.ir = (rect_t){70, 70, 60, 60};
+    ui_draw(ui, view_of(w, false), -1);
+    ui_draw(ui, view_of(w, false), -1); /* and again: reported once, no retry storm */
+    fprintf(stderr, "  %s\n", ui_icon_problem(ui));
+    CHECK(strstr(ui_icon_problem(ui), "icon 'feedback'") != NULL);
+    CHECK(strstr(ui_icon_problem(ui), "/nonexistent/icons/feedback.svg") != NULL);
+    ui_draw(ui, view_of(face_widget(0, 5), false), -1);
+    frame_t f;
+    REQUIRE(grab(ui, &f));
+    /* The face's place still shows a face's colour: the fallback disc. */
+    SDL_Color mid = pixel(&f, 190, 188);
+    CHECK(mid.r > 0xc0 && mid.g < 0x60);
+    SDL_FreeSurface(f.s);
+    /* The first problem is kept, even after another. */
+    CHECK(strstr(ui_icon_problem(ui), "icon 'feedback'") != NULL);
+    ui_set_icon_dir(ui, NULL);
+    CHECK_STR(ui_icon_problem(ui), "");
+    ui_close(ui);
+}
+
+/* A key shows its edge (the theme's border) around its fill, in both palettes; a stripe of a
+ * staff table (a key-styled panel) does not. */
+static void keys_are_drawn_with_their_edge(void)
+{
+    ui_t *ui = open_headless(800, 480, 0);
+    REQUIRE(ui);
+    for (int hc = 0; hc < 2; hc++) {
+        widget_t w = {.kind = W_BUTTON, .style = STYLE_KEY, .text = "", .px = 20};
+        w.r = (rect_t){200, 200, 80, 60};
+        w.tr = (rect_t){210, 215, 60, 30};
+        ui_draw(ui, view_of(w, hc), -1);
+        frame_t f;
+        REQUIRE(grab(ui, &f));
+        paint_t p = theme_paint(STYLE_KEY, hc);
+        CHECK(is(pixel(&f, 200, 230), p.border)); /* left edge, middle */
+        CHECK(is(pixel(&f, 240, 200), p.border)); /* top edge, middle */
+        CHECK(is(pixel(&f, 240, 230), p.fill));
+        CHECK(is(pixel(&f, 190, 230), theme_color(COLOR_BACKGROUND, hc)));
+        SDL_FreeSurface(f.s);
+        /* A key-styled panel is a stripe of a staff table: its own colour, no edge. */
+        w.kind = W_PANEL;
+        ui_draw(ui, view_of(w, hc), -1);
+        REQUIRE(grab(ui, &f));
+        CHECK(is(pixel(&f, 200, 230), theme_color(COLOR_STRIPE, hc)));
+        CHECK(is(pixel(&f, 240, 230), theme_color(COLOR_STRIPE, hc)));
+        SDL_FreeSurface(f.s);
+    }
+    ui_close(ui);
+}
+
 int main(void)
 {
     RUN(absolute_pointers_are_told_from_touchscreens_and_mice);
@@ -263,5 +472,9 @@ int main(void)
     RUN(a_qr_widget_draws_the_modules_of_its_text);
     RUN(panel_pixels_land_on_logical_pixels_at_every_angle);
     RUN(each_frame_is_painted_in_the_palette_its_view_asks_for);
+    RUN(faces_are_drawn_anti_aliased_from_their_files);
+    RUN(icons_take_the_text_colour_and_are_smooth);
+    RUN(a_missing_icon_file_is_reported_by_name);
+    RUN(keys_are_drawn_with_their_edge);
     return check_failures != 0;
 }

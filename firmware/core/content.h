@@ -39,6 +39,7 @@ typedef struct {
     int32_t date;     /* its day as yyyymmdd (20261205) */
     const char *time; /* "07:30-08:30" as the pack gives it */
     lstr_t place, description;
+    const char *icon; /* optional: an icon of core/icons.h shown on its button; NULL: none */
 } choice_t;
 
 #define CONTENT_MAX_CHOICES 64 /* checkbox answers are a 64-bit set */
@@ -83,6 +84,7 @@ typedef struct {
     lstr_t title, description, completed;
     const completed_if_t *completed_if;
     size_t ncompleted_if;
+    const char *icon; /* optional: an icon of core/icons.h on its home button; NULL: none */
     const question_t *q;
     size_t nq;
 } journey_t;

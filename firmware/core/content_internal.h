@@ -106,6 +106,9 @@ int loader_get_bool(loader_t *L, const cJSON *obj, const char *name, bool *out);
 int loader_get_lstr(loader_t *L, const cJSON *obj, const char *name, bool required, lstr_t *out);
 /* The optional member "inputMode" of obj: an ime_mode_t by name into *out, -1 when absent. */
 int loader_get_input_mode(loader_t *L, const cJSON *obj, int *out);
+/* The optional member "icon" of obj: one of the icons the kiosk ships (core/icons.h), in the
+ * arena; *out NULL when absent. */
+int loader_get_icon(loader_t *L, const cJSON *obj, const char **out);
 /* A localizable string at the current path: a plain string (one-language packs only) or
  * {"default": .., "<lang>": ..} with every language of the pack; copied into the arena. */
 int loader_lstr_value(loader_t *L, const cJSON *v, lstr_t *out);

@@ -14,6 +14,7 @@
 #include "core/content_internal.h"
 #include "core/phone.h"
 #include "core/expr_parse.h"
+#include "core/icons.h"
 #include "core/ime.h"
 #include "core/json_num.h"
 #include "core/kerr.h"
@@ -255,6 +256,18 @@ int loader_get_input_mode(loader_t *L, const cJSON *obj, int *out)
     if (!rc && name && *out < 0)
         rc = loader_fail_at(L, ".inputMode",
                             "unknown inputMode '%s' (handwriting, pinyin, latin or digits)", name);
+    return rc;
+}
+
+int loader_get_icon(loader_t *L, const cJSON *obj, const char **out)
+{
+    *out = NULL;
+    int rc = loader_get_string(L, obj, "icon", false, out);
+    if (!rc && *out && !icon_known(*out)) {
+        char known[512];
+        icon_names_join(known, sizeof known);
+        rc = loader_fail_at(L, ".icon", "unknown icon '%s' (the kiosk has: %s)", *out, known);
+    }
     return rc;
 }
 

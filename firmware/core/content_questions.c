@@ -15,8 +15,8 @@
 
 /* ---- choices ---- */
 
-/* Parses one choice: {"value", "text", "detail"} (an activity: "date", "time", "place",
- * "description" instead of "detail") or a plain string (code and text). */
+/* Parses one choice: {"value", "text", "detail", "icon"} (an activity: "date", "time",
+ * "place", "description" instead of "detail") or a plain string (code and text). */
 static int parse_choice(loader_t *L, const cJSON *v, choice_t *ch, bool numeric)
 {
     content_t *c = L->c;
@@ -53,7 +53,8 @@ static int parse_choice(loader_t *L, const cJSON *v, choice_t *ch, bool numeric)
                 return rc;
         }
         if (loader_get_lstr(L, v, "text", true, &ch->text) ||
-            loader_get_lstr(L, v, "detail", false, &ch->detail) || loader_activity(L, v, ch))
+            loader_get_lstr(L, v, "detail", false, &ch->detail) ||
+            loader_get_icon(L, v, &ch->icon) || loader_activity(L, v, ch))
             return KIOSK_EINVAL;
     } else {
         return loader_fail(L, "expected a choice: a code or {\"value\", \"text\"}");
@@ -541,7 +542,8 @@ int loader_journeys(loader_t *L, const cJSON *root)
         if (!rc && !(rc = loader_get_lstr(L, j, "title", true, &jr->title)) &&
             !(rc = loader_get_lstr(L, j, "description", false, &jr->description)) &&
             !(rc = loader_get_lstr(L, j, "completedText", false, &jr->completed)) &&
-            !(rc = parse_pages(L, j, &qs, &jr->nq)) && !(rc = parse_completed_if(L, j, jr, qs)))
+            !(rc = loader_get_icon(L, j, &jr->icon)) && !(rc = parse_pages(L, j, &qs, &jr->nq)) &&
+            !(rc = parse_completed_if(L, j, jr, qs)))
             jr->q = qs;
         loader_path_pop(L, s2);
         if (rc)

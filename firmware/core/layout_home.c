@@ -232,6 +232,7 @@ static void journeys(ctx_t *x, rect_t area)
             break;
         px = least;
     }
+    lay_journey_icons(x, first);
 }
 
 /* The side of the home screen's faces: what the screen leaves them in large text with the

@@ -205,6 +205,19 @@ void lay_faces(ctx_t *x, rect_t area, const choice_t *faces, size_t n, action_t 
  * at the secondary size. */
 int lay_button2_need(const ctx_t *x, const char *t1, int px1, const char *t2, int w);
 
+/* ---- icons (layout_icons.c) ---- */
+
+/* Puts the journeys' icons (the pack's) before the words of their buttons, widgets first..n
+ * of the view, in the room the centred words leave: as tall as both lines where every button
+ * leaves room for that, else as tall as the first line, else none (never at the words' cost;
+ * one size for all). The icon and the words are centred together. */
+void lay_journey_icons(const ctx_t *x, size_t first);
+
+/* Room for an icon at the left of the button r, after left pixels (a tick box): the icon's
+ * square in *ir and what is left of r for the words; r itself and an empty *ir when there is
+ * no icon or no room for one. */
+rect_t lay_icon_room(const ctx_t *x, rect_t r, const char *icon, int left, rect_t *ir);
+
 /* ---- keyboards and text answers (layout_resident.c) ---- */
 
 /* A key of an on-screen keyboard. */
@@ -215,7 +228,10 @@ typedef struct {
 } kb_key_t;
 
 /* A key typing t, one tenth of a row wide. */
-#define KB_KEY(t) {NULL, t, 10}
+#define KB_KEY(t)                                                                                  \
+    {                                                                                              \
+        NULL, t, 10                                                                                \
+    }
 
 /* Rows of keys at the bottom of area, each row centred; per_row: the units one row spans. */
 void lay_key_rows(ctx_t *x, rect_t area, const kb_key_t *const rows[], int nrows, int per_row);

@@ -164,13 +164,87 @@ static rect_t tick_room(const ctx_t *x, rect_t r)
     return rect(r.x + room, r.y, r.w - room, r.h);
 }
 
+/* Choice i of q as a button in r, selected or not: its tick box (a checkbox, or a single
+ * answer seen again), its icon (if icons and it has one; room taken from the words) and its
+ * words, at most px. */
+static widget_t *choice_button(ctx_t *x, rect_t r, const question_t *q, int i, bool sel,
+                               bool details, int px, bool icons)
+{
+    const choice_t *ch = &q->choices[i];
+    style_t st = sel ? STYLE_SELECTED : STYLE_SECONDARY;
+    bool tick = q->type != Q_CHECKBOX && ticked(x, r, sel);
+    rect_t tr = tick ? tick_room(x, r) : r, ir;
+    int box = q->type == Q_CHECKBOX ? S(x, 30) : 0;
+    rect_t rest = lay_icon_room(x, tr, icons ? ch->icon : NULL, box ? box + S(x, 6) : 0, &ir);
+    widget_t *w = details ? lay_button2(x, rest, txt(x, &ch->text), txt(x, &ch->detail), st,
+                                        ACT_CHOICE, i, px)
+                          : lay_add(x, W_BUTTON, st, r);
+    w->r = r;
+    w->action = ACT_CHOICE;
+    w->arg = i;
+    w->checked = sel && (q->type == Q_CHECKBOX || tick);
+    if (box) {
+        /* Leave room on the left for the tick box (and the icon). */
+        int lead = ir.w ? rest.x - r.x + S(x, 8) : box + S(x, 18);
+        rect_t in = rect(r.x + lead, r.y + S(x, 4), r.w - lead - S(x, 8), r.h - S(x, 8));
+        lay_place_text(x, w, txt(x, &ch->text), in, px, false);
+        w->align = ALIGN_LEFT;
+    } else if (!details) {
+        int pad = S(x, 8);
+        lay_place_text(x, w, txt(x, &ch->text), inset(rest, pad, pad / 2), px, false);
+    }
+    if (ir.w > 0) {
+        w->icon = ch->icon;
+        w->ir = ir;
+    }
+    return w;
+}
+
+/* Where a page of choices goes: the grid in area, the choices shown, and the first widget. */
+typedef struct {
+    rect_t area;
+    grid_t g;
+    int gap, max_h, first, shown;
+    bool details;
+    size_t first_w;
+} choice_cells_t;
+
+/* Lays out the page's choices (from widget c->first_w on), all labels at one size, the
+ * largest that fits them all (twice when needed), with or without their icons. Returns that
+ * size; *overflow: a label did not fit even at the smallest. */
+static int choice_cells(ctx_t *x, const choice_cells_t *c, const question_t *q, const answer_t *a,
+                        bool icons, bool *overflow)
+{
+    int px = T(x, PX_BUTTON);
+    for (int pass = 0; pass < 2; pass++) {
+        x->v->n = c->first_w;
+        int min_px = px;
+        *overflow = false;
+        for (int k = 0; k < c->shown; k++) {
+            int i = c->first + k;
+            bool sel =
+                a && a->set && (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
+            widget_t *w = choice_button(x, lay_cell(c->area, c->g, k, c->gap, c->max_h), q, i, sel,
+                                        c->details, px, icons);
+            min_px = w->px < min_px ? w->px : min_px;
+            *overflow = *overflow || w->overflow;
+        }
+        if (min_px == px)
+            break;
+        px = min_px;
+    }
+    return px;
+}
+
 /* The choice buttons of a radiogroup, checkbox or numbered rating, with paging. */
 static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
 {
     int gap = S(x, GAP);
-    bool details = false;
-    for (size_t i = 0; i < q->nchoices; i++)
+    bool details = false, has_icons = false;
+    for (size_t i = 0; i < q->nchoices; i++) {
         details = details || q->choices[i].detail.n > 0;
+        has_icons = has_icons || q->choices[i].icon;
+    }
     /* Cells grow with the text: large text shows fewer a row and a page, never smaller. */
     int min_w = q->type == Q_RATING ? S(x, 64) : T(x, details ? 300 : 220);
     int min_h = details ? S(x, 84) : T(x, MIN_TARGET + 12);
@@ -198,45 +272,15 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
         shown = n - first < per_page ? n - first : per_page;
     }
     int max_h = details ? S(x, 120) : S(x, 100);
-    size_t first_w = x->v->n;
-    int px = T(x, PX_BUTTON);
-    /* Twice when needed: all labels of a grid share one size, the largest that fits all. */
-    for (int pass = 0; pass < 2; pass++) {
-        x->v->n = first_w;
-        int min_px = px;
-        for (int k = 0; k < shown; k++) {
-            int i = first + k;
-            const choice_t *ch = &q->choices[i];
-            bool sel =
-                a && a->set && (q->type == Q_CHECKBOX ? (a->multi >> i) & 1 : a->choice == i);
-            rect_t r = lay_cell(area, g, k, gap, max_h);
-            style_t st = sel ? STYLE_SELECTED : STYLE_SECONDARY;
-            bool tick = q->type != Q_CHECKBOX && ticked(x, r, sel);
-            rect_t tr = tick ? tick_room(x, r) : r;
-            widget_t *w = details ? lay_button2(x, tr, txt(x, &ch->text), txt(x, &ch->detail), st,
-                                                ACT_CHOICE, i, px)
-                                  : lay_add(x, W_BUTTON, st, r);
-            w->r = r;
-            w->action = ACT_CHOICE;
-            w->arg = i;
-            w->checked = sel && (q->type == Q_CHECKBOX || tick);
-            if (q->type == Q_CHECKBOX) {
-                /* Leave room on the left for the tick box. */
-                int box = S(x, 30);
-                rect_t in =
-                    rect(r.x + box + S(x, 18), r.y + S(x, 4), r.w - box - S(x, 26), r.h - S(x, 8));
-                lay_place_text(x, w, txt(x, &ch->text), in, px, false);
-                w->align = ALIGN_LEFT;
-            } else if (!details) {
-                int pad = S(x, 8);
-                lay_place_text(x, w, txt(x, &ch->text), inset(tr, pad, pad / 2), px, false);
-            }
-            if (w->px < min_px)
-                min_px = w->px;
-        }
-        if (min_px == px)
-            break;
-        px = min_px;
+    choice_cells_t page = {area, g, gap, max_h, first, shown, details, x->v->n};
+    /* Without icons, then with them if there are any: they stay if they cost the words
+     * nothing (the same size, all shown), else the grid is laid out again without. */
+    bool overflow;
+    int px = choice_cells(x, &page, q, a, false, &overflow);
+    if (has_icons) {
+        int with = choice_cells(x, &page, q, a, true, &overflow);
+        if (with < px || overflow)
+            choice_cells(x, &page, q, a, false, &overflow);
     }
     if (paged)
         page_buttons(x, area, g, max_h, first > 0, first + shown < n);

@@ -1,15 +1,17 @@
 /* Two palettes. The normal one: warm off-white, near-black text, a deep blue for actions, a
- * green for chosen answers; every text colour at least 4.5:1 on its fill. The high-contrast
- * one, for residents with low vision: black ground, white text, yellow actions, chosen answers
- * inverted to white; every text colour at least 7:1 (tests/test_theme.c). */
+ * green for chosen answers, white keys and choices inside a dark grey edge; every text colour
+ * at least 4.5:1 on its fill. The high-contrast one, for residents with low vision: black
+ * ground, white text, yellow actions, chosen answers inverted to white, keys and choices inside
+ * a white edge; every text colour at least 7:1. In both, every control stands out from the
+ * ground at 3:1 or more by its fill or its edge (WCAG 2.2 1.4.11; tests/test_theme.c). */
 #include "core/theme.h"
 
 #include <math.h>
 
 typedef struct {
     rgba_t colors[COLOR_COUNT];
-    rgba_t white, border, selected, on_selected, key, notice_bg, notice, alert_bg, alert,
-        alert_border, shade, topbar, card, code;
+    rgba_t white, border, selected, on_selected, key, key_border, notice_bg, notice, alert_bg,
+        alert, alert_border, shade, topbar, card, code;
 } palette_t;
 
 static const palette_t normal = {
@@ -26,12 +28,14 @@ static const palette_t normal = {
             [COLOR_FOCUS_INNER] = {0xff, 0xd6, 0x00, 255},
             [COLOR_FOCUS_OUTER] = {0x00, 0x00, 0x00, 255},
             [COLOR_FACE_DARK] = {0x1b, 0x1b, 0x1b, 255},
+            [COLOR_STRIPE] = {0xe4, 0xe0, 0xd6, 255},
         },
     .white = {255, 255, 255, 255},
-    .border = {0x7a, 0x76, 0x6e, 255},
+    .border = {0x6e, 0x6a, 0x62, 255}, /* 4.8:1 on the ground */
     .selected = {0x0b, 0x5e, 0x43, 255},
     .on_selected = {255, 255, 255, 255},
-    .key = {0xe4, 0xe0, 0xd6, 255},
+    .key = {255, 255, 255, 255},
+    .key_border = {0x6e, 0x6a, 0x62, 255},
     .notice_bg = {0xff, 0xe8, 0xa3, 255},
     .notice = {0x4a, 0x36, 0x00, 255},
     .alert_bg = {0xfd, 0xec, 0xea, 255},
@@ -57,12 +61,14 @@ static const palette_t contrast = {
             [COLOR_FOCUS_INNER] = {0x00, 0xe5, 0xff, 255},
             [COLOR_FOCUS_OUTER] = {0x00, 0x00, 0x00, 255},
             [COLOR_FACE_DARK] = {0, 0, 0, 255},
+            [COLOR_STRIPE] = {0x26, 0x26, 0x26, 255},
         },
     .white = {0, 0, 0, 255}, /* the fill of secondary buttons */
     .border = {255, 255, 255, 255},
     .selected = {255, 255, 255, 255},
     .on_selected = {0, 0, 0, 255},
     .key = {0x26, 0x26, 0x26, 255},
+    .key_border = {255, 255, 255, 255},
     .notice_bg = {0xff, 0xe0, 0x3d, 255},
     .notice = {0, 0, 0, 255},
     .alert_bg = {0, 0, 0, 255},
@@ -101,7 +107,7 @@ paint_t theme_paint(style_t style, bool high_contrast)
     case STYLE_SECONDARY:
         return (paint_t){p->white, p->border, text};
     case STYLE_KEY:
-        return (paint_t){p->key, high_contrast ? p->border : p->key, text};
+        return (paint_t){p->key, p->key_border, text};
     case STYLE_CARD:
         return (paint_t){p->card, primary, text};
     case STYLE_BACKDROP:

@@ -61,7 +61,11 @@ typedef struct {
     const char *text2; /* optional second text (description, detail) */
     rect_t tr2;
     int px2;
-    int face_level, face_count;   /* W_FACE: 0 = worst */
+    int face_level, face_count; /* W_FACE: 0 = worst */
+    /* NULL, or the icon drawn in ir (a name of core/icons.h) in the text's colour; points into
+     * the content pack, which outlives the view. */
+    const char *icon;
+    rect_t ir;
     double fraction;              /* W_BAR */
     const ime_strokes_t *strokes; /* W_PAD: borrowed from the flow, valid while it lives */
     const char *qr;               /* W_QR: the text it holds, in the view's buffer */

@@ -1,5 +1,6 @@
-/* Painting for the SDL edge: the theme's colours, each kind of widget (its shapes from shapes.c),
- * the frame of a view (rotated to the panel) and screenshots of it. */
+/* Painting for the SDL edge: the theme's colours, each kind of widget (its shapes from shapes.c,
+ * its faces and icons from icons.c), the frame of a view (rotated to the panel) and screenshots
+ * of it. */
 #include <math.h>
 #include <qrencode.h>
 #include <string.h>
@@ -24,6 +25,11 @@ static SDL_Color color(const ui_t *ui, color_t c)
     return sdl(theme_color(c, ui->high_contrast));
 }
 
+static bool same_color(SDL_Color a, SDL_Color b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b && a.a == b.a;
+}
+
 /* The colours of a widget as drawn: greyed when disabled, darker while pressed. */
 static sdl_paint_t widget_paint(const ui_t *ui, const widget_t *w, bool pressed)
 {
@@ -35,9 +41,12 @@ static sdl_paint_t widget_paint(const ui_t *ui, const widget_t *w, bool pressed)
         p.text = color(ui, COLOR_DISABLED_TEXT);
     }
     if (pressed) {
+        bool edged = !same_color(p.border, p.fill);
         p.fill.r = (Uint8)(p.fill.r * 3 / 4);
         p.fill.g = (Uint8)(p.fill.g * 3 / 4);
         p.fill.b = (Uint8)(p.fill.b * 3 / 4);
+        if (!edged)
+            p.border = p.fill;
     }
     return p;
 }
@@ -49,12 +58,14 @@ static SDL_Rect sdl_rect(rect_t r)
     return (SDL_Rect){r.x, r.y, r.w, r.h};
 }
 
-/* The border of the styles drawn with one; 0 for the others. */
-static int border_width(const widget_t *w, double u)
+/* The edge of a widget whose theme gives it one (a border unlike its fill): what makes a white
+ * key or choice stand out from the ground at 3:1 (WCAG 1.4.11). Keys, smaller, get a thinner
+ * one. */
+static int border_width(const widget_t *w, sdl_paint_t p, double u)
 {
-    bool framed = w->style == STYLE_SECONDARY || w->style == STYLE_CODE || w->style == STYLE_CARD ||
-                  w->style == STYLE_ALERT;
-    return framed ? (int)(3 * u + 0.5) : 0;
+    if (same_color(p.border, p.fill))
+        return 0;
+    return w->style == STYLE_KEY ? (int)(2 * u + 0.5) : (int)(3 * u + 0.5);
 }
 
 static void draw_panel(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
@@ -62,8 +73,10 @@ static void draw_panel(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
     SDL_Rect r = sdl_rect(w->r);
     if (w->style == STYLE_BACKDROP || w->style == STYLE_TOPBAR) {
         ui_fill_rect(ui, r, p.fill);
+    } else if (w->style == STYLE_KEY) { /* a stripe of a staff table, not a key */
+        ui_fill_round_rect(ui, r, (int)(12 * u), color(ui, COLOR_STRIPE));
     } else {
-        int radius = (int)(12 * u), bw = border_width(w, u);
+        int radius = (int)(12 * u), bw = border_width(w, p, u);
         ui_fill_framed(ui, r, bw, radius, radius - bw, p.border, p.fill);
     }
 }
@@ -71,7 +84,7 @@ static void draw_panel(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
 static void draw_label(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
 {
     if (w->style == STYLE_NOTICE || w->style == STYLE_CODE) {
-        int radius = (int)(12 * u), bw = border_width(w, u);
+        int radius = (int)(12 * u), bw = border_width(w, p, u);
         ui_fill_framed(ui, sdl_rect(w->r), bw, radius, w->style == STYLE_NOTICE ? 0 : radius - bw,
                        p.border, p.fill);
     }
@@ -84,10 +97,12 @@ static void draw_button_face(ui_t *ui, const widget_t *w, double u)
     SDL_Rect r = sdl_rect(w->r);
     float top = (float)r.y + 8.0f * (float)u;
     float bottom = (float)w->tr.y - 4.0f * (float)u;
-    float rad = fminf((float)r.w * 0.36f, (bottom - top) / 2.0f);
-    if (rad > 4.0f)
-        ui_draw_face(ui, (float)r.x + (float)r.w / 2.0f, (top + bottom) / 2.0f, rad, w->face_level,
-                     w->face_count, color(ui, COLOR_FACE_DARK));
+    int side = (int)fminf((float)r.w * 0.72f, bottom - top);
+    if (side > 8)
+        ui_draw_face(
+            ui,
+            (SDL_Rect){r.x + (r.w - side) / 2, (int)((top + bottom) / 2.0f) - side / 2, side, side},
+            w->face_level, w->face_count, color(ui, COLOR_FACE_DARK));
 }
 
 static bool has_tick_box(const widget_t *w)
@@ -121,10 +136,12 @@ static void draw_tick_box(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
 /* A button or a face button: its frame, face, tick box and words. */
 static void draw_button(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
 {
-    int radius = (int)(12 * u), bw = border_width(w, u);
+    int radius = (int)(12 * u), bw = border_width(w, p, u);
     ui_fill_framed(ui, sdl_rect(w->r), bw, radius, radius - bw, p.border, p.fill);
     if (w->kind == W_FACE)
         draw_button_face(ui, w, u);
+    if (w->icon)
+        ui_draw_icon(ui, w->icon, sdl_rect(w->ir), p.text);
     if (has_tick_box(w))
         draw_tick_box(ui, w, p, u);
     ui_draw_text(ui, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text);
@@ -322,6 +339,10 @@ static uint64_t hash_widgets(const view_t *v, size_t n, int pressed)
             h = hash_bytes(h, w->strokes, sizeof *w->strokes);
         if (w->qr)
             h = hash_bytes(h, w->qr, strlen(w->qr) + 1);
+        if (w->icon) {
+            h = hash_bytes(h, w->icon, strlen(w->icon) + 1);
+            h = hash_bytes(h, &w->ir, sizeof w->ir);
+        }
     }
     return h ? h : 1;
 }

@@ -1,7 +1,6 @@
-/* Filled shapes for the SDL edge: rectangles plain, round and framed, discs, and the
- * feedback faces. They draw on the renderer's current target. */
+/* Filled shapes for the SDL edge: rectangles plain, round and framed, and discs. They draw on
+ * the renderer's current target. (Faces and icons are SVG files: icons.c.) */
 #include <math.h>
-#include <string.h>
 
 #include "ui/ui_internal.h"
 
@@ -86,7 +85,7 @@ void ui_fill_framed(ui_t *ui, SDL_Rect r, int bw, int radius, int inner_radius, 
     ui_fill_round_rect(ui, inset(r, bw), inner_radius, fill);
 }
 
-/* ---- discs and faces ---- */
+/* ---- discs ---- */
 
 void ui_fill_circle(ui_t *ui, float cx, float cy, float rad, SDL_Color c)
 {
@@ -102,69 +101,4 @@ void ui_fill_circle(ui_t *ui, float cx, float cy, float rad, SDL_Color c)
         idx[i * 3 + 2] = i + 1 < SEG ? i + 2 : 1;
     }
     SDL_RenderGeometry(ui->ren, NULL, v, SEG + 1, idx, SEG * 3);
-}
-
-/* Face colours, worst to best; shapes (the mouth) and words carry the meaning too. */
-static SDL_Color face_color(int level, int count)
-{
-    static const SDL_Color five[5] = {
-        {0xd3, 0x2f, 0x2f, 255}, {0xf5, 0x7c, 0x00, 255}, {0xf9, 0xa8, 0x25, 255},
-        {0x7c, 0xb3, 0x42, 255}, {0x2e, 0x7d, 0x32, 255},
-    };
-    static const SDL_Color four[4] = {
-        {0xd3, 0x2f, 0x2f, 255},
-        {0xf5, 0x7c, 0x00, 255},
-        {0x7c, 0xb3, 0x42, 255},
-        {0x2e, 0x7d, 0x32, 255},
-    };
-    if (count == 4)
-        return four[level & 3];
-    if (count == 3)
-        return five[level * 2 > 4 ? 4 : level * 2];
-    return five[level < 0 ? 0 : level > 4 ? 4 : level];
-}
-
-/* The mouth: a parabola from frown (curve -1) to broad smile (curve 1), one strip of quads
- * th thick along the curve, with round ends. */
-static void draw_mouth(ui_t *ui, float cx, float cy, float rad, double curve, SDL_Color dark)
-{
-    float th = rad * 0.075f;
-    float mw = rad * 0.55f;
-    float my = cy + rad * 0.38f;
-    enum { N = 24 };
-    SDL_FPoint pts[N + 1];
-    for (int i = 0; i <= N; i++) {
-        double s = -1.0 + 2.0 * i / N;
-        pts[i].x = cx + (float)s * mw;
-        pts[i].y = my - (float)((s * s - 0.5) * curve) * rad * 0.32f; /* y grows downwards */
-    }
-    SDL_Vertex v[2 * (N + 1)];
-    int idx[6 * N];
-    for (int i = 0; i <= N; i++) {
-        int a = i > 0 ? i - 1 : i, b = i < N ? i + 1 : i;
-        float dx = pts[b].x - pts[a].x, dy = pts[b].y - pts[a].y;
-        float len = sqrtf(dx * dx + dy * dy);
-        float nx = len > 0 ? -dy / len * th : 0, ny = len > 0 ? dx / len * th : th;
-        v[2 * i] = (SDL_Vertex){{pts[i].x + nx, pts[i].y + ny}, dark, {0, 0}};
-        v[2 * i + 1] = (SDL_Vertex){{pts[i].x - nx, pts[i].y - ny}, dark, {0, 0}};
-    }
-    for (int i = 0; i < N; i++) {
-        int k = 2 * i;
-        int q[6] = {k, k + 1, k + 2, k + 1, k + 3, k + 2};
-        memcpy(&idx[6 * i], q, sizeof q);
-    }
-    SDL_RenderGeometry(ui->ren, NULL, v, 2 * (N + 1), idx, 6 * N);
-    ui_fill_circle(ui, pts[0].x, pts[0].y, th, dark);
-    ui_fill_circle(ui, pts[N].x, pts[N].y, th, dark);
-}
-
-void ui_draw_face(ui_t *ui, float cx, float cy, float rad, int level, int count, SDL_Color dark)
-{
-    ui_fill_circle(ui, cx, cy, rad + 2.0f, dark);
-    ui_fill_circle(ui, cx, cy, rad, face_color(level, count));
-    float er = rad * 0.11f;
-    ui_fill_circle(ui, cx - rad * 0.35f, cy - rad * 0.25f, er, dark);
-    ui_fill_circle(ui, cx + rad * 0.35f, cy - rad * 0.25f, er, dark);
-    double t = count > 1 ? (double)level / (count - 1) : 0.5; /* 0..1 */
-    draw_mouth(ui, cx, cy, rad, (t - 0.5) * 2.0, dark);
 }

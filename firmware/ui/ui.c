@@ -1,6 +1,7 @@
-/* The SDL edge's life: starting SDL and SDL_ttf, the window or headless surface, the renderer
- * and frame for panels mounted sideways, and closing it all. Nothing else in the firmware
- * sees SDL; text.c, shapes.c, draw.c and input.c hold the rest of the edge. */
+/* The SDL edge's life: starting SDL and SDL_ttf (SDL_image needs no start for SVG), the
+ * window or headless surface, the renderer and frame for panels mounted sideways, and closing
+ * it all. Nothing else in the firmware sees SDL; text.c, icons.c, shapes.c, draw.c and input.c
+ * hold the rest of the edge. */
 #include "ui/ui.h"
 
 #include <stdio.h>
@@ -96,6 +97,7 @@ int ui_open(const ui_config_t *cfg, ui_t **out, char *err, size_t errlen)
         goto fail_free;
     snprintf(ui->driver, sizeof ui->driver, "%s", SDL_GetCurrentVideoDriver());
     ui_fonts_choose(ui, cfg->font, cfg->font_bold);
+    ui_icons_choose(ui, NULL);
     ui->rotation = cfg->rotation;
     if (!open_window(ui, cfg, err, errlen))
         goto fail_sdl;
@@ -132,6 +134,7 @@ void ui_close(ui_t *ui)
         return;
     ui_input_close(ui);
     ui_fonts_close(ui);
+    ui_icons_close(ui);
     if (ui->base)
         SDL_DestroyTexture(ui->base);
     SDL_DestroyTexture(ui->frame);

@@ -41,6 +41,20 @@ const text_metrics_t *ui_metrics(ui_t *ui);
  * its texts are read only during the call. */
 void ui_draw(ui_t *ui, const view_t *v, int pressed);
 
+/* Faces and icons are SVG files NAME.svg in one directory: by default the installed
+ * /usr/share/kiosk/icons if it is there, else the source tree's assets/icons. Sets another
+ * directory (NULL: the default) and forgets what was read and drawn; dir is copied. */
+void ui_set_icon_dir(ui_t *ui, const char *dir);
+
+/* The first face or icon that could not be drawn since ui_open() or ui_set_icon_dir(), naming
+ * it, its file and why ("icon 'x': cannot read DIR/x.svg: No such file or directory"); "" when
+ * none. Owned by ui: valid until the next ui_set_icon_dir() or ui_close(). */
+const char *ui_icon_problem(const ui_t *ui);
+
+/* How many times a face or icon was rasterised from its file since ui_open(): once per
+ * file, size and colour, however many frames show it (the rest come from the cache). */
+unsigned ui_icons_rasterised(const ui_t *ui);
+
 /* Saves the last drawn frame (logical orientation) as a BMP file. */
 int ui_screenshot(ui_t *ui, const char *path);
 

@@ -1,6 +1,6 @@
 /* Internal to the SDL edge: the state behind ui_t, shared by ui.c (opening and closing),
- * text.c (fonts and text), shapes.c and draw.c (painting the view) and input.c (sleeping and
- * input). */
+ * text.c (fonts and text), icons.c (faces and icons from SVG), shapes.c and draw.c (painting
+ * the view) and input.c (sleeping and input). */
 #ifndef KIOSK_UI_INTERNAL_H
 #define KIOSK_UI_INTERNAL_H
 
@@ -19,6 +19,24 @@
 #define INPUT_FDS 32
 /* The touch id of the touches read from absolute pointers (input.c). */
 #define UI_ABS_TOUCH_ID ((SDL_TouchID)0x4b696f736b)
+
+#define ICON_FILES 48  /* SVG files read (each once) */
+#define ICON_SLOTS 128 /* rasterised icons: one per file, size and ink */
+#define ICON_NAME 32
+
+/* An SVG file as read, or a file that could not be read (svg NULL: not tried again). */
+typedef struct {
+    char name[ICON_NAME];
+    char *svg; /* SDL_LoadFile()'s, owned by the slot: freed by ui_icons_close() */
+} icon_file_t;
+
+/* One icon rasterised at one size in one ink colour. */
+typedef struct {
+    char name[ICON_NAME];
+    int w, h;
+    SDL_Color ink;
+    SDL_Texture *tex; /* owned by the slot: freed when the slot is reused or ui_icons_close() */
+} icon_slot_t;
 
 typedef struct {
     int px;
@@ -54,6 +72,13 @@ struct ui {
     size_t next_font;
     text_slot_t texts[TEXT_SLOTS];
     text_metrics_t metrics;
+    char icon_dir[512];
+    icon_file_t icon_files[ICON_FILES];
+    size_t n_icon_files;
+    icon_slot_t icons[ICON_SLOTS];
+    size_t next_icon;
+    unsigned icons_rasterised; /* how many times an SVG was rasterised: once per size and ink */
+    char icon_problem[768];    /* the first icon that could not be drawn, and why; "" if none */
     Uint32 wake_event;
     char driver[32];
     /* Sleeping without SDL's 1 ms polling, for video drivers that cannot block (kmsdrm,
@@ -95,6 +120,26 @@ int ui_draw_text(ui_t *ui, const char *text, SDL_Rect box, int px, bool bold, al
 /* Frees the cached text textures and closes the fonts. */
 void ui_fonts_close(ui_t *ui);
 
+/* ---- icons.c ---- */
+
+/* Chooses the directory of the SVG files (dir, else the installed one if it is there, else
+ * the source tree's); reads nothing yet. */
+void ui_icons_choose(ui_t *ui, const char *dir);
+
+/* Draws the icon NAME (the file NAME.svg) into r, its ink (the colour #1b1b1b of the file)
+ * recoloured to ink, anti-aliased; rasterised once per size and ink and cached. false when
+ * the file cannot be read or rendered: then nothing is drawn, the reason is logged once and
+ * kept for ui_icon_problem(). */
+bool ui_draw_icon(ui_t *ui, const char *name, SDL_Rect r, SDL_Color ink);
+
+/* A feedback face, level 0 (worst) to count - 1 (best) of 3 to 5, in the square r: the file
+ * face-K.svg of the five-level set (K = level spread over 0..4), its dark parts in dark. A
+ * plain disc if the file is missing. */
+void ui_draw_face(ui_t *ui, SDL_Rect r, int level, int count, SDL_Color dark);
+
+/* Frees the cached textures and files. */
+void ui_icons_close(ui_t *ui);
+
 /* ---- shapes.c: on the renderer's current target, in colour c ---- */
 
 /* A plain rectangle, drawn with the current blend mode. */
@@ -109,10 +154,6 @@ void ui_fill_framed(ui_t *ui, SDL_Rect r, int bw, int radius, int inner_radius, 
 
 /* A disc centred on (cx, cy). */
 void ui_fill_circle(ui_t *ui, float cx, float cy, float rad, SDL_Color c);
-
-/* A feedback face of radius rad: level 0 (worst) to count - 1 (best), coloured and with a
- * mouth from frown to smile; eyes, mouth and outline in dark. */
-void ui_draw_face(ui_t *ui, float cx, float cy, float rad, int level, int count, SDL_Color dark);
 
 /* ---- input.c ---- */
 
