@@ -153,22 +153,24 @@ static void fill_answers(const flow_t *f, const char *src, char *buf, size_t len
     buf[o] = '\0';
 }
 
-void flow_question_title(const flow_t *f, char *buf, size_t len)
+/* A text of the current question (its title or description) with the answers filled in. */
+static void question_text(const flow_t *f, bool title, char *buf, size_t len)
 {
     const question_t *q = flow_question(f);
     if (len)
         buf[0] = '\0';
     if (q && len)
-        fill_answers(f, content_text(f->c, &q->title, f->lang), buf, len);
+        fill_answers(f, content_text(f->c, title ? &q->title : &q->description, f->lang), buf, len);
+}
+
+void flow_question_title(const flow_t *f, char *buf, size_t len)
+{
+    question_text(f, true, buf, len);
 }
 
 void flow_question_description(const flow_t *f, char *buf, size_t len)
 {
-    const question_t *q = flow_question(f);
-    if (len)
-        buf[0] = '\0';
-    if (q && len)
-        fill_answers(f, content_text(f->c, &q->description, f->lang), buf, len);
+    question_text(f, false, buf, len);
 }
 
 bool flow_required(const flow_t *f)
@@ -176,10 +178,16 @@ bool flow_required(const flow_t *f)
     return flow_question(f) && flow_required_at(f, f->qi);
 }
 
-const char *const *flow_phone_formats(const flow_t *f, size_t *n)
+/* The resident's language, or NULL. */
+static const language_t *language(const flow_t *f)
 {
     int li = content_language_index(f->c, f->lang);
-    const language_t *l = li >= 0 ? content_language(f->c, (size_t)li) : NULL;
+    return li >= 0 ? content_language(f->c, (size_t)li) : NULL;
+}
+
+const char *const *flow_phone_formats(const flow_t *f, size_t *n)
+{
+    const language_t *l = language(f);
     *n = l ? l->nphone_formats : 0;
     return l ? l->phone_formats : NULL;
 }
@@ -228,8 +236,7 @@ void flow_phone_grouped(const flow_t *f, const char *number, char *out, size_t l
 
 void flow_phone_example(const flow_t *f, char *out, size_t len)
 {
-    int li = content_language_index(f->c, f->lang);
-    const language_t *l = li >= 0 ? content_language(f->c, (size_t)li) : NULL;
+    const language_t *l = language(f);
     if (!l || l->nphone_formats == 0)
         snprintf(out, len, "%s", "");
     else if (l->phone_example)
