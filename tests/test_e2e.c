@@ -332,9 +332,9 @@ static void a_visit_keeps_its_choices_until_it_ends(void)
     CHECK_INT(run_asset_script("visit", db), 0);
     stored_answers(db, answers, sizeof answers);
     CHECK_STR(answers, "{\"service\":\"PSY_COUNSEL\",\"forWhom\":\"SELF\",\"urgency\":"
-                       "\"LOW\",\"consent\":false} | {\"topic\":\"FACILITIES\",\"rating\":1,"
+                       "\"URGENT\",\"consent\":false} | {\"topic\":\"FACILITIES\",\"rating\":1,"
                        "\"comment\":\"warm\",\"contactOk\":false} | {\"service\":\"PSY_COUNSEL\","
-                       "\"forWhom\":\"SELF\",\"urgency\":\"LOW\",\"consent\":false}");
+                       "\"forWhom\":\"SELF\",\"urgency\":\"URGENT\",\"consent\":false}");
 }
 
 /* A double tap on a face stores one answer, not the follow-up too (double-tap.script). */

@@ -1321,6 +1321,38 @@ static void the_thank_you_hands_over_the_code_and_confirms_the_activity(void)
     }
 }
 
+/* The urgency question of a service request offers "Urgent" on its first page, under its
+ * crisis lines, at every size, in both languages, in normal and large text: behind "More
+ * choices" it would be hidden from the resident who needs it most. */
+static void the_urgent_answer_is_on_the_first_page(void)
+{
+    const char *langs[] = {"en", "zh-cn"};
+    for (size_t l = 0; l < 2; l++)
+        for (int large = 0; large < 2; large++) {
+            flow_t *f = flow_new(pack, "k", 0);
+            flow_set_home_lang(f, langs[l]);
+            flow_activate(f, ACT_JOURNEY, 1, NULL, 1);
+            if (large)
+                set_display(f, true, false);
+            for (int guard = 0; guard < 4 && strcmp(flow_question(f)->name, "urgency"); guard++)
+                flow_activate(f, ACT_CHOICE, 0, NULL, 2);
+            const question_t *q = flow_question(f);
+            REQUIRE(strcmp(q->name, "urgency") == 0);
+            for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+                view_build(&view, f, sizes[s].w, sizes[s].h, &metrics, 0, NULL);
+                bool urgent = false;
+                for (size_t i = 0; i < view.n; i++)
+                    urgent = urgent || (view.w[i].action == ACT_CHOICE &&
+                                        strcmp(q->choices[view.w[i].arg].value, "URGENT") == 0);
+                if (!urgent)
+                    fprintf(stderr, "  no Urgent on the first page at %dx%d %s%s\n", sizes[s].w,
+                            sizes[s].h, langs[l], large ? " large" : "");
+                CHECK(urgent);
+            }
+            flow_free(f);
+        }
+}
+
 int main(void)
 {
     pack = load_default_pack();
@@ -1329,6 +1361,7 @@ int main(void)
     RUN(input_methods_fit_at_every_size);
     RUN(the_ring_follows_a_chosen_candidate);
     RUN(every_screen_fits_at_every_size_in_both_languages);
+    RUN(the_urgent_answer_is_on_the_first_page);
     RUN(focus_ring_follows_reading_order);
     RUN(staff_screens_fit);
     RUN(long_lists_page);
