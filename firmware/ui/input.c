@@ -70,6 +70,11 @@ static void close_input_devices(ui_t *ui)
 static void find_sdl_ids(ui_t *ui)
 {
     ui->n_sdl_ids = 0;
+    bool any = false;
+    for (size_t i = 0; i < ui->n_input && !any; i++)
+        any = ui->is_abs[i];
+    if (!any)
+        return; /* no absolute pointer: a mouse's clicks cost no scan of the open files */
     DIR *d = opendir("/proc/self/fd");
     if (!d)
         return;
