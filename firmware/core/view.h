@@ -75,6 +75,8 @@ typedef struct {
     bool focused;  /* the focus ring of button navigation is here */
     bool caret;    /* W_FIELD: draw a caret after the text */
     bool overflow; /* the text did not fit even at the smallest size: a layout bug */
+    bool ltr;      /* the text runs left to right even in a right-to-left view: reference
+                      codes, phone numbers, digits, keyboard keys */
 } widget_t;
 
 /* Measures text for layout; the UI passes the real font, tests a fake one. Borrowed by the
@@ -100,6 +102,9 @@ typedef struct {
     int min_target_px;    /* the smallest touch target's smaller side */
     bool high_contrast;   /* paint with the high-contrast palette (the resident chose it) */
     bool large_text;      /* laid out with large text (the resident chose it) */
+    char lang[24];        /* the language code of the view's texts, as the pack spells it */
+    bool rtl;             /* the language is written right to left: the layout is mirrored and
+                             texts start from the right (except widgets marked ltr) */
     char text[VIEW_TEXT_BYTES];
     size_t text_used;
     bool text_truncated; /* the text buffer ran out (never with sane content) */
