@@ -1248,6 +1248,80 @@ static void activities_that_are_over_are_not_offered(void)
     unsetenv("KIOSK_TODAY");
 }
 
+/* A day passing while the kiosk runs: once the home screen is back, the activity whose day
+ * is over leaves the list, and when none is left the activities leave the home screen. The
+ * script's "today" stands in for the clock's date, as KIOSK_TODAY does at start. */
+static void activities_leave_when_their_day_passes_while_running(void)
+{
+    char db[700], script[700], shots[700];
+    fresh_run("activities-day", db, script, shots);
+    REQUIRE(write_file(script, "expect journeys 4\npress journey 3\nexpect question activity\n"
+                               "press home\nexpect screen home\ntoday 2026-12-04\nwait 1000\n"
+                               "expect journeys 4\npress journey 3\npress choice 0\n"
+                               "expect question action\npress choice 1\nexpect screen thanks\n"
+                               "press done\ntoday 2027-03-01\nwait 1000\nexpect journeys 3\n"));
+    setenv("KIOSK_TODAY", "2026-12-02", 1);
+    char out[4096], *err;
+    char *args[] = {"--headless", "--db", db, "--script", script, NULL};
+    CHECK_INT(run_kiosk("activities-day", args, out, sizeof out, &err), 0);
+    if (err && check_failures)
+        fprintf(stderr, "%s\n", err);
+    free(err);
+    unsetenv("KIOSK_TODAY");
+    char answers[1024];
+    stored_answers(db, answers, sizeof answers);
+    /* the health talk of 3 December was first in the list; on the 4th tai chi is */
+    CHECK(strstr(answers, "ACT_2026_12_TAICHI") != NULL);
+    CHECK(strstr(answers, "HEALTH_TALK") == NULL);
+}
+
+/* The QR code beside a reference code reads back, with a real decoder (zbarimg), as the code
+ * and the centre's follow-up number, in both languages, at both panel sizes, in large text
+ * and high contrast: what a resident's phone camera would get. */
+static void the_reference_qr_code_reads_back(void)
+{
+    static const char *const langs[] = {"en", "zh-cn"};
+    static const char *const sizes[] = {"800x480", "720x1280"};
+    static const char *const labels[][2] = {{"Your reference code:", "Follow-up phone:"},
+                                            {"您的查询编号：", "回访电话："}};
+    REQUIRE(access("/usr/bin/zbarimg", X_OK) == 0); /* zbar-tools, from tools/deps.sh */
+    for (int i = 0; i < 4; i++) {
+        const char *lang = langs[i % 2], *size = sizes[i / 2];
+        char db[700], script[700], shots[700], name[64];
+        snprintf(name, sizeof name, "qr-%s-%s", lang, size);
+        fresh_run(name, db, script, shots);
+        REQUIRE(write_file(script, i == 3 ? "press display\npress large_text\n"
+                                            "press high_contrast\npress display_done\n"
+                                            "press journey 1\npress choice 0\npress choice 0\n"
+                                            "press choice 0\npress skip\npress choice 0\n"
+                                            "expect ref yes\nshot ref\n"
+                                          : "press journey 1\npress choice 0\npress choice 0\n"
+                                            "press choice 0\npress skip\npress choice 0\n"
+                                            "expect ref yes\nshot ref\n"));
+        char out[8192], *err;
+        char *args[] = {"--headless", "--lang", (char *)lang,    "--size", (char *)size, "--db", db,
+                        "--script",   script,   "--screenshots", shots,    NULL};
+        CHECK_INT(run_kiosk(name, args, out, sizeof out, &err), 0);
+        free(err);
+        const char *r = strstr(out, " ref=");
+        REQUIRE(r != NULL);
+        char want[256], cmd[1600], got[256] = "";
+        snprintf(want, sizeof want, "%s %.6s\n%s 010 0000 0000", labels[i % 2][0], r + 5,
+                 labels[i % 2][1]);
+        snprintf(cmd, sizeof cmd, "zbarimg -q --raw '%s/ref.bmp' 2>/dev/null", shots);
+        FILE *p = popen(cmd, "r");
+        REQUIRE(p != NULL);
+        size_t n = fread(got, 1, sizeof got - 1, p);
+        got[n] = '\0';
+        CHECK_INT(pclose(p), 0);
+        while (n > 0 && got[n - 1] == '\n')
+            got[--n] = '\0';
+        if (strcmp(got, want) != 0)
+            fprintf(stderr, "  %s: the QR code reads \"%s\"\n", name, got);
+        CHECK_STR(got, want);
+    }
+}
+
 int main(void)
 {
     snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
@@ -1269,6 +1343,8 @@ int main(void)
     RUN(first_boot_self_test);
     RUN(bad_pack_falls_back_with_staff_notice);
     RUN(activities_that_are_over_are_not_offered);
+    RUN(activities_leave_when_their_day_passes_while_running);
+    RUN(the_reference_qr_code_reads_back);
     RUN(damaged_database_is_set_aside_and_staff_told);
     RUN(unusable_database_means_out_of_service);
     RUN(full_disk_stops_answers_and_recovers);

@@ -183,6 +183,7 @@ static bool expect(script_t *a, const char *what, const char *value)
     static const char *const overlays[] = {"none", "idle", "leave", "display"};
     const flow_t *f = *a->flow;
     const char *actual;
+    char count[24];
     if ((a->staff->state != STAFF_CLOSED) && strncmp(what, "staff", 5) != 0 &&
         strcmp(what, "lang") != 0) {
         script_fail(a, "expected %s %s, but the staff screens are open", what, value);
@@ -220,6 +221,9 @@ static bool expect(script_t *a, const char *what, const char *value)
     } else if (strcmp(what, "why") == 0) {
         static const char *const whys[] = {"none", "choose", "write", "phone"};
         actual = whys[flow_explaining(f)];
+    } else if (strcmp(what, "journeys") == 0) {
+        snprintf(count, sizeof count, "%zu", content_journey_count(flow_content(f)));
+        actual = count;
     } else if (strcmp(what, "display") == 0) {
         static const char *const displays[] = {"normal", "large", "contrast", "large,contrast"};
         actual = displays[flow_large_text(f) + 2 * flow_high_contrast(f)];
@@ -417,6 +421,18 @@ static bool cmd_wait(script_t *a, char *rest, char *raw)
     return true;
 }
 
+/* "today 2026-12-04": the local date the kiosk believes from now on, as KIOSK_TODAY gives it
+ * at start ("today" alone: the clock's again); a day passing while the kiosk runs. */
+static bool cmd_today(script_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    int y, m, d;
+    if (*rest && sscanf(rest, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return script_fail(a, "today needs YYYY-MM-DD"), false;
+    setenv("KIOSK_TODAY", rest, 1);
+    return true;
+}
+
 static bool cmd_expect(script_t *a, char *rest, char *raw)
 {
     (void)raw;
@@ -471,6 +487,7 @@ static const struct {
     {"focus", cmd_focus}, {"stick", cmd_stick}, {"usbscan", cmd_usbscan}, {"stroke", cmd_stroke},
     {"key", cmd_key},     {"text", cmd_text},   {"wait", cmd_wait},       {"expect", cmd_expect},
     {"shot", cmd_shot},   {"echo", cmd_echo},   {"pause", cmd_pause},     {"quit", cmd_quit},
+    {"today", cmd_today},
 };
 
 /* Runs the next script command; false at the end of the script or on failure. */
