@@ -478,9 +478,49 @@ static void adding_a_question_needs_no_rebuild(void)
     content_free(c);
 }
 
+/* Every text a pack holds is handed out with its language and place (for the font check). */
+typedef struct {
+    int n, en, zh, stop_at;
+    bool title_zh, name_zh, face_default, path_ok;
+} texts_seen_t;
+
+static bool see_text(void *ud, const char *lang, const char *path, const char *text)
+{
+    texts_seen_t *t = ud;
+    t->n++;
+    t->en += strcmp(lang, "en") == 0;
+    t->zh += strcmp(lang, "zh-cn") == 0;
+    if (strcmp(path, "$.strings.home.title.zh-cn") == 0)
+        t->title_zh = strcmp(lang, "zh-cn") == 0 && strcmp(text, "欢迎来到社区服务中心") == 0;
+    if (strcmp(path, "$.languages[1].name") == 0)
+        t->name_zh = strcmp(lang, "zh-cn") == 0 && strcmp(text, "简体中文") == 0;
+    if (strcmp(path, "$.strings.home.title.default") == 0)
+        t->face_default = strcmp(lang, "en") == 0;
+    t->path_ok = t->path_ok && path[0] == '$';
+    return t->n != t->stop_at;
+}
+
+static void every_text_comes_with_its_language_and_place(void)
+{
+    size_t len;
+    char *json = read_default_pack(&len);
+    REQUIRE(json != NULL);
+    texts_seen_t t = {.path_ok = true};
+    CHECK_INT(content_each_text(json, len, see_text, &t), KIOSK_OK);
+    CHECK(t.title_zh && t.name_zh && t.face_default && t.path_ok);
+    CHECK(t.zh > 200 && t.en > t.zh); /* English: the default texts and the plain strings */
+    CHECK_INT(t.en + t.zh, t.n);
+    texts_seen_t stop = {.stop_at = 5, .path_ok = true};
+    CHECK_INT(content_each_text(json, len, see_text, &stop), KIOSK_OK);
+    CHECK_INT(stop.n, 5);
+    CHECK_INT(content_each_text("{\"a\": [1,", 9, see_text, &stop), KIOSK_EINVAL);
+    free(json);
+}
+
 int main(void)
 {
     RUN(default_pack_loads_with_every_journey);
+    RUN(every_text_comes_with_its_language_and_place);
     RUN(unknown_language_falls_back_to_default);
     RUN(closing_texts_on_condition_and_the_follow_up_phone_load);
     RUN(bad_packs_are_refused_with_path_and_reason);

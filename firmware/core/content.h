@@ -144,6 +144,15 @@ const language_t *content_language(const content_t *c, size_t i);
 /* Index of a language code, or -1. */
 int content_language_index(const content_t *c, const char *code);
 
+/* Every text a pack holds, for the checks only an edge can make (whether the installed fonts
+ * draw each character): fn gets the language code (the pack's default language for "default"
+ * and for plain strings; a language's own entry in $.languages is in that language), the
+ * place as the loader names it ("$.strings.home.title.ug") and the text, in document order,
+ * all borrowed for the call; walking stops when fn returns false. json is the pack's len
+ * bytes. KIOSK_OK, or KIOSK_EINVAL when it is not JSON. */
+typedef bool (*content_text_fn)(void *ud, const char *lang, const char *path, const char *text);
+int content_each_text(const char *json, size_t len, content_text_fn fn, void *ud);
+
 /* The journeys shown on the home screen, in the pack's order: those content_set_today() left
  * out do not count. */
 size_t content_journey_count(const content_t *c);
