@@ -103,14 +103,14 @@ int main(int argc, char **argv)
     fclose(f2);
     static double install[N], rollback[N], bare[N];
     /* One pack installed first, so that every switch keeps one to go back to. */
-    int rc = packs_install(dir, a, err, sizeof err);
+    int rc = packs_install(dir, a, NULL, err, sizeof err);
     for (int i = 0; i < WARMUP + N && !rc; i++) {
         double t0 = now_us();
-        rc = packs_install(dir, i % 2 ? a : b, err, sizeof err);
+        rc = packs_install(dir, i % 2 ? a : b, NULL, err, sizeof err);
         content_t *c = NULL;
         char used[PATH_MAX];
         if (!rc)
-            rc = packs_load(dir, NULL, &c, used, sizeof used, NULL, NULL);
+            rc = packs_load(dir, NULL, NULL, &c, used, sizeof used, NULL, NULL);
         content_free(c);
         double t1 = now_us();
         if (!rc)

@@ -1,6 +1,7 @@
 /* Content packs from a staff stick: listing and validating hostile sticks, install, rollback and
  * loading with fallbacks, the states a power cut leaves, a damaged active pack, a read-only and
  * a full data directory (tmpfs mounts when root). */
+#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -80,7 +81,7 @@ static const char *loaded(const char *data, const char *configured, int *rc, cha
     static char version[64];
     content_t *c = NULL;
     memset(lb, 0, sizeof *lb);
-    *rc = packs_load(data, configured, &c, source, PATH_MAX, collect, lb);
+    *rc = packs_load(data, configured, NULL, &c, source, PATH_MAX, collect, lb);
     snprintf(version, sizeof version, "%s", c ? content_version(c) : "(none)");
     content_free(c);
     return version;
@@ -175,7 +176,7 @@ static void scan_lists_valid_and_refused_packs_with_reasons(void)
     REQUIRE(write_text(path, "[]"));
 
     pack_candidate_t c[PACKS_MAX];
-    int n = packs_scan(stick, c, PACKS_MAX, err, sizeof err);
+    int n = packs_scan(stick, c, PACKS_MAX, NULL, err, sizeof err);
     REQUIRE(n == 9); /* not notes.txt, not ._v1.json */
     for (int i = 1; i < n; i++)
         CHECK(strcmp(c[i - 1].name, c[i].name) < 0);
@@ -213,20 +214,20 @@ static void scan_lists_valid_and_refused_packs_with_reasons(void)
         }
     }
     /* At most max, the first by name. */
-    CHECK_INT(packs_scan(stick, c, 2, err, sizeof err), 2);
+    CHECK_INT(packs_scan(stick, c, 2, NULL, err, sizeof err), 2);
     CHECK_STR(c[0].name, "UPPER.JSON");
     CHECK_STR(c[1].name, "big.json");
     /* No kiosk-packs directory: nothing; kiosk-packs a symbolic link: refused. */
     char other[PATH_MAX];
     join(other, root, "empty-stick");
     REQUIRE(mkdir(other, 0755) == 0);
-    CHECK_INT(packs_scan(other, c, PACKS_MAX, err, sizeof err), 0);
+    CHECK_INT(packs_scan(other, c, PACKS_MAX, NULL, err, sizeof err), 0);
     join(path, other, PACKS_STICK_DIR);
     REQUIRE(symlink(packs, path) == 0);
-    CHECK(packs_scan(other, c, PACKS_MAX, err, sizeof err) < 0);
+    CHECK(packs_scan(other, c, PACKS_MAX, NULL, err, sizeof err) < 0);
     CHECK(strstr(err, "symbolic link") != NULL);
     join(path, root, "no-such-stick");
-    CHECK(packs_scan(path, c, PACKS_MAX, err, sizeof err) < 0);
+    CHECK(packs_scan(path, c, PACKS_MAX, NULL, err, sizeof err) < 0);
     remove_tree(root);
 }
 
@@ -248,7 +249,7 @@ static void install_rollback_and_rollback_again(void)
     CHECK_INT(packs_rollback(data, rb_err, sizeof rb_err), KIOSK_ENOENT);
 
     join(src, packs, "v1.json");
-    CHECK_INT(packs_install(data, src, err, sizeof err), KIOSK_OK);
+    CHECK_INT(packs_install(data, src, NULL, err, sizeof err), KIOSK_OK);
     CHECK_STR(loaded(data, NULL, &rc, source, &lb), "test-v1");
     CHECK_INT(rc, KIOSK_OK);
     packs_file(path, data, "active.json");
@@ -259,7 +260,7 @@ static void install_rollback_and_rollback_again(void)
     CHECK(strstr(rb_err, "no previous pack") != NULL);
 
     join(src, packs, "v2.json");
-    CHECK_INT(packs_install(data, src, err, sizeof err), KIOSK_OK);
+    CHECK_INT(packs_install(data, src, NULL, err, sizeof err), KIOSK_OK);
     CHECK_STR(loaded(data, NULL, &rc, source, &lb), "test-v2");
     CHECK(packs_previous(data, &prev) == KIOSK_OK && prev.ok);
     CHECK_STR(prev.version, "test-v1");
@@ -290,26 +291,26 @@ static void refused_installs_leave_the_active_pack(void)
     join(data, root, "data");
     REQUIRE(mkdir(data, 0755) == 0);
     join(src, packs, "v1.json");
-    REQUIRE(packs_install(data, src, err, sizeof err) == KIOSK_OK);
+    REQUIRE(packs_install(data, src, NULL, err, sizeof err) == KIOSK_OK);
     join(src, packs, "v2.json");
-    REQUIRE(packs_install(data, src, err, sizeof err) == KIOSK_OK);
+    REQUIRE(packs_install(data, src, NULL, err, sizeof err) == KIOSK_OK);
 
     join(src, packs, "broken.json");
     REQUIRE(write_text(src, "{\"formatVersion\": 1,"));
-    CHECK_INT(packs_install(data, src, err, sizeof err), KIOSK_EINVAL);
+    CHECK_INT(packs_install(data, src, NULL, err, sizeof err), KIOSK_EINVAL);
     CHECK(strstr(err, "broken.json") && strstr(err, "invalid JSON near line 1"));
     join(src, packs, "link.json");
     REQUIRE(symlink("v1.json", src) == 0);
-    CHECK_INT(packs_install(data, src, err, sizeof err), KIOSK_EINVAL);
+    CHECK_INT(packs_install(data, src, NULL, err, sizeof err), KIOSK_EINVAL);
     CHECK(strstr(err, "symbolic link") != NULL);
     join(src, packs, "big.json");
     int fd = open(src, O_WRONLY | O_CREAT, 0644);
     REQUIRE(fd >= 0);
     REQUIRE(ftruncate(fd, PACKS_MAX_BYTES + 1) == 0);
     close(fd);
-    CHECK_INT(packs_install(data, src, err, sizeof err), KIOSK_ETOOBIG);
+    CHECK_INT(packs_install(data, src, NULL, err, sizeof err), KIOSK_ETOOBIG);
     join(src, packs, "gone.json");
-    CHECK_INT(packs_install(data, src, err, sizeof err), KIOSK_ENOENT);
+    CHECK_INT(packs_install(data, src, NULL, err, sizeof err), KIOSK_ENOENT);
     /* A directory on the way that is a symbolic link is not followed. */
     join(path, root, "stick2");
     REQUIRE(mkdir(path, 0755) == 0);
@@ -317,7 +318,7 @@ static void refused_installs_leave_the_active_pack(void)
     join(linked, path, PACKS_STICK_DIR);
     REQUIRE(symlink(packs, linked) == 0);
     join(src, linked, "v1.json");
-    CHECK_INT(packs_install(data, src, err, sizeof err), KIOSK_EINVAL);
+    CHECK_INT(packs_install(data, src, NULL, err, sizeof err), KIOSK_EINVAL);
     CHECK(strstr(err, "symbolic link") != NULL);
 
     logbuf_t lb;
@@ -414,9 +415,9 @@ static void damaged_active_falls_back_to_previous_with_the_error_logged(void)
     join(data, root, "data");
     REQUIRE(mkdir(data, 0755) == 0);
     join(src, packs, "v1.json");
-    REQUIRE(packs_install(data, src, err, sizeof err) == KIOSK_OK);
+    REQUIRE(packs_install(data, src, NULL, err, sizeof err) == KIOSK_OK);
     join(src, packs, "v2.json");
-    REQUIRE(packs_install(data, src, err, sizeof err) == KIOSK_OK);
+    REQUIRE(packs_install(data, src, NULL, err, sizeof err) == KIOSK_OK);
     packs_file(active, data, "active.json");
     packs_file(previous, data, "previous.json");
 
@@ -450,7 +451,7 @@ static void damaged_active_falls_back_to_previous_with_the_error_logged(void)
 
     /* Installing over a damaged active keeps the last good pack as previous. */
     join(src, packs, "v2.json");
-    CHECK_INT(packs_install(data, src, err, sizeof err), KIOSK_OK);
+    CHECK_INT(packs_install(data, src, NULL, err, sizeof err), KIOSK_OK);
     CHECK_STR(loaded(data, NULL, &rc, source, &lb), "test-v2");
     CHECK_STR(previous_version(data), "test-v1");
 
@@ -505,9 +506,9 @@ static void read_only_data_dir_is_an_error_and_no_change(void)
         return;
     }
     join(src, packs, "v1.json");
-    REQUIRE(packs_install(data, src, err, sizeof err) == KIOSK_OK);
+    REQUIRE(packs_install(data, src, NULL, err, sizeof err) == KIOSK_OK);
     join(src, packs, "v2.json");
-    REQUIRE(packs_install(data, src, err, sizeof err) == KIOSK_OK);
+    REQUIRE(packs_install(data, src, NULL, err, sizeof err) == KIOSK_OK);
     if (mounted) {
         REQUIRE(mount("tmpfs", data, "tmpfs", MS_REMOUNT | MS_RDONLY, NULL) == 0);
     } else {
@@ -515,7 +516,7 @@ static void read_only_data_dir_is_an_error_and_no_change(void)
         REQUIRE(chmod(data, 0555) == 0);
     }
     join(src, packs, "v1.json");
-    CHECK_INT(packs_install(data, src, err, sizeof err), KIOSK_EACCES);
+    CHECK_INT(packs_install(data, src, NULL, err, sizeof err), KIOSK_EACCES);
     CHECK(strstr(err, "read-only") && strstr(err, "unchanged"));
     fprintf(stderr, "  install: %s\n", err);
     CHECK_INT(packs_rollback(data, err, sizeof err), KIOSK_EACCES);
@@ -531,7 +532,7 @@ static void read_only_data_dir_is_an_error_and_no_change(void)
         REQUIRE(mkdir(fresh, 0755) == 0);
         if (mount_tmpfs(fresh, "size=1m")) {
             REQUIRE(mount("tmpfs", fresh, "tmpfs", MS_REMOUNT | MS_RDONLY, NULL) == 0);
-            CHECK_INT(packs_install(fresh, src, err, sizeof err), KIOSK_EACCES);
+            CHECK_INT(packs_install(fresh, src, NULL, err, sizeof err), KIOSK_EACCES);
             umount2(fresh, MNT_DETACH);
         }
         umount2(data, MNT_DETACH);
@@ -557,7 +558,7 @@ static void full_data_dir_leaves_the_active_pack(void)
         remove_tree(root);
         return;
     }
-    REQUIRE(packs_install(data, src, err, sizeof err) == KIOSK_OK);
+    REQUIRE(packs_install(data, src, NULL, err, sizeof err) == KIOSK_OK);
     /* Fill the rest. */
     join(filler, data, "filler");
     FILE *f = fopen(filler, "wb");
@@ -567,7 +568,7 @@ static void full_data_dir_leaves_the_active_pack(void)
         ;
     fclose(f);
     join(src, packs, "v2.json");
-    CHECK_INT(packs_install(data, src, err, sizeof err), KIOSK_EFULL);
+    CHECK_INT(packs_install(data, src, NULL, err, sizeof err), KIOSK_EFULL);
     CHECK(strstr(err, "full") && strstr(err, "unchanged"));
     fprintf(stderr, "  install: %s\n", err);
     CHECK(!exists(pd, "active.json.tmp"));
@@ -577,17 +578,68 @@ static void full_data_dir_leaves_the_active_pack(void)
     CHECK_INT(lb.errors, 0);
     /* With room again it goes in. */
     unlink(filler);
-    CHECK_INT(packs_install(data, src, err, sizeof err), KIOSK_OK);
+    CHECK_INT(packs_install(data, src, NULL, err, sizeof err), KIOSK_OK);
     CHECK_STR(loaded(data, NULL, &rc, source, &lb), "test-v2");
     CHECK_STR(previous_version(data), "test-v1");
     umount2(data, MNT_DETACH);
     remove_tree(root);
 }
 
+/* The caller's own check (the kiosk's: the fonts draw every text) refuses a pack the loader
+ * takes: this one refuses test-v2, naming a place, as a missing glyph would. */
+static bool refuse_v2(void *ud, const char *json, size_t len, char *why, size_t whylen)
+{
+    (*(int *)ud)++;
+    if (!memmem(json, len, "test-v2", 7))
+        return true;
+    snprintf(why, whylen, "$.strings.home.title.ug: U+E000 has no font");
+    return false;
+}
+
+static void the_callers_check_refuses_a_pack_everywhere(void)
+{
+    char root[PATH_MAX], stick[PATH_MAX], packs[PATH_MAX], data[PATH_MAX], src[PATH_MAX];
+    char err[1024], source[PATH_MAX];
+    REQUIRE(make_scratch_dir(root, "packs-check"));
+    make_stick(root, stick, packs);
+    join(data, root, "data");
+    REQUIRE(mkdir(data, 0755) == 0);
+    int calls = 0;
+    pack_check_t check = {refuse_v2, &calls};
+    /* listed from the stick as refused, with the reason and the file */
+    pack_candidate_t c[PACKS_MAX];
+    int n = packs_scan(stick, c, PACKS_MAX, &check, err, sizeof err);
+    REQUIRE(n == 2);
+    pack_candidate_t *p = find(c, n, "v2.json");
+    REQUIRE(p);
+    CHECK(!p->ok);
+    CHECK(strstr(p->error, "v2.json: $.strings.home.title.ug: U+E000 has no font") != NULL);
+    CHECK(find(c, n, "v1.json")->ok);
+    /* not installed: the active pack stays */
+    join(src, packs, "v1.json");
+    CHECK_INT(packs_install(data, src, &check, err, sizeof err), KIOSK_OK);
+    join(src, packs, "v2.json");
+    CHECK_INT(packs_install(data, src, &check, err, sizeof err), KIOSK_EINVAL);
+    CHECK(strstr(err, "U+E000 has no font") != NULL);
+    logbuf_t lb;
+    int rc;
+    CHECK_STR(loaded(data, NULL, &rc, source, &lb), "test-v1");
+    /* installed without the check, then refused at start: the previous pack runs */
+    CHECK_INT(packs_install(data, src, NULL, err, sizeof err), KIOSK_OK);
+    content_t *got = NULL;
+    rc = packs_load(data, NULL, &check, &got, source, sizeof source, collect, &lb);
+    CHECK_INT(rc, KIOSK_OK);
+    CHECK_STR(got ? content_version(got) : "(none)", "test-v1");
+    CHECK(strstr(lb.text, "active.json: $.strings.home.title.ug: U+E000 has no font") != NULL);
+    content_free(got);
+    CHECK(calls >= 5);
+}
+
 int main(void)
 {
     RUN(scan_lists_valid_and_refused_packs_with_reasons);
     RUN(install_rollback_and_rollback_again);
+    RUN(the_callers_check_refuses_a_pack_everywhere);
     RUN(refused_installs_leave_the_active_pack);
     RUN(power_cut_states_are_finished_or_undone);
     RUN(damaged_active_falls_back_to_previous_with_the_error_logged);

@@ -76,7 +76,7 @@ static int load_pack(app_t *a, content_t **out, bool *fallback, char *err, size_
     char dir[4096], src[4096] = "";
     app_data_dir(a->cfg, dir, sizeof dir);
     *fallback = false;
-    int rc = packs_load(dir, a->cfg->pack_path, out, src, sizeof src, pack_log, NULL);
+    int rc = packs_load(dir, a->cfg->pack_path, &a->pack_check, out, src, sizeof src, pack_log, NULL);
     if (rc == KIOSK_OK) {
         char packs[4200];
         snprintf(packs, sizeof packs, "%s/packs/", dir);
@@ -440,6 +440,7 @@ static void host_reopen_store(void *ud)
 static void staff_host_open(app_t *a)
 {
     a->staff_host = (staff_host_t){.staff = &a->staff,
+                                   .pack_check = &a->pack_check,
                                    .cfg = a->cfg,
                                    .sys = a->sys,
                                    .logring = a->logring,

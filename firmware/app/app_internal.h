@@ -70,6 +70,7 @@ typedef struct {
     /* staff screens */
     staff_t staff;
     staff_host_t staff_host; /* what the staff screens' side of the app works on */
+    pack_check_t pack_check; /* a pack must also pass this (every text drawable), or none */
     char content_from[16];   /* "installed", "configured" or "built-in" */
     /* opening hours and quiet mode */
     /* input methods (the IME edge): the engines' table the flow uses, or none */

@@ -160,7 +160,7 @@ void staff_host_fill_content(staff_host_t *h)
         return;
     pack_candidate_t *found = calloc(STAFF_MAX_PACKS, sizeof *found); /* large for the stack */
     char err[512] = "out of memory";
-    int n = found ? packs_scan(stick, found, STAFF_MAX_PACKS, err, sizeof err) : -1;
+    int n = found ? packs_scan(stick, found, STAFF_MAX_PACKS, h->pack_check, err, sizeof err) : -1;
     if (n < 0) {
         log_line("warn", "content: cannot read the packs on the stick: %s", err);
         n = 0;
@@ -278,9 +278,9 @@ static void perform_pack(staff_host_t *h, bool rollback)
         /* The first switch keeps the provisioned pack to go back to: it is installed first,
          * so that it becomes the previous one. */
         if (strcmp(h->content_from, "configured") == 0 && h->cfg->pack_path &&
-            packs_install(dir, h->cfg->pack_path, err, sizeof err) != KIOSK_OK)
+            packs_install(dir, h->cfg->pack_path, h->pack_check, err, sizeof err) != KIOSK_OK)
             log_line("warn", "content: the provisioned pack is not kept to go back to: %s", err);
-        rc = packs_install(dir, src, err, sizeof err);
+        rc = packs_install(dir, src, h->pack_check, err, sizeof err);
     }
     if (rc == KIOSK_OK)
         rc = h->reload_content(h->ud, err, sizeof err);

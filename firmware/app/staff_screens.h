@@ -23,6 +23,7 @@
 #include "system/sysinfo.h"
 #include "system/system.h"
 #include "ui/ui.h"
+#include "usb/packs.h"
 #include "usb/sticks.h"
 
 /* Every pointer points into the app's state and stays valid for the run. */
@@ -35,14 +36,15 @@ typedef struct {
     const button_input_t *buttons;
     saving_t *saving;
     quiet_t *quiet;
-    content_t *const *content; /* the pack on screen (a switch replaces it) */
-    flow_t *const *flow;       /* the residents' flow (its language; a switch replaces it) */
-    const char *content_from;  /* where the pack came from: "installed", "configured", ... */
-    usb_sticks_t *const *usb;  /* the USB edge (NULL inside: sticks are off) */
-    record_time_t *wall;       /* the loop's wall clock of this turn */
-    bool *dirty;               /* set when the screen must be drawn again */
-    bool *quit;                /* set when the kiosk should stop (the technician's restart) */
-    bool self_testing;         /* the first boot's self-test page is up */
+    content_t *const *content;      /* the pack on screen (a switch replaces it) */
+    flow_t *const *flow;            /* the residents' flow (its language; a switch replaces it) */
+    const char *content_from;       /* where the pack came from: "installed", "configured", ... */
+    usb_sticks_t *const *usb;       /* the USB edge (NULL inside: sticks are off) */
+    const pack_check_t *pack_check; /* what a pack must pass beyond its rules (the fonts) */
+    record_time_t *wall;            /* the loop's wall clock of this turn */
+    bool *dirty;                    /* set when the screen must be drawn again */
+    bool *quit;                     /* set when the kiosk should stop (the technician's restart) */
+    bool self_testing;              /* the first boot's self-test page is up */
     /* The app's work: the loop's time; loading the installed pack and starting the residents'
      * screens on it (KIOSK_OK, or a code and err); opening the store again. */
     int64_t (*now_ms)(void *ud);

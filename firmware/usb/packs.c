@@ -40,9 +40,10 @@ static int read_pack_at(int dirfd, const char *name, bool nofollow, char **buf, 
                               whylen);
 }
 
-/* Validates json; on success *out (when not NULL) holds the pack. err: "FILE: PATH: REASON". */
-static int validate(const char *json, size_t len, const char *label, content_t **out, char *err,
-                    size_t errlen)
+/* Validates json, with check when not NULL; on success *out (when not NULL) holds the pack.
+ * err: "FILE: PATH: REASON". */
+static int validate(const char *json, size_t len, const char *label, const pack_check_t *check,
+                    content_t **out, char *err, size_t errlen)
 {
     content_t *c = NULL;
     content_error_t ce;
@@ -54,6 +55,12 @@ static int validate(const char *json, size_t len, const char *label, content_t *
             content_error_format(&ce, err, errlen);
         return rc;
     }
+    char why[768];
+    if (check && check->fn && !check->fn(check->ud, json, len, why, sizeof why)) {
+        snprintf(err, errlen, "%s: %s", label, why);
+        content_free(c);
+        return KIOSK_EINVAL;
+    }
     if (out)
         *out = c;
     else
@@ -62,8 +69,9 @@ static int validate(const char *json, size_t len, const char *label, content_t *
 }
 
 /* Reads and validates name in dirfd; label names it in err. */
-static int load_at(int dirfd, const char *name, bool nofollow, const char *label, char **json,
-                   size_t *len, content_t **out, char *err, size_t errlen)
+static int load_at(int dirfd, const char *name, bool nofollow, const char *label,
+                   const pack_check_t *check, char **json, size_t *len, content_t **out, char *err,
+                   size_t errlen)
 {
     char why[256];
     int rc = read_pack_at(dirfd, name, nofollow, json, len, why, sizeof why);
@@ -71,7 +79,7 @@ static int load_at(int dirfd, const char *name, bool nofollow, const char *label
         snprintf(err, errlen, "%s: %s", label, why);
         return rc;
     }
-    rc = validate(*json, *len, label, out, err, errlen);
+    rc = validate(*json, *len, label, check, out, err, errlen);
     if (rc != KIOSK_OK) {
         free(*json);
         *json = NULL;
@@ -160,7 +168,7 @@ static int recover(int dirfd, const char *dirname, packs_log_fn log, void *ud)
         char *json = NULL;
         size_t len = 0;
         char why[1024];
-        if (!a && load_at(dirfd, TMP, true, TMP, &json, &len, NULL, why, sizeof why) == 0) {
+        if (!a && load_at(dirfd, TMP, true, TMP, NULL, &json, &len, NULL, why, sizeof why) == 0) {
             free(json);
             /* Synced before active.json moved away; synced again in case it was not. */
             int fd = openat(dirfd, TMP, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -222,9 +230,10 @@ static const char *staff_words(int code)
     }
 }
 
-/* Reads src_path: its directory opened without following a link in its last component, then
- * the file in it, the same way. */
-static int read_source(const char *src_path, char **json, size_t *len, char *err, size_t errlen)
+/* Reads and validates src_path (with check): its directory opened without following a link in
+ * its last component, then the file in it, the same way. */
+static int read_source(const char *src_path, const pack_check_t *check, char **json, size_t *len,
+                       char *err, size_t errlen)
 {
     char dir[4096];
     const char *slash = strrchr(src_path, '/');
@@ -251,7 +260,7 @@ static int read_source(const char *src_path, char **json, size_t *len, char *err
                                             : strerror(e));
         return e == ELOOP || e == ENOTDIR ? KIOSK_EINVAL : kiosk_from_errno(e);
     }
-    int rc = load_at(d, base, true, src_path, json, len, NULL, err, errlen);
+    int rc = load_at(d, base, true, src_path, check, json, len, NULL, err, errlen);
     close(d);
     return rc;
 }
@@ -280,11 +289,12 @@ static void install_undo(int dir, bool moved)
     fsync(dir);
 }
 
-int packs_install(const char *data_dir, const char *src_path, char *err, size_t errlen)
+int packs_install(const char *data_dir, const char *src_path, const pack_check_t *check, char *err,
+                  size_t errlen)
 {
     char *json = NULL, *old = NULL, why[1024], where[4200];
     size_t len = 0, oldlen = 0;
-    int rc = read_source(src_path, &json, &len, err, errlen);
+    int rc = read_source(src_path, check, &json, &len, err, errlen);
     if (rc != KIOSK_OK)
         return rc;
     snprintf(where, sizeof where, "%s/%s", data_dir, PACKS_DIR);
@@ -302,7 +312,7 @@ int packs_install(const char *data_dir, const char *src_path, char *err, size_t 
     /* The active pack moves to previous only when it is a good one: previous.json stays the
      * last good pack. */
     bool active_good =
-        load_at(dir, ACTIVE, true, ACTIVE, &old, &oldlen, NULL, why, sizeof why) == KIOSK_OK;
+        load_at(dir, ACTIVE, true, ACTIVE, NULL, &old, &oldlen, NULL, why, sizeof why) == KIOSK_OK;
     free(old);
     e = write_synced(dir, TMP, json, len);
     if (e != 0) {
@@ -363,7 +373,7 @@ int packs_rollback(const char *data_dir, char *err, size_t errlen)
         rc = KIOSK_ENOENT;
         goto out;
     }
-    rc = load_at(dir, PREVIOUS, true, label, &json, &len, NULL, err, errlen);
+    rc = load_at(dir, PREVIOUS, true, label, NULL, &json, &len, NULL, err, errlen);
     free(json);
     if (rc != KIOSK_OK) {
         size_t n = strlen(err);
@@ -422,7 +432,7 @@ int packs_previous(const char *data_dir, pack_candidate_t *out)
     char *json = NULL;
     size_t len = 0;
     content_t *c = NULL;
-    rc = load_at(dir, name, true, out->path, &json, &len, &c, out->error, sizeof out->error);
+    rc = load_at(dir, name, true, out->path, NULL, &json, &len, &c, out->error, sizeof out->error);
     close(dir);
     free(json);
     if (rc == KIOSK_OK) {
@@ -434,8 +444,8 @@ int packs_previous(const char *data_dir, pack_candidate_t *out)
     return KIOSK_OK;
 }
 
-int packs_load(const char *data_dir, const char *configured_path, content_t **out, char *source,
-               size_t srclen, packs_log_fn log, void *ud)
+int packs_load(const char *data_dir, const char *configured_path, const pack_check_t *check,
+               content_t **out, char *source, size_t srclen, packs_log_fn log, void *ud)
 {
     *out = NULL;
     if (srclen)
@@ -460,7 +470,7 @@ int packs_load(const char *data_dir, const char *configured_path, content_t **ou
         char label[4300], *json = NULL;
         size_t len = 0;
         snprintf(label, sizeof label, "%s/%s", where, order[i]);
-        int rc = load_at(dir, order[i], true, label, &json, &len, out, err, sizeof err);
+        int rc = load_at(dir, order[i], true, label, check, &json, &len, out, err, sizeof err);
         free(json);
         if (rc == KIOSK_OK) {
             snprintf(source, srclen, "%s", label);
@@ -481,8 +491,8 @@ int packs_load(const char *data_dir, const char *configured_path, content_t **ou
     if (configured_path) {
         char *json = NULL;
         size_t len = 0;
-        int rc = load_at(AT_FDCWD, configured_path, false, configured_path, &json, &len, out, err,
-                         sizeof err);
+        int rc = load_at(AT_FDCWD, configured_path, false, configured_path, check, &json, &len, out,
+                         err, sizeof err);
         free(json);
         if (rc == KIOSK_OK) {
             snprintf(source, srclen, "%s", configured_path);
@@ -511,7 +521,8 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const pack_candidate_t *)a)->name, ((const pack_candidate_t *)b)->name);
 }
 
-int packs_scan(const char *stick_dir, pack_candidate_t *out, size_t max, char *err, size_t errlen)
+int packs_scan(const char *stick_dir, pack_candidate_t *out, size_t max, const pack_check_t *check,
+               char *err, size_t errlen)
 {
     int stick = open(stick_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (stick < 0) {
@@ -569,8 +580,8 @@ int packs_scan(const char *stick_dir, pack_candidate_t *out, size_t max, char *e
         char *json = NULL;
         size_t len = 0;
         content_t *pack = NULL;
-        int rc =
-            load_at(dir, c->name, true, c->path, &json, &len, &pack, c->error, sizeof c->error);
+        int rc = load_at(dir, c->name, true, c->path, check, &json, &len, &pack, c->error,
+                         sizeof c->error);
         free(json);
         if (rc == KIOSK_OK) {
             c->ok = true;

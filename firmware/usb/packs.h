@@ -29,13 +29,22 @@ typedef struct {
     char error[1024]; /* why not: "FILE: JSON PATH: REASON" or "FILE: REASON" */
 } pack_candidate_t;
 
+/* A check beyond the pack's own rules that only the caller can make (the UI's: whether the
+ * installed fonts draw every text). fn gets the pack's bytes and returns false with why set
+ * ("JSON PATH: REASON"); it is called after the pack loaded. A NULL pack_check_t: no check. */
+typedef struct {
+    bool (*fn)(void *ud, const char *json, size_t len, char *why, size_t whylen);
+    void *ud;
+} pack_check_t;
+
 /* Lists the packs on a stick, <stick_dir>/kiosk-packs/ *.json (any case; names starting with a
  * dot are skipped), sorted by name (byte order), the first max of them, each validated with
  * content_load(). A file that is a symbolic link, a FIFO, a device, a directory, larger than
  * PACKS_MAX_BYTES or not a valid pack is listed with ok = false and the reason; nothing is
  * followed, nothing blocks. kiosk-packs itself must be a real directory. Returns the count
  * (0 when the stick has no kiosk-packs directory) or a negative KIOSK_E* with err set. */
-int packs_scan(const char *stick_dir, pack_candidate_t *out, size_t max, char *err, size_t errlen);
+int packs_scan(const char *stick_dir, pack_candidate_t *out, size_t max, const pack_check_t *check,
+               char *err, size_t errlen);
 
 /* Installs the pack file src_path (its directory and the file are opened without following a
  * symbolic link at their last component) as <data_dir>/packs/active.json: reads it once and
@@ -45,7 +54,8 @@ int packs_scan(const char *stick_dir, pack_candidate_t *out, size_t max, char *e
  * the directory. Creates <data_dir>/packs if needed. On any failure the active pack is
  * unchanged: KIOSK_EINVAL (not a valid pack), KIOSK_ETOOBIG, KIOSK_EFULL (no room on the kiosk),
  * KIOSK_EACCES (read-only), KIOSK_EIO, KIOSK_ENOMEM; err says which, naming the file. */
-int packs_install(const char *data_dir, const char *src_path, char *err, size_t errlen);
+int packs_install(const char *data_dir, const char *src_path, const pack_check_t *check, char *err,
+                  size_t errlen);
 
 /* Swaps active.json and previous.json, crash-safely (via swap.json, three renames, a directory
  * fsync after each): after it returns the other pack is active and the one it replaced is the
@@ -71,7 +81,7 @@ typedef void (*packs_log_fn)(const char *level, const char *msg, void *ud);
  * the file used; on failure *out is NULL. Otherwise the caller
  * uses its built-in pack: KIOSK_ENOENT when there was no pack file at all, KIOSK_ECORRUPT when
  * there were some but every one was rejected (show staff the fallback notice), KIOSK_ENOMEM. */
-int packs_load(const char *data_dir, const char *configured_path, content_t **out, char *source,
-               size_t srclen, packs_log_fn log, void *ud);
+int packs_load(const char *data_dir, const char *configured_path, const pack_check_t *check,
+               content_t **out, char *source, size_t srclen, packs_log_fn log, void *ud);
 
 #endif
