@@ -247,12 +247,12 @@ static void every_language_has_every_text_and_placeholder(void)
     static const char *const choice[] = {"journeys", "#1",      "pages", "#0",   "elements",
                                          "#1",       "choices", "#2",    "text", NULL};
     cJSON_DeleteItemFromObjectCaseSensitive(lstr_at(multi, title), "ug");
-    CHECK_INT(audit_pack(dflt, multi).problems, 1);
+    CHECK_INT(audit_pack(dflt, multi).problems, a.problems + 1);
     cJSON_ReplaceItemInObjectCaseSensitive(lstr_at(multi, progress), "bo",
                                            cJSON_CreateString("དྲི་བ་{n}"));
-    CHECK_INT(audit_pack(dflt, multi).problems, 2);
+    CHECK_INT(audit_pack(dflt, multi).problems, a.problems + 2);
     cJSON_DeleteItemFromObjectCaseSensitive(lstr_at(multi, choice), "zh-tw");
-    CHECK_INT(audit_pack(dflt, multi).problems, 3);
+    CHECK_INT(audit_pack(dflt, multi).problems, a.problems + 3);
     /* The kiosk's own loader refuses a pack with a translation missing, naming the place. */
     char *text = cJSON_PrintUnformatted(multi);
     content_t *c = NULL;
