@@ -4,7 +4,7 @@
 
 KIOSK_BUILD_DEPS="gcc libc6-dev make cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libcjson-dev libsqlite3-dev libgpiod-dev libsodium-dev libsystemd-dev libmount-dev libqrencode-dev libunibreak-dev fonts-noto-cjk
  librime-dev librime-bin rime-data-luna-pinyin rime-essay libzinnia-dev tegaki-zinnia-simplified-chinese"
-KIOSK_TEST_DEPS="imagemagick zbar-tools exfatprogs exfat-fuse clang libclang-rt-14-dev shellcheck dosfstools lintian dpkg-dev systemd e2fsprogs jq openssl mtools bmap-tools zstd xz-utils fdisk tzdata"
+KIOSK_TEST_DEPS="imagemagick zbar-tools python3 exfatprogs exfat-fuse clang libclang-rt-14-dev shellcheck dosfstools lintian dpkg-dev systemd e2fsprogs jq openssl mtools bmap-tools zstd xz-utils fdisk tzdata"
 # The arm64 cross build (preset arm64) and its tests under qemu-user: Debian's cross compiler
 # and libc, qemu-aarch64-static, and the arm64 (multiarch) -dev package of every library the
 # kiosk links. Fonts, exFAT and imagemagick are host tools or arch-independent: the lists above.
