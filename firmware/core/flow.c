@@ -536,8 +536,10 @@ static bool nav_now(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms
     case NAV_PREV:
         if (focusable_count == 0)
             return false;
-        if (f->focus < 0)
-            f->focus = f->focus == FLOW_FOCUS_START ? FLOW_FOCUS_START : 0;
+        if (f->focus < 0) /* the picker's ring starts on the language shown */
+            f->focus = f->focus == FLOW_FOCUS_START || f->overlay == OVERLAY_LANGUAGE
+                           ? FLOW_FOCUS_START
+                           : 0;
         else if (nav == NAV_NEXT)
             f->focus = (f->focus + 1) % (int)focusable_count;
         else
