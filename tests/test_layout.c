@@ -14,6 +14,12 @@
 #include "pack_util.h"
 
 static content_t *pack;
+static content_t *rtl_pack; /* the default pack with "ar-test": right to left, English texts */
+
+static void m_rtl(cJSON *r)
+{
+    pack_add_language(r, "ar-test", "العربية", "rtl", "");
+}
 static view_t view;
 static int screens_checked;
 
@@ -483,7 +489,7 @@ static void every_screen_fits_at_every_size_in_both_languages(void)
  * as large as a busy year gives. */
 static void staff_screens_fit(void)
 {
-    const char *langs[] = {"en", "zh-cn"};
+    const char *langs[] = {"en", "zh-cn", "ar-test"}; /* ar-test: right to left */
     staff_t states[10] = {0};
     states[0].state = STAFF_PIN;
     states[1].state = STAFF_PIN;
@@ -522,10 +528,10 @@ static void staff_screens_fit(void)
                            "staff erase",       "staff erase confirm", "staff erase not found",
                            "staff erase failed"};
     int built = 0;
-    for (size_t l = 0; l < 2; l++)
+    for (size_t l = 0; l < 3; l++)
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
-                view_build_staff(&view, &states[i], pack, langs[l], NULL, sizes[z].w, sizes[z].h,
+                view_build_staff(&view, &states[i], rtl_pack, langs[l], NULL, sizes[z].w, sizes[z].h,
                                  &metrics, 0);
                 check_built(sizes[z].w, sizes[z].h, names[i], langs[l]);
                 built++;
@@ -534,7 +540,7 @@ static void staff_screens_fit(void)
                     close = close || view.w[k].action == ACT_STAFF_CLOSE;
                 CHECK(close); /* always a way out */
             }
-    CHECK_INT(built, 2 * 10 * (int)(sizeof sizes / sizeof sizes[0]));
+    CHECK_INT(built, 3 * 10 * (int)(sizeof sizes / sizeof sizes[0]));
     /* The pages of the menu, filled with the longest a kiosk can show. */
     static staff_t t;
     memset(&t, 0, sizeof t);
@@ -631,7 +637,7 @@ static void staff_screens_fit(void)
     };
     int n_pages = (int)(sizeof pages / sizeof pages[0]);
     built = 0;
-    for (size_t l = 0; l < 2; l++)
+    for (size_t l = 0; l < 3; l++)
         for (int i = 0; i < n_pages; i++)
             for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++)
                 for (int variant = 0; variant < 2; variant++) {
@@ -656,7 +662,7 @@ static void staff_screens_fit(void)
                         if (u.page == STAFF_PAGE_CONTENT_CONFIRM)
                             continue;
                     }
-                    view_build_staff(&view, &u, pack, langs[l], NULL, sizes[z].w, sizes[z].h,
+                    view_build_staff(&view, &u, rtl_pack, langs[l], NULL, sizes[z].w, sizes[z].h,
                                      &metrics, 0);
                     check_built(sizes[z].w, sizes[z].h, pages[i].name, langs[l]);
                     built++;
@@ -667,10 +673,10 @@ static void staff_screens_fit(void)
                 }
     fprintf(stderr, "  %d staff and technician screens checked\n", built);
     /* The attract screen outside opening hours, with and without the time it opens again. */
-    for (size_t l = 0; l < 2; l++)
+    for (size_t l = 0; l < 3; l++)
         for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++)
             for (int r = 0; r < 2; r++) {
-                view_build_attract(&view, pack, langs[l], r ? "Wednesday 08:00" : NULL, sizes[z].w,
+                view_build_attract(&view, rtl_pack, langs[l], r ? "Wednesday 08:00" : NULL, sizes[z].w,
                                    sizes[z].h, &metrics);
                 check_built(sizes[z].w, sizes[z].h, "attract", langs[l]);
                 CHECK(view.high_contrast); /* dark: dim, and AAA contrast */
@@ -1362,13 +1368,6 @@ static void the_urgent_answer_is_on_the_first_page(void)
 
 /* ---- right-to-left views and the language picker ---- */
 
-static content_t *rtl_pack; /* the default pack with "ar-test": right to left, English texts */
-
-static void m_rtl(cJSON *r)
-{
-    pack_add_language(r, "ar-test", "العربية", "rtl", "");
-}
-
 static rect_t flipped(rect_t r, int width)
 {
     return (rect_t){width - r.x - r.w, r.y, r.w, r.h};
@@ -1735,7 +1734,8 @@ static void many_languages_page_in_the_picker(void)
 int main(void)
 {
     pack = load_default_pack();
-    if (!pack)
+    content_error_t err;
+    if (!pack || load_mutated_pack(m_rtl, &rtl_pack, &err) != KIOSK_OK)
         return 1;
     RUN(input_methods_fit_at_every_size);
     RUN(the_ring_follows_a_chosen_candidate);
@@ -1756,9 +1756,6 @@ int main(void)
     RUN(staff_dates_use_the_offset_given);
     RUN(a_chosen_single_answer_shows_a_tick_when_revisited);
     RUN(the_thank_you_hands_over_the_code_and_confirms_the_activity);
-    content_error_t err;
-    if (load_mutated_pack(m_rtl, &rtl_pack, &err) != KIOSK_OK)
-        return 1;
     RUN(right_to_left_screens_fit_and_mirror);
     RUN(a_right_to_left_screen_reads_from_the_right);
     RUN(staff_pin_keypad_keeps_its_order_right_to_left);
