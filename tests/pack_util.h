@@ -64,4 +64,39 @@ static inline int load_mutated_pack(void (*mutate)(cJSON *root), content_t **out
     return rc;
 }
 
+/* Every localizable string below node ({"default": .., "zh-cn": ..}) gets a text in code too:
+ * the default language's, or with prefix before it ("" for none). */
+static inline void pack_copy_texts(cJSON *node, const char *code, const char *prefix)
+{
+    cJSON *def = cJSON_GetObjectItemCaseSensitive(node, "default");
+    if (cJSON_IsObject(node) && cJSON_IsString(def) &&
+        cJSON_GetObjectItemCaseSensitive(node, "zh-cn")) {
+        char *t = malloc(strlen(prefix) + strlen(def->valuestring) + 1);
+        strcpy(t, prefix);
+        strcat(t, def->valuestring);
+        cJSON_AddStringToObject(node, code, t);
+        free(t);
+        return;
+    }
+    cJSON *child;
+    cJSON_ArrayForEach(child, node)
+    {
+        pack_copy_texts(child, code, prefix);
+    }
+}
+
+/* Adds a language to a pack's JSON: code, name, "dir" ("rtl", "ltr", or NULL: none given),
+ * and the default language's texts (see pack_copy_texts()). */
+static inline void pack_add_language(cJSON *root, const char *code, const char *name,
+                                     const char *dir, const char *prefix)
+{
+    cJSON *l = cJSON_CreateObject();
+    cJSON_AddStringToObject(l, "code", code);
+    cJSON_AddStringToObject(l, "name", name);
+    if (dir)
+        cJSON_AddStringToObject(l, "dir", dir);
+    pack_copy_texts(root, code, prefix);
+    cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(root, "languages"), l);
+}
+
 #endif

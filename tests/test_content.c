@@ -432,6 +432,119 @@ static void bad_packs_are_refused_with_path_and_reason(void)
                  "control characters");
 }
 
+/* ---- languages: direction, fonts, codes in any case ---- */
+
+static cJSON *language_of(cJSON *r, int i)
+{
+    return cJSON_GetArrayItem(cJSON_GetObjectItem(r, "languages"), i);
+}
+static void m_rtl_language(cJSON *r)
+{
+    pack_add_language(r, "ug-Arab", "ئۇيغۇرچە", "rtl", "");
+    cJSON *fonts = cJSON_CreateArray();
+    cJSON_AddItemToArray(fonts, cJSON_CreateString("Noto Sans Arabic UI"));
+    cJSON_AddItemToArray(fonts, cJSON_CreateString("Noto Sans"));
+    cJSON_AddItemToObject(language_of(r, 2), "fonts", fonts);
+    cJSON_AddStringToObject(language_of(r, 1), "dir", "ltr");
+    /* a translation keyed in another case than the language's code */
+    cJSON *back = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "strings"), "nav.back");
+    cJSON_DeleteItemFromObject(back, "zh-cn");
+    cJSON_AddStringToObject(back, "ZH-CN", "返回了");
+}
+static void m_dir_word(cJSON *r)
+{
+    cJSON_AddStringToObject(language_of(r, 1), "dir", "right-to-left");
+}
+static void m_dir_type(cJSON *r)
+{
+    cJSON_AddTrueToObject(language_of(r, 0), "dir");
+}
+static void m_fonts_string(cJSON *r)
+{
+    cJSON_AddStringToObject(language_of(r, 1), "fonts", "Noto Sans CJK SC");
+}
+static void m_fonts_empty(cJSON *r)
+{
+    cJSON_AddItemToObject(language_of(r, 1), "fonts", cJSON_CreateArray());
+}
+static void m_fonts_item(cJSON *r)
+{
+    cJSON *fonts = cJSON_CreateArray();
+    cJSON_AddItemToArray(fonts, cJSON_CreateString("Noto Sans CJK SC"));
+    cJSON_AddItemToArray(fonts, cJSON_CreateNumber(3));
+    cJSON_AddItemToObject(language_of(r, 1), "fonts", fonts);
+}
+static void m_fonts_blank(cJSON *r)
+{
+    cJSON *fonts = cJSON_CreateArray();
+    cJSON_AddItemToArray(fonts, cJSON_CreateString(""));
+    cJSON_AddItemToObject(language_of(r, 0), "fonts", fonts);
+}
+static void m_code_twice_in_two_cases(cJSON *r)
+{
+    cJSON *l = cJSON_CreateObject();
+    cJSON_AddStringToObject(l, "code", "ZH-CN");
+    cJSON_AddStringToObject(l, "name", "简体中文");
+    cJSON_AddItemToArray(cJSON_GetObjectItem(r, "languages"), l);
+}
+static void m_default_in_capitals(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(r, "defaultLanguage", cJSON_CreateString("EN"));
+}
+
+static void languages_say_direction_and_fonts(void)
+{
+    content_error_t err;
+    content_t *c = NULL;
+    REQUIRE(load_mutated_pack(m_rtl_language, &c, &err) == KIOSK_OK);
+    CHECK_INT(content_language_count(c), 3);
+    CHECK(content_lang_rtl(c, "ug-Arab"));
+    CHECK(content_lang_rtl(c, "UG-arab")); /* any case */
+    CHECK(!content_lang_rtl(c, "zh-cn"));  /* "ltr" said */
+    CHECK(!content_lang_rtl(c, "en"));     /* the default */
+    CHECK(!content_lang_rtl(c, "fr"));     /* not in the pack */
+    const char *fonts[4] = {NULL};
+    CHECK_INT(content_lang_fonts(c, "ug-arab", fonts, 4), 2);
+    CHECK_STR(fonts[0], "Noto Sans Arabic UI");
+    CHECK_STR(fonts[1], "Noto Sans");
+    CHECK_INT(content_lang_fonts(c, "ug-Arab", fonts, 1), 2); /* how many, even beyond max */
+    CHECK_INT(content_lang_fonts(c, "zh-cn", fonts, 4), 0);
+    CHECK_INT(content_lang_fonts(c, "xx", fonts, 4), 0);
+    CHECK_STR(content_language(c, 2)->name, "ئۇيغۇرچە");
+    /* "ZH-CN" in a string is zh-cn's text */
+    CHECK_STR(content_string(c, "nav.back", "zh-cn"), "返回了");
+    content_free(c);
+
+    expect_error(m_dir_word, "$.languages[1].dir", "expected \"ltr\" or \"rtl\"");
+    expect_error(m_dir_type, "$.languages[0].dir", "expected a non-empty string");
+    expect_error(m_fonts_string, "$.languages[1].fonts", "expected 1 to 16 font family names");
+    expect_error(m_fonts_empty, "$.languages[1].fonts", "expected 1 to 16");
+    expect_error(m_fonts_item, "$.languages[1].fonts[1]", "expected a font family name");
+    expect_error(m_fonts_blank, "$.languages[0].fonts[0]", "expected a font family name");
+    expect_error(m_code_twice_in_two_cases, "$.languages[2]", "duplicate language code 'ZH-CN'");
+}
+
+/* BCP 47 codes are case-insensitive: "zh-CN" is the pack's "zh-cn", which stays the spelling. */
+static void language_codes_compare_in_any_case(void)
+{
+    content_t *c = load_default_pack();
+    REQUIRE(c);
+    CHECK_INT(content_language_index(c, "ZH-cn"), 1);
+    CHECK_INT(content_language_index(c, "EN"), 0);
+    CHECK_STR(content_string(c, "nav.back", "ZH-CN"), content_string(c, "nav.back", "zh-cn"));
+    CHECK(content_lang_same("zh-Hant-TW", "ZH-hant-tw"));
+    CHECK(!content_lang_same("zh-tw", "zh-t"));
+    CHECK(!content_lang_same("zh-tw", NULL));
+    CHECK(content_lang_same(NULL, NULL));
+    content_free(c);
+
+    content_error_t err;
+    REQUIRE(load_mutated_pack(m_default_in_capitals, &c, &err) == KIOSK_OK);
+    CHECK_STR(content_default_lang(c), "en"); /* the language's own spelling */
+    CHECK_STR(content_string(c, "nav.back", "fr"), content_string(c, "nav.back", "en"));
+    content_free(c);
+}
+
 static void invalid_json_names_line_and_column(void)
 {
     const char *json = "{\n  \"formatVersion\": 1,\n  \"id\": \"x\" \"version\": 2\n}";
@@ -527,6 +640,8 @@ int main(void)
     RUN(bad_activities_are_refused_with_path_and_reason);
     RUN(an_activity_shows_its_day_time_and_place);
     RUN(activities_that_are_over_are_left_out);
+    RUN(languages_say_direction_and_fonts);
+    RUN(language_codes_compare_in_any_case);
     RUN(invalid_json_names_line_and_column);
     RUN(adding_a_question_needs_no_rebuild);
     return check_failures != 0;

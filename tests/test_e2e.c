@@ -21,6 +21,8 @@
 #include "check.h"
 #include "proc_util.h"
 #include "core/record.h"
+#define KIOSK_DEFAULT_PACK KIOSK_PACK
+#include "pack_util.h"
 
 /* ---- reading the database back ---- */
 
@@ -373,6 +375,65 @@ static void display_choices_reach_the_screen_and_end(void)
             fprintf(stderr, "  %s: ground is %02x%02x%02x\n", names[i], rgb[0], rgb[1], rgb[2]);
         CHECK(memcmp(rgb, want[i], 3) == 0);
     }
+}
+
+/* The language codes of the stored records, in order, joined by " ". */
+static void stored_langs(const char *db_path, char *out, size_t len)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    out[0] = '\0';
+    REQUIRE(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT lang FROM records ORDER BY id", -1, &st, NULL) ==
+            SQLITE_OK);
+    for (size_t o = 0; sqlite3_step(st) == SQLITE_ROW;) {
+        int n = snprintf(out + o, len - o, "%s%s", o ? " " : "", col(st, 0));
+        o = n < 0 || (size_t)n >= len - o ? len - 1 : o + (size_t)n;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* The default pack with zh-TW and ug-test (right to left) beside en and zh-cn. */
+static void m_four_languages(cJSON *r)
+{
+    pack_add_language(r, "zh-TW", "繁體中文", NULL, "");
+    pack_add_language(r, "ug-test", "ئۇيغۇرچە", "rtl", "");
+}
+
+/* --lang in any case, and the picker by touch and by keys (languages.script), through the real
+ * program: the records keep the pack's spelling of each language chosen. */
+static void languages_in_any_case_and_the_picker(void)
+{
+    char db[700], script[700], shots[700], pack[700], langs[256];
+    fresh_run("languages", db, script, shots);
+    snprintf(pack, sizeof pack, "%s/languages.json", tmp);
+    size_t len;
+    char *json = read_default_pack(&len);
+    REQUIRE(json);
+    cJSON *root = cJSON_Parse(json);
+    free(json);
+    REQUIRE(root);
+    m_four_languages(root);
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    REQUIRE(write_file(pack, text));
+    free(text);
+    snprintf(script, sizeof script, "%s/languages.script", KIOSK_SCRIPTS);
+    char *args[] = {"--headless", "--lang",   "ZH-tw", "--pack",        pack,  "--db", db,
+                    "--script",   script,     "--size", "800x480", "--screenshots", shots, NULL};
+    proc_t p;
+    REQUIRE(start(&p, "languages", args));
+    int status = finish(&p, NULL, 0);
+    char *err = slurp(p.err_path);
+    if (status != 0)
+        fprintf(stderr, "  kiosk exited %d:\n%s\n", status, err ? err : "");
+    CHECK_INT(status, 0);
+    CHECK(!err || !strstr(err, "not in the pack"));
+    free(err);
+    stored_langs(db, langs, sizeof langs);
+    CHECK_STR(langs, "ug-test en");
+    CHECK(count_and_convert(shots) >= 3);
 }
 
 /* The real program's output of a shell command (for kiosk --hash-pin). */
@@ -1336,6 +1397,7 @@ int main(void)
     RUN(display_choices_reach_the_screen_and_end);
     RUN(a_visit_keeps_its_choices_until_it_ends);
     RUN(a_double_tap_stores_one_answer);
+    RUN(languages_in_any_case_and_the_picker);
     RUN(staff_pin_ways_in);
     RUN(staff_erase_a_contact_by_reference_code);
     RUN(technician_screens_and_quiet_hours);

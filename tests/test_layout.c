@@ -14,6 +14,12 @@
 #include "pack_util.h"
 
 static content_t *pack;
+static content_t *rtl_pack; /* the default pack with "ar-test": right to left, English texts */
+
+static void m_rtl(cJSON *r)
+{
+    pack_add_language(r, "ar-test", "العربية", "rtl", "");
+}
 static view_t view;
 static int screens_checked;
 
@@ -58,11 +64,30 @@ static void check_built(int w, int h, const char *what, const char *lang);
 
 static void check_residents_text(int w, int h, const char *what, const char *lang);
 
+static void check_mirrored(flow_t *f, int w, int h, const char *what);
+
+/* In a right-to-left view the keys of a keyboard row stay left to right, marked so. */
+static void check_keys_left_to_right(void)
+{
+    for (size_t i = 0; i < view.n; i++) {
+        const widget_t *a = &view.w[i], *b = i + 1 < view.n ? &view.w[i + 1] : NULL;
+        if (b && a->action == ACT_KEY && b->action == ACT_KEY && a->r.y == b->r.y)
+            CHECK(a->r.x < b->r.x);
+        if (a->action == ACT_KEY)
+            CHECK(a->ltr);
+    }
+}
+
 static void check_view(const flow_t *f, int w, int h, const char *what)
 {
     view_build(&view, f, w, h, &metrics, 0, NULL);
     check_built(w, h, what, flow_lang(f));
     check_residents_text(w, h, what, flow_lang(f));
+    if (view.rtl)
+        check_keys_left_to_right();
+    /* The comparison switches the language, which restarts an input method: not with one. */
+    if (view.rtl && !flow_ime(f))
+        check_mirrored((flow_t *)f, w, h, what);
 }
 
 /* ---- the residents' text: sizes, rows, Chinese lines ---- */
@@ -397,75 +422,78 @@ static void walk_journey(size_t ji, const char *lang, bool large)
     flow_free(f);
 }
 
+/* Every residents' screen in lang, at every size, in normal and large text. */
+static void every_screen_in(const char *lang)
+{
+    flow_t *f = flow_new(pack, "k", 0);
+    flow_set_home_lang(f, lang);
+    check_all_sizes(f, "home");
+    check_large_not_smaller(f, "home");
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        view_build(&view, f, sizes[s].w, sizes[s].h, &metrics, 0,
+                   content_string(pack, "notice.fallback", lang));
+        bool notice = false;
+        for (size_t i = 0; i < view.n; i++)
+            notice = notice || (view.w[i].style == STYLE_NOTICE && !view.w[i].overflow);
+        if (!notice)
+            fprintf(stderr, "  no readable notice at %dx%d %s\n", sizes[s].w, sizes[s].h, lang);
+        CHECK(notice);
+    }
+    flow_face(f, 0, 1);
+    flow_op_done(f, KIOSK_OK, 2);
+    check_all_sizes(f, "quick follow-up");
+    flow_activate(f, ACT_SKIP, 0, NULL, 3);
+    check_all_sizes(f, "quick thanks");
+    flow_activate(f, ACT_DONE, 0, NULL, 4);
+    flow_activate(f, ACT_JOURNEY, 0, NULL, 5);
+    flow_activate(f, ACT_CHOICE, 0, NULL, 6);
+    flow_activate(f, ACT_HOME, 0, NULL, 7);
+    check_all_sizes(f, "leave prompt");
+    flow_activate(f, ACT_LEAVE_STAY, 0, NULL, 8);
+    flow_tick(f, 60008);
+    CHECK_INT(flow_overlay(f), OVERLAY_IDLE);
+    check_all_sizes(f, "idle prompt");
+    flow_set_store_ok(f, false, 60009);
+    flow_tick(f, 80000);
+    check_all_sizes(f, "out of service");
+    flow_free(f);
+    for (size_t j = 0; j < content_journey_count(pack); j++) {
+        walk_journey(j, lang, false);
+        walk_journey(j, lang, true);
+    }
+    /* The screens outside journeys in large text, and the display prompt itself. */
+    f = flow_new(pack, "k", 0);
+    flow_set_home_lang(f, lang);
+    set_display(f, true, false);
+    check_all_sizes(f, "home, large text");
+    flow_activate(f, ACT_DISPLAY, 0, NULL, 2);
+    check_all_sizes(f, "display prompt, large text");
+    flow_activate(f, ACT_LARGE_TEXT, 0, NULL, 2);
+    check_all_sizes(f, "display prompt");
+    flow_activate(f, ACT_LARGE_TEXT, 0, NULL, 2);
+    flow_activate(f, ACT_DISPLAY_CLOSE, 0, NULL, 2);
+    flow_face(f, 0, 3);
+    flow_op_done(f, KIOSK_OK, 3);
+    CHECK(flow_large_text(f)); /* the rating keeps the session's choice */
+    check_all_sizes(f, "quick follow-up, large text");
+    flow_activate(f, ACT_SKIP, 0, NULL, 4);
+    check_all_sizes(f, "quick thanks, large text");
+    flow_activate(f, ACT_DONE, 0, NULL, 5);
+    flow_activate(f, ACT_JOURNEY, 0, NULL, 6);
+    set_display(f, true, true);
+    flow_activate(f, ACT_CHOICE, 0, NULL, 7);
+    flow_activate(f, ACT_HOME, 0, NULL, 8);
+    check_all_sizes(f, "leave prompt, large text");
+    flow_activate(f, ACT_LEAVE_STAY, 0, NULL, 9);
+    flow_tick(f, 60009);
+    check_all_sizes(f, "idle prompt, large text");
+    flow_free(f);
+}
+
 static void every_screen_fits_at_every_size_in_both_languages(void)
 {
-    const char *langs[] = {"en", "zh-cn"};
-    for (size_t l = 0; l < 2; l++) {
-        flow_t *f = flow_new(pack, "k", 0);
-        flow_set_home_lang(f, langs[l]);
-        check_all_sizes(f, "home");
-        check_large_not_smaller(f, "home");
-        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
-            view_build(&view, f, sizes[s].w, sizes[s].h, &metrics, 0,
-                       content_string(pack, "notice.fallback", langs[l]));
-            bool notice = false;
-            for (size_t i = 0; i < view.n; i++)
-                notice = notice || (view.w[i].style == STYLE_NOTICE && !view.w[i].overflow);
-            if (!notice)
-                fprintf(stderr, "  no readable notice at %dx%d %s\n", sizes[s].w, sizes[s].h,
-                        langs[l]);
-            CHECK(notice);
-        }
-        flow_face(f, 0, 1);
-        flow_op_done(f, KIOSK_OK, 2);
-        check_all_sizes(f, "quick follow-up");
-        flow_activate(f, ACT_SKIP, 0, NULL, 3);
-        check_all_sizes(f, "quick thanks");
-        flow_activate(f, ACT_DONE, 0, NULL, 4);
-        flow_activate(f, ACT_JOURNEY, 0, NULL, 5);
-        flow_activate(f, ACT_CHOICE, 0, NULL, 6);
-        flow_activate(f, ACT_HOME, 0, NULL, 7);
-        check_all_sizes(f, "leave prompt");
-        flow_activate(f, ACT_LEAVE_STAY, 0, NULL, 8);
-        flow_tick(f, 60008);
-        CHECK_INT(flow_overlay(f), OVERLAY_IDLE);
-        check_all_sizes(f, "idle prompt");
-        flow_set_store_ok(f, false, 60009);
-        flow_tick(f, 80000);
-        check_all_sizes(f, "out of service");
-        flow_free(f);
-        for (size_t j = 0; j < content_journey_count(pack); j++) {
-            walk_journey(j, langs[l], false);
-            walk_journey(j, langs[l], true);
-        }
-        /* The screens outside journeys in large text, and the display prompt itself. */
-        f = flow_new(pack, "k", 0);
-        flow_set_home_lang(f, langs[l]);
-        set_display(f, true, false);
-        check_all_sizes(f, "home, large text");
-        flow_activate(f, ACT_DISPLAY, 0, NULL, 2);
-        check_all_sizes(f, "display prompt, large text");
-        flow_activate(f, ACT_LARGE_TEXT, 0, NULL, 2);
-        check_all_sizes(f, "display prompt");
-        flow_activate(f, ACT_LARGE_TEXT, 0, NULL, 2);
-        flow_activate(f, ACT_DISPLAY_CLOSE, 0, NULL, 2);
-        flow_face(f, 0, 3);
-        flow_op_done(f, KIOSK_OK, 3);
-        CHECK(flow_large_text(f)); /* the rating keeps the session's choice */
-        check_all_sizes(f, "quick follow-up, large text");
-        flow_activate(f, ACT_SKIP, 0, NULL, 4);
-        check_all_sizes(f, "quick thanks, large text");
-        flow_activate(f, ACT_DONE, 0, NULL, 5);
-        flow_activate(f, ACT_JOURNEY, 0, NULL, 6);
-        set_display(f, true, true);
-        flow_activate(f, ACT_CHOICE, 0, NULL, 7);
-        flow_activate(f, ACT_HOME, 0, NULL, 8);
-        check_all_sizes(f, "leave prompt, large text");
-        flow_activate(f, ACT_LEAVE_STAY, 0, NULL, 9);
-        flow_tick(f, 60009);
-        check_all_sizes(f, "idle prompt, large text");
-        flow_free(f);
-    }
+    every_screen_in("en");
+    every_screen_in("zh-cn");
     fprintf(stderr, "  %d screens checked\n", screens_checked);
     CHECK(screens_checked > 300);
     fprintf(stderr, "  %d faces compared in large and normal text\n", faces_large_checked);
@@ -476,7 +504,7 @@ static void every_screen_fits_at_every_size_in_both_languages(void)
  * as large as a busy year gives. */
 static void staff_screens_fit(void)
 {
-    const char *langs[] = {"en", "zh-cn"};
+    const char *langs[] = {"en", "zh-cn", "ar-test"}; /* ar-test: right to left */
     staff_t states[10] = {0};
     states[0].state = STAFF_PIN;
     states[1].state = STAFF_PIN;
@@ -515,10 +543,10 @@ static void staff_screens_fit(void)
                            "staff erase",       "staff erase confirm", "staff erase not found",
                            "staff erase failed"};
     int built = 0;
-    for (size_t l = 0; l < 2; l++)
+    for (size_t l = 0; l < 3; l++)
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
-                view_build_staff(&view, &states[i], pack, langs[l], NULL, sizes[z].w, sizes[z].h,
+                view_build_staff(&view, &states[i], rtl_pack, langs[l], NULL, sizes[z].w, sizes[z].h,
                                  &metrics, 0);
                 check_built(sizes[z].w, sizes[z].h, names[i], langs[l]);
                 built++;
@@ -527,7 +555,7 @@ static void staff_screens_fit(void)
                     close = close || view.w[k].action == ACT_STAFF_CLOSE;
                 CHECK(close); /* always a way out */
             }
-    CHECK_INT(built, 2 * 10 * (int)(sizeof sizes / sizeof sizes[0]));
+    CHECK_INT(built, 3 * 10 * (int)(sizeof sizes / sizeof sizes[0]));
     /* The pages of the menu, filled with the longest a kiosk can show. */
     static staff_t t;
     memset(&t, 0, sizeof t);
@@ -624,7 +652,7 @@ static void staff_screens_fit(void)
     };
     int n_pages = (int)(sizeof pages / sizeof pages[0]);
     built = 0;
-    for (size_t l = 0; l < 2; l++)
+    for (size_t l = 0; l < 3; l++)
         for (int i = 0; i < n_pages; i++)
             for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++)
                 for (int variant = 0; variant < 2; variant++) {
@@ -649,7 +677,7 @@ static void staff_screens_fit(void)
                         if (u.page == STAFF_PAGE_CONTENT_CONFIRM)
                             continue;
                     }
-                    view_build_staff(&view, &u, pack, langs[l], NULL, sizes[z].w, sizes[z].h,
+                    view_build_staff(&view, &u, rtl_pack, langs[l], NULL, sizes[z].w, sizes[z].h,
                                      &metrics, 0);
                     check_built(sizes[z].w, sizes[z].h, pages[i].name, langs[l]);
                     built++;
@@ -660,10 +688,10 @@ static void staff_screens_fit(void)
                 }
     fprintf(stderr, "  %d staff and technician screens checked\n", built);
     /* The attract screen outside opening hours, with and without the time it opens again. */
-    for (size_t l = 0; l < 2; l++)
+    for (size_t l = 0; l < 3; l++)
         for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++)
             for (int r = 0; r < 2; r++) {
-                view_build_attract(&view, pack, langs[l], r ? "Wednesday 08:00" : NULL, sizes[z].w,
+                view_build_attract(&view, rtl_pack, langs[l], r ? "Wednesday 08:00" : NULL, sizes[z].w,
                                    sizes[z].h, &metrics);
                 check_built(sizes[z].w, sizes[z].h, "attract", langs[l]);
                 CHECK(view.high_contrast); /* dark: dim, and AAA contrast */
@@ -1112,13 +1140,13 @@ static void check_ime_modes(flow_t *f, const char *qname)
 
 static void input_methods_fit_at_every_size(void)
 {
-    const char *langs[] = {"en", "zh-cn"};
+    const char *langs[] = {"en", "zh-cn", "ar-test"}; /* ar-test: right to left */
     fake_t k;
     ime_engine_t e = fake_engine(&k);
-    for (size_t l = 0; l < 2; l++)
+    for (size_t l = 0; l < 3; l++)
         for (int large = 0; large < 2; large++)
-            for (size_t ji = 0; ji < content_journey_count(pack); ji++) {
-                flow_t *f = flow_new(pack, "k", 0);
+            for (size_t ji = 0; ji < content_journey_count(rtl_pack); ji++) {
+                flow_t *f = flow_new(rtl_pack, "k", 0);
                 flow_set_home_lang(f, langs[l]);
                 flow_set_ime(f, &e);
                 flow_activate(f, ACT_JOURNEY, (int)ji, NULL, 1);
@@ -1353,10 +1381,368 @@ static void the_urgent_answer_is_on_the_first_page(void)
         }
 }
 
+/* ---- right-to-left views and the language picker ---- */
+
+static rect_t flipped(rect_t r, int width)
+{
+    return (rect_t){width - r.x - r.w, r.y, r.w, r.h};
+}
+
+static bool same_rect(rect_t a, rect_t b)
+{
+    return a.x == b.x && a.y == b.y && a.w == b.w && a.h == b.h;
+}
+
+/* The view just built (right to left) against the same screen built left to right (English:
+ * the same texts; the copy's texts point into the rebuilt view, so only its geometry is read): every widget is its mirror image (rectangles, text boxes, alignment), in the
+ * same order, so the ring reads from the right; only keys keep their places in their grid
+ * (moved as a whole, same row, same size), left to right. */
+static void check_mirrored(flow_t *f, int w, int h, const char *what)
+{
+    static view_t rtl;
+    rtl = view;
+    char lang[24];
+    snprintf(lang, sizeof lang, "%s", flow_lang(f));
+    REQUIRE(flow_set_lang(f, "en"));
+    view_build(&view, f, w, h, &metrics, 0, NULL);
+    REQUIRE(flow_set_lang(f, lang));
+    int fails = check_failures;
+    CHECK(rtl.rtl && !view.rtl);
+    CHECK_STR(rtl.lang, lang);
+    CHECK_INT(rtl.n, view.n);
+    CHECK_INT(rtl.focusable, view.focusable);
+    if (flow_overlay(f) != OVERLAY_LANGUAGE) /* there the ring starts on the language shown */
+        CHECK_INT(rtl.focus_index, view.focus_index);
+    for (size_t i = 0; i < rtl.n && i < view.n; i++) {
+        const widget_t *r = &rtl.w[i], *l = &view.w[i];
+        CHECK(r->kind == l->kind && r->action == l->action && r->arg == l->arg);
+        CHECK(r->ltr == l->ltr);
+        bool key = r->style == STYLE_KEY || r->action == ACT_KEY || r->action == ACT_SHIFT ||
+                   r->action == ACT_SYMBOLS || r->action == ACT_SPACE;
+        if (key && !same_rect(r->r, flipped(l->r, w))) {
+            /* a key of a grid that keeps its order: moved, not mirrored */
+            CHECK(r->r.y == l->r.y && r->r.w == l->r.w && r->r.h == l->r.h);
+            continue;
+        }
+        if (!same_rect(r->r, flipped(l->r, w)))
+            fprintf(stderr, "  not mirrored: \"%s\" at x %d, LTR x %d w %d\n", l->text, r->r.x,
+                    l->r.x, l->r.w);
+        CHECK(same_rect(r->r, flipped(l->r, w)));
+        rect_t ft = flipped(l->tr, w); /* across the screen; the lines may fit otherwise */
+        if (r->text[0] && r->kind != W_PANEL && (r->tr.x != ft.x || r->tr.w != ft.w)) {
+            fprintf(stderr, "  text box not mirrored: \"%s\" %d,%d %dx%d, LTR %d,%d %dx%d\n",
+                    l->text, r->tr.x, r->tr.y, r->tr.w, r->tr.h, l->tr.x, l->tr.y, l->tr.w,
+                    l->tr.h);
+            check_failures++;
+        }
+        if (l->ir.w)
+            CHECK(same_rect(r->ir, flipped(l->ir, w)));
+        align_t want = l->align == ALIGN_LEFT    ? ALIGN_RIGHT
+                       : l->align == ALIGN_RIGHT ? ALIGN_LEFT
+                                                 : ALIGN_CENTER;
+        CHECK_INT(r->align, want);
+    }
+    view = rtl;
+    if (check_failures != fails)
+        fprintf(stderr, "  ^ mirror of %s %dx%d %s\n", what, w, h, lang);
+}
+
+static void right_to_left_screens_fit_and_mirror(void)
+{
+    content_t *saved = pack;
+    pack = rtl_pack;
+    int before = screens_checked;
+    every_screen_in("ar-test");
+    fprintf(stderr, "  %d right-to-left screens checked and mirrored\n", screens_checked - before);
+    CHECK(screens_checked - before > 150);
+    pack = saved;
+}
+
+/* The first widget doing action (with arg, or any arg when arg < 0). */
+static const widget_t *find(action_t action, int arg)
+{
+    for (size_t i = 0; i < view.n; i++)
+        if (view.w[i].action == action && (arg < 0 || view.w[i].arg == arg))
+            return &view.w[i];
+    return NULL;
+}
+
+static bool right_of(const widget_t *a, const widget_t *b)
+{
+    return a && b && a->r.x >= b->r.x + b->r.w;
+}
+
+/* What a resident reading right to left sees: Back right of Next, the first choice right of the
+ * second, the leave button right of the language button, titles from the right, the ring from
+ * the right, and digits, codes and keys left to right. */
+static void a_right_to_left_screen_reads_from_the_right(void)
+{
+    flow_t *f = flow_new(rtl_pack, "k", 0);
+    REQUIRE(flow_set_home_lang(f, "AR-TEST")); /* any case; the pack's spelling kept */
+    CHECK_STR(flow_lang(f), "ar-test");
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        int w = sizes[s].w, h = sizes[s].h;
+        flow_activate(f, ACT_HOME, 0, NULL, 1);
+        view_build(&view, f, w, h, &metrics, 0, NULL);
+        CHECK(view.rtl);
+        CHECK_STR(view.lang, "ar-test");
+        CHECK(right_of(find(ACT_FACE, 0), find(ACT_FACE, 1))); /* worst face on the right */
+        for (size_t i = 0; i < view.n; i++)
+            if (view.w[i].style == STYLE_TOPBAR && view.w[i].kind == W_LABEL)
+                CHECK_INT(view.w[i].align, ALIGN_RIGHT); /* the title from the right */
+        CHECK(right_of(find(ACT_DISPLAY, -1), find(ACT_LANG, -1)));
+        /* the ring starts on the right: the display choices, then the language */
+        CHECK_INT(view_focusable(&view, 0)->action, ACT_DISPLAY);
+        CHECK_INT(view_focusable(&view, 1)->action, ACT_LANG);
+        flow_activate(f, ACT_JOURNEY, 0, NULL, 2); /* feedback: topics in a grid */
+        flow_activate(f, ACT_CHOICE, 0, NULL, 3);
+        flow_activate(f, ACT_BACK, 0, NULL, 3); /* the topic again, answered: Next shows */
+        view_build(&view, f, w, h, &metrics, 0, NULL);
+        const widget_t *back = find(ACT_BACK, -1), *next = find(ACT_NEXT, -1);
+        if (!next)
+            next = find(ACT_SKIP, -1);
+        if (!right_of(back, next))
+            fprintf(stderr, "  %dx%d: Back at %d, %s at %d\n", w, h, back ? back->r.x : -1,
+                    next ? next->text : "none", next ? next->r.x : -1);
+        CHECK(right_of(back, next));
+        CHECK(right_of(find(ACT_HOME, -1), find(ACT_LANG, -1)));
+        const widget_t *c0 = find(ACT_CHOICE, 0), *c1 = find(ACT_CHOICE, 1);
+        if (c0 && c1 && c0->r.y == c1->r.y)
+            CHECK(right_of(c0, c1));
+        flow_activate(f, ACT_HOME, 0, NULL, 4);
+        flow_activate(f, ACT_LEAVE_GO, 0, NULL, 5);
+    }
+    /* Left to right inside it: the phone number, its keypad, the code and its QR. */
+    flow_activate(f, ACT_JOURNEY, 1, NULL, 6);
+    for (int guard = 0; guard < 20 && flow_screen(f) == SCREEN_QUESTION; guard++) {
+        const question_t *q = flow_question(f);
+        if (q->type == Q_TEXT && q->input == INPUT_TEL) {
+            flow_text(f, "13800138000", 7);
+            view_build(&view, f, 800, 480, &metrics, 0, NULL);
+            const widget_t *field = NULL;
+            for (size_t i = 0; i < view.n; i++)
+                field = view.w[i].kind == W_FIELD ? &view.w[i] : field;
+            REQUIRE(field);
+            CHECK(field->ltr);
+            CHECK(find(ACT_KEY, -1) && find(ACT_KEY, -1)->ltr);
+            CHECK(!find(ACT_BACK, -1)->ltr);
+        }
+        if (q->type == Q_BOOLEAN)
+            flow_activate(f, ACT_CHOICE, q->is_consent ? 1 : 0, NULL, 8);
+        else if (q->type == Q_TEXT || q->type == Q_COMMENT || q->type == Q_CHECKBOX)
+            flow_activate(f, flow_can_skip(f) ? ACT_SKIP : ACT_NEXT, 0, NULL, 8);
+        else
+            flow_activate(f, ACT_CHOICE, 0, NULL, 8);
+    }
+    record_t *rec;
+    REQUIRE(flow_pending_op(f, &rec) == OP_SAVE);
+    strcpy(rec->ref_code, "HND9E4");
+    flow_op_done(f, KIOSK_OK, 9);
+    view_build(&view, f, 720, 1280, &metrics, 0, NULL);
+    int code = 0, qr = 0;
+    for (size_t i = 0; i < view.n; i++) {
+        code += view.w[i].style == STYLE_CODE && view.w[i].ltr;
+        qr += view.w[i].kind == W_QR && view.w[i].ltr;
+    }
+    CHECK_INT(code, 1);
+    CHECK_INT(qr, 1);
+    flow_free(f);
+}
+
+/* The staff screens follow the language too: mirrored, the PIN keypad in a phone's order. */
+static void staff_pin_keypad_keeps_its_order_right_to_left(void)
+{
+    staff_t s = {0};
+    s.state = STAFF_PIN;
+    view_build_staff(&view, &s, rtl_pack, "ar-test", NULL, 800, 480, &metrics, 0);
+    check_built(800, 480, "staff PIN, right to left", "ar-test");
+    CHECK(view.rtl);
+    const widget_t *one = find(ACT_STAFF_DIGIT, 1), *two = find(ACT_STAFF_DIGIT, 2);
+    REQUIRE(one && two);
+    CHECK(two->r.x > one->r.x); /* 1 2 3, left to right */
+    CHECK(one->ltr);
+    int one_x = one->r.x;
+    view_build_staff(&view, &s, rtl_pack, "en", NULL, 800, 480, &metrics, 0);
+    const widget_t *three = find(ACT_STAFF_DIGIT, 3);
+    CHECK(three->r.x + three->r.w > 400);           /* left to right: the keypad on the right */
+    CHECK_INT(one_x, 800 - (three->r.x + three->r.w)); /* right to left: moved to the left */
+    view_build_attract(&view, rtl_pack, "ar-test", NULL, 800, 480, &metrics);
+    CHECK(view.rtl);
+    CHECK_STR(view.lang, "ar-test");
+    view_build_attract(&view, rtl_pack, "EN", NULL, 800, 480, &metrics);
+    CHECK(!view.rtl);
+    CHECK_STR(view.lang, "en");
+}
+
+/* The language picker's buttons: widget indexes of every ACT_LANG_CHOOSE in the view. */
+static size_t picker_buttons(const widget_t *out[], size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < view.n && n < max; i++)
+        if (view.w[i].action == ACT_LANG_CHOOSE)
+            out[n++] = &view.w[i];
+    return n;
+}
+
+static void two_languages_switch_directly(void)
+{
+    flow_t *f = flow_new(pack, "k", 0);
+    view_build(&view, f, 800, 480, &metrics, 0, NULL);
+    const widget_t *lang = find(ACT_LANG, -1);
+    REQUIRE(lang);
+    CHECK_STR(lang->text, "简体中文"); /* the other language's name */
+    CHECK(flow_activate(f, ACT_LANG, 0, NULL, 1));
+    CHECK_INT(flow_overlay(f), OVERLAY_NONE);
+    CHECK_STR(flow_lang(f), "zh-cn");
+    view_build(&view, f, 800, 480, &metrics, 0, NULL);
+    CHECK_STR(find(ACT_LANG, -1)->text, "English");
+    flow_free(f);
+}
+
+static void three_languages_open_the_picker(void)
+{
+    flow_t *f = flow_new(rtl_pack, "k", 0);
+    view_build(&view, f, 800, 480, &metrics, 0, NULL);
+    CHECK_STR(find(ACT_LANG, -1)->text, "English"); /* the current one's: it opens the picker */
+    flow_activate(f, ACT_JOURNEY, 0, NULL, 1);
+    flow_activate(f, ACT_CHOICE, 0, NULL, 2);
+    const question_t *q = flow_question(f);
+    CHECK(flow_activate(f, ACT_LANG, 0, NULL, 3));
+    CHECK_INT(flow_overlay(f), OVERLAY_LANGUAGE);
+    CHECK_STR(flow_lang(f), "en");
+    check_all_sizes(f, "language picker");
+    CHECK(!flow_activate(f, ACT_DISPLAY, 0, NULL, 3)); /* not on the picker */
+    CHECK(flow_activate(f, ACT_LANG, 0, NULL, 3));     /* the button again closes it */
+    CHECK_INT(flow_overlay(f), OVERLAY_NONE);
+    set_display(f, true, false);
+    flow_activate(f, ACT_LANG, 0, NULL, 3);
+    check_all_sizes(f, "language picker, large text");
+    const widget_t *b[8];
+    view_build(&view, f, 800, 480, &metrics, 0, NULL);
+    REQUIRE(picker_buttons(b, 8) == 3);
+    for (size_t i = 0; i < 3; i++) {
+        CHECK_STR(b[i]->text, content_language(rtl_pack, i)->name); /* each in its own name */
+        CHECK(b[i]->checked == (i == 0));                           /* the current one ticked */
+        CHECK(b[i]->style == (i == 0 ? STYLE_SELECTED : STYLE_SECONDARY));
+    }
+    /* Only the picker is reachable; Back and Home leave it unchanged. */
+    CHECK_INT(view.focusable, 4);
+    CHECK(flow_nav(f, NAV_BACK, view.focusable, 4));
+    CHECK_INT(flow_overlay(f), OVERLAY_NONE);
+    flow_activate(f, ACT_LANG, 0, NULL, 5);
+    CHECK(flow_nav(f, NAV_HOME, view.focusable, 5));
+    CHECK_INT(flow_overlay(f), OVERLAY_NONE);
+    CHECK(flow_question(f) == q); /* still on the question, answers kept */
+    CHECK_STR(flow_lang(f), "en");
+    flow_activate(f, ACT_LANG, 0, NULL, 6);
+    CHECK(flow_activate(f, ACT_LANG_CLOSE, 0, NULL, 6));
+    CHECK_STR(flow_lang(f), "en");
+    /* Physical buttons: the ring starts on the current language, moves, selects. */
+    flow_activate(f, ACT_LANG, 0, NULL, 7);
+    flow_nav(f, NAV_SELECT, 4, 7);
+    view_build(&view, f, 800, 480, &metrics, 0, NULL);
+    REQUIRE(view.focus_index >= 0);
+    CHECK_INT(view_focusable(&view, (size_t)view.focus_index)->arg, 0);
+    flow_set_focus(f, view.focus_index);
+    flow_nav(f, NAV_NEXT, view.focusable, 8);
+    flow_nav(f, NAV_NEXT, view.focusable, 8);
+    view_build(&view, f, 800, 480, &metrics, 0, NULL);
+    const widget_t *ring = view_focusable(&view, (size_t)flow_focus(f));
+    CHECK_INT(ring->action, ACT_LANG_CHOOSE);
+    CHECK_INT(ring->arg, 2);
+    CHECK(flow_activate(f, ring->action, ring->arg, NULL, 9));
+    CHECK_STR(flow_lang(f), "ar-test");
+    CHECK_INT(flow_overlay(f), OVERLAY_NONE);
+    CHECK(flow_question(f) == q);
+    view_build(&view, f, 800, 480, &metrics, 0, NULL);
+    CHECK(view.rtl);
+    /* The picker in a right-to-left language is mirrored too (check_all_sizes compares). */
+    flow_activate(f, ACT_LANG, 0, NULL, 10);
+    check_all_sizes(f, "language picker, right to left");
+    view_build(&view, f, 800, 480, &metrics, 0, NULL);
+    REQUIRE(picker_buttons(b, 8) == 3);
+    CHECK(b[2]->checked);
+    CHECK(right_of(b[0], b[1])); /* the first language on the right */
+    /* The out-of-service screen has no picker: the button moves on. */
+    flow_activate(f, ACT_LANG_CLOSE, 0, NULL, 11);
+    flow_activate(f, ACT_HOME, 0, NULL, 11);
+    flow_activate(f, ACT_LEAVE_GO, 0, NULL, 11);
+    flow_set_store_ok(f, false, 12);
+    CHECK_INT(flow_screen(f), SCREEN_OUT_OF_SERVICE);
+    CHECK(flow_activate(f, ACT_LANG, 0, NULL, 13));
+    CHECK_INT(flow_overlay(f), OVERLAY_NONE);
+    CHECK(flow_activate(f, ACT_LANG_NEXT, 0, NULL, 14));
+    flow_free(f);
+}
+
+static void m_twelve_languages(cJSON *r)
+{
+    for (int i = 0; i < 10; i++) {
+        char code[16], name[32];
+        snprintf(code, sizeof code, "x%d", i);
+        snprintf(name, sizeof name, "Language number %d", i);
+        pack_add_language(r, code, name, i == 3 ? "rtl" : NULL, "");
+    }
+}
+
+/* Twelve languages page: every one reached by More, and by the ring, at every size. */
+static void many_languages_page_in_the_picker(void)
+{
+    content_t *many = NULL;
+    content_error_t err;
+    REQUIRE(load_mutated_pack(m_twelve_languages, &many, &err) == KIOSK_OK);
+    REQUIRE(content_language_count(many) == 12);
+    content_t *saved = pack;
+    pack = many;
+    for (int large = 0; large < 2; large++) {
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+            flow_t *f = flow_new(many, "k", 0);
+            if (large)
+                set_display(f, true, false);
+            flow_activate(f, ACT_LANG, 0, NULL, 1);
+            bool seen[12] = {false}, ringed[12] = {false};
+            for (int page = 0; page < 12; page++) {
+                check_view(f, sizes[s].w, sizes[s].h, "language picker, page");
+                const widget_t *b[12];
+                size_t n = picker_buttons(b, 12);
+                CHECK(n > 0);
+                for (size_t i = 0; i < n; i++)
+                    seen[b[i]->arg] = true;
+                for (size_t k = 0; k < view.focusable; k++)
+                    if (view_focusable(&view, k)->action == ACT_LANG_CHOOSE)
+                        ringed[view_focusable(&view, k)->arg] = true;
+                const widget_t *more = find(ACT_PAGE_NEXT, -1);
+                if (n == 12) {
+                    CHECK(!more); /* one page holds them all */
+                    break;
+                }
+                REQUIRE(more && find(ACT_PAGE_PREV, -1));
+                CHECK(find(ACT_PAGE_PREV, -1)->disabled == (page == 0));
+                if (more->disabled)
+                    break;
+                flow_activate(f, ACT_PAGE_NEXT, 0, NULL, 2);
+            }
+            for (int i = 0; i < 12; i++)
+                CHECK(seen[i] && ringed[i]);
+            /* Choosing one on a later page. */
+            const widget_t *b[12];
+            size_t n = picker_buttons(b, 12);
+            REQUIRE(n > 0);
+            int arg = b[n - 1]->arg;
+            CHECK(flow_activate(f, ACT_LANG_CHOOSE, arg, NULL, 3));
+            CHECK_STR(flow_lang(f), content_language(many, (size_t)arg)->code);
+            flow_free(f);
+        }
+    }
+    pack = saved;
+    content_free(many);
+}
+
 int main(void)
 {
     pack = load_default_pack();
-    if (!pack)
+    content_error_t err;
+    if (!pack || load_mutated_pack(m_rtl, &rtl_pack, &err) != KIOSK_OK)
         return 1;
     RUN(input_methods_fit_at_every_size);
     RUN(the_ring_follows_a_chosen_candidate);
@@ -1377,6 +1763,13 @@ int main(void)
     RUN(staff_dates_use_the_offset_given);
     RUN(a_chosen_single_answer_shows_a_tick_when_revisited);
     RUN(the_thank_you_hands_over_the_code_and_confirms_the_activity);
+    RUN(right_to_left_screens_fit_and_mirror);
+    RUN(a_right_to_left_screen_reads_from_the_right);
+    RUN(staff_pin_keypad_keeps_its_order_right_to_left);
+    RUN(two_languages_switch_directly);
+    RUN(three_languages_open_the_picker);
+    RUN(many_languages_page_in_the_picker);
+    content_free(rtl_pack);
     content_free(pack);
     return check_failures != 0;
 }

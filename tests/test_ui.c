@@ -466,6 +466,30 @@ static void keys_are_drawn_with_their_edge(void)
     ui_close(ui);
 }
 
+/* A checkbox choice's tick box goes on the side its words leave room on: the left, or the
+ * right in a mirrored (right-to-left) view, whose words the layout aligned right. */
+static void the_tick_box_follows_the_room_the_words_leave(void)
+{
+    ui_t *ui = open_headless(800, 480, 0);
+    REQUIRE(ui);
+    paint_t p = theme_paint(STYLE_SECONDARY, false);
+    for (int rtl = 0; rtl < 2; rtl++) {
+        widget_t w = {.kind = W_BUTTON, .style = STYLE_SECONDARY, .action = ACT_CHOICE,
+                      .text = "", .px = 20};
+        w.r = (rect_t){100, 100, 400, 80};
+        w.tr = rtl ? (rect_t){108, 110, 330, 60} : (rect_t){162, 110, 330, 60};
+        w.align = rtl ? ALIGN_RIGHT : ALIGN_LEFT;
+        ui_draw(ui, view_of(w, false), -1);
+        frame_t f;
+        REQUIRE(grab(ui, &f));
+        /* the box's frame (text colour) 12 px inside the button's edge, on one side only */
+        bool left = is(pixel(&f, 113, 140), p.text), right = is(pixel(&f, 486, 140), p.text);
+        CHECK(rtl ? right && !left : left && !right);
+        SDL_FreeSurface(f.s);
+    }
+    ui_close(ui);
+}
+
 int main(void)
 {
     RUN(absolute_pointers_are_told_from_touchscreens_and_mice);
@@ -477,5 +501,6 @@ int main(void)
     RUN(icons_take_the_text_colour_and_are_smooth);
     RUN(a_missing_icon_file_is_reported_by_name);
     RUN(keys_are_drawn_with_their_edge);
+    RUN(the_tick_box_follows_the_room_the_words_leave);
     return check_failures != 0;
 }

@@ -257,7 +257,7 @@ static void screenshot_if_new(app_t *a)
     const flow_t *f = a->flow;
     static const char *const screens[] = {"home", "question", "thanks", "out-of-service",
                                           "message"};
-    static const char *const overlays[] = {"", "-idle", "-leave", "-display"};
+    static const char *const overlays[] = {"", "-idle", "-leave", "-display", "-language"};
     const journey_t *j = flow_journey(f);
     const question_t *q = flow_question(f);
     char key[160];

@@ -28,6 +28,10 @@ typedef struct {
     const char *script_path; /* scripted input (see README); NULL: real input */
     const char *shot_dir;    /* save a screenshot of every new screen here */
     const char *font, *font_bold;
+    /* family names preferred for every language, before the pack's (NULL-terminated, n of
+     * them); NULL, 0: none */
+    const char *const *font_families;
+    size_t nfont_families;
     int idle_timeout_s, idle_countdown_s; /* 0: from the pack */
     int misuse_interval_s;                /* 0: from the pack */
     /* retention in days; 0: the store's defaults (30, 180, 365) */

@@ -69,6 +69,8 @@ static void fill_texts(app_config_t *cfg, const device_config_t *dc)
         {&cfg->org_box_pk, dc->org_box_public_key},
         {&cfg->staff_pin_hash, dc->staff_pin_hash},
         {&cfg->tech_pin_hash, dc->tech_pin_hash},
+        {&cfg->font, dc->font},
+        {&cfg->font_bold, dc->font_bold},
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         if (!*texts[i].to && texts[i].from[0])
@@ -136,6 +138,10 @@ int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *
         cfg->input_methods = true;
     if (!cfg->rime_dir && dc->rime_dir[0])
         cfg->rime_dir = dc->rime_dir;
+    if (!cfg->font_families && dc->font_families.n) {
+        cfg->font_families = dc->font_families.v;
+        cfg->nfont_families = dc->font_families.n;
+    }
     cfg->contact_after_export_days = dc->contact_after_export_days;
     cfg->contact_max_days = dc->contact_max_days;
     cfg->answers_after_export_days = dc->answers_after_export_days;

@@ -74,9 +74,12 @@ active_mode_t app_active_mode(app_t *a)
     return (active_mode_t){&mode_residents, a->flow};
 }
 
-/* The language belongs to the session, which every mode shows in it. */
+/* The language belongs to the session, which every mode shows in it. The staff screens have
+ * no language picker: their language key moves to the next language. */
 static unsigned dispatch(app_t *a, const input_t *in)
 {
+    if (in->kind == IN_LANG && staff_active(a))
+        return flow_activate(a->flow, ACT_LANG_NEXT, 0, NULL, now_ms(a)) ? MODE_REDRAW : 0;
     active_mode_t m =
         in->kind == IN_LANG ? (active_mode_t){&mode_residents, a->flow} : app_active_mode(a);
     return m.ops->input(m.self, in, a->view, now_ms(a));

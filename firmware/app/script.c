@@ -62,6 +62,8 @@ static const struct {
     {"candidates_prev", ACT_IME_PAGE_PREV},
     {"pad_undo", ACT_IME_PAD_UNDO},
     {"pad_clear", ACT_IME_PAD_CLEAR},
+    {"lang_choose", ACT_LANG_CHOOSE},
+    {"lang_close", ACT_LANG_CLOSE},
 };
 
 /* Names of the staff pages, as "press staff_page NAME" and "expect staff-page NAME" use them. */
@@ -180,7 +182,7 @@ static bool expect(script_t *a, const char *what, const char *value)
 {
     static const char *const screens[] = {"home", "question", "thanks", "out_of_service",
                                           "message"};
-    static const char *const overlays[] = {"none", "idle", "leave", "display"};
+    static const char *const overlays[] = {"none", "idle", "leave", "display", "language"};
     const flow_t *f = *a->flow;
     const char *actual;
     char count[24];

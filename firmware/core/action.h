@@ -20,7 +20,7 @@ typedef enum {
     ACT_BACK,
     ACT_SKIP,
     ACT_HOME, /* leave the journey (asks first when answers would be lost) */
-    ACT_LANG, /* next language */
+    ACT_LANG, /* the language button: the other language with two, else the picker */
     ACT_PAGE_NEXT,
     ACT_PAGE_PREV,
     ACT_IDLE_CONTINUE,
@@ -61,7 +61,11 @@ typedef enum {
     ACT_IME_PAGE_PREV,
     ACT_IME_PAD_CLEAR, /* handwriting: rub out the character being written */
     ACT_IME_PAD_UNDO,  /* handwriting: take back the last stroke */
-    ACT_IME_PAD        /* the writing pad (not a focus target): activated = the finger lifted */
+    ACT_IME_PAD,       /* the writing pad (not a focus target): activated = the finger lifted */
+    /* the residents' flow: choosing among three or more languages (the picker) */
+    ACT_LANG_CHOOSE, /* arg: the language's index in the pack (content_language()) */
+    ACT_LANG_CLOSE,  /* close the picker, the language unchanged */
+    ACT_LANG_NEXT    /* the next language directly, without the picker (the staff screens) */
 } action_t;
 
 #endif

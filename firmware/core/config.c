@@ -506,6 +506,32 @@ static int parse_input_methods(const cJSON *o, device_config_t *cfg, content_err
     return KIOSK_OK;
 }
 
+/* "fontFamilies": 1 to CONFIG_FONT_FAMILIES_MAX family names, each a non-empty string. */
+static int parse_font_families(const cJSON *v, config_names_t *out, content_error_t *err)
+{
+    int n = cJSON_GetArraySize(v);
+    if (!cJSON_IsArray(v) || n < 1 || n > CONFIG_FONT_FAMILIES_MAX)
+        return content_error_set(err, "$.fontFamilies",
+                                 "expected 1 to %d font family names such as "
+                                 "[\"Noto Sans Arabic UI\"]",
+                                 CONFIG_FONT_FAMILIES_MAX);
+    const cJSON *f;
+    size_t i = 0;
+    cJSON_ArrayForEach(f, v)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "$.fontFamilies[%zu]", i);
+        int rc = str_field(f, path, out->name[i], sizeof out->name[i], err);
+        if (rc)
+            return rc;
+        out->v[i] = out->name[i];
+        i++;
+    }
+    out->v[i] = NULL;
+    out->n = i;
+    return KIOSK_OK;
+}
+
 /* One top-level member of the configuration. */
 static int parse_setting(const cJSON *v, const char *filename, device_config_t *cfg,
                          content_error_t *err)
@@ -515,6 +541,8 @@ static int parse_setting(const cJSON *v, const char *filename, device_config_t *
         STRING_SETTING("language", language),
         STRING_SETTING("pack", pack),
         STRING_SETTING("database", database),
+        STRING_SETTING("font", font),
+        STRING_SETTING("fontBold", font_bold),
     };
     static const int_setting_t ints[] = {
         {"idleTimeoutSeconds", offsetof(device_config_t, idle_timeout_s), 5, 3600},
@@ -548,6 +576,8 @@ static int parse_setting(const cJSON *v, const char *filename, device_config_t *
         return parse_buttons(v, filename, cfg, err);
     if (strcmp(k, "inputMethods") == 0)
         return parse_input_methods(v, cfg, err);
+    if (strcmp(k, "fontFamilies") == 0)
+        return parse_font_families(v, &cfg->font_families, err);
     return content_error_set(err, path, "unknown setting '%s'", k);
 }
 

@@ -17,6 +17,14 @@ typedef struct {
     const char *argv[CONFIG_CMD_MAX + 1]; /* points into arg; NULL-terminated */
 } config_cmd_t;
 
+/* Font family names ("Noto Sans Arabic UI"), in order of preference. */
+#define CONFIG_FONT_FAMILIES_MAX 8
+typedef struct {
+    char name[CONFIG_FONT_FAMILIES_MAX][128];
+    const char *v[CONFIG_FONT_FAMILIES_MAX + 1]; /* points into name; NULL-terminated */
+    size_t n;
+} config_names_t;
+
 typedef struct {
     char kiosk_id[64];
     char language[16];
@@ -52,10 +60,16 @@ typedef struct {
      * where the package put it). */
     bool input_methods;
     char rime_dir[512];
+    /* "font", "fontBold": font files ("" when not given; the command line's --font and
+     * --font-bold win); "fontFamilies": family names preferred for every language, before the
+     * pack's ("fonts" of each language); n == 0 when not given. */
+    char font[512], font_bold[512];
+    config_names_t font_families;
 } device_config_t;
 
-/* Parses a device configuration into *cfg, which owns all of it: the commands' argv point into
- * cfg's own arg buffers, valid as long as cfg (a copy's argv still point into the original).
+/* Parses a device configuration into *cfg, which owns all of it: the commands' argv and the
+ * font families' v point into cfg's own buffers, valid as long as cfg (a copy's still point
+ * into the original).
  * Unknown keys are refused (a typo must not pass silently). On failure returns KIOSK_EINVAL
  * with file, JSON path and reason in err. */
 int device_config_parse(const char *json, size_t len, const char *filename, device_config_t *cfg,

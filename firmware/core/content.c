@@ -274,12 +274,42 @@ const language_t *content_language(const content_t *c, size_t i)
     return i < c->nlangs ? &c->langs[i] : NULL;
 }
 
+bool content_lang_same(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    for (; *a && *b; a++, b++) {
+        char ca = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+        char cb = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+        if (ca != cb)
+            return false;
+    }
+    return *a == *b;
+}
+
 int content_language_index(const content_t *c, const char *code)
 {
     for (size_t i = 0; code && i < c->nlangs; i++)
-        if (strcmp(c->langs[i].code, code) == 0)
+        if (content_lang_same(c->langs[i].code, code))
             return (int)i;
     return -1;
+}
+
+bool content_lang_rtl(const content_t *c, const char *lang)
+{
+    int i = content_language_index(c, lang);
+    return i >= 0 && c->langs[i].rtl;
+}
+
+size_t content_lang_fonts(const content_t *c, const char *lang, const char **out, size_t max)
+{
+    int i = content_language_index(c, lang);
+    if (i < 0)
+        return 0;
+    const language_t *l = &c->langs[i];
+    for (size_t k = 0; k < l->nfonts && k < max; k++)
+        out[k] = l->fonts[k];
+    return l->nfonts;
 }
 
 size_t content_journey_count(const content_t *c)
@@ -312,10 +342,10 @@ const char *content_text(const content_t *c, const lstr_t *s, const char *lang)
     if (!s || s->n == 0)
         return "";
     for (size_t i = 0; lang && i < s->n; i++)
-        if (s->v[i].lang && strcmp(s->v[i].lang, lang) == 0)
+        if (s->v[i].lang && content_lang_same(s->v[i].lang, lang))
             return s->v[i].text;
     for (size_t i = 0; i < s->n; i++)
-        if (s->v[i].lang && strcmp(s->v[i].lang, c->default_lang) == 0)
+        if (s->v[i].lang && content_lang_same(s->v[i].lang, c->default_lang))
             return s->v[i].text;
     return s->v[0].text ? s->v[0].text : "";
 }

@@ -100,6 +100,10 @@ typedef struct {
     size_t nphone_formats;
     const char *phone_example; /* shown when a number is incomplete; NULL: made from the
                                   first format */
+    bool rtl; /* "dir": "rtl": written right to left, its screens mirrored */
+    /* "fonts": font family names the pack prefers for it, in order (nfonts == 0: none) */
+    const char *const *fonts;
+    size_t nfonts;
 } language_t;
 
 typedef struct {
@@ -141,8 +145,19 @@ void content_set_timing(content_t *c, int idle_timeout_s, int idle_countdown_s,
                         int misuse_interval_s);
 size_t content_language_count(const content_t *c);
 const language_t *content_language(const content_t *c, size_t i);
-/* Index of a language code, or -1. */
+/* Index of a language code, or -1. Codes compare case-insensitively (BCP 47: "zh-TW" is
+ * "zh-tw"); the pack's spelling (language_t.code) is the canonical one. */
 int content_language_index(const content_t *c, const char *code);
+/* Whether two language codes are the same (ASCII case-insensitive, as BCP 47 says); NULL is
+ * the same as nothing. */
+bool content_lang_same(const char *a, const char *b);
+/* Whether lang (any case) is written right to left ("dir": "rtl"); false when not in the
+ * pack. */
+bool content_lang_rtl(const content_t *c, const char *lang);
+/* The font family names the pack prefers for lang ("fonts"), in order: up to max pointers
+ * into out; returns how many there are (may exceed max; 0 for a language without, or not in
+ * the pack). The strings are owned by the content, valid until content_free(). */
+size_t content_lang_fonts(const content_t *c, const char *lang, const char **out, size_t max);
 
 /* Every text a pack holds, for the checks only an edge can make (whether the installed fonts
  * draw each character): fn gets the language code (the pack's default language for "default"

@@ -359,6 +359,48 @@ out:
     return rc;
 }
 
+/* A language's "dir" ("ltr", the default, or "rtl") and "fonts" (preferred family names). */
+static int parse_script(loader_t *L, const cJSON *l, language_t *lang)
+{
+    const char *dir = NULL;
+    int rc = loader_get_string(L, l, "dir", false, &dir);
+    if (rc)
+        return rc;
+    if (dir && strcmp(dir, "rtl") != 0 && strcmp(dir, "ltr") != 0)
+        return loader_fail_at(L, ".dir", "expected \"ltr\" or \"rtl\", not '%s'", dir);
+    lang->rtl = dir && strcmp(dir, "rtl") == 0;
+    const cJSON *fonts = loader_member(l, "fonts");
+    if (!fonts)
+        return KIOSK_OK;
+    size_t s = loader_path_push(L, ".fonts");
+    const char **list = loader_items(L, fonts, false, 1, 16, sizeof *list,
+                                     "expected 1 to 16 font family names such as "
+                                     "[\"Noto Sans Arabic UI\"]",
+                                     &rc);
+    size_t n = 0;
+    const cJSON *f;
+    const cJSON *walk = list ? fonts : NULL;
+    cJSON_ArrayForEach(f, walk)
+    {
+        size_t s2 = loader_path_push(L, "[%zu]", n);
+        if (!cJSON_IsString(f) || !f->valuestring[0])
+            rc = loader_fail(L, "expected a font family name (a non-empty string)");
+        else if ((rc = check_text(L, f->valuestring)) == KIOSK_OK &&
+                 !(list[n] = content_arena_strdup(&L->c->arena, f->valuestring)))
+            rc = loader_oom(L);
+        loader_path_pop(L, s2);
+        if (rc)
+            break;
+        n++;
+    }
+    if (!rc) {
+        lang->fonts = list;
+        lang->nfonts = n;
+    }
+    loader_path_pop(L, s);
+    return rc;
+}
+
 static int parse_languages(loader_t *L, const cJSON *root)
 {
     content_t *c = L->c;
@@ -379,7 +421,7 @@ static int parse_languages(loader_t *L, const cJSON *root)
         else if (!(rc = loader_get_string(L, l, "code", true, &lang->code)) &&
                  !(rc = loader_get_string(L, l, "name", true, &lang->name)) &&
                  !(rc = loader_get_input_mode(L, l, &lang->input_mode)) &&
-                 !(rc = parse_phone(L, l, lang))) {
+                 !(rc = parse_phone(L, l, lang)) && !(rc = parse_script(L, l, lang))) {
             if (strlen(lang->code) >= 16 || strcmp(lang->code, "default") == 0)
                 rc = loader_fail(L, "language code '%s' is reserved or too long", lang->code);
             else if (content_language_index(c, lang->code) >= 0)
@@ -402,6 +444,7 @@ out:
                               c->default_lang);
     /* Put the default language first so that it is the fallback of every string. */
     int di = content_language_index(c, c->default_lang);
+    c->default_lang = c->langs[di].code; /* the code's spelling is the language's own */
     language_t tmp = c->langs[0];
     c->langs[0] = c->langs[di];
     c->langs[di] = tmp;

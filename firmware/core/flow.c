@@ -449,26 +449,17 @@ static bool screen_action(flow_t *f, action_t action, int arg, int64_t now_ms)
     }
 }
 
-static void next_language(flow_t *f)
-{
-    size_t n = content_language_count(f->c);
-    int i = content_language_index(f->c, f->lang);
-    const language_t *next = content_language(f->c, (size_t)(i + 1) % n);
-    snprintf(f->lang, sizeof f->lang, "%s", next->code);
-}
-
 static bool activate(flow_t *f, action_t action, int arg, const char *key_text, int64_t now_ms)
 {
     if (f->op != OP_NONE)
         return false; /* a save is in progress: inputs wait for its result */
     bool dismissed = touch(f, now_ms);
-    if (action == ACT_LANG) {
-        next_language(f);
-        flow_ime_restart(f); /* candidates follow the language; its start mode too */
-        return true;
-    }
+    if (action == ACT_LANG || action == ACT_LANG_NEXT)
+        return flow_lang_button(f, action);
     if (dismissed && action != ACT_IDLE_CONTINUE)
         return true; /* the tap that ends the idle prompt does nothing else */
+    if (f->overlay == OVERLAY_LANGUAGE)
+        return flow_lang_picker_action(f, action, arg);
     if (f->overlay == OVERLAY_DISPLAY)
         return display_action(f, action);
     if (action == ACT_DISPLAY && f->overlay == OVERLAY_NONE && f->screen != SCREEN_OUT_OF_SERVICE) {
@@ -545,8 +536,10 @@ static bool nav_now(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms
     case NAV_PREV:
         if (focusable_count == 0)
             return false;
-        if (f->focus < 0)
-            f->focus = f->focus == FLOW_FOCUS_START ? FLOW_FOCUS_START : 0;
+        if (f->focus < 0) /* the picker's ring starts on the language shown */
+            f->focus = f->focus == FLOW_FOCUS_START || f->overlay == OVERLAY_LANGUAGE
+                           ? FLOW_FOCUS_START
+                           : 0;
         else if (nav == NAV_NEXT)
             f->focus = (f->focus + 1) % (int)focusable_count;
         else
@@ -560,7 +553,8 @@ static bool nav_now(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms
         }
         return false;
     case NAV_BACK:
-        if (f->overlay == OVERLAY_LEAVE || f->overlay == OVERLAY_DISPLAY) {
+        if (f->overlay == OVERLAY_LEAVE || f->overlay == OVERLAY_DISPLAY ||
+            f->overlay == OVERLAY_LANGUAGE) {
             f->overlay = OVERLAY_NONE;
             return true;
         }
@@ -568,6 +562,8 @@ static bool nav_now(flow_t *f, nav_t nav, size_t focusable_count, int64_t now_ms
             return leave(f);
         return go_back(f);
     case NAV_HOME:
+        if (f->overlay == OVERLAY_LANGUAGE) /* back where the resident was, unchanged */
+            return flow_lang_picker_action(f, ACT_LANG_CLOSE, 0);
         return leave(f);
     }
     return false;

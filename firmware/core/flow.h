@@ -25,8 +25,15 @@ typedef enum {
     SCREEN_MESSAGE         /* a message for staff (a USB export): title, text, progress */
 } screen_t;
 
-/* OVERLAY_DISPLAY: the resident's display choices (large text, high contrast). */
-typedef enum { OVERLAY_NONE, OVERLAY_IDLE, OVERLAY_LEAVE, OVERLAY_DISPLAY } overlay_t;
+/* OVERLAY_DISPLAY: the resident's display choices (large text, high contrast).
+ * OVERLAY_LANGUAGE: the language picker (three or more languages), over the whole screen. */
+typedef enum {
+    OVERLAY_NONE,
+    OVERLAY_IDLE,
+    OVERLAY_LEAVE,
+    OVERLAY_DISPLAY,
+    OVERLAY_LANGUAGE
+} overlay_t;
 
 /* Inputs that are not touches: physical buttons and desktop keys. NAV_ENTER is a keyboard's
  * Enter: in a text answer it goes on to the next question (the residents' mode), elsewhere it
@@ -223,6 +230,12 @@ bool flow_kb_shift(const flow_t *f);
 bool flow_kb_symbols(const flow_t *f);
 /* Page of a long choice list (the view clamps it). */
 size_t flow_list_page(const flow_t *f);
+/* Languages: with two, ACT_LANG switches to the other; with three or more it opens the
+ * picker (OVERLAY_LANGUAGE), where ACT_LANG_CHOOSE sets the visit's language, ACT_PAGE_NEXT
+ * and ACT_PAGE_PREV turn its pages, and ACT_LANG_CLOSE, Back and Home close it unchanged.
+ * On the out-of-service screen and for ACT_LANG_NEXT the language moves to the next one.
+ * The picker's page (the view clamps it). */
+size_t flow_lang_page(const flow_t *f);
 /* Seconds left on the idle countdown (for the prompt), rounded up. */
 int flow_idle_seconds_left(const flow_t *f, int64_t now_ms);
 /* Fraction 1..0 of the countdown left, for an animated bar. */

@@ -40,6 +40,7 @@ struct flow {
     int ime_traditional;            /* what the engine was last told: 1 traditional, 0
                                        simplified, -1 nothing yet */
     size_t list_page;
+    size_t lang_page;               /* the language picker's page */
     int focus;                      /* FLOW_FOCUS_NONE, FLOW_FOCUS_START, or an index */
     bool button_user;               /* the last input was a button: new screens show the ring */
     bool large_text, high_contrast; /* the resident's display choices */
@@ -121,6 +122,12 @@ bool flow_ime_backspace(flow_t *f);
 bool flow_ime_settle(flow_t *f);
 /* The ACT_IME_* actions; false for any other. */
 bool flow_ime_action(flow_t *f, action_t action, int arg);
+
+/* flow_lang.c: the language button and the picker. ACT_LANG and ACT_LANG_NEXT; false for
+ * any other action. */
+bool flow_lang_button(flow_t *f, action_t action);
+/* The picker's actions while it is open (flow->overlay == OVERLAY_LANGUAGE). */
+bool flow_lang_picker_action(flow_t *f, action_t action, int arg);
 
 /* flow_record.c: wipes every answer (typed text overwritten before it is freed). */
 void flow_wipe_answers(flow_t *f);

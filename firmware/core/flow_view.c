@@ -59,19 +59,23 @@ const char *flow_lang(const flow_t *f)
     return f->lang;
 }
 
+/* Codes compare in any case; the flow keeps the pack's spelling. */
 bool flow_set_lang(flow_t *f, const char *code)
 {
-    if (content_language_index(f->c, code) < 0)
+    int i = content_language_index(f->c, code);
+    if (i < 0)
         return false;
-    snprintf(f->lang, sizeof f->lang, "%s", code);
+    snprintf(f->lang, sizeof f->lang, "%s", content_language(f->c, (size_t)i)->code);
     flow_ime_restart(f);
     return true;
 }
 
 bool flow_set_home_lang(flow_t *f, const char *code)
 {
-    if (content_language_index(f->c, code) < 0)
+    int i = content_language_index(f->c, code);
+    if (i < 0)
         return false;
+    code = content_language(f->c, (size_t)i)->code;
     snprintf(f->home_lang, sizeof f->home_lang, "%s", code);
     if (f->screen == SCREEN_HOME || f->screen == SCREEN_OUT_OF_SERVICE)
         snprintf(f->lang, sizeof f->lang, "%s", code);

@@ -2,6 +2,7 @@
  * the shorter screen side; texts are wrapped and shrunk until they fit their boxes, so
  * nothing is cut off in any language. This file: the widgets every screen is made of, grids,
  * the focus ring and hit testing; the screens are in layout_resident.c and layout_staff.c. */
+#include <stdio.h>
 #include <string.h>
 
 #include <linebreak.h>
@@ -186,6 +187,23 @@ rect_t lay_cell(rect_t area, grid_t g, int i, int gap, int max_h)
     return rect(area.x + c * (cw + gap), area.y + r * (ch + gap), cw, ch);
 }
 
+/* Previous and More for a paged grid: its last two cells, or the halves of its last cell
+ * when it has one column (large text on a narrow screen). */
+void lay_page_buttons(ctx_t *x, rect_t area, grid_t g, int max_h, bool back, bool more)
+{
+    int gap = S(x, GAP), cells = g.cols * g.rows;
+    rect_t rp = lay_cell(area, g, cells - 2, gap, max_h),
+           rm = lay_cell(area, g, cells - 1, gap, max_h);
+    if (g.cols == 1) {
+        int half = (rm.w - gap) / 2;
+        rp = rect(rm.x, rm.y, half, rm.h);
+        rm = rect(rm.x + half + gap, rm.y, rm.w - half - gap, rm.h);
+    }
+    lay_button(x, rp, str(x, "nav.previous_page"), STYLE_SECONDARY, ACT_PAGE_PREV, 0)->disabled =
+        !back;
+    lay_button(x, rm, str(x, "nav.more"), STYLE_SECONDARY, ACT_PAGE_NEXT, 0)->disabled = !more;
+}
+
 rect_t lay_card(ctx_t *x, action_t backdrop_action)
 {
     view_t *v = x->v;
@@ -227,6 +245,11 @@ void lay_start(ctx_t *x, view_t *v, int width, int height, bool large_text, bool
     x->c = c;
     x->tm = tm;
     x->lang = lang;
+    /* The view says its language as the pack spells it, and whether it reads right to left. */
+    int li = c ? content_language_index(c, lang) : -1;
+    snprintf(v->lang, sizeof v->lang, "%s",
+             li >= 0 ? content_language((const content_t *)c, (size_t)li)->code : lang ? lang : "");
+    v->rtl = li >= 0 && content_language(c, (size_t)li)->rtl;
     x->u = (double)side / REF_SIDE;
     x->t = large_text ? LARGE_TEXT : 1.0;
     init_linebreak(); /* libunibreak's index of its tables: the same every time, fast */

@@ -4,11 +4,14 @@
 
 /* ---- the top bar ---- */
 
-static const char *next_language_name(const ctx_t *x)
+/* What the language button says: with two languages the other one's name (a tap switches to
+ * it); with more, the current one's (a tap opens the picker), which the screen's font draws. */
+static const char *language_button_name(const ctx_t *x)
 {
     size_t n = content_language_count(x->c);
     int i = content_language_index(x->c, x->lang);
-    return content_language(x->c, (size_t)(i + 1) % n)->name;
+    size_t at = i < 0 ? 0 : (size_t)i;
+    return content_language(x->c, n == 2 ? (at + 1) % n : at)->name;
 }
 
 /* The top bar's title in tr, on one line: as large as fits from 26 px down to 20 px (in large
@@ -82,7 +85,7 @@ int lay_topbar(ctx_t *x, const char *title, bool with_home)
                    ACT_DISPLAY, 0);
     }
     if (langs)
-        lay_button(x, rect(lang_x, m, bw, h - 2 * m), next_language_name(x), STYLE_SECONDARY,
+        lay_button(x, rect(lang_x, m, bw, h - 2 * m), language_button_name(x), STYLE_SECONDARY,
                    ACT_LANG, 0);
     return h + topbar_title(x, rect(left + m, 0, right - left - 2 * m, h), title, with_home);
 }

@@ -66,11 +66,14 @@ static void punctuation_keys(ctx_t *x, rect_t r, int n_slots, const question_t *
     int n = is_name(q) ? 1 : NPUNCT;
     int gap = S(x, 5);
     int w = (r.w - (n_slots - 1) * gap) / n_slots;
+    size_t first = x->v->n;
     for (int i = 0; i < n; i++) {
         widget_t *k =
             lay_button(x, rect(r.x + i * (w + gap), r.y, w, r.h), keys[i], STYLE_KEY, ACT_KEY, 0);
         k->key_text = keys[i];
+        k->ltr = true;
     }
+    lay_keep_order(x, first); /* the pinyin keyboard's row, as its keys: not mirrored */
 }
 
 /* The bar: the page of candidates with the page buttons (pinyin), or Chinese punctuation while

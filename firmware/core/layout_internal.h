@@ -45,6 +45,12 @@ typedef struct {
     int64_t now;        /* monotonic milliseconds, for countdowns */
     int32_t offset_min; /* local time = UTC + offset_min, for the dates staff read */
     widget_t sink;      /* where widgets go once the view is full (flagged text_truncated) */
+    /* Widgets [from, to) that keep their order when a right-to-left view is mirrored (key
+     * grids): the block moves as a whole, its keys stay left to right (lay_keep_order()). */
+    struct {
+        size_t from, to;
+    } keep[8];
+    size_t nkeep;
 } ctx_t;
 
 /* Empties v for a width x height screen with the display choices given, and sets up x to
@@ -180,8 +186,31 @@ grid_t lay_grid_shape(int n, rect_t area, int min_w, int min_h, int gap, int max
 /* Cell i of grid g in area, at most max_h high. */
 rect_t lay_cell(rect_t area, grid_t g, int i, int gap, int max_h);
 
+/* Previous and More for a paged grid: its last two cells, or the halves of its last cell
+ * when it has one column; disabled where there is no page that way. */
+void lay_page_buttons(ctx_t *x, rect_t area, grid_t g, int max_h, bool back, bool more);
+
+/* ---- the language picker (layout_lang.c) ---- */
+
+/* The picker over the whole screen: every language in its own name, paged, the current one
+ * marked, and Back. Returns the focus ring's start: the index among the focusable targets of
+ * the current language's button (of the first language shown when it is on another page). */
+int lay_language_picker(ctx_t *x);
+
 /* Whether widget i is in the focus ring (a live target, on the prompt when there is one). */
 bool lay_focusable(const view_t *v, size_t i);
+
+/* ---- right-to-left views (layout_mirror.c) ---- */
+
+/* Notes that the widgets added since widget from (up to now) are a grid that keeps its order
+ * in a mirrored view (a keyboard's keys, a keypad): the grid moves, its keys do not swap. */
+void lay_keep_order(ctx_t *x, size_t from);
+
+/* For a right-to-left view (v->rtl): mirrors every widget (x -> width - x - w for its
+ * rectangles, left and right alignment swapped), except that the blocks of lay_keep_order()
+ * move as a whole. Widget order, hence the focus ring's reading order, stays: the first in
+ * reading order is now the rightmost. Call once, after the last widget; nothing otherwise. */
+void lay_mirror(ctx_t *x);
 
 /* Counts the focus ring's targets, puts the ring on the want-th (-1: nowhere) and notes the
  * smallest target (side: the screen's shorter side, the most it can be). */

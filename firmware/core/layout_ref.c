@@ -40,6 +40,7 @@ int lay_qr(ctx_t *x, rect_t area, const char *ref, int max_side)
     widget_t *w =
         lay_add(x, W_QR, STYLE_PLAIN, rect(area.x + (area.w - side) / 2, area.y, side, side));
     w->qr = qr_text(x, ref);
+    w->ltr = true;
     int used = side + S(x, 4);
     return used + lay_label_top(x, rect(area.x, area.y + used, area.w, area.h - used),
                                 str(x, "thanks.qr_hint"), T(x, PX_SMALL), false, STYLE_MUTED,
@@ -54,7 +55,8 @@ int lay_ref_code(ctx_t *x, rect_t r, const char *ref)
                                 T(x, PX_BODY), false, STYLE_PLAIN, ALIGN_CENTER);
     int cw = T(x, 280) < r.w ? T(x, 280) : r.w;
     lay_label(x, rect(r.x + (r.w - cw) / 2, y + gap, cw, code_h), grouped_code(x, ref), T(x, 52),
-              true, STYLE_CODE, ALIGN_CENTER);
+              true, STYLE_CODE, ALIGN_CENTER)
+        ->ltr = true;
     y += gap + code_h + gap;
     y += lay_label_top(x, rect(r.x, y, r.w, r.y + r.h - y), str(x, "thanks.ref_hint"),
                        T(x, PX_SMALL), false, STYLE_MUTED, ALIGN_CENTER);

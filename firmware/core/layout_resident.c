@@ -132,23 +132,6 @@ static int choice_need(const ctx_t *x, const question_t *q, int w)
     return need;
 }
 
-/* Previous and More for a paged grid: its last two cells, or the halves of its last cell
- * when it has one column (large text on a narrow screen). */
-static void page_buttons(ctx_t *x, rect_t area, grid_t g, int max_h, bool back, bool more)
-{
-    int gap = S(x, GAP), cells = g.cols * g.rows;
-    rect_t rp = lay_cell(area, g, cells - 2, gap, max_h),
-           rm = lay_cell(area, g, cells - 1, gap, max_h);
-    if (g.cols == 1) {
-        int half = (rm.w - gap) / 2;
-        rp = rect(rm.x, rm.y, half, rm.h);
-        rm = rect(rm.x + half + gap, rm.y, rm.w - half - gap, rm.h);
-    }
-    lay_button(x, rp, str(x, "nav.previous_page"), STYLE_SECONDARY, ACT_PAGE_PREV, 0)->disabled =
-        !back;
-    lay_button(x, rm, str(x, "nav.more"), STYLE_SECONDARY, ACT_PAGE_NEXT, 0)->disabled = !more;
-}
-
 /* A single answer chosen earlier and seen again (Back) shows a tick, as a ticked checkbox does:
  * not colour alone. Whether button r gets one: chosen, and wide enough for the tick box
  * beside its text (the narrow buttons of an 11-point scale keep their colour alone). */
@@ -283,7 +266,7 @@ static void choices_grid(ctx_t *x, rect_t area, const question_t *q, const answe
             choice_cells(x, &page, q, a, false, &overflow);
     }
     if (paged)
-        page_buttons(x, area, g, max_h, first > 0, first + shown < n);
+        lay_page_buttons(x, area, g, max_h, first > 0, first + shown < n);
 }
 
 static void rating_area(ctx_t *x, rect_t area, const question_t *q, const answer_t *a)
@@ -386,6 +369,7 @@ void lay_key_rows(ctx_t *x, rect_t area, const kb_key_t *const rows[], int nrows
     if (kh > S(x, 70))
         kh = S(x, 70);
     int y0 = area.y + area.h - (nrows * kh + (nrows - 1) * gap);
+    size_t first = x->v->n;
     for (int r = 0; r < nrows; r++) {
         const kb_key_t *row = rows[r];
         int units = 0, nk = 0;
@@ -417,9 +401,11 @@ void lay_key_rows(ctx_t *x, rect_t area, const kb_key_t *const rows[], int nrows
                 const char *t = lay_strdup(x->v, up);
                 widget_t *w = lay_button(x, kr, t, STYLE_KEY, ACT_KEY, 0);
                 w->key_text = t;
+                w->ltr = true;
             }
         }
     }
+    lay_keep_order(x, first); /* letters keep their order in a right-to-left view */
 }
 
 void lay_latin_keyboard(ctx_t *x, rect_t area)
@@ -446,16 +432,20 @@ void lay_keypad(ctx_t *x, rect_t area)
     rect_t pad =
         rect(area.x + (area.w - (3 * kw + 2 * gap)) / 2, area.y + (area.h - (4 * kh + 3 * gap)) / 2,
              3 * kw + 2 * gap, 4 * kh + 3 * gap);
+    size_t first = x->v->n;
     for (int i = 0; i < 9; i++) {
         widget_t *w = lay_button(x, lay_cell(pad, g, i, gap, kh), digits[i], STYLE_KEY, ACT_KEY, 0);
         w->key_text = digits[i];
+        w->ltr = true;
     }
     rect_t z = lay_cell(pad, g, 9, gap, kh);
     z.w = 2 * kw + gap;
     widget_t *w = lay_button(x, z, "0", STYLE_KEY, ACT_KEY, 0);
     w->key_text = "0";
+    w->ltr = true;
     lay_button(x, lay_cell(pad, g, 11, gap, kh), str(x, "keyboard.delete"), STYLE_KEY,
                ACT_BACKSPACE, 0);
+    lay_keep_order(x, first); /* a phone's keypad, in every language */
 }
 
 void lay_text_field(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
@@ -469,6 +459,7 @@ void lay_text_field(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
     widget_t *w = lay_add(x, W_FIELD, STYLE_PLAIN, r);
     w->caret = true;
     w->align = ALIGN_LEFT;
+    w->ltr = q->input != INPUT_TEXT && *text; /* digits: a phone number, a number */
     int pad = S(x, 10);
     rect_t in = inset(r, pad, S(x, 4));
     int px = T(x, PX_BODY);
@@ -866,12 +857,15 @@ void view_build(view_t *v, const flow_t *f, int width, int height, const text_me
         leave_overlay(&x);
     else if (flow_overlay(f) == OVERLAY_DISPLAY)
         display_overlay(&x);
+    int picker_start = flow_overlay(f) == OVERLAY_LANGUAGE ? lay_language_picker(&x) : -1;
     /* Focus ring order is reading order; a new screen reached by buttons starts on the first
      * answer, past the leave and language buttons. Min target size for the tests. */
     int want = flow_focus(f);
     if (want == FLOW_FOCUS_CANDIDATES)
         want = candidates_focus(v);
-    if (want == FLOW_FOCUS_START) {
+    if (want == FLOW_FOCUS_START && picker_start >= 0) {
+        want = picker_start; /* on the language shown now */
+    } else if (want == FLOW_FOCUS_START) {
         want = -1;
         for (size_t i = 0, k = 0; i < v->n && want < 0; i++) {
             if (!lay_focusable(v, i))
@@ -884,6 +878,7 @@ void view_build(view_t *v, const flow_t *f, int width, int height, const text_me
         if (want < 0 && v->n)
             want = 0;
     }
+    lay_mirror(&x);
     lay_finish_targets(v, side, want);
 }
 
@@ -906,5 +901,6 @@ void view_build_attract(view_t *v, const content_t *c, const char *lang, const c
                            : str(&x, "attract.body_later");
     lay_label(&x, rect(in.x, in.y + th + S(&x, 24), in.w, in.h - th - S(&x, 24)), body,
               T(&x, PX_BODY), false, STYLE_MUTED, ALIGN_CENTER);
+    lay_mirror(&x);
     lay_finish_targets(v, side, -1);
 }

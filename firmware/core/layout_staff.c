@@ -78,6 +78,7 @@ static void staff_pin_screen(ctx_t *x, const staff_t *s)
     bool locked = s->no_pin || wait > 0 || s->state != STAFF_PIN;
     grid_t g = {3, 4};
     int kh = (pad.h - 3 * gap) / 4;
+    size_t first = v->n;
     for (int i = 0; i < 12; i++) {
         rect_t r = lay_cell(pad, g, i, gap, kh);
         widget_t *w;
@@ -93,8 +94,10 @@ static void staff_pin_screen(ctx_t *x, const staff_t *s)
             w = lay_button(x, r, digits[d], STYLE_KEY, ACT_STAFF_DIGIT, d);
             w->key_text = digits[d];
             w->disabled = locked;
+            w->ltr = true;
         }
     }
+    lay_keep_order(x, first); /* a phone's keypad, in every language */
 }
 
 static const char *figure(ctx_t *x, int64_t n)
@@ -285,7 +288,8 @@ static void staff_erase_screen(ctx_t *x, const staff_t *s)
                            : rect(m, top + m, pad.x - 2 * m, v->height - top - 2 * m);
     int fh = S(x, 70);
     lay_label(x, rect(info.x, info.y, info.w, fh), s->ref[0] ? s->ref : " ", T(x, 40), true,
-              STYLE_CODE, ALIGN_CENTER);
+              STYLE_CODE, ALIGN_CENTER)
+        ->ltr = true;
     const char *msg = str(x, "staff.erase_hint");
     style_t st = STYLE_PLAIN;
     const char *names[] = {"ref"}, *values[] = {s->erased_ref};
@@ -304,12 +308,15 @@ static void staff_erase_screen(ctx_t *x, const staff_t *s)
     grid_t g = {5, 5};
     int kh = (pad.h - 4 * gap) / 5;
     bool full = strlen(s->ref) >= RECORD_REF_LEN;
+    size_t first = x->v->n;
     for (int i = 0; i < 20; i++) {
         widget_t *w =
             lay_button(x, lay_cell(pad, g, i, gap, kh), keys[i], STYLE_KEY, ACT_STAFF_REF_KEY, i);
         w->key_text = keys[i];
         w->disabled = full;
+        w->ltr = true;
     }
+    lay_keep_order(x, first); /* the code's characters, in the order of its alphabet */
     /* The last row: Delete and Erase, each half the width. */
     int y = pad.y + 4 * (kh + gap), bw2 = (pad.w - gap) / 2;
     widget_t *del = lay_button(x, rect(pad.x, y, bw2, kh), str(x, "staff.delete"), STYLE_KEY,
@@ -450,7 +457,8 @@ static void staff_clock_screen(ctx_t *x, const staff_t *s)
         char num[8];
         snprintf(num, sizeof num, f == CLOCK_YEAR ? "%d" : "%02d", s->clock[f]);
         lay_label(x, rect(bx + bw, y, vw, rh), lay_strdup(v, num), T(x, 30), true, STYLE_TITLE,
-                  ALIGN_CENTER);
+                  ALIGN_CENTER)
+            ->ltr = true;
         lay_button(x, rect(bx + bw + vw, y, bw, rh), "+", STYLE_KEY, ACT_STAFF_CLOCK, f * 2 + 1);
     }
     int sy = ed.y + 5 * (rh + gap / 2);
@@ -872,6 +880,7 @@ void view_build_staff(view_t *v, const staff_t *s, const content_t *c, const cha
             break;
         }
     }
+    lay_mirror(&x);
     /* The ring for staff who use the physical buttons; a touch hides it. */
     lay_finish_targets(v, side, s->focus);
 }

@@ -107,17 +107,20 @@ static void draw_button_face(ui_t *ui, const widget_t *w, double u)
 
 static bool has_tick_box(const widget_t *w)
 {
-    return w->checked || (w->kind == W_BUTTON && w->align == ALIGN_LEFT &&
+    return w->checked || (w->kind == W_BUTTON && w->align != ALIGN_CENTER &&
                           (w->action == ACT_CHOICE || w->action == ACT_LARGE_TEXT ||
                            w->action == ACT_HIGH_CONTRAST));
 }
 
-/* Tick box: empty when not chosen, ticked when chosen (not colour alone). */
+/* Tick box: empty when not chosen, ticked when chosen (not colour alone). It goes on the side
+ * the layout left room on: the left, or the right in a mirrored (right-to-left) view. */
 static void draw_tick_box(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
 {
     SDL_Rect r = sdl_rect(w->r);
     int box = (int)(30 * u);
-    SDL_Rect b = {r.x + (int)(12 * u), r.y + (r.h - box) / 2, box, box};
+    bool right = w->r.x + w->r.w - (w->tr.x + w->tr.w) > w->tr.x - w->r.x;
+    SDL_Rect b = {right ? r.x + r.w - (int)(12 * u) - box : r.x + (int)(12 * u),
+                  r.y + (r.h - box) / 2, box, box};
     ui_fill_round_rect(ui, b, (int)(4 * u), p.text);
     SDL_Rect bi = {b.x + (int)(3 * u), b.y + (int)(3 * u), b.w - (int)(6 * u), b.h - (int)(6 * u)};
     ui_fill_round_rect(ui, bi, (int)(2 * u), p.fill);

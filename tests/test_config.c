@@ -1,0 +1,100 @@
+/* The device configuration's text settings: the fonts ("font", "fontBold", "fontFamilies"),
+ * their errors with path and reason, and the command line winning over the file. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "check.h"
+#include "core/config.h"
+#include "core/kerr.h"
+#include "scratch_util.h"
+
+static void font_settings_are_read(void)
+{
+    const char *json = "{\"font\": \"/usr/share/fonts/a.ttf\", \"fontBold\": \"/b.ttf\","
+                       " \"fontFamilies\": [\"Noto Sans Arabic UI\", \"Noto Sans CJK SC\"]}";
+    device_config_t cfg;
+    content_error_t err;
+    REQUIRE(device_config_parse(json, strlen(json), "kiosk.json", &cfg, &err) == KIOSK_OK);
+    CHECK_STR(cfg.font, "/usr/share/fonts/a.ttf");
+    CHECK_STR(cfg.font_bold, "/b.ttf");
+    CHECK_INT(cfg.font_families.n, 2);
+    CHECK_STR(cfg.font_families.v[0], "Noto Sans Arabic UI");
+    CHECK_STR(cfg.font_families.v[1], "Noto Sans CJK SC");
+    CHECK(cfg.font_families.v[2] == NULL);
+
+    const char *none = "{\"kioskId\": \"lobby\"}";
+    REQUIRE(device_config_parse(none, strlen(none), "kiosk.json", &cfg, &err) == KIOSK_OK);
+    CHECK_STR(cfg.font, "");
+    CHECK_STR(cfg.font_bold, "");
+    CHECK_INT(cfg.font_families.n, 0);
+}
+
+static void bad_font_settings_name_path_and_reason(void)
+{
+    static const struct {
+        const char *json, *path, *reason;
+    } bad[] = {
+        {"{\"font\": 3}", "$.font", "non-empty string"},
+        {"{\"fontBold\": \"\"}", "$.fontBold", "non-empty string"},
+        {"{\"fontFamilies\": \"Noto Sans\"}", "$.fontFamilies", "1 to 8 font family names"},
+        {"{\"fontFamilies\": []}", "$.fontFamilies", "1 to 8"},
+        {"{\"fontFamilies\": [\"A\", 3]}", "$.fontFamilies[1]", "non-empty string"},
+        {"{\"fontFamilies\": [\"\"]}", "$.fontFamilies[0]", "non-empty string"},
+        {"{\"fontFamilies\": [\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\"]}",
+         "$.fontFamilies", "1 to 8"},
+        {"{\"fontFamily\": [\"A\"]}", "$.fontFamily", "unknown setting"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        device_config_t cfg;
+        content_error_t err;
+        CHECK_INT(device_config_parse(bad[i].json, strlen(bad[i].json), "bad.json", &cfg, &err),
+                  KIOSK_EINVAL);
+        CHECK_STR(err.file, "bad.json");
+        CHECK_STR(err.path, bad[i].path);
+        if (!strstr(err.reason, bad[i].reason)) {
+            fprintf(stderr, "%s: reason \"%s\" lacks \"%s\"\n", bad[i].json, err.reason,
+                    bad[i].reason);
+            check_failures++;
+        }
+    }
+}
+
+static void command_line_fonts_win_over_the_file(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(make_scratch_dir(dir, "config"));
+    REQUIRE(snprintf(path, sizeof path, "%s/kiosk.json", dir) < (int)sizeof path);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    fputs("{\"font\": \"/file.ttf\", \"fontBold\": \"/file-bold.ttf\","
+          " \"fontFamilies\": [\"Noto Sans Tibetan\"]}",
+          f);
+    fclose(f);
+
+    static device_config_t dc; /* must outlive cfg */
+    char err[512];
+    app_config_t cfg = {.font = "/cli.ttf", .rotation = -1};
+    REQUIRE(app_apply_config_file(&cfg, path, &dc, err, sizeof err) == KIOSK_OK);
+    CHECK_STR(cfg.font, "/cli.ttf");           /* --font given: it wins */
+    CHECK_STR(cfg.font_bold, "/file-bold.ttf"); /* not given: the file's */
+    REQUIRE(cfg.font_families);
+    CHECK_INT(cfg.nfont_families, 1);
+    CHECK_STR(cfg.font_families[0], "Noto Sans Tibetan");
+    CHECK(cfg.font_families[1] == NULL);
+
+    app_config_t bare = {.rotation = -1};
+    REQUIRE(app_apply_config_file(&bare, path, &dc, err, sizeof err) == KIOSK_OK);
+    CHECK_STR(bare.font, "/file.ttf");
+    remove_tree(dir);
+}
+
+int main(void)
+{
+    RUN(font_settings_are_read);
+    RUN(bad_font_settings_name_path_and_reason);
+    RUN(command_line_fonts_win_over_the_file);
+    return check_failures != 0;
+}
