@@ -10,20 +10,20 @@
 
 #include "ui/ui_internal.h"
 
-#define CHAINS 8           /* (language, weight) pairs kept */
-#define CHAIN_MAX_FONTS 96 /* fonts in one chain: FcFontSort's trimmed list is shorter */
+#define CHAINS 8 /* (language, weight) pairs kept */
 
 typedef struct {
     char *file; /* owned by the chain */
     int index;
     FcCharSet *cs; /* a reference owned by the chain */
+    int bitmap_px; /* a font of bitmaps only (colour emoji): the size they are drawn at; else 0 */
 } chain_font_t;
 
 struct font_chain {
     char lang[24]; /* "" with n == 0: a free slot */
     bool bold;
-    chain_font_t fonts[CHAIN_MAX_FONTS];
-    size_t n;
+    chain_font_t *fonts; /* owned */
+    size_t n, cap;
 };
 
 struct font_chains {
@@ -41,6 +41,7 @@ static void chain_clear(font_chain_t *c)
         free(c->fonts[i].file);
         FcCharSetDestroy(c->fonts[i].cs);
     }
+    free(c->fonts);
     memset(c, 0, sizeof *c);
 }
 
@@ -138,18 +139,28 @@ void font_lang_to_fc(const char *lang, char *out, size_t outlen)
     snprintf(out, outlen, "%.*s", (int)n, low);
 }
 
-/* Appends file/index with its coverage to c (nothing when it is already there or full). */
-static void chain_add(font_chain_t *c, const char *file, int index, FcCharSet *cs)
+/* Appends file/index with its coverage to c (nothing when it is already there, or out of
+ * memory). */
+static void chain_add(font_chain_t *c, const char *file, int index, FcCharSet *cs,
+                      int bitmap_px)
 {
-    if (!file || !cs || c->n >= CHAIN_MAX_FONTS)
+    if (!file || !cs)
         return;
     for (size_t i = 0; i < c->n; i++)
         if (c->fonts[i].index == index && strcmp(c->fonts[i].file, file) == 0)
             return;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        chain_font_t *more = realloc(c->fonts, cap * sizeof *more);
+        if (!more)
+            return;
+        c->fonts = more;
+        c->cap = cap;
+    }
     char *dup = strdup(file);
     if (!dup)
         return;
-    c->fonts[c->n++] = (chain_font_t){dup, index, FcCharSetCopy(cs)};
+    c->fonts[c->n++] = (chain_font_t){dup, index, FcCharSetCopy(cs), bitmap_px};
 }
 
 static void chain_add_pattern(font_chain_t *c, FcPattern *p)
@@ -162,7 +173,13 @@ static void chain_add_pattern(font_chain_t *c, FcPattern *p)
         return;
     if (FcPatternGetInteger(p, FC_INDEX, 0, &index) != FcResultMatch)
         index = 0;
-    chain_add(c, (const char *)file, index, cs);
+    FcBool outline = FcTrue;
+    double size = 0;
+    if (FcPatternGetBool(p, FC_OUTLINE, 0, &outline) != FcResultMatch)
+        outline = FcTrue;
+    if (!outline && FcPatternGetDouble(p, FC_PIXEL_SIZE, 0, &size) != FcResultMatch)
+        size = 0;
+    chain_add(c, (const char *)file, index, cs, outline ? 0 : (int)size);
 }
 
 /* The --font file: its coverage read by fontconfig from the file itself. */
@@ -176,7 +193,7 @@ static void chain_add_file(font_chain_t *c, const char *file)
     } else {
         /* Unreadable: keep it first anyway, so opening it fails loudly as before. */
         FcCharSet *none = FcCharSetCreate();
-        chain_add(c, file, 0, none);
+        chain_add(c, file, 0, none, 0);
         FcCharSetDestroy(none);
     }
 }
@@ -263,9 +280,11 @@ size_t font_chain_len(const font_chain_t *c)
     return c->n;
 }
 
-const char *font_chain_file(const font_chain_t *c, size_t i, int *index)
+const char *font_chain_file(const font_chain_t *c, size_t i, int *index, int *bitmap_px)
 {
     *index = c->fonts[i].index;
+    if (bitmap_px)
+        *bitmap_px = c->fonts[i].bitmap_px;
     return c->fonts[i].file;
 }
 

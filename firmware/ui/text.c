@@ -30,6 +30,10 @@ static TTF_Font *font_open(ui_t *ui, const char *file, int index, int px)
     s->index = index;
     s->px = px;
     s->font = s->file ? TTF_OpenFontIndex(file, px, index) : NULL;
+    /* Light hinting snaps heights only: advances stay HarfBuzz's own, so a line is as wide as
+     * the shaping says (normal hinting rounds each glyph: Tibetan grew 5 px in 300). */
+    if (s->font)
+        TTF_SetFontHinting(s->font, TTF_HINTING_LIGHT);
     if (!s->font)
         SDL_Log("kiosk: cannot open font %s (face %d) at %d px: %s", file, index, px,
                 TTF_GetError());
@@ -47,7 +51,7 @@ TTF_Font *ui_font(ui_t *ui, int px, bool bold)
     if (!c || font_chain_len(c) == 0)
         return NULL;
     int index;
-    const char *file = font_chain_file(c, 0, &index);
+    const char *file = font_chain_file(c, 0, &index, NULL);
     return font_open(ui, file, index, px);
 }
 
@@ -60,24 +64,39 @@ size_t ui_text_runs(ui_t *ui, const char *utf8, size_t len, bool bold, bool rtl,
     return c ? text_runs(c, utf8, len, rtl, runs, max) : 0;
 }
 
-/* One run shaped: its font with the run's direction and script set, and its text as a
- * string. NULL when the font cannot be opened. */
-static TTF_Font *run_font(ui_t *ui, const font_chain_t *c, const text_run_t *r, int px,
-                          const char *line, char *buf, size_t buflen)
+/* A run ready to measure or draw: its font with the run's direction and script set, and the
+ * scale it is drawn at (1; or px over the bitmaps' size for a font of bitmaps only, colour
+ * emoji, whose glyphs SDL_ttf gives at that one size). */
+typedef struct {
+    TTF_Font *font; /* NULL when it cannot be opened */
+    double scale;
+} run_font_t;
+
+static int scaled(int v, double k)
 {
+    return k == 1.0 ? v : (int)(v * k + 0.5);
+}
+
+/* Sets up run r of line: its font, and its text copied into buf as a string. */
+static run_font_t run_font(ui_t *ui, const font_chain_t *c, const text_run_t *r, int px,
+                           const char *line, char *buf, size_t buflen)
+{
+    run_font_t rf = {NULL, 1.0};
     if (r->font < 0)
-        return NULL;
-    int index;
-    const char *file = font_chain_file(c, (size_t)r->font, &index);
-    TTF_Font *f = font_open(ui, file, index, px);
-    if (!f)
-        return NULL;
-    TTF_SetFontDirection(f, r->level % 2 ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
-    TTF_SetFontScriptName(f, r->script);
+        return rf;
+    int index, bitmap_px;
+    const char *file = font_chain_file(c, (size_t)r->font, &index, &bitmap_px);
+    rf.font = font_open(ui, file, index, px);
+    if (!rf.font)
+        return rf;
+    if (bitmap_px > 0)
+        rf.scale = (double)(px < 6 ? 6 : px) / bitmap_px;
+    TTF_SetFontDirection(rf.font, r->level % 2 ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+    TTF_SetFontScriptName(rf.font, r->script);
     size_t n = r->len < buflen ? r->len : buflen - 1;
     memcpy(buf, line + r->start, n);
     buf[n] = '\0';
-    return f;
+    return rf;
 }
 
 int ui_text_width(ui_t *ui, int px, bool bold, bool rtl, const char *utf8, size_t len)
@@ -89,11 +108,36 @@ int ui_text_width(ui_t *ui, int px, bool bold, bool rtl, const char *utf8, size_
     char buf[1024];
     for (size_t i = 0; i < n; i++) {
         int w = 0, h = 0;
-        TTF_Font *f = run_font(ui, c, &runs[i], px, utf8, buf, sizeof buf);
-        if (f && TTF_SizeUTF8(f, buf, &w, &h) == 0)
-            total += w;
+        run_font_t rf = run_font(ui, c, &runs[i], px, utf8, buf, sizeof buf);
+        if (rf.font && TTF_SizeUTF8(rf.font, buf, &w, &h) == 0)
+            total += scaled(w, rf.scale);
     }
     return total;
+}
+
+/* Run r drawn in colour c into a new ARGB8888 surface, scaled as its font says; *ascent is
+ * where its baseline is. NULL on failure. */
+static SDL_Surface *render_run(ui_t *ui, const font_chain_t *ch, const text_run_t *r, int px,
+                               const char *line, SDL_Color c, int *ascent)
+{
+    char buf[1024];
+    run_font_t rf = run_font(ui, ch, r, px, line, buf, sizeof buf);
+    SDL_Surface *s = rf.font ? TTF_RenderUTF8_Blended(rf.font, buf, c) : NULL;
+    if (!s)
+        return NULL;
+    /* SDL_ttf puts the baseline at the font's ascent unless a glyph rises above it, which the
+     * fonts installed do not. */
+    *ascent = scaled(TTF_FontAscent(rf.font), rf.scale);
+    if (rf.scale == 1.0)
+        return s;
+    SDL_Surface *small = SDL_CreateRGBSurfaceWithFormat(0, scaled(s->w, rf.scale),
+                                                        scaled(s->h, rf.scale), 32, s->format->format);
+    if (small && SDL_SoftStretchLinear(s, NULL, small, NULL) != 0) {
+        SDL_FreeSurface(small);
+        small = NULL;
+    }
+    SDL_FreeSurface(s);
+    return small;
 }
 
 SDL_Surface *ui_render_line(ui_t *ui, const char *line, int px, bool bold, bool rtl, SDL_Color c)
@@ -104,15 +148,10 @@ SDL_Surface *ui_render_line(ui_t *ui, const char *line, int px, bool bold, bool 
     const font_chain_t *ch;
     size_t n = ui_text_runs(ui, line, strlen(line), bold, rtl, runs, TEXT_MAX_RUNS, &ch);
     int w = 0, top = 0, bottom = 0;
-    char buf[1024];
     for (size_t i = 0; i < n; i++) {
-        TTF_Font *f = run_font(ui, ch, &runs[i], px, line, buf, sizeof buf);
-        surf[i] = f ? TTF_RenderUTF8_Blended(f, buf, c) : NULL;
+        surf[i] = render_run(ui, ch, &runs[i], px, line, c, &asc[i]);
         if (!surf[i])
             continue;
-        /* Runs share a baseline: each surface has its font's ascent above it (SDL_ttf puts
-         * the baseline there unless a glyph rises above the ascent, which Noto's do not). */
-        asc[i] = TTF_FontAscent(f);
         top = asc[i] > top ? asc[i] : top;
         bottom = surf[i]->h - asc[i] > bottom ? surf[i]->h - asc[i] : bottom;
         w += surf[i]->w;
@@ -124,8 +163,8 @@ SDL_Surface *ui_render_line(ui_t *ui, const char *line, int px, bool bold, bool 
     for (size_t i = 0; i < n; i++) {
         if (!surf[i])
             continue;
-        if (out) {
-            SDL_SetSurfaceBlendMode(surf[i], SDL_BLENDMODE_NONE); /* runs never overlap */
+        if (out) { /* runs side by side on one baseline; they never overlap */
+            SDL_SetSurfaceBlendMode(surf[i], SDL_BLENDMODE_NONE);
             SDL_Rect dst = {x, top - asc[i], surf[i]->w, surf[i]->h};
             SDL_BlitSurface(surf[i], NULL, out, &dst);
         }

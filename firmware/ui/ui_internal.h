@@ -133,8 +133,10 @@ bool font_chains_set_families(font_chains_t *fc, const char *const *families, si
  * valid until 8 other chains were asked for, or the first fonts or families change. */
 const font_chain_t *font_chain_get(font_chains_t *fc, const char *lang, bool bold);
 size_t font_chain_len(const font_chain_t *c);
-/* The file of font i (owned by the chain, valid as long as it) and its face index. */
-const char *font_chain_file(const font_chain_t *c, size_t i, int *index);
+/* The file of font i (owned by the chain, valid as long as it), its face index and, when
+ * bitmap_px is not NULL, the pixel size of its bitmaps if it has no outlines (Noto Color Emoji:
+ * 109), else 0. */
+const char *font_chain_file(const font_chain_t *c, size_t i, int *index, int *bitmap_px);
 /* Whether font i has a glyph for cp. */
 bool font_chain_has(const font_chain_t *c, size_t i, uint32_t cp);
 /* The first font of the chain with a glyph for cp, or -1. */
