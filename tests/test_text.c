@@ -201,6 +201,12 @@ static void a_font_without_latin_still_gets_digits_and_the_code(void)
     uint32_t miss[4];
     CHECK_INT(ui_missing_glyphs(ui, "en", "REF-7QX2 0123456789 · 3/5", miss, 4), 0);
     ui_close(ui);
+    /* A font fontconfig would not choose for the language still comes first. */
+    ui = text_open_ui(NOTO "NotoKufiArabic-Regular.ttf");
+    REQUIRE(ui);
+    CHECK_STR(text_describe(ui, "ar", true, "سلام", d, sizeof d),
+              "1 Arab NotoKufiArabic-Regular.ttf:0 'سلام'");
+    ui_close(ui);
 }
 
 static void missing_glyphs_names_what_no_font_has(void)
