@@ -271,8 +271,13 @@ static void emoji_are_drawn_at_the_text_size(void)
     REQUIRE(ui);
     ui_set_language(ui, "en", false, NULL, 0);
     char d[2048];
-    CHECK_STR(text_describe(ui, "en", false, "a 🥰", d, sizeof d),
-              "0 Latn NotoSans-Regular.ttf:0 'a ' | 0 Latn NotoColorEmoji.ttf:0 '🥰'");
+    /* Spaces stay the text's (the emoji font's space is a bitmap wide); U+FE0F asks for the
+     * colour emoji, a bare U+2764 is the text's heart. */
+    CHECK_STR(text_describe(ui, "en", false, "a 🥰 ❤️ b ❤ c", d, sizeof d),
+              "0 Latn NotoSans-Regular.ttf:0 'a ' | 0 Latn NotoColorEmoji.ttf:0 '🥰' | "
+              "0 Latn NotoSans-Regular.ttf:0 ' ' | 0 Latn NotoColorEmoji.ttf:0 '❤️' | "
+              "0 Latn NotoSans-Regular.ttf:0 ' b ' | 0 Latn DejaVuSans.ttf:0 '❤ ' | "
+              "0 Latn NotoSans-Regular.ttf:0 'c'");
     /* Noto Color Emoji has bitmaps at 109 px only: scaled to the text size, in colour. */
     SDL_Surface *s = ui_render_line(ui, "🥰", 32, false, false, (SDL_Color){0, 0, 0, 255});
     REQUIRE(s);

@@ -288,6 +288,11 @@ const char *font_chain_file(const font_chain_t *c, size_t i, int *index, int *bi
     return c->fonts[i].file;
 }
 
+bool font_chain_bitmap(const font_chain_t *c, size_t i)
+{
+    return i < c->n && c->fonts[i].bitmap_px > 0;
+}
+
 bool font_chain_has(const font_chain_t *c, size_t i, uint32_t cp)
 {
     return i < c->n && FcCharSetHasChar(c->fonts[i].cs, cp);

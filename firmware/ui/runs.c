@@ -91,19 +91,40 @@ static void resolve_scripts(line_cps_t *l)
     }
 }
 
+/* The first font of the chain with code point i; with U+FE0F after it (emoji presentation
+ * asked for) the first colour emoji font that has it, if one does. */
+static int find_font(const line_cps_t *l, const font_chain_t *c, size_t i)
+{
+    if (i + 1 < l->n && l->cp[i + 1] == 0xfe0f)
+        for (size_t k = 0; k < font_chain_len(c); k++)
+            if (font_chain_bitmap(c, k) && font_chain_has(c, k, l->cp[i]))
+                return (int)k;
+    return font_chain_find(c, l->cp[i]);
+}
+
+/* Whether code point cp may be drawn in font f as its neighbour's: f has it, and it is not a
+ * space in a colour emoji font (whose space is a bitmap's width, far wider than the text's). */
+static bool may_join(const font_chain_t *c, int f, uint32_t cp)
+{
+    return f >= 0 && font_chain_has(c, (size_t)f, cp) &&
+           !(cp == ' ' && font_chain_bitmap(c, (size_t)f));
+}
+
 /* Fonts: the first of the chain that has the character; a weak or ignorable character stays
- * in its neighbour's font when that font has it, so a run is not cut at each space. */
+ * in its neighbour's font when that font has it, so a run is not cut at each space (emoji
+ * presentation asked for by U+FE0F excepted). */
 static void resolve_fonts(line_cps_t *l, const font_chain_t *c)
 {
     for (size_t i = 0; i < l->n; i++) {
         uint32_t cp = l->cp[i];
         int prev = i ? l->font[i - 1] : -1;
         bool ign = text_is_ignorable(cp);
-        if (prev >= 0 && (ign || (l->weak[i] && font_chain_has(c, (size_t)prev, cp)))) {
+        int f = ign ? -1 : find_font(l, c, i);
+        bool emoji = f >= 0 && font_chain_bitmap(c, (size_t)f);
+        if ((ign && prev >= 0) || (l->weak[i] && !emoji && may_join(c, prev, cp))) {
             l->font[i] = prev;
             continue;
         }
-        int f = ign ? -1 : font_chain_find(c, cp);
         /* No installed font has it: the nearest font draws its box (ui_missing_glyphs says). */
         l->font[i] = f >= 0 ? f : prev >= 0 ? prev : (font_chain_len(c) ? 0 : -1);
     }
@@ -112,7 +133,7 @@ static void resolve_fonts(line_cps_t *l, const font_chain_t *c)
         int f = l->font[i + 1];
         bool opens = i == 0 || l->font[i - 1] != l->font[i];
         if ((l->weak[i] || text_is_ignorable(l->cp[i])) && opens && f != l->font[i] &&
-            f >= 0 && font_chain_has(c, (size_t)f, l->cp[i]))
+            may_join(c, f, l->cp[i]))
             l->font[i] = f;
     }
 }

@@ -137,6 +137,8 @@ size_t font_chain_len(const font_chain_t *c);
  * bitmap_px is not NULL, the pixel size of its bitmaps if it has no outlines (Noto Color Emoji:
  * 109), else 0. */
 const char *font_chain_file(const font_chain_t *c, size_t i, int *index, int *bitmap_px);
+/* Whether font i has bitmaps only (colour emoji). */
+bool font_chain_bitmap(const font_chain_t *c, size_t i);
 /* Whether font i has a glyph for cp. */
 bool font_chain_has(const font_chain_t *c, size_t i, uint32_t cp);
 /* The first font of the chain with a glyph for cp, or -1. */
