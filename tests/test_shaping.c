@@ -292,8 +292,9 @@ static ref_t reference(ui_t *ui, FT_Library lib, const sample_t *s)
     for (size_t i = 0; i < n; i++) {
         char text[512];
         snprintf(text, sizeof text, "%.*s", (int)runs[i].len, s->text + runs[i].start);
-        int index;
-        const char *file = font_chain_file(c, (size_t)runs[i].font, &index, NULL);
+        font_face_t face = font_chain_face(c, (size_t)runs[i].font);
+        const char *file = face.file;
+        int index = face.index;
         shaped_t sh;
         if (!hb_shape(file, index, runs[i].level % 2, runs[i].script, s->lang, text, &sh)) {
             fprintf(stderr, "  hb-shape failed on '%s'\n", text);
@@ -355,9 +356,8 @@ static double match_drawn_without(ui_t *ui, FT_Library lib, const sample_t *s, c
     text_run_t runs[TEXT_MAX_RUNS];
     const font_chain_t *c;
     ui_text_runs(ui, s->text, strlen(s->text), false, s->rtl, runs, TEXT_MAX_RUNS, &c);
-    int index;
-    const char *file = font_chain_file(c, (size_t)runs[0].font, &index, NULL);
-    TTF_Font *f = TTF_OpenFontIndex(file, PX, index);
+    font_face_t face = font_chain_face(c, (size_t)runs[0].font);
+    TTF_Font *f = TTF_OpenFontIndex(face.file, PX, face.index);
     double m = 0;
     if (f) {
         TTF_SetFontHinting(f, TTF_HINTING_LIGHT);

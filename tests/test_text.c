@@ -295,6 +295,36 @@ static void emoji_are_drawn_at_the_text_size(void)
     ui_close(ui);
 }
 
+/* Coverage summed over a line drawn at px. */
+static double ink_of(ui_t *ui, const char *text, bool bold)
+{
+    SDL_Surface *s = ui_render_line(ui, text, 32, bold, false, (SDL_Color){0, 0, 0, 255});
+    double sum = 0;
+    for (int y = 0; s && y < s->h; y++)
+        for (int x = 0; x < s->w; x++)
+            sum += ((Uint32 *)((Uint8 *)s->pixels + y * s->pitch))[x] >> 24;
+    SDL_FreeSurface(s);
+    return sum;
+}
+
+static void bold_text_in_a_font_without_bold_is_emboldened(void)
+{
+    ui_t *ui = text_open_ui(NULL);
+    REQUIRE(ui);
+    ui_set_language(ui, "ii", false, NULL, 0);
+    text_run_t runs[4];
+    const font_chain_t *c;
+    char d[300];
+    REQUIRE(ui_text_runs(ui, "ꆈꌠ", strlen("ꆈꌠ"), true, false, runs, 4, &c) == 1);
+    text_run_font(c, &runs[0], d, sizeof d);
+    CHECK_STR(d, "NotoSansYi-Regular.ttf:0 emboldened"); /* Noto Sans Yi has no bold face */
+    CHECK(ink_of(ui, "ꆈꌠꁱꂷ", true) > 1.1 * ink_of(ui, "ꆈꌠꁱꂷ", false));
+    REQUIRE(ui_text_runs(ui, "ꆈꌠ", strlen("ꆈꌠ"), false, false, runs, 4, &c) == 1);
+    text_run_font(c, &runs[0], d, sizeof d);
+    CHECK_STR(d, "NotoSansYi-Regular.ttf:0");
+    ui_close(ui);
+}
+
 /* With KIOSK_TEXT_SHOTS set: each sample line as the kiosk draws it, black on white. */
 static void save_sample_lines(void)
 {
@@ -350,6 +380,7 @@ int main(void)
     RUN(missing_glyphs_names_what_no_font_has);
     RUN(preferred_families_come_before_the_languages_choice);
     RUN(emoji_are_drawn_at_the_text_size);
+    RUN(bold_text_in_a_font_without_bold_is_emboldened);
     RUN(save_sample_lines);
     return check_failures != 0;
 }

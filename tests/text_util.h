@@ -27,10 +27,10 @@ static inline void text_run_font(const font_chain_t *c, const text_run_t *r, cha
         snprintf(out, len, "(none)");
         return;
     }
-    int index;
+    font_face_t f = font_chain_face(c, (size_t)r->font);
     char path[512];
-    snprintf(path, sizeof path, "%s", font_chain_file(c, (size_t)r->font, &index, NULL));
-    snprintf(out, len, "%s:%d", basename(path), index);
+    snprintf(path, sizeof path, "%s", f.file);
+    snprintf(out, len, "%s:%d%s", basename(path), f.index, f.embolden ? " emboldened" : "");
 }
 
 /* The runs of utf8 in lang (paragraph rtl) as "LEVEL SCRIPT FILE:FACE 'TEXT' | ...". */

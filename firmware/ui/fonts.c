@@ -17,6 +17,7 @@ typedef struct {
     int index;
     FcCharSet *cs; /* a reference owned by the chain */
     int bitmap_px; /* a font of bitmaps only (colour emoji): the size they are drawn at; else 0 */
+    bool embolden; /* no bold face: fontconfig asks for the regular one emboldened */
 } chain_font_t;
 
 struct font_chain {
@@ -142,7 +143,7 @@ void font_lang_to_fc(const char *lang, char *out, size_t outlen)
 /* Appends file/index with its coverage to c (nothing when it is already there, or out of
  * memory). */
 static void chain_add(font_chain_t *c, const char *file, int index, FcCharSet *cs,
-                      int bitmap_px)
+                      int bitmap_px, bool embolden)
 {
     if (!file || !cs)
         return;
@@ -160,7 +161,7 @@ static void chain_add(font_chain_t *c, const char *file, int index, FcCharSet *c
     char *dup = strdup(file);
     if (!dup)
         return;
-    c->fonts[c->n++] = (chain_font_t){dup, index, FcCharSetCopy(cs), bitmap_px};
+    c->fonts[c->n++] = (chain_font_t){dup, index, FcCharSetCopy(cs), bitmap_px, embolden};
 }
 
 static void chain_add_pattern(font_chain_t *c, FcPattern *p)
@@ -179,7 +180,10 @@ static void chain_add_pattern(font_chain_t *c, FcPattern *p)
         outline = FcTrue;
     if (!outline && FcPatternGetDouble(p, FC_PIXEL_SIZE, 0, &size) != FcResultMatch)
         size = 0;
-    chain_add(c, (const char *)file, index, cs, outline ? 0 : (int)size);
+    FcBool embolden = FcFalse;
+    if (FcPatternGetBool(p, FC_EMBOLDEN, 0, &embolden) != FcResultMatch)
+        embolden = FcFalse;
+    chain_add(c, (const char *)file, index, cs, outline ? 0 : (int)size, embolden == FcTrue);
 }
 
 /* The --font file: its coverage read by fontconfig from the file itself. */
@@ -193,7 +197,7 @@ static void chain_add_file(font_chain_t *c, const char *file)
     } else {
         /* Unreadable: keep it first anyway, so opening it fails loudly as before. */
         FcCharSet *none = FcCharSetCreate();
-        chain_add(c, file, 0, none, 0);
+        chain_add(c, file, 0, none, 0, false);
         FcCharSetDestroy(none);
     }
 }
@@ -280,12 +284,10 @@ size_t font_chain_len(const font_chain_t *c)
     return c->n;
 }
 
-const char *font_chain_file(const font_chain_t *c, size_t i, int *index, int *bitmap_px)
+font_face_t font_chain_face(const font_chain_t *c, size_t i)
 {
-    *index = c->fonts[i].index;
-    if (bitmap_px)
-        *bitmap_px = c->fonts[i].bitmap_px;
-    return c->fonts[i].file;
+    const chain_font_t *f = &c->fonts[i];
+    return (font_face_t){f->file, f->index, f->bitmap_px, f->embolden};
 }
 
 bool font_chain_bitmap(const font_chain_t *c, size_t i)

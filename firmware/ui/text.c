@@ -10,15 +10,16 @@
 #include "core/utf8.h"
 #include "ui/ui_internal.h"
 
-/* The font file's face at px, opened on first use (bounded cache; the least recently opened
+/* Face f of a chain at px, opened on first use (bounded cache; the least recently opened
  * slot goes). NULL when it cannot be opened (logged). */
-static TTF_Font *font_open(ui_t *ui, const char *file, int index, int px)
+static TTF_Font *font_open(ui_t *ui, font_face_t f, int px)
 {
     if (px < 6)
         px = 6;
     for (size_t i = 0; i < FONT_SLOTS; i++) {
         font_slot_t *s = &ui->fonts[i];
-        if (s->font && s->px == px && s->index == index && strcmp(s->file, file) == 0)
+        if (s->font && s->px == px && s->index == f.index && s->embolden == f.embolden &&
+            strcmp(s->file, f.file) == 0)
             return s->font;
     }
     font_slot_t *s = &ui->fonts[ui->next_font];
@@ -26,17 +27,21 @@ static TTF_Font *font_open(ui_t *ui, const char *file, int index, int px)
     if (s->font) /* cached texts were rendered from it; they stay valid (textures) */
         TTF_CloseFont(s->font);
     free(s->file);
-    s->file = strdup(file);
-    s->index = index;
+    s->file = strdup(f.file);
+    s->index = f.index;
     s->px = px;
-    s->font = s->file ? TTF_OpenFontIndex(file, px, index) : NULL;
+    s->embolden = f.embolden;
+    s->font = s->file ? TTF_OpenFontIndex(f.file, px, f.index) : NULL;
+    if (!s->font) {
+        SDL_Log("kiosk: cannot open font %s (face %d) at %d px: %s", f.file, f.index, px,
+                TTF_GetError());
+        return NULL;
+    }
     /* Light hinting snaps heights only: advances stay HarfBuzz's own, so a line is as wide as
      * the shaping says (normal hinting rounds each glyph: Tibetan grew 5 px in 300). */
-    if (s->font)
-        TTF_SetFontHinting(s->font, TTF_HINTING_LIGHT);
-    if (!s->font)
-        SDL_Log("kiosk: cannot open font %s (face %d) at %d px: %s", file, index, px,
-                TTF_GetError());
+    TTF_SetFontHinting(s->font, TTF_HINTING_LIGHT);
+    if (f.embolden)
+        TTF_SetFontStyle(s->font, TTF_STYLE_BOLD);
     return s->font;
 }
 
@@ -50,9 +55,7 @@ TTF_Font *ui_font(ui_t *ui, int px, bool bold)
     const font_chain_t *c = chain(ui, bold);
     if (!c || font_chain_len(c) == 0)
         return NULL;
-    int index;
-    const char *file = font_chain_file(c, 0, &index, NULL);
-    return font_open(ui, file, index, px);
+    return font_open(ui, font_chain_face(c, 0), px);
 }
 
 size_t ui_text_runs(ui_t *ui, const char *utf8, size_t len, bool bold, bool rtl,
@@ -84,13 +87,12 @@ static run_font_t run_font(ui_t *ui, const font_chain_t *c, const text_run_t *r,
     run_font_t rf = {NULL, 1.0};
     if (r->font < 0)
         return rf;
-    int index, bitmap_px;
-    const char *file = font_chain_file(c, (size_t)r->font, &index, &bitmap_px);
-    rf.font = font_open(ui, file, index, px);
+    font_face_t face = font_chain_face(c, (size_t)r->font);
+    rf.font = font_open(ui, face, px);
     if (!rf.font)
         return rf;
-    if (bitmap_px > 0)
-        rf.scale = (double)(px < 6 ? 6 : px) / bitmap_px;
+    if (face.bitmap_px > 0)
+        rf.scale = (double)(px < 6 ? 6 : px) / face.bitmap_px;
     TTF_SetFontDirection(rf.font, r->level % 2 ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
     TTF_SetFontScriptName(rf.font, r->script);
     size_t n = r->len < buflen ? r->len : buflen - 1;

@@ -42,6 +42,7 @@ typedef struct {
     char *file; /* strdup'd, owned by the slot: freed when it is reused or ui_fonts_close() */
     int index;  /* the face in the file (a .ttc collection holds several) */
     int px;
+    bool embolden; /* drawn emboldened (TTF_STYLE_BOLD): a bold text in a font with no bold */
     TTF_Font *font;
 } font_slot_t;
 
@@ -133,10 +134,14 @@ bool font_chains_set_families(font_chains_t *fc, const char *const *families, si
  * valid until 8 other chains were asked for, or the first fonts or families change. */
 const font_chain_t *font_chain_get(font_chains_t *fc, const char *lang, bool bold);
 size_t font_chain_len(const font_chain_t *c);
-/* The file of font i (owned by the chain, valid as long as it), its face index and, when
- * bitmap_px is not NULL, the pixel size of its bitmaps if it has no outlines (Noto Color Emoji:
- * 109), else 0. */
-const char *font_chain_file(const font_chain_t *c, size_t i, int *index, int *bitmap_px);
+/* Font i of a chain (i < font_chain_len()); file is owned by the chain, valid as long as it. */
+typedef struct {
+    const char *file;
+    int index;     /* the face in the file */
+    int bitmap_px; /* a font of bitmaps only: their pixel size (Noto Color Emoji: 109); else 0 */
+    bool embolden; /* a bold chain's font without a bold face: to be emboldened */
+} font_face_t;
+font_face_t font_chain_face(const font_chain_t *c, size_t i);
 /* Whether font i has bitmaps only (colour emoji). */
 bool font_chain_bitmap(const font_chain_t *c, size_t i);
 /* Whether font i has a glyph for cp. */
