@@ -325,6 +325,57 @@ static void bold_text_in_a_font_without_bold_is_emboldened(void)
     ui_close(ui);
 }
 
+/* The whole of file path (malloc'd, NUL-terminated), or NULL. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(1 << 20);
+    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    return buf;
+}
+
+static void the_overflow_log_line_is_cut_at_a_character_boundary(void)
+{
+    const char *tmp = getenv("KIOSK_TEST_TMP");
+    REQUIRE(tmp);
+    char *pack = slurp(KIOSK_PACK);
+    REQUIRE(pack);
+    const char *title = "\"Welcome to the Community Center\"";
+    char *at = strstr(pack, title);
+    REQUIRE(at);
+    /* A title that cannot fit: "a" and 900 "é" (two bytes each): byte 40 is inside an é. */
+    char path[600], cmd[2400];
+    snprintf(path, sizeof path, "%s/test_text_long.json", tmp);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f);
+    fprintf(f, "%.*s\"a", (int)(at - pack), pack);
+    for (int i = 0; i < 900; i++)
+        fputs("é", f);
+    fprintf(f, "\"%s", at + strlen(title));
+    fclose(f);
+    free(pack);
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p %s && echo 'wait 200' > %s/test_text.script && rm -f %s/test_text.db && "
+             "%s --headless --db %s/test_text.db --pack %s --lang en --size 800x480 --script "
+             "%s/test_text.script >/dev/null 2>%s/test_text.err",
+             tmp, tmp, tmp, KIOSK_BIN, tmp, path, tmp, tmp);
+    CHECK(system(cmd) == 0);
+    snprintf(path, sizeof path, "%s/test_text.err", tmp);
+    char *err = slurp(path);
+    REQUIRE(err);
+    char want[200] = "text does not fit: \"a";
+    for (int i = 0; i < 19; i++) /* 39 bytes: the é that byte 40 would cut is left out */
+        strcat(want, "é");
+    strcat(want, "\"\n");
+    CHECK(strstr(err, want) != NULL);
+    free(err);
+}
+
 /* With KIOSK_TEXT_SHOTS set: each sample line as the kiosk draws it, black on white. */
 static void save_sample_lines(void)
 {
@@ -381,6 +432,7 @@ int main(void)
     RUN(preferred_families_come_before_the_languages_choice);
     RUN(emoji_are_drawn_at_the_text_size);
     RUN(bold_text_in_a_font_without_bold_is_emboldened);
+    RUN(the_overflow_log_line_is_cut_at_a_character_boundary);
     RUN(save_sample_lines);
     return check_failures != 0;
 }
