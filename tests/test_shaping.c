@@ -90,9 +90,19 @@ static bool hb_shape(const char *file, int index, bool rtl, const char *script, 
     snprintf(dir, sizeof dir, "--direction=%s", rtl ? "rtl" : "ltr");
     snprintf(scr, sizeof scr, "--script=%s", script);
     snprintf(lng, sizeof lng, "--language=%s", lang);
-    char *argv[] = {KIOSK_HB_SHAPE, "--font-funcs=ft", size, face, dir, scr, lng,
-                    "--output-format=json", "--no-glyph-names", "--no-clusters",
-                    (char *)file, (char *)text, NULL};
+    char *argv[] = {KIOSK_HB_SHAPE,
+                    "--font-funcs=ft",
+                    size,
+                    face,
+                    dir,
+                    scr,
+                    lng,
+                    "--output-format=json",
+                    "--no-glyph-names",
+                    "--no-clusters",
+                    (char *)file,
+                    (char *)text,
+                    NULL};
     char *json = run_capture(argv);
     cJSON *arr = json ? cJSON_Parse(json) : NULL;
     free(json);
@@ -324,7 +334,8 @@ static void each_sample_is_drawn_as_harfbuzz_shapes_it(void)
         ref_t ref = reference(ui, lib, s);
         double ref_w = ref.width;
         int w = ui_metrics(ui)->text_width(ui, PX, false, s->text, strlen(s->text));
-        SDL_Surface *surf = ui_render_line(ui, s->text, PX, false, s->rtl, (SDL_Color){0, 0, 0, 255});
+        SDL_Surface *surf =
+            ui_render_line(ui, s->text, PX, false, s->rtl, (SDL_Color){0, 0, 0, 255});
         REQUIRE(surf);
         ink_t got = surface_ink(surf);
         double m = ink_match(&ref, &got);
@@ -362,7 +373,8 @@ static double match_drawn_without(ui_t *ui, FT_Library lib, const sample_t *s, c
     if (f) {
         TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
         if (dir)
-            TTF_SetFontDirection(f, strcmp(dir, "rtl") == 0 ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+            TTF_SetFontDirection(f,
+                                 strcmp(dir, "rtl") == 0 ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
         if (script)
             TTF_SetFontScriptName(f, script);
         SDL_Surface *surf = TTF_RenderUTF8_Blended(f, s->text, (SDL_Color){0, 0, 0, 255});

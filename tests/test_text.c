@@ -46,10 +46,11 @@ static void uyghur_runs_right_to_left_with_digits_and_latin_left_to_right(void)
     /* Visual order, left to right: the sentence ends at the left; "25" and "Wi-Fi" keep their
      * own order (level 2); Latin letters Noto Sans Arabic lacks come from the language's own
      * face (fontconfig's sans-serif for ug). */
-    CHECK_STR(d, "1 Arab NotoSansArabic-Regular.ttf:0 'بار.' | 1 Latn DejaVuSans.ttf:0 ' ' | "
-                 "2 Latn DejaVuSans.ttf:0 'Wi-Fi' | 1 Arab NotoSansArabic-Regular.ttf:0 ' ياشتا، ' | "
-                 "2 Arab NotoSansArabic-Regular.ttf:0 '25' | "
-                 "1 Arab NotoSansArabic-Regular.ttf:0 'مەن '");
+    CHECK_STR(d,
+              "1 Arab NotoSansArabic-Regular.ttf:0 'بار.' | 1 Latn DejaVuSans.ttf:0 ' ' | "
+              "2 Latn DejaVuSans.ttf:0 'Wi-Fi' | 1 Arab NotoSansArabic-Regular.ttf:0 ' ياشتا، ' | "
+              "2 Arab NotoSansArabic-Regular.ttf:0 '25' | "
+              "1 Arab NotoSansArabic-Regular.ttf:0 'مەن '");
     ui_close(ui);
 }
 
@@ -110,9 +111,14 @@ static void a_right_to_left_view_draws_ltr_widgets_left_to_right(void)
     snprintf(v.lang, sizeof v.lang, "ug");
     const char *texts[] = {"138 1234 5678", "تېلېفون: 138"};
     for (int i = 0; i < 2; i++)
-        v.w[v.n++] = (widget_t){.kind = W_LABEL, .style = STYLE_PLAIN, .text = texts[i],
-                                .r = {20, 20 + 80 * i, 700, 60}, .tr = {20, 20 + 80 * i, 700, 60},
-                                .px = 32, .align = ALIGN_RIGHT, .ltr = i == 0};
+        v.w[v.n++] = (widget_t){.kind = W_LABEL,
+                                .style = STYLE_PLAIN,
+                                .text = texts[i],
+                                .r = {20, 20 + 80 * i, 700, 60},
+                                .tr = {20, 20 + 80 * i, 700, 60},
+                                .px = 32,
+                                .align = ALIGN_RIGHT,
+                                .ltr = i == 0};
     ui_draw(ui, &v, -1);
     const text_slot_t *phone = drawn_line(ui, texts[0]), *label = drawn_line(ui, texts[1]);
     REQUIRE(phone && label);
@@ -161,7 +167,8 @@ static void a_bar_fills_from_the_right_in_a_right_to_left_view(void)
         v.w[v.n++] = (widget_t){.kind = W_BAR, .r = {100, 200, 400, 20}, .fraction = 0.25};
         v.w[0].text = "";
         ui_draw(ui, &v, -1);
-        rgba_t fill = theme_color(COLOR_PRIMARY, false), track = theme_color(COLOR_BAR_TRACK, false);
+        rgba_t fill = theme_color(COLOR_PRIMARY, false),
+               track = theme_color(COLOR_BAR_TRACK, false);
         CHECK(same_rgb(shot_pixel(ui, 150, 210), rtl ? track : fill));
         CHECK(same_rgb(shot_pixel(ui, 450, 210), rtl ? fill : track));
     }
@@ -174,10 +181,10 @@ static void the_cjk_face_follows_the_language(void)
     REQUIRE(ui);
     char d[2048];
     const char *cases[][2] = {
-        {"zh-cn", "NotoSansCJK-Regular.ttc:2"}, {"zh-Hans", "NotoSansCJK-Regular.ttc:2"},
-        {"zh-tw", "NotoSansCJK-Regular.ttc:3"}, {"zh-TW", "NotoSansCJK-Regular.ttc:3"},
+        {"zh-cn", "NotoSansCJK-Regular.ttc:2"},   {"zh-Hans", "NotoSansCJK-Regular.ttc:2"},
+        {"zh-tw", "NotoSansCJK-Regular.ttc:3"},   {"zh-TW", "NotoSansCJK-Regular.ttc:3"},
         {"zh-Hant", "NotoSansCJK-Regular.ttc:3"}, {"zh-hk", "NotoSansCJK-Regular.ttc:4"},
-        {"ja", "NotoSansCJK-Regular.ttc:0"},    {"ko", "NotoSansCJK-Regular.ttc:1"},
+        {"ja", "NotoSansCJK-Regular.ttc:0"},      {"ko", "NotoSansCJK-Regular.ttc:1"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char want[200];
@@ -216,7 +223,8 @@ static void missing_glyphs_names_what_no_font_has(void)
     uint32_t miss[8];
     /* A Private Use Area character and an unassigned one, each once; not the ZWJ, the
      * variation selector, the bidi mark, the spaces or the newline. */
-    const char *s = "a\xee\x80\x80 b\xcd\xb8\xee\x80\x80\xe2\x80\x8d\xef\xb8\x8f\xe2\x80\x8f\n\xe3\x80\x80";
+    const char *s =
+        "a\xee\x80\x80 b\xcd\xb8\xee\x80\x80\xe2\x80\x8d\xef\xb8\x8f\xe2\x80\x8f\n\xe3\x80\x80";
     CHECK_INT(ui_missing_glyphs(ui, "zh-cn", s, miss, 8), 2);
     CHECK_INT(miss[0], 0xe000);
     CHECK_INT(miss[1], 0x378);
@@ -400,11 +408,11 @@ static void save_sample_lines(void)
         const char *fam[] = {samples[i][2]};
         bool rtl = samples[i][1][0] == 'r';
         ui_set_language(ui, samples[i][0], rtl, fam, samples[i][2][0] ? 1 : 0);
-        SDL_Surface *s = ui_render_line(ui, samples[i][3], 48, false, rtl,
-                                        (SDL_Color){0, 0, 0, 255});
+        SDL_Surface *s =
+            ui_render_line(ui, samples[i][3], 48, false, rtl, (SDL_Color){0, 0, 0, 255});
         REQUIRE(s);
-        SDL_Surface *bg = SDL_CreateRGBSurfaceWithFormat(0, s->w + 16, s->h + 16, 32,
-                                                         SDL_PIXELFORMAT_ARGB8888);
+        SDL_Surface *bg =
+            SDL_CreateRGBSurfaceWithFormat(0, s->w + 16, s->h + 16, 32, SDL_PIXELFORMAT_ARGB8888);
         SDL_FillRect(bg, NULL, 0xffffffff);
         SDL_SetSurfaceBlendMode(s, SDL_BLENDMODE_BLEND);
         SDL_BlitSurface(s, NULL, bg, &(SDL_Rect){8, 8, s->w, s->h});

@@ -35,7 +35,7 @@ static inline void text_run_font(const font_chain_t *c, const text_run_t *r, cha
 
 /* The runs of utf8 in lang (paragraph rtl) as "LEVEL SCRIPT FILE:FACE 'TEXT' | ...". */
 static inline const char *text_describe(ui_t *ui, const char *lang, bool rtl, const char *utf8,
-                                 char *out, size_t len)
+                                        char *out, size_t len)
 {
     ui_set_language(ui, lang, rtl, NULL, 0);
     text_run_t runs[TEXT_MAX_RUNS];

@@ -29,8 +29,8 @@ struct font_chain {
 
 struct font_chains {
     FcConfig *fc;
-    char *first[2];    /* --font, --font-bold (NULL: none); owned */
-    char **families;   /* preferred families, owned */
+    char *first[2];  /* --font, --font-bold (NULL: none); owned */
+    char **families; /* preferred families, owned */
     size_t n_families;
     font_chain_t chains[CHAINS];
     size_t next;
@@ -142,8 +142,8 @@ void font_lang_to_fc(const char *lang, char *out, size_t outlen)
 
 /* Appends file/index with its coverage to c (nothing when it is already there, or out of
  * memory). */
-static void chain_add(font_chain_t *c, const char *file, int index, FcCharSet *cs,
-                      int bitmap_px, bool embolden)
+static void chain_add(font_chain_t *c, const char *file, int index, FcCharSet *cs, int bitmap_px,
+                      bool embolden)
 {
     if (!file || !cs)
         return;

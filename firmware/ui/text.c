@@ -58,8 +58,8 @@ TTF_Font *ui_font(ui_t *ui, int px, bool bold)
     return font_open(ui, font_chain_face(c, 0), px);
 }
 
-size_t ui_text_runs(ui_t *ui, const char *utf8, size_t len, bool bold, bool rtl,
-                    text_run_t *runs, size_t max, const font_chain_t **out)
+size_t ui_text_runs(ui_t *ui, const char *utf8, size_t len, bool bold, bool rtl, text_run_t *runs,
+                    size_t max, const font_chain_t **out)
 {
     const font_chain_t *c = chain(ui, bold);
     if (out)
@@ -132,8 +132,8 @@ static SDL_Surface *render_run(ui_t *ui, const font_chain_t *ch, const text_run_
     *ascent = scaled(TTF_FontAscent(rf.font), rf.scale);
     if (rf.scale == 1.0)
         return s;
-    SDL_Surface *small = SDL_CreateRGBSurfaceWithFormat(0, scaled(s->w, rf.scale),
-                                                        scaled(s->h, rf.scale), 32, s->format->format);
+    SDL_Surface *small = SDL_CreateRGBSurfaceWithFormat(
+        0, scaled(s->w, rf.scale), scaled(s->h, rf.scale), 32, s->format->format);
     if (small && SDL_SoftStretchLinear(s, NULL, small, NULL) != 0) {
         SDL_FreeSurface(small);
         small = NULL;
@@ -276,8 +276,7 @@ static void text_slot_clear(text_slot_t *s)
 }
 
 /* A texture of one line of text, cached; NULL for an empty line or on failure. */
-static text_slot_t *text_get(ui_t *ui, const char *line, int px, bool bold, bool rtl,
-                             SDL_Color c)
+static text_slot_t *text_get(ui_t *ui, const char *line, int px, bool bold, bool rtl, SDL_Color c)
 {
     if (!*line)
         return NULL;

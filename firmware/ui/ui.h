@@ -19,7 +19,7 @@ typedef struct {
     int width, height; /* panel size in pixels, as mounted (before rotation) */
     int rotation;      /* 0, 90, 180 or 270 degrees clockwise */
     bool fullscreen;
-    bool headless;         /* no display: SDL's dummy video driver, software renderer */
+    bool headless; /* no display: SDL's dummy video driver, software renderer */
     /* A font file put first in every language's font chain (NULL: none): characters it lacks
      * (Latin letters, digits) come from the chain's other fonts, chosen by fontconfig. */
     const char *font;
@@ -55,8 +55,8 @@ bool ui_set_language(ui_t *ui, const char *lang, bool rtl, const char *const *fa
  * to out and returns how many there are (more than max: out holds the first max). */
 size_t ui_missing_glyphs(ui_t *ui, const char *lang, const char *utf8, uint32_t *out, size_t max);
 
-/* Text metrics with the real fonts, in the language of ui_set_language(). Owned by ui; the pointer (and the metrics' user_data,
- * which is ui) stays valid until ui_close(). */
+/* Text metrics with the real fonts, in the language of ui_set_language(). Owned by ui; the pointer
+ * (and the metrics' user_data, which is ui) stays valid until ui_close(). */
 const text_metrics_t *ui_metrics(ui_t *ui);
 
 /* Draws the view (pressed: index of the widget under a finger, or -1) and shows it. v and

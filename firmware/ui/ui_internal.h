@@ -178,8 +178,8 @@ TTF_Font *ui_font(ui_t *ui, int px, bool bold);
 /* The runs of one line as ui measures and draws it in the current language, in a paragraph of
  * direction rtl: fills runs (at most max) and, when chain is not NULL, *chain (owned by ui,
  * valid until the language, fonts or families change). Returns how many. */
-size_t ui_text_runs(ui_t *ui, const char *utf8, size_t len, bool bold, bool rtl,
-                    text_run_t *runs, size_t max, const font_chain_t **chain);
+size_t ui_text_runs(ui_t *ui, const char *utf8, size_t len, bool bold, bool rtl, text_run_t *runs,
+                    size_t max, const font_chain_t **chain);
 
 /* Width in pixels of the first len bytes of utf8 (one line) drawn at px in a paragraph of
  * direction rtl: the sum of its runs, shaped as drawn. */
