@@ -335,7 +335,7 @@ static void each_sample_is_drawn_as_harfbuzz_shapes_it(void)
         double ref_w = ref.width;
         int w = ui_metrics(ui)->text_width(ui, PX, false, s->text, strlen(s->text));
         SDL_Surface *surf =
-            ui_render_line(ui, s->text, PX, false, s->rtl, (SDL_Color){0, 0, 0, 255});
+            ui_render_line(ui, s->text, PX, false, s->rtl, (SDL_Color){0, 0, 0, 255}, NULL);
         REQUIRE(surf);
         ink_t got = surface_ink(surf);
         double m = ink_match(&ref, &got);

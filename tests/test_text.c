@@ -151,6 +151,52 @@ static SDL_Color shot_pixel(ui_t *ui, int x, int y)
     return c;
 }
 
+/* The lowest row with dark ink in columns [x0, x1) of a screenshot, or -1. */
+static int lowest_ink(ui_t *ui, int x0, int x1)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/test_text_base.bmp", getenv("KIOSK_TEST_TMP"));
+    SDL_Surface *s = ui_screenshot(ui, path) == 0 ? SDL_LoadBMP(path) : NULL;
+    int low = -1;
+    for (int y = 0; s && y < s->h; y++)
+        for (int x = x0; x < x1; x++) {
+            Uint32 p = 0;
+            memcpy(&p, (Uint8 *)s->pixels + y * s->pitch + x * s->format->BytesPerPixel,
+                   s->format->BytesPerPixel);
+            Uint8 r, g, b;
+            SDL_GetRGB(p, s->format, &r, &g, &b);
+            if (r + g + b < 200)
+                low = y;
+        }
+    SDL_FreeSurface(s);
+    return low;
+}
+
+static void lines_in_other_fonts_keep_the_baseline(void)
+{
+    ui_t *ui = text_open_ui(NULL);
+    REQUIRE(ui);
+    ui_set_language(ui, "en", false, NULL, 0);
+    static view_t v;
+    memset(&v, 0, sizeof v);
+    v.width = 800, v.height = 480;
+    /* "A" alone, and "A" before a Tibetan stack reaching far below the baseline. */
+    const char *texts[] = {"A", "Aསྒྲུ"};
+    for (int i = 0; i < 2; i++)
+        v.w[v.n++] = (widget_t){.kind = W_LABEL,
+                                .style = STYLE_PLAIN,
+                                .text = texts[i],
+                                .r = {20 + 400 * i, 100, 300, 60},
+                                .tr = {20 + 400 * i, 100, 300, 60},
+                                .px = 40,
+                                .align = ALIGN_LEFT};
+    ui_draw(ui, &v, -1);
+    int a = lowest_ink(ui, 20, 40), b = lowest_ink(ui, 420, 440);
+    CHECK(a > 100);
+    CHECK_INT(b, a);
+    ui_close(ui);
+}
+
 static bool same_rgb(SDL_Color a, rgba_t b)
 {
     return a.r == b.r && a.g == b.g && a.b == b.b;
@@ -287,7 +333,7 @@ static void emoji_are_drawn_at_the_text_size(void)
               "0 Latn NotoSans-Regular.ttf:0 ' b ' | 0 Latn DejaVuSans.ttf:0 '❤ ' | "
               "0 Latn NotoSans-Regular.ttf:0 'c'");
     /* Noto Color Emoji has bitmaps at 109 px only: scaled to the text size, in colour. */
-    SDL_Surface *s = ui_render_line(ui, "🥰", 32, false, false, (SDL_Color){0, 0, 0, 255});
+    SDL_Surface *s = ui_render_line(ui, "🥰", 32, false, false, (SDL_Color){0, 0, 0, 255}, NULL);
     REQUIRE(s);
     CHECK(s->w >= 32 && s->w <= 48);
     CHECK_INT(s->w, ui_text_width(ui, 32, false, false, "🥰", strlen("🥰")));
@@ -306,7 +352,7 @@ static void emoji_are_drawn_at_the_text_size(void)
 /* Coverage summed over a line drawn at px. */
 static double ink_of(ui_t *ui, const char *text, bool bold)
 {
-    SDL_Surface *s = ui_render_line(ui, text, 32, bold, false, (SDL_Color){0, 0, 0, 255});
+    SDL_Surface *s = ui_render_line(ui, text, 32, bold, false, (SDL_Color){0, 0, 0, 255}, NULL);
     double sum = 0;
     for (int y = 0; s && y < s->h; y++)
         for (int x = 0; x < s->w; x++)
@@ -409,7 +455,7 @@ static void save_sample_lines(void)
         bool rtl = samples[i][1][0] == 'r';
         ui_set_language(ui, samples[i][0], rtl, fam, samples[i][2][0] ? 1 : 0);
         SDL_Surface *s =
-            ui_render_line(ui, samples[i][3], 48, false, rtl, (SDL_Color){0, 0, 0, 255});
+            ui_render_line(ui, samples[i][3], 48, false, rtl, (SDL_Color){0, 0, 0, 255}, NULL);
         REQUIRE(s);
         SDL_Surface *bg =
             SDL_CreateRGBSurfaceWithFormat(0, s->w + 16, s->h + 16, 32, SDL_PIXELFORMAT_ARGB8888);
@@ -434,6 +480,7 @@ int main(void)
     RUN(phone_number_keeps_its_order_only_in_a_left_to_right_paragraph);
     RUN(a_right_to_left_view_draws_ltr_widgets_left_to_right);
     RUN(a_bar_fills_from_the_right_in_a_right_to_left_view);
+    RUN(lines_in_other_fonts_keep_the_baseline);
     RUN(the_cjk_face_follows_the_language);
     RUN(a_font_without_latin_still_gets_digits_and_the_code);
     RUN(missing_glyphs_names_what_no_font_has);

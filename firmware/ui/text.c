@@ -142,7 +142,8 @@ static SDL_Surface *render_run(ui_t *ui, const font_chain_t *ch, const text_run_
     return small;
 }
 
-SDL_Surface *ui_render_line(ui_t *ui, const char *line, int px, bool bold, bool rtl, SDL_Color c)
+SDL_Surface *ui_render_line(ui_t *ui, const char *line, int px, bool bold, bool rtl, SDL_Color c,
+                            int *baseline)
 {
     text_run_t runs[TEXT_MAX_RUNS];
     SDL_Surface *surf[TEXT_MAX_RUNS] = {0};
@@ -173,6 +174,8 @@ SDL_Surface *ui_render_line(ui_t *ui, const char *line, int px, bool bold, bool 
         x += surf[i]->w;
         SDL_FreeSurface(surf[i]);
     }
+    if (baseline)
+        *baseline = top;
     return out;
 }
 
@@ -286,12 +289,14 @@ static text_slot_t *text_get(ui_t *ui, const char *line, int px, bool bold, bool
         strcmp(s->text, line) == 0 && memcmp(&s->color, &c, sizeof c) == 0)
         return s;
     text_slot_clear(s);
-    SDL_Surface *surf = ui_render_line(ui, line, px, bold, rtl, c);
+    int baseline = 0;
+    SDL_Surface *surf = ui_render_line(ui, line, px, bold, rtl, c, &baseline);
     if (!surf)
         return NULL;
     s->tex = SDL_CreateTextureFromSurface(ui->ren, surf);
     s->w = surf->w;
     s->h = surf->h;
+    s->baseline = baseline;
     SDL_FreeSurface(surf);
     s->text = strdup(line);
     if (!s->tex || !s->text) {
@@ -311,6 +316,10 @@ int ui_draw_text(ui_t *ui, const char *text, SDL_Rect box, int px, bool bold, al
 {
     bool rtl = ui->frame_rtl && !ltr;
     int lh = ui_line_height(ui, px, bold);
+    /* Every line's baseline where the first font's is when its glyph box is centred in the
+     * line box (Noto CJK's ascent is tall), whatever fonts the line's runs use. */
+    TTF_Font *first = ui_font(ui, px, bold);
+    int base = first ? (lh - TTF_FontHeight(first)) / 2 + TTF_FontAscent(first) : lh * 4 / 5;
     int y = box.y;
     int end_x = box.x;
     char line[1024];
@@ -326,8 +335,7 @@ int ui_draw_text(ui_t *ui, const char *text, SDL_Rect box, int px, bool bold, al
             int x = align == ALIGN_CENTER  ? box.x + (box.w - t->w) / 2
                     : align == ALIGN_RIGHT ? box.x + box.w - t->w
                                            : box.x;
-            /* Centre the glyph box in the line box: Noto CJK's ascent is tall. */
-            SDL_Rect dst = {x, y + (lh - t->h) / 2, t->w, t->h};
+            SDL_Rect dst = {x, y + base - t->baseline, t->w, t->h};
             SDL_RenderCopy(ui->ren, t->tex, NULL, &dst);
             end_x = rtl ? x : x + t->w; /* where the line ends in reading order */
         } else {

@@ -69,6 +69,7 @@ typedef struct {
     char *text;       /* strdup'd, owned by the slot: freed with it (ui_fonts_close()) */
     SDL_Texture *tex; /* owned by the slot, as text */
     int w, h;
+    int baseline; /* rows from the top */
 } text_slot_t;
 
 struct ui {
@@ -186,9 +187,10 @@ size_t ui_text_runs(ui_t *ui, const char *utf8, size_t len, bool bold, bool rtl,
 int ui_text_width(ui_t *ui, int px, bool bold, bool rtl, const char *utf8, size_t len);
 
 /* One line drawn into a new surface (ARGB8888, transparent around the glyphs), its runs side
- * by side on one baseline; NULL for an empty line or on failure. The caller frees it. Its
- * width is ui_text_width()'s. */
-SDL_Surface *ui_render_line(ui_t *ui, const char *line, int px, bool bold, bool rtl, SDL_Color c);
+ * by side on one baseline, *baseline rows from the top (baseline may be NULL); NULL for an
+ * empty line or on failure. The caller frees it. Its width is ui_text_width()'s. */
+SDL_Surface *ui_render_line(ui_t *ui, const char *line, int px, bool bold, bool rtl, SDL_Color c,
+                            int *baseline);
 
 /* The height of one line of text at px, as the layout measures it. */
 int ui_line_height(ui_t *ui, int px, bool bold);
