@@ -221,6 +221,56 @@ static void a_bar_fills_from_the_right_in_a_right_to_left_view(void)
     ui_close(ui);
 }
 
+/* The first column in [x0, x1) of row y of a screenshot in colour c, or -1. */
+static int first_column_of(ui_t *ui, int y, int x0, int x1, rgba_t c)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/test_text_caret.bmp", getenv("KIOSK_TEST_TMP"));
+    SDL_Surface *s = ui_screenshot(ui, path) == 0 ? SDL_LoadBMP(path) : NULL;
+    int found = -1;
+    for (int x = x0; s && x < x1 && found < 0; x++) {
+        Uint32 p = 0;
+        memcpy(&p, (Uint8 *)s->pixels + y * s->pitch + x * s->format->BytesPerPixel,
+               s->format->BytesPerPixel);
+        SDL_Color got;
+        SDL_GetRGBA(p, s->format, &got.r, &got.g, &got.b, &got.a);
+        if (same_rgb(got, c))
+            found = x;
+    }
+    SDL_FreeSurface(s);
+    return found;
+}
+
+static void the_caret_follows_the_text_to_its_left_end_right_to_left(void)
+{
+    ui_t *ui = text_open_ui(NULL);
+    REQUIRE(ui);
+    ui_set_language(ui, "ar", true, NULL, 0);
+    static view_t v;
+    const char *text = "سلام";
+    int w = ui_text_width(ui, 40, false, true, text, strlen(text));
+    for (int rtl = 0; rtl < 2; rtl++) {
+        memset(&v, 0, sizeof v);
+        v.width = 800, v.height = 480, v.rtl = rtl;
+        v.w[v.n++] = (widget_t){.kind = W_FIELD,
+                                .style = STYLE_PLAIN,
+                                .text = text,
+                                .r = {100, 100, 600, 80},
+                                .tr = {120, 110, 560, 60},
+                                .px = 40,
+                                .align = rtl ? ALIGN_RIGHT : ALIGN_LEFT,
+                                .caret = true};
+        ui_draw(ui, &v, -1);
+        /* Inside the frame's border the caret is the only thing in the primary colour. */
+        int caret = first_column_of(ui, 140, 110, 690, theme_color(COLOR_PRIMARY, false));
+        if (rtl)
+            CHECK(caret >= 680 - w - 12 && caret < 680 - w);
+        else
+            CHECK(caret > 120 + w && caret <= 120 + w + 8);
+    }
+    ui_close(ui);
+}
+
 static void the_cjk_face_follows_the_language(void)
 {
     ui_t *ui = text_open_ui(NULL);
@@ -481,6 +531,7 @@ int main(void)
     RUN(a_right_to_left_view_draws_ltr_widgets_left_to_right);
     RUN(a_bar_fills_from_the_right_in_a_right_to_left_view);
     RUN(lines_in_other_fonts_keep_the_baseline);
+    RUN(the_caret_follows_the_text_to_its_left_end_right_to_left);
     RUN(the_cjk_face_follows_the_language);
     RUN(a_font_without_latin_still_gets_digits_and_the_code);
     RUN(missing_glyphs_names_what_no_font_has);
