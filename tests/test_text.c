@@ -130,23 +130,30 @@ static void a_right_to_left_view_draws_ltr_widgets_left_to_right(void)
     ui_close(ui);
 }
 
-/* The colour of the screenshot's pixel (x, y). */
-static SDL_Color shot_pixel(ui_t *ui, int x, int y)
+/* The last frame drawn, as a surface the caller frees (NULL on failure). */
+static SDL_Surface *shot(ui_t *ui)
 {
     char path[600];
-    snprintf(path, sizeof path, "%s/test_text_bar.bmp", getenv("KIOSK_TEST_TMP"));
+    snprintf(path, sizeof path, "%s/test_text_shot.bmp", getenv("KIOSK_TEST_TMP"));
+    return ui_screenshot(ui, path) == 0 ? SDL_LoadBMP(path) : NULL;
+}
+
+/* The colour of pixel (x, y) of s. */
+static SDL_Color pixel(SDL_Surface *s, int x, int y)
+{
     SDL_Color c = {0, 0, 0, 0};
-    if (ui_screenshot(ui, path) != 0)
-        return c;
-    SDL_Surface *s = SDL_LoadBMP(path);
-    if (!s)
-        return c;
     Uint32 p = 0;
-    SDL_LockSurface(s);
     memcpy(&p, (Uint8 *)s->pixels + y * s->pitch + x * s->format->BytesPerPixel,
            s->format->BytesPerPixel);
     SDL_GetRGBA(p, s->format, &c.r, &c.g, &c.b, &c.a);
-    SDL_UnlockSurface(s);
+    return c;
+}
+
+/* The colour of the screenshot's pixel (x, y). */
+static SDL_Color shot_pixel(ui_t *ui, int x, int y)
+{
+    SDL_Surface *s = shot(ui);
+    SDL_Color c = s ? pixel(s, x, y) : (SDL_Color){0, 0, 0, 0};
     SDL_FreeSurface(s);
     return c;
 }
@@ -154,18 +161,12 @@ static SDL_Color shot_pixel(ui_t *ui, int x, int y)
 /* The lowest row with dark ink in columns [x0, x1) of a screenshot, or -1. */
 static int lowest_ink(ui_t *ui, int x0, int x1)
 {
-    char path[600];
-    snprintf(path, sizeof path, "%s/test_text_base.bmp", getenv("KIOSK_TEST_TMP"));
-    SDL_Surface *s = ui_screenshot(ui, path) == 0 ? SDL_LoadBMP(path) : NULL;
+    SDL_Surface *s = shot(ui);
     int low = -1;
     for (int y = 0; s && y < s->h; y++)
         for (int x = x0; x < x1; x++) {
-            Uint32 p = 0;
-            memcpy(&p, (Uint8 *)s->pixels + y * s->pitch + x * s->format->BytesPerPixel,
-                   s->format->BytesPerPixel);
-            Uint8 r, g, b;
-            SDL_GetRGB(p, s->format, &r, &g, &b);
-            if (r + g + b < 200)
+            SDL_Color c = pixel(s, x, y);
+            if (c.r + c.g + c.b < 200)
                 low = y;
         }
     SDL_FreeSurface(s);
@@ -224,19 +225,11 @@ static void a_bar_fills_from_the_right_in_a_right_to_left_view(void)
 /* The first column in [x0, x1) of row y of a screenshot in colour c, or -1. */
 static int first_column_of(ui_t *ui, int y, int x0, int x1, rgba_t c)
 {
-    char path[600];
-    snprintf(path, sizeof path, "%s/test_text_caret.bmp", getenv("KIOSK_TEST_TMP"));
-    SDL_Surface *s = ui_screenshot(ui, path) == 0 ? SDL_LoadBMP(path) : NULL;
+    SDL_Surface *s = shot(ui);
     int found = -1;
-    for (int x = x0; s && x < x1 && found < 0; x++) {
-        Uint32 p = 0;
-        memcpy(&p, (Uint8 *)s->pixels + y * s->pitch + x * s->format->BytesPerPixel,
-               s->format->BytesPerPixel);
-        SDL_Color got;
-        SDL_GetRGBA(p, s->format, &got.r, &got.g, &got.b, &got.a);
-        if (same_rgb(got, c))
+    for (int x = x0; s && x < x1 && found < 0; x++)
+        if (same_rgb(pixel(s, x, y), c))
             found = x;
-    }
     SDL_FreeSurface(s);
     return found;
 }
