@@ -140,10 +140,13 @@ USB sticks are mounted for it; login prompts on the console, Ctrl+Alt+Del,
 SysRq and core dumps are switched off, and the hardware watchdog is armed.
 It also contains kiosk-staff, the staff tool for the office.")
 # Libraries from dpkg-shlibdeps (for a cross build: the target architecture's libraries must be
-# installed, e.g. libsdl2-2.0-0:arm64); the rest by hand.
+# installed, e.g. libsdl2-2.0-0:arm64; libfribidi0, libfontconfig1 and libharfbuzz0b for the
+# text come this way); the rest by hand. Fonts: Noto Sans CJK for Chinese, Japanese and Korean,
+# fonts-noto-core for Latin, digits and every other script (Arabic for Uyghur, Tibetan,
+# Mongolian, Yi), chosen through fontconfig.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "fonts-noto-cjk, adduser, init-system-helpers (>= 1.54~), systemd (>= 252), udev, mount, polkitd, libegl1, libgles2, libgbm1, libgl1-mesa-dri, jq")
+  "fonts-noto-cjk, fonts-noto-core, adduser, init-system-helpers (>= 1.54~), systemd (>= 252), udev, mount, polkitd, libegl1, libgles2, libgbm1, libgl1-mesa-dri, jq")
 # The input methods (firmware/ime): librime and zinnia come through dpkg-shlibdeps; their data by
 # hand: Rime's luna_pinyin table (the package ships only the schemas compiled against it, in
 # /usr/share/kiosk/rime) and zinnia's Simplified Chinese model.

@@ -23,6 +23,7 @@
 #include "core/flow.h"
 #include "core/kerr.h"
 #include "core/record_json.h"
+#include "core/utf8.h"
 #include "core/view.h"
 #include "store/store.h"
 #include "system/clock.h"
@@ -308,11 +309,21 @@ void redraw(app_t *a)
                           a->wall.offset_min};
     active_mode_t m = app_active_mode(a);
     m.ops->build(m.self, a->view, &frame);
+    /* The text edge measures in the view's language (its fonts, its direction): on a change,
+     * build again so that what was measured is what is drawn. */
+    if (ui_set_language(a->ui, a->view->lang[0] ? a->view->lang : frame.lang, a->view->rtl, NULL,
+                        0))
+        m.ops->build(m.self, a->view, &frame);
     if (flow_focus(a->flow) == FLOW_FOCUS_START || flow_focus(a->flow) == FLOW_FOCUS_CANDIDATES)
         flow_set_focus(a->flow, a->view->focus_index);
     for (size_t i = 0; i < a->view->n; i++)
-        if (a->view->w[i].overflow)
-            log_line("warn", "text does not fit: \"%.40s\"", a->view->w[i].text);
+        if (a->view->w[i].overflow) {
+            const char *t = a->view->w[i].text; /* its first 40 bytes, whole characters */
+            size_t n = 0;
+            while (t[n] && n + utf8_char_len(t + n) <= 40)
+                n += utf8_char_len(t + n);
+            log_line("warn", "text does not fit: \"%.*s\"", (int)n, t);
+        }
     ui_draw(a->ui, a->view, a->pressed);
     int64_t t1 = clock_mono_us();
     stats_frame_drawn(&a->stats, t1);

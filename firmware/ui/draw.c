@@ -88,7 +88,7 @@ static void draw_label(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
         ui_fill_framed(ui, sdl_rect(w->r), bw, radius, w->style == STYLE_NOTICE ? 0 : radius - bw,
                        p.border, p.fill);
     }
-    ui_draw_text(ui, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text);
+    ui_draw_text(ui, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text, w->ltr);
 }
 
 /* A face button's face, between the top of the button and its words. */
@@ -147,9 +147,9 @@ static void draw_button(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
         ui_draw_icon(ui, w->icon, sdl_rect(w->ir), p.text);
     if (has_tick_box(w))
         draw_tick_box(ui, w, p, u);
-    ui_draw_text(ui, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text);
+    ui_draw_text(ui, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text, w->ltr);
     if (w->text2)
-        ui_draw_text(ui, w->text2, sdl_rect(w->tr2), w->px2, false, w->align, p.text);
+        ui_draw_text(ui, w->text2, sdl_rect(w->tr2), w->px2, false, w->align, p.text, w->ltr);
 }
 
 /* A text field: its frame, the text or the placeholder, and the caret after the text (before
@@ -162,7 +162,7 @@ static void draw_field(ui_t *ui, const widget_t *w, double u)
                    color(ui, COLOR_FIELD));
     bool placeholder = w->style == STYLE_MUTED;
     int end = ui_draw_text(ui, w->text, sdl_rect(w->tr), w->px, false, w->align,
-                           placeholder ? color(ui, COLOR_MUTED) : color(ui, COLOR_TEXT));
+                           placeholder ? color(ui, COLOR_MUTED) : color(ui, COLOR_TEXT), w->ltr);
     if (!w->caret)
         return;
     int lh = ui_line_height(ui, w->px, false);
@@ -170,8 +170,12 @@ static void draw_field(ui_t *ui, const widget_t *w, double u)
     for (const char *q = w->text; *q; q++)
         lines += *q == '\n';
     int cy = placeholder ? w->tr.y : w->tr.y + (lines - 1) * lh;
-    SDL_Rect caret = {placeholder ? w->tr.x - (int)(4 * u) : end + (int)(2 * u), cy + lh / 8,
-                      (int)(3 * u + 0.5), lh * 3 / 4};
+    int cw = (int)(3 * u + 0.5);
+    /* In a right-to-left field the text starts at the right and ends at its left edge. */
+    int cx = ui->frame_rtl && !w->ltr
+                 ? (placeholder ? w->tr.x + w->tr.w + (int)(4 * u) - cw : end - (int)(2 * u) - cw)
+                 : (placeholder ? w->tr.x - (int)(4 * u) : end + (int)(2 * u));
+    SDL_Rect caret = {cx, cy + lh / 8, cw, lh * 3 / 4};
     SDL_Color c = color(ui, COLOR_PRIMARY);
     c.a = 255;
     ui_fill_rect(ui, caret, c);
@@ -239,12 +243,15 @@ static void draw_pad(ui_t *ui, const widget_t *w, double u)
     }
 }
 
+/* A progress bar, filled from the start of the reading direction. */
 static void draw_bar(ui_t *ui, const widget_t *w)
 {
     SDL_Rect r = sdl_rect(w->r);
     ui_fill_round_rect(ui, r, r.h / 2, color(ui, COLOR_BAR_TRACK));
     SDL_Rect f = r;
     f.w = (int)(r.w * w->fraction);
+    if (ui->frame_rtl) /* a right-to-left language fills from the right */
+        f.x = r.x + r.w - f.w;
     if (f.w > 0)
         ui_fill_round_rect(ui, f, r.h / 2, color(ui, COLOR_PRIMARY));
 }
@@ -335,6 +342,8 @@ static uint64_t hash_widgets(const view_t *v, size_t n, int pressed)
                    (int)(w->fraction * 10000)};
         h = hash_bytes(h, f, sizeof f);
         h = hash_bytes(h, &v->high_contrast, sizeof v->high_contrast);
+        h = hash_bytes(h, &v->rtl, sizeof v->rtl);
+        h = hash_bytes(h, &w->ltr, sizeof w->ltr);
         h = hash_bytes(h, w->text, strlen(w->text) + 1);
         if (w->text2)
             h = hash_bytes(h, w->text2, strlen(w->text2) + 1);
@@ -412,6 +421,7 @@ static void present(ui_t *ui)
 void ui_draw(ui_t *ui, const view_t *v, int pressed)
 {
     ui->high_contrast = v->high_contrast;
+    ui->frame_rtl = v->rtl;
     size_t first = draw_base_layer(ui, v, pressed);
     SDL_SetRenderTarget(ui->ren, ui->frame);
     SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);

@@ -1,53 +1,188 @@
-/* Fonts and text for the SDL edge: font files and sizes, the metrics the layout measures
- * with, and cached textures of drawn lines. */
+/* Text for the SDL edge: lines split into runs (runs.c) in the fonts of the language's chain
+ * (fonts.c), each run shaped by SDL_ttf with its direction and script set, the runs put side
+ * by side on one baseline; the metrics the layout measures with (the same runs, so what is
+ * measured is what is drawn), the fonts opened, and cached textures of drawn lines. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "core/utf8.h"
 #include "ui/ui_internal.h"
 
-static const char *const default_fonts[][2] = {
-    {"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"},
-    {"/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-     "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"},
-};
-
-TTF_Font *ui_font(ui_t *ui, int px, bool bold)
+/* Face f of a chain at px, opened on first use (bounded cache; the least recently opened
+ * slot goes). NULL when it cannot be opened (logged). */
+static TTF_Font *font_open(ui_t *ui, font_face_t f, int px)
 {
     if (px < 6)
         px = 6;
-    for (size_t i = 0; i < FONT_SLOTS; i++)
-        if (ui->fonts[i].font && ui->fonts[i].px == px && ui->fonts[i].bold == bold)
-            return ui->fonts[i].font;
+    for (size_t i = 0; i < FONT_SLOTS; i++) {
+        font_slot_t *s = &ui->fonts[i];
+        if (s->font && s->px == px && s->index == f.index && s->embolden == f.embolden &&
+            strcmp(s->file, f.file) == 0)
+            return s->font;
+    }
     font_slot_t *s = &ui->fonts[ui->next_font];
     ui->next_font = (ui->next_font + 1) % FONT_SLOTS;
-    if (s->font) {
-        /* Cached texts were rendered from this font; they stay valid (textures). */
+    if (s->font) /* cached texts were rendered from it; they stay valid (textures) */
         TTF_CloseFont(s->font);
-    }
+    free(s->file);
+    s->file = strdup(f.file);
+    s->index = f.index;
     s->px = px;
-    s->bold = bold;
-    s->font = TTF_OpenFontIndex(bold ? ui->bold_path : ui->font_path, px, ui->face_index);
-    if (!s->font)
-        SDL_Log("kiosk: cannot open font %s at %d px: %s", bold ? ui->bold_path : ui->font_path, px,
+    s->embolden = f.embolden;
+    s->font = s->file ? TTF_OpenFontIndex(f.file, px, f.index) : NULL;
+    if (!s->font) {
+        SDL_Log("kiosk: cannot open font %s (face %d) at %d px: %s", f.file, f.index, px,
                 TTF_GetError());
+        return NULL;
+    }
+    /* Light hinting snaps heights only: advances stay HarfBuzz's own, so a line is as wide as
+     * the shaping says (normal hinting rounds each glyph: Tibetan grew 5 px in 300). */
+    TTF_SetFontHinting(s->font, TTF_HINTING_LIGHT);
+    if (f.embolden)
+        TTF_SetFontStyle(s->font, TTF_STYLE_BOLD);
     return s->font;
+}
+
+static const font_chain_t *chain(ui_t *ui, bool bold)
+{
+    return ui->chains ? font_chain_get(ui->chains, ui->lang, bold) : NULL;
+}
+
+TTF_Font *ui_font(ui_t *ui, int px, bool bold)
+{
+    const font_chain_t *c = chain(ui, bold);
+    if (!c || font_chain_len(c) == 0)
+        return NULL;
+    return font_open(ui, font_chain_face(c, 0), px);
+}
+
+size_t ui_text_runs(ui_t *ui, const char *utf8, size_t len, bool bold, bool rtl, text_run_t *runs,
+                    size_t max, const font_chain_t **out)
+{
+    const font_chain_t *c = chain(ui, bold);
+    if (out)
+        *out = c;
+    return c ? text_runs(c, utf8, len, rtl, runs, max) : 0;
+}
+
+/* A run ready to measure or draw: its font with the run's direction and script set, and the
+ * scale it is drawn at (1; or px over the bitmaps' size for a font of bitmaps only, colour
+ * emoji, whose glyphs SDL_ttf gives at that one size). */
+typedef struct {
+    TTF_Font *font; /* NULL when it cannot be opened */
+    double scale;
+} run_font_t;
+
+static int scaled(int v, double k)
+{
+    return k == 1.0 ? v : (int)(v * k + 0.5);
+}
+
+/* Sets up run r of line: its font, and its text copied into buf as a string. */
+static run_font_t run_font(ui_t *ui, const font_chain_t *c, const text_run_t *r, int px,
+                           const char *line, char *buf, size_t buflen)
+{
+    run_font_t rf = {NULL, 1.0};
+    if (r->font < 0)
+        return rf;
+    font_face_t face = font_chain_face(c, (size_t)r->font);
+    rf.font = font_open(ui, face, px);
+    if (!rf.font)
+        return rf;
+    if (face.bitmap_px > 0)
+        rf.scale = (double)(px < 6 ? 6 : px) / face.bitmap_px;
+    TTF_SetFontDirection(rf.font, r->level % 2 ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+    TTF_SetFontScriptName(rf.font, r->script);
+    size_t n = r->len < buflen ? r->len : buflen - 1;
+    memcpy(buf, line + r->start, n);
+    buf[n] = '\0';
+    return rf;
+}
+
+int ui_text_width(ui_t *ui, int px, bool bold, bool rtl, const char *utf8, size_t len)
+{
+    text_run_t runs[TEXT_MAX_RUNS];
+    const font_chain_t *c;
+    size_t n = ui_text_runs(ui, utf8, len, bold, rtl, runs, TEXT_MAX_RUNS, &c);
+    int total = 0;
+    char buf[1024];
+    for (size_t i = 0; i < n; i++) {
+        int w = 0, h = 0;
+        run_font_t rf = run_font(ui, c, &runs[i], px, utf8, buf, sizeof buf);
+        if (rf.font && TTF_SizeUTF8(rf.font, buf, &w, &h) == 0)
+            total += scaled(w, rf.scale);
+    }
+    return total;
+}
+
+/* Run r drawn in colour c into a new ARGB8888 surface, scaled as its font says; *ascent is
+ * where its baseline is. NULL on failure. */
+static SDL_Surface *render_run(ui_t *ui, const font_chain_t *ch, const text_run_t *r, int px,
+                               const char *line, SDL_Color c, int *ascent)
+{
+    char buf[1024];
+    run_font_t rf = run_font(ui, ch, r, px, line, buf, sizeof buf);
+    SDL_Surface *s = rf.font ? TTF_RenderUTF8_Blended(rf.font, buf, c) : NULL;
+    if (!s)
+        return NULL;
+    /* SDL_ttf puts the baseline at the font's ascent unless a glyph rises above it, which the
+     * fonts installed do not. */
+    *ascent = scaled(TTF_FontAscent(rf.font), rf.scale);
+    if (rf.scale == 1.0)
+        return s;
+    SDL_Surface *small = SDL_CreateRGBSurfaceWithFormat(
+        0, scaled(s->w, rf.scale), scaled(s->h, rf.scale), 32, s->format->format);
+    if (small && SDL_SoftStretchLinear(s, NULL, small, NULL) != 0) {
+        SDL_FreeSurface(small);
+        small = NULL;
+    }
+    SDL_FreeSurface(s);
+    return small;
+}
+
+SDL_Surface *ui_render_line(ui_t *ui, const char *line, int px, bool bold, bool rtl, SDL_Color c,
+                            int *baseline)
+{
+    text_run_t runs[TEXT_MAX_RUNS];
+    SDL_Surface *surf[TEXT_MAX_RUNS] = {0};
+    int asc[TEXT_MAX_RUNS] = {0};
+    const font_chain_t *ch;
+    size_t n = ui_text_runs(ui, line, strlen(line), bold, rtl, runs, TEXT_MAX_RUNS, &ch);
+    int w = 0, top = 0, bottom = 0;
+    for (size_t i = 0; i < n; i++) {
+        surf[i] = render_run(ui, ch, &runs[i], px, line, c, &asc[i]);
+        if (!surf[i])
+            continue;
+        top = asc[i] > top ? asc[i] : top;
+        bottom = surf[i]->h - asc[i] > bottom ? surf[i]->h - asc[i] : bottom;
+        w += surf[i]->w;
+    }
+    SDL_Surface *out =
+        w > 0 ? SDL_CreateRGBSurfaceWithFormat(0, w, top + bottom, 32, SDL_PIXELFORMAT_ARGB8888)
+              : NULL;
+    int x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!surf[i])
+            continue;
+        if (out) { /* runs side by side on one baseline; they never overlap */
+            SDL_SetSurfaceBlendMode(surf[i], SDL_BLENDMODE_NONE);
+            SDL_Rect dst = {x, top - asc[i], surf[i]->w, surf[i]->h};
+            SDL_BlitSurface(surf[i], NULL, out, &dst);
+        }
+        x += surf[i]->w;
+        SDL_FreeSurface(surf[i]);
+    }
+    if (baseline)
+        *baseline = top;
+    return out;
 }
 
 static int metric_width(void *user_data, int px, bool bold, const char *utf8, size_t len)
 {
     ui_t *ui = user_data;
-    TTF_Font *f = ui_font(ui, px, bold);
-    char buf[1024];
-    if (len >= sizeof buf)
-        len = sizeof buf - 1;
-    memcpy(buf, utf8, len);
-    buf[len] = '\0';
-    int w = 0, h = 0;
-    if (!f || TTF_SizeUTF8(f, buf, &w, &h) != 0)
-        return (int)len * px / 2;
-    return w;
+    return ui_text_width(ui, px, bold, ui->rtl, utf8, len);
 }
 
 int ui_line_height(ui_t *ui, int px, bool bold)
@@ -64,30 +199,69 @@ static int metric_line_height(void *user_data, int px, bool bold)
     return ui_line_height(user_data, px, bold);
 }
 
+static void texts_clear(ui_t *ui);
+
 void ui_fonts_choose(ui_t *ui, const char *font, const char *font_bold)
 {
-    if (font) {
-        snprintf(ui->font_path, sizeof ui->font_path, "%s", font);
-        snprintf(ui->bold_path, sizeof ui->bold_path, "%s", font_bold ? font_bold : font);
-    } else {
-        for (size_t i = 0; i < sizeof default_fonts / sizeof default_fonts[0]; i++) {
-            FILE *f = fopen(default_fonts[i][0], "rb");
-            if (!f)
-                continue;
-            fclose(f);
-            snprintf(ui->font_path, sizeof ui->font_path, "%s", default_fonts[i][0]);
-            snprintf(ui->bold_path, sizeof ui->bold_path, "%s", default_fonts[i][1]);
-            break;
-        }
-    }
-    /* Noto Sans CJK collections: face 2 is Simplified Chinese. */
-    ui->face_index = strstr(ui->font_path, "CJK") && strstr(ui->font_path, ".ttc") ? 2 : 0;
+    if (!ui->chains)
+        ui->chains = font_chains_new();
+    if (ui->chains)
+        font_chains_set_first(ui->chains, font, font_bold);
+    else
+        SDL_Log("kiosk: cannot load fontconfig's configuration: no fonts");
+    if (!ui->lang[0])
+        snprintf(ui->lang, sizeof ui->lang, "zh-cn");
+    texts_clear(ui);
     ui->metrics = (text_metrics_t){metric_width, metric_line_height, ui};
 }
 
-static uint32_t hash_text(const char *s, int px, bool bold, SDL_Color c)
+bool ui_set_language(ui_t *ui, const char *lang, bool rtl, const char *const *families,
+                     size_t n_families)
 {
-    uint32_t h = 2166136261u;
+    bool new_lang = strcasecmp(ui->lang, lang ? lang : "") != 0;
+    bool changed = new_lang || ui->rtl != rtl;
+    if (new_lang)
+        texts_clear(ui); /* the same text may be drawn in other faces (zh-cn, zh-tw) */
+    snprintf(ui->lang, sizeof ui->lang, "%s", lang ? lang : "");
+    ui->rtl = rtl;
+    if (families && ui->chains && font_chains_set_families(ui->chains, families, n_families)) {
+        texts_clear(ui); /* the same text may now be drawn in other fonts */
+        changed = true;
+    }
+    return changed;
+}
+
+size_t ui_missing_glyphs(ui_t *ui, const char *lang, const char *utf8, uint32_t *out, size_t max)
+{
+    const font_chain_t *c = ui->chains ? font_chain_get(ui->chains, lang, false) : NULL;
+    size_t n = 0;
+    for (const char *p = utf8; *p;) {
+        uint32_t cp;
+        size_t k = utf8_decode(p, strlen(p), &cp);
+        if (k == 0) { /* not UTF-8: a byte no font draws */
+            cp = 0xfffd;
+            k = 1;
+        }
+        p += k;
+        bool space = cp == ' ' || cp == 0xa0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200a) ||
+                     cp == 0x202f || cp == 0x205f || cp == 0x1680;
+        if (space || text_is_ignorable(cp) || (c && font_chain_find(c, cp) >= 0))
+            continue;
+        bool seen = false;
+        for (size_t i = 0; i < n && i < max && !seen; i++)
+            seen = out[i] == cp;
+        if (seen)
+            continue;
+        if (n < max)
+            out[n] = cp;
+        n++;
+    }
+    return n;
+}
+
+static uint32_t hash_text(const char *s, int px, bool bold, bool rtl, SDL_Color c)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)rtl;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 16777619u;
     h = (h ^ (uint32_t)px) * 16777619u;
@@ -105,25 +279,24 @@ static void text_slot_clear(text_slot_t *s)
 }
 
 /* A texture of one line of text, cached; NULL for an empty line or on failure. */
-static text_slot_t *text_get(ui_t *ui, const char *line, int px, bool bold, SDL_Color c)
+static text_slot_t *text_get(ui_t *ui, const char *line, int px, bool bold, bool rtl, SDL_Color c)
 {
     if (!*line)
         return NULL;
-    uint32_t h = hash_text(line, px, bold, c);
+    uint32_t h = hash_text(line, px, bold, rtl, c);
     text_slot_t *s = &ui->texts[h % TEXT_SLOTS];
-    if (s->tex && s->hash == h && s->px == px && s->bold == bold && strcmp(s->text, line) == 0 &&
-        memcmp(&s->color, &c, sizeof c) == 0)
+    if (s->tex && s->hash == h && s->px == px && s->bold == bold && s->rtl == rtl &&
+        strcmp(s->text, line) == 0 && memcmp(&s->color, &c, sizeof c) == 0)
         return s;
     text_slot_clear(s);
-    TTF_Font *f = ui_font(ui, px, bold);
-    if (!f)
-        return NULL;
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(f, line, c);
+    int baseline = 0;
+    SDL_Surface *surf = ui_render_line(ui, line, px, bold, rtl, c, &baseline);
     if (!surf)
         return NULL;
     s->tex = SDL_CreateTextureFromSurface(ui->ren, surf);
     s->w = surf->w;
     s->h = surf->h;
+    s->baseline = baseline;
     SDL_FreeSurface(surf);
     s->text = strdup(line);
     if (!s->tex || !s->text) {
@@ -133,14 +306,20 @@ static text_slot_t *text_get(ui_t *ui, const char *line, int px, bool bold, SDL_
     s->hash = h;
     s->px = px;
     s->bold = bold;
+    s->rtl = rtl;
     s->color = c;
     return s;
 }
 
 int ui_draw_text(ui_t *ui, const char *text, SDL_Rect box, int px, bool bold, align_t align,
-                 SDL_Color c)
+                 SDL_Color c, bool ltr)
 {
+    bool rtl = ui->frame_rtl && !ltr;
     int lh = ui_line_height(ui, px, bold);
+    /* Every line's baseline where the first font's is when its glyph box is centred in the
+     * line box (Noto CJK's ascent is tall), whatever fonts the line's runs use. */
+    TTF_Font *first = ui_font(ui, px, bold);
+    int base = first ? (lh - TTF_FontHeight(first)) / 2 + TTF_FontAscent(first) : lh * 4 / 5;
     int y = box.y;
     int end_x = box.x;
     char line[1024];
@@ -151,17 +330,16 @@ int ui_draw_text(ui_t *ui, const char *text, SDL_Rect box, int px, bool bold, al
             n = sizeof line - 1;
         memcpy(line, p, n);
         line[n] = '\0';
-        text_slot_t *t = text_get(ui, line, px, bold, c);
+        text_slot_t *t = text_get(ui, line, px, bold, rtl, c);
         if (t) {
             int x = align == ALIGN_CENTER  ? box.x + (box.w - t->w) / 2
                     : align == ALIGN_RIGHT ? box.x + box.w - t->w
                                            : box.x;
-            /* Centre the glyph box in the line box: Noto CJK's ascent is tall. */
-            SDL_Rect dst = {x, y + (lh - t->h) / 2, t->w, t->h};
+            SDL_Rect dst = {x, y + base - t->baseline, t->w, t->h};
             SDL_RenderCopy(ui->ren, t->tex, NULL, &dst);
-            end_x = x + t->w;
+            end_x = rtl ? x : x + t->w; /* where the line ends in reading order */
         } else {
-            end_x = box.x;
+            end_x = rtl ? box.x + box.w : box.x;
         }
         y += lh;
         p = nl ? nl + 1 : NULL;
@@ -169,13 +347,21 @@ int ui_draw_text(ui_t *ui, const char *text, SDL_Rect box, int px, bool bold, al
     return end_x;
 }
 
-void ui_fonts_close(ui_t *ui)
+static void texts_clear(ui_t *ui)
 {
     for (size_t i = 0; i < TEXT_SLOTS; i++)
         text_slot_clear(&ui->texts[i]);
+}
+
+void ui_fonts_close(ui_t *ui)
+{
+    texts_clear(ui);
     for (size_t i = 0; i < FONT_SLOTS; i++) {
         if (ui->fonts[i].font)
             TTF_CloseFont(ui->fonts[i].font);
-        ui->fonts[i].font = NULL;
+        free(ui->fonts[i].file);
+        ui->fonts[i] = (font_slot_t){0};
     }
+    font_chains_free(ui->chains);
+    ui->chains = NULL;
 }

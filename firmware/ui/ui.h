@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/view.h"
 
@@ -18,9 +19,11 @@ typedef struct {
     int width, height; /* panel size in pixels, as mounted (before rotation) */
     int rotation;      /* 0, 90, 180 or 270 degrees clockwise */
     bool fullscreen;
-    bool headless;         /* no display: SDL's dummy video driver, software renderer */
-    const char *font;      /* regular font file; NULL: Noto Sans CJK from fonts-noto-cjk */
-    const char *font_bold; /* bold font file; NULL: font (unused when font is NULL) */
+    bool headless; /* no display: SDL's dummy video driver, software renderer */
+    /* A font file put first in every language's font chain (NULL: none): characters it lacks
+     * (Latin letters, digits) come from the chain's other fonts, chosen by fontconfig. */
+    const char *font;
+    const char *font_bold; /* the same for bold text; NULL: font (unused when font is NULL) */
 } ui_config_t;
 
 /* Opens the window (or the headless surface) and the fonts; cfg is read only during the
@@ -33,8 +36,27 @@ void ui_close(ui_t *ui);
 /* The logical screen the layout works in (width and height swapped at 90/270). */
 void ui_logical_size(const ui_t *ui, int *w, int *h);
 
-/* Text metrics with the real fonts. Owned by ui; the pointer (and the metrics' user_data,
- * which is ui) stays valid until ui_close(). */
+/* Sets the language texts are measured and drawn in, until called again: lang is a BCP 47
+ * code, compared case-insensitively ("zh-TW" is "zh-tw"); its font chain is the --font file,
+ * then families (preferred family names, in order), then fontconfig's choice for the
+ * language (the CJK face follows it: zh-cn/zh-Hans Simplified, zh-tw/zh-Hant Traditional,
+ * zh-hk Hong Kong, ja, ko), then every other installed font for characters those lack. rtl:
+ * the language is written right to left (the paragraph direction text is measured in; ui_draw()
+ * draws in the view's). families NULL keeps the families given before; an empty list (n 0)
+ * clears them; lang and families are copied. Before the first call the language is zh-cn.
+ * Returns true when measurements may have changed (another language, direction or
+ * families): a view built before should be built again. */
+bool ui_set_language(ui_t *ui, const char *lang, bool rtl, const char *const *families,
+                     size_t n_families);
+
+/* For pack authors: the code points of utf8 that no font of lang's chain has (with the
+ * families of the last ui_set_language()), each once, in order of appearance; controls, spaces,
+ * ZWJ/ZWNJ, variation selectors and bidi marks are not looked for. Writes at most max of them
+ * to out and returns how many there are (more than max: out holds the first max). */
+size_t ui_missing_glyphs(ui_t *ui, const char *lang, const char *utf8, uint32_t *out, size_t max);
+
+/* Text metrics with the real fonts, in the language of ui_set_language(). Owned by ui; the pointer
+ * (and the metrics' user_data, which is ui) stays valid until ui_close(). */
 const text_metrics_t *ui_metrics(ui_t *ui);
 
 /* Draws the view (pressed: index of the widget under a finger, or -1) and shows it. v and

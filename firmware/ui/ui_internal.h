@@ -14,7 +14,7 @@
 #include "ui/abs_pointer.h"
 #include "ui/ui.h"
 
-#define FONT_SLOTS 24
+#define FONT_SLOTS 48 /* open fonts: one per file, face, size and weight */
 #define TEXT_SLOTS 384
 #define INPUT_FDS 32
 /* The touch id of the touches read from absolute pointers (input.c). */
@@ -39,19 +39,37 @@ typedef struct {
 } icon_slot_t;
 
 typedef struct {
+    char *file; /* strdup'd, owned by the slot: freed when it is reused or ui_fonts_close() */
+    int index;  /* the face in the file (a .ttc collection holds several) */
     int px;
-    bool bold;
+    bool embolden; /* drawn emboldened (TTF_STYLE_BOLD): a bold text in a font with no bold */
     TTF_Font *font;
 } font_slot_t;
+
+/* Font fallback chains chosen through fontconfig (fonts.c): opaque. */
+typedef struct font_chains font_chains_t;
+typedef struct font_chain font_chain_t;
+
+/* A run of one line: the same bidi level, script and font throughout. */
+typedef struct {
+    size_t start, len; /* bytes of the line */
+    int level;         /* bidi embedding level: odd runs right to left */
+    char script[5];    /* ISO 15924 tag as HarfBuzz names it: "Arab", "Hani", "Zyyy" */
+    int font;          /* index in the chain, -1 when the chain is empty */
+} text_run_t;
+
+#define TEXT_MAX_RUNS 64
 
 typedef struct {
     uint32_t hash;
     int px;
     bool bold;
+    bool rtl; /* the paragraph direction it was laid out in */
     SDL_Color color;
     char *text;       /* strdup'd, owned by the slot: freed with it (ui_fonts_close()) */
     SDL_Texture *tex; /* owned by the slot, as text */
     int w, h;
+    int baseline; /* rows from the top */
 } text_slot_t;
 
 struct ui {
@@ -66,8 +84,12 @@ struct ui {
     /* The palette of the frame being drawn: the view says whether the resident asked for
      * high contrast; ui_draw() sets this before anything is painted. */
     bool high_contrast;
-    char font_path[512], bold_path[512];
-    long face_index;
+    /* Fonts: the chains (--font first, then fontconfig's choice for the language), the
+     * language measured and drawn in and its direction; frame_rtl is the view's, set by
+     * ui_draw() before anything is painted. */
+    font_chains_t *chains;
+    char lang[24];
+    bool rtl, frame_rtl;
     font_slot_t fonts[FONT_SLOTS];
     size_t next_font;
     text_slot_t texts[TEXT_SLOTS];
@@ -98,24 +120,86 @@ struct ui {
     size_t n_sdl_ids;
 };
 
+/* ---- fonts.c: fallback chains through fontconfig ---- */
+
+/* Loads fontconfig's configuration; NULL when it cannot. Free with font_chains_free(). */
+font_chains_t *font_chains_new(void);
+void font_chains_free(font_chains_t *fc);
+/* The font files put first in every chain (font NULL: none; font_bold NULL: font); copied.
+ * Forgets the chains built (the pointers font_chain_get() gave are no longer valid). */
+void font_chains_set_first(font_chains_t *fc, const char *font, const char *font_bold);
+/* The preferred families, in order, copied; returns whether they changed (then the chains
+ * built are forgotten, as above). */
+bool font_chains_set_families(font_chains_t *fc, const char *const *families, size_t n);
+/* The chain for a language (BCP 47, any case) and weight, built on first use. Owned by fc:
+ * valid until 8 other chains were asked for, or the first fonts or families change. */
+const font_chain_t *font_chain_get(font_chains_t *fc, const char *lang, bool bold);
+size_t font_chain_len(const font_chain_t *c);
+/* Font i of a chain (i < font_chain_len()); file is owned by the chain, valid as long as it. */
+typedef struct {
+    const char *file;
+    int index;     /* the face in the file */
+    int bitmap_px; /* a font of bitmaps only: their pixel size (Noto Color Emoji: 109); else 0 */
+    bool embolden; /* a bold chain's font without a bold face: to be emboldened */
+} font_face_t;
+font_face_t font_chain_face(const font_chain_t *c, size_t i);
+/* Whether font i has bitmaps only (colour emoji). */
+bool font_chain_bitmap(const font_chain_t *c, size_t i);
+/* Whether font i has a glyph for cp. */
+bool font_chain_has(const font_chain_t *c, size_t i, uint32_t cp);
+/* The first font of the chain with a glyph for cp, or -1. */
+int font_chain_find(const font_chain_t *c, uint32_t cp);
+/* A BCP 47 code as fontconfig's language: lower case, zh-Hant -> zh-tw, zh-Hans -> zh-cn,
+ * zh-Hant-HK -> zh-hk, other languages the language subtag alone ("ug-CN" -> "ug"). */
+void font_lang_to_fc(const char *lang, char *out, size_t outlen);
+
+/* ---- runs.c: bidi, script and font runs ---- */
+
+/* Splits the first len bytes of utf8 (one line, no '\n') into at most max runs, in visual
+ * order (left to right on screen), in a paragraph of direction rtl, with fonts of chain c.
+ * Returns how many; 0 for an empty line or out of memory. */
+size_t text_runs(const font_chain_t *c, const char *utf8, size_t len, bool rtl, text_run_t *runs,
+                 size_t max);
+/* Characters that are not drawn and need no font: controls, ZWJ/ZWNJ, bidi marks,
+ * variation selectors, soft hyphens, tags. */
+bool text_is_ignorable(uint32_t cp);
+
 /* ---- text.c ---- */
 
-/* Chooses the font files (the given ones, else the first installed default pair; font_bold
- * NULL: font) and sets ui->metrics. Opens nothing: ui_font() opens on demand. */
+/* Puts the font files given (NULL: none) first in every chain, sets the language to zh-cn
+ * (the residents' first) until ui_set_language(), and sets ui->metrics. Opens no font. */
 void ui_fonts_choose(ui_t *ui, const char *font, const char *font_bold);
 
-/* The font at px (at least 6) and weight, opened on first use. Owned by ui's font slots:
- * valid until FONT_SLOTS other sizes have been asked for, or ui_fonts_close(). NULL when
+/* The first font of the current language's chain at px (at least 6) and weight, opened on
+ * first use: the one lines are spaced by. Owned by ui's font slots: valid until FONT_SLOTS
+ * other fonts or sizes have been asked for, or ui_fonts_close(). NULL when there is none or
  * the file cannot be opened (logged). */
 TTF_Font *ui_font(ui_t *ui, int px, bool bold);
+
+/* The runs of one line as ui measures and draws it in the current language, in a paragraph of
+ * direction rtl: fills runs (at most max) and, when chain is not NULL, *chain (owned by ui,
+ * valid until the language, fonts or families change). Returns how many. */
+size_t ui_text_runs(ui_t *ui, const char *utf8, size_t len, bool bold, bool rtl, text_run_t *runs,
+                    size_t max, const font_chain_t **chain);
+
+/* Width in pixels of the first len bytes of utf8 (one line) drawn at px in a paragraph of
+ * direction rtl: the sum of its runs, shaped as drawn. */
+int ui_text_width(ui_t *ui, int px, bool bold, bool rtl, const char *utf8, size_t len);
+
+/* One line drawn into a new surface (ARGB8888, transparent around the glyphs), its runs side
+ * by side on one baseline, *baseline rows from the top (baseline may be NULL); NULL for an
+ * empty line or on failure. The caller frees it. Its width is ui_text_width()'s. */
+SDL_Surface *ui_render_line(ui_t *ui, const char *line, int px, bool bold, bool rtl, SDL_Color c,
+                            int *baseline);
 
 /* The height of one line of text at px, as the layout measures it. */
 int ui_line_height(ui_t *ui, int px, bool bold);
 
 /* Draws text (lines split at '\n') into box with the current renderer target; returns the
- * end x of the last line. Caches one texture per line in ui. */
+ * end x of the last line. Each line is a paragraph right to left when the frame is (the
+ * view's rtl) and ltr is false. Caches one texture per line in ui. */
 int ui_draw_text(ui_t *ui, const char *text, SDL_Rect box, int px, bool bold, align_t align,
-                 SDL_Color c);
+                 SDL_Color c, bool ltr);
 
 /* Frees the cached text textures and closes the fonts. */
 void ui_fonts_close(ui_t *ui);
