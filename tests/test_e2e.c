@@ -420,8 +420,9 @@ static void languages_in_any_case_and_the_picker(void)
     REQUIRE(write_file(pack, text));
     free(text);
     snprintf(script, sizeof script, "%s/languages.script", KIOSK_SCRIPTS);
-    char *args[] = {"--headless", "--lang",   "ZH-tw", "--pack",        pack,  "--db", db,
-                    "--script",   script,     "--size", "800x480", "--screenshots", shots, NULL};
+    char *args[] = {"--headless", "--lang",   "ZH-tw", "--pack", pack,      "--db",
+                    db,           "--script", script,  "--size", "800x480", "--screenshots",
+                    shots,        NULL};
     proc_t p;
     REQUIRE(start(&p, "languages", args));
     int status = finish(&p, NULL, 0);
@@ -904,6 +905,30 @@ static void bad_pack_falls_back_with_staff_notice(void)
     CHECK_INT(sqlite3_column_int(st, 1), 1);
     sqlite3_finalize(st);
     sqlite3_close(d);
+}
+
+/* A pack with a text no installed font can draw (a Private Use character in a Uyghur string)
+ * is refused like an invalid one: the log names the file, the place, the character and the
+ * language, and residents get the built-in pack instead of boxes. */
+static void a_pack_that_would_show_boxes_is_refused(void)
+{
+    char pack[700], db[700], script[700], shots[700], cmd[2400];
+    fresh_run("boxes", db, script, shots);
+    snprintf(pack, sizeof pack, "%s/boxes.json", tmp);
+    snprintf(cmd, sizeof cmd, "sed -e '0,/\"ug\": \"/s//\"ug\": \"\xee\x80\x80/' '%s' > '%s'",
+             KIOSK_MULTILINGUAL_PACK, pack);
+    REQUIRE(system(cmd) == 0);
+    REQUIRE(write_file(script, "expect notice yes\nexpect lang en\n"));
+    char out[4096], *err;
+    char *args[] = {"--headless", "--pack", pack,       "--lang", "ug",
+                    "--db",       db,       "--script", script,   NULL};
+    CHECK_INT(run_kiosk("boxes", args, out, sizeof out, &err), 0);
+    CHECK(err && strstr(err, "boxes.json: $.strings.") &&
+          strstr(err, ".ug: U+E000: no installed font has this character (language ug)"));
+    CHECK(err && strstr(err, "built-in pack"));
+    if (check_failures && err)
+        fprintf(stderr, "%s\n", err);
+    free(err);
 }
 
 static void unusable_database_means_out_of_service(void)
@@ -1404,6 +1429,7 @@ int main(void)
     RUN(staff_tour_in_both_languages_and_orientations);
     RUN(first_boot_self_test);
     RUN(bad_pack_falls_back_with_staff_notice);
+    RUN(a_pack_that_would_show_boxes_is_refused);
     RUN(activities_that_are_over_are_not_offered);
     RUN(activities_leave_when_their_day_passes_while_running);
     RUN(the_reference_qr_code_reads_back);

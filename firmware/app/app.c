@@ -2,6 +2,7 @@
  * to the store, and the screen is redrawn only when something changed. It sleeps in
  * SDL_WaitEventTimeout until the next input or timer, so an idle kiosk uses no CPU. */
 #include "app/app.h"
+#include "app/fonts.h"
 #include "app/app_internal.h"
 #include "app/export_source.h"
 #include "app/router.h"
@@ -72,12 +73,23 @@ static void pack_log(const char *level, const char *msg, void *ud)
 
 /* Loads the pack to run: one staff installed from a stick (or the one before it), else the
  * configured one; when those are all unusable, the built-in pack with a notice for staff. */
+/* The pack edge's check: every text drawable (app/fonts.c). */
+static bool pack_fonts_ok(void *ud, const content_t *c, const char *json, size_t len, char *why,
+                          size_t whylen)
+{
+    app_t *a = ud;
+    bool ok = app_pack_fonts_ok(a->ui, a->cfg, c, json, len, why, whylen);
+    a->dirty = true; /* the next frame sets the language on screen again */
+    return ok;
+}
+
 static int load_pack(app_t *a, content_t **out, bool *fallback, char *err, size_t errlen)
 {
     char dir[4096], src[4096] = "";
     app_data_dir(a->cfg, dir, sizeof dir);
     *fallback = false;
-    int rc = packs_load(dir, a->cfg->pack_path, &a->pack_check, out, src, sizeof src, pack_log, NULL);
+    int rc =
+        packs_load(dir, a->cfg->pack_path, &a->pack_check, out, src, sizeof src, pack_log, NULL);
     if (rc == KIOSK_OK) {
         char packs[4200];
         snprintf(packs, sizeof packs, "%s/packs/", dir);
@@ -102,6 +114,10 @@ static int load_pack(app_t *a, content_t **out, bool *fallback, char *err, size_
         return rc;
     }
     snprintf(a->content_from, sizeof a->content_from, "built-in");
+    char why[768];
+    if (!pack_fonts_ok(a, *out, (const char *)kiosk_builtin_pack, kiosk_builtin_pack_len, why,
+                       sizeof why))
+        log_line("warn", "built-in pack: %s (install fonts-noto-cjk and fonts-noto-core)", why);
     return KIOSK_OK;
 }
 
@@ -311,8 +327,10 @@ void redraw(app_t *a)
     m.ops->build(m.self, a->view, &frame);
     /* The text edge measures in the view's language (its fonts, its direction): on a change,
      * build again so that what was measured is what is drawn. */
-    if (ui_set_language(a->ui, a->view->lang[0] ? a->view->lang : frame.lang, a->view->rtl, NULL,
-                        0))
+    const char *lang = a->view->lang[0] ? a->view->lang : frame.lang;
+    const char *families[APP_FONT_FAMILIES];
+    size_t nf = app_font_families(a->cfg, a->content, lang, families);
+    if (ui_set_language(a->ui, lang, a->view->rtl, families, nf))
         m.ops->build(m.self, a->view, &frame);
     if (flow_focus(a->flow) == FLOW_FOCUS_START || flow_focus(a->flow) == FLOW_FOCUS_CANDIDATES)
         flow_set_focus(a->flow, a->view->focus_index);
@@ -784,8 +802,18 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
                  strerror(errno));
         goto out_script;
     }
-    if (load_content(&a) != KIOSK_OK)
+    /* The window first: a pack is checked against the fonts the UI draws with. */
+    ui_config_t uc = {cfg->width,    cfg->height, cfg->rotation, cfg->fullscreen,
+                      cfg->headless, cfg->font,   cfg->font_bold};
+    if (ui_open(&uc, &a.ui, err, sizeof err) != KIOSK_OK) {
+        log_line("error", "%s", err);
         goto out_script;
+    }
+    a.pack_check = (pack_check_t){pack_fonts_ok, &a};
+    if (load_content(&a) != KIOSK_OK) {
+        ui_close(a.ui);
+        goto out_script;
+    }
     content_set_timing(a.content, cfg->idle_timeout_s, cfg->idle_countdown_s,
                        cfg->misuse_interval_s);
     a.view = calloc(1, sizeof *a.view);
@@ -794,17 +822,11 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
         flow_set_tap_guard(a.flow, FLOW_TAP_GUARD_MS); /* a double tap records one answer */
     if (!a.view || !a.flow) {
         log_line("error", "out of memory");
-        goto out_flow;
+        goto out_ui;
     }
     if (cfg->lang && !flow_set_home_lang(a.flow, cfg->lang))
         log_line("warn", "language '%s' is not in the pack; using '%s'", cfg->lang,
                  flow_lang(a.flow));
-    ui_config_t uc = {cfg->width,    cfg->height, cfg->rotation, cfg->fullscreen,
-                      cfg->headless, cfg->font,   cfg->font_bold};
-    if (ui_open(&uc, &a.ui, err, sizeof err) != KIOSK_OK) {
-        log_line("error", "%s", err);
-        goto out_flow;
-    }
     system_watch_signals(a.sys, wake_ui, a.ui);
     int lw, lh;
     ui_logical_size(a.ui, &lw, &lh);
@@ -832,8 +854,8 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     usb_close(&a);
     button_input_close(&a.buttons);
     system_unwatch_signals(a.sys);
+out_ui:
     ui_close(a.ui);
-out_flow:
     flow_free(a.flow);
     ime_close(&a);
     saving_close(&a.saving);

@@ -56,7 +56,7 @@ static int validate(const char *json, size_t len, const char *label, const pack_
         return rc;
     }
     char why[768];
-    if (check && check->fn && !check->fn(check->ud, json, len, why, sizeof why)) {
+    if (check && check->fn && !check->fn(check->ud, c, json, len, why, sizeof why)) {
         snprintf(err, errlen, "%s: %s", label, why);
         content_free(c);
         return KIOSK_EINVAL;

@@ -30,10 +30,11 @@ typedef struct {
 } pack_candidate_t;
 
 /* A check beyond the pack's own rules that only the caller can make (the UI's: whether the
- * installed fonts draw every text). fn gets the pack's bytes and returns false with why set
- * ("JSON PATH: REASON"); it is called after the pack loaded. A NULL pack_check_t: no check. */
+ * installed fonts draw every text). fn gets the pack loaded and its bytes, borrowed for the
+ * call, and returns false with why set ("JSON PATH: REASON"). A NULL pack_check_t: no check. */
 typedef struct {
-    bool (*fn)(void *ud, const char *json, size_t len, char *why, size_t whylen);
+    bool (*fn)(void *ud, const content_t *c, const char *json, size_t len, char *why,
+               size_t whylen);
     void *ud;
 } pack_check_t;
 
