@@ -55,7 +55,11 @@ TTF_Font *ui_font(ui_t *ui, int px, bool bold)
     const font_chain_t *c = chain(ui, bold);
     if (!c || font_chain_len(c) == 0)
         return NULL;
-    return font_open(ui, font_chain_face(c, 0), px);
+    /* The font of the language's digits: every screen has some (progress, codes, times), and
+     * a script font's own metrics (Noto Serif Tibetan's deep stacks, Arabic's marks) would
+     * push the digits and Latin words of the same line off centre. */
+    int digits = font_chain_find(c, '0');
+    return font_open(ui, font_chain_face(c, digits >= 0 ? (size_t)digits : 0), px);
 }
 
 size_t ui_text_runs(ui_t *ui, const char *utf8, size_t len, bool bold, bool rtl, text_run_t *runs,
@@ -316,7 +320,7 @@ int ui_draw_text(ui_t *ui, const char *text, SDL_Rect box, int px, bool bold, al
 {
     bool rtl = ui->frame_rtl && !ltr;
     int lh = ui_line_height(ui, px, bold);
-    /* Every line's baseline where the first font's is when its glyph box is centred in the
+    /* Every line's baseline where the digits' font's is when its glyph box is centred in the
      * line box (Noto CJK's ascent is tall), whatever fonts the line's runs use. */
     TTF_Font *first = ui_font(ui, px, bold);
     int base = first ? (lh - TTF_FontHeight(first)) / 2 + TTF_FontAscent(first) : lh * 4 / 5;

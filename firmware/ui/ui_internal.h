@@ -170,8 +170,8 @@ bool text_is_ignorable(uint32_t cp);
  * (the residents' first) until ui_set_language(), and sets ui->metrics. Opens no font. */
 void ui_fonts_choose(ui_t *ui, const char *font, const char *font_bold);
 
-/* The first font of the current language's chain at px (at least 6) and weight, opened on
- * first use: the one lines are spaced by. Owned by ui's font slots: valid until FONT_SLOTS
+/* The font of the current language's chain that draws its digits (else its first) at px (at
+ * least 6) and weight, opened on first use: the one lines are spaced and placed by. Owned by ui's font slots: valid until FONT_SLOTS
  * other fonts or sizes have been asked for, or ui_fonts_close(). NULL when there is none or
  * the file cannot be opened (logged). */
 TTF_Font *ui_font(ui_t *ui, int px, bool bold);
