@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "core/utf8.h"
 #include "core/kerr.h"
 #include "crypto/crypto.h"
 #include "proc_util.h"
@@ -70,6 +71,10 @@ static int line_count(const char *line, size_t len, void *ud)
     return 0;
 }
 
+/* The authorised stick's name: long and Chinese, as a USB stick's label may be (67 bytes; its
+ * 60th byte is inside a character). */
+#define GOOD "U社区服务中心二零二六年十二月数据导出专用优盘"
+
 static void kiosk_exports_to_an_authorised_stick_and_refuses_others(void)
 {
     char cmd[3000], db[900], script[900], stick[900], shots[900];
@@ -79,7 +84,7 @@ static void kiosk_exports_to_an_authorised_stick_and_refuses_others(void)
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", shots, shots);
     sh(cmd);
     /* Sticks: a good one, one with no token, one for another kiosk. */
-    snprintf(stick, sizeof stick, "%s/good", media);
+    snprintf(stick, sizeof stick, "%s/" GOOD, media);
     REQUIRE(make_token(stick, "e2e-kiosk", 2));
     snprintf(stick, sizeof stick, "%s/other", media);
     REQUIRE(make_token(stick, "another-kiosk", 2));
@@ -88,11 +93,11 @@ static void kiosk_exports_to_an_authorised_stick_and_refuses_others(void)
     char text[4000];
     snprintf(text, sizeof text,
              "press face 3\nexpect screen question\nexpect question about\n"
-             "stick %s/good\n"
+             "stick %s/" GOOD "\n"
              "expect screen question\n" /* a resident first: the stick waits */
              "press skip\nexpect screen message\nshot usb-done\npress done\n"
              "press face 1\npress skip\npress done\n"
-             "stick %s/good\nexpect screen message\nshot usb-again\npress done\n"
+             "stick %s/" GOOD "\nexpect screen message\nshot usb-again\npress done\n"
              "stick %s/empty\nexpect screen message\nshot usb-no-token\npress done\n"
              "stick %s/other\nexpect screen message\nshot usb-other-kiosk\npress lang\n"
              "shot usb-other-kiosk-zh\npress done\nexpect screen home\n",
@@ -121,7 +126,7 @@ static void kiosk_exports_to_an_authorised_stick_and_refuses_others(void)
     int lines = 0;
     for (int seq = 1; seq <= 2; seq++) {
         char path[1200];
-        snprintf(path, sizeof path, "%s/good/kiosk-export/e2e-kiosk-%06d.bundle", media, seq);
+        snprintf(path, sizeof path, "%s/" GOOD "/kiosk-export/e2e-kiosk-%06d.bundle", media, seq);
         int fd = open(path, O_RDONLY);
         CHECK(fd >= 0);
         uint8_t sha[32];
@@ -137,6 +142,15 @@ static void kiosk_exports_to_an_authorised_stick_and_refuses_others(void)
                                &st, NULL) == SQLITE_OK);
     CHECK(sqlite3_step(st) == SQLITE_ROW);
     CHECK_INT(sqlite3_column_int(st, 0), 2);
+    sqlite3_finalize(st);
+    /* Staff read where the last export went: the stick's long Chinese name cut on a character
+     * (60 bytes at most: 58 here), never in the middle of one, then who issued the token. */
+    REQUIRE(sqlite3_prepare_v2(d, "SELECT value FROM meta WHERE key = 'last_export_stick'", -1, &st,
+                               NULL) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    const char *where = (const char *)sqlite3_column_text(st, 0);
+    CHECK(where && utf8_valid_text(where, strlen(where)));
+    CHECK(where && strncmp(where, GOOD, 58) == 0 && strcmp(where + 58, ", test") == 0);
     sqlite3_finalize(st);
     sqlite3_close(d);
     /* Nothing was written on the refused sticks. */
@@ -310,11 +324,11 @@ static void office_imports_two_kiosks_once_and_reports(void)
         archive, KIOSK_STAFF_BIN, archive, base, KIOSK_STAFF_BIN, archive, dir2);
     REQUIRE(sh(cmd) == 0);
     snprintf(out, sizeof out, "%s/import.out", base);
-    snprintf(cmd, sizeof cmd, "%s import --keys '%s' --archive '%s' '%s/good' '%s' > '%s'",
+    snprintf(cmd, sizeof cmd, "%s import --keys '%s' --archive '%s' '%s/" GOOD "' '%s' > '%s'",
              KIOSK_STAFF_BIN, keys, archive, media, stick2, out);
     CHECK(sh(cmd) == 0);
     snprintf(cmd, sizeof cmd,
-             "%s import --keys '%s' --archive '%s' '%s/good' '%s' | grep -c 'already imported' "
+             "%s import --keys '%s' --archive '%s' '%s/" GOOD "' '%s' | grep -c 'already imported' "
              "| grep -qx 3",
              KIOSK_STAFF_BIN, keys, archive, media, stick2);
     CHECK(sh(cmd) == 0); /* three bundles, all already there */

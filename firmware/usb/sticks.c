@@ -9,6 +9,7 @@
 
 #include "core/kerr.h"
 #include "core/token.h"
+#include "core/utf8.h"
 #include "crypto/crypto.h"
 #include "usb/mounts.h"
 #include "usb/stick.h"
@@ -200,9 +201,10 @@ static void note_export(usb_sticks_t *s, const usb_source_t *src, const char *st
                         const token_t *t)
 {
     const char *label = strrchr(stick, '/');
-    char where[160];
-    snprintf(where, sizeof where, "%.60s%s%.63s", label ? label + 1 : stick,
-             t->issued_by[0] ? ", " : "", t->issued_by);
+    char where[160], name[61], by[64]; /* each cut on a character: labels may be Chinese */
+    utf8_copy_safe(name, sizeof name, label ? label + 1 : stick);
+    utf8_copy_safe(by, sizeof by, t->issued_by);
+    snprintf(where, sizeof where, "%s%s%s", name, by[0] ? ", " : "", by);
     if (src->note_export(src->records.ctx, where) != KIOSK_OK)
         log_fn_say(s->c.log, s->c.ud, "warn", "cannot note the export's stick: %s",
                    src->records.errmsg(src->records.ctx));
