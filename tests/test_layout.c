@@ -546,8 +546,8 @@ static void staff_screens_fit(void)
     for (size_t l = 0; l < 3; l++)
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
-                view_build_staff(&view, &states[i], rtl_pack, langs[l], NULL, sizes[z].w, sizes[z].h,
-                                 &metrics, 0);
+                view_build_staff(&view, &states[i], rtl_pack, langs[l], NULL, sizes[z].w,
+                                 sizes[z].h, &metrics, 0);
                 check_built(sizes[z].w, sizes[z].h, names[i], langs[l]);
                 built++;
                 bool close = false;
@@ -691,8 +691,8 @@ static void staff_screens_fit(void)
     for (size_t l = 0; l < 3; l++)
         for (size_t z = 0; z < sizeof sizes / sizeof sizes[0]; z++)
             for (int r = 0; r < 2; r++) {
-                view_build_attract(&view, rtl_pack, langs[l], r ? "Wednesday 08:00" : NULL, sizes[z].w,
-                                   sizes[z].h, &metrics);
+                view_build_attract(&view, rtl_pack, langs[l], r ? "Wednesday 08:00" : NULL,
+                                   sizes[z].w, sizes[z].h, &metrics);
                 check_built(sizes[z].w, sizes[z].h, "attract", langs[l]);
                 CHECK(view.high_contrast); /* dark: dim, and AAA contrast */
                 const widget_t *w = view_hit(&view, sizes[z].w / 2, sizes[z].h - 2);
@@ -1394,9 +1394,10 @@ static bool same_rect(rect_t a, rect_t b)
 }
 
 /* The view just built (right to left) against the same screen built left to right (English:
- * the same texts; the copy's texts point into the rebuilt view, so only its geometry is read): every widget is its mirror image (rectangles, text boxes, alignment), in the
- * same order, so the ring reads from the right; only keys keep their places in their grid
- * (moved as a whole, same row, same size), left to right. */
+ * the same texts; the copy's texts point into the rebuilt view, so only its geometry is read):
+ * every widget is its mirror image (rectangles, text boxes, alignment), in the same order, so the
+ * ring reads from the right; only keys keep their places in their grid (moved as a whole, same row,
+ * same size), left to right. */
 static void check_mirrored(flow_t *f, int w, int h, const char *what)
 {
     static view_t rtl;
@@ -1564,7 +1565,7 @@ static void staff_pin_keypad_keeps_its_order_right_to_left(void)
     int one_x = one->r.x;
     view_build_staff(&view, &s, rtl_pack, "en", NULL, 800, 480, &metrics, 0);
     const widget_t *three = find(ACT_STAFF_DIGIT, 3);
-    CHECK(three->r.x + three->r.w > 400);           /* left to right: the keypad on the right */
+    CHECK(three->r.x + three->r.w > 400);              /* left to right: the keypad on the right */
     CHECK_INT(one_x, 800 - (three->r.x + three->r.w)); /* right to left: moved to the left */
     view_build_attract(&view, rtl_pack, "ar-test", NULL, 800, 480, &metrics);
     CHECK(view.rtl);
@@ -1622,6 +1623,7 @@ static void three_languages_open_the_picker(void)
     REQUIRE(picker_buttons(b, 8) == 3);
     for (size_t i = 0; i < 3; i++) {
         CHECK_STR(b[i]->text, content_language(rtl_pack, i)->name); /* each in its own name */
+        CHECK_STR(b[i]->lang, content_language(rtl_pack, i)->code); /* and in its fonts */
         CHECK(b[i]->checked == (i == 0));                           /* the current one ticked */
         CHECK(b[i]->style == (i == 0 ? STYLE_SELECTED : STYLE_SECONDARY));
     }

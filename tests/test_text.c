@@ -514,6 +514,46 @@ static void save_sample_lines(void)
     ui_close(ui);
 }
 
+/* A widget in another language than the view's (a language's own name in the picker) is
+ * drawn in that language's fonts: 骨 in the Traditional face in an English or Simplified
+ * Chinese view, as a Traditional Chinese view draws it, and unlike the Simplified face. */
+static void a_widget_in_another_language_gets_its_fonts(void)
+{
+    ui_t *ui = text_open_ui(NULL);
+    REQUIRE(ui);
+    static view_t v;
+    SDL_Surface *s[3] = {NULL, NULL, NULL};
+    const char *view_lang[] = {"zh-tw", "en", "en"}, *widget_lang[] = {NULL, "zh-tw", "zh-cn"};
+    for (int i = 0; i < 3; i++) {
+        memset(&v, 0, sizeof v);
+        v.width = 800, v.height = 480;
+        snprintf(v.lang, sizeof v.lang, "%s", view_lang[i]);
+        ui_set_language(ui, view_lang[i], false, NULL, 0);
+        v.w[v.n++] = (widget_t){.kind = W_LABEL,
+                                .style = STYLE_PLAIN,
+                                .text = "骨",
+                                .r = {20, 20, 200, 120},
+                                .tr = {20, 20, 200, 120},
+                                .px = 96,
+                                .lang = widget_lang[i]};
+        ui_draw(ui, &v, -1);
+        s[i] = shot(ui);
+        REQUIRE(s[i]);
+    }
+    int differ_tw = 0, differ_cn = 0;
+    for (int y = 20; y < 140; y++)
+        for (int x = 20; x < 220; x++) {
+            SDL_Color a = pixel(s[0], x, y), b = pixel(s[1], x, y), c = pixel(s[2], x, y);
+            differ_tw += memcmp(&a, &b, sizeof a) != 0;
+            differ_cn += memcmp(&a, &c, sizeof a) != 0;
+        }
+    CHECK_INT(differ_tw, 0);
+    CHECK(differ_cn > 50);
+    for (int i = 0; i < 3; i++)
+        SDL_FreeSurface(s[i]);
+    ui_close(ui);
+}
+
 int main(void)
 {
     RUN(mixed_chinese_english_digits_split_by_script_in_one_face);
@@ -526,6 +566,7 @@ int main(void)
     RUN(lines_in_other_fonts_keep_the_baseline);
     RUN(the_caret_follows_the_text_to_its_left_end_right_to_left);
     RUN(the_cjk_face_follows_the_language);
+    RUN(a_widget_in_another_language_gets_its_fonts);
     RUN(a_font_without_latin_still_gets_digits_and_the_code);
     RUN(missing_glyphs_names_what_no_font_has);
     RUN(preferred_families_come_before_the_languages_choice);

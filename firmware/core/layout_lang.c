@@ -21,6 +21,7 @@ static void language_button(ctx_t *x, rect_t r, size_t i, bool current)
     w->action = ACT_LANG_CHOOSE;
     w->arg = (int)i;
     w->checked = current;
+    w->lang = l->code; /* 繁體中文 in the Traditional face, whatever the screen's language */
     int pad = S(x, 8);
     /* Room for the tick box on the left for every button, so that the names line up. */
     int room = S(x, 30) + S(x, 14);

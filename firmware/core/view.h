@@ -77,6 +77,9 @@ typedef struct {
     bool overflow; /* the text did not fit even at the smallest size: a layout bug */
     bool ltr;      /* the text runs left to right even in a right-to-left view: reference
                       codes, phone numbers, digits, keyboard keys */
+    const char *lang; /* NULL, or the language of text and text2 when it is not the view's (a
+                         language's own name in the picker): its fonts draw them. Points into
+                         the content pack, which outlives the view. */
 } widget_t;
 
 /* Measures text for layout; the UI passes the real font, tests a fake one. Borrowed by the

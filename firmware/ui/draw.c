@@ -88,7 +88,8 @@ static void draw_label(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
         ui_fill_framed(ui, sdl_rect(w->r), bw, radius, w->style == STYLE_NOTICE ? 0 : radius - bw,
                        p.border, p.fill);
     }
-    ui_draw_text(ui, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text, w->ltr);
+    ui_draw_text_in(ui, w->lang, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text,
+                    w->ltr);
 }
 
 /* A face button's face, between the top of the button and its words. */
@@ -147,9 +148,11 @@ static void draw_button(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
         ui_draw_icon(ui, w->icon, sdl_rect(w->ir), p.text);
     if (has_tick_box(w))
         draw_tick_box(ui, w, p, u);
-    ui_draw_text(ui, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text, w->ltr);
+    ui_draw_text_in(ui, w->lang, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text,
+                    w->ltr);
     if (w->text2)
-        ui_draw_text(ui, w->text2, sdl_rect(w->tr2), w->px2, false, w->align, p.text, w->ltr);
+        ui_draw_text_in(ui, w->lang, w->text2, sdl_rect(w->tr2), w->px2, false, w->align, p.text,
+                        w->ltr);
 }
 
 /* A text field: its frame, the text or the placeholder, and the caret after the text (before

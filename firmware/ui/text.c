@@ -263,11 +263,13 @@ size_t ui_missing_glyphs(ui_t *ui, const char *lang, const char *utf8, uint32_t 
     return n;
 }
 
-static uint32_t hash_text(const char *s, int px, bool bold, bool rtl, SDL_Color c)
+static uint32_t hash_text(const char *s, const char *lang, int px, bool bold, bool rtl, SDL_Color c)
 {
     uint32_t h = 2166136261u ^ (uint32_t)rtl;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 16777619u;
+    for (; *lang; lang++)
+        h = (h ^ (unsigned char)(*lang | 0x20)) * 16777619u;
     h = (h ^ (uint32_t)px) * 16777619u;
     h = (h ^ (uint32_t)bold) * 16777619u;
     h = (h ^ (uint32_t)(c.r << 16 | c.g << 8 | c.b)) * 16777619u;
@@ -287,10 +289,11 @@ static text_slot_t *text_get(ui_t *ui, const char *line, int px, bool bold, bool
 {
     if (!*line)
         return NULL;
-    uint32_t h = hash_text(line, px, bold, rtl, c);
+    uint32_t h = hash_text(line, ui->lang, px, bold, rtl, c);
     text_slot_t *s = &ui->texts[h % TEXT_SLOTS];
     if (s->tex && s->hash == h && s->px == px && s->bold == bold && s->rtl == rtl &&
-        strcmp(s->text, line) == 0 && memcmp(&s->color, &c, sizeof c) == 0)
+        strcmp(s->text, line) == 0 && strcasecmp(s->lang, ui->lang) == 0 &&
+        memcmp(&s->color, &c, sizeof c) == 0)
         return s;
     text_slot_clear(s);
     int baseline = 0;
@@ -308,6 +311,7 @@ static text_slot_t *text_get(ui_t *ui, const char *line, int px, bool bold, bool
         return NULL;
     }
     s->hash = h;
+    snprintf(s->lang, sizeof s->lang, "%s", ui->lang);
     s->px = px;
     s->bold = bold;
     s->rtl = rtl;
@@ -349,6 +353,19 @@ int ui_draw_text(ui_t *ui, const char *text, SDL_Rect box, int px, bool bold, al
         p = nl ? nl + 1 : NULL;
     }
     return end_x;
+}
+
+int ui_draw_text_in(ui_t *ui, const char *lang, const char *text, SDL_Rect box, int px, bool bold,
+                    align_t align, SDL_Color c, bool ltr)
+{
+    if (!lang || strcasecmp(lang, ui->lang) == 0)
+        return ui_draw_text(ui, text, box, px, bold, align, c, ltr);
+    char shown[sizeof ui->lang];
+    memcpy(shown, ui->lang, sizeof shown);
+    snprintf(ui->lang, sizeof ui->lang, "%s", lang);
+    int end = ui_draw_text(ui, text, box, px, bold, align, c, ltr);
+    memcpy(ui->lang, shown, sizeof shown);
+    return end;
 }
 
 static void texts_clear(ui_t *ui)

@@ -64,7 +64,8 @@ typedef struct {
     uint32_t hash;
     int px;
     bool bold;
-    bool rtl; /* the paragraph direction it was laid out in */
+    bool rtl;      /* the paragraph direction it was laid out in */
+    char lang[24]; /* the language whose fonts drew it */
     SDL_Color color;
     char *text;       /* strdup'd, owned by the slot: freed with it (ui_fonts_close()) */
     SDL_Texture *tex; /* owned by the slot, as text */
@@ -171,9 +172,9 @@ bool text_is_ignorable(uint32_t cp);
 void ui_fonts_choose(ui_t *ui, const char *font, const char *font_bold);
 
 /* The font of the current language's chain that draws its digits (else its first) at px (at
- * least 6) and weight, opened on first use: the one lines are spaced and placed by. Owned by ui's font slots: valid until FONT_SLOTS
- * other fonts or sizes have been asked for, or ui_fonts_close(). NULL when there is none or
- * the file cannot be opened (logged). */
+ * least 6) and weight, opened on first use: the one lines are spaced and placed by. Owned by ui's
+ * font slots: valid until FONT_SLOTS other fonts or sizes have been asked for, or ui_fonts_close().
+ * NULL when there is none or the file cannot be opened (logged). */
 TTF_Font *ui_font(ui_t *ui, int px, bool bold);
 
 /* The runs of one line as ui measures and draws it in the current language, in a paragraph of
@@ -200,6 +201,10 @@ int ui_line_height(ui_t *ui, int px, bool bold);
  * view's rtl) and ltr is false. Caches one texture per line in ui. */
 int ui_draw_text(ui_t *ui, const char *text, SDL_Rect box, int px, bool bold, align_t align,
                  SDL_Color c, bool ltr);
+/* The same in lang's fonts when lang is not NULL (a widget whose text is in another language
+ * than the view's); the current language stays as it was. */
+int ui_draw_text_in(ui_t *ui, const char *lang, const char *text, SDL_Rect box, int px, bool bold,
+                    align_t align, SDL_Color c, bool ltr);
 
 /* Frees the cached text textures and closes the fonts. */
 void ui_fonts_close(ui_t *ui);
