@@ -9,17 +9,19 @@
 
 #include "core/content.h"
 
-static inline char *read_default_pack(size_t *len)
+/* The whole file at path, NUL-terminated, its length in *len; the caller frees it. NULL (and
+ * a message) when it cannot be read. */
+static inline char *read_pack_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(KIOSK_DEFAULT_PACK, "rb");
+    FILE *f = fopen(path, "rb");
     if (!f) {
-        perror(KIOSK_DEFAULT_PACK);
+        perror(path);
         return NULL;
     }
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     rewind(f);
-    char *buf = malloc((size_t)n + 1);
+    char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
     if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
         free(buf);
         buf = NULL;
@@ -30,6 +32,11 @@ static inline char *read_default_pack(size_t *len)
         *len = (size_t)n;
     }
     return buf;
+}
+
+static inline char *read_default_pack(size_t *len)
+{
+    return read_pack_file(KIOSK_DEFAULT_PACK, len);
 }
 
 static inline content_t *load_default_pack(void)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "pack_util.h"
 #include "proc_util.h"
 #include "core/content.h"
 #include "core/record.h"
@@ -24,33 +25,10 @@ static const char *const names[] = {"English", "简体中文", "ئۇيغۇرچە
 #define NLANGS (sizeof langs / sizeof langs[0])
 #define NDEFAULT_LANGS 2 /* en ("default") and zh-cn come from the default pack */
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf) {
-        buf[n] = '\0';
-        *len = (size_t)n;
-    }
-    return buf;
-}
-
 static cJSON *parse_file(const char *path)
 {
     size_t len;
-    char *text = read_file(path, &len);
+    char *text = read_pack_file(path, &len);
     cJSON *root = text ? cJSON_ParseWithLength(text, len) : NULL;
     free(text);
     return root;
@@ -61,7 +39,7 @@ static cJSON *parse_file(const char *path)
 static void the_pack_loads_with_its_five_languages(void)
 {
     size_t len;
-    char *json = read_file(KIOSK_MULTILINGUAL_PACK, &len);
+    char *json = read_pack_file(KIOSK_MULTILINGUAL_PACK, &len);
     REQUIRE(json);
     content_t *c = NULL;
     content_error_t err;
