@@ -290,21 +290,27 @@ static const char *say_digits(const pinyin_t *p, writer *w, const char *s)
     return s;
 }
 
+static int listed(uint32_t cp, const uint32_t *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == cp)
+            return 1;
+    return 0;
+}
+
 /* ',' or '.' for a character read as a pause, ' ' for a word break, 0 for neither. */
 static char pause_of(uint32_t cp)
 {
-    switch (cp) {
-    case ',': case ';': case ':': case '(': case ')':
-    case 0x3001: case 0xFF0C: case 0xFF1B: case 0xFF1A: case 0xFF08: case 0xFF09:
-    case 0x2014: case 0x3010: case 0x3011: case 0x300A: case 0x300B:
+    static const uint32_t COMMA[] = {',', ';', ':', '(', ')', 0x3001, 0xFF0C, 0xFF1B, 0xFF1A,
+                                     0xFF08, 0xFF09, 0x2014, 0x3010, 0x3011, 0x300A, 0x300B};
+    static const uint32_t STOP[] = {'.', '!', '?', 0x3002, 0xFF01, 0xFF1F, 0x2026};
+    if (listed(cp, COMMA, sizeof COMMA / sizeof COMMA[0]))
         return ',';
-    case '.': case '!': case '?':
-    case 0x3002: case 0xFF01: case 0xFF1F: case 0x2026:
+    if (listed(cp, STOP, sizeof STOP / sizeof STOP[0]))
         return '.';
-    default:
-        return (cp < 0x80 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x206F) ||
-                (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF65)) ? ' ' : 0;
-    }
+    /* ASCII, general punctuation, CJK symbols, full-width forms: word breaks */
+    return (cp < 0x80 || (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F) ||
+            (cp >= 0xFF00 && cp <= 0xFF65)) ? ' ' : 0;
 }
 
 static int is_latin(unsigned char c)
