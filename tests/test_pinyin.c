@@ -131,6 +131,9 @@ static void test_words_and_polyphones(void)
     expect("目的", "mu4 di4");
     expect("U盘中的内容包", "U pan2 zhong1 de5 nei4 rong2 bao1"); /* not 中的 zhong4 di4 */
     expect("您的信息", "nin2 de5 xin4 xi2"); /* not 的信 di2 xin4; 息 xi2 is terra's (Taiwan's) */
+    expect("一周内需要", "yi1 zhou1 nei4 xu1 yao4"); /* not 周內 zhou1 na4 (周纳 "to frame") */
+    expect("长期服务", "chang2 qi1 fu2 wu4");       /* not 期服 ji1 fu2 */
+    expect("后重新启动", "hou4 chong2 xin1 qi3 dong4"); /* not 後重 hou4 zhong4 */
     /* Traditional characters and words */
     expect("銀行長期服務", "yin2 hang2 chang2 qi1 fu2 wu4");
 }

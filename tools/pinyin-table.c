@@ -15,7 +15,7 @@
  * the readings of the Traditional characters that map to it (terra lists 長 chang2 90% and
  * zhang3 10%, but 长 only as zhang3). Each word is kept in its Traditional form and in its
  * character-by-character Simplified form, unless the essay shows it to be a mere meeting of
- * characters (chance_word). Words that read as their characters do are kept too: terra's table
+ * characters (chance_word) or gives a character a reading not its own (foreign_reading). Words that read as their characters do are kept too: terra's table
  * is already minimised (no 服務), and leaving out more (長期) lets a rare word catch the
  * characters of a common one (期服 in 长期服务).
  *
@@ -32,6 +32,7 @@ typedef struct {
     char *reading;
     double score;
     size_t seq;
+    char *orig; /* a word's key in terra (its Traditional form), NULL if the same as key */
 } entry;
 
 typedef struct {
@@ -71,16 +72,21 @@ static void push(entries *e, const char *key, const char *reading, double score)
         if (!e->v)
             die("out of memory", NULL);
     }
-    e->v[e->n] = (entry){dup_str(key), dup_str(reading), score, e->n};
+    e->v[e->n] = (entry){dup_str(key), dup_str(reading), score, e->n, NULL};
     e->n++;
+}
+
+static void free_entry(entry *e)
+{
+    free(e->key);
+    free(e->reading);
+    free(e->orig);
 }
 
 static void free_entries(entries *e)
 {
-    for (size_t i = 0; i < e->n; i++) {
-        free(e->v[i].key);
-        free(e->v[i].reading);
-    }
+    for (size_t i = 0; i < e->n; i++)
+        free_entry(&e->v[i]);
     free(e->v);
 }
 
@@ -103,7 +109,7 @@ static int by_key_best(const void *a, const void *b)
 
 static const entry *find(const entries *e, const char *key)
 {
-    entry probe = {(char *)key, NULL, 0, 0};
+    entry probe = {(char *)key, NULL, 0, 0, NULL};
     return bsearch(&probe, e->v, e->n, sizeof *e->v, by_key);
 }
 
@@ -113,8 +119,7 @@ static void keep_best(entries *e)
     size_t w = 0;
     for (size_t i = 0; i < e->n; i++) {
         if (w > 0 && strcmp(e->v[w - 1].key, e->v[i].key) == 0) {
-            free(e->v[i].key);
-            free(e->v[i].reading);
+            free_entry(&e->v[i]);
             continue;
         }
         e->v[w++] = e->v[i];
@@ -265,8 +270,7 @@ static void index_essay_simplified(tables *t)
     for (size_t i = 0; i < t->essay_simp.n; i++) {
         if (w > 0 && strcmp(t->essay_simp.v[w - 1].key, t->essay_simp.v[i].key) == 0) {
             t->essay_simp.v[w - 1].score += t->essay_simp.v[i].score;
-            free(t->essay_simp.v[i].key);
-            free(t->essay_simp.v[i].reading);
+            free_entry(&t->essay_simp.v[i]);
             continue;
         }
         t->essay_simp.v[w++] = t->essay_simp.v[i];
@@ -295,8 +299,10 @@ static void add_terra_line(tables *t, char *line)
         t->chance++;
     } else {
         push(&t->words, fld[0], fld[1], weight);
-        if (strcmp(simp, fld[0]) != 0)
+        if (strcmp(simp, fld[0]) != 0) {
             push(&t->words, simp, fld[1], weight);
+            t->words.v[t->words.n - 1].orig = dup_str(fld[0]);
+        }
     }
 }
 
@@ -316,6 +322,47 @@ static void load_terra(tables *t, const char *path)
     fclose(f);
     if (!body)
         die("no '...' ending the YAML header in", path);
+}
+
+/* 1 when ch lists the syllable syl (n bytes) as one of its readings, tone aside (一 yi2 and
+ * 不 bu2 in words are sandhi). t->chars holds every candidate, sorted by key. */
+static int char_reads(const tables *t, const char *ch, const char *syl, size_t n)
+{
+    size_t lo = 0, hi = t->chars.n;
+    while (lo < hi) { /* the first candidate of ch */
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(t->chars.v[mid].key, ch) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t letters = strcspn(syl, "012345 ");
+    for (; lo < t->chars.n && strcmp(t->chars.v[lo].key, ch) == 0; lo++) {
+        const char *r = t->chars.v[lo].reading;
+        if (letters <= n && strcspn(r, "012345") == letters && strncmp(r, syl, letters) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when the word gives a character a reading it does not have on its own: another word
+ * spelt with a variant (周內 zhou1 na4 "to frame", for 周纳, in 一周内 "within a week"). */
+static int foreign_reading(const tables *t, const entry *w)
+{
+    const char *r = w->reading;
+    char ch[8];
+    for (const char *p = w->orig ? w->orig : w->key; *p;) {
+        size_t n = utf8_char_bytes(p), sl = strcspn(r, " ");
+        if (n >= sizeof ch || sl == 0)
+            return 0; /* not one syllable a character: not judged */
+        memcpy(ch, p, n);
+        ch[n] = '\0';
+        if (!char_reads(t, ch, r, sl))
+            return 1;
+        p += n;
+        r += sl + (r[sl] == ' ');
+    }
+    return 0;
 }
 
 /* 1 when the word reads as its characters do on their own (counted for the figures). */
@@ -391,9 +438,19 @@ int main(int argc, char **argv)
     index_essay_simplified(&t);
     load_terra(&t, argv[1]);
     qsort(t.chars.v, t.chars.n, sizeof *t.chars.v, by_key_best);
-    keep_best(&t.chars);
     qsort(t.words.v, t.words.n, sizeof *t.words.v, by_key_best);
     keep_best(&t.words);
+    size_t foreign = 0, kept = 0;
+    for (size_t i = 0; i < t.words.n; i++) {
+        if (foreign_reading(&t, &t.words.v[i])) {
+            foreign++;
+            free_entry(&t.words.v[i]);
+        } else {
+            t.words.v[kept++] = t.words.v[i];
+        }
+    }
+    t.words.n = kept;
+    keep_best(&t.chars);
 
     entries all = {0};
     size_t dropped = 0;
@@ -407,7 +464,8 @@ int main(int argc, char **argv)
     qsort(all.v, all.n, sizeof *all.v, by_key);
     write_table(&all, argv[4]);
     printf("pinyin-table: %zu characters, %zu words (%zu of them reading as their characters), "
-           "%zu left out as chance meetings of characters\n", t.chars.n, t.words.n, dropped, t.chance);
+           "left out: %zu chance meetings of characters, %zu giving a character a reading not its "
+           "own\n", t.chars.n, t.words.n, dropped, t.chance, foreign);
     free_entries(&all);
     free_entries(&t.essay);
     free_entries(&t.essay_simp);
