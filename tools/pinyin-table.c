@@ -143,6 +143,18 @@ static size_t utf8_char_bytes(const char *s)
     return n;
 }
 
+/* Copies the character at p into ch (NUL-terminated); returns what follows it, or NULL when it
+ * is longer than a UTF-8 character can be. */
+static const char *take_char(const char *p, char ch[8])
+{
+    size_t n = utf8_char_bytes(p);
+    if (n >= 8)
+        return NULL;
+    memcpy(ch, p, n);
+    ch[n] = '\0';
+    return p + n;
+}
+
 /* Splits "a<TAB>b[<TAB>c]" in place; returns the number of fields (1..3). */
 static int split(char *line, char **f)
 {
@@ -200,11 +212,8 @@ static void to_simplified(const tables *t, const char *key, char *out, int last)
     out[0] = '\0';
     char ch[8];
     for (const char *p = key; *p;) {
-        size_t n = utf8_char_bytes(p);
-        if (n >= sizeof ch)
-            n = sizeof ch - 1;
-        memcpy(ch, p, n);
-        ch[n] = '\0';
+        if (!(p = take_char(p, ch)))
+            return; /* not UTF-8: the key so far */
         const entry *m = find(&t->ts, ch);
         if (!m) {
             strcat(out, ch);
@@ -213,7 +222,6 @@ static void to_simplified(const tables *t, const char *key, char *out, int last)
                                                                 : m->reading;
             strncat(out, form, strcspn(form, " "));
         }
-        p += n;
     }
 }
 
@@ -236,16 +244,12 @@ static int chance_word(const tables *t, const char *simp)
     double expected = t->essay_total;
     char ch[8];
     for (const char *p = simp; *p;) {
-        size_t n = utf8_char_bytes(p);
-        if (n >= sizeof ch)
+        if (!(p = take_char(p, ch)))
             return 0;
-        memcpy(ch, p, n);
-        ch[n] = '\0';
         const entry *c = find(&t->essay_simp, ch);
         if (!c || c->score <= 0)
             return 0;
         expected *= c->score / t->essay_total;
-        p += n;
     }
     return w->score < expected * ASSOCIATION;
 }
@@ -352,14 +356,11 @@ static int foreign_reading(const tables *t, const entry *w)
     const char *r = w->reading;
     char ch[8];
     for (const char *p = w->orig ? w->orig : w->key; *p;) {
-        size_t n = utf8_char_bytes(p), sl = strcspn(r, " ");
-        if (n >= sizeof ch || sl == 0)
+        size_t sl = strcspn(r, " ");
+        if (sl == 0 || !(p = take_char(p, ch)))
             return 0; /* not one syllable a character: not judged */
-        memcpy(ch, p, n);
-        ch[n] = '\0';
         if (!char_reads(t, ch, r, sl))
             return 1;
-        p += n;
         r += sl + (r[sl] == ' ');
     }
     return 0;
@@ -370,18 +371,14 @@ static int reads_as_chars(const tables *t, const entry *w)
 {
     char want[1024] = "", ch[8];
     for (const char *p = w->key; *p;) {
-        size_t n = utf8_char_bytes(p);
-        if (n >= sizeof ch)
+        if (!(p = take_char(p, ch)))
             return 0;
-        memcpy(ch, p, n);
-        ch[n] = '\0';
         const entry *c = find(&t->chars, ch);
         if (!c || strlen(want) + strlen(c->reading) + 2 > sizeof want)
             return 0;
         if (want[0])
             strcat(want, " ");
         strcat(want, c->reading);
-        p += n;
     }
     return strcmp(want, w->reading) == 0;
 }
