@@ -157,6 +157,9 @@ static void test_numbers(void)
     expect("0123条", "ling2 yao1 er4 san1 tiao2"); /* a leading 0: a code, not a quantity */
     expect("123456789条", "yao1 er4 san1 si4 wu3 liu4 qi1 ba1 jiu3 tiao2"); /* over 8 digits */
     expect("３分钟", "san1 fen1 zhong1"); /* full-width digits */
+    expect("很急（1～2天内）", "hen3 ji2, yi1 dao4 liang3 tian1 nei4,"); /* a range */
+    expect("3~5天", "san1 dao4 wu3 tian1");
+    expect("1~2", "yi1 dao4 er4"); /* a range's first number is a quantity all the same */
 }
 
 static void test_latin_and_punctuation(void)

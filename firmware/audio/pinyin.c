@@ -277,12 +277,18 @@ static const char *say_digits(const pinyin_t *p, writer *w, const char *s)
         next++;
     uint32_t cp;
     size_t n = decode(next, &cp);
-    int han = cp >= 0x80 && digit_at(next, &len) < 0 && lookup(p, next, n) != NULL;
+    /* a range, 1～2天: the first number too is a quantity, and the tilde reads 到 */
+    int range = (cp == '~' || cp == 0xFF5E) && digit_at(next + n, &len) >= 0;
+    int han = range || (cp >= 0x80 && digit_at(next, &len) < 0 && lookup(p, next, n) != NULL);
     if (han && nd <= MAX_DIGITS && (nd == 1 || d[0] != 0)) {
         unsigned long value = 0;
         for (size_t i = 0; i < nd; i++)
             value = value * 10 + (unsigned long)d[i];
         say_number(w, value);
+        if (range) {
+            emit_str(w, "dao4");
+            return next + n;
+        }
     } else {
         for (size_t i = 0; i < nd; i++)
             emit_str(w, d[i] == 1 ? "yao1" : DIGIT[d[i]]);

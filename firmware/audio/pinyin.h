@@ -29,7 +29,8 @@ void pinyin_close(pinyin_t *p);
  *   common reading); the neutral tone is 5 (了 le5);
  * - digits: a run of up to 8 digits followed (after spaces) by a Chinese character is a
  *   quantity, read as a Chinese number ("3分钟" san1 fen1 zhong1, "180天" yi1 bai3 ba1 shi2
- *   tian1, a lone 2 is liang3); any other run is read digit by digit, 1 as yao1, the way
+ *   tian1, a lone 2 is liang3), and so is one before a range mark ～ or ~, read dao4 ("1～2天"
+ *   yi1 dao4 liang3 tian1); any other run is read digit by digit, 1 as yao1, the way
  *   Chinese read telephone numbers ("110" yao1 yao1 ling2, "138 1234" yao1 san1 ba1 ...),
  *   so the core writes a phone number or code with spaces and it is never read as a number;
  * - Latin letters, words and apostrophes are kept as they are (espeak-ng reads them);
