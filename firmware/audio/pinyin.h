@@ -25,8 +25,9 @@ int pinyin_open(const char *table_path, pinyin_t **out, char *err, size_t errlen
 void pinyin_close(pinyin_t *p);
 
 /* Converts UTF-8 text (Simplified or Traditional) to pinyin syllables separated by spaces:
- * - words by longest match first (銀行/银行 yin2 hang2), then single characters (their most
- *   common reading); the neutral tone is 5 (了 le5);
+ * - words by longest match, from the end of each run of characters backwards (銀行/银行 yin2
+ *   hang2; 后重新 is 后 重新), then single characters (their most common reading); the neutral
+ *   tone is 5 (了 le5);
  * - digits: a run of up to 8 digits followed (after spaces) by a Chinese character is a
  *   quantity, read as a Chinese number ("3分钟" san1 fen1 zhong1, "180天" yi1 bai3 ba1 shi2
  *   tian1, a lone 2 is liang3), and so is one before a range mark ～ or ~, read dao4 ("1～2天"
