@@ -35,6 +35,7 @@ static const struct {
     {"display", ACT_DISPLAY},
     {"large_text", ACT_LARGE_TEXT},
     {"high_contrast", ACT_HIGH_CONTRAST},
+    {"speech", ACT_SPEECH},
     {"display_done", ACT_DISPLAY_CLOSE},
     {"staff_digit", ACT_STAFF_DIGIT},
     {"staff_delete", ACT_STAFF_DELETE},
