@@ -370,6 +370,39 @@ static void candidates_are_numbered(void)
     CHECK(!"no text question with the pinyin input");
 }
 
+static void m_prompts(cJSON *r)
+{
+    cJSON *a = cJSON_CreateObject(), *t = cJSON_CreateObject();
+    cJSON_AddItemToObject(t, "zh-cn", cJSON_CreateString("zh/home-title.ogg"));
+    cJSON_AddItemToObject(a, "home.title", t);
+    cJSON_AddItemToObject(r, "audio", a);
+}
+
+/* A recorded prompt of the pack goes with the utterance of its text, in its language only. */
+static void utterances_carry_the_packs_prompts(void)
+{
+    content_t *c = NULL;
+    content_error_t err;
+    REQUIRE(load_mutated_pack(m_prompts, &c, &err) == KIOSK_OK);
+    const char *langs[] = {"zh-cn", "en"};
+    for (size_t l = 0; l < 2; l++) {
+        flow_t *f = flow_new(c, "k", 0);
+        flow_set_home_lang(f, langs[l]);
+        flow_set_speech(f, true);
+        speech_init(&sp);
+        hear(f, 1);
+        REQUIRE(out.n > 1);
+        CHECK_STR(out.u[0].text, content_string(c, "home.title", langs[l]));
+        if (l == 0)
+            CHECK_STR(out.u[0].prompt ? out.u[0].prompt : "(none)", "zh/home-title.ogg");
+        else
+            CHECK(out.u[0].prompt == NULL);
+        CHECK(out.u[1].prompt == NULL);
+        flow_free(f);
+    }
+    content_free(c);
+}
+
 int main(void)
 {
     pack = load_default_pack();
@@ -381,6 +414,7 @@ int main(void)
     RUN(speech_off_says_nothing_and_stops);
     RUN(speech_lasts_for_the_visit);
     RUN(candidates_are_numbered);
+    RUN(utterances_carry_the_packs_prompts);
     content_free(pack);
     return check_failures != 0;
 }

@@ -243,5 +243,7 @@ void speech_update(speech_t *s, const flow_t *f, const view_t *v, speech_out_t *
         say_target(out, f, v, t);
     }
     out->stop = opened || moved || out->n > 0;
+    for (size_t i = 0; i < out->n; i++) /* a recorded prompt of the pack, where it has one */
+        out->u[i].prompt = content_prompt_for_text(flow_content(f), out->u[i].text, out->u[i].lang);
     remember(s, f, v);
 }
