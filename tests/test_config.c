@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/speaker.h"
 #include "check.h"
 #include "core/config.h"
+#include "core/content.h"
 #include "core/kerr.h"
 #include "scratch_util.h"
 
@@ -164,6 +166,47 @@ static void bad_audio_settings_name_path_and_reason(void)
     }
 }
 
+/* A stand-in for the audio edge's audio_check_prompt: files named "bad" are refused. */
+static int fake_prompt_check(const char *path, char *err, size_t errlen)
+{
+    if (strstr(path, "bad")) {
+        snprintf(err, errlen, "%s: not an Ogg file", path);
+        return KIOSK_EINVAL;
+    }
+    return KIOSK_OK;
+}
+
+/* The app's prompt check: every prompt of the pack, its path joined to the pack's directory. */
+static void pack_prompts_are_checked_by_file(void)
+{
+    /* the default pack plus prompts, through the core's loader */
+    FILE *f = fopen(KIOSK_DEFAULT_PACK, "rb");
+    REQUIRE(f);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *end = strrchr(buf, '}');
+    REQUIRE(end);
+    static char json[(1 << 20) + 256];
+    for (int bad = 0; bad < 2; bad++) {
+        snprintf(json, sizeof json, "%.*s, \"audio\": {\"home.title\": {\"en\": \"p/home.ogg\"},"
+                 " \"nav.next\": {\"zh-cn\": \"p/%s.ogg\"}}}", (int)(end - buf), buf,
+                 bad ? "bad" : "next");
+        content_t *c = NULL;
+        content_error_t ce;
+        REQUIRE(content_load(json, strlen(json), "p.json", &c, &ce) == KIOSK_OK);
+        char why[1024] = "";
+        bool ok = app_pack_prompts_ok(c, "/media/stick/kiosk-packs", fake_prompt_check, why,
+                                      sizeof why);
+        CHECK(ok == !bad);
+        if (bad)
+            CHECK_STR(why, "$.audio.nav.next.zh-cn: /media/stick/kiosk-packs/p/bad.ogg: not an "
+                           "Ogg file");
+        content_free(c);
+    }
+}
+
 int main(void)
 {
     RUN(font_settings_are_read);
@@ -171,5 +214,6 @@ int main(void)
     RUN(command_line_fonts_win_over_the_file);
     RUN(audio_settings_are_read);
     RUN(bad_audio_settings_name_path_and_reason);
+    RUN(pack_prompts_are_checked_by_file);
     return check_failures != 0;
 }

@@ -3,7 +3,10 @@
  * for audio: every call to the speaker returns at once. */
 #include "app/speaker.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "core/kerr.h"
 
 static void print_quoted(FILE *out, const char *s)
 {
@@ -91,8 +94,16 @@ void app_speech_frame(app_speech_t *s, flow_t *f, const view_t *v, bool resident
     if (s->out.n == 0 || !s->sp.say)
         return;
     speaker_utt_t u[SPEECH_MAX_UTT];
-    for (size_t i = 0; i < s->out.n; i++)
-        u[i] = (speaker_utt_t){s->out.u[i].lang, s->out.u[i].text, s->out.u[i].prompt};
+    static const size_t plen = sizeof s->pack_dir + 256;
+    char paths[SPEECH_MAX_UTT][sizeof s->pack_dir + 256];
+    for (size_t i = 0; i < s->out.n; i++) {
+        const char *prompt = s->out.u[i].prompt;
+        if (prompt && s->pack_dir[0]) {
+            snprintf(paths[i], plen, "%s/%s", s->pack_dir, prompt);
+            prompt = paths[i];
+        }
+        u[i] = (speaker_utt_t){s->out.u[i].lang, s->out.u[i].text, prompt};
+    }
     s->sp.say(s->sp.ud, u, s->out.n); /* replaces what was being said */
     s->speaking = true;
 }
@@ -109,4 +120,24 @@ void app_speech_saved(app_speech_t *s)
 {
     if (s->earcons && s->sp.earcon)
         s->sp.earcon(s->sp.ud, SPEAKER_EARCON_SAVED);
+}
+
+void app_speech_set_pack_dir(app_speech_t *s, const char *dir)
+{
+    snprintf(s->pack_dir, sizeof s->pack_dir, "%s", dir ? dir : "");
+}
+
+bool app_pack_prompts_ok(const content_t *c, const char *pack_dir, prompt_check_fn check,
+                         char *why, size_t whylen)
+{
+    for (size_t i = 0; i < content_prompt_count(c); i++) {
+        const content_prompt_t *p = content_prompt_at(c, i);
+        char path[4096], err[512] = "";
+        snprintf(path, sizeof path, "%s/%s", pack_dir && pack_dir[0] ? pack_dir : ".", p->path);
+        if (check(path, err, sizeof err) != KIOSK_OK) {
+            snprintf(why, whylen, "$.audio.%s.%s: %s", p->key, p->lang, err);
+            return false;
+        }
+    }
+    return true;
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "core/content.h"
 #include "core/flow.h"
 #include "core/speech.h"
 #include "core/view.h"
@@ -49,6 +50,8 @@ typedef struct {
     speech_out_t out;
     unsigned refused; /* flow_refused() last seen */
     bool speaking;    /* something was handed over since the last stop */
+    char pack_dir[1024]; /* the pack file's directory: prompts' paths are relative to it;
+                            "": handed over as the pack gives them */
 } app_speech_t;
 
 /* Starts with the speaker sp and the configuration's choices ("off", "on-request",
@@ -64,5 +67,18 @@ void app_speech_input(app_speech_t *s, const flow_t *f);
 
 /* After the store saved an answer (the save returned, before the thank-you is drawn). */
 void app_speech_saved(app_speech_t *s);
+
+/* The directory of the pack file in use (prompts' paths are relative to it); copied. */
+void app_speech_set_pack_dir(app_speech_t *s, const char *dir);
+
+/* Checks one recorded prompt file (the audio edge's audio_check_prompt): KIOSK_OK, or a
+ * KIOSK_E* with err naming the file and what is wrong. */
+typedef int (*prompt_check_fn)(const char *path, char *err, size_t errlen);
+
+/* The pack's recorded prompts, each file (its path joined to pack_dir) through check: for
+ * the pack edge's check (pack_check_t), next to the fonts' (app/fonts.c). False with why set
+ * ("$.audio.KEY.LANG: REASON") for the first that fails; true for a pack without prompts. */
+bool app_pack_prompts_ok(const content_t *c, const char *pack_dir, prompt_check_fn check,
+                         char *why, size_t whylen);
 
 #endif
