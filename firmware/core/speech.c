@@ -126,7 +126,8 @@ static void say_screen(speech_out_t *out, const flow_t *f, const view_t *v)
         const char *lang = widget_lang(w, v->lang);
         if (w->kind == W_FACE) {
             say(out, lang, w->text);
-        } else if (w->kind == W_LABEL || (w->kind == W_FIELD && w->ltr)) {
+        } else if ((w->kind == W_LABEL && w->style != STYLE_NOTICE) ||
+                   (w->kind == W_FIELD && w->ltr)) { /* staff notices are not for residents */
             if (spelled(w))
                 say_spelled(out, lang, w->text);
             else
