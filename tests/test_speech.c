@@ -293,6 +293,13 @@ static void speech_off_says_nothing_and_stops(void)
     flow_activate(f, ACT_DISPLAY, 0, NULL, 3);
     hear(f, 3);
     CHECK(said(content_string(pack, "display.title", "en")));
+    const widget_t *sw = NULL; /* the display choices' speech switch, ticked */
+    for (size_t i = 0; i < view.n; i++)
+        if (view.w[i].action == ACT_SPEECH)
+            sw = &view.w[i];
+    REQUIRE(sw);
+    CHECK(sw->checked);
+    CHECK_STR(sw->text, content_string(pack, "display.speech", "en"));
     flow_activate(f, ACT_SPEECH, 0, NULL, 4); /* the display choices' switch: off */
     CHECK(!flow_speech(f));
     hear(f, 4);
