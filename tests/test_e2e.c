@@ -1462,6 +1462,17 @@ static void speech_follows_the_buttons(void)
     CHECK(refused > over); /* a grey Next, speech off: the earcon still plays */
     if (home < 0 || refused < 0)
         fprintf(stderr, "%s\n", out);
+
+    /* a headset plugged in: speech on, the screen read, in the resident's language */
+    unlink(db);
+    REQUIRE(write_file(script, "expect screen home\nheadset\nwait 400\nexpect screen home\n"));
+    char *zh[] = {"--headless", "--pack", KIOSK_PACK, "--lang", "zh-cn", "--db", db, "--script",
+                  script,       NULL};
+    REQUIRE(start(&p, "speech-headset", zh));
+    CHECK_INT(finish(&p, out, sizeof out), 0);
+    int added = line_of(out, "event=audio-device-added", 0);
+    CHECK(added >= 0);
+    CHECK(line_of(out, "event=say lang=zh-cn text=\"欢迎来到社区服务中心\"", added) > added);
 }
 
 int main(void)

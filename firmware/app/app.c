@@ -510,6 +510,11 @@ static void script_stick(void *ud, const char *path)
         usb_rescan(ud);
 }
 
+static void script_audio_added(void *ud)
+{
+    router_audio_device_added(ud);
+}
+
 /* What script.c works on: pointers into the app's state, for the run. */
 static void script_open(app_t *a)
 {
@@ -528,6 +533,7 @@ static void script_open(app_t *a)
                            .quit = &a->quit,
                            .buttons_turn = script_buttons_turn,
                            .stick = script_stick,
+                           .audio_added = script_audio_added,
                            .ud = a};
 }
 
