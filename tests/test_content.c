@@ -630,6 +630,89 @@ static void every_text_comes_with_its_language_and_place(void)
     free(json);
 }
 
+/* ---- recorded prompts: "audio" ---- */
+
+static void add_audio(cJSON *r, const char *key, const char *lang, cJSON *path)
+{
+    cJSON *a = cJSON_GetObjectItemCaseSensitive(r, "audio");
+    if (!a)
+        cJSON_AddItemToObject(r, "audio", a = cJSON_CreateObject());
+    cJSON *k = cJSON_GetObjectItemCaseSensitive(a, key);
+    if (!k)
+        cJSON_AddItemToObject(a, key, k = cJSON_CreateObject());
+    cJSON_AddItemToObject(k, lang, path);
+}
+
+static void m_audio_ok(cJSON *r)
+{
+    add_audio(r, "home.title", "zh-CN", cJSON_CreateString("prompts/zh/home-title.ogg"));
+    add_audio(r, "home.title", "en", cJSON_CreateString("home.opus"));
+    add_audio(r, "nav.next", "en", cJSON_CreateString("a/b/next.OGG"));
+}
+static void m_audio_array(cJSON *r)
+{
+    cJSON_AddItemToObject(r, "audio", cJSON_CreateArray());
+}
+static void m_audio_key(cJSON *r)
+{
+    add_audio(r, "home.titel", "en", cJSON_CreateString("a.ogg"));
+}
+static void m_audio_lang(cJSON *r)
+{
+    add_audio(r, "home.title", "bo", cJSON_CreateString("a.ogg"));
+}
+static void m_audio_number(cJSON *r)
+{
+    add_audio(r, "home.title", "en", cJSON_CreateNumber(3));
+}
+static void m_audio_absolute(cJSON *r)
+{
+    add_audio(r, "home.title", "en", cJSON_CreateString("/etc/a.ogg"));
+}
+static void m_audio_climbs(cJSON *r)
+{
+    add_audio(r, "home.title", "en", cJSON_CreateString("prompts/../../a.ogg"));
+}
+static void m_audio_wav(cJSON *r)
+{
+    add_audio(r, "home.title", "en", cJSON_CreateString("a.wav"));
+}
+static void m_audio_empty(cJSON *r)
+{
+    cJSON *a = cJSON_CreateObject();
+    cJSON_AddItemToObject(a, "home.title", cJSON_CreateObject());
+    cJSON_AddItemToObject(r, "audio", a);
+}
+
+static void recorded_prompts_load_and_are_checked(void)
+{
+    content_t *c = NULL;
+    content_error_t err;
+    REQUIRE(load_mutated_pack(m_audio_ok, &c, &err) == KIOSK_OK);
+    CHECK_INT(content_prompt_count(c), 3);
+    CHECK_STR(content_prompt(c, "home.title", "zh-cn"), "prompts/zh/home-title.ogg");
+    CHECK_STR(content_prompt_at(c, 0)->lang, "zh-cn"); /* the pack's spelling */
+    CHECK_STR(content_prompt(c, "home.title", "EN"), "home.opus");
+    CHECK(content_prompt(c, "nav.back", "en") == NULL);
+    CHECK(content_prompt_at(c, 3) == NULL);
+    /* by the text said, even wrapped */
+    CHECK_STR(content_prompt_for_text(c, "Welcome to the\nCommunity Center", "en"), "home.opus");
+    CHECK(content_prompt_for_text(c, "Welcome", "en") == NULL);
+    content_free(c);
+    c = load_default_pack();
+    REQUIRE(c);
+    CHECK_INT(content_prompt_count(c), 0); /* optional */
+    content_free(c);
+    expect_error(m_audio_array, "$.audio", "expected an object of recorded prompts");
+    expect_error(m_audio_key, "$.audio.home.titel", "no interface string 'home.titel'");
+    expect_error(m_audio_lang, "$.audio.home.title.bo", "not a language of the pack");
+    expect_error(m_audio_number, "$.audio.home.title.en", "relative to the pack file");
+    expect_error(m_audio_absolute, "$.audio.home.title.en", "not an absolute one");
+    expect_error(m_audio_climbs, "$.audio.home.title.en", "\"..\"");
+    expect_error(m_audio_wav, "$.audio.home.title.en", "Ogg Vorbis or Opus");
+    expect_error(m_audio_empty, "$.audio.home.title", "prompt files by language");
+}
+
 int main(void)
 {
     RUN(default_pack_loads_with_every_journey);
@@ -644,5 +727,6 @@ int main(void)
     RUN(language_codes_compare_in_any_case);
     RUN(invalid_json_names_line_and_column);
     RUN(adding_a_question_needs_no_rebuild);
+    RUN(recorded_prompts_load_and_are_checked);
     return check_failures != 0;
 }

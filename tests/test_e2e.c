@@ -1408,6 +1408,73 @@ static void the_reference_qr_code_reads_back(void)
     }
 }
 
+/* The line of out where needle first occurs at or after from, or -1. */
+static int line_of(const char *out, const char *needle, int from)
+{
+    int line = 0;
+    for (const char *p = out; *p; line++) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (line >= from && n >= strlen(needle) && memmem(p, n, needle, strlen(needle)))
+            return line;
+        p += n + (nl != NULL);
+    }
+    return -1;
+}
+
+/* A resident who cannot see the screen, by the buttons alone: the help button turns speech
+ * on and every move of the ring says its target (a new say replaces the one before); the
+ * earcon for a saved answer comes after the save only; the visit's end ends speech, and a
+ * grey Next is refused with its earcon, which is for everyone. */
+static void speech_follows_the_buttons(void)
+{
+    char db[700], script[700];
+    snprintf(db, sizeof db, "%s/speech.db", tmp);
+    snprintf(script, sizeof script, "%s/speech.script", tmp);
+    unlink(db);
+    REQUIRE(write_file(script, "expect screen home\nbutton help\nwait 400\nbutton next\n"
+                               "wait 400\nbutton face4\nwait 400\nexpect screen question\n"
+                               "focus choice 2\nbutton select\nwait 400\n"
+                               "expect screen thanks\nfocus done\nbutton select\nwait 6000\n"
+                               "echo visit-over\npress journey 0\npress choice 0\n"
+                               "press choice 2\npress skip\npress choice 1\npress skip\n"
+                               "expect question phone\npress next\nwait 400\n"));
+    char *args[] = {"--headless", "--config", KIOSK_BOARD_CONFIG, "--pack", KIOSK_PACK,
+                    "--lang",     "en",       "--db",             db,       "--script",
+                    script,       NULL};
+    proc_t p;
+    REQUIRE(start(&p, "speech", args));
+    static char out[1 << 16];
+    CHECK_INT(finish(&p, out, sizeof out), 0);
+    /* the help button: the home screen, title first, then the target under the ring */
+    int home = line_of(out, "event=say lang=en text=\"Welcome", 0);
+    CHECK(home >= 0);
+    int moved = line_of(out, "event=say lang=en text=\"Unhappy\"", home + 1);
+    CHECK(moved > home); /* the ring moved on: its target said */
+    int saved = line_of(out, "event=earcon kind=saved", 0);
+    CHECK(saved > moved); /* after the face was saved, not before */
+    CHECK(line_of(out, "event=say", saved) > saved); /* then the follow-up is said */
+    CHECK_INT(count_of(out, "event=earcon kind=saved"), 2); /* the rating and its follow-up */
+    int over = line_of(out, "visit-over", 0);
+    CHECK(over > saved);
+    CHECK_INT(line_of(out, "event=say lang", over), -1); /* the visit's end ended speech */
+    int refused = line_of(out, "event=earcon kind=refused", over);
+    CHECK(refused > over); /* a grey Next, speech off: the earcon still plays */
+    if (home < 0 || refused < 0)
+        fprintf(stderr, "%s\n", out);
+
+    /* a headset plugged in: speech on, the screen read, in the resident's language */
+    unlink(db);
+    REQUIRE(write_file(script, "expect screen home\nheadset\nwait 400\nexpect screen home\n"));
+    char *zh[] = {"--headless", "--pack", KIOSK_PACK, "--lang", "zh-cn", "--db", db, "--script",
+                  script,       NULL};
+    REQUIRE(start(&p, "speech-headset", zh));
+    CHECK_INT(finish(&p, out, sizeof out), 0);
+    int added = line_of(out, "event=audio-device-added", 0);
+    CHECK(added >= 0);
+    CHECK(line_of(out, "event=say lang=zh-cn text=\"欢迎来到社区服务中心\"", added) > added);
+}
+
 int main(void)
 {
     snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
@@ -1418,6 +1485,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     RUN(every_journey_end_to_end);
     RUN(buttons_alone_complete_every_journey);
+    RUN(speech_follows_the_buttons);
     RUN(rotated_panels_map_touches);
     RUN(display_choices_reach_the_screen_and_end);
     RUN(a_visit_keeps_its_choices_until_it_ends);

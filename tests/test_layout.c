@@ -468,7 +468,11 @@ static void every_screen_in(const char *lang)
     check_all_sizes(f, "home, large text");
     flow_activate(f, ACT_DISPLAY, 0, NULL, 2);
     check_all_sizes(f, "display prompt, large text");
+    flow_activate(f, ACT_SPEECH, 0, NULL, 2); /* the third switch, ticked */
+    check_all_sizes(f, "display prompt, large text, speech on");
     flow_activate(f, ACT_LARGE_TEXT, 0, NULL, 2);
+    check_all_sizes(f, "display prompt, speech on");
+    flow_activate(f, ACT_SPEECH, 0, NULL, 2);
     check_all_sizes(f, "display prompt");
     flow_activate(f, ACT_LARGE_TEXT, 0, NULL, 2);
     flow_activate(f, ACT_DISPLAY_CLOSE, 0, NULL, 2);

@@ -131,18 +131,25 @@ static void enter_in_a_text_answer_goes_to_the_next_question(void)
     flow_free(f);
 }
 
-static void help_only_shows_the_ring(void)
+/* The help button: speech on and the ring shown; a second press says the screen again and
+ * moves nothing. */
+static void help_turns_speech_on_and_shows_the_ring(void)
 {
     flow_t *f = flow_new(pack, "k", 0);
     REQUIRE(f);
     build(&mode_residents, f, 0);
+    CHECK(!flow_speech(f));
     CHECK(input(&mode_residents, f, (input_t){.kind = IN_HELP}, 10) & MODE_REDRAW);
+    CHECK(flow_speech(f));
     CHECK_INT(flow_focus(f), FLOW_FOCUS_START);
     build(&mode_residents, f, 10); /* as the app's redraw: the ring lands on the first target */
     flow_set_focus(f, view.focus_index);
     int focus = flow_focus(f);
     CHECK(focus >= 0);
-    CHECK_INT(input(&mode_residents, f, (input_t){.kind = IN_HELP}, 20), 0);
+    unsigned repeat = flow_speech_repeat(f);
+    CHECK_INT(input(&mode_residents, f, (input_t){.kind = IN_HELP}, 20), MODE_REDRAW);
+    CHECK_INT(flow_speech_repeat(f), repeat + 1);
+    CHECK(flow_speech(f));
     CHECK_INT(flow_focus(f), focus);
     CHECK_INT(flow_screen(f), SCREEN_HOME);
     flow_free(f);
@@ -269,7 +276,7 @@ int main(void)
         return 1;
     RUN(a_tap_and_a_face_button_rate_alike);
     RUN(select_shows_the_ring_first_then_acts_on_its_target);
-    RUN(help_only_shows_the_ring);
+    RUN(help_turns_speech_on_and_shows_the_ring);
     RUN(enter_in_a_text_answer_goes_to_the_next_question);
     RUN(a_staff_page_asks_for_its_figures_and_the_clock_for_the_time);
     RUN(closing_the_staff_screens_is_reported);

@@ -200,8 +200,11 @@ static void app_check_store(app_t *a)
 
 static void perform_op(app_t *a)
 {
-    if (saving_perform(&a->saving, a->flow, a->wall, now_ms(a)))
+    if (saving_perform(&a->saving, a->flow, a->wall, now_ms(a))) {
         a->dirty = true;
+        if (flow_screen(a->flow) != SCREEN_OUT_OF_SERVICE)
+            app_speech_saved(&a->speech); /* the save returned: the earcon, never before */
+    }
 }
 
 /* ---- opening hours and the attract screen ---- */
@@ -343,6 +346,8 @@ void redraw(app_t *a)
             log_line("warn", "text does not fit: \"%.*s\"", (int)n, t);
         }
     ui_draw(a->ui, a->view, a->pressed);
+    /* handed off after the frame is drawn: speech never delays what the resident sees */
+    app_speech_frame(&a->speech, a->flow, a->view, m.ops == &mode_residents);
     int64_t t1 = clock_mono_us();
     stats_frame_drawn(&a->stats, t1);
     if (!a->first_frame_done) {
@@ -505,6 +510,11 @@ static void script_stick(void *ud, const char *path)
         usb_rescan(ud);
 }
 
+static void script_audio_added(void *ud)
+{
+    router_audio_device_added(ud);
+}
+
 /* What script.c works on: pointers into the app's state, for the run. */
 static void script_open(app_t *a)
 {
@@ -523,6 +533,7 @@ static void script_open(app_t *a)
                            .quit = &a->quit,
                            .buttons_turn = script_buttons_turn,
                            .stick = script_stick,
+                           .audio_added = script_audio_added,
                            .ud = a};
 }
 
@@ -824,6 +835,11 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
         log_line("error", "out of memory");
         goto out_ui;
     }
+    /* the audio edge's adapter goes here; scripted and headless runs print what is said */
+    app_speech_init(&a.speech,
+                    cfg->headless || cfg->script_path ? speaker_events(stdout) : (speaker_t){0},
+                    !cfg->earcons_off, cfg->speech == CONFIG_SPEECH_OFF,
+                    cfg->speech == CONFIG_SPEECH_ALWAYS);
     if (cfg->lang && !flow_set_home_lang(a.flow, cfg->lang))
         log_line("warn", "language '%s' is not in the pack; using '%s'", cfg->lang,
                  flow_lang(a.flow));

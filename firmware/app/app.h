@@ -51,6 +51,13 @@ typedef struct {
     bool stats;          /* print frame-time statistics at exit */
     bool input_methods;  /* pinyin and handwriting on text questions (the IME edge) */
     const char *rime_dir; /* the compiled Rime data; NULL: where the package put it */
+    /* audio (the device configuration's "audio"): the output device (NULL: the default), the
+     * volume when has_audio_volume (else 80), earcons off, and when speech is on */
+    const char *audio_device;
+    bool has_audio_volume;
+    int audio_volume;
+    bool earcons_off;
+    config_speech_t speech;
     bool out_of_order;   /* only the out-of-order screen, until stopped (after a crash loop) */
     int64_t started_us;  /* CLOCK_MONOTONIC at process start, for start-up time */
 } app_config_t;

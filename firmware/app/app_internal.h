@@ -16,6 +16,7 @@
 #include "app/quiet.h"
 #include "app/saving.h"
 #include "app/script.h"
+#include "app/speaker.h"
 #include "app/staff_screens.h"
 #include "app/stats.h"
 #include "core/buttons.h"
@@ -79,6 +80,8 @@ typedef struct {
     bool ime_on;
     quiet_t quiet;       /* the attract screen's state (last input, staff's override) */
     int backlight_saved; /* the brightness before dimming */
+    /* speech and earcons: what to say after each frame, to which speaker */
+    app_speech_t speech;
 } app_t;
 
 /* Monotonic milliseconds: real, or the script's virtual clock. */

@@ -142,6 +142,12 @@ int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *
         cfg->font_families = dc->font_families.v;
         cfg->nfont_families = dc->font_families.n;
     }
+    if (dc->audio_device[0])
+        cfg->audio_device = dc->audio_device;
+    cfg->has_audio_volume = true;
+    cfg->audio_volume = dc->audio_volume;
+    cfg->earcons_off = !dc->audio_earcons;
+    cfg->speech = dc->speech;
     cfg->contact_after_export_days = dc->contact_after_export_days;
     cfg->contact_max_days = dc->contact_max_days;
     cfg->answers_after_export_days = dc->answers_after_export_days;

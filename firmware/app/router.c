@@ -107,6 +107,19 @@ static bool wakes(app_t *a)
 void router_input(app_t *a, const input_t *in)
 {
     apply(a, dispatch(a, in));
+    app_speech_input(&a->speech, a->flow); /* a refused input: its earcon, at once */
+}
+
+void router_audio_device_added(app_t *a)
+{
+    /* A headset plugged in: the resident wants to hear the screen, for the visit. In quiet
+     * hours the kiosk stays silent until someone wakes it (app_speech_frame). */
+    if (!staff_active(a)) {
+        flow_set_speech(a->flow, true);
+        a->dirty = true;
+    }
+    printf("event=audio-device-added\n");
+    fflush(stdout);
 }
 
 void router_staff_hold(app_t *a)

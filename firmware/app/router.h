@@ -17,6 +17,9 @@ void router_input(app_t *a, const input_t *in);
 /* An event of the USB edge (a stick refused, a token, the export's progress and result, a
  * stick gone): staff messages, or the staff screens. Returns false when it did nothing. */
 bool router_stick_event(app_t *a, const usb_event_t *ev);
+/* An audio output device was added (SDL_AUDIODEVICEADDED: a USB headset plugged in): speech
+ * on for the visit. The UI edge does not report it yet: its event goes here. */
+void router_audio_device_added(app_t *a);
 /* The staff button held (or F12): the PIN keypad. */
 void router_staff_hold(app_t *a);
 

@@ -35,6 +35,7 @@ static const struct {
     {"display", ACT_DISPLAY},
     {"large_text", ACT_LARGE_TEXT},
     {"high_contrast", ACT_HIGH_CONTRAST},
+    {"speech", ACT_SPEECH},
     {"display_done", ACT_DISPLAY_CLOSE},
     {"staff_digit", ACT_STAFF_DIGIT},
     {"staff_delete", ACT_STAFF_DELETE},
@@ -395,6 +396,13 @@ static bool cmd_usbscan(script_t *a, char *rest, char *raw)
     return true;
 }
 
+static bool cmd_headset(script_t *a, char *rest, char *raw)
+{
+    (void)rest, (void)raw;
+    a->audio_added(a->ud);
+    return true;
+}
+
 static bool cmd_key(script_t *a, char *rest, char *raw)
 {
     pace(a);
@@ -489,7 +497,7 @@ static const struct {
     {"focus", cmd_focus}, {"stick", cmd_stick}, {"usbscan", cmd_usbscan}, {"stroke", cmd_stroke},
     {"key", cmd_key},     {"text", cmd_text},   {"wait", cmd_wait},       {"expect", cmd_expect},
     {"shot", cmd_shot},   {"echo", cmd_echo},   {"pause", cmd_pause},     {"quit", cmd_quit},
-    {"today", cmd_today},
+    {"today", cmd_today}, {"headset", cmd_headset},
 };
 
 /* Runs the next script command; false at the end of the script or on failure. */

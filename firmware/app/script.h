@@ -39,6 +39,8 @@ typedef struct {
      * the mounts for a NULL path. */
     void (*buttons_turn)(void *ud);
     void (*stick)(void *ud, const char *path);
+    /* an audio output device plugged in (a headset): router_audio_device_added() */
+    void (*audio_added)(void *ud);
     void *ud;
 } script_t;
 

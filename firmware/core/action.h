@@ -65,7 +65,9 @@ typedef enum {
     /* the residents' flow: choosing among three or more languages (the picker) */
     ACT_LANG_CHOOSE, /* arg: the language's index in the pack (content_language()) */
     ACT_LANG_CLOSE,  /* close the picker, the language unchanged */
-    ACT_LANG_NEXT    /* the next language directly, without the picker (the staff screens) */
+    ACT_LANG_NEXT,   /* the next language directly, without the picker (the staff screens) */
+    /* the residents' flow: the display choices' speech switch */
+    ACT_SPEECH /* switch speech on or off for the visit */
 } action_t;
 
 #endif

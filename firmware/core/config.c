@@ -532,6 +532,52 @@ static int parse_font_families(const cJSON *v, config_names_t *out, content_erro
     return KIOSK_OK;
 }
 
+static int parse_audio_member(const cJSON *v, const char *path, device_config_t *cfg,
+                              content_error_t *err)
+{
+    static const char *const speech[] = {"on-request", "off", "always"};
+    if (strcmp(v->string, "device") == 0) {
+        if (cJSON_IsNull(v)) {
+            cfg->audio_device[0] = '\0';
+            return KIOSK_OK;
+        }
+        return str_field(v, path, cfg->audio_device, sizeof cfg->audio_device, err);
+    }
+    if (strcmp(v->string, "volume") == 0)
+        return int_field(v, path, 0, 100, &cfg->audio_volume, err);
+    if (strcmp(v->string, "earcons") == 0) {
+        if (!cJSON_IsBool(v))
+            return content_error_set(err, path, "expected true or false");
+        cfg->audio_earcons = cJSON_IsTrue(v);
+        return KIOSK_OK;
+    }
+    if (strcmp(v->string, "speech") != 0)
+        return content_error_set(err, path, "unknown setting '%s'", v->string);
+    for (size_t i = 0; i < sizeof speech / sizeof speech[0]; i++)
+        if (cJSON_IsString(v) && strcmp(v->valuestring, speech[i]) == 0) {
+            cfg->speech = (config_speech_t)i;
+            return KIOSK_OK;
+        }
+    return content_error_set(err, path, "expected \"off\", \"on-request\" or \"always\"");
+}
+
+/* "audio": {"device": name or null, "volume": 0..100, "earcons": bool, "speech": ...}. */
+static int parse_audio(const cJSON *a, device_config_t *cfg, content_error_t *err)
+{
+    if (!cJSON_IsObject(a))
+        return content_error_set(err, "$.audio", "expected an object");
+    const cJSON *v;
+    cJSON_ArrayForEach(v, a)
+    {
+        char path[96];
+        snprintf(path, sizeof path, "$.audio.%s", v->string);
+        int rc = parse_audio_member(v, path, cfg, err);
+        if (rc)
+            return rc;
+    }
+    return KIOSK_OK;
+}
+
 /* One top-level member of the configuration. */
 static int parse_setting(const cJSON *v, const char *filename, device_config_t *cfg,
                          content_error_t *err)
@@ -578,6 +624,8 @@ static int parse_setting(const cJSON *v, const char *filename, device_config_t *
         return parse_input_methods(v, cfg, err);
     if (strcmp(k, "fontFamilies") == 0)
         return parse_font_families(v, &cfg->font_families, err);
+    if (strcmp(k, "audio") == 0)
+        return parse_audio(v, cfg, err);
     return content_error_set(err, path, "unknown setting '%s'", k);
 }
 
@@ -585,6 +633,8 @@ int device_config_parse(const char *json, size_t len, const char *filename, devi
                         content_error_t *err)
 {
     memset(cfg, 0, sizeof *cfg);
+    cfg->audio_volume = 80;
+    cfg->audio_earcons = true;
     memset(err, 0, sizeof *err);
     snprintf(err->file, sizeof err->file, "%s", filename ? filename : "(config)");
     const char *end = NULL;

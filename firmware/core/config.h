@@ -25,6 +25,13 @@ typedef struct {
     size_t n;
 } config_names_t;
 
+/* "audio.speech": when the kiosk reads the screen aloud. */
+typedef enum {
+    CONFIG_SPEECH_ON_REQUEST, /* "on-request" (the default): help button, headset, display choice */
+    CONFIG_SPEECH_OFF,        /* "off": never (earcons may still play) */
+    CONFIG_SPEECH_ALWAYS      /* "always": for every visit */
+} config_speech_t;
+
 typedef struct {
     char kiosk_id[64];
     char language[16];
@@ -65,6 +72,13 @@ typedef struct {
      * pack's ("fonts" of each language); n == 0 when not given. */
     char font[512], font_bold[512];
     config_names_t font_families;
+    /* "audio": the output device's SDL name ("" when null or not given: the default device),
+     * the volume 0..100 (default 80), the earcons for a saved answer and a refused input
+     * (default true), and when speech is on. */
+    char audio_device[128];
+    int audio_volume;
+    bool audio_earcons;
+    config_speech_t speech;
 } device_config_t;
 
 /* Parses a device configuration into *cfg, which owns all of it: the commands' argv and the

@@ -194,6 +194,22 @@ const char *content_text(const content_t *c, const lstr_t *s, const char *lang);
  * the loader rules out for the keys the firmware uses. */
 const char *content_string(const content_t *c, const char *key, const char *lang);
 
+/* Recorded prompts of the pack ("audio": {"<string key>": {"<lang>": "path"}}): a file to
+ * play instead of synthesising that string in that language. path is relative to the pack
+ * file (the loader refused absolute paths and ".."); key, lang (the pack's spelling) and path
+ * are the content's, valid until content_free(). */
+typedef struct {
+    const char *key, *lang, *path;
+} content_prompt_t;
+size_t content_prompt_count(const content_t *c);
+/* The i-th prompt (0..count-1), or NULL. */
+const content_prompt_t *content_prompt_at(const content_t *c, size_t i);
+/* The prompt's path for the string key in lang (any case), or NULL. */
+const char *content_prompt(const content_t *c, const char *key, const char *lang);
+/* The path of the prompt whose string reads text in lang (spaces and line breaks aside: text
+ * may be wrapped), or NULL. */
+const char *content_prompt_for_text(const content_t *c, const char *text, const char *lang);
+
 /* Interface string keys the loader requires. NULL-terminated; static storage. */
 extern const char *const content_required_strings[];
 

@@ -66,6 +66,8 @@ struct content {
     dated_question_t *dated;
     size_t ndated;
     int32_t today;           /* yyyymmdd given to content_set_today(); 0: not yet */
+    content_prompt_t *prompts; /* "audio": recorded prompts (content_audio.c) */
+    size_t nprompts;
     expr_arena_t arena_hook; /* lets the expression parser allocate in the arena */
 };
 
@@ -131,5 +133,7 @@ int loader_dated(loader_t *L);
 int loader_catalogs(loader_t *L, const cJSON *root);
 int loader_quick_rating(loader_t *L, const cJSON *root);
 int loader_journeys(loader_t *L, const cJSON *root);
+/* content_audio.c: $.audio, the recorded prompts (after the strings, which it names). */
+int loader_audio(loader_t *L, const cJSON *root);
 
 #endif

@@ -599,7 +599,8 @@ int content_load(const char *json, size_t len, const char *filename, content_t *
         goto out;
     }
     if ((rc = parse_languages(&L, root)) || (rc = parse_settings(&L, root)) ||
-        (rc = parse_strings(&L, root)) || (rc = loader_catalogs(&L, root)) ||
+        (rc = parse_strings(&L, root)) || (rc = loader_audio(&L, root)) ||
+        (rc = loader_catalogs(&L, root)) ||
         (rc = loader_quick_rating(&L, root)) || (rc = loader_journeys(&L, root)) ||
         (rc = loader_dated(&L)))
         goto out;

@@ -69,6 +69,7 @@ static void end_visit(flow_t *f)
     snprintf(f->lang, sizeof f->lang, "%s", f->home_lang);
     f->large_text = false;
     f->high_contrast = false;
+    f->speech = false;
     go_home(f);
 }
 
@@ -289,6 +290,8 @@ bool flow_type_text(flow_t *f, const char *utf8)
         p += cl;
     }
     a->set = a->text[0] != '\0';
+    if (!changed && q->input == INPUT_TEL)
+        f->refused++; /* a digit the phone number cannot take: the refused earcon */
     if (changed && f->kb_shift && q->input == INPUT_TEXT)
         f->kb_shift = false; /* one capital, like a phone keyboard */
     return changed;
@@ -324,6 +327,9 @@ static bool display_action(flow_t *f, action_t action)
         return true;
     case ACT_HIGH_CONTRAST:
         f->high_contrast = !f->high_contrast;
+        return true;
+    case ACT_SPEECH:
+        f->speech = !f->speech;
         return true;
     case ACT_DISPLAY_CLOSE:
         f->overlay = OVERLAY_NONE;
@@ -391,6 +397,7 @@ static bool question_act(flow_t *f, action_t action, int arg, const char *key_te
             return true; /* the resident sees what the composition became before moving on */
         if (!flow_can_next(f)) {
             f->why = flow_why_not(f); /* a Next that cannot go on says what is missing */
+            f->refused++;
             return true;
         }
         advance(f);
@@ -838,5 +845,18 @@ bool flow_take_outcome(flow_t *f, char journey_id[64], session_outcome_t *outcom
     f->outcome_waiting = false;
     snprintf(journey_id, 64, "%s", f->outcome_journey);
     *outcome = f->outcome;
+    return true;
+}
+
+bool flow_help(flow_t *f, size_t focusable_count, int64_t now_ms)
+{
+    if (f->speech) {
+        f->speech_repeat++;
+        return true;
+    }
+    f->speech = true;
+    f->last_input_ms = now_ms;
+    if (f->focus < 0)
+        flow_nav(f, NAV_SELECT, focusable_count, now_ms);
     return true;
 }

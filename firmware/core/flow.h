@@ -180,6 +180,19 @@ const char *flow_lang(const flow_t *f);
  * until the thank-you's Done or timeout, the idle timeout, staff taking over, or the home
  * screen left untouched for the idle time. */
 bool flow_large_text(const flow_t *f);
+/* Speech (the kiosk reads the screen aloud, core/speech.h): for the visit, like the display
+ * choices. On by the help button (flow_help), by the display choices' switch (ACT_SPEECH), or
+ * by the app when a headset is plugged in (flow_set_speech). */
+bool flow_speech(const flow_t *f);
+void flow_set_speech(flow_t *f, bool on);
+/* The help button: turns speech on and shows the focus ring; with speech already on, asks for
+ * the screen to be said again (flow_speech_repeat() changes). Returns true (redraw). */
+bool flow_help(flow_t *f, size_t focusable_count, int64_t now_ms);
+/* Counts the help presses that asked for the screen again. */
+unsigned flow_speech_repeat(const flow_t *f);
+/* Counts the inputs refused (a grey Next pressed, a digit a phone number cannot take): a
+ * change means the refused earcon. */
+unsigned flow_refused(const flow_t *f);
 bool flow_high_contrast(const flow_t *f);
 /* Switches the language of the current session; false for a code not in the pack. */
 bool flow_set_lang(flow_t *f, const char *code);

@@ -44,6 +44,9 @@ struct flow {
     int focus;                      /* FLOW_FOCUS_NONE, FLOW_FOCUS_START, or an index */
     bool button_user;               /* the last input was a button: new screens show the ring */
     bool large_text, high_contrast; /* the resident's display choices */
+    bool speech;                    /* speech is on for the visit (flow_speech) */
+    unsigned speech_repeat;         /* help presses with speech on: say the screen again */
+    unsigned refused;               /* inputs refused (flow_refused) */
 
     int64_t last_input_ms;
     int64_t last_quick_ms; /* the last quick rating, for the misuse flag; -1: none yet */

@@ -6,6 +6,26 @@
 #include "core/flow_internal.h"
 #include "core/phone.h"
 
+bool flow_speech(const flow_t *f)
+{
+    return f->speech;
+}
+
+unsigned flow_speech_repeat(const flow_t *f)
+{
+    return f->speech_repeat;
+}
+
+unsigned flow_refused(const flow_t *f)
+{
+    return f->refused;
+}
+
+void flow_set_speech(flow_t *f, bool on)
+{
+    f->speech = on;
+}
+
 bool flow_large_text(const flow_t *f)
 {
     return f->large_text;

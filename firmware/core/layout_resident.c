@@ -774,7 +774,7 @@ static void leave_overlay(ctx_t *x)
                STYLE_SECONDARY, ACT_LEAVE_GO, 0);
 }
 
-/* The display choices: two switches that show their state by a tick (not colour alone) and
+/* The display choices: three switches (large text, high contrast, speech) that show their state by a tick (not colour alone) and
  * take effect at once, behind the card, so the resident sees what each does. */
 static void display_overlay(ctx_t *x)
 {
@@ -783,15 +783,17 @@ static void display_overlay(ctx_t *x)
     int th = lay_label_top(x, rect(in.x, in.y, in.w, in.h / 3), str(x, "display.title"), T(x, 30),
                            true, STYLE_TITLE, ALIGN_CENTER);
     int y = in.y + th + gap / 2;
-    int room = in.y + in.h - bh - gap - y; /* for the two switches */
-    int sh = (room - gap / 2) / 2;
+    int room = in.y + in.h - bh - gap - y; /* for the three switches */
+    /* one switch a row; two a row when three rows would make them too small to press */
+    int cols = (room - gap) / 3 < S(x, 60) ? 2 : 1, rows = cols == 2 ? 2 : 3;
+    int sh = (room - (rows - 1) * gap / 2) / rows, sw = (in.w - (cols - 1) * gap / 2) / cols;
     if (sh > S(x, 80))
         sh = S(x, 80);
-    const char *keys[2] = {"display.large", "display.contrast"};
-    action_t acts[2] = {ACT_LARGE_TEXT, ACT_HIGH_CONTRAST};
-    bool on[2] = {flow_large_text(x->f), flow_high_contrast(x->f)};
-    for (int i = 0; i < 2; i++) {
-        rect_t r = rect(in.x, y + i * (sh + gap / 2), in.w, sh);
+    const char *keys[3] = {"display.large", "display.contrast", "display.speech"};
+    action_t acts[3] = {ACT_LARGE_TEXT, ACT_HIGH_CONTRAST, ACT_SPEECH};
+    bool on[3] = {flow_large_text(x->f), flow_high_contrast(x->f), flow_speech(x->f)};
+    for (int i = 0; i < 3; i++) {
+        rect_t r = rect(in.x + (i % cols) * (sw + gap / 2), y + (i / cols) * (sh + gap / 2), sw, sh);
         widget_t *w = lay_add(x, W_BUTTON, on[i] ? STYLE_SELECTED : STYLE_SECONDARY, r);
         w->action = acts[i];
         w->checked = on[i];

@@ -26,7 +26,7 @@ typedef enum {
     IN_TEXT,      /* text: typed UTF-8 (a keyboard or an input method) */
     IN_BACKSPACE, /* the last character typed goes */
     IN_LANG,      /* the next language */
-    IN_HELP,      /* show the focus ring */
+    IN_HELP,      /* speech on and the focus ring; again: say the screen again */
     IN_BUTTON,    /* a physical button's raw event (button, kind), for the button test */
     IN_LIFT       /* the finger that was drawing on a surface (area) was lifted at (x, y) */
 } input_kind_t;

@@ -80,8 +80,9 @@ static unsigned residents_input(void *self, const input_t *in, const view_t *v, 
     case IN_LANG:
         return changed(flow_activate(f, ACT_LANG, 0, NULL, now_ms));
     case IN_HELP:
-        /* The first press shows where the ring is; with the ring shown it does nothing. */
-        return changed(flow_focus(f) < 0 && flow_nav(f, NAV_SELECT, v->focusable, now_ms));
+        /* The first press turns speech on and shows where the ring is; the next ones say the
+         * screen again. */
+        return changed(flow_help(f, v->focusable, now_ms));
     }
     return 0;
 }
