@@ -332,25 +332,25 @@ int audio_open(const audio_config_t *cfg, audio_t **out, char *err, size_t errle
     return KIOSK_OK;
 }
 
-/* Stops what is being said: a new generation, an empty ring, no job. Under a->mu. */
-static void interrupt_locked(audio_t *a)
+/* Stops what is being said (a new generation, an empty ring) and puts next (or nothing) in
+ * its place; quit also ends the worker. */
+static void interrupt(audio_t *a, job_t *next, bool quit)
 {
+    SDL_LockMutex(a->mu);
     a->gen++;
     free(a->pending);
-    a->pending = NULL;
+    a->pending = next;
     a->count = 0;
+    a->quit = a->quit || quit;
     SDL_CondBroadcast(a->cv);
+    SDL_UnlockMutex(a->mu);
 }
 
 void audio_close(audio_t *a)
 {
     if (!a)
         return;
-    SDL_LockMutex(a->mu);
-    interrupt_locked(a);
-    a->quit = true;
-    SDL_CondBroadcast(a->cv);
-    SDL_UnlockMutex(a->mu);
+    interrupt(a, NULL, true);
     SDL_WaitThread(a->thread, NULL);
     SDL_CloseAudioDevice(a->dev);
     SDL_QuitSubSystem(SDL_INIT_AUDIO);
@@ -392,22 +392,14 @@ static job_t *job_copy(const audio_utterance_t *u, size_t n)
 
 void audio_say(audio_t *a, const audio_utterance_t *u, size_t n)
 {
-    if (!a)
-        return;
-    job_t *j = n > 0 ? job_copy(u, n) : NULL;
-    SDL_LockMutex(a->mu);
-    interrupt_locked(a);
-    a->pending = j;
-    SDL_UnlockMutex(a->mu);
+    if (a)
+        interrupt(a, n > 0 ? job_copy(u, n) : NULL, false);
 }
 
 void audio_stop(audio_t *a)
 {
-    if (!a)
-        return;
-    SDL_LockMutex(a->mu);
-    interrupt_locked(a);
-    SDL_UnlockMutex(a->mu);
+    if (a)
+        interrupt(a, NULL, false);
 }
 
 void audio_earcon(audio_t *a, earcon_t e)
