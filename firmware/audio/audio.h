@@ -32,7 +32,8 @@ typedef enum { EARCON_SAVED, EARCON_REFUSED } earcon_t;
 
 /* Opens the device and the synthesiser; cfg is read during the call only. On failure (no
  * audio device, no espeak-ng data) KIOSK_E* with err set and *out NULL: the kiosk runs silent.
- * The audio_t is the caller's until audio_close(). */
+ * The audio_t is the caller's until audio_close(). One per process, opened once: espeak-ng's
+ * state is process-wide, and 1.51 hangs in espeak_ng_Terminate after a second initialisation. */
 int audio_open(const audio_config_t *cfg, audio_t **out, char *err, size_t errlen);
 void audio_close(audio_t *a);
 
@@ -46,7 +47,8 @@ void audio_earcon(audio_t *a, earcon_t e);
 void audio_set_volume(audio_t *a, int volume);
 /* Whether something is being said or queued. */
 bool audio_speaking(audio_t *a);
-/* Whether lang has a synthesised voice here (Tibetan has none: recorded prompts only). */
+/* Whether lang has a synthesised voice here (Tibetan has none: recorded prompts only; Mandarin
+ * only with the pinyin table loaded). */
 bool audio_has_voice(audio_t *a, const char *lang);
 
 /* Whether path is a recorded prompt the edge can play (a readable Ogg Vorbis or Opus file of
