@@ -3,12 +3,13 @@
 # the command to run is printed.
 
 KIOSK_BUILD_DEPS="gcc libc6-dev make cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libcjson-dev libsqlite3-dev libgpiod-dev libsodium-dev libsystemd-dev libmount-dev libqrencode-dev libunibreak-dev libfribidi-dev libfontconfig-dev libharfbuzz-dev fonts-noto-cjk
- fonts-noto-core librime-dev librime-bin rime-data-luna-pinyin rime-essay libzinnia-dev tegaki-zinnia-simplified-chinese"
-KIOSK_TEST_DEPS="libharfbuzz-bin libfreetype-dev imagemagick zbar-tools python3 exfatprogs exfat-fuse clang libclang-rt-14-dev shellcheck dosfstools lintian dpkg-dev systemd e2fsprogs jq openssl mtools bmap-tools zstd xz-utils fdisk tzdata"
+ fonts-noto-core librime-dev librime-bin rime-data-luna-pinyin rime-essay libzinnia-dev tegaki-zinnia-simplified-chinese
+ libespeak-ng-dev espeak-ng-data libvorbis-dev libopusfile-dev"
+KIOSK_TEST_DEPS="libharfbuzz-bin libfreetype-dev imagemagick zbar-tools python3 exfatprogs exfat-fuse clang libclang-rt-14-dev shellcheck dosfstools lintian dpkg-dev systemd e2fsprogs jq openssl mtools bmap-tools zstd xz-utils fdisk tzdata
+ sox espeak-ng opus-tools"
 # Chinese speech: the pinyin table is built from rime-data-terra-pinyin, OpenCC's character
-# data (opencc_dict, libopencc-data) and rime-essay; test_pinyin runs the espeak-ng program.
+# data (opencc_dict, libopencc-data) and rime-essay.
 KIOSK_BUILD_DEPS="$KIOSK_BUILD_DEPS rime-data-terra-pinyin opencc libopencc-data"
-KIOSK_TEST_DEPS="$KIOSK_TEST_DEPS espeak-ng"
 # The arm64 cross build (preset arm64) and its tests under qemu-user: Debian's cross compiler
 # and libc, qemu-aarch64-static, and the arm64 (multiarch) -dev package of every library the
 # kiosk links. Fonts, exFAT and imagemagick are host tools or arch-independent: the lists above.
@@ -21,7 +22,8 @@ KIOSK_TEST_DEPS="$KIOSK_TEST_DEPS espeak-ng"
 KIOSK_ARM64_DEPS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
  libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64 libcjson-dev:arm64
  libsqlite3-dev:arm64 libgpiod-dev:arm64 libsodium-dev:arm64 libsystemd-dev:arm64 libmount-dev:arm64
- libqrencode-dev:arm64 libfribidi-dev:arm64 libfontconfig-dev:arm64 libharfbuzz-dev:arm64"
+ libqrencode-dev:arm64 libfribidi-dev:arm64 libfontconfig-dev:arm64 libharfbuzz-dev:arm64
+ libespeak-ng-dev:arm64 libvorbis-dev:arm64 libopusfile-dev:arm64"
 
 kiosk_install_deps() {
     local missing=()
