@@ -96,6 +96,13 @@ static int load_pack(app_t *a, content_t **out, bool *fallback, char *err, size_
         snprintf(a->content_from, sizeof a->content_from, "%s",
                  strncmp(src, packs, strlen(packs)) == 0 ? "installed" : "configured");
         log_line("info", "content pack %s (%s %s)", src, content_id(*out), content_version(*out));
+        const char *slash = strrchr(src, '/');
+        snprintf(a->pack_dir, sizeof a->pack_dir, "%.*s", slash ? (int)(slash - src) : 1,
+                 slash ? src : ".");
+        char why[768];
+        if (!app_pack_prompts_ok(*out, a->pack_dir, audio_check_prompt, why, sizeof why))
+            log_line("warn", "%s: a recorded prompt cannot be played: %s", src, why);
+        app_speech_set_pack_dir(&a->speech, a->pack_dir);
         return KIOSK_OK;
     }
     if (rc == KIOSK_ENOMEM) {
@@ -835,11 +842,22 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
         log_line("error", "out of memory");
         goto out_ui;
     }
-    /* the audio edge's adapter goes here; scripted and headless runs print what is said */
-    app_speech_init(&a.speech,
-                    cfg->headless || cfg->script_path ? speaker_events(stdout) : (speaker_t){0},
-                    !cfg->earcons_off, cfg->speech == CONFIG_SPEECH_OFF,
+    /* Sound through the audio edge when there is a device (else silent); scripted and
+     * headless runs also print what is said. */
+    audio_config_t ac = {cfg->audio_device, cfg->has_audio_volume ? cfg->audio_volume : 80,
+                         !cfg->earcons_off, NULL};
+    if (cfg->speech != CONFIG_SPEECH_OFF || !cfg->earcons_off) {
+        char aerr[256];
+        if (audio_open(&ac, &a.audio, aerr, sizeof aerr) != KIOSK_OK)
+            log_line("info", "no sound: %s", aerr);
+        ui_forget_audio_devices(a.ui); /* those there at start are not a headset plugged in */
+    }
+    speaker_t sp =
+        speaker_tee(&a.speaker_tee, a.audio ? speaker_from_audio(a.audio) : (speaker_t){0},
+                    cfg->headless || cfg->script_path ? speaker_events(stdout) : (speaker_t){0});
+    app_speech_init(&a.speech, sp, !cfg->earcons_off, cfg->speech == CONFIG_SPEECH_OFF,
                     cfg->speech == CONFIG_SPEECH_ALWAYS);
+    app_speech_set_pack_dir(&a.speech, a.pack_dir);
     if (cfg->lang && !flow_set_home_lang(a.flow, cfg->lang))
         log_line("warn", "language '%s' is not in the pack; using '%s'", cfg->lang,
                  flow_lang(a.flow));
@@ -871,6 +889,8 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     button_input_close(&a.buttons);
     system_unwatch_signals(a.sys);
 out_ui:
+    if (a.audio)
+        audio_close(a.audio);
     ui_close(a.ui);
     flow_free(a.flow);
     ime_close(&a);

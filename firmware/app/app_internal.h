@@ -17,6 +17,7 @@
 #include "app/saving.h"
 #include "app/script.h"
 #include "app/speaker.h"
+#include "app/speaker_audio.h"
 #include "app/staff_screens.h"
 #include "app/stats.h"
 #include "core/buttons.h"
@@ -43,8 +44,8 @@ typedef struct {
     saving_t saving; /* the store: open, checked, saving what the flow hands over */
     ui_t *ui;
     view_t *view;
-    int pressed;  /* widget under a finger, or -1 */
-    bool drawing;       /* a finger is down on a drawing surface (touch test, writing pad) */
+    int pressed;         /* widget under a finger, or -1 */
+    bool drawing;        /* a finger is down on a drawing surface (touch test, writing pad) */
     rect_t drawing_area; /* ... which is here */
     bool dirty;
     /* scripted runs */
@@ -72,6 +73,7 @@ typedef struct {
     staff_t staff;
     staff_host_t staff_host; /* what the staff screens' side of the app works on */
     pack_check_t pack_check; /* a pack must also pass this (every text drawable), or none */
+    char pack_dir[1024];     /* the pack file's directory (recorded prompts are relative to it) */
     char content_from[16];   /* "installed", "configured" or "built-in" */
     /* opening hours and quiet mode */
     /* input methods (the IME edge): the engines' table the flow uses, or none */
@@ -82,6 +84,8 @@ typedef struct {
     int backlight_saved; /* the brightness before dimming */
     /* speech and earcons: what to say after each frame, to which speaker */
     app_speech_t speech;
+    audio_t *audio;            /* the audio edge, or NULL: the kiosk runs silent */
+    speaker_tee_t speaker_tee; /* the audio edge and the event lines of scripted runs */
 } app_t;
 
 /* Monotonic milliseconds: real, or the script's virtual clock. */

@@ -181,6 +181,9 @@ void router_ui_event(app_t *a, const ui_event_t *ev)
     case UI_EV_REDRAW:
         a->dirty = true;
         return;
+    case UI_EV_AUDIO_ADDED:
+        router_audio_device_added(a);
+        return;
     case UI_EV_STAFF:
         router_staff_hold(a);
         return;

@@ -319,11 +319,22 @@ static void map_event(const ui_t *ui, const SDL_Event *e, ui_event_t *ev)
         ev->kind = UI_EV_TEXT;
         snprintf(ev->text, sizeof ev->text, "%s", e->text.text);
         break;
+    case SDL_AUDIODEVICEADDED:
+        if (!e->adevice.iscapture)
+            ev->kind = UI_EV_AUDIO_ADDED;
+        break;
     default:
         if (e->type == ui->wake_event)
             ev->kind = UI_EV_WAKE;
         break;
     }
+}
+
+void ui_forget_audio_devices(ui_t *ui)
+{
+    (void)ui;
+    SDL_PumpEvents();
+    SDL_FlushEvent(SDL_AUDIODEVICEADDED);
 }
 
 bool ui_wait_event(ui_t *ui, int timeout_ms, ui_event_t *ev)

@@ -91,10 +91,11 @@ typedef enum {
     UI_EV_TEXT,    /* text (UTF-8) */
     UI_EV_BACKSPACE,
     UI_EV_LANG,
-    UI_EV_STAFF, /* the staff key (long press on the board's staff button) */
-    UI_EV_HELP,  /* help: show the focus ring */
-    UI_EV_WAKE,  /* another thread called ui_wake() */
-    UI_EV_MOTION /* a finger (or the mouse with its button down) moved to x, y (logical) */
+    UI_EV_STAFF,      /* the staff key (long press on the board's staff button) */
+    UI_EV_HELP,       /* help: show the focus ring */
+    UI_EV_WAKE,       /* another thread called ui_wake() */
+    UI_EV_MOTION,     /* a finger (or the mouse with its button down) moved to x, y (logical) */
+    UI_EV_AUDIO_ADDED /* an audio output appeared (a USB headset plugged in) */
 } ui_event_kind_t;
 
 typedef struct {
@@ -104,6 +105,10 @@ typedef struct {
     int face;
     char text[32];
 } ui_event_t;
+
+/* Drops the audio-device events waiting (SDL reports every device present when audio starts):
+ * later ones are devices plugged in. Call after the audio edge opened. */
+void ui_forget_audio_devices(ui_t *ui);
 
 /* Waits up to timeout_ms (-1: for ever, 0: just look) for one event and translates it
  * (UI_EV_NONE for events of no interest). Returns false when no event came. Sleeps in the
