@@ -8,9 +8,7 @@
 #include "audio/prompt.h"
 #include "core/kerr.h"
 
-#ifdef KIOSK_HAVE_PINYIN
 #include "audio/pinyin.h"
-#endif
 
 #include <SDL.h>
 #include <espeak-ng/espeak_ng.h>
@@ -57,7 +55,7 @@ struct audio {
     short *tones[2];
     size_t tone_n[2];
     voice_list_t voices;
-    void *pinyin; /* pinyin_t when built with the pinyin converter */
+    pinyin_t *pinyin; /* Chinese to pinyin for cmn-latn-pinyin, or NULL: no table */
     /* the worker's own */
     char voice[64];
     unsigned synth_gen;
@@ -143,15 +141,11 @@ static void speak_text(audio_t *a, const audio_utterance_t *u, unsigned gen)
     set_voice(a, voice);
     const char *text = u->text;
     char *converted = NULL;
-#ifdef KIOSK_HAVE_PINYIN
     size_t cap = strlen(u->text) * 8 + 16;
     if (pinyin && a->pinyin && (converted = malloc(cap)) != NULL) {
         pinyin_convert(a->pinyin, u->text, converted, cap);
         text = converted;
     }
-#else
-    (void)pinyin;
-#endif
     a->synth_gen = gen;
     espeak_Synth(text, strlen(text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, a);
     free(converted);
@@ -232,8 +226,7 @@ static int open_device(audio_t *a, const char *device, char *err, size_t errlen)
     want.userdata = a;
     a->dev = SDL_OpenAudioDevice(device, 0, &want, &have, 0); /* SDL converts if need be */
     if (a->dev == 0) {
-        snprintf(err, errlen, "audio device %s: %s", device ? device : "(default)",
-                 SDL_GetError());
+        snprintf(err, errlen, "audio device %s: %s", device ? device : "(default)", SDL_GetError());
         SDL_QuitSubSystem(SDL_INIT_AUDIO);
         return KIOSK_ENOENT;
     }
@@ -259,7 +252,6 @@ static int open_synth(audio_t *a, char *err, size_t errlen)
 
 static void open_pinyin(audio_t *a, const audio_config_t *cfg)
 {
-#ifdef KIOSK_HAVE_PINYIN
     char err[256];
     pinyin_t *p = NULL;
     const char *table = cfg->pinyin_table ? cfg->pinyin_table : pinyin_default_table();
@@ -267,17 +259,11 @@ static void open_pinyin(audio_t *a, const audio_config_t *cfg)
         a->pinyin = p;
     else
         SDL_Log("%s", err); /* Chinese text then has no voice; pinyin text still reads */
-#else
-    (void)a;
-    (void)cfg;
-#endif
 }
 
 static void free_parts(audio_t *a)
 {
-#ifdef KIOSK_HAVE_PINYIN
     pinyin_close(a->pinyin);
-#endif
     voices_free(&a->voices);
     free(a->tones[0]);
     free(a->tones[1]);
@@ -358,7 +344,10 @@ void audio_close(audio_t *a)
     free_parts(a);
 }
 
-static size_t str_size(const char *s) { return s ? strlen(s) + 1 : 0; }
+static size_t str_size(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
 
 static char *str_put(char **dst, const char *s)
 {
