@@ -13,14 +13,10 @@
 #include "core/speech.h"
 #include "core/view.h"
 
-/* One thing to say (as audio_utterance_t): text in lang; prompt, when not NULL, a recorded
- * file to play instead. The strings are the caller's, valid during say() only: a speaker
- * copies what it keeps. */
-typedef struct {
-    const char *lang;
-    const char *text;
-    const char *prompt;
-} speaker_utt_t;
+/* One thing to say: the core's utterance (core/speech.h), except that prompt, when not NULL,
+ * is the recorded file's full path (joined to the pack's directory). The strings are the
+ * caller's, valid during say() only: a speaker copies what it keeps. */
+typedef speech_utt_t speaker_utt_t;
 
 typedef enum { SPEAKER_EARCON_SAVED, SPEAKER_EARCON_REFUSED } speaker_earcon_t;
 
