@@ -15,9 +15,9 @@
 #include <time.h>
 
 #define RATE 22050
-#define WIN (RATE / 100)      /* 10 ms */
-#define LOUD 400              /* a window is non-silent when a sample exceeds this */
-#define BUFFER_MS 47          /* the device buffer, 1024 samples */
+#define WIN (RATE / 100) /* 10 ms */
+#define LOUD 400         /* a window is non-silent when a sample exceeds this */
+#define BUFFER_MS 47     /* the device buffer, 1024 samples */
 
 static char scratch[PATH_MAX];
 
@@ -26,17 +26,24 @@ typedef struct {
     char path[PATH_MAX];
 } rig_t;
 
-static bool rig_open(rig_t *r, const char *name, int volume, bool earcons)
+static bool rig_open_idle(rig_t *r, const char *name, int volume, bool earcons, int idle_ms)
 {
     join(r->path, scratch, name);
     setenv("SDL_AUDIODRIVER", "disk", 1);
     setenv("SDL_DISKAUDIOFILE", r->path, 1);
-    audio_config_t cfg = {.device = NULL, .volume = volume, .earcons = earcons};
+    audio_config_t cfg = {
+        .device = NULL, .volume = volume, .earcons = earcons, .idle_close_ms = idle_ms};
     char err[256] = "";
     int rc = audio_open(&cfg, &r->a, err, sizeof err);
     if (rc != KIOSK_OK)
         fprintf(stderr, "audio_open: %s\n", err);
     return rc == KIOSK_OK;
+}
+
+/* The device kept open throughout: the file's size is then a clock of the output. */
+static bool rig_open(rig_t *r, const char *name, int volume, bool earcons)
+{
+    return rig_open_idle(r, name, volume, earcons, -1);
 }
 
 /* Samples written so far: where a call made now lands in the output (within one buffer). */
@@ -132,7 +139,10 @@ static int stretches(const pcm_t *p, long from, long to, int gap_ms, long *start
     return count;
 }
 
-static long ms(long samples) { return samples * 1000 / RATE; }
+static long ms(long samples)
+{
+    return samples * 1000 / RATE;
+}
 
 /* sox's view of a raw file: its "Maximum amplitude" (0..1), or -1. */
 static double sox_max_amplitude(const char *path)
@@ -232,8 +242,10 @@ static void test_focus_moves(void)
         long cut = i == 0 ? at[0] : first_quiet(&p, at[i]);
         long f = first_loud(&p, cut);
         long lat = f < 0 || (i < 2 && f >= next) ? -1 : ms(f - at[i]);
-        fprintf(stderr, "move %d: called at %ld ms, previous speech cut %ld ms later, new sound "
-                "%ld ms after the call\n", i, ms(at[i] - at[0]), ms(cut - at[i]), lat);
+        fprintf(stderr,
+                "move %d: called at %ld ms, previous speech cut %ld ms later, new sound "
+                "%ld ms after the call\n",
+                i, ms(at[i] - at[0]), ms(cut - at[i]), lat);
         /* Tolerance: the cut within two buffers (94 ms) of the call's place in the file (one
          * buffer being written, one playing), the new sound within 250 ms (synthesis start-up
          * and espeak-ng's lead-in silence). */
@@ -300,8 +312,14 @@ static void earcons_case(bool on)
     free(p.s);
 }
 
-static void test_earcons_on(void) { earcons_case(true); }
-static void test_earcons_off(void) { earcons_case(false); }
+static void test_earcons_on(void)
+{
+    earcons_case(true);
+}
+static void test_earcons_off(void)
+{
+    earcons_case(false);
+}
 
 static void test_volume(void)
 {
@@ -346,9 +364,11 @@ static void test_prompts(void)
     join(longf, scratch, "long.ogg");
     join(bad, scratch, "bad.ogg");
     join(wav, scratch, "p.wav");
-    snprintf(cmd, sizeof cmd, "sox -n -r 44100 -c 2 '%s' synth 1.0 sine 440 vol 0.5 && "
+    snprintf(cmd, sizeof cmd,
+             "sox -n -r 44100 -c 2 '%s' synth 1.0 sine 440 vol 0.5 && "
              "sox -n -r 22050 -c 1 '%s' synth 61 sine 300 && sox -n -r 48000 -b 16 -c 1 '%s' "
-             "synth 1.0 sine 500 vol 0.5", ogg, longf, wav);
+             "synth 1.0 sine 500 vol 0.5",
+             ogg, longf, wav);
     REQUIRE(run_cmd(cmd));
     bool have_opus = KIOSK_OPUSENC[0] != '\0';
     if (have_opus) {
@@ -399,8 +419,54 @@ static double cpu_seconds(void)
 {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
-           (double)ru.ru_stime.tv_usec / 1e6;
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* Nobody there: the device closes once nothing has played for idle_close_ms (SDL's audio
+ * thread then sleeps), and the next utterance or earcon opens it again and is heard. SDL's disk
+ * driver truncates its file on each open, so what is read back is what played since. */
+static void test_idle_close(void)
+{
+    rig_t r;
+    REQUIRE(rig_open_idle(&r, "idle.raw", 100, true, 300));
+    say1(&r, "en", "Hello.", NULL);
+    rig_wait_quiet(&r, 0);
+    CHECK(audio_device_open(r.a)); /* still open right after speaking */
+    sleep_ms(700);
+    CHECK(!audio_device_open(r.a));
+    double c0 = cpu_seconds();
+    sleep_ms(2000);
+    double idle = (cpu_seconds() - c0) / 2.0 * 100.0;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    say1(&r, "en", "Please choose how satisfied you are.", NULL);
+    long heard = -1;
+    for (int i = 0; i < 200 && heard < 0; i++) {
+        sleep_ms(5);
+        pcm_t p = pcm_read(r.path);
+        if (first_loud(&p, 0) >= 0) {
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            heard = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        }
+        free(p.s);
+    }
+    CHECK(audio_device_open(r.a));
+    rig_wait_quiet(&r, 700);
+    CHECK(!audio_device_open(r.a));
+    audio_earcon(r.a, EARCON_SAVED); /* an earcon alone opens it too */
+    sleep_ms(300);
+    CHECK(audio_device_open(r.a));
+    pcm_t p = pcm_read(r.path);
+    CHECK_INT(count_loud(&p, 0, p.n), 1);
+    free(p.s);
+    audio_close(r.a);
+    fprintf(stderr,
+            "FIGURES: device closed when idle: CPU %.2f%% of one core; first sound "
+            "%ld ms after the say that opened it again (wall clock, file polled every 5 ms)\n",
+            idle, heard);
+    CHECK(heard >= 0 && heard < 500);
+    CHECK(idle < 0.2);
 }
 
 static int cmp_long(const void *x, const void *y)
@@ -432,7 +498,8 @@ static void test_figures(void)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double busy = (cpu_seconds() - c0) /
-                  ((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9) * 100.0;
+                  ((double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9) *
+                  100.0;
     audio_close(r.a);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -487,6 +554,7 @@ int main(void)
     RUN_FORKED(test_volume);
     RUN_FORKED(test_prompts);
     RUN_FORKED(test_figures);
+    RUN_FORKED(test_idle_close);
     remove_tree(scratch);
     return check_failures != 0;
 }

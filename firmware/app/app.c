@@ -845,7 +845,7 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     /* Sound through the audio edge when there is a device (else silent); scripted and
      * headless runs also print what is said. */
     audio_config_t ac = {cfg->audio_device, cfg->has_audio_volume ? cfg->audio_volume : 80,
-                         !cfg->earcons_off, NULL};
+                         !cfg->earcons_off, NULL, 0};
     if (cfg->speech != CONFIG_SPEECH_OFF || !cfg->earcons_off) {
         char aerr[256];
         if (audio_open(&ac, &a.audio, aerr, sizeof aerr) != KIOSK_OK)

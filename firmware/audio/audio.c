@@ -34,7 +34,9 @@ typedef struct {
 } job_t;
 
 struct audio {
-    SDL_AudioDeviceID dev;
+    SDL_AudioDeviceID dev; /* 0 while closed; written by the worker (and open, close) under mu */
+    char *device;          /* the configured device's name, or NULL: the default */
+    int idle_ms;           /* close the device after this long idle; negative: never */
     int rate;
     SDL_mutex *mu;
     SDL_cond *cv;
@@ -43,6 +45,7 @@ struct audio {
     unsigned gen;
     bool quit;
     bool busy;
+    bool want_open;    /* an earcon waits for the device to open */
     unsigned busy_gen; /* the generation the worker is playing */
     job_t *pending;
     short *ring;
@@ -177,46 +180,9 @@ static void play_prompt(audio_t *a, const char *path, unsigned gen)
     prompt_close(p);
 }
 
-static int worker(void *ud)
+/* Opens the device, playing at once; 0 when it cannot be had. */
+static SDL_AudioDeviceID device_open(audio_t *a)
 {
-    audio_t *a = ud;
-    SDL_LockMutex(a->mu);
-    for (;;) {
-        while (!a->quit && !a->pending)
-            SDL_CondWait(a->cv, a->mu);
-        if (a->quit)
-            break;
-        job_t *job = a->pending;
-        a->pending = NULL;
-        unsigned gen = a->gen;
-        a->busy = true;
-        a->busy_gen = gen;
-        SDL_UnlockMutex(a->mu);
-        for (size_t i = 0; i < job->n; i++) {
-            SDL_LockMutex(a->mu);
-            bool stale = a->gen != gen || a->quit;
-            SDL_UnlockMutex(a->mu);
-            if (stale)
-                break;
-            if (job->u[i].prompt)
-                play_prompt(a, job->u[i].prompt, gen);
-            else
-                speak_text(a, &job->u[i], gen);
-        }
-        free(job);
-        SDL_LockMutex(a->mu);
-        a->busy = false;
-    }
-    SDL_UnlockMutex(a->mu);
-    return 0;
-}
-
-static int open_device(audio_t *a, const char *device, char *err, size_t errlen)
-{
-    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
-        snprintf(err, errlen, "audio: %s", SDL_GetError());
-        return KIOSK_ENOENT;
-    }
     SDL_AudioSpec want = {0}, have;
     want.freq = a->rate;
     want.format = AUDIO_S16SYS;
@@ -224,9 +190,109 @@ static int open_device(audio_t *a, const char *device, char *err, size_t errlen)
     want.samples = AUDIO_BUFFER_SAMPLES;
     want.callback = mix_callback;
     want.userdata = a;
-    a->dev = SDL_OpenAudioDevice(device, 0, &want, &have, 0); /* SDL converts if need be */
+    SDL_AudioDeviceID d = SDL_OpenAudioDevice(a->device, 0, &want, &have, 0); /* SDL converts */
+    if (d)
+        SDL_PauseAudioDevice(d, 0);
+    return d;
+}
+
+/* The worker's: the device open for the next sound. Called without mu: opening and closing
+ * wait for SDL's audio thread, whose callback takes mu. */
+static bool device_up(audio_t *a)
+{
+    if (a->dev)
+        return true;
+    SDL_AudioDeviceID d = device_open(a);
+    if (!d)
+        SDL_Log("audio device %s: %s", a->device ? a->device : "(default)", SDL_GetError());
+    SDL_LockMutex(a->mu);
+    a->dev = d;
+    SDL_UnlockMutex(a->mu);
+    return d != 0;
+}
+
+static void device_down(audio_t *a)
+{
+    SDL_LockMutex(a->mu);
+    SDL_AudioDeviceID d = a->dev;
+    a->dev = 0;
+    SDL_UnlockMutex(a->mu);
+    if (d)
+        SDL_CloseAudioDevice(d);
+}
+
+static void play_job(audio_t *a, job_t *job, unsigned gen)
+{
+    for (size_t i = 0; i < job->n && device_up(a); i++) {
+        SDL_LockMutex(a->mu);
+        bool stale = a->gen != gen || a->quit;
+        SDL_UnlockMutex(a->mu);
+        if (stale)
+            break;
+        if (job->u[i].prompt)
+            play_prompt(a, job->u[i].prompt, gen);
+        else
+            speak_text(a, &job->u[i], gen);
+    }
+    free(job);
+}
+
+/* Plays each job handed over; with nothing left to play for idle_ms, closes the device (an
+ * open one wakes SDL's audio thread every buffer), to open it again for the next sound. */
+static int worker(void *ud)
+{
+    audio_t *a = ud;
+    Uint64 idle_since = 0;
+    SDL_LockMutex(a->mu);
+    while (!a->quit) {
+        bool up = a->want_open && !a->dev;
+        a->want_open = false;
+        job_t *job = a->pending;
+        a->pending = NULL;
+        if (up || job) {
+            unsigned gen = a->gen;
+            a->busy = job != NULL;
+            a->busy_gen = gen;
+            SDL_UnlockMutex(a->mu);
+            if (job)
+                play_job(a, job, gen);
+            else
+                device_up(a);
+            SDL_LockMutex(a->mu);
+            a->busy = false;
+            idle_since = 0;
+            continue;
+        }
+        if (!a->dev || a->idle_ms < 0) {
+            SDL_CondWait(a->cv, a->mu);
+            continue;
+        }
+        Uint64 now = SDL_GetTicks64();
+        if (a->count > 0 || a->earcon || !idle_since)
+            idle_since = now; /* still playing: the idle time starts when it ends */
+        if (now - idle_since >= (Uint64)a->idle_ms) {
+            SDL_UnlockMutex(a->mu);
+            device_down(a);
+            SDL_LockMutex(a->mu);
+            continue;
+        }
+        Uint64 left = (Uint64)a->idle_ms - (now - idle_since);
+        SDL_CondWaitTimeout(a->cv, a->mu, (Uint32)(left < 100 ? left : 100));
+    }
+    SDL_UnlockMutex(a->mu);
+    return 0;
+}
+
+static int open_device(audio_t *a, char *err, size_t errlen)
+{
+    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+        snprintf(err, errlen, "audio: %s", SDL_GetError());
+        return KIOSK_ENOENT;
+    }
+    a->dev = device_open(a);
     if (a->dev == 0) {
-        snprintf(err, errlen, "audio device %s: %s", device ? device : "(default)", SDL_GetError());
+        snprintf(err, errlen, "audio device %s: %s", a->device ? a->device : "(default)",
+                 SDL_GetError());
         SDL_QuitSubSystem(SDL_INIT_AUDIO);
         return KIOSK_ENOENT;
     }
@@ -268,6 +334,7 @@ static void free_parts(audio_t *a)
     free(a->tones[0]);
     free(a->tones[1]);
     free(a->ring);
+    free(a->device);
     if (a->cv)
         SDL_DestroyCond(a->cv);
     if (a->mu)
@@ -283,6 +350,11 @@ int audio_open(const audio_config_t *cfg, audio_t **out, char *err, size_t errle
         return KIOSK_ENOMEM;
     a->volume = cfg->volume < 0 ? 0 : cfg->volume > 100 ? 100 : cfg->volume;
     a->earcons = cfg->earcons;
+    a->idle_ms = cfg->idle_close_ms == 0 ? AUDIO_IDLE_CLOSE_MS : cfg->idle_close_ms;
+    if (cfg->device && !(a->device = strdup(cfg->device))) {
+        free(a);
+        return KIOSK_ENOMEM;
+    }
     int rc = open_synth(a, err, errlen);
     if (rc != KIOSK_OK) {
         free_parts(a);
@@ -301,7 +373,7 @@ int audio_open(const audio_config_t *cfg, audio_t **out, char *err, size_t errle
         return KIOSK_ENOMEM;
     }
     open_pinyin(a, cfg);
-    rc = open_device(a, cfg->device, err, errlen);
+    rc = open_device(a, err, errlen);
     if (rc == KIOSK_OK && !(a->thread = SDL_CreateThread(worker, "kiosk-audio", a))) {
         snprintf(err, errlen, "audio thread: %s", SDL_GetError());
         SDL_CloseAudioDevice(a->dev);
@@ -313,7 +385,6 @@ int audio_open(const audio_config_t *cfg, audio_t **out, char *err, size_t errle
         free_parts(a);
         return rc;
     }
-    SDL_PauseAudioDevice(a->dev, 0);
     *out = a;
     return KIOSK_OK;
 }
@@ -338,7 +409,7 @@ void audio_close(audio_t *a)
         return;
     interrupt(a, NULL, true);
     SDL_WaitThread(a->thread, NULL);
-    SDL_CloseAudioDevice(a->dev);
+    device_down(a);
     SDL_QuitSubSystem(SDL_INIT_AUDIO);
     espeak_ng_Terminate();
     free_parts(a);
@@ -400,6 +471,8 @@ void audio_earcon(audio_t *a, earcon_t e)
     a->earcon = a->tones[i];
     a->earcon_n = a->tone_n[i];
     a->earcon_pos = 0;
+    a->want_open = !a->dev;
+    SDL_CondBroadcast(a->cv);
     SDL_UnlockMutex(a->mu);
 }
 
@@ -420,6 +493,16 @@ bool audio_speaking(audio_t *a)
     bool s = (a->busy && a->busy_gen == a->gen) || a->pending || a->count > 0;
     SDL_UnlockMutex(a->mu);
     return s;
+}
+
+bool audio_device_open(audio_t *a)
+{
+    if (!a)
+        return false;
+    SDL_LockMutex(a->mu);
+    bool open = a->dev != 0;
+    SDL_UnlockMutex(a->mu);
+    return open;
 }
 
 bool audio_has_voice(audio_t *a, const char *lang)

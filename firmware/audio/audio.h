@@ -12,12 +12,17 @@
 typedef struct audio audio_t;
 
 typedef struct {
-    const char *device; /* SDL's output device name; NULL: the default device */
-    int volume;         /* 0..100 */
-    bool earcons;       /* short sounds for a saved answer and a refused input */
+    const char *device;       /* SDL's output device name; NULL: the default device */
+    int volume;               /* 0..100 */
+    bool earcons;             /* short sounds for a saved answer and a refused input */
     const char *pinyin_table; /* the character-to-pinyin table built from the packaged
                                  dictionary (audio/pinyin.h); NULL: the installed one */
+    int idle_close_ms; /* the device is closed after this long with nothing to play and opened
+                          again for the next sound (an open device keeps SDL's audio thread
+                          waking every buffer); 0: AUDIO_IDLE_CLOSE_MS, negative: never */
 } audio_config_t;
+
+#define AUDIO_IDLE_CLOSE_MS 4000
 
 /* One thing to say, in the language lang (a pack's BCP 47 code, any case): text (UTF-8) is
  * synthesised with the language's voice; prompt, when not NULL, is a recorded file played
@@ -30,7 +35,9 @@ typedef struct {
 
 typedef enum { EARCON_SAVED, EARCON_REFUSED } earcon_t;
 
-/* Opens the device and the synthesiser; cfg is read during the call only. On failure (no
+/* Opens the device and the synthesiser; cfg is read during the call only. The device opened
+ * here proves the configured one is there; it is closed again when idle and reopened by the
+ * edge's worker thread for the next utterance or earcon. On failure (no
  * audio device, no espeak-ng data) KIOSK_E* with err set and *out NULL: the kiosk runs silent.
  * The audio_t is the caller's until audio_close(). One per process, opened once: espeak-ng's
  * state is process-wide, and 1.51 hangs in espeak_ng_Terminate after a second initialisation. */
@@ -47,6 +54,8 @@ void audio_earcon(audio_t *a, earcon_t e);
 void audio_set_volume(audio_t *a, int volume);
 /* Whether something is being said or queued. */
 bool audio_speaking(audio_t *a);
+/* Whether the output device is open now (it closes when idle, see idle_close_ms). */
+bool audio_device_open(audio_t *a);
 /* Whether lang has a synthesised voice here (Tibetan has none: recorded prompts only; Mandarin
  * only with the pinyin table loaded). */
 bool audio_has_voice(audio_t *a, const char *lang);
