@@ -102,8 +102,8 @@ static void check_question_opened(flow_t *f, const char *what)
     CHECK(said(title));
     if (!said(title))
         dump(what);
-    const widget_t *t = view.focus_index >= 0 ? view_focusable(&view, (size_t)view.focus_index)
-                                               : NULL;
+    const widget_t *t =
+        view.focus_index >= 0 ? view_focusable(&view, (size_t)view.focus_index) : NULL;
     if (t && t->text && t->text[0] && t->kind != W_FIELD)
         CHECK(said(t->text));
     screens_heard++;
@@ -149,15 +149,46 @@ static void type_phone(flow_t *f, int64_t now)
     phones_heard++;
 }
 
+/* The words of the answer button (act, arg) on screen, for hearing them said once pressed. */
+static char chosen_words[256];
+
+static void press_choice(flow_t *f, action_t act, int arg, int64_t now)
+{
+    chosen_words[0] = '\0';
+    for (size_t i = 0; i < view.n; i++)
+        if (view.w[i].action == act && view.w[i].arg == arg && view.w[i].text)
+            snprintf(chosen_words, sizeof chosen_words, "%s", view.w[i].text);
+    CHECK(chosen_words[0] != '\0');
+    flow_activate(f, act, arg, NULL, now);
+}
+
+/* A single press answered and moved on: the screen it led to opens with the choice said. */
+static void check_choice_said(flow_t *f, const char *what)
+{
+    if (!chosen_words[0])
+        return;
+    char want[256], got[256];
+    squeeze(want, sizeof want, chosen_words); /* the button's words, wrapped */
+    squeeze(got, sizeof got, out.n >= 2 ? out.u[0].text : "");
+    CHECK(out.n >= 2);
+    CHECK_STR(got, want);
+    CHECK_STR(out.n >= 2 ? out.u[1].text : "",
+              content_string(pack, "speech.selected", flow_lang(f)));
+    if (strcmp(got, want) != 0)
+        dump(what);
+    chosen_words[0] = '\0';
+}
+
 static void answer(flow_t *f, const question_t *q, int64_t now)
 {
+    chosen_words[0] = '\0';
     switch (q->type) {
     case Q_BOOLEAN:
-        flow_activate(f, ACT_CHOICE, 1, NULL, now);
+        press_choice(f, ACT_CHOICE, 1, now);
         break;
     case Q_RATING:
     case Q_RADIOGROUP:
-        flow_activate(f, ACT_CHOICE, 0, NULL, now);
+        press_choice(f, ACT_CHOICE, 0, now);
         break;
     case Q_CHECKBOX:
         flow_activate(f, ACT_CHOICE, 0, NULL, now);
@@ -194,13 +225,14 @@ static void walk_journey(size_t ji, const char *lang)
     flow_nav(f, NAV_NEXT, 0, 2); /* a button user: the ring on each new screen */
     int64_t now = 3;
     record_t *rec;
-    for (int guard = 0; guard < 40 && flow_screen(f) == SCREEN_QUESTION &&
-                        flow_pending_op(f, &rec) == OP_NONE;
+    for (int guard = 0;
+         guard < 40 && flow_screen(f) == SCREEN_QUESTION && flow_pending_op(f, &rec) == OP_NONE;
          guard++, now++) {
         const question_t *q = flow_question(f);
         char what[128];
         snprintf(what, sizeof what, "%s journey %zu question %s", lang, ji, q->name);
         hear(f, now);
+        check_choice_said(f, what);
         check_question_opened(f, what);
         check_ring_moves(f, now);
         answer(f, q, now);
@@ -210,6 +242,7 @@ static void walk_journey(size_t ji, const char *lang)
         flow_op_done(f, KIOSK_OK, now);
         hear(f, now);
         check_utterances("thanks");
+        check_choice_said(f, "thanks");
         if (flow_ref_code(f)[0]) {
             CHECK(said("3 T R, E T 4")); /* the code character by character, grouped */
             codes_heard++;
@@ -250,7 +283,8 @@ static void home_is_said_exactly(void)
         CHECK(said(content_string(pack, "home.rate_prompt", langs[l])));
         for (size_t i = 0; i < content_face_count(pack); i++)
             CHECK(said(content_text(pack, &content_face(pack, i)->text, langs[l])));
-        CHECK_STR(out.u[out.n - 1].text, content_text(pack, &content_face(pack, 0)->text, langs[l]));
+        CHECK_STR(out.u[out.n - 1].text,
+                  content_text(pack, &content_face(pack, 0)->text, langs[l]));
         CHECK(out.stop);
         /* a staff notice on the home screen is for staff: not read out */
         speech_init(&sp);
@@ -265,6 +299,30 @@ static void home_is_said_exactly(void)
     }
     /* one literal: the first screen in Chinese opens with its title */
     CHECK_STR(content_string(pack, "home.title", "zh-cn"), "欢迎来到社区服务中心");
+}
+
+/* A face pressed on the home screen: the thank-you opens with the rating said. */
+static void quick_rating_is_said(void)
+{
+    const char *langs[] = {"en", "zh-cn"};
+    for (size_t l = 0; l < 2; l++) {
+        flow_t *f = flow_new(pack, "k", 0);
+        flow_set_home_lang(f, langs[l]);
+        speech_init(&sp);
+        flow_help(f, 0, 1);
+        hear(f, 1);
+        press_choice(f, ACT_FACE, 2, 2);
+        record_t *rec;
+        REQUIRE(flow_pending_op(f, &rec) == OP_SAVE);
+        flow_op_done(f, KIOSK_OK, 3);
+        hear(f, 3);
+        char want[256], got[256];
+        squeeze(want, sizeof want, content_text(pack, &content_face(pack, 2)->text, langs[l]));
+        squeeze(got, sizeof got, chosen_words);
+        CHECK_STR(got, want);
+        check_choice_said(f, "quick rating");
+        flow_free(f);
+    }
 }
 
 static void spelled_codes_and_numbers(void)
@@ -304,7 +362,7 @@ static void speech_off_says_nothing_and_stops(void)
     CHECK(!flow_speech(f));
     hear(f, 4);
     CHECK_INT(out.n, 0);
-    CHECK(out.stop); /* silence at once */
+    CHECK(out.stop);                          /* silence at once */
     flow_activate(f, ACT_SPEECH, 0, NULL, 5); /* and on again */
     CHECK(flow_speech(f));
     hear(f, 5);
@@ -422,6 +480,7 @@ int main(void)
         return 1;
     RUN(spelled_codes_and_numbers);
     RUN(home_is_said_exactly);
+    RUN(quick_rating_is_said);
     RUN(every_screen_of_every_journey_is_said_in_both_languages);
     RUN(speech_off_says_nothing_and_stops);
     RUN(speech_lasts_for_the_visit);

@@ -216,6 +216,14 @@ static bool go_back(flow_t *f)
     return true;
 }
 
+/* A single press that answered and moves the visit on (flow_chosen). */
+static void chosen(flow_t *f, action_t act, int arg)
+{
+    f->chosen++;
+    f->chosen_act = act;
+    f->chosen_arg = arg;
+}
+
 static bool choose(flow_t *f, int arg)
 {
     const question_t *q = &f->qs[f->qi];
@@ -224,6 +232,7 @@ static bool choose(flow_t *f, int arg)
     case Q_BOOLEAN:
         a->set = true;
         a->yes = arg != 0;
+        chosen(f, ACT_CHOICE, arg);
         advance(f);
         return true;
     case Q_RATING:
@@ -232,6 +241,7 @@ static bool choose(flow_t *f, int arg)
             return false;
         a->set = true;
         a->choice = arg;
+        chosen(f, ACT_CHOICE, arg);
         advance(f);
         return true;
     case Q_CHECKBOX:
@@ -523,6 +533,7 @@ static bool rate_face(flow_t *f, size_t face, int64_t now_ms)
     f->rec.answers_json = strdup(json);
     if (!f->rec.answers_json)
         return false;
+    chosen(f, ACT_FACE, (int)face);
     flow_wipe_answers(f);
     f->journey = NULL;
     f->quick = true;
@@ -647,7 +658,7 @@ void flow_set_tap_guard(flow_t *f, int ms)
 int64_t flow_settled_at(const flow_t *f)
 {
     return f->tap_guard_ms > 0 && f->changed_ms != INT64_MIN ? f->changed_ms + f->tap_guard_ms
-                                                               : INT64_MIN;
+                                                             : INT64_MIN;
 }
 
 void flow_abandon(flow_t *f, int64_t now_ms)

@@ -193,6 +193,10 @@ unsigned flow_speech_repeat(const flow_t *f);
 /* Counts the inputs refused (a grey Next pressed, a digit a phone number cannot take): a
  * change means the refused earcon. */
 unsigned flow_refused(const flow_t *f);
+/* Counts the answers given by one press that moved the visit on (a single choice, a face, yes
+ * or no): a change means the choice is said before the screen it led to. *act and *arg: the
+ * last one's button (ACT_CHOICE or ACT_FACE, and its argument). */
+unsigned flow_chosen(const flow_t *f, action_t *act, int *arg);
 bool flow_high_contrast(const flow_t *f);
 /* Switches the language of the current session; false for a code not in the pack. */
 bool flow_set_lang(flow_t *f, const char *code);

@@ -47,13 +47,16 @@ struct flow {
     bool speech;                    /* speech is on for the visit (flow_speech) */
     unsigned speech_repeat;         /* help presses with speech on: say the screen again */
     unsigned refused;               /* inputs refused (flow_refused) */
+    unsigned chosen;                /* single-press answers (flow_chosen) */
+    action_t chosen_act;            /* the last one's action and argument */
+    int chosen_arg;
 
     int64_t last_input_ms;
     int64_t last_quick_ms; /* the last quick rating, for the misuse flag; -1: none yet */
     int64_t overlay_since_ms;
     int64_t thanks_until_ms;
-    int64_t tap_guard_ms;   /* inputs this soon after a screen change are ignored */
-    int64_t changed_ms;     /* when an input last changed the screen; INT64_MIN: never */
+    int64_t tap_guard_ms; /* inputs this soon after a screen change are ignored */
+    int64_t changed_ms;   /* when an input last changed the screen; INT64_MIN: never */
 
     op_kind_t op;
     record_t rec; /* the record being saved, or the quick rating being followed up */

@@ -21,6 +21,13 @@ unsigned flow_refused(const flow_t *f)
     return f->refused;
 }
 
+unsigned flow_chosen(const flow_t *f, action_t *act, int *arg)
+{
+    *act = f->chosen_act;
+    *arg = f->chosen_arg;
+    return f->chosen;
+}
+
 void flow_set_speech(flow_t *f, bool on)
 {
     f->speech = on;

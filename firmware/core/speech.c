@@ -178,8 +178,8 @@ static unsigned long candidates(const flow_t *f, const view_t *v, speech_out_t *
         if (out) {
             const char *tpl = content_string(flow_content(f), "speech.candidate", flow_lang(f));
             const char *at = strstr(tpl, "{n}");
-            snprintf(num, sizeof num, "%.*s%d%s %s", at ? (int)(at - tpl) : (int)strlen(tpl),
-                     tpl, ++n, at ? at + 3 : "", w->text ? w->text : "");
+            snprintf(num, sizeof num, "%.*s%d%s %s", at ? (int)(at - tpl) : (int)strlen(tpl), tpl,
+                     ++n, at ? at + 3 : "", w->text ? w->text : "");
             say(out, v->lang, num);
         }
     }
@@ -205,8 +205,41 @@ static bool typed(speech_t *s, const flow_t *f, const view_t *v, speech_out_t *o
     return grew;
 }
 
+/* The choice just made, from the buttons of the screen it was made on. */
+static void say_choice(const speech_t *s, speech_out_t *out, const flow_t *f, const view_t *v)
+{
+    action_t act;
+    int arg;
+    flow_chosen(f, &act, &arg);
+    for (size_t i = 0; i < s->nchoice; i++) {
+        if (s->choice[i].act == act && s->choice[i].arg == arg) {
+            say(out, v->lang, s->choice[i].text);
+            say(out, v->lang, content_string(flow_content(f), "speech.selected", flow_lang(f)));
+            return;
+        }
+    }
+}
+
+static void remember_choices(speech_t *s, const flow_t *f, const view_t *v)
+{
+    action_t act;
+    int arg;
+    s->chosen = flow_chosen(f, &act, &arg);
+    s->nchoice = 0;
+    for (size_t i = 0; i < v->n && s->nchoice < SPEECH_CHOICES; i++) {
+        const widget_t *w = &v->w[i];
+        if ((w->action != ACT_CHOICE && w->action != ACT_FACE) || !w->text)
+            continue;
+        s->choice[s->nchoice].act = w->action;
+        s->choice[s->nchoice].arg = w->arg;
+        snprintf(s->choice[s->nchoice].text, sizeof s->choice[0].text, "%s", w->text);
+        s->nchoice++;
+    }
+}
+
 static void remember(speech_t *s, const flow_t *f, const view_t *v)
 {
+    remember_choices(s, f, v);
     s->screen_sig = screen_sig(f);
     s->repeat = flow_speech_repeat(f);
     s->focus = v->focus_index;
@@ -228,11 +261,16 @@ void speech_update(speech_t *s, const flow_t *f, const view_t *v, speech_out_t *
         return;
     }
     const widget_t *t = focused(v);
-    bool opened = !s->was_on || s->screen_sig != screen_sig(f) || s->repeat != flow_speech_repeat(f);
+    bool opened =
+        !s->was_on || s->screen_sig != screen_sig(f) || s->repeat != flow_speech_repeat(f);
     bool moved = s->focus != v->focus_index;
     bool changed = !moved && s->focus_sig != target_sig(t);
     s->was_on = true;
     if (opened) {
+        action_t act;
+        int arg;
+        if (s->chosen != flow_chosen(f, &act, &arg))
+            say_choice(s, out, f, v);
         say_screen(out, f, v);
         if (t)
             say_target(out, f, v, t);

@@ -2,7 +2,9 @@
  * to the speaker (the audio edge), in the view's language. Pure: no clock, no files, no audio.
  * The app keeps one speech_t for the run and calls speech_update() after each build of the
  * residents' view; what changed since the last call (a screen opened, the ring moved, a choice
- * made, a character typed, the candidates changed, help pressed again) says what to say. */
+ * made, a character typed, the candidates changed, help pressed again) says what to say. A
+ * single press that answers and moves on (a choice, a face, yes or no) is said before the
+ * screen it led to: "Satisfied, selected. Question 2 of 5 ...". */
 #ifndef KIOSK_SPEECH_H
 #define KIOSK_SPEECH_H
 
@@ -23,11 +25,12 @@ typedef struct {
 
 #define SPEECH_MAX_UTT 32
 #define SPEECH_TEXT_BYTES 4096
+#define SPEECH_CHOICES 16
 
 typedef struct {
     speech_utt_t u[SPEECH_MAX_UTT];
     size_t n;
-    bool stop;    /* interrupt what is being said (n may be 0: say nothing new) */
+    bool stop; /* interrupt what is being said (n may be 0: say nothing new) */
     char text[SPEECH_TEXT_BYTES];
     size_t used;
 } speech_out_t;
@@ -41,6 +44,13 @@ typedef struct {
     unsigned long focus_sig;  /* the focused target's text and state */
     char field[256];          /* the text answer last seen */
     unsigned long cand_sig;   /* the candidates last seen */
+    unsigned chosen;          /* flow_chosen() last seen */
+    struct {
+        action_t act;
+        int arg;
+        char text[96];
+    } choice[SPEECH_CHOICES]; /* the answer buttons last seen, to say the one just pressed */
+    size_t nchoice;
 } speech_t;
 
 void speech_init(speech_t *s);
