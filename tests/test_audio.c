@@ -4,6 +4,7 @@
  * place in the output, so timings are in samples of the output, not wall-clock guesses. */
 #include "audio/audio.h"
 #include "check.h"
+#include "pcm_util.h"
 #include "core/kerr.h"
 #include "scratch_util.h"
 
@@ -13,11 +14,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
-
-#define RATE 22050
-#define WIN (RATE / 100) /* 10 ms */
-#define LOUD 400         /* a window is non-silent when a sample exceeds this */
-#define BUFFER_MS 47     /* the device buffer, 1024 samples */
 
 static char scratch[PATH_MAX];
 
@@ -64,103 +60,6 @@ static void rig_wait_quiet(rig_t *r, long extra_ms)
     for (int i = 0; i < 400 && audio_speaking(r->a); i++)
         sleep_ms(25);
     sleep_ms(extra_ms);
-}
-
-typedef struct {
-    short *s;
-    long n;
-} pcm_t;
-
-static pcm_t pcm_read(const char *path)
-{
-    pcm_t p = {0};
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return p;
-    fseek(f, 0, SEEK_END);
-    long bytes = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    p.s = malloc((size_t)bytes + 2);
-    p.n = p.s ? (long)fread(p.s, 2, (size_t)bytes / 2, f) : 0;
-    fclose(f);
-    return p;
-}
-
-static bool window_loud(const pcm_t *p, long w)
-{
-    for (long i = w * WIN; i < (w + 1) * WIN && i < p->n; i++) {
-        if (abs(p->s[i]) > LOUD)
-            return true;
-    }
-    return false;
-}
-
-/* The first non-silent sample at or after from, or -1. */
-static long first_loud(const pcm_t *p, long from)
-{
-    for (long i = from < 0 ? 0 : from; i < p->n; i++) {
-        if (abs(p->s[i]) > LOUD)
-            return i;
-    }
-    return -1;
-}
-
-/* The first sample at or after from that starts 20 ms of silence (a cut), or -1. */
-static long first_quiet(const pcm_t *p, long from)
-{
-    long run = 0;
-    for (long i = from; i < p->n; i++) {
-        run = abs(p->s[i]) > LOUD ? 0 : run + 1;
-        if (run >= 2 * WIN)
-            return i - run + 1;
-    }
-    return -1;
-}
-
-/* Non-silent stretches: runs of loud windows, a gap shorter than gap_ms joining two (the pauses
- * between words). Fills starts/ends (in samples), returns the count. */
-static int stretches(const pcm_t *p, long from, long to, int gap_ms, long *starts, long *ends,
-                     int max)
-{
-    int count = 0;
-    long quiet = 0, gap = gap_ms / 10;
-    bool in = false;
-    for (long w = from / WIN; w * WIN < to && w * WIN < p->n; w++) {
-        if (window_loud(p, w)) {
-            if (!in && count < max)
-                starts[count++] = w * WIN;
-            in = true;
-            quiet = 0;
-            ends[count - 1] = (w + 1) * WIN;
-        } else if (in && ++quiet >= gap) {
-            in = false;
-        }
-    }
-    return count;
-}
-
-static long ms(long samples)
-{
-    return samples * 1000 / RATE;
-}
-
-/* sox's view of a raw file: its "Maximum amplitude" (0..1), or -1. */
-static double sox_max_amplitude(const char *path)
-{
-    char cmd[PATH_MAX + 128];
-    snprintf(cmd, sizeof cmd, "sox -t raw -r %d -e signed -b 16 -c 1 '%s' -n stat 2>&1", RATE,
-             path);
-    FILE *f = popen(cmd, "r");
-    if (!f)
-        return -1;
-    char line[256];
-    double v = -1;
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "Maximum amplitude:", 18) == 0)
-            v = atof(line + 18);
-    }
-    pclose(f);
-    return v;
 }
 
 static void say1(rig_t *r, const char *lang, const char *text, const char *prompt)

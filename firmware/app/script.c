@@ -1,9 +1,11 @@
 /* Scripted input for tests, demos and benchmarks: taps, keys, text, buttons and waits in
  * virtual time, with expectations that stop the run when the kiosk is not where it should be. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/script.h"
 
@@ -431,6 +433,22 @@ static bool cmd_wait(script_t *a, char *rest, char *raw)
     return true;
 }
 
+/* "sleep 1200": waits that long in real time, the kiosk's time moving on by as much; for sound,
+ * which plays in real time (speech heard against the moves of the ring). */
+static bool cmd_sleep(script_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    long ms = strtol(rest, NULL, 10);
+    if (ms < 0 || ms > 60000)
+        return script_fail(a, "sleep needs 0 to 60000 milliseconds"), false;
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+    *a->virtual_ms += ms;
+    a->timed = true;
+    return true;
+}
+
 /* "today 2026-12-04": the local date the kiosk believes from now on, as KIOSK_TODAY gives it
  * at start ("today" alone: the clock's again); a day passing while the kiosk runs. */
 static bool cmd_today(script_t *a, char *rest, char *raw)
@@ -493,11 +511,13 @@ static const struct {
     const char *name;
     command_fn fn;
 } commands[] = {
-    {"drag", cmd_drag},   {"tap", cmd_tap},     {"press", cmd_press},     {"button", cmd_button},
-    {"focus", cmd_focus}, {"stick", cmd_stick}, {"usbscan", cmd_usbscan}, {"stroke", cmd_stroke},
-    {"key", cmd_key},     {"text", cmd_text},   {"wait", cmd_wait},       {"expect", cmd_expect},
-    {"shot", cmd_shot},   {"echo", cmd_echo},   {"pause", cmd_pause},     {"quit", cmd_quit},
-    {"today", cmd_today}, {"headset", cmd_headset},
+    {"drag", cmd_drag},       {"tap", cmd_tap},       {"press", cmd_press},
+    {"button", cmd_button},   {"focus", cmd_focus},   {"stick", cmd_stick},
+    {"usbscan", cmd_usbscan}, {"stroke", cmd_stroke}, {"key", cmd_key},
+    {"text", cmd_text},       {"wait", cmd_wait},     {"expect", cmd_expect},
+    {"shot", cmd_shot},       {"echo", cmd_echo},     {"pause", cmd_pause},
+    {"quit", cmd_quit},       {"today", cmd_today},   {"headset", cmd_headset},
+    {"sleep", cmd_sleep},
 };
 
 /* Runs the next script command; false at the end of the script or on failure. */
