@@ -648,6 +648,16 @@ static void m_audio_ok(cJSON *r)
     add_audio(r, "home.title", "zh-CN", cJSON_CreateString("prompts/zh/home-title.ogg"));
     add_audio(r, "home.title", "en", cJSON_CreateString("home.opus"));
     add_audio(r, "nav.next", "en", cJSON_CreateString("a/b/next.OGG"));
+    add_audio(r, "$.journeys[0].title", "zh-cn", cJSON_CreateString("j0.ogg"));
+    add_audio(r, "$.journeys[0].pages[0].elements[0].title", "en", cJSON_CreateString("q.ogg"));
+}
+static void m_audio_path_missing(cJSON *r)
+{
+    add_audio(r, "$.journeys[99].title", "en", cJSON_CreateString("a.ogg"));
+}
+static void m_audio_path_object(cJSON *r)
+{
+    add_audio(r, "$.journeys[0]", "en", cJSON_CreateString("a.ogg"));
 }
 static void m_audio_array(cJSON *r)
 {
@@ -689,12 +699,17 @@ static void recorded_prompts_load_and_are_checked(void)
     content_t *c = NULL;
     content_error_t err;
     REQUIRE(load_mutated_pack(m_audio_ok, &c, &err) == KIOSK_OK);
-    CHECK_INT(content_prompt_count(c), 3);
+    CHECK_INT(content_prompt_count(c), 5);
     CHECK_STR(content_prompt(c, "home.title", "zh-cn"), "prompts/zh/home-title.ogg");
     CHECK_STR(content_prompt_at(c, 0)->lang, "zh-cn"); /* the pack's spelling */
     CHECK_STR(content_prompt(c, "home.title", "EN"), "home.opus");
     CHECK(content_prompt(c, "nav.back", "en") == NULL);
-    CHECK(content_prompt_at(c, 3) == NULL);
+    CHECK(content_prompt_at(c, 5) == NULL);
+    /* a journey's texts, named by their JSON path: the words in that language */
+    const journey_t *j = content_journey(c, 0);
+    CHECK_STR(content_prompt_for_text(c, content_text(c, &j->title, "zh-cn"), "zh-cn"), "j0.ogg");
+    CHECK(content_prompt_for_text(c, content_text(c, &j->title, "en"), "en") == NULL);
+    CHECK_STR(content_prompt_for_text(c, content_text(c, &j->q[0].title, "en"), "en"), "q.ogg");
     /* by the text said, even wrapped */
     CHECK_STR(content_prompt_for_text(c, "Welcome to the\nCommunity Center", "en"), "home.opus");
     CHECK(content_prompt_for_text(c, "Welcome", "en") == NULL);
@@ -711,6 +726,8 @@ static void recorded_prompts_load_and_are_checked(void)
     expect_error(m_audio_climbs, "$.audio.home.title.en", "\"..\"");
     expect_error(m_audio_wav, "$.audio.home.title.en", "Ogg Vorbis or Opus");
     expect_error(m_audio_empty, "$.audio.home.title", "prompt files by language");
+    expect_error(m_audio_path_missing, "$.audio.$.journeys[99].title", "no text at this place");
+    expect_error(m_audio_path_object, "$.audio.$.journeys[0].en", "no text at $.journeys[0]");
 }
 
 int main(void)

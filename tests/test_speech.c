@@ -445,6 +445,9 @@ static void m_prompts(cJSON *r)
     cJSON *a = cJSON_CreateObject(), *t = cJSON_CreateObject();
     cJSON_AddItemToObject(t, "zh-cn", cJSON_CreateString("zh/home-title.ogg"));
     cJSON_AddItemToObject(a, "home.title", t);
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddItemToObject(j, "zh-cn", cJSON_CreateString("zh/journey-0.ogg"));
+    cJSON_AddItemToObject(a, "$.journeys[0].title", j);
     cJSON_AddItemToObject(r, "audio", a);
 }
 
@@ -468,6 +471,19 @@ static void utterances_carry_the_packs_prompts(void)
         else
             CHECK(out.u[0].prompt == NULL);
         CHECK(out.u[1].prompt == NULL);
+        /* a journey text with a prompt, named by its JSON path */
+        flow_activate(f, ACT_JOURNEY, 0, NULL, 2);
+        hear(f, 2);
+        const char *title = content_text(c, &content_journey(c, 0)->title, langs[l]);
+        bool found = false;
+        for (size_t i = 0; i < out.n; i++) {
+            if (strcmp(out.u[i].text, title) != 0)
+                continue;
+            found = true;
+            CHECK_STR(out.u[i].prompt ? out.u[i].prompt : "(none)",
+                      l == 0 ? "zh/journey-0.ogg" : "(none)");
+        }
+        CHECK(found);
         flow_free(f);
     }
     content_free(c);

@@ -100,7 +100,7 @@ typedef struct {
     size_t nphone_formats;
     const char *phone_example; /* shown when a number is incomplete; NULL: made from the
                                   first format */
-    bool rtl; /* "dir": "rtl": written right to left, its screens mirrored */
+    bool rtl;                  /* "dir": "rtl": written right to left, its screens mirrored */
     /* "fonts": font family names the pack prefers for it, in order (nfonts == 0: none) */
     const char *const *fonts;
     size_t nfonts;
@@ -112,7 +112,7 @@ typedef struct {
     int thanks_s;
     int text_max_length;
     int phone_max_digits;
-    int misuse_interval_s; /* quick ratings closer than this are flagged as misuse */
+    int misuse_interval_s;       /* quick ratings closer than this are flagged as misuse */
     const char *follow_up_phone; /* the centre's number for follow-ups ("followUpPhone"), in
                                     the reference code's QR; NULL when absent; owned by the
                                     content, valid until content_free() */
@@ -194,12 +194,14 @@ const char *content_text(const content_t *c, const lstr_t *s, const char *lang);
  * the loader rules out for the keys the firmware uses. */
 const char *content_string(const content_t *c, const char *key, const char *lang);
 
-/* Recorded prompts of the pack ("audio": {"<string key>": {"<lang>": "path"}}): a file to
- * play instead of synthesising that string in that language. path is relative to the pack
- * file (the loader refused absolute paths and ".."); key, lang (the pack's spelling) and path
- * are the content's, valid until content_free(). */
+/* Recorded prompts of the pack ("audio": {"<key>": {"<lang>": "path"}}): a file to play
+ * instead of synthesising a text in that language. key is an interface string's key or the
+ * JSON path of a journey text ("$.journeys[0].questions[1].title"); text, the words it stands
+ * for in lang. path is relative to the pack file (the loader refused absolute paths and "..");
+ * key, lang (the pack's spelling), path and text are the content's, valid until
+ * content_free(). */
 typedef struct {
-    const char *key, *lang, *path;
+    const char *key, *lang, *path, *text;
 } content_prompt_t;
 size_t content_prompt_count(const content_t *c);
 /* The i-th prompt (0..count-1), or NULL. */

@@ -4,6 +4,7 @@
  * files themselves are the app's to check (the audio edge's audio_check_prompt). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -39,12 +40,60 @@ static bool string_known(const content_t *c, const char *key)
     return false;
 }
 
+/* The node at a JSON path of the pack ("$.journeys[0].questions[2].title"), or NULL. */
+static const cJSON *node_at(const cJSON *root, const char *path)
+{
+    const cJSON *n = path[0] == '$' ? root : NULL;
+    for (const char *p = path + 1; *p && n;) {
+        if (*p == '.') {
+            size_t len = strcspn(++p, ".[");
+            char name[128];
+            if (len == 0 || len >= sizeof name)
+                return NULL;
+            memcpy(name, p, len);
+            name[len] = '\0';
+            n = cJSON_GetObjectItemCaseSensitive(n, name);
+            p += len;
+        } else if (*p == '[') {
+            char *end;
+            long i = strtol(p + 1, &end, 10);
+            if (end == p + 1 || *end != ']' || i < 0 || i > 100000 || !cJSON_IsArray(n))
+                return NULL;
+            n = cJSON_GetArrayItem(n, (int)i);
+            p = end + 1;
+        } else {
+            return NULL;
+        }
+    }
+    return n;
+}
+
+/* The words a prompt stands for in lang: an interface string's, or the text at a JSON path
+ * (a plain string, or a localized one's entry for lang, else its default); NULL: none. */
+static const char *prompt_text(loader_t *L, const cJSON *root, const char *key, const char *lang)
+{
+    if (key[0] != '$')
+        return string_known(L->c, key) ? content_string(L->c, key, lang) : NULL;
+    const cJSON *n = node_at(root, key);
+    if (cJSON_IsObject(n)) {
+        const cJSON *t = cJSON_GetObjectItem(n, lang); /* language codes in any case */
+        n = cJSON_IsString(t) ? t : cJSON_GetObjectItemCaseSensitive(n, "default");
+    }
+    return cJSON_IsString(n) ? n->valuestring : NULL;
+}
+
 /* One string's prompts: {"<lang>": "path", ...}. */
-static int audio_entry(loader_t *L, const cJSON *langs, const char *key, size_t *room)
+static int audio_entry(loader_t *L, const cJSON *root, const cJSON *langs, const char *key,
+                       size_t *room)
 {
     content_t *c = L->c;
-    if (!string_known(c, key))
-        return loader_fail(L, "no interface string '%s' in the pack", key);
+    if (key[0] == '$' && !node_at(root, key))
+        return loader_fail(L, "no text at this place of the pack");
+    if (key[0] != '$' && !string_known(c, key))
+        return loader_fail(L,
+                           "no interface string '%s' in the pack (a journey text is named by "
+                           "its JSON path: \"$.journeys[0].pages[0].elements[0].title\")",
+                           key);
     if (!cJSON_IsObject(langs) || !langs->child)
         return loader_fail(L, "expected an object of prompt files by language");
     const cJSON *v;
@@ -55,10 +104,13 @@ static int audio_entry(loader_t *L, const cJSON *langs, const char *key, size_t 
         const char *why = cJSON_IsString(v) ? prompt_path_problem(v->valuestring)
                                             : "expected a path relative to the pack file";
         int li = content_language_index(c, v->string);
+        const char *text = li < 0 ? NULL : prompt_text(L, root, key, v->string);
         if (li < 0)
             rc = loader_fail(L, "'%s' is not a language of the pack", v->string);
         else if (why)
             rc = loader_fail(L, "%s", why);
+        else if (!text)
+            rc = loader_fail(L, "no text at %s to record", key);
         else if (*room == 0)
             rc = loader_oom(L);
         loader_path_pop(L, s);
@@ -68,7 +120,8 @@ static int audio_entry(loader_t *L, const cJSON *langs, const char *key, size_t 
         p->key = content_arena_strdup(&c->arena, key);
         p->lang = content_language(c, (size_t)li)->code;
         p->path = content_arena_strdup(&c->arena, v->valuestring);
-        if (!p->key || !p->path)
+        p->text = content_arena_strdup(&c->arena, text);
+        if (!p->key || !p->path || !p->text)
             return loader_oom(L);
         c->nprompts++;
         (*room)--;
@@ -97,7 +150,7 @@ int loader_audio(loader_t *L, const cJSON *root)
         rc = loader_oom(L);
     for (e = rc ? NULL : audio->child; e && !rc; e = e->next) {
         size_t s2 = loader_path_push(L, ".%s", e->string);
-        rc = audio_entry(L, e, e->string, &room);
+        rc = audio_entry(L, root, e, e->string, &room);
         loader_path_pop(L, s2);
     }
     loader_path_pop(L, s);
@@ -142,8 +195,7 @@ static bool same_words(const char *a, const char *b)
 const char *content_prompt_for_text(const content_t *c, const char *text, const char *lang)
 {
     for (size_t i = 0; i < c->nprompts; i++)
-        if (content_lang_same(c->prompts[i].lang, lang) &&
-            same_words(content_string(c, c->prompts[i].key, lang), text))
+        if (content_lang_same(c->prompts[i].lang, lang) && same_words(c->prompts[i].text, text))
             return c->prompts[i].path;
     return NULL;
 }
