@@ -1439,9 +1439,9 @@ static void speech_follows_the_buttons(void)
                                "echo visit-over\npress journey 0\npress choice 0\n"
                                "press choice 2\npress skip\npress choice 1\npress skip\n"
                                "expect question phone\npress next\nwait 400\n"));
-    char *args[] = {"--headless", "--config", KIOSK_BOARD_CONFIG, "--pack", KIOSK_PACK,
-                    "--lang",     "en",       "--db",             db,       "--script",
-                    script,       NULL};
+    char *args[] = {
+        "--headless", "--config", KIOSK_BOARD_CONFIG, "--pack", KIOSK_PACK, "--lang", "en",
+        "--db",       db,         "--script",         script,   NULL};
     proc_t p;
     REQUIRE(start(&p, "speech", args));
     static char out[1 << 16];
@@ -1452,7 +1452,7 @@ static void speech_follows_the_buttons(void)
     int moved = line_of(out, "event=say lang=en text=\"Unhappy\"", home + 1);
     CHECK(moved > home); /* the ring moved on: its target said */
     int saved = line_of(out, "event=earcon kind=saved", 0);
-    CHECK(saved > moved); /* after the face was saved, not before */
+    CHECK(saved > moved);                            /* after the face was saved, not before */
     CHECK(line_of(out, "event=say", saved) > saved); /* then the follow-up is said */
     CHECK_INT(count_of(out, "event=earcon kind=saved"), 2); /* the rating and its follow-up */
     int over = line_of(out, "visit-over", 0);
@@ -1466,13 +1466,44 @@ static void speech_follows_the_buttons(void)
     /* a headset plugged in: speech on, the screen read, in the resident's language */
     unlink(db);
     REQUIRE(write_file(script, "expect screen home\nheadset\nwait 400\nexpect screen home\n"));
-    char *zh[] = {"--headless", "--pack", KIOSK_PACK, "--lang", "zh-cn", "--db", db, "--script",
-                  script,       NULL};
+    char *zh[] = {"--headless", "--pack", KIOSK_PACK, "--lang", "zh-cn",
+                  "--db",       db,       "--script", script,   NULL};
     REQUIRE(start(&p, "speech-headset", zh));
     CHECK_INT(finish(&p, out, sizeof out), 0);
     int added = line_of(out, "event=audio-device-added", 0);
     CHECK(added >= 0);
     CHECK(line_of(out, "event=say lang=zh-cn text=\"欢迎来到社区服务中心\"", added) > added);
+}
+
+/* Quiet hours: the attract screen silences the kiosk, even with speech always on; a resident
+ * who wakes it hears the home screen again. */
+static void quiet_hours_are_silent_until_a_resident_wakes(void)
+{
+    char cfg[700], db[700], script[700], shots[700];
+    snprintf(cfg, sizeof cfg, "%s/quiet-speech.json", tmp);
+    REQUIRE(write_file(cfg, "{\"audio\": {\"speech\": \"always\"}, \"openingHours\": "
+                            "{\"mon\": [], \"tue\": [], \"wed\": [], \"thu\": [], "
+                            "\"fri\": [], \"sat\": [], \"sun\": []}}\n"));
+    fresh_run("quiet-speech", db, script, shots);
+    REQUIRE(write_file(script, "expect screen home\nwait 61000\nexpect attract yes\n"
+                               "echo attract-up\nwait 5000\ntap 400 240\nexpect attract no\n"
+                               "wait 400\necho woken\n"));
+    char *args[] = {"--headless", "--config", cfg, "--db", db, "--script", script, NULL};
+    static char out[1 << 16];
+    char *err;
+    CHECK_INT(run_kiosk("quiet-speech", args, out, sizeof out, &err), 0);
+    free(err);
+    int first = line_of(out, "event=say lang=en text=\"Welcome", 0);
+    int attract = line_of(out, "event=attract on", 0);
+    int stop = line_of(out, "event=say-stop", attract);
+    int up = line_of(out, "attract-up", 0), off = line_of(out, "event=attract off", 0);
+    CHECK(first >= 0 && attract > first);
+    CHECK(stop > attract && stop < up); /* the reading stops as the attract screen comes */
+    CHECK_INT(line_of(out, "event=say", up), line_of(out, "event=say", off)); /* none between */
+    int again = line_of(out, "event=say lang=en text=\"Welcome", off);
+    CHECK(again > off && again < line_of(out, "woken", 0)); /* woken: said anew */
+    if (again < 0)
+        fprintf(stderr, "%s\n", out);
 }
 
 int main(void)
@@ -1486,6 +1517,7 @@ int main(void)
     RUN(every_journey_end_to_end);
     RUN(buttons_alone_complete_every_journey);
     RUN(speech_follows_the_buttons);
+    RUN(quiet_hours_are_silent_until_a_resident_wakes);
     RUN(rotated_panels_map_touches);
     RUN(display_choices_reach_the_screen_and_end);
     RUN(a_visit_keeps_its_choices_until_it_ends);

@@ -81,7 +81,8 @@ static void stop(app_speech_t *s)
 void app_speech_frame(app_speech_t *s, flow_t *f, const view_t *v, bool residents)
 {
     if (!residents) {
-        stop(s); /* staff at work, or quiet hours: silence */
+        stop(s);                 /* staff at work, or quiet hours: silence */
+        speech_init(&s->speech); /* and what is shown once residents are back is said anew */
         return;
     }
     if (s->speech_never && flow_speech(f))
@@ -127,8 +128,8 @@ void app_speech_set_pack_dir(app_speech_t *s, const char *dir)
     snprintf(s->pack_dir, sizeof s->pack_dir, "%s", dir ? dir : "");
 }
 
-bool app_pack_prompts_ok(const content_t *c, const char *pack_dir, prompt_check_fn check,
-                         char *why, size_t whylen)
+bool app_pack_prompts_ok(const content_t *c, const char *pack_dir, prompt_check_fn check, char *why,
+                         size_t whylen)
 {
     for (size_t i = 0; i < content_prompt_count(c); i++) {
         const content_prompt_t *p = content_prompt_at(c, i);
