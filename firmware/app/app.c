@@ -496,6 +496,9 @@ static void staff_host_open(app_t *a)
                                    .wall = &a->wall,
                                    .dirty = &a->dirty,
                                    .quit = &a->quit,
+                                   .audio = a->audio,
+                                   .volume = &a->volume,
+                                   .speaker = &a->speech.sp,
                                    .now_ms = host_now_ms,
                                    .reload_content = host_reload_content,
                                    .reopen_store = host_reopen_store,
@@ -846,10 +849,16 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
      * headless runs also print what is said. */
     audio_config_t ac = {cfg->audio_device, cfg->has_audio_volume ? cfg->audio_volume : 80,
                          !cfg->earcons_off, NULL};
+    a.staff.volume = STAFF_NO_AUDIO;
     if (cfg->speech != CONFIG_SPEECH_OFF || !cfg->earcons_off) {
-        char aerr[256];
+        char aerr[256], dir[4096];
+        app_data_dir(cfg, dir, sizeof dir);
         if (audio_open(&ac, &a.audio, aerr, sizeof aerr) != KIOSK_OK)
             log_line("info", "no sound: %s", aerr);
+        else { /* the technician's level, when the configuration has not changed since */
+            a.staff.volume = volume_start(&a.volume, dir, ac.volume);
+            audio_set_volume(a.audio, a.staff.volume);
+        }
         ui_forget_audio_devices(a.ui); /* those there at start are not a headset plugged in */
     }
     speaker_t sp =
