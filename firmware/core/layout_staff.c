@@ -539,8 +539,9 @@ static void tech_volume_row(ctx_t *x, const staff_t *s, rect_t r, int lh)
     }
     int gap = S(x, GAP) / 2;
     int lw = lh ? r.w : r.w * 34 / 100;
-    lay_label(x, rect(r.x, r.y, lw, lh ? lh - gap : r.h), volume_text(x, s->volume), T(x, PX_BODY),
-              true, STYLE_TITLE, ALIGN_LEFT);
+    /* clear of the focus ring drawn around the buttons */
+    lay_label(x, rect(r.x, r.y, lh ? lw : lw - 2 * gap, lh ? lh - gap : r.h),
+              volume_text(x, s->volume), T(x, PX_BODY), true, STYLE_TITLE, ALIGN_LEFT);
     if (lh) { /* the buttons below the level, across r */
         r = rect(r.x, r.y + lh, r.w, r.h - lh);
         lw = -gap;
