@@ -199,7 +199,11 @@ static void lowered_volume_survives_a_restart(void)
     snprintf(cfg, sizeof cfg, "%s/kiosk.json", dir);
     snprintf(db, sizeof db, "%s/kiosk.db", dir);
     snprintf(text, sizeof text,
-             "{\"staff\": {\"technicianPinHash\": \"%s\"}, \"audio\": {\"volume\": 80}}\n", hash);
+             "{\"staff\": {\"technicianPinHash\": \"%s\"}, \"audio\": {\"volume\": 80},\n"
+             " \"buttons\": {\"chip\": \"auto\", \"pins\": [\n"
+             "  {\"action\": \"next\", \"line\": \"GPIO27\"},\n"
+             "  {\"action\": \"select\", \"line\": \"GPIO22\"}]}}\n",
+             hash);
     REQUIRE(write_text(cfg, text));
     /* The sound goes to a file: SDL's disk driver. */
     char raw[700];
@@ -224,12 +228,16 @@ static void lowered_volume_survives_a_restart(void)
     /* After the restart: 60 in force. Test sound says it, and the page steps from it. */
     snprintf(text, sizeof text,
              "%sshot after-restart\npress staff_volume 0\npress staff_volume 1\n"
+             /* by the physical buttons: the ring past Back and Close to "−", then select */
+             "button next\nbutton next\nbutton next\nbutton select\nshot by-buttons\n"
              "press staff_close\n",
              open_tech);
     run_script("volume-restarted", cfg, db, text, out, sizeof out, &err);
     CHECK(strstr(err, "volume 60 as the technician set it (the configuration says 80)") != NULL);
     CHECK(strstr(out, "event=volume level=60\nevent=say lang=en text=\"Volume 60 %\"") != NULL);
-    CHECK(strstr(out, "event=volume level=70\n") != NULL);
+    const char *up = strstr(out, "event=volume level=70\n");
+    CHECK(up && strstr(up, "event=volume level=60\n"));
+    CHECK(strstr(err, "volume set to 60 by the technician") != NULL);
     free(err);
     /* The configuration's volume changes: it is in force, the technician's level is not. */
     snprintf(text, sizeof text,
@@ -238,7 +246,7 @@ static void lowered_volume_survives_a_restart(void)
     snprintf(text, sizeof text, "%spress staff_volume 0\npress staff_close\n", open_tech);
     run_script("volume-reconfigured", cfg, db, text, out, sizeof out, &err);
     CHECK(strstr(err, "volume 50 from the configuration (changed from 80 since the technician "
-                      "set 70)") != NULL);
+                      "set 60)") != NULL);
     CHECK(strstr(out, "event=volume level=50\n") != NULL);
     free(err);
     /* No audio device: the row says so (the screenshot), and no level is read or set. */

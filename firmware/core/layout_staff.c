@@ -546,7 +546,7 @@ static void tech_volume_row(ctx_t *x, const staff_t *s, rect_t r, int lh)
         r = rect(r.x, r.y + lh, r.w, r.h - lh);
         lw = -gap;
     }
-    int bw = r.h * 13 / 10;
+    int bw = lh ? r.h : r.h * 13 / 10; /* square beside a narrow column's Test sound */
     int tw = r.w - lw - 2 * bw - 3 * gap;
     int bx = r.x + lw + gap;
     lay_button(x, rect(bx, r.y, bw, r.h), "−", STYLE_KEY, ACT_STAFF_VOLUME, -1);
