@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "core/mode.h"
 #include "core/staff.h"
+#include "core/view.h"
+#include "pack_util.h"
 
 static void type(staff_t *s, const char *digits, int64_t now)
 {
@@ -369,8 +372,157 @@ static void self_test_opens_only_its_own_pages(void)
     CHECK(staff_open_self_test(&s, 5));
 }
 
+/* ---- the technician page's volume ---- */
+
+static content_t *pack;
+static view_t view;
+
+/* Latin 0.55 em, CJK 1 em: enough for where the targets go. */
+static int fake_width(void *ud, int px, bool bold, const char *t, size_t len)
+{
+    (void)ud;
+    (void)bold;
+    int w = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)t[i] & 0xc0) != 0x80)
+            w += (unsigned char)t[i] >= 0xe0 ? px : px * 55 / 100;
+    return w;
+}
+
+static int fake_line_height(void *ud, int px, bool bold)
+{
+    (void)ud;
+    (void)bold;
+    return px * 13 / 10;
+}
+
+static const text_metrics_t metrics = {fake_width, fake_line_height, NULL};
+
+/* The technician page open (by a technician token), the sound at level. */
+static staff_t on_tech_page(int level)
+{
+    staff_t s = {0};
+    s.focus = -1;
+    s.volume = level;
+    staff_open_by_token(&s, STAFF_ROLE_TECHNICIAN, 0);
+    staff_page(&s, STAFF_PAGE_TECH, 0);
+    return s;
+}
+
+static void volume_steps_by_ten_within_0_to_100(void)
+{
+    staff_t s = on_tech_page(80);
+    REQUIRE(s.page == STAFF_PAGE_TECH);
+    CHECK(staff_volume(&s, 1, 1));
+    CHECK_INT(s.volume, 90);
+    CHECK(staff_volume(&s, 1, 2));
+    CHECK_INT(s.volume, 100);
+    CHECK(staff_volume(&s, 1, 3)); /* taken at the limit (the sample plays), clamped */
+    CHECK_INT(s.volume, 100);
+    CHECK(staff_volume(&s, 0, 4)); /* Test sound: the level unchanged */
+    CHECK_INT(s.volume, 100);
+    CHECK_INT(s.last_input_ms, 4);
+    for (int i = 0; i < 12; i++)
+        staff_volume(&s, -1, 5);
+    CHECK_INT(s.volume, 0);
+    /* A level off the steps (a configuration's 75) steps by ten and stops at the ends. */
+    s.volume = 75;
+    staff_volume(&s, 1, 6);
+    CHECK_INT(s.volume, 85);
+    staff_volume(&s, 1, 6);
+    CHECK_INT(s.volume, 95);
+    staff_volume(&s, 1, 6);
+    CHECK_INT(s.volume, 100);
+    s.volume = 5;
+    staff_volume(&s, -1, 7);
+    CHECK_INT(s.volume, 0);
+    CHECK(!staff_volume(&s, 2, 8)); /* one step at a time */
+    CHECK(!staff_volume(&s, -5, 8));
+    CHECK_INT(s.volume, 0);
+    /* Only on the technician page. */
+    staff_back(&s, 9);
+    CHECK(!staff_volume(&s, 1, 10));
+    CHECK_INT(s.volume, 0);
+    staff_t k = opened();
+    k.volume = 50;
+    CHECK(!staff_page(&k, STAFF_PAGE_TECH, 1));
+    CHECK(!staff_volume(&k, 1, 2));
+    CHECK_INT(k.volume, 50);
+}
+
+static void view_of(const staff_t *s, const char *lang, int w, int h)
+{
+    view_build_staff(&view, s, pack, lang, NULL, w, h, &metrics, 0);
+}
+
+static const widget_t *label_saying(const char *text)
+{
+    for (size_t i = 0; i < view.n; i++)
+        if (view.w[i].kind == W_LABEL && view.w[i].text && strcmp(view.w[i].text, text) == 0)
+            return &view.w[i];
+    return NULL;
+}
+
+static void volume_row_is_in_the_focus_ring(void)
+{
+    static const struct {
+        int w, h;
+    } sizes[] = {{800, 480}, {720, 1280}};
+    for (size_t z = 0; z < 2; z++) {
+        staff_t s = on_tech_page(80);
+        view_of(&s, "en", sizes[z].w, sizes[z].h);
+        CHECK(label_saying("Volume 80 %") != NULL);
+        /* Back and Close in the bar, then −, + and Test sound, then the tests and power. */
+        REQUIRE(view.focusable >= 5);
+        CHECK_INT(view_focusable(&view, 0)->action, ACT_STAFF_BACK);
+        const int args[] = {-1, 1, 0};
+        for (size_t i = 0; i < 3; i++) {
+            const widget_t *w = view_focusable(&view, 2 + i);
+            CHECK_INT(w->action, ACT_STAFF_VOLUME);
+            CHECK_INT(w->arg, args[i]);
+            /* as large as the page's other buttons: at least the size of a key of the clock */
+            CHECK(w->r.h >= 52 && w->r.w >= 52);
+        }
+        CHECK_INT(view_focusable(&view, 5)->action, ACT_STAFF_PAGE);
+        /* By the physical buttons alone: next to "−", select, and the level is down a step. */
+        input_t next = {.kind = IN_NAV, .nav = NAV_NEXT}, sel = {.kind = IN_NAV, .nav = NAV_SELECT};
+        for (int i = 0; i < 3; i++)
+            mode_staff.input(&s, &next, &view, 1);
+        CHECK_INT(s.focus, 2);
+        view_of(&s, "en", sizes[z].w, sizes[z].h);
+        unsigned fx = mode_staff.input(&s, &sel, &view, 2);
+        CHECK(fx & MODE_STAFF_VOLUME);
+        CHECK_INT(s.volume, 70);
+        view_of(&s, "en", sizes[z].w, sizes[z].h);
+        CHECK(label_saying("Volume 70 %") != NULL);
+        CHECK_INT(view.focus_index, 2); /* the ring stays on "−" for the next press */
+        s.volume = 0;
+        view_of(&s, "zh-cn", sizes[z].w, sizes[z].h);
+        CHECK(label_saying("音量：关") != NULL);
+    }
+}
+
+static void no_audio_device_no_volume_buttons(void)
+{
+    staff_t s = on_tech_page(STAFF_NO_AUDIO);
+    CHECK(!staff_volume(&s, 1, 1));
+    CHECK(!staff_volume(&s, 0, 1));
+    CHECK_INT(s.volume, STAFF_NO_AUDIO);
+    view_of(&s, "en", 800, 480);
+    CHECK(label_saying("No audio device") != NULL);
+    for (size_t i = 0; i < view.n; i++)
+        CHECK(view.w[i].action != ACT_STAFF_VOLUME);
+    CHECK_INT(view_focusable(&view, 2)->action, ACT_STAFF_PAGE);
+}
+
 int main(void)
 {
+    pack = load_default_pack();
+    if (!pack)
+        return 1;
+    RUN(volume_steps_by_ten_within_0_to_100);
+    RUN(volume_row_is_in_the_focus_ring);
+    RUN(no_audio_device_no_volume_buttons);
     RUN(self_test_opens_only_its_own_pages);
     RUN(roles_decide_the_pages);
     RUN(power_actions_ask_first);
@@ -385,5 +537,6 @@ int main(void)
     RUN(closing_and_reopening_does_not_reset_the_wait);
     RUN(no_pin_provisioned_takes_none);
     RUN(screens_close_when_untouched);
+    content_free(pack);
     return check_failures != 0;
 }

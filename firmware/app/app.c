@@ -496,6 +496,9 @@ static void staff_host_open(app_t *a)
                                    .wall = &a->wall,
                                    .dirty = &a->dirty,
                                    .quit = &a->quit,
+                                   .audio = a->audio,
+                                   .volume = &a->volume,
+                                   .speaker = &a->speech.sp,
                                    .now_ms = host_now_ms,
                                    .reload_content = host_reload_content,
                                    .reopen_store = host_reopen_store,
@@ -797,6 +800,33 @@ out:
     return status;
 }
 
+/* Sound through the audio edge when there is a device (else silent), at the technician's
+ * level or the configuration's; scripted and headless runs also print what is said. */
+static void open_sound(app_t *a)
+{
+    const app_config_t *cfg = a->cfg;
+    audio_config_t ac = {cfg->audio_device, cfg->has_audio_volume ? cfg->audio_volume : 80,
+                         !cfg->earcons_off, NULL, 0};
+    a->staff.volume = STAFF_NO_AUDIO;
+    if (cfg->speech != CONFIG_SPEECH_OFF || !cfg->earcons_off) {
+        char aerr[256], dir[4096];
+        app_data_dir(cfg, dir, sizeof dir);
+        if (audio_open(&ac, &a->audio, aerr, sizeof aerr) != KIOSK_OK)
+            log_line("info", "no sound: %s", aerr);
+        else { /* the technician's level, when the configuration has not changed since */
+            a->staff.volume = volume_start(&a->volume, dir, ac.volume);
+            audio_set_volume(a->audio, a->staff.volume);
+        }
+        ui_forget_audio_devices(a->ui); /* those there at start are not a headset plugged in */
+    }
+    speaker_t sp =
+        speaker_tee(&a->speaker_tee, a->audio ? speaker_from_audio(a->audio) : (speaker_t){0},
+                    cfg->headless || cfg->script_path ? speaker_events(stdout) : (speaker_t){0});
+    app_speech_init(&a->speech, sp, !cfg->earcons_off, cfg->speech == CONFIG_SPEECH_OFF,
+                    cfg->speech == CONFIG_SPEECH_ALWAYS);
+    app_speech_set_pack_dir(&a->speech, a->pack_dir);
+}
+
 static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
 {
     app_t a = {.cfg = cfg,
@@ -842,22 +872,7 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
         log_line("error", "out of memory");
         goto out_ui;
     }
-    /* Sound through the audio edge when there is a device (else silent); scripted and
-     * headless runs also print what is said. */
-    audio_config_t ac = {cfg->audio_device, cfg->has_audio_volume ? cfg->audio_volume : 80,
-                         !cfg->earcons_off, NULL, 0};
-    if (cfg->speech != CONFIG_SPEECH_OFF || !cfg->earcons_off) {
-        char aerr[256];
-        if (audio_open(&ac, &a.audio, aerr, sizeof aerr) != KIOSK_OK)
-            log_line("info", "no sound: %s", aerr);
-        ui_forget_audio_devices(a.ui); /* those there at start are not a headset plugged in */
-    }
-    speaker_t sp =
-        speaker_tee(&a.speaker_tee, a.audio ? speaker_from_audio(a.audio) : (speaker_t){0},
-                    cfg->headless || cfg->script_path ? speaker_events(stdout) : (speaker_t){0});
-    app_speech_init(&a.speech, sp, !cfg->earcons_off, cfg->speech == CONFIG_SPEECH_OFF,
-                    cfg->speech == CONFIG_SPEECH_ALWAYS);
-    app_speech_set_pack_dir(&a.speech, a.pack_dir);
+    open_sound(&a);
     if (cfg->lang && !flow_set_home_lang(a.flow, cfg->lang))
         log_line("warn", "language '%s' is not in the pack; using '%s'", cfg->lang,
                  flow_lang(a.flow));

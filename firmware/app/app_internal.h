@@ -20,6 +20,7 @@
 #include "app/speaker_audio.h"
 #include "app/staff_screens.h"
 #include "app/stats.h"
+#include "app/volume.h"
 #include "core/buttons.h"
 #include "core/content.h"
 #include "core/flow.h"
@@ -86,6 +87,7 @@ typedef struct {
     app_speech_t speech;
     audio_t *audio;            /* the audio edge, or NULL: the kiosk runs silent */
     speaker_tee_t speaker_tee; /* the audio edge and the event lines of scripted runs */
+    volume_t volume;           /* the level in force (the technician's, kept, or the config's) */
 } app_t;
 
 /* Monotonic milliseconds: real, or the script's virtual clock. */

@@ -58,6 +58,7 @@ static const struct {
     {"staff_power_confirm", ACT_STAFF_POWER_CONFIRM},
     {"staff_touch_clear", ACT_STAFF_TOUCH_CLEAR},
     {"staff_self_test_end", ACT_STAFF_SELF_TEST_END},
+    {"staff_volume", ACT_STAFF_VOLUME},
     {"wake", ACT_WAKE},
     {"ime_mode", ACT_IME_MODE},
     {"candidate", ACT_IME_CANDIDATE},

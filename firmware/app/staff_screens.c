@@ -459,8 +459,37 @@ void staff_host_process(staff_host_t *h)
     *h->dirty = true;
 }
 
+/* The technician's volume: in force at once, kept across restarts, and heard at the new
+ * level: the level said in the staff's language, or the saved earcon where the language has
+ * no voice here. */
+static void apply_volume(staff_host_t *h)
+{
+    int level = h->staff->volume;
+    if (!h->audio || level == STAFF_NO_AUDIO)
+        return;
+    if (volume_set(h->volume, level))
+        audio_set_volume(h->audio, level);
+    printf("event=volume level=%d\n", level);
+    fflush(stdout);
+    const char *lang = flow_lang(*h->flow);
+    char n[16], text[160];
+    snprintf(n, sizeof n, "%d", level);
+    const char *names[] = {"n"}, *values[] = {n};
+    content_fill_vars(
+        text, sizeof text,
+        content_string(*h->content, level ? "staff.volume_level" : "staff.volume_off", lang), 1,
+        names, values);
+    const speaker_t *sp = h->speaker;
+    if (sp->say && audio_has_voice(h->audio, lang))
+        sp->say(sp->ud, &(speaker_utt_t){lang, text, NULL}, 1);
+    else if (sp->earcon)
+        sp->earcon(sp->ud, SPEAKER_EARCON_SAVED);
+}
+
 void staff_host_apply(staff_host_t *h, unsigned fx)
 {
+    if (fx & MODE_STAFF_VOLUME)
+        apply_volume(h);
     if (fx & MODE_STAFF_CLOCK)
         start_clock(h);
     if (fx & MODE_STAFF_REFRESH)

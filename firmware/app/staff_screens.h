@@ -1,10 +1,10 @@
 /* The app's side of the staff screens (the state machine is core/staff.c, its input the staff
  * mode of core/mode.h): what the pages show (figures from the store and the file system, the
  * content packs, the clock, opening hours, the technician's facts), the PIN check, the work
- * the pages hand over (erase, switch packs, set the clock, restart, reboot, power off) and the
- * first boot's self-test. It works on the host below, which the app fills once with pointers
- * into its own state and keeps for the run; it reaches the app only through the host's two
- * callbacks. */
+ * the pages hand over (erase, switch packs, set the clock, restart, reboot, power off), the
+ * technician's volume and the first boot's self-test. It works on the host below, which the app
+ * fills once with pointers into its own state and keeps for the run; it reaches the app only
+ * through the host's two callbacks. */
 #ifndef KIOSK_STAFF_SCREENS_H
 #define KIOSK_STAFF_SCREENS_H
 
@@ -16,6 +16,9 @@
 #include "app/input_buttons.h"
 #include "app/quiet.h"
 #include "app/saving.h"
+#include "app/speaker.h"
+#include "app/volume.h"
+#include "audio/audio.h"
 #include "core/content.h"
 #include "core/flow.h"
 #include "core/record.h"
@@ -45,6 +48,11 @@ typedef struct {
     bool *dirty;                    /* set when the screen must be drawn again */
     bool *quit;                     /* set when the kiosk should stop (the technician's restart) */
     bool self_testing;              /* the first boot's self-test page is up */
+    /* the technician's volume: the audio edge (NULL: no device, no volume row), the level in
+     * force and its file, and the speaker the sample is said through */
+    audio_t *audio;
+    volume_t *volume;
+    const speaker_t *speaker;
     /* The app's work: the loop's time; loading the installed pack and starting the residents'
      * screens on it (KIOSK_OK, or a code and err); opening the store again. */
     int64_t (*now_ms)(void *ud);

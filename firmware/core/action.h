@@ -67,7 +67,9 @@ typedef enum {
     ACT_LANG_CLOSE,  /* close the picker, the language unchanged */
     ACT_LANG_NEXT,   /* the next language directly, without the picker (the staff screens) */
     /* the residents' flow: the display choices' speech switch */
-    ACT_SPEECH /* switch speech on or off for the visit */
+    ACT_SPEECH, /* switch speech on or off for the visit */
+    /* the technician page's volume: arg -1 down, +1 up (a step each), 0 test sound */
+    ACT_STAFF_VOLUME
 } action_t;
 
 #endif

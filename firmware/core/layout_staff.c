@@ -516,7 +516,47 @@ static void staff_hours_screen(ctx_t *x, const staff_t *s)
     }
 }
 
-/* The technician's page: what this kiosk is and runs on, and the tests and power actions. */
+/* The level as the technician reads it (and hears it as the sample): "Volume 80 %", or "Volume
+ * off" at 0. */
+static const char *volume_text(ctx_t *x, int volume)
+{
+    if (volume <= 0)
+        return str(x, "staff.volume_off");
+    char n[16];
+    snprintf(n, sizeof n, "%d", volume);
+    const char *names[] = {"n"}, *values[] = {n};
+    return lay_fill_vars(x, str(x, "staff.volume_level"), 1, names, values);
+}
+
+/* The volume: the level in words and a number, then "−" and "+" as large as the page's other
+ * buttons, and "Test sound"; without an audio device only a line that says so. The level is
+ * left of the buttons in r, or above them (lh > 0: a line of lh px at the top of r). */
+static void tech_volume_row(ctx_t *x, const staff_t *s, rect_t r, int lh)
+{
+    if (s->volume == STAFF_NO_AUDIO) {
+        lay_label(x, r, str(x, "staff.volume_none"), T(x, PX_BODY), true, STYLE_MUTED, ALIGN_LEFT);
+        return;
+    }
+    int gap = S(x, GAP) / 2;
+    int lw = lh ? r.w : r.w * 34 / 100;
+    /* clear of the focus ring drawn around the buttons */
+    lay_label(x, rect(r.x, r.y, lh ? lw : lw - 2 * gap, lh ? lh - gap : r.h),
+              volume_text(x, s->volume), T(x, PX_BODY), true, STYLE_TITLE, ALIGN_LEFT);
+    if (lh) { /* the buttons below the level, across r */
+        r = rect(r.x, r.y + lh, r.w, r.h - lh);
+        lw = -gap;
+    }
+    int bw = lh ? r.h : r.h * 13 / 10; /* square beside a narrow column's Test sound */
+    int tw = r.w - lw - 2 * bw - 3 * gap;
+    int bx = r.x + lw + gap;
+    lay_button(x, rect(bx, r.y, bw, r.h), "−", STYLE_KEY, ACT_STAFF_VOLUME, -1);
+    lay_button(x, rect(bx + bw + gap, r.y, bw, r.h), "+", STYLE_KEY, ACT_STAFF_VOLUME, 1);
+    lay_button(x, rect(bx + 2 * (bw + gap), r.y, tw, r.h), str(x, "staff.volume_test"),
+               STYLE_SECONDARY, ACT_STAFF_VOLUME, 0);
+}
+
+/* The technician's page: what this kiosk is and runs on, the volume, and the tests and power
+ * actions. */
 static void staff_tech_screen(ctx_t *x, const staff_t *s)
 {
     view_t *v = x->v;
@@ -525,9 +565,9 @@ static void staff_tech_screen(ctx_t *x, const staff_t *s)
     int m = S(x, MARGIN), gap = S(x, GAP);
     bool portrait = v->height > v->width;
     int bh = S(x, 60);
-    /* Landscape: the facts on the left, the six actions in a column on the right; portrait:
-     * the facts above, the actions in two columns below. */
-    int aw = portrait ? v->width - 2 * m : (v->width - 3 * m) * 30 / 100;
+    /* Landscape: the facts on the left, the volume and the six actions in two columns on the
+     * right; portrait: the facts above, the volume, the actions in two columns below. */
+    int aw = portrait ? v->width - 2 * m : (v->width - 3 * m) * 34 / 100;
     int ah = portrait ? 3 * bh + 2 * gap : v->height - top - 2 * m;
     rect_t acts =
         portrait ? rect(m, v->height - m - ah, aw, ah) : rect(v->width - m - aw, top + m, aw, ah);
@@ -543,6 +583,18 @@ static void staff_tech_screen(ctx_t *x, const staff_t *s)
                   ALIGN_LEFT);
         facts.y += rh + gap / 2;
         facts.h -= rh + gap / 2;
+    }
+    /* The volume before the actions in the ring's order: below the facts, or above the
+     * actions (the facts need all their height beside a failed power action's reason). */
+    int vh = S(x, 56);
+    if (portrait) {
+        tech_volume_row(x, s, rect(facts.x, facts.y + facts.h - vh, facts.w, vh), 0);
+        facts.h -= vh + gap / 2;
+    } else {
+        int lh = x->tm->line_height(x->tm->user_data, T(x, PX_BODY), true) + gap / 2;
+        tech_volume_row(x, s, rect(acts.x, acts.y, acts.w, lh + vh), lh);
+        acts.y += lh + vh + gap;
+        acts.h -= lh + vh + gap;
     }
     const char *names[] = {str(x, "staff.tech_kiosk"), str(x, "staff.tech_display"),
                            str(x, "staff.tech_versions"), str(x, "staff.tech_system"),
@@ -580,9 +632,9 @@ static void staff_tech_screen(ctx_t *x, const staff_t *s)
         {"staff.tech_reboot", ACT_STAFF_POWER, STAFF_WORK_REBOOT},
         {"staff.tech_poweroff", ACT_STAFF_POWER, STAFF_WORK_POWEROFF},
     };
-    grid_t g = portrait ? (grid_t){2, 3} : (grid_t){1, 6};
+    grid_t g = {2, 3};
     for (int i = 0; i < 6; i++) {
-        int k = portrait ? (i % 2) * 3 + i / 2 : i; /* tests left, power right */
+        int k = (i % 2) * 3 + i / 2; /* tests left, power right */
         lay_button(x, lay_cell(acts, g, i, gap, bh * 2), str(x, a[k].key),
                    a[k].act == ACT_STAFF_POWER ? STYLE_KEY : STYLE_SECONDARY, a[k].act, a[k].arg);
     }

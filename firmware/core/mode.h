@@ -51,7 +51,8 @@ enum {
     MODE_STAFF_CLOCK = 1u << 2,     /* the clock page opened: start it at the local time */
     MODE_STAFF_QUIET = 1u << 3,     /* switch quiet mode by hand, then refill the hours */
     MODE_STAFF_SELF_TEST = 1u << 4, /* the technician finished the first boot's self-test */
-    MODE_STAFF_CLOSED = 1u << 5     /* the staff screens were closed by a staff member */
+    MODE_STAFF_CLOSED = 1u << 5,    /* the staff screens were closed by a staff member */
+    MODE_STAFF_VOLUME = 1u << 6     /* the technician's volume: apply staff.volume, sound it */
 };
 
 /* What every mode's view is built from, besides the mode's own state. Every pointer is the

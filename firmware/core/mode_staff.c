@@ -53,6 +53,8 @@ static unsigned staff_activate(staff_t *s, const widget_t *w, int64_t now)
         return changed(staff_power_ask(s, (staff_work_t)w->arg, now));
     case ACT_STAFF_POWER_CONFIRM:
         return changed(staff_power_confirm(s, now));
+    case ACT_STAFF_VOLUME:
+        return staff_volume(s, w->arg, now) ? MODE_REDRAW | MODE_STAFF_VOLUME : 0;
     case ACT_STAFF_TOUCH_CLEAR:
         return changed(staff_touch_clear(s, now));
     case ACT_STAFF_SELF_TEST_END:

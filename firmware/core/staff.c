@@ -485,6 +485,16 @@ bool staff_power_confirm(staff_t *s, int64_t now_ms)
     return true;
 }
 
+bool staff_volume(staff_t *s, int delta, int64_t now_ms)
+{
+    if (delta < -1 || delta > 1 || s->volume == STAFF_NO_AUDIO ||
+        !on_page(s, STAFF_PAGE_TECH, now_ms))
+        return false;
+    int v = s->volume + delta * STAFF_VOLUME_STEP;
+    s->volume = v < 0 ? 0 : v > STAFF_VOLUME_MAX ? STAFF_VOLUME_MAX : v;
+    return true;
+}
+
 bool staff_touch_point(staff_t *s, int x, int y, int cell, int64_t now_ms)
 {
     if (!on_page(s, STAFF_PAGE_TECH_TOUCH, now_ms))

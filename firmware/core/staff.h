@@ -149,6 +149,12 @@ int staff_corners_touched(const staff_tech_t *t);
  * the names of the others ("help, staff"). */
 size_t staff_buttons_pressed(const staff_tech_t *t, char *missing, size_t len);
 
+/* The technician page's volume: steps of STAFF_VOLUME_STEP within 0..100; STAFF_NO_AUDIO in
+ * staff_t.volume: the kiosk has no audio device (the page says so and offers no buttons). */
+#define STAFF_VOLUME_STEP 10
+#define STAFF_VOLUME_MAX 100
+#define STAFF_NO_AUDIO (-1)
+
 /* The date and time staff type in, local time: year, month, day, hour, minute. */
 enum { CLOCK_YEAR, CLOCK_MONTH, CLOCK_DAY, CLOCK_HOUR, CLOCK_MINUTE, CLOCK_FIELDS };
 
@@ -181,6 +187,7 @@ typedef struct {
     bool wrong;          /* the last PIN was wrong: say so on the keypad */
     bool no_pin;         /* no PIN is provisioned: say so, take none */
     staff_stats_t stats; /* the staff screen's figures */
+    int volume;          /* the sound's level 0..100 the app set (STAFF_NO_AUDIO: no device) */
 } staff_t;
 
 /* A long press of the staff button (or F12): the PIN keypad appears. no_pin: this kiosk has no
@@ -222,6 +229,12 @@ bool staff_power_confirm(staff_t *s, int64_t now_ms);
  * from shows the message (bad: as an alert; copied, cut to fit s->result; NULL: none). */
 staff_work_t staff_pending_work(const staff_t *s);
 void staff_work_done(staff_t *s, bool ok, const char *message, int64_t now_ms);
+
+/* The technician page's volume row: delta -1 (down) or +1 (up) moves s->volume one step,
+ * clamped to 0..STAFF_VOLUME_MAX; 0 is "Test sound" (the level unchanged). Returns true when the
+ * press is taken (the technician page is open and there is an audio device), also at a limit:
+ * the app then applies the level and plays a sample at it (MODE_STAFF_VOLUME). */
+bool staff_volume(staff_t *s, int delta, int64_t now_ms);
 
 /* The touch test: a point touched on the drawing surface (the view's canvas rect). */
 bool staff_touch_point(staff_t *s, int x, int y, int cell, int64_t now_ms);
