@@ -587,11 +587,12 @@ static void full_data_dir_leaves_the_active_pack(void)
 
 /* The caller's own check (the kiosk's: the fonts draw every text) refuses a pack the loader
  * takes: this one refuses test-v2, naming a place, as a missing glyph would. */
-static bool refuse_v2(void *ud, const content_t *c, const char *json, size_t len, char *why,
-                      size_t whylen)
+static bool refuse_v2(void *ud, const content_t *c, const char *json, size_t len,
+                      const char *pack_dir, char *why, size_t whylen)
 {
     (*(int *)ud)++;
     CHECK(c != NULL);
+    CHECK(pack_dir != NULL && pack_dir[0] != '\0');
     if (!memmem(json, len, "test-v2", 7))
         return true;
     snprintf(why, whylen, "$.strings.home.title.ug: U+E000 has no font");
