@@ -1192,8 +1192,105 @@ static void full_data_dir_leaves_the_active_pack_and_its_prompts(void)
 }
 
 
-int main(void)
+/* The first quoted string after s (strace's rendering of a path), into out. */
+static bool quoted(const char *s, char *out, size_t outlen)
 {
+    const char *a = strchr(s, '"');
+    const char *b = a ? strchr(a + 1, '"') : NULL;
+    if (!b || (size_t)(b - a) > outlen)
+        return false;
+    snprintf(out, outlen, "%.*s", (int)(b - a - 1), a + 1);
+    return true;
+}
+
+typedef struct {
+    char fds[256][96]; /* what each descriptor was opened on */
+    int tmp_synced, prompt_renamed, store_synced, pack_renamed, step;
+} trace_t;
+
+/* One line of strace's log: remembers when the prompt's temporary file was synced, renamed,
+ * the store's directory synced and the pack renamed into place (step numbers, 0: never). */
+static void trace_line(trace_t *t, const char *line)
+{
+    const char *call = strpbrk(line, " ");
+    int fd = -1;
+    char a[96] = "", b[96] = "";
+    const char *eq = strrchr(line, '=');
+    if (!call || !eq)
+        return;
+    while (*call == ' ')
+        call++;
+    t->step++;
+    if (strncmp(call, "openat(", 7) == 0 && quoted(call, a, sizeof a) &&
+        sscanf(eq, "= %d", &fd) == 1 && fd >= 0 && fd < 256)
+        snprintf(t->fds[fd], sizeof t->fds[fd], "%s", a);
+    else if (sscanf(call, "fsync(%d) = 0", &fd) == 1 && fd >= 0 && fd < 256) {
+        if (strncmp(t->fds[fd], ".tmp-", 5) == 0 && !t->tmp_synced)
+            t->tmp_synced = t->step;
+        if (strcmp(t->fds[fd], PACKS_AUDIO_DIR) == 0 && t->prompt_renamed && !t->store_synced)
+            t->store_synced = t->step;
+    } else if (strncmp(call, "rename", 6) == 0 && quoted(call, a, sizeof a) &&
+               quoted(strstr(call, a) + strlen(a) + 1, b, sizeof b)) {
+        if (strncmp(a, ".tmp-", 5) == 0 && strcmp(a + 5, b) == 0)
+            t->prompt_renamed = t->step;
+        if (strcmp(a, "active.json.tmp") == 0 && strcmp(b, "active.json") == 0)
+            t->pack_renamed = t->step;
+    }
+}
+
+/* Under strace, the order of an install's system calls: the prompt's file synced before it is
+ * renamed, the store's directory synced before the pack that names it is renamed into place. */
+static void prompts_are_synced_before_the_pack_names_them(const char *self)
+{
+    if (system("strace -V >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "  skipped: no strace\n");
+        return;
+    }
+    char root[PATH_MAX], stick[PATH_MAX], packs[PATH_MAX], data[PATH_MAX], src[PATH_MAX];
+    char log[PATH_MAX], path[PATH_MAX], cmd[5 * PATH_MAX];
+    REQUIRE(make_scratch_dir(root, "packs-prompt-order"));
+    make_stick(root, stick, packs);
+    join(data, root, "data");
+    REQUIRE(mkdir(data, 0755) == 0);
+    join(path, packs, "a.ogg");
+    REQUIRE(make_sound(path, 1.0, 300));
+    REQUIRE(write_audio_pack(packs, "a.json", "A", "{\"home.title\": {\"en\": \"a.ogg\"}}"));
+    join(src, packs, "a.json");
+    join(log, root, "strace.log");
+    snprintf(cmd, sizeof cmd,
+             "strace -f -qq -e trace=openat,fsync,rename,renameat,renameat2 -o '%s' '%s' "
+             "install '%s' '%s'",
+             log, self, data, src);
+    CHECK(run(cmd));
+    FILE *f = fopen(log, "r");
+    REQUIRE(f);
+    static trace_t t;
+    memset(&t, 0, sizeof t);
+    char line[1024];
+    while (fgets(line, sizeof line, f))
+        trace_line(&t, line);
+    fclose(f);
+    CHECK(t.tmp_synced > 0 && t.tmp_synced < t.prompt_renamed);
+    CHECK(t.prompt_renamed > 0 && t.prompt_renamed < t.store_synced);
+    CHECK(t.store_synced > 0 && t.store_synced < t.pack_renamed);
+    fprintf(stderr, "  steps: prompt synced %d, renamed %d, store synced %d, pack renamed %d\n",
+            t.tmp_synced, t.prompt_renamed, t.store_synced, t.pack_renamed);
+    remove_tree(root);
+}
+
+int main(int argc, char **argv)
+{
+    /* The install alone, for strace (prompts_are_synced_before_the_pack_names_them). */
+    if (argc == 4 && strcmp(argv[1], "install") == 0) {
+        char err[1024];
+        int rc = packs_install(argv[2], argv[3], NULL, err, sizeof err);
+        if (rc != KIOSK_OK)
+            fprintf(stderr, "%s\n", err);
+        return rc != KIOSK_OK;
+    }
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[n > 0 ? n : 0] = '\0';
     RUN(scan_lists_valid_and_refused_packs_with_reasons);
     RUN(install_rollback_and_rollback_again);
     RUN(the_callers_check_refuses_a_pack_everywhere);
@@ -1208,5 +1305,9 @@ int main(void)
     RUN(a_damaged_stored_prompt_is_refused_at_load);
     RUN(the_configured_packs_prompts_lie_beside_it);
     RUN(full_data_dir_leaves_the_active_pack_and_its_prompts);
+    if (n > 0) {
+        fprintf(stderr, "prompts_are_synced_before_the_pack_names_them\n");
+        prompts_are_synced_before_the_pack_names_them(self);
+    }
     return check_failures != 0;
 }
