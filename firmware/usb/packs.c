@@ -447,6 +447,23 @@ out:
     return rc;
 }
 
+/* Validates c->name in pl (with check): c->ok with its id and version, or the reason in
+ * c->error (c->path names it). */
+static void take_candidate(const place_t *pl, const pack_check_t *check, pack_candidate_t *c)
+{
+    char *json = NULL;
+    size_t len = 0;
+    content_t *pack = NULL;
+    int rc = load_at(pl, c->name, c->path, check, &json, &len, &pack, c->error, sizeof c->error);
+    free(json);
+    if (rc == KIOSK_OK) {
+        c->ok = true;
+        snprintf(c->id, sizeof c->id, "%s", content_id(pack));
+        snprintf(c->version, sizeof c->version, "%s", content_version(pack));
+        content_free(pack);
+    }
+}
+
 int packs_previous(const char *data_dir, pack_candidate_t *out)
 {
     memset(out, 0, sizeof *out);
@@ -466,21 +483,11 @@ int packs_previous(const char *data_dir, pack_candidate_t *out)
     }
     snprintf(out->name, sizeof out->name, "%s", name);
     snprintf(out->path, sizeof out->path, "%s/%s/%s", data_dir, PACKS_DIR, name);
-    char *json = NULL;
-    size_t len = 0;
-    content_t *c = NULL;
     char where[4200];
     snprintf(where, sizeof where, "%s/%s", data_dir, PACKS_DIR);
     place_t pl = {dir, where, false};
-    rc = load_at(&pl, name, out->path, NULL, &json, &len, &c, out->error, sizeof out->error);
+    take_candidate(&pl, NULL, out);
     close(dir);
-    free(json);
-    if (rc == KIOSK_OK) {
-        out->ok = true;
-        snprintf(out->id, sizeof out->id, "%s", content_id(c));
-        snprintf(out->version, sizeof out->version, "%s", content_version(c));
-        content_free(c);
-    }
     return KIOSK_OK;
 }
 
@@ -628,18 +635,7 @@ int packs_scan(const char *stick_dir, pack_candidate_t *out, size_t max, const p
             snprintf(c->error, sizeof c->error, "%s: path too long", c->name);
             continue;
         }
-        char *json = NULL;
-        size_t len = 0;
-        content_t *pack = NULL;
-        int rc = load_at(&pl, c->name, c->path, check, &json, &len, &pack, c->error,
-                         sizeof c->error);
-        free(json);
-        if (rc == KIOSK_OK) {
-            c->ok = true;
-            snprintf(c->id, sizeof c->id, "%s", content_id(pack));
-            snprintf(c->version, sizeof c->version, "%s", content_version(pack));
-            content_free(pack);
-        }
+        take_candidate(&pl, check, c);
     }
     close(dir);
     return (int)n;

@@ -79,6 +79,38 @@ int packs_failure(int e, const char *where, const char *failed, bool changed, ch
 
 /* ---- one prompt file beside the pack ---- */
 
+/* Opens the directories on the way of path (a copy, cut at its slashes here) below dirfd,
+ * each with flags nf (O_NOFOLLOW or 0): *d is the last one (dirfd itself when none: close it
+ * only when it is not dirfd), *last the file's name within path. Else why completes "the
+ * recorded prompt PATH ...". */
+static int open_dirs(int dirfd, char *path, int nf, int *d, char **last, char *why,
+                     size_t whylen)
+{
+    char *s = path, *slash;
+    *d = dirfd;
+    while ((slash = strchr(s, '/')) != NULL) {
+        *slash = '\0';
+        if (*s && strcmp(s, ".") != 0) {
+            int nd = openat(*d, s, O_RDONLY | O_DIRECTORY | O_CLOEXEC | nf);
+            int e = errno;
+            if (*d != dirfd)
+                close(*d);
+            *d = nd;
+            if (nd < 0) {
+                bool bad = e == ELOOP || e == ENOTDIR;
+                snprintf(why, whylen, "%s",
+                         e == ENOENT ? "is missing"
+                         : bad       ? "has a symbolic link or a file where a directory should be"
+                                     : strerror(e));
+                return e == ENOENT || bad ? KIOSK_EINVAL : kiosk_from_errno(e);
+            }
+        }
+        s = slash + 1;
+    }
+    *last = s;
+    return KIOSK_OK;
+}
+
 /* Opens rel (a path the core's loader accepted: relative, no "..") below dirfd: each directory
  * on the way and the file without following a link unless follow, the file looked at before
  * it is opened (a FIFO or a device never is) and again once open. *fd and *size on success;
@@ -86,42 +118,23 @@ int packs_failure(int e, const char *where, const char *failed, bool changed, ch
 static int open_prompt(int dirfd, const char *rel, bool follow, int *fd, size_t *size, char *why,
                        size_t whylen)
 {
-    char buf[512];
-    int nf = follow ? 0 : O_NOFOLLOW, d = dirfd, rc = KIOSK_OK;
+    char buf[512], *name = NULL;
+    int nf = follow ? 0 : O_NOFOLLOW, d = dirfd, f = -1;
     *fd = -1;
     if (snprintf(buf, sizeof buf, "%s", rel) >= (int)sizeof buf) {
         snprintf(why, whylen, "has too long a path");
         return KIOSK_EINVAL;
     }
-    char *s = buf, *slash;
-    while ((slash = strchr(s, '/')) != NULL) {
-        *slash = '\0';
-        if (*s && strcmp(s, ".") != 0) {
-            int nd = openat(d, s, O_RDONLY | O_DIRECTORY | O_CLOEXEC | nf);
-            int e = errno;
-            if (d != dirfd)
-                close(d);
-            d = nd;
-            if (nd < 0) {
-                snprintf(why, whylen, "%s",
-                         e == ENOENT ? "is missing"
-                         : e == ELOOP || e == ENOTDIR
-                             ? "has a symbolic link or a file where a directory should be"
-                             : strerror(e));
-                return e == ENOENT || e == ELOOP || e == ENOTDIR ? KIOSK_EINVAL
-                                                                 : kiosk_from_errno(e);
-            }
-        }
-        s = slash + 1;
-    }
+    int rc = open_dirs(dirfd, buf, nf, &d, &name, why, whylen);
+    if (rc != KIOSK_OK)
+        return rc;
     struct stat st;
-    int f = -1;
-    if (fstatat(d, s, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0) {
+    if (fstatat(d, name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0) {
         int e = errno;
         snprintf(why, whylen, "%s", e == ENOENT ? "is missing" : strerror(e));
         rc = e == ENOENT ? KIOSK_EINVAL : kiosk_from_errno(e);
     } else if (S_ISREG(st.st_mode)) {
-        f = openat(d, s, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | nf);
+        f = openat(d, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | nf);
         if (f < 0 || fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
             snprintf(why, whylen, "cannot be opened as a regular file");
             rc = KIOSK_EINVAL;
@@ -139,14 +152,11 @@ static int open_prompt(int dirfd, const char *rel, bool follow, int *fd, size_t 
     }
     if (d != dirfd)
         close(d);
-    if (rc != KIOSK_OK) {
-        if (f >= 0)
-            close(f);
-        return rc;
-    }
-    *fd = f;
-    *size = (size_t)st.st_size;
-    return KIOSK_OK;
+    if (rc != KIOSK_OK && f >= 0)
+        close(f);
+    *fd = rc == KIOSK_OK ? f : -1;
+    *size = rc == KIOSK_OK ? (size_t)st.st_size : 0;
+    return rc;
 }
 
 /* Reads the whole open prompt (size bytes when opened): *buf malloc'd, the caller's. A file
@@ -329,66 +339,59 @@ static int open_store(int packs_dirfd, const char *where, int *audio, char *err,
              : KIOSK_OK;
 }
 
+/* The index of the closing quote of the string whose opening quote is at k. */
+static size_t skip_string(const char *j, size_t len, size_t k)
+{
+    for (k++; k < len && j[k] != '"'; k++)
+        if (j[k] == '\\')
+            k++;
+    return k;
+}
+
+/* The end of the JSON value at k (spaces first): the index of the comma or closing bracket that
+ * ends it at its level, len when none. */
+static size_t skip_value(const char *j, size_t len, size_t k)
+{
+    int depth = 0;
+    for (; k < len; k++) {
+        char ch = j[k];
+        if (ch == '"')
+            k = skip_string(j, len, k);
+        else if (ch == '{' || ch == '[')
+            depth++;
+        else if ((ch == '}' || ch == ']') && depth-- == 0)
+            break;
+        else if (ch == ',' && depth == 0)
+            break;
+    }
+    return k;
+}
+
 /* The byte range [*from, *to) of the value of the first top-level member "audio" of json (a
- * text cJSON parsed). False when there is none spelt so (an escaped name, say). */
+ * text cJSON parsed: cJSON_GetObjectItem finds the first one too). False when there is none
+ * spelt so (an escaped name, say). */
 static bool find_audio(const char *j, size_t len, size_t *from, size_t *to)
 {
-    size_t i = 0;
-    int depth = 0;
-    bool in_str = false, key = false, want_key = false;
-    size_t key_at = 0, value_at = 0;
-    for (; i < len; i++) {
-        char ch = j[i];
-        if (in_str) {
-            if (ch == '\\')
-                i++;
-            else if (ch == '"') {
-                in_str = false;
-                key = depth == 1 && want_key && i - key_at == 6 &&
-                      memcmp(j + key_at, "\"audio", 6) == 0;
-                want_key = false;
-            }
-            continue;
+    size_t k = 0;
+    while (k < len && j[k] != '{')
+        k++;
+    for (k++; k < len;) {
+        while (k < len && j[k] != '"' && j[k] != '}')
+            k++; /* the member's name */
+        if (k >= len || j[k] == '}')
+            return false;
+        size_t name = k;
+        k = skip_string(j, len, k);
+        bool audio = k - name == 6 && memcmp(j + name, "\"audio", 6) == 0;
+        while (k < len && j[k] != ':')
+            k++;
+        size_t end = skip_value(j, len, k + 1);
+        if (audio && end < len) {
+            *from = k + 1;
+            *to = end;
+            return true;
         }
-        if (ch == '"') {
-            in_str = true;
-            key_at = i;
-        } else if (ch == '{' || ch == '[') {
-            depth++;
-            want_key = depth == 1;
-        } else if (ch == '}' || ch == ']') {
-            depth--;
-        } else if (ch == ',') {
-            want_key = depth == 1;
-        } else if (ch == ':' && depth == 1 && key) {
-            value_at = i + 1;
-            key = false;
-            want_key = false;
-            /* The value: skip it with the same rules, up to the comma or brace closing it. */
-            int d = 0;
-            bool s = false;
-            size_t k = value_at;
-            for (; k < len; k++) {
-                if (s) {
-                    if (j[k] == '\\')
-                        k++;
-                    else if (j[k] == '"')
-                        s = false;
-                } else if (j[k] == '"')
-                    s = true;
-                else if (j[k] == '{' || j[k] == '[')
-                    d++;
-                else if (j[k] == '}' || j[k] == ']') {
-                    if (d == 0)
-                        break;
-                    d--;
-                } else if (j[k] == ',' && d == 0)
-                    break;
-            }
-            *from = value_at;
-            *to = k;
-            return k < len;
-        }
+        k = end + 1; /* past the comma */
     }
     return false;
 }
