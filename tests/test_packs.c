@@ -918,9 +918,9 @@ static void bad_prompts_are_refused_at_scan_and_install_and_nothing_changes(void
         {"sounds/missing.ogg", "the recorded prompt sounds/missing.ogg is missing", KIOSK_EINVAL},
         {"sounds/text.ogg", "sounds/text.ogg is not an Ogg file", KIOSK_EINVAL},
         {"sounds/link.ogg", "sounds/link.ogg is a symbolic link", KIOSK_EINVAL},
-        {"linked-dir/title.ogg", "has a symbolic link", KIOSK_EINVAL},
+        {"linked-dir/title.ogg", "has a link or a file for a directory", KIOSK_EINVAL},
         {"sounds/fifo.ogg", "is not a regular file", KIOSK_EINVAL},
-        {"sounds/huge.ogg", "more than the 4194304 a recorded prompt may have", KIOSK_ETOOBIG},
+        {"sounds/huge.ogg", "more than the 4194304 allowed", KIOSK_ETOOBIG},
         {"sounds/long.ogg", "more than 60 s", KIOSK_EINVAL},
         {"sounds/flac.ogg", "neither Ogg Vorbis nor Opus", KIOSK_EINVAL},
     };

@@ -100,7 +100,7 @@ static int open_dirs(int dirfd, char *path, int nf, int *d, char **last, char *w
                 bool bad = e == ELOOP || e == ENOTDIR;
                 snprintf(why, whylen, "%s",
                          e == ENOENT ? "is missing"
-                         : bad       ? "has a symbolic link or a file where a directory should be"
+                         : bad       ? "has a link or a file for a directory"
                                      : strerror(e));
                 return e == ENOENT || bad ? KIOSK_EINVAL : kiosk_from_errno(e);
             }
@@ -141,12 +141,11 @@ static int open_prompt(int dirfd, const char *rel, bool follow, int *fd, size_t 
         }
     } else {
         snprintf(why, whylen, "%s",
-                 S_ISLNK(st.st_mode) ? "is a symbolic link (refused)"
-                                     : "is not a regular file (refused)");
+                 S_ISLNK(st.st_mode) ? "is a symbolic link" : "is not a regular file");
         rc = KIOSK_EINVAL;
     }
     if (rc == KIOSK_OK && (unsigned long long)st.st_size > PACKS_PROMPT_MAX_BYTES) {
-        snprintf(why, whylen, "is %lld bytes, more than the %d a recorded prompt may have",
+        snprintf(why, whylen, "is %lld bytes, more than the %d allowed",
                  (long long)st.st_size, PACKS_PROMPT_MAX_BYTES);
         rc = KIOSK_ETOOBIG;
     }
@@ -248,7 +247,7 @@ static int take_prompt(int dirfd, bool follow, const content_t *c, size_t i, con
             *buf = NULL;
         }
         return prompt_error(KIOSK_EINVAL, label, p,
-                            "is not an Ogg file (expected Ogg Vorbis or Opus audio)", err, errlen);
+                            "is not an Ogg file", err, errlen);
     }
     if (!seen_before(c, i))
         *total += *size;
@@ -257,7 +256,7 @@ static int take_prompt(int dirfd, bool follow, const content_t *c, size_t i, con
             free(*buf);
             *buf = NULL;
         }
-        snprintf(why, sizeof why, "brings the pack's prompts to more than the %d bytes allowed",
+        snprintf(why, sizeof why, "brings the prompts to more than the %d bytes allowed",
                  PACKS_PROMPTS_MAX_BYTES);
         return prompt_error(KIOSK_ETOOBIG, label, p, why, err, errlen);
     }
