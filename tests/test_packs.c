@@ -861,8 +861,8 @@ static void prompts_install_into_the_store_and_play_without_the_stick(void)
     CHECK(sa - srcj == aa - act && memcmp(srcj, act, (size_t)(sa - srcj)) == 0);
     CHECK(strstr(act, "sounds/") == NULL);
     cJSON *j = cJSON_Parse(act);
-    cJSON *en = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "audio"),
-                                                        "home.title"), "en");
+    cJSON *en = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "audio"), "home.title"), "en");
     CHECK(cJSON_IsString(en) && strncmp(en->valuestring, "audio/", 6) == 0 &&
           strlen(en->valuestring) == 6 + 64 + 4);
     cJSON_Delete(j);
@@ -952,8 +952,7 @@ static void bad_prompts_are_refused_at_scan_and_install_and_nothing_changes(void
         join(src, packs, name);
         CHECK_INT(packs_install(data, src, &check, err, sizeof err), bad[i].rc);
         if (!strstr(err, "$.audio.nav.next.zh-cn: ") || !strstr(err, bad[i].reason)) {
-            fprintf(stderr, "  install %s: \"%s\" lacks \"%s\"\n", bad[i].file, err,
-                    bad[i].reason);
+            fprintf(stderr, "  install %s: \"%s\" lacks \"%s\"\n", bad[i].file, err, bad[i].reason);
             check_failures++;
         }
         fprintf(stderr, "  refused: %s\n", err);
@@ -974,19 +973,20 @@ static void bad_prompts_are_refused_at_scan_and_install_and_nothing_changes(void
         REQUIRE(ftruncate(fd, PACKS_PROMPT_MAX_BYTES) == 0);
         close(fd);
     }
-    REQUIRE(write_audio_pack(packs, "many.json", "many",
-                             "{\"home.title\": {\"en\": \"sounds/big0.ogg\", \"zh-cn\": "
-                             "\"sounds/big1.ogg\"}, \"nav.next\": {\"en\": \"sounds/big2.ogg\"}, "
-                             "\"nav.back\": {\"en\": \"sounds/big3.ogg\"}, \"nav.skip\": {\"en\": "
-                             "\"sounds/big4.ogg\"}, \"nav.home\": {\"en\": \"sounds/big5.ogg\"}, "
-                             "\"nav.done\": {\"en\": \"sounds/big6.ogg\"}, \"nav.more\": {\"en\": "
-                             "\"sounds/big7.ogg\"}, \"home.rate_prompt\": {\"en\": "
-                             "\"sounds/big8.ogg\", \"zh-cn\": \"sounds/big9.ogg\"}, "
-                             "\"home.or_choose\": {\"en\": \"sounds/big10.ogg\", \"zh-cn\": "
-                             "\"sounds/big11.ogg\"}, \"nav.back\": {\"zh-cn\": \"sounds/big12.ogg\"}, "
-                             "\"nav.skip\": {\"zh-cn\": \"sounds/big13.ogg\"}, \"nav.home\": "
-                             "{\"zh-cn\": \"sounds/big14.ogg\"}, \"nav.done\": {\"zh-cn\": "
-                             "\"sounds/big15.ogg\"}, \"nav.more\": {\"zh-cn\": \"sounds/big16.ogg\"}}"));
+    REQUIRE(write_audio_pack(
+        packs, "many.json", "many",
+        "{\"home.title\": {\"en\": \"sounds/big0.ogg\", \"zh-cn\": "
+        "\"sounds/big1.ogg\"}, \"nav.next\": {\"en\": \"sounds/big2.ogg\"}, "
+        "\"nav.back\": {\"en\": \"sounds/big3.ogg\"}, \"nav.skip\": {\"en\": "
+        "\"sounds/big4.ogg\"}, \"nav.home\": {\"en\": \"sounds/big5.ogg\"}, "
+        "\"nav.done\": {\"en\": \"sounds/big6.ogg\"}, \"nav.more\": {\"en\": "
+        "\"sounds/big7.ogg\"}, \"home.rate_prompt\": {\"en\": "
+        "\"sounds/big8.ogg\", \"zh-cn\": \"sounds/big9.ogg\"}, "
+        "\"home.or_choose\": {\"en\": \"sounds/big10.ogg\", \"zh-cn\": "
+        "\"sounds/big11.ogg\"}, \"nav.back\": {\"zh-cn\": \"sounds/big12.ogg\"}, "
+        "\"nav.skip\": {\"zh-cn\": \"sounds/big13.ogg\"}, \"nav.home\": "
+        "{\"zh-cn\": \"sounds/big14.ogg\"}, \"nav.done\": {\"zh-cn\": "
+        "\"sounds/big15.ogg\"}, \"nav.more\": {\"zh-cn\": \"sounds/big16.ogg\"}}"));
     join(src, packs, "many.json");
     CHECK_INT(packs_install(data, src, NULL, err, sizeof err), KIOSK_ETOOBIG);
     CHECK(strstr(err, "more than the 67108864 bytes allowed") != NULL);
@@ -1099,7 +1099,8 @@ static void the_configured_packs_prompts_lie_beside_it(void)
     REQUIRE(mkdir_p(dir));
     join(path, dir, "hello.ogg");
     REQUIRE(make_sound(path, 1.0, 400));
-    REQUIRE(write_audio_pack(dir, "pack.json", "conf", "{\"home.title\": {\"en\": \"hello.ogg\"}}"));
+    REQUIRE(
+        write_audio_pack(dir, "pack.json", "conf", "{\"home.title\": {\"en\": \"hello.ogg\"}}"));
     /* The configuration names it through a link, as an image may. */
     join(linked, root, "pack-link.json");
     join(path, dir, "pack.json");
@@ -1190,7 +1191,6 @@ static void full_data_dir_leaves_the_active_pack_and_its_prompts(void)
     umount2(data, MNT_DETACH);
     remove_tree(root);
 }
-
 
 /* The first quoted string after s (strace's rendering of a path), into out. */
 static bool quoted(const char *s, char *out, size_t outlen)

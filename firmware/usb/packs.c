@@ -82,8 +82,8 @@ static int load_at(const place_t *pl, const char *name, const char *label,
                    size_t errlen)
 {
     char why[256];
-    int rc = stick_read_file_at(pl->fd, name, PACKS_MAX_BYTES, pl->follow, "a pack", json, len,
-                                why, sizeof why);
+    int rc = stick_read_file_at(pl->fd, name, PACKS_MAX_BYTES, pl->follow, "a pack", json, len, why,
+                                sizeof why);
     if (rc != KIOSK_OK) {
         snprintf(err, errlen, "%s: %s", label, why);
         return rc;
@@ -273,16 +273,16 @@ static int read_source(const char *src_path, const pack_check_t *check, source_t
 static int stage(const source_t *s, const char *src_path, int dir, const char *where,
                  const pack_check_t *check, char **out, size_t *outlen, char *err, size_t errlen)
 {
-    int rc = packs_prompts_store(s->dirfd, src_path, dir, where, s->c, s->json, s->len, out,
-                                 outlen, err, errlen);
+    int rc = packs_prompts_store(s->dirfd, src_path, dir, where, s->c, s->json, s->len, out, outlen,
+                                 err, errlen);
     if (rc != KIOSK_OK || !*out)
         return rc;
     place_t pl = {dir, where, false};
     content_t *c = NULL;
     rc = validate(*out, *outlen, src_path, &pl, check, &c, err, errlen);
     for (size_t i = 0; rc == KIOSK_OK && i < content_prompt_count(c); i++)
-        if (strncmp(content_prompt_at(c, i)->path, PACKS_AUDIO_DIR "/",
-                    sizeof PACKS_AUDIO_DIR) != 0) {
+        if (strncmp(content_prompt_at(c, i)->path, PACKS_AUDIO_DIR "/", sizeof PACKS_AUDIO_DIR) !=
+            0) {
             snprintf(err, errlen, "%s: $.audio: a recorded prompt was not rewritten", src_path);
             rc = KIOSK_EINVAL;
         }
@@ -420,7 +420,8 @@ int packs_rollback(const char *data_dir, char *err, size_t errlen)
         /* Nothing to swap with: the previous pack simply becomes the active one. */
         if (renameat(dir, PREVIOUS, dir, ACTIVE) != 0) {
             e = errno;
-            rc = packs_failure(e, where, "cannot rename " PREVIOUS " to " ACTIVE, false, err, errlen);
+            rc = packs_failure(e, where, "cannot rename " PREVIOUS " to " ACTIVE, false, err,
+                               errlen);
             goto out;
         }
     } else {

@@ -5,8 +5,8 @@
  * it, for rollback), and the recorded prompts both name, in a content-addressed store:
  * <data_dir>/packs/audio/<sha256 hex>.<ext> (the file's SHA-256; ext: ogg, oga or opus). A pack's
  * "audio" paths are relative to the pack file's directory; installed, they read
- * "audio/<sha256 hex>.<ext>". Every change is a validated, fsync'd file followed by renames, each followed
- * by a directory fsync, so a power cut at any moment leaves a loadable pack: the next call
+ * "audio/<sha256 hex>.<ext>". Every change is a validated, fsync'd file followed by renames, each
+ * followed by a directory fsync, so a power cut at any moment leaves a loadable pack: the next call
  * (packs_load at start-up included) finishes or undoes what was cut short (a half-done install
  * leaves active.json.tmp, a half-done rollback swap.json) and packs_load falls back in between.
  * Checking the stick's staff token (TOKEN_CONTENT_UPDATE) is the caller's job, before any of
@@ -19,12 +19,12 @@
 
 #include "core/content.h"
 
-#define PACKS_STICK_DIR "kiosk-packs"     /* packs on a stick: <stick>/kiosk-packs/ *.json */
-#define PACKS_MAX_BYTES (4 * 1024 * 1024) /* a pack larger than this is refused unread */
-#define PACKS_MAX 16                      /* packs listed from one stick */
-#define PACKS_PROMPT_MAX_BYTES (4 * 1024 * 1024)   /* one recorded prompt file, at most */
+#define PACKS_STICK_DIR "kiosk-packs"            /* packs on a stick: <stick>/kiosk-packs/ *.json */
+#define PACKS_MAX_BYTES (4 * 1024 * 1024)        /* a pack larger than this is refused unread */
+#define PACKS_MAX 16                             /* packs listed from one stick */
+#define PACKS_PROMPT_MAX_BYTES (4 * 1024 * 1024) /* one recorded prompt file, at most */
 #define PACKS_PROMPTS_MAX_BYTES (64 * 1024 * 1024) /* all the prompts of one pack, at most */
-#define PACKS_AUDIO_DIR "audio" /* the prompt store in <data_dir>/packs */
+#define PACKS_AUDIO_DIR "audio"                    /* the prompt store in <data_dir>/packs */
 
 typedef struct {
     char path[512]; /* <stick>/kiosk-packs/<name>, for packs_install() */
@@ -71,13 +71,14 @@ int packs_scan(const char *stick_dir, pack_candidate_t *out, size_t max, const p
  * renamed to <sha256 hex>.<ext>, the store's directory fsync'd; a file already there with
  * that hash is kept), writes the pack's bytes with each "audio" path rewritten to
  * "audio/<sha256 hex>.<ext>" (nothing else changed; a pack without prompts is written as
- * read) and validated again, with check, against the store, to active.json.tmp, fsync, moves a valid active.json to previous.json (a damaged one is simply
- * replaced, so previous.json stays the last good pack), renames the tmp to active.json, fsyncs
- * the directory. Creates <data_dir>/packs if needed. Then, and after a rollback, removes the
- * files in the store that neither active.json nor previous.json names (a power cut before
- * that leaves only such extra files). On any failure the active pack and its prompts are
- * unchanged: KIOSK_EINVAL (not a valid pack), KIOSK_ETOOBIG, KIOSK_EFULL (no room on the kiosk),
- * KIOSK_EACCES (read-only), KIOSK_EIO, KIOSK_ENOMEM; err says which, naming the file. */
+ * read) and validated again, with check, against the store, to active.json.tmp, fsync, moves a
+ * valid active.json to previous.json (a damaged one is simply replaced, so previous.json stays the
+ * last good pack), renames the tmp to active.json, fsyncs the directory. Creates <data_dir>/packs
+ * if needed. Then, and after a rollback, removes the files in the store that neither active.json
+ * nor previous.json names (a power cut before that leaves only such extra files). On any failure
+ * the active pack and its prompts are unchanged: KIOSK_EINVAL (not a valid pack), KIOSK_ETOOBIG,
+ * KIOSK_EFULL (no room on the kiosk), KIOSK_EACCES (read-only), KIOSK_EIO, KIOSK_ENOMEM; err says
+ * which, naming the file. */
 int packs_install(const char *data_dir, const char *src_path, const pack_check_t *check, char *err,
                   size_t errlen);
 

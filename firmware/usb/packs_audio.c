@@ -83,8 +83,7 @@ int packs_failure(int e, const char *where, const char *failed, bool changed, ch
  * each with flags nf (O_NOFOLLOW or 0): *d is the last one (dirfd itself when none: close it
  * only when it is not dirfd), *last the file's name within path. Else why completes "the
  * recorded prompt PATH ...". */
-static int open_dirs(int dirfd, char *path, int nf, int *d, char **last, char *why,
-                     size_t whylen)
+static int open_dirs(int dirfd, char *path, int nf, int *d, char **last, char *why, size_t whylen)
 {
     char *s = path, *slash;
     *d = dirfd;
@@ -145,8 +144,8 @@ static int open_prompt(int dirfd, const char *rel, bool follow, int *fd, size_t 
         rc = KIOSK_EINVAL;
     }
     if (rc == KIOSK_OK && (unsigned long long)st.st_size > PACKS_PROMPT_MAX_BYTES) {
-        snprintf(why, whylen, "is %lld bytes, more than the %d allowed",
-                 (long long)st.st_size, PACKS_PROMPT_MAX_BYTES);
+        snprintf(why, whylen, "is %lld bytes, more than the %d allowed", (long long)st.st_size,
+                 PACKS_PROMPT_MAX_BYTES);
         rc = KIOSK_ETOOBIG;
     }
     if (d != dirfd)
@@ -246,8 +245,7 @@ static int take_prompt(int dirfd, bool follow, const content_t *c, size_t i, con
             free(*buf);
             *buf = NULL;
         }
-        return prompt_error(KIOSK_EINVAL, label, p,
-                            "is not an Ogg file", err, errlen);
+        return prompt_error(KIOSK_EINVAL, label, p, "is not an Ogg file", err, errlen);
     }
     if (!seen_before(c, i))
         *total += *size;
@@ -278,8 +276,8 @@ int packs_prompts_check(int dirfd, bool follow, const content_t *c, const char *
 /* ---- the store ---- */
 
 typedef struct {
-    const char *path;            /* as the pack names it (c's, borrowed) */
-    char name[STORED_NAME_MAX];  /* <sha256 hex>.<ext> */
+    const char *path;           /* as the pack names it (c's, borrowed) */
+    char name[STORED_NAME_MAX]; /* <sha256 hex>.<ext> */
 } stored_t;
 
 /* Whether the store already holds name with exactly these bytes. */
@@ -310,8 +308,8 @@ static int store_bytes(int audio, const char *where, const content_prompt_t *p, 
         return KIOSK_OK;
     snprintf(tmp, sizeof tmp, TMP_PREFIX "%s", s->name);
     snprintf(file, sizeof file, "%s/" PACKS_AUDIO_DIR "/%s", where, s->name);
-    snprintf(failed, sizeof failed, "cannot store the recorded prompt %s ($.audio.%s.%s)",
-             p->path, p->key, p->lang);
+    snprintf(failed, sizeof failed, "cannot store the recorded prompt %s ($.audio.%s.%s)", p->path,
+             p->key, p->lang);
     int e = packs_write_synced(audio, tmp, buf, len);
     if (e == 0 && renameat(audio, tmp, audio, s->name) != 0) {
         e = errno;
@@ -328,13 +326,13 @@ static int open_store(int packs_dirfd, const char *where, int *audio, char *err,
         e = fsync(packs_dirfd) == 0 ? 0 : errno;
     else if (errno != EEXIST)
         e = errno;
-    *audio = e ? -1
-               : openat(packs_dirfd, PACKS_AUDIO_DIR,
-                        O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    *audio =
+        e ? -1
+          : openat(packs_dirfd, PACKS_AUDIO_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (!e && *audio < 0)
         e = errno;
-    return e ? packs_failure(e, where, "cannot make the store of recorded prompts "
-                             PACKS_AUDIO_DIR, false, err, errlen)
+    return e ? packs_failure(e, where, "cannot make the store of recorded prompts " PACKS_AUDIO_DIR,
+                             false, err, errlen)
              : KIOSK_OK;
 }
 
@@ -425,8 +423,10 @@ static int rewrite(const char *json, size_t len, const char *label, const stored
 {
     size_t from = 0, to = 0;
     if (!find_audio(json, len, &from, &to)) {
-        snprintf(err, errlen, "%s: $.audio: cannot be rewritten to the installed prompts (write "
-                 "the member's name as plain \"audio\")", label);
+        snprintf(err, errlen,
+                 "%s: $.audio: cannot be rewritten to the installed prompts (write "
+                 "the member's name as plain \"audio\")",
+                 label);
         return KIOSK_EINVAL;
     }
     char *audio = rewritten_audio(json, len, s, ns);
@@ -527,7 +527,8 @@ void packs_prompts_collect(int packs_dirfd, const char *const *names, size_t n)
     content_t *packs[8] = {0};
     if (n > sizeof packs / sizeof *packs)
         return;
-    int audio = openat(packs_dirfd, PACKS_AUDIO_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int audio =
+        openat(packs_dirfd, PACKS_AUDIO_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     int lfd = audio >= 0 ? dup(audio) : -1;
     DIR *d = lfd >= 0 ? fdopendir(lfd) : NULL;
     if (!d && lfd >= 0)
@@ -539,8 +540,7 @@ void packs_prompts_collect(int packs_dirfd, const char *const *names, size_t n)
             struct stat st;
             if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0 ||
                 named(packs, n, ent->d_name) ||
-                fstatat(audio, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-                S_ISDIR(st.st_mode))
+                fstatat(audio, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(st.st_mode))
                 continue;
             removed |= unlinkat(audio, ent->d_name, 0) == 0;
         }
