@@ -399,7 +399,7 @@ static int count_rows(const char *db, const char *sql)
  * staff go back to the previous one. */
 static void tokens_open_the_staff_screens_and_switch_packs(void)
 {
-    char cmd[6000], db[900], script[900], shots[900], other[900], text[6000];
+    char cmd[12000], db[900], script[900], shots[900], other[900], text[6000];
     snprintf(db, sizeof db, "%s/tokens.db", base);
     snprintf(script, sizeof script, "%s/tokens.script", base);
     snprintf(shots, sizeof shots, "%s/screenshots/tokens", tmp);
@@ -420,12 +420,19 @@ static void tokens_open_the_staff_screens_and_switch_packs(void)
         snprintf(stick, sizeof stick, "%s/%s", media, sticks[i].stick);
         REQUIRE(make_token_with(stick, "e2e-kiosk", 1, sticks[i].actions, sticks[i].keys));
     }
-    /* On the content stick: a broken pack and a winter version of the default one. */
+    /* On the content stick: a broken pack, a winter version of the default one whose title
+     * is a recorded prompt (a real Ogg Vorbis file beside it), and one whose prompt is a text
+     * file named .ogg. */
     snprintf(cmd, sizeof cmd,
-             "mkdir -p '%s/content/kiosk-packs' && printf '{\"id\": 3,,}' > "
+             "mkdir -p '%s/content/kiosk-packs/prompts' && printf '{\"id\": 3,,}' > "
              "'%s/content/kiosk-packs/a-broken.json' && sed 's/\"version\": \"2026.12.1\"/"
-             "\"version\": \"2026.12-winter\"/' '%s' > '%s/content/kiosk-packs/b-winter.json'",
-             media, media, KIOSK_PACK, media);
+             "\"version\": \"2026.12-winter\", \"audio\": {\"home.title\": {\"en\": "
+             "\"prompts\\/title.ogg\", \"zh-cn\": \"prompts\\/title.ogg\"}}/' '%s' > "
+             "'%s/content/kiosk-packs/b-winter.json' && sed 's/title.ogg/notes.ogg/' "
+             "'%s/content/kiosk-packs/b-winter.json' > '%s/content/kiosk-packs/c-notes.json' && "
+             "echo 'not audio' > '%s/content/kiosk-packs/prompts/notes.ogg' && sox -n -r 22050 "
+             "-c 1 '%s/content/kiosk-packs/prompts/title.ogg' synth 1.0 sine 440 vol 0.5",
+             media, media, KIOSK_PACK, media, media, media, media, media);
     REQUIRE(sh(cmd) == 0);
     snprintf(text, sizeof text,
              "stick %s/staff\nexpect staff open\nexpect staff-role staff\n"
@@ -452,13 +459,24 @@ static void tokens_open_the_staff_screens_and_switch_packs(void)
     CHECK(strstr(out, "event=pack action=install result=ok pack=default 2026.12-winter") != NULL);
     CHECK(err && strstr(err, "staff screens closed: the stick that opened them was removed"));
     CHECK(err && strstr(err, "usb: refused") && strstr(err, "signature"));
-    /* The broken pack is refused with its file and place, in the log. */
+    /* The broken pack is refused with its file and place, in the log; so is the one whose
+     * prompt is not audio, with the prompt's place and file, by a kiosk with no audio. */
     CHECK(err && strstr(err, "a-broken.json"));
+    CHECK(err && strstr(err, "c-notes.json: $.audio.home.title.") &&
+          strstr(err, "the recorded prompt prompts/notes.ogg is not an Ogg file"));
     free(err);
+    /* The winter pack's prompt is in the kiosk's store, the installed pack names it there. */
+    snprintf(cmd, sizeof cmd,
+             "test \"$(ls '%s/packs/audio')\" = \"$(sha256sum < "
+             "'%s/content/kiosk-packs/prompts/title.ogg' | cut -c1-64).ogg\" && grep -q "
+             "'\"home.title\":{\"en\":\"audio/' '%s/packs/active.json'",
+             base, media, base);
+    CHECK(sh(cmd) == 0);
     CHECK_INT(count_rows(db, "SELECT count(*) FROM records WHERE pack_version = '2026.12-winter'"),
               1);
     /* A restart keeps the installed pack; the content token then goes back to the old one. */
     snprintf(text, sizeof text,
+             "press display\npress speech\npress display_done\nwait 400\n" /* speech on */
              "stick %s/content\nexpect staff-page content\nshot token-content-after-restart\n"
              "press staff_pack -1\nexpect staff-page content-confirm\npress staff_pack_confirm\n"
              "expect staff-page content\nshot token-content-rolled-back\npress staff_close\n"
@@ -468,6 +486,9 @@ static void tokens_open_the_staff_screens_and_switch_packs(void)
     CHECK_INT(run_kiosk("tokens-again", args, out, sizeof out, &err), 0);
     CHECK(err && strstr(err, "(default 2026.12-winter)")); /* loaded at start */
     free(err);
+    char said[1200];
+    snprintf(said, sizeof said, "prompt=\"%s/packs/audio/", base);
+    CHECK(strstr(out, said) != NULL);
     CHECK(strstr(out, "event=pack action=rollback result=ok pack=default 2026.12.1") != NULL);
     CHECK_INT(count_rows(db, "SELECT count(*) FROM records WHERE pack_version = '2026.12.1'"), 1);
     snprintf(cmd, sizeof cmd,

@@ -73,14 +73,24 @@ static void pack_log(const char *level, const char *msg, void *ud)
 
 /* Loads the pack to run: one staff installed from a stick (or the one before it), else the
  * configured one; when those are all unusable, the built-in pack with a notice for staff. */
-/* The pack edge's check: every text drawable (app/fonts.c). */
-static bool pack_fonts_ok(void *ud, const content_t *c, const char *json, size_t len, char *why,
+/* Every text of the pack drawable (app/fonts.c). */
+static bool pack_fonts_ok(app_t *a, const content_t *c, const char *json, size_t len, char *why,
                           size_t whylen)
 {
-    app_t *a = ud;
     bool ok = app_pack_fonts_ok(a->ui, a->cfg, c, json, len, why, whylen);
     a->dirty = true; /* the next frame sets the language on screen again */
     return ok;
+}
+
+/* The pack edge's check (pack_check_t), at scan, install and load: every text drawable, every
+ * recorded prompt (its path relative to pack_dir) one the audio edge plays. audio_check_prompt
+ * needs no audio device: a kiosk running silent checks them too, and refuses a pack whose
+ * prompts it could not play once a speaker is plugged in. */
+static bool pack_check_fn(void *ud, const content_t *c, const char *json, size_t len,
+                          const char *pack_dir, char *why, size_t whylen)
+{
+    return pack_fonts_ok(ud, c, json, len, why, whylen) &&
+           app_pack_prompts_ok(c, pack_dir, audio_check_prompt, why, whylen);
 }
 
 static int load_pack(app_t *a, content_t **out, bool *fallback, char *err, size_t errlen)
@@ -96,12 +106,10 @@ static int load_pack(app_t *a, content_t **out, bool *fallback, char *err, size_
         snprintf(a->content_from, sizeof a->content_from, "%s",
                  strncmp(src, packs, strlen(packs)) == 0 ? "installed" : "configured");
         log_line("info", "content pack %s (%s %s)", src, content_id(*out), content_version(*out));
+        /* Its prompts were checked with it (pack_check_fn), relative to its directory. */
         const char *slash = strrchr(src, '/');
         snprintf(a->pack_dir, sizeof a->pack_dir, "%.*s", slash ? (int)(slash - src) : 1,
                  slash ? src : ".");
-        char why[768];
-        if (!app_pack_prompts_ok(*out, a->pack_dir, audio_check_prompt, why, sizeof why))
-            log_line("warn", "%s: a recorded prompt cannot be played: %s", src, why);
         app_speech_set_pack_dir(&a->speech, a->pack_dir);
         return KIOSK_OK;
     }
@@ -857,7 +865,7 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
         log_line("error", "%s", err);
         goto out_script;
     }
-    a.pack_check = (pack_check_t){pack_fonts_ok, &a};
+    a.pack_check = (pack_check_t){pack_check_fn, &a};
     if (load_content(&a) != KIOSK_OK) {
         ui_close(a.ui);
         goto out_script;

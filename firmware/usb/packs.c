@@ -23,8 +23,9 @@
 #include <unistd.h>
 
 #include "core/kerr.h"
-#include "usb/stick.h"
 #include "core/log_fn.h"
+#include "usb/packs_audio.h"
+#include "usb/stick.h"
 
 #define PACKS_DIR "packs"
 #define ACTIVE "active.json"
@@ -32,18 +33,19 @@
 #define SWAP "swap.json"
 #define TMP "active.json.tmp"
 
-/* Reads name in dirfd, a pack of at most PACKS_MAX_BYTES (see stick_read_file_at()). */
-static int read_pack_at(int dirfd, const char *name, bool nofollow, char **buf, size_t *len,
-                        char *why, size_t whylen)
-{
-    return stick_read_file_at(dirfd, name, PACKS_MAX_BYTES, !nofollow, "a pack", buf, len, why,
-                              whylen);
-}
+/* Where a pack file lies: its directory, open (fd) and by name (path, for the caller's check);
+ * the pack's recorded prompts are relative to it. follow: links may be followed there (only
+ * the configured pack's, placed by the technician). */
+typedef struct {
+    int fd;
+    const char *path;
+    bool follow;
+} place_t;
 
-/* Validates json, with check when not NULL; on success *out (when not NULL) holds the pack.
- * err: "FILE: PATH: REASON". */
-static int validate(const char *json, size_t len, const char *label, const pack_check_t *check,
-                    content_t **out, char *err, size_t errlen)
+/* Validates json, read from pl: the pack's rules, its prompt files, then check when not NULL;
+ * on success *out (when not NULL) holds the pack. err: "FILE: PATH: REASON". */
+static int validate(const char *json, size_t len, const char *label, const place_t *pl,
+                    const pack_check_t *check, content_t **out, char *err, size_t errlen)
 {
     content_t *c = NULL;
     content_error_t ce;
@@ -55,8 +57,13 @@ static int validate(const char *json, size_t len, const char *label, const pack_
             content_error_format(&ce, err, errlen);
         return rc;
     }
+    rc = packs_prompts_check(pl->fd, pl->follow, c, label, err, errlen);
+    if (rc != KIOSK_OK) {
+        content_free(c);
+        return rc;
+    }
     char why[768];
-    if (check && check->fn && !check->fn(check->ud, c, json, len, why, sizeof why)) {
+    if (check && check->fn && !check->fn(check->ud, c, json, len, pl->path, why, sizeof why)) {
         snprintf(err, errlen, "%s: %s", label, why);
         content_free(c);
         return KIOSK_EINVAL;
@@ -68,18 +75,20 @@ static int validate(const char *json, size_t len, const char *label, const pack_
     return KIOSK_OK;
 }
 
-/* Reads and validates name in dirfd; label names it in err. */
-static int load_at(int dirfd, const char *name, bool nofollow, const char *label,
+/* Reads (at most PACKS_MAX_BYTES, see stick_read_file_at()) and validates name in pl; label
+ * names it in err. */
+static int load_at(const place_t *pl, const char *name, const char *label,
                    const pack_check_t *check, char **json, size_t *len, content_t **out, char *err,
                    size_t errlen)
 {
     char why[256];
-    int rc = read_pack_at(dirfd, name, nofollow, json, len, why, sizeof why);
+    int rc = stick_read_file_at(pl->fd, name, PACKS_MAX_BYTES, pl->follow, "a pack", json, len, why,
+                                sizeof why);
     if (rc != KIOSK_OK) {
         snprintf(err, errlen, "%s: %s", label, why);
         return rc;
     }
-    rc = validate(*json, *len, label, check, out, err, errlen);
+    rc = validate(*json, *len, label, pl, check, out, err, errlen);
     if (rc != KIOSK_OK) {
         free(*json);
         *json = NULL;
@@ -168,7 +177,8 @@ static int recover(int dirfd, const char *dirname, packs_log_fn log, void *ud)
         char *json = NULL;
         size_t len = 0;
         char why[1024];
-        if (!a && load_at(dirfd, TMP, true, TMP, NULL, &json, &len, NULL, why, sizeof why) == 0) {
+        place_t pl = {dirfd, dirname, false};
+        if (!a && load_at(&pl, TMP, TMP, NULL, &json, &len, NULL, why, sizeof why) == 0) {
             free(json);
             /* Synced before active.json moved away; synced again in case it was not. */
             int fd = openat(dirfd, TMP, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -189,95 +199,108 @@ static int recover(int dirfd, const char *dirname, packs_log_fn log, void *ud)
     return e;
 }
 
-/* Writes buf to name in dirfd, synced. 0 or an errno; a partial file is removed. */
-static int write_synced(int dirfd, const char *name, const char *buf, size_t len)
-{
-    int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return errno;
-    int e = 0;
-    while (len > 0 && e == 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            e = errno;
-        else if (n == 0)
-            e = EIO;
-        else {
-            buf += n;
-            len -= (size_t)n;
-        }
-    }
-    if (e == 0 && fsync(fd) != 0)
-        e = errno;
-    if (close(fd) != 0 && e == 0)
-        e = errno;
-    if (e != 0)
-        unlinkat(dirfd, name, 0);
-    return e;
-}
-
-static const char *staff_words(int code)
-{
-    switch (code) {
-    case KIOSK_EFULL:
-        return "the kiosk's storage is full";
-    case KIOSK_EACCES:
-        return "the kiosk's storage is read-only";
-    default:
-        return "the kiosk's storage could not be written";
-    }
-}
-
-/* Reads and validates src_path (with check): its directory opened without following a link in
- * its last component, then the file in it, the same way. */
-static int read_source(const char *src_path, const pack_check_t *check, char **json, size_t *len,
+/* Opens the directory of path (without following a link in its last component unless follow):
+ * *fd, its name in dir (path's own spelling, "." when path has no slash) and the file's name in
+ * *base (within path). */
+static int open_parent(const char *path, bool follow, int *fd, char dir[4096], const char **base,
                        char *err, size_t errlen)
 {
-    char dir[4096];
-    const char *slash = strrchr(src_path, '/');
-    const char *base = slash ? slash + 1 : src_path;
-    if (!*base) {
-        snprintf(err, errlen, "%s: not a file name", src_path);
+    const char *slash = strrchr(path, '/');
+    *fd = -1;
+    *base = slash ? slash + 1 : path;
+    if (!**base) {
+        snprintf(err, errlen, "%s: not a file name", path);
         return KIOSK_EINVAL;
     }
     if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == src_path)
-        snprintf(dir, sizeof dir, "/");
-    else if ((size_t)(slash - src_path) < sizeof dir)
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - src_path), src_path);
+        snprintf(dir, 4096, ".");
+    else if (slash == path)
+        snprintf(dir, 4096, "/");
+    else if (slash - path < 4096)
+        snprintf(dir, 4096, "%.*s", (int)(slash - path), path);
     else {
-        snprintf(err, errlen, "%s: path too long", src_path);
+        snprintf(err, errlen, "%s: path too long", path);
         return KIOSK_EINVAL;
     }
-    int d = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (d < 0) {
+    *fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+    if (*fd < 0) {
         int e = errno;
         snprintf(err, errlen, "%s: %s", dir,
                  e == ELOOP || e == ENOTDIR ? "is a symbolic link or not a directory: refused"
                                             : strerror(e));
         return e == ELOOP || e == ENOTDIR ? KIOSK_EINVAL : kiosk_from_errno(e);
     }
-    int rc = load_at(d, base, true, src_path, check, json, len, NULL, err, errlen);
-    close(d);
+    return KIOSK_OK;
+}
+
+/* The pack file being installed, read and validated once (with check), its prompts beside it
+ * in its directory, kept open to copy them. */
+typedef struct {
+    char dir[4096];
+    int dirfd;
+    char *json;
+    size_t len;
+    content_t *c;
+} source_t;
+
+static void source_close(source_t *s)
+{
+    if (s->dirfd >= 0)
+        close(s->dirfd);
+    free(s->json);
+    content_free(s->c);
+}
+
+/* Reads and validates src_path (with check): its directory opened without following a link in
+ * its last component, then the file in it, the same way. */
+static int read_source(const char *src_path, const pack_check_t *check, source_t *s, char *err,
+                       size_t errlen)
+{
+    const char *base;
+    memset(s, 0, sizeof *s);
+    int rc = open_parent(src_path, false, &s->dirfd, s->dir, &base, err, errlen);
+    if (rc == KIOSK_OK) {
+        place_t pl = {s->dirfd, s->dir, false};
+        rc = load_at(&pl, base, src_path, check, &s->json, &s->len, &s->c, err, errlen);
+    }
     return rc;
 }
 
-/* The error of a failed install or rollback, in staff words; changed: the switch was made but
- * could not be synced. */
-static int failure(int e, const char *where, const char *failed, bool changed, char *err,
-                   size_t errlen)
+/* What to write as active.json: the source's bytes, or, for a pack with recorded prompts,
+ * the bytes with its prompts copied into the store and its "audio" paths rewritten to them,
+ * validated again (with check) where they will be (*out: NULL, or the rewritten bytes,
+ * malloc'd, the caller's). */
+static int stage(const source_t *s, const char *src_path, int dir, const char *where,
+                 const pack_check_t *check, char **out, size_t *outlen, char *err, size_t errlen)
 {
-    int rc = kiosk_from_errno(e);
-    if (rc == KIOSK_ENOENT)
-        rc = KIOSK_EIO;
-    snprintf(err, errlen, "%s: %s: %s (%s); %s", where, failed, staff_words(rc), strerror(e),
-             changed ? "the switch is made but may not survive a power cut"
-                     : "the active pack is unchanged");
+    int rc = packs_prompts_store(s->dirfd, src_path, dir, where, s->c, s->json, s->len, out, outlen,
+                                 err, errlen);
+    if (rc != KIOSK_OK || !*out)
+        return rc;
+    place_t pl = {dir, where, false};
+    content_t *c = NULL;
+    rc = validate(*out, *outlen, src_path, &pl, check, &c, err, errlen);
+    for (size_t i = 0; rc == KIOSK_OK && i < content_prompt_count(c); i++)
+        if (strncmp(content_prompt_at(c, i)->path, PACKS_AUDIO_DIR "/", sizeof PACKS_AUDIO_DIR) !=
+            0) {
+            snprintf(err, errlen, "%s: $.audio: a recorded prompt was not rewritten", src_path);
+            rc = KIOSK_EINVAL;
+        }
+    if (rc == KIOSK_OK && content_prompt_count(c) != content_prompt_count(s->c)) {
+        snprintf(err, errlen, "%s: $.audio: the rewritten prompts differ", src_path);
+        rc = KIOSK_EINVAL;
+    }
+    content_free(c);
+    if (rc != KIOSK_OK) {
+        free(*out);
+        *out = NULL;
+    }
     return rc;
 }
+
+/* The pack files whose prompts the store keeps. */
+static const char *const NAMERS[] = {ACTIVE, PREVIOUS, SWAP, TMP};
+#define NNAMERS (sizeof NAMERS / sizeof *NAMERS)
 
 /* Puts back what a failed install moved: the old active pack (now previous.json) to
  * active.json if that is missing; the tmp removed. */
@@ -292,52 +315,64 @@ static void install_undo(int dir, bool moved)
 int packs_install(const char *data_dir, const char *src_path, const pack_check_t *check, char *err,
                   size_t errlen)
 {
-    char *json = NULL, *old = NULL, why[1024], where[4200];
-    size_t len = 0, oldlen = 0;
-    int rc = read_source(src_path, check, &json, &len, err, errlen);
-    if (rc != KIOSK_OK)
+    char *old = NULL, *staged = NULL, why[1024], where[4200];
+    size_t oldlen = 0, stlen = 0;
+    source_t s;
+    int rc = read_source(src_path, check, &s, err, errlen);
+    if (rc != KIOSK_OK) {
+        source_close(&s);
         return rc;
+    }
     snprintf(where, sizeof where, "%s/%s", data_dir, PACKS_DIR);
     int dir = -1;
     rc = open_packs_dir(data_dir, true, &dir, err, errlen);
     if (rc != KIOSK_OK) {
-        free(json);
+        source_close(&s);
         return rc;
     }
     int e = recover(dir, where, NULL, NULL);
     if (e != 0) {
-        rc = failure(e, where, "cannot tidy up after a change cut short", false, err, errlen);
+        rc = packs_failure(e, where, "cannot tidy up after a change cut short", false, err, errlen);
         goto out;
     }
     /* The active pack moves to previous only when it is a good one: previous.json stays the
      * last good pack. */
+    place_t pl = {dir, where, false};
     bool active_good =
-        load_at(dir, ACTIVE, true, ACTIVE, NULL, &old, &oldlen, NULL, why, sizeof why) == KIOSK_OK;
+        load_at(&pl, ACTIVE, ACTIVE, NULL, &old, &oldlen, NULL, why, sizeof why) == KIOSK_OK;
     free(old);
-    e = write_synced(dir, TMP, json, len);
+    /* The prompts are in the store, synced, before anything names them. */
+    rc = stage(&s, src_path, dir, where, check, &staged, &stlen, err, errlen);
+    if (rc != KIOSK_OK)
+        goto out;
+    e = packs_write_synced(dir, TMP, staged ? staged : s.json, staged ? stlen : s.len);
     if (e != 0) {
-        rc = failure(e, where, "cannot write " TMP, false, err, errlen);
+        rc = packs_failure(e, where, "cannot write " TMP, false, err, errlen);
         goto out;
     }
     if (active_good) {
         e = move_at(dir, ACTIVE, PREVIOUS);
         if (e != 0) {
             install_undo(dir, true);
-            rc = failure(e, where, "cannot keep the active pack as " PREVIOUS, false, err, errlen);
+            rc = packs_failure(e, where, "cannot keep the active pack as " PREVIOUS, false, err,
+                               errlen);
             goto out;
         }
     }
     if (renameat(dir, TMP, dir, ACTIVE) != 0) {
         e = errno;
         install_undo(dir, active_good);
-        rc = failure(e, where, "cannot rename " TMP " to " ACTIVE, false, err, errlen);
+        rc = packs_failure(e, where, "cannot rename " TMP " to " ACTIVE, false, err, errlen);
         goto out;
     }
     e = fsync_dir(dir);
-    rc = e ? failure(e, where, "cannot sync", true, err, errlen) : KIOSK_OK;
+    rc = e ? packs_failure(e, where, "cannot sync", true, err, errlen) : KIOSK_OK;
 out:
+    /* Done or not, the store keeps only what the packs name (a failure's copies go). */
+    packs_prompts_collect(dir, NAMERS, NNAMERS);
     close(dir);
-    free(json);
+    free(staged);
+    source_close(&s);
     return rc;
 }
 
@@ -365,7 +400,7 @@ int packs_rollback(const char *data_dir, char *err, size_t errlen)
         return rc;
     int e = recover(dir, where, NULL, NULL);
     if (e != 0) {
-        rc = failure(e, where, "cannot tidy up after a change cut short", false, err, errlen);
+        rc = packs_failure(e, where, "cannot tidy up after a change cut short", false, err, errlen);
         goto out;
     }
     if (!exists_at(dir, PREVIOUS)) {
@@ -373,7 +408,8 @@ int packs_rollback(const char *data_dir, char *err, size_t errlen)
         rc = KIOSK_ENOENT;
         goto out;
     }
-    rc = load_at(dir, PREVIOUS, true, label, NULL, &json, &len, NULL, err, errlen);
+    place_t pl = {dir, where, false};
+    rc = load_at(&pl, PREVIOUS, label, NULL, &json, &len, NULL, err, errlen);
     free(json);
     if (rc != KIOSK_OK) {
         size_t n = strlen(err);
@@ -384,7 +420,8 @@ int packs_rollback(const char *data_dir, char *err, size_t errlen)
         /* Nothing to swap with: the previous pack simply becomes the active one. */
         if (renameat(dir, PREVIOUS, dir, ACTIVE) != 0) {
             e = errno;
-            rc = failure(e, where, "cannot rename " PREVIOUS " to " ACTIVE, false, err, errlen);
+            rc = packs_failure(e, where, "cannot rename " PREVIOUS " to " ACTIVE, false, err,
+                               errlen);
             goto out;
         }
     } else {
@@ -398,16 +435,34 @@ int packs_rollback(const char *data_dir, char *err, size_t errlen)
                 rollback_undo(dir);
                 char failed[96];
                 snprintf(failed, sizeof failed, "cannot rename %s to %s", steps[i][0], steps[i][1]);
-                rc = failure(e, where, failed, false, err, errlen);
+                rc = packs_failure(e, where, failed, false, err, errlen);
                 goto out;
             }
         }
     }
     e = fsync_dir(dir);
-    rc = e ? failure(e, where, "cannot sync", true, err, errlen) : KIOSK_OK;
+    rc = e ? packs_failure(e, where, "cannot sync", true, err, errlen) : KIOSK_OK;
+    packs_prompts_collect(dir, NAMERS, NNAMERS);
 out:
     close(dir);
     return rc;
+}
+
+/* Validates c->name in pl (with check): c->ok with its id and version, or the reason in
+ * c->error (c->path names it). */
+static void take_candidate(const place_t *pl, const pack_check_t *check, pack_candidate_t *c)
+{
+    char *json = NULL;
+    size_t len = 0;
+    content_t *pack = NULL;
+    int rc = load_at(pl, c->name, c->path, check, &json, &len, &pack, c->error, sizeof c->error);
+    free(json);
+    if (rc == KIOSK_OK) {
+        c->ok = true;
+        snprintf(c->id, sizeof c->id, "%s", content_id(pack));
+        snprintf(c->version, sizeof c->version, "%s", content_version(pack));
+        content_free(pack);
+    }
 }
 
 int packs_previous(const char *data_dir, pack_candidate_t *out)
@@ -429,18 +484,11 @@ int packs_previous(const char *data_dir, pack_candidate_t *out)
     }
     snprintf(out->name, sizeof out->name, "%s", name);
     snprintf(out->path, sizeof out->path, "%s/%s/%s", data_dir, PACKS_DIR, name);
-    char *json = NULL;
-    size_t len = 0;
-    content_t *c = NULL;
-    rc = load_at(dir, name, true, out->path, NULL, &json, &len, &c, out->error, sizeof out->error);
+    char where[4200];
+    snprintf(where, sizeof where, "%s/%s", data_dir, PACKS_DIR);
+    place_t pl = {dir, where, false};
+    take_candidate(&pl, NULL, out);
     close(dir);
-    free(json);
-    if (rc == KIOSK_OK) {
-        out->ok = true;
-        snprintf(out->id, sizeof out->id, "%s", content_id(c));
-        snprintf(out->version, sizeof out->version, "%s", content_version(c));
-        content_free(c);
-    }
     return KIOSK_OK;
 }
 
@@ -470,7 +518,8 @@ int packs_load(const char *data_dir, const char *configured_path, const pack_che
         char label[4300], *json = NULL;
         size_t len = 0;
         snprintf(label, sizeof label, "%s/%s", where, order[i]);
-        int rc = load_at(dir, order[i], true, label, check, &json, &len, out, err, sizeof err);
+        place_t pl = {dir, where, false};
+        int rc = load_at(&pl, order[i], label, check, &json, &len, out, err, sizeof err);
         free(json);
         if (rc == KIOSK_OK) {
             snprintf(source, srclen, "%s", label);
@@ -489,10 +538,17 @@ int packs_load(const char *data_dir, const char *configured_path, const pack_che
     if (dir >= 0)
         close(dir);
     if (configured_path) {
-        char *json = NULL;
+        char *json = NULL, pdir[4096];
         size_t len = 0;
-        int rc = load_at(AT_FDCWD, configured_path, false, configured_path, check, &json, &len, out,
-                         err, sizeof err);
+        const char *base;
+        int pfd = -1;
+        /* Placed by the technician: links are followed (the file may be one). */
+        int rc = open_parent(configured_path, true, &pfd, pdir, &base, err, sizeof err);
+        place_t pl = {pfd, pdir, true};
+        if (rc == KIOSK_OK)
+            rc = load_at(&pl, base, configured_path, check, &json, &len, out, err, sizeof err);
+        if (pfd >= 0)
+            close(pfd);
         free(json);
         if (rc == KIOSK_OK) {
             snprintf(source, srclen, "%s", configured_path);
@@ -570,6 +626,9 @@ int packs_scan(const char *stick_dir, pack_candidate_t *out, size_t max, const p
         out[i] = c;
     }
     closedir(d);
+    char where[4200];
+    snprintf(where, sizeof where, "%s/%s", stick_dir, PACKS_STICK_DIR);
+    place_t pl = {dir, where, false};
     for (size_t i = 0; i < n; i++) {
         pack_candidate_t *c = &out[i];
         if (snprintf(c->path, sizeof c->path, "%s/%s/%s", stick_dir, PACKS_STICK_DIR, c->name) >=
@@ -577,18 +636,7 @@ int packs_scan(const char *stick_dir, pack_candidate_t *out, size_t max, const p
             snprintf(c->error, sizeof c->error, "%s: path too long", c->name);
             continue;
         }
-        char *json = NULL;
-        size_t len = 0;
-        content_t *pack = NULL;
-        int rc = load_at(dir, c->name, true, c->path, check, &json, &len, &pack, c->error,
-                         sizeof c->error);
-        free(json);
-        if (rc == KIOSK_OK) {
-            c->ok = true;
-            snprintf(c->id, sizeof c->id, "%s", content_id(pack));
-            snprintf(c->version, sizeof c->version, "%s", content_version(pack));
-            content_free(pack);
-        }
+        take_candidate(&pl, check, c);
     }
     close(dir);
     return (int)n;
