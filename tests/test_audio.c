@@ -290,6 +290,15 @@ static void test_prompts(void)
     join(wav, scratch, "missing.ogg");
     CHECK_INT(audio_check_prompt(wav, err, sizeof err), KIOSK_ENOENT);
     CHECK(strstr(err, "missing.ogg") != NULL);
+    /* a FIFO is refused at once (never waited on), a symbolic link is not followed */
+    char fifo[PATH_MAX], link[PATH_MAX];
+    join(fifo, scratch, "fifo.ogg");
+    join(link, scratch, "link.ogg");
+    REQUIRE(mkfifo(fifo, 0600) == 0 && symlink(ogg, link) == 0);
+    CHECK_INT(audio_check_prompt(fifo, err, sizeof err), KIOSK_EINVAL);
+    CHECK(strstr(err, "not a regular file") != NULL);
+    CHECK_INT(audio_check_prompt(link, err, sizeof err), KIOSK_EINVAL);
+    CHECK(strstr(err, "symbolic link") != NULL);
 
     rig_t r;
     REQUIRE(rig_open(&r, "prompt.raw", 100, true));

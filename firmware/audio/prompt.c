@@ -5,9 +5,13 @@
 #include "core/kerr.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <opusfile.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <vorbis/vorbisfile.h>
 
 struct prompt {
@@ -21,13 +25,21 @@ struct prompt {
 int prompt_open(const char *path, prompt_t **out, char *err, size_t errlen)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    /* Not through a symbolic link, and never blocking on a FIFO or a device: a regular file. */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         int e = errno;
-        snprintf(err, errlen, "%s: cannot be read", path);
-        return kiosk_from_errno(e) == KIOSK_ENOENT ? KIOSK_ENOENT : kiosk_from_errno(e);
+        snprintf(err, errlen, "%s: %s", path,
+                 e == ELOOP ? "a symbolic link, not a file" : "cannot be read");
+        return e == ELOOP ? KIOSK_EINVAL : kiosk_from_errno(e);
     }
-    fclose(f);
+    struct stat st;
+    bool regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    close(fd);
+    if (!regular) {
+        snprintf(err, errlen, "%s: not a regular file", path);
+        return KIOSK_EINVAL;
+    }
     prompt_t *p = calloc(1, sizeof *p);
     if (!p)
         return KIOSK_ENOMEM;
@@ -71,9 +83,18 @@ void prompt_close(prompt_t *p)
     free(p);
 }
 
-int prompt_channels(const prompt_t *p) { return p->channels; }
-int prompt_rate(const prompt_t *p) { return p->rate; }
-double prompt_seconds(const prompt_t *p) { return p->seconds; }
+int prompt_channels(const prompt_t *p)
+{
+    return p->channels;
+}
+int prompt_rate(const prompt_t *p)
+{
+    return p->rate;
+}
+double prompt_seconds(const prompt_t *p)
+{
+    return p->seconds;
+}
 
 long prompt_read(prompt_t *p, short *buf, size_t n)
 {
@@ -83,8 +104,8 @@ long prompt_read(prompt_t *p, short *buf, size_t n)
     }
     int section = 0;
     size_t bytes = n * sizeof(short);
-    long got = ov_read(&p->vf, (char *)buf, (int)(bytes > 1 << 20 ? 1 << 20 : bytes), 0, 2, 1,
-                       &section);
+    long got =
+        ov_read(&p->vf, (char *)buf, (int)(bytes > 1 << 20 ? 1 << 20 : bytes), 0, 2, 1, &section);
     return got < 0 ? -1 : got / (long)sizeof(short);
 }
 
