@@ -33,9 +33,9 @@ static const sentence PACK[] = {
     {"请输入您的电话号码。", "qing3 shu1 ru4 nin2 de5 dian4 hua4 hao4 ma3."},
     {"您的电话号码仅用于回复您，最长保存180天，到期自动删除。",
      "nin2 de5 dian4 hua4 hao4 ma3 jin3 yong4 yu2 hui2 fu4 nin2, zui4 chang2 bao3 cun2 yi1 bai3 "
-     "ba1 shi2 tian1, dao4 qi2 zi4 dong4 shan1 chu2."},
+     "ba1 shi2 tian1, dao4 qi1 zi4 dong4 shan1 chu2."},
     {"如有人身危险，请立即拨打110（报警）或120（急救）。",
-     "ru2 you3 ren2 shen1 wei2 xian3, qing3 li4 ji2 bo1 da3 yao1 yao1 ling2, bao4 jing3, huo4 "
+     "ru2 you3 ren2 shen1 wei1 xian3, qing3 li4 ji2 bo1 da3 yao1 yao1 ling2, bao4 jing3, huo4 "
      "yao1 er4 ling2, ji2 jiu4."},
     {"心里难受、想找人聊聊，可拨打全国心理援助热线12356。",
      "xin1 li5 nan2 shou4, xiang3 zhao3 ren2 liao2 liao5, ke3 bo1 da3 quan2 guo2 xin1 li3 yuan2 "
@@ -130,12 +130,39 @@ static void test_words_and_polyphones(void)
     expect("好了", "hao3 le5");
     expect("目的", "mu4 di4");
     expect("U盘中的内容包", "U pan2 zhong1 de5 nei4 rong2 bao1"); /* not 中的 zhong4 di4 */
-    expect("您的信息", "nin2 de5 xin4 xi2"); /* not 的信 di2 xin4; 息 xi2 is terra's (Taiwan's) */
+    expect("您的信息", "nin2 de5 xin4 xi1"); /* not 的信 di2 xin4, nor terra's (Taiwan's) xi2 */
     expect("一周内需要", "yi1 zhou1 nei4 xu1 yao4"); /* not 周內 zhou1 na4 (周纳 "to frame") */
     expect("长期服务", "chang2 qi1 fu2 wu4");       /* not 期服 ji1 fu2 */
     expect("后重新启动", "hou4 chong2 xin1 qi3 dong4"); /* not 後重 hou4 zhong4 */
     /* Traditional characters and words */
     expect("銀行長期服務", "yin2 hang2 chang2 qi1 fu2 wu4");
+}
+
+/* terra's Taiwan readings give way to Unihan's mainland ones (tools/pinyin-table.c), alone and
+ * in words; true polyphones, which terra weighs, keep their reading in their words. */
+static void test_mainland_readings(void)
+{
+    expect("信息", "xin4 xi1");  /* terra: 息 xi1 and xi2, 信息 xin4 xi2 */
+    expect("休息", "xiu1 xi1");  /* terra: xiu1 xi2 and xiu1 xi5 */
+    expect("星期", "xing1 qi1"); /* terra: 期 qi1 and qi2 (and ji1 3%) */
+    expect("日期", "ri4 qi1");
+    expect("到期", "dao4 qi1");
+    expect("企业", "qi3 ye4");   /* terra: 企 qi3 and qi4, 企業 qi4 ye4 */
+    expect("微信", "wei1 xin4");
+    expect("危险", "wei1 xian3"); /* terra: 危 wei1 alone, 危險 wei2 xian3 */
+    expect("研究", "yan2 jiu1");
+    expect("质量", "zhi4 liang4");
+    expect("質", "zhi4");         /* terra: 質 zhi2 first */
+    expect("头发", "tou2 fa4");   /* 髮 fa3 and fa4 (发 is also 發 fa1) */
+    expect("作坊", "zuo1 fang5"); /* the mainland's dictionaries give 作 zuo1 too: kept */
+    expect("爱好", "ai4 hao4");   /* 好 hao3 95%, hao4 5%: a polyphone, kept */
+    expect("附和", "fu4 he4");    /* 和 he2 90%, he4 3% */
+    expect("长期", "chang2 qi1");
+    expect("银行", "yin2 hang2");
+    expect("重要", "zhong4 yao4");
+    expect("音乐", "yin1 yue4");
+    expect("快乐", "kuai4 le4");
+    expect("好", "hao3");
 }
 
 static void test_numbers(void)
@@ -382,6 +409,7 @@ int main(void)
     RUN(test_default_table_is_found);
     RUN(test_pack_sentences);
     RUN(test_words_and_polyphones);
+    RUN(test_mainland_readings);
     RUN(test_numbers);
     RUN(test_latin_and_punctuation);
     RUN(test_unknown_characters_are_counted);
