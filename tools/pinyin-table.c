@@ -47,7 +47,7 @@ typedef struct {
     size_t seq;
     char *orig; /* the key in terra (its Traditional form) of a word or character reading, NULL
                  * if the same as key */
-    int weighted; /* a character's reading that terra gives a weight (好 hao3 95%) */
+    int weighted; /* a character's reading that terra weighs above 0% (好 hao3 95%) */
 } entry;
 
 typedef struct {
@@ -64,7 +64,7 @@ typedef struct {
     entries chars;  /* candidate readings of single characters */
     entries words;  /* candidate readings of words */
     entries cn;     /* Unihan's kMandarin: a character's customary mainland reading */
-    entries tghz;   /* Unihan's kTGHZ2013: its readings in the mainland's 2013 standard dictionary */
+    entries tghz;   /* Unihan's kTGHZ2013: its readings in the 2013 mainland standard */
     entries xhc;    /* Unihan's kXHC1983: its readings in Xiandai Hanyu Cidian (1983) */
 } tables;
 
@@ -90,7 +90,8 @@ static void push(entries *e, const char *key, const char *reading, double score)
         if (!e->v)
             die("out of memory", NULL);
     }
-    e->v[e->n] = (entry){dup_str(key), dup_str(reading), score, e->n, NULL, 0};
+    e->v[e->n] = (entry){.key = dup_str(key), .reading = dup_str(reading), .score = score,
+                         .seq = e->n};
     e->n++;
 }
 
@@ -315,10 +316,10 @@ static void add_terra_line(tables *t, char *line)
         const entry *freq = find(&t->essay, fld[0]);
         double score = ((freq ? freq->score : 0) + 1) * weight;
         push(&t->chars, fld[0], fld[1], score);
-        t->chars.v[t->chars.n - 1].weighted = n == 3;
+        t->chars.v[t->chars.n - 1].weighted = n == 3 && weight > 0;
         if (strcmp(simp, fld[0]) != 0) {
             push(&t->chars, simp, fld[1], score);
-            t->chars.v[t->chars.n - 1].weighted = n == 3;
+            t->chars.v[t->chars.n - 1].weighted = n == 3 && weight > 0;
             t->chars.v[t->chars.n - 1].orig = dup_str(fld[0]);
         }
     } else if (chance_word(t, simp)) {
@@ -432,7 +433,8 @@ static void unihan_readings(const char *value, int first_only, char out[256])
         const char *colon = memchr(p, ':', n);
         const char *syl = colon ? colon + 1 : p;
         char num[16];
-        if (tone_numbered(syl, n - (size_t)(syl - p), num) && strlen(out) + strlen(num) + 2 <= 256) {
+        if (tone_numbered(syl, n - (size_t)(syl - p), num) &&
+            strlen(out) + strlen(num) + 2 <= 256) {
             if (out[0])
                 strcat(out, " ");
             strcat(out, num);
@@ -470,27 +472,6 @@ static void load_unihan(tables *t, const char *path)
         qsort(sorted[i]->v, sorted[i]->n, sizeof *sorted[i]->v, by_key);
 }
 
-/* The readings the mainland's dictionaries give ch: the 2013 standard's, or those it gives
- * ch's Simplified form (it lists Simplified characters: 髮 by 发 fa1 fa4, not fa3), or Xiandai
- * Hanyu Cidian's (1983); NULL if none. */
-static const char *mainland_readings(const tables *t, const char *ch)
-{
-    const entry *e = find(&t->tghz, ch);
-    const entry *simp = e ? NULL : find(&t->ts, ch);
-    if (simp) {
-        char form[8];
-        size_t n = strcspn(simp->reading, " ");
-        if (n < sizeof form) {
-            memcpy(form, simp->reading, n);
-            form[n] = '\0';
-            e = find(&t->tghz, form);
-        }
-    }
-    if (!e)
-        e = find(&t->xhc, ch);
-    return e ? e->reading : NULL;
-}
-
 /* The index of ch's first candidate in t->chars (sorted by key), t->chars.n if none. */
 static size_t first_candidate(const tables *t, const char *ch)
 {
@@ -517,12 +498,33 @@ static int lists_syllable(const char *list, const char *syl, size_t n)
     return 0;
 }
 
+/* 1 when the mainland's dictionaries give ch the reading syl (n bytes): the 2013 standard
+ * (kTGHZ2013), by ch or, as it lists Simplified characters, by ch's Simplified form (髮 as 发:
+ * fa1 fa4, its Taiwan fa3 is not among them); for the characters it leaves out, Xiandai Hanyu
+ * Cidian (kXHC1983, 1983: older, it still has 骨头 gu2 and 胜任 sheng1). */
+static int mainland_reads(const tables *t, const char *ch, const char *syl, size_t n)
+{
+    const entry *e = find(&t->tghz, ch);
+    const entry *simp = e ? NULL : find(&t->ts, ch);
+    size_t len = simp ? strcspn(simp->reading, " ") : 0;
+    if (simp && len < 8) {
+        char form[8];
+        memcpy(form, simp->reading, len);
+        form[len] = '\0';
+        e = find(&t->tghz, form);
+    }
+    if (!e)
+        e = find(&t->xhc, ch);
+    return e && lists_syllable(e->reading, syl, n);
+}
+
 /* kMandarin's reading of ch in place of syl (n bytes), when syl is a reading the mainland does
  * not use, as terra's Taiwan readings (息 xi2, 期 qi2, 危险 wei2): the same letters as
  * kMandarin's, another tone (not the neutral one), not among the mainland dictionaries'
- * readings of ch (作坊 zuo1 stays), and ch lists kMandarin's reading in terra but none with those
- * letters that terra weighs (the true polyphones 好 hao3 95% hao4 5%, 和, and 一 and 不 with their
- * sandhi, are never touched). NULL to keep syl; t->chars holds every candidate. */
+ * readings of ch (作坊 zuo1 stays), and ch lists kMandarin's reading in terra, with at most one
+ * reading of those letters that terra weighs above 0% (惜 xi1, xi2 0%: the Taiwan reading is
+ * the 0% one). The true polyphones, two weighted readings (好 hao3 95% hao4 5%, 和, and 一 and 不
+ * with their sandhi), are never touched. NULL to keep syl; t->chars holds every candidate. */
 static const char *mainland_reading(const tables *t, const char *ch, const char *syl, size_t n)
 {
     const entry *k = find(&t->cn, ch);
@@ -532,20 +534,18 @@ static const char *mainland_reading(const tables *t, const char *ch, const char 
     if (n != letters + 1 || strncmp(syl, k->reading, letters) != 0 || syl[letters] < '1' ||
         syl[letters] > '4' || syl[letters] == k->reading[letters])
         return NULL;
-    const char *m = mainland_readings(t, ch);
-    if (m && lists_syllable(m, syl, n))
+    if (mainland_reads(t, ch, syl, n))
         return NULL;
-    int listed = 0;
+    int listed = 0, weighted = 0;
     for (size_t i = first_candidate(t, ch); i < t->chars.n && strcmp(t->chars.v[i].key, ch) == 0;
          i++) {
         const char *r = t->chars.v[i].reading;
         if (strcspn(r, "012345") != letters || strncmp(r, syl, letters) != 0)
             continue;
-        if (t->chars.v[i].weighted)
-            return NULL;
+        weighted += t->chars.v[i].weighted;
         listed |= strcmp(r, k->reading) == 0;
     }
-    return listed ? k->reading : NULL;
+    return listed && weighted < 2 ? k->reading : NULL;
 }
 
 /* Gives each character candidate its mainland reading; returns the characters changed. */
