@@ -197,6 +197,8 @@ static const sentence SANDHI[] = {
     {"唯一", "wei2 yi1"},
     {"统一管理", "tong3 yi1 guan3 li3"},
     {"星期一", "xing1 qi1 yi1"},
+    {"星期一下午", "xing1 qi1 yi1 xia4 wu3"},
+    {"划一管理", "hua4 yi1 guan3 li3"}, /* 划一, a word of the table, ends in 一 */
     {"一", "yi1"},
     {"一，好", "yi1, hao3"}, /* a pause ends the phrase */
     {"不是", "bu2 shi4"},
