@@ -28,8 +28,9 @@
  * without weights (息 xi1, 息 xi2) or only Taiwan's inside words (危險 wei2 xian3, 研究 jiu4).
  * A reading with kMandarin's letters and another tone, that the mainland's dictionaries do not
  * give, becomes kMandarin's, alone and in every word (信息 xin4 xi1, 星期 xing1 qi1, 企业 qi3
- * ye4), unless terra weighs the character's readings with those letters: a true polyphone (好
- * hao3 95% hao4 5%, 附和 fu4 he4; 一 and 不 with their sandhi) is never touched
+ * ye4), unless terra weighs two of the character's readings with those letters above 0%: a
+ * true polyphone (好 hao3 95% hao4 5%, 附和 fu4 he4; 一 and 不 with their sandhi) is never
+ * touched, while a Taiwan reading weighed 0% is (識 shi2 95% shi4 0%: 知识 zhi1 shi2)
  * (mainland_reading).
  *
  * Output (all integers little-endian): "KPY1", u32 count, u32 longest key in characters,

@@ -358,8 +358,9 @@ static int tone_of(const char *syl)
 /* The tone sandhi of 一 and 不, a rule of Mandarin that terra writes only in some words (一個
  * yi2 ge4): 一 yi1 reads yi2 before a tone 4 (一样 yi2 yang4) and yi4 before tones 1 to 3
  * (一天 yi4 tian1), but not as a number or an ordinal (第一, 十一, 一二三, 一对一, 一月,
- * 一号, 星期一, 礼拜一, 初一), nor at the end of a word (a word of the table, or 统一, 唯一, 万一, 单一, 专一,
- * 逐一, 之一, 其一, which terra leaves out as they read as their characters) or of the run;
+ * 一号, 星期一, 礼拜一, 初一), nor at the end of a word (a word of the table, or 统一, 唯一,
+ * 万一, 单一, 专一, 逐一, 之一, 其一, which terra leaves out as they read as their
+ * characters) or of the run;
  * 不 bu4 reads bu2 before a tone 4 (不是 bu2 shi4). A sandhi a word of the table writes is
  * worked out again from the tone that follows (the table's mainland readings may have changed
  * it: 有條不紊 bu2 wen3 from Taiwan's wen4), but kept before a neutral tone (派不是 bu2 shi5)
