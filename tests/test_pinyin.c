@@ -33,9 +33,9 @@ static const sentence PACK[] = {
     {"请输入您的电话号码。", "qing3 shu1 ru4 nin2 de5 dian4 hua4 hao4 ma3."},
     {"您的电话号码仅用于回复您，最长保存180天，到期自动删除。",
      "nin2 de5 dian4 hua4 hao4 ma3 jin3 yong4 yu2 hui2 fu4 nin2, zui4 chang2 bao3 cun2 yi1 bai3 "
-     "ba1 shi2 tian1, dao4 qi2 zi4 dong4 shan1 chu2."},
+     "ba1 shi2 tian1, dao4 qi1 zi4 dong4 shan1 chu2."},
     {"如有人身危险，请立即拨打110（报警）或120（急救）。",
-     "ru2 you3 ren2 shen1 wei2 xian3, qing3 li4 ji2 bo1 da3 yao1 yao1 ling2, bao4 jing3, huo4 "
+     "ru2 you3 ren2 shen1 wei1 xian3, qing3 li4 ji2 bo1 da3 yao1 yao1 ling2, bao4 jing3, huo4 "
      "yao1 er4 ling2, ji2 jiu4."},
     {"心里难受、想找人聊聊，可拨打全国心理援助热线12356。",
      "xin1 li5 nan2 shou4, xiang3 zhao3 ren2 liao2 liao5, ke3 bo1 da3 quan2 guo2 xin1 li3 yuan2 "
@@ -57,7 +57,7 @@ static const sentence PACK[] = {
     {"没有留名字的，请留电话。", "mei2 you3 liu2 ming2 zi4 de5, qing3 liu2 dian4 hua4."},
     {"扫码保存编号和电话", "sao3 ma3 bao3 cun2 bian1 hao4 he2 dian4 hua4"},
     {"每一条意见我们都会认真阅读。",
-     "mei3 yi1 tiao2 yi4 jian4 wo3 men5 dou1 hui4 ren4 zhen1 yue4 du2."},
+     "mei3 yi4 tiao2 yi4 jian4 wo3 men5 dou1 hui4 ren4 zhen1 yue4 du2."},
 };
 enum { N_PACK = sizeof PACK / sizeof PACK[0] };
 
@@ -130,12 +130,97 @@ static void test_words_and_polyphones(void)
     expect("好了", "hao3 le5");
     expect("目的", "mu4 di4");
     expect("U盘中的内容包", "U pan2 zhong1 de5 nei4 rong2 bao1"); /* not 中的 zhong4 di4 */
-    expect("您的信息", "nin2 de5 xin4 xi2"); /* not 的信 di2 xin4; 息 xi2 is terra's (Taiwan's) */
-    expect("一周内需要", "yi1 zhou1 nei4 xu1 yao4"); /* not 周內 zhou1 na4 (周纳 "to frame") */
+    expect("您的信息", "nin2 de5 xin4 xi1"); /* not 的信 di2 xin4, nor terra's (Taiwan's) xi2 */
+    expect("一周内需要", "yi4 zhou1 nei4 xu1 yao4"); /* not 周內 zhou1 na4 (周纳 "to frame") */
     expect("长期服务", "chang2 qi1 fu2 wu4");       /* not 期服 ji1 fu2 */
     expect("后重新启动", "hou4 chong2 xin1 qi3 dong4"); /* not 後重 hou4 zhong4 */
     /* Traditional characters and words */
     expect("銀行長期服務", "yin2 hang2 chang2 qi1 fu2 wu4");
+}
+
+/* terra's Taiwan readings give way to Unihan's mainland ones (tools/pinyin-table.c), alone and
+ * in words; true polyphones, which terra weighs, keep their reading in their words. */
+static const sentence MAINLAND[] = {
+    {"信息", "xin4 xi1"},  /* terra: 息 xi1 and xi2, 信息 xin4 xi2 */
+    {"休息", "xiu1 xi1"},  /* terra: xiu1 xi2 and xiu1 xi5 */
+    {"星期", "xing1 qi1"}, /* terra: 期 qi1 and qi2 (and ji1 3%) */
+    {"日期", "ri4 qi1"},
+    {"到期", "dao4 qi1"},
+    {"企业", "qi3 ye4"},   /* terra: 企 qi3 and qi4, 企業 qi4 ye4 */
+    {"微信", "wei1 xin4"},
+    {"危险", "wei1 xian3"}, /* terra: 危 wei1 alone, 危險 wei2 xian3 */
+    {"研究", "yan2 jiu1"},
+    {"质量", "zhi4 liang4"},
+    {"質", "zhi4"},         /* terra: 質 zhi2 first */
+    {"头发", "tou2 fa4"},   /* 髮 fa3 and fa4 (发 is also 發 fa1) */
+    {"作坊", "zuo1 fang5"}, /* the mainland's dictionaries give 作 zuo1 too: kept */
+    {"可惜", "ke3 xi1"},    /* terra: 惜 xi1, xi2 0%: one weighted reading is no polyphone */
+    {"综合服务", "zong1 he2 fu2 wu4"}, /* 綜 zong1 100%, 綜合 zong4 he2 */
+    {"知识", "zhi1 shi2"},  /* 識 shi2 95%, shi4 0% (zhi4 5%: other letters) */
+    {"爱好", "ai4 hao4"},   /* 好 hao3 95%, hao4 5%: a polyphone, kept */
+    {"附和", "fu4 he4"},    /* 和 he2 90%, he4 3% */
+    {"长期", "chang2 qi1"},
+    {"银行", "yin2 hang2"},
+    {"重要", "zhong4 yao4"},
+    {"音乐", "yin1 yue4"},
+    {"快乐", "kuai4 le4"},
+    {"好", "hao3"},
+};
+enum { N_MAINLAND = sizeof MAINLAND / sizeof MAINLAND[0] };
+
+static void test_mainland_readings(void)
+{
+    for (int i = 0; i < N_MAINLAND; i++)
+        expect(MAINLAND[i].text, MAINLAND[i].pinyin);
+}
+
+/* 一 and 不 take their tone sandhi in the converter's output, whether terra's words have it or
+ * not; 一 keeps yi1 in numbers and ordinals and at the end of a word or phrase. */
+static const sentence SANDHI[] = {
+    {"一个", "yi2 ge4"},  /* terra's word has it */
+    {"一起", "yi4 qi3"},  /* tone 3 follows */
+    {"一天", "yi4 tian1"},
+    {"一年", "yi4 nian2"},
+    {"一样", "yi2 yang4"},
+    {"下一步", "xia4 yi2 bu4"},
+    {"每一条意见", "mei3 yi4 tiao2 yi4 jian4"},
+    {"一百", "yi4 bai3"},
+    {"第一", "di4 yi1"},
+    {"第一次来", "di4 yi1 ci4 lai2"},
+    {"一月", "yi1 yue4"},
+    {"一号", "yi1 hao4"},
+    {"十一", "shi2 yi1"},
+    {"二十一天", "er4 shi2 yi1 tian1"},
+    {"一二三", "yi1 er4 san1"},
+    {"一对一咨询", "yi1 dui4 yi1 zi1 xun2"},
+    {"统一", "tong3 yi1"},
+    {"唯一", "wei2 yi1"},
+    {"统一管理", "tong3 yi1 guan3 li3"},
+    {"星期一", "xing1 qi1 yi1"},
+    {"星期一下午", "xing1 qi1 yi1 xia4 wu3"},
+    {"划一管理", "hua4 yi1 guan3 li3"}, /* 划一, a word of the table, ends in 一 */
+    {"一", "yi1"},
+    {"一，好", "yi1, hao3"}, /* a pause ends the phrase */
+    {"不是", "bu2 shi4"},
+    {"不要", "bu2 yao4"},
+    {"不会", "bu2 hui4"},
+    {"不用了", "bu2 yong4 le5"},
+    {"不好", "bu4 hao3"},
+    {"不能", "bu4 neng2"},
+    {"不需要", "bu4 xu1 yao4"},
+    {"对不对", "dui4 bu2 dui4"},
+    {"不", "bu4"},
+    {"要不，", "yao4 bu4,"},
+    {"有条不紊", "you3 tiao2 bu4 wen3"}, /* terra: bu2 wen4, the mainland's wen3 */
+    {"一行人", "yi4 xing2 ren2"},         /* terra: 一行 yi2 xing4 */
+    {"一下", "yi2 xia4"},
+};
+enum { N_SANDHI = sizeof SANDHI / sizeof SANDHI[0] };
+
+static void test_yi_bu_sandhi(void)
+{
+    for (int i = 0; i < N_SANDHI; i++)
+        expect(SANDHI[i].text, SANDHI[i].pinyin);
 }
 
 static void test_numbers(void)
@@ -371,6 +456,24 @@ static void test_mandarin_intelligibility(void)
     CHECK(cmn_failed >= N_PACK * 3 / 4);
 }
 
+/* espeak-ng reads the mainland readings and the sandhi as the converter writes them (it has no
+ * sandhi of its own for 一 and 不: "yi1 ge4" is j'i55 k'o-51). */
+static void test_espeak_reads_mainland_and_sandhi(void)
+{
+    const sentence *sets[] = {MAINLAND, SANDHI};
+    int counts[] = {N_MAINLAND, N_SANDHI};
+    char pinyin[512];
+    for (int s = 0; s < 2; s++) {
+        for (int i = 0; i < counts[s]; i++) {
+            pinyin_convert(table, sets[s][i].text, pinyin, sizeof pinyin);
+            int e = espeak_errors("cmn-latn-pinyin", pinyin, sets[s][i].pinyin);
+            if (e != 0)
+                fprintf(stderr, "cmn-latn-pinyin: %d syllables wrong in %s\n", e, sets[s][i].text);
+            CHECK_INT(e, 0);
+        }
+    }
+}
+
 int main(void)
 {
     char err[256];
@@ -382,6 +485,8 @@ int main(void)
     RUN(test_default_table_is_found);
     RUN(test_pack_sentences);
     RUN(test_words_and_polyphones);
+    RUN(test_mainland_readings);
+    RUN(test_yi_bu_sandhi);
     RUN(test_numbers);
     RUN(test_latin_and_punctuation);
     RUN(test_unknown_characters_are_counted);
@@ -390,6 +495,7 @@ int main(void)
     if (have_espeak()) {
         RUN(test_notation_is_as_documented);
         RUN(test_mandarin_intelligibility);
+        RUN(test_espeak_reads_mainland_and_sandhi);
     } else {
         fprintf(stderr, "skip espeak-ng checks: no espeak-ng program (tools/deps.sh)\n");
         skipped = 1;

@@ -8,8 +8,9 @@ KIOSK_BUILD_DEPS="gcc libc6-dev make cmake pkg-config libsdl2-dev libsdl2-ttf-de
 KIOSK_TEST_DEPS="libharfbuzz-bin libfreetype-dev imagemagick zbar-tools python3 exfatprogs exfat-fuse clang libclang-rt-14-dev shellcheck dosfstools lintian dpkg-dev systemd e2fsprogs jq openssl mtools bmap-tools zstd xz-utils fdisk tzdata
  sox espeak-ng opus-tools"
 # Chinese speech: the pinyin table is built from rime-data-terra-pinyin, OpenCC's character
-# data (opencc_dict, libopencc-data) and rime-essay.
-KIOSK_BUILD_DEPS="$KIOSK_BUILD_DEPS rime-data-terra-pinyin opencc libopencc-data"
+# data (opencc_dict, libopencc-data), rime-essay and unicode-data's Unihan readings (the
+# mainland's readings, decompressed with bzip2's bzcat); all on the build machine, no arm64 side.
+KIOSK_BUILD_DEPS="$KIOSK_BUILD_DEPS rime-data-terra-pinyin opencc libopencc-data unicode-data bzip2"
 # The arm64 cross build (preset arm64) and its tests under qemu-user: Debian's cross compiler
 # and libc, qemu-aarch64-static, and the arm64 (multiarch) -dev package of every library the
 # kiosk links. Fonts, exFAT and imagemagick are host tools or arch-independent: the lists above.

@@ -1,7 +1,7 @@
 /* Build-time tool: turns Debian's Rime Terra Pinyin dictionary into the kiosk's compact
  * character-and-word-to-pinyin table (read by firmware/audio/pinyin.c).
  *
- *   pinyin-table TERRA_DICT TS_CHARACTERS ESSAY OUT
+ *   pinyin-table TERRA_DICT TS_CHARACTERS ESSAY UNIHAN_READINGS OUT
  *
  * TERRA_DICT     /usr/share/rime-data/terra_pinyin.dict.yaml (rime-data-terra-pinyin): lines
  *                "key<TAB>tone-numbered pinyin[<TAB>weight%]" after the "..." that ends its
@@ -9,15 +9,29 @@
  * TS_CHARACTERS  OpenCC's Traditional-to-Simplified characters (libopencc-data's
  *                TSCharacters.ocd2 dumped as text by opencc_dict): "trad<TAB>simp[ alt...]".
  * ESSAY          /usr/share/rime-data/essay.txt (rime-essay): "word<TAB>frequency".
+ * UNIHAN_READINGS  unicode-data's /usr/share/unicode/Unihan_Readings.txt.bz2, decompressed:
+ *                "U+606F<TAB>kMandarin<TAB>xī"; kMandarin is the customary mainland reading
+ *                (the first of two: the second is Taiwan's), kTGHZ2013 and kXHC1983 every
+ *                reading the mainland's dictionaries give.
  *
  * Each character gets its most common reading: a reading's score is the frequency of the
  * character it is listed under (essay) times its weight; a Simplified character also inherits
  * the readings of the Traditional characters that map to it (terra lists 長 chang2 90% and
  * zhang3 10%, but 长 only as zhang3). Each word is kept in its Traditional form and in its
  * character-by-character Simplified form, unless the essay shows it to be a mere meeting of
- * characters (chance_word) or gives a character a reading not its own (foreign_reading). Words that read as their characters do are kept too: terra's table
- * is already minimised (no 服務), and leaving out more (長期) lets a rare word catch the
- * characters of a common one (期服 in 长期服务).
+ * characters (chance_word) or gives a character a reading not its own (foreign_reading).
+ * Words that read as their characters do are kept too: terra's table is already minimised (no
+ * 服務), and leaving out more (長期) lets a rare word catch the characters of a common one (期服
+ * in 长期服务).
+ *
+ * Mainland readings: terra follows Taiwan's standard for some characters, listing both readings
+ * without weights (息 xi1, 息 xi2) or only Taiwan's inside words (危險 wei2 xian3, 研究 jiu4).
+ * A reading with kMandarin's letters and another tone, that the mainland's dictionaries do not
+ * give, becomes kMandarin's, alone and in every word (信息 xin4 xi1, 星期 xing1 qi1, 企业 qi3
+ * ye4), unless terra weighs two of the character's readings with those letters above 0%: a
+ * true polyphone (好 hao3 95% hao4 5%, 附和 fu4 he4; 一 and 不 with their sandhi) is never
+ * touched, while a Taiwan reading weighed 0% is (識 shi2 95% shi4 0%: 知识 zhi1 shi2)
+ * (mainland_reading).
  *
  * Output (all integers little-endian): "KPY1", u32 count, u32 longest key in characters,
  * u32 blob size, count u32 offsets into the blob, then the blob: "key\0reading\0" records in
@@ -32,7 +46,9 @@ typedef struct {
     char *reading;
     double score;
     size_t seq;
-    char *orig; /* a word's key in terra (its Traditional form), NULL if the same as key */
+    char *orig; /* the key in terra (its Traditional form) of a word or character reading, NULL
+                 * if the same as key */
+    int weighted; /* a character's reading that terra weighs above 0% (好 hao3 95%) */
 } entry;
 
 typedef struct {
@@ -48,6 +64,9 @@ typedef struct {
     entries ts;     /* Traditional character -> Simplified (in reading) */
     entries chars;  /* candidate readings of single characters */
     entries words;  /* candidate readings of words */
+    entries cn;     /* Unihan's kMandarin: a character's customary mainland reading */
+    entries tghz;   /* Unihan's kTGHZ2013: its readings in the 2013 mainland standard */
+    entries xhc;    /* Unihan's kXHC1983: its readings in Xiandai Hanyu Cidian (1983) */
 } tables;
 
 static void die(const char *what, const char *detail)
@@ -72,7 +91,8 @@ static void push(entries *e, const char *key, const char *reading, double score)
         if (!e->v)
             die("out of memory", NULL);
     }
-    e->v[e->n] = (entry){dup_str(key), dup_str(reading), score, e->n, NULL};
+    e->v[e->n] = (entry){.key = dup_str(key), .reading = dup_str(reading), .score = score,
+                         .seq = e->n};
     e->n++;
 }
 
@@ -109,7 +129,7 @@ static int by_key_best(const void *a, const void *b)
 
 static const entry *find(const entries *e, const char *key)
 {
-    entry probe = {(char *)key, NULL, 0, 0, NULL};
+    entry probe = {(char *)key, NULL, 0, 0, NULL, 0};
     return bsearch(&probe, e->v, e->n, sizeof *e->v, by_key);
 }
 
@@ -297,8 +317,12 @@ static void add_terra_line(tables *t, char *line)
         const entry *freq = find(&t->essay, fld[0]);
         double score = ((freq ? freq->score : 0) + 1) * weight;
         push(&t->chars, fld[0], fld[1], score);
-        if (strcmp(simp, fld[0]) != 0)
+        t->chars.v[t->chars.n - 1].weighted = n == 3 && weight > 0;
+        if (strcmp(simp, fld[0]) != 0) {
             push(&t->chars, simp, fld[1], score);
+            t->chars.v[t->chars.n - 1].weighted = n == 3 && weight > 0;
+            t->chars.v[t->chars.n - 1].orig = dup_str(fld[0]);
+        }
     } else if (chance_word(t, simp)) {
         t->chance++;
     } else {
@@ -328,18 +352,252 @@ static void load_terra(tables *t, const char *path)
         die("no '...' ending the YAML header in", path);
 }
 
-/* 1 when ch lists the syllable syl (n bytes) as one of its readings, tone aside (一 yi2 and
- * 不 bu2 in words are sandhi). t->chars holds every candidate, sorted by key. */
-static int char_reads(const tables *t, const char *ch, const char *syl, size_t n)
+/* ---- Unihan: mainland readings ---- */
+
+/* Decodes the UTF-8 character at s into *cp; returns its length (1 for a bad byte). */
+static size_t decode_utf8(const char *s, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = utf8_char_bytes(s);
+    if (n > 4 || (n > 1 && u[0] < 0xC0)) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    uint32_t c = n == 1 ? u[0] : u[0] & (0x7Fu >> n);
+    for (size_t i = 1; i < n; i++)
+        c = c << 6 | (u[i] & 0x3Fu);
+    *cp = c;
+    return n;
+}
+
+static void encode_utf8(uint32_t cp, char out[8])
+{
+    unsigned char *o = (unsigned char *)out;
+    size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    static const unsigned char LEAD[] = {0, 0, 0xC0, 0xE0, 0xF0};
+    for (size_t i = n - 1; i > 0; i--, cp >>= 6)
+        o[i] = (unsigned char)(0x80 | (cp & 0x3F));
+    o[0] = (unsigned char)(LEAD[n] | cp);
+    o[n] = '\0';
+}
+
+/* Unihan's pinyin with tone marks as terra writes it: "xī" -> "xi1", "lǜ" -> "lv4", "ma" ->
+ * "ma5" (out holds 16 bytes). Returns 0 for a letter terra does not use (ê, m̄). */
+static int tone_numbered(const char *p, size_t n, char out[16])
+{
+    static const struct {
+        uint32_t cp;
+        char letter; /* 0: a combining mark, 'v' for ü */
+        int tone;
+    } MARK[] = {{0x101, 'a', 1}, {0xE1, 'a', 2},  {0x1CE, 'a', 3}, {0xE0, 'a', 4},
+                {0x113, 'e', 1}, {0xE9, 'e', 2},  {0x11B, 'e', 3}, {0xE8, 'e', 4},
+                {0x12B, 'i', 1}, {0xED, 'i', 2},  {0x1D0, 'i', 3}, {0xEC, 'i', 4},
+                {0x14D, 'o', 1}, {0xF3, 'o', 2},  {0x1D2, 'o', 3}, {0xF2, 'o', 4},
+                {0x16B, 'u', 1}, {0xFA, 'u', 2},  {0x1D4, 'u', 3}, {0xF9, 'u', 4},
+                {0x1D6, 'v', 1}, {0x1D8, 'v', 2}, {0x1DA, 'v', 3}, {0x1DC, 'v', 4},
+                {0xFC, 'v', 0},  {0x144, 'n', 2}, {0x148, 'n', 3}, {0x1F9, 'n', 4},
+                {0x1E3F, 'm', 2}, {0x304, 0, 1},  {0x301, 0, 2},  {0x30C, 0, 3},
+                {0x300, 0, 4}};
+    size_t len = 0;
+    int tone = 5;
+    for (size_t i = 0; i < n && len < 14;) {
+        uint32_t cp;
+        i += decode_utf8(p + i, &cp);
+        if (cp >= 'a' && cp <= 'z') {
+            out[len++] = (char)cp;
+            continue;
+        }
+        size_t m = 0;
+        while (m < sizeof MARK / sizeof MARK[0] && MARK[m].cp != cp)
+            m++;
+        if (m == sizeof MARK / sizeof MARK[0])
+            return 0;
+        if (MARK[m].letter)
+            out[len++] = MARK[m].letter;
+        tone = MARK[m].tone ? MARK[m].tone : tone;
+    }
+    if (len == 0 || len >= 14)
+        return 0;
+    out[len++] = (char)('0' + tone);
+    out[len] = '\0';
+    return 1;
+}
+
+/* The readings of a Unihan value, tone-numbered and space-separated into out (256 bytes): each
+ * space-separated item, from its last ':' on (kTGHZ2013 "496.130:zuō 497.010:zuò" gives
+ * "zuo1 zuo4"), or only the first item (kMandarin "xī", or "a b": the mainland's, Taiwan's). */
+static void unihan_readings(const char *value, int first_only, char out[256])
+{
+    out[0] = '\0';
+    for (const char *p = value; *p;) {
+        size_t n = strcspn(p, " ");
+        const char *colon = memchr(p, ':', n);
+        const char *syl = colon ? colon + 1 : p;
+        char num[16];
+        if (tone_numbered(syl, n - (size_t)(syl - p), num) &&
+            strlen(out) + strlen(num) + 2 <= 256) {
+            if (out[0])
+                strcat(out, " ");
+            strcat(out, num);
+        }
+        if (first_only)
+            return;
+        p += n + (p[n] == ' ');
+    }
+}
+
+/* Unihan_Readings.txt (unicode-data, decompressed): "U+606F<TAB>kMandarin<TAB>xī"; the fields
+ * of one character follow each other, in name order (kMandarin, kTGHZ2013, kXHC1983). */
+static void load_unihan(tables *t, const char *path)
+{
+    FILE *f = open_in(path);
+    char line[1024], *fld[3], ch[8], readings[256];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "U+", 2) != 0 || split(line, fld) != 3)
+            continue;
+        int cn = strcmp(fld[1], "kMandarin") == 0;
+        entries *into = cn ? &t->cn : strcmp(fld[1], "kTGHZ2013") == 0 ? &t->tghz
+                      : strcmp(fld[1], "kXHC1983") == 0  ? &t->xhc : NULL;
+        if (!into)
+            continue;
+        encode_utf8((uint32_t)strtoul(fld[0] + 2, NULL, 16), ch);
+        unihan_readings(fld[2], cn, readings);
+        if (readings[0])
+            push(into, ch, readings, 0);
+    }
+    fclose(f);
+    if (t->cn.n == 0 || t->tghz.n == 0)
+        die("no kMandarin or kTGHZ2013 readings in", path);
+    entries *sorted[] = {&t->cn, &t->tghz, &t->xhc};
+    for (size_t i = 0; i < 3; i++)
+        qsort(sorted[i]->v, sorted[i]->n, sizeof *sorted[i]->v, by_key);
+}
+
+/* The index of ch's first candidate in t->chars (sorted by key), t->chars.n if none. */
+static size_t first_candidate(const tables *t, const char *ch)
 {
     size_t lo = 0, hi = t->chars.n;
-    while (lo < hi) { /* the first candidate of ch */
+    while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (strcmp(t->chars.v[mid].key, ch) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* 1 when the space-separated list holds the syllable syl (n bytes). */
+static int lists_syllable(const char *list, const char *syl, size_t n)
+{
+    for (const char *p = list; *p;) {
+        size_t l = strcspn(p, " ");
+        if (l == n && strncmp(p, syl, n) == 0)
+            return 1;
+        p += l + (p[l] == ' ');
+    }
+    return 0;
+}
+
+/* 1 when the mainland's dictionaries give ch the reading syl (n bytes): the 2013 standard
+ * (kTGHZ2013), by ch or, as it lists Simplified characters, by ch's Simplified form (髮 as 发:
+ * fa1 fa4, its Taiwan fa3 is not among them); for the characters it leaves out, Xiandai Hanyu
+ * Cidian (kXHC1983, 1983: older, it still has 骨头 gu2 and 胜任 sheng1). */
+static int mainland_reads(const tables *t, const char *ch, const char *syl, size_t n)
+{
+    const entry *e = find(&t->tghz, ch);
+    const entry *simp = e ? NULL : find(&t->ts, ch);
+    size_t len = simp ? strcspn(simp->reading, " ") : 0;
+    if (simp && len < 8) {
+        char form[8];
+        memcpy(form, simp->reading, len);
+        form[len] = '\0';
+        e = find(&t->tghz, form);
+    }
+    if (!e)
+        e = find(&t->xhc, ch);
+    return e && lists_syllable(e->reading, syl, n);
+}
+
+/* kMandarin's reading of ch in place of syl (n bytes), when syl is a reading the mainland does
+ * not use, as terra's Taiwan readings (息 xi2, 期 qi2, 危险 wei2): the same letters as
+ * kMandarin's, another tone (not the neutral one), not among the mainland dictionaries'
+ * readings of ch (作坊 zuo1 stays), and ch lists kMandarin's reading in terra, with at most one
+ * reading of those letters that terra weighs above 0% (惜 xi1, xi2 0%: the Taiwan reading is
+ * the 0% one). The true polyphones, two weighted readings (好 hao3 95% hao4 5%, 和, and 一 and 不
+ * with their sandhi), are never touched. NULL to keep syl; t->chars holds every candidate. */
+static const char *mainland_reading(const tables *t, const char *ch, const char *syl, size_t n)
+{
+    const entry *k = find(&t->cn, ch);
+    if (!k)
+        return NULL;
+    size_t letters = strcspn(k->reading, "012345");
+    if (n != letters + 1 || strncmp(syl, k->reading, letters) != 0 || syl[letters] < '1' ||
+        syl[letters] > '4' || syl[letters] == k->reading[letters])
+        return NULL;
+    if (mainland_reads(t, ch, syl, n))
+        return NULL;
+    int listed = 0, weighted = 0;
+    for (size_t i = first_candidate(t, ch); i < t->chars.n && strcmp(t->chars.v[i].key, ch) == 0;
+         i++) {
+        const char *r = t->chars.v[i].reading;
+        if (strcspn(r, "012345") != letters || strncmp(r, syl, letters) != 0)
+            continue;
+        weighted += t->chars.v[i].weighted;
+        listed |= strcmp(r, k->reading) == 0;
+    }
+    return listed && weighted < 2 ? k->reading : NULL;
+}
+
+/* Gives each character candidate its mainland reading; returns the characters changed. */
+static size_t mainland_chars(tables *t)
+{
+    size_t changed = 0;
+    const char *last = "";
+    for (size_t i = 0; i < t->chars.n; i++) {
+        entry *c = &t->chars.v[i];
+        const char *r = mainland_reading(t, c->orig ? c->orig : c->key, c->reading,
+                                         strlen(c->reading));
+        if (!r)
+            continue;
+        changed += strcmp(last, c->key) != 0;
+        last = c->key;
+        free(c->reading);
+        c->reading = dup_str(r);
+    }
+    return changed;
+}
+
+/* Gives each character of a word its mainland reading (信息 xin4 xi2 -> xin4 xi1); returns the
+ * syllables changed. A word whose syllables are not one a character is left as it is. */
+static size_t mainland_word(const tables *t, entry *w)
+{
+    char out[1024] = "", ch[8];
+    size_t changed = 0;
+    const char *r = w->reading;
+    for (const char *p = w->orig ? w->orig : w->key; *p;) {
+        size_t sl = strcspn(r, " ");
+        if (sl == 0 || !(p = take_char(p, ch)) || strlen(out) + sl + 2 > sizeof out)
+            return 0;
+        const char *m = mainland_reading(t, ch, r, sl);
+        if (out[0])
+            strcat(out, " ");
+        strncat(out, m ? m : r, m ? strlen(m) : sl);
+        changed += m != NULL;
+        r += sl + (r[sl] == ' ');
+    }
+    if (changed == 0 || *r)
+        return 0;
+    free(w->reading);
+    w->reading = dup_str(out);
+    return changed;
+}
+
+/* 1 when ch lists the syllable syl (n bytes) as one of its readings, tone aside (一 yi2 and
+ * 不 bu2 in words are sandhi). t->chars holds every candidate, sorted by key. */
+static int char_reads(const tables *t, const char *ch, const char *syl, size_t n)
+{
+    size_t lo = first_candidate(t, ch);
     size_t letters = strcspn(syl, "012345 ");
     for (; lo < t->chars.n && strcmp(t->chars.v[lo].key, ch) == 0; lo++) {
         const char *r = t->chars.v[lo].reading;
@@ -423,10 +681,26 @@ static void write_table(const entries *all, const char *path)
         die("write failed", path);
 }
 
+/* Leaves out the words that give a character a reading not its own; returns how many. */
+static size_t drop_foreign(tables *t)
+{
+    size_t foreign = 0, kept = 0;
+    for (size_t i = 0; i < t->words.n; i++) {
+        if (foreign_reading(t, &t->words.v[i])) {
+            foreign++;
+            free_entry(&t->words.v[i]);
+        } else {
+            t->words.v[kept++] = t->words.v[i];
+        }
+    }
+    t->words.n = kept;
+    return foreign;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: pinyin-table TERRA_DICT TS_CHARACTERS ESSAY OUT\n");
+    if (argc != 6) {
+        fprintf(stderr, "usage: pinyin-table TERRA_DICT TS_CHARACTERS ESSAY UNIHAN_READINGS OUT\n");
         return 2;
     }
     tables t = {0};
@@ -434,19 +708,15 @@ int main(int argc, char **argv)
     load_essay(&t, argv[3]);
     index_essay_simplified(&t);
     load_terra(&t, argv[1]);
+    load_unihan(&t, argv[4]);
     qsort(t.chars.v, t.chars.n, sizeof *t.chars.v, by_key_best);
     qsort(t.words.v, t.words.n, sizeof *t.words.v, by_key_best);
     keep_best(&t.words);
-    size_t foreign = 0, kept = 0;
-    for (size_t i = 0; i < t.words.n; i++) {
-        if (foreign_reading(&t, &t.words.v[i])) {
-            foreign++;
-            free_entry(&t.words.v[i]);
-        } else {
-            t.words.v[kept++] = t.words.v[i];
-        }
-    }
-    t.words.n = kept;
+    size_t foreign = drop_foreign(&t);
+    size_t mainland_syllables = 0;
+    for (size_t i = 0; i < t.words.n; i++)
+        mainland_syllables += mainland_word(&t, &t.words.v[i]);
+    size_t mainland = mainland_chars(&t); /* after the words: they need every candidate */
     keep_best(&t.chars);
 
     entries all = {0};
@@ -459,15 +729,14 @@ int main(int argc, char **argv)
         push(&all, t.words.v[i].key, t.words.v[i].reading, 0);
     }
     qsort(all.v, all.n, sizeof *all.v, by_key);
-    write_table(&all, argv[4]);
+    write_table(&all, argv[5]);
     printf("pinyin-table: %zu characters, %zu words (%zu of them reading as their characters), "
            "left out: %zu chance meetings of characters, %zu giving a character a reading not its "
-           "own\n", t.chars.n, t.words.n, dropped, t.chance, foreign);
-    free_entries(&all);
-    free_entries(&t.essay);
-    free_entries(&t.essay_simp);
-    free_entries(&t.ts);
-    free_entries(&t.chars);
-    free_entries(&t.words);
+           "own; mainland readings (Unihan): %zu characters, %zu syllables of words changed\n",
+           t.chars.n, t.words.n, dropped, t.chance, foreign, mainland, mainland_syllables);
+    entries *all_tables[] = {&all,    &t.essay, &t.essay_simp, &t.ts, &t.chars,
+                             &t.words, &t.cn,   &t.tghz,       &t.xhc};
+    for (size_t i = 0; i < sizeof all_tables / sizeof all_tables[0]; i++)
+        free_entries(all_tables[i]);
     return 0;
 }

@@ -324,6 +324,93 @@ static int is_latin(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\'';
 }
 
+/* A run of Chinese characters: the character i is s[at[i]] up to s[at[i + 1]]. */
+typedef struct {
+    const char *s;
+    const size_t *at;
+    size_t n;
+} run_t;
+
+/* One word of a run, in text order: its reading and its characters in the run. */
+typedef struct {
+    const char *reading;
+    size_t first, count;
+} run_word;
+
+/* 1 when character i of the run is one of those in list (a string of characters). */
+static int char_in(const run_t *r, size_t i, const char *list)
+{
+    size_t len = r->at[i + 1] - r->at[i];
+    uint32_t cp;
+    for (const char *p = list; *p; p += decode(p, &cp))
+        if (strncmp(p, r->s + r->at[i], len) == 0 && decode(p, &cp) == len)
+            return 1;
+    return 0;
+}
+
+/* The tone of the syllable at syl (its last digit before a space or the end), 0 if none. */
+static int tone_of(const char *syl)
+{
+    size_t n = strcspn(syl, " ");
+    return n > 0 && syl[n - 1] >= '1' && syl[n - 1] <= '5' ? syl[n - 1] - '0' : 0;
+}
+
+/* The tone sandhi of 一 and 不, a rule of Mandarin that terra writes only in some words (一個
+ * yi2 ge4): 一 yi1 reads yi2 before a tone 4 (一样 yi2 yang4) and yi4 before tones 1 to 3
+ * (一天 yi4 tian1), but not as a number or an ordinal (第一, 十一, 一二三, 一对一, 一月,
+ * 一号, 星期一, 礼拜一, 初一), nor at the end of a word (a word of the table, or 统一, 唯一,
+ * 万一, 单一, 专一, 逐一, 之一, 其一, which terra leaves out as they read as their
+ * characters) or of the run;
+ * 不 bu4 reads bu2 before a tone 4 (不是 bu2 shi4). A sandhi a word of the table writes is
+ * worked out again from the tone that follows (the table's mainland readings may have changed
+ * it: 有條不紊 bu2 wen3 from Taiwan's wen4), but kept before a neutral tone (派不是 bu2 shi5)
+ * and where 一 stays yi1. Character i of the run reads syl (n bytes), last: it ends a word of
+ * several characters, next: the tone that follows (0 for none). Returns the tone digit it
+ * takes, or 0 to keep syl. */
+static char sandhi(const run_t *r, size_t i, int last, const char *syl, size_t n, int next)
+{
+    if (n != 3 || next < 1 || next > 4)
+        return 0;
+    if ((memcmp(syl, "bu4", 3) == 0 || memcmp(syl, "bu2", 3) == 0) && char_in(r, i, "不"))
+        return next == 4 ? '2' : '4';
+    if ((memcmp(syl, "yi", 2) != 0 || !strchr("124", syl[2])) || !char_in(r, i, "一") || last)
+        return 0;
+    if ((i > 0 && char_in(r, i - 1, "第零〇一二三四五六七八九十期拜初统統唯万萬单單专專逐之其")) ||
+        (i + 1 < r->n && char_in(r, i + 1, "零〇一二三四五六七八九十月号號")))
+        return 0;
+    if ((i + 2 < r->n && char_in(r, i + 1, "对對比") && char_in(r, i + 2, "一")) ||
+        (i >= 2 && char_in(r, i - 1, "对對比") && char_in(r, i - 2, "一")))
+        return 0; /* 一对一, 一比一: numbers */
+    return next == 4 ? '2' : '4';
+}
+
+/* Emits a word of the run, 一 and 不 in it with their sandhi; word[1] follows it when more
+ * than 0 words are left after it. The sandhi is left out of a word whose syllables are not one
+ * a character (erhua). */
+static void say_word(writer *w, const run_t *r, const run_word *word, size_t left)
+{
+    char buf[256];
+    size_t len = strlen(word->reading), syllables = 1;
+    if (len >= sizeof buf) {
+        emit(w, word->reading, len);
+        return;
+    }
+    memcpy(buf, word->reading, len + 1);
+    for (size_t i = 0; i < len; i++)
+        syllables += buf[i] == ' ';
+    char *syl = buf;
+    for (size_t j = 0; syllables == word->count && j < word->count; j++) {
+        size_t sl = strcspn(syl, " ");
+        const char *after = syl[sl] ? syl + sl + 1 : left ? word[1].reading : NULL;
+        char tone = sandhi(r, word->first + j, word->count > 1 && j + 1 == word->count, syl, sl,
+                           after ? tone_of(after) : 0);
+        if (tone)
+            syl[sl - 1] = tone;
+        syl += sl + (syl[sl] == ' ');
+    }
+    emit(w, buf, len);
+}
+
 /* A run of characters that have readings, from s: words by longest match from the end of the
  * run backwards (better than forwards for Chinese: 后重新 is 后 重新, not 后重 新; 长期服务 is
  * 长期 服务, not 长 期服 务), up to RUN characters at a time. Returns bytes used, 0 if the
@@ -343,7 +430,7 @@ static size_t say_run(const pinyin_t *p, writer *w, const char *s)
     }
     if (n == 0)
         return 0;
-    const char *reading[RUN];
+    run_word word[RUN];
     size_t words = 0;
     for (size_t end = n; end > 0;) {
         size_t k = end < p->longest ? end : p->longest;
@@ -352,11 +439,17 @@ static size_t say_run(const pinyin_t *p, writer *w, const char *s)
             ;
         if (!r)
             r = lookup(p, s + at[end - 1], at[end] - at[end - 1]);
-        reading[words++] = r;
+        word[words++] = (run_word){r, end - k, k};
         end -= k;
     }
-    while (words > 0)
-        emit_str(w, reading[--words]);
+    for (size_t i = 0; i < words / 2; i++) { /* into text order */
+        run_word t = word[i];
+        word[i] = word[words - 1 - i];
+        word[words - 1 - i] = t;
+    }
+    run_t run = {s, at, n};
+    for (size_t i = 0; i < words; i++)
+        say_word(w, &run, &word[i], words - 1 - i);
     return at[n];
 }
 

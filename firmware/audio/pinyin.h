@@ -27,7 +27,10 @@ void pinyin_close(pinyin_t *p);
 /* Converts UTF-8 text (Simplified or Traditional) to pinyin syllables separated by spaces:
  * - words by longest match, from the end of each run of characters backwards (銀行/银行 yin2
  *   hang2; 后重新 is 后 重新), then single characters (their most common reading); the neutral
- *   tone is 5 (了 le5);
+ *   tone is 5 (了 le5); the readings are the mainland's (信息 xin4 xi1, not Taiwan's xi2);
+ * - 一 and 不 with their tone sandhi: 一 yi2 before a tone 4 (一样 yi2 yang4), yi4 before the
+ *   others (一天 yi4 tian1), yi1 as a number or ordinal (第一, 十一, 一月), ending a word (统一)
+ *   or followed by no character; 不 bu2 before a tone 4 (不是 bu2 shi4);
  * - digits: a run of up to 8 digits followed (after spaces) by a Chinese character is a
  *   quantity, read as a Chinese number ("3分钟" san1 fen1 zhong1, "180天" yi1 bai3 ba1 shi2
  *   tian1, a lone 2 is liang3), and so is one before a range mark ～ or ~, read dao4 ("1～2天"
