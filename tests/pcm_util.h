@@ -93,12 +93,15 @@ static inline long ms(long samples)
     return samples * 1000 / RATE;
 }
 
-/* sox's view of a raw file: its "Maximum amplitude" (0..1), or -1. */
-static inline double sox_max_amplitude(const char *path)
+/* sox's maximum amplitude (0..1) of the stretch [from, to) of a raw file, in samples (to < 0:
+ * to its end); -1 when sox fails. */
+static inline double sox_max_amplitude_in(const char *path, long from, long to)
 {
-    char cmd[PATH_MAX + 128];
-    snprintf(cmd, sizeof cmd, "sox -t raw -r %d -e signed -b 16 -c 1 '%s' -n stat 2>&1", RATE,
-             path);
+    char cmd[PATH_MAX + 192], trim[64] = "";
+    if (from > 0 || to >= 0)
+        snprintf(trim, sizeof trim, " trim %lds %lds", from, to - from);
+    snprintf(cmd, sizeof cmd, "sox -t raw -r %d -e signed -b 16 -c 1 '%s' -n%s stat 2>&1", RATE,
+             path, to < 0 ? "" : trim);
     FILE *f = popen(cmd, "r");
     if (!f)
         return -1;
@@ -112,25 +115,10 @@ static inline double sox_max_amplitude(const char *path)
     return v;
 }
 
-/* sox's maximum amplitude (0..1) of the stretch [from, to) of a raw file, in samples; -1 when
- * sox fails. */
-static inline double sox_max_amplitude_in(const char *path, long from, long to)
+/* sox's view of a whole raw file: its "Maximum amplitude" (0..1), or -1. */
+static inline double sox_max_amplitude(const char *path)
 {
-    char cmd[PATH_MAX + 192];
-    snprintf(cmd, sizeof cmd,
-             "sox -t raw -r %d -e signed -b 16 -c 1 '%s' -n trim %lds %lds stat 2>&1", RATE, path,
-             from, to - from);
-    FILE *f = popen(cmd, "r");
-    if (!f)
-        return -1;
-    char line[256];
-    double v = -1;
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "Maximum amplitude:", 18) == 0)
-            v = atof(line + 18);
-    }
-    pclose(f);
-    return v;
+    return sox_max_amplitude_in(path, 0, -1);
 }
 
 #endif
