@@ -47,13 +47,58 @@ static void default_pack_loads_with_every_journey(void)
     CHECK(strstr(urgency, "12356") && strstr(urgency, "110") && strstr(urgency, "120"));
     CHECK_INT(content_settings(c)->idle_timeout_s, 60);
     CHECK_INT(content_settings(c)->idle_countdown_s, 15);
-    for (size_t i = 0; content_required_strings[i]; i++) {
-        CHECK(strcmp(content_string(c, content_required_strings[i], "en"),
-                     content_required_strings[i]) != 0);
-        CHECK(strcmp(content_string(c, content_required_strings[i], "zh-cn"),
-                     content_string(c, content_required_strings[i], "en")) != 0);
+    for (int pass = 0; pass < 2; pass++) {
+        const char *const *keys = pass ? content_staff_strings : content_required_strings;
+        for (size_t i = 0; keys[i]; i++) {
+            CHECK(strcmp(content_string(c, keys[i], "en"), keys[i]) != 0);
+            CHECK(strcmp(content_string(c, keys[i], "zh-cn"), content_string(c, keys[i], "en")) !=
+                  0);
+            CHECK(content_string_is_staff(keys[i]) == (pass == 1));
+        }
     }
     content_free(c);
+}
+
+/* A staff string in the default language only (an object without zh-cn, or a plain string). */
+static void m_staff_default_only(cJSON *r)
+{
+    cJSON *strs = cJSON_GetObjectItem(r, "strings");
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(strs, "staff.pin_title"), "zh-cn");
+    cJSON_ReplaceItemInObject(strs, "usb.title", cJSON_CreateString("Export"));
+}
+static void m_resident_default_only(cJSON *r)
+{
+    cJSON_DeleteItemFromObject(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "strings"), "nav.back"),
+                               "zh-cn");
+}
+static void m_staff_no_default(cJSON *r)
+{
+    cJSON *s = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "strings"), "staff.title");
+    cJSON_DeleteItemFromObject(s, "default");
+}
+
+static void staff_strings_fall_back_to_the_default_language(void)
+{
+    content_t *c = NULL;
+    content_error_t err;
+    REQUIRE(load_mutated_pack(m_staff_default_only, &c, &err) == KIOSK_OK);
+    CHECK_STR(content_string(c, "staff.pin_title", "zh-cn"),
+              content_string(c, "staff.pin_title", "en"));
+    CHECK_STR(content_string(c, "usb.title", "zh-cn"), "Export");
+    CHECK_STR(content_string(c, "usb.title", "en"), "Export");
+    /* The other staff strings keep their translation. */
+    CHECK(strcmp(content_string(c, "staff.title", "zh-cn"), content_string(c, "staff.title", "en")));
+    content_free(c);
+    c = NULL;
+    /* A resident string stays required in every language, and the error names its key. */
+    CHECK_INT(load_mutated_pack(m_resident_default_only, &c, &err), KIOSK_EINVAL);
+    CHECK(c == NULL);
+    CHECK_STR(err.path, "$.strings.nav.back");
+    CHECK(strstr(err.reason, "missing translation for 'zh-cn'") != NULL);
+    /* A staff string still needs the default language. */
+    CHECK_INT(load_mutated_pack(m_staff_no_default, &c, &err), KIOSK_EINVAL);
+    CHECK(c == NULL);
+    CHECK_STR(err.path, "$.strings.staff.title");
 }
 
 static void unknown_language_falls_back_to_default(void)
@@ -735,6 +780,7 @@ int main(void)
     RUN(default_pack_loads_with_every_journey);
     RUN(every_text_comes_with_its_language_and_place);
     RUN(unknown_language_falls_back_to_default);
+    RUN(staff_strings_fall_back_to_the_default_language);
     RUN(closing_texts_on_condition_and_the_follow_up_phone_load);
     RUN(bad_packs_are_refused_with_path_and_reason);
     RUN(bad_activities_are_refused_with_path_and_reason);

@@ -8,6 +8,7 @@
 
 #include "core/content_internal.h"
 
+/* Strings residents read: every language of a pack has each. */
 const char *const content_required_strings[] = {
     "home.title",
     "home.rate_prompt",
@@ -29,6 +30,54 @@ const char *const content_required_strings[] = {
     "leave.body",
     "leave.stay",
     "leave.go",
+    "attract.title",
+    "attract.body",
+    "attract.body_later",
+    "display.button",
+    "display.title",
+    "display.large",
+    "display.contrast",
+    "display.done",
+    "display.speech",
+    "speech.selected",
+    "speech.candidate",
+    "thanks.title",
+    "thanks.body",
+    "thanks.ref",
+    "thanks.ref_hint",
+    "thanks.noted",
+    "thanks.activity",
+    "thanks.qr_phone",
+    "thanks.qr_hint",
+    "quick.thanks",
+    "oos.title",
+    "oos.body",
+    "keyboard.space",
+    "keyboard.done",
+    "keyboard.count",
+    "keyboard.placeholder",
+    "keyboard.shift",
+    "keyboard.symbols",
+    "keyboard.letters",
+    "keyboard.delete",
+    "keyboard.undo",
+    "keyboard.clear",
+    "keyboard.pad_hint",
+    "keyboard.mode_handwriting",
+    "keyboard.mode_pinyin",
+    "keyboard.mode_latin",
+    "keyboard.mode_digits",
+    "why.choose",
+    "why.write",
+    "why.phone",
+    "why.phone_any",
+    NULL,
+};
+
+/* Strings only staff and technicians read (the staff screens, the stick messages, the notices
+ * written in the default language): the default language must have each, other languages may
+ * leave them out and show the default's. */
+const char *const content_staff_strings[] = {
     "staff.pin_title",
     "staff.pin_wrong",
     "staff.pin_wait",
@@ -166,35 +215,6 @@ const char *const content_required_strings[] = {
     "staff.selftest_corners",
     "staff.selftest_pressed",
     "staff.selftest_storage_ok",
-    "attract.title",
-    "attract.body",
-    "attract.body_later",
-    "display.button",
-    "display.title",
-    "display.large",
-    "display.contrast",
-    "display.done",
-    "display.speech",
-    "speech.selected",
-    "speech.candidate",
-    "thanks.title",
-    "thanks.body",
-    "thanks.ref",
-    "thanks.ref_hint",
-    "thanks.noted",
-    "thanks.activity",
-    "thanks.qr_phone",
-    "thanks.qr_hint",
-    "quick.thanks",
-    "oos.title",
-    "oos.body",
-    "keyboard.space",
-    "keyboard.done",
-    "keyboard.count",
-    "keyboard.placeholder",
-    "keyboard.shift",
-    "keyboard.symbols",
-    "keyboard.letters",
     "notice.db_recovered",
     "usb.title",
     "usb.exporting",
@@ -215,22 +235,18 @@ const char *const content_required_strings[] = {
     "usb.reason.corrupt",
     "usb.reason.removed",
     "usb.reason.no_database",
-    "keyboard.delete",
     "notice.fallback",
     "notice.ime_missing",
-    "keyboard.undo",
-    "keyboard.clear",
-    "keyboard.pad_hint",
-    "keyboard.mode_handwriting",
-    "keyboard.mode_pinyin",
-    "keyboard.mode_latin",
-    "keyboard.mode_digits",
-    "why.choose",
-    "why.write",
-    "why.phone",
-    "why.phone_any",
     NULL,
 };
+
+bool content_string_is_staff(const char *key)
+{
+    for (size_t i = 0; content_staff_strings[i]; i++)
+        if (strcmp(content_staff_strings[i], key) == 0)
+            return true;
+    return false;
+}
 
 void content_free(content_t *c)
 {

@@ -190,8 +190,9 @@ const question_t *content_followup(const content_t *c);
  * for a string the loader validated (returns "" for an empty lstr). */
 const char *content_text(const content_t *c, const lstr_t *s, const char *lang);
 
-/* An interface string by key (see assets/README.md). Returns the key itself if absent, which
- * the loader rules out for the keys the firmware uses. */
+/* An interface string by key (see assets/README.md) in lang, falling back to the default
+ * language (a staff string another language leaves out). Returns the key itself if absent,
+ * which the loader rules out for the keys the firmware uses. */
 const char *content_string(const content_t *c, const char *key, const char *lang);
 
 /* Recorded prompts of the pack ("audio": {"<key>": {"<lang>": "path"}}): a file to play
@@ -212,8 +213,13 @@ const char *content_prompt(const content_t *c, const char *key, const char *lang
  * may be wrapped), or NULL. */
 const char *content_prompt_for_text(const content_t *c, const char *text, const char *lang);
 
-/* Interface string keys the loader requires. NULL-terminated; static storage. */
+/* Interface string keys the loader requires, NULL-terminated, static storage: those residents
+ * read, in every language of the pack; those only staff and technicians read, in the default
+ * language (another language may leave one out: content_string() gives the default's). */
 extern const char *const content_required_strings[];
+extern const char *const content_staff_strings[];
+/* Whether key is one of content_staff_strings. */
+bool content_string_is_staff(const char *key);
 
 /* The value of one question in a session. */
 typedef struct {

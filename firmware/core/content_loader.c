@@ -190,14 +190,15 @@ int loader_get_bool(loader_t *L, const cJSON *obj, const char *name, bool *out)
     return KIOSK_OK;
 }
 
-/* Parses a localizable string at the current path: a plain string (one-language packs only)
- * or {"default": .., "<lang>": ..} with every language of the pack. */
-int loader_lstr_value(loader_t *L, const cJSON *v, lstr_t *out)
+/* Parses a localizable string at the current path: a plain string (one-language packs only,
+ * unless default_only) or {"default": .., "<lang>": ..} with every language of the pack (with
+ * default_only, the default language's at least: a staff string). */
+static int lstr_value(loader_t *L, const cJSON *v, lstr_t *out, bool default_only)
 {
     content_t *c = L->c;
     memset(out, 0, sizeof *out);
     if (cJSON_IsString(v)) {
-        if (c->nlangs > 1)
+        if (c->nlangs > 1 && !default_only)
             return loader_fail(L,
                                "missing translation: a plain string has only the default language "
                                "text, but the pack has %zu languages",
@@ -240,12 +241,17 @@ int loader_lstr_value(loader_t *L, const cJSON *v, lstr_t *out)
         if (rc)
             return rc;
     }
-    for (size_t i = 0; i < c->nlangs; i++)
+    for (size_t i = 0; i < (default_only ? 1 : c->nlangs); i++)
         if (!e[i].text)
             return loader_fail(L, "missing translation for '%s'", c->langs[i].code);
     out->v = e;
     out->n = c->nlangs;
     return KIOSK_OK;
+}
+
+int loader_lstr_value(loader_t *L, const cJSON *v, lstr_t *out)
+{
+    return lstr_value(L, v, out, false);
 }
 
 int loader_get_input_mode(loader_t *L, const cJSON *obj, int *out)
@@ -510,7 +516,7 @@ static int parse_strings(loader_t *L, const cJSON *root)
     {
         string_entry_t *e = &c->strings[c->nstrings];
         size_t s2 = loader_path_push(L, ".%s", t->string);
-        rc = loader_lstr_value(L, t, &e->text);
+        rc = lstr_value(L, t, &e->text, content_string_is_staff(t->string));
         loader_path_pop(L, s2);
         if (rc)
             goto out;
@@ -520,13 +526,16 @@ static int parse_strings(loader_t *L, const cJSON *root)
         }
         c->nstrings++;
     }
-    for (size_t i = 0; content_required_strings[i]; i++) {
-        bool found = false;
-        for (size_t k = 0; k < c->nstrings && !found; k++)
-            found = strcmp(c->strings[k].key, content_required_strings[i]) == 0;
-        if (!found) {
-            rc = loader_fail(L, "missing interface string '%s'", content_required_strings[i]);
-            goto out;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *const *keys = pass ? content_staff_strings : content_required_strings;
+        for (size_t i = 0; keys[i]; i++) {
+            bool found = false;
+            for (size_t k = 0; k < c->nstrings && !found; k++)
+                found = strcmp(c->strings[k].key, keys[i]) == 0;
+            if (!found) {
+                rc = loader_fail(L, "missing interface string '%s'", keys[i]);
+                goto out;
+            }
         }
     }
 out:
