@@ -4,9 +4,9 @@
 
 KIOSK_BUILD_DEPS="gcc libc6-dev make cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libcjson-dev libsqlite3-dev libgpiod-dev libsodium-dev libsystemd-dev libmount-dev libqrencode-dev libunibreak-dev libfribidi-dev libfontconfig-dev libharfbuzz-dev fonts-noto-cjk
  fonts-noto-core librime-dev librime-bin rime-data-luna-pinyin rime-essay libzinnia-dev tegaki-zinnia-simplified-chinese
- libespeak-ng-dev espeak-ng-data libvorbis-dev libopusfile-dev"
+ libespeak-ng-dev espeak-ng-data libvorbis-dev libopusfile-dev libgettextpo-dev"
 KIOSK_TEST_DEPS="libharfbuzz-bin libfreetype-dev imagemagick zbar-tools python3 exfatprogs exfat-fuse clang libclang-rt-14-dev shellcheck dosfstools lintian dpkg-dev systemd e2fsprogs jq openssl mtools bmap-tools zstd xz-utils fdisk tzdata
- sox espeak-ng opus-tools"
+ sox espeak-ng opus-tools gettext"
 # Chinese speech: the pinyin table is built from rime-data-terra-pinyin, OpenCC's character
 # data (opencc_dict, libopencc-data), rime-essay and unicode-data's Unihan readings (the
 # mainland's readings, decompressed with bzip2's bzcat); all on the build machine, no arm64 side.
@@ -24,7 +24,7 @@ KIOSK_ARM64_DEPS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
  libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libsdl2-image-dev:arm64 libcjson-dev:arm64
  libsqlite3-dev:arm64 libgpiod-dev:arm64 libsodium-dev:arm64 libsystemd-dev:arm64 libmount-dev:arm64
  libqrencode-dev:arm64 libfribidi-dev:arm64 libfontconfig-dev:arm64 libharfbuzz-dev:arm64
- libespeak-ng-dev:arm64 libvorbis-dev:arm64 libopusfile-dev:arm64"
+ libespeak-ng-dev:arm64 libvorbis-dev:arm64 libopusfile-dev:arm64 libgettextpo-dev:arm64"
 
 kiosk_install_deps() {
     local missing=()

@@ -20,6 +20,7 @@
 #include "core/record_json.h"
 #include "core/token.h"
 #include "crypto/crypto.h"
+#include "office/po.h"
 #include "staff-office.h"
 #include "store/archive.h"
 
@@ -51,6 +52,15 @@ static void usage(FILE *out)
           "                  (importing twice adds nothing)\n",
           out);
     office_usage(out);
+    fputs("  po-export PACK LANG\n"
+          "                  the content pack's texts as a gettext PO file for a translator\n"
+          "                  into LANG, on standard output\n"
+          "  po-merge PACK LANG FILE.po\n"
+          "                  the translated PO's texts put into the pack as LANG's; the new\n"
+          "                  pack (it must load) on standard output, or:\n"
+          "      --out FILE        where to write it\n"
+          "      --name NAME       LANG's name as its readers write it, if the pack lacks LANG\n",
+          out);
     fputs("\nExit status: 0 done, 1 failed, 2 bad usage.\n", out);
 }
 
@@ -567,6 +577,7 @@ int main(int argc, char **argv)
         {"keygen", keygen},          {"token", token},          {"trust", trust},
         {"import", import},          {"find", office_find},     {"csv", office_csv},
         {"open311", office_open311}, {"report", office_report},
+        {"po-export", office_po_export}, {"po-merge", office_po_merge},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
