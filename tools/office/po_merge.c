@@ -51,7 +51,8 @@ static bool put(merge_t *m, cJSON *parent, cJSON *n, const char *text)
     if (cJSON_IsString(n)) {
         cJSON *o = cJSON_CreateObject();
         if (!o || !cJSON_AddStringToObject(o, "default", n->valuestring) ||
-            !cJSON_ReplaceItemViaPointer(parent, n, o)) {
+            !(n->string ? cJSON_ReplaceItemInObjectCaseSensitive(parent, n->string, o)
+                        : cJSON_ReplaceItemViaPointer(parent, n, o))) {
             cJSON_Delete(o);
             return false;
         }
@@ -60,7 +61,7 @@ static bool put(merge_t *m, cJSON *parent, cJSON *n, const char *text)
     for (cJSON *t = n->child; t; t = t->next)
         if (content_lang_same(t->string, m->lang)) {
             cJSON *s = cJSON_CreateString(text);
-            return s && cJSON_ReplaceItemViaPointer(n, t, s);
+            return s && cJSON_ReplaceItemInObjectCaseSensitive(n, t->string, s);
         }
     return cJSON_AddStringToObject(n, m->lang, text) != NULL;
 }
