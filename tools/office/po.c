@@ -9,6 +9,21 @@
 
 #include "core/content.h"
 
+int po_args(int argc, char **argv, const struct option *opts, const char *help, int nargs,
+            office_args_t *a)
+{
+    int rc = office_args(argc, argv, opts, help, NULL, a);
+    if (rc >= 0)
+        return rc;
+    for (int i = a->next; i < argc; i++)
+        if (!*argv[i])
+            nargs = -1; /* an empty PACK, LANG or FILE */
+    if (argc - a->next == nargs)
+        return -1;
+    fputs(help, stderr);
+    return 2;
+}
+
 char *po_read_pack(const char *cmd, const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");

@@ -12,6 +12,8 @@
 #include <cjson/cJSON.h>
 #include <gettext-po.h>
 
+#include "office.h"
+
 /* The commands, called like a main (argv[0] is the command's name); --help on stdout; status
  * 0 done, 1 failed (the reason on stderr), 2 bad usage.
  * po-export PACK LANG: the pack's texts as a PO file for translating into LANG (stdout).
@@ -19,6 +21,11 @@
  * the pack as LANG's texts; the new pack is written only when it loads. */
 int office_po_export(int argc, char **argv);
 int office_po_merge(int argc, char **argv);
+
+/* A command's options (office_args(): --help and opts) and then exactly nargs non-empty
+ * arguments, from argv[a->next] on: -1 to go on, else the exit status (0 after --help). */
+int po_args(int argc, char **argv, const struct option *opts, const char *help, int nargs,
+            office_args_t *a);
 
 /* The file at path, NUL-terminated, its length in *len: malloc'd, the caller frees it. NULL
  * with the reason on stderr (cmd names the command). */

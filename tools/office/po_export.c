@@ -183,13 +183,10 @@ int office_po_export(int argc, char **argv)
         "Writes every text of the content pack PACK as a gettext PO file for translating into\n"
         "LANG (a language code such as zh-tw or ug): msgctxt is the text's place in the pack,\n"
         "msgid the default language's text, msgstr LANG's (empty when not translated yet).\n";
-    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-        fputs(help, stdout);
-        return 0;
-    }
-    if (argc != 3 || argv[1][0] == '-' || !*argv[2] || argv[2][0] == '-') {
-        fputs(help, stderr);
-        return 2;
-    }
-    return export(argv[1], argv[2]);
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    office_args_t a;
+    int rc = po_args(argc, argv, opts, help, 2, &a);
+    if (rc >= 0)
+        return rc;
+    return export(argv[a.next], argv[a.next + 1]);
 }

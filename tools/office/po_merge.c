@@ -219,13 +219,9 @@ int office_po_merge(int argc, char **argv)
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     office_args_t a;
-    int rc = office_args(argc, argv, opts, help, NULL, &a);
+    int rc = po_args(argc, argv, opts, help, 3, &a);
     if (rc >= 0)
         return rc;
-    if (argc - a.next != 3 || !*argv[a.next + 1]) {
-        fputs(help, stderr);
-        return 2;
-    }
     merge_t m = {.lang = argv[a.next + 1], .po = argv[a.next + 2]};
     return merge(argv[a.next], &m, a.own, a.out);
 }
