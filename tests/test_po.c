@@ -59,8 +59,6 @@ static void fill_po(const char *in, const char *out, const char *empty_ctx, cons
             in_id = false;
         }
         fprintf(f, "%s\n", line);
-        if (line[0] == '#')
-            continue;
     }
     fclose(f);
     free(po);
@@ -197,6 +195,14 @@ static void obsolete_entries_are_reported_and_left_out(void)
     CHECK_STR(content_string(c, "nav.next", "zh-cn"), "下一个");
     CHECK_STR(content_string(c, "nav.back", "zh-cn"), "返回");
     content_free(c);
+    /* A PO made for another language is refused. */
+    snprintf(path, sizeof path, "%s/po-lang.err", tmp);
+    snprintf(cmd, sizeof cmd, "%s po-merge %s ug %s/po-obsolete.po --name U > /dev/null 2>%s",
+             KIOSK_STAFF_BIN, KIOSK_DEFAULT_PACK, tmp, path);
+    CHECK_INT(run(cmd), 1);
+    msg = slurp(path);
+    CHECK(msg && strstr(msg, "po-obsolete.po: its Language is 'zh-cn', not 'ug'\n"));
+    free(msg);
 }
 
 /* A PO that does not parse: its file and line, status 1, nothing written. */

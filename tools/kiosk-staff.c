@@ -1,6 +1,7 @@
 /* kiosk-staff: the staff tool on the office PC. Makes the organisation's keys, writes staff
  * tokens onto sticks, imports the kiosks' encrypted exports into an archive database, and
- * turns the archive into what staff report upward (find, csv, open311, report). Exit codes:
+ * turns the archive into what staff report upward (find, csv, open311, report), and hands a
+ * content pack's texts to a translator and back (po-export, po-merge). Exit codes:
  * 0 done, 1 failed (the message names the file and the reason), 2 bad usage. */
 #include <errno.h>
 #include <fcntl.h>

@@ -159,6 +159,15 @@ cJSON *po_node_at(cJSON *root, const char *path, cJSON **parent)
     return n;
 }
 
+void po_file_release(po_file_t f)
+{
+    po_message_iterator_t it = po_message_iterator(f, NULL);
+    for (po_message_t m; (m = po_next_message(it)) != NULL;)
+        po_message_set_msgctxt(m, NULL); /* frees it: po_file_free() would not */
+    po_message_iterator_free(it);
+    po_file_free(f);
+}
+
 /* libgettextpo's handler: the PO file, line, column and the problem, on stderr. An error
  * stops the command with status 1 before it has written anything: fatal errors must not
  * return (libgettextpo's contract), and the handler has no place to count the others in. */

@@ -52,6 +52,10 @@ po_text_kind_t po_text_kind(const char *path, const cJSON *root, const char *lan
  * NULL; *parent is the object or array holding it (NULL for root). Both point into root. */
 cJSON *po_node_at(cJSON *root, const char *path, cJSON **parent);
 
+/* po_file_free(), and the message contexts it leaves behind (gettext 0.21 does not free
+ * them): f is gone after the call. */
+void po_file_release(po_file_t f);
+
 /* Reports libgettextpo's warnings and errors on stderr with the PO file, line and column;
  * on an error (a PO that does not parse) the process exits with status 1. */
 extern const struct po_xerror_handler po_handler;

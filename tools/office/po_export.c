@@ -134,7 +134,7 @@ static void write_po(const export_t *x, const char *id, const char *version)
     buf_free(&b);
     po_message_iterator_free(it);
     po_file_write(f, "-", &po_handler);
-    po_file_free(f);
+    po_file_release(f);
 }
 
 static int export(const char *pack, const char *lang)

@@ -66,13 +66,26 @@ static bool put(merge_t *m, cJSON *parent, cJSON *n, const char *text)
     return cJSON_AddStringToObject(n, m->lang, text) != NULL;
 }
 
+/* The PO's language must be LANG (when its header says one). The header is read from its
+ * message: po_file_domain_header() may return a copy nobody frees. */
+static bool same_language(const merge_t *m, const char *header)
+{
+    char *lang = po_header_field(header, "Language");
+    bool ok = !lang || !*lang || content_lang_same(lang, m->lang);
+    if (!ok)
+        fprintf(stderr, "kiosk-staff " CMD ": %s: its Language is '%s', not '%s'\n", m->po, lang,
+                m->lang);
+    free(lang);
+    return ok;
+}
+
 /* One PO entry: counted, reported when it is not taken, else put into the pack. */
 static bool merge_one(merge_t *m, po_message_t msg)
 {
     const char *ctx = po_message_msgctxt(msg), *id = po_message_msgid(msg);
     const char *str = po_message_msgstr(msg);
     if (!ctx && !*id)
-        return true; /* the header */
+        return same_language(m, str); /* the header */
     cJSON *parent = NULL, *n = ctx ? po_node_at(m->root, ctx, &parent) : NULL;
     const char *src = n && parent ? source_text(m, n) : NULL;
     const char *why = po_message_is_obsolete(msg) ? "obsolete (#~)"
@@ -98,30 +111,17 @@ static bool merge_one(merge_t *m, po_message_t msg)
     return true;
 }
 
-/* The PO's language must be LANG (when its header says one). */
-static bool same_language(const merge_t *m, po_file_t f)
-{
-    const char *header = po_file_domain_header(f, NULL);
-    char *lang = header ? po_header_field(header, "Language") : NULL;
-    bool ok = !lang || !*lang || content_lang_same(lang, m->lang);
-    if (!ok)
-        fprintf(stderr, "kiosk-staff " CMD ": %s: its Language is '%s', not '%s'\n", m->po, lang,
-                m->lang);
-    free(lang);
-    return ok;
-}
-
 static bool merge_po(merge_t *m)
 {
     po_file_t f = po_file_read(m->po, &po_handler); /* a file that does not parse: exit 1 */
     if (!f)
         return false;
-    bool ok = same_language(m, f);
+    bool ok = true;
     po_message_iterator_t it = po_message_iterator(f, NULL);
     for (po_message_t msg; ok && (msg = po_next_message(it)) != NULL;)
         ok = merge_one(m, msg);
     po_message_iterator_free(it);
-    po_file_free(f);
+    po_file_release(f);
     return ok;
 }
 
