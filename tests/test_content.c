@@ -87,7 +87,8 @@ static void staff_strings_fall_back_to_the_default_language(void)
     CHECK_STR(content_string(c, "usb.title", "zh-cn"), "Export");
     CHECK_STR(content_string(c, "usb.title", "en"), "Export");
     /* The other staff strings keep their translation. */
-    CHECK(strcmp(content_string(c, "staff.title", "zh-cn"), content_string(c, "staff.title", "en")));
+    CHECK(
+        strcmp(content_string(c, "staff.title", "zh-cn"), content_string(c, "staff.title", "en")));
     content_free(c);
     c = NULL;
     /* A resident string stays required in every language, and the error names its key. */

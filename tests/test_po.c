@@ -120,8 +120,8 @@ static void export_fill_merge_and_the_kiosk_shows_it(void)
     msg = slurp(err);
     REQUIRE(msg);
     char want[200];
-    snprintf(want, sizeof want, "zh-tw: %zu translated, 1 untranslated, 1 fuzzy (skipped), 0 obsolete\n",
-             entries - 2);
+    snprintf(want, sizeof want,
+             "zh-tw: %zu translated, 1 untranslated, 1 fuzzy (skipped), 0 obsolete\n", entries - 2);
     CHECK(strstr(msg, want) != NULL);
     CHECK(strstr(msg, "$.strings.staff.pin_title: untranslated") != NULL);
     CHECK(strstr(msg, "$.strings.staff.pin_wrong: fuzzy, skipped") != NULL);
@@ -212,12 +212,14 @@ static void a_syntax_error_names_file_and_line(void)
     snprintf(path, sizeof path, "%s/po-bad.po", tmp);
     FILE *f = fopen(path, "w");
     REQUIRE(f);
-    fputs("msgid \"\"\nmsgstr \"Language: zh-cn\\n\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n"
+    fputs("msgid \"\"\nmsgstr \"Language: zh-cn\\n\"\n\"Content-Type: text/plain; "
+          "charset=UTF-8\\n\"\n"
           "\nmsgctxt \"$.strings.nav.next\"\nmsgid \"Next\" junk\nmsgstr \"下一个\"\n",
           f);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "rm -f %s/po-bad.json; %s po-merge %s zh-cn %s --out %s/po-bad.json "
-                              "2>%s/po-bad.err",
+    snprintf(cmd, sizeof cmd,
+             "rm -f %s/po-bad.json; %s po-merge %s zh-cn %s --out %s/po-bad.json "
+             "2>%s/po-bad.err",
              tmp, KIOSK_STAFF_BIN, KIOSK_DEFAULT_PACK, path, tmp, tmp);
     CHECK_INT(run(cmd), 1);
     char want[700];

@@ -63,9 +63,9 @@ bool po_pack_valid(const char *cmd, const char *json, size_t len, const char *na
 static bool text_member(const char *name)
 {
     static const char *const names[] = {
-        "title",     "description",        "completedText",      "text",
-        "detail",    "place",              "minRateDescription", "maxRateDescription",
-        "labelTrue", "labelFalse",         NULL,
+        "title", "description",        "completedText",      "text",      "detail",
+        "place", "minRateDescription", "maxRateDescription", "labelTrue", "labelFalse",
+        NULL,
     };
     for (size_t i = 0; names[i]; i++)
         if (strcmp(names[i], name) == 0)
@@ -86,8 +86,7 @@ static bool pack_language(const cJSON *root, const char *code)
     return false;
 }
 
-po_text_kind_t po_text_kind(const char *path, const cJSON *root, const char *lang,
-                            size_t *ctx_len)
+po_text_kind_t po_text_kind(const char *path, const cJSON *root, const char *lang, size_t *ctx_len)
 {
     const cJSON *dl = cJSON_GetObjectItemCaseSensitive(root, "defaultLanguage");
     const char *default_lang = cJSON_IsString(dl) ? dl->valuestring : "";
@@ -188,8 +187,8 @@ static void xerror(int severity, po_message_t message, const char *filename, siz
 }
 
 static void xerror2(int severity, po_message_t m1, const char *f1, size_t l1, size_t c1, int ml1,
-                    const char *t1, po_message_t m2, const char *f2, size_t l2, size_t c2,
-                    int ml2, const char *t2)
+                    const char *t1, po_message_t m2, const char *f2, size_t l2, size_t c2, int ml2,
+                    const char *t2)
 {
     xerror(PO_SEVERITY_WARNING, m1, f1, l1, c1, ml1, t1);
     xerror(severity, m2, f2, l2, c2, ml2, t2);

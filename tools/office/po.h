@@ -42,11 +42,10 @@ typedef enum {
     PO_TEXT_TRANSLATION, /* lang's text of one */
 } po_text_kind_t;
 
-/* What the text at path (as content_each_text() names it) of the pack root is for a translation into lang;
- * for a source or a translation, *ctx_len is the length of the path's part that names the
- * string (the message context): the path without its language. */
-po_text_kind_t po_text_kind(const char *path, const cJSON *root, const char *lang,
-                            size_t *ctx_len);
+/* What the text at path (as content_each_text() names it) of the pack root is for a translation
+ * into lang; for a source or a translation, *ctx_len is the length of the path's part that names
+ * the string (the message context): the path without its language. */
+po_text_kind_t po_text_kind(const char *path, const cJSON *root, const char *lang, size_t *ctx_len);
 
 /* The node at a message context in the pack's JSON (keys with dots in them found whole), or
  * NULL; *parent is the object or array holding it (NULL for root). Both point into root. */

@@ -97,8 +97,8 @@ static void add_notes(buf_t *b, const entry_t *e)
     }
 }
 
-static void add_message(po_message_iterator_t it, const char *ctx, const char *id,
-                        const char *str, const char *notes)
+static void add_message(po_message_iterator_t it, const char *ctx, const char *id, const char *str,
+                        const char *notes)
 {
     po_message_t m = po_message_create();
     if (ctx)
@@ -151,8 +151,10 @@ static int export(const char *pack, const char *lang)
     x.root = root;
     const cJSON *dl = cJSON_GetObjectItemCaseSensitive(root, "defaultLanguage");
     if (content_lang_same(lang, dl->valuestring)) {
-        fprintf(stderr, "kiosk-staff po-export: %s is the pack's default language: the texts "
-                        "to translate are written in it\n", lang);
+        fprintf(stderr,
+                "kiosk-staff po-export: %s is the pack's default language: the texts "
+                "to translate are written in it\n",
+                lang);
         status = 2;
         goto out;
     }

@@ -89,10 +89,10 @@ static bool merge_one(merge_t *m, po_message_t msg)
     cJSON *parent = NULL, *n = ctx ? po_node_at(m->root, ctx, &parent) : NULL;
     const char *src = n && parent ? source_text(m, n) : NULL;
     const char *why = po_message_is_obsolete(msg) ? "obsolete (#~)"
-                      : !ctx                       ? "no msgctxt: its place in the pack is unknown"
-                      : !src                       ? "no such text in the pack"
-                      : strcmp(src, id) != 0       ? "the pack's text changed since the export"
-                                                   : NULL;
+                      : !ctx                      ? "no msgctxt: its place in the pack is unknown"
+                      : !src                      ? "no such text in the pack"
+                      : strcmp(src, id) != 0      ? "the pack's text changed since the export"
+                                                  : NULL;
     if (why) {
         fprintf(stderr, "kiosk-staff " CMD ": %s: %s: %s\n", m->po, ctx ? ctx : id, why);
         m->obsolete++;
