@@ -432,6 +432,111 @@ static void bad_packs_are_refused_with_path_and_reason(void)
                  "control characters");
 }
 
+/* ---- strict rules: conditions name values their questions have, numbers are numbers ---- */
+
+static struct {
+    int journey, page, el;
+    const char *field, *src;
+} cond;
+
+static void m_condition(cJSON *r)
+{
+    cJSON *el = element(r, cond.journey, cond.page, cond.el);
+    cJSON_DeleteItemFromObject(el, cond.field);
+    cJSON_AddStringToObject(el, cond.field, cond.src);
+}
+
+/* Loads the default pack with cond.field of element (j, p, e) set to src. */
+static int load_condition(int j, int p, int e, const char *field, const char *src,
+                          content_error_t *err)
+{
+    cond.journey = j;
+    cond.page = p;
+    cond.el = e;
+    cond.field = field;
+    cond.src = src;
+    content_t *c = NULL;
+    int rc = load_mutated_pack(m_condition, &c, err);
+    content_free(c);
+    return rc;
+}
+
+static void expect_condition_error(int j, int p, int e, const char *field, const char *src,
+                                   const char *reason)
+{
+    content_error_t err;
+    CHECK_INT(load_condition(j, p, e, field, src, &err), KIOSK_EINVAL);
+    char path[128];
+    snprintf(path, sizeof path, "$.journeys[%d].pages[%d].elements[%d].%s", j, p, e, field);
+    CHECK_STR(err.path, path);
+    if (!strstr(err.reason, reason)) {
+        fprintf(stderr, "%s: reason \"%s\" lacks \"%s\"\n", src, err.reason, reason);
+        check_failures++;
+    }
+}
+
+static void expect_condition_loads(int j, int p, int e, const char *field, const char *src)
+{
+    content_error_t err;
+    int rc = load_condition(j, p, e, field, src, &err);
+    if (rc != KIOSK_OK)
+        fprintf(stderr, "%s refused: %s: %s\n", src, err.path, err.reason);
+    CHECK_INT(rc, KIOSK_OK);
+}
+
+static void m_completed_if_value(cJSON *r)
+{
+    cJSON *c = cJSON_GetArrayItem(cJSON_GetObjectItem(journey_of(r, 1), "completedTextOnCondition"),
+                                  0);
+    cJSON_ReplaceItemInObject(c, "expression", cJSON_CreateString("{urgency} = 'URGNT'"));
+}
+
+static void conditions_compare_with_values_their_questions_have(void)
+{
+    /* The typo: "Sign me up" saved at once, without consent, name or phone. */
+    expect_condition_error(3, 0, 2, "visibleIf", "{action} = 'SIGN_UP'",
+                           "visibleIf compares {action} with 'SIGN_UP', which no choice of "
+                           "'action' has (its values: SIGNUP, INTERESTED)");
+    expect_condition_error(3, 0, 2, "visibleIf", "{action} != \"signup\"",
+                           "with 'signup', which no choice of 'action' has");
+    expect_condition_error(3, 0, 2, "visibleIf", "{activity} = 'TAI_CHI' or {action} = 'SIGNUP'",
+                           "no choice of 'activity' has");
+    /* Choices from a catalog, a checkbox, a boolean (true or false only), a rating's scale. */
+    expect_condition_error(2, 1, 1, "visibleIf", "{wantedServices} = 'ELDERCARE'",
+                           "no choice of 'wantedServices' has (its values: PSY_COUNSEL, ");
+    expect_condition_error(2, 1, 1, "visibleIf", "{livesAlone} = 'yes'",
+                           "with 'yes', which no choice of 'livesAlone' has (its values: true, "
+                           "false)");
+    expect_condition_error(2, 1, 1, "visibleIf", "{livesAlone} = 1", "with 1, which no choice");
+    expect_condition_error(2, 1, 1, "visibleIf", "{visits} = true", "with true, which no choice");
+    expect_condition_error(0, 0, 2, "visibleIf", "{rating} = 5",
+                           "with 5, which no choice of 'rating' has (its values: 1, 2, 3, 4)");
+    /* requiredIf and the closing texts' conditions too. */
+    expect_condition_error(3, 0, 4, "requiredIf", "{action} = 'SIGN_UP'", "no choice of 'action'");
+    expect_error(m_completed_if_value, "$.journeys[1].completedTextOnCondition[0].expression",
+                 "with 'URGNT', which no choice of 'urgency' has (its values: URGENT, SOON, LOW)");
+    /* What can hold: a choice's code, a boolean's true or 'false', orderings, typed text. */
+    expect_condition_loads(2, 1, 1, "visibleIf",
+                           "{visits} = 'WEEKLY' and {wantedServices} != 'OTHER' or "
+                           "{livesAlone} = 'false' or {satisfaction} >= 4 or {satisfaction} = 5");
+    expect_condition_loads(2, 2, 0, "visibleIf", "{household} = 'anything at all'");
+}
+
+static void numbers_in_conditions_are_finite_decimals(void)
+{
+    expect_condition_error(0, 0, 2, "visibleIf", "{rating} >= nan or {rating} < inf",
+                           "'nan' is not a number a question can have");
+    expect_condition_error(0, 0, 2, "visibleIf", "{rating} < inf",
+                           "'inf' is not a number a question can have");
+    expect_condition_error(0, 0, 2, "visibleIf", "{rating} > -Infinity", "'-Infinity' is not");
+    expect_condition_error(0, 0, 2, "visibleIf", "{rating} > 1e999", "'1e999' is not a number");
+    expect_condition_error(0, 0, 2, "visibleIf", "{rating} > 0x10", "'0x10' is not a number");
+    expect_condition_error(0, 0, 2, "visibleIf", "{rating} > SIGNUP",
+                           "expected a value ('text', a number, true or false)");
+    expect_condition_loads(0, 0, 2, "visibleIf", "{rating} >= 4.5 or {rating} < -1e1");
+    expect_condition_loads(0, 0, 2, "visibleIf", "{rating} > .5 and {rating} <= +3.");
+}
+
 /* ---- languages: direction, fonts, codes in any case ---- */
 
 static cJSON *language_of(cJSON *r, int i)
@@ -738,6 +843,8 @@ int main(void)
     RUN(closing_texts_on_condition_and_the_follow_up_phone_load);
     RUN(bad_packs_are_refused_with_path_and_reason);
     RUN(bad_activities_are_refused_with_path_and_reason);
+    RUN(conditions_compare_with_values_their_questions_have);
+    RUN(numbers_in_conditions_are_finite_decimals);
     RUN(an_activity_shows_its_day_time_and_place);
     RUN(activities_that_are_over_are_left_out);
     RUN(languages_say_direction_and_fonts);
