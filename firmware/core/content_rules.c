@@ -339,6 +339,18 @@ static bool name_member(const char *path)
 
 static int scan_value(scan_t *s, int depth);
 
+/* The value after a key or at an index (its path step pushed; saved takes it off), and the
+ * ',' after it. */
+static int scan_item(scan_t *s, size_t saved, int depth)
+{
+    int rc = scan_value(s, depth + 1);
+    loader_path_pop(s->L, saved);
+    skip_ws(s);
+    s->p += s->p < s->end && *s->p == ',';
+    skip_ws(s);
+    return rc;
+}
+
 /* The members of the object at s->p, each key and value. */
 static int scan_object(scan_t *s, int depth)
 {
@@ -352,13 +364,9 @@ static int scan_object(scan_t *s, int depth)
         size_t saved = loader_path_push(s->L, ".%.*s", (int)(n < 64 ? n : 64), key);
         skip_ws(s);
         s->p += s->p < s->end && *s->p == ':';
-        int rc = scan_value(s, depth + 1);
-        loader_path_pop(s->L, saved);
+        int rc = scan_item(s, saved, depth);
         if (rc)
             return rc;
-        skip_ws(s);
-        s->p += s->p < s->end && *s->p == ',';
-        skip_ws(s);
     }
     s->p += s->p < s->end && *s->p == '}';
     return KIOSK_OK;
@@ -369,15 +377,10 @@ static int scan_array(scan_t *s, int depth)
     s->p++;
     skip_ws(s);
     for (size_t i = 0; s->p < s->end && *s->p != ']'; i++) {
-        size_t saved = loader_path_push(s->L, "[%zu]", i);
         const char *before = s->p;
-        int rc = scan_value(s, depth + 1);
-        loader_path_pop(s->L, saved);
+        int rc = scan_item(s, loader_path_push(s->L, "[%zu]", i), depth);
         if (rc)
             return rc;
-        skip_ws(s);
-        s->p += s->p < s->end && *s->p == ',';
-        skip_ws(s);
         if (s->p == before)
             break; /* not JSON: cJSON refused it already */
     }
