@@ -26,10 +26,13 @@ static view_t view;
 static int screens_checked;
 
 /* Wider than Noto Sans on purpose: Latin 0.55 em (0.75 for capitals and m/w), CJK 1 em. */
+static size_t measured_bytes; /* all the text fake_width() was given, for the limits test */
+
 static int fake_width(void *ud, int px, bool bold, const char *s, size_t len)
 {
     (void)ud;
     double w = 0;
+    measured_bytes += len;
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
         size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
@@ -1869,6 +1872,21 @@ static void time_journey(content_t *c, size_t ji, const char *lang, bool large)
     flow_free(f);
 }
 
+/* The bytes of text measured to build c's home screen in Chinese at 800x480; *drawn: those
+ * of the texts the view holds. */
+static size_t home_measured(content_t *c, size_t *drawn)
+{
+    flow_t *home = flow_new(c, "k", 0);
+    flow_set_home_lang(home, "zh-cn");
+    measured_bytes = 0;
+    view_build(&view, home, 800, 480, &metrics, 0, NULL);
+    *drawn = 0;
+    for (size_t i = 0; i < view.n; i++)
+        *drawn += view.w[i].text ? strlen(view.w[i].text) : 0;
+    flow_free(home);
+    return measured_bytes;
+}
+
 static void screens_with_texts_at_their_limits_lay_out_fast(void)
 {
     content_t *c = NULL;
@@ -1878,6 +1896,13 @@ static void screens_with_texts_at_their_limits_lay_out_fast(void)
         fprintf(stderr, "  %s: %s\n", err.path, err.reason);
     REQUIRE(rc == KIOSK_OK);
     CHECK_INT((int)utf8_count(content_text(c, &content_journey(c, 0)->title, "zh-cn")), 200);
+    /* What the layout measures to draw the home screen once, against the text it draws (a
+     * figure to watch: the layout's cost grows faster than the text it draws). */
+    size_t drawn, at_limits = home_measured(c, &drawn), drawn_default;
+    size_t normal = home_measured(pack, &drawn_default);
+    fprintf(stderr,
+            "  home at 800x480: %zu bytes measured for %zu drawn; default pack: %zu for %zu\n",
+            at_limits, drawn, normal, drawn_default);
     const char *langs[] = {"en", "zh-cn"};
     for (size_t l = 0; l < 2; l++) {
         flow_t *f = flow_new(c, "k", 0);
