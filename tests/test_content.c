@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "core/content.h"
+#include "core/content_internal.h"
 #include "core/kerr.h"
 #include "pack_util.h"
 
@@ -478,6 +479,345 @@ static void bad_packs_are_refused_with_path_and_reason(void)
                  "control characters");
 }
 
+/* ---- strict rules: conditions name values their questions have, numbers are numbers ---- */
+
+static struct {
+    int journey, page, el;
+    const char *field, *src;
+} cond;
+
+static void m_condition(cJSON *r)
+{
+    cJSON *el = element(r, cond.journey, cond.page, cond.el);
+    cJSON_DeleteItemFromObject(el, cond.field);
+    cJSON_AddStringToObject(el, cond.field, cond.src);
+}
+
+/* Loads the default pack with cond.field of element (j, p, e) set to src. */
+static int load_condition(int j, int p, int e, const char *field, const char *src,
+                          content_error_t *err)
+{
+    cond.journey = j;
+    cond.page = p;
+    cond.el = e;
+    cond.field = field;
+    cond.src = src;
+    content_t *c = NULL;
+    int rc = load_mutated_pack(m_condition, &c, err);
+    content_free(c);
+    return rc;
+}
+
+static void expect_condition_error(int j, int p, int e, const char *field, const char *src,
+                                   const char *reason)
+{
+    content_error_t err;
+    CHECK_INT(load_condition(j, p, e, field, src, &err), KIOSK_EINVAL);
+    char path[128];
+    snprintf(path, sizeof path, "$.journeys[%d].pages[%d].elements[%d].%s", j, p, e, field);
+    CHECK_STR(err.path, path);
+    if (!strstr(err.reason, reason)) {
+        fprintf(stderr, "%s: reason \"%s\" lacks \"%s\"\n", src, err.reason, reason);
+        check_failures++;
+    }
+}
+
+static void expect_condition_loads(int j, int p, int e, const char *field, const char *src)
+{
+    content_error_t err;
+    int rc = load_condition(j, p, e, field, src, &err);
+    if (rc != KIOSK_OK)
+        fprintf(stderr, "%s refused: %s: %s\n", src, err.path, err.reason);
+    CHECK_INT(rc, KIOSK_OK);
+}
+
+static void m_completed_if_value(cJSON *r)
+{
+    cJSON *c = cJSON_GetArrayItem(cJSON_GetObjectItem(journey_of(r, 1), "completedTextOnCondition"),
+                                  0);
+    cJSON_ReplaceItemInObject(c, "expression", cJSON_CreateString("{urgency} = 'URGNT'"));
+}
+
+static void conditions_compare_with_values_their_questions_have(void)
+{
+    /* The typo: "Sign me up" saved at once, without consent, name or phone. */
+    expect_condition_error(3, 0, 2, "visibleIf", "{action} = 'SIGN_UP'",
+                           "visibleIf compares {action} with 'SIGN_UP', which no choice of "
+                           "'action' has (its values: SIGNUP, INTERESTED)");
+    expect_condition_error(3, 0, 2, "visibleIf", "{action} != \"signup\"",
+                           "with 'signup', which no choice of 'action' has");
+    expect_condition_error(3, 0, 2, "visibleIf", "{activity} = 'TAI_CHI' or {action} = 'SIGNUP'",
+                           "no choice of 'activity' has");
+    /* Choices from a catalog, a checkbox, a boolean (true or false only), a rating's scale. */
+    expect_condition_error(2, 1, 1, "visibleIf", "{wantedServices} = 'ELDERCARE'",
+                           "no choice of 'wantedServices' has (its values: PSY_COUNSEL, ");
+    expect_condition_error(2, 1, 1, "visibleIf", "{livesAlone} = 'yes'",
+                           "with 'yes', which no choice of 'livesAlone' has (its values: true, "
+                           "false)");
+    expect_condition_error(2, 1, 1, "visibleIf", "{livesAlone} = 1", "with 1, which no choice");
+    expect_condition_error(2, 1, 1, "visibleIf", "{visits} = true", "with true, which no choice");
+    expect_condition_error(0, 0, 2, "visibleIf", "{rating} = 5",
+                           "with 5, which no choice of 'rating' has (its values: 1, 2, 3, 4)");
+    /* requiredIf and the closing texts' conditions too. */
+    expect_condition_error(3, 0, 4, "requiredIf", "{action} = 'SIGN_UP'", "no choice of 'action'");
+    expect_error(m_completed_if_value, "$.journeys[1].completedTextOnCondition[0].expression",
+                 "with 'URGNT', which no choice of 'urgency' has (its values: URGENT, SOON, LOW)");
+    /* What can hold: a choice's code, a boolean's true or 'false', orderings, typed text. */
+    expect_condition_loads(2, 1, 1, "visibleIf",
+                           "{visits} = 'WEEKLY' and {wantedServices} != 'OTHER' or "
+                           "{livesAlone} = 'false' or {satisfaction} >= 4 or {satisfaction} = 5");
+    expect_condition_loads(2, 2, 0, "visibleIf", "{household} = 'anything at all'");
+}
+
+static void numbers_in_conditions_are_finite_decimals(void)
+{
+    expect_condition_error(0, 0, 2, "visibleIf", "{rating} >= nan or {rating} < inf",
+                           "'nan' is not a number a question can have");
+    expect_condition_error(0, 0, 2, "visibleIf", "{rating} < inf",
+                           "'inf' is not a number a question can have");
+    expect_condition_error(0, 0, 2, "visibleIf", "{rating} > -Infinity", "'-Infinity' is not");
+    expect_condition_error(0, 0, 2, "visibleIf", "{rating} > 1e999", "'1e999' is not a number");
+    expect_condition_error(0, 0, 2, "visibleIf", "{rating} > 0x10", "'0x10' is not a number");
+    expect_condition_error(0, 0, 2, "visibleIf", "{rating} > SIGNUP",
+                           "expected a value ('text', a number, true or false)");
+    expect_condition_loads(0, 0, 2, "visibleIf", "{rating} >= 4.5 or {rating} < -1e1");
+    expect_condition_loads(0, 0, 2, "visibleIf", "{rating} > .5 and {rating} <= +3.");
+}
+
+/* ---- strict rules: placeholders, text lengths, NUL characters ---- */
+
+static cJSON *string_text(cJSON *r, const char *key)
+{
+    return cJSON_GetObjectItem(cJSON_GetObjectItem(r, "strings"), key);
+}
+static void set_text(cJSON *lstr, const char *lang, const char *text)
+{
+    cJSON_DeleteItemFromObject(lstr, lang);
+    cJSON_AddStringToObject(lstr, lang, text);
+}
+static void m_ph_typo(cJSON *r)
+{
+    set_text(string_text(r, "progress"), "zh-cn", "第 {m} 题，共 {total} 题");
+}
+static void m_ph_none(cJSON *r)
+{
+    set_text(string_text(r, "home.title"), "default", "Welcome, {name}");
+}
+static void m_ph_answer_typo(cJSON *r)
+{
+    set_text(cJSON_GetObjectItem(element(r, 3, 0, 1), "title"), "zh-cn", "{activty}");
+}
+static void m_ph_later_answer(cJSON *r)
+{
+    set_text(cJSON_GetObjectItem(element(r, 1, 0, 1), "title"), "default",
+             "Who is it for? (now: {urgency})");
+}
+static void m_ph_contact(cJSON *r)
+{
+    set_text(cJSON_GetObjectItem(element(r, 1, 0, 6), "title"), "default", "{name}, your phone");
+}
+static void m_ph_text_detail(cJSON *r)
+{
+    set_text(cJSON_GetObjectItem(element(r, 2, 2, 0), "title"), "default", "{household.detail}");
+}
+static void m_ph_label(cJSON *r)
+{
+    cJSON *svc = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "catalogs"),
+                                                        "services"),
+                                    0);
+    set_text(cJSON_GetObjectItem(svc, "text"), "default", "Counselling {n}");
+}
+static void m_ph_journey_title(cJSON *r)
+{
+    set_text(cJSON_GetObjectItem(journey_of(r, 2), "title"), "zh-cn", "问卷 {total}");
+}
+static void m_ph_fine(cJSON *r)
+{
+    set_text(cJSON_GetObjectItem(element(r, 1, 0, 2), "title"), "default",
+             "How urgent is {service} for {forWhom}? {} { spaced } {service.detail}");
+    set_text(string_text(r, "staff.content_failed"), "default", "{name}: {why}");
+    set_text(string_text(r, "keyboard.count"), "zh-cn", "{n}/{max}");
+    set_text(cJSON_GetObjectItem(element(r, 2, 2, 0), "title"), "default", "{household}?");
+}
+
+static void placeholders_are_those_the_kiosk_fills_in(void)
+{
+    /* The "第 {m} 题": the strings' own placeholders are listed. */
+    expect_error(m_ph_typo, "$.strings.progress.zh-cn",
+                 "placeholder '{m}' is not one this string has ({n}, {total})");
+    expect_error(m_ph_none, "$.strings.home.title.default",
+                 "placeholder '{name}' is not one this string has (it has none)");
+    /* A question's texts name earlier questions' answers, and only those the flow fills in. */
+    expect_error(m_ph_answer_typo, "$.journeys[3].pages[0].elements[1].title.zh-cn",
+                 "placeholder '{activty}' is not one this text has (the answers {activity})");
+    expect_error(m_ph_later_answer, "$.journeys[1].pages[0].elements[1].title.default",
+                 "placeholder '{urgency}' is not one this text has (the answers {service})");
+    expect_error(m_ph_contact, "$.journeys[1].pages[0].elements[6].title.default",
+                 "placeholder '{name}' is not one");
+    /* Only a chosen choice has a detail: a typed answer has none. */
+    expect_error(m_ph_text_detail, "$.journeys[2].pages[2].elements[0].title.default",
+                 "placeholder '{household.detail}' is not one");
+    /* Texts that take none: choice labels from catalogs, journey titles. */
+    expect_error(m_ph_label, "$.catalogs.services[0].text.default",
+                 "placeholder '{n}' is not one this text has (it has none)");
+    expect_error(m_ph_journey_title, "$.journeys[2].title.zh-cn", "placeholder '{total}'");
+    content_t *c = NULL;
+    content_error_t err;
+    CHECK_INT(load_mutated_pack(m_ph_fine, &c, &err), KIOSK_OK);
+    content_free(c);
+    /* Every string of the table is one the loader knows. */
+    for (size_t i = 0; content_placeholder_key(i); i++) {
+        bool known = strcmp(content_placeholder_key(i), "activity.when") == 0;
+        for (size_t k = 0; content_required_strings[k] && !known; k++)
+            known = strcmp(content_required_strings[k], content_placeholder_key(i)) == 0;
+        if (!known)
+            fprintf(stderr, "placeholder table: unknown string %s\n", content_placeholder_key(i));
+        CHECK(known);
+    }
+}
+
+static char *repeat(const char *unit, size_t n)
+{
+    size_t u = strlen(unit);
+    char *s = malloc(u * n + 1);
+    for (size_t i = 0; i < n; i++)
+        memcpy(s + i * u, unit, u);
+    s[u * n] = '\0';
+    return s;
+}
+
+static struct {
+    const char *unit;
+    size_t n;
+} filler;
+
+static void set_filled(cJSON *lstr, const char *lang)
+{
+    char *t = repeat(filler.unit, filler.n);
+    set_text(lstr, lang, t);
+    free(t);
+}
+static void m_len_journey_title(cJSON *r)
+{
+    set_filled(cJSON_GetObjectItem(journey_of(r, 0), "title"), "default");
+}
+static void m_len_catalog_label(cJSON *r)
+{
+    cJSON *svc = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "catalogs"),
+                                                        "services"),
+                                    0);
+    set_filled(cJSON_GetObjectItem(svc, "text"), "zh-cn");
+}
+static void m_len_description(cJSON *r)
+{
+    set_filled(cJSON_GetObjectItem(element(r, 1, 0, 2), "description"), "zh-cn");
+}
+static void m_len_string(cJSON *r)
+{
+    set_filled(string_text(r, "oos.body"), "default");
+}
+
+static int load_filled(void (*mutate)(cJSON *), const char *unit, size_t n, content_error_t *err)
+{
+    filler.unit = unit;
+    filler.n = n;
+    content_t *c = NULL;
+    int rc = load_mutated_pack(mutate, &c, err);
+    content_free(c);
+    return rc;
+}
+
+static void expect_length_error(void (*mutate)(cJSON *), const char *unit, size_t n,
+                                const char *path, const char *reason)
+{
+    filler.unit = unit;
+    filler.n = n;
+    expect_error(mutate, path, reason);
+}
+
+static void texts_have_lengths_that_keep_screens_fast(void)
+{
+    /* The 1.9 MB journey title and 1.8 MB Chinese choice label. */
+    expect_length_error(m_len_journey_title, "a", 1900000, "$.journeys[0].title.default",
+                        "text of 1.9 MB is longer than the 200 characters a title may have");
+    expect_length_error(m_len_catalog_label, "字", 600000, "$.catalogs.services[0].text.zh-cn",
+                        "text of 1.8 MB is longer than the 200 characters a choice label may "
+                        "have");
+    /* Characters count, not bytes: 200 Chinese characters (600 bytes) are a title's limit. */
+    content_error_t err;
+    CHECK_INT(load_filled(m_len_journey_title, "字", 200, &err), KIOSK_OK);
+    expect_length_error(m_len_journey_title, "字", 201, "$.journeys[0].title.default",
+                        "text of 201 characters is longer than the 200 characters a title");
+    CHECK_INT(load_filled(m_len_description, "字", 1000, &err), KIOSK_OK);
+    expect_length_error(m_len_description, "w", 1001,
+                        "$.journeys[1].pages[0].elements[2].description.zh-cn",
+                        "longer than the 1000 characters a description may have");
+    CHECK_INT(load_filled(m_len_string, "w", 500, &err), KIOSK_OK);
+    expect_length_error(m_len_string, "w", 20000, "$.strings.oos.body.default",
+                        "text of 20 kB is longer than the 500 characters an interface string");
+}
+
+/* The default pack's text with the first from replaced by to (to_len bytes: may hold NUL). */
+static int load_replaced(const char *from, const char *to, size_t to_len, content_error_t *err)
+{
+    size_t len;
+    char *json = read_default_pack(&len);
+    char *at = json ? strstr(json, from) : NULL;
+    if (!at) {
+        fprintf(stderr, "no %s in the default pack\n", from);
+        free(json);
+        return -100;
+    }
+    size_t head = (size_t)(at - json), from_len = strlen(from);
+    char *out = malloc(len - from_len + to_len + 1);
+    memcpy(out, json, head);
+    memcpy(out + head, to, to_len);
+    memcpy(out + head + to_len, at + from_len, len - head - from_len + 1);
+    content_t *c = NULL;
+    int rc = content_load(out, len - from_len + to_len, "replaced.json", &c, err);
+    content_free(c);
+    free(out);
+    free(json);
+    return rc;
+}
+
+static void expect_nul(const char *from, const char *to, size_t to_len, const char *path,
+                       const char *reason)
+{
+    content_error_t err;
+    CHECK_INT(load_replaced(from, to, to_len, &err), KIOSK_EINVAL);
+    CHECK_STR(err.path, path);
+    if (!strstr(err.reason, reason)) {
+        fprintf(stderr, "reason \"%s\" lacks \"%s\"\n", err.reason, reason);
+        check_failures++;
+    }
+}
+
+static void a_nul_character_is_refused_where_it_would_cut_a_name_short(void)
+{
+    const char *name = "$.journeys[3].pages[0].elements[0].name";
+    const char *q = "\"name\": \"activity\"";
+    static const char esc[] = "\"name\": \"activ\\u0000ity\"";
+    expect_nul(q, esc, sizeof esc - 1, name, "a NUL character in a name");
+    static const char raw[] = "\"name\": \"activ\0ity\"";
+    expect_nul(q, raw, sizeof raw - 1, name, "a NUL character in a name");
+    static const char value[] = "\"value\": \"SIGNUP\\u0000x\"";
+    expect_nul("\"value\": \"SIGNUP\"", value, sizeof value - 1,
+               "$.journeys[3].pages[0].elements[1].choices[0].value", "a NUL character in a name");
+    static const char key[] = "\"name\\u0000\": \"activity\"";
+    expect_nul(q, key, sizeof key - 1, "$.journeys[3].pages[0].elements[0]",
+               "a NUL character in the key \"name\\u0000\"");
+    static const char text[] = "\"value\": \"PSY_COUNSEL\", \"x\": \"\\u0000\"";
+    expect_nul("\"value\": \"PSY_COUNSEL\"", text, sizeof text - 1, "$.catalogs.services[0].x",
+               "a NUL character in a text");
+    /* An escaped backslash before "u0000" is text, not a NUL. */
+    static const char fine[] = "\"default\": \"Psychological counseling \\\\u0000\"";
+    content_error_t err;
+    CHECK_INT(load_replaced("\"default\": \"Psychological counseling\"", fine, sizeof fine - 1,
+                            &err),
+              KIOSK_OK);
+}
+
 /* ---- languages: direction, fonts, codes in any case ---- */
 
 static cJSON *language_of(cJSON *r, int i)
@@ -785,6 +1125,11 @@ int main(void)
     RUN(closing_texts_on_condition_and_the_follow_up_phone_load);
     RUN(bad_packs_are_refused_with_path_and_reason);
     RUN(bad_activities_are_refused_with_path_and_reason);
+    RUN(conditions_compare_with_values_their_questions_have);
+    RUN(numbers_in_conditions_are_finite_decimals);
+    RUN(placeholders_are_those_the_kiosk_fills_in);
+    RUN(texts_have_lengths_that_keep_screens_fast);
+    RUN(a_nul_character_is_refused_where_it_would_cut_a_name_short);
     RUN(an_activity_shows_its_day_time_and_place);
     RUN(activities_that_are_over_are_left_out);
     RUN(languages_say_direction_and_fonts);

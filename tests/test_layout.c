@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "core/flow.h"
 #include "core/kerr.h"
 #include "core/layout_internal.h"
+#include "core/utf8.h"
 #include "core/view.h"
 #include "fake_ime.h"
 #include "pack_util.h"
@@ -24,10 +26,13 @@ static view_t view;
 static int screens_checked;
 
 /* Wider than Noto Sans on purpose: Latin 0.55 em (0.75 for capitals and m/w), CJK 1 em. */
+static size_t measured_bytes; /* all the text fake_width() was given, for the limits test */
+
 static int fake_width(void *ud, int px, bool bold, const char *s, size_t len)
 {
     (void)ud;
     double w = 0;
+    measured_bytes += len;
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
         size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
@@ -1744,6 +1749,186 @@ static void many_languages_page_in_the_picker(void)
     content_free(many);
 }
 
+/* ---- every text at the length the loader allows: each screen lays out in under 100 ms ---- */
+
+/* The limits of assets/README.md, by the member holding a text. */
+static size_t limit_of(const char *member, bool in_strings)
+{
+    static const char *const labels[] = {"title",     "text",       "detail",
+                                         "place",     "labelTrue",  "labelFalse",
+                                         "minRateDescription", "maxRateDescription"};
+    if (in_strings)
+        return 500;
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(member, labels[i]) == 0)
+            return 200;
+    return 1000;
+}
+
+/* n characters: English words in the default language, Chinese with its punctuation else. */
+static void limit_text(char *out, size_t n, bool chinese)
+{
+    static const char *const en = "Community service centre opening hours and activities. ";
+    static const char *const zh[] = {"社", "区", "服", "务", "中", "心", "开", "放", "时",
+                                     "间", "和", "活", "动", "，", "欢", "迎", "参", "加", "。"};
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *c = chinese ? zh[i % (sizeof zh / sizeof zh[0])] : (const char[]){en[i % 56], 0};
+        size_t l = strlen(c);
+        memcpy(out + o, c, l);
+        o += l;
+    }
+    out[o] = '\0';
+}
+
+/* Every localizable text below node at its limit (the dates' names and template kept). */
+static void fill_to_limits(cJSON *node, const char *member, bool in_strings)
+{
+    static char buf[3 * 1000 + 1];
+    cJSON *def = cJSON_GetObjectItemCaseSensitive(node, "default");
+    if (cJSON_IsObject(node) && cJSON_IsString(def)) {
+        if (in_strings && (strncmp(member, "date.", 5) == 0 || strcmp(member, "activity.when") == 0))
+            return;
+        for (cJSON *t = node->child; t; t = t->next) {
+            limit_text(buf, limit_of(member, in_strings), strcmp(t->string, "default") != 0);
+            cJSON_SetValuestring(t, buf);
+        }
+        return;
+    }
+    for (cJSON *c = cJSON_IsObject(node) || cJSON_IsArray(node) ? node->child : NULL; c; c = c->next)
+        fill_to_limits(c, c->string ? c->string : member,
+                       in_strings || (member && strcmp(member, "strings") == 0));
+}
+
+static void m_texts_at_limits(cJSON *r)
+{
+    for (cJSON *c = r->child; c; c = c->next)
+        if (strcmp(c->string, "languages") != 0)
+            fill_to_limits(c, c->string, false);
+}
+
+static double slowest_ms;
+static int timed_screens;
+
+/* Milliseconds to build f's view at w x h: the least of three tries when the first is slow,
+ * so that a busy machine does not count. */
+static double build_ms(flow_t *f, int w, int h)
+{
+    double least = 1e9;
+    for (int i = 0; i < 3 && least > 20.0; i++) {
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        view_build(&view, f, w, h, &metrics, 0, NULL);
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+        least = ms < least ? ms : least;
+    }
+    return least;
+}
+
+/* Builds f's view at three sizes, keeping the slowest build. */
+static void time_screen(flow_t *f)
+{
+    static const int at[][2] = {{800, 480}, {720, 1280}, {1920, 1080}};
+    for (size_t s = 0; s < 3; s++) {
+        double ms = build_ms(f, at[s][0], at[s][1]);
+        if (ms > slowest_ms && getenv("KIOSK_SLOWEST"))
+            fprintf(stderr, "  %.1f ms: screen %d %s %dx%d large %d\n", ms, flow_screen(f),
+                    flow_question(f) ? flow_question(f)->name : "-", at[s][0], at[s][1],
+                    flow_large_text(f));
+        slowest_ms = ms > slowest_ms ? ms : slowest_ms;
+        timed_screens++;
+    }
+}
+
+/* Goes through journey ji in lang, timing every question screen and the thank-you. */
+static void time_journey(content_t *c, size_t ji, const char *lang, bool large)
+{
+    flow_t *f = flow_new(c, "k", 0);
+    flow_set_home_lang(f, lang);
+    flow_activate(f, ACT_JOURNEY, (int)ji, NULL, 1);
+    if (large)
+        set_display(f, true, false);
+    for (int guard = 0; guard < 40 && flow_screen(f) == SCREEN_QUESTION; guard++) {
+        const question_t *q = flow_question(f);
+        time_screen(f);
+        if (q->type == Q_BOOLEAN)
+            flow_activate(f, ACT_CHOICE, 1, NULL, 2);
+        else if (q->type != Q_TEXT && q->type != Q_COMMENT)
+            flow_activate(f, ACT_CHOICE, 0, NULL, 2);
+        else
+            flow_text(f, q->input == INPUT_TEXT ? "字w" : "13800138000", 2);
+        if (q->type == Q_CHECKBOX || q->type == Q_TEXT || q->type == Q_COMMENT) {
+            time_screen(f);
+            flow_activate(f, ACT_NEXT, 0, NULL, 2);
+        }
+    }
+    record_t *rec;
+    if (flow_pending_op(f, &rec) == OP_SAVE) {
+        strcpy(rec->ref_code, "HND9E4");
+        flow_op_done(f, KIOSK_OK, 3);
+        time_screen(f);
+    }
+    flow_free(f);
+}
+
+/* The bytes of text measured to build c's home screen in Chinese at 800x480; *drawn: those
+ * of the texts the view holds. */
+static size_t home_measured(content_t *c, size_t *drawn)
+{
+    flow_t *home = flow_new(c, "k", 0);
+    flow_set_home_lang(home, "zh-cn");
+    measured_bytes = 0;
+    view_build(&view, home, 800, 480, &metrics, 0, NULL);
+    *drawn = 0;
+    for (size_t i = 0; i < view.n; i++)
+        *drawn += view.w[i].text ? strlen(view.w[i].text) : 0;
+    flow_free(home);
+    return measured_bytes;
+}
+
+static void screens_with_texts_at_their_limits_lay_out_fast(void)
+{
+    content_t *c = NULL;
+    content_error_t err;
+    int rc = load_mutated_pack(m_texts_at_limits, &c, &err);
+    if (rc != KIOSK_OK)
+        fprintf(stderr, "  %s: %s\n", err.path, err.reason);
+    REQUIRE(rc == KIOSK_OK);
+    CHECK_INT((int)utf8_count(content_text(c, &content_journey(c, 0)->title, "zh-cn")), 200);
+    /* What the layout measures to draw the home screen once, against the text it draws (a
+     * figure to watch: the layout's cost grows faster than the text it draws). */
+    size_t drawn, at_limits = home_measured(c, &drawn), drawn_default;
+    size_t normal = home_measured(pack, &drawn_default);
+    fprintf(stderr,
+            "  home at 800x480: %zu bytes measured for %zu drawn; default pack: %zu for %zu\n",
+            at_limits, drawn, normal, drawn_default);
+    const char *langs[] = {"en", "zh-cn"};
+    for (size_t l = 0; l < 2; l++) {
+        flow_t *f = flow_new(c, "k", 0);
+        flow_set_home_lang(f, langs[l]);
+        time_screen(f);
+        flow_face(f, 0, 1);
+        flow_op_done(f, KIOSK_OK, 2);
+        time_screen(f); /* the quick rating's follow-up */
+        flow_activate(f, ACT_DISPLAY, 0, NULL, 3);
+        time_screen(f);
+        flow_free(f);
+        for (size_t j = 0; j < content_journey_count(c); j++) {
+            time_journey(c, j, langs[l], false);
+            time_journey(c, j, langs[l], true);
+        }
+    }
+    fprintf(stderr, "  %d screens laid out, the slowest in %.1f ms\n", timed_screens, slowest_ms);
+    CHECK(timed_screens > 100);
+#if defined(__SANITIZE_ADDRESS__)
+    CHECK(slowest_ms < 400.0); /* the sanitizers' checks take about three times as long */
+#else
+    CHECK(slowest_ms < 100.0);
+#endif
+    content_free(c);
+}
+
 int main(void)
 {
     pack = load_default_pack();
@@ -1775,6 +1960,7 @@ int main(void)
     RUN(two_languages_switch_directly);
     RUN(three_languages_open_the_picker);
     RUN(many_languages_page_in_the_picker);
+    RUN(screens_with_texts_at_their_limits_lay_out_fast);
     content_free(rtl_pack);
     content_free(pack);
     return check_failures != 0;

@@ -445,13 +445,14 @@ static void the_overflow_log_line_is_cut_at_a_character_boundary(void)
     const char *title = "\"Welcome to the Community Center\"";
     char *at = strstr(pack, title);
     REQUIRE(at);
-    /* A title that cannot fit: "a" and 900 "é" (two bytes each): byte 40 is inside an é. */
+    /* A title that cannot fit: "a" and 450 "é" (two bytes each; the 500 characters an interface
+     * string may have): byte 40 is inside an é. */
     char path[600], cmd[2400];
     snprintf(path, sizeof path, "%s/test_text_long.json", tmp);
     FILE *f = fopen(path, "w");
     REQUIRE(f);
     fprintf(f, "%.*s\"a", (int)(at - pack), pack);
-    for (int i = 0; i < 900; i++)
+    for (int i = 0; i < 450; i++)
         fputs("é", f);
     fprintf(f, "\"%s", at + strlen(title));
     fclose(f);

@@ -1,5 +1,6 @@
-/* Internal to the content loader (content.c, content_loader.c, content_questions.c): the
- * content's arena and model, and the loader's state and tools. No other file includes it. */
+/* Internal to the content loader (content.c, content_loader.c, content_questions.c and the
+ * content_*.c files beside them): the content's arena and model, and the loader's state and
+ * tools. No other file includes it but tests. */
 #ifndef KIOSK_CONTENT_INTERNAL_H
 #define KIOSK_CONTENT_INTERNAL_H
 
@@ -135,5 +136,30 @@ int loader_quick_rating(loader_t *L, const cJSON *root);
 int loader_journeys(loader_t *L, const cJSON *root);
 /* content_audio.c: $.audio, the recorded prompts (after the strings, which it names). */
 int loader_audio(loader_t *L, const cJSON *root);
+
+/* ---- content_rules.c: rules over the loaded pack and its raw text ---- */
+
+/* The characters a text may have, and what it is ("a title"), by its JSON path (a language
+ * step at the end is the text's language): static storage. */
+typedef struct {
+    size_t max;
+    const char *what;
+} text_limit_t;
+text_limit_t rules_text_limit(const content_t *c, const char *path);
+/* Refuses s (at the current path) when it is longer than rules_text_limit() allows. */
+int rules_text_length(loader_t *L, const char *s);
+/* After the whole pack has loaded (root: its JSON, the caller's): every "{name}" in a text is
+ * a placeholder the kiosk fills in there, the interface string's own (content_placeholders())
+ * or, in a question's title and description, an earlier question's answer. */
+int rules_placeholders(loader_t *L, const cJSON *root);
+/* The raw pack (len bytes, already parsed): no string or key holds a NUL character ("\u0000"
+ * or the byte), which cJSON would keep as the end of the C string. */
+int rules_no_nul(loader_t *L, const char *json, size_t len);
+
+/* content_placeholders.c: the names (space-separated, "n total") an interface string may hold
+ * as placeholders ("{n}"), "" for none; static storage. */
+const char *content_placeholders(const char *key);
+/* The i-th key of that table, NULL past its end (for tests): static storage. */
+const char *content_placeholder_key(size_t i);
 
 #endif

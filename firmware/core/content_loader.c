@@ -117,12 +117,13 @@ int loader_oom(loader_t *L)
     return KIOSK_ENOMEM;
 }
 
-/* Text values must be valid UTF-8 without control characters (cJSON decodes \u escapes). */
+/* Text values must be valid UTF-8 without control characters (cJSON decodes \u escapes), and
+ * no longer than their place allows (content_rules.c). */
 static int check_text(loader_t *L, const char *s)
 {
     if (!utf8_valid_text(s, strlen(s)))
         return loader_fail(L, "text is not valid UTF-8 or contains control characters");
-    return KIOSK_OK;
+    return rules_text_length(L, s);
 }
 
 const cJSON *loader_member(const cJSON *obj, const char *name)
@@ -592,6 +593,8 @@ int content_load(const char *json, size_t len, const char *filename, content_t *
         rc = loader_fail(&L, "expected a JSON object at the top level");
         goto out;
     }
+    if ((rc = rules_no_nul(&L, json, len)))
+        goto out;
     int fmt = 0;
     if ((rc = loader_get_int(&L, root, "formatVersion", 1, 1000, &fmt)))
         goto out;
@@ -611,7 +614,7 @@ int content_load(const char *json, size_t len, const char *filename, content_t *
         (rc = parse_strings(&L, root)) || (rc = loader_audio(&L, root)) ||
         (rc = loader_catalogs(&L, root)) ||
         (rc = loader_quick_rating(&L, root)) || (rc = loader_journeys(&L, root)) ||
-        (rc = loader_dated(&L)))
+        (rc = loader_dated(&L)) || (rc = rules_placeholders(&L, root)))
         goto out;
 out:
     cJSON_Delete(root);

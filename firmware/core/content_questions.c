@@ -330,7 +330,7 @@ static int parse_condition(loader_t *L, const cJSON *el, const char *name, quest
     *out = NULL;
     if ((rc = loader_get_string(L, el, name, false, &src)) || !src)
         return rc;
-    char why[160];
+    char why[256];
     size_t s = loader_path_push(L, ".%s", name);
     const expr_t *e = expr_parse(src, qs, qi, &L->c->arena_hook, why, sizeof why);
     if (!e)

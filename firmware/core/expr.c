@@ -7,6 +7,7 @@
 
 #include "core/content.h"
 #include "core/expr_parse.h"
+#include "core/json_num.h"
 
 typedef enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_EMPTY, OP_NOTEMPTY } op_t;
 typedef enum { LIT_NONE, LIT_STRING, LIT_NUMBER, LIT_BOOL } lit_kind_t;
@@ -27,6 +28,8 @@ struct expr {
 };
 
 #define EXPR_MAX_TERMS 16
+
+static bool compare_text(const term_t *t, const char *value);
 
 typedef struct {
     const char *p;
@@ -135,13 +138,69 @@ static bool parse_literal(cursor_t *c, const char *src, term_t *t, char str[64])
         t->b = false;
     } else {
         char *end;
-        t->num = strtod(c->p, &end);
-        if (end == c->p)
+        (void)strtod(c->p, &end); /* what the C library would take: "nan", "inf", "0x1p3" */
+        size_t n = json_num_decimal(c->p, &t->num);
+        if (end > c->p + n) {
+            snprintf(c->why, c->whylen, "'%.*s' is not a number a question can have",
+                     (int)(end - c->p < 32 ? end - c->p : 32), c->p);
+            return false;
+        }
+        if (!n)
             return refuse(c, "expected a value ('text', a number, true or false)", c->p);
-        c->p = end;
+        c->p += n;
         t->lit = LIT_NUMBER;
     }
     return true;
+}
+
+/* The values q can have, joined into out ("SIGNUP, INFO"), cut with "..." when long. */
+static void list_values(const question_t *q, char *out, size_t len)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    if (q->type == Q_BOOLEAN) {
+        snprintf(out, len, "true, false");
+        return;
+    }
+    for (size_t i = 0; i < q->nchoices; i++) {
+        const char *v = q->choices[i].value;
+        if (o + strlen(v) + 7 > len) {
+            snprintf(out + o, len - o, "%s...", i ? " " : "");
+            return;
+        }
+        o += (size_t)snprintf(out + o, len - o, "%s%s", i ? ", " : "", v);
+    }
+}
+
+/* "{q} = value" and "{q} != value" must name a value q can have: the code of one of its
+ * choices (from a catalog too), true or false for a boolean; a typo ('SIGN_UP' for 'SIGNUP')
+ * would otherwise hide or show a question for ever. Text answers can hold anything, and
+ * orderings (<, >=) compare with any number. */
+static bool check_value(cursor_t *c, const question_t *qs, const term_t *t, const char *str)
+{
+    const question_t *q = &qs[t->q];
+    if ((t->op != OP_EQ && t->op != OP_NE) || q->type == Q_TEXT || q->type == Q_COMMENT)
+        return true;
+    term_t eq = *t;
+    eq.op = OP_EQ;
+    eq.s = str;
+    if (q->type == Q_BOOLEAN && (compare_text(&eq, "true") || compare_text(&eq, "false")))
+        return true;
+    for (size_t i = 0; q->type != Q_BOOLEAN && i < q->nchoices; i++)
+        if (compare_text(&eq, q->choices[i].value))
+            return true;
+    char lit[80], values[96];
+    if (t->lit == LIT_STRING)
+        snprintf(lit, sizeof lit, "'%.63s'", str);
+    else if (t->lit == LIT_NUMBER)
+        snprintf(lit, sizeof lit, "%g", t->num);
+    else
+        snprintf(lit, sizeof lit, "%s", t->b ? "true" : "false");
+    list_values(q, values, sizeof values);
+    snprintf(c->why, c->whylen,
+             "visibleIf compares {%s} with %s, which no choice of '%s' has (its values: %s)",
+             q->name, lit, q->name, values);
+    return false;
 }
 
 /* One condition: "{q} empty", "{q} notempty" or "{q} <op> <value>". */
@@ -162,7 +221,7 @@ static bool parse_term(cursor_t *c, const char *src, const question_t *qs, size_
     if (!parse_operator(c, t))
         return false;
     skip_ws(c);
-    return parse_literal(c, src, t, str);
+    return parse_literal(c, src, t, str) && check_value(c, qs, t, str);
 }
 
 /* The terms in the arena, their strings with them; NULL when out of memory. */
