@@ -537,6 +537,13 @@ static void question_screen(ctx_t *x)
         bot += band + S(x, GAP) / 2;
     int m = S(x, MARGIN), gap = S(x, GAP);
     rect_t body = rect(m, top + m / 2, v->width - 2 * m, v->height - top - bot - m / 2);
+    if (q->page_title.n) {
+        /* The page's title heads its questions (SurveyJS's "pages[].title"), on one line. */
+        int ph = lay_label_top(x, rect(body.x, body.y, body.w, S(x, 34)), txt(x, &q->page_title),
+                               T(x, 24), true, STYLE_MUTED, ALIGN_LEFT);
+        body.y += ph + gap / 2;
+        body.h -= ph + gap / 2;
+    }
     bool typing = q->type == Q_TEXT || q->type == Q_COMMENT;
     bool landscape = v->width > v->height;
     char qtitle[1024];
