@@ -48,7 +48,11 @@ static void usage(FILE *out)
           "                  import the exports on sticks or in folders (SOURCE/kiosk-export/ or\n"
           "                  SOURCE itself): each manifest's kiosk signature and the bundle's\n"
           "                  hash are checked, the bundle decrypted, the records merged by uuid\n"
-          "                  (importing twice adds nothing)\n",
+          "                  (importing twice adds nothing)\n"
+          "  import-surveyjs SURVEY.json --pack PACK.json --id ID [--kind KIND] --out NEW.json\n"
+          "                  a SurveyJS survey made a journey of the pack (KIND: questionnaire,\n"
+          "                  feedback, service_request, activity); what it cannot convert is\n"
+          "                  listed, the new pack loaded as the kiosk loads it, then written\n",
           out);
     office_usage(out);
     fputs("\nExit status: 0 done, 1 failed, 2 bad usage.\n", out);
@@ -567,6 +571,7 @@ int main(int argc, char **argv)
         {"keygen", keygen},          {"token", token},          {"trust", trust},
         {"import", import},          {"find", office_find},     {"csv", office_csv},
         {"open311", office_open311}, {"report", office_report},
+        {"import-surveyjs", office_import_surveyjs},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
