@@ -539,7 +539,7 @@ static void question_screen(ctx_t *x)
     rect_t body = rect(m, top + m / 2, v->width - 2 * m, v->height - top - bot - m / 2);
     if (q->page_title.n) {
         /* The page's title heads its questions (SurveyJS's "pages[].title"), on one line. */
-        int ph = lay_label_top(x, rect(body.x, body.y, body.w, S(x, 34)), txt(x, &q->page_title),
+        int ph = lay_label_top(x, rect(body.x, body.y, body.w, T(x, 34)), txt(x, &q->page_title),
                                T(x, 24), true, STYLE_MUTED, ALIGN_LEFT);
         body.y += ph + gap / 2;
         body.h -= ph + gap / 2;
