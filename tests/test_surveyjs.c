@@ -89,7 +89,7 @@ static void the_centre_visit_survey_is_completed(void)
 }
 
 /* Chinese default ("locale": "zh-cn"), English translation: a checkbox with hasOther and
- * otherText, a dropdown, a number, a matrix of plain columns under visibleIf, rateValues;
+ * otherText, a dropdown, a number in a panel, a matrix of plain columns under visibleIf, rateValues;
  * signaturepad and expression left out. Completed in English. */
 static void the_neighbourhood_survey_is_completed(void)
 {
@@ -98,6 +98,8 @@ static void the_neighbourhood_survey_is_completed(void)
     CHECK(strstr(out, "$.showProgressBar: not supported (left out)\n") != NULL);
     CHECK(strstr(out, "$.pages[0].elements[2]: type 'signaturepad' is not supported (left out)\n"));
     CHECK(strstr(out, "$.pages[1].elements[3]: type 'expression' is not supported (left out)\n"));
+    /* A panel's questions are asked one by one; its own title is left out. */
+    CHECK(strstr(out, "$.pages[1].elements[0].title: not supported (left out)\n"));
     complete("neighbourhood", pack, "en",
              "press journey 4\nexpect question help\npress choice 0\npress choice 2\n"
              "press next\nexpect question help-Comment\ntext Fix the door\npress next\n"

@@ -331,11 +331,32 @@ static void conv_typed(conv_t *cv, const cJSON *el, const char *type, const char
     cJSON_AddItemToArray(out, q);
 }
 
-/* One element of a page into out (none, one question, or a matrix's rows). */
+static void conv_element(conv_t *cv, const cJSON *el, const char *path, cJSON *out);
+
+/* The elements of a page or panel at path, into out. */
+static void conv_elements(conv_t *cv, const cJSON *els, const char *path, cJSON *out)
+{
+    const cJSON *el;
+    int i = 0;
+    cJSON_ArrayForEach(el, els)
+    {
+        char at[512];
+        snprintf(at, sizeof at, "%s.elements[%d]", path, i++);
+        conv_element(cv, el, at, out);
+    }
+}
+
+/* One element of a page into out (none, one question, a matrix's rows, or a panel's
+ * questions: the kiosk asks them one by one, so the panel itself is left out). */
 static void conv_element(conv_t *cv, const cJSON *el, const char *path, cJSON *out)
 {
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(el, "type");
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(el, "name");
+    if (cJSON_IsString(type) && strcmp(type->valuestring, "panel") == 0) {
+        list_unknown(cv, el, path, "type name elements", "");
+        conv_elements(cv, cJSON_GetObjectItemCaseSensitive(el, "elements"), path, out);
+        return;
+    }
     if (!cJSON_IsString(type) || !cJSON_IsString(name) || !name->valuestring[0]) {
         note(cv, path, "not a question with a type and a name (left out)");
         return;
@@ -358,14 +379,7 @@ static cJSON *conv_pages(conv_t *cv, const cJSON *survey)
         cJSON *p = cJSON_CreateObject();
         cJSON_AddStringToObject(p, "name", "page1");
         cJSON *els = cJSON_AddArrayToObject(p, "elements");
-        const cJSON *el;
-        int i = 0;
-        cJSON_ArrayForEach(el, cJSON_GetObjectItemCaseSensitive(survey, "elements"))
-        {
-            char at[64];
-            snprintf(at, sizeof at, "$.elements[%d]", i++);
-            conv_element(cv, el, at, els);
-        }
+        conv_elements(cv, cJSON_GetObjectItemCaseSensitive(survey, "elements"), "$", els);
         cJSON_AddItemToArray(out, p);
         return out;
     }
@@ -380,14 +394,7 @@ static cJSON *conv_pages(conv_t *cv, const cJSON *survey)
         copy_lstr(cv, page, "title", p, at);
         list_unknown(cv, page, at, "name title elements", "");
         cJSON *els = cJSON_AddArrayToObject(p, "elements");
-        const cJSON *el;
-        int ei = 0;
-        cJSON_ArrayForEach(el, cJSON_GetObjectItemCaseSensitive(page, "elements"))
-        {
-            char eat[96];
-            snprintf(eat, sizeof eat, "%s.elements[%d]", at, ei++);
-            conv_element(cv, el, eat, els);
-        }
+        conv_elements(cv, cJSON_GetObjectItemCaseSensitive(page, "elements"), at, els);
         if (cJSON_GetArraySize(els) > 0)
             cJSON_AddItemToArray(out, p);
         else
