@@ -50,6 +50,7 @@ static void add_other(cJSON *root)
     cJSON *t = cJSON_AddObjectToObject(wanted, "otherText");
     cJSON_AddStringToObject(t, "default", "Another service");
     cJSON_AddStringToObject(t, "zh-cn", "别的服务");
+    cJSON_AddBoolToObject(element(root, 2, 1, 1), "hasOther", true); /* checkIns: visibleIf */
     cJSON *page = cJSON_GetArrayItem(
         cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(root, "journeys"), 2), "pages"),
         0);
@@ -181,6 +182,39 @@ static void another_choice_drops_the_other_text(void)
     content_free(c);
 }
 
+/* The other text of a question that an earlier answer hides is hidden with it. */
+static void the_other_text_goes_with_its_question(void)
+{
+    content_t *c = load_other();
+    REQUIRE(c);
+    flow_t *f = flow_new(c, "k1", 0);
+    CHECK(act(f, ACT_JOURNEY, 2, 1));
+    CHECK(act(f, ACT_CHOICE, 3, 2));
+    CHECK(act(f, ACT_CHOICE, 0, 3));
+    CHECK(act(f, ACT_NEXT, 0, 4));
+    CHECK(act(f, ACT_CHOICE, 0, 5)); /* visits */
+    CHECK_STR(flow_question(f)->name, "livesAlone");
+    CHECK(act(f, ACT_CHOICE, 1, 6)); /* yes: checkIns shows */
+    CHECK_STR(flow_question(f)->name, "checkIns");
+    CHECK(act(f, ACT_CHOICE, (int)flow_question(f)->nchoices - 1, 7));
+    CHECK_STR(flow_question(f)->name, "checkIns-Comment");
+    flow_text(f, "Daily", 8);
+    CHECK(act(f, ACT_NEXT, 0, 9));
+    CHECK_STR(flow_question(f)->name, "household");
+    for (int i = 0; i < 3; i++)
+        CHECK(act(f, ACT_BACK, 0, 10 + i));
+    CHECK_STR(flow_question(f)->name, "livesAlone");
+    CHECK(act(f, ACT_CHOICE, 0, 20)); /* no: checkIns and its text hide */
+    CHECK_STR(flow_question(f)->name, "household");
+    while (flow_screen(f) == SCREEN_QUESTION && act(f, ACT_SKIP, 0, 21))
+        ;
+    record_t *rec = NULL;
+    REQUIRE(flow_pending_op(f, &rec) == OP_SAVE && rec);
+    CHECK(strstr(rec->answers_json, "checkIns") == NULL);
+    flow_free(f);
+    content_free(c);
+}
+
 /* The page title is said with its question, first (speech reads the screen's labels). */
 static void the_page_title_is_said(void)
 {
@@ -229,6 +263,7 @@ int main(void)
     RUN(the_loader_adds_the_choice_and_its_text);
     RUN(something_else_asks_for_text_and_stores_it);
     RUN(another_choice_drops_the_other_text);
+    RUN(the_other_text_goes_with_its_question);
     RUN(the_page_title_is_said);
     RUN(hasother_is_refused_where_it_cannot_be);
     return check_failures != 0;

@@ -490,7 +490,8 @@ static int add_other(loader_t *L, const cJSON *el, question_t *qs, size_t *n)
     other_condition(cond, sizeof cond, q->name, vis);
     char why[160];
     *t = (question_t){.type = Q_TEXT, .title = q->title, .description = label,
-                      .required = q->required, .input = INPUT_TEXT, .input_mode = -1,
+                      .required = q->required, .required_if = q->required_if,
+                      .input = INPUT_TEXT, .input_mode = -1,
                       .max_length = (size_t)L->c->settings.text_max_length, .page = q->page,
                       .page_title = q->page_title, .other_of = true};
     if (!(t->name = content_arena_strdup(&L->c->arena, name)))
