@@ -294,8 +294,10 @@ static void conv_matrix(conv_t *cv, const cJSON *el, const char *path, cJSON *ou
         cJSON *matrix_title = cJSON_DetachItemFromObject(q, "title");
         cJSON_AddItemToObject(q, "title", conv_lstr(cv, text ? text : value, at, NULL));
         cJSON_AddItemToObject(q, "description", matrix_title);
-        if (all)
-            cJSON_ReplaceItemInObject(q, "isRequired", cJSON_CreateTrue());
+        if (all) {
+            cJSON_DeleteItemFromObjectCaseSensitive(q, "isRequired");
+            cJSON_AddTrueToObject(q, "isRequired");
+        }
         cJSON_AddItemToObject(q, "choices", cJSON_Duplicate(columns, true));
         cJSON_AddItemToArray(out, q);
     }
