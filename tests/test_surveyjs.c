@@ -127,6 +127,31 @@ static void a_refused_pack_is_not_written(void)
     free(err);
 }
 
+/* Bad usage is 2 with the usage on stderr; a survey that is not JSON is 1, naming it. */
+static void usage_and_unreadable_surveys(void)
+{
+    char out[4096], bad[700];
+    const char *kiosk = kiosk_bin;
+    kiosk_bin = KIOSK_STAFF_BIN;
+    char *err;
+    char *no_out[] = {"import-surveyjs", SURVEYS "/neighbourhood.json", "--pack", KIOSK_PACK,
+                      "--id", "x", NULL};
+    CHECK_INT(run_kiosk("sj-usage", no_out, out, sizeof out, &err), 2);
+    CHECK(strstr(err, "Usage: kiosk-staff import-surveyjs") != NULL);
+    free(err);
+    snprintf(bad, sizeof bad, "%s/sj-bad.json", tmp);
+    FILE *f = fopen(bad, "w");
+    REQUIRE(f);
+    fputs("{\"pages\": [,]}", f);
+    fclose(f);
+    char *not_json[] = {"import-surveyjs", bad, "--pack", KIOSK_PACK, "--id", "x", "--out",
+                        "/nonexistent/x.json", NULL};
+    CHECK_INT(run_kiosk("sj-bad", not_json, out, sizeof out, &err), 1);
+    CHECK(strstr(err, "sj-bad.json: not JSON") != NULL);
+    free(err);
+    kiosk_bin = kiosk;
+}
+
 int main(void)
 {
     snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
@@ -138,5 +163,6 @@ int main(void)
     RUN(the_centre_visit_survey_is_completed);
     RUN(the_neighbourhood_survey_is_completed);
     RUN(a_refused_pack_is_not_written);
+    RUN(usage_and_unreadable_surveys);
     return check_failures != 0;
 }
