@@ -50,7 +50,11 @@ static void usage(FILE *out)
           "                  import the exports on sticks or in folders (SOURCE/kiosk-export/ or\n"
           "                  SOURCE itself): each manifest's kiosk signature and the bundle's\n"
           "                  hash are checked, the bundle decrypted, the records merged by uuid\n"
-          "                  (importing twice adds nothing)\n",
+          "                  (importing twice adds nothing)\n"
+          "  import-surveyjs SURVEY.json --pack PACK.json --id ID [--kind KIND] --out NEW.json\n"
+          "                  a SurveyJS survey made a journey of the pack (KIND: questionnaire,\n"
+          "                  feedback, service_request, activity); what it cannot convert is\n"
+          "                  listed, the new pack loaded as the kiosk loads it, then written\n",
           out);
     office_usage(out);
     fputs("  po-export PACK LANG\n"
@@ -579,6 +583,7 @@ int main(int argc, char **argv)
         {"import", import},          {"find", office_find},     {"csv", office_csv},
         {"open311", office_open311}, {"report", office_report},
         {"po-export", office_po_export}, {"po-merge", office_po_merge},
+        {"import-surveyjs", office_import_surveyjs},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

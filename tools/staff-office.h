@@ -27,6 +27,10 @@ int office_open311(int argc, char **argv);
 /* report --archive FILE --out FILE.html [--title TEXT]: one self-contained HTML report. */
 int office_report(int argc, char **argv);
 
+/* import-surveyjs SURVEY.json --pack PACK.json --id ID [--kind KIND] --out NEW.json: the
+ * survey made a journey of the pack (surveyjs.c); what it cannot convert listed on stdout. */
+int office_import_surveyjs(int argc, char **argv);
+
 /* The office commands' lines for the staff tool's usage text. */
 void office_usage(FILE *out);
 

@@ -68,6 +68,10 @@ typedef struct question {
     const expr_t *required_if;      /* NULL: required as `required` says; else required
                                        also while it holds ("requiredIf") */
     size_t page;
+    lstr_t page_title; /* its page's "title", shown above it; n == 0: the page has none */
+    bool other_of;     /* the text of a radiogroup or checkbox's "Something else" ("hasOther"):
+                          made by the loader right after that question, named
+                          "<name>-Comment", shown when its choice "other" is chosen */
 } question_t;
 
 /* "completedTextOnCondition": the closing text shown instead of "completedText" when the

@@ -418,6 +418,93 @@ static int parse_element(loader_t *L, const cJSON *el, question_t *qs, size_t qi
     return parse_conditions(L, el, qs, qi);
 }
 
+/* ---- "hasOther": a "Something else" choice and the text it asks for ---- */
+
+/* The label of the "other" choice: "otherText", else the interface string "choice.other". */
+static int other_label(loader_t *L, const cJSON *el, lstr_t *out)
+{
+    int rc = loader_get_lstr(L, el, "otherText", false, out);
+    if (rc || out->n)
+        return rc;
+    for (size_t i = 0; i < L->c->nstrings; i++) {
+        if (strcmp(L->c->strings[i].key, "choice.other") == 0) {
+            *out = L->c->strings[i].text;
+            return KIOSK_OK;
+        }
+    }
+    return loader_fail_at(L, ".hasOther",
+                          "hasOther needs \"otherText\" or the interface string 'choice.other'");
+}
+
+/* When the other text shows: "{q} = 'other'", joined with each "or" alternative of q's own
+ * visibleIf (and binds tighter), so the text never outlives its question. Built in buf. */
+static void other_condition(char *buf, size_t len, const char *name, const char *vis)
+{
+    size_t used = 0;
+    const char *p = vis ? vis : "";
+    do {
+        const char *end = p;
+        for (char quote = 0; *end && (quote || strncmp(end, " or ", 4) != 0); end++)
+            if (quote ? *end == quote : (*end == '\'' || *end == '"'))
+                quote = quote ? 0 : *end;
+        used += (size_t)snprintf(buf + used, len - used, "%s{%s} = 'other'%s%.*s",
+                                 used ? " or " : "", name, end > p ? " and " : "",
+                                 (int)(end - p), p);
+        p = *end ? end + 4 : end;
+    } while (*p && used < len);
+}
+
+/* After question qs[*n - 1] (a radiogroup or checkbox with "hasOther": true): its choice
+ * "other" and the text question "<name>-Comment" it asks for, made as qs[*n]. */
+static int add_other(loader_t *L, const cJSON *el, question_t *qs, size_t *n)
+{
+    question_t *q = &qs[*n - 1];
+    bool has = false;
+    lstr_t label = {0};
+    int rc = loader_get_bool(L, el, "hasOther", &has);
+    if (rc || !has)
+        return rc;
+    if (q->type != Q_RADIOGROUP && q->type != Q_CHECKBOX)
+        return loader_fail_at(L, ".hasOther", "hasOther is for radiogroup and checkbox questions");
+    if ((rc = other_label(L, el, &label)))
+        return rc;
+    for (size_t i = 0; i < q->nchoices; i++)
+        if (strcmp(q->choices[i].value, "other") == 0)
+            return loader_fail_at(L, ".hasOther", "the code 'other' is hasOther's, not a choice's");
+    if (q->nchoices >= CONTENT_MAX_CHOICES || *n >= CONTENT_MAX_QUESTIONS)
+        return loader_fail_at(L, ".hasOther", "no room for the other choice and its text");
+    choice_t *ch = content_arena_alloc(&L->c->arena, (q->nchoices + 1) * sizeof *ch);
+    question_t *t = &qs[*n];
+    char name[80], cond[600];
+    if (!ch || strlen(q->name) + 8 > 63)
+        return ch ? loader_fail_at(L, ".name", "name is too long for its '-Comment'")
+                  : loader_oom(L);
+    memcpy(ch, q->choices, q->nchoices * sizeof *ch);
+    ch[q->nchoices] = (choice_t){.value = "other", .text = label};
+    q->choices = ch;
+    q->nchoices++;
+    snprintf(name, sizeof name, "%s-Comment", q->name);
+    const char *vis = NULL;
+    if ((rc = loader_get_string(L, el, "visibleIf", false, &vis)))
+        return rc;
+    other_condition(cond, sizeof cond, q->name, vis);
+    char why[160];
+    *t = (question_t){.type = Q_TEXT, .title = q->title, .description = label,
+                      .required = q->required, .required_if = q->required_if,
+                      .input = INPUT_TEXT, .input_mode = -1,
+                      .max_length = (size_t)L->c->settings.text_max_length, .page = q->page,
+                      .page_title = q->page_title, .other_of = true};
+    if (!(t->name = content_arena_strdup(&L->c->arena, name)))
+        return loader_oom(L);
+    for (size_t k = 0; k < *n; k++)
+        if (strcmp(qs[k].name, name) == 0)
+            return loader_fail_at(L, ".hasOther", "question name '%s' is taken", name);
+    if (!(t->visible_if = expr_parse(cond, qs, *n, &L->c->arena_hook, why, sizeof why)))
+        return loader_fail_at(L, ".hasOther", "%s", why);
+    (*n)++;
+    return KIOSK_OK;
+}
+
 /* Parses "pages" (or root-level "elements") of a SurveyJS-like object into qs. */
 static int parse_pages(loader_t *L, const cJSON *obj, question_t **out, size_t *nout)
 {
@@ -437,8 +524,9 @@ static int parse_pages(loader_t *L, const cJSON *obj, question_t **out, size_t *
         size_t s = pages ? loader_path_push(L, ".pages[%zu]", p) : L->plen;
         const cJSON *page = pages ? cJSON_GetArrayItem(pages, (int)p) : obj;
         const cJSON *els = loader_member(page, "elements");
-        int rc = KIOSK_OK;
-        if (!cJSON_IsArray(els) || cJSON_GetArraySize(els) < 1) {
+        lstr_t title = {0};
+        int rc = pages ? loader_get_lstr(L, page, "title", false, &title) : KIOSK_OK;
+        if (!rc && (!cJSON_IsArray(els) || cJSON_GetArraySize(els) < 1)) {
             size_t s2 = loader_path_push(L, ".elements");
             rc = loader_fail(L, "expected a non-empty array of elements");
             loader_path_pop(L, s2);
@@ -451,8 +539,10 @@ static int parse_pages(loader_t *L, const cJSON *obj, question_t **out, size_t *
             size_t s2 = loader_path_push(L, ".elements[%zu]", ei++);
             if (n == CONTENT_MAX_QUESTIONS)
                 rc = loader_fail(L, "more than %d questions", CONTENT_MAX_QUESTIONS);
-            else if (!(rc = parse_element(L, el, qs, n, p)))
-                n++;
+            else if (!(rc = parse_element(L, el, qs, n, p))) {
+                qs[n++].page_title = title;
+                rc = add_other(L, el, qs, &n);
+            }
             loader_path_pop(L, s2);
             if (rc)
                 break;

@@ -521,6 +521,19 @@ static void text_area(ctx_t *x, rect_t area, const question_t *q, const answer_t
     lay_latin_keyboard(x, rect(area.x, ky, area.w, area.y + area.h - ky));
 }
 
+/* The page's title heads its questions (SurveyJS's "pages[].title"), on one line at the top
+ * of body, which loses its height. */
+static void page_title(ctx_t *x, const question_t *q, rect_t *body)
+{
+    if (!q->page_title.n)
+        return;
+    int ph = lay_label_top(x, rect(body->x, body->y, body->w, T(x, 34)), txt(x, &q->page_title),
+                           T(x, 24), true, STYLE_MUTED, ALIGN_LEFT) +
+             S(x, GAP) / 2;
+    body->y += ph;
+    body->h -= ph;
+}
+
 static void question_screen(ctx_t *x)
 {
     view_t *v = x->v;
@@ -537,6 +550,7 @@ static void question_screen(ctx_t *x)
         bot += band + S(x, GAP) / 2;
     int m = S(x, MARGIN), gap = S(x, GAP);
     rect_t body = rect(m, top + m / 2, v->width - 2 * m, v->height - top - bot - m / 2);
+    page_title(x, q, &body);
     bool typing = q->type == Q_TEXT || q->type == Q_COMMENT;
     bool landscape = v->width > v->height;
     char qtitle[1024];
