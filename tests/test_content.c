@@ -670,6 +670,8 @@ static void placeholders_are_those_the_kiosk_fills_in(void)
         bool known = strcmp(content_placeholder_key(i), "activity.when") == 0;
         for (size_t k = 0; content_required_strings[k] && !known; k++)
             known = strcmp(content_required_strings[k], content_placeholder_key(i)) == 0;
+        for (size_t k = 0; content_staff_strings[k] && !known; k++)
+            known = strcmp(content_staff_strings[k], content_placeholder_key(i)) == 0;
         if (!known)
             fprintf(stderr, "placeholder table: unknown string %s\n", content_placeholder_key(i));
         CHECK(known);
