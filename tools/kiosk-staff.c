@@ -48,7 +48,9 @@ static void usage(FILE *out)
           "                  import the exports on sticks or in folders (SOURCE/kiosk-export/ or\n"
           "                  SOURCE itself): each manifest's kiosk signature and the bundle's\n"
           "                  hash are checked, the bundle decrypted, the records merged by uuid\n"
-          "                  (importing twice adds nothing)\n",
+          "                  (importing twice adds nothing)\n"
+          "  check-pack FILE check a content pack before it goes onto a stick: every\n"
+          "                  error and warning as FILE:LINE:COL, then what it holds\n",
           out);
     office_usage(out);
     fputs("\nExit status: 0 done, 1 failed, 2 bad usage.\n", out);
@@ -567,6 +569,7 @@ int main(int argc, char **argv)
         {"keygen", keygen},          {"token", token},          {"trust", trust},
         {"import", import},          {"find", office_find},     {"csv", office_csv},
         {"open311", office_open311}, {"report", office_report},
+        {"check-pack", office_check_pack},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

@@ -27,6 +27,10 @@ int office_open311(int argc, char **argv);
 /* report --archive FILE --out FILE.html [--title TEXT]: one self-contained HTML report. */
 int office_report(int argc, char **argv);
 
+/* check-pack FILE: checks a content pack (every error and warning with its line, column and
+ * JSON path, then what the pack holds); 0 no error, 1 an error. */
+int office_check_pack(int argc, char **argv);
+
 /* The office commands' lines for the staff tool's usage text. */
 void office_usage(FILE *out);
 

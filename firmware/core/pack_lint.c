@@ -327,7 +327,7 @@ static bool raw_control(lx_t *lx, pos_t start, int c)
         snprintf(esc, sizeof esc, "\\u%04X", (unsigned)c);
         SYNTAX(lx, lx->p, "a control character in a string (U+%04X at column %d): write %s",
                (unsigned)c, lx->p.col, names[c] ? names[c] : esc);
-        str_add_cp(lx, (uint32_t)c);
+        str_add(lx, (const char[]){(char)c}, 1); /* reported once: no name check after */
     }
     adv(lx);
     return true;
