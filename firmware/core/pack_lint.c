@@ -616,10 +616,21 @@ static bool before_item(lx_t *lx, bool *comma, pos_t *comma_at, bool first)
     }
 }
 
-/* One member of an object (its key at the current position); appends it to *m. */
-static void read_member(lx_t *lx, pack_ctx_t ctx, member_t **m, size_t *n, size_t *cap,
-                        char **type)
+/* What an object or an array being read has so far: an object's members (their keys
+ * malloc'd) and its question type (malloc'd, or NULL), an array's count. */
+typedef struct {
+    member_t *m;
+    size_t n, cap;
+    char *type;
+    long items;
+} items_t;
+
+/* One member of an object (its key at the current position); appends it to it->m. */
+static void read_member(lx_t *lx, pack_ctx_t ctx, items_t *it)
 {
+    member_t **m = &it->m;
+    size_t *n = &it->n, *cap = &it->cap;
+    char **type = &it->type;
     pos_t at = lx->p;
     if (!read_key(lx)) {
         char name[16];
@@ -661,47 +672,43 @@ static void read_member(lx_t *lx, pack_ctx_t ctx, member_t **m, size_t *n, size_
     path_pop(lx, saved);
 }
 
-static void read_object(lx_t *lx, pack_ctx_t ctx)
+/* The items of an object (closer '}') or an array (']') from its opener on. */
+static void read_container(lx_t *lx, pack_ctx_t ctx, int closer, items_t *it)
 {
     pos_t open = lx->p, comma_at = {0};
     adv(lx);
-    member_t *m = NULL;
-    size_t n = 0, cap = 0;
-    char *type = NULL;
     bool comma = false;
-    while (before_item(lx, &comma, &comma_at, n == 0)) {
-        read_member(lx, ctx, &m, &n, &cap, &type);
-        ended_t end = value_end(lx);
-        int r = after_item(lx, '}', end, &comma_at);
+    size_t count = 0;
+    while (before_item(lx, &comma, &comma_at, count++ == 0)) {
+        if (closer == '}') {
+            read_member(lx, ctx, it);
+        } else {
+            size_t saved = path_push(lx, NULL, it->items++);
+            read_value(lx, ctx);
+            path_pop(lx, saved);
+        }
+        int r = after_item(lx, closer, value_end(lx), &comma_at);
         comma = r == 1;
         if (r == 0)
             break;
     }
     if (!lx->stop)
-        close_container(lx, '}', open, comma, comma_at);
-    check_members(lx, ctx, m, n, type);
-    free(type);
-    free_members(m, n);
+        close_container(lx, closer, open, comma, comma_at);
+}
+
+static void read_object(lx_t *lx, pack_ctx_t ctx)
+{
+    items_t it = {0};
+    read_container(lx, ctx, '}', &it);
+    check_members(lx, ctx, it.m, it.n, it.type);
+    free(it.type);
+    free_members(it.m, it.n);
 }
 
 static void read_array(lx_t *lx, pack_ctx_t ctx)
 {
-    pos_t open = lx->p, comma_at = {0};
-    adv(lx);
-    long i = 0;
-    bool comma = false;
-    while (before_item(lx, &comma, &comma_at, i == 0)) {
-        size_t saved = path_push(lx, NULL, i++);
-        read_value(lx, ctx);
-        path_pop(lx, saved);
-        ended_t end = value_end(lx);
-        int r = after_item(lx, ']', end, &comma_at);
-        comma = r == 1;
-        if (r == 0)
-            break;
-    }
-    if (!lx->stop)
-        close_container(lx, ']', open, comma, comma_at);
+    items_t it = {0};
+    read_container(lx, ctx, ']', &it);
 }
 
 static vkind_t read_value(lx_t *lx, pack_ctx_t ctx)

@@ -514,6 +514,15 @@ static void log_rejected(packs_log_fn log, void *ud, const char *err, const char
     pack_lint_free(&l);
 }
 
+/* After load_at() in packs_load(): a refused pack logged, its bytes freed. */
+static void loaded(int rc, packs_log_fn log, void *ud, const char *err, const char *label,
+                   char *json, size_t len)
+{
+    if (rc != KIOSK_OK && rc != KIOSK_ENOMEM)
+        log_rejected(log, ud, err, label, json, len);
+    free(json);
+}
+
 int packs_load(const char *data_dir, const char *configured_path, const pack_check_t *check,
                content_t **out, char *source, size_t srclen, packs_log_fn log, void *ud)
 {
@@ -542,9 +551,7 @@ int packs_load(const char *data_dir, const char *configured_path, const pack_che
         snprintf(label, sizeof label, "%s/%s", where, order[i]);
         place_t pl = {dir, where, false};
         int rc = load_at(&pl, order[i], label, check, &json, &len, out, err, sizeof err);
-        if (rc != KIOSK_OK && rc != KIOSK_ENOMEM)
-            log_rejected(log, ud, err, label, json, len);
-        free(json);
+        loaded(rc, log, ud, err, label, json, len);
         if (rc == KIOSK_OK) {
             snprintf(source, srclen, "%s", label);
             if (rejected)
@@ -572,9 +579,7 @@ int packs_load(const char *data_dir, const char *configured_path, const pack_che
             rc = load_at(&pl, base, configured_path, check, &json, &len, out, err, sizeof err);
         if (pfd >= 0)
             close(pfd);
-        if (rc != KIOSK_OK && rc != KIOSK_ENOMEM)
-            log_rejected(log, ud, err, configured_path, json, len);
-        free(json);
+        loaded(rc, log, ud, err, configured_path, json, len);
         if (rc == KIOSK_OK) {
             snprintf(source, srclen, "%s", configured_path);
             if (rejected)
