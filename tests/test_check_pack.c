@@ -247,6 +247,32 @@ static void refused_pack_logged_once_with_every_diagnostic(void)
     free(log);
 }
 
+static void refused_pack_logs_fifty_then_how_many_more(void)
+{
+    char path[700], script[700], cmd[2400], keys[2048] = "{";
+    for (int i = 0; i < 60; i++)
+        snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "\"extra%d\": %d, ", i, i);
+    snprintf(path, sizeof path, "%s/sixty.json", tmp);
+    write_default_with(path, "{", keys);
+    snprintf(script, sizeof script, "%s/sixty.script", tmp);
+    write_text(script, "expect notice yes\n");
+    snprintf(cmd, sizeof cmd,
+             "KIOSK_TODAY=2026-12-02 '%s' --headless --pack '%s' --db '%s/sixty.db' --script "
+             "'%s' 2>&1 >/dev/null",
+             KIOSK_BIN, path, tmp, script);
+    int st;
+    char *log = run(cmd, &st);
+    REQUIRE(log);
+    int n = 0;
+    for (const char *p = log; (p = strstr(p, ": error: $.extra")); p++)
+        n++;
+    CHECK_INT(n, 50);
+    CHECK(strstr(log, "$.extra49: unknown key 'extra49'") != NULL);
+    CHECK(strstr(log, "$.extra50:") == NULL);
+    CHECK(strstr(log, "and 10 more\n") != NULL);
+    free(log);
+}
+
 int main(void)
 {
     const char *t = getenv("KIOSK_TEST_TMP");
@@ -260,5 +286,6 @@ int main(void)
     RUN(warnings_alone_pass_and_loader_errors_have_a_line);
     RUN(usage_and_missing_file);
     RUN(refused_pack_logged_once_with_every_diagnostic);
+    RUN(refused_pack_logs_fifty_then_how_many_more);
     return check_failures != 0;
 }

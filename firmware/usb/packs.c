@@ -489,9 +489,10 @@ int packs_previous(const char *data_dir, pack_candidate_t *out)
     return KIOSK_OK;
 }
 
-/* A pack refused at load: the reason, then every diagnostic of its lint pass (json: its bytes,
- * NULL when it could not be read), one line each, at most PACKS_LOG_DIAGS. The one place that
- * says "content pack rejected". */
+/* A pack refused at load: the reason (one "error" line per refused pack), then every
+ * diagnostic of its lint pass (json: its bytes, NULL when it could not be read) as details,
+ * one "info" line each, at most PACKS_LOG_DIAGS. The one place that says "content pack
+ * rejected". */
 #define PACKS_LOG_DIAGS 50
 static void log_rejected(packs_log_fn log, void *ud, const char *err, const char *label,
                          const char *json, size_t len)
@@ -506,11 +507,11 @@ static void log_rejected(packs_log_fn log, void *ud, const char *err, const char
     char line[1024];
     for (size_t i = 0; i < l.n && i < PACKS_LOG_DIAGS; i++) {
         pack_diag_format(&l.v[i], label, line, sizeof line);
-        log_fn_say(log, ud, l.v[i].severity == PACK_LINT_ERROR ? "error" : "warn", "%s", line);
+        log_fn_say(log, ud, "info", "%s", line);
     }
     size_t more = l.n + l.dropped - (l.n < PACKS_LOG_DIAGS ? l.n : PACKS_LOG_DIAGS);
     if (more)
-        log_fn_say(log, ud, "error", "and %zu more", more);
+        log_fn_say(log, ud, "info", "and %zu more", more);
     pack_lint_free(&l);
 }
 
