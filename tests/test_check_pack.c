@@ -37,14 +37,15 @@ static char *run(const char *cmd, int *status)
     return out;
 }
 
-/* Both checkers on path: the same report and the same status. */
-static char *check_both(const char *path, int *status)
+/* Both checkers on path on day today: the same report and the same status. */
+static char *check_on(const char *path, const char *today, int *status)
 {
     char cmd[2048];
     int st2;
-    snprintf(cmd, sizeof cmd, "'%s' --check-pack '%s' 2>&1", KIOSK_BIN, path);
+    snprintf(cmd, sizeof cmd, "KIOSK_TODAY=%s '%s' --check-pack '%s' 2>&1", today, KIOSK_BIN, path);
     char *a = run(cmd, status);
-    snprintf(cmd, sizeof cmd, "'%s' check-pack '%s' 2>&1", KIOSK_STAFF_BIN, path);
+    snprintf(cmd, sizeof cmd, "KIOSK_TODAY=%s '%s' check-pack '%s' 2>&1", today, KIOSK_STAFF_BIN,
+             path);
     char *b = run(cmd, &st2);
     CHECK(a && b);
     if (a && b) {
@@ -53,6 +54,12 @@ static char *check_both(const char *path, int *status)
     }
     free(b);
     return a;
+}
+
+/* On the day the end-to-end tests fix, before every activity of the default pack. */
+static char *check_both(const char *path, int *status)
+{
+    return check_on(path, "2026-12-02", status);
 }
 
 static void write_text(const char *path, const char *text)
@@ -106,6 +113,24 @@ static void default_pack_is_good(void)
     CHECK(strstr(out, "default.json: 0 errors, 0 warnings; recorded prompts' files and fonts are "
                       "not checked here") != NULL);
     CHECK(strstr(out, ": error:") == NULL && strstr(out, ": warning:") == NULL);
+    free(out);
+}
+
+static void past_activities_are_warnings(void)
+{
+    int st;
+    char *out = check_on(KIOSK_DEFAULT_PACK, "2026-12-13", &st);
+    REQUIRE(out);
+    CHECK_INT(st, 0);
+    char want[256];
+    snprintf(want, sizeof want,
+             "default.json:%d:17: warning: $.catalogs.activities[1].date: the activity "
+             "'ACT_2026_12_TAICHI' was on 2026-12-05, before today (2026-12-13): it no longer "
+             "shows\n",
+             default_line_of("\"date\": \"2026-12-05\""));
+    CHECK(strstr(out, want) != NULL);
+    CHECK(strstr(out, "default.json: 0 errors, 3 warnings;") != NULL);
+    CHECK(strstr(out, "2026-12-17, before today") == NULL);
     free(out);
 }
 
@@ -282,6 +307,7 @@ int main(void)
     if (system(cmd) != 0)
         return 1;
     RUN(default_pack_is_good);
+    RUN(past_activities_are_warnings);
     RUN(every_error_listed_in_file_order);
     RUN(warnings_alone_pass_and_loader_errors_have_a_line);
     RUN(usage_and_missing_file);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "core/content.h"
 #include "core/kerr.h"
 #include "core/pack_lint.h"
@@ -107,6 +109,57 @@ static void lacking(const out_t *o, const content_t *c, const char *json, size_t
     free(t.langs);
 }
 
+/* Past activities: every object with a "value" and a "date" before today (ISO dates compare
+ * as text), a warning at its date. Returns how many. */
+typedef struct {
+    const out_t *o;
+    const char *json, *file, *today;
+    size_t len, n;
+    char path[512];
+} past_t;
+
+static void past_walk(past_t *w, const cJSON *v, int depth)
+{
+    if (depth > 48)
+        return;
+    const cJSON *date = cJSON_GetObjectItemCaseSensitive(v, "date");
+    const cJSON *value = cJSON_GetObjectItemCaseSensitive(v, "value");
+    if (cJSON_IsObject(v) && cJSON_IsString(date) && value && strlen(date->valuestring) == 10 &&
+        strcmp(date->valuestring, w->today) < 0) {
+        size_t cut = strlen(w->path);
+        snprintf(w->path + cut, sizeof w->path - cut, ".date");
+        int line = 0, col = 0;
+        pack_lint_locate(w->json, w->len, w->path, &line, &col);
+        say(w->o, "%s:%d:%d: warning: %s: the activity '%s' was on %s, before today (%s): it "
+                  "no longer shows",
+            w->file, line, col, w->path, cJSON_IsString(value) ? value->valuestring : "?",
+            date->valuestring, w->today);
+        w->path[cut] = '\0';
+        w->n++;
+    }
+    int i = 0;
+    for (const cJSON *m = v->child; m; m = m->next, i++) {
+        size_t cut = strlen(w->path);
+        if (cJSON_IsArray(v))
+            snprintf(w->path + cut, sizeof w->path - cut, "[%d]", i);
+        else
+            snprintf(w->path + cut, sizeof w->path - cut, ".%s", m->string);
+        past_walk(w, m, depth + 1);
+        w->path[cut] = '\0';
+    }
+}
+
+static size_t past_activities(const out_t *o, const char *json, size_t len, const char *file,
+                              const char *today)
+{
+    cJSON *root = today ? cJSON_ParseWithLength(json, len) : NULL;
+    past_t w = {o, json, file, today, len, 0, "$"};
+    if (root)
+        past_walk(&w, root, 0);
+    cJSON_Delete(root);
+    return w.n;
+}
+
 static void summary(const out_t *o, const content_t *c, const char *json, size_t len)
 {
     say(o, "pack '%s', version '%s'", content_id(c), content_version(c));
@@ -128,8 +181,8 @@ static void summary(const out_t *o, const content_t *c, const char *json, size_t
     lacking(o, c, json, len);
 }
 
-size_t pack_check(const char *json, size_t len, const char *file, pack_check_line_fn fn,
-                  void *ud)
+size_t pack_check(const char *json, size_t len, const char *file, const char *today,
+                  pack_check_line_fn fn, void *ud)
 {
     out_t o = {fn, ud};
     pack_lint_t l;
@@ -156,6 +209,8 @@ size_t pack_check(const char *json, size_t len, const char *file, pack_check_lin
         say(&o, "%s:%d:%d: error: %s: %s", file, err.line, err.col, err.path, err.reason);
         errors++;
     }
+    if (c)
+        warnings += past_activities(&o, json, len, file, today);
     if (c)
         summary(&o, c, json, len);
     say(&o, "%s: %zu error%s, %zu warning%s%s; recorded prompts' files and fonts are not checked "

@@ -10,9 +10,10 @@
 typedef void (*pack_check_line_fn)(void *ud, const char *line);
 
 /* Checks the len bytes of json, named file in the lines ("FILE:LINE:COL: error: PATH: REASON",
- * warnings likewise), and reports through fn. Returns the number of errors (0: the pack is
- * good, warnings aside); out of memory counts as one. */
-size_t pack_check(const char *json, size_t len, const char *file, pack_check_line_fn fn,
-                  void *ud);
+ * warnings likewise), and reports through fn. today ("YYYY-MM-DD", or NULL: not known): a
+ * dated activity before it is a warning (it no longer shows). Returns the number of errors
+ * (0: the pack is good, warnings aside); out of memory counts as one. */
+size_t pack_check(const char *json, size_t len, const char *file, const char *today,
+                  pack_check_line_fn fn, void *ud);
 
 #endif
