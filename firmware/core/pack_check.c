@@ -199,7 +199,7 @@ size_t pack_check(const char *json, size_t len, const char *file, const char *to
     }
     if (l.dropped)
         say(&o, "%s: and %zu more not listed", file, l.dropped);
-    errors = l.errors + (l.dropped ? 1 : 0);
+    errors = l.errors;
     warnings = l.warnings;
     pack_lint_free(&l);
     content_t *c = NULL;

@@ -124,7 +124,7 @@ static size_t distance(const char *a, const char *b)
 
 /* The nearest of the lists to key: the same in another case first, else the nearest within
  * two edits; NULL when none. */
-static const char *suggest(const char *const *const lists[], size_t nlists, const char *key)
+static const char *nearest(const char *const *const lists[], size_t nlists, const char *key)
 {
     const char *best = NULL;
     size_t bd = 3;
@@ -141,19 +141,19 @@ static const char *suggest(const char *const *const lists[], size_t nlists, cons
     return best;
 }
 
-static void unknown(char *reason, size_t len, const char *what, const char *key,
-                    const char *const *const lists[], size_t nlists)
+static void unknown(char *reason, size_t len, const char *key, const char *const *const lists[],
+                    size_t nlists, bool suggest)
 {
-    const char *s = suggest(lists, nlists, key);
+    const char *s = suggest ? nearest(lists, nlists, key) : NULL;
     if (s)
-        snprintf(reason, len, "%s '%s' (did you mean '%s'?)", what, key, s);
+        snprintf(reason, len, "unknown key '%s' (did you mean '%s'?)", key, s);
     else
-        snprintf(reason, len, "%s '%s'", what, key);
+        snprintf(reason, len, "unknown key '%s'", key);
 }
 
 /* An element's key: the common ones, those of its type, else why not. */
-static pack_lint_severity_t element_key(const char *type, const char *key, char *reason,
-                                        size_t len)
+static pack_lint_severity_t element_key(const char *type, const char *key, bool suggest,
+                                        char *reason, size_t len)
 {
     bool known = false;
     for (size_t t = 0; t < NTYPES && type; t++)
@@ -182,12 +182,12 @@ static pack_lint_severity_t element_key(const char *type, const char *key, char 
                  ty[1] ? " and " : "", ty[1] ? ty[1] : "", type);
         return PACK_LINT_ERROR;
     }
-    unknown(reason, len, "unknown key", key, lists, nlists);
+    unknown(reason, len, key, lists, nlists, suggest);
     return PACK_LINT_ERROR;
 }
 
 pack_lint_severity_t pack_keys_check(pack_ctx_t ctx, const char *type, const char *key,
-                                     char *reason, size_t len)
+                                     bool suggest, char *reason, size_t len)
 {
     static const struct {
         pack_ctx_t ctx;
@@ -201,12 +201,12 @@ pack_lint_severity_t pack_keys_check(pack_ctx_t ctx, const char *type, const cha
     };
     reason[0] = '\0';
     if (ctx == PACK_CTX_ELEMENT)
-        return element_key(type, key, reason, len);
+        return element_key(type, key, suggest, reason, len);
     if (ctx == PACK_CTX_STRINGS) {
         if (in(content_required_strings, key) || in(optional_strings, key))
             return PACK_LINT_WARNING;
         const char *const *lists[] = {content_required_strings, optional_strings};
-        const char *s = suggest(lists, 2, key);
+        const char *s = suggest ? nearest(lists, 2, key) : NULL;
         snprintf(reason, len, "string '%s' is not one the kiosk uses%s%s%s", key,
                  s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
         return PACK_LINT_WARNING;
@@ -215,7 +215,7 @@ pack_lint_severity_t pack_keys_check(pack_ctx_t ctx, const char *type, const cha
         if (tables[i].ctx != ctx || in(tables[i].keys, key))
             continue;
         const char *const *lists[] = {tables[i].keys};
-        unknown(reason, len, "unknown key", key, lists, 1);
+        unknown(reason, len, key, lists, 1, suggest);
         return PACK_LINT_ERROR;
     }
     return PACK_LINT_ERROR;

@@ -38,9 +38,10 @@ pack_ctx_t pack_keys_child(pack_ctx_t parent, const char *key);
 bool pack_keys_is_code(pack_ctx_t ctx);
 
 /* Whether an object of kind ctx (an element: of question type type, NULL when not known) may
- * have key: reason set to "" when it may, else to why not (with a suggestion by edit distance,
- * "unknown key 'visibleIF' (did you mean 'visibleIf'?)"), and the severity returned. */
+ * have key: reason set to "" when it may, else to why not (with suggest, a suggestion by edit
+ * distance: "unknown key 'visibleIF' (did you mean 'visibleIf'?)"), and the severity
+ * returned. */
 pack_lint_severity_t pack_keys_check(pack_ctx_t ctx, const char *type, const char *key,
-                                     char *reason, size_t len);
+                                     bool suggest, char *reason, size_t len);
 
 #endif

@@ -15,6 +15,10 @@
 #include "core/utf8.h"
 
 #define LINT_MAX_DEPTH 64
+/* "did you mean" costs an edit distance to every key: for so many keys at most, in a pack and
+ * in one object */
+#define LINT_SUGGESTIONS 2000
+#define LINT_SUGGESTIONS_PER_OBJECT 20
 
 typedef struct {
     size_t off;
@@ -45,6 +49,7 @@ typedef struct {
     uint32_t str_cc; /* its first control character (C0 but NUL, DEL, C1), or 0 */
     bool comma_ok;   /* an unterminated string was just closed: no "missing comma" after it */
     int depth;
+    size_t suggestions; /* "did you mean" looked for so far */
     const char *want; /* locating: the path sought, and the best place found */
     pos_t found;
     size_t found_len;
@@ -110,7 +115,12 @@ __attribute__((format(printf, 6, 7))) static void diag(lx_t *lx, pos_t at,
     pack_lint_t *o = lx->out;
     if (!o || lx->oom)
         return;
-    if (o->n == PACK_LINT_MAX) {
+    if (sev == PACK_LINT_ERROR)
+        o->errors++;
+    else
+        o->warnings++;
+    /* Warnings fill half the list at most: an error always finds room first. */
+    if (o->n == PACK_LINT_MAX || (sev == PACK_LINT_WARNING && o->n >= PACK_LINT_MAX / 2)) {
         o->dropped++;
         return;
     }
@@ -135,10 +145,6 @@ __attribute__((format(printf, 6, 7))) static void diag(lx_t *lx, pos_t at,
     va_start(ap, fmt);
     vsnprintf(d->reason, sizeof d->reason, fmt, ap);
     va_end(ap);
-    if (sev == PACK_LINT_ERROR)
-        o->errors++;
-    else
-        o->warnings++;
 }
 
 #define SYNTAX(lx, at, ...) diag(lx, at, PACK_LINT_ERROR, true, (lx)->path, __VA_ARGS__)
@@ -504,11 +510,19 @@ static int by_key(const void *a, const void *b)
 static void check_members(lx_t *lx, pack_ctx_t ctx, member_t *m, size_t n, const char *type)
 {
     char path[600], reason[256];
+    if (!lx->out) /* locating: nothing to say */
+        return;
+    size_t mine = 0;
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof path, "%s.%s", lx->path, m[i].key);
-        pack_lint_severity_t sev = pack_keys_check(ctx, type, m[i].key, reason, sizeof reason);
-        if (reason[0])
+        bool suggest = lx->suggestions < LINT_SUGGESTIONS && mine < LINT_SUGGESTIONS_PER_OBJECT;
+        pack_lint_severity_t sev =
+            pack_keys_check(ctx, type, m[i].key, suggest, reason, sizeof reason);
+        if (reason[0]) {
             diag(lx, m[i].at, sev, false, path, "%s", reason);
+            lx->suggestions += suggest;
+            mine += suggest;
+        }
     }
     qsort(m, n, sizeof *m, by_key);
     for (size_t i = 1; i < n; i++)

@@ -24,12 +24,13 @@ typedef struct {
 } pack_diag_t;
 
 /* The list, in file order (by line, then column). v is malloc'd and owned by the list: valid
- * until pack_lint_free(). At most PACK_LINT_MAX diagnostics are kept; dropped counts the rest. */
+ * until pack_lint_free(). At most PACK_LINT_MAX diagnostics are kept (warnings: half of them,
+ * so that a pack with an error always has one kept); dropped counts the rest. */
 #define PACK_LINT_MAX 1000
 typedef struct {
     pack_diag_t *v;
     size_t n;
-    size_t errors, warnings; /* among the n kept */
+    size_t errors, warnings; /* all of them, kept or dropped */
     size_t dropped;
 } pack_lint_t;
 
