@@ -524,7 +524,8 @@ static void check_members(lx_t *lx, pack_ctx_t ctx, member_t *m, size_t n, const
             mine += suggest;
         }
     }
-    qsort(m, n, sizeof *m, by_key);
+    if (n > 1)
+        qsort(m, n, sizeof *m, by_key);
     for (size_t i = 1; i < n; i++)
         if (strcmp(m[i].key, m[i - 1].key) == 0) {
             snprintf(path, sizeof path, "%s.%s", lx->path, m[i].key);
