@@ -643,9 +643,6 @@ typedef struct {
 /* One member of an object (its key at the current position); appends it to it->m. */
 static void read_member(lx_t *lx, pack_ctx_t ctx, items_t *it)
 {
-    member_t **m = &it->m;
-    size_t *n = &it->n, *cap = &it->cap;
-    char **type = &it->type;
     pos_t at = lx->p;
     if (!read_key(lx)) {
         char name[16];
@@ -659,18 +656,18 @@ static void read_member(lx_t *lx, pack_ctx_t ctx, items_t *it)
         lx->oom = lx->stop = true;
         return;
     }
-    if (*n == *cap) {
-        size_t c2 = *cap ? *cap * 2 : 8;
-        member_t *v = realloc(*m, c2 * sizeof *v);
+    if (it->n == it->cap) {
+        size_t cap = it->cap ? it->cap * 2 : 8;
+        member_t *v = realloc(it->m, cap * sizeof *v);
         if (!v) {
             free(key);
             lx->oom = lx->stop = true;
             return;
         }
-        *m = v;
-        *cap = c2;
+        it->m = v;
+        it->cap = cap;
     }
-    (*m)[(*n)++] = (member_t){key, at};
+    it->m[it->n++] = (member_t){key, at};
     size_t saved = path_push(lx, key, 0);
     check_nul(lx, at, lx->path);
     if (ctx == PACK_CTX_CATALOGS)
@@ -682,8 +679,8 @@ static void read_member(lx_t *lx, pack_ctx_t ctx, items_t *it)
         SYNTAX(lx, lx->p, "missing ':' after the key '%s'", key);
     pack_ctx_t child = pack_keys_child(ctx, key);
     vkind_t k = read_value(lx, child);
-    if (k == V_STRING && ctx == PACK_CTX_ELEMENT && strcmp(key, "type") == 0 && !*type)
-        *type = strdup(lx->str);
+    if (k == V_STRING && ctx == PACK_CTX_ELEMENT && strcmp(key, "type") == 0 && !it->type)
+        it->type = strdup(lx->str);
     path_pop(lx, saved);
 }
 
