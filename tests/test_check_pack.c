@@ -179,8 +179,9 @@ static void warnings_alone_pass_and_loader_errors_have_a_line(void)
 {
     char path[700];
     snprintf(path, sizeof path, "%s/warn.json", tmp);
-    write_default_with(path, "\"strings\": {",
-                       "\"strings\": {\n    \"home.titel\": {\"default\": \"x\", \"zh-cn\": \"y\"},");
+    write_default_with(
+        path, "\"strings\": {",
+        "\"strings\": {\n    \"home.titel\": {\"default\": \"x\", \"zh-cn\": \"y\"},");
     int st;
     char *out = check_both(path, &st);
     REQUIRE(out);

@@ -159,8 +159,8 @@ static void duplicate_key_names_both_lines(void)
     pack_lint_free(&l);
     /* In the default pack: strict loading refuses it with both lines. */
     int line;
-    char *json = default_with("\"kind\": \"feedback\",", "\"kind\": \"feedback\", \"kind\": \"x\",",
-                              &line);
+    char *json =
+        default_with("\"kind\": \"feedback\",", "\"kind\": \"feedback\", \"kind\": \"x\",", &line);
     REQUIRE(json);
     content_t *c = NULL;
     content_error_t err;
@@ -234,9 +234,10 @@ static void what_is_no_unknown_key(void)
     dump(&l);
     pack_lint_free(&l);
     free(json);
-    l = lint("{\"journeys\": [{\"pages\": [{\"name\": \"p\", \"title\": {\"default\": \"T\", \"xx\": "
-             "\"t\"}, \"elements\": [{\"type\": \"radiogroup\", \"hasOther\": true, "
-             "\"otherText\": \"O\"}]}]}]}");
+    l = lint(
+        "{\"journeys\": [{\"pages\": [{\"name\": \"p\", \"title\": {\"default\": \"T\", \"xx\": "
+        "\"t\"}, \"elements\": [{\"type\": \"radiogroup\", \"hasOther\": true, "
+        "\"otherText\": \"O\"}]}]}]}");
     CHECK_INT(l.n, 0);
     dump(&l);
     pack_lint_free(&l);
@@ -257,8 +258,7 @@ static void nul_control_characters_and_bad_utf8(void)
 {
     pack_lint_t l = lint("{\"journeys\": [{\"id\": \"a\\u0000b\", \"title\": \"x\\u0000\"}]}");
     expect_diag(&l, 0, 1, 22, "$.journeys[0].id", "a NUL character in a text", PACK_LINT_ERROR);
-    expect_diag(&l, 1, 1, 43, "$.journeys[0].title", "a NUL character in a text",
-                PACK_LINT_ERROR);
+    expect_diag(&l, 1, 1, 43, "$.journeys[0].title", "a NUL character in a text", PACK_LINT_ERROR);
     CHECK_INT(l.n, 2);
     pack_lint_free(&l);
     /* A raw tab in a string (JSON forbids it), an escaped one in a name. */
@@ -274,8 +274,7 @@ static void nul_control_characters_and_bad_utf8(void)
     l = lint("{\"id\": \"a\\u0085\", \"catalogs\": {\"x\\u007f\": [{\"value\": \"\\u001b\"}]}}");
     expect_diag(&l, 0, 1, 8, "$.id", "(U+0085) in a name", PACK_LINT_ERROR);
     expect_diag(&l, 1, 1, 32, "$.catalogs.x\x7f", "(U+007F) in a name", PACK_LINT_ERROR);
-    expect_diag(&l, 2, 1, 54, "$.catalogs.x\x7f[0].value", "(U+001B) in a name",
-                PACK_LINT_ERROR);
+    expect_diag(&l, 2, 1, 54, "$.catalogs.x\x7f[0].value", "(U+001B) in a name", PACK_LINT_ERROR);
     pack_lint_free(&l);
     l = lint("{\"id\": \"ok\",\n \"version\": \"\xff\xfe\"}");
     expect_diag(&l, 0, 2, 14, "$.version", "invalid UTF-8 (byte 0xFF)", PACK_LINT_ERROR);
@@ -285,16 +284,16 @@ static void nul_control_characters_and_bad_utf8(void)
 
 static void five_errors_at_once_in_file_order(void)
 {
-    const char *json = "{\n"                                   /* 1 */
-                       "  \"formatVersion\": 1,\n"             /* 2 */
-                       "  \"id\": \"five\",\n"                 /* 3 */
-                       "  // a comment\n"                      /* 4 */
-                       "  \"version\": \"1\"\n"                /* 5: missing comma */
-                       "  \"id\": \"again\",\n"                /* 6: duplicate */
-                       "  \"journeys\": [{\"id\": \"j\",\n"    /* 7 */
-                       "    \"pages\": [{\"elements\": [\n"    /* 8 */
+    const char *json = "{\n"                                /* 1 */
+                       "  \"formatVersion\": 1,\n"          /* 2 */
+                       "  \"id\": \"five\",\n"              /* 3 */
+                       "  // a comment\n"                   /* 4 */
+                       "  \"version\": \"1\"\n"             /* 5: missing comma */
+                       "  \"id\": \"again\",\n"             /* 6: duplicate */
+                       "  \"journeys\": [{\"id\": \"j\",\n" /* 7 */
+                       "    \"pages\": [{\"elements\": [\n" /* 8 */
                        "      {\"name\": \"q\", \"visibleIF\": \"{a} = 1\"},\n" /* 9 */
-                       "    ]}]}]\n"                           /* 10: trailing comma above */
+                       "    ]}]}]\n" /* 10: trailing comma above */
                        "}\n";
     pack_lint_t l = lint(json);
     CHECK_INT(l.n, 5);

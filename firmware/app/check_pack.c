@@ -45,7 +45,9 @@ int check_pack_file(const char *prog, const char *path, FILE *out)
     fclose(f);
     if (bad) {
         fprintf(stderr, "%s: %s: %s\n", prog, path,
-                !json ? "out of memory" : len > CHECK_PACK_MAX_BYTES ? "too large" : "cannot read");
+                !json                        ? "out of memory"
+                : len > CHECK_PACK_MAX_BYTES ? "too large"
+                                             : "cannot read");
         free(json);
         return 1;
     }

@@ -130,8 +130,9 @@ static void past_walk(past_t *w, const cJSON *v, int depth)
         snprintf(w->path + cut, sizeof w->path - cut, ".date");
         int line = 0, col = 0;
         pack_lint_locate(w->json, w->len, w->path, &line, &col);
-        say(w->o, "%s:%d:%d: warning: %s: the activity '%s' was on %s, before today (%s): it "
-                  "no longer shows",
+        say(w->o,
+            "%s:%d:%d: warning: %s: the activity '%s' was on %s, before today (%s): it "
+            "no longer shows",
             w->file, line, col, w->path, cJSON_IsString(value) ? value->valuestring : "?",
             date->valuestring, w->today);
         w->path[cut] = '\0';
@@ -213,8 +214,9 @@ size_t pack_check(const char *json, size_t len, const char *file, const char *to
         warnings += past_activities(&o, json, len, file, today);
     if (c)
         summary(&o, c, json, len);
-    say(&o, "%s: %zu error%s, %zu warning%s%s; recorded prompts' files and fonts are not checked "
-            "here (the kiosk checks them when it loads the pack)",
+    say(&o,
+        "%s: %zu error%s, %zu warning%s%s; recorded prompts' files and fonts are not checked "
+        "here (the kiosk checks them when it loads the pack)",
         file, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
         c ? "" : "; the pack does not load, so no summary");
     content_free(c);

@@ -12,26 +12,33 @@
 #define END NULL
 
 static const char *const root_keys[] = {
-    "formatVersion", "id",      "version",  "defaultLanguage", "languages", "settings",
-    "strings",       "audio",   "catalogs", "quickRating",     "journeys",  END};
+    "formatVersion", "id",    "version",  "defaultLanguage", "languages", "settings",
+    "strings",       "audio", "catalogs", "quickRating",     "journeys",  END};
 static const char *const lang_keys[] = {"code", "name", "inputMode", "phone", "dir", "fonts", END};
 static const char *const phone_keys[] = {"formats", "example", END};
 static const char *const settings_keys[] = {
     "idleTimeoutSeconds", "idleCountdownSeconds", "thanksSeconds",         "textMaxLength",
     "phoneMaxDigits",     "followUpPhone",        "misuseIntervalSeconds", END};
-static const char *const choice_keys[] = {"value", "text",  "detail", "icon",
-                                          "date",  "time",  "place",  "description", END};
+static const char *const choice_keys[] = {"value", "text",  "detail",      "icon", "date",
+                                          "time",  "place", "description", END};
 static const char *const quick_keys[] = {"faces", "followUp", END};
-static const char *const journey_keys[] = {
-    "id",   "kind",  "title",   "description", "completedText", "completedTextOnCondition",
-    "icon", "pages", "elements", END};
+static const char *const journey_keys[] = {"id",
+                                           "kind",
+                                           "title",
+                                           "description",
+                                           "completedText",
+                                           "completedTextOnCondition",
+                                           "icon",
+                                           "pages",
+                                           "elements",
+                                           END};
 static const char *const cond_keys[] = {"expression", "text", END};
 static const char *const page_keys[] = {"name", "elements", "title", END};
 
 /* Elements: the keys every question has, then those of each type. */
-static const char *const element_keys[] = {"type",      "name",      "title",     "description",
-                                           "isRequired", "isConsent", "visibleIf", "requiredIf",
-                                           END};
+static const char *const element_keys[] = {"type",        "name",       "title",
+                                           "description", "isRequired", "isConsent",
+                                           "visibleIf",   "requiredIf", END};
 static const struct {
     const char *types[2];
     const char *const keys[8];
@@ -47,7 +54,7 @@ static const struct {
 
 /* Interface strings the kiosk reads besides the required ones (content.c). */
 static const char *const optional_strings[] = {"language.title", "activity.when", "date.weekdays",
-                                               "date.months", "choice.other", END};
+                                               "date.months",    "choice.other",  END};
 
 pack_ctx_t pack_keys_child(pack_ctx_t parent, const char *key)
 {
@@ -193,10 +200,10 @@ pack_lint_severity_t pack_keys_check(pack_ctx_t ctx, const char *type, const cha
         pack_ctx_t ctx;
         const char *const *keys;
     } tables[] = {
-        {PACK_CTX_ROOT, root_keys},         {PACK_CTX_LANG, lang_keys},
-        {PACK_CTX_PHONE, phone_keys},       {PACK_CTX_SETTINGS, settings_keys},
-        {PACK_CTX_CHOICE, choice_keys},     {PACK_CTX_QUICK, quick_keys},
-        {PACK_CTX_JOURNEY, journey_keys},   {PACK_CTX_COND, cond_keys},
+        {PACK_CTX_ROOT, root_keys},       {PACK_CTX_LANG, lang_keys},
+        {PACK_CTX_PHONE, phone_keys},     {PACK_CTX_SETTINGS, settings_keys},
+        {PACK_CTX_CHOICE, choice_keys},   {PACK_CTX_QUICK, quick_keys},
+        {PACK_CTX_JOURNEY, journey_keys}, {PACK_CTX_COND, cond_keys},
         {PACK_CTX_PAGE, page_keys},
     };
     reason[0] = '\0';

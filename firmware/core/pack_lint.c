@@ -50,7 +50,7 @@ typedef struct {
     bool comma_ok;   /* an unterminated string was just closed: no "missing comma" after it */
     int depth;
     size_t suggestions; /* "did you mean" looked for so far */
-    const char *want; /* locating: the path sought, and the best place found */
+    const char *want;   /* locating: the path sought, and the best place found */
     pos_t found;
     size_t found_len;
     bool found_any;
@@ -108,9 +108,9 @@ static void path_pop(lx_t *lx, size_t saved)
 
 /* ---- diagnostics ---- */
 
-__attribute__((format(printf, 6, 7))) static void diag(lx_t *lx, pos_t at,
-                                                       pack_lint_severity_t sev, bool syntax,
-                                                       const char *path, const char *fmt, ...)
+__attribute__((format(printf, 6, 7))) static void diag(lx_t *lx, pos_t at, pack_lint_severity_t sev,
+                                                       bool syntax, const char *path,
+                                                       const char *fmt, ...)
 {
     pack_lint_t *o = lx->out;
     if (!o || lx->oom)
@@ -177,8 +177,8 @@ static void skip_ws(lx_t *lx)
             SYNTAX(lx, at, "a comment: JSON has no comments (remove it)");
             adv(lx);
             adv(lx);
-            while (peek(lx) >= 0 && !(block ? peek(lx) == '*' && peek_at(lx, 1) == '/'
-                                            : peek(lx) == '\n'))
+            while (peek(lx) >= 0 &&
+                   !(block ? peek(lx) == '*' && peek_at(lx, 1) == '/' : peek(lx) == '\n'))
                 adv(lx);
             if (block && peek(lx) >= 0) {
                 adv(lx);
@@ -277,8 +277,7 @@ static void read_escape(lx_t *lx, pos_t at)
     }
     if (c != 'u') {
         if (c > 0x20 && c < 0x7f)
-            SYNTAX(lx, at, "invalid escape '\\%c' in a string (a backslash is written \\\\)",
-                   c);
+            SYNTAX(lx, at, "invalid escape '\\%c' in a string (a backslash is written \\\\)", c);
         else
             SYNTAX(lx, at, "invalid escape in a string (a backslash is written \\\\)");
         if (c >= 0 && c != '\n')
@@ -318,8 +317,8 @@ static void read_escape(lx_t *lx, pos_t at)
  * the string was never closed). */
 static bool raw_control(lx_t *lx, pos_t start, int c)
 {
-    static const char *const names[32] = {['\b'] = "\\b", ['\t'] = "\\t", ['\n'] = "\\n",
-                                          ['\f'] = "\\f", ['\r'] = "\\r"};
+    static const char *const names[32] = {
+        ['\b'] = "\\b", ['\t'] = "\\t", ['\n'] = "\\n", ['\f'] = "\\f", ['\r'] = "\\r"};
     if (c == '\n' || c == '\r') {
         SYNTAX(lx, start, "unterminated string (the line ends before its closing '\"')");
         lx->comma_ok = true;
@@ -426,8 +425,8 @@ static bool json_number(const char *s, size_t n)
 
 static bool word_char(int c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '+' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '+' || c == '.';
 }
 
 /* A number, true, false, null, or a word that is none of them. */
@@ -452,8 +451,8 @@ static void read_word(lx_t *lx)
              !strcmp(low, "nan") || !strncmp(low, "infinit", 7))
         SYNTAX(lx, at, "'%.*s' is not a JSON number", n > 40 ? 40 : n, w);
     else
-        SYNTAX(lx, at, "'%.*s' is not a JSON value (a text goes in double quotes)",
-               n > 40 ? 40 : n, w);
+        SYNTAX(lx, at, "'%.*s' is not a JSON value (a text goes in double quotes)", n > 40 ? 40 : n,
+               w);
 }
 
 /* ---- values ---- */
@@ -847,8 +846,8 @@ int pack_lint_first_error(const char *json, size_t len, content_error_t *err)
         if (d->severity != PACK_LINT_ERROR)
             continue;
         if (d->syntax)
-            content_error_set(err, "$", "invalid JSON near line %d, column %d: %s", d->line,
-                              d->col, d->reason);
+            content_error_set(err, "$", "invalid JSON near line %d, column %d: %s", d->line, d->col,
+                              d->reason);
         else
             content_error_set(err, d->path, "%s", d->reason);
         err->line = d->line;

@@ -24,6 +24,5 @@ void content_error_format(const content_error_t *err, char *buf, size_t len)
         snprintf(buf, len, "%s: %s: %s (line %d, column %d)", err->file,
                  err->path[0] ? err->path : "$", err->reason, err->line, err->col);
     else
-        snprintf(buf, len, "%s: %s: %s", err->file, err->path[0] ? err->path : "$",
-                 err->reason);
+        snprintf(buf, len, "%s: %s: %s", err->file, err->path[0] ? err->path : "$", err->reason);
 }
