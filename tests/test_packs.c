@@ -983,10 +983,10 @@ static void bad_prompts_are_refused_at_scan_and_install_and_nothing_changes(void
         "\"sounds/big7.ogg\"}, \"home.rate_prompt\": {\"en\": "
         "\"sounds/big8.ogg\", \"zh-cn\": \"sounds/big9.ogg\"}, "
         "\"home.or_choose\": {\"en\": \"sounds/big10.ogg\", \"zh-cn\": "
-        "\"sounds/big11.ogg\"}, \"nav.back\": {\"zh-cn\": \"sounds/big12.ogg\"}, "
-        "\"nav.skip\": {\"zh-cn\": \"sounds/big13.ogg\"}, \"nav.home\": "
-        "{\"zh-cn\": \"sounds/big14.ogg\"}, \"nav.done\": {\"zh-cn\": "
-        "\"sounds/big15.ogg\"}, \"nav.more\": {\"zh-cn\": \"sounds/big16.ogg\"}}"));
+        "\"sounds/big11.ogg\"}, \"common.yes\": {\"zh-cn\": \"sounds/big12.ogg\"}, "
+        "\"common.no\": {\"zh-cn\": \"sounds/big13.ogg\"}, \"idle.title\": "
+        "{\"zh-cn\": \"sounds/big14.ogg\"}, \"idle.body\": {\"zh-cn\": "
+        "\"sounds/big15.ogg\"}, \"idle.continue\": {\"zh-cn\": \"sounds/big16.ogg\"}}"));
     join(src, packs, "many.json");
     CHECK_INT(packs_install(data, src, NULL, err, sizeof err), KIOSK_ETOOBIG);
     CHECK(strstr(err, "more than the 67108864 bytes allowed") != NULL);

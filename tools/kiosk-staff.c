@@ -54,7 +54,9 @@ static void usage(FILE *out)
           "  import-surveyjs SURVEY.json --pack PACK.json --id ID [--kind KIND] --out NEW.json\n"
           "                  a SurveyJS survey made a journey of the pack (KIND: questionnaire,\n"
           "                  feedback, service_request, activity); what it cannot convert is\n"
-          "                  listed, the new pack loaded as the kiosk loads it, then written\n",
+          "                  listed, the new pack loaded as the kiosk loads it, then written\n"
+          "  check-pack FILE check a content pack before it goes onto a stick: every\n"
+          "                  error and warning as FILE:LINE:COL, then what it holds\n",
           out);
     office_usage(out);
     fputs("  po-export PACK LANG\n"
@@ -584,6 +586,7 @@ int main(int argc, char **argv)
         {"open311", office_open311}, {"report", office_report},
         {"po-export", office_po_export}, {"po-merge", office_po_merge},
         {"import-surveyjs", office_import_surveyjs},
+        {"check-pack", office_check_pack},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

@@ -30,6 +30,9 @@ int office_report(int argc, char **argv);
 /* import-surveyjs SURVEY.json --pack PACK.json --id ID [--kind KIND] --out NEW.json: the
  * survey made a journey of the pack (surveyjs.c); what it cannot convert listed on stdout. */
 int office_import_surveyjs(int argc, char **argv);
+/* check-pack FILE: checks a content pack (every error and warning with its line, column and
+ * JSON path, then what the pack holds); 0 no error, 1 an error. */
+int office_check_pack(int argc, char **argv);
 
 /* The office commands' lines for the staff tool's usage text. */
 void office_usage(FILE *out);

@@ -65,12 +65,6 @@ static void wake_ui(void *ui)
     ui_wake(ui);
 }
 
-static void pack_log(const char *level, const char *msg, void *ud)
-{
-    (void)ud;
-    log_line(level, "content pack rejected: %s", msg);
-}
-
 /* Loads the pack to run: one staff installed from a stick (or the one before it), else the
  * configured one; when those are all unusable, the built-in pack with a notice for staff. */
 /* Every text of the pack drawable (app/fonts.c). */
@@ -99,7 +93,7 @@ static int load_pack(app_t *a, content_t **out, bool *fallback, char *err, size_
     app_data_dir(a->cfg, dir, sizeof dir);
     *fallback = false;
     int rc =
-        packs_load(dir, a->cfg->pack_path, &a->pack_check, out, src, sizeof src, pack_log, NULL);
+        packs_load(dir, a->cfg->pack_path, &a->pack_check, out, src, sizeof src, edge_log, NULL);
     if (rc == KIOSK_OK) {
         char packs[4200];
         snprintf(packs, sizeof packs, "%s/packs/", dir);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/check_pack.h"
 #include "system/clock.h"
 
 static void usage(FILE *out)
@@ -40,6 +41,9 @@ static void usage(FILE *out)
           "      --rime-dir DIR      the Rime data compiled with the package (default: the\n"
           "                          installed /usr/share/kiosk/rime, else the build tree's)\n"
           "      --print-records     print the stored records as JSON lines and exit\n"
+          "      --check-pack FILE   check a content pack without starting: every error and\n"
+          "                          warning as FILE:LINE:COL, then what the pack holds;\n"
+          "                          exit status 1 on an error, else 0\n"
           "      --hash-pin          read a staff PIN (4-12 digits) from standard input and\n"
           "                          print its hash for the configuration's staff.pinHash\n"
           "                          (contact details masked)\n"
@@ -75,7 +79,8 @@ enum {
     OPT_STATS,
     OPT_OUT_OF_ORDER,
     OPT_IME,
-    OPT_RIME_DIR
+    OPT_RIME_DIR,
+    OPT_CHECK_PACK
 };
 
 static const struct option opts[] = {
@@ -101,6 +106,7 @@ static const struct option opts[] = {
     {"out-of-order", no_argument, NULL, OPT_OUT_OF_ORDER},
     {"input-methods", no_argument, NULL, OPT_IME},
     {"rime-dir", required_argument, NULL, OPT_RIME_DIR},
+    {"check-pack", required_argument, NULL, OPT_CHECK_PACK},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -210,6 +216,8 @@ static int take_option(options_t *o, int c, const char *arg)
         return GO_ON;
     case OPT_HASH_PIN:
         return app_hash_pin(stdin);
+    case OPT_CHECK_PACK:
+        return check_pack_file("kiosk", arg, stdout);
     case 'h':
         usage(stdout);
         return 0;

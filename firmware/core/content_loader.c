@@ -18,6 +18,7 @@
 #include "core/ime.h"
 #include "core/json_num.h"
 #include "core/kerr.h"
+#include "core/pack_lint.h"
 #include "core/utf8.h"
 
 /* ---- arena: every string and array of a content lives here, freed at once ---- */
@@ -581,6 +582,11 @@ int content_load(const char *json, size_t len, const char *filename, content_t *
         rc = loader_fail(&L, "pack is %zu bytes, larger than the 4 MiB limit", len);
         goto out;
     }
+    /* Strict: every mistake the lint pass finds refuses the pack (its first one is err). */
+    if ((rc = pack_lint_first_error(json, len, err)) != KIOSK_OK) {
+        L.failed = true;
+        goto out;
+    }
     root = cJSON_ParseWithLengthOpts(json, len, &end, false);
     if (!root) {
         int line, col;
@@ -621,6 +627,8 @@ out:
     if (rc) {
         if (!L.failed)
             loader_fail(&L, "%s", "invalid pack");
+        if (!err->line && len <= 4 * 1024 * 1024) /* a rule's error: where its path is */
+            pack_lint_locate(json, len, err->path, &err->line, &err->col);
         content_free(c);
         return rc == KIOSK_ENOMEM ? KIOSK_ENOMEM : KIOSK_EINVAL;
     }

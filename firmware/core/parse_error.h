@@ -7,11 +7,14 @@
 
 #include <stddef.h>
 
-/* Plain fixed-size buffers, owned by whoever declares the struct; no pointer is kept. */
+/* Plain fixed-size buffers, owned by whoever declares the struct; no pointer is kept. line and
+ * col (1-based, col in characters) say where in the file, when known (content packs); 0: not
+ * known. */
 typedef struct {
     char file[256];
     char path[256];
     char reason[256];
+    int line, col;
 } content_error_t;
 
 /* Sets the JSON path and the reason (printf-style) of err, leaving err->file as it is; returns
@@ -20,7 +23,8 @@ __attribute__((format(printf, 3, 4))) int content_error_set(content_error_t *err
                                                             const char *fmt, ...);
 
 /* Formats an error as "FILE: PATH: REASON" into buf (len bytes, always NUL-terminated when len
- * is not 0); an empty path reads "$". */
+ * is not 0); an empty path reads "$". With a line (and a reason that does not already name
+ * it), " (line L, column C)" follows. */
 void content_error_format(const content_error_t *err, char *buf, size_t len);
 
 #endif

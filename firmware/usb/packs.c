@@ -24,6 +24,7 @@
 
 #include "core/kerr.h"
 #include "core/log_fn.h"
+#include "core/pack_lint.h"
 #include "usb/packs_audio.h"
 #include "usb/stick.h"
 
@@ -76,7 +77,7 @@ static int validate(const char *json, size_t len, const char *label, const place
 }
 
 /* Reads (at most PACKS_MAX_BYTES, see stick_read_file_at()) and validates name in pl; label
- * names it in err. */
+ * names it in err. *json (NULL when nothing was read) is the caller's to free, valid or not. */
 static int load_at(const place_t *pl, const char *name, const char *label,
                    const pack_check_t *check, char **json, size_t *len, content_t **out, char *err,
                    size_t errlen)
@@ -88,12 +89,7 @@ static int load_at(const place_t *pl, const char *name, const char *label,
         snprintf(err, errlen, "%s: %s", label, why);
         return rc;
     }
-    rc = validate(*json, *len, label, pl, check, out, err, errlen);
-    if (rc != KIOSK_OK) {
-        free(*json);
-        *json = NULL;
-    }
-    return rc;
+    return validate(*json, *len, label, pl, check, out, err, errlen);
 }
 
 static bool exists_at(int dirfd, const char *name)
@@ -178,8 +174,9 @@ static int recover(int dirfd, const char *dirname, packs_log_fn log, void *ud)
         size_t len = 0;
         char why[1024];
         place_t pl = {dirfd, dirname, false};
-        if (!a && load_at(&pl, TMP, TMP, NULL, &json, &len, NULL, why, sizeof why) == 0) {
-            free(json);
+        bool valid = !a && load_at(&pl, TMP, TMP, NULL, &json, &len, NULL, why, sizeof why) == 0;
+        free(json);
+        if (valid) {
             /* Synced before active.json moved away; synced again in case it was not. */
             int fd = openat(dirfd, TMP, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
             e = fd < 0 ? errno : fsync(fd) != 0 ? errno : 0;
@@ -492,6 +489,41 @@ int packs_previous(const char *data_dir, pack_candidate_t *out)
     return KIOSK_OK;
 }
 
+/* A pack refused at load: the reason (one "error" line per refused pack), then every
+ * diagnostic of its lint pass (json: its bytes, NULL when it could not be read) as details,
+ * one "info" line each, at most PACKS_LOG_DIAGS. The one place that says "content pack
+ * rejected". */
+#define PACKS_LOG_DIAGS 50
+static void log_rejected(packs_log_fn log, void *ud, const char *err, const char *label,
+                         const char *json, size_t len)
+{
+    log_fn_say(log, ud, "error", "content pack rejected: %s", err);
+    pack_lint_t l;
+    if (!json || !log || pack_lint(json, len, &l) != KIOSK_OK) {
+        if (json && log)
+            pack_lint_free(&l);
+        return;
+    }
+    char line[1024];
+    for (size_t i = 0; i < l.n && i < PACKS_LOG_DIAGS; i++) {
+        pack_diag_format(&l.v[i], label, line, sizeof line);
+        log_fn_say(log, ud, "info", "%s", line);
+    }
+    size_t more = l.n + l.dropped - (l.n < PACKS_LOG_DIAGS ? l.n : PACKS_LOG_DIAGS);
+    if (more)
+        log_fn_say(log, ud, "info", "and %zu more", more);
+    pack_lint_free(&l);
+}
+
+/* After load_at() in packs_load(): a refused pack logged, its bytes freed. */
+static void loaded(int rc, packs_log_fn log, void *ud, const char *err, const char *label,
+                   char *json, size_t len)
+{
+    if (rc != KIOSK_OK && rc != KIOSK_ENOMEM)
+        log_rejected(log, ud, err, label, json, len);
+    free(json);
+}
+
 int packs_load(const char *data_dir, const char *configured_path, const pack_check_t *check,
                content_t **out, char *source, size_t srclen, packs_log_fn log, void *ud)
 {
@@ -520,7 +552,7 @@ int packs_load(const char *data_dir, const char *configured_path, const pack_che
         snprintf(label, sizeof label, "%s/%s", where, order[i]);
         place_t pl = {dir, where, false};
         int rc = load_at(&pl, order[i], label, check, &json, &len, out, err, sizeof err);
-        free(json);
+        loaded(rc, log, ud, err, label, json, len);
         if (rc == KIOSK_OK) {
             snprintf(source, srclen, "%s", label);
             if (rejected)
@@ -533,7 +565,6 @@ int packs_load(const char *data_dir, const char *configured_path, const pack_che
             return rc;
         }
         rejected++;
-        log_fn_say(log, ud, "error", "content pack rejected: %s", err);
     }
     if (dir >= 0)
         close(dir);
@@ -549,7 +580,7 @@ int packs_load(const char *data_dir, const char *configured_path, const pack_che
             rc = load_at(&pl, base, configured_path, check, &json, &len, out, err, sizeof err);
         if (pfd >= 0)
             close(pfd);
-        free(json);
+        loaded(rc, log, ud, err, configured_path, json, len);
         if (rc == KIOSK_OK) {
             snprintf(source, srclen, "%s", configured_path);
             if (rejected)
@@ -559,7 +590,6 @@ int packs_load(const char *data_dir, const char *configured_path, const pack_che
         if (rc == KIOSK_ENOMEM)
             return rc;
         rejected++;
-        log_fn_say(log, ud, "error", "content pack rejected: %s", err);
     }
     return rejected ? KIOSK_ECORRUPT : KIOSK_ENOENT;
 }
