@@ -78,7 +78,8 @@ static bool has_text(const texts_t *t, const char *key, const char *lang)
     return false;
 }
 
-/* One line per language lacking interface strings the kiosk uses. */
+/* One line per language lacking staff strings (residents' strings are required of every
+ * language: a pack lacking one does not load), which are shown in the default language. */
 static void lacking(const out_t *o, const content_t *c, const char *json, size_t len)
 {
     texts_t t = {0};
@@ -88,15 +89,15 @@ static void lacking(const out_t *o, const content_t *c, const char *json, size_t
         const char *code = content_language(c, l)->code;
         char list[1500] = "";
         size_t n = 0, o2 = 0;
-        for (size_t k = 0; content_required_strings[k]; k++) {
-            if (has_text(&t, content_required_strings[k], code))
+        for (size_t k = 0; content_staff_strings[k]; k++) {
+            if (has_text(&t, content_staff_strings[k], code))
                 continue;
             if (n++ < 12)
                 o2 += (size_t)snprintf(list + o2, sizeof list - o2, "%s%s", n > 1 ? ", " : "",
-                                       content_required_strings[k]);
+                                       content_staff_strings[k]);
         }
         if (n) {
-            say(o, "strings: %s lacks %zu (shown in %s instead): %s%s", code, n,
+            say(o, "strings: %s lacks %zu staff strings (shown in %s instead): %s%s", code, n,
                 content_default_lang(c), list, n > 12 ? ", ..." : "");
             any = true;
         }

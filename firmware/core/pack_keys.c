@@ -210,10 +210,12 @@ pack_lint_severity_t pack_keys_check(pack_ctx_t ctx, const char *type, const cha
     if (ctx == PACK_CTX_ELEMENT)
         return element_key(type, key, suggest, reason, len);
     if (ctx == PACK_CTX_STRINGS) {
-        if (in(content_required_strings, key) || in(optional_strings, key))
+        if (in(content_required_strings, key) || in(content_staff_strings, key) ||
+            in(optional_strings, key))
             return PACK_LINT_WARNING;
-        const char *const *lists[] = {content_required_strings, optional_strings};
-        const char *s = suggest ? nearest(lists, 2, key) : NULL;
+        const char *const *lists[] = {content_required_strings, content_staff_strings,
+                                      optional_strings};
+        const char *s = suggest ? nearest(lists, 3, key) : NULL;
         snprintf(reason, len, "string '%s' is not one the kiosk uses%s%s%s", key,
                  s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "");
         return PACK_LINT_WARNING;
