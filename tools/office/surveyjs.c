@@ -270,13 +270,13 @@ static void conv_matrix(conv_t *cv, const cJSON *el, const char *path, cJSON *ou
     const cJSON *row;
     int i = 0;
     bool all = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(el, "isAllRowRequired"));
-    char cat[512];
+    char cat[560]; /* path is at most 512 bytes */
     snprintf(cat, sizeof cat, "%s.columns", path);
     cJSON *columns = conv_choices(cv, cJSON_GetObjectItemCaseSensitive(el, "columns"), cat);
     list_unknown(cv, el, path, COMMON_KEYS, "columns rows isAllRowRequired");
     cJSON_ArrayForEach(row, rows)
     {
-        char at[512], qname[256];
+        char at[560], qname[256];
         snprintf(at, sizeof at, "%s.rows[%d]", path, i++);
         const cJSON *value = cJSON_IsObject(row) ? cJSON_GetObjectItemCaseSensitive(row, "value") : row;
         const cJSON *text = cJSON_IsObject(row) ? cJSON_GetObjectItemCaseSensitive(row, "text") : row;
