@@ -84,6 +84,21 @@ static bool view_says(const char *text)
     return false;
 }
 
+/* Whether a text on screen contains part, lines joined (wrapping may break it). */
+static bool view_says_part(const char *part)
+{
+    for (size_t i = 0; i < view.n; i++) {
+        char joined[1024];
+        size_t k = 0;
+        for (const char *p = view.w[i].text; p && *p && k + 1 < sizeof joined; p++)
+            joined[k++] = *p == '\n' ? ' ' : *p;
+        joined[k] = '\0';
+        if (strstr(joined, part))
+            return true;
+    }
+    return false;
+}
+
 static void the_loader_adds_the_choice_and_its_text(void)
 {
     content_t *c = load_other();
@@ -99,8 +114,7 @@ static void the_loader_adds_the_choice_and_its_text(void)
     CHECK(wanted_text->other_of && !wanted_text->required);
     CHECK_STR(visits->choices[visits->nchoices - 1].value, "other");
     /* Without otherText, the interface string choice.other. */
-    CHECK_STR(content_text(c, &visits->choices[visits->nchoices - 1].text, "en"),
-              "Something else");
+    CHECK_STR(content_text(c, &visits->choices[visits->nchoices - 1].text, "en"), "Something else");
     CHECK_STR(content_text(c, &visits->choices[visits->nchoices - 1].text, "zh-cn"), "其他");
     CHECK_STR(visits_text->name, "visits-Comment");
     CHECK(visits_text->type == Q_TEXT && visits_text->required);
@@ -128,6 +142,12 @@ static void something_else_asks_for_text_and_stores_it(void)
     const question_t *q = flow_question(f);
     CHECK(act(f, ACT_CHOICE, (int)q->nchoices - 1, 6));
     CHECK_STR(flow_question(f)->name, "visits-Comment");
+    /* the text screen says what it is for: in landscape on the title's line (the keys keep
+     * their height), in portrait on a line below it */
+    view_build(&view, f, 800, 480, &metrics, 6, NULL);
+    CHECK(view_says_part("\u00b7 Something else"));
+    view_build(&view, f, 720, 1280, &metrics, 6, NULL);
+    CHECK(view_says("Something else"));
     CHECK(!flow_can_next(f)); /* required: the text must be given */
     CHECK(!flow_can_skip(f));
     act(f, ACT_NEXT, 0, 7);

@@ -534,6 +534,36 @@ static void page_title(ctx_t *x, const question_t *q, rect_t *body)
     body->h -= ph;
 }
 
+/* The question's title; for the text of "Something else" above a keyboard in landscape, with
+ * what it is for on the same line ("What brings you here? · Something else"): the keys keep
+ * their height. */
+static void question_title(const flow_t *f, const question_t *q, bool typing_landscape, char *buf,
+                           size_t len)
+{
+    flow_question_title(f, buf, len);
+    if (!typing_landscape || !q->other_of)
+        return;
+    char other[256];
+    flow_question_description(f, other, sizeof other);
+    size_t tl = strlen(buf);
+    if (*other)
+        snprintf(buf + tl, len - tl, " \u00b7 %s", other);
+}
+
+/* The height a question's description may take. A choice's description may be what matters
+ * most (a crisis line, an activity's day and place): up to a third of the body, the answers
+ * page below it. Above a keyboard none, but for the text of "Something else": one line saying
+ * what it is for (in landscape the title's line says it, the keys keeping their height). */
+static int description_room(const ctx_t *x, const question_t *q, bool typing, bool landscape,
+                            int body_h)
+{
+    if (!typing)
+        return body_h * 34 / 100;
+    if (q->input != INPUT_TEXT)
+        return body_h * 24 / 100;
+    return q->other_of && !landscape ? T(x, 22) * 3 / 2 : 0;
+}
+
 static void question_screen(ctx_t *x)
 {
     view_t *v = x->v;
@@ -554,7 +584,7 @@ static void question_screen(ctx_t *x)
     bool typing = q->type == Q_TEXT || q->type == Q_COMMENT;
     bool landscape = v->width > v->height;
     char qtitle[1024];
-    flow_question_title(f, qtitle, sizeof qtitle);
+    question_title(f, q, typing && landscape, qtitle, sizeof qtitle);
     /* The question gets the room it needs, within a share of the body. */
     int share = typing ? (q->input == INPUT_TEXT ? (landscape ? 16 : 14) : 30) : 30;
     int tmax = body.h * share / 100;
@@ -576,9 +606,7 @@ static void question_screen(ctx_t *x)
     char desc[1024];
     flow_question_description(f, desc, sizeof desc);
     if (*desc) {
-        /* A choice's description may be what matters most (a crisis line, an activity's day
-         * and place): it gets up to a third of the body, the answers page below it. */
-        int dmax = typing ? (q->input == INPUT_TEXT ? 0 : body.h * 24 / 100) : body.h * 34 / 100;
+        int dmax = description_room(x, q, typing, landscape, body.h);
         if (dmax >= S(x, 24)) {
             rect_t db = rect(title_box.x, y, title_box.w, dmax);
             y += lay_label_top(x, db, desc, T(x, 22), false, STYLE_MUTED, ALIGN_LEFT) + gap / 2;
@@ -788,8 +816,9 @@ static void leave_overlay(ctx_t *x)
                STYLE_SECONDARY, ACT_LEAVE_GO, 0);
 }
 
-/* The display choices: three switches (large text, high contrast, speech) that show their state by a tick (not colour alone) and
- * take effect at once, behind the card, so the resident sees what each does. */
+/* The display choices: three switches (large text, high contrast, speech) that show their state by
+ * a tick (not colour alone) and take effect at once, behind the card, so the resident sees what
+ * each does. */
 static void display_overlay(ctx_t *x)
 {
     rect_t in = lay_card(x, ACT_DISPLAY_CLOSE);
@@ -807,7 +836,8 @@ static void display_overlay(ctx_t *x)
     action_t acts[3] = {ACT_LARGE_TEXT, ACT_HIGH_CONTRAST, ACT_SPEECH};
     bool on[3] = {flow_large_text(x->f), flow_high_contrast(x->f), flow_speech(x->f)};
     for (int i = 0; i < 3; i++) {
-        rect_t r = rect(in.x + (i % cols) * (sw + gap / 2), y + (i / cols) * (sh + gap / 2), sw, sh);
+        rect_t r =
+            rect(in.x + (i % cols) * (sw + gap / 2), y + (i / cols) * (sh + gap / 2), sw, sh);
         widget_t *w = lay_add(x, W_BUTTON, on[i] ? STYLE_SELECTED : STYLE_SECONDARY, r);
         w->action = acts[i];
         w->checked = on[i];
