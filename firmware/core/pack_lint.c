@@ -41,6 +41,7 @@ typedef struct {
     pack_lint_t *out;
     size_t cap;
     bool oom, stop;
+    bool first_only; /* stop at the first error (the loader's question: may it go on?) */
     char path[512];
     size_t plen;
     char *str; /* the last string read, decoded (malloc'd, slen bytes, NUL-terminated) */
@@ -115,10 +116,12 @@ __attribute__((format(printf, 6, 7))) static void diag(lx_t *lx, pos_t at, pack_
     pack_lint_t *o = lx->out;
     if (!o || lx->oom)
         return;
-    if (sev == PACK_LINT_ERROR)
+    if (sev == PACK_LINT_ERROR) {
         o->errors++;
-    else
+        lx->stop = lx->stop || lx->first_only;
+    } else {
         o->warnings++;
+    }
     /* Warnings fill half the list at most: an error always finds room first. */
     if (o->n == PACK_LINT_MAX || (sev == PACK_LINT_WARNING && o->n >= PACK_LINT_MAX / 2)) {
         o->dropped++;
@@ -809,14 +812,19 @@ static void sort_diags(pack_lint_t *l)
     }
 }
 
-int pack_lint(const char *json, size_t len, pack_lint_t *out)
+static int lint(const char *json, size_t len, pack_lint_t *out, bool first_only)
 {
     memset(out, 0, sizeof *out);
-    lx_t lx = {.s = json, .len = len, .out = out};
+    lx_t lx = {.s = json, .len = len, .out = out, .first_only = first_only};
     run(&lx);
     free(lx.str);
     sort_diags(out);
     return lx.oom ? KIOSK_ENOMEM : KIOSK_OK;
+}
+
+int pack_lint(const char *json, size_t len, pack_lint_t *out)
+{
+    return lint(json, len, out, false);
 }
 
 void pack_lint_free(pack_lint_t *l)
@@ -840,7 +848,7 @@ bool pack_lint_locate(const char *json, size_t len, const char *path, int *line,
 int pack_lint_first_error(const char *json, size_t len, content_error_t *err)
 {
     pack_lint_t l;
-    int rc = pack_lint(json, len, &l);
+    int rc = lint(json, len, &l, true); /* the first error is enough to refuse the pack */
     for (size_t i = 0; rc == KIOSK_OK && i < l.n; i++) {
         const pack_diag_t *d = &l.v[i];
         if (d->severity != PACK_LINT_ERROR)

@@ -45,9 +45,10 @@ void pack_lint_free(pack_lint_t *l);
  * and *col set, false when not even "$" is there (the JSON is broken before it). */
 bool pack_lint_locate(const char *json, size_t len, const char *path, int *line, int *col);
 
-/* For content_load(): lints json and, on an error, puts the first one into err (its path and
- * reason, line and column; a syntax error reads "$: invalid JSON near line L, column C: ..."),
- * leaving err->file as it is. KIOSK_OK when there is no error, KIOSK_EINVAL, KIOSK_ENOMEM. */
+/* For content_load(): lints json up to its first error (the reading stops there: the pack is
+ * refused, and the checker lists them all) and puts it into err (its path and reason, line
+ * and column; a syntax error reads "$: invalid JSON near line L, column C: ..."), leaving
+ * err->file as it is. KIOSK_OK when there is no error, KIOSK_EINVAL, KIOSK_ENOMEM. */
 int pack_lint_first_error(const char *json, size_t len, content_error_t *err);
 
 /* Formats a diagnostic as "FILE:LINE:COL: error: PATH: REASON" ("warning" for a warning)
