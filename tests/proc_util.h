@@ -4,6 +4,7 @@
 #define KIOSK_TEST_PROC_UTIL_H
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,19 @@ typedef struct {
     FILE *out; /* the kiosk's stdout */
     char err_path[640];
 } proc_t;
+
+/* For main(): tmp from KIOSK_TEST_TMP (else /tmp), made if need be; a kiosk that exits while
+ * its pipe is written to must not kill the test (SIGPIPE ignored). */
+static inline bool proc_test_tmp(void)
+{
+    snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp);
+    if (system(cmd) != 0)
+        return false;
+    signal(SIGPIPE, SIG_IGN);
+    return true;
+}
 
 /* Starts the kiosk with args (NULL-terminated), stdout and stdin on pipes, stderr to a file. */
 static inline bool start(proc_t *p, const char *name, char *const args[])

@@ -121,12 +121,8 @@ static void speech_follows_the_ring_in_real_time(void)
 
 int main(void)
 {
-    snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp);
-    if (system(cmd) != 0)
+    if (!proc_test_tmp())
         return 1;
-    signal(SIGPIPE, SIG_IGN);
     RUN(speech_follows_the_ring_in_real_time);
     return check_failures != 0;
 }

@@ -1508,12 +1508,8 @@ static void quiet_hours_are_silent_until_a_resident_wakes(void)
 
 int main(void)
 {
-    snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp);
-    if (system(cmd) != 0)
+    if (!proc_test_tmp())
         return 1;
-    signal(SIGPIPE, SIG_IGN);
     RUN(every_journey_end_to_end);
     RUN(buttons_alone_complete_every_journey);
     RUN(speech_follows_the_buttons);

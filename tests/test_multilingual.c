@@ -387,12 +387,8 @@ static void every_journey_in_every_language(void)
 
 int main(void)
 {
-    snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp);
-    if (system(cmd) != 0)
+    if (!proc_test_tmp())
         return 1;
-    signal(SIGPIPE, SIG_IGN);
     RUN(the_pack_loads_with_its_five_languages);
     RUN(every_language_has_every_text_and_placeholder);
     RUN(every_journey_in_every_language);

@@ -154,12 +154,8 @@ static void usage_and_unreadable_surveys(void)
 
 int main(void)
 {
-    snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp);
-    if (system(cmd) != 0)
+    if (!proc_test_tmp())
         return 1;
-    signal(SIGPIPE, SIG_IGN);
     RUN(the_centre_visit_survey_is_completed);
     RUN(the_neighbourhood_survey_is_completed);
     RUN(a_refused_pack_is_not_written);

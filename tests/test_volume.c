@@ -263,12 +263,8 @@ static void lowered_volume_survives_a_restart(void)
 
 int main(void)
 {
-    snprintf(tmp, sizeof tmp, "%s", getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp");
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", tmp);
-    if (system(cmd) != 0)
+    if (!proc_test_tmp())
         return 1;
-    signal(SIGPIPE, SIG_IGN);
     RUN(level_is_written_crash_safely_and_read_back);
     RUN(technician_level_wins_until_the_configuration_changes);
     RUN(damaged_file_falls_back_with_a_log_line);
