@@ -23,6 +23,16 @@ typedef struct {
     char err_path[640];
 } proc_t;
 
+/* Writes text to path (a script, a configuration); false when it cannot. */
+static inline bool write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return false;
+    fputs(text, f);
+    return fclose(f) == 0;
+}
+
 /* For main(): tmp from KIOSK_TEST_TMP (else /tmp), made if need be; a kiosk that exits while
  * its pipe is written to must not kill the test (SIGPIPE ignored). */
 static inline bool proc_test_tmp(void)

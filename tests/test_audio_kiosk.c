@@ -16,15 +16,6 @@
 
 #define MOVES 7 /* the help button, four moves of the ring, a journey, a move */
 
-static bool write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return false;
-    fputs(text, f);
-    return fclose(f) == 0;
-}
-
 static long file_samples(const char *path)
 {
     struct stat st;

@@ -205,15 +205,6 @@ static void every_journey_end_to_end(void)
             every_journey_in(langs[l], sizes[s]);
 }
 
-static bool write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return false;
-    fputs(text, f);
-    return fclose(f) == 0;
-}
-
 /* A panel mounted sideways: taps are injected at panel pixels and must land on the logical
  * targets after the rotation is undone, at every angle. */
 static void rotated_panels_map_touches(void)
