@@ -205,7 +205,8 @@ static void obsolete_entries_are_reported_and_left_out(void)
     free(msg);
 }
 
-/* A PO that does not parse: its file and line, status 1, nothing written. */
+/* A PO that does not parse: every error with its file and line (not only the first), status 1,
+ * nothing written. */
 static void a_syntax_error_names_file_and_line(void)
 {
     char path[600], cmd[4096];
@@ -214,7 +215,8 @@ static void a_syntax_error_names_file_and_line(void)
     REQUIRE(f);
     fputs("msgid \"\"\nmsgstr \"Language: zh-cn\\n\"\n\"Content-Type: text/plain; "
           "charset=UTF-8\\n\"\n"
-          "\nmsgctxt \"$.strings.nav.next\"\nmsgid \"Next\" junk\nmsgstr \"下一个\"\n",
+          "\nmsgctxt \"$.strings.nav.next\"\nmsgid \"Next\" junk\nmsgstr \"下一个\"\n"
+          "\nmsgctxt \"$.strings.nav.back\"\nmsgid \"Back\"\nmsgstr \"返回\" other\n",
           f);
     fclose(f);
     snprintf(cmd, sizeof cmd,
@@ -227,6 +229,9 @@ static void a_syntax_error_names_file_and_line(void)
     snprintf(path, sizeof path, "%s/po-bad.err", tmp);
     char *msg = slurp(path);
     CHECK(msg && strstr(msg, want));
+    snprintf(want, sizeof want, "%s/po-bad.po:11: keyword \"other\" unknown\n", tmp);
+    CHECK(msg && strstr(msg, want));
+    CHECK(msg && strstr(msg, " errors; nothing written"));
     free(msg);
     snprintf(path, sizeof path, "%s/po-bad.json", tmp);
     struct stat st;

@@ -167,9 +167,13 @@ void po_file_release(po_file_t f)
     po_file_free(f);
 }
 
-/* libgettextpo's handler: the PO file, line, column and the problem, on stderr. An error
- * stops the command with status 1 before it has written anything: fatal errors must not
- * return (libgettextpo's contract), and the handler has no place to count the others in. */
+/* Errors libgettextpo reported through po_handler since the last po_read_errors(). */
+static int po_errors;
+
+/* libgettextpo's handler: the PO file, line, column and the problem, on stderr. A plain error
+ * returns, so that the parser goes on and every error of the file is listed (the caller asks
+ * po_read_errors() afterwards and stops before writing anything); a fatal one must not return
+ * (libgettextpo's contract): status 1. */
 static void xerror(int severity, po_message_t message, const char *filename, size_t lineno,
                    size_t column, int multiline_p, const char *text)
 {
@@ -182,8 +186,10 @@ static void xerror(int severity, po_message_t message, const char *filename, siz
         fprintf(stderr, "kiosk-staff: %s: %s\n", filename, text);
     else
         fprintf(stderr, "kiosk-staff: %s\n", text);
-    if (severity != PO_SEVERITY_WARNING)
+    if (severity == PO_SEVERITY_FATAL_ERROR)
         exit(1);
+    if (severity == PO_SEVERITY_ERROR)
+        po_errors++;
 }
 
 static void xerror2(int severity, po_message_t m1, const char *f1, size_t l1, size_t c1, int ml1,
@@ -192,6 +198,13 @@ static void xerror2(int severity, po_message_t m1, const char *f1, size_t l1, si
 {
     xerror(PO_SEVERITY_WARNING, m1, f1, l1, c1, ml1, t1);
     xerror(severity, m2, f2, l2, c2, ml2, t2);
+}
+
+int po_read_errors(void)
+{
+    const int n = po_errors;
+    po_errors = 0;
+    return n;
 }
 
 const struct po_xerror_handler po_handler = {.xerror = xerror, .xerror2 = xerror2};

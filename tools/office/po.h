@@ -56,7 +56,12 @@ cJSON *po_node_at(cJSON *root, const char *path, cJSON **parent);
 void po_file_release(po_file_t f);
 
 /* Reports libgettextpo's warnings and errors on stderr with the PO file, line and column;
- * on an error (a PO that does not parse) the process exits with status 1. */
+ * a fatal error exits with status 1, a plain one is counted for po_read_errors() and the
+ * parser goes on, so that every error of a file is listed. */
 extern const struct po_xerror_handler po_handler;
+
+/* How many errors po_handler reported since the last call (and starts counting again). A
+ * caller that read a file with po_handler treats any as a failed read. */
+int po_read_errors(void);
 
 #endif

@@ -113,9 +113,16 @@ static bool merge_one(merge_t *m, po_message_t msg)
 
 static bool merge_po(merge_t *m)
 {
-    po_file_t f = po_file_read(m->po, &po_handler); /* a file that does not parse: exit 1 */
-    if (!f)
+    (void)po_read_errors();
+    po_file_t f = po_file_read(m->po, &po_handler); /* every error listed on stderr */
+    const int errors = po_read_errors();
+    if (f && errors > 0)
+        po_file_release(f);
+    if (!f || errors > 0) {
+        fprintf(stderr, "kiosk-staff " CMD ": %s: %d error%s; nothing written\n", m->po, errors,
+                errors == 1 ? "" : "s");
         return false;
+    }
     bool ok = true;
     po_message_iterator_t it = po_message_iterator(f, NULL);
     for (po_message_t msg; ok && (msg = po_next_message(it)) != NULL;)
