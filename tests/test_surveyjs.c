@@ -24,8 +24,8 @@ static int import(const char *name, const char *id, char *out, size_t len, char 
     snprintf(survey, sizeof survey, "%s/%s.json", SURVEYS, name);
     snprintf(pack_out, plen, "%s/surveyjs-%s-pack.json", tmp, id);
     remove(pack_out);
-    char *args[] = {"import-surveyjs", survey, "--pack", KIOSK_PACK,  "--id",
-                    (char *)id,        "--out",  pack_out, NULL};
+    char *args[] = {"import-surveyjs", survey,  "--pack", KIOSK_PACK, "--id",
+                    (char *)id,        "--out", pack_out, NULL};
     const char *kiosk = kiosk_bin;
     kiosk_bin = KIOSK_STAFF_BIN;
     char *err;
@@ -47,8 +47,8 @@ static void complete(const char *name, const char *pack, const char *lang, const
     REQUIRE(f);
     fputs(script_text, f);
     fclose(f);
-    char *args[] = {"--headless", "--pack", (char *)pack, "--db",       db,         "--lang",
-                    (char *)lang, "--size", "800x480",    "--script",   script,     NULL};
+    char *args[] = {"--headless", "--pack", (char *)pack, "--db",     db,     "--lang",
+                    (char *)lang, "--size", "800x480",    "--script", script, NULL};
     char *err;
     CHECK_INT(run_kiosk(name, args, out, sizeof out, &err), 0);
     free(err);
@@ -89,8 +89,8 @@ static void the_centre_visit_survey_is_completed(void)
 }
 
 /* Chinese default ("locale": "zh-cn"), English translation: a checkbox with hasOther and
- * otherText, a dropdown, a number in a panel, a matrix of plain columns under visibleIf, rateValues;
- * signaturepad and expression left out. Completed in English. */
+ * otherText, a dropdown, a number in a panel, a matrix of plain columns under visibleIf,
+ * rateValues; signaturepad and expression left out. Completed in English. */
 static void the_neighbourhood_survey_is_completed(void)
 {
     char out[4096], pack[700], answers[2048];
@@ -111,6 +111,34 @@ static void the_neighbourhood_survey_is_completed(void)
     CHECK_STR(answers, "neighbourhood {\"help\":[\"shopping\",\"other\"],\"help-Comment\":"
                        "\"Fix the door\",\"often\":\"2\",\"people\":2,\"safety.day\":\"yes\","
                        "\"safety.night\":\"no\",\"lonely\":2}");
+}
+
+/* Conditions on a page and on a panel (one with "or") hold for each question of it, joined
+ * with the question's own: a hidden page is skipped, a hidden panel too. Completed three ways
+ * in English. */
+static void page_and_panel_conditions_are_kept(void)
+{
+    char out[4096], pack[700], answers[2048];
+    CHECK_INT(import("living-alone", "living_alone", out, sizeof out, pack, sizeof pack), 0);
+    CHECK(strstr(out, "journey 'living_alone': 5 questions; 0 features left out") != NULL);
+    complete("living-alone", pack, "en",
+             "press journey 4\nexpect question alone\npress choice 0\nexpect question mood\n"
+             "press choice 2\nexpect screen thanks\n",
+             answers, sizeof answers);
+    CHECK_STR(answers, "living_alone {\"alone\":false,\"mood\":3}");
+    complete("living-alone", pack, "en",
+             "press journey 4\nexpect question alone\npress choice 1\nexpect question visited\n"
+             "press choice 2\nexpect question mood\npress choice 0\nexpect screen thanks\n",
+             answers, sizeof answers);
+    CHECK_STR(answers, "living_alone {\"alone\":true,\"visited\":\"rarely\",\"mood\":1}");
+    complete("living-alone", pack, "en",
+             "press journey 4\nexpect question alone\npress choice 1\nexpect question visited\n"
+             "press choice 1\nexpect question who\ntext My son\npress next\n"
+             "expect question wish\ntext Stay longer\npress next\nexpect question mood\n"
+             "press choice 3\nexpect screen thanks\n",
+             answers, sizeof answers);
+    CHECK_STR(answers, "living_alone {\"alone\":true,\"visited\":\"monthly\",\"who\":\"My "
+                       "son\",\"wish\":\"Stay longer\",\"mood\":4}");
 }
 
 /* A journey id the pack already has: the loader's reason, exit 1, nothing written. */
@@ -134,8 +162,8 @@ static void usage_and_unreadable_surveys(void)
     const char *kiosk = kiosk_bin;
     kiosk_bin = KIOSK_STAFF_BIN;
     char *err;
-    char *no_out[] = {"import-surveyjs", SURVEYS "/neighbourhood.json", "--pack", KIOSK_PACK,
-                      "--id", "x", NULL};
+    char *no_out[] = {
+        "import-surveyjs", SURVEYS "/neighbourhood.json", "--pack", KIOSK_PACK, "--id", "x", NULL};
     CHECK_INT(run_kiosk("sj-usage", no_out, out, sizeof out, &err), 2);
     CHECK(strstr(err, "Usage: kiosk-staff import-surveyjs") != NULL);
     free(err);
@@ -144,7 +172,7 @@ static void usage_and_unreadable_surveys(void)
     REQUIRE(f);
     fputs("{\"pages\": [,]}", f);
     fclose(f);
-    char *not_json[] = {"import-surveyjs", bad, "--pack", KIOSK_PACK, "--id", "x", "--out",
+    char *not_json[] = {"import-surveyjs",     bad, "--pack", KIOSK_PACK, "--id", "x", "--out",
                         "/nonexistent/x.json", NULL};
     CHECK_INT(run_kiosk("sj-bad", not_json, out, sizeof out, &err), 1);
     CHECK(strstr(err, "sj-bad.json: not JSON") != NULL);
@@ -158,6 +186,7 @@ int main(void)
         return 1;
     RUN(the_centre_visit_survey_is_completed);
     RUN(the_neighbourhood_survey_is_completed);
+    RUN(page_and_panel_conditions_are_kept);
     RUN(a_refused_pack_is_not_written);
     RUN(usage_and_unreadable_surveys);
     return check_failures != 0;

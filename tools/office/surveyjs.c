@@ -1,12 +1,14 @@
 /* kiosk-staff import-surveyjs: a SurveyJS survey (the JSON SurveyJS Creator saves) made a
  * journey of a content pack. What the kiosk supports is converted (text, comment, radiogroup,
  * checkbox, dropdown as a radiogroup, boolean, rating, a matrix as one radiogroup a row,
- * visibleIf, requiredIf, isRequired, hasOther, page titles, localized strings); everything
+ * visibleIf (a page's and a panel's on each of their questions), requiredIf, isRequired,
+ * hasOther, page titles, localized strings); everything
  * else is listed with its place in the survey and left out. The new pack is loaded as the
  * kiosk loads it before it is written. */
 #include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -107,8 +109,7 @@ static cJSON *conv_lstr(conv_t *cv, const cJSON *v, const char *path, const char
 }
 
 /* Copies the localizable member name of from into to (converted), when present. */
-static void copy_lstr(conv_t *cv, const cJSON *from, const char *name, cJSON *to,
-                      const char *path)
+static void copy_lstr(conv_t *cv, const cJSON *from, const char *name, cJSON *to, const char *path)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(from, name);
     if (!v)
@@ -162,22 +163,24 @@ static cJSON *conv_choices(conv_t *cv, const cJSON *list, const char *path)
     {
         char at[512];
         snprintf(at, sizeof at, "%s[%d]", path, i++);
-        const cJSON *value = cJSON_IsObject(it) ? cJSON_GetObjectItemCaseSensitive(it, "value") : it;
+        const cJSON *value =
+            cJSON_IsObject(it) ? cJSON_GetObjectItemCaseSensitive(it, "value") : it;
         if (!cJSON_IsString(value) && !cJSON_IsNumber(value)) {
             note(cv, at, "a choice without a value (left out)");
             continue;
         }
         cJSON *ch = cJSON_CreateObject();
         cJSON_AddItemToObject(ch, "value", cJSON_Duplicate(value, false));
-        const cJSON *text = cJSON_IsObject(it) ? cJSON_GetObjectItemCaseSensitive(it, "text") : NULL;
+        const cJSON *text =
+            cJSON_IsObject(it) ? cJSON_GetObjectItemCaseSensitive(it, "text") : NULL;
         char plain[32];
         if (cJSON_IsNumber(value))
             snprintf(plain, sizeof plain, "%g", value->valuedouble);
         /* A plain value is its own text in every language, as SurveyJS shows it. */
-        cJSON_AddItemToObject(ch, "text", text ? conv_lstr(cv, text, at, NULL)
-                                               : conv_lstr(cv, NULL, at,
-                                                           cJSON_IsString(value) ? value->valuestring
-                                                                                 : plain));
+        cJSON_AddItemToObject(
+            ch, "text",
+            text ? conv_lstr(cv, text, at, NULL)
+                 : conv_lstr(cv, NULL, at, cJSON_IsString(value) ? value->valuestring : plain));
         if (cJSON_IsObject(it))
             list_unknown(cv, it, at, "value text", "");
         cJSON_AddItemToArray(out, ch);
@@ -186,8 +189,8 @@ static cJSON *conv_choices(conv_t *cv, const cJSON *list, const char *path)
 }
 
 /* Converts a member holding a choice list, when present. */
-static void copy_choices(conv_t *cv, const cJSON *el, const char *name, const char *as,
-                         cJSON *q, const char *path)
+static void copy_choices(conv_t *cv, const cJSON *el, const char *name, const char *as, cJSON *q,
+                         const char *path)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(el, name);
     if (!v)
@@ -207,7 +210,8 @@ static void conv_rating(conv_t *cv, const cJSON *el, cJSON *q, const char *path)
     } else if (cJSON_IsNumber(step) && step->valueint > 1) {
         const cJSON *lo = cJSON_GetObjectItemCaseSensitive(el, "rateMin");
         const cJSON *hi = cJSON_GetObjectItemCaseSensitive(el, "rateMax");
-        int from = cJSON_IsNumber(lo) ? lo->valueint : 1, to = cJSON_IsNumber(hi) ? hi->valueint : 5;
+        int from = cJSON_IsNumber(lo) ? lo->valueint : 1,
+            to = cJSON_IsNumber(hi) ? hi->valueint : 5;
         cJSON *values = cJSON_AddArrayToObject(q, "rateValues");
         for (int v = from; v <= to && cJSON_GetArraySize(values) < 64; v += step->valueint)
             cJSON_AddItemToArray(values, cJSON_CreateNumber(v));
@@ -250,8 +254,9 @@ static cJSON *conv_common(conv_t *cv, const cJSON *el, const char *type, const c
     cJSON_AddStringToObject(q, "name", name->valuestring);
     char at[512];
     snprintf(at, sizeof at, "%s.title", path);
-    cJSON_AddItemToObject(q, "title", conv_lstr(cv, cJSON_GetObjectItemCaseSensitive(el, "title"),
-                                                at, name->valuestring));
+    cJSON_AddItemToObject(
+        q, "title",
+        conv_lstr(cv, cJSON_GetObjectItemCaseSensitive(el, "title"), at, name->valuestring));
     copy_lstr(cv, el, "description", q, path);
     copy_as_is(el, "isRequired", q);
     copy_as_is(el, "visibleIf", q);
@@ -278,8 +283,10 @@ static void conv_matrix(conv_t *cv, const cJSON *el, const char *path, cJSON *ou
     {
         char at[560], qname[256];
         snprintf(at, sizeof at, "%s.rows[%d]", path, i++);
-        const cJSON *value = cJSON_IsObject(row) ? cJSON_GetObjectItemCaseSensitive(row, "value") : row;
-        const cJSON *text = cJSON_IsObject(row) ? cJSON_GetObjectItemCaseSensitive(row, "text") : row;
+        const cJSON *value =
+            cJSON_IsObject(row) ? cJSON_GetObjectItemCaseSensitive(row, "value") : row;
+        const cJSON *text =
+            cJSON_IsObject(row) ? cJSON_GetObjectItemCaseSensitive(row, "text") : row;
         if (!cJSON_IsString(value) && !cJSON_IsNumber(value)) {
             note(cv, at, "a row without a value (left out)");
             continue;
@@ -305,8 +312,7 @@ static void conv_matrix(conv_t *cv, const cJSON *el, const char *path, cJSON *ou
 }
 
 /* The members only one type has; the question is added to out. */
-static void conv_typed(conv_t *cv, const cJSON *el, const char *type, const char *path,
-                       cJSON *out)
+static void conv_typed(conv_t *cv, const cJSON *el, const char *type, const char *path, cJSON *out)
 {
     bool choice = in_list("radiogroup checkbox dropdown", type);
     cJSON *q = conv_common(cv, el, strcmp(type, "dropdown") == 0 ? "radiogroup" : type, path);
@@ -348,6 +354,94 @@ static void conv_elements(conv_t *cv, const cJSON *els, const char *path, cJSON 
     }
 }
 
+/* The "or" alternatives of a condition (the kiosk's visibleIf is alternatives of "and"ed
+ * comparisons, without parentheses): at most max, each a copy in alt[]; quoted texts are
+ * skipped. Returns how many, 0 when there are more than max. */
+static int split_or(const char *s, char *alt[], int max)
+{
+    int n = 0;
+    const char *from = s;
+    char quote = 0;
+    for (const char *p = s;; p++) {
+        bool end = *p == '\0';
+        size_t skip = 0;
+        if (!end && quote) {
+            quote = *p == quote ? 0 : quote;
+            continue;
+        }
+        if (!end && (*p == '\'' || *p == '"'))
+            quote = *p;
+        else if (!end && strncmp(p, "||", 2) == 0)
+            skip = 2;
+        else if (!end && p > s && isspace((unsigned char)p[-1]) && strncasecmp(p, "or", 2) == 0 &&
+                 (isspace((unsigned char)p[2]) || p[2] == '{'))
+            skip = 2;
+        if (!end && !skip)
+            continue;
+        if (n == max)
+            return 0;
+        const char *to = p;
+        while (from < to && isspace((unsigned char)*from))
+            from++;
+        while (to > from && isspace((unsigned char)to[-1]))
+            to--;
+        if (!(alt[n++] = strndup(from, (size_t)(to - from))))
+            return 0;
+        if (end)
+            return n;
+        from = p + skip;
+        p += skip - 1;
+    }
+}
+
+/* "cond and own", distributed over the alternatives of both: "a or b" and "c" is
+ * "a and c or b and c". NULL when out of memory or too many alternatives. */
+static char *and_conditions(const char *cond, const char *own)
+{
+    char *a[16] = {0}, *b[16] = {0};
+    const int na = split_or(cond, a, 16), nb = split_or(own, b, 16);
+    size_t len = 1;
+    for (int i = 0; i < na; i++)
+        for (int j = 0; j < nb; j++)
+            len += strlen(a[i]) + strlen(b[j]) + 10;
+    char *out = na && nb ? malloc(len) : NULL;
+    if (out) {
+        out[0] = '\0';
+        for (int i = 0; i < na; i++)
+            for (int j = 0; j < nb; j++)
+                snprintf(out + strlen(out), len - strlen(out), "%s%s and %s", out[0] ? " or " : "",
+                         a[i], b[j]);
+    }
+    for (int i = 0; i < 16; i++)
+        free(a[i]), free(b[i]);
+    return out;
+}
+
+/* A page's or a panel's visibleIf on each question converted from it (out's items from
+ * index from): the question's own condition "and" the page's, or the page's alone; the kiosk
+ * has no condition on a page, and a question on a hidden page is hidden in SurveyJS too. */
+static void push_visible_if(conv_t *cv, cJSON *out, int from, const cJSON *holder, const char *path)
+{
+    const cJSON *cond = cJSON_GetObjectItemCaseSensitive(holder, "visibleIf");
+    if (!cJSON_IsString(cond) || !cond->valuestring[0])
+        return;
+    for (int i = from; i < cJSON_GetArraySize(out); i++) {
+        cJSON *q = cJSON_GetArrayItem(out, i);
+        const cJSON *own = cJSON_GetObjectItemCaseSensitive(q, "visibleIf");
+        char *both = NULL;
+        if (cJSON_IsString(own) && own->valuestring[0] &&
+            !(both = and_conditions(cond->valuestring, own->valuestring))) {
+            note(cv, path,
+                 "visibleIf: too many alternatives to join with the question's own "
+                 "(the question's own is kept)");
+            continue;
+        }
+        cJSON_DeleteItemFromObjectCaseSensitive(q, "visibleIf");
+        cJSON_AddStringToObject(q, "visibleIf", both ? both : cond->valuestring);
+        free(both);
+    }
+}
+
 /* One element of a page into out (none, one question, a matrix's rows, or a panel's
  * questions: the kiosk asks them one by one, so the panel itself is left out). */
 static void conv_element(conv_t *cv, const cJSON *el, const char *path, cJSON *out)
@@ -355,8 +449,10 @@ static void conv_element(conv_t *cv, const cJSON *el, const char *path, cJSON *o
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(el, "type");
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(el, "name");
     if (cJSON_IsString(type) && strcmp(type->valuestring, "panel") == 0) {
-        list_unknown(cv, el, path, "type name elements", "");
+        list_unknown(cv, el, path, "type name elements visibleIf", "");
+        const int from = cJSON_GetArraySize(out);
         conv_elements(cv, cJSON_GetObjectItemCaseSensitive(el, "elements"), path, out);
+        push_visible_if(cv, out, from, el, path);
         return;
     }
     if (!cJSON_IsString(type) || !cJSON_IsString(name) || !name->valuestring[0]) {
@@ -394,9 +490,10 @@ static cJSON *conv_pages(conv_t *cv, const cJSON *survey)
         cJSON *p = cJSON_CreateObject();
         copy_as_is(page, "name", p);
         copy_lstr(cv, page, "title", p, at);
-        list_unknown(cv, page, at, "name title elements", "");
+        list_unknown(cv, page, at, "name title elements visibleIf", "");
         cJSON *els = cJSON_AddArrayToObject(p, "elements");
         conv_elements(cv, cJSON_GetObjectItemCaseSensitive(page, "elements"), at, els);
+        push_visible_if(cv, els, 0, page, at);
         if (cJSON_GetArraySize(els) > 0)
             cJSON_AddItemToArray(out, p);
         else
@@ -411,9 +508,9 @@ static cJSON *conv_journey(conv_t *cv, const cJSON *survey, const char *id, cons
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "id", id);
     cJSON_AddStringToObject(j, "kind", kind);
-    cJSON_AddItemToObject(j, "title",
-                          conv_lstr(cv, cJSON_GetObjectItemCaseSensitive(survey, "title"),
-                                    "$.title", id));
+    cJSON_AddItemToObject(
+        j, "title",
+        conv_lstr(cv, cJSON_GetObjectItemCaseSensitive(survey, "title"), "$.title", id));
     copy_lstr(cv, survey, "description", j, "$");
     list_unknown(cv, survey, "$", "title description locale pages elements", "");
     cJSON_AddItemToObject(j, "pages", conv_pages(cv, survey));
@@ -469,8 +566,11 @@ static int parse_args(int argc, char **argv, sj_args_t *a)
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        const char **dst = c == 'p' ? &a->pack : c == 'i' ? &a->id : c == 'k' ? &a->kind
-                           : c == 'o' ? &a->out : NULL;
+        const char **dst = c == 'p'   ? &a->pack
+                           : c == 'i' ? &a->id
+                           : c == 'k' ? &a->kind
+                           : c == 'o' ? &a->out
+                                      : NULL;
         if (!dst) {
             fputs(help, c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : 2;
@@ -537,9 +637,8 @@ static char *convert(const sj_args_t *a, cJSON *survey, cJSON *pack)
     }
     conv_t cv = {.langs = cJSON_GetObjectItemCaseSensitive(pack, "languages"),
                  .pack_default = def->valuestring,
-                 .survey_lang = cJSON_IsString(locale) && locale->valuestring[0]
-                                    ? locale->valuestring
-                                    : "en"};
+                 .survey_lang =
+                     cJSON_IsString(locale) && locale->valuestring[0] ? locale->valuestring : "en"};
     cJSON *j = conv_journey(&cv, survey, a->id, a->kind);
     int nq = 0;
     const cJSON *p;
