@@ -29,11 +29,11 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-static bool shim_on;              /* the journal is kept (children only) */
-static bool shim_nosync;          /* syncs skip the kernel (only to build the seed quickly) */
-static bool shim_det_random;      /* getrandom() gives a fixed stream: runs are repeatable */
-static char shim_dir[PATH_MAX];   /* only files whose path starts with this are tracked */
-static char shim_bak[PATH_MAX];   /* where removed or replaced files are kept for a revert */
+static bool shim_on;            /* the journal is kept (children only) */
+static bool shim_nosync;        /* syncs skip the kernel (only to build the seed quickly) */
+static bool shim_det_random;    /* getrandom() gives a fixed stream: runs are repeatable */
+static char shim_dir[PATH_MAX]; /* only files whose path starts with this are tracked */
+static char shim_bak[PATH_MAX]; /* where removed or replaced files are kept for a revert */
 static long shim_ops, shim_crash_at = -1;
 static unsigned int shim_seed;
 static uint64_t shim_rand_state = 0x9e3779b97f4a7c15u;
@@ -206,8 +206,11 @@ static void note_open(int fd, const char *path, bool existed)
     struct stat sb;
     if (fstat(fd, &sb) != 0)
         return;
-    fds[fd] = (fdinfo_t){.tracked = true, .dir = S_ISDIR(sb.st_mode), .ino = sb.st_ino,
-                         .dir_ino = dir_ino_of(path), .keep = -1};
+    fds[fd] = (fdinfo_t){.tracked = true,
+                         .dir = S_ISDIR(sb.st_mode),
+                         .ino = sb.st_ino,
+                         .dir_ino = dir_ino_of(path),
+                         .keep = -1};
     if (!fds[fd].dir)
         fds[fd].keep = dup(fd);
     if (!existed) {

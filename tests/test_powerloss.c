@@ -14,6 +14,8 @@
  *   - no record is stored twice, counted by content (every column but id and uuid);
  *   - PRAGMA integrity_check is ok; while the store is open its marker is there;
  *   - at every acknowledgement, no written data is still unsynced (syncs reached the shim).
+ * The shim's journal models durability, so no call here waits for the disk (shim_nosync);
+ * test_sync_strace checks that the real kiosk's syncs reach the kernel.
  * KIOSK_CRASH_TRIALS sets the number of cuts (default 120; tools/crash-test runs thousands).
  * In the spirit of SQLite's own crash tests (test6.c). */
 #define _GNU_SOURCE
@@ -32,7 +34,7 @@
 #define SEED_RECORDS 3000
 #define SEED_EXPORTED 1000 /* the first ones, exported long ago: retention deletes them */
 #define DAY_MS 86400000LL
-#define T_SEED 1700000000000LL          /* 2023-11-14 */
+#define T_SEED 1700000000000LL         /* 2023-11-14 */
 #define T_WORK (T_SEED + 500 * DAY_MS) /* the workload's export */
 
 /* ---- records ---- */
@@ -104,7 +106,7 @@ static const step_t steps[] = {
 };
 #define NSTEPS ((int)(sizeof steps / sizeof steps[0]))
 
-static const char *const step_names[] = {"start-up", "close",   "save",     "answer update",
+static const char *const step_names[] = {"start-up", "close",  "save",     "answer update",
                                          "erasure",  "export", "retention"};
 
 static char erase_ref[RECORD_REF_LEN + 1]; /* a seed service request's code, never exported */
@@ -154,7 +156,6 @@ static void child(const char *dir, int stop_after, int ackfd)
     snprintf(shim_bak, sizeof shim_bak, "%s.bak", dir);
     shim_det_random = true;
     shim_rand_state = 0x5eed5eed; /* not the seed's stream, whose codes are taken */
-    shim_nosync = true; /* the journal models durability; test_sync_strace sees real syncs */
     shim_on = true;
     char path[PATH_MAX + 16];
     snprintf(path, sizeof path, "%s/kiosk.db", dir);
@@ -309,18 +310,18 @@ static void read_state(const char *path, state_t *s)
     }
     s->opened = true;
     sqlite3_stmt *st;
-    s->integrity_ok = sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) ==
-                          SQLITE_OK &&
-                      sqlite3_step(st) == SQLITE_ROW &&
-                      strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+    s->integrity_ok =
+        sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW &&
+        strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
     sqlite3_finalize(st);
     s->read_ok = sqlite3_prepare_v2(db,
                                     "SELECT name FROM sqlite_schema WHERE type = 'table' AND "
                                     "name NOT LIKE 'sqlite_%' ORDER BY name",
                                     -1, &st, NULL) == SQLITE_OK;
     while (s->read_ok && sqlite3_step(st) == SQLITE_ROW)
-        s->read_ok = dump_table(db, (const char *)sqlite3_column_text(st, 0), &s->rows,
-                                &s->content);
+        s->read_ok =
+            dump_table(db, (const char *)sqlite3_column_text(st, 0), &s->rows, &s->content);
     sqlite3_finalize(st);
     sqlite3_close(db);
     qsort(s->rows.v, s->rows.n, sizeof *s->rows.v, cmp_str);
@@ -330,18 +331,18 @@ static void read_state(const char *path, state_t *s)
 /* ---- runs ---- */
 
 typedef struct {
-    int acked;                 /* steps acknowledged */
-    long ops[NSTEPS];          /* shim operations done when step k was acknowledged */
-    long unsynced, truncs;     /* acknowledgements with unsynced writes / pending truncations */
+    int acked;             /* steps acknowledged */
+    long ops[NSTEPS];      /* shim operations done when step k was acknowledged */
+    long unsynced, truncs; /* acknowledgements with unsynced writes / pending truncations */
     bool exited_clean;
 } run_t;
 
 static void fresh_copy(const char *seed, const char *dir)
 {
     char cmd[3 * PATH_MAX];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s.bak' && mkdir -p '%s' '%s.bak'%s%s%s%s%s", dir,
-             dir, dir, dir, seed ? " && cp '" : "", seed ? seed : "", seed ? "' '" : "",
-             seed ? dir : "", seed ? "/'" : "");
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s.bak' && mkdir -p '%s' '%s.bak'%s%s%s%s%s", dir, dir,
+             dir, dir, seed ? " && cp '" : "", seed ? seed : "", seed ? "' '" : "", seed ? dir : "",
+             seed ? "/'" : "");
     if (system(cmd) != 0)
         abort();
 }
@@ -508,14 +509,12 @@ static void trial(const char *seed, const char *dir, state_t *ref, long point, u
     check_cut(dir, &r, ref, point, t);
 }
 
-/* The seed database: SEED_RECORDS saves (without waiting for syncs: the file is synced once
- * at the end), the first SEED_EXPORTED marked exported long ago. */
+/* The seed database: SEED_RECORDS saves, the first SEED_EXPORTED marked exported long ago. */
 static bool make_seed(const char *dir, const char *path)
 {
     fresh_copy(NULL, dir);
     pid_t pid = fork();
     if (pid == 0) {
-        shim_nosync = true;
         shim_det_random = true;
         store_t *st;
         if (store_open(path, &st, NULL, 0) != KIOSK_OK)
@@ -534,9 +533,7 @@ static bool make_seed(const char *dir, const char *path)
     }
     int status;
     waitpid(pid, &status, 0);
-    char cmd[PATH_MAX + 16];
-    snprintf(cmd, sizeof cmd, "sync '%s'", path);
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 && system(cmd) == 0;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 /* A seed service request with a contact that is not exported: the one the workload erases. */
@@ -571,8 +568,8 @@ static bool reference(const char *seed, const char *dir, state_t *ref, long *bou
         run_t r;
         run_child(seed, dir, k, -1, 1, &r);
         if (!r.exited_clean || r.acked != k + 1 || r.unsynced) {
-            fprintf(stderr, "  reference run to step %d (%s): %d acknowledged, %ld unsynced\n",
-                    k, step_names[steps[k].kind], r.acked, r.unsynced);
+            fprintf(stderr, "  reference run to step %d (%s): %d acknowledged, %ld unsynced\n", k,
+                    step_names[steps[k].kind], r.acked, r.unsynced);
             return false;
         }
         for (int i = 0; i <= k; i++)
@@ -623,8 +620,8 @@ static void acknowledged_work_survives_power_loss_at_any_point(void)
         long lo = step == 0 ? 0 : bounds[step - 1];
         long hi = step < NSTEPS ? bounds[step] : lo + 1;
         long point = step == NSTEPS ? -1
-                     : hi > lo    ? lo + (long)((s >> 3) % (unsigned long)(hi - lo))
-                                  : lo;
+                     : hi > lo      ? lo + (long)((s >> 3) % (unsigned long)(hi - lo))
+                                    : lo;
         trial(seed, dir, ref, point, s, &t);
     }
     report(&t, bounds[NSTEPS - 1]);
@@ -646,6 +643,7 @@ static void acknowledged_work_survives_power_loss_at_any_point(void)
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
+    shim_nosync = true; /* the shim's journal models durability: the disk need not wait */
     RUN(acknowledged_work_survives_power_loss_at_any_point);
     return check_failures != 0;
 }
