@@ -280,8 +280,8 @@ static ssize_t write_at(int fd, const void *buf, size_t n, off_t off)
         j->len = (int64_t)n;
         j->old_size = sb.st_size;
         j->old = calloc(1, n ? n : 1);
-        if (off < sb.st_size)
-            (void)pread(fd, j->old, n, off); /* short read: the rest stays zero */
+        if (off < sb.st_size && pread(fd, j->old, n, off) < 0)
+            abort(); /* short read: the rest stays zero */
     }
     return real_pwrite64(fd, buf, n, off);
 }
@@ -323,7 +323,8 @@ static int truncate_to(int fd, off_t size)
         j->old_size = sb.st_size;
         if (sb.st_size > size) {
             j->old = calloc(1, (size_t)(sb.st_size - size));
-            (void)pread(fd, j->old, (size_t)(sb.st_size - size), size);
+            if (pread(fd, j->old, (size_t)(sb.st_size - size), size) < 0)
+                abort();
         }
     }
     return real_ftruncate64(fd, size);
