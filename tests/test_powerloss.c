@@ -16,7 +16,7 @@
  *   - at every acknowledgement, no written data is still unsynced (syncs reached the shim).
  * The shim's journal models durability, so no call here waits for the disk (shim_nosync);
  * test_sync_strace checks that the real kiosk's syncs reach the kernel.
- * KIOSK_CRASH_TRIALS sets the number of cuts (default 120; tools/crash-test runs thousands).
+ * KIOSK_CRASH_TRIALS sets the number of cuts (default 85; tools/crash-test runs thousands).
  * In the spirit of SQLite's own crash tests (test6.c). */
 #define _GNU_SOURCE
 #include "powerloss_shim.h"
@@ -613,7 +613,7 @@ static void acknowledged_work_survives_power_loss_at_any_point(void)
     static state_t ref[NSTEPS + 1];
     long bounds[NSTEPS] = {0};
     REQUIRE(reference(seed, dir, ref, bounds));
-    long trials = getenv("KIOSK_CRASH_TRIALS") ? atol(getenv("KIOSK_CRASH_TRIALS")) : 120;
+    long trials = getenv("KIOSK_CRASH_TRIALS") ? atol(getenv("KIOSK_CRASH_TRIALS")) : 85;
     totals_t t = {0};
     for (long k = 0; k < trials; k++) {
         /* Every step in turn, at a random operation within it; one in 17 runs through. */
