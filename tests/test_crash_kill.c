@@ -43,8 +43,60 @@ static acked_t *find(const char *uuid)
     return NULL;
 }
 
+/* What one run has read of the kiosk's stdout. */
+typedef struct {
+    char buf[8192];
+    size_t used;
+    int saves; /* saves seen in this run, in order */
+    char pending[40];
+    int pending_pos;
+} reader_t;
+
+/* Takes the complete lines in r->buf: saves, thank-yous (acknowledged), updates. */
+static void take_lines(reader_t *r, long *thanks)
+{
+    char *line = r->buf, *nl;
+    while ((nl = strchr(line, '\n')) != NULL) {
+        *nl = '\0';
+        char uuid[40];
+        if (sscanf(line, "event=saved kind=%*s journey=%*s uuid=%39s", uuid) == 1) {
+            snprintf(r->pending, sizeof r->pending, "%s", uuid);
+            r->pending_pos = r->saves++;
+        } else if (sscanf(line, "event=thanks uuid=%39s", uuid) == 1) {
+            acked_t *a = find(uuid);
+            if (!a && nacked < MAX_ACKED && strcmp(uuid, r->pending) == 0) {
+                a = &acked[nacked++];
+                snprintf(a->uuid, sizeof a->uuid, "%s", uuid);
+                a->pos = r->pending_pos;
+                a->updated = false;
+                (*thanks)++;
+            }
+        } else if (sscanf(line, "event=updated kind=%*s journey=%*s uuid=%39s", uuid) == 1) {
+            acked_t *a = find(uuid);
+            if (a)
+                a->updated = true;
+        }
+        line = nl + 1;
+    }
+    r->used = strlen(line);
+    memmove(r->buf, line, r->used + 1);
+}
+
+/* Reads what is in the pipe; false at its end. */
+static bool read_some(int fd, reader_t *r, long *thanks)
+{
+    ssize_t n = read(fd, r->buf + r->used, sizeof r->buf - r->used - 1);
+    if (n <= 0)
+        return false;
+    r->used += (size_t)n;
+    r->buf[r->used] = '\0';
+    take_lines(r, thanks);
+    return true;
+}
+
 /* Runs the kiosk over journeys.script and kills it after kill_ms; records what it
- * acknowledged. Returns the run's length in ms when it ended by itself, else 0. */
+ * acknowledged, including the thank-yous still in the pipe at the kill (the kiosk reached
+ * them: they count). Returns the run's length in ms when it ended by itself, else 0. */
 static int64_t run_and_kill(const char *db, int64_t kill_ms, long *thanks)
 {
     char *args[] = {"--headless",
@@ -60,55 +112,27 @@ static int64_t run_and_kill(const char *db, int64_t kill_ms, long *thanks)
         return -1;
     int64_t t0 = mono_ms();
     int fd = fileno(p.out);
-    char buf[8192];
-    size_t used = 0;
-    int saves = 0; /* saves seen in this run, in order */
-    char pending[40] = "";
-    int pending_pos = -1;
+    static reader_t r;
+    memset(&r, 0, sizeof r);
+    r.pending_pos = -1;
     bool ended = false;
     for (;;) {
         int64_t left = kill_ms - (mono_ms() - t0);
         if (left <= 0)
             break;
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        int r = poll(&pfd, 1, (int)left);
-        if (r <= 0)
+        int ready = poll(&pfd, 1, (int)left);
+        if (ready <= 0)
             continue;
-        ssize_t n = read(fd, buf + used, sizeof buf - used - 1);
-        if (n <= 0) {
+        if (!read_some(fd, &r, thanks)) {
             ended = true;
             break;
         }
-        used += (size_t)n;
-        buf[used] = '\0';
-        char *line = buf, *nl;
-        while ((nl = strchr(line, '\n')) != NULL) {
-            *nl = '\0';
-            char uuid[40];
-            if (sscanf(line, "event=saved kind=%*s journey=%*s uuid=%39s", uuid) == 1) {
-                snprintf(pending, sizeof pending, "%s", uuid);
-                pending_pos = saves++;
-            } else if (sscanf(line, "event=thanks uuid=%39s", uuid) == 1) {
-                acked_t *a = find(uuid);
-                if (!a && nacked < MAX_ACKED && strcmp(uuid, pending) == 0) {
-                    a = &acked[nacked++];
-                    snprintf(a->uuid, sizeof a->uuid, "%s", uuid);
-                    a->pos = pending_pos;
-                    a->updated = false;
-                    (*thanks)++;
-                }
-            } else if (sscanf(line, "event=updated kind=%*s journey=%*s uuid=%39s", uuid) == 1) {
-                acked_t *a = find(uuid);
-                if (a)
-                    a->updated = true;
-            }
-            line = nl + 1;
-        }
-        used = strlen(line);
-        memmove(buf, line, used + 1);
     }
     int64_t len = mono_ms() - t0;
     kill(p.pid, SIGKILL);
+    while (!ended && read_some(fd, &r, thanks))
+        ; /* to the end of the pipe: lines written before the kill */
     finish(&p, NULL, 0);
     return ended ? len : 0;
 }

@@ -243,7 +243,8 @@ static bool read_field(const cJSON *v, const field_t *f, record_t *rec)
         rec->kind = (record_kind_t)(n >= 0 ? n : 0);
         return n >= 0;
     case F_ANSWERS:
-        free(rec->answers_json);
+        free(rec->answers_json); /* a repeated key: the last one counts */
+        rec->answers_json = NULL;
         return cJSON_IsObject(v) && (rec->answers_json = cJSON_PrintUnformatted(v)) != NULL;
     case F_INT64:
         return get_i64(v, at);
