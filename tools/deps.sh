@@ -3,10 +3,10 @@
 # the command to run is printed.
 
 KIOSK_BUILD_DEPS="gcc libc6-dev make cmake pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libcjson-dev libsqlite3-dev libgpiod-dev libsodium-dev libsystemd-dev libmount-dev libqrencode-dev libunibreak-dev libfribidi-dev libfontconfig-dev libharfbuzz-dev fonts-noto-cjk
- fonts-noto-core librime-dev librime-bin rime-data-luna-pinyin rime-essay libzinnia-dev tegaki-zinnia-simplified-chinese
+ fonts-noto-core fonts-noto-color-emoji librime-dev librime-bin rime-data-luna-pinyin rime-essay libzinnia-dev tegaki-zinnia-simplified-chinese
  libespeak-ng-dev espeak-ng-data libvorbis-dev libopusfile-dev libgettextpo-dev"
 KIOSK_TEST_DEPS="libharfbuzz-bin libfreetype-dev imagemagick zbar-tools python3 exfatprogs exfat-fuse clang libclang-rt-14-dev shellcheck dosfstools lintian dpkg-dev systemd e2fsprogs jq openssl mtools bmap-tools zstd xz-utils fdisk tzdata
- sox espeak-ng opus-tools gettext"
+ sox espeak-ng opus-tools gettext strace"
 # Chinese speech: the pinyin table is built from rime-data-terra-pinyin, OpenCC's character
 # data (opencc_dict, libopencc-data), rime-essay and unicode-data's Unihan readings (the
 # mainland's readings, decompressed with bzip2's bzcat); all on the build machine, no arm64 side.
