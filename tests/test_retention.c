@@ -308,6 +308,41 @@ static void the_kiosk_with_its_clock_ahead_keeps_a_sign_up(void)
     }
 }
 
+/* Then staff set the clock on the clock page (to the date it shows, 200 days on): that time
+ * is confirmed, and the next retention erases the contact collected 200 days before. */
+static void a_staff_clock_confirmation_lets_the_kiosk_erase(void)
+{
+    char db[700], script[700], cfg[700], hash[256], cmd[2400], text[1200];
+    snprintf(db, sizeof db, "%s/retention-ahead-unsynced.db", tmp);
+    REQUIRE(contacts_in(db) == 1); /* left by the test before */
+    snprintf(cmd, sizeof cmd, "echo 97531 | '%s' --hash-pin", kiosk_bin);
+    FILE *f = popen(cmd, "r");
+    REQUIRE(f && fgets(hash, sizeof hash, f));
+    pclose(f);
+    hash[strcspn(hash, "\n")] = '\0';
+    snprintf(cfg, sizeof cfg, "%s/retention-clock.json", tmp);
+    snprintf(text, sizeof text,
+             "{\"staff\": {\"pinHash\": \"%s\"}, \"system\": {\"setClock\": [\"/bin/true\"]}}\n",
+             hash);
+    REQUIRE(write_file(cfg, text));
+    snprintf(script, sizeof script, "%s/retention-clock.script", tmp);
+    REQUIRE(write_file(script, "clock +200d unsynced\nexpect screen home\n"
+                               "key F12\ntext 97531\npress staff_ok\nexpect staff open\n"
+                               "press staff_page clock\nexpect staff-page clock\n"
+                               "press staff_clock_set\nexpect staff-page clock\n"
+                               "press staff_close\nexpect screen home\nwait 3700000\n"
+                               "expect screen home\necho after-retention\n"));
+    char *args[] = {"--headless", "--config", cfg, "--db", db, "--script", script, NULL};
+    static char out[1 << 14];
+    char *err = NULL;
+    CHECK_INT(run_kiosk("retention-clock", args, out, sizeof out, &err), 0);
+    const char *set = strstr(out, "event=clock result=set");
+    CHECK(set && strstr(set, "event=retention held=no contacts=1"));
+    CHECK(err && strstr(err, "retention runs again"));
+    free(err);
+    CHECK_INT(contacts_in(db), 0);
+}
+
 int main(void)
 {
     if (!proc_test_tmp())
@@ -320,5 +355,6 @@ int main(void)
     RUN(a_synchronised_clock_that_agrees_moves_the_confirmed_time);
     RUN(a_damaged_confirmed_time_trusts_nothing);
     RUN(the_kiosk_with_its_clock_ahead_keeps_a_sign_up);
+    RUN(a_staff_clock_confirmation_lets_the_kiosk_erase);
     return check_failures != 0;
 }
