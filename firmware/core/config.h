@@ -102,8 +102,8 @@ bool config_pin_hash_ok(const char *hash);
  * all zero), NULL when it is one; static text. */
 const char *config_key_problem(const char *text);
 /* Why dir cannot be the USB mount directory (relative, '.', '..', a system directory such as
- * /, /etc, /usr, /var, /boot, /proc, /sys, /dev or /run itself, or at, above or below
- * data_dir, the database's directory when known, else NULL); NULL when it can. */
+ * /, /etc, /usr, /var, /boot, /proc, /sys, /dev or /run itself, or data_dir or above it:
+ * data_dir is the database's directory when known, else NULL); NULL when it can. */
 const char *config_mount_dir_problem(const char *dir, const char *data_dir);
 /* Refuses a configuration that is not UTF-8 text or holds a NUL (a byte, or \u0000 in a
  * string, which would cut the value short): KIOSK_EINVAL with line and column in err. */

@@ -170,9 +170,9 @@ const char *config_mount_dir_problem(const char *dir, const char *data_dir)
     for (size_t i = 0; i < sizeof below / sizeof below[0]; i++)
         if (at_or_below(d, below[i]))
             return "a system directory: give one of its own, such as /run/kiosk/usb";
-    if (data_dir && data_dir[0] == '/' && (at_or_below(data_dir, d) || at_or_below(d, data_dir)))
-        return "the data directory (or above or below it): a stick mounted there would hide "
-               "or mix with the database";
+    if (data_dir && data_dir[0] == '/' && at_or_below(data_dir, d))
+        return "the data directory or above it: a stick mounted below it would hide the "
+               "database";
     return NULL;
 }
 
