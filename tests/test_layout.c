@@ -537,7 +537,8 @@ static void staff_screens_fit(void)
                                       .last_check_ms = 1790000000000,
                                       .moved_aside = 3,
                                       .now_ms = 1790000000000,
-                                      .clock_synced = false};
+                                      .clock_synced = false,
+                                      .retention_held = true};
     for (int i = 6; i < 10; i++) {
         states[i].state = STAFF_OPEN;
         states[i].page = STAFF_PAGE_ERASE;
@@ -1097,6 +1098,27 @@ static void staff_dates_use_the_offset_given(void)
     view_build_staff(&view, &s, pack, "en", &west, 800, 480, &metrics, 0);
     CHECK(view_shows("2000-02-28 20:30"));
     CHECK(view_shows("2000-02-29 20:29"));
+}
+
+/* The clock page says when retention waits for a confirmed clock (and the menu marks the
+ * clock and the figures for attention), synchronised or not. */
+static void staff_clock_page_says_when_retention_waits(void)
+{
+    static staff_t s;
+    for (int synced = 0; synced < 2; synced++) {
+        memset(&s, 0, sizeof s);
+        s.state = STAFF_OPEN;
+        s.page = STAFF_PAGE_CLOCK;
+        s.stats.clock_synced = synced;
+        s.stats.retention_held = true;
+        view_build_staff(&view, &s, pack, "en", NULL, 800, 480, &metrics, 0);
+        CHECK(view_shows("waits for a confirmed clock"));
+        view_build_staff(&view, &s, pack, "zh-cn", NULL, 720, 1280, &metrics, 0);
+        CHECK(view_shows("等待确认时钟"));
+        s.stats.retention_held = false;
+        view_build_staff(&view, &s, pack, "en", NULL, 800, 480, &metrics, 0);
+        CHECK(!view_shows("waits for a confirmed clock"));
+    }
 }
 
 /* Every input method on every text question: the pad, the candidate bar (a full page, a
@@ -1754,9 +1776,14 @@ static void many_languages_page_in_the_picker(void)
 /* The limits of assets/README.md, by the member holding a text. */
 static size_t limit_of(const char *member, bool in_strings)
 {
-    static const char *const labels[] = {"title",     "text",       "detail",
-                                         "place",     "labelTrue",  "labelFalse",
-                                         "minRateDescription", "maxRateDescription"};
+    static const char *const labels[] = {"title",
+                                         "text",
+                                         "detail",
+                                         "place",
+                                         "labelTrue",
+                                         "labelFalse",
+                                         "minRateDescription",
+                                         "maxRateDescription"};
     if (in_strings)
         return 500;
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
@@ -1769,11 +1796,12 @@ static size_t limit_of(const char *member, bool in_strings)
 static void limit_text(char *out, size_t n, bool chinese)
 {
     static const char *const en = "Community service centre opening hours and activities. ";
-    static const char *const zh[] = {"社", "区", "服", "务", "中", "心", "开", "放", "时",
-                                     "间", "和", "活", "动", "，", "欢", "迎", "参", "加", "。"};
+    static const char *const zh[] = {"社", "区", "服", "务", "中", "心", "开", "放", "时", "间",
+                                     "和", "活", "动", "，", "欢", "迎", "参", "加", "。"};
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *c = chinese ? zh[i % (sizeof zh / sizeof zh[0])] : (const char[]){en[i % 56], 0};
+        const char *c =
+            chinese ? zh[i % (sizeof zh / sizeof zh[0])] : (const char[]){en[i % 56], 0};
         size_t l = strlen(c);
         memcpy(out + o, c, l);
         o += l;
@@ -1787,7 +1815,8 @@ static void fill_to_limits(cJSON *node, const char *member, bool in_strings)
     static char buf[3 * 1000 + 1];
     cJSON *def = cJSON_GetObjectItemCaseSensitive(node, "default");
     if (cJSON_IsObject(node) && cJSON_IsString(def)) {
-        if (in_strings && (strncmp(member, "date.", 5) == 0 || strcmp(member, "activity.when") == 0))
+        if (in_strings &&
+            (strncmp(member, "date.", 5) == 0 || strcmp(member, "activity.when") == 0))
             return;
         for (cJSON *t = node->child; t; t = t->next) {
             limit_text(buf, limit_of(member, in_strings), strcmp(t->string, "default") != 0);
@@ -1795,7 +1824,8 @@ static void fill_to_limits(cJSON *node, const char *member, bool in_strings)
         }
         return;
     }
-    for (cJSON *c = cJSON_IsObject(node) || cJSON_IsArray(node) ? node->child : NULL; c; c = c->next)
+    for (cJSON *c = cJSON_IsObject(node) || cJSON_IsArray(node) ? node->child : NULL; c;
+         c = c->next)
         fill_to_limits(c, c->string ? c->string : member,
                        in_strings || (member && strcmp(member, "strings") == 0));
 }
@@ -1961,6 +1991,7 @@ int main(void)
     RUN(three_languages_open_the_picker);
     RUN(many_languages_page_in_the_picker);
     RUN(screens_with_texts_at_their_limits_lay_out_fast);
+    RUN(staff_clock_page_says_when_retention_waits);
     content_free(rtl_pack);
     content_free(pack);
     return check_failures != 0;

@@ -109,6 +109,7 @@ void staff_host_fill_stats(staff_host_t *h)
     s->now_ms = t.utc_ms;
     s->clock_synced = t.clock_synced;
     s->moved_aside = count_moved_aside(h->cfg->db_path);
+    s->retention_held = h->saving->retention_held;
 }
 
 /* Erases the contact details a staff member confirmed, for a resident who asked. */
