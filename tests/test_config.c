@@ -1,6 +1,5 @@
-/* The device configuration's text and audio settings: the fonts ("font", "fontBold",
- * "fontFamilies"), their errors with path and reason, and the command line winning over the file.
- */
+/* The device configuration's text and audio settings: the fonts ("font", "fontBold", "fontFamilies"),
+ * their errors with path and reason, and the command line winning over the file. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,7 +84,7 @@ static void command_line_fonts_win_over_the_file(void)
     char err[512];
     app_config_t cfg = {.font = "/cli.ttf", .rotation = -1};
     REQUIRE(app_apply_config_file(&cfg, path, &dc, err, sizeof err) == KIOSK_OK);
-    CHECK_STR(cfg.font, "/cli.ttf");            /* --font given: it wins */
+    CHECK_STR(cfg.font, "/cli.ttf");           /* --font given: it wins */
     CHECK_STR(cfg.font_bold, "/file-bold.ttf"); /* not given: the file's */
     REQUIRE(cfg.font_families);
     CHECK_INT(cfg.nfont_families, 1);
@@ -195,16 +194,15 @@ static void pack_prompts_are_checked_by_file(void)
     REQUIRE(end);
     static char json[(1 << 20) + 256];
     for (int bad = 0; bad < 2; bad++) {
-        snprintf(json, sizeof json,
-                 "%.*s, \"audio\": {\"home.title\": {\"en\": \"p/home.ogg\"},"
-                 " \"nav.next\": {\"zh-cn\": \"p/%s.ogg\"}}}",
-                 (int)(end - buf), buf, bad ? "bad" : "next");
+        snprintf(json, sizeof json, "%.*s, \"audio\": {\"home.title\": {\"en\": \"p/home.ogg\"},"
+                 " \"nav.next\": {\"zh-cn\": \"p/%s.ogg\"}}}", (int)(end - buf), buf,
+                 bad ? "bad" : "next");
         content_t *c = NULL;
         content_error_t ce;
         REQUIRE(content_load(json, strlen(json), "p.json", &c, &ce) == KIOSK_OK);
         char why[1024] = "";
-        bool ok =
-            app_pack_prompts_ok(c, "/media/stick/kiosk-packs", fake_prompt_check, why, sizeof why);
+        bool ok = app_pack_prompts_ok(c, "/media/stick/kiosk-packs", fake_prompt_check, why,
+                                      sizeof why);
         CHECK(ok == !bad);
         if (bad)
             CHECK_STR(why, "$.audio.nav.next.zh-cn: /media/stick/kiosk-packs/p/bad.ogg: not an "

@@ -1776,14 +1776,9 @@ static void many_languages_page_in_the_picker(void)
 /* The limits of assets/README.md, by the member holding a text. */
 static size_t limit_of(const char *member, bool in_strings)
 {
-    static const char *const labels[] = {"title",
-                                         "text",
-                                         "detail",
-                                         "place",
-                                         "labelTrue",
-                                         "labelFalse",
-                                         "minRateDescription",
-                                         "maxRateDescription"};
+    static const char *const labels[] = {"title",     "text",       "detail",
+                                         "place",     "labelTrue",  "labelFalse",
+                                         "minRateDescription", "maxRateDescription"};
     if (in_strings)
         return 500;
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
@@ -1796,12 +1791,11 @@ static size_t limit_of(const char *member, bool in_strings)
 static void limit_text(char *out, size_t n, bool chinese)
 {
     static const char *const en = "Community service centre opening hours and activities. ";
-    static const char *const zh[] = {"社", "区", "服", "务", "中", "心", "开", "放", "时", "间",
-                                     "和", "活", "动", "，", "欢", "迎", "参", "加", "。"};
+    static const char *const zh[] = {"社", "区", "服", "务", "中", "心", "开", "放", "时",
+                                     "间", "和", "活", "动", "，", "欢", "迎", "参", "加", "。"};
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *c =
-            chinese ? zh[i % (sizeof zh / sizeof zh[0])] : (const char[]){en[i % 56], 0};
+        const char *c = chinese ? zh[i % (sizeof zh / sizeof zh[0])] : (const char[]){en[i % 56], 0};
         size_t l = strlen(c);
         memcpy(out + o, c, l);
         o += l;
@@ -1815,8 +1809,7 @@ static void fill_to_limits(cJSON *node, const char *member, bool in_strings)
     static char buf[3 * 1000 + 1];
     cJSON *def = cJSON_GetObjectItemCaseSensitive(node, "default");
     if (cJSON_IsObject(node) && cJSON_IsString(def)) {
-        if (in_strings &&
-            (strncmp(member, "date.", 5) == 0 || strcmp(member, "activity.when") == 0))
+        if (in_strings && (strncmp(member, "date.", 5) == 0 || strcmp(member, "activity.when") == 0))
             return;
         for (cJSON *t = node->child; t; t = t->next) {
             limit_text(buf, limit_of(member, in_strings), strcmp(t->string, "default") != 0);
@@ -1824,8 +1817,7 @@ static void fill_to_limits(cJSON *node, const char *member, bool in_strings)
         }
         return;
     }
-    for (cJSON *c = cJSON_IsObject(node) || cJSON_IsArray(node) ? node->child : NULL; c;
-         c = c->next)
+    for (cJSON *c = cJSON_IsObject(node) || cJSON_IsArray(node) ? node->child : NULL; c; c = c->next)
         fill_to_limits(c, c->string ? c->string : member,
                        in_strings || (member && strcmp(member, "strings") == 0));
 }

@@ -613,16 +613,10 @@ int main(int argc, char **argv)
         const char *name;
         int (*run)(int argc, char **argv);
     } commands[] = {
-        {"keygen", keygen},
-        {"token", token},
-        {"trust", trust},
-        {"import", import},
-        {"find", office_find},
-        {"csv", office_csv},
-        {"open311", office_open311},
-        {"report", office_report},
-        {"po-export", office_po_export},
-        {"po-merge", office_po_merge},
+        {"keygen", keygen},          {"token", token},          {"trust", trust},
+        {"import", import},          {"find", office_find},     {"csv", office_csv},
+        {"open311", office_open311}, {"report", office_report},
+        {"po-export", office_po_export}, {"po-merge", office_po_merge},
         {"import-surveyjs", office_import_surveyjs},
         {"check-pack", office_check_pack},
     };

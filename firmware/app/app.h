@@ -46,10 +46,10 @@ typedef struct {
     const hours_t *hours;       /* opening hours; NULL: always open */
     const char *backlight_path; /* dimmed outside opening hours; NULL: no backlight */
     int backlight_quiet_percent;
-    const char *version;  /* the kiosk's version, for the technician */
-    int min_free_kib;     /* below this free space the kiosk is out of service */
-    bool stats;           /* print frame-time statistics at exit */
-    bool input_methods;   /* pinyin and handwriting on text questions (the IME edge) */
+    const char *version; /* the kiosk's version, for the technician */
+    int min_free_kib;    /* below this free space the kiosk is out of service */
+    bool stats;          /* print frame-time statistics at exit */
+    bool input_methods;  /* pinyin and handwriting on text questions (the IME edge) */
     const char *rime_dir; /* the compiled Rime data; NULL: where the package put it */
     /* audio (the device configuration's "audio"): the output device (NULL: the default), the
      * volume when has_audio_volume (else 80), earcons off, and when speech is on */
@@ -58,8 +58,8 @@ typedef struct {
     int audio_volume;
     bool earcons_off;
     config_speech_t speech;
-    bool out_of_order;  /* only the out-of-order screen, until stopped (after a crash loop) */
-    int64_t started_us; /* CLOCK_MONOTONIC at process start, for start-up time */
+    bool out_of_order;   /* only the out-of-order screen, until stopped (after a crash loop) */
+    int64_t started_us;  /* CLOCK_MONOTONIC at process start, for start-up time */
 } app_config_t;
 
 /* Runs the kiosk until quit (or the end of the script). Returns a process exit status:

@@ -39,13 +39,13 @@ speaker_t speaker_events(FILE *out);
 /* The app's speech state: one for the run, inside the loop's state. */
 typedef struct {
     speaker_t sp;
-    bool earcons;       /* the configuration's "audio.earcons" */
-    bool speech_never;  /* the configuration's "audio.speech": "off" */
+    bool earcons;      /* the configuration's "audio.earcons" */
+    bool speech_never; /* the configuration's "audio.speech": "off" */
     bool speech_always; /* ... "always": on for every visit */
     speech_t speech;
     speech_out_t out;
-    unsigned refused;    /* flow_refused() last seen */
-    bool speaking;       /* something was handed over since the last stop */
+    unsigned refused; /* flow_refused() last seen */
+    bool speaking;    /* something was handed over since the last stop */
     char pack_dir[1024]; /* the pack file's directory: prompts' paths are relative to it;
                             "": handed over as the pack gives them */
 } app_speech_t;
@@ -74,7 +74,7 @@ typedef int (*prompt_check_fn)(const char *path, char *err, size_t errlen);
 /* The pack's recorded prompts, each file (its path joined to pack_dir) through check: for
  * the pack edge's check (pack_check_t), next to the fonts' (app/fonts.c). False with why set
  * ("$.audio.KEY.LANG: REASON") for the first that fails; true for a pack without prompts. */
-bool app_pack_prompts_ok(const content_t *c, const char *pack_dir, prompt_check_fn check, char *why,
-                         size_t whylen);
+bool app_pack_prompts_ok(const content_t *c, const char *pack_dir, prompt_check_fn check,
+                         char *why, size_t whylen);
 
 #endif

@@ -608,8 +608,10 @@ static int parse_setting(const cJSON *v, const char *filename, device_config_t *
                          content_error_t *err)
 {
     static const string_setting_t strings[] = {
-        STRING_SETTING("language", language),  STRING_SETTING("pack", pack),
-        STRING_SETTING("database", database),  STRING_SETTING("font", font),
+        STRING_SETTING("language", language),
+        STRING_SETTING("pack", pack),
+        STRING_SETTING("database", database),
+        STRING_SETTING("font", font),
         STRING_SETTING("fontBold", font_bold),
     };
     static const int_setting_t ints[] = {
