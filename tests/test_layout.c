@@ -537,7 +537,8 @@ static void staff_screens_fit(void)
                                       .last_check_ms = 1790000000000,
                                       .moved_aside = 3,
                                       .now_ms = 1790000000000,
-                                      .clock_synced = false};
+                                      .clock_synced = false,
+                                      .retention_held = true};
     for (int i = 6; i < 10; i++) {
         states[i].state = STAFF_OPEN;
         states[i].page = STAFF_PAGE_ERASE;
@@ -1097,6 +1098,27 @@ static void staff_dates_use_the_offset_given(void)
     view_build_staff(&view, &s, pack, "en", &west, 800, 480, &metrics, 0);
     CHECK(view_shows("2000-02-28 20:30"));
     CHECK(view_shows("2000-02-29 20:29"));
+}
+
+/* The clock page says when retention waits for a confirmed clock (and the menu marks the
+ * clock and the figures for attention), synchronised or not. */
+static void staff_clock_page_says_when_retention_waits(void)
+{
+    static staff_t s;
+    for (int synced = 0; synced < 2; synced++) {
+        memset(&s, 0, sizeof s);
+        s.state = STAFF_OPEN;
+        s.page = STAFF_PAGE_CLOCK;
+        s.stats.clock_synced = synced;
+        s.stats.retention_held = true;
+        view_build_staff(&view, &s, pack, "en", NULL, 800, 480, &metrics, 0);
+        CHECK(view_shows("waits for a confirmed clock"));
+        view_build_staff(&view, &s, pack, "zh-cn", NULL, 720, 1280, &metrics, 0);
+        CHECK(view_shows("等待确认时钟"));
+        s.stats.retention_held = false;
+        view_build_staff(&view, &s, pack, "en", NULL, 800, 480, &metrics, 0);
+        CHECK(!view_shows("waits for a confirmed clock"));
+    }
 }
 
 /* Every input method on every text question: the pad, the candidate bar (a full page, a
@@ -1961,6 +1983,7 @@ int main(void)
     RUN(three_languages_open_the_picker);
     RUN(many_languages_page_in_the_picker);
     RUN(screens_with_texts_at_their_limits_lay_out_fast);
+    RUN(staff_clock_page_says_when_retention_waits);
     content_free(rtl_pack);
     content_free(pack);
     return check_failures != 0;

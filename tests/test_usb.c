@@ -143,6 +143,14 @@ static void kiosk_exports_to_an_authorised_stick_and_refuses_others(void)
     CHECK(sqlite3_step(st) == SQLITE_ROW);
     CHECK_INT(sqlite3_column_int(st, 0), 2);
     sqlite3_finalize(st);
+    /* The export confirmed the kiosk's time for retention: the time kept is the export's. */
+    REQUIRE(sqlite3_prepare_v2(d,
+                               "SELECT abs(CAST(substr(value, 1, instr(value, ' ') - 1) AS INTEGER)"
+                               " - (julianday((SELECT max(exported_at) FROM records)) - 2440587.5)"
+                               " * 86400000) < 60000 FROM meta WHERE key = 'trusted_clock'",
+                               -1, &st, NULL) == SQLITE_OK);
+    CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1);
+    sqlite3_finalize(st);
     /* Staff read where the last export went: the stick's long Chinese name cut on a character
      * (60 bytes at most: 58 here), never in the middle of one, then who issued the token. */
     REQUIRE(sqlite3_prepare_v2(d, "SELECT value FROM meta WHERE key = 'last_export_stick'", -1, &st,

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 
+#include "core/config.h"
 #include "core/json_num.h"
 #include "core/kerr.h"
 #include "core/record_json.h"
@@ -133,6 +135,31 @@ typedef struct {
 } token_opts_t;
 
 /* One option of token: -1 taken, else the exit status (help, bad usage). */
+/* --name N: a whole decimal number in lo..hi and nothing else ("abc" is not 0, "7d" not 7);
+ * -1 (go on) or the exit status 2 with a message. */
+static int whole_number_ll(const char *name, const char *arg, long long lo, long long hi,
+                           long long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long long v = arg[0] >= '0' && arg[0] <= '9' ? strtoll(arg, &end, 10) : 0;
+    if (!end || *end || errno || v < lo || v > hi) {
+        fprintf(stderr, "kiosk-staff: --%s wants a whole number from %lld to %lld, not '%s'\n",
+                name, lo, hi, arg);
+        return 2;
+    }
+    *out = v;
+    return -1;
+}
+
+static int whole_number(const char *name, const char *arg, long lo, long hi, long *out)
+{
+    long long v = 0;
+    int rc = whole_number_ll(name, arg, lo, hi, &v);
+    *out = (long)v;
+    return rc;
+}
+
 static int token_option(int c, token_opts_t *o)
 {
     token_t *t = &o->t;
@@ -144,8 +171,11 @@ static int token_option(int c, token_opts_t *o)
         o->stick = optarg;
         return -1;
     case 'i':
-        if (t->nkiosks == TOKEN_MAX_KIOSKS || strlen(optarg) > 63) {
-            fprintf(stderr, "kiosk-staff: too many kiosks or an id over 63 bytes\n");
+        if (t->nkiosks == TOKEN_MAX_KIOSKS || !config_kiosk_id_ok(optarg)) {
+            fprintf(stderr,
+                    "kiosk-staff: too many kiosks, or '%s' is not a kiosk id (1 to %d letters, "
+                    "digits, '.', '_' or '-', starting with a letter or digit)\n",
+                    optarg, CONFIG_KIOSK_ID_MAX);
             return 2;
         }
         snprintf(t->kiosks[t->nkiosks++], sizeof t->kiosks[0], "%s", optarg);
@@ -157,11 +187,13 @@ static int token_option(int c, token_opts_t *o)
         o->actions = optarg;
         return -1;
     case 'd':
-        o->days = strtol(optarg, NULL, 10);
-        return -1;
-    case 'n':
-        t->serial = strtoll(optarg, NULL, 10);
-        return -1;
+        return whole_number("days", optarg, 1, 366, &o->days);
+    case 'n': {
+        long long serial = 0;
+        int rc = whole_number_ll("serial", optarg, 1, LLONG_MAX, &serial);
+        t->serial = serial;
+        return rc;
+    }
     case 'E':
         t->export_all = true;
         return -1;

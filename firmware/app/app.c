@@ -50,6 +50,17 @@ int64_t now_ms(const app_t *a)
     return a->script.file ? a->virtual_ms : clock_mono_ms();
 }
 
+record_time_t app_wall(const app_t *a)
+{
+    record_time_t t = clock_wall();
+    if (a->script.file) {
+        t.utc_ms += a->wall_shift_ms;
+        if (a->wall_synced >= 0)
+            t.clock_synced = a->wall_synced == 1;
+    }
+    return t;
+}
+
 /* ---- content ---- */
 
 /* The edges' log callback (system/, usb/): one line at level. */
@@ -469,6 +480,11 @@ static int64_t host_now_ms(void *ud)
     return now_ms(ud);
 }
 
+static record_time_t host_wall(void *ud)
+{
+    return app_wall(ud);
+}
+
 static int host_reload_content(void *ud, char *err, size_t errlen)
 {
     return app_reload_content(ud, err, errlen);
@@ -502,6 +518,7 @@ static void staff_host_open(app_t *a)
                                    .volume = &a->volume,
                                    .speaker = &a->speech.sp,
                                    .now_ms = host_now_ms,
+                                   .read_wall = host_wall,
                                    .reload_content = host_reload_content,
                                    .reopen_store = host_reopen_store,
                                    .ud = a};
@@ -540,6 +557,8 @@ static void script_open(app_t *a)
                            .quiet = &a->quiet,
                            .notice = a->notice,
                            .virtual_ms = &a->virtual_ms,
+                           .wall_shift_ms = &a->wall_shift_ms,
+                           .wall_synced = &a->wall_synced,
                            .buttons = &a->buttons,
                            .exit_status = &a->exit_status,
                            .quit = &a->quit,
@@ -661,7 +680,7 @@ static void loop(app_t *a)
     bool ready = false;
     int reported = -1;
     while (!a->quit) {
-        a->wall = clock_wall();
+        a->wall = app_wall(a);
         int sig = system_stop_signal(a->sys);
         if (sig) {
             stop_gracefully(a, sig);
@@ -716,7 +735,7 @@ static void loop(app_t *a)
             continue;
         }
         ui_wait_event(a->ui, wait_timeout(a), &ev);
-        a->wall = clock_wall(); /* the wait may have lasted an hour */
+        a->wall = app_wall(a); /* the wait may have lasted an hour */
         router_ui_event(a, &ev);
     }
 }
@@ -730,6 +749,7 @@ static int run_out_of_order(const app_config_t *cfg, system_t *sys)
     app_t a = {.cfg = cfg,
                .sys = sys,
                .pressed = -1,
+               .wall_synced = -1,
                .started_us = cfg->started_us ? cfg->started_us : clock_mono_us()};
     a.staff.focus = -1;
     int status = 1;
@@ -839,6 +859,7 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
                .stats.on = cfg->stats,
                .saving = {.cfg = cfg, .ok = true},
                .virtual_ms = 1000000,
+               .wall_synced = -1,
                .started_us = cfg->started_us ? cfg->started_us : clock_mono_us()};
     a.staff.focus = -1;
     int status = 1;
@@ -884,7 +905,7 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     log_line("info", "display %dx%d (rotation %d, video driver %s)", lw, lh, cfg->rotation,
              ui_driver(a.ui));
     ime_open(&a);
-    a.wall = clock_wall();
+    a.wall = app_wall(&a);
     give_today(&a, a.content);
     app_check_store(&a); /* out of service until the database is usable */
     a.dirty = true;

@@ -72,6 +72,12 @@ int app_run(const app_config_t *cfg);
 int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *dc, char *err,
                           size_t errlen);
 
+/* Checks what the command line and the file gave together, once defaults are in: the kiosk id
+ * (config_kiosk_id_ok()) and the USB mount directory against the system's and the database's
+ * directories (config_mount_dir_problem()). KIOSK_OK, or KIOSK_EINVAL with a message naming
+ * config_path (may be NULL) and the setting in err. */
+int app_check_config(const app_config_t *cfg, const char *config_path, char *err, size_t errlen);
+
 /* The data directory: where the database, the kiosk's key and installed packs live (the
  * database's directory), into buf of len bytes. */
 void app_data_dir(const app_config_t *cfg, char *buf, size_t len);

@@ -52,6 +52,10 @@ typedef struct {
     /* scripted runs */
     script_t script;    /* scripted input: script.file is NULL in a real run */
     int64_t virtual_ms; /* script time: advanced by "wait" */
+    /* script "clock": the wall clock shifted by wall_shift_ms; wall_synced 0 or 1 stands in
+     * for the kernel's synchronised flag, -1 keeps it */
+    int64_t wall_shift_ms;
+    int wall_synced;
     int exit_status;
     /* the wall clock of this turn (system/clock.c): read when the loop wakes, passed down */
     record_time_t wall;
@@ -92,6 +96,8 @@ typedef struct {
 
 /* Monotonic milliseconds: real, or the script's virtual clock. */
 int64_t now_ms(const app_t *a);
+/* The wall clock now (clock_wall(), as a script's "clock" command shifts it). */
+record_time_t app_wall(const app_t *a);
 /* Builds the active mode's view and draws it (with the screenshot of a new screen). */
 void redraw(app_t *a);
 /* The mode that takes input and draws now: the staff screens while open, else the attract

@@ -2,22 +2,60 @@
  * app.h): read, parsed by the core (core/config.c), and what the command line left unset
  * filled in from it. */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/app.h"
 #include "core/content.h"
 #include "core/kerr.h"
 
-static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+/* Opens path for reading without ever blocking (a FIFO with no writer, a device) and only when
+ * it is a regular file; NULL with err set otherwise. */
+static FILE *open_regular(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
+    struct stat st;
+    const char *kind = NULL;
+    if (fstat(fd, &st) != 0)
+        kind = strerror(errno);
+    else if (S_ISDIR(st.st_mode))
+        kind = "a directory";
+    else if (S_ISFIFO(st.st_mode))
+        kind = "a FIFO";
+    else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+        kind = "a device";
+    else if (S_ISSOCK(st.st_mode))
+        kind = "a socket";
+    else if (!S_ISREG(st.st_mode))
+        kind = "not a regular file";
+    int flags = kind ? 0 : fcntl(fd, F_GETFL);
+    FILE *f = NULL;
+    if (!kind && (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0))
+        kind = strerror(errno);
+    if (!kind && !(f = fdopen(fd, "rb")))
+        kind = strerror(errno);
+    if (kind) {
+        snprintf(err, errlen, "%s: cannot read the configuration: %s, not a regular file", path,
+                 kind);
+        close(fd);
+    }
+    return f;
+}
+
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = open_regular(path, err, errlen);
+    if (!f)
+        return NULL;
     char *buf = NULL;
     size_t cap = 0, n = 0;
     for (;;) {
@@ -151,6 +189,30 @@ int app_apply_config_file(app_config_t *cfg, const char *path, device_config_t *
     cfg->contact_after_export_days = dc->contact_after_export_days;
     cfg->contact_max_days = dc->contact_max_days;
     cfg->answers_after_export_days = dc->answers_after_export_days;
+    return KIOSK_OK;
+}
+
+int app_check_config(const app_config_t *cfg, const char *config_path, char *err, size_t errlen)
+{
+    if (cfg->kiosk_id && !config_kiosk_id_ok(cfg->kiosk_id)) {
+        snprintf(err, errlen,
+                 "kiosk id '%.80s' (--kiosk-id or %s: $.kioskId): expected 1 to %d letters, "
+                 "digits, '.', '_' or '-', starting with a letter or digit",
+                 cfg->kiosk_id, config_path ? config_path : "the configuration",
+                 CONFIG_KIOSK_ID_MAX);
+        return KIOSK_EINVAL;
+    }
+    if (!cfg->usb_mount_dir)
+        return KIOSK_OK;
+    char data_dir[4096] = "";
+    if (cfg->db_path && cfg->db_path[0] == '/')
+        app_data_dir(cfg, data_dir, sizeof data_dir);
+    const char *why = config_mount_dir_problem(cfg->usb_mount_dir, data_dir[0] ? data_dir : NULL);
+    if (why) {
+        snprintf(err, errlen, "%s: $.usb.mountDir: '%.200s' is %s",
+                 config_path ? config_path : "the configuration", cfg->usb_mount_dir, why);
+        return KIOSK_EINVAL;
+    }
     return KIOSK_OK;
 }
 

@@ -1,5 +1,7 @@
 /* kiosk: the community feedback kiosk. Parses options, then hands over to app_run(). */
+#include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,21 +153,55 @@ static const char **text_option(options_t *o, int c)
     }
 }
 
+/* A decimal integer in lo..hi at the start of s (digits only: no sign, space or base prefix);
+ * the character after it in *end. */
+static bool decimal(const char *s, long lo, long hi, long *out, const char **end)
+{
+    if (*s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    char *e;
+    long v = strtol(s, &e, 10);
+    *end = e;
+    if (errno || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* --name N: a whole decimal number in lo..hi, nothing else (not "abc" as 0, not "10s"). */
+static int number_option(const char *name, const char *arg, long lo, long hi, int *out)
+{
+    long v;
+    const char *end;
+    if (!decimal(arg, lo, hi, &v, &end) || *end) {
+        fprintf(stderr, "kiosk: --%s wants a whole number from %ld to %ld, not '%s'\n", name, lo,
+                hi, arg);
+        return 2;
+    }
+    *out = (int)v;
+    return GO_ON;
+}
+
 static int size_option(app_config_t *cfg, const char *arg)
 {
-    if (sscanf(arg, "%dx%d", &cfg->width, &cfg->height) != 2 || cfg->width < 320 ||
-        cfg->height < 240 || cfg->width > 8192 || cfg->height > 8192) {
+    long w = 0, h = 0;
+    const char *end;
+    if (!decimal(arg, 320, 8192, &w, &end) || *end != 'x' ||
+        !decimal(end + 1, 240, 8192, &h, &end) || *end) {
         fprintf(stderr, "kiosk: --size wants WxH (320x240 to 8192x8192), not '%s'\n", arg);
         return 2;
     }
+    cfg->width = (int)w;
+    cfg->height = (int)h;
     return GO_ON;
 }
 
 static int rotate_option(app_config_t *cfg, const char *arg)
 {
-    char *end;
-    long r = strtol(arg, &end, 10);
-    if (*end || (r != 0 && r != 90 && r != 180 && r != 270)) {
+    long r = -1;
+    const char *end = arg;
+    if (!decimal(arg, 0, 270, &r, &end) || *end || (r != 0 && r != 90 && r != 180 && r != 270)) {
         fprintf(stderr, "kiosk: --rotate wants 0, 90, 180 or 270, not '%s'\n", arg);
         return 2;
     }
@@ -193,15 +229,12 @@ static int take_option(options_t *o, int c, const char *arg)
     case OPT_HEADLESS:
         cfg->headless = true;
         return GO_ON;
-    case OPT_IDLE:
-        cfg->idle_timeout_s = atoi(arg);
-        return GO_ON;
+    case OPT_IDLE: /* the ranges of the configuration's idleTimeoutSeconds and so on */
+        return number_option("idle-timeout", arg, 5, 3600, &cfg->idle_timeout_s);
     case OPT_COUNTDOWN:
-        cfg->idle_countdown_s = atoi(arg);
-        return GO_ON;
+        return number_option("idle-countdown", arg, 3, 300, &cfg->idle_countdown_s);
     case OPT_MINFREE:
-        cfg->min_free_kib = atoi(arg);
-        return GO_ON;
+        return number_option("min-free", arg, 0, 16L * 1024 * 1024, &cfg->min_free_kib);
     case OPT_PRINT:
         o->print = true;
         return GO_ON;
@@ -287,6 +320,12 @@ int main(int argc, char **argv)
     if ((status = read_config(&o)) != GO_ON)
         return status;
     apply_defaults(&o.cfg);
+    char err[1024];
+    if (app_check_config(&o.cfg, o.config_path, err, sizeof err) != 0) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        if (!o.cfg.out_of_order)
+            return 2;
+    }
     if (o.print)
         return app_print_records(o.cfg.db_path);
     return app_run(&o.cfg);

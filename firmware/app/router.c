@@ -9,6 +9,7 @@
 
 #include "core/kerr.h"
 
+#include "app/log.h"
 #include "core/mode.h"
 #include "system/clock.h"
 
@@ -307,6 +308,13 @@ static void export_done(app_t *a, const usb_event_t *ev)
         show(a, "usb.nothing", NULL, 0, -1, true, until, extra, ev->erased);
     else
         show(a, "usb.done", NULL, r->records, -1, true, until, extra, ev->erased);
+    /* Staff at the kiosk with their stick confirm its time: retention may run up to it (a
+     * failure to keep it only delays retention). */
+    record_time_t wall = app_wall(a);
+    if (ev->rc == KIOSK_OK && a->saving.store &&
+        store_confirm_time(a->saving.store, wall.utc_ms, wall.mono_ms, false) != KIOSK_OK)
+        log_line("error", "cannot keep the export's time for retention: %s",
+                 store_errmsg(a->saving.store));
     printf("event=export result=%d records=%lld seq=%lld\n", ev->rc, (long long)r->records,
            (long long)r->seq);
     fflush(stdout);

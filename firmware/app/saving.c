@@ -74,9 +74,31 @@ static void open_store(saving_t *s, const content_t *c, record_time_t wall, int6
     s->retention_ms = now_ms - SAVING_RETENTION_EVERY_MS; /* due now */
 }
 
+/* Says when retention starts or stops waiting for a confirmed clock (once, not hourly). */
+static void note_held(saving_t *s, record_time_t t, const store_retention_clock_t *rc)
+{
+    if (rc->held == s->retention_held)
+        return;
+    s->retention_held = rc->held;
+    char wall[ISO8601_LEN], trusted[ISO8601_LEN] = "never";
+    iso8601_format(t.utc_ms, 0, wall);
+    if (rc->trusted_ms)
+        iso8601_format(rc->trusted_ms, 0, trusted);
+    if (rc->held)
+        log_line("warn",
+                 "retention waits for a confirmed clock: the clock says %s (%s), the latest "
+                 "time staff confirmed (an export or the clock page) is %s; nothing is erased "
+                 "after that time until staff confirm the clock",
+                 wall, t.clock_synced ? "synchronised" : "not synchronised", trusted);
+    else
+        log_line("info", "retention runs again: the clock (%s) agrees with the confirmed time",
+                 wall);
+}
+
 /* Erases what the retention periods say must go: at start-up, then hourly, between
- * sessions. A clock that is not synchronised is not trusted to be ahead: the latest stored
- * time stands in, so nothing is erased early (a late erasure follows the next sync). */
+ * sessions. "Now" is never later than the time staff confirmed (store_retention_clock()): a
+ * clock that runs ahead, synchronised or not, erases nothing early; a late erasure follows
+ * the next confirmation. */
 static void apply_retention(saving_t *s, record_time_t t, int64_t now_ms)
 {
     s->retention_ms = now_ms;
@@ -87,16 +109,24 @@ static void apply_retention(saving_t *s, record_time_t t, int64_t now_ms)
         r.contact_max_days = s->cfg->contact_max_days;
     if (s->cfg->answers_after_export_days)
         r.answers_after_export_days = s->cfg->answers_after_export_days;
-    int64_t now = t.utc_ms;
-    if (!t.clock_synced && store_last_utc_ms(s->store, &now) != KIOSK_OK)
+    store_retention_clock_t clock;
+    if (store_retention_clock(s->store, &t, &clock) != KIOSK_OK) {
+        log_line("error", "retention: %s", store_errmsg(s->store));
         return;
+    }
+    note_held(s, t, &clock);
     int64_t contacts = 0, records = 0;
-    int rc = store_apply_retention(s->store, now, &r, &contacts, &records);
+    int rc = clock.now_utc_ms
+                 ? store_apply_retention(s->store, clock.now_utc_ms, &r, &contacts, &records)
+                 : KIOSK_OK;
     if (rc != KIOSK_OK && rc != KIOSK_EBUSY)
         log_line("error", "retention: %s", store_errmsg(s->store));
     else if (contacts || records)
         log_line("info", "retention: erased %lld contact details, deleted %lld exported records",
                  (long long)contacts, (long long)records);
+    printf("event=retention held=%s contacts=%lld records=%lld\n", clock.held ? "yes" : "no",
+           (long long)contacts, (long long)records);
+    fflush(stdout);
 }
 
 void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall, int64_t now_ms,

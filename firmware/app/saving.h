@@ -24,6 +24,7 @@ typedef struct {
     int64_t checked_ms;     /* loop time of the last check */
     int64_t retention_ms;   /* loop time retention last ran */
     int64_t checked_utc_ms; /* when the start-up integrity check ran */
+    bool retention_held;    /* the last retention waited for a confirmed clock */
 } saving_t;
 
 /* Opens the store if needed, checks there is room, tells the flow; runs retention when due

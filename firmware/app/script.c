@@ -462,6 +462,32 @@ static bool cmd_today(script_t *a, char *rest, char *raw)
     return true;
 }
 
+/* "clock +200d synced": the wall clock from now on runs that far ahead (or behind: -3h; units
+ * d, h, m, s), with the kernel's synchronised flag said to be set ("synced"), clear
+ * ("unsynced") or as it is (no word); "clock" alone: the real clock again. */
+static bool cmd_clock(script_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    long long n = 0;
+    char unit = 0, flag[16] = "";
+    int got = *rest ? sscanf(rest, "%lld%c %15s", &n, &unit, flag) : 0;
+    static const struct {
+        char unit;
+        int64_t ms;
+    } units[] = {{'d', 86400000}, {'h', 3600000}, {'m', 60000}, {'s', 1000}};
+    int64_t ms = -1;
+    for (size_t i = 0; got >= 2 && i < sizeof units / sizeof units[0]; i++)
+        if (unit == units[i].unit && n > -100000 && n < 100000)
+            ms = units[i].ms;
+    bool flag_ok = got < 3 || strcmp(flag, "synced") == 0 || strcmp(flag, "unsynced") == 0;
+    if (got != 0 && (ms < 0 || !flag_ok))
+        return script_fail(a, "clock needs +N or -N with d, h, m or s, then synced or unsynced"),
+               false;
+    *a->wall_shift_ms = got ? (int64_t)n * ms : 0;
+    *a->wall_synced = got < 3 ? -1 : strcmp(flag, "synced") == 0;
+    return true;
+}
+
 static bool cmd_expect(script_t *a, char *rest, char *raw)
 {
     (void)raw;
@@ -518,7 +544,7 @@ static const struct {
     {"text", cmd_text},       {"wait", cmd_wait},     {"expect", cmd_expect},
     {"shot", cmd_shot},       {"echo", cmd_echo},     {"pause", cmd_pause},
     {"quit", cmd_quit},       {"today", cmd_today},   {"headset", cmd_headset},
-    {"sleep", cmd_sleep},
+    {"sleep", cmd_sleep},     {"clock", cmd_clock},
 };
 
 /* Runs the next script command; false at the end of the script or on failure. */

@@ -28,8 +28,10 @@ typedef struct {
     flow_t *const *flow; /* the residents' flow (a pack switch replaces it) */
     const staff_t *staff;
     const quiet_t *quiet;
-    const char *notice;  /* the staff notice on the home screen, "" for none */
-    int64_t *virtual_ms; /* the loop's clock in a scripted run */
+    const char *notice;     /* the staff notice on the home screen, "" for none */
+    int64_t *virtual_ms;    /* the loop's clock in a scripted run */
+    int64_t *wall_shift_ms; /* "clock": the wall clock's shift */
+    int *wall_synced;       /* "clock": 0 or 1 for the synchronised flag, -1 the kernel's */
     button_input_t *buttons;
     bool timed;       /* a "wait" came since the last input: the next one comes then, even
                          while the screen is settling (a double tap) */

@@ -109,6 +109,7 @@ void staff_host_fill_stats(staff_host_t *h)
     s->now_ms = t.utc_ms;
     s->clock_synced = t.clock_synced;
     s->moved_aside = count_moved_aside(h->cfg->db_path);
+    s->retention_held = h->saving->retention_held;
 }
 
 /* Erases the contact details a staff member confirmed, for a resident who asked. */
@@ -337,8 +338,12 @@ static void perform_clock(staff_host_t *h)
     const int *c = h->staff->clock;
     record_time_t before = (*h->wall);
     int rc = set_clock(h, err, sizeof err);
-    *h->wall = clock_wall(); /* the figures below count days by the new time */
+    *h->wall = h->read_wall(h->ud); /* the figures below count days by the new time */
     const char *lang = flow_lang((*h->flow));
+    /* Staff set the time looking at a clock they trust: retention may run up to it. */
+    if (rc == KIOSK_OK && h->saving->store &&
+        store_confirm_time(h->saving->store, h->wall->utc_ms, h->wall->mono_ms, true) != KIOSK_OK)
+        log_line("error", "cannot keep the confirmed time: %s", store_errmsg(h->saving->store));
     if (rc == KIOSK_OK) {
         log_line("warn",
                  "clock set by staff to %04d-%02d-%02d %02d:%02d local (it was not synchronised; "

@@ -54,8 +54,9 @@ typedef struct {
     volume_t *volume;
     const speaker_t *speaker;
     /* The app's work: the loop's time; loading the installed pack and starting the residents'
-     * screens on it (KIOSK_OK, or a code and err); opening the store again. */
+     * screens on it (KIOSK_OK, or a code and err); opening the store again; the wall clock. */
     int64_t (*now_ms)(void *ud);
+    record_time_t (*read_wall)(void *ud); /* the wall clock now */
     int (*reload_content)(void *ud, char *err, size_t errlen);
     void (*reopen_store)(void *ud);
     void *ud;

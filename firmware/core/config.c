@@ -419,7 +419,15 @@ static int parse_organisation(const cJSON *v, device_config_t *cfg, content_erro
     static const char *const keys[] = {"signPublicKey", "boxPublicKey"};
     char *const dst[] = {cfg->org_sign_public_key, cfg->org_box_public_key};
     const size_t caps[] = {sizeof cfg->org_sign_public_key, sizeof cfg->org_box_public_key};
-    return parse_object_strings(v, "organisation", keys, dst, caps, 2, err);
+    int rc = parse_object_strings(v, "organisation", keys, dst, caps, 2, err);
+    /* A wrong key would refuse every staff token, or encrypt exports nobody can open. */
+    for (size_t i = 0; i < 2 && !rc; i++) {
+        const char *why = dst[i][0] ? config_key_problem(dst[i]) : NULL;
+        if (why)
+            rc = content_error_set(
+                err, i ? "$.organisation.boxPublicKey" : "$.organisation.signPublicKey", "%s", why);
+    }
+    return rc;
 }
 
 static int parse_staff(const cJSON *v, device_config_t *cfg, content_error_t *err)
@@ -430,10 +438,11 @@ static int parse_staff(const cJSON *v, device_config_t *cfg, content_error_t *er
     int rc = parse_object_strings(v, "staff", keys, dst, caps, 2, err);
     /* A PIN in clear, or a hash of another kind, must not pass silently. */
     for (size_t i = 0; i < 2 && !rc; i++)
-        if (dst[i][0] && strncmp(dst[i], "$argon2id$", 10) != 0)
+        if (dst[i][0] && !config_pin_hash_ok(dst[i]))
             rc = content_error_set(
                 err, i ? "$.staff.technicianPinHash" : "$.staff.pinHash",
-                "not a PIN hash (an Argon2id string): make one with 'kiosk --hash-pin'");
+                "not a PIN hash ($argon2id$v=19$m=..,t=..,p=..$salt$hash): make one with "
+                "'kiosk --hash-pin'");
     if (!rc && cfg->staff_pin_hash[0] && strcmp(cfg->staff_pin_hash, cfg->tech_pin_hash) == 0)
         rc = content_error_set(err, "$.staff.technicianPinHash",
                                "the same hash as pinHash: the two PINs must differ");
@@ -578,12 +587,27 @@ static int parse_audio(const cJSON *a, device_config_t *cfg, content_error_t *er
     return KIOSK_OK;
 }
 
+/* usb.mountDir against the system's directories and the database's (both known only once the
+ * whole file is read). */
+static int check_mount_dir(const device_config_t *cfg, content_error_t *err)
+{
+    if (!cfg->usb_mount_dir[0])
+        return KIOSK_OK;
+    char data_dir[sizeof cfg->database] = "";
+    const char *slash = strrchr(cfg->database, '/');
+    if (slash)
+        snprintf(data_dir, sizeof data_dir, "%.*s",
+                 slash == cfg->database ? 1 : (int)(slash - cfg->database), cfg->database);
+    const char *why = config_mount_dir_problem(cfg->usb_mount_dir, data_dir[0] ? data_dir : NULL);
+    return why ? content_error_set(err, "$.usb.mountDir", "'%s' is %s", cfg->usb_mount_dir, why)
+               : KIOSK_OK;
+}
+
 /* One top-level member of the configuration. */
 static int parse_setting(const cJSON *v, const char *filename, device_config_t *cfg,
                          content_error_t *err)
 {
     static const string_setting_t strings[] = {
-        STRING_SETTING("kioskId", kiosk_id),
         STRING_SETTING("language", language),
         STRING_SETTING("pack", pack),
         STRING_SETTING("database", database),
@@ -598,6 +622,15 @@ static int parse_setting(const cJSON *v, const char *filename, device_config_t *
     char path[96];
     snprintf(path, sizeof path, "$.%s", v->string);
     const char *k = v->string;
+    if (strcmp(k, "kioskId") == 0) {
+        int rc = str_field(v, path, cfg->kiosk_id, sizeof cfg->kiosk_id, err);
+        if (!rc && !config_kiosk_id_ok(cfg->kiosk_id))
+            rc = content_error_set(err, path,
+                                   "expected 1 to %d letters, digits, '.', '_' or '-', starting "
+                                   "with a letter or digit",
+                                   CONFIG_KIOSK_ID_MAX);
+        return rc;
+    }
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         if (strcmp(k, strings[i].key) == 0)
             return str_field(v, path, (char *)cfg + strings[i].offset, strings[i].cap, err);
@@ -638,8 +671,11 @@ int device_config_parse(const char *json, size_t len, const char *filename, devi
     memset(err, 0, sizeof *err);
     snprintf(err->file, sizeof err->file, "%s", filename ? filename : "(config)");
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, false);
-    int rc = KIOSK_OK;
+    cJSON *root = NULL;
+    int rc = config_check_bytes(json, len, err);
+    if (rc)
+        goto out;
+    root = cJSON_ParseWithLengthOpts(json, len, &end, false);
     if (!cJSON_IsObject(root)) {
         rc = content_error_set(err, "$",
                                root ? "expected a JSON object" : "invalid JSON near byte %zu",
@@ -652,6 +688,7 @@ int device_config_parse(const char *json, size_t len, const char *filename, devi
         if ((rc = parse_setting(v, filename, cfg, err)))
             goto out;
     }
+    rc = check_mount_dir(cfg, err);
 out:
     cJSON_Delete(root);
     return rc ? KIOSK_EINVAL : KIOSK_OK;

@@ -12,6 +12,9 @@
 #include "core/parse_error.h"
 
 #define CONFIG_CMD_MAX 8
+#define CONFIG_KIOSK_ID_MAX 63 /* as tools/provision and the office's tokens take it */
+#define CONFIG_KEY_BYTES 32    /* the organisation's Ed25519 and X25519 public keys */
+#define CONFIG_PATH_MAX 256
 typedef struct {
     char arg[CONFIG_CMD_MAX][128];
     const char *argv[CONFIG_CMD_MAX + 1]; /* points into arg; NULL-terminated */
@@ -88,5 +91,22 @@ typedef struct {
  * with file, JSON path and reason in err. */
 int device_config_parse(const char *json, size_t len, const char *filename, device_config_t *cfg,
                         content_error_t *err);
+
+/* config_check.c. A kiosk id: 1 to CONFIG_KIOSK_ID_MAX ASCII letters, digits, '.', '_' or
+ * '-', starting with a letter or a digit (it goes into every record, file name and log line). */
+bool config_kiosk_id_ok(const char *id);
+/* A PIN hash as libsodium's crypto_pwhash_str() writes it:
+ * "$argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash>" (unpadded base64). */
+bool config_pin_hash_ok(const char *hash);
+/* Why text is not an organisation key (standard padded base64 of CONFIG_KEY_BYTES bytes, not
+ * all zero), NULL when it is one; static text. */
+const char *config_key_problem(const char *text);
+/* Why dir cannot be the USB mount directory (relative, '.', '..', a system directory such as
+ * /, /etc, /usr, /var, /boot, /proc, /sys, /dev or /run itself, or data_dir or above it:
+ * data_dir is the database's directory when known, else NULL); NULL when it can. */
+const char *config_mount_dir_problem(const char *dir, const char *data_dir);
+/* Refuses a configuration that is not UTF-8 text or holds a NUL (a byte, or \u0000 in a
+ * string, which would cut the value short): KIOSK_EINVAL with line and column in err. */
+int config_check_bytes(const char *json, size_t len, content_error_t *err);
 
 #endif

@@ -98,6 +98,7 @@ const char *const content_staff_strings[] = {
     "staff.free",
     "staff.checked",
     "staff.moved",
+    "staff.retention_waits",
     "staff.erase",
     "staff.erase_title",
     "staff.erase_hint",

@@ -201,11 +201,12 @@ static void staff_menu_screen(ctx_t *x, const staff_t *s)
     } items[] = {
         {STAFF_PAGE_FIGURES, str(x, "staff.menu.figures"),
          lay_fill_vars(x, str(x, "staff.menu.figures_detail"), 2, fnames, fvalues),
-         st->requests_waiting > 0 || st->moved_aside > 0},
+         st->requests_waiting > 0 || st->moved_aside > 0 || st->retention_held},
         {STAFF_PAGE_ERASE, str(x, "staff.erase"), str(x, "staff.menu.erase_detail"), false},
         {STAFF_PAGE_CONTENT, str(x, "staff.menu.content"),
          pack_name(x, s->content.active_id, s->content.active_version), false},
-        {STAFF_PAGE_CLOCK, str(x, "staff.menu.clock"), clock_text(x, st), !st->clock_synced},
+        {STAFF_PAGE_CLOCK, str(x, "staff.menu.clock"), clock_text(x, st),
+         !st->clock_synced || st->retention_held},
         {STAFF_PAGE_HOURS, str(x, "staff.menu.hours"), hours_state_text(x, &s->hours), false},
         {STAFF_PAGE_TECH, str(x, "staff.menu.tech"), str(x, "staff.menu.tech_detail"), false},
     };
@@ -432,16 +433,18 @@ static void staff_clock_screen(ctx_t *x, const staff_t *s)
     int th = lay_label_top(x, rect(info.x, info.y, info.w, info.h / 2), clock_text(x, st), T(x, 30),
                            true, st->clock_synced ? STYLE_TITLE : STYLE_ALERT, ALIGN_LEFT);
     rect_t below = rect(info.x, info.y + th + gap, info.w, info.h - th - gap);
+    /* Retention held back by the clock is said here, where staff can confirm it. */
+    const char *held = st->retention_held ? str(x, "staff.retention_waits") : NULL;
     if (st->clock_synced) {
-        lay_label(x, below, str(x, "staff.clock_is_synced"), T(x, PX_BODY), false, STYLE_PLAIN,
-                  ALIGN_LEFT);
+        lay_label(x, below, held ? held : str(x, "staff.clock_is_synced"), T(x, PX_BODY), false,
+                  held ? STYLE_ALERT : STYLE_PLAIN, ALIGN_LEFT);
         return;
     }
     if (s->result[0])
         result_or(x, below, s, NULL);
     else
-        lay_label(x, below, str(x, "staff.clock_hint"), T(x, PX_BODY), false, STYLE_PLAIN,
-                  ALIGN_LEFT);
+        lay_label(x, below, held ? held : str(x, "staff.clock_hint"), T(x, PX_BODY), false,
+                  held ? STYLE_ALERT : STYLE_PLAIN, ALIGN_LEFT);
     static const char *const keys[] = {"staff.year", "staff.month", "staff.day", "staff.hour",
                                        "staff.minute"};
     int rh = (ed.h - 5 * gap / 2) / 6;

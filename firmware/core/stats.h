@@ -18,6 +18,8 @@ typedef struct {
     int64_t moved_aside;   /* damaged databases set aside, kept for staff */
     int64_t now_ms;        /* the kiosk's clock (UTC), shown so staff can compare */
     bool clock_synced;     /* the kernel says the clock is synchronised (NTP) */
+    bool retention_held;   /* retention waits for a confirmed clock (the clock is ahead of the
+                              time staff last confirmed, or was never confirmed) */
 } staff_stats_t;
 
 #endif

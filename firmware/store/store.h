@@ -137,9 +137,10 @@ typedef struct {
                          .contact_max_days = 180,                                                  \
                          .answers_after_export_days = 365})
 
-/* Applies retention at now_utc_ms (pass a synchronised wall clock: ages are measured from the
- * stored times records.exported_at and contacts.collected_utc, and a clock that is far ahead
- * erases early, one that is behind erases late). r NULL means STORE_RETENTION_DEFAULTS. In
+/* Applies retention at now_utc_ms (pass store_retention_clock()'s now_utc_ms, never the bare
+ * wall clock: ages are measured from the stored times records.exported_at and
+ * contacts.collected_utc, and a clock that is far ahead erases early, one that is behind
+ * erases late). r NULL means STORE_RETENTION_DEFAULTS. In
  * one transaction: erases the contact of every record exported more than
  * contact_after_export_days ago and every contact collected more than contact_max_days ago,
  * and deletes every record (with its contact) exported more than answers_after_export_days
@@ -152,6 +153,37 @@ typedef struct {
  * storage error, on which nothing was erased. */
 int store_apply_retention(store_t *st, int64_t now_utc_ms, const store_retention_t *r,
                           int64_t *contacts_erased, int64_t *records_deleted);
+
+/* Retention's clock. A wall clock can be far ahead (no RTC, a wrong NTP server, a mistyped
+ * date), and erasing by it erases early; so retention runs at a time staff have confirmed:
+ * meta "trusted_clock" holds the latest confirmed UTC time with the boot counter
+ * (store_note_boot()) and the monotonic time since boot (CLOCK_BOOTTIME, record_time_t's
+ * mono_ms) it was confirmed at. A clock within STORE_CLOCK_AGREE_MS of the confirmed time
+ * plus the monotonic time elapsed since (same boot only) agrees with it. */
+#define STORE_CLOCK_AGREE_MS (5 * 60 * 1000)
+
+/* Records that staff confirmed that utc_ms is the time now, at mono_ms of the current boot
+ * (the clock page's Set; an export, at its time). may_go_back: the confirmed time replaces the
+ * one kept even when earlier (staff corrected a clock that was ahead); otherwise an earlier
+ * time keeps the one kept. Returns KIOSK_OK, KIOSK_EINVAL (utc_ms or mono_ms negative) or a
+ * storage error, on which the time kept is unchanged. */
+int store_confirm_time(store_t *st, int64_t utc_ms, int64_t mono_ms, bool may_go_back);
+
+typedef struct {
+    int64_t now_utc_ms; /* the "now" retention may use; 0: none (never confirmed) */
+    int64_t trusted_ms; /* the latest confirmed time, plus the monotonic time since when the
+                           boot is the same; 0: never confirmed */
+    bool held;          /* the wall clock is later than trusted_ms + STORE_CLOCK_AGREE_MS:
+                           retention waits for a confirmed clock */
+} store_retention_clock_t;
+
+/* The time retention may use with the wall clock *wall: never later than the wall clock, nor
+ * than the trusted time (the latest confirmed time, plus, within the same boot, the
+ * monotonic time elapsed since). A database that was never confirmed but has exported records
+ * trusts its latest export time. When the wall clock is synchronised and agrees with the
+ * trusted time (same boot), the wall clock becomes the new confirmed time (kept durably, so
+ * that a reboot without RTC starts from it). Fills *out; returns KIOSK_OK or a storage error. */
+int store_retention_clock(store_t *st, const record_time_t *wall, store_retention_clock_t *out);
 
 /* Erases the contact details of the service request with reference code ref_code (letters
  * matched case-insensitively), for a resident who asks; the answers stay. Then checkpoints

@@ -167,3 +167,92 @@ rollback:
     sq_rollback(&st->c);
     return err;
 }
+
+/* ---- retention's clock ---------------------------------------------------------------- */
+
+/* Meta "trusted_clock": "<utc_ms> <boot> <mono_ms>", one value so that one write keeps the
+ * three together. */
+typedef struct {
+    int64_t utc_ms, boot, mono_ms;
+} trusted_t;
+
+static int read_trusted(store_t *st, trusted_t *t, bool *found)
+{
+    char text[96];
+    *t = (trusted_t){0};
+    int err = store_meta_get(st, "trusted_clock", found, text, sizeof text, NULL);
+    if (err || !*found)
+        return err;
+    long long u, b, m;
+    char extra;
+    if (sscanf(text, "%lld %lld %lld %c", &u, &b, &m, &extra) != 3 || u <= 0 || b < 0 || m < 0) {
+        *found = false; /* a damaged value trusts nothing: retention waits */
+        return KIOSK_OK;
+    }
+    *t = (trusted_t){u, b, m};
+    return KIOSK_OK;
+}
+
+static int write_trusted(store_t *st, const trusted_t *t)
+{
+    char text[96];
+    snprintf(text, sizeof text, "%lld %lld %lld", (long long)t->utc_ms, (long long)t->boot,
+             (long long)t->mono_ms);
+    return store_meta_set(st, "trusted_clock", text, 0);
+}
+
+int store_confirm_time(store_t *st, int64_t utc_ms, int64_t mono_ms, bool may_go_back)
+{
+    assert(st);
+    if (utc_ms <= 0 || mono_ms < 0)
+        return sq_fail(&st->c, KIOSK_EINVAL, "cannot confirm the time in %s: %lld ms, %lld ms",
+                       st->c.path, (long long)utc_ms, (long long)mono_ms);
+    trusted_t old;
+    bool found;
+    int err = read_trusted(st, &old, &found);
+    if (err)
+        return err;
+    if (found && !may_go_back && utc_ms <= old.utc_ms)
+        return KIOSK_OK;
+    const trusted_t t = {utc_ms, st->boot_count, mono_ms};
+    return write_trusted(st, &t);
+}
+
+/* The latest export time (0: none), for a database from before the trusted clock. */
+static int latest_export_ms(store_t *st, int64_t *ms)
+{
+    return sq_query_int(&st->c,
+                        "SELECT coalesce(CAST((julianday(max(exported_at)) - 2440587.5)"
+                        " * 86400000 AS INTEGER), 0) FROM records",
+                        ms, "cannot read the last export from");
+}
+
+int store_retention_clock(store_t *st, const record_time_t *wall, store_retention_clock_t *out)
+{
+    assert(st && wall && out);
+    *out = (store_retention_clock_t){0};
+    trusted_t t;
+    bool found;
+    int err = read_trusted(st, &t, &found);
+    if (!err && !found) {
+        err = latest_export_ms(st, &t.utc_ms);
+        t.boot = 0; /* no monotonic time to add to it */
+    }
+    if (err)
+        return err;
+    if (t.utc_ms <= 0) {
+        out->held = true; /* never confirmed: nothing is erased */
+        return KIOSK_OK;
+    }
+    const bool same_boot = t.boot != 0 && t.boot == st->boot_count && wall->mono_ms >= t.mono_ms;
+    const int64_t trusted = same_boot ? t.utc_ms + (wall->mono_ms - t.mono_ms) : t.utc_ms;
+    out->trusted_ms = trusted;
+    out->now_utc_ms = wall->utc_ms < trusted ? wall->utc_ms : trusted;
+    out->held = wall->utc_ms > trusted + STORE_CLOCK_AGREE_MS;
+    const bool agrees = same_boot && !out->held && wall->utc_ms >= trusted - STORE_CLOCK_AGREE_MS;
+    if (agrees && wall->clock_synced && out->now_utc_ms > t.utc_ms) {
+        const trusted_t now = {out->now_utc_ms, st->boot_count, wall->mono_ms};
+        err = write_trusted(st, &now);
+    }
+    return err;
+}
