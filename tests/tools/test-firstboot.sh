@@ -48,6 +48,7 @@ pub=$(mtype -i "card.img@@$FAT_OFFSET" ::/kiosk-provision/kiosk-sign.public | tr
 secret=$(mtype -i "card.img@@$FAT_OFFSET" ::/kiosk-provision/kiosk-sign.secret | tr -d '\r\n')
 new_root
 card_to_root
+touch root/boot/kiosk-provision/.DS_Store # a Mac showed the card: hidden files are not read
 if out=$(run_fb 2>&1); then ok "first boot applied"; else not_ok "first boot: $out"; fi
 d=root/var/lib/kiosk e=root/etc/kiosk
 check "kiosk.json is the provisioned one" jq -e '.kioskId == "Lobby-01" and .language == "en"' "$e/kiosk.json"
