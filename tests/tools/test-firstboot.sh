@@ -138,6 +138,9 @@ card_to_root
 echo "AAAA$(cut -c5- $pk/manifest.sig)" >$pk/manifest.sig
 expect_fail "the signature altered" "manifest.sig: the signature does not verify" run_fb
 card_to_root
+rm $pk/kiosk-sign.public
+expect_fail "a signed file missing" "kiosk-sign.public is signed but missing" run_fb
+card_to_root
 echo '{}' >$pk/extra.json
 expect_fail "an unsigned file beside the signed ones" "extra.json: not signed by the organisation: nothing applied" run_fb
 card_to_root
