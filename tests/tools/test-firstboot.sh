@@ -150,6 +150,9 @@ resign $pk org/org-sign.secret
 expect_fail "first provisioning: signer and kiosk.json's key differ" "which is not the organisation key kiosk.json names" run_fb
 unchanged "signer differs"
 card_to_root
+# A whole payload of another organisation, consistent in itself: trust on first use would take
+# it; an image built with the organisation's key does not.
+jq --arg k "$(tr -d '\n' <mallory.public)" '.organisation.signPublicKey = $k' $pk/kiosk.json >p && mv p $pk/kiosk.json
 resign $pk mallory.secret
 KIOSK_IMAGE_ORG_KEY=$PWD/org/org-sign.public expect_fail "a key other than the image's" "(the image)): nothing applied" run_fb
 unchanged "foreign key, image key"
