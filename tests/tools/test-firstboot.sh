@@ -220,6 +220,30 @@ rm -rf root/boot && mkdir -p root/boot && mcopy -s -n -i "card3.img@@$FAT_OFFSET
 out=$(run_fb 2>&1) || not_ok "apply without network: $out"
 check "re-provisioned without a network: the .network file is gone" test ! -e $n
 
+# ---- with no more privilege than kiosk-firstboot.service's CapabilityBoundingSet= ----
+# (as root only: setpriv bounds root's capabilities to the unit's set, as systemd does; the data
+# directory belongs to another user, as /var/lib/kiosk belongs to kiosk on the board)
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+    unit_caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$repo/board/systemd/kiosk-firstboot.service" |
+        tr 'A-Z ' 'a-z\n' | sed 's/^cap_/+/' | paste -sd,)
+    bounded_fb() { KIOSK_USER=nobody setpriv --bounding-set "-all,$unit_caps" --no-new-privs bash -c "$(declare -f run_fb); fb='$fb'; run_fb"; }
+    new_root
+    chown nobody: root/var/lib/kiosk && chmod 0750 root/var/lib/kiosk
+    rm -rf root/boot && mkdir -p root/boot && mcopy -s -n -i "card3.img@@$FAT_OFFSET" '::/*' root/boot/
+    if out=$(bounded_fb 2>&1); then ok "applied within the unit's capabilities ($unit_caps)"; else
+        not_ok "within the unit's capabilities ($unit_caps): $out"
+    fi
+    check "... the key is the kiosk user's, 0600" test "$(stat -c '%U %a' root/var/lib/kiosk/kiosk-sign.secret)" = "nobody 600"
+    "$repo/tools/provision" --reprovision --kiosk-id Lobby-03 --timezone Europe/Berlin "${prov_args[@]}" card3.img >/dev/null 2>&1 ||
+        not_ok "reprovision card3"
+    rm -rf root/boot && mkdir -p root/boot && mcopy -s -n -i "card3.img@@$FAT_OFFSET" '::/*' root/boot/
+    if out=$(bounded_fb 2>&1); then ok "a re-provisioning over the kiosk user's files, within them too"; else
+        not_ok "re-provisioning within the unit's capabilities: $out"
+    fi
+else
+    echo "(not root, or no setpriv: the run within the unit's capabilities is skipped)"
+fi
+
 if command -v shellcheck >/dev/null; then
     check "kiosk-firstboot passes shellcheck" shellcheck "$fb"
 fi
