@@ -111,6 +111,15 @@ card_to_root
 KIOSK_USER=no-such-user-here expect_fail "no kiosk user" "the user 'no-such-user-here' does not exist" run_fb
 check "still nothing changed in /etc/kiosk" jq -e '.kioskId == "dev-kiosk"' root/etc/kiosk/kiosk.json
 
+# ---- an image without openssl cannot check the signature: it says so ----
+card_to_root
+mkdir -p nossl && for t in jq bash sed head cat tr base64 wc date dirname basename rm mkdir id mktemp sync; do
+    ln -sf "$(command -v $t)" nossl/
+done
+run_fb_nossl() { PATH=$PWD/nossl run_fb; }
+expect_fail "no openssl in the image" "openssl is missing from the image: cannot check the signature" run_fb_nossl
+check "... and that reaches the boot partition" grep -q "openssl is missing" root/boot/kiosk-provision-error.txt
+
 # ---- the organisation's signature: nothing unsigned, altered or foreign is applied ----
 unchanged() { # DESCRIPTION: nothing of the provisioning reached the fake root
     check "$1: kiosk.json unchanged" jq -e '.kioskId == "dev-kiosk"' root/etc/kiosk/kiosk.json
