@@ -176,6 +176,14 @@ if out=$(run_fb 2>&1); then ok "an interrupted first boot completes"; else not_o
 check "... keeping the installed key" grep -q "installed before" <<<"$out"
 check "... and asks for the self-test" test -e root/var/lib/kiosk/self-test-pending
 
+# ---- an older signed provisioning (replayed) is not applied over a newer one ----
+card_to_root
+jq '.createdAt = "2020-01-01T00:00:00Z"' root/boot/kiosk-provision/provision.json >p && mv p root/boot/kiosk-provision/provision.json
+resign root/boot/kiosk-provision org/org-sign.secret
+before=$(sha256sum <root/etc/kiosk/site.json)
+expect_fail "an older provisioning than the applied one" "made 2020-01-01T00:00:00Z, before the provisioning this kiosk has" run_fb
+check "... nothing changed" test "$(sha256sum <root/etc/kiosk/site.json)" = "$before"
+
 # ---- re-provisioned with --keep-key: the key stays ----
 key_before=$(cat root/var/lib/kiosk/kiosk-sign.secret)
 mcopy -o -i "card.img@@$FAT_OFFSET" root/boot/kiosk-provisioned.json ::/kiosk-provisioned.json 2>/dev/null ||
