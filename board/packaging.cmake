@@ -147,7 +147,7 @@ It also contains kiosk-staff, the staff tool for the office.")
 # libvorbisfile3 and libopusfile0 through dpkg-shlibdeps, espeak-ng's voices by hand.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "fonts-noto-cjk, fonts-noto-core, adduser, init-system-helpers (>= 1.54~), systemd (>= 252), udev, mount, polkitd, libegl1, libgles2, libgbm1, libgl1-mesa-dri, jq, espeak-ng-data")
+  "fonts-noto-cjk, fonts-noto-core, adduser, init-system-helpers (>= 1.54~), systemd (>= 252), udev, mount, polkitd, libegl1, libgles2, libgbm1, libgl1-mesa-dri, jq, openssl, espeak-ng-data")
 # The input methods (firmware/ime): librime and zinnia come through dpkg-shlibdeps; their data by
 # hand: Rime's luna_pinyin table (the package ships only the schemas compiled against it, in
 # /usr/share/kiosk/rime) and zinnia's Simplified Chinese model.

@@ -26,6 +26,13 @@ add_test(NAME board_usb_mount COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/board/check-us
 set_tests_properties(board_usb_mount PROPERTIES LABELS board SKIP_RETURN_CODE 77
   ENVIRONMENT "KIOSK_TEST_TMP=${CMAKE_CURRENT_BINARY_DIR}/tmp")
 
+# The image's lock-down in its files: the kernel command line, the serial getty, network and
+# NTP only as provisioned, kiosk-firstboot.service's sandbox (systemd-analyze, no boot).
+add_test(NAME board_lockdown COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/board/check-lockdown
+  ${PROJECT_SOURCE_DIR})
+set_tests_properties(board_lockdown PROPERTIES LABELS board SKIP_RETURN_CODE 77
+  ENVIRONMENT "TMPDIR=${CMAKE_CURRENT_BINARY_DIR}/tmp")
+
 # The Debian package of this build directory: cpack, dpkg-deb -I/-c, the configuration,
 # systemd-analyze verify and security, shellcheck, lintian.
 add_test(NAME package_deb COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/board/check-package

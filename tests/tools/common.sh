@@ -93,6 +93,37 @@ org_keys() {
         fi
     done
     mkdir -p "$dir"
-    openssl rand -base64 32 >"$dir/org-sign.public"
+    ed25519_pair "$dir/org-sign"
     openssl rand -base64 32 >"$dir/org-box.public"
+}
+# ed25519_pair PREFIX: PREFIX.secret (libsodium's layout, seed || public key, base64, 0600) and
+# PREFIX.public, made with openssl.
+ed25519_pair() {
+    local der
+    der=$(mktemp)
+    openssl genpkey -algorithm ed25519 -outform DER -out "$der" 2>/dev/null
+    openssl pkey -inform DER -in "$der" -pubout -outform DER 2>/dev/null | tail -c 32 | base64 -w0 >"$1.public"
+    echo >>"$1.public"
+    (umask 077 && { tail -c 32 "$der" && base64 -d "$1.public"; } | base64 -w0 >"$1.secret" && echo >>"$1.secret")
+    rm -f "$der"
+}
+# resign DIR SECRET: signs the provisioning in DIR (a kiosk-provision/ directory) again with the
+# organisation key SECRET, as tools/provision does: manifest lists the SHA-256 of every file,
+# manifest.sig is its Ed25519 signature. What the organisation itself could have written.
+resign() {
+    local dir=$1 secret=$2 f der
+    der=$(mktemp)
+    {
+        echo "kiosk-provision 1"
+        echo "kiosk x"
+        echo "signer $(tr -d '\n' <"$secret" | base64 -d | tail -c 32 | base64 -w0)"
+        for f in "$dir"/*; do
+            case $(basename "$f") in manifest | manifest.sig) continue ;; esac
+            echo "sha256 $(sha256sum "$f" | cut -d' ' -f1) $(basename "$f")"
+        done
+    } >"$dir/manifest"
+    { printf '\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x70\x04\x22\x04\x20' &&
+        tr -d '\n' <"$secret" | base64 -d | head -c 32; } >"$der"
+    openssl pkeyutl -sign -inkey "$der" -keyform DER -rawin -in "$dir/manifest" | base64 -w0 >"$dir/manifest.sig"
+    rm -f "$der"
 }

@@ -25,8 +25,9 @@ printf '[Unit]\nDescription=fake\n[Service]\nExecStart=/usr/bin/kiosk\n[Install]
 echo TZif >$t/usr/share/zoneinfo/Etc/UTC
 chown 999:995 $t/var/lib/kiosk
 
+org_keys org
 out=$("$repo/tools/build-image" --tree $t --out out --name tiny --disk-id 0badcafe --boot-mib 64 \
-    --data-mib 32 --compress zstd 2>&1) || {
+    --data-mib 32 --compress zstd --org-key org/org-sign.public 2>&1) || {
     not_ok "build-image --tree: $out"
     finish
 }
@@ -58,6 +59,9 @@ check "cmdline.txt: the root by PARTUUID, read-only, checked" \
     grep -qE '(^| )root=PARTUUID=0badcafe-02 rootfstype=ext4 ro rootwait fsck.repair=yes( |$)' <<<"$cmd"
 check "cmdline.txt: no blanking, the serial console" grep -qE 'consoleblank=0.*|console=ttyS1,115200' <<<"$cmd"
 check "cmdline.txt: no comment lines" bash -c "! grep -q '#' <<<'$cmd'"
+check "cmdline.txt: panic=10 (the initramfs reboots instead of a shell)" grep -qE '(^| )panic=10( |$)' <<<"$cmd"
+check "cmdline.txt: SysRq off from the kernel's start" grep -qE '(^| )sysctl\.kernel\.sysrq=0( |$)' <<<"$cmd"
+check "cmdline.txt: no serial login by default" bash -c "! grep -q 'kiosk.serial_login' <<<'$cmd'"
 check "config.txt: 64-bit, Debian's kernel on the mainline device trees" \
     grep -qzE 'arm_64bit=1.*upstream_kernel=1' <<<"$(mtype -i "$fat" ::/config.txt)"
 check "the boot file system is labelled KIOSKBOOT" grep -q KIOSKBOOT <<<"$(mdir -i "$fat" ::/ 2>&1 | head -n2)"
@@ -81,6 +85,15 @@ check "/etc/kiosk on the root is an empty mount point" test "$(entries /etc/kios
 check "/var/lib/kiosk on the root is an empty mount point" test "$(entries /var/lib/kiosk root.ext4)" = 0
 check "the kiosk unit is enabled" grep -q kiosk.service <<<"$(debugfs -R 'ls /etc/systemd/system/multi-user.target.wants' root.ext4 2>/dev/null)"
 check "/usr/bin/kiosk kept its mode" grep -q 'Mode:  0755' <<<"$(debugfs -R 'stat /usr/bin/kiosk' root.ext4 2>/dev/null)"
+rcat() { debugfs -R "cat $1" root.ext4 2>/dev/null; }
+check "/etc/systemd/network follows /etc/kiosk/network" test "$(debugfs -R 'stat /etc/systemd/network' root.ext4 2>/dev/null | grep -o 'Fast link dest: .*')" = 'Fast link dest: "/etc/kiosk/network"'
+check "networkd waits for /etc/kiosk" grep -qx 'RequiresMountsFor=/etc/kiosk' <<<"$(rcat /etc/systemd/system/systemd-networkd.service.d/50-kiosk.conf)"
+ts=$(rcat /etc/systemd/timesyncd.conf.d/50-kiosk.conf)
+check "timesyncd: no global NTP server" grep -qx 'NTP=' <<<"$ts"
+check "timesyncd: no fallback server but the loopback" grep -qx 'FallbackNTP=127.0.0.1' <<<"$ts"
+check "serial getty only with kiosk.serial_login=1" grep -qx 'ConditionKernelCommandLine=kiosk.serial_login=1' \
+    <<<"$(rcat '/etc/systemd/system/serial-getty@.service.d/50-kiosk.conf')"
+check "the image trusts the organisation key of --org-key" test "$(rcat /usr/share/kiosk/org-sign.public)" = "$(tr -d '\n' <org/org-sign.public)"
 
 # ---- the data partition ----
 part 2 data.ext4
@@ -92,6 +105,7 @@ check "data: the time zone starts as UTC" grep -q Etc/UTC <<<"$(debugfs -R 'cat 
 check "data: systemd's state and the journal's directory" \
     grep -q timesync <<<"$(debugfs -R 'ls /systemd' data.ext4 2>/dev/null)"
 check "data: the journal's directory" grep -q journal <<<"$(debugfs -R 'ls /log' data.ext4 2>/dev/null)"
+check "data: an empty network directory" test "$(debugfs -R 'ls /etc-kiosk/network' data.ext4 2>/dev/null | wc -w)" -le 6
 
 # ---- the release files ----
 check "a bmap" test -s out/tiny.img.bmap
@@ -101,7 +115,6 @@ check "the compressed image is the image" cmp <(zstd -dcq out/tiny.img.zst) $img
 check "a manifest" grep -q 'disk id: 0badcafe' out/tiny.manifest
 
 # ---- provisioning the built image ----
-org_keys org
 if out=$("$repo/tools/provision" --kiosk-id t1 --site S --address A --timezone Etc/UTC --languages en \
     --pins "$repo/board/kiosk.json" --org-keys org $img 2>&1); then
     ok "the built image takes a provisioning"
@@ -110,11 +123,14 @@ else
 fi
 check "... cmdline.txt still names the root" grep -q 'root=PARTUUID=0badcafe-02.*systemd.hostname=kiosk-t1' \
     <<<"$(mtype -i "$fat" ::/cmdline.txt)"
+check "... and keeps panic= and SysRq off" grep -q 'panic=10 sysctl.kernel.sysrq=0' <<<"$(mtype -i "$fat" ::/cmdline.txt)"
 
 # ---- bad arguments ----
 expect_fail "a missing tree" "--tree: nothere: not a directory" "$repo/tools/build-image" --tree nothere
 expect_fail "a bad disk id" "--disk-id: 'xyz' is not 8 lower-case hex digits" "$repo/tools/build-image" --tree $t --disk-id xyz
 expect_fail "a tiny boot partition" "--boot-mib: '8' is not a size of 64 MiB or more" "$repo/tools/build-image" --tree $t --boot-mib 8
 expect_fail "an unknown compression" "--compress: 'rar' is not xz, zstd or none" "$repo/tools/build-image" --tree $t --compress rar
+expect_fail "an --org-key that is not a key" "--org-key: $t/etc/passwd: not a public key of 32 bytes" \
+    "$repo/tools/build-image" --tree $t --org-key $t/etc/passwd
 expect_fail "a .deb that is not one" "--deb: $t/etc/passwd: not a Debian package" "$repo/tools/build-image" --deb $t/etc/passwd
 finish

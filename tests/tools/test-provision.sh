@@ -2,7 +2,9 @@
 # shellcheck disable=SC2016,SC2054 # jq programs in single quotes; option values with commas
 # tools/provision on a small FAT image (mkfs.vfat -C + sfdisk, no mount), read back with mtools:
 # the files, their content, the key pair (cross-checked with libsodium when a C compiler and
-# libsodium-dev are there), cmdline.txt; re-provisioning; bad arguments refused, naming them.
+# libsodium-dev are there), cmdline.txt; the organisation's signature over the payload (checked
+# with openssl and with libsodium); the network and serial login switches; re-provisioning;
+# bad arguments refused, naming them.
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 need jq openssl mcopy mtype mdir mkfs.vfat sfdisk
@@ -26,7 +28,7 @@ pub=$(mtype -i "$fat" ::/kiosk-provision/kiosk-sign.public | tr -d '\r\n')
 check "the public key is printed with the trust line" \
     grep -qF "kiosk-staff trust --archive ARCHIVE.db --kiosk Lobby-01 --key $pub" <<<"$out"
 listing=$(mdir -i "$fat" -b ::/kiosk-provision)
-for f in provision.json kiosk.json kiosk-sign.public kiosk-sign.secret; do
+for f in provision.json kiosk.json kiosk-sign.public kiosk-sign.secret manifest manifest.sig; do
     check "kiosk-provision/$f is on the boot partition" grep -q "/$f\$" <<<"$listing"
 done
 mtype -i "$fat" ::/kiosk-provision/provision.json >prov.json
@@ -47,6 +49,52 @@ check "the secret key is 64 bytes whose second half is the public key" \
     test "$(base64 -d secret.txt | tail -c 32 | base64 -w0)" = "$pub"
 check "the record keeps the public key, no secret" \
     jq -e --arg p "$pub" '.kioskSignPublicKey == $p and (tostring | test("secret") | not)' rec/Lobby-01.json
+# ---- the organisation's signature ----
+mtype -i "$fat" ::/kiosk-provision/manifest >manifest
+mtype -i "$fat" ::/kiosk-provision/manifest.sig | tr -d '\r\n' >manifest.sig
+check "manifest: format, kiosk id, signer (org-sign.public)" bash -c \
+    "sed -n 1,3p manifest | paste -sd'|' | grep -qxF 'kiosk-provision 1|kiosk Lobby-01|signer $org_sign'"
+for f in kiosk.json kiosk-sign.public kiosk-sign.secret provision.json; do
+    mtype -i "$fat" "::/kiosk-provision/$f" >"payload-$f"
+    check "manifest: the SHA-256 of $f as it is on the card" \
+        grep -qx "sha256 $(sha256sum "payload-$f" | cut -d' ' -f1) $f" manifest
+done
+check "manifest: nothing else" test "$(grep -c '^sha256 ' manifest)" = 4
+{ printf '\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00' && base64 -d org/org-sign.public; } >org-pub.der
+base64 -d manifest.sig >manifest.bin
+check "manifest.sig verifies with org-sign.public (openssl)" \
+    openssl pkeyutl -verify -pubin -inkey org-pub.der -keyform DER -rawin -in manifest -sigfile manifest.bin
+check "it says which key signed" grep -qF "Signed with the organisation's key $org_sign." <<<"$out"
+if command -v cc >/dev/null && [ -f /usr/include/sodium.h ]; then
+    cat >sodium_verify.c <<'EOF'
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+/* argv: MANIFEST SIG.bin PUB.base64: libsodium's crypto_sign_verify_detached, as the kiosk's. */
+int main(int argc, char **argv)
+{
+    unsigned char m[8192], sig[64], pk[32];
+    char t[100] = "";
+    size_t n = 0, pn = 0;
+    FILE *a = argc == 4 ? fopen(argv[1], "rb") : NULL, *b = a ? fopen(argv[2], "rb") : NULL;
+    FILE *c = b ? fopen(argv[3], "r") : NULL;
+    if (!c || sodium_init() < 0 || fread(sig, 1, 64, b) != 64 || !fgets(t, sizeof t, c))
+        return 2;
+    n = fread(m, 1, sizeof m, a);
+    if (sodium_base642bin(pk, 32, t, strlen(t), " \r\n", &pn, NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
+        return 2;
+    return crypto_sign_verify_detached(sig, m, n, pk) != 0;
+}
+EOF
+    if cc sodium_verify.c -lsodium -o sodium_verify 2>/dev/null; then
+        check "manifest.sig verifies with libsodium too" ./sodium_verify manifest manifest.bin org/org-sign.public
+    else
+        not_ok "sodium_verify.c does not compile"
+    fi
+fi
+check "no serial login by default" bash -c "! grep -q kiosk.serial_login <<<'$cmd'"
+check "provision.json: no network by default" jq -e '.network == {"ethernet": "none", "mac": null, "ntp": []}' prov.json
+
 if command -v cc >/dev/null && [ -f /usr/include/sodium.h ]; then
     cat >sodium_check.c <<'EOF'
 #include <sodium.h>
@@ -85,11 +133,15 @@ expect_fail "a second provisioning without --reprovision" "use --reprovision" "$
 mid1=$(grep -o 'machine_id=[0-9a-f]*' <<<"$cmd")
 out=$("$prov" --reprovision --kiosk-id Lobby-02 --site "Hall B" --address "2 River Street" \
     --timezone America/New_York --languages en --pins "$repo/board/kiosk.json" --org-keys org \
-    --rotate 180 card.img 2>&1) || not_ok "reprovision: $out"
+    --rotate 180 --serial-login --ethernet dhcp --ntp ntp.example.org card.img 2>&1) || not_ok "reprovision: $out"
 pub2=$(mtype -i "$fat" ::/kiosk-provision/kiosk-sign.public | tr -d '\r\n')
 check "re-provisioning made a new key" test "$pub2" != "$pub"
 check "re-provisioning wrote the new settings" bash -c \
     "mtype -i '$fat' ::/kiosk-provision/provision.json | jq -e '.kioskId == \"Lobby-02\" and .timezone == \"America/New_York\"' >/dev/null"
+check "--serial-login puts kiosk.serial_login=1 on the command line" \
+    grep -q ' kiosk.serial_login=1$' <<<"$(mtype -i "$fat" ::/cmdline.txt)"
+check "--ethernet dhcp --ntp: in provision.json" bash -c "mtype -i '$fat' ::/kiosk-provision/provision.json |
+    jq -e '.network == {\"ethernet\": \"dhcp\", \"mac\": null, \"ntp\": [\"ntp.example.org\"]}' >/dev/null"
 check "re-provisioning wrote the rotation" bash -c \
     "mtype -i '$fat' ::/kiosk-provision/kiosk.json | jq -e '.display.rotation == 180 and .language == \"en\"' >/dev/null"
 cmd2=$(mtype -i "$fat" ::/cmdline.txt)
@@ -108,6 +160,9 @@ out=$("$prov" --reprovision --keep-key --kiosk-id Lobby-02 --site "Hall C" --add
     not_ok "reprovision --keep-key: $out"
 listing=$(mdir -i "$fat" -b ::/kiosk-provision)
 check "--keep-key writes no key" bash -c "! grep -q kiosk-sign <<<'$listing'"
+check "--keep-key: the manifest signs what is there" bash -c \
+    "mtype -i '$fat' ::/kiosk-provision/manifest | grep '^sha256 ' | cut -d' ' -f3 | paste -sd' ' | grep -qx 'kiosk.json provision.json'"
+check "re-provisioned without --serial-login: no serial login" bash -c "! mtype -i '$fat' ::/cmdline.txt | grep -q serial_login"
 check "--keep-key says which key stays" grep -qF "$pub2" <<<"$out"
 check "--keep-key: provision.json says keepKey" bash -c \
     "mtype -i '$fat' ::/kiosk-provision/provision.json | jq -e '.keepKey == true and .site == \"Hall C\"' >/dev/null"
@@ -144,6 +199,26 @@ bad "organisation keys missing" "--org-keys: nowhere: no such directory" --org-k
 bad "a broken organisation key" "--org-keys: badorg/org-sign.public: not a public key of 32 bytes" --org-keys badorg
 bad "an empty site" "--site: is empty" --site "  "
 bad "an address with a line break" "--address: holds a control character" --address $'1 Street\nTown'
+mkdir -p pubonly && cp org/org-sign.public org/org-box.public pubonly/
+bad "no organisation signing key" "--org-sign-key: pubonly/org-sign.secret: missing: the provisioning must be signed" --org-keys pubonly
+ed25519_pair other
+expect_fail "a signing key of another organisation" "--org-sign-key: other.secret is not the secret key of org/org-sign.public" \
+    "$prov" "${args[@]}" --org-sign-key other.secret fresh.img
+chmod 644 other.secret
+expect_fail "a signing key readable by others" "--org-sign-key: other.secret: readable by others" \
+    "$prov" "${args[@]}" --org-sign-key other.secret fresh.img
+echo short >short.secret && chmod 600 short.secret
+expect_fail "a signing key that is not one" "--org-sign-key: short.secret: not a secret key of 64 bytes" \
+    "$prov" "${args[@]}" --org-sign-key short.secret fresh.img
+expect_fail "an unknown --ethernet" "--ethernet: 'wifi' is not none or dhcp" "$prov" "${args[@]}" --ethernet wifi fresh.img
+expect_fail "--ethernet-mac without dhcp" "--ethernet-mac: only with --ethernet dhcp" \
+    "$prov" "${args[@]}" --ethernet-mac dc:a6:32:01:02:03 fresh.img
+expect_fail "a bad MAC address" "--ethernet-mac: 'dc:a6:32' is not a MAC address" \
+    "$prov" "${args[@]}" --ethernet dhcp --ethernet-mac dc:a6:32 fresh.img
+expect_fail "NTP servers without a network" "--ntp: needs a network: add --ethernet dhcp" \
+    "$prov" "${args[@]}" --ntp pool.example.org fresh.img
+expect_fail "an NTP server that is not a host name" "--ntp: 'a b' is not a host name or an address" \
+    "$prov" "${args[@]}" --ethernet dhcp --ntp 'a b' fresh.img
 expect_fail "a PIN in clear instead of its hash" "--staff-pin-hash: not an Argon2id hash" \
     "$prov" "${args[@]}" --staff-pin-hash 1234 fresh.img
 expect_fail "a bad rotation" "--rotate: '45' is not 0, 90, 180 or 270" "$prov" "${args[@]}" --rotate 45 fresh.img
