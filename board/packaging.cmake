@@ -143,11 +143,11 @@ It also contains kiosk-staff, the staff tool for the office.")
 # installed, e.g. libsdl2-2.0-0:arm64; libfribidi0, libfontconfig1 and libharfbuzz0b for the
 # text come this way); the rest by hand. Fonts: Noto Sans CJK for Chinese, Japanese and Korean,
 # fonts-noto-core for Latin, digits and every other script (Arabic for Uyghur, Tibetan,
-# Mongolian, Yi), chosen through fontconfig. Speech (firmware/audio): libespeak-ng1,
-# libvorbisfile3 and libopusfile0 through dpkg-shlibdeps, espeak-ng's voices by hand.
+# Mongolian, Yi), Noto Color Emoji for emoji in packs and typed text, chosen through
+# fontconfig. Speech (firmware/audio): libespeak-ng1, libvorbisfile3 and libopusfile0 through dpkg-shlibdeps, espeak-ng's voices by hand.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "fonts-noto-cjk, fonts-noto-core, adduser, init-system-helpers (>= 1.54~), systemd (>= 252), udev, mount, polkitd, libegl1, libgles2, libgbm1, libgl1-mesa-dri, jq, openssl, espeak-ng-data")
+  "fonts-noto-cjk, fonts-noto-core, fonts-noto-color-emoji, adduser, init-system-helpers (>= 1.54~), systemd (>= 252), udev, mount, polkitd, libegl1, libgles2, libgbm1, libgl1-mesa-dri, jq, openssl, espeak-ng-data")
 # The input methods (firmware/ime): librime and zinnia come through dpkg-shlibdeps; their data by
 # hand: Rime's luna_pinyin table (the package ships only the schemas compiled against it, in
 # /usr/share/kiosk/rime) and zinnia's Simplified Chinese model.
