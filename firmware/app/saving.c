@@ -107,23 +107,28 @@ static void apply_retention(saving_t *s, record_time_t t, int64_t now_ms)
     "written answers are stored unsealed on this kiosk. Please tell the technician."
 
 /* Reads the organisation's encryption key once. Without a usable one, personal data is stored
- * unsealed (never dropped: what residents said is kept) and staff see a notice. */
-static void seal_setup(saving_t *s, const content_t *c, char *notice, size_t notice_len)
+ * unsealed (never dropped: what residents said is kept), each time with an error in the log,
+ * and staff see a notice from the first such record on (saving_notice()). */
+static void seal_setup(saving_t *s)
 {
     const char *key = s->cfg->org_box_pk;
-    if (!s->seal_checked) {
-        s->seal_checked = true;
-        s->sealing = key && crypto_init() == KIOSK_OK &&
-                     crypto_key_from_text(key, s->seal_pk, sizeof s->seal_pk);
-        if (s->sealing)
-            log_line("info", "contact details and written answers are sealed to the "
-                             "organisation's encryption key");
-        else
-            log_line("error", "%s: contact details and written answers are stored UNSEALED",
-                     key ? "organisation.boxPublicKey is not a usable key"
-                         : "no organisation encryption key (organisation.boxPublicKey)");
-    }
-    if (s->sealing || notice[0])
+    if (s->seal_checked)
+        return;
+    s->seal_checked = true;
+    s->sealing = key && crypto_init() == KIOSK_OK &&
+                 crypto_key_from_text(key, s->seal_pk, sizeof s->seal_pk);
+    if (s->sealing)
+        log_line("info", "contact details and written answers are sealed to the "
+                         "organisation's encryption key");
+    else
+        log_line("error", "%s: contact details and written answers will be stored UNSEALED",
+                 key ? "organisation.boxPublicKey is not a usable key"
+                     : "no organisation encryption key (organisation.boxPublicKey)");
+}
+
+void saving_notice(const saving_t *s, const content_t *c, char *notice, size_t notice_len)
+{
+    if (!s->unsealed_stored || notice[0])
         return;
     const char *t = content_string(c, "notice.unsealed", content_default_lang(c));
     snprintf(notice, notice_len, "%s", strcmp(t, "notice.unsealed") ? t : UNSEALED_NOTICE);
@@ -134,9 +139,10 @@ void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall
 {
     s->checked_ms = now_ms;
     bool ok = false;
-    seal_setup(s, c, notice, notice_len);
+    seal_setup(s);
     if (!s->store)
         open_store(s, c, wall, now_ms, notice, notice_len);
+    saving_notice(s, c, notice, notice_len);
     if (s->store) {
         ok = enough_space(s);
         if (!ok && s->ok)
@@ -211,6 +217,14 @@ static void swap_parts(record_t *rec, sealed_parts_t *p)
 static int store_op(saving_t *s, flow_t *f, op_kind_t op, record_t *rec)
 {
     sealed_parts_t p = {0};
+    if (!s->sealing && (rec->contact_name || rec->contact_phone ||
+                        seal_answers_needed(rec->answers_json, answer_is_code, f))) {
+        log_line("error",
+                 "record %s holds contact details or written answers: stored "
+                 "UNSEALED (no organisation encryption key)",
+                 rec->uuid[0] ? rec->uuid : "(new)");
+        s->unsealed_stored = true;
+    }
     if (s->sealing) {
         int rc = seal_parts(s, f, rec, &p);
         if (rc != KIOSK_OK)

@@ -30,12 +30,12 @@ typedef struct {
     bool seal_checked;                    /* the configured key was looked at */
     bool sealing;                         /* a usable key: personal data is sealed */
     uint8_t seal_pk[CRYPTO_BOX_PK_BYTES]; /* the organisation's X25519 public key */
+    bool unsealed_stored;                 /* without a key, personal data was stored */
 } saving_t;
 
 /* Opens the store if needed, checks there is room, tells the flow; runs retention when due
  * and the home screen is up. A damaged database's notice for staff goes to notice (the
- * caller's buffer; texts from c), as does, when no usable organisation encryption key is
- * configured, the notice that personal data is stored unsealed. f and c are used during the
+ * caller's buffer; texts from c), as does saving_notice()'s. f and c are used during the
  * call only. */
 void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall, int64_t now_ms,
                   char *notice, size_t notice_len);
@@ -44,6 +44,9 @@ void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall
  * first when a key is configured; the flow's record keeps its own copy. On failure the store
  * is closed and the kiosk is out of service until the next check. */
 bool saving_perform(saving_t *s, flow_t *f, record_time_t wall, int64_t now_ms);
+/* Without a usable organisation key, once personal data was stored unsealed: the staff notice
+ * that says so into notice (the caller's buffer; unless it holds one already). */
+void saving_notice(const saving_t *s, const content_t *c, char *notice, size_t notice_len);
 /* Counts the flow's finished sessions (completed, timed out, abandoned) by day. */
 void saving_count_outcomes(saving_t *s, flow_t *f, record_time_t wall);
 /* The next loop time a check is due (a retry while out of service), INT64_MAX for none. */

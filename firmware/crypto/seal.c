@@ -103,6 +103,17 @@ int seal_answers(const uint8_t pk[CRYPTO_BOX_PK_BYTES], const char *answers, sea
     return rc;
 }
 
+bool seal_answers_needed(const char *answers, seal_keep_fn keep, void *user_data)
+{
+    cJSON *obj = answers ? cJSON_Parse(answers) : NULL;
+    bool needed = false;
+    for (cJSON *v = cJSON_IsObject(obj) ? obj->child : NULL; v && !needed; v = v->next)
+        needed = cJSON_IsString(v) && !record_value_sealed(v->valuestring) &&
+                 !(keep && keep(v->string, user_data));
+    cJSON_Delete(obj);
+    return needed;
+}
+
 /* Opens every sealed top-level string of the answers into *out (new JSON); err names the
  * answer that does not open. */
 static int open_answers(const uint8_t *pk, const uint8_t *sk, const char *answers, char **out,

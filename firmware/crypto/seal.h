@@ -36,6 +36,9 @@ typedef bool (*seal_keep_fn)(const char *key, void *user_data);
 int seal_answers(const uint8_t pk[CRYPTO_BOX_PK_BYTES], const char *answers, seal_keep_fn keep,
                  void *user_data, char **out);
 
+/* Whether seal_answers() would seal anything of answers (NULL or not an object: false). */
+bool seal_answers_needed(const char *answers, seal_keep_fn keep, void *user_data);
+
 /* Opens, in place, every sealed value of rec (contact name and phone, top-level answers) with
  * the organisation's key pair; values not sealed stay as they are. On failure rec is
  * unchanged and err says which field: KIOSK_ECORRUPT (altered, or sealed to another key),
