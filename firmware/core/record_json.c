@@ -122,9 +122,9 @@ static void add_listed_answers(cJSON *o, const char *key, const record_t *rec)
     cJSON *next = cJSON_IsObject(answers) ? answers->child : NULL;
     while (next) {
         cJSON *v = next;
-        next = v->next; /* v may be replaced (freed) below */
+        next = v->next;
         if (cJSON_IsString(v) && record_value_sealed(v->valuestring))
-            cJSON_ReplaceItemViaPointer(answers, v, cJSON_CreateString(RECORD_SEALED_SHOWN));
+            cJSON_SetValuestring(v, RECORD_SEALED_SHOWN); /* shorter: never fails */
     }
     cJSON_AddItemToObject(o, key, answers);
 }

@@ -67,6 +67,19 @@ free_box:
     return rc;
 }
 
+/* Puts item in v's place in obj, under v's key (cJSON_ReplaceItemViaPointer keeps no key);
+ * frees v. false (item freed, v kept) on running out of memory. */
+static bool replace_value(cJSON *obj, cJSON *v, cJSON *item)
+{
+    char *key = item ? strdup(v->string) : NULL;
+    if (!key) {
+        cJSON_Delete(item);
+        return false;
+    }
+    item->string = key;
+    return cJSON_ReplaceItemViaPointer(obj, v, item);
+}
+
 /* Replaces the string v of obj with the sealed form of its text; false on running out of
  * memory. */
 static bool seal_item(const uint8_t pk[CRYPTO_BOX_PK_BYTES], cJSON *obj, cJSON *v)
@@ -76,7 +89,7 @@ static bool seal_item(const uint8_t pk[CRYPTO_BOX_PK_BYTES], cJSON *obj, cJSON *
         return false;
     cJSON *item = cJSON_CreateString(sealed);
     free(sealed);
-    return item && cJSON_ReplaceItemViaPointer(obj, v, item);
+    return replace_value(obj, v, item);
 }
 
 int seal_answers(const uint8_t pk[CRYPTO_BOX_PK_BYTES], const char *answers, seal_keep_fn keep,
@@ -135,10 +148,10 @@ static int open_answers(const uint8_t *pk, const uint8_t *sk, const char *answer
         rc = seal_open_text(pk, sk, v->valuestring, &plain);
         cJSON *item = rc == KIOSK_OK ? cJSON_CreateString(plain) : NULL;
         free(plain);
-        if (rc == KIOSK_OK && !(item && cJSON_ReplaceItemViaPointer(obj, v, item)))
-            rc = KIOSK_ENOMEM;
         if (rc != KIOSK_OK)
             snprintf(err, errlen, "$.answers.%.60s: %s", v->string, kiosk_strerror(rc));
+        else if (!replace_value(obj, v, item))
+            rc = KIOSK_ENOMEM;
     }
     if (rc == KIOSK_OK && !(*out = cJSON_PrintUnformatted(obj)))
         rc = KIOSK_ENOMEM;
