@@ -210,7 +210,6 @@ static void app_check_store(app_t *a)
 static void perform_op(app_t *a)
 {
     if (saving_perform(&a->saving, a->flow, a->wall, now_ms(a))) {
-        saving_notice(&a->saving, a->content, a->notice, sizeof a->notice);
         a->dirty = true;
         if (flow_screen(a->flow) != SCREEN_OUT_OF_SERVICE)
             app_speech_saved(&a->speech); /* the save returned: the earcon, never before */

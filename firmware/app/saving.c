@@ -126,7 +126,9 @@ static void seal_setup(saving_t *s)
                      : "no organisation encryption key (organisation.boxPublicKey)");
 }
 
-void saving_notice(const saving_t *s, const content_t *c, char *notice, size_t notice_len)
+/* Once personal data was stored unsealed: the staff notice that says so, unless another is
+ * up. */
+static void saving_notice(const saving_t *s, const content_t *c, char *notice, size_t notice_len)
 {
     if (!s->unsealed_stored || notice[0])
         return;

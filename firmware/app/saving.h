@@ -35,8 +35,9 @@ typedef struct {
 
 /* Opens the store if needed, checks there is room, tells the flow; runs retention when due
  * and the home screen is up. A damaged database's notice for staff goes to notice (the
- * caller's buffer; texts from c), as does saving_notice()'s. f and c are used during the
- * call only. */
+ * caller's buffer; texts from c), as does, once personal data was stored unsealed for want
+ * of an organisation encryption key, the notice that says so (checked on every return to the
+ * home screen). f and c are used during the call only. */
 void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall, int64_t now_ms,
                   char *notice, size_t notice_len);
 /* Performs the storage operation the flow waits for, if any; true when there was one. Contact
@@ -44,9 +45,6 @@ void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall
  * first when a key is configured; the flow's record keeps its own copy. On failure the store
  * is closed and the kiosk is out of service until the next check. */
 bool saving_perform(saving_t *s, flow_t *f, record_time_t wall, int64_t now_ms);
-/* Without a usable organisation key, once personal data was stored unsealed: the staff notice
- * that says so into notice (the caller's buffer; unless it holds one already). */
-void saving_notice(const saving_t *s, const content_t *c, char *notice, size_t notice_len);
 /* Counts the flow's finished sessions (completed, timed out, abandoned) by day. */
 void saving_count_outcomes(saving_t *s, flow_t *f, record_time_t wall);
 /* The next loop time a check is due (a retry while out of service), INT64_MAX for none. */
