@@ -234,6 +234,48 @@ static void a_kiosk_with_the_key_keeps_no_personal_data_in_clear(void)
     CHECK(sealed >= 4);
 }
 
+/* "Something else" texts (<name>-Comment) and a comment shown by visibleIf are sealed; the
+ * choice "other", a rating, matrix rows and a yes/no stay readable. A SurveyJS survey made a
+ * journey by the office tool, completed in Chinese. */
+static void something_else_texts_are_sealed_and_choices_kept(void)
+{
+    char dir[900], db[1000], script[1000], pack[1000], cmd[4000];
+    snprintf(dir, sizeof dir, "%s/visit", base);
+    snprintf(db, sizeof db, "%s/kiosk.db", dir);
+    snprintf(pack, sizeof pack, "%s/visit-pack.json", base);
+    snprintf(script, sizeof script, "%s/visit.script", base);
+    snprintf(cmd, sizeof cmd,
+             "rm -rf '%s' && mkdir -p '%s' && %s import-surveyjs '%s/tests/data/surveyjs/"
+             "centre-visit.json' --pack '%s' --id centre_visit --out '%s' >/dev/null",
+             dir, dir, KIOSK_STAFF_BIN, PROJECT_DIR, KIOSK_PACK, pack);
+    REQUIRE(sh(cmd) == 0);
+    REQUIRE(write_file(script,
+                       "press journey 4\nexpect question purpose\npress choice 3\n"
+                       "expect question purpose-Comment\ntext 下棋\npress next\n"
+                       "expect question satisfied\npress choice 4\nexpect question quality.staff\n"
+                       "press choice 0\nexpect question quality.rooms\npress choice 1\n"
+                       "expect question again\npress choice 0\nexpect question why_not\n"
+                       "text 多开课\npress next\nexpect screen thanks\n"));
+    char *args[] = {"--headless", "--config", config,  "--pack",   pack,   "--db",
+                    db,           "--lang",   "zh-cn", "--script", script, NULL};
+    char *err;
+    CHECK_INT(run_kiosk("visit", args, NULL, 0, &err), 0);
+    free(err);
+    char v[4096];
+    query(db,
+          "SELECT json_extract(answers, '$.purpose') || '|' || json_extract(answers, "
+          "'$.satisfied') || '|' || json_extract(answers, '$.\"quality.staff\"') || '|' || "
+          "json_extract(answers, '$.again') FROM records",
+          v, sizeof v);
+    CHECK_STR(v, "other|5|good|0");
+    query(db, "SELECT json_extract(answers, '$.\"purpose-Comment\"') FROM records", v, sizeof v);
+    CHECK(record_value_sealed(v));
+    query(db, "SELECT json_extract(answers, '$.why_not') FROM records", v, sizeof v);
+    CHECK(record_value_sealed(v));
+    snprintf(cmd, sizeof cmd, "cat '%s'* | grep -a -c -e 下棋 -e 多开课", db);
+    CHECK(sh(cmd) != 0); /* grep found none */
+}
+
 /* No key: the kiosk keeps what residents said, unsealed, and says so loudly. */
 static void without_a_key_personal_data_is_kept_and_staff_are_told(void)
 {
@@ -367,6 +409,7 @@ int main(void)
         return 1;
     RUN(sealed_values_open_only_with_the_key);
     RUN(a_kiosk_with_the_key_keeps_no_personal_data_in_clear);
+    RUN(something_else_texts_are_sealed_and_choices_kept);
     RUN(without_a_key_personal_data_is_kept_and_staff_are_told);
     return check_failures != 0;
 }
