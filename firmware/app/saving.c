@@ -103,12 +103,12 @@ static void apply_retention(saving_t *s, record_time_t t, int64_t now_ms)
 
 /* The staff notice of a kiosk that stores personal data unsealed, when the pack has none. */
 #define UNSEALED_NOTICE                                                                            \
-    "Staff notice: no organisation encryption key is configured. Names, phone numbers and "        \
-    "written answers are stored unsealed on this kiosk. Please tell the technician."
+    "Staff notice: no encryption key, so personal data is stored unsealed. See the log."
 
 /* Reads the organisation's encryption key once. Without a usable one, personal data is stored
  * unsealed (never dropped: what residents said is kept), each time with an error in the log,
- * and staff see a notice from the first such record on (saving_notice()). */
+ * and, on a provisioned kiosk, staff see a notice from the first such record on
+ * (saving_notice()). */
 static void seal_setup(saving_t *s)
 {
     const char *key = s->cfg->org_box_pk;
@@ -126,11 +126,19 @@ static void seal_setup(saving_t *s)
                      : "no organisation encryption key (organisation.boxPublicKey)");
 }
 
-/* Once personal data was stored unsealed: the staff notice that says so, unless another is
- * up. */
+/* Whether the kiosk is set up to hand data to the organisation (an organisation key or a
+ * stick directory configured): then a missing or unusable encryption key is a provisioning
+ * fault that staff must see. A bench kiosk with none of them only logs it. */
+static bool provisioned(const app_config_t *cfg)
+{
+    return cfg->org_sign_pk || cfg->org_box_pk || cfg->usb_mount_dir;
+}
+
+/* Once personal data was stored unsealed on a provisioned kiosk: the staff notice that says
+ * so, unless another is up. */
 static void saving_notice(const saving_t *s, const content_t *c, char *notice, size_t notice_len)
 {
-    if (!s->unsealed_stored || notice[0])
+    if (!s->unsealed_stored || notice[0] || !provisioned(s->cfg))
         return;
     const char *t = content_string(c, "notice.unsealed", content_default_lang(c));
     snprintf(notice, notice_len, "%s", strcmp(t, "notice.unsealed") ? t : UNSEALED_NOTICE);
