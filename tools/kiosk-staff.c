@@ -50,8 +50,9 @@ static void usage(FILE *out)
           "  import --keys DIR --archive FILE SOURCE...\n"
           "                  import the exports on sticks or in folders (SOURCE/kiosk-export/ or\n"
           "                  SOURCE itself): each manifest's kiosk signature and the bundle's\n"
-          "                  hash are checked, the bundle decrypted, the records merged by uuid\n"
-          "                  (importing twice adds nothing)\n"
+          "                  hash are checked, the bundle decrypted, the values the kiosk\n"
+          "                  sealed at rest (names, phones, written answers) opened with the\n"
+          "                  same key, the records merged by uuid (importing twice adds nothing)\n"
           "  import-surveyjs SURVEY.json --pack PACK.json --id ID [--kind KIND] --out NEW.json\n"
           "                  a SurveyJS survey made a journey of the pack (KIND: questionnaire,\n"
           "                  feedback, service_request, activity); what it cannot convert is\n"
@@ -358,6 +359,8 @@ static int import_line(const char *line, size_t len, void *ud)
                  archive_errmsg(im->a));
     if (rec.contact_phone)
         memset(rec.contact_phone, 0, strlen(rec.contact_phone));
+    if (rec.contact_name)
+        memset(rec.contact_name, 0, strlen(rec.contact_name));
     record_clear(&rec);
     im->lines++;
     im->added += added;

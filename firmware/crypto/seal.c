@@ -172,14 +172,20 @@ static int open_field(const uint8_t *pk, const uint8_t *sk, const char *field, c
     return rc;
 }
 
-/* Replaces an owned string, wiping the old one. */
+/* Frees an owned string after wiping it: it may be an opened phone number. */
+static void wipe_free(char *s)
+{
+    if (s)
+        sodium_memzero(s, strlen(s));
+    free(s);
+}
+
+/* Puts with in *field, wiping the old value; NULL (not sealed) leaves *field as it is. */
 static void replace(char **field, char *with)
 {
     if (!with)
         return;
-    if (*field)
-        sodium_memzero(*field, strlen(*field));
-    free(*field);
+    wipe_free(*field);
     *field = with;
 }
 
@@ -193,9 +199,9 @@ int seal_open_record(const uint8_t pk[CRYPTO_BOX_PK_BYTES], const uint8_t sk[CRY
     if (rc == KIOSK_OK)
         rc = open_answers(pk, sk, rec->answers_json, &answers, err, errlen);
     if (rc != KIOSK_OK) {
-        free(name);
-        free(phone);
-        free(answers);
+        wipe_free(name);
+        wipe_free(phone);
+        wipe_free(answers);
         return rc;
     }
     replace(&rec->contact_name, name);
