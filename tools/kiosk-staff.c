@@ -23,6 +23,7 @@
 #include "core/record_json.h"
 #include "core/token.h"
 #include "crypto/crypto.h"
+#include "crypto/seal.h"
 #include "office/po.h"
 #include "staff-office.h"
 #include "store/archive.h"
@@ -51,8 +52,9 @@ static void usage(FILE *out)
           "  import --keys DIR --archive FILE SOURCE...\n"
           "                  import the exports on sticks or in folders (SOURCE/kiosk-export/ or\n"
           "                  SOURCE itself): each manifest's kiosk signature and the bundle's\n"
-          "                  hash are checked, the bundle decrypted, the records merged by uuid\n"
-          "                  (importing twice adds nothing)\n"
+          "                  hash are checked, the bundle decrypted, the values the kiosk\n"
+          "                  sealed at rest (names, phones, written answers) opened with the\n"
+          "                  same key, the records merged by uuid (importing twice adds nothing)\n"
           "  import-surveyjs SURVEY.json --pack PACK.json --id ID [--kind KIND] --out NEW.json\n"
           "                  a SurveyJS survey made a journey of the pack (KIND: questionnaire,\n"
           "                  feedback, service_request, activity); what it cannot convert is\n"
@@ -357,6 +359,7 @@ typedef struct {
     archive_t *a;
     int64_t bundle;
     const char *kiosk;
+    const uint8_t *box_pk, *box_sk; /* to open the values the kiosk sealed */
     int64_t lines, added;
     char err[640];
 } import_t;
@@ -371,6 +374,16 @@ static int import_line(const char *line, size_t len, void *ud)
                  ce.path, ce.reason);
         return KIOSK_EINVAL;
     }
+    /* Contact details and written answers were sealed at rest on the kiosk: the archive holds
+     * them opened, as the office's tools read them. */
+    char why[200] = "";
+    if (seal_open_record(im->box_pk, im->box_sk, &rec, why, sizeof why) != KIOSK_OK) {
+        snprintf(im->err, sizeof im->err,
+                 "record %lld: %s: a sealed value does not open with the organisation's key",
+                 (long long)im->lines + 1, why);
+        record_clear(&rec);
+        return KIOSK_ECORRUPT;
+    }
     bool added = false;
     int rc = archive_import_record(im->a, im->bundle, &rec, &added);
     if (rc != KIOSK_OK)
@@ -378,6 +391,8 @@ static int import_line(const char *line, size_t len, void *ud)
                  archive_errmsg(im->a));
     if (rec.contact_phone)
         memset(rec.contact_phone, 0, strlen(rec.contact_phone));
+    if (rec.contact_name)
+        memset(rec.contact_name, 0, strlen(rec.contact_name));
     record_clear(&rec);
     im->lines++;
     im->added += added;
@@ -492,7 +507,7 @@ static int import_bundle(archive_t *a, int dirfd, const char *where, const char 
 {
     char mhash[65];
     crypto_sha256_hex(m->text, m->n, mhash);
-    import_t im = {.a = a, .kiosk = m->kiosk};
+    import_t im = {.a = a, .kiosk = m->kiosk, .box_pk = box_pk, .box_sk = box_sk};
     bool already = false;
     int rc = archive_begin_bundle(a, m->kiosk, m->seq, mhash, m->records, &im.bundle, &already);
     if (rc != KIOSK_OK || already) {
@@ -613,10 +628,16 @@ int main(int argc, char **argv)
         const char *name;
         int (*run)(int argc, char **argv);
     } commands[] = {
-        {"keygen", keygen},          {"token", token},          {"trust", trust},
-        {"import", import},          {"find", office_find},     {"csv", office_csv},
-        {"open311", office_open311}, {"report", office_report},
-        {"po-export", office_po_export}, {"po-merge", office_po_merge},
+        {"keygen", keygen},
+        {"token", token},
+        {"trust", trust},
+        {"import", import},
+        {"find", office_find},
+        {"csv", office_csv},
+        {"open311", office_open311},
+        {"report", office_report},
+        {"po-export", office_po_export},
+        {"po-merge", office_po_merge},
         {"import-surveyjs", office_import_surveyjs},
         {"check-pack", office_check_pack},
     };

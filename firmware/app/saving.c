@@ -3,11 +3,13 @@
 
 #include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
 
 #include "app/log.h"
 #include "core/kerr.h"
+#include "crypto/seal.h"
 
 static bool enough_space(const saving_t *s)
 {
@@ -129,13 +131,58 @@ static void apply_retention(saving_t *s, record_time_t t, int64_t now_ms)
     fflush(stdout);
 }
 
+/* The staff notice of a kiosk that stores personal data unsealed, when the pack has none. */
+#define UNSEALED_NOTICE                                                                            \
+    "Staff notice: no encryption key, so personal data is stored unsealed. See the log."
+
+/* Reads the organisation's encryption key once. Without a usable one, personal data is stored
+ * unsealed (never dropped: what residents said is kept), each time with an error in the log,
+ * and, on a provisioned kiosk, staff see a notice from the first such record on
+ * (saving_notice()). */
+static void seal_setup(saving_t *s)
+{
+    const char *key = s->cfg->org_box_pk;
+    if (s->seal_checked)
+        return;
+    s->seal_checked = true;
+    s->sealing = key && crypto_init() == KIOSK_OK &&
+                 crypto_key_from_text(key, s->seal_pk, sizeof s->seal_pk);
+    if (s->sealing)
+        log_line("info", "contact details and written answers are sealed to the "
+                         "organisation's encryption key");
+    else
+        log_line("error", "%s: contact details and written answers will be stored UNSEALED",
+                 key ? "organisation.boxPublicKey is not a usable key"
+                     : "no organisation encryption key (organisation.boxPublicKey)");
+}
+
+/* Whether the kiosk is set up to hand data to the organisation (an organisation key or a
+ * stick directory configured): then a missing or unusable encryption key is a provisioning
+ * fault that staff must see. A bench kiosk with none of them only logs it. */
+static bool provisioned(const app_config_t *cfg)
+{
+    return cfg->org_sign_pk || cfg->org_box_pk || cfg->usb_mount_dir;
+}
+
+/* Once personal data was stored unsealed on a provisioned kiosk: the staff notice that says
+ * so, unless another is up. */
+static void saving_notice(const saving_t *s, const content_t *c, char *notice, size_t notice_len)
+{
+    if (!s->unsealed_stored || notice[0] || !provisioned(s->cfg))
+        return;
+    const char *t = content_string(c, "notice.unsealed", content_default_lang(c));
+    snprintf(notice, notice_len, "%s", strcmp(t, "notice.unsealed") ? t : UNSEALED_NOTICE);
+}
+
 void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall, int64_t now_ms,
                   char *notice, size_t notice_len)
 {
     s->checked_ms = now_ms;
     bool ok = false;
+    seal_setup(s);
     if (!s->store)
         open_store(s, c, wall, now_ms, notice, notice_len);
+    saving_notice(s, c, notice, notice_len);
     if (s->store) {
         ok = enough_space(s);
         if (!ok && s->ok)
@@ -151,6 +198,88 @@ void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall
         apply_retention(s, wall, now_ms);
 }
 
+/* Whether an answer stays readable: it names a choice question of the journey, or the quick
+ * rating's follow-up. Anything else that is text (typed answers, "Something else" texts,
+ * keys no question names) is sealed. */
+static bool answer_is_code(const char *key, void *user_data)
+{
+    const flow_t *f = user_data;
+    const journey_t *j = flow_journey(f);
+    const question_t *fu = content_followup(flow_content(f));
+    for (size_t i = 0; j && i < j->nq; i++)
+        if (strcmp(j->q[i].name, key) == 0)
+            return j->q[i].type == Q_RADIOGROUP;
+    return fu && fu->type == Q_RADIOGROUP && strcmp(fu->name, key) == 0;
+}
+
+/* The record's sealed form: sealed copies of its contact details and answers. */
+typedef struct {
+    char *name, *phone, *answers;
+} sealed_parts_t;
+
+static void sealed_parts_free(sealed_parts_t *p)
+{
+    free(p->name);
+    free(p->phone);
+    free(p->answers);
+    *p = (sealed_parts_t){0};
+}
+
+static int seal_parts(const saving_t *s, flow_t *f, const record_t *rec, sealed_parts_t *p)
+{
+    *p = (sealed_parts_t){0};
+    int rc = seal_answers(s->seal_pk, rec->answers_json ? rec->answers_json : "{}", answer_is_code,
+                          f, &p->answers);
+    if (rc == KIOSK_OK && rec->contact_name)
+        rc = seal_text(s->seal_pk, rec->contact_name, &p->name);
+    if (rc == KIOSK_OK && rec->contact_phone)
+        rc = seal_text(s->seal_pk, rec->contact_phone, &p->phone);
+    if (rc != KIOSK_OK)
+        sealed_parts_free(p);
+    return rc;
+}
+
+/* Swaps the record's strings with p's (twice restores them). */
+static void swap_parts(record_t *rec, sealed_parts_t *p)
+{
+    char *t = rec->contact_name;
+    rec->contact_name = p->name;
+    p->name = t;
+    t = rec->contact_phone;
+    rec->contact_phone = p->phone;
+    p->phone = t;
+    t = rec->answers_json;
+    rec->answers_json = p->answers;
+    p->answers = t;
+}
+
+/* Stores the record, sealed when a key is configured; the flow's record is left in clear. */
+static int store_op(saving_t *s, flow_t *f, op_kind_t op, record_t *rec)
+{
+    sealed_parts_t p = {0};
+    if (!s->sealing && (rec->contact_name || rec->contact_phone ||
+                        seal_answers_needed(rec->answers_json, answer_is_code, f))) {
+        log_line("error",
+                 "record %s holds contact details or written answers: stored "
+                 "UNSEALED (no organisation encryption key)",
+                 rec->uuid[0] ? rec->uuid : "(new)");
+        s->unsealed_stored = true;
+    }
+    if (s->sealing) {
+        int rc = seal_parts(s, f, rec, &p);
+        if (rc != KIOSK_OK)
+            return rc;
+        swap_parts(rec, &p);
+    }
+    int rc = op == OP_SAVE ? store_save(s->store, rec)
+                           : store_update_answers(s->store, rec->uuid, rec->answers_json);
+    if (s->sealing) {
+        swap_parts(rec, &p);
+        sealed_parts_free(&p);
+    }
+    return rc;
+}
+
 bool saving_perform(saving_t *s, flow_t *f, record_time_t wall, int64_t now_ms)
 {
     record_t *rec;
@@ -159,12 +288,9 @@ bool saving_perform(saving_t *s, flow_t *f, record_time_t wall, int64_t now_ms)
         return false;
     int rc = KIOSK_EIO;
     if (s->store && s->ok) {
-        if (op == OP_SAVE) {
+        if (op == OP_SAVE)
             rec->time = wall;
-            rc = store_save(s->store, rec);
-        } else {
-            rc = store_update_answers(s->store, rec->uuid, rec->answers_json);
-        }
+        rc = store_op(s, f, op, rec);
     }
     if (rc != KIOSK_OK) {
         log_line("error", "cannot store %s: %s (%s); out of service", record_kind_name(rec->kind),

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "crypto/crypto.h"
 #include "core/content.h"
 #include "core/flow.h"
 #include "store/store.h"
@@ -25,15 +26,25 @@ typedef struct {
     int64_t retention_ms;   /* loop time retention last ran */
     int64_t checked_utc_ms; /* when the start-up integrity check ran */
     bool retention_held;    /* the last retention waited for a confirmed clock */
+    /* Sealing at rest: contact details and typed answers are sealed to the organisation's
+     * encryption key before they are stored (crypto/seal.h). */
+    bool seal_checked;                    /* the configured key was looked at */
+    bool sealing;                         /* a usable key: personal data is sealed */
+    uint8_t seal_pk[CRYPTO_BOX_PK_BYTES]; /* the organisation's X25519 public key */
+    bool unsealed_stored;                 /* without a key, personal data was stored */
 } saving_t;
 
 /* Opens the store if needed, checks there is room, tells the flow; runs retention when due
  * and the home screen is up. A damaged database's notice for staff goes to notice (the
- * caller's buffer; texts from c). f and c are used during the call only. */
+ * caller's buffer; texts from c), as does, once personal data was stored unsealed for want
+ * of an organisation encryption key, the notice that says so (checked on every return to the
+ * home screen). f and c are used during the call only. */
 void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall, int64_t now_ms,
                   char *notice, size_t notice_len);
-/* Performs the storage operation the flow waits for, if any; true when there was one. On
- * failure the store is closed and the kiosk is out of service until the next check. */
+/* Performs the storage operation the flow waits for, if any; true when there was one. Contact
+ * details and typed answers (every answer that is not a choice code of the journey) are sealed
+ * first when a key is configured; the flow's record keeps its own copy. On failure the store
+ * is closed and the kiosk is out of service until the next check. */
 bool saving_perform(saving_t *s, flow_t *f, record_time_t wall, int64_t now_ms);
 /* Counts the flow's finished sessions (completed, timed out, abandoned) by day. */
 void saving_count_outcomes(saving_t *s, flow_t *f, record_time_t wall);

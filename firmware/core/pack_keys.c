@@ -53,8 +53,13 @@ static const struct {
 #define NTYPES (sizeof by_type / sizeof by_type[0])
 
 /* Interface strings the kiosk reads besides the required ones (content.c). */
-static const char *const optional_strings[] = {"language.title", "activity.when", "date.weekdays",
-                                               "date.months",    "choice.other",  END};
+static const char *const optional_strings[] = {"language.title",
+                                               "activity.when",
+                                               "date.weekdays",
+                                               "date.months",
+                                               "choice.other",
+                                               "notice.unsealed",
+                                               END};
 
 pack_ctx_t pack_keys_child(pack_ctx_t parent, const char *key)
 {

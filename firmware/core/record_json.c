@@ -81,12 +81,20 @@ static const void *field_in(const record_t *rec, const field_t *f)
     return (const char *)rec + f->off;
 }
 
+bool record_value_sealed(const char *text)
+{
+    return text && strncmp(text, RECORD_SEALED_PREFIX, strlen(RECORD_SEALED_PREFIX)) == 0;
+}
+
 /* Contact details are personal data: show that they exist, not what they are. Every character
- * of the phone number but the last two becomes '*' (at most 63 characters are shown). */
+ * of the phone number but the last two becomes '*' (at most 63 characters are shown); a sealed
+ * one is shown as sealed. */
 static void add_masked_contact(cJSON *o, const char *key, const record_t *rec)
 {
     char masked[64] = "";
-    if (rec->contact_phone) {
+    if (record_value_sealed(rec->contact_phone)) {
+        snprintf(masked, sizeof masked, "%s", RECORD_SEALED_SHOWN);
+    } else if (rec->contact_phone) {
         size_t n = strlen(rec->contact_phone);
         for (size_t i = 0; i < n && i < sizeof masked - 1; i++)
             masked[i] = i + 2 < n ? '*' : rec->contact_phone[i];
@@ -105,6 +113,20 @@ static void add_contact(cJSON *o, const char *key, const record_t *rec)
         cJSON_AddStringToObject(c, "name", rec->contact_name);
     if (rec->contact_phone)
         cJSON_AddStringToObject(c, "phone", rec->contact_phone);
+}
+
+/* The listing's answers: whatever they parse as, each sealed value shown as sealed. */
+static void add_listed_answers(cJSON *o, const char *key, const record_t *rec)
+{
+    cJSON *answers = cJSON_Parse(rec->answers_json);
+    cJSON *next = cJSON_IsObject(answers) ? answers->child : NULL;
+    while (next) {
+        cJSON *v = next;
+        next = v->next;
+        if (cJSON_IsString(v) && record_value_sealed(v->valuestring))
+            cJSON_SetValuestring(v, RECORD_SEALED_SHOWN); /* shorter: never fails */
+    }
+    cJSON_AddItemToObject(o, key, answers);
 }
 
 /* Answers that must be an object: false when they are not. */
@@ -139,7 +161,7 @@ static bool add_field(cJSON *o, const record_t *rec, const field_t *f)
     case F_ANSWERS:
         return add_answers(o, f->key, rec);
     case F_ANSWERS_ANY:
-        cJSON_AddItemToObject(o, f->key, cJSON_Parse(rec->answers_json));
+        add_listed_answers(o, f->key, rec);
         break;
     case F_INT64:
         cJSON_AddNumberToObject(o, f->key, (double)*(const int64_t *)at);

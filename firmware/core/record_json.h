@@ -3,22 +3,35 @@
 #ifndef KIOSK_RECORD_JSON_H
 #define KIOSK_RECORD_JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/content.h"
 #include "core/record.h"
 
+/* A value sealed at rest to the organisation's encryption key (see crypto/seal.h): this prefix,
+ * then base64. The kiosk stores and exports it as it is and never reads what it holds. */
+#define RECORD_SEALED_PREFIX "sealed:1:"
+/* What the kiosk shows in place of a sealed value. */
+#define RECORD_SEALED_SHOWN "[sealed]"
+
+/* Whether text (NULL: false) is a sealed value. */
+bool record_value_sealed(const char *text);
+
 /* What a line is for; each form has its own keys, fixed because files and people read them. */
 typedef enum {
     /* An export bundle's line, codes only, contact details in clear: uuid, kind, journey,
      * kioskId, pack, packVersion, lang, answers, ref (when set), utcMs, offsetMin,
-     * clockSynced, monoMs, boot, misuse, contact {name, phone} (with consent). Read back by
-     * record_from_json(). Answers that are not a JSON object are refused (KIOSK_EINVAL). */
+     * clockSynced, monoMs, boot, misuse, contact {name, phone} (with consent). Sealed values
+     * (contact details, typed answers) pass as they are stored; the office opens them. Read
+     * back by record_from_json(). Answers that are not a JSON object are refused
+     * (KIOSK_EINVAL). */
     RECORD_JSON_BUNDLE,
     /* The kiosk's --print-records listing, for people: uuid, kind, journey, lang, pack,
      * pack_version, time (ISO 8601 with the offset), clock_synced, boot, misuse (only when
-     * true), mono_ms, answers, ref (when set), and with consent contact {name: whether one was
-     * given, phone: masked, every character but the last two as '*'}. */
+     * true), mono_ms, answers (a sealed answer shown as "[sealed]"), ref (when set), and with
+     * consent contact {name: whether one was given, phone: "[sealed]" when sealed, else
+     * masked, every character but the last two as '*'}. */
     RECORD_JSON_LISTING,
 } record_json_form_t;
 
