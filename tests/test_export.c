@@ -473,7 +473,7 @@ static void export_reads_any_record_source(void)
         make(&f.recs[i], i);
         snprintf(f.recs[i].uuid, sizeof f.recs[i].uuid, "00000000-0000-4000-8000-00000000000%d", i);
     }
-    export_source_t src = {fake_begin, fake_foreach, fake_mark, fake_errmsg, &f};
+    export_source_t src = {fake_begin, fake_foreach, fake_mark, fake_errmsg, &f, NULL};
     char stick[600], err[512], path[800], cmd[1300];
     snprintf(stick, sizeof stick, "%s/stick-source", dir);
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", stick, stick);

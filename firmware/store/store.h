@@ -109,6 +109,10 @@ int store_chain_head_read(const char *db_path, int64_t *seq, char hash[65]);
 int store_chain_range(store_t *st, bool all, int64_t max_id, int64_t *first_seq,
                       char first_prev[65], int64_t *last_seq, char last_hash[65]);
 
+/* The chain's head: the last sequence number given out and its hash (the database's, or the
+ * head file's when that is ahead); 0 and 64 zeros before the first record. */
+int store_chain_head(store_t *st, int64_t *seq, char hash[65]);
+
 /* Checkpoints and closes; accepts NULL. A store from store_open_checked() then removes its
  * "-running" marker (clean shutdown), unless SQLite could not close the database. */
 void store_close(store_t *st);

@@ -769,3 +769,9 @@ int store_chain_range(store_t *st, bool all, int64_t max_id, int64_t *first_seq,
     const int err = range_end(st, all, max_id, false, "prev_hash", first_seq, first_prev);
     return err ? err : range_end(st, all, max_id, true, "hash", last_seq, last_hash);
 }
+
+int store_chain_head(store_t *st, int64_t *seq, char hash[65])
+{
+    assert(st && seq && hash);
+    return chain_last(st, seq, hash);
+}
