@@ -19,9 +19,12 @@
 
 #include "core/kerr.h"
 #include "core/record.h"
+#include "crypto/crypto.h"
 #include "proc_util.h"
 #include "scratch_util.h"
+#include "store/archive.h"
 #include "store/store.h"
+#include "usb/export.h"
 
 static void make_record(record_t *rec, record_kind_t kind, const char *answers_json)
 {
@@ -440,6 +443,157 @@ static void the_kiosk_tells_staff_which_acknowledged_records_a_lost_wal_took(voi
     remove_tree(dir);
 }
 
+/* ---- the office ---- */
+
+static int src_begin(void *ctx, bool all, int64_t *max_id, int64_t *count, int64_t *seq)
+{
+    return store_export_begin(ctx, all, max_id, count, seq);
+}
+
+static int src_foreach(void *ctx, bool all, int64_t max_id,
+                       int (*fn)(const record_t *rec, void *ud), void *ud)
+{
+    return store_foreach_export(ctx, all, max_id, fn, ud);
+}
+
+static int src_mark(void *ctx, int64_t max_id, int64_t seq, int64_t now, int64_t *marked)
+{
+    return store_mark_exported(ctx, max_id, seq, now, marked);
+}
+
+static const char *src_errmsg(void *ctx)
+{
+    return store_errmsg(ctx);
+}
+
+static int src_chain(void *ctx, bool all, int64_t max_id, export_chain_t *out)
+{
+    int err = store_chain_range(ctx, all, max_id, &out->first_seq, out->first_prev, &out->last_seq,
+                                out->last_hash);
+    return err ? err : store_chain_head(ctx, &out->head_seq, out->head_hash);
+}
+
+/* Exports the new records of the database at db to stick (a directory), signed by the kiosk
+ * key in kdir and sealed to org. */
+static void export_new(const char *db, const char *stick, const org_keys_t *org, const char *kdir)
+{
+    uint8_t sk[CRYPTO_SIGN_SK_BYTES], pk[CRYPTO_SIGN_PK_BYTES];
+    bool created = false;
+    char err[256];
+    REQUIRE(crypto_kiosk_key(kdir, sk, pk, &created, err, sizeof err) == KIOSK_OK);
+    REQUIRE(mkdir_p(stick));
+    store_t *st = NULL;
+    REQUIRE(store_open(db, &st, NULL, 0) == KIOSK_OK);
+    export_source_t src = {src_begin, src_foreach, src_mark, src_errmsg, st, src_chain};
+    export_opts_t o = {.kiosk_id = "kiosk-lobby-01",
+                       .org_box_pk = org->box_pk,
+                       .kiosk_sign_sk = sk,
+                       .kiosk_sign_pk = pk,
+                       .now_utc_ms = 1795897905123};
+    export_result_t r;
+    CHECK_INT(export_to_stick(&src, stick, &o, &r, err, sizeof err), KIOSK_OK);
+    CHECK(r.records > 0);
+    store_close(st);
+}
+
+/* The manifest of the (only) bundle on stick: its "chain" as text. */
+static void manifest_chain(const char *stick, char *out, size_t len)
+{
+    char cmd[PATH_MAX * 2];
+    snprintf(cmd, sizeof cmd, "cat '%s'/kiosk-export/*.manifest", stick);
+    FILE *f = popen(cmd, "r");
+    char text[8192] = "";
+    const size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    text[n] = '\0';
+    if (f)
+        pclose(f);
+    char *payload = NULL;
+    size_t plen = 0;
+    out[0] = '\0';
+    if (crypto_envelope_peek(text, n, &payload, &plen) == KIOSK_OK) {
+        const char *c = strstr(payload, "\"chain\":");
+        snprintf(out, len, "%s", c ? c : "");
+    }
+    free(payload);
+}
+
+/* A kiosk loses records 4-6 with its -wal between two sticks: the second bundle's manifest
+ * starts at 7, linked to 6's hash, and the office's import says which records no bundle
+ * holds, and still imports. */
+static void the_office_reports_a_break_between_bundles(void)
+{
+    char dir[PATH_MAX], db[PATH_MAX], keys[PATH_MAX], kdir[PATH_MAX], s1[PATH_MAX], s2[PATH_MAX];
+    REQUIRE(make_db(dir, db));
+    join(keys, dir, "keys");
+    join(kdir, dir, "kiosk");
+    join(s1, dir, "stick1");
+    join(s2, dir, "stick2");
+    REQUIRE(mkdir_p(keys) && mkdir_p(kdir));
+    REQUIRE(crypto_init() == KIOSK_OK);
+    org_keys_t org;
+    crypto_org_keygen(&org);
+    char err[256];
+    REQUIRE(crypto_org_save(&org, keys, err, sizeof err) == KIOSK_OK);
+
+    store_t *st = NULL;
+    REQUIRE(store_open(db, &st, NULL, 0) == KIOSK_OK);
+    save_n(st, 3);
+    store_close(st);
+    export_new(db, s1, &org, kdir);
+    char chain[512];
+    manifest_chain(s1, chain, sizeof chain);
+    CHECK(strncmp(chain, "{\"firstSeq\":1,", 14) == 0 || strstr(chain, "\"firstSeq\":1,"));
+    CHECK(strstr(chain, "\"lastSeq\":3,") != NULL);
+    CHECK(strstr(chain, "\"headSeq\":3,") != NULL);
+
+    save_and_die(db, 3); /* 4-6 acknowledged, then the -wal is lost */
+    char wal[PATH_MAX + 8];
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    REQUIRE(unlink(wal) == 0);
+    REQUIRE(store_open(db, &st, NULL, 0) == KIOSK_OK);
+    save_n(st, 2); /* 7, 8 */
+    store_close(st);
+    export_new(db, s2, &org, kdir);
+    manifest_chain(s2, chain, sizeof chain);
+    CHECK(strstr(chain, "\"firstSeq\":7,") != NULL);
+
+    char archive[PATH_MAX], out[PATH_MAX], cmd[PATH_MAX * 8];
+    join(archive, dir, "office.db");
+    join(out, dir, "import.err");
+    snprintf(cmd, sizeof cmd,
+             "%s trust --archive '%s' --kiosk kiosk-lobby-01 --key '%s/kiosk-sign.public' "
+             ">/dev/null && %s import --keys '%s' --archive '%s' '%s' '%s' >/dev/null 2>'%s'",
+             KIOSK_STAFF_BIN, archive, kdir, KIOSK_STAFF_BIN, keys, archive, s1, s2, out);
+    CHECK_INT(system(cmd), 0);
+    char *text = slurp(out);
+    CHECK(text && strstr(text, "kiosk kiosk-lobby-01, bundle 2: hash chain broken: records 4-6 "
+                               "are in no bundle imported") != NULL);
+    if (text && !strstr(text, "records 4-6"))
+        fprintf(stderr, "    import said:\n%s\n", text);
+    free(text);
+
+    /* Both bundles went in: 5 records. */
+    archive_t *a = NULL;
+    REQUIRE(archive_open(archive, &a, err, sizeof err) == KIOSK_OK);
+    CHECK_INT(archive_record_count(a), 5);
+
+    /* A bundle that follows on by number but links to another hash: altered. */
+    int64_t bundle = 0;
+    bool already = false;
+    REQUIRE(archive_begin_bundle(a, "kiosk-lobby-01", 3,
+                                 "ab"
+                                 "00000000000000000000000000000000"
+                                 "000000000000000000000000000000",
+                                 1, &bundle, &already) == KIOSK_OK);
+    char problem[256];
+    static const char other[] = "1111111111111111111111111111111111111111111111111111111111111111";
+    CHECK_INT(archive_check_chain(a, 9, other, 9, other, problem, sizeof problem), KIOSK_OK);
+    CHECK(strstr(problem, "record 9 does not link to record 8") != NULL);
+    archive_rollback_bundle(a);
+    archive_close(a);
+    remove_tree(dir);
+}
+
 int main(void)
 {
     if (!proc_test_tmp())
@@ -453,5 +607,6 @@ int main(void)
     RUN(a_version_3_database_is_numbered_and_chained_in_insertion_order);
     RUN(a_torn_head_slot_falls_back_to_the_other);
     RUN(the_kiosk_tells_staff_which_acknowledged_records_a_lost_wal_took);
+    RUN(the_office_reports_a_break_between_bundles);
     return check_failures != 0;
 }
