@@ -626,6 +626,41 @@ static void the_office_reports_a_break_between_bundles(void)
     remove_tree(dir);
 }
 
+/* The head file reaches the kernel's sync before each thank-you: the real kiosk under an
+ * LD_PRELOAD spy of fsync and fdatasync, over journeys.script; when each "event=saved" line
+ * is read, the head file has been synced at least once per save so far. */
+static void the_head_is_synced_before_each_thank_you(void)
+{
+#if !defined(CHAIN_SYNC_SPY) || defined(__SANITIZE_ADDRESS__)
+    fprintf(stderr, "  skipped: no sync spy in this build (cross or sanitizer build)\n");
+#else
+    char dir[PATH_MAX], db[PATH_MAX], log[PATH_MAX], line[256];
+    REQUIRE(make_db(dir, db));
+    join(log, dir, "syncs.log");
+    setenv("CHAIN_SYNC_SPY_LOG", log, 1);
+    setenv("LD_PRELOAD", CHAIN_SYNC_SPY, 1);
+    char *args[] = {"--headless", "--db", db, "--script", KIOSK_SCRIPTS "/journeys.script", NULL};
+    proc_t p;
+    const bool started = start(&p, "chain-sync", args);
+    unsetenv("LD_PRELOAD");
+    REQUIRE(started);
+    int saved = 0, late = 0;
+    while (read_until(&p, "event=", line, sizeof line)) {
+        if (strncmp(line, "event=saved", 11) != 0)
+            continue;
+        saved++;
+        char *text = slurp(log);
+        if (!text || count_of(text, "-head\n") < saved)
+            late++;
+        free(text);
+    }
+    CHECK_INT(finish(&p, NULL, 0), 0);
+    CHECK(saved >= 3);
+    CHECK_INT(late, 0);
+    remove_tree(dir);
+#endif
+}
+
 int main(void)
 {
     if (!proc_test_tmp())
@@ -641,5 +676,6 @@ int main(void)
     RUN(a_torn_head_slot_falls_back_to_the_other);
     RUN(the_kiosk_tells_staff_which_acknowledged_records_a_lost_wal_took);
     RUN(the_office_reports_a_break_between_bundles);
+    RUN(the_head_is_synced_before_each_thank_you);
     return check_failures != 0;
 }
