@@ -66,9 +66,9 @@ static void make(record_t *rec, int i)
 
 static store_t *fresh_store(const char *name, int n)
 {
-    char path[700], cmd[2400];
+    char path[700], cmd[3200];
     snprintf(path, sizeof path, "%s/%s.db", dir, name);
-    snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm'", path, path, path);
+    snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm' '%s-head'", path, path, path, path);
     run(cmd);
     store_t *st = NULL;
     if (store_open(path, &st, NULL, 0) != KIOSK_OK)

@@ -33,6 +33,19 @@ static void read_boot_id(char *buf, size_t len)
     buf[strcspn(buf, "\r\n")] = '\0';
 }
 
+/* A list of sequence numbers short enough for the notice ("4-9, 12, ..."): the log has it
+ * whole. */
+static void notice_list(const store_seq_list_t *l, char *out, size_t len)
+{
+    enum { NOTICE_LIST_MAX = 24 };
+    snprintf(out, len, "%s", l->count ? l->text : "-");
+    if (strlen(out) <= NOTICE_LIST_MAX)
+        return;
+    out[NOTICE_LIST_MAX] = '\0';
+    char *cut = strrchr(out, ',');
+    snprintf(cut ? cut : out + NOTICE_LIST_MAX, 6, ", ...");
+}
+
 /* The hash chain's verdict at start-up: lost or altered records are a log line and a staff
  * notice naming their sequence numbers (a recovery's notice, if any, is kept first). */
 static void report_chain(const saving_t *s, const content_t *c, const store_chain_report_t *ch,
@@ -60,8 +73,10 @@ static void report_chain(const saving_t *s, const content_t *c, const store_chai
              ch->head_ahead ? " (the head file is ahead: the -wal was lost or damaged)" : "",
              (long long)ch->altered.count, ch->altered.count ? ch->altered.text : "-");
     const char *names[] = {"lost", "altered"};
-    const char *values[] = {ch->lost.count ? ch->lost.text : "-",
-                            ch->altered.count ? ch->altered.text : "-"};
+    char lost[40], altered[40];
+    notice_list(&ch->lost, lost, sizeof lost);
+    notice_list(&ch->altered, altered, sizeof altered);
+    const char *values[] = {lost, altered};
     const char *t = content_string(c, "notice.chain_broken", content_default_lang(c));
     const size_t used = strlen(notice);
     if (used + 2 < notice_len) {
