@@ -35,15 +35,17 @@ static void read_boot_id(char *buf, size_t len)
 
 /* A list of sequence numbers short enough for the notice ("4-9, 12, ..."): the log has it
  * whole. */
-static void notice_list(const store_seq_list_t *l, char *out, size_t len)
+#define NOTICE_LIST_MAX 24
+static void notice_list(const store_seq_list_t *l, char out[NOTICE_LIST_MAX + sizeof ", ..."])
 {
-    enum { NOTICE_LIST_MAX = 24 };
-    snprintf(out, len, "%s", l->count ? l->text : "-");
-    if (strlen(out) <= NOTICE_LIST_MAX)
+    const char *t = l->count ? l->text : "-";
+    const size_t n = strnlen(t, NOTICE_LIST_MAX + 1);
+    memcpy(out, t, n <= NOTICE_LIST_MAX ? n : NOTICE_LIST_MAX);
+    out[n <= NOTICE_LIST_MAX ? n : NOTICE_LIST_MAX] = '\0';
+    if (n <= NOTICE_LIST_MAX)
         return;
-    out[NOTICE_LIST_MAX] = '\0';
     char *cut = strrchr(out, ',');
-    snprintf(cut ? cut : out + NOTICE_LIST_MAX, 6, ", ...");
+    memcpy(cut ? cut : out + NOTICE_LIST_MAX, ", ...", sizeof ", ...");
 }
 
 /* The hash chain's verdict at start-up: lost or altered records are a log line and a staff
@@ -73,9 +75,9 @@ static void report_chain(const saving_t *s, const content_t *c, const store_chai
              ch->head_ahead ? " (the head file is ahead: the -wal was lost or damaged)" : "",
              (long long)ch->altered.count, ch->altered.count ? ch->altered.text : "-");
     const char *names[] = {"lost", "altered"};
-    char lost[40], altered[40];
-    notice_list(&ch->lost, lost, sizeof lost);
-    notice_list(&ch->altered, altered, sizeof altered);
+    char lost[NOTICE_LIST_MAX + sizeof ", ..."], altered[NOTICE_LIST_MAX + sizeof ", ..."];
+    notice_list(&ch->lost, lost);
+    notice_list(&ch->altered, altered);
     const char *values[] = {lost, altered};
     const char *t = content_string(c, "notice.chain_broken", content_default_lang(c));
     const size_t used = strlen(notice);
