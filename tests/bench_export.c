@@ -35,8 +35,8 @@ int main(int argc, char **argv)
     char db[600], stick[600], cmd[8192];
     snprintf(db, sizeof db, "%s/bench-export.db", dir);
     snprintf(stick, sizeof stick, "%s/bench-stick", dir);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s-wal' '%s-shm' '%s' && mkdir -p '%s'", db, db, db,
-             stick, stick);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s-wal' '%s-shm' '%s-head' '%s' && mkdir -p '%s'", db,
+             db, db, db, stick, stick);
     if (system(cmd) != 0 || crypto_init() != KIOSK_OK)
         return 1;
     store_t *st;

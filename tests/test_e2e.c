@@ -245,9 +245,9 @@ static void fresh_run(const char *name, char db[700], char script[700], char sho
     snprintf(db, 700, "%s/%s.db", tmp, name);
     snprintf(script, 700, "%s/%s.script", tmp, name);
     snprintf(shots, 700, "%s/screenshots/%s", tmp, name);
-    char cmd[2200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'-wal '%s'-shm '%s' && mkdir -p '%s'", db, db, db,
-             shots, shots);
+    char cmd[4300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'-wal '%s'-shm '%s'-head '%s' && mkdir -p '%s'", db,
+             db, db, db, shots, shots);
     CHECK(system(cmd) == 0);
 }
 

@@ -66,9 +66,9 @@ static void make(record_t *rec, int i)
 
 static store_t *fresh_store(const char *name, int n)
 {
-    char path[700], cmd[2400];
+    char path[700], cmd[3200];
     snprintf(path, sizeof path, "%s/%s.db", dir, name);
-    snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm'", path, path, path);
+    snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-shm' '%s-head'", path, path, path, path);
     run(cmd);
     store_t *st = NULL;
     if (store_open(path, &st, NULL, 0) != KIOSK_OK)
@@ -473,7 +473,7 @@ static void export_reads_any_record_source(void)
         make(&f.recs[i], i);
         snprintf(f.recs[i].uuid, sizeof f.recs[i].uuid, "00000000-0000-4000-8000-00000000000%d", i);
     }
-    export_source_t src = {fake_begin, fake_foreach, fake_mark, fake_errmsg, &f};
+    export_source_t src = {fake_begin, fake_foreach, fake_mark, fake_errmsg, &f, NULL};
     char stick[600], err[512], path[800], cmd[1300];
     snprintf(stick, sizeof stick, "%s/stick-source", dir);
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", stick, stick);

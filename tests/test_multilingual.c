@@ -332,7 +332,7 @@ static const char *overflow(const char *err)
 static void every_journey_in(size_t l, const char *size, bool large)
 {
     const char *lang = langs[l];
-    char name[64], db[700], shots[700], cmd[4096], script[700];
+    char name[64], db[700], shots[700], cmd[5000], script[700];
     snprintf(name, sizeof name, "multilingual-%s-%s%s", lang, size, large ? "-large" : "");
     snprintf(script, sizeof script, "%s", KIOSK_SCRIPTS "/multilingual.script");
     if (large) {
@@ -345,8 +345,8 @@ static void every_journey_in(size_t l, const char *size, bool large)
     }
     snprintf(db, sizeof db, "%s/%s.db", tmp, name);
     snprintf(shots, sizeof shots, "%s/screenshots/%s", tmp, name);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'-wal '%s'-shm '%s' && mkdir -p '%s'", db, db, db,
-             shots, shots);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'-wal '%s'-shm '%s'-head '%s' && mkdir -p '%s'", db,
+             db, db, db, shots, shots);
     REQUIRE(system(cmd) == 0);
     char *args[] = {"--headless", "--pack",     KIOSK_MULTILINGUAL_PACK,
                     "--lang",     (char *)lang, "--size",

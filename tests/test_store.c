@@ -1890,7 +1890,14 @@ static void version_2_database_migrates_and_starts_the_clock_guard_at_its_latest
     sqlite3 *db = raw_open(path);
     REQUIRE(db != NULL);
     CHECK(sqlite3_exec(db,
-                       "ALTER TABLE records DROP COLUMN boot; DELETE FROM meta"
+                       "DROP TRIGGER records_chain_gone; DROP TABLE chain_gone;"
+                       " DROP INDEX records_seq; ALTER TABLE records DROP COLUMN seq;"
+                       " ALTER TABLE records DROP COLUMN prev_hash;"
+                       " ALTER TABLE records DROP COLUMN hash;"
+                       " ALTER TABLE records DROP COLUMN answers_hash;"
+                       " ALTER TABLE records DROP COLUMN contact_digest;"
+                       " ALTER TABLE contacts DROP COLUMN nonce;"
+                       " ALTER TABLE records DROP COLUMN boot; DELETE FROM meta"
                        " WHERE key <> 'kiosk_schema_created'; PRAGMA user_version = 2;",
                        NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);

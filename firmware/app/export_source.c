@@ -23,9 +23,16 @@ static const char *errmsg(void *ctx)
     return store_errmsg(ctx);
 }
 
+static int chain(void *ctx, bool all, int64_t max_id, export_chain_t *out)
+{
+    int err = store_chain_range(ctx, all, max_id, &out->first_seq, out->first_prev, &out->last_seq,
+                                out->last_hash);
+    return err ? err : store_chain_head(ctx, &out->head_seq, out->head_hash);
+}
+
 export_source_t export_source_from_store(store_t *st)
 {
-    return (export_source_t){begin, foreach, mark_exported, errmsg, st};
+    return (export_source_t){begin, foreach, mark_exported, errmsg, st, chain};
 }
 
 static int erase_contact(void *ctx, const char *ref_code)

@@ -35,6 +35,62 @@ static void read_boot_id(char *buf, size_t len)
     buf[strcspn(buf, "\r\n")] = '\0';
 }
 
+/* A list of sequence numbers short enough for the notice ("4-9, 12, ..."): the log has it
+ * whole. */
+#define NOTICE_LIST_MAX 24
+static void notice_list(const store_seq_list_t *l, char out[NOTICE_LIST_MAX + sizeof ", ..."])
+{
+    const char *t = l->count ? l->text : "-";
+    const size_t n = strnlen(t, NOTICE_LIST_MAX + 1);
+    memcpy(out, t, n <= NOTICE_LIST_MAX ? n : NOTICE_LIST_MAX);
+    out[n <= NOTICE_LIST_MAX ? n : NOTICE_LIST_MAX] = '\0';
+    if (n <= NOTICE_LIST_MAX)
+        return;
+    char *cut = strrchr(out, ',');
+    memcpy(cut ? cut : out + NOTICE_LIST_MAX, ", ...", sizeof ", ...");
+}
+
+/* The hash chain's verdict at start-up: lost or altered records are a log line and a staff
+ * notice naming their sequence numbers (a recovery's notice, if any, is kept first). */
+static void report_chain(const saving_t *s, const content_t *c, const store_chain_report_t *ch,
+                         char *notice, size_t notice_len)
+{
+    if (!ch->verified) {
+        log_line("error", "cannot verify the hash chain of %s: %s", s->cfg->db_path,
+                 store_errmsg(s->store));
+        return;
+    }
+    if (ch->head_missing)
+        log_line("warn", "%s-head was missing or unreadable: written again from the database",
+                 s->cfg->db_path);
+    if (ch->unnumbered)
+        log_line("error", "%s holds %lld records the store did not save (no sequence number)",
+                 s->cfg->db_path, (long long)ch->unnumbered);
+    if (!ch->lost.count && !ch->altered.count) {
+        log_line("info", "hash chain of %s verified: %lld records, last seq %lld", s->cfg->db_path,
+                 (long long)ch->records, (long long)ch->last_seq);
+        return;
+    }
+    log_line("error",
+             "hash chain of %s broken: %lld saved records lost (seq %s)%s, %lld altered (seq %s)",
+             s->cfg->db_path, (long long)ch->lost.count, ch->lost.count ? ch->lost.text : "-",
+             ch->head_ahead ? " (the head file is ahead: the -wal was lost or damaged)" : "",
+             (long long)ch->altered.count, ch->altered.count ? ch->altered.text : "-");
+    const char *names[] = {"lost", "altered"};
+    char lost[NOTICE_LIST_MAX + sizeof ", ..."], altered[NOTICE_LIST_MAX + sizeof ", ..."];
+    notice_list(&ch->lost, lost);
+    notice_list(&ch->altered, altered);
+    const char *values[] = {lost, altered};
+    const char *t = content_string(c, "notice.chain_broken", content_default_lang(c));
+    const size_t used = strlen(notice);
+    if (used + 2 < notice_len) {
+        if (used)
+            strcat(notice, " ");
+        const size_t at = strlen(notice);
+        content_fill_vars(notice + at, notice_len - at, t, 2, names, values);
+    }
+}
+
 /* Opens the store with the start-up check: a damaged database is set aside (never deleted),
  * what can be read is salvaged into a fresh one, and staff get a notice. */
 static void open_store(saving_t *s, const content_t *c, record_time_t wall, int64_t now_ms,
@@ -68,6 +124,7 @@ static void open_store(saving_t *s, const content_t *c, record_time_t wall, int6
         else
             snprintf(notice, notice_len, "%s", t);
     }
+    report_chain(s, c, &rec.chain, notice, notice_len);
     char boot_id[130];
     read_boot_id(boot_id, sizeof boot_id);
     int64_t boots = 0;

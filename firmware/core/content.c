@@ -217,6 +217,7 @@ const char *const content_staff_strings[] = {
     "staff.selftest_pressed",
     "staff.selftest_storage_ok",
     "notice.db_recovered",
+    "notice.chain_broken",
     "usb.title",
     "usb.exporting",
     "usb.done",

@@ -21,6 +21,7 @@ static const struct {
     {"why.phone", "example"},
     {"speech.candidate", "n"},
     {"notice.db_recovered", "n"},
+    {"notice.chain_broken", "lost altered"},
     {"usb.exporting", MESSAGE},
     {"usb.done", MESSAGE},
     {"usb.nothing", MESSAGE},

@@ -63,6 +63,9 @@ static const char *const migrations[] = {
     "  phone TEXT,"
     "  CHECK(name IS NOT NULL OR phone IS NOT NULL)"
     ");",
+    /* 1 -> 2: the end of each kiosk's hash chain seen so far (archive_check_chain()). */
+    "ALTER TABLE kiosks ADD COLUMN chain_seq INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE kiosks ADD COLUMN chain_hash TEXT;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == ARCHIVE_SCHEMA_VERSION,
@@ -653,4 +656,80 @@ int64_t archive_record_count(archive_t *a)
                                        : (int64_t)sq_fail_db(&a->c, rc, "cannot count records in");
     sqlite3_reset(stmt);
     return n;
+}
+
+/* ---- the kiosks' hash chains ---- */
+
+/* Reads the chain end stored for the bundle's kiosk. */
+static int chain_end(archive_t *a, int64_t *seq, char hash[65])
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(
+        a->c.db, "SELECT chain_seq, chain_hash FROM kiosks WHERE kiosk_id = ?1", -1, &s, NULL);
+    if (rc == SQLITE_OK)
+        rc = sq_bind_text(s, 1, a->bundle_kiosk);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(s);
+    int err = KIOSK_OK;
+    *seq = 0;
+    hash[0] = '\0';
+    if (rc == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(s, 0);
+        const unsigned char *t = sqlite3_column_text(s, 1);
+        snprintf(hash, 65, "%s", t ? (const char *)t : "");
+    } else if (rc != SQLITE_DONE) {
+        err = sq_fail_db(&a->c, rc, "cannot read the hash chain of a kiosk in");
+    }
+    sqlite3_finalize(s);
+    return err;
+}
+
+static bool valid_hash(const char *h)
+{
+    bool ok = h && strnlen(h, 65) == 64;
+    for (int i = 0; ok && i < 64; i++)
+        ok = (h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f');
+    return ok;
+}
+
+int archive_check_chain(archive_t *a, int64_t first_seq, const char *first_prev, int64_t last_seq,
+                        const char *last_hash, char *problem, size_t len)
+{
+    assert(a && problem && len);
+    problem[0] = '\0';
+    if (!a->bundle_id)
+        return sq_fail(&a->c, KIOSK_EINVAL, "cannot check a chain in %s: no bundle being imported",
+                       a->c.path);
+    if (first_seq < 1 || last_seq < first_seq || !valid_hash(first_prev) || !valid_hash(last_hash))
+        return sq_fail(&a->c, KIOSK_EINVAL, "cannot check the chain of kiosk %s in %s: bad ends",
+                       a->bundle_kiosk, a->c.path);
+    int64_t seen = 0;
+    char seen_hash[65];
+    int err = chain_end(a, &seen, seen_hash);
+    if (err)
+        return err;
+    if (seen > 0 && first_seq == seen + 1 && strcmp(first_prev, seen_hash) != 0)
+        snprintf(problem, len,
+                 "record %lld does not link to record %lld of the bundle imported before: one of "
+                 "them was altered",
+                 (long long)first_seq, (long long)seen);
+    else if (seen > 0 && first_seq > seen + 1)
+        snprintf(problem, len,
+                 "records %lld-%lld are in no bundle imported: lost or not yet imported",
+                 (long long)seen + 1, (long long)first_seq - 1);
+    if (last_seq <= seen)
+        return KIOSK_OK;
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(
+        a->c.db, "UPDATE kiosks SET chain_seq = ?2, chain_hash = ?3 WHERE kiosk_id = ?1", -1, &s,
+        NULL);
+    if (rc == SQLITE_OK)
+        rc = sq_bind_text(s, 1, a->bundle_kiosk);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(s, 2, last_seq);
+    if (rc == SQLITE_OK)
+        rc = sq_bind_text(s, 3, last_hash);
+    err = sq_step_done(&a->c, s, rc, "cannot keep the hash chain of a kiosk in");
+    sqlite3_finalize(s);
+    return err;
 }

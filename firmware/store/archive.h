@@ -19,7 +19,7 @@
 typedef struct archive archive_t;
 
 /* Current archive schema version (PRAGMA user_version after archive_open()). */
-#define ARCHIVE_SCHEMA_VERSION 1
+#define ARCHIVE_SCHEMA_VERSION 2
 
 /* PRAGMA application_id of an archive ("KOAR"): tells an archive from a kiosk's store. */
 #define ARCHIVE_APPLICATION_ID 0x4b4f4152
@@ -82,6 +82,18 @@ int archive_begin_bundle(archive_t *a, const char *kiosk_id, int64_t seq,
  * details without consent, an unknown kind) or a storage error. An error leaves the bundle's
  * transaction open: the caller rolls it back. */
 int archive_import_record(archive_t *a, int64_t bundle_id, const record_t *rec, bool *added);
+
+/* Checks the bundle being imported against its kiosk's hash chain as the archive has it
+ * (README "Tamper evidence"): the bundle's first record (first_seq, linking to first_prev)
+ * must follow the last record of the bundles imported before (its seq and hash). problem
+ * gets "" or what breaks, with sequence numbers: records in no bundle (a gap), or a first
+ * record that links to another hash (altered). Nothing is refused: the caller reports it. The
+ * kiosk's chain end moves to last_seq and last_hash (when further on) with the bundle's
+ * commit. A first bundle, or one that overlaps what was imported (an "all" export, a bundle
+ * imported out of order), has nothing to link to: no problem. Returns KIOSK_OK, KIOSK_EINVAL
+ * (no bundle being imported, seqs or hashes malformed) or a storage error. */
+int archive_check_chain(archive_t *a, int64_t first_seq, const char *first_prev, int64_t last_seq,
+                        const char *last_hash, char *problem, size_t len);
 
 /* Commits the bundle being imported: durable when it returns KIOSK_OK (synchronous=FULL).
  * On failure the bundle is rolled back; KIOSK_EINVAL when no bundle is being imported. */

@@ -19,13 +19,34 @@
 typedef struct store store_t;
 
 /* Current schema version (PRAGMA user_version after store_open()). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Opens or creates the database at path, applies migrations, and sets WAL with
  * synchronous=FULL (read back and verified). On failure returns a KIOSK_E* code, *out is
  * NULL and errbuf (if not NULL) holds a message naming the path. The caller frees the store
  * with store_close(). */
 int store_open(const char *path, store_t **out, char *errbuf, size_t errlen);
+
+/* Sequence numbers of the hash chain: how many, and as text ("3, 7-9", cut with "..."). */
+typedef struct {
+    int64_t count;
+    char text[256];
+    bool pending; /* internal: the range from..to is not yet in text */
+    int64_t from, to;
+} store_seq_list_t;
+
+/* What store_chain_verify() found. */
+typedef struct {
+    bool verified;            /* the verification ran to its end */
+    int64_t records;          /* records checked */
+    int64_t last_seq;         /* the database's last sequence number */
+    int64_t head_seq;         /* the head file's, 0 when it has none */
+    bool head_ahead;          /* the head file names records the database lacks (lost -wal) */
+    bool head_missing;        /* the database has records but no readable head file */
+    int64_t unnumbered;       /* records without a sequence number (not saved by the store) */
+    store_seq_list_t lost;    /* numbers given out that no record or deletion accounts for */
+    store_seq_list_t altered; /* records that differ from what was sealed */
+} store_chain_report_t;
 
 /* What store_open_checked() found and did, for the staff notice and the log. */
 typedef struct {
@@ -36,6 +57,7 @@ typedef struct {
     int64_t salvaged_records;  /* rows copied from moved_to into the fresh database */
     int64_t salvaged_contacts; /* of which contact rows (contacts table) */
     char problem[512];         /* the check's first message, or the open's error; "" when ok */
+    store_chain_report_t chain; /* store_chain_verify() after the open (and any recovery) */
 } store_recovery_t;
 
 /* store_open() for the kiosk's own start-up: checks the database and recovers from
@@ -67,6 +89,29 @@ typedef struct {
  * be made; the marker then stays, and the next attempt makes a full check. */
 int store_open_checked(const char *path, store_t **out, store_recovery_t *rec, char *errbuf,
                        size_t errlen);
+
+/* Verifies the hash chain of the records (store_chain.c; see README "Tamper evidence"): every
+ * sequence number from the first kept one to the last given out is a record or a deletion by
+ * retention, each record hashes to what was sealed and links to the one before, its answers
+ * and its contact (unless erased) match their hashes, and the head file "<path>-head" names
+ * no record the database lacks. rep is filled (rep->verified false when the verification could
+ * not finish). A head file that is behind (a cut between COMMIT and its write) or missing is
+ * brought up to the database's last record. Returns KIOSK_OK (also when it found problems:
+ * see rep) or a storage error. */
+int store_chain_verify(store_t *st, store_chain_report_t *rep);
+
+/* Reads the head file "<db_path>-head": the last sequence number and hash (hex) acknowledged.
+ * KIOSK_ENOENT when there is none, KIOSK_ECORRUPT when neither of its slots is readable. */
+int store_chain_head_read(const char *db_path, int64_t *seq, char hash[65]);
+
+/* The chain's ends for an export of the records up to max_id (all, or not yet exported):
+ * the first record's seq and prev_hash, the last's seq and hash; 0 and "" when none. */
+int store_chain_range(store_t *st, bool all, int64_t max_id, int64_t *first_seq,
+                      char first_prev[65], int64_t *last_seq, char last_hash[65]);
+
+/* The chain's head: the last sequence number given out and its hash (the database's, or the
+ * head file's when that is ahead); 0 and 64 zeros before the first record. */
+int store_chain_head(store_t *st, int64_t *seq, char hash[65]);
 
 /* Checkpoints and closes; accepts NULL. A store from store_open_checked() then removes its
  * "-running" marker (clean shutdown), unless SQLite could not close the database. */

@@ -36,6 +36,10 @@ struct store {
     char *marker;       /* "<path>-running" when opened by store_open_checked(), else NULL;
                            malloc'd, freed by store_close() */
     int64_t boot_count; /* from store_note_boot(); 0 until it is called */
+    int head_fd;        /* "<path>-head" once written (store_chain.c), else -1 */
+    bool head_loaded;   /* head_seq and head_hash read from the file */
+    int64_t head_seq;   /* the last head written or read; 0 none */
+    char head_hash[65];
     sqlite3_stmt *stmt[STMT_COUNT];
 };
 
@@ -70,5 +74,16 @@ int store_meta_set_int(store_t *st, const char *key, int64_t value);
 /* store_save.c: the single integer of a prepared one-row query, 0 when there is no row, or a
  * negative KIOSK_E* code; resets the statement. */
 int64_t store_step_count(store_t *st, sqlite3_stmt *stmt, int bind_rc, const char *what);
+
+/* store_chain.c: numbers and hashes record id (just inserted, with its contact) inside the
+ * caller's transaction, keeps the new head in meta and sets *seq and hash. The head file is
+ * written by store_chain_head_write() after COMMIT. */
+int store_chain_seal(store_t *st, int64_t id, int64_t *seq, char hash[65]);
+/* store_chain.c: recomputes answers_hash of the record uuid after its answers changed. */
+int store_chain_reseal_answers(store_t *st, const char *uuid);
+/* store_chain.c: numbers and chains every record in id order (the 3 -> 4 migration). */
+int store_chain_migrate(store_t *st);
+/* store_chain.c: rewrites the head file "<path>-head" and syncs its data. */
+int store_chain_head_write(store_t *st, int64_t seq, const char *hash);
 
 #endif

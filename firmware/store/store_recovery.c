@@ -467,6 +467,9 @@ int store_open_checked(const char *path, store_t **out, store_recovery_t *rec, c
         if (err)
             goto free_marker;
     }
+    /* The hash chain: lost or altered records become a notice (never a refusal to run). */
+    /* On failure rec->chain.verified is false and store_errmsg() says why. */
+    store_chain_verify(st, &rec->chain);
     st->marker = marker;
     *out = st;
     return KIOSK_OK;

@@ -108,7 +108,7 @@ static int check_record(store_t *st, const record_t *rec)
  * caller's locals, filled here. */
 static int save_in_transaction(store_t *st, const record_t *rec, const char *uuid,
                                record_time_t *time, char ref[RECORD_REF_LEN + 1],
-                               char created[ISO8601_LEN])
+                               char created[ISO8601_LEN], int64_t *seq, char hash[65])
 {
     bool have_last;
     int64_t last_ms;
@@ -127,8 +127,11 @@ static int save_in_transaction(store_t *st, const record_t *rec, const char *uui
             return err;
     }
     err = insert_record(st, rec, time, uuid, ref, created);
+    const sqlite3_int64 id = sqlite3_last_insert_rowid(st->c.db);
     if (!err && (sq_given(rec->contact_name) || sq_given(rec->contact_phone)))
-        err = insert_contact(st, rec, sqlite3_last_insert_rowid(st->c.db), created);
+        err = insert_contact(st, rec, id, created);
+    if (!err)
+        err = store_chain_seal(st, id, seq, hash);
     if (!err)
         err = store_meta_set_int(st, "last_utc_ms",
                                  have_last && last_ms > time->utc_ms ? last_ms : time->utc_ms);
@@ -164,7 +167,9 @@ int store_save(store_t *st, record_t *rec)
     err = sq_exec(&st->c, "BEGIN IMMEDIATE", "cannot start saving a record in");
     if (err)
         return err;
-    err = save_in_transaction(st, rec, uuid, &time, ref, created);
+    int64_t seq = 0;
+    char hash[65];
+    err = save_in_transaction(st, rec, uuid, &time, ref, created, &seq, hash);
     if (!err)
         err = sq_exec(&st->c, "COMMIT", "cannot commit record to");
     if (err) {
@@ -176,7 +181,8 @@ int store_save(store_t *st, record_t *rec)
     if (rec->kind == RECORD_SERVICE_REQUEST)
         memcpy(rec->ref_code, ref, sizeof rec->ref_code);
     rec->time = time;
-    return KIOSK_OK;
+    /* Before the thank-you, where a lost -wal cannot take it (README "Tamper evidence"). */
+    return store_chain_head_write(st, seq, hash);
 }
 
 int store_update_answers(store_t *st, const char *uuid, const char *answers_json)
@@ -185,16 +191,25 @@ int store_update_answers(store_t *st, const char *uuid, const char *answers_json
     if (!uuid || !answers_json)
         return sq_fail(&st->c, KIOSK_EINVAL, "cannot update answers in %s: no uuid or answers",
                        st->c.path);
+    int err = sq_exec(&st->c, "BEGIN IMMEDIATE", "cannot start updating answers in");
+    if (err)
+        return err;
     sqlite3_stmt *stmt = st->stmt[STMT_UPDATE_ANSWERS];
     int rc = sq_bind_text(stmt, 1, uuid);
     if (rc == SQLITE_OK)
         rc = sq_bind_text(stmt, 2, answers_json);
-    /* One statement outside BEGIN is one transaction of its own. */
-    int err = sq_step_done(&st->c, stmt, rc, "cannot update answers in");
+    err = sq_step_done(&st->c, stmt, rc, "cannot update answers in");
     sqlite3_reset(stmt);
     if (!err && sqlite3_changes(st->c.db) == 0)
         err = sq_fail(&st->c, KIOSK_ENOENT, "cannot update answers in %s: no record %s", st->c.path,
                       uuid);
+    /* The record's chain hash stays; the hash binding its answers follows them. */
+    if (!err)
+        err = store_chain_reseal_answers(st, uuid);
+    if (!err)
+        err = sq_exec(&st->c, "COMMIT", "cannot commit updated answers to");
+    if (err)
+        sq_rollback(&st->c);
     return err;
 }
 

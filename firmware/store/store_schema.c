@@ -65,6 +65,31 @@ static const char *const migrations[] = {
     "ALTER TABLE records ADD COLUMN boot INTEGER NOT NULL DEFAULT 0;"
     "INSERT INTO meta(key, value)"
     "  SELECT 'last_utc_ms', utc_ms FROM records ORDER BY utc_ms DESC LIMIT 1;",
+    /* 3 -> 4: the hash chain (store_chain.c): a sequence number per record, never reused, the
+     * hash of the record before it and its own, the hash binding its (updatable) answers, and
+     * a digest of its contact under a random nonce that is erased with the contact. A deleted
+     * record leaves its number and hash in chain_gone (trigger), so retention is no gap; rows
+     * below the lowest kept record collapse into one anchor. store_chain_migrate() numbers and
+     * chains the existing rows in insertion order in the same transaction. */
+    "ALTER TABLE records ADD COLUMN seq INTEGER;"
+    "ALTER TABLE records ADD COLUMN prev_hash TEXT;"
+    "ALTER TABLE records ADD COLUMN hash TEXT;"
+    "ALTER TABLE records ADD COLUMN answers_hash TEXT;"
+    "ALTER TABLE records ADD COLUMN contact_digest TEXT;"
+    "ALTER TABLE contacts ADD COLUMN nonce TEXT;"
+    "UPDATE contacts SET nonce = lower(hex(randomblob(32)));"
+    "CREATE UNIQUE INDEX records_seq ON records(seq);"
+    "CREATE TABLE chain_gone ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  hash TEXT NOT NULL,"
+    "  exported INTEGER NOT NULL"
+    ");"
+    "CREATE TRIGGER records_chain_gone AFTER DELETE ON records WHEN old.seq IS NOT NULL BEGIN"
+    "  INSERT OR REPLACE INTO chain_gone(seq, hash, exported)"
+    "    VALUES(old.seq, old.hash, old.exported_at IS NOT NULL);"
+    "  DELETE FROM chain_gone WHERE exported = 1 AND seq < (SELECT max(g.seq) FROM chain_gone AS g"
+    "    WHERE g.seq < coalesce((SELECT min(seq) FROM records), 9223372036854775807));"
+    "END;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_VERSION,
@@ -78,8 +103,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
         "INSERT INTO records(uuid, kind, journey_id, kiosk_id, pack_id, pack_version, lang,"
         " answers, ref_code, created_utc, utc_ms, utc_offset_min, clock_synced, mono_ms, misuse,"
         " boot) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-    [STMT_INSERT_CONTACT] = "INSERT INTO contacts(record_id, name, phone, consent, collected_utc)"
-                            " VALUES(?1, ?2, ?3, 1, ?4)",
+    [STMT_INSERT_CONTACT] =
+        "INSERT INTO contacts(record_id, name, phone, consent, collected_utc, nonce)"
+        " VALUES(?1, ?2, ?3, 1, ?4, lower(hex(randomblob(32))))",
     [STMT_UPDATE_ANSWERS] = "UPDATE records SET answers = ?2 WHERE uuid = ?1",
     [STMT_COUNT_SESSION] = "INSERT INTO session_outcomes(day, journey_id, outcome, count)"
                            " VALUES(?1, ?2, ?3, 1)"
@@ -165,6 +191,8 @@ static int migrate_step(store_t *st, int64_t *version)
         char sql[64];
         snprintf(sql, sizeof sql, "PRAGMA user_version=%lld", (long long)(*version + 1));
         err = sq_exec(&st->c, migrations[*version], "cannot migrate schema of");
+        if (!err && *version == 3)
+            err = store_chain_migrate(st);
         if (!err)
             err = sq_exec(&st->c, sql, "cannot set schema version of");
         if (err)
@@ -255,6 +283,7 @@ int store_open_with_check(const char *path, store_check_t check, store_t **out, 
     store_t *st = calloc(1, sizeof *st);
     if (!st)
         return sq_open_nomem("database", path, errbuf, errlen);
+    st->head_fd = -1;
     opening_t o = {st, check, problem, problemlen};
     const int err = sq_open(&st->c, path, &open_spec, st->stmt, &o);
     if (!err) {
@@ -279,6 +308,8 @@ void store_close(store_t *st)
         return;
     /* The last connection to close checkpoints the WAL into the database and removes it. */
     const int rc = sq_close(&st->c, st->stmt, STMT_COUNT);
+    if (st->head_fd >= 0)
+        close(st->head_fd);
     if (st->marker && rc == SQLITE_OK && unlink(st->marker) == 0)
         store_fsync_dir(st->marker, NULL, 0);
     free(st->marker);

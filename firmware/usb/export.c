@@ -148,6 +148,8 @@ typedef struct {
     uint8_t sha[32]; /* of the bundle as written */
     int64_t first_utc, last_utc;
     char *payload; /* the manifest's signed payload */
+    export_chain_t chain;
+    bool have_chain;
 } job_t;
 
 static int errno_code(job_t *j, int e)
@@ -221,6 +223,21 @@ static int write_bundle(job_t *j)
     return KIOSK_OK;
 }
 
+/* "chain": the store's hash chain over this bundle's records (the first one's seq and the hash
+ * it links to, the last one's seq and hash) and its head when the bundle was written, so the
+ * office can check that bundles follow each other and a later stick shows what a lost -wal
+ * took (README "Tamper evidence"). */
+static void add_chain(cJSON *m, const export_chain_t *c)
+{
+    cJSON *o = cJSON_AddObjectToObject(m, "chain");
+    cJSON_AddNumberToObject(o, "firstSeq", (double)c->first_seq);
+    cJSON_AddStringToObject(o, "firstPrevHash", c->first_prev);
+    cJSON_AddNumberToObject(o, "lastSeq", (double)c->last_seq);
+    cJSON_AddStringToObject(o, "lastHash", c->last_hash);
+    cJSON_AddNumberToObject(o, "headSeq", (double)c->head_seq);
+    cJSON_AddStringToObject(o, "headHash", c->head_hash);
+}
+
 /* The manifest's payload (malloc'd), or NULL without memory. */
 static char *manifest_payload(const job_t *j)
 {
@@ -244,6 +261,8 @@ static char *manifest_payload(const job_t *j)
     cJSON_AddNumberToObject(m, "bundleBytes", (double)j->r->bytes);
     cJSON_AddStringToObject(m, "bundleSha256", hex);
     cJSON_AddStringToObject(m, "kioskSignPublicKey", pk);
+    if (j->have_chain)
+        add_chain(m, &j->chain);
     char *payload = cJSON_PrintUnformatted(m);
     cJSON_Delete(m);
     return payload;
@@ -340,6 +359,14 @@ int export_to_stick(const export_source_t *src, const char *stick_dir, const exp
     }
     if (j.count == 0)
         return KIOSK_OK; /* nothing new: nothing written */
+    if (src->chain) {
+        rc = src->chain(src->ctx, o->all, j.max_id, &j.chain);
+        if (rc != KIOSK_OK) {
+            snprintf(err, errlen, "cannot read the hash chain: %s", src->errmsg(src->ctx));
+            return rc;
+        }
+        j.have_chain = true;
+    }
     name_files(&j, r->seq);
     rc = write_verified(&j, stick_dir, err, errlen);
     if (rc == KIOSK_OK) {

@@ -24,6 +24,17 @@ typedef struct {
     void *ctx;
 } export_io_t;
 
+/* The ends of the store's hash chain that an export covers, and the chain's head (the last
+ * record saved), as lower-case hex; seq 0 and "" when unknown. */
+typedef struct {
+    int64_t first_seq;
+    char first_prev[65]; /* the hash the first record links to */
+    int64_t last_seq;
+    char last_hash[65];
+    int64_t head_seq;
+    char head_hash[65];
+} export_chain_t;
+
 /* Where the records come from: the app builds it from its store (the USB edge never sees the
  * store). Each returns KIOSK_OK or a KIOSK_E* code; ctx is passed back first. */
 typedef struct {
@@ -43,6 +54,9 @@ typedef struct {
     /* The last failure in words; never NULL, valid until the next call on ctx. */
     const char *(*errmsg)(void *ctx);
     void *ctx;
+    /* The hash chain of the export (ids up to max_id; not yet exported ones unless all), for
+     * the manifest; may be NULL (no "chain" in the manifest). */
+    int (*chain)(void *ctx, bool all, int64_t max_id, export_chain_t *out);
 } export_source_t;
 
 /* Keys are opaque bytes to the caller (libsodium's sizes: 32-byte public keys, a 64-byte
