@@ -129,21 +129,6 @@ static size_t trim(const char *line, size_t n)
     return n;
 }
 
-/* Where to break the piece p..e that is wider than a whole line: after as many characters as
- * fit, and at least one. */
-static const char *break_piece(const ctx_t *x, int px, bool bold, int width, const char *p,
-                               const char *e)
-{
-    const char *q = p;
-    size_t l;
-    next_cp(q, &l);
-    while (q + l < e && width_of(x, px, bold, p, (size_t)(q + l - p)) <= width) {
-        q += l;
-        next_cp(q, &l);
-    }
-    return q == p ? q + l : q;
-}
-
 static bool enough(const lines_t *o, int lines)
 {
     return o->full || (o->max_lines > 0 && lines > o->max_lines);
@@ -186,10 +171,92 @@ static const char *break_before(const ctx_t *x, const breaks_t *bk, int px, bool
     return best;
 }
 
+/* Room kept below the box's width when a line's width is estimated as the sum of its pieces'
+ * (each measured alone, so the same piece is measured once whatever line it is on): shaping
+ * across the pieces (kerning, a space's width) moves a line's width by far less. Near the
+ * edge the line is measured whole, as drawn. */
+static int slack(int px, int width)
+{
+    int s = width / 16;
+    return s > px ? s : px;
+}
+
+/* The width of s..s+len measured with its trailing spaces (a piece of a line). */
+static int piece_width(const ctx_t *x, int px, bool bold, const char *s, size_t len)
+{
+    return len ? x->tm->text_width(x->tm->user_data, px, bold, s, len) : 0;
+}
+
+/* Where to break the piece p..e that is wider than a whole line: after as many characters as
+ * fit, and at least one. The characters' own widths are added up while far from the edge;
+ * near it the prefix is measured whole. */
+static const char *break_piece(const ctx_t *x, int px, bool bold, int width, const char *p,
+                               const char *e)
+{
+    const char *q = p;
+    size_t l;
+    next_cp(q, &l);
+    int est = 0, room = width - slack(px, width);
+    while (q + l < e) {
+        int cw = piece_width(x, px, bold, q, l);
+        if (est + cw > room)
+            break;
+        est += cw;
+        q += l;
+        next_cp(q, &l);
+    }
+    while (q + l < e && width_of(x, px, bold, p, (size_t)(q + l - p)) <= width) {
+        q += l;
+        next_cp(q, &l);
+    }
+    return q == p ? q + l : q;
+}
+
+/* A line being filled: where it starts, its width up to p (est: the sum of its pieces, or
+ * measured whole when exact). */
+typedef struct {
+    int est;
+    bool exact;
+} line_w_t;
+
+/* Whether line..e (line..p so far, then the piece p..e) fits width; updates lw. The sum of
+ * the pieces decides while it stays a slack below the edge; else the line is measured
+ * whole, as it will be drawn. */
+static bool fits(const ctx_t *x, int px, bool bold, int width, const char *line, const char *p,
+                 const char *e, line_w_t *lw)
+{
+    int est = lw->est + piece_width(x, px, bold, p, (size_t)(e - p));
+    if (est <= width - slack(px, width)) {
+        *lw = (line_w_t){est, false};
+        return true;
+    }
+    int w = width_of(x, px, bold, line, (size_t)(e - line));
+    if (w > width)
+        return false;
+    *lw = (line_w_t){piece_width(x, px, bold, line, (size_t)(e - line)), true};
+    return true;
+}
+
+/* The line..p accepted on its pieces' sum, measured whole: p when it fits (it always has, the
+ * slack is wide); else the end of the last piece at which it does, measured piece by piece
+ * as the line will be drawn (and at least the first piece). */
+static const char *verified_end(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width,
+                                const char *line, const char *p, const line_w_t *lw)
+{
+    if (lw->exact || p == line || width_of(x, px, bold, line, (size_t)(p - line)) <= width)
+        return p;
+    const char *end = token_end(bk, line);
+    for (const char *e; end < p && (e = token_end(bk, end)) <= p; end = e)
+        if (width_of(x, px, bold, line, (size_t)(e - line)) > width)
+            break;
+    return end;
+}
+
 /* Wraps the text of bk into lines no wider than width, separated by '\n', into o. Returns the
  * number of lines, or -1 when a single piece is wider than width (when allow_break, such a
  * piece is broken between characters instead). Stops early once more than o->max_lines lines
- * are needed: then the output ends with the newline after the last line that fits. */
+ * are needed: then the output ends with the newline after the last line that fits. Each
+ * piece is measured alone and each line whole about once: linear in the text. */
 static int wrap(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width, bool allow_break,
                 lines_t *o)
 {
@@ -197,24 +264,32 @@ static int wrap(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width
     const char *line = bk->text;
     const char *p = bk->text;
     bool wide = false;
-    while (*p && !enough(o, lines)) {
+    line_w_t lw = {0, true};
+    while (!enough(o, lines)) {
         const char *next; /* where the next line starts */
         size_t n;         /* the bytes of this line shown */
-        if (*p == '\n') {
+        if (!*p) {        /* the last line, if it holds as measured whole */
+            next = verified_end(x, bk, px, bold, width, line, p, &lw);
+            if (next == p)
+                break;
+            n = trim(line, (size_t)(next - line));
+        } else if (*p == '\n') {
             n = (size_t)(p - line);
             next = p + 1;
         } else {
             const char *e = token_end(bk, p);
-            if (width_of(x, px, bold, line, (size_t)(e - line)) <= width) {
+            if (fits(x, px, bold, width, line, p, e, &lw)) {
                 p = e;
                 continue;
             }
+            p = verified_end(x, bk, px, bold, width, line, p, &lw);
             if (p > line) { /* break before this piece */
                 next = break_before(x, bk, px, bold, width, line, p);
                 n = trim(line, (size_t)(next - line));
             } else if (!allow_break) { /* one piece wider than the line */
                 wide = true;
                 p = e;
+                lw = (line_w_t){0, true};
                 continue;
             } else {
                 next = break_piece(x, px, bold, width, p, e);
@@ -225,6 +300,7 @@ static int wrap(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width
         emit(o, "\n", 1);
         lines++;
         line = p = next;
+        lw = (line_w_t){0, true};
     }
     if (!enough(o, lines))
         emit(o, line, trim(line, (size_t)(p - line)));

@@ -70,17 +70,21 @@ static TTF_Font *font_open_face(ui_t *ui, font_face_t f, int px)
     return TTF_OpenFontIndex(f.file, px, f.index);
 }
 
-/* Face f of a chain at px, opened on first use (bounded cache; the least recently opened
- * slot goes). NULL when it cannot be opened (logged). */
+/* Face f of a chain at px: one TTF_Font per file, face and weight, opened on first use and
+ * set to px (TTF_SetFontSize) when asked for at another size (bounded cache; the least
+ * recently opened slot goes). NULL when it cannot be opened (logged). */
 static TTF_Font *font_open(ui_t *ui, font_face_t f, int px)
 {
     if (px < 6)
         px = 6;
     for (size_t i = 0; i < FONT_SLOTS; i++) {
         font_slot_t *s = &ui->fonts[i];
-        if (s->font && s->px == px && s->index == f.index && s->embolden == f.embolden &&
-            strcmp(s->file, f.file) == 0)
+        if (s->font && s->index == f.index && s->embolden == f.embolden &&
+            strcmp(s->file, f.file) == 0) {
+            if (s->px != px && TTF_SetFontSize(s->font, px) == 0)
+                s->px = px;
             return s->font;
+        }
     }
     font_slot_t *s = &ui->fonts[ui->next_font];
     ui->next_font = (ui->next_font + 1) % FONT_SLOTS;
