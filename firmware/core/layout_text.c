@@ -352,6 +352,13 @@ static bool short_word(const char *text)
     return n <= 3;
 }
 
+/* Whether text is wider than box even at px, the least size tried: then no larger size is
+ * tried (one measurement, not one per size). */
+static bool too_wide(const ctx_t *x, const char *text, rect_t box, int px, bool bold)
+{
+    return strchr(text, '\n') || width_of(x, px, bold, text, strlen(text)) > box.w;
+}
+
 /* A button label on one line at three quarters of the size reads better than one broken in
  * two: the largest such size, if any. */
 static bool fit_one_line(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
@@ -360,6 +367,8 @@ static bool fit_one_line(const ctx_t *x, const char *text, rect_t box, int max_p
     int one_min = max_px * 3 / 4 > min_px ? max_px * 3 / 4 : min_px;
     if (short_word(text))
         one_min = min_px; /* 删除 is never broken into 删 / 除 while it fits a line */
+    if (too_wide(x, text, box, one_min, bold))
+        return false;
     for (int px = max_px; px >= one_min; px -= px > 24 ? 2 : 1) {
         int lh = x->tm->line_height(x->tm->user_data, px, bold);
         if (lh > box.h)
@@ -431,7 +440,9 @@ static fitted_t fit_sizes(const ctx_t *x, breaks_t *bk, rect_t box, int max_px, 
         if (!wrap_into(x, bk, box, px, bold, true, &o, &lines))
             return full;
         int keep = lh > 0 ? box.h / lh : 0;
-        return cut_to_box(x, &o, px, lh, keep < 1 ? 1 : keep);
+        if (keep < 1) /* not one line fits: nothing drawn over what is around the box */
+            return (fitted_t){"", px, 0, 0, true};
+        return cut_to_box(x, &o, px, lh, keep);
     }
 }
 
@@ -466,6 +477,8 @@ fitted_t lay_fit_line(const ctx_t *x, const char *text, rect_t box, int max_px, 
     if (!text || !*text || strchr(text, '\n'))
         return r;
     min_px = large_floor(x, text, box, max_px, min_px, bold, lay_fit_line);
+    if (min_px > max_px || too_wide(x, text, box, min_px, bold))
+        return r;
     for (int px = max_px; px >= min_px; px--) {
         int lh = x->tm->line_height(x->tm->user_data, px, bold);
         if (lh <= box.h && width_of(x, px, bold, text, strlen(text)) <= box.w)
