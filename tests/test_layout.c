@@ -1754,9 +1754,14 @@ static void many_languages_page_in_the_picker(void)
 /* The limits of assets/README.md, by the member holding a text. */
 static size_t limit_of(const char *member, bool in_strings)
 {
-    static const char *const labels[] = {"title",     "text",       "detail",
-                                         "place",     "labelTrue",  "labelFalse",
-                                         "minRateDescription", "maxRateDescription"};
+    static const char *const labels[] = {"title",
+                                         "text",
+                                         "detail",
+                                         "place",
+                                         "labelTrue",
+                                         "labelFalse",
+                                         "minRateDescription",
+                                         "maxRateDescription"};
     if (in_strings)
         return 500;
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
@@ -1769,11 +1774,12 @@ static size_t limit_of(const char *member, bool in_strings)
 static void limit_text(char *out, size_t n, bool chinese)
 {
     static const char *const en = "Community service centre opening hours and activities. ";
-    static const char *const zh[] = {"社", "区", "服", "务", "中", "心", "开", "放", "时",
-                                     "间", "和", "活", "动", "，", "欢", "迎", "参", "加", "。"};
+    static const char *const zh[] = {"社", "区", "服", "务", "中", "心", "开", "放", "时", "间",
+                                     "和", "活", "动", "，", "欢", "迎", "参", "加", "。"};
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *c = chinese ? zh[i % (sizeof zh / sizeof zh[0])] : (const char[]){en[i % 56], 0};
+        const char *c =
+            chinese ? zh[i % (sizeof zh / sizeof zh[0])] : (const char[]){en[i % 56], 0};
         size_t l = strlen(c);
         memcpy(out + o, c, l);
         o += l;
@@ -1787,7 +1793,8 @@ static void fill_to_limits(cJSON *node, const char *member, bool in_strings)
     static char buf[3 * 1000 + 1];
     cJSON *def = cJSON_GetObjectItemCaseSensitive(node, "default");
     if (cJSON_IsObject(node) && cJSON_IsString(def)) {
-        if (in_strings && (strncmp(member, "date.", 5) == 0 || strcmp(member, "activity.when") == 0))
+        if (in_strings &&
+            (strncmp(member, "date.", 5) == 0 || strcmp(member, "activity.when") == 0))
             return;
         for (cJSON *t = node->child; t; t = t->next) {
             limit_text(buf, limit_of(member, in_strings), strcmp(t->string, "default") != 0);
@@ -1795,7 +1802,8 @@ static void fill_to_limits(cJSON *node, const char *member, bool in_strings)
         }
         return;
     }
-    for (cJSON *c = cJSON_IsObject(node) || cJSON_IsArray(node) ? node->child : NULL; c; c = c->next)
+    for (cJSON *c = cJSON_IsObject(node) || cJSON_IsArray(node) ? node->child : NULL; c;
+         c = c->next)
         fill_to_limits(c, c->string ? c->string : member,
                        in_strings || (member && strcmp(member, "strings") == 0));
 }
@@ -1887,6 +1895,40 @@ static size_t home_measured(content_t *c, size_t *drawn)
     return measured_bytes;
 }
 
+/* The layout's cost is linear in the text it draws: wrapping measures each piece about once
+ * and each line whole a few times, not each line again from its start for every piece (which
+ * was quadratic in a line: 1,000 characters in lines of 200 measured 100 times the text). The
+ * lines are the same as when every line is measured whole. */
+static void wrapping_measures_each_piece_about_once(void)
+{
+    for (size_t t = 0; t < 2; t++) {
+        char *text = malloc(3 * 1000 + 1);
+        REQUIRE(text);
+        limit_text(text, 1000, t == 0);
+        ctx_t x = text_ctx();
+        measured_bytes = 0;
+        int lines;
+        const char *all = lay_wrap_tail(&x, text, 20, 4000, 1000, &lines);
+        REQUIRE(all);
+        double ratio = (double)measured_bytes / (double)strlen(text);
+        fprintf(stderr, "  %s: %d lines, %zu bytes measured for %zu (%.1fx)\n",
+                t ? "English" : "Chinese", lines, measured_bytes, strlen(text), ratio);
+        CHECK(lines >= 2 && lines <= 8);
+        CHECK(ratio < 6.0);
+        /* Every line fits, and the next piece would not have. */
+        const char *p = all;
+        for (int i = 0; i < lines; i++) {
+            const char *nl = strchr(p, '\n');
+            size_t n = nl ? (size_t)(nl - p) : strlen(p);
+            CHECK(fake_width(NULL, 20, false, p, n) <= 4000);
+            if (nl)
+                CHECK(fake_width(NULL, 20, false, p, n) > 4000 - 3 * 20 * 2);
+            p = nl ? nl + 1 : p + n;
+        }
+        free(text);
+    }
+}
+
 static void screens_with_texts_at_their_limits_lay_out_fast(void)
 {
     content_t *c = NULL;
@@ -1961,6 +2003,7 @@ int main(void)
     RUN(three_languages_open_the_picker);
     RUN(many_languages_page_in_the_picker);
     RUN(screens_with_texts_at_their_limits_lay_out_fast);
+    RUN(wrapping_measures_each_piece_about_once);
     content_free(rtl_pack);
     content_free(pack);
     return check_failures != 0;

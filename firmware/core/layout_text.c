@@ -171,14 +171,12 @@ static const char *break_before(const ctx_t *x, const breaks_t *bk, int px, bool
     return best;
 }
 
-/* Room kept below the box's width when a line's width is estimated as the sum of its pieces'
- * (each measured alone, so the same piece is measured once whatever line it is on): shaping
- * across the pieces (kerning, a space's width) moves a line's width by far less. Near the
- * edge the line is measured whole, as drawn. */
-static int slack(int px, int width)
+/* What shaping across a boundary between two pieces may change of a line's width against
+ * the sum of its pieces measured alone (kerning, a space's width): a fraction of the size.
+ * Only a guess to save measurements: each line is measured whole before it is kept. */
+static int seam(int px)
 {
-    int s = width / 16;
-    return s > px ? s : px;
+    return px / 8 > 2 ? px / 8 : 2;
 }
 
 /* The width of s..s+len measured with its trailing spaces (a piece of a line). */
@@ -188,18 +186,18 @@ static int piece_width(const ctx_t *x, int px, bool bold, const char *s, size_t 
 }
 
 /* Where to break the piece p..e that is wider than a whole line: after as many characters as
- * fit, and at least one. The characters' own widths are added up while far from the edge;
- * near it the prefix is measured whole. */
+ * fit, and at least one. The characters' own widths are added up while far from the edge
+ * (each seam allowed for); near it the prefix is measured whole. */
 static const char *break_piece(const ctx_t *x, int px, bool bold, int width, const char *p,
                                const char *e)
 {
     const char *q = p;
     size_t l;
     next_cp(q, &l);
-    int est = 0, room = width - slack(px, width);
+    int est = 0, seams = 0;
     while (q + l < e) {
         int cw = piece_width(x, px, bold, q, l);
-        if (est + cw > room)
+        if (est + cw > width - ++seams * seam(px))
             break;
         est += cw;
         q += l;
@@ -212,34 +210,36 @@ static const char *break_piece(const ctx_t *x, int px, bool bold, int width, con
     return q == p ? q + l : q;
 }
 
-/* A line being filled: where it starts, its width up to p (est: the sum of its pieces, or
- * measured whole when exact). */
+/* A line being filled: its width up to where it has been filled, the sum of its pieces since
+ * it was last measured whole (seams: how many pieces since then; exact: none). */
 typedef struct {
     int est;
+    int seams;
     bool exact;
 } line_w_t;
 
 /* Whether line..e (line..p so far, then the piece p..e) fits width; updates lw. The sum of
- * the pieces decides while it stays a slack below the edge; else the line is measured
- * whole, as it will be drawn. */
+ * the pieces decides while it stays below the edge by what the seams since the last whole
+ * measurement may add; else the line is measured whole, as it will be drawn. Each piece is
+ * measured once (and cached by the UI), each line whole about twice: linear in the text. */
 static bool fits(const ctx_t *x, int px, bool bold, int width, const char *line, const char *p,
                  const char *e, line_w_t *lw)
 {
     int est = lw->est + piece_width(x, px, bold, p, (size_t)(e - p));
-    if (est <= width - slack(px, width)) {
-        *lw = (line_w_t){est, false};
+    if (est <= width - (lw->seams + 1) * seam(px)) {
+        *lw = (line_w_t){est, lw->seams + 1, false};
         return true;
     }
-    int w = width_of(x, px, bold, line, (size_t)(e - line));
-    if (w > width)
+    int w = piece_width(x, px, bold, line, (size_t)(e - line)); /* with its trailing spaces */
+    if (w > width && (e[-1] != ' ' || width_of(x, px, bold, line, (size_t)(e - line)) > width))
         return false;
-    *lw = (line_w_t){piece_width(x, px, bold, line, (size_t)(e - line)), true};
+    *lw = (line_w_t){w, 0, true};
     return true;
 }
 
-/* The line..p accepted on its pieces' sum, measured whole: p when it fits (it always has, the
- * slack is wide); else the end of the last piece at which it does, measured piece by piece
- * as the line will be drawn (and at least the first piece). */
+/* The line..p accepted on its pieces' sum, measured whole: p when it fits (as it does unless
+ * the seams took more than allowed for); else the end of the last piece at which it does, measured
+ * piece by piece as the line will be drawn (and at least the first piece). */
 static const char *verified_end(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width,
                                 const char *line, const char *p, const line_w_t *lw)
 {
@@ -264,7 +264,7 @@ static int wrap(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width
     const char *line = bk->text;
     const char *p = bk->text;
     bool wide = false;
-    line_w_t lw = {0, true};
+    line_w_t lw = {0, 0, true};
     while (!enough(o, lines)) {
         const char *next; /* where the next line starts */
         size_t n;         /* the bytes of this line shown */
@@ -289,7 +289,7 @@ static int wrap(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width
             } else if (!allow_break) { /* one piece wider than the line */
                 wide = true;
                 p = e;
-                lw = (line_w_t){0, true};
+                lw = (line_w_t){0, 0, true};
                 continue;
             } else {
                 next = break_piece(x, px, bold, width, p, e);
@@ -300,7 +300,7 @@ static int wrap(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width
         emit(o, "\n", 1);
         lines++;
         line = p = next;
-        lw = (line_w_t){0, true};
+        lw = (line_w_t){0, 0, true};
     }
     if (!enough(o, lines))
         emit(o, line, trim(line, (size_t)(p - line)));
