@@ -1834,12 +1834,62 @@ static double build_ms(flow_t *f, int w, int h)
     return least;
 }
 
+/* Whether text (lines split at '\n') at px fits tr: every line as wide as tr at most, all
+ * lines as tall (a line that does not fit is not there at all). */
+static bool text_inside(const char *text, int px, bool bold, rect_t tr)
+{
+    if (!text || !*text)
+        return true;
+    int lines = 0;
+    bool ok = true;
+    for (const char *p = text; p; lines++) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        while (n > 0 && p[n - 1] == ' ')
+            n--;
+        ok = ok && fake_width(NULL, px, bold, p, n) <= tr.w;
+        p = nl ? nl + 1 : NULL;
+    }
+    return ok && lines * fake_line_height(NULL, px, bold) <= tr.h;
+}
+
+static int texts_outside; /* widgets of the limit pack whose text left its box */
+
+/* Every text of the view inside its box and every box inside its widget, and no two widgets
+ * of one layer over each other: what a text too long for its room must still keep. */
+static void check_texts_inside(int w, int h)
+{
+    for (size_t i = 0; i < view.n; i++) {
+        const widget_t *a = &view.w[i];
+        if (a->kind == W_PANEL || a->kind == W_BAR || !a->text)
+            continue;
+        bool in = text_inside(a->text, a->px, a->bold, a->tr) &&
+                  (!a->text[0] || rect_contains(a->r, a->tr)) &&
+                  (!a->text2 || !a->text2[0] ||
+                   (text_inside(a->text2, a->px2, false, a->tr2) && rect_contains(a->r, a->tr2)));
+        for (size_t j = i + 1; j < view.n && in; j++) {
+            const widget_t *b = &view.w[j];
+            bool same_layer =
+                view.overlay_start == 0 || (i >= view.overlay_start) == (j >= view.overlay_start);
+            in = b->kind == W_PANEL || !same_layer || !rect_overlaps(a->r, b->r);
+        }
+        if (!in && texts_outside++ < 5)
+            fprintf(stderr, "  outside its box at %dx%d: \"%.60s\" r %d,%d %dx%d tr %dx%d px %d\n",
+                    w, h, a->text, a->r.x, a->r.y, a->r.w, a->r.h, a->tr.w, a->tr.h, a->px);
+    }
+}
+
 /* Builds f's view at three sizes, keeping the slowest build. */
 static void time_screen(flow_t *f)
 {
     static const int at[][2] = {{800, 480}, {720, 1280}, {1920, 1080}};
     for (size_t s = 0; s < 3; s++) {
         double ms = build_ms(f, at[s][0], at[s][1]);
+        int outside = texts_outside;
+        check_texts_inside(at[s][0], at[s][1]);
+        if (texts_outside != outside && outside < 5)
+            fprintf(stderr, "  ^ screen %d %s large %d\n", flow_screen(f),
+                    flow_question(f) ? flow_question(f)->name : "-", flow_large_text(f));
         if (ms > slowest_ms && getenv("KIOSK_SLOWEST"))
             fprintf(stderr, "  %.1f ms: screen %d %s %dx%d large %d\n", ms, flow_screen(f),
                     flow_question(f) ? flow_question(f)->name : "-", at[s][0], at[s][1],
@@ -1963,6 +2013,7 @@ static void screens_with_texts_at_their_limits_lay_out_fast(void)
     }
     fprintf(stderr, "  %d screens laid out, the slowest in %.1f ms\n", timed_screens, slowest_ms);
     CHECK(timed_screens > 100);
+    CHECK_INT(texts_outside, 0);
 #if defined(__SANITIZE_ADDRESS__)
     CHECK(slowest_ms < 400.0); /* the sanitizers' checks take about three times as long */
 #else

@@ -335,5 +335,7 @@ void lay_faces(ctx_t *x, rect_t area, const choice_t *faces, size_t n, action_t 
 {
     grid_t g = faces_shape(x, n);
     int h = faces_h(x, g, faces, n, area.w, face_side(x));
+    if (h > area.h) /* the words are cut to the room: the faces never go above the area */
+        h = area.h > 0 ? area.h : 0;
     faces_grid(x, rect(area.x, area.y + (area.h - h) / 2, area.w, h), g, faces, n, act, selected);
 }

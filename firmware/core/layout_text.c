@@ -383,18 +383,35 @@ static bool fit_one_line(const ctx_t *x, const char *text, rect_t box, int max_p
     return false;
 }
 
-/* Too tall even at the smallest size: the lines that fit, the last one ending with an
- * ellipsis in place of the newline that followed it. */
-static fitted_t cut_to_box(const ctx_t *x, const lines_t *o, int px, int lh, int keep)
+/* The start of the last character of line[0..n) (n > 0). */
+static size_t last_char(const char *line, size_t n)
 {
-    char *p = o->buf;
+    size_t i = n - 1;
+    while (i > 0 && ((unsigned char)line[i] & 0xc0) == 0x80)
+        i--;
+    return i;
+}
+
+/* Too tall even at the smallest size: the lines that fit, the last one ending with an
+ * ellipsis in place of the newline that followed it, its last characters (and the spaces
+ * before the ellipsis) dropped while the ellipsis would take it past width. */
+static fitted_t cut_to_box(const ctx_t *x, const lines_t *o, int px, bool bold, int width, int lh,
+                           int keep)
+{
+    char *line = o->buf, *p = o->buf;
     for (int i = 1; i < keep && p; i++) {
         p = strchr(p, '\n');
         if (p)
-            p++;
+            line = ++p;
     }
-    if (p && (p = strchr(p, '\n')) != NULL)
+    if (p && (p = strchr(p, '\n')) != NULL) {
+        size_t n = (size_t)(p - line);
         memcpy(p, ELLIPSIS, sizeof ELLIPSIS); /* scratch() kept the room */
+        while (n > 0 && width_of(x, px, bold, line, n + strlen(ELLIPSIS)) > width) {
+            n = trim(line, last_char(line, n));
+            memmove(line + n, ELLIPSIS, sizeof ELLIPSIS);
+        }
+    }
     return (fitted_t){keep_lines(x, o), px, keep, keep * lh, true};
 }
 
@@ -442,7 +459,7 @@ static fitted_t fit_sizes(const ctx_t *x, breaks_t *bk, rect_t box, int max_px, 
         int keep = lh > 0 ? box.h / lh : 0;
         if (keep < 1) /* not one line fits: nothing drawn over what is around the box */
             return (fitted_t){"", px, 0, 0, true};
-        return cut_to_box(x, &o, px, lh, keep);
+        return cut_to_box(x, &o, px, bold, box.w, lh, keep);
     }
 }
 
