@@ -1979,6 +1979,23 @@ static void wrapping_measures_each_piece_about_once(void)
     }
 }
 
+/* The home screen of f at w x h: every journey's button shows words of its title (the faces
+ * above leave them their room, however long the texts). */
+static void check_journey_titles_shown(flow_t *f, int w, int h)
+{
+    view_build(&view, f, w, h, &metrics, 0, NULL);
+    int journeys = 0;
+    for (size_t i = 0; i < view.n; i++)
+        if (view.w[i].action == ACT_JOURNEY) {
+            journeys++;
+            if (!view.w[i].text[0])
+                fprintf(stderr, "  a journey without its title at %dx%d (large %d)\n", w, h,
+                        flow_large_text(f));
+            CHECK(view.w[i].text[0] != '\0');
+        }
+    CHECK(journeys > 0);
+}
+
 static void screens_with_texts_at_their_limits_lay_out_fast(void)
 {
     content_t *c = NULL;
@@ -2000,6 +2017,12 @@ static void screens_with_texts_at_their_limits_lay_out_fast(void)
         flow_t *f = flow_new(c, "k", 0);
         flow_set_home_lang(f, langs[l]);
         time_screen(f);
+        for (int large = 0; large < 2; large++) {
+            set_display(f, large, false);
+            check_journey_titles_shown(f, 800, 480);
+            check_journey_titles_shown(f, 720, 1280);
+        }
+        set_display(f, false, false);
         flow_face(f, 0, 1);
         flow_op_done(f, KIOSK_OK, 2);
         time_screen(f); /* the quick rating's follow-up */
