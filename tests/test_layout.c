@@ -1776,9 +1776,14 @@ static void many_languages_page_in_the_picker(void)
 /* The limits of assets/README.md, by the member holding a text. */
 static size_t limit_of(const char *member, bool in_strings)
 {
-    static const char *const labels[] = {"title",     "text",       "detail",
-                                         "place",     "labelTrue",  "labelFalse",
-                                         "minRateDescription", "maxRateDescription"};
+    static const char *const labels[] = {"title",
+                                         "text",
+                                         "detail",
+                                         "place",
+                                         "labelTrue",
+                                         "labelFalse",
+                                         "minRateDescription",
+                                         "maxRateDescription"};
     if (in_strings)
         return 500;
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
@@ -1791,11 +1796,12 @@ static size_t limit_of(const char *member, bool in_strings)
 static void limit_text(char *out, size_t n, bool chinese)
 {
     static const char *const en = "Community service centre opening hours and activities. ";
-    static const char *const zh[] = {"社", "区", "服", "务", "中", "心", "开", "放", "时",
-                                     "间", "和", "活", "动", "，", "欢", "迎", "参", "加", "。"};
+    static const char *const zh[] = {"社", "区", "服", "务", "中", "心", "开", "放", "时", "间",
+                                     "和", "活", "动", "，", "欢", "迎", "参", "加", "。"};
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *c = chinese ? zh[i % (sizeof zh / sizeof zh[0])] : (const char[]){en[i % 56], 0};
+        const char *c =
+            chinese ? zh[i % (sizeof zh / sizeof zh[0])] : (const char[]){en[i % 56], 0};
         size_t l = strlen(c);
         memcpy(out + o, c, l);
         o += l;
@@ -1809,7 +1815,8 @@ static void fill_to_limits(cJSON *node, const char *member, bool in_strings)
     static char buf[3 * 1000 + 1];
     cJSON *def = cJSON_GetObjectItemCaseSensitive(node, "default");
     if (cJSON_IsObject(node) && cJSON_IsString(def)) {
-        if (in_strings && (strncmp(member, "date.", 5) == 0 || strcmp(member, "activity.when") == 0))
+        if (in_strings &&
+            (strncmp(member, "date.", 5) == 0 || strcmp(member, "activity.when") == 0))
             return;
         for (cJSON *t = node->child; t; t = t->next) {
             limit_text(buf, limit_of(member, in_strings), strcmp(t->string, "default") != 0);
@@ -1817,7 +1824,8 @@ static void fill_to_limits(cJSON *node, const char *member, bool in_strings)
         }
         return;
     }
-    for (cJSON *c = cJSON_IsObject(node) || cJSON_IsArray(node) ? node->child : NULL; c; c = c->next)
+    for (cJSON *c = cJSON_IsObject(node) || cJSON_IsArray(node) ? node->child : NULL; c;
+         c = c->next)
         fill_to_limits(c, c->string ? c->string : member,
                        in_strings || (member && strcmp(member, "strings") == 0));
 }
@@ -1848,12 +1856,62 @@ static double build_ms(flow_t *f, int w, int h)
     return least;
 }
 
+/* Whether text (lines split at '\n') at px fits tr: every line as wide as tr at most, all
+ * lines as tall (a line that does not fit is not there at all). */
+static bool text_inside(const char *text, int px, bool bold, rect_t tr)
+{
+    if (!text || !*text)
+        return true;
+    int lines = 0;
+    bool ok = true;
+    for (const char *p = text; p; lines++) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        while (n > 0 && p[n - 1] == ' ')
+            n--;
+        ok = ok && fake_width(NULL, px, bold, p, n) <= tr.w;
+        p = nl ? nl + 1 : NULL;
+    }
+    return ok && lines * fake_line_height(NULL, px, bold) <= tr.h;
+}
+
+static int texts_outside; /* widgets of the limit pack whose text left its box */
+
+/* Every text of the view inside its box and every box inside its widget, and no two widgets
+ * of one layer over each other: what a text too long for its room must still keep. */
+static void check_texts_inside(int w, int h)
+{
+    for (size_t i = 0; i < view.n; i++) {
+        const widget_t *a = &view.w[i];
+        if (a->kind == W_PANEL || a->kind == W_BAR || !a->text)
+            continue;
+        bool in = text_inside(a->text, a->px, a->bold, a->tr) &&
+                  (!a->text[0] || rect_contains(a->r, a->tr)) &&
+                  (!a->text2 || !a->text2[0] ||
+                   (text_inside(a->text2, a->px2, false, a->tr2) && rect_contains(a->r, a->tr2)));
+        for (size_t j = i + 1; j < view.n && in; j++) {
+            const widget_t *b = &view.w[j];
+            bool same_layer =
+                view.overlay_start == 0 || (i >= view.overlay_start) == (j >= view.overlay_start);
+            in = b->kind == W_PANEL || !same_layer || !rect_overlaps(a->r, b->r);
+        }
+        if (!in && texts_outside++ < 5)
+            fprintf(stderr, "  outside its box at %dx%d: \"%.60s\" r %d,%d %dx%d tr %dx%d px %d\n",
+                    w, h, a->text, a->r.x, a->r.y, a->r.w, a->r.h, a->tr.w, a->tr.h, a->px);
+    }
+}
+
 /* Builds f's view at three sizes, keeping the slowest build. */
 static void time_screen(flow_t *f)
 {
     static const int at[][2] = {{800, 480}, {720, 1280}, {1920, 1080}};
     for (size_t s = 0; s < 3; s++) {
         double ms = build_ms(f, at[s][0], at[s][1]);
+        int outside = texts_outside;
+        check_texts_inside(at[s][0], at[s][1]);
+        if (texts_outside != outside && outside < 5)
+            fprintf(stderr, "  ^ screen %d %s large %d\n", flow_screen(f),
+                    flow_question(f) ? flow_question(f)->name : "-", flow_large_text(f));
         if (ms > slowest_ms && getenv("KIOSK_SLOWEST"))
             fprintf(stderr, "  %.1f ms: screen %d %s %dx%d large %d\n", ms, flow_screen(f),
                     flow_question(f) ? flow_question(f)->name : "-", at[s][0], at[s][1],
@@ -1909,6 +1967,57 @@ static size_t home_measured(content_t *c, size_t *drawn)
     return measured_bytes;
 }
 
+/* The layout's cost is linear in the text it draws: wrapping measures each piece about once
+ * and each line whole a few times, not each line again from its start for every piece (which
+ * was quadratic in a line: 1,000 characters in lines of 200 measured 100 times the text). The
+ * lines are the same as when every line is measured whole. */
+static void wrapping_measures_each_piece_about_once(void)
+{
+    for (size_t t = 0; t < 2; t++) {
+        char *text = malloc(3 * 1000 + 1);
+        REQUIRE(text);
+        limit_text(text, 1000, t == 0);
+        ctx_t x = text_ctx();
+        measured_bytes = 0;
+        int lines;
+        const char *all = lay_wrap_tail(&x, text, 20, 4000, 1000, &lines);
+        REQUIRE(all);
+        double ratio = (double)measured_bytes / (double)strlen(text);
+        fprintf(stderr, "  %s: %d lines, %zu bytes measured for %zu (%.1fx)\n",
+                t ? "English" : "Chinese", lines, measured_bytes, strlen(text), ratio);
+        CHECK(lines >= 2 && lines <= 8);
+        CHECK(ratio < 6.0);
+        /* Every line fits, and the next piece would not have. */
+        const char *p = all;
+        for (int i = 0; i < lines; i++) {
+            const char *nl = strchr(p, '\n');
+            size_t n = nl ? (size_t)(nl - p) : strlen(p);
+            CHECK(fake_width(NULL, 20, false, p, n) <= 4000);
+            if (nl)
+                CHECK(fake_width(NULL, 20, false, p, n) > 4000 - 3 * 20 * 2);
+            p = nl ? nl + 1 : p + n;
+        }
+        free(text);
+    }
+}
+
+/* The home screen of f at w x h: every journey's button shows words of its title (the faces
+ * above leave them their room, however long the texts). */
+static void check_journey_titles_shown(flow_t *f, int w, int h)
+{
+    view_build(&view, f, w, h, &metrics, 0, NULL);
+    int journeys = 0;
+    for (size_t i = 0; i < view.n; i++)
+        if (view.w[i].action == ACT_JOURNEY) {
+            journeys++;
+            if (!view.w[i].text[0])
+                fprintf(stderr, "  a journey without its title at %dx%d (large %d)\n", w, h,
+                        flow_large_text(f));
+            CHECK(view.w[i].text[0] != '\0');
+        }
+    CHECK(journeys > 0);
+}
+
 static void screens_with_texts_at_their_limits_lay_out_fast(void)
 {
     content_t *c = NULL;
@@ -1930,6 +2039,12 @@ static void screens_with_texts_at_their_limits_lay_out_fast(void)
         flow_t *f = flow_new(c, "k", 0);
         flow_set_home_lang(f, langs[l]);
         time_screen(f);
+        for (int large = 0; large < 2; large++) {
+            set_display(f, large, false);
+            check_journey_titles_shown(f, 800, 480);
+            check_journey_titles_shown(f, 720, 1280);
+        }
+        set_display(f, false, false);
         flow_face(f, 0, 1);
         flow_op_done(f, KIOSK_OK, 2);
         time_screen(f); /* the quick rating's follow-up */
@@ -1943,6 +2058,7 @@ static void screens_with_texts_at_their_limits_lay_out_fast(void)
     }
     fprintf(stderr, "  %d screens laid out, the slowest in %.1f ms\n", timed_screens, slowest_ms);
     CHECK(timed_screens > 100);
+    CHECK_INT(texts_outside, 0);
 #if defined(__SANITIZE_ADDRESS__)
     CHECK(slowest_ms < 400.0); /* the sanitizers' checks take about three times as long */
 #else
@@ -1984,6 +2100,7 @@ int main(void)
     RUN(many_languages_page_in_the_picker);
     RUN(screens_with_texts_at_their_limits_lay_out_fast);
     RUN(staff_clock_page_says_when_retention_waits);
+    RUN(wrapping_measures_each_piece_about_once);
     content_free(rtl_pack);
     content_free(pack);
     return check_failures != 0;

@@ -555,6 +555,65 @@ static void a_widget_in_another_language_gets_its_fonts(void)
     ui_close(ui);
 }
 
+/* The fonts' cost: each font file is read (mapped) once, however many sizes are asked for;
+ * one TTF_Font per file and face serves every size (set with TTF_SetFontSize), measuring the
+ * same as a font opened at that size; a width measured once is not shaped again, and is
+ * measured again after the language or the families change (other fonts). */
+static void fonts_are_read_once_and_widths_measured_once(void)
+{
+    ui_t *ui = text_open_ui(NULL);
+    REQUIRE(ui);
+    const text_metrics_t *m = ui_metrics(ui);
+    const char *s = "社区服务中心 Service 2024年";
+    int w24 = m->text_width(m->user_data, 24, false, s, strlen(s));
+    unsigned mapped = ui->font_files_mapped;
+    CHECK(mapped >= 1);
+    TTF_Font *a = ui_font(ui, 24, false);
+    int w30 = 0;
+    for (int px = 10; px <= 60; px++) {
+        int w = m->text_width(m->user_data, px, false, s, strlen(s));
+        if (px == 30)
+            w30 = w;
+        CHECK(ui_line_height(ui, px, false) > 0);
+    }
+    CHECK(ui_font(ui, 30, false) == a); /* the same face at another size */
+    CHECK_INT((int)ui->font_files_mapped, (int)mapped);
+    /* At each size it measures as a font opened at that size alone does. */
+    font_face_t f = font_chain_face(font_chain_get(ui->chains, "zh-cn", false), 0);
+    TTF_Font *alone = TTF_OpenFontIndex(f.file, 30, f.index);
+    REQUIRE(alone);
+    TTF_SetFontHinting(alone, TTF_HINTING_LIGHT);
+    int w = 0, h = 0;
+    TTF_SizeUTF8(alone, "社区服务中心", &w, &h);
+    CHECK_INT(ui_text_width(ui, 30, false, false, "社区服务中心", strlen("社区服务中心")), w);
+    CHECK_INT(ui_line_height(ui, 30, false),
+              TTF_FontLineSkip(alone) < 39 ? TTF_FontLineSkip(alone) : 39);
+    TTF_CloseFont(alone);
+    /* Measured once: the second time comes from the cache, with the same width. */
+    unsigned shaped = ui->widths_measured;
+    CHECK_INT(m->text_width(m->user_data, 24, false, s, strlen(s)), w24);
+    CHECK_INT(m->text_width(m->user_data, 30, false, s, strlen(s)), w30);
+    CHECK_INT((int)ui->widths_measured, (int)shaped);
+    CHECK(m->text_width(m->user_data, 24, true, s, strlen(s)) != 0); /* bold: its own */
+    CHECK_INT((int)ui->widths_measured, (int)shaped + 1);
+    /* Another language: measured again (zh-tw's face), and again on the way back. */
+    ui_set_language(ui, "zh-tw", false, NULL, 0);
+    shaped = ui->widths_measured;
+    m->text_width(m->user_data, 24, false, s, strlen(s));
+    CHECK_INT((int)ui->widths_measured, (int)shaped + 1);
+    CHECK_INT((int)ui->font_files_mapped, (int)mapped); /* another face of the same file */
+    ui_set_language(ui, "zh-cn", false, NULL, 0);
+    CHECK_INT(m->text_width(m->user_data, 24, false, s, strlen(s)), w24);
+    CHECK_INT((int)ui->widths_measured, (int)shaped + 2);
+    /* Other families (a theme's): measured again. */
+    const char *fam[] = {"DejaVu Sans"};
+    ui_set_language(ui, "zh-cn", false, fam, 1);
+    shaped = ui->widths_measured;
+    m->text_width(m->user_data, 24, false, s, strlen(s));
+    CHECK_INT((int)ui->widths_measured, (int)shaped + 1);
+    ui_close(ui);
+}
+
 int main(void)
 {
     RUN(mixed_chinese_english_digits_split_by_script_in_one_face);
@@ -574,6 +633,7 @@ int main(void)
     RUN(emoji_are_drawn_at_the_text_size);
     RUN(bold_text_in_a_font_without_bold_is_emboldened);
     RUN(the_overflow_log_line_is_cut_at_a_character_boundary);
+    RUN(fonts_are_read_once_and_widths_measured_once);
     RUN(save_sample_lines);
     return check_failures != 0;
 }

@@ -125,6 +125,9 @@ widget_t *lay_button2(ctx_t *x, rect_t r, const char *t1, const char *t2, style_
     int h1 = in.h - need2 - S(x, 2) < 2 * lh1 ? in.h - need2 - S(x, 2) : 2 * lh1;
     if (h1 < in.h / 3)
         h1 = in.h / 3;
+    int lh_min = x->tm->line_height(x->tm->user_data, S(x, PX_MIN), true);
+    if (h1 < lh_min) /* the first text keeps a line before the second gets any */
+        h1 = lh_min < in.h ? lh_min : in.h;
     fitted_t f1 = lay_fit_short(x, t1, rect(in.x, in.y, in.w, h1), px1, S(x, PX_MIN), true);
     int h2 = in.h - f1.height - S(x, 2);
     fitted_t f2 = lay_fit(x, t2, rect(in.x, in.y, in.w, h2), T(x, PX_SMALL), min2, false);

@@ -143,6 +143,9 @@ static void faces_grid(ctx_t *x, rect_t area, grid_t g, const choice_t *faces, s
     int cw = (area.w - (g.cols - 1) * gap) / g.cols;
     face_words_t fw = face_words(x, faces, n, cw - S(x, 8));
     int ch = (area.h - (g.rows - 1) * gap) / g.rows;
+    int words_max = ch - face_cell_h(x, (face_words_t){0, 0}, S(x, 40));
+    if (fw.h > words_max) /* a cell shorter than its words: they keep a face above them */
+        fw.h = words_max > 0 ? words_max : 0;
     for (size_t i = 0; i < n; i++) {
         rect_t r = lay_cell(area, g, (int)i, gap, ch);
         style_t st = (int)i == selected ? STYLE_SELECTED : STYLE_SECONDARY;
@@ -182,22 +185,56 @@ static int faces_h(const ctx_t *x, grid_t g, const choice_t *faces, size_t n, in
  * first text at px1 and its second at the secondary size. */
 int lay_button2_need(const ctx_t *x, const char *t1, int px1, const char *t2, int w)
 {
-    rect_t in = rect(0, 0, w - 2 * S(x, 10), 4 * x->v->height);
-    return lay_measure_h(x, t1, in, px1, true) + S(x, 2) +
-           lay_measure_h(x, t2, in, S(x, PX_SMALL), false) + 2 * S(x, 6);
+    return lay_button2_need_lines(x, t1, px1, t2, w, 0);
+}
+
+int lay_button2_need_lines(const ctx_t *x, const char *t1, int px1, const char *t2, int w,
+                           int lines)
+{
+    int lh1 = x->tm->line_height(x->tm->user_data, px1, true);
+    int lh2 = x->tm->line_height(x->tm->user_data, S(x, PX_SMALL), false);
+    int tall = 4 * x->v->height;
+    rect_t in1 = rect(0, 0, w - 2 * S(x, 10), lines > 0 ? lines * lh1 : tall);
+    rect_t in2 = rect(0, 0, w - 2 * S(x, 10), lines > 0 ? lines * lh2 : tall);
+    return lay_measure_h(x, t1, in1, px1, true) + S(x, 2) +
+           lay_measure_h(x, t2, in2, S(x, PX_SMALL), false) + 2 * S(x, 6);
+}
+
+/* The tallest a journey's button gets (lay_cell()'s max_h in journeys()). */
+static int journey_max_h(const ctx_t *x)
+{
+    return S(x, x->v->height > x->v->width ? 170 : 130);
 }
 
 /* The height a journey's button needs at the least in a cell w wide: its title and its
- * description at their normal sizes, the largest of all journeys. */
-static int journey_need(const ctx_t *x, int w)
+ * description at their normal sizes (on at most lines lines each; 0: all they take), the
+ * largest of all journeys, and no more than a button gets. */
+static int journey_need(const ctx_t *x, int w, int lines)
 {
     int need = 0;
     for (size_t i = 0; i < content_journey_count(x->c); i++) {
         const journey_t *j = content_journey(x->c, i);
-        int h = lay_button2_need(x, txt(x, &j->title), S(x, 24), txt(x, &j->description), w);
+        int h = lay_button2_need_lines(x, txt(x, &j->title), S(x, 24), txt(x, &j->description), w,
+                                       lines);
         need = h > need ? h : need;
     }
-    return need;
+    return need < journey_max_h(x) ? need : journey_max_h(x);
+}
+
+/* The height the journeys keep at the least in body: their buttons with all their texts, or,
+ * when some text takes more than a button gets and they would take more than half of body,
+ * one line of each (a pack's longest texts are cut to what the screen has room for). */
+static int journeys_reserve(const ctx_t *x, rect_t body)
+{
+    bool portrait = x->v->height > x->v->width;
+    int gap = S(x, GAP), cols = portrait ? 1 : 2;
+    int rows = ((int)content_journey_count(x->c) + cols - 1) / cols;
+    int w = (body.w - (cols - 1) * gap) / cols;
+    int need = journey_need(x, w, 0);
+    int h = rows * need + (rows - 1) * gap;
+    if (need >= journey_max_h(x) && h > body.h / 2)
+        h = rows * journey_need(x, w, 1) + (rows - 1) * gap;
+    return h;
 }
 
 /* The journeys below the faces: the line that introduces them when there is room for it, then
@@ -209,7 +246,7 @@ static void journeys(ctx_t *x, rect_t area)
     int nj = (int)content_journey_count(x->c);
     int cols = portrait ? 1 : 2;
     int rows = (nj + cols - 1) / cols;
-    int need = journey_need(x, (area.w - (cols - 1) * gap) / cols);
+    int need = journey_need(x, (area.w - (cols - 1) * gap) / cols, 0);
     int or_h = lay_measure_h(x, str(x, "home.or_choose"), rect(0, 0, area.w, S(x, 40)),
                              T(x, PX_BODY), false);
     if (area.h - or_h - gap / 2 >= rows * need + (rows - 1) * gap) {
@@ -226,9 +263,9 @@ static void journeys(ctx_t *x, rect_t area)
         int least = px;
         for (int i = 0; i < nj; i++) {
             const journey_t *j = content_journey(x->c, (size_t)i);
-            widget_t *w = lay_button2(x, lay_cell(area, g, i, gap, S(x, portrait ? 170 : 130)),
-                                      txt(x, &j->title), txt(x, &j->description), STYLE_PRIMARY,
-                                      ACT_JOURNEY, i, px);
+            widget_t *w =
+                lay_button2(x, lay_cell(area, g, i, gap, journey_max_h(x)), txt(x, &j->title),
+                            txt(x, &j->description), STYLE_PRIMARY, ACT_JOURNEY, i, px);
             least = w->px < least ? w->px : least;
         }
         if (least == px)
@@ -251,16 +288,12 @@ static int home_face_side(const ctx_t *x, rect_t body, grid_t fg)
             rect(body.x, top + S(x, MARGIN) / 2, body.w, body.y + body.h - top - S(x, MARGIN) / 2);
     }
     int gap = S(x, GAP);
-    bool portrait = x->v->height > x->v->width;
-    int cols = portrait ? 1 : 2;
-    int nj = (int)content_journey_count(x->c);
-    int rows = (nj + cols - 1) / cols;
     int prompt_h = lay_measure_h(&large, str(x, "home.rate_prompt"), rect(0, 0, body.w, S(x, 80)),
                                  T(&large, PX_TITLE), true);
     int cw = (body.w - (fg.cols - 1) * gap) / fg.cols;
     face_words_t fw =
         face_words(&large, content_face(x->c, 0), content_face_count(x->c), cw - S(x, 8));
-    int journeys_h = rows * journey_need(x, (body.w - (cols - 1) * gap) / cols) + rows * gap;
+    int journeys_h = journeys_reserve(x, body) + gap;
     int room = body.h - prompt_h - gap / 2 - gap - journeys_h - (fg.rows - 1) * gap;
     int side = room / fg.rows - face_cell_h(x, fw, 0);
     side = side < face_side(x) ? side : face_side(x);
@@ -290,6 +323,9 @@ void lay_home_screen(ctx_t *x, const char *notice)
     size_t nf = content_face_count(x->c);
     grid_t fg = faces_shape(x, nf);
     int fh = faces_h(x, fg, faces, nf, body.w, home_face_side(x, body, fg));
+    int keep = body.y + body.h - y - gap - journeys_reserve(x, body);
+    if (fh > keep) /* the faces' words are cut to what leaves the journeys their room */
+        fh = keep > 0 ? keep : 0;
     faces_grid(x, rect(body.x, y, body.w, fh), fg, faces, nf, ACT_FACE, -1);
     y += fh + gap;
     journeys(x, rect(body.x, y, body.w, body.y + body.h - y));
@@ -299,5 +335,7 @@ void lay_faces(ctx_t *x, rect_t area, const choice_t *faces, size_t n, action_t 
 {
     grid_t g = faces_shape(x, n);
     int h = faces_h(x, g, faces, n, area.w, face_side(x));
+    if (h > area.h) /* the words are cut to the room: the faces never go above the area */
+        h = area.h > 0 ? area.h : 0;
     faces_grid(x, rect(area.x, area.y + (area.h - h) / 2, area.w, h), g, faces, n, act, selected);
 }

@@ -109,8 +109,10 @@ typedef struct {
 
 /* Finds the largest size from max_px down to min_px at which text fits in box; at min_px
  * it breaks long words and, if still too tall, keeps the lines that fit and ends with an
- * ellipsis (overflow set: a test failure for shipped content). Text of any length. In large
- * text (max_px a T() size), never below the size normal text would get in the same box. */
+ * ellipsis (overflow set: a test failure for shipped content); no line at all ("", 0 lines)
+ * when not one fits the box's height. Text of any length, its cost linear in the text (each
+ * size tried stops once the box is full). In large text (max_px a T() size), never below
+ * the size normal text would get in the same box. */
 fitted_t lay_fit_text(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
                       bool bold, bool prefer_one_line);
 
@@ -233,6 +235,9 @@ void lay_faces(ctx_t *x, rect_t area, const choice_t *faces, size_t n, action_t 
 /* The height lay_button2() needs at the least in a cell w wide: t1 at px1 on its lines and t2
  * at the secondary size. */
 int lay_button2_need(const ctx_t *x, const char *t1, int px1, const char *t2, int w);
+/* The same with each text cut to at most lines lines (0: all it takes, as lay_button2_need()). */
+int lay_button2_need_lines(const ctx_t *x, const char *t1, int px1, const char *t2, int w,
+                           int lines);
 
 /* ---- icons (layout_icons.c) ---- */
 

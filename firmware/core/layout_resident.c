@@ -467,11 +467,10 @@ void lay_text_field(ctx_t *x, rect_t r, const question_t *q, const answer_t *a)
     if (!*text) {
         w->text = lay_strdup(x->v, str(x, "keyboard.placeholder"));
         w->style = STYLE_MUTED;
-        w->px = px;
-        w->tr = rect(in.x, in.y + (in.h - lh) / 2, in.w, lh);
         fitted_t ft = lay_fit(x, w->text, in, px, S(x, PX_MIN), false);
         w->text = ft.text;
         w->px = ft.px;
+        w->tr = rect(in.x, in.y + (in.h - ft.height) / 2, in.w, ft.height); /* its lines */
         return;
     }
     /* Show the end of the text: as many last lines as fit, breaking long words. */

@@ -129,21 +129,6 @@ static size_t trim(const char *line, size_t n)
     return n;
 }
 
-/* Where to break the piece p..e that is wider than a whole line: after as many characters as
- * fit, and at least one. */
-static const char *break_piece(const ctx_t *x, int px, bool bold, int width, const char *p,
-                               const char *e)
-{
-    const char *q = p;
-    size_t l;
-    next_cp(q, &l);
-    while (q + l < e && width_of(x, px, bold, p, (size_t)(q + l - p)) <= width) {
-        q += l;
-        next_cp(q, &l);
-    }
-    return q == p ? q + l : q;
-}
-
 static bool enough(const lines_t *o, int lines)
 {
     return o->full || (o->max_lines > 0 && lines > o->max_lines);
@@ -186,10 +171,92 @@ static const char *break_before(const ctx_t *x, const breaks_t *bk, int px, bool
     return best;
 }
 
+/* What shaping across a boundary between two pieces may change of a line's width against
+ * the sum of its pieces measured alone (kerning, a space's width): a fraction of the size.
+ * Only a guess to save measurements: each line is measured whole before it is kept. */
+static int seam(int px)
+{
+    return px / 8 > 2 ? px / 8 : 2;
+}
+
+/* The width of s..s+len measured with its trailing spaces (a piece of a line). */
+static int piece_width(const ctx_t *x, int px, bool bold, const char *s, size_t len)
+{
+    return len ? x->tm->text_width(x->tm->user_data, px, bold, s, len) : 0;
+}
+
+/* Where to break the piece p..e that is wider than a whole line: after as many characters as
+ * fit, and at least one. The characters' own widths are added up while far from the edge
+ * (each seam allowed for); near it the prefix is measured whole. */
+static const char *break_piece(const ctx_t *x, int px, bool bold, int width, const char *p,
+                               const char *e)
+{
+    const char *q = p;
+    size_t l;
+    next_cp(q, &l);
+    int est = 0, seams = 0;
+    while (q + l < e) {
+        int cw = piece_width(x, px, bold, q, l);
+        if (est + cw > width - ++seams * seam(px))
+            break;
+        est += cw;
+        q += l;
+        next_cp(q, &l);
+    }
+    while (q + l < e && width_of(x, px, bold, p, (size_t)(q + l - p)) <= width) {
+        q += l;
+        next_cp(q, &l);
+    }
+    return q == p ? q + l : q;
+}
+
+/* A line being filled: its width up to where it has been filled, the sum of its pieces since
+ * it was last measured whole (seams: how many pieces since then; exact: none). */
+typedef struct {
+    int est;
+    int seams;
+    bool exact;
+} line_w_t;
+
+/* Whether line..e (line..p so far, then the piece p..e) fits width; updates lw. The sum of
+ * the pieces decides while it stays below the edge by what the seams since the last whole
+ * measurement may add; else the line is measured whole, as it will be drawn. Each piece is
+ * measured once (and cached by the UI), each line whole about twice: linear in the text. */
+static bool fits(const ctx_t *x, int px, bool bold, int width, const char *line, const char *p,
+                 const char *e, line_w_t *lw)
+{
+    int est = lw->est + piece_width(x, px, bold, p, (size_t)(e - p));
+    if (est <= width - (lw->seams + 1) * seam(px)) {
+        *lw = (line_w_t){est, lw->seams + 1, false};
+        return true;
+    }
+    int w = piece_width(x, px, bold, line, (size_t)(e - line)); /* with its trailing spaces */
+    if (w > width && (e[-1] != ' ' || width_of(x, px, bold, line, (size_t)(e - line)) > width))
+        return false;
+    *lw = (line_w_t){w, 0, true};
+    return true;
+}
+
+/* The line..p accepted on its pieces' sum, measured whole: p when it fits (as it does unless
+ * the seams took more than allowed for); else the end of the last piece at which it does, measured
+ * piece by piece as the line will be drawn (and at least the first piece). */
+static const char *verified_end(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width,
+                                const char *line, const char *p, const line_w_t *lw)
+{
+    if (lw->exact || p == line || width_of(x, px, bold, line, (size_t)(p - line)) <= width)
+        return p;
+    const char *end = token_end(bk, line);
+    for (const char *e; end < p && (e = token_end(bk, end)) <= p; end = e)
+        if (width_of(x, px, bold, line, (size_t)(e - line)) > width)
+            break;
+    return end;
+}
+
 /* Wraps the text of bk into lines no wider than width, separated by '\n', into o. Returns the
  * number of lines, or -1 when a single piece is wider than width (when allow_break, such a
  * piece is broken between characters instead). Stops early once more than o->max_lines lines
- * are needed: then the output ends with the newline after the last line that fits. */
+ * are needed: then the output ends with the newline after the last line that fits. Each
+ * piece is measured alone and each line whole about once: linear in the text. */
 static int wrap(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width, bool allow_break,
                 lines_t *o)
 {
@@ -197,24 +264,32 @@ static int wrap(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width
     const char *line = bk->text;
     const char *p = bk->text;
     bool wide = false;
-    while (*p && !enough(o, lines)) {
+    line_w_t lw = {0, 0, true};
+    while (!enough(o, lines)) {
         const char *next; /* where the next line starts */
         size_t n;         /* the bytes of this line shown */
-        if (*p == '\n') {
+        if (!*p) {        /* the last line, if it holds as measured whole */
+            next = verified_end(x, bk, px, bold, width, line, p, &lw);
+            if (next == p)
+                break;
+            n = trim(line, (size_t)(next - line));
+        } else if (*p == '\n') {
             n = (size_t)(p - line);
             next = p + 1;
         } else {
             const char *e = token_end(bk, p);
-            if (width_of(x, px, bold, line, (size_t)(e - line)) <= width) {
+            if (fits(x, px, bold, width, line, p, e, &lw)) {
                 p = e;
                 continue;
             }
+            p = verified_end(x, bk, px, bold, width, line, p, &lw);
             if (p > line) { /* break before this piece */
                 next = break_before(x, bk, px, bold, width, line, p);
                 n = trim(line, (size_t)(next - line));
             } else if (!allow_break) { /* one piece wider than the line */
                 wide = true;
                 p = e;
+                lw = (line_w_t){0, 0, true};
                 continue;
             } else {
                 next = break_piece(x, px, bold, width, p, e);
@@ -225,6 +300,7 @@ static int wrap(const ctx_t *x, const breaks_t *bk, int px, bool bold, int width
         emit(o, "\n", 1);
         lines++;
         line = p = next;
+        lw = (line_w_t){0, 0, true};
     }
     if (!enough(o, lines))
         emit(o, line, trim(line, (size_t)(p - line)));
@@ -276,6 +352,13 @@ static bool short_word(const char *text)
     return n <= 3;
 }
 
+/* Whether text is wider than box even at px, the least size tried: then no larger size is
+ * tried (one measurement, not one per size). */
+static bool too_wide(const ctx_t *x, const char *text, rect_t box, int px, bool bold)
+{
+    return strchr(text, '\n') || width_of(x, px, bold, text, strlen(text)) > box.w;
+}
+
 /* A button label on one line at three quarters of the size reads better than one broken in
  * two: the largest such size, if any. */
 static bool fit_one_line(const ctx_t *x, const char *text, rect_t box, int max_px, int min_px,
@@ -284,6 +367,8 @@ static bool fit_one_line(const ctx_t *x, const char *text, rect_t box, int max_p
     int one_min = max_px * 3 / 4 > min_px ? max_px * 3 / 4 : min_px;
     if (short_word(text))
         one_min = min_px; /* 删除 is never broken into 删 / 除 while it fits a line */
+    if (too_wide(x, text, box, one_min, bold))
+        return false;
     for (int px = max_px; px >= one_min; px -= px > 24 ? 2 : 1) {
         int lh = x->tm->line_height(x->tm->user_data, px, bold);
         if (lh > box.h)
@@ -298,18 +383,35 @@ static bool fit_one_line(const ctx_t *x, const char *text, rect_t box, int max_p
     return false;
 }
 
-/* Too tall even at the smallest size: the lines that fit, the last one ending with an
- * ellipsis in place of the newline that followed it. */
-static fitted_t cut_to_box(const ctx_t *x, const lines_t *o, int px, int lh, int keep)
+/* The start of the last character of line[0..n) (n > 0). */
+static size_t last_char(const char *line, size_t n)
 {
-    char *p = o->buf;
+    size_t i = n - 1;
+    while (i > 0 && ((unsigned char)line[i] & 0xc0) == 0x80)
+        i--;
+    return i;
+}
+
+/* Too tall even at the smallest size: the lines that fit, the last one ending with an
+ * ellipsis in place of the newline that followed it, its last characters (and the spaces
+ * before the ellipsis) dropped while the ellipsis would take it past width. */
+static fitted_t cut_to_box(const ctx_t *x, const lines_t *o, int px, bool bold, int width, int lh,
+                           int keep)
+{
+    char *line = o->buf, *p = o->buf;
     for (int i = 1; i < keep && p; i++) {
         p = strchr(p, '\n');
         if (p)
-            p++;
+            line = ++p;
     }
-    if (p && (p = strchr(p, '\n')) != NULL)
+    if (p && (p = strchr(p, '\n')) != NULL) {
+        size_t n = (size_t)(p - line);
         memcpy(p, ELLIPSIS, sizeof ELLIPSIS); /* scratch() kept the room */
+        while (n > 0 && width_of(x, px, bold, line, n + strlen(ELLIPSIS)) > width) {
+            n = trim(line, last_char(line, n));
+            memmove(line + n, ELLIPSIS, sizeof ELLIPSIS);
+        }
+    }
     return (fitted_t){keep_lines(x, o), px, keep, keep * lh, true};
 }
 
@@ -355,7 +457,9 @@ static fitted_t fit_sizes(const ctx_t *x, breaks_t *bk, rect_t box, int max_px, 
         if (!wrap_into(x, bk, box, px, bold, true, &o, &lines))
             return full;
         int keep = lh > 0 ? box.h / lh : 0;
-        return cut_to_box(x, &o, px, lh, keep < 1 ? 1 : keep);
+        if (keep < 1) /* not one line fits: nothing drawn over what is around the box */
+            return (fitted_t){"", px, 0, 0, true};
+        return cut_to_box(x, &o, px, bold, box.w, lh, keep);
     }
 }
 
@@ -390,6 +494,8 @@ fitted_t lay_fit_line(const ctx_t *x, const char *text, rect_t box, int max_px, 
     if (!text || !*text || strchr(text, '\n'))
         return r;
     min_px = large_floor(x, text, box, max_px, min_px, bold, lay_fit_line);
+    if (min_px > max_px || too_wide(x, text, box, min_px, bold))
+        return r;
     for (int px = max_px; px >= min_px; px--) {
         int lh = x->tm->line_height(x->tm->user_data, px, bold);
         if (lh <= box.h && width_of(x, px, bold, text, strlen(text)) <= box.w)

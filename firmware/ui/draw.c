@@ -81,6 +81,19 @@ static void draw_panel(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
     }
 }
 
+/* A button's words are clipped to the button and a label's to its own box (with room for
+ * the glyphs that reach above and below their lines): a text the layout could not fit is
+ * never drawn over its neighbours. */
+static void clip_text(ui_t *ui, const widget_t *w)
+{
+    SDL_Rect r = sdl_rect(w->r);
+    if (w->kind == W_LABEL) {
+        int pad = w->px / 3;
+        r = (SDL_Rect){r.x - pad, r.y - pad, r.w + 2 * pad, r.h + 2 * pad};
+    }
+    SDL_RenderSetClipRect(ui->ren, &r);
+}
+
 static void draw_label(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
 {
     if (w->style == STYLE_NOTICE || w->style == STYLE_CODE) {
@@ -88,8 +101,10 @@ static void draw_label(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
         ui_fill_framed(ui, sdl_rect(w->r), bw, radius, w->style == STYLE_NOTICE ? 0 : radius - bw,
                        p.border, p.fill);
     }
+    clip_text(ui, w);
     ui_draw_text_in(ui, w->lang, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text,
                     w->ltr);
+    SDL_RenderSetClipRect(ui->ren, NULL);
 }
 
 /* A face button's face, between the top of the button and its words. */
@@ -148,11 +163,13 @@ static void draw_button(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
         ui_draw_icon(ui, w->icon, sdl_rect(w->ir), p.text);
     if (has_tick_box(w))
         draw_tick_box(ui, w, p, u);
+    clip_text(ui, w);
     ui_draw_text_in(ui, w->lang, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text,
                     w->ltr);
     if (w->text2)
         ui_draw_text_in(ui, w->lang, w->text2, sdl_rect(w->tr2), w->px2, false, w->align, p.text,
                         w->ltr);
+    SDL_RenderSetClipRect(ui->ren, NULL);
 }
 
 /* A text field: its frame, the text or the placeholder, and the caret after the text (before

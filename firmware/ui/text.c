@@ -6,21 +6,85 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "core/utf8.h"
 #include "ui/ui_internal.h"
 
-/* Face f of a chain at px, opened on first use (bounded cache; the least recently opened
- * slot goes). NULL when it cannot be opened (logged). */
+/* The font file path mapped into memory, mapped on first use; NULL when it cannot be (then the
+ * font is opened from the file as SDL_ttf does, which logs why it cannot be). */
+static const font_file_t *font_file(ui_t *ui, const char *path)
+{
+    font_file_t *free_slot = NULL;
+    for (size_t i = 0; i < FONT_FILES; i++) {
+        font_file_t *f = &ui->font_files[i];
+        if (f->file && strcmp(f->file, path) == 0)
+            return f;
+        if (!f->file && !free_slot)
+            free_slot = f;
+    }
+    if (!free_slot)
+        return NULL; /* more files than slots: opened from the file, as before */
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return NULL;
+    void *data = fstat(fd, &st) == 0 && st.st_size > 0
+                     ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)
+                     : MAP_FAILED;
+    close(fd);
+    if (data == MAP_FAILED)
+        return NULL;
+    free_slot->file = strdup(path);
+    if (!free_slot->file) {
+        munmap(data, (size_t)st.st_size);
+        return NULL;
+    }
+    free_slot->data = data;
+    free_slot->size = (size_t)st.st_size;
+    ui->font_files_mapped++;
+    return free_slot;
+}
+
+static void font_files_close(ui_t *ui)
+{
+    for (size_t i = 0; i < FONT_FILES; i++) {
+        font_file_t *f = &ui->font_files[i];
+        if (f->file)
+            munmap((void *)(uintptr_t)f->data, f->size);
+        free(f->file);
+        *f = (font_file_t){0};
+    }
+}
+
+/* Face f of its file at px: from the file's one copy in memory when it could be mapped. */
+static TTF_Font *font_open_face(ui_t *ui, font_face_t f, int px)
+{
+    const font_file_t *m = font_file(ui, f.file);
+    SDL_RWops *rw = m ? SDL_RWFromConstMem(m->data, (int)m->size) : NULL;
+    if (rw)
+        return TTF_OpenFontIndexRW(rw, 1, px, f.index); /* frees rw, even on failure */
+    return TTF_OpenFontIndex(f.file, px, f.index);
+}
+
+/* Face f of a chain at px: one TTF_Font per file, face and weight, opened on first use and
+ * set to px (TTF_SetFontSize) when asked for at another size (bounded cache; the least
+ * recently opened slot goes). NULL when it cannot be opened (logged). */
 static TTF_Font *font_open(ui_t *ui, font_face_t f, int px)
 {
     if (px < 6)
         px = 6;
     for (size_t i = 0; i < FONT_SLOTS; i++) {
         font_slot_t *s = &ui->fonts[i];
-        if (s->font && s->px == px && s->index == f.index && s->embolden == f.embolden &&
-            strcmp(s->file, f.file) == 0)
+        if (s->font && s->index == f.index && s->embolden == f.embolden &&
+            strcmp(s->file, f.file) == 0) {
+            if (s->px != px && TTF_SetFontSize(s->font, px) == 0)
+                s->px = px;
             return s->font;
+        }
     }
     font_slot_t *s = &ui->fonts[ui->next_font];
     ui->next_font = (ui->next_font + 1) % FONT_SLOTS;
@@ -31,7 +95,7 @@ static TTF_Font *font_open(ui_t *ui, font_face_t f, int px)
     s->index = f.index;
     s->px = px;
     s->embolden = f.embolden;
-    s->font = s->file ? TTF_OpenFontIndex(f.file, px, f.index) : NULL;
+    s->font = s->file ? font_open_face(ui, f, px) : NULL;
     if (!s->font) {
         SDL_Log("kiosk: cannot open font %s (face %d) at %d px: %s", f.file, f.index, px,
                 TTF_GetError());
@@ -105,7 +169,8 @@ static run_font_t run_font(ui_t *ui, const font_chain_t *c, const text_run_t *r,
     return rf;
 }
 
-int ui_text_width(ui_t *ui, int px, bool bold, bool rtl, const char *utf8, size_t len)
+/* The width of a line, shaped (not cached). */
+static int text_width(ui_t *ui, int px, bool bold, bool rtl, const char *utf8, size_t len)
 {
     text_run_t runs[TEXT_MAX_RUNS];
     const font_chain_t *c;
@@ -181,6 +246,30 @@ SDL_Surface *ui_render_line(ui_t *ui, const char *line, int px, bool bold, bool 
     if (baseline)
         *baseline = top;
     return out;
+}
+
+static uint64_t hash_width(const char *lang, bool rtl, const char *s, size_t len)
+{
+    uint64_t h = 14695981039346656037u ^ (uint64_t)rtl;
+    for (; *lang; lang++)
+        h = (h ^ (unsigned char)(*lang | 0x20)) * 1099511628211u;
+    h = (h ^ 0xff) * 1099511628211u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h ? h : 1;
+}
+
+int ui_text_width(ui_t *ui, int px, bool bold, bool rtl, const char *utf8, size_t len)
+{
+    uint64_t h = hash_width(ui->lang, rtl, utf8, len);
+    uint64_t k = h ^ ((uint64_t)px << 1 | bold);
+    text_width_t *w = &ui->widths[(k ^ k >> 29) % WIDTH_SLOTS];
+    if (w->hash == h && w->len == len && w->px == px && w->bold == bold && w->rtl == rtl)
+        return w->w;
+    ui->widths_measured++;
+    int width = text_width(ui, px, bold, rtl, utf8, len);
+    *w = (text_width_t){h, (uint32_t)len, (int16_t)px, bold, rtl, width};
+    return width;
 }
 
 static int metric_width(void *user_data, int px, bool bold, const char *utf8, size_t len)
@@ -372,6 +461,7 @@ static void texts_clear(ui_t *ui)
 {
     for (size_t i = 0; i < TEXT_SLOTS; i++)
         text_slot_clear(&ui->texts[i]);
+    memset(ui->widths, 0, sizeof ui->widths); /* measured in other fonts */
 }
 
 void ui_fonts_close(ui_t *ui)
@@ -383,6 +473,7 @@ void ui_fonts_close(ui_t *ui)
         free(ui->fonts[i].file);
         ui->fonts[i] = (font_slot_t){0};
     }
+    font_files_close(ui);
     font_chains_free(ui->chains);
     ui->chains = NULL;
 }

@@ -14,7 +14,9 @@
 #include "ui/abs_pointer.h"
 #include "ui/ui.h"
 
-#define FONT_SLOTS 48 /* open fonts: one per file, face, size and weight */
+#define FONT_SLOTS 48    /* open fonts: one per file, face, size and weight */
+#define FONT_FILES 24    /* font files mapped into memory, each once, shared by its open fonts */
+#define WIDTH_SLOTS 4096 /* measured widths kept (text_width_t) */
 #define TEXT_SLOTS 384
 #define INPUT_FDS 32
 /* The touch id of the touches read from absolute pointers (input.c). */
@@ -45,6 +47,26 @@ typedef struct {
     bool embolden; /* drawn emboldened (TTF_STYLE_BOLD): a bold text in a font with no bold */
     TTF_Font *font;
 } font_slot_t;
+
+/* A font file mapped read-only into memory once (text.c): every font opened from it, at any
+ * face and size, reads its glyphs from this one copy (memcpy, no read() or lseek() per glyph,
+ * and the pages are the page cache's, shared, not heap). */
+typedef struct {
+    char *file; /* strdup'd, owned; NULL: a free slot */
+    const void *data;
+    size_t size;
+} font_file_t;
+
+/* One measured width: what ui_text_width() gave for a line of text (by a 64-bit hash of its
+ * bytes, language and direction), size and weight; kept until the language, the fonts or
+ * the families change. */
+typedef struct {
+    uint64_t hash; /* 0: empty */
+    uint32_t len;
+    int16_t px;
+    bool bold, rtl;
+    int w;
+} text_width_t;
 
 /* Font fallback chains chosen through fontconfig (fonts.c): opaque. */
 typedef struct font_chains font_chains_t;
@@ -93,6 +115,10 @@ struct ui {
     bool rtl, frame_rtl;
     font_slot_t fonts[FONT_SLOTS];
     size_t next_font;
+    font_file_t font_files[FONT_FILES];
+    unsigned font_files_mapped; /* how many times a font file was read (mapped): once each */
+    text_width_t widths[WIDTH_SLOTS];
+    unsigned widths_measured; /* lines shaped to be measured (not found in widths) */
     text_slot_t texts[TEXT_SLOTS];
     text_metrics_t metrics;
     char icon_dir[512];
