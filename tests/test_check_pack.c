@@ -116,6 +116,32 @@ static void default_pack_is_good(void)
     free(out);
 }
 
+/* A pack from before a staff string was added (here the chain's notice) passes: the kiosk
+ * shows its built-in text, and the summary says which. */
+static void staff_strings_a_pack_lacks_are_the_kiosks(void)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/check-no-chain.json", tmp);
+    size_t len;
+    char *json = read_default_pack(&len);
+    char *at = json ? strstr(json, "    \"notice.chain_broken\": {") : NULL;
+    char *end = at ? strstr(at, "},\n") : NULL;
+    FILE *f = end ? fopen(path, "wb") : NULL;
+    REQUIRE(f);
+    fwrite(json, 1, (size_t)(at - json), f);
+    fputs(end + 3, f);
+    fclose(f);
+    free(json);
+    int st;
+    char *out = check_both(path, &st);
+    REQUIRE(out);
+    CHECK_INT(st, 0);
+    CHECK(strstr(out, "strings: en lacks 1 staff strings (the kiosk's built-in texts are shown): "
+                      "notice.chain_broken\n") != NULL);
+    CHECK(strstr(out, "zh-cn lacks") == NULL); /* listed once, under the default language */
+    free(out);
+}
+
 static void past_activities_are_warnings(void)
 {
     int st;
@@ -309,6 +335,7 @@ int main(void)
         return 1;
     RUN(default_pack_is_good);
     RUN(past_activities_are_warnings);
+    RUN(staff_strings_a_pack_lacks_are_the_kiosks);
     RUN(every_error_listed_in_file_order);
     RUN(warnings_alone_pass_and_loader_errors_have_a_line);
     RUN(usage_and_missing_file);

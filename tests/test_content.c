@@ -103,6 +103,41 @@ static void staff_strings_fall_back_to_the_default_language(void)
     CHECK_STR(err.path, "$.strings.staff.title");
 }
 
+static void m_no_staff_strings(cJSON *r)
+{
+    for (size_t i = 0; content_staff_strings[i]; i++)
+        cJSON_DeleteItemFromObject(cJSON_GetObjectItem(r, "strings"), content_staff_strings[i]);
+}
+
+/* A pack written before the firmware added staff strings (or one that leaves them all out)
+ * loads; what it lacks comes from the fallback pack (the kiosk's built-in one), in the
+ * language asked for; what it has stays its own. */
+static void staff_strings_a_pack_lacks_come_from_the_builtin_pack(void)
+{
+    content_t *c = NULL, *own = NULL;
+    content_error_t err;
+    REQUIRE(load_mutated_pack(m_no_staff_strings, &c, &err) == KIOSK_OK);
+    CHECK_STR(content_string(c, "staff.title", "zh-cn"), "staff.title"); /* no fallback yet */
+    content_t *builtin = load_default_pack();
+    REQUIRE(builtin);
+    content_set_fallback(c, builtin);
+    CHECK_STR(content_string(c, "staff.title", "zh-cn"),
+              content_string(builtin, "staff.title", "zh-cn"));
+    CHECK_STR(content_string(c, "notice.chain_broken", "en"),
+              content_string(builtin, "notice.chain_broken", "en"));
+    CHECK(strcmp(content_string(c, "staff.title", "zh-cn"),
+                 content_string(c, "staff.title", "en")) != 0);
+    /* A resident string is never the fallback's: it is the pack's own. */
+    CHECK_STR(content_string(c, "nav.back", "en"), content_string(builtin, "nav.back", "en"));
+    CHECK_STR(content_string(c, "no.such.key", "en"), "no.such.key");
+    REQUIRE(load_mutated_pack(m_staff_default_only, &own, &err) == KIOSK_OK);
+    content_set_fallback(own, builtin);
+    CHECK_STR(content_string(own, "usb.title", "zh-cn"), "Export");
+    content_free(own);
+    content_free(c);
+    content_free(builtin);
+}
+
 static void unknown_language_falls_back_to_default(void)
 {
     content_t *c = load_default_pack();
@@ -1122,6 +1157,7 @@ int main(void)
     RUN(every_text_comes_with_its_language_and_place);
     RUN(unknown_language_falls_back_to_default);
     RUN(staff_strings_fall_back_to_the_default_language);
+    RUN(staff_strings_a_pack_lacks_come_from_the_builtin_pack);
     RUN(closing_texts_on_condition_and_the_follow_up_phone_load);
     RUN(bad_packs_are_refused_with_path_and_reason);
     RUN(bad_activities_are_refused_with_path_and_reason);

@@ -898,6 +898,60 @@ static void bad_pack_falls_back_with_staff_notice(void)
     sqlite3_close(d);
 }
 
+/* One run of the staff menu on pack (zh-cn, 800x480, PIN 246810 in cfg); its stderr. */
+static char *staff_menu_on(const char *name, const char *pack, const char *cfg)
+{
+    char db[700], script[700], shots[700];
+    fresh_run(name, db, script, shots);
+    proc_t p;
+    if (!write_file(script, "key F12\ntext 246810\npress staff_ok\nexpect staff open\n"))
+        return NULL;
+    char *args[] = {"--headless", "--lang",        "zh-cn",      "--size", "800x480", "--config",
+                    (char *)cfg,  "--pack",        (char *)pack, "--db",   db,        "--script",
+                    script,       "--screenshots", shots,        NULL};
+    if (!start(&p, name, args))
+        return NULL;
+    CHECK_INT(finish(&p, NULL, 0), 0);
+    return slurp(p.err_path);
+}
+
+/* A pack written for an earlier firmware, before staff strings were added (here: without any
+ * staff string), still runs: it is not refused for the built-in pack, and the staff screens
+ * show the built-in pack's texts, pixel for pixel as with the default pack (above the clock). */
+static void a_pack_without_staff_strings_shows_the_builtin_ones(void)
+{
+    char hash[256], cmd[4000], cfg[700], pack[700];
+    snprintf(cmd, sizeof cmd, "echo 246810 | '%s' --hash-pin", kiosk_bin);
+    REQUIRE(run_capture(cmd, hash, sizeof hash));
+    snprintf(cfg, sizeof cfg, "%s/staff-fallback.json", tmp);
+    snprintf(cmd, sizeof cmd, "{\"staff\": {\"pinHash\": \"%s\"}}\n", hash);
+    REQUIRE(write_file(cfg, cmd));
+    size_t len;
+    char *json = read_default_pack(&len);
+    REQUIRE(json);
+    cJSON *root = cJSON_Parse(json);
+    free(json);
+    REQUIRE(root);
+    for (size_t i = 0; content_staff_strings[i]; i++)
+        cJSON_DeleteItemFromObject(cJSON_GetObjectItem(root, "strings"), content_staff_strings[i]);
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    snprintf(pack, sizeof pack, "%s/no-staff-strings.json", tmp);
+    REQUIRE(text && write_file(pack, text));
+    free(text);
+    char *err = staff_menu_on("staff-older", pack, cfg);
+    CHECK(err && strstr(err, "no-staff-strings.json (default ") != NULL);
+    CHECK(err && !strstr(err, "built-in pack instead"));
+    free(err);
+    free(staff_menu_on("staff-default", KIOSK_PACK, cfg));
+    snprintf(cmd, sizeof cmd,
+             "cd '%s/screenshots' && for d in staff-older staff-default; do convert "
+             "$d/004-staff-menu-zh-cn-800x480.bmp -crop 800x270+0+0 +repage $d.ppm || exit 1; "
+             "done && cmp -s staff-older.ppm staff-default.ppm",
+             tmp);
+    CHECK(system(cmd) == 0);
+}
+
 /* A pack with a text no installed font can draw (a Private Use character in a Uyghur string)
  * is refused like an invalid one: the log names the file, the place, the character and the
  * language, and residents get the built-in pack instead of boxes. */
@@ -1516,6 +1570,7 @@ int main(void)
     RUN(staff_tour_in_both_languages_and_orientations);
     RUN(first_boot_self_test);
     RUN(bad_pack_falls_back_with_staff_notice);
+    RUN(a_pack_without_staff_strings_shows_the_builtin_ones);
     RUN(a_pack_that_would_show_boxes_is_refused);
     RUN(activities_that_are_over_are_not_offered);
     RUN(activities_leave_when_their_day_passes_while_running);

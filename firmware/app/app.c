@@ -98,6 +98,17 @@ static bool pack_check_fn(void *ud, const content_t *c, const char *json, size_t
            app_pack_prompts_ok(c, pack_dir, audio_check_prompt, why, whylen);
 }
 
+/* The built-in pack, loaded once: the staff strings a pack lacks come from it. NULL when it
+ * does not load (then load_pack() reports why). */
+static const content_t *builtin_pack(app_t *a)
+{
+    content_error_t ce;
+    if (!a->builtin && content_load((const char *)kiosk_builtin_pack, kiosk_builtin_pack_len,
+                                    "(built-in pack)", &a->builtin, &ce) != KIOSK_OK)
+        a->builtin = NULL;
+    return a->builtin;
+}
+
 static int load_pack(app_t *a, content_t **out, bool *fallback, char *err, size_t errlen)
 {
     char dir[4096], src[4096] = "";
@@ -111,6 +122,7 @@ static int load_pack(app_t *a, content_t **out, bool *fallback, char *err, size_
         snprintf(a->content_from, sizeof a->content_from, "%s",
                  strncmp(src, packs, strlen(packs)) == 0 ? "installed" : "configured");
         log_line("info", "content pack %s (%s %s)", src, content_id(*out), content_version(*out));
+        content_set_fallback(*out, builtin_pack(a));
         /* Its prompts were checked with it (pack_check_fn), relative to its directory. */
         const char *slash = strrchr(src, '/');
         snprintf(a->pack_dir, sizeof a->pack_dir, "%.*s", slash ? (int)(slash - src) : 1,
@@ -819,6 +831,7 @@ out:
     flow_free(a.flow);
     free(a.view);
     content_free(a.content);
+    content_free(a.builtin);
     return status;
 }
 
@@ -935,6 +948,7 @@ out_ui:
     saving_close(&a.saving);
     free(a.view);
     content_free(a.content);
+    content_free(a.builtin);
     stats_free(&a.stats);
 out_script:
     if (a.script.file)

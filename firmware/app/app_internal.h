@@ -40,6 +40,7 @@ typedef struct usb_sticks usb_sticks_t;
 typedef struct {
     const app_config_t *cfg;
     content_t *content;
+    content_t *builtin; /* the built-in pack: the staff strings a pack lacks (loaded once) */
     char notice[256];
     flow_t *flow;
     saving_t saving; /* the store: open, checked, saving what the flow hands over */

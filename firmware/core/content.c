@@ -380,7 +380,14 @@ const char *content_string(const content_t *c, const char *key, const char *lang
     for (size_t i = 0; i < c->nstrings; i++)
         if (strcmp(c->strings[i].key, key) == 0)
             return content_text(c, &c->strings[i].text, lang);
+    if (c->fallback && c->fallback != c)
+        return content_string(c->fallback, key, lang);
     return key;
+}
+
+void content_set_fallback(content_t *c, const content_t *fallback)
+{
+    c->fallback = fallback;
 }
 
 void content_fill_vars(char *out, size_t len, const char *src, size_t n, const char *const names[],

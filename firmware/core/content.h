@@ -139,6 +139,12 @@ int content_load(const char *json, size_t len, const char *filename, content_t *
 /* Frees c and everything in it, so every pointer obtained from it; accepts NULL. */
 void content_free(content_t *c);
 
+/* Staff and technician strings c lacks are taken from fallback (the kiosk's built-in pack),
+ * in the language asked for when fallback has it, else its default language. A pack written
+ * for an earlier firmware thus loads after an update that added staff strings. fallback (may
+ * be NULL: none) is borrowed and must outlive c. */
+void content_set_fallback(content_t *c, const content_t *fallback);
+
 const char *content_id(const content_t *c);
 const char *content_version(const content_t *c);
 const char *content_default_lang(const content_t *c);
@@ -217,9 +223,10 @@ const char *content_prompt(const content_t *c, const char *key, const char *lang
  * may be wrapped), or NULL. */
 const char *content_prompt_for_text(const content_t *c, const char *text, const char *lang);
 
-/* Interface string keys the loader requires, NULL-terminated, static storage: those residents
- * read, in every language of the pack; those only staff and technicians read, in the default
- * language (another language may leave one out: content_string() gives the default's). */
+/* Interface string keys, NULL-terminated, static storage: those residents read, which the
+ * loader requires in every language of the pack; those only staff and technicians read, which
+ * a pack may leave out (content_string() then gives the default language's, or the fallback
+ * pack's when the pack has none: content_set_fallback()). */
 extern const char *const content_required_strings[];
 extern const char *const content_staff_strings[];
 /* Whether key is one of content_staff_strings. */

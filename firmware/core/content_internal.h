@@ -70,6 +70,7 @@ struct content {
     content_prompt_t *prompts; /* "audio": recorded prompts (content_audio.c) */
     size_t nprompts;
     expr_arena_t arena_hook; /* lets the expression parser allocate in the arena */
+    const content_t *fallback; /* staff strings this pack lacks (content_set_fallback) */
 };
 
 /* ---- loader state: current JSON path and the first error ----

@@ -528,16 +528,15 @@ static int parse_strings(loader_t *L, const cJSON *root)
         }
         c->nstrings++;
     }
-    for (int pass = 0; pass < 2; pass++) {
-        const char *const *keys = pass ? content_staff_strings : content_required_strings;
-        for (size_t i = 0; keys[i]; i++) {
-            bool found = false;
-            for (size_t k = 0; k < c->nstrings && !found; k++)
-                found = strcmp(c->strings[k].key, keys[i]) == 0;
-            if (!found) {
-                rc = loader_fail(L, "missing interface string '%s'", keys[i]);
-                goto out;
-            }
+    /* Staff strings may be left out: the kiosk's built-in pack has them all. */
+    const char *const *keys = content_required_strings;
+    for (size_t i = 0; keys[i]; i++) {
+        bool found = false;
+        for (size_t k = 0; k < c->nstrings && !found; k++)
+            found = strcmp(c->strings[k].key, keys[i]) == 0;
+        if (!found) {
+            rc = loader_fail(L, "missing interface string '%s'", keys[i]);
+            goto out;
         }
     }
 out:

@@ -79,28 +79,35 @@ static bool has_text(const texts_t *t, const char *key, const char *lang)
 }
 
 /* One line per language lacking staff strings (residents' strings are required of every
- * language: a pack lacking one does not load), which are shown in the default language. */
+ * language: a pack lacking one does not load): another language's are shown in the default
+ * language, and those the default language lacks too in the kiosk's built-in texts (listed
+ * once, under the default language). */
 static void lacking(const out_t *o, const content_t *c, const char *json, size_t len)
 {
     texts_t t = {0};
     content_each_text(json, len, take_text, &t);
     bool any = false;
+    const char *def = content_default_lang(c);
     for (size_t l = 0; l < content_language_count(c) && !t.oom; l++) {
         const char *code = content_language(c, l)->code;
+        const bool is_def = content_lang_same(code, def);
         char list[1500] = "";
         size_t n = 0, o2 = 0;
         for (size_t k = 0; content_staff_strings[k]; k++) {
-            if (has_text(&t, content_staff_strings[k], code))
+            if (has_text(&t, content_staff_strings[k], code) ||
+                (!is_def && !has_text(&t, content_staff_strings[k], def)))
                 continue;
             if (n++ < 12)
                 o2 += (size_t)snprintf(list + o2, sizeof list - o2, "%s%s", n > 1 ? ", " : "",
                                        content_staff_strings[k]);
         }
-        if (n) {
+        if (n && is_def)
+            say(o, "strings: %s lacks %zu staff strings (the kiosk's built-in texts are shown): "
+                   "%s%s", code, n, list, n > 12 ? ", ..." : "");
+        else if (n)
             say(o, "strings: %s lacks %zu staff strings (shown in %s instead): %s%s", code, n,
-                content_default_lang(c), list, n > 12 ? ", ..." : "");
-            any = true;
-        }
+                def, list, n > 12 ? ", ..." : "");
+        any = any || n;
     }
     if (!any && !t.oom)
         say(o, "strings: every language has every string the kiosk uses");
