@@ -35,6 +35,9 @@ typedef struct {
     char moved_to[4096];       /* "<path>.corrupt-YYYYMMDDTHHMMSSZ[-N]" (its -wal/-shm alongside) */
     int64_t salvaged_records;  /* rows copied from moved_to into the fresh database */
     int64_t salvaged_contacts; /* of which contact rows (contacts table) */
+    int64_t expected_records;  /* the highest record id the damaged copy showed (records it
+                                  promised, retention's deletions included); -1 unknown */
+    bool resumed;              /* an unfinished quarantine of an earlier start was finished */
     char problem[512];         /* the check's first message, or the open's error; "" when ok */
 } store_recovery_t;
 
