@@ -33,8 +33,35 @@ static void read_boot_id(char *buf, size_t len)
     buf[strcspn(buf, "\r\n")] = '\0';
 }
 
+/* The log line and the staff notice of a quarantine: the records salvaged against those the
+ * damaged copy promised ("{n}" is "95/186", or "95" when the copy showed no count). */
+static void recovered_notice(const saving_t *s, const content_t *c, const store_recovery_t *rec,
+                             const char *err, char *notice, size_t notice_len)
+{
+    char n[48];
+    if (rec->expected_records >= rec->salvaged_records)
+        snprintf(n, sizeof n, "%lld/%lld", (long long)rec->salvaged_records,
+                 (long long)rec->expected_records);
+    else
+        snprintf(n, sizeof n, "%lld", (long long)rec->salvaged_records);
+    log_line("error",
+             "%s is damaged (%s): set aside as %s, %s records (recovered/expected) and %lld "
+             "contacts recovered into a fresh database%s%s",
+             s->cfg->db_path, rec->problem, rec->moved_to, n, (long long)rec->salvaged_contacts,
+             err[0] ? "; " : "", err);
+    const char *t = content_string(c, "notice.db_recovered", content_default_lang(c));
+    const char *at = strstr(t, "{n}");
+    if (at)
+        snprintf(notice, notice_len, "%.*s%s%s", (int)(at - t), t, n, at + 3);
+    else
+        snprintf(notice, notice_len, "%s", t);
+    log_line("warn", "staff notice: %s", notice);
+}
+
 /* Opens the store with the start-up check: a damaged database is set aside (never deleted),
- * what can be read is salvaged into a fresh one, and staff get a notice. */
+ * what can be read is salvaged into a fresh one, and staff get a notice. A quarantine that an
+ * earlier start could not finish (disk full) is finished first, by store_open_checked(); until
+ * it is, the store stays closed and the kiosk out of service, retrying. */
 static void open_store(saving_t *s, const content_t *c, record_time_t wall, int64_t now_ms,
                        char *notice, size_t notice_len)
 {
@@ -51,21 +78,11 @@ static void open_store(saving_t *s, const content_t *c, record_time_t wall, int6
         log_line("warn", "%s was not closed cleanly last time (power cut or crash): %s check %s",
                  s->cfg->db_path, rec.checked_full ? "full integrity" : "quick",
                  rec.moved_aside ? "failed" : "passed");
-    if (rec.moved_aside) {
-        log_line("error",
-                 "%s is damaged (%s): set aside as %s, %lld records and %lld contacts "
-                 "recovered into a fresh database%s%s",
-                 s->cfg->db_path, rec.problem, rec.moved_to, (long long)rec.salvaged_records,
-                 (long long)rec.salvaged_contacts, err[0] ? "; " : "", err);
-        char n[24];
-        snprintf(n, sizeof n, "%lld", (long long)rec.salvaged_records);
-        const char *t = content_string(c, "notice.db_recovered", content_default_lang(c));
-        const char *at = strstr(t, "{n}");
-        if (at)
-            snprintf(notice, notice_len, "%.*s%s%s", (int)(at - t), t, n, at + 3);
-        else
-            snprintf(notice, notice_len, "%s", t);
-    }
+    if (rec.resumed)
+        log_line("warn", "finishing the quarantine of %s begun at an earlier start (%s-quarantine)",
+                 rec.moved_to, s->cfg->db_path);
+    if (rec.moved_aside)
+        recovered_notice(s, c, &rec, err, notice, notice_len);
     char boot_id[130];
     read_boot_id(boot_id, sizeof boot_id);
     int64_t boots = 0;

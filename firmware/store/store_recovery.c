@@ -347,13 +347,21 @@ done:
 
 /* Copies the tables and keeps the clock guard (meta last_utc_ms) covering every salvaged
  * record even when its meta row was lost; inside st's transaction. */
-static int salvage_tables(store_t *st, sqlite3 *src, int64_t *n_records, int64_t *n_contacts)
+static int salvage_tables(store_t *st, sqlite3 *src, int64_t *n_records, int64_t *n_contacts,
+                          int64_t *promised)
 {
     int64_t n_other = 0, last_ms = 0;
     bool have_last = false;
     int err = salvage_table(st, src, "records", true, n_records);
     if (!err)
         err = salvage_table(st, src, "contacts", true, n_contacts);
+    if (!err) {
+        int64_t more_records = 0, more_contacts = 0;
+        err = store_pagescan(st, sqlite3_db_filename(src, "main"), &more_records, &more_contacts,
+                             promised);
+        *n_records += more_records;
+        *n_contacts += more_contacts;
+    }
     if (!err)
         err = salvage_table(st, src, "session_outcomes", false, &n_other);
     if (!err)
@@ -447,8 +455,11 @@ static int salvage(store_t *st, const char *from, store_recovery_t *rec, char *n
     int64_t n_records = 0, n_contacts = 0;
     int err = sq_exec(&st->c, "BEGIN IMMEDIATE", "cannot start the salvage into");
     if (!err && src) {
+        int64_t promised = 0;
         rec->expected_records = promised_records(src);
-        err = salvage_tables(st, src, &n_records, &n_contacts);
+        err = salvage_tables(st, src, &n_records, &n_contacts, &promised);
+        if (promised > rec->expected_records)
+            rec->expected_records = promised;
     }
     if (!err) {
         int64_t top = 0;
@@ -565,10 +576,11 @@ static void drop_journal(const char *journal)
 static int finish_quarantine(const char *path, const char *journal, store_t **st,
                              store_recovery_t *rec, char *errbuf, size_t errlen)
 {
-    int err = store_open_with_check(path, CHECK_NONE, st, NULL, 0, errbuf, errlen);
-    if (err)
-        return err;
     char note[512] = "";
+    int err = store_open_with_check(path, CHECK_NONE, st, NULL, 0, note, sizeof note);
+    if (err)
+        return set_err(err, errbuf, errlen, "cannot finish the quarantine of %s (%s stays): %s",
+                       rec->moved_to, journal, note);
     bool done = false;
     err = salvage_done(*st, rec->moved_to, rec, &done);
     if (!err && !done)
