@@ -426,6 +426,42 @@ static void wal_flipped(void)
     remove_tree(dir);
 }
 
+/* Contact details erased before the damage (by reference code) do not come back with the
+ * rows read from the raw pages. */
+static void erased_contacts_stay_erased(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(build(dir, path, false));
+    char refs[10][RECORD_REF_LEN + 1];
+    int n = 0;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    REQUIRE(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    REQUIRE(sqlite3_prepare_v2(db,
+                               "SELECT ref_code FROM records WHERE ref_code IS NOT NULL "
+                               "ORDER BY id LIMIT 10",
+                               -1, &stmt, NULL) == SQLITE_OK);
+    while (n < 10 && sqlite3_step(stmt) == SQLITE_ROW)
+        snprintf(refs[n++], sizeof refs[0], "%s", (const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    REQUIRE(n == 10);
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    for (int i = 0; i < n; i++)
+        CHECK_INT(store_erase_contact(st, refs[i]), KIOSK_OK);
+    store_close(st);
+    const int64_t left = raw_int(path, "SELECT count(*) FROM contacts");
+    CHECK_INT(left, STORED / 5 + 1 - 10);
+    const int64_t ps = page_size_of(path), inner = records_page(path, "internal");
+    REQUIRE(inner > 0 && flip(path, (inner - 1) * ps + 3, 4));
+    row_t *r = measure("erased contacts, interior flipped", path, STORED);
+    CHECK_INT(r->recovered, STORED);
+    CHECK_INT(r->altered, 10); /* the ten without their erased contact */
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM contacts"), left);
+    remove_tree(dir);
+}
+
 /* ---- The full disk ------------------------------------------------------------------- */
 
 /* Fills the file system of dir up to leave bytes free (in a file "filler"). */
@@ -541,6 +577,7 @@ int main(void)
     RUN(flipped_freelist);
     RUN(wal_deleted);
     RUN(wal_flipped);
+    RUN(erased_contacts_stay_erased);
     RUN(full_disk_during_quarantine);
     print_table();
     return check_failures != 0;
