@@ -462,6 +462,96 @@ static void erased_contacts_stay_erased(void)
     remove_tree(dir);
 }
 
+/* ---- The journal: a quarantine cut at any step is finished by the next start ---------- */
+
+static void a_move_cut_before_the_rename_is_finished_at_the_next_start(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX], journal[PATH_MAX], moved[PATH_MAX];
+    REQUIRE(build(dir, path, false));
+    const int64_t ps = page_size_of(path), inner = records_page(path, "internal");
+    REQUIRE(inner > 0 && flip(path, (inner - 1) * ps + 3, 4));
+    /* The journal was synced, then the power went: nothing renamed yet. */
+    with_suffix(journal, path, "-quarantine");
+    with_suffix(moved, path, ".corrupt-20261202T101500Z");
+    REQUIRE(write_file(journal, "kiosk-quarantine 1\nmoved kiosk.db.corrupt-20261202T101500Z\n"
+                                "problem Tree 3 page 3: btreeInitPage() returns error code 11\n"));
+    store_t *st = NULL;
+    store_recovery_t rec;
+    char err[512] = "x";
+    REQUIRE(store_open_checked(path, &st, &rec, err, sizeof err) == KIOSK_OK);
+    CHECK_STR(err, "");
+    CHECK(rec.resumed);
+    CHECK(rec.moved_aside);
+    CHECK_STR(rec.moved_to, moved);
+    CHECK(strstr(rec.problem, "btreeInitPage") != NULL);
+    CHECK_INT(rec.salvaged_records, STORED);
+    CHECK_INT(rec.expected_records, STORED);
+    CHECK_INT(store_record_count(st), STORED);
+    CHECK(exists(moved));
+    CHECK(!exists(journal));
+    store_close(st);
+    remove_tree(dir);
+}
+
+static void a_salvage_committed_before_the_journal_went_is_not_repeated(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX], journal[PATH_MAX];
+    REQUIRE(build(dir, path, false));
+    const int64_t ps = page_size_of(path), leaf = records_page(path, "leaf");
+    REQUIRE(leaf > 0 && flip(path, (leaf - 1) * ps + 3, 4));
+    store_t *st = NULL;
+    store_recovery_t rec;
+    REQUIRE(store_open_checked(path, &st, &rec, NULL, 0) == KIOSK_OK);
+    CHECK(rec.moved_aside && !rec.resumed);
+    const int64_t salvaged = rec.salvaged_records;
+    with_suffix(journal, path, "-quarantine");
+    CHECK(!exists(journal));
+    store_close(st);
+    /* The power went after the salvage's COMMIT, before the journal was removed. */
+    char text[PATH_MAX + 64];
+    snprintf(text, sizeof text, "kiosk-quarantine 1\nmoved %s\nproblem x\n",
+             strrchr(rec.moved_to, '/') + 1);
+    REQUIRE(write_file(journal, text));
+    store_recovery_t again;
+    char err[512] = "x";
+    REQUIRE(store_open_checked(path, &st, &again, err, sizeof err) == KIOSK_OK);
+    CHECK_STR(err, "");
+    CHECK(again.resumed);
+    CHECK_STR(again.moved_to, rec.moved_to);
+    CHECK_INT(again.salvaged_records, salvaged);
+    CHECK_INT(again.salvaged_contacts, rec.salvaged_contacts);
+    CHECK_INT(again.expected_records, rec.expected_records);
+    CHECK_INT(store_record_count(st), salvaged); /* nothing twice */
+    CHECK(!exists(journal));
+    store_close(st);
+    remove_tree(dir);
+}
+
+static void a_torn_or_foreign_journal_means_nothing_was_moved(void)
+{
+    static const char *const journals[] = {
+        "",
+        "kiosk-quarantine 1\nmov",
+        "kiosk-quarantine 1\nmoved ../../etc/kiosk.db.corrupt-x\n",
+        "kiosk-quarantine 1\nmoved other.db.corrupt-x\n",
+    };
+    char dir[PATH_MAX], path[PATH_MAX], journal[PATH_MAX];
+    REQUIRE(build(dir, path, false));
+    with_suffix(journal, path, "-quarantine");
+    for (size_t i = 0; i < sizeof journals / sizeof journals[0]; i++) {
+        REQUIRE(write_file(journal, journals[i]));
+        store_t *st = NULL;
+        store_recovery_t rec;
+        REQUIRE(store_open_checked(path, &st, &rec, NULL, 0) == KIOSK_OK);
+        CHECK(!rec.resumed);
+        CHECK(!rec.moved_aside);
+        CHECK_INT(store_record_count(st), STORED);
+        CHECK(!exists(journal));
+        store_close(st);
+    }
+    remove_tree(dir);
+}
+
 /* ---- The full disk ------------------------------------------------------------------- */
 
 /* Fills the file system of dir up to leave bytes free (in a file "filler"). */
@@ -579,6 +669,9 @@ int main(void)
     RUN(wal_flipped);
     RUN(erased_contacts_stay_erased);
     RUN(full_disk_during_quarantine);
+    RUN(a_move_cut_before_the_rename_is_finished_at_the_next_start);
+    RUN(a_salvage_committed_before_the_journal_went_is_not_repeated);
+    RUN(a_torn_or_foreign_journal_means_nothing_was_moved);
     print_table();
     return check_failures != 0;
 }
