@@ -3,6 +3,7 @@
  * damaged WAL, a disk that fills up during the quarantine), opened by the real
  * store_open_checked() and by the real kiosk binary. For each: the records recovered against
  * the records stored, any altered, and the staff notice; printed as a table. */
+#define _GNU_SOURCE /* memmem */
 #include "check.h"
 
 #include <errno.h>
@@ -640,6 +641,168 @@ static void full_disk_during_quarantine(void)
     remove_tree(dir);
 }
 
+/* ---- Quarantined copies: sealed to the organisation, or expired -------------------------- */
+
+/* The contents of a file (malloc'd, its length in *len), NULL when it cannot be read. */
+static char *read_bytes(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    *len = 0;
+    if (f && fseek(f, 0, SEEK_END) == 0) {
+        const long n = ftell(f);
+        buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+        if (buf && (fseek(f, 0, SEEK_SET) != 0 || fread(buf, 1, (size_t)n, f) != (size_t)n)) {
+            free(buf);
+            buf = NULL;
+        }
+        *len = buf ? (size_t)n : 0;
+    }
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+static bool read_line(const char *path, char *out, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    const bool ok = f && fgets(out, (int)len, f);
+    if (f)
+        fclose(f);
+    out[ok ? strcspn(out, "\r\n") : 0] = '\0';
+    return ok;
+}
+
+/* The names in dir starting with "kiosk.db.corrupt-", at most max. */
+static int list_copies(const char *dir, char names[][PATH_MAX], int max)
+{
+    char cmd[PATH_MAX + 64];
+    snprintf(cmd, sizeof cmd, "cd '%s' && ls kiosk.db.corrupt-* 2>/dev/null", dir);
+    FILE *ls = popen(cmd, "r");
+    int n = 0;
+    while (ls && n < max && fgets(names[n], PATH_MAX, ls)) {
+        names[n][strcspn(names[n], "\n")] = '\0';
+        n++;
+    }
+    if (ls)
+        pclose(ls);
+    return n;
+}
+
+/* A kiosk with the organisation's encryption key seals the copy once its salvage is done and
+ * removes the plaintext; the office tool opens it into the very bytes that were set aside. */
+static void a_quarantined_copy_is_sealed_and_the_office_opens_it(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX], keys[PATH_MAX], config[PATH_MAX], cmd[6 * PATH_MAX];
+    REQUIRE(build(dir, path, true)); /* with saves only in its WAL */
+    join(keys, dir, "office-keys");
+    snprintf(cmd, sizeof cmd, "%s keygen '%s' >/dev/null", KIOSK_STAFF_BIN, keys);
+    REQUIRE(system(cmd) == 0);
+    char signpk[200], boxpk[200], file[PATH_MAX + 32], json[1024];
+    snprintf(file, sizeof file, "%s/org-sign.public", keys);
+    REQUIRE(read_line(file, signpk, sizeof signpk));
+    snprintf(file, sizeof file, "%s/org-box.public", keys);
+    REQUIRE(read_line(file, boxpk, sizeof boxpk));
+    join(config, dir, "kiosk.json");
+    snprintf(json, sizeof json,
+             "{\"organisation\": {\"signPublicKey\": \"%s\", \"boxPublicKey\": \"%s\"}}\n", signpk,
+             boxpk);
+    REQUIRE(write_file(config, json));
+    /* A leaf in the middle: the saves in the WAL do not touch it. */
+    const int64_t ps = page_size_of(path), leaf = records_page(path, "leaf");
+    REQUIRE(leaf > 0 && flip(path, (leaf - 1) * ps + 3, 4));
+    size_t db_len = 0, wal_len = 0;
+    char wal[PATH_MAX];
+    with_suffix(wal, path, "-wal");
+    char *db_bytes = read_bytes(path, &db_len), *wal_bytes = read_bytes(wal, &wal_len);
+    REQUIRE(db_bytes && wal_bytes && wal_len > 0);
+
+    char script[PATH_MAX];
+    with_suffix(script, path, ".script");
+    REQUIRE(write_file(script, "expect notice yes\nexpect screen home\n"));
+    char *args[] = {"--headless", "--config", config, "--db", path, "--script", script, NULL};
+    char out[4096], *err = NULL;
+    CHECK_INT(run_kiosk("damaged-sealed", args, out, sizeof out, &err), 0);
+    CHECK(err && strstr(err, "sealed to the organisation's key") != NULL);
+    free(err);
+
+    /* Only the sealed copy is left beside the fresh database. */
+    static char names[4][PATH_MAX];
+    const int n = list_copies(dir, names, 4);
+    CHECK_INT(n, 1);
+    REQUIRE(n >= 1);
+    CHECK(strstr(names[0], ".sealed") != NULL && !strstr(names[0], ".tmp"));
+    char sealed[2 * PATH_MAX], opened[PATH_MAX], opened_wal[PATH_MAX];
+    snprintf(sealed, sizeof sealed, "%s/%s", dir, names[0]);
+    /* No phone number of the set-aside records in it. */
+    size_t sealed_len = 0;
+    char *sealed_bytes = read_bytes(sealed, &sealed_len);
+    REQUIRE(sealed_bytes);
+    CHECK(memmem(sealed_bytes, sealed_len, "13800000005", 11) == NULL);
+    CHECK(memmem(db_bytes, db_len, "13800000005", 11) != NULL); /* the needle was there */
+    free(sealed_bytes);
+
+    join(opened, dir, "opened.db");
+    with_suffix(opened_wal, opened, "-wal");
+    snprintf(cmd, sizeof cmd, "%s open-quarantine --keys '%s' '%s' '%s' >/dev/null",
+             KIOSK_STAFF_BIN, keys, sealed, opened);
+    CHECK(system(cmd) == 0);
+    size_t got_len = 0, got_wal_len = 0;
+    char *got = read_bytes(opened, &got_len), *got_wal = read_bytes(opened_wal, &got_wal_len);
+    CHECK(got && got_len == db_len && memcmp(got, db_bytes, db_len) == 0);
+    CHECK(got_wal && got_wal_len == wal_len && memcmp(got_wal, wal_bytes, wal_len) == 0);
+    free(got);
+    free(got_wal);
+    /* Never over an existing file; and a sealed copy with one byte changed is refused. */
+    CHECK(system(cmd) != 0);
+    snprintf(cmd, sizeof cmd, "rm -f '%s' '%s'", opened, opened_wal);
+    CHECK(system(cmd) == 0);
+    struct stat sb;
+    REQUIRE(stat(sealed, &sb) == 0);
+    REQUIRE(flip(sealed, sb.st_size / 2, 1));
+    snprintf(cmd, sizeof cmd, "%s open-quarantine --keys '%s' '%s' '%s' 2>/dev/null",
+             KIOSK_STAFF_BIN, keys, sealed, opened);
+    CHECK(system(cmd) != 0);
+    free(db_bytes);
+    free(wal_bytes);
+    remove_tree(dir);
+}
+
+/* Without an organisation key the plaintext copy stays until the contact retention period has
+ * passed since its move, then goes with its -wal and -shm. */
+static void without_a_key_a_copy_is_deleted_after_the_retention_period(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX], config[PATH_MAX], script[PATH_MAX];
+    REQUIRE(build(dir, path, true));
+    join(config, dir, "kiosk.json");
+    REQUIRE(write_file(config, "{\"retention\": {\"contactMaxDays\": 2}}\n"));
+    /* A leaf in the middle: the saves in the WAL do not touch it. */
+    const int64_t ps = page_size_of(path), leaf = records_page(path, "leaf");
+    REQUIRE(leaf > 0 && flip(path, (leaf - 1) * ps + 3, 4));
+    with_suffix(script, path, ".script");
+    REQUIRE(write_file(script, "expect screen home\n"));
+    char *args[] = {"--headless", "--config", config, "--db", path, "--script", script, NULL};
+    char out[4096], *err = NULL;
+    CHECK_INT(run_kiosk("damaged-nokey-1", args, out, sizeof out, &err), 0);
+    free(err);
+    static char names[8][PATH_MAX];
+    CHECK(list_copies(dir, names, 8) >= 2); /* the copy and its -wal, kept for now */
+
+    /* Moved aside years before (the stamp in its name), the next start deletes it. */
+    char cmd[2 * PATH_MAX];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && for f in kiosk.db.corrupt-*; do mv \"$f\" \"kiosk.db.corrupt-"
+             "20200101T000000Z${f#kiosk.db.corrupt-????????T??????Z}\"; done",
+             dir);
+    REQUIRE(system(cmd) == 0);
+    err = NULL;
+    CHECK_INT(run_kiosk("damaged-nokey-2", args, out, sizeof out, &err), 0);
+    CHECK(err && strstr(err, "deleted: moved aside 2 days or more ago") != NULL);
+    free(err);
+    CHECK_INT(list_copies(dir, names, 8), 0);
+    remove_tree(dir);
+}
+
 static void print_table(void)
 {
     fprintf(stderr, "\n%-32s %6s %9s %8s %7s %5s  %s\n", "case", "stored", "recovered", "expected",
@@ -672,6 +835,8 @@ int main(void)
     RUN(a_move_cut_before_the_rename_is_finished_at_the_next_start);
     RUN(a_salvage_committed_before_the_journal_went_is_not_repeated);
     RUN(a_torn_or_foreign_journal_means_nothing_was_moved);
+    RUN(a_quarantined_copy_is_sealed_and_the_office_opens_it);
+    RUN(without_a_key_a_copy_is_deleted_after_the_retention_period);
     print_table();
     return check_failures != 0;
 }

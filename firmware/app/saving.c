@@ -7,7 +7,9 @@
 #include <sys/statvfs.h>
 
 #include "app/log.h"
+#include "app/quarantine.h"
 #include "core/kerr.h"
+#include "crypto/crypto.h"
 
 static bool enough_space(const saving_t *s)
 {
@@ -91,6 +93,21 @@ static void open_store(saving_t *s, const content_t *c, record_time_t wall, int6
     s->retention_ms = now_ms - SAVING_RETENTION_EVERY_MS; /* due now */
 }
 
+static void log_text(const char *level, const char *text)
+{
+    log_line(level, "%s", text);
+}
+
+/* The quarantined copies of a damaged database: sealed to the organisation's key when one is
+ * configured, else deleted after the contact retention period (from their move). */
+static void tidy_quarantine(const saving_t *s, int64_t now_utc_ms, int max_days)
+{
+    uint8_t key[CRYPTO_BOX_PK_BYTES];
+    const bool have_key = s->cfg->org_box_pk && crypto_init() == KIOSK_OK &&
+                          crypto_key_from_text(s->cfg->org_box_pk, key, sizeof key);
+    quarantine_tidy(s->cfg->db_path, have_key ? key : NULL, now_utc_ms, max_days, log_text, NULL);
+}
+
 /* Erases what the retention periods say must go: at start-up, then hourly, between
  * sessions. A clock that is not synchronised is not trusted to be ahead: the latest stored
  * time stands in, so nothing is erased early (a late erasure follows the next sync). */
@@ -107,6 +124,7 @@ static void apply_retention(saving_t *s, record_time_t t, int64_t now_ms)
     int64_t now = t.utc_ms;
     if (!t.clock_synced && store_last_utc_ms(s->store, &now) != KIOSK_OK)
         return;
+    tidy_quarantine(s, now, r.contact_max_days);
     int64_t contacts = 0, records = 0;
     int rc = store_apply_retention(s->store, now, &r, &contacts, &records);
     if (rc != KIOSK_OK && rc != KIOSK_EBUSY)
