@@ -25,6 +25,7 @@
 #include "proc_util.h"
 #include "scratch_util.h"
 #include "store/store.h"
+#include "usb/export.h"
 
 enum { STORED = 186, IN_WAL = 24 };
 
@@ -803,6 +804,80 @@ static void without_a_key_a_copy_is_deleted_after_the_retention_period(void)
     remove_tree(dir);
 }
 
+/* ---- The staff export takes the sealed copies ----------------------------------------------- */
+
+static int no_records_begin(void *ctx, bool all, int64_t *max_id, int64_t *count, int64_t *seq)
+{
+    (void)ctx;
+    (void)all;
+    *max_id = *count = 0;
+    *seq = 1;
+    return KIOSK_OK;
+}
+
+static const char *no_errmsg(void *ctx)
+{
+    (void)ctx;
+    return "";
+}
+
+/* The sealed copies beside the database go into kiosk-export/ on the stick, byte for byte
+ * (also when there is no new record); the plaintext of a copy never does; a stick too small
+ * for them is an error that leaves no partial file. */
+static void the_export_puts_the_sealed_copies_on_the_stick(void)
+{
+    char dir[PATH_MAX], stick[PATH_MAX], sealed[PATH_MAX], plain[PATH_MAX], onstick[PATH_MAX + 64];
+    REQUIRE(make_scratch_dir(dir, "damaged-export"));
+    join(stick, dir, "stick");
+    REQUIRE(mkdir(stick, 0755) == 0);
+    join(sealed, dir, "kiosk.db.corrupt-20261202T101500Z.sealed");
+    join(plain, dir, "kiosk.db.corrupt-20261202T101501Z");
+    static char bytes[200000];
+    for (size_t i = 0; i < sizeof bytes; i++)
+        bytes[i] = (char)(i * 7919 % 251);
+    FILE *f = fopen(sealed, "wb");
+    REQUIRE(f && fwrite(bytes, 1, sizeof bytes, f) == sizeof bytes);
+    fclose(f);
+    REQUIRE(write_file(plain, "plaintext of a copy not sealed yet"));
+
+    export_source_t src = {.begin = no_records_begin, .errmsg = no_errmsg};
+    export_opts_t o = {.kiosk_id = "kiosk-lobby-01", .quarantine_dir = dir};
+    export_result_t r;
+    char err[512] = "";
+    CHECK_INT(export_to_stick(&src, stick, &o, &r, err, sizeof err), KIOSK_OK);
+    CHECK_INT(r.records, 0);
+    CHECK_INT(r.quarantine_files, 1);
+    snprintf(onstick, sizeof onstick, "%s/kiosk-export/kiosk.db.corrupt-20261202T101500Z.sealed",
+             stick);
+    size_t len = 0;
+    char *got = read_bytes(onstick, &len);
+    CHECK(got && len == sizeof bytes && memcmp(got, bytes, len) == 0);
+    free(got);
+    snprintf(onstick, sizeof onstick, "%s/kiosk-export/kiosk.db.corrupt-20261202T101501Z", stick);
+    CHECK(!exists(onstick));
+    /* The next export finds it there and does not write it again. */
+    CHECK_INT(export_to_stick(&src, stick, &o, &r, err, sizeof err), KIOSK_OK);
+    CHECK_INT(r.quarantine_files, 1);
+
+    if (geteuid() == 0) {
+        char small[PATH_MAX];
+        join(small, dir, "small");
+        REQUIRE(mkdir(small, 0755) == 0);
+        if (mount("tmpfs", small, "tmpfs", MS_NOSUID | MS_NODEV, "size=64k") == 0) {
+            CHECK_INT(export_to_stick(&src, small, &o, &r, err, sizeof err), KIOSK_EFULL);
+            CHECK(strstr(err, "sealed copies") != NULL);
+            fprintf(stderr, "    a 64 KiB stick: %s\n", err);
+            char cmd[PATH_MAX + 64];
+            snprintf(cmd, sizeof cmd, "[ -z \"$(ls -A '%s/kiosk-export')\" ]", small);
+            CHECK(system(cmd) == 0); /* nothing half-written left */
+            CHECK(umount(small) == 0);
+        } else {
+            fprintf(stderr, "    full stick skipped: cannot mount a tmpfs: %s\n", strerror(errno));
+        }
+    }
+    remove_tree(dir);
+}
+
 static void print_table(void)
 {
     fprintf(stderr, "\n%-32s %6s %9s %8s %7s %5s  %s\n", "case", "stored", "recovered", "expected",
@@ -837,6 +912,7 @@ int main(void)
     RUN(a_torn_or_foreign_journal_means_nothing_was_moved);
     RUN(a_quarantined_copy_is_sealed_and_the_office_opens_it);
     RUN(without_a_key_a_copy_is_deleted_after_the_retention_period);
+    RUN(the_export_puts_the_sealed_copies_on_the_stick);
     print_table();
     return check_failures != 0;
 }
