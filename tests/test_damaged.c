@@ -84,6 +84,7 @@ typedef struct {
     int count;   /* records read back */
     int altered; /* of which not what was stored */
     int contacts;
+    int wal_only; /* of the records saved only into the WAL (numbers STORED and up) */
 } tally_t;
 
 static int tally_record(const record_t *got, void *user_data)
@@ -92,6 +93,7 @@ static int tally_record(const record_t *got, void *user_data)
     t->count++;
     t->contacts += got->consent;
     const long i = strtol(got->uuid + 24, NULL, 10);
+    t->wal_only += i >= STORED;
     record_t want;
     make_numbered(&want, (int)i);
     if (i < 0 || i >= STORED + IN_WAL || got->kind != want.kind ||
@@ -181,7 +183,7 @@ typedef struct {
     const char *name;
     int stored;       /* records acknowledged */
     int64_t expected; /* records the damaged copy promised (-1 unknown) */
-    int recovered, altered;
+    int recovered, altered, wal_only;
     bool moved;
     char notice[256];
 } row_t;
@@ -258,11 +260,16 @@ static row_t *measure(const char *name, const char *path, int stored)
     CHECK_INT(t.count, store_record_count(st));
     r->recovered = t.count;
     r->altered = t.altered;
+    r->wal_only = t.wal_only;
     r->moved = rec.moved_aside;
     r->expected = rec.expected_records;
-    if (rec.moved_aside)
+    if (rec.moved_aside) {
         CHECK_INT(t.count, rec.salvaged_records);
+        CHECK_INT(t.contacts, rec.salvaged_contacts);
+    }
     store_close(st);
+    /* No contact without its record. */
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM contacts"), t.contacts);
     kiosk_notice(name, copy, r->notice, sizeof r->notice);
     CHECK(rec.moved_aside == (r->notice[0] != '\0'));
     return r;
@@ -311,6 +318,25 @@ static void truncated_mid_page(void)
 static void truncated_on_a_page_boundary(void)
 {
     truncated(false);
+}
+
+/* Truncated, with the last saves only in the WAL: the scan lays its committed frames over the
+ * file's pages. */
+static void truncated_with_saves_in_the_wal(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(build(dir, path, true));
+    const int64_t ps = page_size_of(path);
+    struct stat sb;
+    REQUIRE(stat(path, &sb) == 0);
+    const int64_t pages = sb.st_size / ps; /* the file's own pages, without the WAL's */
+    REQUIRE(truncate(path, (off_t)(ps * (pages * 2 / 3) + ps / 2)) == 0);
+    row_t *r = measure("truncated, 24 saves in the -wal", path, STORED + IN_WAL);
+    CHECK(r->moved);
+    CHECK_INT(r->altered, 0);
+    CHECK_INT(r->wal_only, IN_WAL);
+    CHECK_INT(r->expected, STORED + IN_WAL);
+    remove_tree(dir);
 }
 
 static void flipped_leaf_header(void)
@@ -898,6 +924,7 @@ int main(void)
         return 1;
     RUN(truncated_mid_page);
     RUN(truncated_on_a_page_boundary);
+    RUN(truncated_with_saves_in_the_wal);
     RUN(flipped_leaf_header);
     RUN(flipped_leaf_payload);
     RUN(flipped_interior);
