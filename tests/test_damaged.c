@@ -339,6 +339,31 @@ static void truncated_with_saves_in_the_wal(void)
     remove_tree(dir);
 }
 
+/* A damaged leaf in the file, and a byte of a frame in the middle of its WAL flipped: SQLite
+ * ends the WAL there, the scan takes the committed frames before and after that one, and
+ * nothing of the damaged frame. */
+static void leaf_flipped_and_a_wal_frame_damaged(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX], wal[PATH_MAX];
+    REQUIRE(build(dir, path, true));
+    const int64_t ps = page_size_of(path);
+    with_suffix(wal, path, "-wal");
+    struct stat sb;
+    REQUIRE(stat(wal, &sb) == 0);
+    const int64_t frame = 24 + ps, frames = (sb.st_size - 32) / frame;
+    REQUIRE(frames > 4);
+    /* Near the end of a frame's page: the cell content area, so a record's bytes. */
+    REQUIRE(flip(wal, 32 + (frames / 2) * frame + frame - 40, 1));
+    const int64_t leaf = records_page(path, "leaf");
+    REQUIRE(leaf > 0 && flip(path, (leaf - 1) * ps + 3, 4));
+    row_t *r = measure("leaf and a -wal frame flipped", path, STORED + IN_WAL);
+    CHECK(r->moved);
+    CHECK_INT(r->altered, 0);
+    CHECK_INT(r->recovered - r->wal_only, STORED);
+    CHECK(r->wal_only >= IN_WAL - 3); /* only the records of the damaged frame's page */
+    remove_tree(dir);
+}
+
 static void flipped_leaf_header(void)
 {
     char dir[PATH_MAX], path[PATH_MAX];
@@ -925,6 +950,7 @@ int main(void)
     RUN(truncated_mid_page);
     RUN(truncated_on_a_page_boundary);
     RUN(truncated_with_saves_in_the_wal);
+    RUN(leaf_flipped_and_a_wal_frame_damaged);
     RUN(flipped_leaf_header);
     RUN(flipped_leaf_payload);
     RUN(flipped_interior);

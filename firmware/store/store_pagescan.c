@@ -110,42 +110,49 @@ static void wal_checksum(const unsigned char *p, size_t n, bool big_endian, uint
     }
 }
 
-/* Lays the frames of the WAL at wal_path over img, up to its last valid commit frame (salts
- * and checksums as SQLite checks them); a missing or foreign WAL changes nothing. */
+/* Lays the frames of the WAL at wal_path over img, in order, up to its last valid commit
+ * frame. A frame is valid when its salts are the header's and its checksum holds. Unlike
+ * SQLite, which ends the WAL at the first frame that fails, a frame that fails is skipped and
+ * the checks go on from the checksums it carries, so that the commits after one damaged frame
+ * still count (their pages were acknowledged). A missing or foreign WAL changes nothing. */
 static void apply_wal(image_t *img, const char *wal_path)
 {
     int64_t len = 0;
     unsigned char *wal = read_whole(wal_path, &len);
     const uint32_t magic = wal && len >= 32 ? be32(wal) : 0;
-    if ((magic & ~1u) != 0x377f0682 || be32(wal + 8) != img->page_size) {
-        free(wal);
-        return;
-    }
-    const bool big = magic & 1;
     uint32_t s[2] = {0, 0};
-    wal_checksum(wal, 24, big, s);
-    if (s[0] != be32(wal + 24) || s[1] != be32(wal + 28)) {
+    const bool big = magic & 1;
+    if (wal && len >= 32)
+        wal_checksum(wal, 24, big, s);
+    const int64_t frame = 24 + (int64_t)img->page_size;
+    const int64_t frames = (len - 32) / frame;
+    bool *bad = frames > 0 ? calloc((size_t)frames, sizeof *bad) : NULL;
+    if ((magic & ~1u) != 0x377f0682 || be32(wal + 8) != img->page_size || !bad ||
+        s[0] != be32(wal + 24) || s[1] != be32(wal + 28)) {
+        free(bad);
         free(wal);
         return;
     }
-    const int64_t frame = 24 + (int64_t)img->page_size;
-    int64_t commit_end = 32; /* the frames up to here are committed */
-    for (int64_t off = 32; off + frame <= len; off += frame) {
-        const unsigned char *h = wal + off;
+    int64_t commit_end = 0; /* the frames before this one are committed */
+    for (int64_t k = 0; k < frames; k++) {
+        const unsigned char *h = wal + 32 + k * frame;
         if (memcmp(h + 8, wal + 16, 8) != 0)
-            break;
+            break; /* an older generation of the WAL from here on */
         wal_checksum(h, 8, big, s);
         wal_checksum(h + 24, img->page_size, big, s);
-        if (s[0] != be32(h + 16) || s[1] != be32(h + 20))
-            break;
-        if (be32(h + 4) != 0)
-            commit_end = off + frame;
+        bad[k] = s[0] != be32(h + 16) || s[1] != be32(h + 20);
+        s[0] = be32(h + 16);
+        s[1] = be32(h + 20);
+        if (!bad[k] && be32(h + 4) != 0)
+            commit_end = k + 1;
     }
-    for (int64_t off = 32; off < commit_end; off += frame) {
-        const int64_t pgno = be32(wal + off);
-        if (pgno >= 1 && pgno <= img->pages)
-            memcpy(img->data + (pgno - 1) * img->page_size, wal + off + 24, img->page_size);
+    for (int64_t k = 0; k < commit_end; k++) {
+        const unsigned char *h = wal + 32 + k * frame;
+        const int64_t pgno = be32(h);
+        if (!bad[k] && pgno >= 1 && pgno <= img->pages)
+            memcpy(img->data + (pgno - 1) * img->page_size, h + 24, img->page_size);
     }
+    free(bad);
     free(wal);
 }
 
