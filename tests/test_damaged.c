@@ -154,6 +154,26 @@ static bool flip(const char *path, int64_t offset, int len)
     return ok;
 }
 
+/* The contents of a file (malloc'd, its length in *len), NULL when it cannot be read. */
+static char *read_bytes(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    *len = 0;
+    if (f && fseek(f, 0, SEEK_END) == 0) {
+        const long n = ftell(f);
+        buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+        if (buf && (fseek(f, 0, SEEK_SET) != 0 || fread(buf, 1, (size_t)n, f) != (size_t)n)) {
+            free(buf);
+            buf = NULL;
+        }
+        *len = buf ? (size_t)n : 0;
+    }
+    if (f)
+        fclose(f);
+    return buf;
+}
+
 /* A page of the records table of the given type ('leaf' or 'internal'), the one in the
  * middle in page order; 0 when there is none. */
 static int64_t records_page(const char *path, const char *type)
@@ -352,8 +372,34 @@ static void leaf_flipped_and_a_wal_frame_damaged(void)
     REQUIRE(stat(wal, &sb) == 0);
     const int64_t frame = 24 + ps, frames = (sb.st_size - 32) / frame;
     REQUIRE(frames > 4);
-    /* Near the end of a frame's page: the cell content area, so a record's bytes. */
-    REQUIRE(flip(wal, 32 + (frames / 2) * frame + frame - 40, 1));
+    /* The last frame of a full leaf of records (no later frame holds that page). */
+    size_t wal_len = 0;
+    unsigned char *w = (unsigned char *)read_bytes(wal, &wal_len);
+    REQUIRE(w && (int64_t)wal_len >= 32 + frames * frame);
+    int64_t victim = -1;
+    for (int64_t k = frames - 2; k >= 1 && victim < 0; k--) {
+        const unsigned char *h = w + 32 + k * frame;
+        const uint32_t pgno = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | h[2] << 8 | h[3];
+        bool later = false;
+        for (int64_t l = k + 1; l < frames && !later; l++)
+            later = memcmp(w + 32 + l * frame, h, 4) == 0;
+        const int64_t content = (int64_t)(h[24 + 5] << 8 | h[24 + 6]);
+        const int ncell = h[24 + 3] << 8 | h[24 + 4];
+        if (pgno > 1 && h[24] == 13 && !later && ncell >= 2 && ncell <= 6 && content > 0 &&
+            content < ps / 2)
+            victim = k; /* a leaf of records (a few cells of 700 bytes), not of contacts */
+    }
+    REQUIRE(victim > 0);
+    /* Its newest cell starts where the cell content area does: a byte of its answers. */
+    const unsigned char *page = w + 32 + victim * frame + 24;
+    const int64_t newest = (int64_t)(page[5] << 8 | page[6]);
+    free(w);
+    REQUIRE(newest > 0 && newest + 200 < ps);
+    REQUIRE(flip(wal, 32 + victim * frame + 24 + newest + 150, 1));
+    /* After a reboot SQLite rebuilds its WAL index (the -shm) and checks every frame. */
+    char shm[PATH_MAX];
+    with_suffix(shm, path, "-shm");
+    unlink(shm);
     const int64_t leaf = records_page(path, "leaf");
     REQUIRE(leaf > 0 && flip(path, (leaf - 1) * ps + 3, 4));
     row_t *r = measure("leaf and a -wal frame flipped", path, STORED + IN_WAL);
@@ -694,26 +740,6 @@ static void full_disk_during_quarantine(void)
 }
 
 /* ---- Quarantined copies: sealed to the organisation, or expired -------------------------- */
-
-/* The contents of a file (malloc'd, its length in *len), NULL when it cannot be read. */
-static char *read_bytes(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    *len = 0;
-    if (f && fseek(f, 0, SEEK_END) == 0) {
-        const long n = ftell(f);
-        buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
-        if (buf && (fseek(f, 0, SEEK_SET) != 0 || fread(buf, 1, (size_t)n, f) != (size_t)n)) {
-            free(buf);
-            buf = NULL;
-        }
-        *len = buf ? (size_t)n : 0;
-    }
-    if (f)
-        fclose(f);
-    return buf;
-}
 
 static bool read_line(const char *path, char *out, size_t len)
 {
