@@ -424,6 +424,30 @@ static void flipped_leaf_header(void)
     remove_tree(dir);
 }
 
+/* A leaf of records overwritten with zeros: its rows are gone, and so must their contact
+ * details be (a contact is never salvaged without its record). */
+static void zeroed_leaf(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(build(dir, path, false));
+    const int64_t ps = page_size_of(path), leaf = records_page(path, "leaf");
+    REQUIRE(leaf > 0);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT ncell FROM dbstat WHERE name = 'records' AND pageno = %lld",
+             (long long)leaf);
+    const int64_t lost = raw_int(path, sql);
+    static char zeros[65536];
+    const int fd = open(path, O_WRONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    CHECK(pwrite(fd, zeros, (size_t)ps, (off_t)((leaf - 1) * ps)) == (ssize_t)ps);
+    close(fd);
+    row_t *r = measure("a records leaf zeroed", path, STORED);
+    CHECK(r->moved);
+    CHECK_INT(r->altered, 0);
+    CHECK_INT(r->recovered, STORED - lost);
+    remove_tree(dir);
+}
+
 static void flipped_leaf_payload(void)
 {
     char dir[PATH_MAX], path[PATH_MAX];
@@ -978,6 +1002,7 @@ int main(void)
     RUN(truncated_with_saves_in_the_wal);
     RUN(leaf_flipped_and_a_wal_frame_damaged);
     RUN(flipped_leaf_header);
+    RUN(zeroed_leaf);
     RUN(flipped_leaf_payload);
     RUN(flipped_interior);
     RUN(flipped_header);

@@ -348,7 +348,8 @@ static bool load_columns(store_t *st, target_t *t)
     return ok && t->ncols > 0;
 }
 
-/* INSERT INTO table(rowid, c1..cn) VALUES(?1, ..., ?n+1); a contact only beside its record. */
+/* INSERT INTO table(rowid, c1..cn) SELECT ?1, ..., ?n+1 (a contact without its record is
+ * refused by the store's foreign key). */
 static sqlite3_stmt *insert_for(store_t *st, target_t *t, int n)
 {
     if (t->ins[n])
@@ -360,9 +361,6 @@ static sqlite3_stmt *insert_for(store_t *st, target_t *t, int n)
     len += (size_t)snprintf(sql + len, sizeof sql - len, ") SELECT ?1");
     for (int i = 0; i < n && len < sizeof sql; i++) /* the rowid alias holds NULL: ?1 */
         len += (size_t)snprintf(sql + len, sizeof sql - len, ", ?%d", i == t->alias ? 1 : i + 2);
-    if (len < sizeof sql && strcmp(t->table, "contacts") == 0)
-        len += (size_t)snprintf(sql + len, sizeof sql - len,
-                                " WHERE EXISTS (SELECT 1 FROM records WHERE id = ?1)");
     if (len >= sizeof sql || sqlite3_prepare_v2(st->c.db, sql, -1, &t->ins[n], NULL) != SQLITE_OK)
         t->ins[n] = NULL;
     return t->ins[n];
