@@ -665,7 +665,11 @@ static void a_torn_or_foreign_journal_means_nothing_was_moved(void)
         REQUIRE(write_file(journal, journals[i]));
         store_t *st = NULL;
         store_recovery_t rec;
-        REQUIRE(store_open_checked(path, &st, &rec, NULL, 0) == KIOSK_OK);
+        char err[512] = "";
+        const int rc = store_open_checked(path, &st, &rec, err, sizeof err);
+        if (rc != KIOSK_OK)
+            fprintf(stderr, "    journal %zu: %s\n", i, err);
+        REQUIRE(rc == KIOSK_OK);
         CHECK(!rec.resumed);
         CHECK(!rec.moved_aside);
         CHECK_INT(store_record_count(st), STORED);
