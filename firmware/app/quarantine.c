@@ -37,6 +37,13 @@ __attribute__((format(printf, 3, 4))) static void say(const place_t *p, const ch
     p->log(level, text);
 }
 
+/* a + b into out; false (nothing to do with such a path) when it does not fit. */
+static bool cat2(char *out, size_t len, const char *a, const char *b)
+{
+    const int n = snprintf(out, len, "%s%s", a, b);
+    return n >= 0 && (size_t)n < len;
+}
+
 static int sync_dir(const char *dir)
 {
     const int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -133,9 +140,9 @@ static int push_file(bundle_sealer_t *s, const char *path, const char *label, bo
 static int seal_copy(const place_t *p, const char *copy, const char *sealed,
                      const uint8_t *org_box_pk)
 {
-    char tmp[4200], wal[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", sealed);
-    snprintf(wal, sizeof wal, "%s-wal", copy);
+    char tmp[4400], wal[4400];
+    if (!cat2(tmp, sizeof tmp, sealed, ".tmp") || !cat2(wal, sizeof wal, copy, "-wal"))
+        return KIOSK_ETOOBIG;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return kiosk_from_errno(errno);
@@ -177,8 +184,9 @@ static int remove_copy(const place_t *p, const char *copy)
     static const char *const suffixes[] = {"-wal", "-shm", "-journal", ""};
     int rc = KIOSK_OK;
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        char path[4200];
-        snprintf(path, sizeof path, "%s%s", copy, suffixes[i]);
+        char path[4400];
+        if (!cat2(path, sizeof path, copy, suffixes[i]))
+            return KIOSK_ETOOBIG;
         if (unlink(path) != 0 && errno != ENOENT && !rc)
             rc = kiosk_from_errno(errno);
     }
@@ -189,11 +197,13 @@ static int remove_copy(const place_t *p, const char *copy)
 static int tidy_one(const place_t *p, const char *name, int64_t stamp_ms, const uint8_t *org_box_pk,
                     int64_t now_utc_ms, int max_days, quarantine_report_t *rep)
 {
-    char copy[4200], sealed[4300];
-    snprintf(copy, sizeof copy, "%s/%s", p->dir, name);
-    snprintf(sealed, sizeof sealed, "%s" QUARANTINE_SEALED_SUFFIX, copy);
-    int rc = KIOSK_OK;
-    if (org_box_pk) {
+    char copy[4400], sealed[4400];
+    const int n = snprintf(copy, sizeof copy, "%s/%s", p->dir, name);
+    int rc = n < 0 || (size_t)n >= sizeof copy ||
+                     !cat2(sealed, sizeof sealed, copy, QUARANTINE_SEALED_SUFFIX)
+                 ? KIOSK_ETOOBIG
+                 : KIOSK_OK;
+    if (!rc && org_box_pk) {
         struct stat sb;
         if (lstat(sealed, &sb) != 0) /* else sealed already: the removal was cut */
             rc = seal_copy(p, copy, sealed, org_box_pk);
@@ -206,7 +216,7 @@ static int tidy_one(const place_t *p, const char *name, int64_t stamp_ms, const 
                 "plaintext removed",
                 copy, sealed);
         }
-    } else {
+    } else if (!rc) {
         const int64_t age_ms = now_utc_ms - (stamp_ms < 0 ? now_utc_ms : stamp_ms);
         if (age_ms < (int64_t)max_days * 86400000)
             return KIOSK_OK;
