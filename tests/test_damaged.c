@@ -701,19 +701,9 @@ static bool fill_up(const char *dir, long leave)
 /* A disk that fills up during the quarantine: the damaged database is moved aside, but the
  * fresh one cannot be made. The journal stays, every start tries again, and the first one
  * with space finishes the salvage, with the count in the staff notice (the real kiosk). */
-static void full_disk_during_quarantine(void)
+static void full_disk_in(const char *dir)
 {
-    if (geteuid() != 0) {
-        fprintf(stderr, "    skipped: mounting a small tmpfs needs root\n");
-        return;
-    }
-    char dir[PATH_MAX], path[PATH_MAX], journal[PATH_MAX];
-    REQUIRE(make_scratch_dir(dir, "damaged-full"));
-    if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=8m") != 0) {
-        fprintf(stderr, "    skipped: cannot mount a tmpfs: %s\n", strerror(errno));
-        remove_tree(dir);
-        return;
-    }
+    char path[PATH_MAX], journal[PATH_MAX];
     join(path, dir, "kiosk.db");
     with_suffix(journal, path, "-quarantine");
     store_t *st = NULL;
@@ -763,6 +753,23 @@ static void full_disk_during_quarantine(void)
     char want[32];
     snprintf(want, sizeof want, "%d/%d", r->recovered, STORED);
     CHECK(strstr(r->notice, want) != NULL);
+}
+
+/* full_disk_in() on a size-limited tmpfs, unmounted whatever happens in it. */
+static void full_disk_during_quarantine(void)
+{
+    if (geteuid() != 0) {
+        fprintf(stderr, "    skipped: mounting a small tmpfs needs root\n");
+        return;
+    }
+    char dir[PATH_MAX];
+    REQUIRE(make_scratch_dir(dir, "damaged-full"));
+    if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=8m") != 0) {
+        fprintf(stderr, "    skipped: cannot mount a tmpfs: %s\n", strerror(errno));
+        remove_tree(dir);
+        return;
+    }
+    full_disk_in(dir);
     CHECK(umount(dir) == 0);
     remove_tree(dir);
 }
