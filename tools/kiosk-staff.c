@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 
+#include "app/quarantine.h"
 #include "core/config.h"
 #include "core/json_num.h"
 #include "core/kerr.h"
@@ -60,7 +61,11 @@ static void usage(FILE *out)
           "                  feedback, service_request, activity); what it cannot convert is\n"
           "                  listed, the new pack loaded as the kiosk loads it, then written\n"
           "  check-pack FILE check a content pack before it goes onto a stick: every\n"
-          "                  error and warning as FILE:LINE:COL, then what it holds\n",
+          "                  error and warning as FILE:LINE:COL, then what it holds\n"
+          "  open-quarantine --keys DIR FILE OUT.db\n"
+          "                  a damaged database the kiosk set aside and sealed to the\n"
+          "                  organisation (FILE: kiosk.db.corrupt-*.sealed, from a staff export)\n"
+          "                  opened into OUT.db (and OUT.db-wal); existing files are kept\n",
           out);
     office_usage(out);
     fputs("  po-export PACK LANG\n"
@@ -647,6 +652,140 @@ static int import(int argc, char **argv)
     return status;
 }
 
+/* What open-quarantine is writing: the file of the current "file" line and its sizes. */
+typedef struct {
+    const char *out;
+    FILE *f;
+    char path[4200];
+    long long want, got;
+    bool started, ended;
+    char err[4400];
+} unseal_t;
+
+static int unseal_close(unseal_t *u)
+{
+    if (!u->f)
+        return 0;
+    const bool ok = fflush(u->f) == 0 && fsync(fileno(u->f)) == 0;
+    const bool closed = fclose(u->f) == 0;
+    u->f = NULL;
+    if (!ok || !closed) {
+        snprintf(u->err, sizeof u->err, "cannot write %s: %s", u->path, strerror(errno));
+        return 1;
+    }
+    if (u->got != u->want) {
+        snprintf(u->err, sizeof u->err, "%s: %lld bytes, the sealed copy announced %lld", u->path,
+                 u->got, u->want);
+        return 1;
+    }
+    return 0;
+}
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* One plaintext line of a sealed quarantine copy (quarantine.h). */
+static int unseal_line(const char *line, size_t len, void *user_data)
+{
+    unseal_t *u = user_data;
+    if (!u->started) {
+        u->started = strcmp(line, QUARANTINE_FORMAT_LINE) == 0;
+        if (!u->started)
+            snprintf(u->err, sizeof u->err, "line 1: not a sealed quarantine copy");
+        return u->started ? 0 : 1;
+    }
+    char label[8];
+    long long size = 0;
+    if (strcmp(line, "end") == 0) {
+        u->ended = true;
+        return unseal_close(u);
+    }
+    if (sscanf(line, "file %7s %lld", label, &size) == 2) {
+        if (unseal_close(u))
+            return 1;
+        const bool db = strcmp(label, "db") == 0;
+        if ((!db && strcmp(label, "-wal") != 0) || size < 0) {
+            snprintf(u->err, sizeof u->err, "unknown part \"%s\"", label);
+            return 1;
+        }
+        snprintf(u->path, sizeof u->path, "%s%s", u->out, db ? "" : "-wal");
+        const int fd = open(u->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        u->f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+        if (!u->f) {
+            snprintf(u->err, sizeof u->err, "cannot create %s: %s", u->path, strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return 1;
+        }
+        u->want = size;
+        u->got = 0;
+        return 0;
+    }
+    if (!u->f || len % 2 != 0) {
+        snprintf(u->err, sizeof u->err, "a line that is neither a part nor its bytes");
+        return 1;
+    }
+    for (size_t i = 0; i < len; i += 2) {
+        const int hi = hex_digit(line[i]), lo = hex_digit(line[i + 1]);
+        if (hi < 0 || lo < 0 || fputc(hi << 4 | lo, u->f) == EOF) {
+            snprintf(u->err, sizeof u->err, "bad bytes for %s", u->path);
+            return 1;
+        }
+    }
+    u->got += (long long)len / 2;
+    return 0;
+}
+
+/* open-quarantine --keys DIR FILE OUT.db: a quarantined copy the kiosk sealed to the
+ * organisation, opened into OUT.db (and OUT.db-wal when it had one); never overwrites. */
+static int open_quarantine(int argc, char **argv)
+{
+    static const struct option opts[] = {{"keys", required_argument, NULL, 'k'},
+                                         {NULL, 0, NULL, 0}};
+    const char *keys = NULL;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c != 'k')
+            return 2;
+        keys = optarg;
+    }
+    if (!keys || argc - optind != 2) {
+        fprintf(stderr, "kiosk-staff open-quarantine: needs --keys DIR, FILE and OUT.db\n");
+        return 2;
+    }
+    const char *file = argv[optind];
+    uint8_t box_pk[CRYPTO_BOX_PK_BYTES], box_sk[CRYPTO_BOX_SK_BYTES];
+    char err[512];
+    if (crypto_org_load_box(keys, box_pk, box_sk, err, sizeof err) != KIOSK_OK) {
+        fprintf(stderr, "kiosk-staff: %s\n", err);
+        return 1;
+    }
+    const int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fprintf(stderr, "kiosk-staff: %s: %s\n", file, strerror(errno));
+        return 1;
+    }
+    unseal_t u = {.out = argv[optind + 1]};
+    uint8_t sha[32];
+    err[0] = '\0';
+    int rc = bundle_open(fd, box_pk, box_sk, unseal_line, &u, sha, err, sizeof err);
+    memset(box_sk, 0, sizeof box_sk);
+    close(fd);
+    if (u.f)
+        fclose(u.f);
+    if (rc == KIOSK_OK && !u.ended)
+        snprintf(u.err, sizeof u.err, "cut off: no \"end\" line");
+    if (rc != KIOSK_OK || !u.ended) {
+        fprintf(stderr, "kiosk-staff: %s: %s\n", file, u.err[0] ? u.err : err);
+        return 1;
+    }
+    printf("%s opened into %s\n", file, u.out);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -673,6 +812,7 @@ int main(int argc, char **argv)
         {"po-merge", office_po_merge},
         {"import-surveyjs", office_import_surveyjs},
         {"check-pack", office_check_pack},
+        {"open-quarantine", open_quarantine},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)

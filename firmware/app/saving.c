@@ -8,8 +8,10 @@
 #include <sys/statvfs.h>
 
 #include "app/log.h"
+#include "app/quarantine.h"
 #include "core/kerr.h"
 #include "crypto/seal.h"
+#include "crypto/crypto.h"
 
 static bool enough_space(const saving_t *s)
 {
@@ -91,8 +93,35 @@ static void report_chain(const saving_t *s, const content_t *c, const store_chai
     }
 }
 
+/* The log line and the staff notice of a quarantine: the records salvaged against those the
+ * damaged copy promised ("{n}" is "95/186", or "95" when the copy showed no count). */
+static void recovered_notice(const saving_t *s, const content_t *c, const store_recovery_t *rec,
+                             const char *err, char *notice, size_t notice_len)
+{
+    char n[48];
+    if (rec->expected_records >= rec->salvaged_records)
+        snprintf(n, sizeof n, "%lld/%lld", (long long)rec->salvaged_records,
+                 (long long)rec->expected_records);
+    else
+        snprintf(n, sizeof n, "%lld", (long long)rec->salvaged_records);
+    log_line("error",
+             "%s is damaged (%s): set aside as %s, %s records (recovered/expected) and %lld "
+             "contacts recovered into a fresh database%s%s",
+             s->cfg->db_path, rec->problem, rec->moved_to, n, (long long)rec->salvaged_contacts,
+             err[0] ? "; " : "", err);
+    const char *t = content_string(c, "notice.db_recovered", content_default_lang(c));
+    const char *at = strstr(t, "{n}");
+    if (at)
+        snprintf(notice, notice_len, "%.*s%s%s", (int)(at - t), t, n, at + 3);
+    else
+        snprintf(notice, notice_len, "%s", t);
+    log_line("warn", "staff notice: %s", notice);
+}
+
 /* Opens the store with the start-up check: a damaged database is set aside (never deleted),
- * what can be read is salvaged into a fresh one, and staff get a notice. */
+ * what can be read is salvaged into a fresh one, and staff get a notice. A quarantine that an
+ * earlier start could not finish (disk full) is finished first, by store_open_checked(); until
+ * it is, the store stays closed and the kiosk out of service, retrying. */
 static void open_store(saving_t *s, const content_t *c, record_time_t wall, int64_t now_ms,
                        char *notice, size_t notice_len)
 {
@@ -109,21 +138,11 @@ static void open_store(saving_t *s, const content_t *c, record_time_t wall, int6
         log_line("warn", "%s was not closed cleanly last time (power cut or crash): %s check %s",
                  s->cfg->db_path, rec.checked_full ? "full integrity" : "quick",
                  rec.moved_aside ? "failed" : "passed");
-    if (rec.moved_aside) {
-        log_line("error",
-                 "%s is damaged (%s): set aside as %s, %lld records and %lld contacts "
-                 "recovered into a fresh database%s%s",
-                 s->cfg->db_path, rec.problem, rec.moved_to, (long long)rec.salvaged_records,
-                 (long long)rec.salvaged_contacts, err[0] ? "; " : "", err);
-        char n[24];
-        snprintf(n, sizeof n, "%lld", (long long)rec.salvaged_records);
-        const char *t = content_string(c, "notice.db_recovered", content_default_lang(c));
-        const char *at = strstr(t, "{n}");
-        if (at)
-            snprintf(notice, notice_len, "%.*s%s%s", (int)(at - t), t, n, at + 3);
-        else
-            snprintf(notice, notice_len, "%s", t);
-    }
+    if (rec.resumed)
+        log_line("warn", "finishing the quarantine of %s begun at an earlier start (%s-quarantine)",
+                 rec.moved_to, s->cfg->db_path);
+    if (rec.moved_aside)
+        recovered_notice(s, c, &rec, err, notice, notice_len);
     report_chain(s, c, &rec.chain, notice, notice_len);
     char boot_id[130];
     read_boot_id(boot_id, sizeof boot_id);
@@ -154,6 +173,21 @@ static void note_held(saving_t *s, record_time_t t, const store_retention_clock_
                  wall);
 }
 
+static void log_text(const char *level, const char *text)
+{
+    log_line(level, "%s", text);
+}
+
+/* The quarantined copies of a damaged database: sealed to the organisation's key when one is
+ * configured, else deleted after the contact retention period (from their move). */
+static void tidy_quarantine(const saving_t *s, int64_t now_utc_ms, int max_days)
+{
+    uint8_t key[CRYPTO_BOX_PK_BYTES];
+    const bool have_key = s->cfg->org_box_pk && crypto_init() == KIOSK_OK &&
+                          crypto_key_from_text(s->cfg->org_box_pk, key, sizeof key);
+    quarantine_tidy(s->cfg->db_path, have_key ? key : NULL, now_utc_ms, max_days, log_text, NULL);
+}
+
 /* Erases what the retention periods say must go: at start-up, then hourly, between
  * sessions. "Now" is never later than the time staff confirmed (store_retention_clock()): a
  * clock that runs ahead, synchronised or not, erases nothing early; a late erasure follows
@@ -174,6 +208,7 @@ static void apply_retention(saving_t *s, record_time_t t, int64_t now_ms)
         return;
     }
     note_held(s, t, &clock);
+    tidy_quarantine(s, clock.now_utc_ms, r.contact_max_days);
     int64_t contacts = 0, records = 0;
     int rc = clock.now_utc_ms
                  ? store_apply_retention(s->store, clock.now_utc_ms, &r, &contacts, &records)

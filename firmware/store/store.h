@@ -56,6 +56,9 @@ typedef struct {
     char moved_to[4096];       /* "<path>.corrupt-YYYYMMDDTHHMMSSZ[-N]" (its -wal/-shm alongside) */
     int64_t salvaged_records;  /* rows copied from moved_to into the fresh database */
     int64_t salvaged_contacts; /* of which contact rows (contacts table) */
+    int64_t expected_records;  /* the highest record id the damaged copy showed (records it
+                                  promised, retention's deletions included); -1 unknown */
+    bool resumed;              /* an unfinished quarantine of an earlier start was finished */
     char problem[512];         /* the check's first message, or the open's error; "" when ok */
     store_chain_report_t chain; /* store_chain_verify() after the open (and any recovery) */
 } store_recovery_t;
@@ -70,23 +73,34 @@ typedef struct {
  * Only one program (the kiosk) should open a path this way; tools use store_open().
  *
  * When the open reports a corrupt file (e.g. "file is not a database") or the check does not
- * answer exactly "ok", nothing is deleted: the database and its -wal, -shm (and -journal)
- * files are renamed together to rec->moved_to (a UTC wall-clock stamp, "-1", "-2"... when
- * taken), the directory is fsynced, a fresh database is created at path, and whatever rows
- * can still be read from the moved-aside copy (through its own moved WAL, so committed but
- * uncheckpointed saves count) are copied into it, row by row, in one transaction: records
- * with their uuid and every column, their contacts, session counts, and the meta keys
- * (boot counter, last wall-clock time). Rows that cannot be read or break a constraint are
- * skipped; deleted rows never come back (no free-page scan). The moved-aside copy keeps any
- * contact details it held until staff remove it: store_apply_retention() does not see it.
+ * answer exactly "ok", nothing is deleted: the database is quarantined. The journal
+ * "<path>-quarantine" (the copy's name and the problem) is written and synced with its
+ * directory; the database and its -wal, -shm (and -journal) files are renamed together to
+ * rec->moved_to (a UTC wall-clock stamp, "-1", "-2"... when taken), the directory is fsynced,
+ * a fresh database is created at path, and whatever rows can still be read from the copy are
+ * copied into it in one transaction: first row by row through SQLite (through its own moved
+ * WAL, so committed but uncheckpointed saves count), then from the copy's raw table-leaf pages
+ * (store_pagescan.c), by column name and rowid: records with their uuid and every column,
+ * their contacts, session counts, and the meta keys (boot counter, last wall-clock time). The
+ * same transaction notes the copy's name (meta salvaged_from) and the counts. Then the journal
+ * is removed. Rows that cannot be read or break a constraint are skipped; deleted rows never
+ * come back.
+ *
+ * A journal found at open is finished first, before anything writes to path (rec->resumed):
+ * the move goes on if the copy is not at its name yet, the salvage runs unless the fresh
+ * database notes it, and the journal goes. A journal that does not parse, or names a file that
+ * is not a copy of path, was torn before any rename: it is removed and the open goes on as
+ * usual.
  *
  * rec (may be NULL) is always filled. Returns KIOSK_OK with a usable *out also after a
  * recovery (rec->moved_aside: the caller shows a staff notice); errbuf then holds "" or, if
- * the salvage itself failed (the fresh database is kept, empty), why. Returns a KIOSK_E*
- * code, *out NULL and a message naming the path in errbuf when the database cannot be opened
- * for another reason (as store_open(): nothing is moved for KIOSK_EACCES, KIOSK_EIO...), when
- * the files cannot be renamed (then none is: put back), or when even a fresh database cannot
- * be made; the marker then stays, and the next attempt makes a full check. */
+ * the copy could not be opened at all, why nothing was salvaged. Returns a KIOSK_E* code, *out
+ * NULL and a message naming the path in errbuf when the database cannot be opened for another
+ * reason (as store_open(): nothing is moved for KIOSK_EACCES, KIOSK_EIO...), when the journal
+ * cannot be written or the files cannot be renamed (then none is: put back, journal removed),
+ * or when the fresh database cannot be made or the salvage into it fails (a full disk): then
+ * the journal and the copy stay, the marker too, and the next attempt finishes the quarantine.
+ * The copy is left to the caller afterwards (the kiosk seals it, see app/quarantine.h). */
 int store_open_checked(const char *path, store_t **out, store_recovery_t *rec, char *errbuf,
                        size_t errlen);
 

@@ -62,6 +62,16 @@ int store_run_check(store_t *st, store_check_t check, char *problem, size_t prob
  * NULL) gets the message of a failure. */
 int store_fsync_dir(const char *path, char *errbuf, size_t errlen);
 
+/* store_pagescan.c: the salvage's pass over the raw pages of the damaged database file at
+ * from (and the committed frames of from-wal): every row of a table-leaf page that the fresh
+ * schema of records, then contacts, accepts is inserted with its rowid (a contact only beside
+ * its record; rows already there are refused by their keys). Inside st's transaction. Sets
+ * the rows added, and *promised to the highest rowid the interior pages name (the rows the
+ * file's b-trees held at least; 0 when none). Returns a KIOSK_E* code only for a failure of
+ * st. */
+int store_pagescan(store_t *st, const char *from, int64_t *records, int64_t *contacts,
+                   int64_t *promised);
+
 /* store_schema.c: meta keys. meta_get reads key as text (truncated to textlen) or as an
  * integer (either may be NULL); *found says whether the key exists. */
 int store_meta_get(store_t *st, const char *key, bool *found, char *text, size_t textlen,

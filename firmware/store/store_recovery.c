@@ -347,15 +347,25 @@ done:
 
 /* Copies the tables and keeps the clock guard (meta last_utc_ms) covering every salvaged
  * record even when its meta row was lost; inside st's transaction. */
-static int salvage_tables(store_t *st, sqlite3 *src, int64_t *n_records, int64_t *n_contacts)
+static int salvage_tables(store_t *st, sqlite3 *src, int64_t *n_records, int64_t *n_contacts,
+                          int64_t *promised)
 {
     int64_t n_other = 0, last_ms = 0;
     bool have_last = false;
     int err = salvage_table(st, src, "records", true, n_records);
     if (!err)
         err = salvage_table(st, src, "contacts", true, n_contacts);
+    if (!err) {
+        int64_t more_records = 0, more_contacts = 0;
+        err = store_pagescan(st, sqlite3_db_filename(src, "main"), &more_records, &more_contacts,
+                             promised);
+        *n_records += more_records;
+        *n_contacts += more_contacts;
+    }
     if (!err)
         err = salvage_table(st, src, "session_outcomes", false, &n_other);
+    if (!err) /* deleted records' hashes: retention's deletions are no gap in the chain */
+        err = salvage_table(st, src, "chain_gone", true, &n_other);
     if (!err)
         err = salvage_table(st, src, "meta", true, &n_other); /* keeps the fresh creation time */
     if (!err)
@@ -370,61 +380,286 @@ static int salvage_tables(store_t *st, sqlite3 *src, int64_t *n_records, int64_t
     return err;
 }
 
-/* Copies what can be read from the database at from (opened read-only; its WAL, moved with
- * it, is read too) into the fresh store st, in one transaction. */
-static int salvage(store_t *st, const char *from, int64_t *records, int64_t *contacts)
+/* The highest record id the damaged copy still shows (its records b-tree's last row): the
+ * records it promised, counting those retention deleted since; -1 when unreadable. */
+static int64_t promised_records(sqlite3 *src)
 {
-    *records = *contacts = 0;
+    const int64_t hi = max_rowid(src, "records");
+    return hi == INT64_MAX ? -1 : hi;
+}
+
+/* The meta keys that say, inside the fresh database, that the salvage from one quarantined
+ * copy has committed: written in the salvage's own transaction. */
+#define META_SALVAGED_FROM "salvaged_from"
+#define META_SALVAGED_RECORDS "salvaged_records"
+#define META_SALVAGED_CONTACTS "salvaged_contacts"
+#define META_SALVAGE_EXPECTED "salvage_expected"
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static int note_salvage(store_t *st, const char *from, const store_recovery_t *rec)
+{
+    int err = store_meta_set(st, META_SALVAGED_FROM, base_name(from), 0);
+    if (!err)
+        err = store_meta_set_int(st, META_SALVAGED_RECORDS, rec->salvaged_records);
+    if (!err)
+        err = store_meta_set_int(st, META_SALVAGED_CONTACTS, rec->salvaged_contacts);
+    if (!err)
+        err = store_meta_set_int(st, META_SALVAGE_EXPECTED, rec->expected_records);
+    return err;
+}
+
+/* Whether the fresh database already holds the committed salvage of from (a start that
+ * stopped between that commit and the removal of the journal); then fills rec's counts. */
+static int salvage_done(store_t *st, const char *from, store_recovery_t *rec, bool *done)
+{
+    char text[4096] = "";
+    bool found = false;
+    *done = false;
+    int err = store_meta_get(st, META_SALVAGED_FROM, &found, text, sizeof text, NULL);
+    if (err || !found || strcmp(text, base_name(from)) != 0)
+        return err;
+    *done = true;
+    bool f = false;
+    err = store_meta_get_int(st, META_SALVAGED_RECORDS, &f, &rec->salvaged_records);
+    if (!err)
+        err = store_meta_get_int(st, META_SALVAGED_CONTACTS, &f, &rec->salvaged_contacts);
+    if (!err)
+        err = store_meta_get_int(st, META_SALVAGE_EXPECTED, &f, &rec->expected_records);
+    return err;
+}
+
+/* Copies what can be read from the database at from (opened read-only; its WAL, moved with
+ * it, is read too) into the fresh store st, in one transaction that also notes the salvage
+ * (note_salvage()). A copy that cannot be opened gives nothing (note says why); a KIOSK_E*
+ * code only for a failure of st, which then holds nothing of it. */
+static int salvage(store_t *st, const char *from, store_recovery_t *rec, char *note, size_t notelen)
+{
+    rec->salvaged_records = rec->salvaged_contacts = 0;
+    rec->expected_records = -1;
     sqlite3 *src = NULL;
     int rc = sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        const int err = sq_fail(&st->c, KIOSK_EIO, "cannot open %s to salvage it: %s", from,
-                                src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
+        set_err(KIOSK_EIO, note, notelen, "cannot open %s to salvage it: %s", from,
+                src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
         sqlite3_close(src);
-        return err;
+        src = NULL;
+    } else {
+        sqlite3_db_config(src, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
+        sqlite3_busy_timeout(src, 2000);
+        sqlite3_exec(src, "PRAGMA cell_size_check=ON", NULL, NULL, NULL);
     }
-    sqlite3_db_config(src, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
-    sqlite3_busy_timeout(src, 2000);
-    sqlite3_exec(src, "PRAGMA cell_size_check=ON", NULL, NULL, NULL);
 
     int64_t n_records = 0, n_contacts = 0;
     int err = sq_exec(&st->c, "BEGIN IMMEDIATE", "cannot start the salvage into");
+    if (!err && src) {
+        int64_t promised = 0;
+        rec->expected_records = promised_records(src);
+        err = salvage_tables(st, src, &n_records, &n_contacts, &promised);
+        if (promised > rec->expected_records)
+            rec->expected_records = promised;
+    }
+    if (!err) {
+        int64_t top = 0;
+        err = sq_query_int(&st->c, "SELECT coalesce(max(id), 0) FROM records", &top,
+                           "cannot read the salvaged records of");
+        if (!err && n_records > 0 && top > rec->expected_records)
+            rec->expected_records = top; /* the damaged copy's last rows were unreadable */
+    }
+    rec->salvaged_records = n_records;
+    rec->salvaged_contacts = n_contacts;
     if (!err)
-        err = salvage_tables(st, src, &n_records, &n_contacts);
+        err = note_salvage(st, from, rec);
     if (!err)
         err = sq_exec(&st->c, "COMMIT", "cannot commit the salvage into");
     if (err) {
         sq_rollback(&st->c);
-    } else {
-        *records = n_records;
-        *contacts = n_contacts;
+        rec->salvaged_records = rec->salvaged_contacts = 0;
     }
     sqlite3_close(src);
     return err;
 }
 
-/* Moves the corrupt database aside, opens a fresh one at path and salvages into it. */
-static int recover(const char *path, store_t **st, store_recovery_t *rec, char *errbuf,
-                   size_t errlen)
+/* ---- The quarantine journal ------------------------------------------------------------
+ * "<path>-quarantine" names the copy being set aside and why. It is written and synced
+ * (with its directory) before the first rename, and removed only after the salvage into the
+ * fresh database has committed; found at a start, the quarantine is finished before anything
+ * else. The step reached follows from the files: the copy not yet at its new name (the
+ * database is renamed last) means the move goes on; the fresh database without the meta key
+ * salvaged_from = the copy's name means the salvage runs (again: it is one transaction). */
+
+static char *journal_path(const char *path)
+{
+    char *j = malloc(strlen(path) + sizeof "-quarantine");
+    if (j) {
+        strcpy(j, path);
+        strcat(j, "-quarantine");
+    }
+    return j;
+}
+
+static int write_journal(const char *journal, const char *moved, const char *problem, char *errbuf,
+                         size_t errlen)
+{
+    char text[4096 + 600];
+    const int len = snprintf(text, sizeof text, "kiosk-quarantine 1\nmoved %s\nproblem %s\n",
+                             base_name(moved), problem);
+    if (len < 0 || (size_t)len >= sizeof text)
+        return set_err(KIOSK_ETOOBIG, errbuf, errlen, "cannot write %s: too long", journal);
+    const int fd = open(journal, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int e = fd < 0 ? errno : 0;
+    if (!e && (write(fd, text, (size_t)len) != len || fsync(fd) != 0))
+        e = errno ? errno : ENOSPC;
+    if (fd >= 0)
+        close(fd);
+    if (e) {
+        unlink(journal);
+        return set_err(kiosk_from_errno(e), errbuf, errlen, "cannot write %s: %s", journal,
+                       strerror(e));
+    }
+    return store_fsync_dir(journal, errbuf, errlen);
+}
+
+/* Reads the journal: the moved copy's full path (beside path, named as pick_aside_name()
+ * names it) and the problem. KIOSK_ECORRUPT, naming the journal, for anything else. */
+static int read_journal(const char *journal, const char *path, store_recovery_t *rec, char *errbuf,
+                        size_t errlen)
+{
+    char text[4096 + 600] = "";
+    FILE *f = fopen(journal, "re");
+    if (!f) {
+        const int e = errno;
+        return set_err(kiosk_from_errno(e), errbuf, errlen, "cannot read %s: %s", journal,
+                       strerror(e));
+    }
+    const size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    char *moved = strstr(text, "\nmoved ");
+    char *problem = strstr(text, "\nproblem ");
+    char *end = moved ? strchr(moved + 7, '\n') : NULL;
+    if (strncmp(text, "kiosk-quarantine 1\n", 19) != 0 || !end || moved[7] == '\0')
+        return set_err(KIOSK_ECORRUPT, errbuf, errlen,
+                       "%s is not a quarantine journal (line 1 or \"moved\" missing)", journal);
+    *end = '\0';
+    const char *name = moved + 7;
+    const char *stem = base_name(path);
+    if (strchr(name, '/') || strncmp(name, stem, strlen(stem)) != 0 ||
+        strncmp(name + strlen(stem), ".corrupt-", 9) != 0)
+        return set_err(KIOSK_ECORRUPT, errbuf, errlen,
+                       "%s, line 2: \"%s\" is not a quarantine copy of %s", journal, name, path);
+    const int len =
+        snprintf(rec->moved_to, sizeof rec->moved_to, "%.*s%s", (int)(stem - path), path, name);
+    if (len < 0 || (size_t)len >= sizeof rec->moved_to)
+        return set_err(KIOSK_ETOOBIG, errbuf, errlen, "%s: path too long", journal);
+    if (problem) {
+        problem += 9;
+        problem[strcspn(problem, "\n")] = '\0';
+        snprintf(rec->problem, sizeof rec->problem, "%s", problem);
+    }
+    return KIOSK_OK;
+}
+
+/* Removes the journal once the salvage has committed. A failure only means the next start
+ * finds the salvage done (salvage_done()) and removes it then. */
+static void drop_journal(const char *journal)
+{
+    if (unlink(journal) == 0)
+        store_fsync_dir(journal, NULL, 0);
+}
+
+/* The quarantine after the move: opens (or creates) the fresh database at path, salvages
+ * the copy into it unless that already committed, then drops the journal. On an error the
+ * journal stays and *st is NULL: the next attempt goes on from here. */
+static int finish_quarantine(const char *path, const char *journal, store_t **st,
+                             store_recovery_t *rec, char *errbuf, size_t errlen)
+{
+    char note[512] = "";
+    int err = store_open_with_check(path, CHECK_NONE, st, NULL, 0, note, sizeof note);
+    if (err)
+        return set_err(err, errbuf, errlen, "cannot finish the quarantine of %s (%s stays): %s",
+                       rec->moved_to, journal, note);
+    bool done = false;
+    err = salvage_done(*st, rec->moved_to, rec, &done);
+    if (!err && !done)
+        err = salvage(*st, rec->moved_to, rec, note, sizeof note);
+    if (err) {
+        set_err(err, errbuf, errlen, "cannot finish the quarantine of %s (%s stays): %s",
+                rec->moved_to, journal, (*st)->c.errmsg);
+        store_close(*st);
+        *st = NULL;
+        return err;
+    }
+    drop_journal(journal);
+    set_err(KIOSK_OK, errbuf, errlen, "%s", note);
+    (*st)->c.errmsg[0] = '\0';
+    return KIOSK_OK;
+}
+
+/* Moves the corrupt database aside under a journal, opens a fresh one at path and salvages
+ * into it. */
+static int recover(const char *path, const char *journal, store_t **st, store_recovery_t *rec,
+                   char *errbuf, size_t errlen)
 {
     int err = pick_aside_name(path, rec->moved_to, sizeof rec->moved_to, errbuf, errlen);
     if (!err)
+        err = write_journal(journal, rec->moved_to, rec->problem, errbuf, errlen);
+    if (!err) {
         err = move_aside(path, rec->moved_to, errbuf, errlen);
+        if (err) /* everything was put back: there is nothing to finish */
+            drop_journal(journal);
+    }
     if (err) {
         rec->moved_to[0] = '\0';
         return err;
     }
     rec->moved_aside = true;
-    err = store_open_with_check(path, CHECK_NONE, st, NULL, 0, errbuf, errlen);
-    if (err)
-        return err;
-    if (errbuf && errlen)
-        errbuf[0] = '\0';
-    const int salvage_err =
-        salvage(*st, rec->moved_to, &rec->salvaged_records, &rec->salvaged_contacts);
-    set_err(salvage_err, errbuf, errlen, "%s", salvage_err ? (*st)->c.errmsg : "");
-    (*st)->c.errmsg[0] = '\0';
-    return KIOSK_OK;
+    return finish_quarantine(path, journal, st, rec, errbuf, errlen);
+}
+
+/* A journal found at start-up: finishes the move (the database is still at path) and the
+ * salvage. A journal whose copy is gone, with no database at path either, is dropped. */
+static int resume(const char *path, const char *journal, store_t **st, store_recovery_t *rec,
+                  char *errbuf, size_t errlen)
+{
+    rec->resumed = true;
+    if (!exists(rec->moved_to)) {
+        if (!exists(path)) {
+            drop_journal(journal);
+            rec->resumed = false;
+            rec->moved_to[0] = '\0';
+            return store_open_with_check(path, CHECK_FULL, st, NULL, 0, errbuf, errlen);
+        }
+        const int err = move_aside(path, rec->moved_to, errbuf, errlen);
+        if (err)
+            return err;
+    }
+    rec->moved_aside = true;
+    return finish_quarantine(path, journal, st, rec, errbuf, errlen);
+}
+
+/* The check of a start without a journal; a corrupt database is quarantined. */
+static int open_or_recover(const char *path, const char *journal, const char *marker, store_t **st,
+                           store_recovery_t *rec, char *errbuf, size_t errlen)
+{
+    int err = store_open_with_check(path, rec->unclean ? CHECK_FULL : CHECK_QUICK, st, rec->problem,
+                                    sizeof rec->problem, errbuf, errlen);
+    if (err && err != KIOSK_ECORRUPT)
+        return err; /* not the file's fault: leave everything as it is */
+    /* From here on a crash, even during the recovery, makes the next start a full check. */
+    const int marker_err = create_marker(marker, errbuf, errlen);
+    if (marker_err) {
+        store_close(*st);
+        *st = NULL;
+        return marker_err;
+    }
+    if (err == KIOSK_ECORRUPT)
+        err = recover(path, journal, st, rec, errbuf, errlen);
+    return err;
 }
 
 int store_open_checked(const char *path, store_t **out, store_recovery_t *rec, char *errbuf,
@@ -436,45 +671,57 @@ int store_open_checked(const char *path, store_t **out, store_recovery_t *rec, c
     if (!rec)
         rec = &scratch;
     memset(rec, 0, sizeof *rec);
+    rec->expected_records = -1;
     if (errbuf && errlen)
         errbuf[0] = '\0';
     if (!path || !*path)
         return store_open(path, out, errbuf, errlen); /* its refusal and message */
 
     char *marker = malloc(strlen(path) + sizeof "-running");
-    if (!marker)
-        return set_err(KIOSK_ENOMEM, errbuf, errlen, "cannot open database %s: out of memory",
-                       path);
+    char *journal = journal_path(path);
+    int err = KIOSK_OK;
+    if (!marker || !journal) {
+        err = set_err(KIOSK_ENOMEM, errbuf, errlen, "cannot open database %s: out of memory", path);
+        goto fail;
+    }
     strcpy(marker, path);
     strcat(marker, "-running");
     rec->unclean = exists(marker);
     rec->checked_full = rec->unclean;
 
     store_t *st = NULL;
-    int err = store_open_with_check(path, rec->unclean ? CHECK_FULL : CHECK_QUICK, &st,
-                                    rec->problem, sizeof rec->problem, errbuf, errlen);
-    if (err && err != KIOSK_ECORRUPT)
-        goto free_marker; /* not the file's fault: leave everything as it is */
-    /* From here on a crash, even during the recovery, makes the next start a full check. */
-    const int marker_err = create_marker(marker, errbuf, errlen);
-    if (marker_err) {
-        store_close(st);
-        err = marker_err;
-        goto free_marker;
-    }
+    if (exists(journal))
+        err = read_journal(journal, path, rec, errbuf, errlen);
     if (err == KIOSK_ECORRUPT) {
-        err = recover(path, &st, rec, errbuf, errlen);
-        if (err)
-            goto free_marker;
+        /* Written in full and synced before the first rename: a torn or foreign journal means
+         * nothing was moved yet. */
+        drop_journal(journal);
+        memset(rec->moved_to, 0, sizeof rec->moved_to);
+        rec->problem[0] = '\0';
+        err = KIOSK_OK;
+    } else if (err) {
+        goto fail;
     }
+    if (rec->moved_to[0]) {
+        /* An unfinished quarantine goes first, before anything writes to path. */
+        err = create_marker(marker, errbuf, errlen);
+        if (!err)
+            err = resume(path, journal, &st, rec, errbuf, errlen);
+    } else {
+        err = open_or_recover(path, journal, marker, &st, rec, errbuf, errlen);
+    }
+    if (err)
+        goto fail;
     /* The hash chain: lost or altered records become a notice (never a refusal to run). */
     /* On failure rec->chain.verified is false and store_errmsg() says why. */
     store_chain_verify(st, &rec->chain);
     st->marker = marker;
+    free(journal);
     *out = st;
     return KIOSK_OK;
 
-free_marker:
+fail:
+    free(journal);
     free(marker);
     return err;
 }

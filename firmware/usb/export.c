@@ -3,6 +3,7 @@
 #include "usb/export.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -339,6 +340,107 @@ static int write_verified(job_t *j, const char *stick_dir, char *err, size_t err
     return KIOSK_OK;
 }
 
+/* Whether name is a sealed quarantine copy ("<db>.corrupt-<stamp>.sealed"). */
+static bool is_sealed_copy(const char *name)
+{
+    const size_t len = strlen(name);
+    return name[0] != '.' && strstr(name, ".corrupt-") && len > 7 &&
+           strcmp(name + len - 7, ".sealed") == 0 && !strchr(name, '/');
+}
+
+/* Copies one sealed copy from srcdir into the stick's kiosk-export/ (dirfd), through a
+ * temporary name, synced, renamed and read back. */
+static int copy_sealed(const export_io_t *io, int srcdir, int dirfd, const char *name,
+                       int *errno_seen)
+{
+    struct stat have, want;
+    const int in = openat(srcdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (in < 0 || fstat(in, &want) != 0) {
+        *errno_seen = errno;
+        if (in >= 0)
+            close(in);
+        return KIOSK_EIO;
+    }
+    if (fstatat(dirfd, name, &have, AT_SYMLINK_NOFOLLOW) == 0 && have.st_size == want.st_size) {
+        close(in);
+        return KIOSK_OK; /* written by an earlier export */
+    }
+    char tmp[300];
+    snprintf(tmp, sizeof tmp, ".%s.tmp", name);
+    const int out = openat(dirfd, tmp, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+    int rc = out < 0 ? -errno : 0;
+    char buf[65536];
+    ssize_t n;
+    while (rc == 0 && (n = read(in, buf, sizeof buf)) != 0)
+        rc = n < 0 ? -errno : io->write(io->ctx, out, buf, (size_t)n);
+    if (rc == 0)
+        rc = io->fsync(io->ctx, out);
+    uint8_t a[32], b[32];
+    if (rc == 0 && (crypto_sha256_fd(in, a) != KIOSK_OK || crypto_sha256_fd(out, b) != KIOSK_OK ||
+                    memcmp(a, b, 32) != 0))
+        rc = -EIO;
+    if (out >= 0 && close(out) != 0 && rc == 0)
+        rc = -errno;
+    close(in);
+    if (rc == 0)
+        rc = io->renameat(io->ctx, dirfd, tmp, name);
+    if (rc < 0) {
+        unlinkat(dirfd, tmp, 0);
+        *errno_seen = -rc;
+        return kiosk_from_errno(-rc);
+    }
+    return KIOSK_OK;
+}
+
+/* The sealed quarantine copies of o->quarantine_dir into stick_dir/kiosk-export/. */
+static int export_quarantine(const export_io_t *io, const char *stick_dir, const export_opts_t *o,
+                             export_result_t *r, char *err, size_t errlen)
+{
+    DIR *d = opendir(o->quarantine_dir);
+    if (!d)
+        return KIOSK_OK; /* nothing set aside there */
+    int stick = -1, out_dir = -1, rc = KIOSK_OK, errno_seen = 0;
+    struct dirent *e;
+    while (rc == KIOSK_OK && (e = readdir(d)) != NULL) {
+        if (!is_sealed_copy(e->d_name))
+            continue;
+        if (out_dir < 0) {
+            stick = open(stick_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (stick >= 0 && mkdirat(stick, EXPORT_DIR_NAME, 0755) != 0 && errno != EEXIST)
+                stick = (close(stick), -1);
+            out_dir = stick >= 0 ? openat(stick, EXPORT_DIR_NAME,
+                                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                                 : -1;
+            if (out_dir < 0) {
+                errno_seen = errno;
+                rc = kiosk_from_errno(errno);
+                break;
+            }
+        }
+        rc = copy_sealed(io, dirfd(d), out_dir, e->d_name, &errno_seen);
+        if (rc == KIOSK_OK)
+            r->quarantine_files++;
+    }
+    if (rc == KIOSK_OK && out_dir >= 0) {
+        const int e1 = io->fsync(io->ctx, out_dir);
+        if (e1 < 0) {
+            errno_seen = -e1;
+            rc = kiosk_from_errno(-e1);
+        }
+    }
+    if (rc != KIOSK_OK)
+        snprintf(err, errlen,
+                 "the records were exported, but the sealed copies of a damaged database could "
+                 "not be: %s (%s)",
+                 staff_words(rc), errno_seen ? strerror(errno_seen) : kiosk_strerror(rc));
+    if (out_dir >= 0)
+        close(out_dir);
+    if (stick >= 0)
+        close(stick);
+    closedir(d);
+    return rc;
+}
+
 int export_to_stick(const export_source_t *src, const char *stick_dir, const export_opts_t *o,
                     export_result_t *r, char *err, size_t errlen)
 {
@@ -357,8 +459,9 @@ int export_to_stick(const export_source_t *src, const char *stick_dir, const exp
         snprintf(err, errlen, "cannot read the records: %s", src->errmsg(src->ctx));
         return rc;
     }
-    if (j.count == 0)
-        return KIOSK_OK; /* nothing new: nothing written */
+    if (j.count == 0) /* no new record: no bundle */
+        return o->quarantine_dir ? export_quarantine(&j.io, stick_dir, o, r, err, errlen)
+                                 : KIOSK_OK;
     if (src->chain) {
         rc = src->chain(src->ctx, o->all, j.max_id, &j.chain);
         if (rc != KIOSK_OK) {
@@ -383,6 +486,8 @@ int export_to_stick(const export_source_t *src, const char *stick_dir, const exp
         unlinkat(j.dir, j.tmp, 0);
         unlinkat(j.dir, mtmp, 0);
     }
+    if (rc == KIOSK_OK && o->quarantine_dir)
+        rc = export_quarantine(&j.io, stick_dir, o, r, err, errlen);
     free(j.payload);
     if (j.fd >= 0)
         close(j.fd);

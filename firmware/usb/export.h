@@ -76,6 +76,10 @@ typedef struct {
     void (*progress)(int64_t done, int64_t total, void *user_data);
     void *user_data;
     const export_io_t *io;
+    /* A directory whose sealed quarantine copies ("*.corrupt-*.sealed": damaged databases the
+     * kiosk set aside, already encrypted to the organisation) go into kiosk-export/ too, after
+     * the records (also when there is no new record); NULL for none. */
+    const char *quarantine_dir;
 } export_opts_t;
 
 typedef struct {
@@ -85,9 +89,13 @@ typedef struct {
     uint64_t bytes;   /* bundle size */
     char bundle[128]; /* file names inside kiosk-export/ */
     char manifest[128];
+    int quarantine_files; /* sealed quarantine copies on the stick (written now or before) */
 } export_result_t;
 
-/* Exports the records of src to stick_dir/kiosk-export/<kiosk>-<seq>.bundle and .manifest.
+/* Exports the records of src to stick_dir/kiosk-export/<kiosk>-<seq>.bundle and .manifest,
+ * then copies o->quarantine_dir's sealed copies there (temporary name, fsync, rename, read
+ * back; one already there with the same size is kept). A failure of those copies is returned
+ * (err says the records were exported) after the records are marked.
  * Returns KIOSK_OK (also with 0 records: nothing new, nothing written), KIOSK_EFULL (stick
  * full), KIOSK_EACCES (read-only stick), KIOSK_EIO (pulled out, or a write error),
  * KIOSK_ECORRUPT (what was read back differs from what was written), or the source's error;

@@ -20,6 +20,7 @@
 struct usb_sticks {
     usb_sticks_config_t c;
     char mount_dir[512], kiosk_id[128];
+    char quarantine_dir[4096]; /* the key directory: the database's, with its sealed copies */
     uint8_t org_sign_pk[CRYPTO_SIGN_PK_BYTES];
     uint8_t org_box_pk[CRYPTO_BOX_PK_BYTES];
     uint8_t kiosk_sk[CRYPTO_SIGN_SK_BYTES];
@@ -86,6 +87,7 @@ usb_sticks_t *usb_sticks_open(const usb_sticks_config_t *c)
         usb_sticks_close(s);
         return NULL;
     }
+    snprintf(s->quarantine_dir, sizeof s->quarantine_dir, "%s", c->key_dir);
     s->c.org_sign_pk = s->c.org_box_pk = s->c.key_dir = NULL; /* not kept */
     atomic_store(&s->changed, true); /* a stick already in at start counts */
     if (c->watch) {
@@ -221,7 +223,8 @@ static void export(usb_sticks_t *s, const usb_source_t *src, const char *stick, 
                        .all = t->export_all,
                        .now_utc_ms = now_utc_ms,
                        .progress = on_progress,
-                       .user_data = s};
+                       .user_data = s,
+                       .quarantine_dir = s->quarantine_dir};
     export_result_t r;
     char err[512];
     int rc = export_to_stick(&src->records, stick, &o, &r, err, sizeof err);
@@ -232,10 +235,12 @@ static void export(usb_sticks_t *s, const usb_source_t *src, const char *stick, 
               : rc == KIOSK_EACCES   ? "read_only"
               : rc == KIOSK_ECORRUPT ? "corrupt"
                                      : "removed";
-    } else if (r.records > 0) {
-        log_fn_say(s->c.log, s->c.ud, "info", "usb: exported %lld records to %s/%s/%s (%llu bytes)",
+    } else if (r.records > 0 || r.quarantine_files > 0) {
+        log_fn_say(s->c.log, s->c.ud, "info",
+                   "usb: exported %lld records to %s/%s/%s (%llu bytes), %d sealed copies of "
+                   "damaged databases",
                    (long long)r.records, stick, EXPORT_DIR_NAME, r.bundle,
-                   (unsigned long long)r.bytes);
+                   (unsigned long long)r.bytes, r.quarantine_files);
     }
     tell(s, (usb_event_t){.kind = USB_EV_EXPORT_DONE,
                           .stick = stick,
