@@ -41,7 +41,7 @@ typedef struct {
     const app_config_t *cfg;
     content_t *content;
     content_t *builtin; /* the built-in pack: the staff strings a pack lacks (loaded once) */
-    char notice[256];
+    char notice[512];   /* a recovery's and the hash chain's notices may come together */
     flow_t *flow;
     saving_t saving; /* the store: open, checked, saving what the flow hands over */
     ui_t *ui;

@@ -91,6 +91,7 @@ static void report_chain(const saving_t *s, const content_t *c, const store_chai
         const size_t at = strlen(notice);
         content_fill_vars(notice + at, notice_len - at, t, 2, names, values);
     }
+    log_line("warn", "staff notice: %s", notice);
 }
 
 /* The log line and the staff notice of a quarantine: the records salvaged against those the
