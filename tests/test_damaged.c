@@ -193,10 +193,10 @@ static int64_t records_page(const char *path, const char *type)
     return p < 0 ? 0 : p;
 }
 
-/* Copies the database at from and its -wal to to (and to's -wal). */
+/* Copies the database at from and its -wal and -head to to (and to's -wal, -head). */
 static bool copy_db(const char *from, const char *to)
 {
-    char cmd[3 * PATH_MAX];
+    char cmd[8 * PATH_MAX + 128];
     snprintf(cmd, sizeof cmd,
              "cp '%s' '%s' && { [ ! -e '%s-wal' ] || cp '%s-wal' '%s-wal'; } && "
              "{ [ ! -e '%s-head' ] || cp '%s-head' '%s-head'; }",
