@@ -58,6 +58,10 @@ int store_open_with_check(const char *path, store_check_t check, store_t **out, 
  * KIOSK_ECORRUPT with the first message (or SQLite's error) in problem, on one line. */
 int store_run_check(store_t *st, store_check_t check, char *problem, size_t problemlen);
 
+/* Whether a failed insert of a salvaged row only loses that row (a value the fresh schema
+ * refuses: constraint, type, size); anything else (disk full, I/O) stops the salvage. */
+bool store_row_refused(int rc);
+
 /* store_recovery.c: makes the directory entries of path's directory durable; errbuf (may be
  * NULL) gets the message of a failure. */
 int store_fsync_dir(const char *path, char *errbuf, size_t errlen);

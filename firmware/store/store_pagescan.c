@@ -366,20 +366,6 @@ static sqlite3_stmt *insert_for(store_t *st, target_t *t, int n)
     return t->ins[n];
 }
 
-/* A failed insert that only loses that row; anything else stops the scan. */
-static bool refused(int rc)
-{
-    switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT:
-    case SQLITE_MISMATCH:
-    case SQLITE_TOOBIG:
-    case SQLITE_RANGE:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* The number of columns of the record at rec (len bytes), 0 when its header does not parse. */
 static int count_columns(const unsigned char *rec, int64_t len)
 {
@@ -414,7 +400,7 @@ static int offer_row(store_t *st, target_t *t, int64_t rowid, const unsigned cha
         t->copied++;
     sqlite3_reset(ins);
     sqlite3_clear_bindings(ins);
-    if (rc == SQLITE_DONE || refused(rc))
+    if (rc == SQLITE_DONE || store_row_refused(rc))
         return KIOSK_OK;
     return sq_fail_db(&st->c, rc, "cannot store salvaged rows in");
 }

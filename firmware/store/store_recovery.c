@@ -195,9 +195,7 @@ static bool has_column(store_t *st, const char *table, const char *column)
     return found;
 }
 
-/* A failed insert of a salvaged row that only loses that row (a value the fresh schema
- * refuses); anything else (disk full, I/O) stops the salvage. */
-static bool row_refused(int rc)
+bool store_row_refused(int rc)
 {
     switch (rc & 0xff) {
     case SQLITE_CONSTRAINT:
@@ -276,7 +274,7 @@ static int copy_row(store_t *st, salvage_t *s, int64_t *copied)
         rc = sqlite3_step(s->ins);
     if (rc == SQLITE_DONE)
         (*copied)++;
-    else if (!row_refused(rc))
+    else if (!store_row_refused(rc))
         err = sq_fail_db(&st->c, rc, "cannot store salvaged rows in");
     sqlite3_reset(s->ins);
     return err;
