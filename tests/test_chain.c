@@ -472,6 +472,14 @@ static void the_kiosk_tells_staff_which_acknowledged_records_a_lost_wal_took(voi
     if (err && !strstr(err, want))
         fprintf(stderr, "    wanted \"%s\" in:\n%s\n", want, err);
     free(err);
+    /* The notice speaks the kiosk's language (its centre's), not only the pack's default. */
+    char *zh_args[] = {"--headless", "--lang", "zh-cn", "--db", db, "--script", script, NULL};
+    REQUIRE(start(&p, "chain-3", zh_args));
+    CHECK_INT(finish(&p, NULL, 0), 0);
+    err = slurp(p.err_path);
+    snprintf(want, sizeof want, "丢失的序号：1-%d；", saved);
+    CHECK(err && strstr(err, "staff notice: 工作人员注意") && strstr(err, want));
+    free(err);
     remove_tree(dir);
 }
 

@@ -159,8 +159,9 @@ static int load_content(app_t *a)
     bool fallback;
     int rc = load_pack(a, &a->content, &fallback, err, sizeof err);
     if (rc == KIOSK_OK && fallback)
-        snprintf(a->notice, sizeof a->notice, "%s",
-                 content_string(a->content, "notice.fallback", content_default_lang(a->content)));
+        snprintf(
+            a->notice, sizeof a->notice, "%s",
+            content_string(a->content, "notice.fallback", saving_notice_lang(a->cfg, a->content)));
     return rc;
 }
 
@@ -605,14 +606,15 @@ static void ime_open(app_t *a)
     if (err[0]) {
         log_line("error", "input methods: %s", err);
         if (!a->notice[0])
-            snprintf(
-                a->notice, sizeof a->notice, "%s",
-                content_string(a->content, "notice.ime_missing", content_default_lang(a->content)));
+            snprintf(a->notice, sizeof a->notice, "%s",
+                     content_string(a->content, "notice.ime_missing",
+                                    saving_notice_lang(a->cfg, a->content)));
     }
 #else
     log_line("error", "input methods: this kiosk was built without librime and zinnia");
-    snprintf(a->notice, sizeof a->notice, "%s",
-             content_string(a->content, "notice.ime_missing", content_default_lang(a->content)));
+    snprintf(
+        a->notice, sizeof a->notice, "%s",
+        content_string(a->content, "notice.ime_missing", saving_notice_lang(a->cfg, a->content)));
 #endif
 }
 

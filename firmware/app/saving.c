@@ -13,6 +13,12 @@
 #include "crypto/seal.h"
 #include "crypto/crypto.h"
 
+const char *saving_notice_lang(const app_config_t *cfg, const content_t *c)
+{
+    return cfg->lang && content_language_index(c, cfg->lang) >= 0 ? cfg->lang
+                                                                  : content_default_lang(c);
+}
+
 static bool enough_space(const saving_t *s)
 {
     char dir[4096];
@@ -83,7 +89,7 @@ static void report_chain(const saving_t *s, const content_t *c, const store_chai
     notice_list(&ch->lost, lost);
     notice_list(&ch->altered, altered);
     const char *values[] = {lost, altered};
-    const char *t = content_string(c, "notice.chain_broken", content_default_lang(c));
+    const char *t = content_string(c, "notice.chain_broken", saving_notice_lang(s->cfg, c));
     const size_t used = strlen(notice);
     if (used + 2 < notice_len) {
         if (used)
@@ -110,7 +116,7 @@ static void recovered_notice(const saving_t *s, const content_t *c, const store_
              "contacts recovered into a fresh database%s%s",
              s->cfg->db_path, rec->problem, rec->moved_to, n, (long long)rec->salvaged_contacts,
              err[0] ? "; " : "", err);
-    const char *t = content_string(c, "notice.db_recovered", content_default_lang(c));
+    const char *t = content_string(c, "notice.db_recovered", saving_notice_lang(s->cfg, c));
     const char *at = strstr(t, "{n}");
     if (at)
         snprintf(notice, notice_len, "%.*s%s%s", (int)(at - t), t, n, at + 3);
@@ -263,7 +269,7 @@ static void saving_notice(const saving_t *s, const content_t *c, char *notice, s
 {
     if (!s->unsealed_stored || notice[0] || !provisioned(s->cfg))
         return;
-    const char *t = content_string(c, "notice.unsealed", content_default_lang(c));
+    const char *t = content_string(c, "notice.unsealed", saving_notice_lang(s->cfg, c));
     snprintf(notice, notice_len, "%s", strcmp(t, "notice.unsealed") ? t : UNSEALED_NOTICE);
 }
 

@@ -53,4 +53,8 @@ int64_t saving_deadline(const saving_t *s);
 /* Closes the store (safe to call twice); s itself is the caller's, not NULL. */
 void saving_close(saving_t *s);
 
+/* The language of staff notices on the home screen: the kiosk's start language (its centre's)
+ * when the pack has it, else the pack's default. */
+const char *saving_notice_lang(const app_config_t *cfg, const content_t *c);
+
 #endif
