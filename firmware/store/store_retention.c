@@ -1,9 +1,12 @@
 /* The kiosk's store: retention of personal data and answers, and erasing one contact on
  * request, with the WAL truncated so that no old copy stays. */
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -28,15 +31,35 @@ static int ensure_secure_delete(store_t *st)
     return err;
 }
 
-/* Copies every frame of the WAL into the database and truncates the -wal file to zero bytes,
- * so that old images of erased pages are gone from it. Waits (busy timeout) for readers. */
+/* Makes the truncation of the -wal durable: SQLite truncates it without a sync, and a power cut
+ * could bring the old frames (erased details among them) back into the file. */
+static int sync_truncated_wal(store_t *st)
+{
+    char wal[4200];
+    if ((size_t)snprintf(wal, sizeof wal, "%s-wal", st->c.path) >= sizeof wal)
+        return sq_fail(&st->c, KIOSK_EINVAL, "path too long: %s-wal", st->c.path);
+    const int fd = open(wal, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? KIOSK_OK
+                               : sq_fail(&st->c, kiosk_from_errno(errno), "cannot open %s: %s", wal,
+                                         strerror(errno));
+    const int rc = fsync(fd);
+    const int e = errno;
+    close(fd);
+    return rc == 0 ? KIOSK_OK
+                   : sq_fail(&st->c, kiosk_from_errno(e), "cannot sync %s: %s", wal, strerror(e));
+}
+
+/* Copies every frame of the WAL into the database and truncates the -wal file to zero bytes
+ * (synced), so that old images of erased pages are gone from it. Waits (busy timeout) for
+ * readers. */
 static int checkpoint_truncate(store_t *st, const char *what)
 {
     int log = 0, done = 0;
     const int rc =
         sqlite3_wal_checkpoint_v2(st->c.db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log, &done);
     if (rc == SQLITE_OK)
-        return KIOSK_OK;
+        return sync_truncated_wal(st);
     if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
         return sq_fail(
             &st->c, KIOSK_EBUSY,
