@@ -76,8 +76,6 @@ static void wake_ui(void *ui)
     ui_wake(ui);
 }
 
-/* Loads the pack to run: one staff installed from a stick (or the one before it), else the
- * configured one; when those are all unusable, the built-in pack with a notice for staff. */
 /* Every text of the pack drawable (app/fonts.c). */
 static bool pack_fonts_ok(app_t *a, const content_t *c, const char *json, size_t len, char *why,
                           size_t whylen)
@@ -98,17 +96,18 @@ static bool pack_check_fn(void *ud, const content_t *c, const char *json, size_t
            app_pack_prompts_ok(c, pack_dir, audio_check_prompt, why, whylen);
 }
 
-/* The built-in pack, loaded once: the staff strings a pack lacks come from it. NULL when it
- * does not load (then load_pack() reports why). */
+/* The built-in pack, loaded once: the staff strings a pack lacks come from it. */
 static const content_t *builtin_pack(app_t *a)
 {
     content_error_t ce;
-    if (!a->builtin && content_load((const char *)kiosk_builtin_pack, kiosk_builtin_pack_len,
-                                    "(built-in pack)", &a->builtin, &ce) != KIOSK_OK)
-        a->builtin = NULL;
+    if (!a->builtin) /* NULL when it does not load: load_pack() says why */
+        (void)content_load((const char *)kiosk_builtin_pack, kiosk_builtin_pack_len,
+                           "(built-in pack)", &a->builtin, &ce);
     return a->builtin;
 }
 
+/* Loads the pack to run: one staff installed from a stick (or the one before it), else the
+ * configured one; when those are all unusable, the built-in pack with a notice for staff. */
 static int load_pack(app_t *a, content_t **out, bool *fallback, char *err, size_t errlen)
 {
     char dir[4096], src[4096] = "";
