@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/kerr.h"
+#include "core/log_fn.h"
 #include "crypto/crypto.h"
 
 #define HEX_LINE_BYTES 4096
@@ -21,21 +21,11 @@
 typedef struct {
     char dir[4096];
     const char *base; /* the database's file name */
-    void (*log)(const char *level, const char *text);
+    log_fn log;       /* may be NULL */
+    void *log_ud;
 } place_t;
 
-__attribute__((format(printf, 3, 4))) static void say(const place_t *p, const char *level,
-                                                      const char *fmt, ...)
-{
-    if (!p->log)
-        return;
-    char text[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    p->log(level, text);
-}
+#define say(p, level, ...) log_fn_say((p)->log, (p)->log_ud, level, __VA_ARGS__)
 
 /* a + b into out; false (nothing to do with such a path) when it does not fit. */
 static bool cat2(char *out, size_t len, const char *a, const char *b)
@@ -238,14 +228,13 @@ static int tidy_one(const place_t *p, const char *name, int64_t stamp_ms, const 
 }
 
 int quarantine_tidy(const char *db_path, const uint8_t *org_box_pk, int64_t now_utc_ms,
-                    int max_days, void (*log)(const char *level, const char *text),
-                    quarantine_report_t *rep)
+                    int max_days, log_fn log, void *log_ud, quarantine_report_t *rep)
 {
     quarantine_report_t scratch;
     if (!rep)
         rep = &scratch;
     memset(rep, 0, sizeof *rep);
-    place_t p = {.log = log};
+    place_t p = {.log = log, .log_ud = log_ud};
     char journal[4200];
     snprintf(journal, sizeof journal, "%s-quarantine", db_path);
     struct stat sb;

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/log_fn.h"
+
 /* The sealed form: "<copy>.sealed", a bundle (crypto.h) whose plaintext is
  * "kiosk-quarantine-copy 1", then for the database and for its -wal (when there is one) a
  * line "file db|-wal SIZE" and its bytes as lines of hex, then "end". */
@@ -26,10 +28,9 @@ typedef struct {
  * each plaintext copy is sealed to it into "<copy>.sealed" (temporary name, fsync, rename,
  * directory fsync), then its files are removed and the directory synced. Without a key, a copy
  * whose move stamp is max_days or more before now_utc_ms is deleted (a stamp that cannot be
- * read counts as the time of the call: never early). log (may be NULL) gets one line per copy.
- * Returns KIOSK_OK, or the first failure (the others are still tried). */
+ * read counts as the time of the call: never early). log (may be NULL) gets one line per copy, with
+ * log_ud. Returns KIOSK_OK, or the first failure (the others are still tried). */
 int quarantine_tidy(const char *db_path, const uint8_t *org_box_pk, int64_t now_utc_ms,
-                    int max_days, void (*log)(const char *level, const char *text),
-                    quarantine_report_t *rep);
+                    int max_days, log_fn log, void *log_ud, quarantine_report_t *rep);
 
 #endif

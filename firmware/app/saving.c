@@ -180,8 +180,9 @@ static void note_held(saving_t *s, record_time_t t, const store_retention_clock_
                  wall);
 }
 
-static void log_text(const char *level, const char *text)
+static void log_text(const char *level, const char *text, void *ud)
 {
+    (void)ud;
     log_line(level, "%s", text);
 }
 
@@ -192,7 +193,8 @@ static void tidy_quarantine(const saving_t *s, int64_t now_utc_ms, int max_days)
     uint8_t key[CRYPTO_BOX_PK_BYTES];
     const bool have_key = s->cfg->org_box_pk && crypto_init() == KIOSK_OK &&
                           crypto_key_from_text(s->cfg->org_box_pk, key, sizeof key);
-    quarantine_tidy(s->cfg->db_path, have_key ? key : NULL, now_utc_ms, max_days, log_text, NULL);
+    quarantine_tidy(s->cfg->db_path, have_key ? key : NULL, now_utc_ms, max_days, log_text, NULL,
+                    NULL);
 }
 
 /* Erases what the retention periods say must go: at start-up, then hourly, between
