@@ -333,11 +333,11 @@ static void take_store(saving_t *s, const content_t *c, record_time_t wall, int6
     int64_t ms = 0;
     if (!startup_check_take_store(s->check, &st, &rec, &rc, err, sizeof err, &ms))
         return;
-    printf("event=store-open result=%s ms=%lld\n",
+    printf("event=store-open result=%s ms=%lld mono_ns=%lld\n",
            rc                ? "failed"
            : rec.moved_aside ? "recovered"
                              : "ok",
-           (long long)ms);
+           (long long)ms, (long long)clock_mono_us() * 1000);
     fflush(stdout);
     if (rc != KIOSK_OK) {
         if (!s->open_failed)
@@ -374,11 +374,11 @@ static void take_chain(saving_t *s, const content_t *c, char *notice, size_t not
     int64_t ms = 0;
     if (!startup_check_take_chain(s->check, &ch, why, sizeof why, &ms))
         return;
-    printf("event=chain-verified result=%s records=%lld ms=%lld\n",
+    printf("event=chain-verified result=%s records=%lld ms=%lld mono_ns=%lld\n",
            !ch.verified                        ? "failed"
            : ch.lost.count || ch.altered.count ? "broken"
                                                : "ok",
-           (long long)ch.records, (long long)ms);
+           (long long)ch.records, (long long)ms, (long long)clock_mono_us() * 1000);
     fflush(stdout);
     if (ch.verified && s->store && store_chain_catch_up(s->store, &ch) != KIOSK_OK)
         log_line("error", "%s", store_errmsg(s->store));
