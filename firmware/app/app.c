@@ -948,12 +948,12 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     button_input_close(&a.buttons);
     system_unwatch_signals(a.sys);
 out_ui:
+    saving_close(&a.saving); /* first: the start-up check's thread may still wake the ui */
     if (a.audio)
         audio_close(a.audio);
     ui_close(a.ui);
     flow_free(a.flow);
     ime_close(&a);
-    saving_close(&a.saving);
     free(a.view);
     content_free(a.content);
     content_free(a.builtin);
