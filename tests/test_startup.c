@@ -182,6 +182,29 @@ static void a_save_waiting_on_a_damaged_database_lands_in_the_fresh_one(void)
     remove_tree(dir);
 }
 
+/* Sessions that end while the check is held (two residents walked away) are counted once
+ * the store is open, none dropped. */
+static void sessions_ended_during_the_check_are_counted_after_it(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX], script[PATH_MAX];
+    REQUIRE(build(dir, path, 5));
+    join(script, dir, "sessions.script");
+    REQUIRE(write_file(script, "hold-startup-check\n"
+                               "press journey 1\npress choice 0\nwait 400000\n"
+                               "expect screen home\n"
+                               "press journey 1\npress choice 0\nwait 400000\n"
+                               "expect screen home\n"
+                               "release-startup-check\n"
+                               "wait 1000\nexpect screen home\n"));
+    char *args[] = {"--headless", "--db", path, "--script", script, NULL};
+    char out[8192], *err = NULL;
+    CHECK_INT(run_kiosk("startup-sessions", args, out, sizeof out, &err), 0);
+    CHECK_INT(count_of(out, "event=session journey="), 2);
+    CHECK_INT(raw_int(path, "SELECT coalesce(sum(count), 0) FROM session_outcomes"), 2);
+    free(err);
+    remove_tree(dir);
+}
+
 /* A stop callback that saves one more record through the store the first time the walk asks:
  * a save made while the verification's snapshot is open. */
 typedef struct {
@@ -299,6 +322,7 @@ int main(void)
         return 1;
     RUN(a_save_waits_for_a_held_check_and_the_first_frame_does_not);
     RUN(a_save_waiting_on_a_damaged_database_lands_in_the_fresh_one);
+    RUN(sessions_ended_during_the_check_are_counted_after_it);
     RUN(a_save_during_the_walk_is_not_taken_for_a_lost_record);
     RUN(the_head_is_caught_up_by_the_store_and_never_taken_back);
     RUN(a_verification_asked_to_stop_stops);

@@ -147,6 +147,8 @@ static void saving_notice(const saving_t *s, const content_t *c, char *notice, s
     snprintf(notice, notice_len, "%s", strcmp(t, "notice.unsealed") ? t : UNSEALED_NOTICE);
 }
 
+static void count_pending(saving_t *s);
+
 void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall, int64_t now_ms,
                   char *notice, size_t notice_len)
 {
@@ -154,6 +156,7 @@ void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall
     bool ok = false;
     seal_setup(s);
     saving_startup(s, c, wall, now_ms, notice, notice_len);
+    count_pending(s);
     saving_notice(s, c, notice, notice_len);
     if (s->store) {
         ok = enough_space(s);
@@ -285,20 +288,46 @@ bool saving_perform(saving_t *s, flow_t *f, record_time_t wall, int64_t now_ms)
     return true;
 }
 
+/* Counts one outcome of day; while the start-up check runs, keeps it for the store. */
+static void count_outcome(saving_t *s, const char *day, const char *journey,
+                          session_outcome_t outcome)
+{
+    if (s->check && !s->store && s->npending < SAVING_PENDING_OUTCOMES) {
+        pending_outcome_t *p = &s->pending[s->npending++];
+        snprintf(p->day, sizeof p->day, "%s", day);
+        snprintf(p->journey, sizeof p->journey, "%s", journey);
+        p->outcome = outcome;
+        return;
+    }
+    if (s->check && !s->store)
+        log_line("warn", "session outcome not counted: %d wait for the start-up check",
+                 SAVING_PENDING_OUTCOMES);
+    if (s->store && store_count_session(s->store, day, journey, outcome) != KIOSK_OK)
+        log_line("warn", "cannot count session outcome: %s", store_errmsg(s->store));
+}
+
+/* The outcomes kept while the start-up check ran, counted once the store is there. */
+static void count_pending(saving_t *s)
+{
+    if (!s->store)
+        return;
+    for (int i = 0; i < s->npending; i++)
+        count_outcome(s, s->pending[i].day, s->pending[i].journey, s->pending[i].outcome);
+    s->npending = 0;
+}
+
 void saving_count_outcomes(saving_t *s, flow_t *f, record_time_t wall)
 {
     char journey[64];
     session_outcome_t outcome;
-    while (!(s->check && !s->store) && flow_take_outcome(f, journey, &outcome)) {
+    count_pending(s);
+    while (flow_take_outcome(f, journey, &outcome)) {
         printf("event=session journey=%s outcome=%s\n", journey, session_outcome_name(outcome));
         fflush(stdout);
-        if (!s->store)
-            continue;
         char day[ISO8601_LEN];
         iso8601_format(wall.utc_ms, 0, day);
         day[10] = '\0';
-        if (store_count_session(s->store, day, journey, outcome) != KIOSK_OK)
-            log_line("warn", "cannot count session outcome: %s", store_errmsg(s->store));
+        count_outcome(s, day, journey, outcome);
     }
 }
 

@@ -20,6 +20,14 @@
 
 typedef struct startup_check startup_check_t;
 
+/* A session's outcome kept while the start-up check runs. */
+#define SAVING_PENDING_OUTCOMES 16
+typedef struct {
+    char day[11];
+    char journey[64];
+    session_outcome_t outcome;
+} pending_outcome_t;
+
 typedef struct {
     const app_config_t *cfg;
     store_t *store;         /* NULL until opened, and after a failed save */
@@ -40,6 +48,8 @@ typedef struct {
     bool open_failed;       /* the last open failed: out of service, retrying */
     void (*wake)(void *ud); /* called from the check's thread after each phase */
     void *wake_ud;
+    pending_outcome_t pending[SAVING_PENDING_OUTCOMES]; /* counted once the store is there */
+    int npending;
 } saving_t;
 
 /* Opens the store if needed, checks there is room, tells the flow; runs retention when due
