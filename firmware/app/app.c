@@ -927,7 +927,7 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     a.wall = app_wall(&a);
     give_today(&a, a.content);
     a.dirty = true;
-    redraw(&a); /* the first frame, before the check's reads compete with its own */
+    redraw(&a);          /* the first frame, before the check's reads compete with its own */
     app_check_store(&a); /* the start-up check begins (startup_check.h); saves wait for it */
     button_input_open(&a.buttons, cfg->buttons, a.script.file != NULL, now_ms(&a) * 1000000,
                       wake_ui, a.ui, on_button, &a);
