@@ -295,6 +295,13 @@ static int setup(bench_t *b)
     memcpy(b->org_box_pk, org.box_pk, sizeof b->org_box_pk);
     if (crypto_org_save(&org, b->keys, err, sizeof err) != KIOSK_OK)
         return fprintf(stderr, "bench_export: %s\n", err), -1;
+    /* The library's exports are signed with this key: kept for importing them by hand. */
+    char pk[CRYPTO_KEY_TEXT], path[4300];
+    crypto_key_to_text(b->kiosk_keys.sign_pk, CRYPTO_SIGN_PK_BYTES, pk, sizeof pk);
+    snprintf(path, sizeof path, "%s/kiosk-sign.public", b->dir);
+    FILE *kf = fopen(path, "w");
+    if (!kf || fprintf(kf, "%s\n", pk) < 0 || fclose(kf) != 0)
+        return -1;
     if (!b->staff || !b->kiosk)
         return 0;
     char sign[CRYPTO_KEY_TEXT], box[CRYPTO_KEY_TEXT];
