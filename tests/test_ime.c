@@ -1,8 +1,10 @@
 /* The IME edge on Debian's engines and data: pinyin through librime on the dictionaries
  * deployed at build time (Simplified and Traditional, backspace, paging, selection), handwriting
- * through zinnia, each engine missing alone, and nothing written under the Rime user dir while
- * a resident types. Skips (77) when the data packages are not installed. */
+ * through zinnia, each engine missing alone, nothing written under the Rime user dir while
+ * a resident types, and neither library in the process before the engines are opened. Skips (77)
+ * when the data packages are not installed. */
 #include <dirent.h>
+#include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -299,6 +301,30 @@ static void test_nothing_written(void)
     CHECK_STR(after, before);
 }
 
+/* Whether the library soname is in the process (RTLD_NOLOAD: looked for, never loaded). */
+static bool mapped(const char *soname)
+{
+    void *h = dlopen(soname, RTLD_LAZY | RTLD_NOLOAD);
+    if (h)
+        dlclose(h);
+    return h != NULL;
+}
+
+/* librime and zinnia (and the C++ runtime, ICU, Boost they bring) are loaded when the engines
+ * are first opened, not with the program: a kiosk without input methods never maps them. */
+static void engines_are_loaded_only_when_opened(void)
+{
+    CHECK(!mapped("librime.so.1"));
+    CHECK(!mapped("libzinnia.so.0"));
+    CHECK(!mapped("libstdc++.so.6"));
+    REQUIRE(open_both());
+    CHECK(mapped("librime.so.1"));
+    CHECK(mapped("libzinnia.so.0"));
+    close_both();
+    REQUIRE(open_both()); /* open again after a close: the same libraries */
+    close_both();
+}
+
 int main(void)
 {
     if (!ime_test_data_present()) {
@@ -306,6 +332,7 @@ int main(void)
                         "is not installed\n");
         return 77;
     }
+    RUN(engines_are_loaded_only_when_opened); /* first: nothing opened before it */
     RUN(test_pinyin_simplified);
     RUN(test_pinyin_two_selections);
     RUN(test_pinyin_backspace);
