@@ -36,9 +36,21 @@
 /* The library, once loaded, stays for the process (as the dynamic linker would keep it). */
 static struct {
     void *lib;
-#define X(f) __typeof__(&f) f;
-    ZINNIA_FUNCTIONS(X)
-#undef X
+    __typeof__(&zinnia_recognizer_new) zinnia_recognizer_new;
+    __typeof__(&zinnia_recognizer_open) zinnia_recognizer_open;
+    __typeof__(&zinnia_recognizer_close) zinnia_recognizer_close;
+    __typeof__(&zinnia_recognizer_destroy) zinnia_recognizer_destroy;
+    __typeof__(&zinnia_recognizer_strerror) zinnia_recognizer_strerror;
+    __typeof__(&zinnia_recognizer_classify) zinnia_recognizer_classify;
+    __typeof__(&zinnia_character_new) zinnia_character_new;
+    __typeof__(&zinnia_character_destroy) zinnia_character_destroy;
+    __typeof__(&zinnia_character_clear) zinnia_character_clear;
+    __typeof__(&zinnia_character_set_width) zinnia_character_set_width;
+    __typeof__(&zinnia_character_set_height) zinnia_character_set_height;
+    __typeof__(&zinnia_character_add) zinnia_character_add;
+    __typeof__(&zinnia_result_size) zinnia_result_size;
+    __typeof__(&zinnia_result_value) zinnia_result_value;
+    __typeof__(&zinnia_result_destroy) zinnia_result_destroy;
 } z;
 
 static bool zinnia_load(char *err, size_t errlen)
