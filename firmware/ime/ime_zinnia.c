@@ -34,7 +34,7 @@
     X(zinnia_result_destroy)
 
 /* The library, once loaded, stays for the process (as the dynamic linker would keep it). */
-static struct {
+struct zinnia_api {
     void *lib;
     __typeof__(&zinnia_recognizer_new) zinnia_recognizer_new;
     __typeof__(&zinnia_recognizer_open) zinnia_recognizer_open;
@@ -51,7 +51,8 @@ static struct {
     __typeof__(&zinnia_result_size) zinnia_result_size;
     __typeof__(&zinnia_result_value) zinnia_result_value;
     __typeof__(&zinnia_result_destroy) zinnia_result_destroy;
-} z;
+};
+static struct zinnia_api z;
 
 static bool zinnia_load(char *err, size_t errlen)
 {
