@@ -1,9 +1,13 @@
 /* Handwriting through zinnia and the tegaki Simplified Chinese model: the strokes so far in,
  * the best IME_CANDIDATES characters out (no composition, nothing committed). libzinnia is
  * loaded (dlopen) when handwriting is first opened, not linked: a kiosk without input methods
- * never maps it, nor the C++ runtime it brings (issue 18: peak memory). */
+ * never maps it, nor the C++ runtime it brings. The model (26 MB, which zinnia maps and reads
+ * whole) is checked when handwriting opens and opened at the first stroke to recognise: a
+ * kiosk whose residents do not write by hand never has it in memory (issue 18: peak memory). */
 #include <dlfcn.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -84,6 +88,11 @@ static bool zinnia_recognize(void *ctx, const ime_strokes_t *s, ime_output_t *ou
     memset(out, 0, sizeof *out);
     if (s->nstrokes == 0 || s->size <= 0 || s->nstrokes > IME_MAX_STROKES)
         return s->nstrokes == 0; /* nothing written yet: an empty page */
+    if (!e->zinnia_model_open) {
+        if (!z.zinnia_recognizer_open(e->zinnia, e->zinnia_model))
+            return false; /* the caller turns handwriting off */
+        e->zinnia_model_open = true;
+    }
     zinnia_character_t *c = e->character;
     z.zinnia_character_clear(c);
     z.zinnia_character_set_width(c, (size_t)s->size);
@@ -105,8 +114,12 @@ static bool zinnia_recognize(void *ctx, const ime_strokes_t *s, ime_output_t *ou
     return true;
 }
 
-bool ime_zinnia_open(struct ime_engines *e, const char *model, ime_engine_t *out, char *err,
-                     size_t errlen)
+/* zinnia's own first check of a model, on its first 8 bytes: the magic number XOR the file's
+ * size, and the format's version (zinnia's DIC_MAGIC_ID and DIC_VERSION). */
+#define ZINNIA_MAGIC 0xef71821u
+#define ZINNIA_VERSION 1u
+
+static bool model_looks_whole(const char *model, char *err, size_t errlen)
 {
     struct stat st;
     if (stat(model, &st) != 0) {
@@ -115,21 +128,40 @@ bool ime_zinnia_open(struct ime_engines *e, const char *model, ime_engine_t *out
                        model);
         return false;
     }
-    if (!zinnia_load(err, errlen))
+    uint32_t head[2] = {0, 0};
+    FILE *f = fopen(model, "rb");
+    bool read = f && fread(head, sizeof head, 1, f) == 1;
+    if (f)
+        fclose(f);
+    if (!read || (head[0] ^ ZINNIA_MAGIC) != (uint32_t)st.st_size || head[1] != ZINNIA_VERSION) {
+        ime_err_append(err, errlen, "handwriting: cannot load the zinnia model %s: %s", model,
+                       read ? "not a whole zinnia model" : "cannot read it");
+        return false;
+    }
+    return true;
+}
+
+bool ime_zinnia_open(struct ime_engines *e, const char *model, ime_engine_t *out, char *err,
+                     size_t errlen)
+{
+    if (!model_looks_whole(model, err, errlen) || !zinnia_load(err, errlen))
         return false;
     zinnia_recognizer_t *r = z.zinnia_recognizer_new();
     zinnia_character_t *c = z.zinnia_character_new();
-    if (!r || !c || !z.zinnia_recognizer_open(r, model)) {
-        ime_err_append(err, errlen, "handwriting: cannot load the zinnia model %s: %s", model,
-                       r ? z.zinnia_recognizer_strerror(r) : "out of memory");
+    char *path = strdup(model);
+    if (!r || !c || !path) {
+        ime_err_append(err, errlen, "handwriting: out of memory");
         if (c)
             z.zinnia_character_destroy(c);
         if (r)
             z.zinnia_recognizer_destroy(r);
+        free(path);
         return false;
     }
     e->zinnia = r;
     e->character = c;
+    e->zinnia_model = path;
+    e->zinnia_model_open = false;
     out->recognize = zinnia_recognize;
     return true;
 }
@@ -139,9 +171,13 @@ void ime_zinnia_close(struct ime_engines *e)
     if (e->character)
         z.zinnia_character_destroy(e->character);
     if (e->zinnia) {
-        z.zinnia_recognizer_close(e->zinnia);
+        if (e->zinnia_model_open)
+            z.zinnia_recognizer_close(e->zinnia);
         z.zinnia_recognizer_destroy(e->zinnia);
     }
+    free(e->zinnia_model);
+    e->zinnia_model = NULL;
+    e->zinnia_model_open = false;
     e->character = NULL;
     e->zinnia = NULL;
 }
