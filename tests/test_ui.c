@@ -1,17 +1,13 @@
 /* The SDL edge on the headless driver: a touch at a panel pixel lands on the logical pixel the
  * rotation says, to the pixel, at every angle; the frame is painted in the palette the view
  * asks for, frame after frame; faces and icons are drawn from their SVG files anti-aliased, in
- * the ink asked for, and a missing file is reported by name; keys are drawn with their edge;
- * an unturned screen is drawn without a second full-screen buffer. */
+ * the ink asked for, and a missing file is reported by name; keys are drawn with their edge. */
 #include <SDL.h>
 #include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "check.h"
 #include "core/theme.h"
@@ -478,8 +474,8 @@ static void the_tick_box_follows_the_room_the_words_leave(void)
     REQUIRE(ui);
     paint_t p = theme_paint(STYLE_SECONDARY, false);
     for (int rtl = 0; rtl < 2; rtl++) {
-        widget_t w = {
-            .kind = W_BUTTON, .style = STYLE_SECONDARY, .action = ACT_CHOICE, .text = "", .px = 20};
+        widget_t w = {.kind = W_BUTTON, .style = STYLE_SECONDARY, .action = ACT_CHOICE,
+                      .text = "", .px = 20};
         w.r = (rect_t){100, 100, 400, 80};
         w.tr = rtl ? (rect_t){108, 110, 330, 60} : (rect_t){162, 110, 330, 60};
         w.align = rtl ? ALIGN_RIGHT : ALIGN_LEFT;
@@ -494,57 +490,6 @@ static void the_tick_box_follows_the_room_the_words_leave(void)
     ui_close(ui);
 }
 
-/* The peak memory (ru_maxrss, KiB) of a child that opens a headless w x h UI turned by
- * rotation and draws a few frames; -1 when it could not. */
-static long frames_peak_kib(int w, int h, int rotation)
-{
-    int fd[2];
-    if (pipe(fd) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        long kib = -1;
-        ui_t *ui = open_headless(w, h, rotation);
-        if (ui) {
-            static view_t v;
-            v.width = rotation % 180 ? h : w;
-            v.height = rotation % 180 ? w : h;
-            for (int i = 0; i < 3; i++) {
-                v.high_contrast = i % 2;
-                ui_draw(ui, &v, -1);
-            }
-            struct rusage r;
-            getrusage(RUSAGE_SELF, &r);
-            kib = r.ru_maxrss;
-            ui_close(ui);
-        }
-        ssize_t n = write(fd[1], &kib, sizeof kib);
-        _exit(n == sizeof kib ? 0 : 1);
-    }
-    close(fd[1]);
-    long kib = -1;
-    if (pid < 0 || read(fd[0], &kib, sizeof kib) != sizeof kib)
-        kib = -1;
-    close(fd[0]);
-    if (pid > 0)
-        waitpid(pid, NULL, 0);
-    return kib;
-}
-
-/* The software renderer's window surface keeps its pixels from frame to frame: unturned, it
- * is the logical screen itself, with no second full-screen frame texture (8 MB at 1920x1080,
- * issue 18). Told by how the peak grows from 800x480 to 1920x1080: 6.8 MB more for each
- * full-screen buffer kept. */
-static void an_unturned_software_screen_keeps_one_full_screen_buffer(void)
-{
-    long small = frames_peak_kib(800, 480, 0), large = frames_peak_kib(1920, 1080, 0);
-    long per_buffer = (1920 * 1080 - 800 * 480) * 4 / 1024;
-    fprintf(stderr, "  peak: %ld KiB at 800x480, %ld KiB at 1920x1080 (a buffer: %ld KiB)\n", small,
-            large, per_buffer);
-    REQUIRE(small > 0 && large > 0);
-    CHECK(large - small < per_buffer * 3 / 2);
-}
-
 int main(void)
 {
     RUN(absolute_pointers_are_told_from_touchscreens_and_mice);
@@ -557,6 +502,5 @@ int main(void)
     RUN(a_missing_icon_file_is_reported_by_name);
     RUN(keys_are_drawn_with_their_edge);
     RUN(the_tick_box_follows_the_room_the_words_leave);
-    RUN(an_unturned_software_screen_keeps_one_full_screen_buffer);
     return check_failures != 0;
 }

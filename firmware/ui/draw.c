@@ -425,10 +425,6 @@ static size_t draw_base_layer(ui_t *ui, const view_t *v, int pressed)
 static void present(ui_t *ui)
 {
     SDL_SetRenderTarget(ui->ren, NULL);
-    if (!ui->frame) { /* drawn straight into the window */
-        SDL_RenderPresent(ui->ren);
-        return;
-    }
     SDL_Rect dst = {(ui->phys_w - ui->log_w) / 2, (ui->phys_h - ui->log_h) / 2, ui->log_w,
                     ui->log_h};
     SDL_SetTextureBlendMode(ui->frame, SDL_BLENDMODE_NONE);

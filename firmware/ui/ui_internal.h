@@ -98,8 +98,7 @@ typedef struct {
 struct ui {
     SDL_Window *win;
     SDL_Renderer *ren;
-    SDL_Texture *frame; /* the logical screen; copied rotated to the window (NULL: the
-                           window's surface is the logical screen, see open_renderer) */
+    SDL_Texture *frame; /* the logical screen; copied rotated to the window */
     SDL_Texture *base;  /* the screen under a prompt, with its backdrop, drawn once */
     uint64_t base_hash; /* what base holds; 0: nothing */
     int phys_w, phys_h; /* window size */
