@@ -449,6 +449,13 @@ void staff_host_process(staff_host_t *h)
     if (role) {
         log_line("info", "%s PIN accepted: staff screen open",
                  role == STAFF_ROLE_TECHNICIAN ? "technician" : "staff");
+        const char *used =
+            role == STAFF_ROLE_STAFF ? h->cfg->staff_pin_hash : h->cfg->tech_pin_hash;
+        if (crypto_pin_hash_outdated(used))
+            log_line("warn",
+                     "the %s PIN's hash has an older kiosk's parameters (it may take 64 MiB "
+                     "to check): re-hash it with `echo PIN | kiosk --hash-pin` (7 MiB)",
+                     role == STAFF_ROLE_TECHNICIAN ? "technician" : "staff");
         staff_host_refresh(h);
     } else {
         int64_t wait = staff_wait_ms(h->staff, now);
