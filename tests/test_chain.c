@@ -728,6 +728,7 @@ static void a_submission_is_one_commit_and_its_head_synced_after_the_thank_you(v
     char *text = slurp(log);
     const int heads_before = text ? count_of(text, "-head\n") : -1;
     free(text);
+    CHECK_INT(heads_before, 2); /* the new file's, and the first rating's after its thank-you */
     fputs("go\n", p.in);
     fflush(p.in);
     REQUIRE(read_until(&p, "event=pause", line, sizeof line));
