@@ -68,6 +68,8 @@ static bool open_renderer(ui_t *ui, bool headless, char *err, size_t errlen)
         snprintf(err, errlen, "cannot create a renderer: %s", SDL_GetError());
         return false;
     }
+    SDL_RendererInfo info;
+    ui->software = SDL_GetRendererInfo(ui->ren, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
     ui->frame = SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
                                   ui->log_w, ui->log_h);
     if (!ui->frame) {

@@ -1,0 +1,174 @@
+/* Which part of the frame a new view changes, and showing it. The frame texture keeps what the
+ * last view drew; each widget's identity (everything that decides its pixels) and the pixels
+ * it may touch are kept beside it. A view whose widgets are those of the last one, but for a
+ * few, is drawn only inside the rectangle those few covered before and cover now (clipped
+ * there: what lies under and over them is drawn again too, so the result is the same pixels
+ * as a whole frame), and on the software renderer only that rectangle is copied to the window.
+ * A view that changes nothing draws nothing. */
+#include <string.h>
+
+#include "ui/ui_internal.h"
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211u;
+    return h;
+}
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    return s ? hash_bytes(h, s, strlen(s) + 1) : hash_bytes(h, "", 1) * 31u;
+}
+
+uint64_t ui_widget_hash(const widget_t *w, bool pressed)
+{
+    uint64_t h = 14695981039346656037u;
+    int f[] = {(int)w->kind,     (int)w->style,
+               (int)w->action,   w->r.x,
+               w->r.y,           w->r.w,
+               w->r.h,           w->tr.x,
+               w->tr.y,          w->tr.w,
+               w->tr.h,          w->px,
+               w->bold,          (int)w->align,
+               w->tr2.x,         w->tr2.y,
+               w->tr2.w,         w->tr2.h,
+               w->px2,           w->face_level,
+               w->face_count,    w->ir.x,
+               w->ir.y,          w->ir.w,
+               w->ir.h,          w->checked,
+               w->disabled,      w->dimmed,
+               w->focused,       w->caret,
+               w->ltr,           pressed,
+               w->text2 != NULL, w->strokes != NULL};
+    h = hash_bytes(h, f, sizeof f);
+    h = hash_bytes(h, &w->fraction, sizeof w->fraction);
+    h = hash_str(h, w->text);
+    h = hash_str(h, w->text2);
+    h = hash_str(h, w->qr);
+    h = hash_str(h, w->icon);
+    h = hash_str(h, w->lang);
+    if (w->strokes)
+        h = hash_bytes(h, w->strokes, sizeof *w->strokes);
+    return h ? h : 1;
+}
+
+/* What decides every widget's pixels besides the widget itself. */
+static uint64_t hash_global(const ui_t *ui, const view_t *v)
+{
+    uint64_t h = 14695981039346656037u;
+    int f[] = {v->width, v->height, v->high_contrast, v->rtl, (int)v->overlay_start};
+    h = hash_bytes(h, f, sizeof f);
+    return hash_str(h, ui->lang);
+}
+
+/* The rectangle a widget may paint: its own, its focus ring around it, a label's glyphs that
+ * reach past its box (clip_text() in draw.c); a field's text and a pad's strokes are not
+ * clipped: the whole screen. */
+static SDL_Rect widget_extent(const view_t *v, const widget_t *w)
+{
+    if (w->kind == W_FIELD || w->kind == W_PAD)
+        return (SDL_Rect){0, 0, v->width, v->height};
+    double u = (double)(v->width < v->height ? v->width : v->height) / 480.0;
+    int m = (int)(4 * u + 0.5) + (int)(3 * u + 0.5) + 1;
+    if (w->kind == W_LABEL)
+        m += w->px / 3;
+    SDL_Rect r = {w->r.x - m, w->r.y - m, w->r.w + 2 * m, w->r.h + 2 * m};
+    if (w->icon) {
+        SDL_Rect ir = {w->ir.x, w->ir.y, w->ir.w, w->ir.h};
+        SDL_UnionRect(&r, &ir, &r);
+    }
+    return r;
+}
+
+static void add_rect(SDL_Rect *acc, bool *any, const SDL_Rect *r)
+{
+    if (r->w <= 0 || r->h <= 0)
+        return;
+    if (*any)
+        SDL_UnionRect(acc, r, acc);
+    else
+        *acc = *r;
+    *any = true;
+}
+
+frame_plan_t ui_frame_plan(ui_t *ui, const view_t *v, int pressed, SDL_Rect *damage)
+{
+    size_t n = v->n < VIEW_MAX_WIDGETS ? v->n : VIEW_MAX_WIDGETS;
+    uint64_t global = hash_global(ui, v);
+    bool same = ui->shown_valid && ui->shown_n == n && ui->shown_global == global;
+    bool any = false;
+    SDL_Rect d = {0, 0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = ui_widget_hash(&v->w[i], (int)i == pressed);
+        SDL_Rect e = widget_extent(v, &v->w[i]);
+        if (same && h != ui->shown_hash[i]) {
+            add_rect(&d, &any, &ui->shown_ext[i]);
+            add_rect(&d, &any, &e);
+        }
+        ui->shown_hash[i] = h;
+        ui->shown_ext[i] = e;
+    }
+    ui->shown_n = n;
+    ui->shown_global = global;
+    ui->shown_valid = true;
+    if (!same)
+        return FRAME_WHOLE;
+    if (!any)
+        return FRAME_UNCHANGED;
+    SDL_Rect screen = {0, 0, ui->log_w, ui->log_h};
+    if (!SDL_IntersectRect(&d, &screen, damage))
+        return FRAME_UNCHANGED;
+    /* most of the screen: as cheap drawn whole */
+    if ((int64_t)damage->w * damage->h * 2 > (int64_t)ui->log_w * ui->log_h)
+        return FRAME_WHOLE;
+    return FRAME_PART;
+}
+
+void ui_frame_forget(ui_t *ui)
+{
+    ui->shown_valid = false;
+}
+
+/* The clip of the frame being drawn: r within the part drawn (r NULL: that part; none when
+ * the frame is drawn whole). */
+void ui_clip(ui_t *ui, const SDL_Rect *r)
+{
+    if (!r && !ui->part) {
+        SDL_RenderSetClipRect(ui->ren, NULL);
+        return;
+    }
+    SDL_Rect c = r ? *r : ui->damage;
+    if (r && ui->part && !SDL_IntersectRect(r, &ui->damage, &c))
+        c = (SDL_Rect){ui->damage.x, ui->damage.y, 0, 0}; /* nothing of r is drawn */
+    if (c.w <= 0 || c.h <= 0)
+        c = (SDL_Rect){-1, -1, 1, 1}; /* an empty clip: SDL takes w 0 as "no clip" */
+    SDL_RenderSetClipRect(ui->ren, &c);
+}
+
+void ui_present(ui_t *ui)
+{
+    SDL_SetRenderTarget(ui->ren, NULL);
+    SDL_Rect dst = {(ui->phys_w - ui->log_w) / 2, (ui->phys_h - ui->log_h) / 2, ui->log_w,
+                    ui->log_h};
+    SDL_SetTextureBlendMode(ui->frame, SDL_BLENDMODE_NONE);
+    if (ui->rotation == 0 && ui->part && ui->software) {
+        /* The window's surface keeps the last frame: only the part that changed is copied. */
+        SDL_Rect src = ui->damage;
+        SDL_Rect to = {dst.x + src.x, dst.y + src.y, src.w, src.h};
+        SDL_RenderCopy(ui->ren, ui->frame, &src, &to);
+    } else if (ui->rotation == 0) {
+        SDL_RenderCopy(ui->ren, ui->frame, NULL, &dst); /* the fast path: a plain copy */
+    } else {
+        SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 255);
+        SDL_RenderClear(ui->ren);
+        SDL_RenderCopyEx(ui->ren, ui->frame, NULL, &dst, (double)ui->rotation, NULL, SDL_FLIP_NONE);
+    }
+    SDL_RenderPresent(ui->ren);
+}
+
+ui_frame_counts_t ui_frame_counts(const ui_t *ui)
+{
+    return ui->frame_counts;
+}
