@@ -390,23 +390,25 @@ void ui_draw(ui_t *ui, const view_t *v, int pressed)
 {
     ui->high_contrast = v->high_contrast;
     ui->frame_rtl = v->rtl;
-    SDL_Rect damage;
-    frame_plan_t plan = ui_frame_plan(ui, v, pressed, &damage);
+    frame_plan_t plan = ui_frame_plan(ui, v, pressed);
     if (plan == FRAME_UNCHANGED) {
         ui->frame_counts.unchanged++;
         return; /* the frame and the window show it already */
     }
     ui->part = plan == FRAME_PART;
-    ui->damage = damage;
     ui->frame_counts.whole += !ui->part;
     ui->frame_counts.part += ui->part;
-    size_t first = draw_base_layer(ui, v, pressed);
-    SDL_SetRenderTarget(ui->ren, ui->frame);
-    ui_clip(ui, NULL);
-    SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
-    if (first == 0)
-        clear_to_background(ui);
-    draw_widgets(ui, v, first, v->n, pressed);
+    size_t n = ui->part ? ui->n_parts : 1;
+    for (size_t k = 0; k < n; k++) { /* each part from the ground up, clipped to it */
+        ui->damage = ui->part ? ui->parts[k] : (SDL_Rect){0, 0, ui->log_w, ui->log_h};
+        size_t first = draw_base_layer(ui, v, pressed);
+        SDL_SetRenderTarget(ui->ren, ui->frame);
+        ui_clip(ui, NULL);
+        SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
+        if (first == 0)
+            clear_to_background(ui);
+        draw_widgets(ui, v, first, v->n, pressed);
+    }
     ui_present(ui);
     ui->part = false;
 }

@@ -1,9 +1,9 @@
 /* Which part of the frame a new view changes, and showing it. The frame texture keeps what the
  * last view drew; each widget's identity (everything that decides its pixels) and the pixels
  * it may touch are kept beside it. A view whose widgets are those of the last one, but for a
- * few, is drawn only inside the rectangle those few covered before and cover now (clipped
+ * few, is drawn only inside the rectangles those few covered before and cover now (clipped
  * there: what lies under and over them is drawn again too, so the result is the same pixels
- * as a whole frame), and on the software renderer only that rectangle is copied to the window.
+ * as a whole frame), and on the software renderer only those are copied to the window.
  * A view that changes nothing draws nothing. */
 #include <string.h>
 
@@ -82,30 +82,47 @@ static SDL_Rect widget_extent(const view_t *v, const widget_t *w)
     return r;
 }
 
-static void add_rect(SDL_Rect *acc, bool *any, const SDL_Rect *r)
+/* Adds r to the parts to draw, merged with those it overlaps (each part is drawn from the
+ * ground up: an overlap would be drawn twice for nothing); past FRAME_RECTS parts, all become
+ * one. */
+static void add_part(ui_t *ui, SDL_Rect r)
 {
-    if (r->w <= 0 || r->h <= 0)
+    if (r.w <= 0 || r.h <= 0)
         return;
-    if (*any)
-        SDL_UnionRect(acc, r, acc);
-    else
-        *acc = *r;
-    *any = true;
+    for (size_t i = 0; i < ui->n_parts;) {
+        if (SDL_HasIntersection(&r, &ui->parts[i])) {
+            SDL_UnionRect(&r, &ui->parts[i], &r);
+            ui->parts[i] = ui->parts[--ui->n_parts]; /* and look again: r grew */
+            i = 0;
+        } else {
+            i++;
+        }
+    }
+    if (ui->n_parts == FRAME_RECTS) {
+        for (size_t i = 1; i < ui->n_parts; i++)
+            SDL_UnionRect(&ui->parts[0], &ui->parts[i], &ui->parts[0]);
+        ui->n_parts = 1;
+        SDL_UnionRect(&ui->parts[0], &r, &ui->parts[0]);
+        return;
+    }
+    ui->parts[ui->n_parts++] = r;
 }
 
-frame_plan_t ui_frame_plan(ui_t *ui, const view_t *v, int pressed, SDL_Rect *damage)
+frame_plan_t ui_frame_plan(ui_t *ui, const view_t *v, int pressed)
 {
     size_t n = v->n < VIEW_MAX_WIDGETS ? v->n : VIEW_MAX_WIDGETS;
     uint64_t global = hash_global(ui, v);
     bool same = ui->shown_valid && ui->shown_n == n && ui->shown_global == global;
-    bool any = false;
-    SDL_Rect d = {0, 0, 0, 0};
+    SDL_Rect screen = {0, 0, ui->log_w, ui->log_h};
+    ui->n_parts = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t h = ui_widget_hash(&v->w[i], (int)i == pressed);
         SDL_Rect e = widget_extent(v, &v->w[i]);
         if (same && h != ui->shown_hash[i]) {
-            add_rect(&d, &any, &ui->shown_ext[i]);
-            add_rect(&d, &any, &e);
+            SDL_Rect both, part;
+            SDL_UnionRect(&ui->shown_ext[i], &e, &both); /* where it was and where it is */
+            if (SDL_IntersectRect(&both, &screen, &part))
+                add_part(ui, part);
         }
         ui->shown_hash[i] = h;
         ui->shown_ext[i] = e;
@@ -115,15 +132,7 @@ frame_plan_t ui_frame_plan(ui_t *ui, const view_t *v, int pressed, SDL_Rect *dam
     ui->shown_valid = true;
     if (!same)
         return FRAME_WHOLE;
-    if (!any)
-        return FRAME_UNCHANGED;
-    SDL_Rect screen = {0, 0, ui->log_w, ui->log_h};
-    if (!SDL_IntersectRect(&d, &screen, damage))
-        return FRAME_UNCHANGED;
-    /* most of the screen: as cheap drawn whole */
-    if ((int64_t)damage->w * damage->h * 2 > (int64_t)ui->log_w * ui->log_h)
-        return FRAME_WHOLE;
-    return FRAME_PART;
+    return ui->n_parts ? FRAME_PART : FRAME_UNCHANGED;
 }
 
 void ui_frame_forget(ui_t *ui)
@@ -154,10 +163,12 @@ void ui_present(ui_t *ui)
                     ui->log_h};
     SDL_SetTextureBlendMode(ui->frame, SDL_BLENDMODE_NONE);
     if (ui->rotation == 0 && ui->part && ui->software) {
-        /* The window's surface keeps the last frame: only the part that changed is copied. */
-        SDL_Rect src = ui->damage;
-        SDL_Rect to = {dst.x + src.x, dst.y + src.y, src.w, src.h};
-        SDL_RenderCopy(ui->ren, ui->frame, &src, &to);
+        /* The window's surface keeps the last frame: only the parts drawn are copied. */
+        for (size_t i = 0; i < ui->n_parts; i++) {
+            SDL_Rect src = ui->parts[i];
+            SDL_Rect to = {dst.x + src.x, dst.y + src.y, src.w, src.h};
+            SDL_RenderCopy(ui->ren, ui->frame, &src, &to);
+        }
     } else if (ui->rotation == 0) {
         SDL_RenderCopy(ui->ren, ui->frame, NULL, &dst); /* the fast path: a plain copy */
     } else {
