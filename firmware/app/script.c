@@ -450,6 +450,20 @@ static bool cmd_sleep(script_t *a, char *rest, char *raw)
     return true;
 }
 
+/* "live 10000": the kiosk runs that long in real time as nobody touches it, its loop sleeping
+ * until its next deadline as in a real run (the app does it: script_t.live_ms), its clock
+ * moving on by as much: for measuring the CPU of a screen left alone (tools/bench-frames). */
+static bool cmd_live(script_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    long ms = strtol(rest, NULL, 10);
+    if (ms <= 0 || ms > 600000)
+        return script_fail(a, "live needs 1 to 600000 milliseconds"), false;
+    a->live_ms = ms;
+    a->timed = true;
+    return true;
+}
+
 /* "today 2026-12-04": the local date the kiosk believes from now on, as KIOSK_TODAY gives it
  * at start ("today" alone: the clock's again); a day passing while the kiosk runs. */
 static bool cmd_today(script_t *a, char *rest, char *raw)
@@ -544,7 +558,7 @@ static const struct {
     {"text", cmd_text},       {"wait", cmd_wait},     {"expect", cmd_expect},
     {"shot", cmd_shot},       {"echo", cmd_echo},     {"pause", cmd_pause},
     {"quit", cmd_quit},       {"today", cmd_today},   {"headset", cmd_headset},
-    {"sleep", cmd_sleep},     {"clock", cmd_clock},
+    {"sleep", cmd_sleep},     {"clock", cmd_clock},   {"live", cmd_live},
 };
 
 /* Runs the next script command; false at the end of the script or on failure. */
