@@ -81,6 +81,43 @@ static void left_alone_the_loop_sleeps_until_the_next_step(void)
     CHECK(drawn <= 1600 / FLOW_IDLE_STEP_MS + 1);
 }
 
+/* Whether two files hold the same bytes. */
+static bool same_file(const char *a, const char *b)
+{
+    char cmd[1500];
+    snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
+    return system(cmd) == 0;
+}
+
+/* Three seconds of countdown drawn step by step, each step a part of the frame, end on the
+ * same pixels as the same moment drawn at once (the prompt coming up: a whole frame), at both
+ * ends of the sizes. */
+static void countdown_steps_drawn_in_parts_are_the_whole_frame(void)
+{
+    const char *sizes[] = {"800x480", "1920x1080"};
+    for (int s = 0; s < 2; s++) {
+        char dir[700], args[1000], stepped[800], at_once[800], script[2048];
+        snprintf(dir, sizeof dir, "%s/frames-shots-%s", tmp, sizes[s]);
+        snprintf(args, sizeof args, "--size %s --screenshots '%s'", sizes[s], dir);
+        snprintf(script, sizeof script, "rm -rf '%s'; mkdir -p '%s'", dir, dir);
+        REQUIRE(system(script) == 0);
+        snprintf(script, sizeof script, "%s", TO_COUNTDOWN);
+        for (int i = 0; i < 12; i++)
+            strcat(script, "wait 250\n");
+        strcat(script, "shot stepped\n");
+        counts_t c;
+        REQUIRE(run_counting("shots-stepped", script, args, &c));
+        CHECK(c.part >= 12);
+        REQUIRE(run_counting("shots-at-once",
+                             "press journey 1\npress choice 0\nwait 63000\nexpect overlay "
+                             "idle\nshot at-once\n",
+                             args, &c));
+        snprintf(stepped, sizeof stepped, "%s/stepped.bmp", dir);
+        snprintf(at_once, sizeof at_once, "%s/at-once.bmp", dir);
+        CHECK(same_file(stepped, at_once));
+    }
+}
+
 /* Tab on the home screen at 1920x1080: each move of the ring draws a part of the frame. */
 static void a_focus_move_draws_a_part_of_the_frame(void)
 {
@@ -100,5 +137,6 @@ int main(void)
     RUN(the_countdown_draws_a_frame_a_step);
     RUN(left_alone_the_loop_sleeps_until_the_next_step);
     RUN(a_focus_move_draws_a_part_of_the_frame);
+    RUN(countdown_steps_drawn_in_parts_are_the_whole_frame);
     return check_failures != 0;
 }

@@ -535,7 +535,8 @@ static const view_t *screen_view(bool overlay, int focus, double fraction, const
     }
     widget_t body = {
         .kind = W_LABEL, .style = STYLE_PLAIN, .text = words, .px = 32, .align = ALIGN_CENTER};
-    body.r = body.tr = (rect_t){500, 400, 920, 50};
+    body.r = (rect_t){500, 300, 920, 250}; /* its box, and its lines in the middle */
+    body.tr = (rect_t){500, 400, 920, 50};
     v->w[v->n++] = body;
     widget_t bar = {.kind = W_BAR, .style = STYLE_PRIMARY, .text = "", .fraction = fraction};
     bar.r = (rect_t){500, 620, 920, 30};

@@ -63,18 +63,38 @@ static uint64_t hash_global(const ui_t *ui, const view_t *v)
     return hash_str(h, ui->lang);
 }
 
-/* The rectangle a widget may paint: its own, its focus ring around it, a label's glyphs that
- * reach past its box (clip_text() in draw.c); a field's text and a pad's strokes are not
- * clipped: the whole screen. */
+static SDL_Rect grown(rect_t r, int m)
+{
+    return (SDL_Rect){r.x - m, r.y - m, r.w + 2 * m, r.h + 2 * m};
+}
+
+/* The rectangle a widget may paint: its own, and its focus ring around it when it has one;
+ * a plain label's lines (clip_text() in draw.c clips them to its box with room for the glyphs
+ * that reach past their lines); a field's text and a pad's strokes are not clipped: the whole
+ * screen. */
 static SDL_Rect widget_extent(const view_t *v, const widget_t *w)
 {
     if (w->kind == W_FIELD || w->kind == W_PAD)
         return (SDL_Rect){0, 0, v->width, v->height};
     double u = (double)(v->width < v->height ? v->width : v->height) / 480.0;
-    int m = (int)(4 * u + 0.5) + (int)(3 * u + 0.5) + 1;
-    if (w->kind == W_LABEL)
-        m += w->px / 3;
-    SDL_Rect r = {w->r.x - m, w->r.y - m, w->r.w + 2 * m, w->r.h + 2 * m};
+    int ring = (int)(4 * u + 0.5) + (int)(3 * u + 0.5) + 1;
+    SDL_Rect r = grown(w->r, w->focused ? ring : 0);
+    if (w->kind == W_LABEL) {
+        int pad = w->px / 3;
+        SDL_Rect clip = grown(w->r, pad), lines = grown(w->tr, pad);
+        bool framed = w->style == STYLE_NOTICE || w->style == STYLE_CODE;
+        lines.x = clip.x; /* a line wider than its box is clipped to the widget's */
+        lines.w = clip.w;
+        SDL_Rect text;
+        if (!SDL_IntersectRect(&clip, &lines, &text))
+            text = (SDL_Rect){w->r.x, w->r.y, 0, 0};
+        if (framed)
+            SDL_UnionRect(&r, &clip, &r);
+        else if (w->focused)
+            SDL_UnionRect(&r, &text, &r);
+        else
+            r = text;
+    }
     if (w->icon) {
         SDL_Rect ir = {w->ir.x, w->ir.y, w->ir.w, w->ir.h};
         SDL_UnionRect(&r, &ir, &r);
