@@ -72,6 +72,7 @@ typedef struct {
     int64_t started_us;
     bool first_frame_done;
     stats_t stats;
+    stats_t frame_cpu; /* the same frames' CPU time (this thread's), whatever else runs */
     /* physical buttons: raw edges (GPIO or script) through the debouncer */
     button_input_t buttons;
     /* staff sticks */

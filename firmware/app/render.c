@@ -2,7 +2,9 @@
  * what changed), screenshots of each new screen, and how long the loop may sleep, which is
  * until the next thing the screen or a timer must show, not a frame rate. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/app_internal.h"
 #include "app/fonts.h"
@@ -61,9 +63,17 @@ static void screenshot_if_new(app_t *a)
 }
 
 /* Builds the active mode's view and draws it: the ui draws only the part that changed. */
+/* This thread's CPU time in microseconds. */
+static int64_t thread_cpu_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 void redraw(app_t *a)
 {
-    int64_t t0 = clock_mono_us();
+    int64_t t0 = clock_mono_us(), cpu0 = a->stats.on ? thread_cpu_us() : 0;
     int w, h;
     ui_logical_size(a->ui, &w, &h);
     mode_frame_t frame = {w,
@@ -107,6 +117,8 @@ void redraw(app_t *a)
         fflush(stdout);
     } else {
         stats_frame(&a->stats, t1 - t0);
+        a->frame_cpu.on = a->stats.on;
+        stats_frame(&a->frame_cpu, a->stats.on ? thread_cpu_us() - cpu0 : 0);
     }
     screenshot_if_new(a);
     a->dirty = false;
@@ -162,11 +174,26 @@ void app_live_turn(app_t *a)
     a->virtual_ms = clock_mono_ms() + a->live_shift_ms;
 }
 
-/* --stats: the frames' times, and how they were drawn (whole, the part that changed, or not
- * at all). */
+/* --stats: the frames' times (wall and CPU), and how they were drawn (whole, the part that changed,
+ * or not at all). */
+static int cmp_i64(const void *x, const void *y)
+{
+    int64_t p = *(const int64_t *)x, q = *(const int64_t *)y;
+    return (p > q) - (p < q);
+}
+
 void app_stats_print(app_t *a)
 {
     stats_print(&a->stats);
+    stats_t *cpu = &a->frame_cpu;
+    if (cpu->frames) {
+        qsort(cpu->frame_us, cpu->frames, sizeof *cpu->frame_us, cmp_i64);
+        printf("stats frame_cpu median_us=%lld p95_us=%lld max_us=%lld\n",
+               (long long)cpu->frame_us[cpu->frames / 2],
+               (long long)cpu->frame_us[cpu->frames * 95 / 100],
+               (long long)cpu->frame_us[cpu->frames - 1]);
+    }
+    stats_free(cpu);
     if (!a->stats.on || !a->ui)
         return;
     ui_frame_counts_t c = ui_frame_counts(a->ui);
