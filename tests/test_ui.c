@@ -1,7 +1,8 @@
 /* The SDL edge on the headless driver: a touch at a panel pixel lands on the logical pixel the
  * rotation says, to the pixel, at every angle; the frame is painted in the palette the view
  * asks for, frame after frame; faces and icons are drawn from their SVG files anti-aliased, in
- * the ink asked for, and a missing file is reported by name; keys are drawn with their edge. */
+ * the ink asked for, and a missing file is reported by name; keys are drawn with their edge;
+ * a frame that changes a few widgets draws only them, to the same pixels. */
 #include <SDL.h>
 #include <qrencode.h>
 #include <stdio.h>

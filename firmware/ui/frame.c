@@ -179,6 +179,10 @@ void ui_clip(ui_t *ui, const SDL_Rect *r)
 void ui_present(ui_t *ui)
 {
     SDL_SetRenderTarget(ui->ren, NULL);
+    if (!ui->frame) { /* drawn straight into the window's surface */
+        SDL_RenderPresent(ui->ren);
+        return;
+    }
     SDL_Rect dst = {(ui->phys_w - ui->log_w) / 2, (ui->phys_h - ui->log_h) / 2, ui->log_w,
                     ui->log_h};
     SDL_SetTextureBlendMode(ui->frame, SDL_BLENDMODE_NONE);

@@ -99,7 +99,8 @@ typedef struct {
 struct ui {
     SDL_Window *win;
     SDL_Renderer *ren;
-    SDL_Texture *frame; /* the logical screen; copied rotated to the window */
+    SDL_Texture *frame; /* the logical screen; copied rotated to the window (NULL: the
+                           software renderer's window surface is the logical screen) */
     SDL_Texture *base;  /* the screen under a prompt, with its backdrop, drawn once */
     uint64_t base_hash; /* what base holds; 0: nothing */
     /* What the frame holds (frame.c): each widget's identity and the rectangle it may paint,
