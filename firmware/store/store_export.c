@@ -1,5 +1,5 @@
 /* The kiosk's store, read side: records in insertion order, the export snapshot and its
- * marks, and the staff screen's figures. */
+ * marks (the staff screen's figures are in store_figures.c). */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +19,21 @@ enum { COL_NAME = SQ_COL_FIRST_OWN, COL_PHONE, COL_HAS_CONTACT, COL_MISUSE, COL_
     " c.name, c.phone, c.record_id IS NOT NULL, r.misuse, r.boot"                                  \
     " FROM records AS r LEFT JOIN contacts AS c ON c.record_id = r.id"
 
+#define SELECT_RECORDS_NOT_INDEXED                                                                 \
+    "SELECT r.kind, r.uuid, r.journey_id, r.kiosk_id, r.pack_id, r.pack_version, r.lang,"          \
+    " r.answers, r.ref_code, r.utc_ms, r.utc_offset_min, r.clock_synced, r.mono_ms,"               \
+    " c.name, c.phone, c.record_id IS NOT NULL, r.misuse, r.boot"                                  \
+    " FROM records AS r NOT INDEXED LEFT JOIN contacts AS c ON c.record_id = r.id"
+
 static const char foreach_sql[] = SELECT_RECORDS " ORDER BY r.id";
-static const char export_new_sql[] =
-    SELECT_RECORDS " WHERE r.id <= ?1 AND r.exported_at IS NULL ORDER BY r.id";
+/* Records not yet exported are always the newest (every mark covers all ids up to the
+ * export's last): they are read as one range of ids, straight from the table, from the
+ * lowest one not exported (found through the exported_at index) up to the snapshot. */
+#define NEW_RANGE                                                                                  \
+    " WHERE r.id BETWEEN (SELECT coalesce(min(id), ?1 + 1) FROM records WHERE exported_at IS "     \
+    "NULL)"                                                                                        \
+    " AND ?1 AND r.exported_at IS NULL"
+static const char export_new_sql[] = SELECT_RECORDS_NOT_INDEXED NEW_RANGE " ORDER BY r.id";
 static const char export_all_sql[] = SELECT_RECORDS " WHERE r.id <= ?1 ORDER BY r.id";
 
 /* Fills rec from the current row. answers_json, contact_name and contact_phone point into
@@ -119,9 +131,12 @@ int store_mark_exported(store_t *st, int64_t max_id, int64_t seq, int64_t now_ut
     if (err)
         return err;
     sqlite3_stmt *stmt = NULL;
+    /* One statement over the range of ids the export read (see NEW_RANGE), walking the table
+     * rather than the index of the column it changes. */
     int rc = sqlite3_prepare_v2(st->c.db,
-                                "UPDATE records SET exported_at = ?1"
-                                " WHERE id <= ?2 AND exported_at IS NULL",
+                                "UPDATE records NOT INDEXED SET exported_at = ?1"
+                                " WHERE id BETWEEN (SELECT coalesce(min(id), ?2 + 1) FROM records"
+                                " WHERE exported_at IS NULL) AND ?2 AND exported_at IS NULL",
                                 -1, &stmt, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(stmt, 1, when, -1, SQLITE_TRANSIENT);
@@ -136,7 +151,9 @@ int store_mark_exported(store_t *st, int64_t max_id, int64_t seq, int64_t now_ut
     }
     if (marked)
         *marked = sqlite3_changes64(st->c.db);
-    err = store_meta_set_int(st, "export_seq", seq);
+    err = store_tallies_after_export(st, max_id);
+    if (!err)
+        err = store_meta_set_int(st, "export_seq", seq);
     if (err)
         goto rollback;
     err = sq_exec(&st->c, "COMMIT", "cannot commit exported marks to");
@@ -146,53 +163,6 @@ int store_mark_exported(store_t *st, int64_t max_id, int64_t seq, int64_t now_ut
 rollback:
     sq_rollback(&st->c);
     return err;
-}
-
-int store_staff_stats(store_t *st, int64_t day_start_ms, int64_t week_start_ms, staff_stats_t *out)
-{
-    assert(st && out);
-    char week_day[ISO8601_LEN];
-    iso8601_format(week_start_ms, 0, week_day);
-    week_day[10] = '\0';
-    char sql[6][256];
-    snprintf(sql[0], sizeof sql[0], "SELECT count(*) FROM records WHERE utc_ms >= %lld",
-             (long long)day_start_ms);
-    snprintf(sql[1], sizeof sql[1], "SELECT count(*) FROM records WHERE utc_ms >= %lld",
-             (long long)week_start_ms);
-    snprintf(sql[2], sizeof sql[2], "SELECT count(*) FROM records WHERE exported_at IS NULL");
-    snprintf(sql[3], sizeof sql[3],
-             "SELECT count(*) FROM records WHERE kind = 'service_request'"
-             " AND exported_at IS NULL");
-    snprintf(sql[4], sizeof sql[4],
-             "SELECT count(*) FROM records WHERE misuse = 1 AND utc_ms >= %lld",
-             (long long)week_start_ms);
-    snprintf(sql[5], sizeof sql[5],
-             "SELECT coalesce(sum(count), 0) FROM session_outcomes"
-             " WHERE outcome = 'timed_out' AND day >= '%s'",
-             week_day);
-    int64_t *dst[6] = {&out->records_today,    &out->records_week,   &out->not_exported,
-                       &out->requests_waiting, &out->misuse_flagged, &out->timed_out_week};
-    for (int i = 0; i < 6; i++) {
-        int err = sq_query_int(&st->c, sql[i], dst[i], "cannot count records in");
-        if (err)
-            return err;
-    }
-    char last[64];
-    int err = sq_query_text(&st->c,
-                            "SELECT coalesce(CAST((julianday(max(exported_at)) - 2440587.5)"
-                            " * 86400000 AS INTEGER), 0) FROM records",
-                            last, sizeof last, "cannot read the last export from");
-    if (err)
-        return err;
-    out->last_export_ms = strtoll(last, NULL, 10);
-    bool found = false;
-    err = store_meta_get(st, "last_export_stick", &found, out->last_export_stick,
-                         sizeof out->last_export_stick, NULL);
-    if (err)
-        return err;
-    if (!found)
-        out->last_export_stick[0] = '\0';
-    return KIOSK_OK;
 }
 
 int store_set_last_export_stick(store_t *st, const char *where)
