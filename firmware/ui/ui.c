@@ -112,8 +112,10 @@ int ui_open(const ui_config_t *cfg, ui_t **out, char *err, size_t errlen)
     if (!open_renderer(ui, cfg->headless, err, errlen))
         goto fail_win;
     if (!ui_font(ui, 24, false) || !ui_font(ui, 24, true)) {
-        snprintf(err, errlen, "cannot open fonts %s (install fonts-noto-core, fonts-noto-cjk or pass "
-                 "--font)", cfg->font ? cfg->font : "(fontconfig found none)");
+        snprintf(err, errlen,
+                 "cannot open fonts %s (install fonts-noto-core, fonts-noto-cjk or pass "
+                 "--font)",
+                 cfg->font ? cfg->font : "(fontconfig found none)");
         rc = KIOSK_ENOENT;
         goto fail_ren;
     }
