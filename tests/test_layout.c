@@ -755,6 +755,67 @@ static void focus_ring_follows_reading_order(void)
     flow_free(f);
 }
 
+/* The countdown bar and the seconds of the idle prompt. */
+static void idle_prompt_shows(const flow_t *f, int64_t now, double *fraction, char *text,
+                              size_t len)
+{
+    view_build(&view, f, 800, 480, &metrics, now, NULL);
+    *fraction = -1;
+    text[0] = '\0';
+    for (size_t i = view.overlay_start; i < view.n; i++) {
+        if (view.w[i].kind == W_BAR)
+            *fraction = view.w[i].fraction;
+        if (view.w[i].kind == W_LABEL && strpbrk(view.w[i].text, "0123456789"))
+            snprintf(text, len, "%s", view.w[i].text);
+    }
+}
+
+/* The idle prompt changes only at the countdown's steps (FLOW_IDLE_STEP_MS): a view built
+ * anywhere inside a step is the same, the next step moves the bar and, on whole seconds, the
+ * number; flow_idle_next_step() says when, so the loop sleeps until then. */
+static void the_countdown_changes_only_at_its_steps(void)
+{
+    flow_t *f = flow_new(pack, "k", 0);
+    flow_activate(f, ACT_JOURNEY, 0, NULL, 1);
+    flow_activate(f, ACT_CHOICE, 0, NULL, 2);
+    int64_t since = flow_next_deadline(f); /* the prompt comes then */
+    REQUIRE(since < INT64_MAX);
+    flow_tick(f, since);
+    REQUIRE(flow_overlay(f) == OVERLAY_IDLE);
+    CHECK_INT(flow_idle_next_step(f, since), since + FLOW_IDLE_STEP_MS);
+    double first, frac, last = 2;
+    char first_text[512], text[512], prev_text[512];
+    idle_prompt_shows(f, since, &first, first_text, sizeof first_text);
+    snprintf(prev_text, sizeof prev_text, "%s", first_text);
+    CHECK(first == 1.0);
+    CHECK(first_text[0] != '\0');
+    for (int step = 0; step < 8; step++) {
+        int64_t start = since + step * FLOW_IDLE_STEP_MS;
+        double at_start;
+        char start_text[512];
+        idle_prompt_shows(f, start, &at_start, start_text, sizeof start_text);
+        CHECK(at_start < last); /* each step moves the bar */
+        last = at_start;
+        for (int64_t in = 1; in < FLOW_IDLE_STEP_MS; in += 83) {
+            idle_prompt_shows(f, start + in, &frac, text, sizeof text);
+            CHECK(frac == at_start);
+            CHECK_STR(text, start_text);
+            CHECK_INT(flow_idle_next_step(f, start + in), start + FLOW_IDLE_STEP_MS);
+        }
+        /* the number changes only on whole seconds */
+        CHECK(strcmp(start_text, prev_text) == 0 || (step * FLOW_IDLE_STEP_MS) % 1000 == 0);
+        snprintf(prev_text, sizeof prev_text, "%s", start_text);
+    }
+    /* The number changes a second in. */
+    idle_prompt_shows(f, since + 999, &frac, text, sizeof text);
+    CHECK_STR(text, first_text);
+    idle_prompt_shows(f, since + 1000, &frac, text, sizeof text);
+    CHECK(strcmp(text, first_text) != 0);
+    flow_activate(f, ACT_IDLE_CONTINUE, 0, NULL, since + 1001);
+    CHECK(flow_idle_next_step(f, since + 1002) == INT64_MAX);
+    flow_free(f);
+}
+
 static void m_many_services(cJSON *r)
 {
     cJSON *services = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "catalogs"), "services");
@@ -2078,6 +2139,7 @@ int main(void)
     RUN(every_screen_fits_at_every_size_in_both_languages);
     RUN(the_urgent_answer_is_on_the_first_page);
     RUN(focus_ring_follows_reading_order);
+    RUN(the_countdown_changes_only_at_its_steps);
     RUN(staff_screens_fit);
     RUN(long_lists_page);
     RUN(ellipsis_after_a_full_box_stays_in_bounds);

@@ -1,7 +1,8 @@
 /* The SDL edge on the headless driver: a touch at a panel pixel lands on the logical pixel the
  * rotation says, to the pixel, at every angle; the frame is painted in the palette the view
  * asks for, frame after frame; faces and icons are drawn from their SVG files anti-aliased, in
- * the ink asked for, and a missing file is reported by name; keys are drawn with their edge. */
+ * the ink asked for, and a missing file is reported by name; keys are drawn with their edge;
+ * a frame that changes a few widgets draws only them, to the same pixels. */
 #include <SDL.h>
 #include <qrencode.h>
 #include <stdio.h>
@@ -474,8 +475,8 @@ static void the_tick_box_follows_the_room_the_words_leave(void)
     REQUIRE(ui);
     paint_t p = theme_paint(STYLE_SECONDARY, false);
     for (int rtl = 0; rtl < 2; rtl++) {
-        widget_t w = {.kind = W_BUTTON, .style = STYLE_SECONDARY, .action = ACT_CHOICE,
-                      .text = "", .px = 20};
+        widget_t w = {
+            .kind = W_BUTTON, .style = STYLE_SECONDARY, .action = ACT_CHOICE, .text = "", .px = 20};
         w.r = (rect_t){100, 100, 400, 80};
         w.tr = rtl ? (rect_t){108, 110, 330, 60} : (rect_t){162, 110, 330, 60};
         w.align = rtl ? ALIGN_RIGHT : ALIGN_LEFT;
@@ -490,6 +491,123 @@ static void the_tick_box_follows_the_room_the_words_leave(void)
     ui_close(ui);
 }
 
+/* ---- frames that change a few widgets ---- */
+
+static view_t frame_view; /* large: not on the stack */
+
+/* A screen of buttons under a title, and (overlay) a prompt over it: a card with its words,
+ * a countdown bar and a button, as the idle prompt is. focus: the focused button; fraction:
+ * the bar's. */
+static const view_t *screen_view(bool overlay, int focus, double fraction, const char *words)
+{
+    view_t *v = &frame_view;
+    memset(v, 0, sizeof *v);
+    v->width = 1920;
+    v->height = 1080;
+    widget_t title = {.kind = W_LABEL,
+                      .style = STYLE_TITLE,
+                      .text = "How was your visit?",
+                      .px = 48,
+                      .bold = true,
+                      .align = ALIGN_CENTER};
+    title.r = title.tr = (rect_t){100, 40, 1720, 70};
+    v->w[v->n++] = title;
+    for (int i = 0; i < 6; i++) {
+        widget_t b = {.kind = W_BUTTON,
+                      .style = STYLE_SECONDARY,
+                      .action = ACT_CHOICE,
+                      .arg = i,
+                      .text = i % 2 ? "Yes, very much" : "Not really",
+                      .px = 32,
+                      .align = ALIGN_CENTER,
+                      .focused = i == focus};
+        b.r = (rect_t){100 + (i % 3) * 580, 200 + (i / 3) * 300, 540, 240};
+        b.tr = (rect_t){b.r.x + 20, b.r.y + 100, 500, 40};
+        v->w[v->n++] = b;
+    }
+    if (overlay) {
+        v->overlay_start = v->n;
+        widget_t back = {.kind = W_PANEL, .style = STYLE_BACKDROP, .text = ""};
+        back.r = (rect_t){0, 0, 1920, 1080};
+        v->w[v->n++] = back;
+        widget_t card = {.kind = W_PANEL, .style = STYLE_CARD, .text = ""};
+        card.r = (rect_t){460, 240, 1000, 600};
+        v->w[v->n++] = card;
+    }
+    widget_t body = {
+        .kind = W_LABEL, .style = STYLE_PLAIN, .text = words, .px = 32, .align = ALIGN_CENTER};
+    body.r = (rect_t){500, 300, 920, 250}; /* its box, and its lines in the middle */
+    body.tr = (rect_t){500, 400, 920, 50};
+    v->w[v->n++] = body;
+    widget_t bar = {.kind = W_BAR, .style = STYLE_PRIMARY, .text = "", .fraction = fraction};
+    bar.r = (rect_t){500, 620, 920, 30};
+    v->w[v->n++] = bar;
+    return v;
+}
+
+/* The window's pixels (the software renderer draws into the window's surface). */
+static SDL_Surface *window_copy(void)
+{
+    for (Uint32 id = 1; id < 64; id++) {
+        SDL_Window *win = SDL_GetWindowFromID(id);
+        SDL_Surface *s = win ? SDL_GetWindowSurface(win) : NULL;
+        if (s)
+            return SDL_ConvertSurfaceFormat(s, SDL_PIXELFORMAT_ARGB8888, 0);
+    }
+    return NULL;
+}
+
+static bool same_pixels(SDL_Surface *a, SDL_Surface *b)
+{
+    if (!a || !b || a->w != b->w || a->h != b->h)
+        return false;
+    for (int y = 0; y < a->h; y++)
+        for (int x = 0; x < a->w; x++) { /* the colour: a window has no alpha */
+            Uint32 pa, pb;
+            memcpy(&pa, (Uint8 *)a->pixels + y * a->pitch + x * 4, 4);
+            memcpy(&pb, (Uint8 *)b->pixels + y * b->pitch + x * 4, 4);
+            if ((pa ^ pb) & 0xffffff)
+                return false;
+        }
+    return true;
+}
+
+/* Moving the focus ring, or the countdown's number and bar, draws only that part of the frame
+ * and copies only it to the window, to the same pixels as the whole frame drawn again; the same
+ * view again draws nothing. Over a still screen (a prompt) as well as on it. */
+static void a_frame_draws_only_what_changed_to_the_same_pixels(void)
+{
+    for (int overlay = 0; overlay < 2; overlay++) {
+        ui_t *ui = open_headless(1920, 1080, 0);
+        REQUIRE(ui);
+        ui_set_language(ui, "en", false, NULL, 0);
+        ui_draw(ui, screen_view(overlay, 1, 0.75, "Closing in 30 seconds"), -1);
+        CHECK_INT(ui_frame_counts(ui).whole, 1);
+        ui_draw(ui, screen_view(overlay, 2, 0.5, "Closing in 29 seconds"), -1);
+        CHECK_INT(ui_frame_counts(ui).part, 1);
+        CHECK_INT(ui_frame_counts(ui).whole, 1);
+        frame_t part;
+        REQUIRE(grab(ui, &part));
+        SDL_Surface *part_window = window_copy();
+        ui_draw(ui, screen_view(overlay, 2, 0.5, "Closing in 29 seconds"), -1);
+        CHECK_INT(ui_frame_counts(ui).unchanged, 1);
+        ui_set_icon_dir(ui, NULL); /* forgets what the frame holds: drawn whole */
+        ui_draw(ui, screen_view(overlay, 2, 0.5, "Closing in 29 seconds"), -1);
+        CHECK_INT(ui_frame_counts(ui).whole, 2);
+        frame_t whole;
+        REQUIRE(grab(ui, &whole));
+        SDL_Surface *whole_window = window_copy();
+        CHECK(same_pixels(part.s, whole.s));
+        CHECK(same_pixels(part_window, whole_window));
+        CHECK(same_pixels(part.s, whole_window)); /* and the window shows the frame */
+        SDL_FreeSurface(part.s);
+        SDL_FreeSurface(whole.s);
+        SDL_FreeSurface(part_window);
+        SDL_FreeSurface(whole_window);
+        ui_close(ui);
+    }
+}
+
 int main(void)
 {
     RUN(absolute_pointers_are_told_from_touchscreens_and_mice);
@@ -502,5 +620,6 @@ int main(void)
     RUN(a_missing_icon_file_is_reported_by_name);
     RUN(keys_are_drawn_with_their_edge);
     RUN(the_tick_box_follows_the_room_the_words_leave);
+    RUN(a_frame_draws_only_what_changed_to_the_same_pixels);
     return check_failures != 0;
 }

@@ -40,8 +40,6 @@
 extern const unsigned char kiosk_builtin_pack[];
 extern const unsigned long kiosk_builtin_pack_len;
 
-#define ANIMATION_FRAME_MS 33
-
 static void app_check_store(app_t *a);
 static void perform_op(app_t *a);
 
@@ -226,8 +224,13 @@ static int app_reload_content(app_t *a, char *err, size_t errlen)
 
 static void app_check_store(app_t *a)
 {
+    /* Drawn again only when what it decides shows: the notice, or out of service. */
+    char was[sizeof a->notice];
+    memcpy(was, a->notice, sizeof was);
+    const screen_t screen = flow_screen(a->flow);
     saving_check(&a->saving, a->flow, a->content, a->wall, now_ms(a), a->notice, sizeof a->notice);
-    a->dirty = true;
+    if (strcmp(was, a->notice) != 0 || flow_screen(a->flow) != screen)
+        a->dirty = true;
     perform_op(a); /* a save that waited for the start-up check */
 }
 
@@ -292,107 +295,6 @@ static void app_quiet_turn(app_t *a)
     if (a->quiet.attract)
         staff_host_fill_hours(&a->staff_host); /* the reopening time the screen shows */
     attract_changed(a);
-}
-
-/* When the centre opens again, for the attract screen (NULL: not known). */
-static const char *quiet_reopens(const app_t *a)
-{
-    const staff_hours_t *h = &a->staff.hours;
-    return h->quiet && h->until[0] ? h->until : NULL;
-}
-
-/* ---- drawing ---- */
-
-static void screenshot_if_new(app_t *a)
-{
-    if (!a->cfg->shot_dir)
-        return;
-    const flow_t *f = a->flow;
-    static const char *const screens[] = {"home", "question", "thanks", "out-of-service",
-                                          "message"};
-    static const char *const overlays[] = {"", "-idle", "-leave", "-display", "-language"};
-    const journey_t *j = flow_journey(f);
-    const question_t *q = flow_question(f);
-    char key[160];
-    if (staff_active(a)) {
-        const staff_t *s = &a->staff;
-        snprintf(key, sizeof key, "staff-%s%s%s%s%s%s-%s",
-                 s->state == STAFF_OPEN ? script_staff_page_name(s->page) : "pin",
-                 s->erase_result == ERASE_DONE        ? "-erased"
-                 : s->erase_result == ERASE_NOT_FOUND ? "-not-found"
-                 : s->erase_result == ERASE_FAILED    ? "-failed"
-                                                      : "",
-                 s->result[0] ? (s->result_bad ? "-failed" : "-done") : "",
-                 s->state == STAFF_OPEN            ? ""
-                 : s->no_pin                       ? "-no-pin"
-                 : staff_wait_ms(s, now_ms(a)) > 0 ? "-wait"
-                 : s->wrong                        ? "-wrong"
-                                                   : "",
-                 s->state == STAFF_PIN && s->pin[0] ? "-typed" : "", s->focus >= 0 ? "-focus" : "",
-                 flow_lang(f));
-    } else
-        snprintf(key, sizeof key, "%s%s%s%s%s%s%s-%s",
-                 a->quiet.attract ? "attract" : screens[flow_screen(f)], j ? "-" : "",
-                 j ? j->id : (q ? "-quick" : ""), q ? "-" : "", q ? q->name : "",
-                 overlays[flow_overlay(f)], flow_focus(f) >= 0 ? "-focus" : "", flow_lang(f));
-    if (strcmp(key, a->last_shot_key) == 0)
-        return;
-    snprintf(a->last_shot_key, sizeof a->last_shot_key, "%s", key);
-    char path[4096];
-    int w, h;
-    ui_logical_size(a->ui, &w, &h);
-    snprintf(path, sizeof path, "%s/%03d-%s-%dx%d.bmp", a->cfg->shot_dir, ++a->shot_seq, key, w, h);
-    ui_screenshot(a->ui, path);
-}
-
-void redraw(app_t *a)
-{
-    int64_t t0 = clock_mono_us();
-    int w, h;
-    ui_logical_size(a->ui, &w, &h);
-    mode_frame_t frame = {w,
-                          h,
-                          ui_metrics(a->ui),
-                          now_ms(a),
-                          a->content,
-                          flow_lang(a->flow),
-                          a->notice[0] ? a->notice : NULL,
-                          a->quiet.attract ? quiet_reopens(a) : NULL,
-                          a->wall.offset_min};
-    active_mode_t m = app_active_mode(a);
-    m.ops->build(m.self, a->view, &frame);
-    /* The text edge measures in the view's language (its fonts, its direction): on a change,
-     * build again so that what was measured is what is drawn. */
-    const char *lang = a->view->lang[0] ? a->view->lang : frame.lang;
-    const char *families[APP_FONT_FAMILIES];
-    size_t nf = app_font_families(a->cfg, a->content, lang, families);
-    if (ui_set_language(a->ui, lang, a->view->rtl, families, nf))
-        m.ops->build(m.self, a->view, &frame);
-    if (flow_focus(a->flow) == FLOW_FOCUS_START || flow_focus(a->flow) == FLOW_FOCUS_CANDIDATES)
-        flow_set_focus(a->flow, a->view->focus_index);
-    for (size_t i = 0; i < a->view->n; i++)
-        if (a->view->w[i].overflow) {
-            const char *t = a->view->w[i].text; /* its first 40 bytes, whole characters */
-            size_t n = 0;
-            while (t[n] && n + utf8_char_len(t + n) <= 40)
-                n += utf8_char_len(t + n);
-            log_line("warn", "text does not fit: \"%.*s\"", (int)n, t);
-        }
-    ui_draw(a->ui, a->view, a->pressed);
-    /* handed off after the frame is drawn: speech never delays what the resident sees */
-    app_speech_frame(&a->speech, a->flow, a->view, m.ops == &mode_residents);
-    int64_t t1 = clock_mono_us();
-    stats_frame_drawn(&a->stats, t1);
-    if (!a->first_frame_done) {
-        a->first_frame_done = true;
-        printf("event=first-frame ms=%.1f mono_ns=%lld\n", (double)(t1 - a->started_us) / 1000.0,
-               (long long)t1 * 1000);
-        fflush(stdout);
-    } else {
-        stats_frame(&a->stats, t1 - t0);
-    }
-    screenshot_if_new(a);
-    a->dirty = false;
 }
 
 /* ---- physical buttons ---- */
@@ -630,34 +532,6 @@ static void ime_close(app_t *a)
 
 /* ---- the loop ---- */
 
-static int wait_timeout(const app_t *a)
-{
-    int64_t now = now_ms(a);
-    int64_t deadline = flow_next_deadline(a->flow);
-    int64_t b = button_input_deadline_ms(&a->buttons);
-    if (b < deadline)
-        deadline = b;
-    b = staff_next_deadline(&a->staff, now);
-    if (b < deadline)
-        deadline = b;
-    b = quiet_deadline(&a->quiet, now);
-    if (b < deadline)
-        deadline = b;
-    b = saving_deadline(&a->saving);
-    if (b < deadline)
-        deadline = b;
-    int64_t t = deadline == INT64_MAX ? -1 : deadline - now;
-    if (t < 0 && deadline != INT64_MAX)
-        t = 0;
-    if (flow_overlay(a->flow) == OVERLAY_IDLE && (t < 0 || t > ANIMATION_FRAME_MS))
-        t = ANIMATION_FRAME_MS; /* the countdown bar moves */
-    /* An idle kiosk still wakes to ping the service watchdog. */
-    int64_t w = system_watchdog_due_ms(a->sys, clock_mono_ms());
-    if (w >= 0 && (t < 0 || t > w))
-        t = w;
-    return t > 3600000 ? 3600000 : (int)t;
-}
-
 /* What the service manager shows in `systemctl status`, and READY=1 once the first frame is
  * on the screen and the database is open (checked, and set aside and salvaged if damaged). */
 static void service_report(app_t *a, bool *ready, int *reported)
@@ -733,13 +607,17 @@ static void loop(app_t *a)
         if (last_screen == SCREEN_HOME && give_today(a, a->content))
             a->dirty = true; /* a new day: activities that are over leave the screen */
         app_quiet_turn(a);
-        if (flow_overlay(a->flow) == OVERLAY_IDLE)
-            a->dirty = true;
+        if (now_ms(a) >= a->idle_step_ms)
+            a->dirty = true; /* the countdown's next step */
         if (a->dirty)
             redraw(a);
         service_report(a, &ready, &reported);
         ui_event_t ev;
         if (a->script.file) {
+            if (a->script.live_ms > 0) {
+                app_live_turn(a);
+                continue;
+            }
             if (ui_wait_event(a->ui, 0, &ev)) {
                 router_ui_event(a, &ev);
                 continue;
@@ -751,7 +629,7 @@ static void loop(app_t *a)
                 break;
             continue;
         }
-        ui_wait_event(a->ui, wait_timeout(a), &ev);
+        ui_wait_event(a->ui, app_wait_timeout(a), &ev);
         a->wall = app_wall(a); /* the wait may have lasted an hour */
         router_ui_event(a, &ev);
     }
@@ -942,7 +820,7 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     loop(&a);
     if (!system_stop_signal(a.sys)) /* the technician's restart, a window closed, a script's end */
         system_notify(a.sys, "STOPPING=1\nSTATUS=stopping");
-    stats_print(&a.stats);
+    app_stats_print(&a);
     status = a.exit_status;
     usb_close(&a);
     button_input_close(&a.buttons);

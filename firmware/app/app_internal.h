@@ -1,8 +1,8 @@
-/* Internal to the application: the state of the one event loop, shared by its two files,
- * app.c (the loop and the wiring of the edges) and router.c (every input to the active mode).
- * Nothing else includes it: the app's other modules (saving, quiet, buttons, staff screens,
- * script) take their own state or a host of pointers, and never call back into the app but
- * through a host's callbacks. */
+/* Internal to the application: the state of the one event loop, shared by its three files,
+ * app.c (the loop and the wiring of the edges), router.c (every input to the active mode) and
+ * render.c (the frame, and how long the loop sleeps). Nothing else includes it: the app's other
+ * modules (saving, quiet, buttons, staff screens, script) take their own state or a host of
+ * pointers, and never call back into the app but through a host's callbacks. */
 #ifndef KIOSK_APP_INTERNAL_H
 #define KIOSK_APP_INTERNAL_H
 
@@ -50,6 +50,7 @@ typedef struct {
     bool drawing;        /* a finger is down on a drawing surface (touch test, writing pad) */
     rect_t drawing_area; /* ... which is here */
     bool dirty;
+    int64_t idle_step_ms; /* the idle countdown's next step (INT64_MAX: none): drawn then */
     /* scripted runs */
     script_t script;    /* scripted input: script.file is NULL in a real run */
     int64_t virtual_ms; /* script time: advanced by "wait" */
@@ -58,6 +59,9 @@ typedef struct {
     int64_t wall_shift_ms;
     int wall_synced;
     int exit_status;
+    /* script "live": the real-time run under way ends at live_until_ms (0: none); the script's
+     * clock is the monotonic one shifted by live_shift_ms meanwhile */
+    int64_t live_until_ms, live_shift_ms;
     /* the wall clock of this turn (system/clock.c): read when the loop wakes, passed down */
     record_time_t wall;
     bool quit;
@@ -68,6 +72,7 @@ typedef struct {
     int64_t started_us;
     bool first_frame_done;
     stats_t stats;
+    stats_t frame_cpu; /* the same frames' CPU time (this thread's), whatever else runs */
     /* physical buttons: raw edges (GPIO or script) through the debouncer */
     button_input_t buttons;
     /* staff sticks */
@@ -99,8 +104,14 @@ typedef struct {
 int64_t now_ms(const app_t *a);
 /* The wall clock now (clock_wall(), as a script's "clock" command shifts it). */
 record_time_t app_wall(const app_t *a);
-/* Builds the active mode's view and draws it (with the screenshot of a new screen). */
+/* render.c: builds the active mode's view and draws it (with the screenshot of a new screen). */
 void redraw(app_t *a);
+/* render.c: how long the loop may sleep (-1: until an event), to its next deadline. */
+int app_wait_timeout(const app_t *a);
+/* render.c: --stats at the end of the run: frame times, and how the frames were drawn. */
+void app_stats_print(app_t *a);
+/* render.c: one turn of a script's "live" run (script.live_ms): waits in real time. */
+void app_live_turn(app_t *a);
 /* The mode that takes input and draws now: the staff screens while open, else the attract
  * screen while up, else the residents' flow. self points into a. */
 typedef struct {

@@ -452,6 +452,20 @@ static bool cmd_sleep(script_t *a, char *rest, char *raw)
     return true;
 }
 
+/* "live 10000": the kiosk runs that long in real time as nobody touches it, its loop sleeping
+ * until its next deadline as in a real run (the app does it: script_t.live_ms), its clock
+ * moving on by as much: for measuring the CPU of a screen left alone (tools/bench-frames). */
+static bool cmd_live(script_t *a, char *rest, char *raw)
+{
+    (void)raw;
+    long ms = strtol(rest, NULL, 10);
+    if (ms <= 0 || ms > 600000)
+        return script_fail(a, "live needs 1 to 600000 milliseconds"), false;
+    a->live_ms = ms;
+    a->timed = true;
+    return true;
+}
+
 /* "today 2026-12-04": the local date the kiosk believes from now on, as KIOSK_TODAY gives it
  * at start ("today" alone: the clock's again); a day passing while the kiosk runs. */
 static bool cmd_today(script_t *a, char *rest, char *raw)
@@ -577,6 +591,7 @@ static const struct {
     {"headset", cmd_headset},
     {"sleep", cmd_sleep},
     {"clock", cmd_clock},
+    {"live", cmd_live},
     {"hold-startup-check", cmd_hold_check},
     {"release-startup-check", cmd_release_check},
 };

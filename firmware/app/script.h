@@ -33,6 +33,7 @@ typedef struct {
     int64_t *wall_shift_ms; /* "clock": the wall clock's shift */
     int *wall_synced;       /* "clock": 0 or 1 for the synchronised flag, -1 the kernel's */
     button_input_t *buttons;
+    int64_t live_ms;  /* "live": how long the loop runs in real time now (0: not) */
     bool timed;       /* a "wait" came since the last input: the next one comes then, even
                          while the screen is settling (a double tap) */
     int *exit_status; /* set to 3 when an expectation fails */

@@ -255,8 +255,13 @@ size_t flow_list_page(const flow_t *f);
 size_t flow_lang_page(const flow_t *f);
 /* Seconds left on the idle countdown (for the prompt), rounded up. */
 int flow_idle_seconds_left(const flow_t *f, int64_t now_ms);
-/* Fraction 1..0 of the countdown left, for an animated bar. */
+/* Fraction 1..0 of the countdown left, for its bar, in steps of FLOW_IDLE_STEP_MS (rounded
+ * up): what the prompt shows changes only at a step, and the loop sleeps between. */
+#define FLOW_IDLE_STEP_MS 250
 double flow_idle_fraction(const flow_t *f, int64_t now_ms);
+/* When the countdown next shows something else (its next step; a step of FLOW_IDLE_STEP_MS
+ * also turns the seconds); INT64_MAX when the countdown is not up. */
+int64_t flow_idle_next_step(const flow_t *f, int64_t now_ms);
 /* The reference code of the service request just saved ("" if none) on the thank-you screen;
  * while there is one, the screen stays until ACT_DONE ("I have noted it") or the idle
  * timeout. */

@@ -314,7 +314,17 @@ double flow_idle_fraction(const flow_t *f, int64_t now_ms)
     int64_t left = f->overlay_since_ms + total - now_ms;
     if (left <= 0)
         return 0.0;
+    left = (left + FLOW_IDLE_STEP_MS - 1) / FLOW_IDLE_STEP_MS * FLOW_IDLE_STEP_MS;
     return left >= total ? 1.0 : (double)left / (double)total;
+}
+
+int64_t flow_idle_next_step(const flow_t *f, int64_t now_ms)
+{
+    if (f->overlay != OVERLAY_IDLE)
+        return INT64_MAX;
+    int64_t in = now_ms - f->overlay_since_ms;
+    return in < 0 ? f->overlay_since_ms
+                  : f->overlay_since_ms + (in / FLOW_IDLE_STEP_MS + 1) * FLOW_IDLE_STEP_MS;
 }
 
 const char *flow_ref_code(const flow_t *f)

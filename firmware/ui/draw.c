@@ -91,7 +91,7 @@ static void clip_text(ui_t *ui, const widget_t *w)
         int pad = w->px / 3;
         r = (SDL_Rect){r.x - pad, r.y - pad, r.w + 2 * pad, r.h + 2 * pad};
     }
-    SDL_RenderSetClipRect(ui->ren, &r);
+    ui_clip(ui, &r);
 }
 
 static void draw_label(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
@@ -104,7 +104,7 @@ static void draw_label(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
     clip_text(ui, w);
     ui_draw_text_in(ui, w->lang, w->text, sdl_rect(w->tr), w->px, w->bold, w->align, p.text,
                     w->ltr);
-    SDL_RenderSetClipRect(ui->ren, NULL);
+    ui_clip(ui, NULL);
 }
 
 /* A face button's face, between the top of the button and its words. */
@@ -169,7 +169,7 @@ static void draw_button(ui_t *ui, const widget_t *w, sdl_paint_t p, double u)
     if (w->text2)
         ui_draw_text_in(ui, w->lang, w->text2, sdl_rect(w->tr2), w->px2, false, w->align, p.text,
                         w->ltr);
-    SDL_RenderSetClipRect(ui->ren, NULL);
+    ui_clip(ui, NULL);
 }
 
 /* A text field: its frame, the text or the placeholder, and the caret after the text (before
@@ -325,130 +325,92 @@ static void draw_widget(ui_t *ui, const widget_t *w, double u, bool pressed)
 
 /* ---- frames ---- */
 
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 1099511628211u;
-    return h;
-}
-
-/* Identity of what widgets [0, n) draw, to know when a cached layer is still right. */
-static uint64_t hash_widgets(const view_t *v, size_t n, int pressed)
-{
-    uint64_t h = 14695981039346656037u;
-    for (size_t i = 0; i < n; i++) {
-        const widget_t *w = &v->w[i];
-        int f[] = {(int)w->kind,
-                   (int)w->style,
-                   w->r.x,
-                   w->r.y,
-                   w->r.w,
-                   w->r.h,
-                   w->tr.x,
-                   w->tr.y,
-                   w->px,
-                   w->px2,
-                   w->tr2.y,
-                   w->face_level,
-                   w->face_count,
-                   (int)w->align,
-                   w->checked,
-                   w->disabled,
-                   w->dimmed,
-                   w->focused,
-                   w->caret,
-                   (int)i == pressed,
-                   (int)(w->fraction * 10000)};
-        h = hash_bytes(h, f, sizeof f);
-        h = hash_bytes(h, &v->high_contrast, sizeof v->high_contrast);
-        h = hash_bytes(h, &v->rtl, sizeof v->rtl);
-        h = hash_bytes(h, &w->ltr, sizeof w->ltr);
-        h = hash_bytes(h, w->text, strlen(w->text) + 1);
-        if (w->text2)
-            h = hash_bytes(h, w->text2, strlen(w->text2) + 1);
-        if (w->strokes)
-            h = hash_bytes(h, w->strokes, sizeof *w->strokes);
-        if (w->qr)
-            h = hash_bytes(h, w->qr, strlen(w->qr) + 1);
-        if (w->icon) {
-            h = hash_bytes(h, w->icon, strlen(w->icon) + 1);
-            h = hash_bytes(h, &w->ir, sizeof w->ir);
-        }
-    }
-    return h ? h : 1;
-}
-
-/* Draws widgets [from, to) of the view on the current target. */
+/* Draws widgets [from, to) of the view on the current target; in a part of the frame, only
+ * those that reach into it. */
 static void draw_widgets(ui_t *ui, const view_t *v, size_t from, size_t to, int pressed)
 {
     double u = (double)(v->width < v->height ? v->width : v->height) / 480.0;
-    for (size_t i = from; i < to; i++)
+    for (size_t i = from; i < to; i++) {
+        if (ui->part && !SDL_HasIntersection(&ui->shown_ext[i], &ui->damage))
+            continue;
         draw_widget(ui, &v->w[i], u, (int)i == pressed);
+    }
 }
 
+/* The ground under everything: the whole target, or the part being drawn. */
 static void clear_to_background(ui_t *ui)
 {
     SDL_Color bg = color(ui, COLOR_BACKGROUND);
     SDL_SetRenderDrawColor(ui->ren, bg.r, bg.g, bg.b, 255);
-    SDL_RenderClear(ui->ren);
+    if (!ui->part) {
+        SDL_RenderClear(ui->ren);
+        return;
+    }
+    SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_NONE);
+    SDL_RenderFillRect(ui->ren, &ui->damage);
+    SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
 }
 
 /* A prompt animates over a still screen: draws the screen and the backdrop once into a
- * layer, then copies the layer to the frame. Returns how many widgets the layer holds
- * (0 when there is no prompt or no layer). */
+ * layer, then copies the layer (or the part being drawn) to the frame. Returns how many
+ * widgets the layer holds (0 when there is no prompt or no layer). */
 static size_t draw_base_layer(ui_t *ui, const view_t *v, int pressed)
 {
     if (v->overlay_start == 0 || v->overlay_start >= v->n)
         return 0;
     size_t base_n = v->overlay_start + (v->w[v->overlay_start].style == STYLE_BACKDROP);
-    uint64_t h = hash_widgets(v, base_n, pressed);
+    uint64_t h = 14695981039346656037u;
+    for (size_t i = 0; i < base_n; i++) /* ui_frame_plan() hashed them */
+        h = (h ^ ui->shown_hash[i]) * 1099511628211u;
+    h = h ? h : 1;
     if (!ui->base)
         ui->base = SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
                                      ui->log_w, ui->log_h);
     if (!ui->base)
         return 0;
     if (h != ui->base_hash) {
+        bool part = ui->part;
+        ui->part = false; /* the layer is drawn whole */
         SDL_SetRenderTarget(ui->ren, ui->base);
+        ui_clip(ui, NULL);
         SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
         clear_to_background(ui);
         draw_widgets(ui, v, 0, base_n, pressed);
         ui->base_hash = h;
+        ui->part = part;
     }
     SDL_SetRenderTarget(ui->ren, ui->frame);
+    ui_clip(ui, NULL);
     SDL_SetTextureBlendMode(ui->base, SDL_BLENDMODE_NONE);
     SDL_RenderCopy(ui->ren, ui->base, NULL, NULL);
     return base_n;
-}
-
-/* Copies the frame to the window, turned for the panel, and shows it. */
-static void present(ui_t *ui)
-{
-    SDL_SetRenderTarget(ui->ren, NULL);
-    SDL_Rect dst = {(ui->phys_w - ui->log_w) / 2, (ui->phys_h - ui->log_h) / 2, ui->log_w,
-                    ui->log_h};
-    SDL_SetTextureBlendMode(ui->frame, SDL_BLENDMODE_NONE);
-    if (ui->rotation == 0) {
-        SDL_RenderCopy(ui->ren, ui->frame, NULL, &dst); /* the fast path: a plain copy */
-    } else {
-        SDL_SetRenderDrawColor(ui->ren, 0, 0, 0, 255);
-        SDL_RenderClear(ui->ren);
-        SDL_RenderCopyEx(ui->ren, ui->frame, NULL, &dst, (double)ui->rotation, NULL, SDL_FLIP_NONE);
-    }
-    SDL_RenderPresent(ui->ren);
 }
 
 void ui_draw(ui_t *ui, const view_t *v, int pressed)
 {
     ui->high_contrast = v->high_contrast;
     ui->frame_rtl = v->rtl;
-    size_t first = draw_base_layer(ui, v, pressed);
-    SDL_SetRenderTarget(ui->ren, ui->frame);
-    SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
-    if (first == 0)
-        clear_to_background(ui);
-    draw_widgets(ui, v, first, v->n, pressed);
-    present(ui);
+    frame_plan_t plan = ui_frame_plan(ui, v, pressed);
+    if (plan == FRAME_UNCHANGED) {
+        ui->frame_counts.unchanged++;
+        return; /* the frame and the window show it already */
+    }
+    ui->part = plan == FRAME_PART;
+    ui->frame_counts.whole += !ui->part;
+    ui->frame_counts.part += ui->part;
+    size_t n = ui->part ? ui->n_parts : 1;
+    for (size_t k = 0; k < n; k++) { /* each part from the ground up, clipped to it */
+        ui->damage = ui->part ? ui->parts[k] : (SDL_Rect){0, 0, ui->log_w, ui->log_h};
+        size_t first = draw_base_layer(ui, v, pressed);
+        SDL_SetRenderTarget(ui->ren, ui->frame);
+        ui_clip(ui, NULL);
+        SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
+        if (first == 0)
+            clear_to_background(ui);
+        draw_widgets(ui, v, first, v->n, pressed);
+    }
+    ui_present(ui);
+    ui->part = false;
 }
 
 int ui_screenshot(ui_t *ui, const char *path)

@@ -173,6 +173,7 @@ const char *ui_icon_problem(const ui_t *ui)
 void ui_set_icon_dir(ui_t *ui, const char *dir)
 {
     ui_icons_close(ui);
+    ui_frame_forget(ui); /* faces and icons drawn from other files */
     ui->icon_problem[0] = '\0';
     ui_icons_choose(ui, dir);
 }

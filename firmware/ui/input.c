@@ -289,6 +289,10 @@ static void map_event(const ui_t *ui, const SDL_Event *e, ui_event_t *ev)
             e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
             ev->kind = UI_EV_REDRAW;
         break;
+    case SDL_RENDER_TARGETS_RESET:
+    case SDL_RENDER_DEVICE_RESET:
+        ev->kind = UI_EV_REDRAW; /* the frame's texture was lost */
+        break;
     case SDL_MOUSEBUTTONDOWN:
     case SDL_MOUSEBUTTONUP:
         if (e->button.button != SDL_BUTTON_LEFT || is_sdl_abs_id(ui, e->button.which))
@@ -360,6 +364,8 @@ bool ui_wait_event(ui_t *ui, int timeout_ms, ui_event_t *ev)
         e.button.which != SDL_TOUCH_MOUSEID && !is_sdl_abs_id(ui, e.button.which))
         find_sdl_ids(ui); /* a device SDL opened after us: is it one of ours? */
     map_event(ui, &e, ev);
+    if (ev->kind == UI_EV_REDRAW)
+        ui_frame_forget(ui); /* the window lost what it showed: the next frame whole */
     return true;
 }
 

@@ -14,7 +14,17 @@ static SDL_Rect inset(SDL_Rect r, int d)
 void ui_fill_rect(ui_t *ui, SDL_Rect r, SDL_Color c)
 {
     SDL_SetRenderDrawColor(ui->ren, c.r, c.g, c.b, c.a);
+    if (c.a < 255) {
+        SDL_RenderFillRect(ui->ren, &r);
+        return;
+    }
+    /* An opaque colour blended is the colour: the software renderer fills it as a plain
+     * copy, several times faster than blending pixel by pixel. */
+    SDL_BlendMode mode;
+    SDL_GetRenderDrawBlendMode(ui->ren, &mode);
+    SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_NONE);
     SDL_RenderFillRect(ui->ren, &r);
+    SDL_SetRenderDrawBlendMode(ui->ren, mode);
 }
 
 /* The four quarter-disc fans at the corners of a round rectangle. */
@@ -76,12 +86,34 @@ void ui_fill_round_rect(ui_t *ui, SDL_Rect r, int radius, SDL_Color c)
     fill_corners(ui, r, radius, c);
 }
 
-/* A round rectangle inside a border bw wide (no border when bw is 0). */
+/* A round rectangle inside a border bw wide (no border when bw is 0). The border is not filled
+ * under the fill: its four strips and its corners (the round rectangle's own fans, which the
+ * fill's corners cover inside) make the same pixels as the whole rectangle in the border's
+ * colour under the fill, at about half the pixels written. */
 void ui_fill_framed(ui_t *ui, SDL_Rect r, int bw, int radius, int inner_radius, SDL_Color border,
                     SDL_Color fill)
 {
-    if (bw)
-        ui_fill_round_rect(ui, r, radius, border);
+    int rad = radius;
+    if (rad * 2 > r.w)
+        rad = r.w / 2;
+    if (rad * 2 > r.h)
+        rad = r.h / 2;
+    bool opaque = border.a == 255 && fill.a == 255;
+    if (bw > 0 && (!opaque || rad < 2 || inner_radius != rad - bw || bw > rad)) {
+        ui_fill_round_rect(ui, r, radius, border); /* the general case: under the fill */
+    } else if (bw > 0 && r.w > 0 && r.h > 0) {
+        SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_NONE);
+        SDL_SetRenderDrawColor(ui->ren, border.r, border.g, border.b, border.a);
+        SDL_Rect strips[4] = {
+            {r.x + rad, r.y, r.w - 2 * rad, bw},
+            {r.x + rad, r.y + r.h - bw, r.w - 2 * rad, bw},
+            {r.x, r.y + rad, bw, r.h - 2 * rad},
+            {r.x + r.w - bw, r.y + rad, bw, r.h - 2 * rad},
+        };
+        SDL_RenderFillRects(ui->ren, strips, 4);
+        SDL_SetRenderDrawBlendMode(ui->ren, SDL_BLENDMODE_BLEND);
+        fill_corners(ui, r, rad, border);
+    }
     ui_fill_round_rect(ui, inset(r, bw), inner_radius, fill);
 }
 

@@ -459,6 +459,7 @@ int ui_draw_text_in(ui_t *ui, const char *lang, const char *text, SDL_Rect box, 
 
 static void texts_clear(ui_t *ui)
 {
+    ui_frame_forget(ui); /* texts may be drawn in other fonts */
     for (size_t i = 0; i < TEXT_SLOTS; i++)
         text_slot_clear(&ui->texts[i]);
     memset(ui->widths, 0, sizeof ui->widths); /* measured in other fonts */

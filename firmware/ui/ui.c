@@ -68,6 +68,14 @@ static bool open_renderer(ui_t *ui, bool headless, char *err, size_t errlen)
         snprintf(err, errlen, "cannot create a renderer: %s", SDL_GetError());
         return false;
     }
+    SDL_RendererInfo info;
+    ui->software = SDL_GetRendererInfo(ui->ren, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE);
+    /* The software renderer draws into the window's own surface, which keeps its pixels from
+     * one frame to the next: unturned and of the logical size, that surface is the frame, and
+     * a frame texture would be a second full-screen buffer (8 MB at 1920x1080) copied whole
+     * into the first at every frame. */
+    if (ui->software && ui->rotation == 0 && ui->phys_w == ui->log_w && ui->phys_h == ui->log_h)
+        return true;
     ui->frame = SDL_CreateTexture(ui->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
                                   ui->log_w, ui->log_h);
     if (!ui->frame) {
@@ -104,8 +112,10 @@ int ui_open(const ui_config_t *cfg, ui_t **out, char *err, size_t errlen)
     if (!open_renderer(ui, cfg->headless, err, errlen))
         goto fail_win;
     if (!ui_font(ui, 24, false) || !ui_font(ui, 24, true)) {
-        snprintf(err, errlen, "cannot open fonts %s (install fonts-noto-core, fonts-noto-cjk or pass "
-                 "--font)", cfg->font ? cfg->font : "(fontconfig found none)");
+        snprintf(err, errlen,
+                 "cannot open fonts %s (install fonts-noto-core, fonts-noto-cjk or pass "
+                 "--font)",
+                 cfg->font ? cfg->font : "(fontconfig found none)");
         rc = KIOSK_ENOENT;
         goto fail_ren;
     }

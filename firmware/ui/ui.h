@@ -77,6 +77,13 @@ const char *ui_icon_problem(const ui_t *ui);
  * file, size and colour, however many frames show it (the rest come from the cache). */
 unsigned ui_icons_rasterised(const ui_t *ui);
 
+/* How the frames since ui_open() were drawn: whole, only the part of the screen whose widgets
+ * changed, or not at all (a view the same as the last one). */
+typedef struct {
+    unsigned whole, part, unchanged;
+} ui_frame_counts_t;
+ui_frame_counts_t ui_frame_counts(const ui_t *ui);
+
 /* Saves the last drawn frame (logical orientation) as a BMP file. */
 int ui_screenshot(ui_t *ui, const char *path);
 

@@ -19,6 +19,7 @@
 #define WIDTH_SLOTS 4096 /* measured widths kept (text_width_t) */
 #define TEXT_SLOTS 384
 #define INPUT_FDS 32
+#define FRAME_RECTS 8 /* parts of the frame drawn apart (frame.c); more: their union */
 /* The touch id of the touches read from absolute pointers (input.c). */
 #define UI_ABS_TOUCH_ID ((SDL_TouchID)0x4b696f736b)
 
@@ -98,9 +99,25 @@ typedef struct {
 struct ui {
     SDL_Window *win;
     SDL_Renderer *ren;
-    SDL_Texture *frame; /* the logical screen; copied rotated to the window */
+    SDL_Texture *frame; /* the logical screen; copied rotated to the window (NULL: the
+                           software renderer's window surface is the logical screen) */
     SDL_Texture *base;  /* the screen under a prompt, with its backdrop, drawn once */
     uint64_t base_hash; /* what base holds; 0: nothing */
+    /* What the frame holds (frame.c): each widget's identity and the rectangle it may paint,
+     * to draw again only the parts a new view changes; shown_valid false: the next frame is
+     * drawn whole. part: the frame being drawn is drawn only inside parts, damage the one
+     * being drawn now. */
+    bool shown_valid;
+    size_t shown_n;
+    uint64_t shown_global;
+    uint64_t shown_hash[VIEW_MAX_WIDGETS];
+    SDL_Rect shown_ext[VIEW_MAX_WIDGETS];
+    bool part;
+    SDL_Rect parts[FRAME_RECTS];
+    size_t n_parts;
+    SDL_Rect damage;
+    bool software; /* the renderer draws into the window's surface, which keeps the last frame */
+    ui_frame_counts_t frame_counts;
     int phys_w, phys_h; /* window size */
     int log_w, log_h;   /* logical size */
     int rotation;
@@ -257,7 +274,8 @@ void ui_icons_close(ui_t *ui);
 
 /* ---- shapes.c: on the renderer's current target, in colour c ---- */
 
-/* A plain rectangle, drawn with the current blend mode. */
+/* A plain rectangle: a translucent colour blended with the current blend mode, an opaque one
+ * written as it is (the same pixels). */
 void ui_fill_rect(ui_t *ui, SDL_Rect r, SDL_Color c);
 
 /* A rectangle with round corners (radius shrunk to fit; under 2: square). */
@@ -269,6 +287,23 @@ void ui_fill_framed(ui_t *ui, SDL_Rect r, int bw, int radius, int inner_radius, 
 
 /* A disc centred on (cx, cy). */
 void ui_fill_circle(ui_t *ui, float cx, float cy, float rad, SDL_Color c);
+
+/* ---- frame.c: the part of the frame a view changes ---- */
+
+typedef enum { FRAME_UNCHANGED, FRAME_PART, FRAME_WHOLE } frame_plan_t;
+
+/* Everything that decides a widget's pixels, as one number (pressed: it is under a finger). */
+uint64_t ui_widget_hash(const widget_t *w, bool pressed);
+/* Compares v with what the frame holds and remembers v as what it will hold: FRAME_UNCHANGED
+ * (nothing to draw), FRAME_PART (only ui->parts, in logical pixels, changed) or FRAME_WHOLE. */
+frame_plan_t ui_frame_plan(ui_t *ui, const view_t *v, int pressed);
+/* The next frame is drawn whole (the fonts, the icons or the window changed). */
+void ui_frame_forget(ui_t *ui);
+/* Clips drawing on the frame to r (NULL: no clip), within the part being drawn. */
+void ui_clip(ui_t *ui, const SDL_Rect *r);
+/* Copies the frame (or only the part drawn, where the window keeps the rest) to the window,
+ * turned for the panel, and shows it. */
+void ui_present(ui_t *ui);
 
 /* ---- input.c ---- */
 
