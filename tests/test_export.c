@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "check.h"
 #include "core/kerr.h"
 #include "core/record_json.h"
@@ -689,6 +691,65 @@ static void records_saved_during_an_export_wait_for_the_next(void)
     store_close(st);
 }
 
+/* The SHA-256 of the database file itself (not its WAL). */
+static void main_file_sha(const char *path, uint8_t sha[32])
+{
+    memset(sha, 0, 32);
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        crypto_sha256_fd(fd, sha);
+        close(fd);
+    }
+}
+
+/* Marking rewrites every page of the records it covers into the WAL: the checkpoint that
+ * copies them into the database is not made by the marks' commit (inside the export's time)
+ * but on the second idle turn after it (store_sync_head(), after the result is drawn). */
+static void marks_checkpoint_waits_for_an_idle_turn(void)
+{
+    store_t *st = fresh_store("ckpt", 3);
+    CHECK(st != NULL);
+    char path[700];
+    snprintf(path, sizeof path, "%s/ckpt.db", dir);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    /* Enough records that their marks fill more than SQLite's 1000-page auto-checkpoint. */
+    CHECK(sqlite3_exec(db,
+                       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                       " WHERE i < 6000) INSERT INTO records(uuid, kind, journey_id, kiosk_id,"
+                       " pack_id, pack_version, lang, answers, created_utc, utc_ms,"
+                       " utc_offset_min, clock_synced, mono_ms) SELECT 'bulk-' || i, 'feedback',"
+                       " 'j', 'lobby-1', 'p', '1', 'en', json_object('t', hex(randomblob(300))),"
+                       " '2026-12-01T00:00:00Z', 1795897905000 + i, 0, 1, i FROM n;"
+                       "PRAGMA wal_checkpoint(TRUNCATE);",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    int64_t max_id, count, seq, marked = 0;
+    CHECK(store_export_begin(st, false, &max_id, &count, &seq) == KIOSK_OK && count == 6003);
+    uint8_t before[32], after[32];
+    main_file_sha(path, before);
+    CHECK(store_mark_exported(st, max_id, seq, 1796000000000, &marked) == KIOSK_OK);
+    CHECK(marked == 6003);
+    CHECK(unexported(st) == 0);
+    main_file_sha(path, after);
+    CHECK(memcmp(before, after, 32) == 0); /* committed, in the WAL only */
+    CHECK(store_sync_head(st) == KIOSK_OK);
+    main_file_sha(path, after);
+    CHECK(memcmp(before, after, 32) == 0); /* the turn that draws the export's result */
+    CHECK(store_sync_head(st) == KIOSK_OK);
+    main_file_sha(path, after);
+    CHECK(memcmp(before, after, 32) != 0); /* checkpointed on the next */
+    record_t rec;
+    make(&rec, 7);
+    CHECK(store_save(st, &rec) == KIOSK_OK);
+    record_clear(&rec);
+    CHECK(unexported(st) == 1);
+    store_close(st);
+    CHECK(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    CHECK(unexported(st) == 1);
+    store_close(st);
+}
+
 int main(void)
 {
     const char *tmp = getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp";
@@ -710,5 +771,6 @@ int main(void)
     RUN(stick_pulled_at_any_point_marks_nothing);
     RUN(full_and_read_only_sticks_are_named_and_mark_nothing);
     RUN(export_to_a_real_exfat_stick);
+    RUN(marks_checkpoint_waits_for_an_idle_turn);
     return check_failures != 0;
 }
