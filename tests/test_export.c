@@ -691,6 +691,60 @@ static void records_saved_during_an_export_wait_for_the_next(void)
     store_close(st);
 }
 
+/* A stick that stores other bytes than it was given: the n-th write has one bit flipped. */
+typedef struct {
+    int writes, flip_at;
+} liar_t;
+
+static int liar_write(void *ctx, int fd, const void *buf, size_t len)
+{
+    liar_t *l = ctx;
+    unsigned char *copy = malloc(len ? len : 1);
+    if (!copy)
+        return -ENOMEM;
+    memcpy(copy, buf, len);
+    if (l->writes++ == l->flip_at && len > 0)
+        copy[len / 2] ^= 0x10;
+    const ssize_t n = write(fd, copy, len);
+    free(copy);
+    return n == (ssize_t)len ? 0 : -EIO;
+}
+
+/* The read-back finds any write that reached the stick altered: nothing is marked. */
+static void a_stick_that_alters_bytes_marks_nothing(void)
+{
+    store_t *st = fresh_store("liar", 300);
+    REQUIRE(st);
+    char stick[600], err[512], cmd[1300];
+    snprintf(stick, sizeof stick, "%s/stick-l", dir);
+    export_opts_t o = opts();
+    export_result_t r;
+    liar_t count = {0, -1};
+    export_io_t io = {liar_write, NULL, NULL, &count};
+    o.io = &io;
+    o.all = true;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", stick, stick);
+    run(cmd);
+    REQUIRE(export_store(st, stick, &o, &r, err, sizeof err) == KIOSK_OK);
+    const int total = count.writes;
+    CHECK(total >= 3); /* the bundle's head, its records, the manifest */
+    store_close(st);
+    st = fresh_store("liar", 300);
+    REQUIRE(st);
+    o.all = false;
+    for (int k = 0; k < total; k++) {
+        liar_t l = {0, k};
+        io.ctx = &l;
+        snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", stick, stick);
+        run(cmd);
+        CHECK_INT(export_store(st, stick, &o, &r, err, sizeof err), KIOSK_ECORRUPT);
+        CHECK(strstr(err, "differs") != NULL);
+        CHECK_INT(unexported(st), 300);
+    }
+    fprintf(stderr, "  one bit altered in each of %d writes: found, nothing marked\n", total);
+    store_close(st);
+}
+
 /* The SHA-256 of the database file itself (not its WAL). */
 static void main_file_sha(const char *path, uint8_t sha[32])
 {
@@ -772,5 +826,6 @@ int main(void)
     RUN(full_and_read_only_sticks_are_named_and_mark_nothing);
     RUN(export_to_a_real_exfat_stick);
     RUN(marks_checkpoint_waits_for_an_idle_turn);
+    RUN(a_stick_that_alters_bytes_marks_nothing);
     return check_failures != 0;
 }
