@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "check.h"
 #include "core/kerr.h"
 #include "core/record_json.h"
@@ -689,6 +691,119 @@ static void records_saved_during_an_export_wait_for_the_next(void)
     store_close(st);
 }
 
+/* A stick that stores other bytes than it was given: the n-th write has one bit flipped. */
+typedef struct {
+    int writes, flip_at;
+} liar_t;
+
+static int liar_write(void *ctx, int fd, const void *buf, size_t len)
+{
+    liar_t *l = ctx;
+    unsigned char *copy = malloc(len ? len : 1);
+    if (!copy)
+        return -ENOMEM;
+    memcpy(copy, buf, len);
+    if (l->writes++ == l->flip_at && len > 0)
+        copy[len / 2] ^= 0x10;
+    const ssize_t n = write(fd, copy, len);
+    free(copy);
+    return n == (ssize_t)len ? 0 : -EIO;
+}
+
+/* The read-back finds any write that reached the stick altered: nothing is marked. */
+static void a_stick_that_alters_bytes_marks_nothing(void)
+{
+    store_t *st = fresh_store("liar", 300);
+    REQUIRE(st);
+    char stick[600], err[512], cmd[1300];
+    snprintf(stick, sizeof stick, "%s/stick-l", dir);
+    export_opts_t o = opts();
+    export_result_t r;
+    liar_t count = {0, -1};
+    export_io_t io = {liar_write, NULL, NULL, &count};
+    o.io = &io;
+    o.all = true;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", stick, stick);
+    run(cmd);
+    REQUIRE(export_store(st, stick, &o, &r, err, sizeof err) == KIOSK_OK);
+    const int total = count.writes;
+    CHECK(total >= 3); /* the bundle's head, its records, the manifest */
+    store_close(st);
+    st = fresh_store("liar", 300);
+    REQUIRE(st);
+    o.all = false;
+    for (int k = 0; k < total; k++) {
+        liar_t l = {0, k};
+        io.ctx = &l;
+        snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", stick, stick);
+        run(cmd);
+        CHECK_INT(export_store(st, stick, &o, &r, err, sizeof err), KIOSK_ECORRUPT);
+        CHECK(strstr(err, "differs") != NULL);
+        CHECK_INT(unexported(st), 300);
+    }
+    fprintf(stderr, "  one bit altered in each of %d writes: found, nothing marked\n", total);
+    store_close(st);
+}
+
+/* The SHA-256 of the database file itself (not its WAL). */
+static void main_file_sha(const char *path, uint8_t sha[32])
+{
+    memset(sha, 0, 32);
+    const int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        crypto_sha256_fd(fd, sha);
+        close(fd);
+    }
+}
+
+/* Marking rewrites every page of the records it covers into the WAL: the checkpoint that
+ * copies them into the database is not made by the marks' commit (inside the export's time)
+ * but on the second idle turn after it (store_sync_head(), after the result is drawn). */
+static void marks_checkpoint_waits_for_an_idle_turn(void)
+{
+    store_t *st = fresh_store("ckpt", 3);
+    CHECK(st != NULL);
+    char path[700];
+    snprintf(path, sizeof path, "%s/ckpt.db", dir);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    /* Enough records that their marks fill more than SQLite's 1000-page auto-checkpoint. */
+    CHECK(sqlite3_exec(db,
+                       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                       " WHERE i < 6000) INSERT INTO records(uuid, kind, journey_id, kiosk_id,"
+                       " pack_id, pack_version, lang, answers, created_utc, utc_ms,"
+                       " utc_offset_min, clock_synced, mono_ms) SELECT 'bulk-' || i, 'feedback',"
+                       " 'j', 'lobby-1', 'p', '1', 'en', json_object('t', hex(randomblob(300))),"
+                       " '2026-12-01T00:00:00Z', 1795897905000 + i, 0, 1, i FROM n;"
+                       "PRAGMA wal_checkpoint(TRUNCATE);",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    int64_t max_id, count, seq, marked = 0;
+    CHECK(store_export_begin(st, false, &max_id, &count, &seq) == KIOSK_OK && count == 6003);
+    uint8_t before[32], after[32];
+    main_file_sha(path, before);
+    CHECK(store_mark_exported(st, max_id, seq, 1796000000000, &marked) == KIOSK_OK);
+    CHECK(marked == 6003);
+    CHECK(unexported(st) == 0);
+    main_file_sha(path, after);
+    CHECK(memcmp(before, after, 32) == 0); /* committed, in the WAL only */
+    CHECK(store_sync_head(st) == KIOSK_OK);
+    main_file_sha(path, after);
+    CHECK(memcmp(before, after, 32) == 0); /* the turn that draws the export's result */
+    CHECK(store_sync_head(st) == KIOSK_OK);
+    main_file_sha(path, after);
+    CHECK(memcmp(before, after, 32) != 0); /* checkpointed on the next */
+    record_t rec;
+    make(&rec, 7);
+    CHECK(store_save(st, &rec) == KIOSK_OK);
+    record_clear(&rec);
+    CHECK(unexported(st) == 1);
+    store_close(st);
+    CHECK(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    CHECK(unexported(st) == 1);
+    store_close(st);
+}
+
 int main(void)
 {
     const char *tmp = getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp";
@@ -710,5 +825,7 @@ int main(void)
     RUN(stick_pulled_at_any_point_marks_nothing);
     RUN(full_and_read_only_sticks_are_named_and_mark_nothing);
     RUN(export_to_a_real_exfat_stick);
+    RUN(marks_checkpoint_waits_for_an_idle_turn);
+    RUN(a_stick_that_alters_bytes_marks_nothing);
     return check_failures != 0;
 }

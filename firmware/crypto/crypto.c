@@ -516,6 +516,61 @@ int crypto_sha256_fd(int fd, uint8_t sha256[32])
     return KIOSK_OK;
 }
 
+struct crypto_check {
+    crypto_generichash_state h;
+};
+
+crypto_check_t *crypto_check_new(void)
+{
+    crypto_check_t *c = sodium_malloc(sizeof *c); /* aligned as the state needs */
+    if (c)
+        crypto_generichash_init(&c->h, NULL, 0, 32);
+    return c;
+}
+
+void crypto_check_update(crypto_check_t *c, const void *bytes, size_t len)
+{
+    crypto_generichash_update(&c->h, bytes, len);
+}
+
+void crypto_check_final(crypto_check_t *c, uint8_t digest[32])
+{
+    crypto_generichash_final(&c->h, digest, 32);
+    sodium_free(c);
+}
+
+void crypto_check_free(crypto_check_t *c)
+{
+    if (c)
+        sodium_free(c);
+}
+
+int crypto_check_fd(int fd, uint8_t digest[32])
+{
+    crypto_check_t *c = crypto_check_new();
+    if (!c)
+        return KIOSK_ENOMEM;
+    unsigned char buf[65536];
+    if (lseek(fd, 0, SEEK_SET) != 0) {
+        crypto_check_free(c);
+        return KIOSK_EIO;
+    }
+    for (;;) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            crypto_check_free(c);
+            return KIOSK_EIO;
+        }
+        if (r == 0)
+            break;
+        crypto_check_update(c, buf, (size_t)r);
+    }
+    crypto_check_final(c, digest);
+    return KIOSK_OK;
+}
+
 void crypto_hex32(const uint8_t b[32], char out[65])
 {
     sodium_bin2hex(out, 65, b, 32);

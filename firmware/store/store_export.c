@@ -121,6 +121,21 @@ int store_foreach_export(store_t *st, bool all, int64_t max_id,
     return foreach_sql_run(st, all ? export_all_sql : export_new_sql, max_id, cb, user_data);
 }
 
+/* SQLite's default: a commit that leaves this many pages in the WAL checkpoints it. */
+#define AUTOCHECKPOINT_PAGES 1000
+/* The loop turn that ends an export draws its result; the checkpoint waits for the next. */
+#define CHECKPOINT_IDLE_TURNS 2
+
+void store_export_idle(store_t *st)
+{
+    if (st->checkpoint_turns <= 0 || --st->checkpoint_turns > 0)
+        return;
+    /* PASSIVE: a reader is never waited for; whatever it leaves, the next commit's
+     * auto-checkpoint takes. A failure here loses nothing: the WAL keeps the commits. */
+    sqlite3_wal_checkpoint_v2(st->c.db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    sqlite3_wal_autocheckpoint(st->c.db, AUTOCHECKPOINT_PAGES);
+}
+
 int store_mark_exported(store_t *st, int64_t max_id, int64_t seq, int64_t now_utc_ms,
                         int64_t *marked)
 {
@@ -130,6 +145,11 @@ int store_mark_exported(store_t *st, int64_t max_id, int64_t seq, int64_t now_ut
     int err = sq_exec(&st->c, "BEGIN IMMEDIATE", "cannot start marking exported records in");
     if (err)
         return err;
+    /* The marks rewrite every page of the records they cover into the WAL: its checkpoint
+     * (as long again) is put off from this commit to an idle turn (store_export_idle()), or
+     * store_close(). The commit itself is synced as any other. */
+    sqlite3_wal_autocheckpoint(st->c.db, 0);
+    st->checkpoint_turns = CHECKPOINT_IDLE_TURNS;
     sqlite3_stmt *stmt = NULL;
     /* One statement over the range of ids the export read (see NEW_RANGE), walking the table
      * rather than the index of the column it changes. */
@@ -162,6 +182,7 @@ int store_mark_exported(store_t *st, int64_t max_id, int64_t seq, int64_t now_ut
     return KIOSK_OK;
 rollback:
     sq_rollback(&st->c);
+    st->checkpoint_turns = 1; /* the next idle turn puts auto-checkpoints back */
     return err;
 }
 

@@ -41,6 +41,7 @@ struct store {
     int64_t head_seq;   /* the last head written or read; 0 none */
     bool head_unsynced; /* head_seq is written to the file but not yet synced */
     char head_hash[65];
+    int checkpoint_turns; /* an export's checkpoint waits for this many more idle turns */
     sqlite3_stmt *stmt[STMT_COUNT];
 };
 
@@ -104,6 +105,10 @@ int store_chain_head_write(store_t *st, int64_t seq, const char *hash);
  * store_chain_head_sync() (store_sync_head() in store.h). */
 int store_chain_head_put(store_t *st, int64_t seq, const char *hash);
 int store_chain_head_sync(store_t *st);
+
+/* store_export.c: the WAL checkpoint an export's marks put off (store_mark_exported()), made
+ * on the second idle turn after them (store_sync_head()). */
+void store_export_idle(store_t *st);
 
 /* store_figures.c: after store_mark_exported() marked every record up to max_id, inside its
  * transaction: the running counts of records not exported (table tallies) are set from the

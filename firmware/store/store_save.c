@@ -231,6 +231,7 @@ int store_save_counted(store_t *st, record_t *rec, const char *day, const char *
 int store_sync_head(store_t *st)
 {
     assert(st);
+    store_export_idle(st);
     return store_chain_head_sync(st);
 }
 

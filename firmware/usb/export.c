@@ -67,11 +67,13 @@ typedef struct {
     const export_io_t *io;
     int fd;
     int errno_seen;
+    crypto_check_t *check; /* of the bytes handed to write, for the read-back */
 } sink_t;
 
 static int sink_write(void *ud, const void *bytes, size_t len)
 {
     sink_t *s = ud;
+    crypto_check_update(s->check, bytes, len);
     int rc = s->io->write(s->io->ctx, s->fd, bytes, len);
     if (rc < 0) {
         s->errno_seen = -rc;
@@ -174,7 +176,8 @@ typedef struct {
     int errno_seen;     /* the errno behind a failure, 0 when none */
     char tmp[160];      /* the bundle's temporary name */
     int64_t max_id, count;
-    uint8_t sha[32]; /* of the bundle as written */
+    uint8_t sha[32];   /* of the bundle as written, for the manifest */
+    uint8_t check[32]; /* its check digest, for the read-back */
     int64_t first_utc, last_utc;
     char *payload; /* the manifest's signed payload */
     export_chain_t chain;
@@ -225,9 +228,10 @@ static int open_files(job_t *j, const char *stick_dir)
 /* The records, sealed to the organisation, into the temporary file; synced and renamed. */
 static int write_bundle(job_t *j)
 {
-    sink_t sink = {&j->io, j->fd, 0};
+    sink_t sink = {&j->io, j->fd, 0, crypto_check_new()};
     bundle_sealer_t *sealer = NULL;
-    int rc = bundle_seal_begin(j->o->org_box_pk, sink_write, &sink, &sealer);
+    int rc =
+        sink.check ? bundle_seal_begin(j->o->org_box_pk, sink_write, &sink, &sealer) : KIOSK_ENOMEM;
     feed_t f = {.sealer = sealer, .total = j->count, .o = j->o};
     if (rc == KIOSK_OK)
         rc = j->src->foreach (j->src->ctx, j->o->all, j->max_id, feed, &f);
@@ -240,7 +244,12 @@ static int write_bundle(job_t *j)
         rc = bundle_seal_end(sealer, j->sha, &j->r->bytes);
         sealer = NULL;
     }
+    if (rc == KIOSK_OK) {
+        crypto_check_final(sink.check, j->check);
+        sink.check = NULL;
+    }
     if (rc != KIOSK_OK) {
+        crypto_check_free(sink.check);
         bundle_seal_abort(sealer);
         if (sink.errno_seen)
             j->errno_seen = sink.errno_seen;
@@ -322,7 +331,8 @@ static int write_manifest(job_t *j)
 }
 
 /* Reads both files back from the stick (not the cache) and checks them against what was
- * written. */
+ * written: the bundle by its check digest (crypto_check_fd()), the manifest byte for byte
+ * through its signature. */
 static bool read_back_matches(job_t *j)
 {
     close(j->fd);
@@ -331,7 +341,7 @@ static bool read_back_matches(job_t *j)
     uint8_t back[32];
     if (bf >= 0)
         posix_fadvise(bf, 0, 0, POSIX_FADV_DONTNEED);
-    bool same = bf >= 0 && crypto_sha256_fd(bf, back) == KIOSK_OK && memcmp(back, j->sha, 32) == 0;
+    bool same = bf >= 0 && crypto_check_fd(bf, back) == KIOSK_OK && memcmp(back, j->check, 32) == 0;
     if (bf >= 0)
         close(bf);
     int mf = openat(j->dir, j->r->manifest, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
