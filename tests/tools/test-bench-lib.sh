@@ -1,0 +1,104 @@
+#!/bin/bash
+# tools/bench-lib.sh, the benchmark parts' shared functions: statistics of known lists
+# (median, nearest-rank p95, max), the interleaved pair runner's ABBA order, peak RSS and wall
+# time of a real process, the time to a line of output, idle CPU of a sleeping and a busy
+# process, goals' verdicts and the machine lines tools/bench gathers into its table.
+# shellcheck source-path=SCRIPTDIR source=common.sh
+. "$(dirname "$0")/common.sh"
+need python3 column awk /usr/bin/time
+make_scratch
+# shellcheck source=../../tools/bench-lib.sh
+. "$repo/tools/bench-lib.sh"
+
+is() { # DESCRIPTION GOT WANT
+    if [ "$2" = "$3" ]; then ok "$1: $2"; else not_ok "$1: got '$2', want '$3'"; fi
+}
+
+# Statistics
+is "median, odd count" "$(bench_median 5 1 3)" 3
+is "median, even count" "$(bench_median 4 1 3 2)" 2.5
+is "median from stdin" "$(printf '10\n2\n7\n' | bench_median)" 7
+is "p95 of 1..20 (nearest rank: the 19th)" "$(bench_p95 "$(seq 20)")" 19
+is "p95 of 1..10 (the 10th)" "$(bench_p95 "$(seq 10)")" 10
+is "p95 of one value" "$(bench_p95 42)" 42
+is "max" "$(bench_max 3 11 2)" 11
+is "min" "$(bench_min 3 11 2)" 2
+is "numeric, not lexical order" "$(bench_max 9 10 100)" 100
+is "an empty list" "$(bench_median "")" -
+is "missing values (-) left out" "$(bench_median 1 - 3)" 2
+is "stats line" "$(bench_stats "$(seq 20)")" "median 10.5, p95 19.0, max 20.0 (n=20)"
+is "per-pair ratios" "$(bench_ratios "2 9 5" "1 3 10" | tr '\n' ' ')" "2 3 0.5 "
+
+# The pair runner: ABBA order after the warm-up, values and peak RSS in their arrays.
+order=$scratch/order
+: >"$order"
+run_a() { echo -n A >>"$order"; echo "10 111"; }
+run_b() { echo -n B >>"$order"; echo 5; }
+BENCH_WARMUP=1 bench_pairs 4 run_a run_b
+is "pair order (warm-up AB, then AB BA AB BA)" "$(cat "$order")" ABABBAABBA
+is "A values" "${BENCH_A[*]}" "10 10 10 10"
+is "B values" "${BENCH_B[*]}" "5 5 5 5"
+is "A peak RSS" "${BENCH_A_KIB[*]}" "111 111 111 111"
+is "B peak RSS missing" "${BENCH_B_KIB[*]}" "- - - -"
+
+# A real process: its status, wall time and peak RSS (50 MB allocated and touched).
+rc=0
+bench_run "$scratch/run" python3 -c 'import time; b = bytearray(50_000_000); time.sleep(0.1); print("out")' || rc=$?
+is "bench_run status" "$rc" 0
+is "bench_run stdout" "$(cat "$scratch/run")" out
+if [ "$BENCH_KIB" -ge 48000 ] && [ "$BENCH_KIB" -lt 200000 ]; then ok "peak RSS $BENCH_KIB KiB"; else not_ok "peak RSS $BENCH_KIB KiB, want 48000..200000"; fi
+if [ "$BENCH_US" -ge 100000 ]; then ok "wall time $BENCH_US us"; else not_ok "wall time $BENCH_US us < the 100 ms slept"; fi
+rc=0
+bench_run "$scratch/run" sh -c 'exit 3' || rc=$?
+is "bench_run passes the status on" "$rc" 3
+
+# Time to a line: the line comes after 0.2 s, the process ends 0.4 s later.
+read -r us kib < <(bench_exec_to_line 'event=first-frame*' bash -c 'echo starting; sleep 0.2; echo "event=first-frame ms=1"; sleep 0.4')
+if [ "$us" -ge 200000 ] && [ "$us" -lt 600000 ]; then ok "time to the line $us us"; else not_ok "time to the line $us us, want 200000..600000"; fi
+if [ "$kib" -gt 0 ]; then ok "its peak RSS $kib KiB"; else not_ok "no peak RSS: $kib"; fi
+read -r us _ < <(bench_exec_to_line 'never*' true)
+is "no matching line" "$us" -
+
+# Idle CPU: a sleeping process near 0%, a busy one near 100% of a core.
+sleep 30 &
+sleeper=$!
+busy() { while :; do :; done; }
+busy &
+spinner=$!
+read -r idle_pct _ < <(bench_idle_cpu "$sleeper" 1 0.1)
+read -r busy_pct _ < <(bench_idle_cpu "$spinner" 1 0.1)
+kill "$sleeper" "$spinner"
+wait "$sleeper" "$spinner" 2>/dev/null || true
+if awk -v p="$idle_pct" 'BEGIN {exit !(p < 1)}'; then ok "sleep: $idle_pct% of a core"; else not_ok "sleep: $idle_pct% of a core, want < 1"; fi
+if awk -v p="$busy_pct" 'BEGIN {exit !(p > 20)}'; then ok "busy loop: $busy_pct% of a core"; else not_ok "busy loop: $busy_pct% of a core, want > 20"; fi
+
+# Goals and figure lines
+is "goal met" "$(bench_goal "x" 3 "<" 4 ms)" "goal: x: 3 ms < 4 ms: PASS"
+is "goal missed at the limit" "$(bench_goal "x" 4 "<" 4 ms)" "goal: x: 4 ms < 4 ms: MISS"
+is "goal <= at the limit" "$(bench_goal "x" 4 "<=" 4)" "goal: x: 4 <= 4: PASS"
+is "no value, no verdict" "$(bench_goal "x" - "<" 4)" "goal: x: - < 4: -"
+out=$(bench_figure "save" ms "ratio <= 2.0" "4 6 5 30" "2 2 2 2" "1000 3000 2000 2500")
+machine=$(grep '^figure|' <<<"$out")
+is "machine line (ratio: median of pair ratios)" "$machine" "figure|save|5.5|30|30|ms|3000|2|2.75|ratio <= 2.0|MISS"
+has() { # DESCRIPTION TEXT PATTERN
+    if grep -q -- "$3" <<<"$2"; then ok "$1"; else not_ok "$1: $2"; fi
+}
+has "ratio's p95 and max" "$out" "p95 15.00x, max 15.00x"
+has "peak RSS in MB and MiB" "$out" "peak RSS 3.1 MB (2.9 MiB)"
+machine=$(bench_figure "frame" ms "p95 < 16.7" "10 12 16" | grep '^figure|')
+is "goal on p95" "$machine" "figure|frame|12|16|16|ms|-|-|-|p95 < 16.7|PASS"
+machine=$(bench_figure "frame" ms "max < 16.7" "10 12 17" | grep '^figure|')
+is "goal on max" "${machine##*|}" MISS
+machine=$(bench_figure "memory" MB "peak_mb < 40" "1" "" "39000" | grep '^figure|')
+is "goal on peak MB (39000 KiB = 39.9 MB)" "${machine##*|}" PASS
+machine=$(bench_figure "memory" MB "peak_mb < 40" "1" "" "39100" | grep '^figure|')
+is "goal on peak MB (39100 KiB = 40.04 MB)" "${machine##*|}" MISS
+machine=$(bench_figure "no goal" ms - "1 2 3" | grep '^figure|')
+is "no goal" "$machine" "figure|no goal|2|3|3|ms|-|-|-|-|-"
+bench_figure "save" ms "ratio <= 2.0" "4 6 5 30" "2 2 2 2" "1000 3000 2000 2500" >"$scratch/log"
+echo "a line that is not a figure" >>"$scratch/log"
+table=$(bench_table "$scratch/log")
+is "table rows" "$(wc -l <<<"$table")" 2
+has "table row" "$table" '^save *| 5.5 *| 30 *| 30 *| ms *| 3.1 *| 2 *| 2.75x *| ratio <= 2.0 | MISS'
+
+finish
