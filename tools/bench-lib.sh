@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shell functions the benchmark parts share (sourced: `. tools/bench-lib.sh`; bash 5).
 #
 # Statistics of a list of numbers (one per line on stdin, or words in "$*"):
@@ -43,7 +44,25 @@
 #   bench_goal LABEL VALUE OP LIMIT [UNIT]   one "goal: ... PASS|MISS" line for any value
 #   bench_table LOG...                  the figure| lines of the logs as an aligned table
 #   bench_env                           the machine, its load and the commit, for the record
+# Databases:
+#   bench_db N                          the path of tools/bench's pristine database of N
+#                                       records (made once per run by tests/gen_records), or
+#                                       nothing when this run has none of that size
+#   bench_copy_db SRC DST               copies a database with its -wal and -head files
+#                                       (removing DST's first), so each case starts the same
 # Every function is safe under `set -euo pipefail`.
+#
+# What tools/bench gives the parts it runs (tools/bench-*, bench_store, bench_export), in the
+# environment; a part run alone without them makes its own databases and uses its defaults:
+#   KIOSK_BENCH_QUICK=1          --quick: fewer rounds, no 1M database
+#   KIOSK_BENCH_ROUNDS           interleaved pairs per figure (11 in full, 5 in --quick)
+#   KIOSK_BENCH_DB_DIR           where the pristine databases are: records-N.db (+ -wal, -head)
+#   KIOSK_BENCH_SIZES            their record counts, e.g. "0 100000 1000000"
+#   KIOSK_BENCH_KIOSK            the kiosk binary (or under --arm64 a wrapper running it under
+#                                qemu-user), KIOSK_BENCH_STAFF the kiosk-staff tool
+#   KIOSK_BENCH_RUN              under --arm64: the command prefix that runs an arm64 program
+#                                (qemu-aarch64-static -L / -E LD_LIBRARY_PATH=...), so a
+#                                baseline can run under the same emulation; empty on the host
 
 bench_now_us() {
     local t=${EPOCHREALTIME/[.,]/}
@@ -227,8 +246,14 @@ bench_table() {
     {
         echo "figure|median|p95|max|unit|peak MB|baseline|ratio|goal|verdict"
         cat "$@" 2>/dev/null | grep '^figure|' | cut -d'|' -f2- |
-            awk -F'|' -v OFS='|' '{ if ($6 ~ /^[0-9]+$/) $6 = sprintf("%.1f", $6 * 1024 / 1e6)
-                                    if ($8 != "-") $8 = $8 "x"; print }'
+            awk -F'|' -v OFS='|' '
+                function f(x) {
+                    if (x !~ /^-?[0-9.]+([eE][-+]?[0-9]+)?$/) return x
+                    return x >= 100 || x <= -100 ? sprintf("%.0f", x) : x >= 10 || x <= -10 ? sprintf("%.1f", x) : sprintf("%.3g", x)
+                }
+                { $2 = f($2); $3 = f($3); $4 = f($4); $7 = f($7)
+                  if ($6 ~ /^[0-9]+$/) $6 = sprintf("%.1f", $6 * 1024 / 1e6)
+                  if ($8 != "-") $8 = $8 "x"; print }'
     } | column -t -s'|' -o' | '
 }
 
@@ -236,4 +261,19 @@ bench_env() {
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)," \
          "load $(cut -d' ' -f1-3 /proc/loadavg), $(uname -srm)"
     echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (with local changes)'), $(date -u '+%Y-%m-%d %H:%M UTC')"
+}
+
+bench_db() {
+    local f=${KIOSK_BENCH_DB_DIR:-}/records-$1.db
+    if [ -n "${KIOSK_BENCH_DB_DIR:-}" ] && [ -f "$f" ]; then echo "$f"; fi
+}
+
+bench_copy_db() {
+    local src=$1 dst=$2 s
+    rm -f "$dst" "$dst"-*
+    cp "$src" "$dst"
+    for s in "$src"-*; do
+        [ -e "$s" ] && cp "$s" "$dst${s#"$src"}"
+    done
+    return 0
 }

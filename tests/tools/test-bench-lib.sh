@@ -99,6 +99,22 @@ bench_figure "save" ms "ratio <= 2.0" "4 6 5 30" "2 2 2 2" "1000 3000 2000 2500"
 echo "a line that is not a figure" >>"$scratch/log"
 table=$(bench_table "$scratch/log")
 is "table rows" "$(wc -l <<<"$table")" 2
-has "table row" "$table" '^save *| 5.5 *| 30 *| 30 *| ms *| 3.1 *| 2 *| 2.75x *| ratio <= 2.0 | MISS'
+has "table row" "$table" '^save *| 5.5 *| 30.0 *| 30.0 *| ms *| 3.1 *| 2 *| 2.75x *| ratio <= 2.0 | MISS'
+
+# Databases: a copy carries the -wal and -head files and leaves none of the old copy's.
+mkdir -p "$scratch/db"
+echo main >"$scratch/db/records-5.db"
+echo wal >"$scratch/db/records-5.db-wal"
+echo head >"$scratch/db/records-5.db-head"
+echo stale >"$scratch/copy.db-shm"
+echo stale >"$scratch/copy.db-wal"
+KIOSK_BENCH_DB_DIR=$scratch/db
+is "bench_db of a size made" "$(bench_db 5)" "$scratch/db/records-5.db"
+is "bench_db of a size not made" "$(bench_db 6)" ""
+bench_copy_db "$(bench_db 5)" "$scratch/copy.db"
+is "copied files" "$(cd "$scratch" && echo copy.db*)" "copy.db copy.db-head copy.db-wal"
+is "copied -wal" "$(cat "$scratch/copy.db-wal")" wal
+unset KIOSK_BENCH_DB_DIR
+is "bench_db without tools/bench's databases" "$(bench_db 5)" ""
 
 finish
