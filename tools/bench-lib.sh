@@ -245,7 +245,7 @@ bench_figure() {
 bench_table() {
     {
         echo "figure|median|p95|max|unit|peak MB|baseline|ratio|goal|verdict"
-        cat "$@" 2>/dev/null | grep '^figure|' | cut -d'|' -f2- |
+        { cat "$@" 2>/dev/null || true; } | { grep '^figure|' || true; } | cut -d'|' -f2- |
             awk -F'|' -v OFS='|' '
                 function f(x) {
                     if (x !~ /^-?[0-9.]+([eE][-+]?[0-9]+)?$/) return x

@@ -101,6 +101,10 @@ table=$(bench_table "$scratch/log")
 is "table rows" "$(wc -l <<<"$table")" 2
 has "table row" "$table" '^save *| 5.5 *| 30.0 *| 30.0 *| ms *| 3.1 *| 2 *| 2.75x *| ratio <= 2.0 | MISS'
 
+echo "no figures" >"$scratch/empty.log"
+table=$(set -o pipefail; bench_table "$scratch/empty.log") || not_ok "bench_table failed on a log without figures"
+is "a table without figures: its header" "$(wc -l <<<"$table")" 1
+
 # Databases: a copy carries the -wal and -head files and leaves none of the old copy's.
 mkdir -p "$scratch/db"
 echo main >"$scratch/db/records-5.db"
