@@ -43,6 +43,13 @@
 #       "peak_mb < 40"; or "-" for a figure without a goal.
 #   bench_goal LABEL VALUE OP LIMIT [UNIT]   one "goal: ... PASS|MISS" line for any value
 #   bench_table LOG...                  the figure| lines of the logs as an aligned table
+#   bench_adapt PART LOG                figure| lines made from a part's own output when it
+#                                       printed none: each line with "median X p95 Y max Z"
+#                                       (with units, "peak N MiB", key=value forms such as
+#                                       median_us=), and tools/bench-startup's table rows;
+#                                       named "PART: heading / line", with issue 18's goal
+#                                       when the name says which figure it is (bench_goal_for)
+#   bench_goal_for NAME UNIT            issue 18's goal for a figure's name, in its unit
 #   bench_env                           the machine, its load and the commit, for the record
 # Databases:
 #   bench_db N                          the path of tools/bench's pristine database of N
@@ -276,4 +283,98 @@ bench_copy_db() {
         [ -e "$s" ] && cp "$s" "$dst${s#"$src"}"
     done
     return 0
+}
+
+bench_goal_for() {
+    python3 - "$1" "$2" <<'PY'
+import re, sys
+name, unit = sys.argv[1].lower(), sys.argv[2]
+SCALE = {"s": 1e3, "ms": 1.0, "us": 1e-3}  # to ms
+def ms(limit):
+    return "%g" % (limit / SCALE[unit]) if unit in SCALE else None
+goal = None
+if unit == "x":
+    if re.search(r"(library|kiosk).*/ *sqlite3", name):
+        goal = "median <= 1.0"
+    elif re.search(r"(submission|save).*/ *(fdatasync|fsync|bare|wal)", name):
+        goal = "median <= 2.0"
+elif unit in SCALE:
+    if re.search(r"first frame", name) and re.search(r"startup|start-up", name):
+        goal = "median < " + ms(150)
+    elif re.search(r"import", name.split(" / ")[-1]) and re.search(r"1000000|1,000,000|\b1m\b", name):
+        goal = "median < " + ms(10000)
+    elif re.search(r"1920x1080", name) and re.search(r"tab|escape", name):
+        goal = "max < " + ms(16.7)
+    elif re.search(r"button|edge", name):
+        goal = "median < " + ms(16.7)
+    elif re.search(r"figures", name) and re.search(r"1000000|1,000,000|\b1m\b", name):
+        goal = "median < " + ms(16.7)
+elif unit == "%" and re.search(r"countdown", name) and re.search(r"idle|cpu", name):
+    goal = "median < 0.5"
+elif unit in ("MB", "MiB", "KiB", "kB") and re.search(r"rss|memory", name):
+    goal = "peak_mb < 40"
+print(goal or "-")
+PY
+}
+
+bench_adapt() {
+    local part=$1 f=$2
+    [ -f "$f" ] || return 0
+    grep -q '^figure|' "$f" && return 0 # the part reports its own figures
+    local line name unit med p95 max kib base goal v verdict
+    python3 - "$part" "$f" <<'PY' | while IFS='|' read -r name unit med p95 max kib base; do
+import re, sys
+part, path = sys.argv[1], sys.argv[2]
+num = r"(-?[0-9]+(?:\.[0-9]+)?)"
+unit_re = r"\s*(?P<u{0}>%|[a-zA-Z]+\b)?"
+fig = re.compile(r"^(?P<name>.*?)[\s:,(]*\bmedian(?:_(?P<k>[a-z]+))?[\s=:]+" + num + unit_re.format(1) +
+                 r"[\s,;]*(?:\([^)]*\))?[\s,;]*p95(?:_[a-z]+)?[\s=:]+" + num + unit_re.format(2) +
+                 r"[\s,;]*(?:\([^)]*\))?[\s,;]*max(?:_[a-z]+)?[\s=:]+" + num + unit_re.format(3) + r"(?P<rest>.*)$")
+startup = re.compile(r"^(0|100k|1m|1m-cold|1m-unclean)\s+(\d+)\s*\|\s*" + num + r"\s+" + num + r"\s+" + num +
+                     r"\s*\|.*\|\s*" + num + r"\s+" + num + r"\s*\|\s*" + num + r"\s*$")
+head = ""
+for line in open(path, errors="replace"):
+    line = line.rstrip("\n")
+    if line.startswith("=="):
+        head = line.strip("= ").split(" (")[0].rstrip(":")
+        continue
+    m = startup.match(line)
+    if m:
+        case, _, med, p95, mx, _, rss_max, base = m.groups()
+        print("|".join(["startup: exec to first frame, %s" % case, "ms", med, p95, mx,
+                        "%d" % (float(rss_max) * 1024), base]))
+        continue
+    m = fig.match(line)
+    if not m:
+        if line and not line[0].isspace() and line.rstrip().endswith(":"):
+            head = line.strip().split(" (")[0].rstrip(":")
+        continue
+    name = m.group("name").strip(" :,-")
+    if head and (line[:1].isspace() or not name or name.startswith("stats")):
+        name = head + " / " + name
+    unit = m.group("k") or m.group("u1") or ""
+    if unit in ("runs", "n"):
+        unit = ""
+    rest = m.group("rest")
+    pk = re.search(r"peak\s*(?:rss)?\s*" + num + r"\s*(MiB|MB|KiB|kB)", rest, re.I)
+    kib = "-"
+    if pk:
+        v, u = float(pk.group(1)), pk.group(2)
+        kib = "%d" % {"MiB": v * 1024, "MB": v * 1e6 / 1024, "KiB": v, "kB": v}[u]
+    print("|".join([part + ": " + name, unit, m.group(3), m.group(5), m.group(7), kib, "-"]))
+PY
+        goal=$(bench_goal_for "$name" "$unit")
+        verdict=-
+        if [ "$goal" != - ]; then
+            read -r stat op limit <<<"$goal"
+            case $stat in
+            median) v=$med ;; p95) v=$p95 ;; max) v=$max ;;
+            peak_mb) v=$(awk -v k="$kib" 'BEGIN {if (k ~ /^[0-9]+$/) printf "%.1f", k * 1024 / 1e6; else print "-"}') ;;
+            *) v=- ;;
+            esac
+            verdict=$(_bench_verdict "$v" "$op" "$limit")
+        fi
+        # adapted: the ratio column stays empty (the part's own pairs are not known here)
+        echo "figure|$name|$med|$p95|$max|$unit|$kib|$base|-|$goal|$verdict"
+    done
 }

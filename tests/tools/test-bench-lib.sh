@@ -105,6 +105,42 @@ echo "no figures" >"$scratch/empty.log"
 table=$(set -o pipefail; bench_table "$scratch/empty.log") || not_ok "bench_table failed on a log without figures"
 is "a table without figures: its header" "$(wc -l <<<"$table")" 1
 
+# Figures read from a part's own output (parts that do not print figure lines).
+cat >"$scratch/export.log" <<'LOG'
+export of 100000 records (encrypted, signed, synced, read back, marked):
+  library alone                      median   0.512 s  p95   0.600 s  max   0.700 s  peak   12.5 MiB  (7 runs)
+  library / sqlite3 -csv             median   2.05x   p95   2.10x   max   2.20x  (per pair)
+  kiosk / sqlite3 -csv               median   0.95x   p95   1.10x   max   1.20x  (per pair)
+office import of 1000000 records (verify, decrypt, merge by uuid, one transaction):
+  export of them (library, --all)    median   5.000 s  p95   5.000 s  max   5.000 s  peak   12.5 MiB  (1 runs)
+  kiosk-staff import                 median  11.000 s  p95  11.500 s  max  11.700 s  peak   40.0 MiB  (3 runs)
+LOG
+out=$(bench_adapt export "$scratch/export.log")
+is "adapted: 5 figures" "$(grep -c '^figure|' <<<"$out")" 5
+has "adapted: library alone, s, peak 12.5 MiB" "$out" '^figure|export: export of 100000 records / library alone|0.512|0.600|0.700|s|12800|-|-|-|-$'
+has "adapted: export ratio, goal 1.0x missed" "$out" '^figure|export: export of 100000 records / library / sqlite3 -csv|2.05|2.10|2.20|x|-|-|-|median <= 1.0|MISS$'
+has "adapted: kiosk export ratio met" "$out" '/ kiosk / sqlite3 -csv|0.95|.*|median <= 1.0|PASS$'
+has "adapted: import of 1M, goal 10 s missed" "$out" 'kiosk-staff import|11.000|11.500|11.700|s|40960|-|-|median < 10|MISS$'
+has "adapted: the export before the import has no goal" "$out" 'export of them (library, --all)|5.000|5.000|5.000|s|12800|-|-|-|-$'
+cat >"$scratch/startup.log" <<'LOG'
+case        runs | first frame ms med/p95/max | store open ms med/p95/max  | chain done ms med/p95/max  | peak RSS MiB med/max | baseline 0: first frame med
+0             10 |     43.0     50.0     61.0 |     40.0     41.0     42.0 |     50.0     51.0     52.0 |     45.0     46.0 |     42.0
+1m             5 |    160.0    170.0    180.0 |        -        -        - |        -        -        - |     45.0     47.5 |     43.0
+LOG
+out=$(bench_adapt startup "$scratch/startup.log")
+has "adapted: start-up row, 0 records" "$out" '^figure|startup: exec to first frame, 0|43.0|50.0|61.0|ms|47104|42.0|-|median < 150|PASS$'
+has "adapted: start-up row, 1M" "$out" '^figure|startup: exec to first frame, 1m|160.0|170.0|180.0|ms|48640|43.0|-|median < 150|MISS$'
+printf '== frame time at 1920x1080: Tab and Escape (--stats), 3 runs\nstats frames=300 median_us=1234 p95_us=5000 max_us=16000\n' >"$scratch/frames.log"
+has "adapted: key=value stats, goal in its unit (us)" "$(bench_adapt frames "$scratch/frames.log")" \
+    '^figure|frames: frame time at 1920x1080: Tab and Escape / stats frames=300|1234|5000|16000|us|-|-|-|max < 16700|PASS$'
+is "a part with figure lines of its own is not adapted" "$(bench_adapt store "$scratch/log")" ""
+is "goal: countdown idle CPU" "$(bench_goal_for "frames: idle CPU, 800x480 countdown" %)" "median < 0.5"
+is "goal: memory" "$(bench_goal_for "memory: peak RSS through every journey" MiB)" "peak_mb < 40"
+is "goal: save ratio" "$(bench_goal_for "store: submission / fdatasync" x)" "median <= 2.0"
+is "goal: staff figures at 1M in s" "$(bench_goal_for "store: staff figures, 1000000 records" s)" "median < 0.0167"
+is "goal: button edge to frame" "$(bench_goal_for "memory: button edge to frame" ms)" "median < 16.7"
+is "no goal" "$(bench_goal_for "packs: rollback" us)" -
+
 # Databases: a copy carries the -wal and -head files and leaves none of the old copy's.
 mkdir -p "$scratch/db"
 echo main >"$scratch/db/records-5.db"
