@@ -37,7 +37,8 @@
 #       the per-pair ratios, with their p95 and max), the peak RSS (max of the runs) and the
 #       goal's verdict; then a machine line
 #       figure|NAME|MEDIAN|P95|MAX|UNIT|PEAK_KIB|BASE_MEDIAN|RATIO|GOAL|VERDICT
-#       that tools/bench gathers into its closing table ("-" for what does not apply).
+#       that tools/bench gathers into its closing table ("-" for what does not apply; a part
+#       in C or Python may print such lines itself: PEAK_KIB in KiB, RATIO a plain number).
 #       GOAL is "STAT OP LIMIT" with STAT one of median p95 max ratio peak_mb (peak RSS in
 #       MB of 10^6 bytes), OP one of < <= > >=, e.g. "median < 150", "ratio <= 2.0",
 #       "peak_mb < 40"; or "-" for a figure without a goal.
