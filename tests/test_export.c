@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -508,6 +509,186 @@ static void export_reads_any_record_source(void)
         record_clear(&f.recs[i]);
 }
 
+/* A slow source: 20,000 records, 10 ms of waiting after every 500 (400 ms in all). */
+typedef struct {
+    record_t rec;
+    int64_t n;
+} slow_source_t;
+
+static int slow_begin(void *ctx, bool all, int64_t *max_id, int64_t *count, int64_t *seq)
+{
+    slow_source_t *s = ctx;
+    (void)all;
+    *max_id = *count = s->n;
+    *seq = 1;
+    return KIOSK_OK;
+}
+
+static int slow_foreach(void *ctx, bool all, int64_t max_id,
+                        int (*fn)(const record_t *rec, void *ud), void *ud)
+{
+    slow_source_t *s = ctx;
+    (void)all;
+    for (int64_t i = 0; i < max_id; i++) {
+        snprintf(s->rec.uuid, sizeof s->rec.uuid, "00000000-0000-4000-8000-%012d",
+                 (int)(i % 1000000));
+        if (i % 500 == 499)
+            usleep(10000);
+        const int rc = fn(&s->rec, ud);
+        if (rc)
+            return rc;
+    }
+    return KIOSK_OK;
+}
+
+static int slow_mark(void *ctx, int64_t max_id, int64_t seq, int64_t now, int64_t *marked)
+{
+    (void)ctx, (void)seq, (void)now;
+    *marked = max_id;
+    return KIOSK_OK;
+}
+
+typedef struct {
+    int calls;
+    int64_t first_done, last_done, last_total;
+    double at[64]; /* seconds, monotonic */
+} progress_seen_t;
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void on_progress(int64_t done, int64_t total, void *ud)
+{
+    progress_seen_t *p = ud;
+    if (p->calls == 0)
+        p->first_done = done;
+    if (p->calls < 64)
+        p->at[p->calls] = mono_s();
+    p->calls++;
+    p->last_done = done;
+    p->last_total = total;
+}
+
+/* The kiosk redraws its progress screen on every report: reports come by time, not by count
+ * (the first record, then at most one per EXPORT_PROGRESS_MS, and the last), so a long export
+ * redraws a few times a second whatever the number of records. */
+static void progress_is_reported_at_most_four_times_a_second(void)
+{
+    static slow_source_t s;
+    make(&s.rec, 1);
+    s.n = 20000;
+    export_source_t src = {slow_begin, slow_foreach, slow_mark, fake_errmsg, &s, NULL};
+    char stick[600], err[512], cmd[1300];
+    snprintf(stick, sizeof stick, "%s/stick-progress", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", stick, stick);
+    run(cmd);
+    progress_seen_t seen = {0};
+    export_opts_t o = opts();
+    o.progress = on_progress;
+    o.user_data = &seen;
+    export_result_t r;
+    const double t0 = mono_s();
+    CHECK_INT(export_to_stick(&src, stick, &o, &r, err, sizeof err), KIOSK_OK);
+    const double took = mono_s() - t0;
+    CHECK_INT(r.records, 20000);
+    CHECK_INT(seen.first_done, 1);
+    CHECK_INT(seen.last_done, 20000);
+    CHECK_INT(seen.last_total, 20000);
+    /* 400 ms of waiting: the first, at least one in between, and the last. */
+    CHECK(seen.calls >= 3);
+    CHECK(seen.calls <= 2 + (int)(took * 1000 / EXPORT_PROGRESS_MS) + 1);
+    for (int i = 1; i + 1 < seen.calls && i < 64; i++)
+        CHECK(seen.at[i] - seen.at[i - 1] >= EXPORT_PROGRESS_MS / 1000.0 - 0.001);
+    record_clear(&s.rec);
+}
+
+/* The store's source wrapped to save two records while the export reads: they come after the
+ * export's snapshot, so they are neither in the bundle nor marked, and the next stick takes
+ * exactly them. */
+typedef struct {
+    store_t *st;
+    export_source_t inner;
+} saving_source_t;
+
+static int saving_foreach(void *ctx, bool all, int64_t max_id,
+                          int (*fn)(const record_t *rec, void *ud), void *ud)
+{
+    saving_source_t *s = ctx;
+    const int rc = s->inner.foreach (s->inner.ctx, all, max_id, fn, ud);
+    for (int i = 100; i < 102; i++) {
+        record_t rec;
+        make(&rec, i);
+        store_save(s->st, &rec);
+        record_clear(&rec);
+    }
+    return rc;
+}
+
+static int saving_begin(void *ctx, bool all, int64_t *max_id, int64_t *count, int64_t *seq)
+{
+    saving_source_t *s = ctx;
+    return s->inner.begin(s->inner.ctx, all, max_id, count, seq);
+}
+
+static int saving_mark(void *ctx, int64_t max_id, int64_t seq, int64_t now, int64_t *marked)
+{
+    saving_source_t *s = ctx;
+    return s->inner.mark_exported(s->inner.ctx, max_id, seq, now, marked);
+}
+
+static const char *saving_errmsg(void *ctx)
+{
+    saving_source_t *s = ctx;
+    return s->inner.errmsg(s->inner.ctx);
+}
+
+static void records_saved_during_an_export_wait_for_the_next(void)
+{
+    store_t *st = fresh_store("during", 12);
+    REQUIRE(st);
+    char stick[600], err[512], cmd[1300];
+    snprintf(stick, sizeof stick, "%s/stick-during", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", stick, stick);
+    run(cmd);
+    export_opts_t o = opts();
+    export_result_t r;
+    /* A first export takes 12; five more are saved; the second export's snapshot has those. */
+    CHECK_INT(export_store(st, stick, &o, &r, err, sizeof err), KIOSK_OK);
+    CHECK_INT(r.marked, 12);
+    for (int i = 12; i < 17; i++) {
+        record_t rec;
+        make(&rec, i);
+        store_save(st, &rec);
+        record_clear(&rec);
+    }
+    saving_source_t s = {st, export_source_from_store(st)};
+    export_source_t src = {saving_begin, saving_foreach, saving_mark, saving_errmsg, &s, NULL};
+    CHECK_INT(export_to_stick(&src, stick, &o, &r, err, sizeof err), KIOSK_OK);
+    CHECK_INT(r.records, 5);
+    CHECK_INT(r.marked, 5);
+    CHECK_INT(unexported(st), 2);
+    CHECK_INT(export_store(st, stick, &o, &r, err, sizeof err), KIOSK_OK);
+    CHECK_INT(r.records, 2);
+    CHECK_INT(r.marked, 2);
+    CHECK_INT(unexported(st), 0);
+    static got_t g;
+    g.n = 0;
+    char path[800];
+    snprintf(path, sizeof path, "%s/kiosk-export/%s", stick, r.bundle);
+    CHECK_INT(read_bundle(path, &g, err, sizeof err), KIOSK_OK);
+    CHECK_INT(g.n, 2);
+    if (g.n == 2)
+        CHECK(strstr(g.recs[0].answers_json, "\"n\":100,") &&
+              strstr(g.recs[1].answers_json, "\"n\":101,"));
+    for (int i = 0; i < g.n; i++)
+        record_clear(&g.recs[i]);
+    store_close(st);
+}
+
 int main(void)
 {
     const char *tmp = getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp";
@@ -523,6 +704,8 @@ int main(void)
     memcpy(kiosk_pk, k.sign_pk, sizeof kiosk_pk);
     RUN(export_decrypts_to_what_was_stored);
     RUN(export_reads_any_record_source);
+    RUN(progress_is_reported_at_most_four_times_a_second);
+    RUN(records_saved_during_an_export_wait_for_the_next);
     RUN(altered_or_cut_off_bundles_are_refused);
     RUN(stick_pulled_at_any_point_marks_nothing);
     RUN(full_and_read_only_sticks_are_named_and_mark_nothing);

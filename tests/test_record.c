@@ -310,6 +310,106 @@ static void bundle_json_refuses_answers_that_are_not_an_object(void)
     record_clear(&rec);
 }
 
+/* The export's streaming writer against the tree writer: the same bytes (and a newline) for
+ * every record, including text needing escapes, answers in and out of cJSON's own form, and
+ * numbers too large for plain digits; the same refusal of answers that are not an object. */
+static void bundle_append_writes_the_tree_writers_bytes(void)
+{
+    static const char *const answers[] = {
+        NULL,
+        "{}",
+        "{\"a\":1}",
+        "{\"a\":-7,\"b\":[true,false,null,[],{}],\"c\":{\"d\":\"e\"}}",
+        "{ \"spaced\" : 1 }",
+        "{\"u\":\"\\u00e9\\u0001\"}",
+        "{\"s\":\"a\\/b\"}",
+        "{\"esc\":\"\\\"\\\\\\b\\f\\n\\r\\t\"}",
+        "{\"f\":1.5}",
+        "{\"big\":12345678901}",
+        "{\"e\":1e3}",
+        "{\"z\":-0}",
+        "{\"lead\":0}",
+        "{\"zero\":01}",
+        "{\"k\":1}junk",
+        "{\"raw\":\"a\tb\"}",
+        "{\"hi\":\"\xe4\xb8\xad\xff\"}",
+        "{\"dup\":1,\"dup\":2}",
+        "\xef\xbb\xbf{}",
+        "[1,2]",
+        "\"text\"",
+        "{broken",
+        "",
+        "{\"n\":[1,2,3],\"m\":-123456789}",
+        "{\"d\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+        "{\"sealed\":\"sealed:1:QUJD+/=\"}"};
+    static const int64_t numbers[] = {0,
+                                      -1,
+                                      4321,
+                                      2147483647,
+                                      2147483648LL,
+                                      -2147483649LL,
+                                      1795000000123,
+                                      999999999999999,
+                                      1000000000000000,
+                                      -1000000000000000,
+                                      9007199254740993LL,
+                                      INT64_MAX,
+                                      INT64_MIN};
+    static const char *const texts[] = {"",
+                                        "plain",
+                                        "q\"uote",
+                                        "back\\slash",
+                                        "\x01\x1f\x7f",
+                                        "tab\there\nnew",
+                                        "\xe4\xb8\xad\xe6\x96\x87",
+                                        "\xc3\x28"};
+    const size_t na = sizeof answers / sizeof answers[0], nn = sizeof numbers / sizeof numbers[0],
+                 nt = sizeof texts / sizeof texts[0];
+    record_buf_t buf = {0};
+    for (size_t i = 0; i < na * nn * 2; i++) {
+        record_t rec = sample_record();
+        free(rec.answers_json);
+        rec.answers_json = answers[i % na] ? strdup(answers[i % na]) : NULL;
+        rec.time.utc_ms = numbers[i % nn];
+        rec.time.mono_ms = numbers[(i / 3) % nn];
+        rec.time.boot = numbers[(i / 7) % nn];
+        rec.time.offset_min = (int32_t)(i % 3 == 0 ? -480 : (int)i);
+        rec.time.clock_synced = i % 2;
+        rec.misuse = i % 5 == 0;
+        rec.consent = i % 4 != 0;
+        rec.kind = (record_kind_t)(i % RECORD_KIND_COUNT);
+        snprintf(rec.journey_id, sizeof rec.journey_id, "%s", texts[i % nt]);
+        snprintf(rec.lang, sizeof rec.lang, "%s", texts[(i / 2) % nt]);
+        if (i % 6 == 0)
+            rec.ref_code[0] = '\0';
+        free(rec.contact_name);
+        rec.contact_name = i % 3 == 1 ? NULL : strdup(texts[(i / 5) % nt]);
+        free(rec.contact_phone);
+        rec.contact_phone = i % 7 == 2 ? NULL : strdup(texts[(i / 11) % nt]);
+        char *want = NULL;
+        const int want_rc = record_to_json(&rec, &want);
+        const size_t before = buf.len;
+        const int got_rc = record_bundle_append(&rec, &buf);
+        CHECK_INT(got_rc, want_rc);
+        if (want_rc == KIOSK_OK && got_rc == KIOSK_OK) {
+            const size_t n = strlen(want);
+            CHECK_INT(buf.len - before, n + 1);
+            if (buf.len - before == n + 1 &&
+                (memcmp(buf.bytes + before, want, n) != 0 || buf.bytes[before + n] != '\n')) {
+                fprintf(stderr, "record %zu differs:\n want %s\n got  %.*s\n", i, want, (int)n,
+                        buf.bytes + before);
+                CHECK(false);
+            }
+        } else {
+            CHECK_INT(buf.len, before); /* a refused record leaves nothing behind */
+        }
+        free(want);
+        record_clear(&rec);
+    }
+    CHECK(buf.len > 100000); /* lines accumulate across records */
+    free(buf.bytes);
+}
+
 int main(void)
 {
     RUN(uuid_format_sets_version_variant_and_layout);
@@ -325,5 +425,6 @@ int main(void)
     RUN(bundle_json_refuses_bad_lines);
     RUN(listing_json_masks_the_contact);
     RUN(bundle_json_refuses_answers_that_are_not_an_object);
+    RUN(bundle_append_writes_the_tree_writers_bytes);
     return check_failures != 0;
 }

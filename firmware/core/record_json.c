@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +213,297 @@ int record_json_write(const record_t *rec, record_json_form_t form, char **out)
 int record_to_json(const record_t *rec, char **out)
 {
     return record_json_write(rec, RECORD_JSON_BUNDLE, out);
+}
+
+/* ---- a bundle line written straight into a buffer ---- */
+
+/* Makes room for more bytes; a move wipes the old copy (lines may hold phone numbers). */
+static bool buf_reserve(record_buf_t *b, size_t more)
+{
+    if (b->cap - b->len >= more)
+        return true;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap - b->len < more) {
+        if (cap > SIZE_MAX / 2)
+            return false;
+        cap *= 2;
+    }
+    char *p = malloc(cap);
+    if (!p)
+        return false;
+    if (b->bytes) {
+        memcpy(p, b->bytes, b->len);
+        memset(b->bytes, 0, b->cap);
+        free(b->bytes);
+    }
+    b->bytes = p;
+    b->cap = cap;
+    return true;
+}
+
+static bool put(record_buf_t *b, const char *text, size_t n)
+{
+    if (!buf_reserve(b, n))
+        return false;
+    memcpy(b->bytes + b->len, text, n);
+    b->len += n;
+    return true;
+}
+
+/* The letter of cJSON's two-character escape of c, or 0 when it writes \u00XX. */
+static char short_escape(unsigned char c)
+{
+    switch (c) {
+    case '"':
+        return '"';
+    case '\\':
+        return '\\';
+    case '\b':
+        return 'b';
+    case '\f':
+        return 'f';
+    case '\n':
+        return 'n';
+    case '\r':
+        return 'r';
+    case '\t':
+        return 't';
+    default:
+        return 0;
+    }
+}
+
+/* A JSON string escaped as cJSON escapes it: '"', '\\' and bytes below 32 only. */
+static bool put_string(record_buf_t *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const size_t n = strlen(s);
+    if (n > (SIZE_MAX - 2) / 6 || !buf_reserve(b, n * 6 + 2))
+        return false;
+    char *o = b->bytes + b->len;
+    *o++ = '"';
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        const unsigned char c = *p;
+        if (c >= 32 && c != '"' && c != '\\') {
+            *o++ = (char)c;
+            continue;
+        }
+        *o++ = '\\';
+        const char letter = short_escape(c);
+        if (letter) {
+            *o++ = letter;
+        } else {
+            memcpy(o, "u00", 3);
+            o[3] = hex[c >> 4];
+            o[4] = hex[c & 15];
+            o += 5;
+        }
+    }
+    *o++ = '"';
+    b->len = (size_t)(o - b->bytes);
+    return true;
+}
+
+/* What cJSON prints for one of its own trees (a number, the answers), appended. */
+static bool put_cjson(record_buf_t *b, const cJSON *item)
+{
+    char *text = cJSON_PrintUnformatted(item);
+    const bool ok = text && put(b, text, strlen(text));
+    free(text);
+    return ok;
+}
+
+/* A number as cJSON prints it from a double: below 1e15 that is the integer's digits. */
+static bool put_int64(record_buf_t *b, int64_t v)
+{
+    if (v > -1000000000000000 && v < 1000000000000000) {
+        char text[24];
+        const int n = snprintf(text, sizeof text, "%lld", (long long)v);
+        return put(b, text, (size_t)n);
+    }
+    cJSON *num = cJSON_CreateNumber((double)v);
+    const bool ok = num && put_cjson(b, num);
+    cJSON_Delete(num);
+    return ok;
+}
+
+/* The end of a string that cJSON reads and prints back unchanged (no raw control byte, only
+ * the escapes it writes itself), or NULL. p is at the opening quote. */
+static const char *scan_string(const char *p)
+{
+    for (p++;; p++) {
+        const unsigned char c = (unsigned char)*p;
+        if (c == '"')
+            return p + 1;
+        if (c < 32)
+            return NULL;
+        if (c == '\\' && (!p[1] || !strchr("\"\\bfnrt", p[1])))
+            return NULL;
+        if (c == '\\')
+            p++;
+    }
+}
+
+/* The end of a number that cJSON prints back unchanged (an int of at most nine digits, no
+ * leading zero, not "-0"), or NULL. */
+static const char *scan_number(const char *p)
+{
+    const char *digits = *p == '-' ? p + 1 : p;
+    size_t n = strspn(digits, "0123456789");
+    if (n == 0 || n > 9 || (digits[0] == '0' && (n > 1 || digits != p)))
+        return NULL;
+    return strchr("0123456789+-.eE", digits[n]) && digits[n] ? NULL : digits + n;
+}
+
+/* The end of a value other than an object or array that cJSON prints back unchanged, or
+ * NULL. */
+static const char *scan_scalar(const char *p)
+{
+    if (*p == '"')
+        return scan_string(p);
+    if (*p == '-' || (*p >= '0' && *p <= '9'))
+        return scan_number(p);
+    static const char *const words[] = {"true", "false", "null"};
+    for (size_t i = 0; i < COUNT(words); i++)
+        if (strncmp(p, words[i], strlen(words[i])) == 0)
+            return p + strlen(words[i]);
+    return NULL;
+}
+
+/* Whether text is an object exactly as cJSON_PrintUnformatted() prints what cJSON_Parse()
+ * reads from it (no whitespace, at most 32 levels): then it can be copied as it is. */
+static bool printed_by_cjson(const char *text)
+{
+    char open[32];
+    int depth = 0;
+    enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, AFTER } want = VALUE;
+    const char *p = text;
+    if (*p != '{')
+        return false;
+    for (;;) {
+        if (want == AFTER && depth == 0)
+            return *p == '\0';
+        const char c = *p;
+        const bool close = (c == '}' && want == KEY_OR_CLOSE) ||
+                           (c == ']' && want == VALUE_OR_CLOSE) ||
+                           (want == AFTER && c == (open[depth - 1] == '{' ? '}' : ']'));
+        if (close) {
+            depth--;
+            want = AFTER;
+            p++;
+        } else if (want == AFTER) {
+            if (c != ',')
+                return false;
+            want = open[depth - 1] == '{' ? KEY : VALUE;
+            p++;
+        } else if (want == KEY || want == KEY_OR_CLOSE) {
+            p = c == '"' ? scan_string(p) : NULL;
+            if (!p || *p != ':')
+                return false;
+            want = VALUE;
+            p++;
+        } else if (c == '{' || c == '[') {
+            if (depth == (int)sizeof open)
+                return false;
+            open[depth++] = c;
+            want = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+            p++;
+        } else {
+            p = scan_scalar(p);
+            if (!p)
+                return false;
+            want = AFTER;
+        }
+    }
+}
+
+/* The answers: copied when cJSON would print them unchanged, else parsed and printed. */
+static int put_answers(record_buf_t *b, const char *answers)
+{
+    if (!answers)
+        answers = "{}";
+    if (printed_by_cjson(answers))
+        return put(b, answers, strlen(answers)) ? KIOSK_OK : KIOSK_ENOMEM;
+    cJSON *o = cJSON_Parse(answers);
+    int rc = !cJSON_IsObject(o) ? KIOSK_EINVAL : put_cjson(b, o) ? KIOSK_OK : KIOSK_ENOMEM;
+    cJSON_Delete(o);
+    return rc;
+}
+
+static bool put_key(record_buf_t *b, const char *key, bool *first)
+{
+    const bool ok = (*first || put(b, ",", 1)) && put(b, "\"", 1) && put(b, key, strlen(key)) &&
+                    put(b, "\":", 2);
+    *first = false;
+    return ok;
+}
+
+static bool put_contact(record_buf_t *b, const char *key, const record_t *rec, bool *first)
+{
+    if (!rec->consent || (!rec->contact_name && !rec->contact_phone))
+        return true;
+    bool inner = true;
+    return put_key(b, key, first) && put(b, "{", 1) &&
+           (!rec->contact_name ||
+            (put_key(b, "name", &inner) && put_string(b, rec->contact_name))) &&
+           (!rec->contact_phone ||
+            (put_key(b, "phone", &inner) && put_string(b, rec->contact_phone))) &&
+           put(b, "}", 1);
+}
+
+/* One field of the bundle form, as add_field() adds it to the tree. */
+static int put_field(record_buf_t *b, const record_t *rec, const field_t *f, bool *first)
+{
+    const void *at = field_in(rec, f);
+    bool ok = true;
+    switch (f->type) {
+    case F_TEXT:
+    case F_UUID:
+        ok = put_key(b, f->key, first) && put_string(b, at);
+        break;
+    case F_REF:
+        ok = !rec->ref_code[0] || (put_key(b, f->key, first) && put_string(b, rec->ref_code));
+        break;
+    case F_KIND:
+        ok = put_key(b, f->key, first) && put_string(b, record_kind_name(rec->kind));
+        break;
+    case F_ANSWERS:
+        if (!put_key(b, f->key, first))
+            return KIOSK_ENOMEM;
+        return put_answers(b, rec->answers_json);
+    case F_INT64:
+        ok = put_key(b, f->key, first) && put_int64(b, *(const int64_t *)at);
+        break;
+    case F_OFFSET:
+        ok = put_key(b, f->key, first) && put_int64(b, rec->time.offset_min);
+        break;
+    case F_BOOL:
+        ok = put_key(b, f->key, first) &&
+             (*(const bool *)at ? put(b, "true", 4) : put(b, "false", 5));
+        break;
+    case F_CONTACT:
+        ok = put_contact(b, f->key, rec, first);
+        break;
+    default:
+        return KIOSK_EINVAL; /* the listing's own fields: not in the bundle form */
+    }
+    return ok ? KIOSK_OK : KIOSK_ENOMEM;
+}
+
+int record_bundle_append(const record_t *rec, record_buf_t *b)
+{
+    const size_t start = b->len;
+    bool first = true;
+    int rc = put(b, "{", 1) ? KIOSK_OK : KIOSK_ENOMEM;
+    for (size_t i = 0; rc == KIOSK_OK && i < COUNT(bundle_fields); i++)
+        rc = put_field(b, rec, &bundle_fields[i], &first);
+    if (rc == KIOSK_OK && !put(b, "}\n", 2))
+        rc = KIOSK_ENOMEM;
+    if (rc != KIOSK_OK) {
+        memset(b->bytes + start, 0, b->len - start);
+        b->len = start;
+    }
+    return rc;
 }
 
 /* ---- reading a bundle line ---- */

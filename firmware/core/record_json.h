@@ -43,6 +43,18 @@ int record_json_write(const record_t *rec, record_json_form_t form, char **out);
 /* record_json_write(rec, RECORD_JSON_BUNDLE, out): the export bundle's line. */
 int record_to_json(const record_t *rec, char **out);
 
+/* A growable byte buffer: start it zeroed; the owner wipes and frees bytes. */
+typedef struct {
+    char *bytes;
+    size_t len, cap;
+} record_buf_t;
+
+/* Appends rec's bundle line, byte for byte the text of record_to_json(), and a newline to b,
+ * written straight into the buffer (no tree per record; answers already in the form cJSON
+ * prints are copied as they are, others go through cJSON as before). On an error
+ * (KIOSK_EINVAL: answers not an object; KIOSK_ENOMEM) b->len is as it was. */
+int record_bundle_append(const record_t *rec, record_buf_t *b);
+
 /* Parses a line written by record_to_json() into rec (owned strings: record_clear()). rec is
  * zeroed first without being freed: pass an empty record, or one already record_clear()ed.
  * Unknown keys are refused; KIOSK_EINVAL with path and reason in err, and rec then holds

@@ -16,6 +16,11 @@
  * frozen once released; a later schema appends one and raises ARCHIVE_SCHEMA_VERSION. The kind
  * list is spelled out because a CHECK is part of the stored schema. ref_code is not unique:
  * two kiosks may issue the same code; it is indexed without case for archive_find_ref(). */
+/* The page cache of an archive connection, in KiB. */
+#define ARCHIVE_CACHE_KIB 65536
+#define TEXT_OF(x) #x
+#define TEXT(x) TEXT_OF(x)
+
 static const char *const migrations[] = {
     /* 0 -> 1: the first schema. */
     "CREATE TABLE kiosks ("
@@ -162,6 +167,13 @@ static int set_pragmas(archive_t *a)
     /* The archive holds phone numbers: deleted rows are overwritten, not left in free pages. */
     if (!err)
         err = set_pragma(a, "PRAGMA secure_delete=ON", "PRAGMA secure_delete", 1, "secure_delete");
+    /* An import is one transaction per bundle, and its records go into four indexes, the
+     * uuid's in random order: with SQLite's default 2 MB cache, pages of a large bundle are
+     * spilled to the WAL and written again (11 writes per record at 100,000 records; 60,000
+     * spill 55,789 pages). 64 MiB: none at 60,000; at 1M, 4.2 s of system time, not 11.4. */
+    if (!err)
+        err = set_pragma(a, "PRAGMA cache_size=-" TEXT(ARCHIVE_CACHE_KIB), "PRAGMA cache_size",
+                         -ARCHIVE_CACHE_KIB, "cache_size");
     return err;
 }
 
@@ -656,6 +668,14 @@ int64_t archive_record_count(archive_t *a)
                                        : (int64_t)sq_fail_db(&a->c, rc, "cannot count records in");
     sqlite3_reset(stmt);
     return n;
+}
+
+int64_t archive_cache_spills(archive_t *a)
+{
+    assert(a);
+    int now = 0, high = 0;
+    sqlite3_db_status(a->c.db, SQLITE_DBSTATUS_CACHE_SPILL, &now, &high, 0);
+    return now;
 }
 
 /* ---- the kiosks' hash chains ---- */

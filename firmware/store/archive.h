@@ -130,4 +130,8 @@ int archive_find_ref(archive_t *a, const char *ref_code, archive_record_fn cb, v
 /* Number of records in the archive, or a (negative) KIOSK_E* code. */
 int64_t archive_record_count(archive_t *a);
 
+/* Pages this connection had to write out of its page cache before a commit, since it was
+ * opened (SQLite's cache spill count): each is written again later. */
+int64_t archive_cache_spills(archive_t *a);
+
 #endif

@@ -19,9 +19,21 @@ enum { COL_NAME = SQ_COL_FIRST_OWN, COL_PHONE, COL_HAS_CONTACT, COL_MISUSE, COL_
     " c.name, c.phone, c.record_id IS NOT NULL, r.misuse, r.boot"                                  \
     " FROM records AS r LEFT JOIN contacts AS c ON c.record_id = r.id"
 
+#define SELECT_RECORDS_NOT_INDEXED                                                                 \
+    "SELECT r.kind, r.uuid, r.journey_id, r.kiosk_id, r.pack_id, r.pack_version, r.lang,"          \
+    " r.answers, r.ref_code, r.utc_ms, r.utc_offset_min, r.clock_synced, r.mono_ms,"               \
+    " c.name, c.phone, c.record_id IS NOT NULL, r.misuse, r.boot"                                  \
+    " FROM records AS r NOT INDEXED LEFT JOIN contacts AS c ON c.record_id = r.id"
+
 static const char foreach_sql[] = SELECT_RECORDS " ORDER BY r.id";
-static const char export_new_sql[] =
-    SELECT_RECORDS " WHERE r.id <= ?1 AND r.exported_at IS NULL ORDER BY r.id";
+/* Records not yet exported are always the newest (every mark covers all ids up to the
+ * export's last): they are read as one range of ids, straight from the table, from the
+ * lowest one not exported (found through the exported_at index) up to the snapshot. */
+#define NEW_RANGE                                                                                  \
+    " WHERE r.id BETWEEN (SELECT coalesce(min(id), ?1 + 1) FROM records WHERE exported_at IS "     \
+    "NULL)"                                                                                        \
+    " AND ?1 AND r.exported_at IS NULL"
+static const char export_new_sql[] = SELECT_RECORDS_NOT_INDEXED NEW_RANGE " ORDER BY r.id";
 static const char export_all_sql[] = SELECT_RECORDS " WHERE r.id <= ?1 ORDER BY r.id";
 
 /* Fills rec from the current row. answers_json, contact_name and contact_phone point into
@@ -119,9 +131,12 @@ int store_mark_exported(store_t *st, int64_t max_id, int64_t seq, int64_t now_ut
     if (err)
         return err;
     sqlite3_stmt *stmt = NULL;
+    /* One statement over the range of ids the export read (see NEW_RANGE), walking the table
+     * rather than the index of the column it changes. */
     int rc = sqlite3_prepare_v2(st->c.db,
-                                "UPDATE records SET exported_at = ?1"
-                                " WHERE id <= ?2 AND exported_at IS NULL",
+                                "UPDATE records NOT INDEXED SET exported_at = ?1"
+                                " WHERE id BETWEEN (SELECT coalesce(min(id), ?2 + 1) FROM records"
+                                " WHERE exported_at IS NULL) AND ?2 AND exported_at IS NULL",
                                 -1, &stmt, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(stmt, 1, when, -1, SQLITE_TRANSIENT);

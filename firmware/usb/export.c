@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/kerr.h"
@@ -79,25 +80,53 @@ static int sink_write(void *ud, const void *bytes, size_t len)
     return KIOSK_OK;
 }
 
+/* Record lines gather in a buffer of about this size before they are sealed. */
+#define FEED_BATCH 65536
+
 typedef struct {
     bundle_sealer_t *sealer;
+    record_buf_t lines; /* lines not yet sealed */
     int64_t done, total;
     int64_t first_utc, last_utc;
+    int64_t next_progress_ms; /* monotonic time of the next progress report */
     const export_opts_t *o;
 } feed_t;
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Seals the gathered lines and wipes them (they may hold phone numbers). */
+static int feed_flush(feed_t *f)
+{
+    int rc = bundle_seal_push(f->sealer, f->lines.bytes, f->lines.len);
+    if (f->lines.len)
+        memset(f->lines.bytes, 0, f->lines.len);
+    f->lines.len = 0;
+    return rc;
+}
+
+/* Progress for the first record, then at most every EXPORT_PROGRESS_MS, and for the last. */
+static void feed_progress(feed_t *f)
+{
+    if (!f->o->progress)
+        return;
+    const bool last = f->done == f->total;
+    if (!last && f->done != 1 && (f->done % 16 != 0 || mono_ms() < f->next_progress_ms))
+        return;
+    f->o->progress(f->done, f->total, f->o->user_data);
+    f->next_progress_ms = mono_ms() + EXPORT_PROGRESS_MS;
+}
 
 static int feed(const record_t *rec, void *ud)
 {
     feed_t *f = ud;
-    char *line = NULL;
-    int rc = record_to_json(rec, &line);
-    if (rc != KIOSK_OK)
-        return rc;
-    size_t n = strlen(line);
-    line[n] = '\n'; /* replaces the terminator: pushed with the newline */
-    rc = bundle_seal_push(f->sealer, line, n + 1);
-    memset(line, 0, n + 1);
-    free(line);
+    int rc = record_bundle_append(rec, &f->lines);
+    if (rc == KIOSK_OK && f->lines.len >= FEED_BATCH)
+        rc = feed_flush(f);
     if (rc != KIOSK_OK)
         return rc;
     if (f->done == 0 || rec->time.utc_ms < f->first_utc)
@@ -105,8 +134,7 @@ static int feed(const record_t *rec, void *ud)
     if (rec->time.utc_ms > f->last_utc)
         f->last_utc = rec->time.utc_ms;
     f->done++;
-    if (f->o->progress && (f->done % 64 == 0 || f->done == f->total))
-        f->o->progress(f->done, f->total, f->o->user_data);
+    feed_progress(f);
     return 0;
 }
 
@@ -200,9 +228,14 @@ static int write_bundle(job_t *j)
     sink_t sink = {&j->io, j->fd, 0};
     bundle_sealer_t *sealer = NULL;
     int rc = bundle_seal_begin(j->o->org_box_pk, sink_write, &sink, &sealer);
-    feed_t f = {sealer, 0, j->count, 0, 0, j->o};
+    feed_t f = {.sealer = sealer, .total = j->count, .o = j->o};
     if (rc == KIOSK_OK)
         rc = j->src->foreach (j->src->ctx, j->o->all, j->max_id, feed, &f);
+    if (rc == KIOSK_OK)
+        rc = feed_flush(&f);
+    if (f.lines.bytes)
+        memset(f.lines.bytes, 0, f.lines.cap);
+    free(f.lines.bytes);
     if (rc == KIOSK_OK) {
         rc = bundle_seal_end(sealer, j->sha, &j->r->bytes);
         sealer = NULL;

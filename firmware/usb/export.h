@@ -13,6 +13,8 @@
 #include "core/record.h"
 
 #define EXPORT_DIR_NAME "kiosk-export"
+/* The least time between two progress reports (four a second). */
+#define EXPORT_PROGRESS_MS 250
 
 /* The file operations an export does, as a seam for fault injection in tests (a stick pulled
  * out at the n-th operation). NULL members (or a NULL struct) use the system calls. Each
@@ -72,7 +74,8 @@ typedef struct {
     const uint8_t *kiosk_sign_pk; /* EXPORT_SIGN_PK_BYTES */
     bool all;                     /* every record, not only the new ones */
     int64_t now_utc_ms;
-    /* Called as records are written (done of total), for the progress bar; may be NULL. */
+    /* Called as records are written (done of total), for the progress bar: for the first
+     * record, then at most once every EXPORT_PROGRESS_MS, and for the last; may be NULL. */
     void (*progress)(int64_t done, int64_t total, void *user_data);
     void *user_data;
     const export_io_t *io;
