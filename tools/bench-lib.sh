@@ -334,6 +334,8 @@ fig = re.compile(r"^(?P<name>.*?)[\s:,(]*\bmedian(?:_(?P<k>[a-z]+))?[\s=:]+" + n
 startup = re.compile(r"^(0|100k|1m|1m-cold|1m-unclean)\s+(\d+)\s*\|\s*" + num + r"\s+" + num + r"\s+" + num +
                      r"\s*\|.*\|\s*" + num + r"\s+" + num + r"\s*\|\s*" + num + r"\s*$")
 head = ""
+names = []
+ratio = re.compile(r"^\s*ratio of medians\s+" + num + r"x(?:,\s*of p95\s+" + num + r"x)?")
 for line in open(path, errors="replace"):
     line = line.rstrip("\n")
     if line.startswith("=="):
@@ -344,6 +346,12 @@ for line in open(path, errors="replace"):
         case, _, med, p95, mx, _, rss_max, base = m.groups()
         print("|".join(["startup: exec to first frame, %s" % case, "ms", med, p95, mx,
                         "%d" % (float(rss_max) * 1024), base]))
+        continue
+    m = ratio.match(line)
+    if m and len(names) >= 2:
+        # "ratio of medians Rx, of p95 Px" after the two figures it compares
+        print("|".join(["%s / %s (ratio of medians; p95: ratio of p95s)" % (names[-2], names[-1].split(" / ")[-1]),
+                        "x", m.group(1), m.group(2) or "-", "-", "-", "-"]))
         continue
     m = fig.match(line)
     if not m:
@@ -362,6 +370,7 @@ for line in open(path, errors="replace"):
     if pk:
         v, u = float(pk.group(1)), pk.group(2)
         kib = "%d" % {"MiB": v * 1024, "MB": v * 1e6 / 1024, "KiB": v, "kB": v}[u]
+    names.append(part + ": " + name)
     print("|".join([part + ": " + name, unit, m.group(3), m.group(5), m.group(7), kib, "-"]))
 PY
         goal=$(bench_goal_for "$name" "$unit")

@@ -135,6 +135,17 @@ has "adapted: start-up row, 1M" "$out" '^figure|startup: exec to first frame, 1m
 printf '== frame time at 1920x1080: Tab and Escape (--stats), 3 runs\nstats frames=300 median_us=1234 p95_us=5000 max_us=16000\n' >"$scratch/frames.log"
 has "adapted: key=value stats, goal in its unit (us)" "$(bench_adapt frames "$scratch/frames.log")" \
     '^figure|frames: frame time at 1920x1080: Tab and Escape / stats frames=300|1234|5000|16000|us|-|-|-|max < 16700|PASS$'
+cat >"$scratch/store.log" <<'LOG'
+== 1000000 records (1000000 in /x/bench-v5-1000000.db), schema 5, 200 interleaved pairs
+  submission (to the thank-you):     median    5000 us  p95    9000 us  max   12000 us
+  bare write+fdatasync, WAL-like:    median    2000 us  p95    4000 us  max    6000 us
+  ratio of medians 2.50x, of p95 2.25x
+  figures query, the reads after:    median      40 us  p95      90 us  max     300 us
+LOG
+out=$(bench_adapt store "$scratch/store.log")
+has "adapted: a ratio of medians after its two figures, with the save goal" "$out" \
+    '^figure|store: 1000000 records / submission (to the thank-you) / bare write+fdatasync, WAL-like (ratio of medians; p95: ratio of p95s)|2.50|2.25|-|x|-|-|-|median <= 2.0|MISS$'
+has "adapted: staff figures at 1M, in us" "$out" '^figure|store: 1000000 records / figures query, the reads after|40|90|300|us|-|-|-|median < 16700|PASS$'
 is "a part with figure lines of its own is not adapted" "$(bench_adapt store "$scratch/log")" ""
 is "goal: countdown idle CPU" "$(bench_goal_for "frames: idle CPU, 800x480 countdown" %)" "median < 0.5"
 is "goal: memory" "$(bench_goal_for "memory: peak RSS through every journey" MiB)" "peak_mb < 40"
