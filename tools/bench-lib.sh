@@ -294,7 +294,9 @@ SCALE = {"s": 1e3, "ms": 1.0, "us": 1e-3}  # to ms
 def ms(limit):
     return "%g" % (limit / SCALE[unit]) if unit in SCALE else None
 goal = None
-if unit == "x":
+if re.search(r"\bbaseline\b", name.split(" / ")[-1]):
+    pass  # a baseline is not held to the goal
+elif unit == "x":
     if re.search(r"(library|kiosk).*/ *sqlite3", name):
         goal = "median <= 1.0"
     elif re.search(r"(submission|save).*/ *(fdatasync|fsync|bare|wal)", name):
@@ -329,7 +331,7 @@ part, path = sys.argv[1], sys.argv[2]
 num = r"(-?[0-9]+(?:\.[0-9]+)?)"
 unit_re = r"\s*(?P<u{0}>%|[a-zA-Z]+\b)?"
 fig = re.compile(r"^(?P<name>.*?)[\s:,(]*\bmedian(?:_(?P<k>[a-z]+))?[\s=:]+" + num + unit_re.format(1) +
-                 r"[\s,;]*(?:\([^)]*\))?[\s,;]*p95(?:_[a-z]+)?[\s=:]+" + num + unit_re.format(2) +
+                 r"(?:[\s,;]*(?:\([^)]*\))?[\s,;]*p95(?:_[a-z]+)?[\s=:]+" + num + unit_re.format(2) + r")?" +
                  r"[\s,;]*(?:\([^)]*\))?[\s,;]*max(?:_[a-z]+)?[\s=:]+" + num + unit_re.format(3) + r"(?P<rest>.*)$")
 startup = re.compile(r"^(0|100k|1m|1m-cold|1m-unclean)\s+(\d+)\s*\|\s*" + num + r"\s+" + num + r"\s+" + num +
                      r"\s*\|.*\|\s*" + num + r"\s+" + num + r"\s*\|\s*" + num + r"\s*$")
@@ -359,19 +361,24 @@ for line in open(path, errors="replace"):
             head = line.strip().split(" (")[0].rstrip(":")
         continue
     name = m.group("name").strip(" :,-")
-    if head and (line[:1].isspace() or not name or name.startswith("stats")):
+    if head:
         name = head + " / " + name
-    unit = m.group("k") or m.group("u1") or ""
-    if unit in ("runs", "n"):
+    unit = m.group("k") or m.group("u1") or m.group("u3") or ""
+    if unit in ("runs", "n", "run"):
         unit = ""
+    if not unit:  # "edge to frame, us: median ..."
+        u = re.search(r"[,\s](us|ms|s|KiB|MiB|MB|kB)\s*:", m.group("name"))
+        unit = u.group(1) if u else ""
     rest = m.group("rest")
     pk = re.search(r"peak\s*(?:rss)?\s*" + num + r"\s*(MiB|MB|KiB|kB)", rest, re.I)
     kib = "-"
+    to_kib = {"MiB": 1024, "MB": 1e6 / 1024, "KiB": 1, "kB": 1}
     if pk:
-        v, u = float(pk.group(1)), pk.group(2)
-        kib = "%d" % {"MiB": v * 1024, "MB": v * 1e6 / 1024, "KiB": v, "kB": v}[u]
+        kib = "%d" % (float(pk.group(1)) * to_kib[pk.group(2)])
+    elif unit in to_kib:  # a figure of memory: its own max is the peak
+        kib = "%d" % (float(m.group(7)) * to_kib[unit])
     names.append(part + ": " + name)
-    print("|".join([part + ": " + name, unit, m.group(3), m.group(5), m.group(7), kib, "-"]))
+    print("|".join([part + ": " + name, unit, m.group(3), m.group(5) or "-", m.group(7), kib, "-"]))
 PY
         goal=$(bench_goal_for "$name" "$unit")
         verdict=-

@@ -146,6 +146,20 @@ out=$(bench_adapt store "$scratch/store.log")
 has "adapted: a ratio of medians after its two figures, with the save goal" "$out" \
     '^figure|store: 1000000 records / submission (to the thank-you) / bare write+fdatasync, WAL-like (ratio of medians; p95: ratio of p95s)|2.50|2.25|-|x|-|-|-|median <= 2.0|MISS$'
 has "adapted: staff figures at 1M, in us" "$out" '^figure|store: 1000000 records / figures query, the reads after|40|90|300|us|-|-|-|median < 16700|PASS$'
+cat >"$scratch/memory.log" <<'LOG'
+== peak RSS through every journey (assets/scripts/journeys.script), 5 runs each
+baseline 800x480: median 56000, max 57000 KiB
+kiosk 800x480: median 38000, max 38500 KiB
+== button edge to frame (200 presses of next and prev, board/kiosk.json's pin map), 5 runs
+kiosk edge to frame, us: run medians median 900, max 1200; run p95s median 2000, max 2500
+LOG
+out=$(bench_adapt memory "$scratch/memory.log")
+has "adapted: no p95, the unit after max; a baseline has no goal" "$out" \
+    '^figure|memory: peak RSS through every journey / baseline 800x480|56000|-|57000|KiB|57000|-|-|-|-$'
+has "adapted: memory's max is its peak (38500 KiB = 39.4 MB)" "$out" \
+    '^figure|memory: peak RSS through every journey / kiosk 800x480|38000|-|38500|KiB|38500|-|-|peak_mb < 40|PASS$'
+has "adapted: the unit in the name (us:)" "$out" \
+    '^figure|memory: button edge to frame / kiosk edge to frame, us: run medians|900|-|1200|us|-|-|-|median < 16700|PASS$'
 is "a part with figure lines of its own is not adapted" "$(bench_adapt store "$scratch/log")" ""
 is "goal: countdown idle CPU" "$(bench_goal_for "frames: idle CPU, 800x480 countdown" %)" "median < 0.5"
 is "goal: memory" "$(bench_goal_for "memory: peak RSS through every journey" MiB)" "peak_mb < 40"
