@@ -171,7 +171,7 @@ is "no goal" "$(bench_goal_for "packs: rollback" us)" -
 # tools/bench's options (checked before it builds anything)
 expect_fail "tools/bench --only with a part it does not have" "no part named nosuch" "$repo/tools/bench" --only seal,nosuch
 expect_fail "tools/bench with an option it does not have" "unknown option --fast" "$repo/tools/bench" --fast
-has "tools/bench --help" "$("$repo/tools/bench" --help)" '^Usage: tools/bench \[--quick\] \[--arm64\] \[--only PART'
+has "tools/bench --help" "$("$repo/tools/bench" --help)" '^Usage: tools/bench \[--quick\] \[--arm64\] \[--fresh-db\] \[--only PART'
 
 # Databases: a copy carries the -wal and -head files and leaves none of the old copy's.
 mkdir -p "$scratch/db"
