@@ -148,12 +148,16 @@ It also contains kiosk-staff, the staff tool for the office.")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
   "fonts-noto-cjk, fonts-noto-core, fonts-noto-color-emoji, adduser, init-system-helpers (>= 1.54~), systemd (>= 252), udev, mount, polkitd, libegl1, libgles2, libgbm1, libgl1-mesa-dri, jq, openssl, espeak-ng-data")
-# The input methods (firmware/ime): librime and zinnia come through dpkg-shlibdeps; their data by
+# The input methods (firmware/ime): librime and zinnia are loaded with dlopen (dpkg-shlibdeps does
+# not see them: named here, or from their shlibs in the cross build below); their data by
 # hand: Rime's luna_pinyin table (the package ships only the schemas compiled against it, in
 # /usr/share/kiosk/rime) and zinnia's Simplified Chinese model.
 if(KIOSK_IME)
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
     ", rime-data-luna-pinyin, tegaki-zinnia-simplified-chinese")
+  if(NOT CMAKE_CROSSCOMPILING)
+    string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", librime1, libzinnia0")
+  endif()
 endif()
 # In the arm64 cross build librime1 and libzinnia0 are unpacked, not installed (tools/deps.sh
 # kiosk_unpack_arm64_ime): dpkg-shlibdeps finds the libraries there (-l) but not their packages,

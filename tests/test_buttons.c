@@ -31,22 +31,25 @@ static void clean_press_and_release(void)
     debouncer_init(&d, &m, NULL, 0);
     button_event_t ev[16];
     debouncer_edge(&d, 0, true, MS(1000));
-    CHECK_INT(poll_all(&d, MS(1029), ev), 0); /* not certain yet */
-    CHECK_INT(debouncer_next_deadline(&d), MS(1030));
-    CHECK_INT(poll_all(&d, MS(1030), ev), 1);
+    /* The first edge of a quiet line is the press: certain at its own time, not 30 ms on. */
+    CHECK_INT(poll_all(&d, MS(1000), ev), 1);
     CHECK_INT(ev[0].kind, BTN_PRESS);
     CHECK_INT(ev[0].edge_ns, MS(1000)); /* the kernel's time of the press */
-    CHECK_INT(ev[0].at_ns, MS(1030));
+    CHECK_INT(ev[0].at_ns, MS(1000));
     debouncer_edge(&d, 0, false, MS(1200));
-    CHECK_INT(poll_all(&d, MS(1300), ev), 1);
+    CHECK_INT(poll_all(&d, MS(1200), ev), 1);
     CHECK_INT(ev[0].kind, BTN_RELEASE);
     CHECK_INT(ev[0].edge_ns, MS(1200));
+    CHECK_INT(ev[0].at_ns, MS(1200));
     CHECK_INT(debouncer_next_deadline(&d), INT64_MAX);
     CHECK_INT(d.line[0].bounces, 0);
-    /* A press right at start is no bounce: the level before it lasted an unknown time. */
+    /* A press right at start is no bounce, and counts at once: the level before it lasted an
+     * unknown time. */
     debouncer_init(&d, &m, NULL, MS(5000));
     debouncer_edge(&d, 0, true, MS(5000));
     CHECK_INT(d.line[0].bounces, 0);
+    CHECK_INT(poll_all(&d, MS(5000), ev), 1);
+    CHECK_INT(ev[0].kind, BTN_PRESS);
 }
 
 static void bounce_train_gives_one_press(void)
@@ -55,7 +58,8 @@ static void bounce_train_gives_one_press(void)
     debouncer_t d;
     debouncer_init(&d, &m, NULL, 0);
     button_event_t ev[16];
-    /* A contact chattering for 4 ms, then closed. */
+    /* A contact chattering for 4 ms, then closed: the press at the first edge, the rest
+     * ignored. */
     int64_t t = MS(500);
     debouncer_edge(&d, 0, true, t);
     debouncer_edge(&d, 0, false, t + 500000);
@@ -64,47 +68,149 @@ static void bounce_train_gives_one_press(void)
     debouncer_edge(&d, 0, true, t + 4000000);
     CHECK_INT(poll_all(&d, t + MS(40), ev), 1);
     CHECK_INT(ev[0].kind, BTN_PRESS);
-    CHECK_INT(ev[0].edge_ns, t + 4000000);
+    CHECK_INT(ev[0].edge_ns, t);
+    CHECK_INT(ev[0].at_ns, t);
     CHECK_INT(d.line[0].bounces, 4);
-    /* Chatter on release too: one release. */
+    /* Chatter on release too: one release, at its first edge. */
     t = MS(800);
     debouncer_edge(&d, 0, false, t);
     debouncer_edge(&d, 0, true, t + 300000);
     debouncer_edge(&d, 0, false, t + 800000);
     CHECK_INT(poll_all(&d, t + MS(31), ev), 1);
     CHECK_INT(ev[0].kind, BTN_RELEASE);
+    CHECK_INT(ev[0].at_ns, t);
+    CHECK_INT(poll_all(&d, t + MS(1000), ev), 0);
+    /* Chatter that goes on past the debounce time after the press: still one press (each
+     * edge is sooner than the debounce time after the one before). */
+    t = MS(2000);
+    for (int i = 0; i < 40; i++)
+        debouncer_edge(&d, 0, i % 2 == 0, t + MS(2) * i); /* 80 ms of 2 ms chatter, open */
+    CHECK_INT(poll_all(&d, t + MS(1000), ev), 2);
+    CHECK_INT(ev[0].kind, BTN_PRESS);
+    CHECK_INT(ev[0].at_ns, t);
+    CHECK_INT(ev[1].kind, BTN_RELEASE);
+    CHECK_INT(ev[1].edge_ns, t + MS(78)); /* the level that then held */
+    CHECK_INT(ev[1].at_ns, t + MS(108));
 }
 
-static void glitch_shorter_than_debounce_is_ignored(void)
+/* A press shorter than the debounce time: acted on at its edge, released once the level
+ * after it held; and when its release bounces, still one press, never two. */
+static void short_press_ending_in_a_bounce_counts_once(void)
 {
     pinmap_t m = map_of(1);
     debouncer_t d;
     debouncer_init(&d, &m, NULL, 0);
     button_event_t ev[16];
+    /* 10 ms press, the release bouncing for 4 ms inside the debounce window. */
     debouncer_edge(&d, 0, true, MS(100));
-    debouncer_edge(&d, 0, false, MS(102)); /* a 2 ms glitch */
+    debouncer_edge(&d, 0, false, MS(110));
+    debouncer_edge(&d, 0, true, MS(111));
+    debouncer_edge(&d, 0, false, MS(112));
+    debouncer_edge(&d, 0, true, MS(113));
+    debouncer_edge(&d, 0, false, MS(114));
+    CHECK_INT(debouncer_next_deadline(&d), MS(144));
+    CHECK_INT(poll_all(&d, MS(143), ev), 1);
+    CHECK_INT(ev[0].kind, BTN_PRESS);
+    CHECK_INT(ev[0].at_ns, MS(100));
+    CHECK_INT(poll_all(&d, MS(144), ev), 1);
+    CHECK_INT(ev[0].kind, BTN_RELEASE);
+    CHECK_INT(ev[0].edge_ns, MS(114));
     CHECK_INT(poll_all(&d, MS(1000), ev), 0);
+    /* The release's bounce straddling the end of the press's window: the edges after the
+     * window are still bounce (sooner than 30 ms after the one before), not a new press. */
+    debouncer_edge(&d, 0, true, MS(2000));
+    debouncer_edge(&d, 0, false, MS(2028));
+    debouncer_edge(&d, 0, true, MS(2029));
+    debouncer_edge(&d, 0, false, MS(2031));
+    debouncer_edge(&d, 0, true, MS(2032));
+    debouncer_edge(&d, 0, false, MS(2033));
+    CHECK_INT(poll_all(&d, MS(3000), ev), 2);
+    CHECK_INT(ev[0].kind, BTN_PRESS);
+    CHECK_INT(ev[1].kind, BTN_RELEASE);
+    CHECK_INT(ev[1].at_ns, MS(2063));
+    /* The same fed edge by edge with a poll after each (as the loop does): the same two. */
+    debouncer_init(&d, &m, NULL, 0);
+    static const int64_t train[] = {MS(100), MS(128), MS(129), MS(131), MS(132), MS(133)};
+    size_t n = 0, presses = 0;
+    for (size_t i = 0; i < sizeof train / sizeof train[0]; i++) {
+        debouncer_edge(&d, 0, i % 2 == 0, train[i]);
+        size_t k = poll_all(&d, train[i], ev);
+        for (size_t j = 0; j < k; j++)
+            presses += ev[j].kind == BTN_PRESS;
+        n += k;
+    }
+    n += poll_all(&d, MS(1000), ev);
+    CHECK_INT(presses, 1);
+    CHECK_INT(n, 2);
+}
+
+static void a_glitch_is_a_short_press(void)
+{
+    pinmap_t m = map_of(1);
+    debouncer_t d;
+    debouncer_init(&d, &m, NULL, 0);
+    button_event_t ev[16];
+    /* A 2 ms pulse cannot be told from a press at its first edge: it is one, released after
+     * the debounce time, and counted once. */
+    debouncer_edge(&d, 0, true, MS(100));
+    debouncer_edge(&d, 0, false, MS(102));
+    CHECK_INT(poll_all(&d, MS(1000), ev), 2);
+    CHECK_INT(ev[0].kind, BTN_PRESS);
+    CHECK_INT(ev[1].kind, BTN_RELEASE);
+    CHECK_INT(ev[1].at_ns, MS(132));
+    CHECK_INT(d.line[0].bounces, 1);
     CHECK_INT(debouncer_next_deadline(&d), INT64_MAX);
     /* A repeated level (a missed edge) changes nothing. */
     debouncer_edge(&d, 0, false, MS(1100));
     CHECK_INT(poll_all(&d, MS(2000), ev), 0);
 }
 
-static void press_exactly_at_the_debounce_boundary(void)
+static void release_exactly_at_the_debounce_boundary(void)
 {
     pinmap_t m = map_of(2);
     debouncer_t d;
     debouncer_init(&d, &m, NULL, 0);
     button_event_t ev[16];
     debouncer_edge(&d, 0, true, MS(100));
-    debouncer_edge(&d, 0, false, MS(130)); /* held exactly 30 ms: counts */
+    debouncer_edge(&d, 0, false, MS(130)); /* 30 ms after the press: a release of its own */
     debouncer_edge(&d, 1, true, MS(100));
-    debouncer_edge(&d, 1, false, MS(130) - 1); /* 1 ns short: does not */
-    CHECK_INT(poll_all(&d, MS(500), ev), 2);
-    CHECK_INT(ev[0].pin, 0);
+    debouncer_edge(&d, 1, false, MS(130) - 1); /* 1 ns sooner: bounce, until it holds */
+    CHECK_INT(poll_all(&d, MS(130), ev), 3);
     CHECK_INT(ev[0].kind, BTN_PRESS);
-    CHECK_INT(ev[1].pin, 0);
-    CHECK_INT(ev[1].kind, BTN_RELEASE);
+    CHECK_INT(ev[1].kind, BTN_PRESS);
+    CHECK_INT(ev[2].pin, 0);
+    CHECK_INT(ev[2].kind, BTN_RELEASE);
+    CHECK_INT(ev[2].at_ns, MS(130));
+    CHECK_INT(poll_all(&d, MS(160) - 2, ev), 0);
+    CHECK_INT(poll_all(&d, MS(160) - 1, ev), 1);
+    CHECK_INT(ev[0].pin, 1);
+    CHECK_INT(ev[0].kind, BTN_RELEASE);
+    CHECK_INT(d.line[0].bounces, 0);
+    CHECK_INT(d.line[1].bounces, 1);
+}
+
+/* A resident pressing twice quickly: the second press comes sooner than the debounce time
+ * after the first one's release, so it counts once it held; a third after a pause at once. */
+static void quick_second_press_counts_after_the_debounce_time(void)
+{
+    pinmap_t m = map_of(1);
+    debouncer_t d;
+    debouncer_init(&d, &m, NULL, 0);
+    button_event_t ev[16];
+    debouncer_edge(&d, 0, true, MS(0) + 1);
+    debouncer_edge(&d, 0, false, MS(40));
+    debouncer_edge(&d, 0, true, MS(60));
+    debouncer_edge(&d, 0, false, MS(150));
+    debouncer_edge(&d, 0, true, MS(400));
+    CHECK_INT(poll_all(&d, MS(400), ev), 5);
+    static const button_event_kind_t kinds[] = {BTN_PRESS, BTN_RELEASE, BTN_PRESS, BTN_RELEASE,
+                                                BTN_PRESS};
+    static const int64_t at[] = {MS(0) + 1, MS(40), MS(90), MS(150), MS(400)};
+    for (size_t i = 0; i < 5; i++) {
+        CHECK_INT(ev[i].kind, kinds[i]);
+        CHECK_INT(ev[i].at_ns, at[i]);
+    }
+    CHECK_INT(ev[2].edge_ns, MS(60));
 }
 
 static void two_buttons_at_once_come_in_time_order(void)
@@ -125,6 +231,70 @@ static void two_buttons_at_once_come_in_time_order(void)
     CHECK_INT(ev[2].pin, 1);
     CHECK_INT(ev[2].kind, BTN_RELEASE);
     CHECK_INT(ev[3].pin, 0);
+    /* One button's release waits out its bounce while the other's press counts at once:
+     * still in time order, and neither disturbs the other. */
+    debouncer_edge(&d, 0, true, MS(1010));
+    debouncer_edge(&d, 0, false, MS(1020));
+    debouncer_edge(&d, 0, true, MS(1021));
+    debouncer_edge(&d, 0, false, MS(1022));
+    debouncer_edge(&d, 1, true, MS(1040));
+    debouncer_edge(&d, 1, false, MS(1041));
+    debouncer_edge(&d, 1, true, MS(1042));
+    CHECK_INT(poll_all(&d, MS(1100), ev), 3);
+    CHECK_INT(ev[0].pin, 0);
+    CHECK_INT(ev[0].kind, BTN_PRESS);
+    CHECK_INT(ev[1].pin, 1);
+    CHECK_INT(ev[1].kind, BTN_PRESS);
+    CHECK_INT(ev[1].at_ns, MS(1040));
+    CHECK_INT(ev[2].pin, 0);
+    CHECK_INT(ev[2].kind, BTN_RELEASE);
+    CHECK_INT(ev[2].at_ns, MS(1052));
+}
+
+/* Many bounce patterns (a seeded generator): each press, however it chatters on closing and
+ * on opening and however short it is held, gives exactly one press at its first edge and one
+ * release. */
+static void chatter_patterns_give_one_press_each(void)
+{
+    pinmap_t m = map_of(2);
+    debouncer_t d;
+    debouncer_init(&d, &m, NULL, 0);
+    button_event_t ev[16];
+    uint32_t seed = 12345;
+#define RND(n) ((seed = seed * 1103515245u + 12345u), (int64_t)((seed >> 8) % (uint32_t)(n)))
+    int64_t t = MS(100);
+    size_t presses = 0, releases = 0, wrong = 0;
+    for (int i = 0; i < 2000; i++) {
+        size_t pin = (size_t)(i % 2);
+        int64_t first = t;
+        bool level = true;
+        debouncer_edge(&d, pin, level, t);
+        int closing = (int)RND(8), opening = (int)RND(8);
+        for (int k = 0; k < 2 * closing; k++) { /* bounce on closing, ends closed */
+            t += 1 + RND(MS(3));
+            debouncer_edge(&d, pin, level = !level, t);
+        }
+        t += 1 + RND(i % 4 == 0 ? MS(29) : MS(400)); /* held: often shorter than 30 ms */
+        debouncer_edge(&d, pin, level = false, t);
+        for (int k = 0; k < 2 * opening; k++) { /* bounce on opening, ends open */
+            t += 1 + RND(MS(3));
+            debouncer_edge(&d, pin, level = !level, t);
+        }
+        int64_t settled = t + MS(30);
+        size_t n = poll_all(&d, settled, ev);
+        for (size_t k = 0; k < n; k++) {
+            presses += ev[k].kind == BTN_PRESS;
+            releases += ev[k].kind == BTN_RELEASE;
+            wrong += ev[k].pin != pin;
+        }
+        wrong += n != 2 || ev[0].kind != BTN_PRESS || ev[0].at_ns != first ||
+                 ev[1].kind != BTN_RELEASE || ev[1].at_ns > settled;
+        t = settled + RND(MS(100));
+    }
+#undef RND
+    CHECK_INT(presses, 2000);
+    CHECK_INT(releases, 2000);
+    CHECK_INT(wrong, 0);
 }
 
 static void long_press_fires_once_while_held(void)
@@ -157,6 +327,25 @@ static void long_press_fires_once_while_held(void)
     CHECK_INT(ev[0].kind, BTN_PRESS);
     CHECK_INT(ev[1].kind, BTN_LONG);
     CHECK_INT(ev[2].kind, BTN_RELEASE);
+    /* Released 10 ms before the threshold, the release bouncing across it: no long press. */
+    debouncer_edge(&d, 0, true, MS(60000));
+    debouncer_edge(&d, 0, false, MS(62990));
+    debouncer_edge(&d, 0, true, MS(62995));
+    debouncer_edge(&d, 0, false, MS(63005));
+    CHECK_INT(poll_all(&d, MS(70000) - 1, ev), 2);
+    CHECK_INT(ev[0].kind, BTN_PRESS);
+    CHECK_INT(ev[1].kind, BTN_RELEASE);
+    CHECK_INT(ev[1].at_ns, MS(62990));
+    /* A press that bounces on closing: the long press counts from its first edge. */
+    debouncer_edge(&d, 0, true, MS(70000));
+    debouncer_edge(&d, 0, false, MS(70001));
+    debouncer_edge(&d, 0, true, MS(70003));
+    CHECK_INT(poll_all(&d, MS(70003), ev), 1);
+    CHECK_INT(ev[0].kind, BTN_PRESS);
+    CHECK_INT(debouncer_next_deadline(&d), MS(73000));
+    CHECK_INT(poll_all(&d, MS(73000), ev), 1);
+    CHECK_INT(ev[0].kind, BTN_LONG);
+    CHECK_INT(ev[0].edge_ns, MS(70000));
 }
 
 static void stuck_line_is_reported_once(void)
@@ -379,9 +568,12 @@ int main(void)
 {
     RUN(clean_press_and_release);
     RUN(bounce_train_gives_one_press);
-    RUN(glitch_shorter_than_debounce_is_ignored);
-    RUN(press_exactly_at_the_debounce_boundary);
+    RUN(short_press_ending_in_a_bounce_counts_once);
+    RUN(a_glitch_is_a_short_press);
+    RUN(release_exactly_at_the_debounce_boundary);
+    RUN(quick_second_press_counts_after_the_debounce_time);
     RUN(two_buttons_at_once_come_in_time_order);
+    RUN(chatter_patterns_give_one_press_each);
     RUN(long_press_fires_once_while_held);
     RUN(stuck_line_is_reported_once);
     RUN(held_at_start_is_not_a_press);

@@ -1,8 +1,10 @@
 /* The IME edge on Debian's engines and data: pinyin through librime on the dictionaries
  * deployed at build time (Simplified and Traditional, backspace, paging, selection), handwriting
- * through zinnia, each engine missing alone, and nothing written under the Rime user dir while
- * a resident types. Skips (77) when the data packages are not installed. */
+ * through zinnia, each engine missing alone, nothing written under the Rime user dir while
+ * a resident types, and neither library in the process before the engines are opened. Skips (77)
+ * when the data packages are not installed. */
 #include <dirent.h>
+#include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -299,6 +301,74 @@ static void test_nothing_written(void)
     CHECK_STR(after, before);
 }
 
+/* Whether the library soname is in the process (RTLD_NOLOAD: looked for, never loaded). */
+static bool mapped(const char *soname)
+{
+    void *h = dlopen(soname, RTLD_LAZY | RTLD_NOLOAD);
+    if (h)
+        dlclose(h);
+    return h != NULL;
+}
+
+/* Whether a file is mapped into the process (/proc/self/maps names it). */
+static bool file_mapped(const char *path)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[1024];
+    bool found = false;
+    while (f && !found && fgets(line, sizeof line, f))
+        found = strstr(line, path) != NULL;
+    if (f)
+        fclose(f);
+    return found;
+}
+
+/* librime and zinnia (and the C++ runtime, ICU, Boost they bring) are loaded when the engines
+ * are first opened, not with the program: a kiosk without input methods never maps them. The
+ * handwriting model (26 MB, read whole by zinnia) comes in at the first stroke recognised. */
+static void engines_are_loaded_only_when_opened(void)
+{
+    CHECK(!mapped("librime.so.1"));
+    CHECK(!mapped("libzinnia.so.0"));
+    CHECK(!mapped("libstdc++.so.6"));
+    REQUIRE(open_both());
+    CHECK(mapped("librime.so.1"));
+    CHECK(mapped("libzinnia.so.0"));
+    const char *model = ime_test_config().zinnia_model;
+    CHECK(!file_mapped(model));
+    ime_strokes_t s = {.size = 300};
+    ime_test_line(&s, 40, 150, 260, 150);
+    CHECK(eng.recognize(eng.ctx, &s, &out) && out.ncandidates > 0);
+    CHECK(file_mapped(model));
+    close_both();
+    CHECK(!file_mapped(model));
+    REQUIRE(open_both()); /* open again after a close: the same libraries */
+    close_both();
+}
+
+/* A model that is not whole (cut short, or not a model) is named when handwriting opens,
+ * from its first bytes, without reading it all. */
+static void a_broken_model_is_named_at_open(void)
+{
+    char dir[PATH_MAX], cut[PATH_MAX + 16], cmd[3 * PATH_MAX];
+    REQUIRE(make_scratch_dir(dir, "ime-model"));
+    snprintf(cut, sizeof cut, "%s/cut.model", dir);
+    snprintf(cmd, sizeof cmd, "head -c 100000 '%s' > '%s'", ime_test_config().zinnia_model, cut);
+    REQUIRE(system(cmd) == 0);
+    const char *broken[] = {cut, "/etc/hostname"};
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        ime_config_t cfg = ime_test_config();
+        cfg.zinnia_model = broken[i];
+        char err[512];
+        int have = ime_engines_open(&cfg, &eng, &engines, err, sizeof err);
+        CHECK_INT(have, IME_HAVE_PINYIN);
+        CHECK(strstr(err, broken[i]) != NULL && strstr(err, "handwriting") != NULL);
+        CHECK(eng.recognize == NULL);
+        close_both();
+    }
+    remove_tree(dir);
+}
+
 int main(void)
 {
     if (!ime_test_data_present()) {
@@ -306,6 +376,7 @@ int main(void)
                         "is not installed\n");
         return 77;
     }
+    RUN(engines_are_loaded_only_when_opened); /* first: nothing opened before it */
     RUN(test_pinyin_simplified);
     RUN(test_pinyin_two_selections);
     RUN(test_pinyin_backspace);
@@ -313,6 +384,7 @@ int main(void)
     RUN(test_pinyin_traditional);
     RUN(test_handwriting);
     RUN(test_missing);
+    RUN(a_broken_model_is_named_at_open);
     RUN(test_broken_rime_data);
     RUN(test_nothing_written);
     return check_failures != 0;

@@ -3,11 +3,15 @@
  * is given. */
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "check.h"
 #include "core/mode.h"
 #include "core/staff.h"
 #include "core/view.h"
 #include "pack_util.h"
+#include "proc_util.h"
+#include "scratch_util.h"
 
 static void type(staff_t *s, const char *digits, int64_t now)
 {
@@ -515,11 +519,68 @@ static void no_audio_device_no_volume_buttons(void)
     CHECK_INT(view_focusable(&view, 2)->action, ACT_STAFF_PAGE);
 }
 
+/* The real kiosk: the staff screens read the store's figures when they open, and pages opened
+ * and Back show them again without asking the store, until the database changes (here another
+ * connection writes to it while the screens are open). Each read prints "event=figures". */
+static void the_figures_are_read_once_per_opening_until_the_database_changes(void)
+{
+    char dir[PATH_MAX], db[PATH_MAX], cfg[PATH_MAX], script[PATH_MAX], hash[256] = "";
+    char cmd[PATH_MAX + 64], text[512], line[256];
+    REQUIRE(make_scratch_dir(dir, "staff"));
+    join(db, dir, "kiosk.db");
+    join(cfg, dir, "staff.json");
+    join(script, dir, "figures.script");
+    snprintf(cmd, sizeof cmd, "echo 246810 | '%s' --hash-pin", kiosk_bin);
+    FILE *hp = popen(cmd, "r");
+    REQUIRE(hp);
+    const bool got = fgets(hash, sizeof hash, hp) != NULL;
+    REQUIRE(pclose(hp) == 0 && got);
+    hash[strcspn(hash, "\n")] = '\0';
+    snprintf(text, sizeof text, "{\"staff\": {\"pinHash\": \"%s\"}}\n", hash);
+    REQUIRE(write_file(cfg, text));
+    REQUIRE(write_file(script, "press face 0\npress skip\npress done\n"
+                               "key F12\ntext 246810\npress staff_ok\nexpect staff open\n"
+                               "press staff_page figures\nexpect staff-page figures\n"
+                               "press staff_back\nexpect staff-page menu\n"
+                               "press staff_page figures\npress staff_back\n"
+                               "expect staff-page menu\npause\n"
+                               "press staff_page figures\nexpect staff-page figures\n"
+                               "press staff_back\nexpect staff-page menu\n"
+                               "press staff_close\nexpect staff closed\n"));
+    char *args[] = {"--headless", "--config", cfg, "--db", db, "--script", script, NULL};
+    proc_t p;
+    REQUIRE(start(&p, "staff-figures", args));
+    int reads = 0;
+    char first[256] = "";
+    while (read_until(&p, "event=", line, sizeof line) && strncmp(line, "event=pause", 11) != 0)
+        if (strncmp(line, "event=figures", 13) == 0 && reads++ == 0)
+            snprintf(first, sizeof first, "%s", line);
+    CHECK_INT(reads, 1); /* at the opening; the figures page and Back twice kept them */
+    CHECK(strstr(first, " not_exported=1 ") && strstr(first, " timed_out=0"));
+    /* Another connection counts a timed-out session today: the next page reads again. */
+    sqlite3 *h = NULL;
+    REQUIRE(sqlite3_open(db, &h) == SQLITE_OK);
+    sqlite3_busy_timeout(h, 2000);
+    CHECK(sqlite3_exec(h,
+                       "INSERT INTO session_outcomes(day, journey_id, outcome, count)"
+                       " VALUES(date('now'), 'feedback', 'timed_out', 1)",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(h);
+    fputs("go\n", p.in);
+    fflush(p.in);
+    static char out[1 << 14];
+    CHECK_INT(finish(&p, out, sizeof out), 0);
+    CHECK_INT(count_of(out, "event=figures"), 1);
+    CHECK(strstr(out, " timed_out=1") != NULL);
+    remove_tree(dir);
+}
+
 int main(void)
 {
     pack = load_default_pack();
-    if (!pack)
+    if (!pack || !proc_test_tmp())
         return 1;
+    RUN(the_figures_are_read_once_per_opening_until_the_database_changes);
     RUN(volume_steps_by_ten_within_0_to_100);
     RUN(volume_row_is_in_the_focus_ring);
     RUN(no_audio_device_no_volume_buttons);

@@ -958,6 +958,209 @@ static void staff_figures_count_what_staff_need(void)
     remove_tree(dir);
 }
 
+/* The running counts behind the staff figures (table tallies) agree with the records. */
+static bool tallies_agree(const char *path)
+{
+    sqlite3 *db = raw_open(path);
+    const int64_t ok =
+        db ? raw_int(db, "SELECT (SELECT n FROM tallies WHERE name = 'unexported') ="
+                         " (SELECT count(*) FROM records WHERE exported_at IS NULL)"
+                         " AND (SELECT n FROM tallies WHERE name = 'requests_unexported') ="
+                         " (SELECT count(*) FROM records WHERE exported_at IS NULL"
+                         " AND kind = 'service_request')")
+           : 0;
+    sqlite3_close(db);
+    return ok == 1;
+}
+
+/* Commit frames at the start of path's -wal (frames with the header's salts that give the
+ * database's size): the transactions written since the -wal was last reset. */
+static int wal_commits(const char *path)
+{
+    char wal[PATH_MAX];
+    suffixed(wal, path, "-wal");
+    FILE *f = fopen(wal, "rb");
+    if (!f)
+        return 0;
+    unsigned char h[32], fh[24];
+    int n = 0;
+    if (fread(h, 1, sizeof h, f) == sizeof h) {
+        const long page = (long)h[8] << 24 | (long)h[9] << 16 | (long)h[10] << 8 | h[11];
+        while (fread(fh, 1, sizeof fh, f) == sizeof fh && memcmp(fh + 8, h + 16, 8) == 0) {
+            n += (fh[4] | fh[5] | fh[6] | fh[7]) != 0;
+            if (fseek(f, page == 1 ? 65536 : page, SEEK_CUR) != 0)
+                break;
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+/* A resident's submission (the record and its session's count) is one transaction: one commit
+ * in the -wal, where a save and a count apart are two; refused, it stores and counts nothing. */
+static void a_submission_and_its_session_count_are_one_commit(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    record_t rec;
+    make_record(&rec, RECORD_FEEDBACK, "{\"rating\":4}");
+    int before = wal_commits(path);
+    CHECK_INT(store_save_counted(st, &rec, "2026-11-28", "feedback", SESSION_COMPLETED), KIOSK_OK);
+    CHECK_INT(wal_commits(path) - before, 1);
+    CHECK(rec.uuid[0] != '\0');
+    CHECK_INT(store_session_count(st, "2026-11-28", "feedback", SESSION_COMPLETED), 1);
+    CHECK_INT(store_record_count(st), 1);
+    CHECK_INT(store_sync_head(st), KIOSK_OK);
+    int64_t seq = 0;
+    char hash[65];
+    CHECK_INT(store_chain_head_read(path, &seq, hash), KIOSK_OK);
+    CHECK_INT(seq, 1);
+    record_clear(&rec);
+
+    /* The way it was: two commits. */
+    make_record(&rec, RECORD_FEEDBACK, "{\"rating\":4}");
+    before = wal_commits(path);
+    CHECK_INT(store_save(st, &rec), KIOSK_OK);
+    CHECK_INT(store_count_session(st, "2026-11-28", "feedback", SESSION_COMPLETED), KIOSK_OK);
+    CHECK_INT(wal_commits(path) - before, 2);
+    record_clear(&rec);
+
+    /* A bad day is refused before anything is written; a record the schema refuses takes its
+     * count with it. */
+    before = wal_commits(path);
+    make_record(&rec, RECORD_FEEDBACK, "{\"rating\":4}");
+    CHECK_INT(store_save_counted(st, &rec, "28/11/2026", "feedback", SESSION_COMPLETED),
+              KIOSK_EINVAL);
+    CHECK_STR(rec.uuid, "");
+    record_clear(&rec);
+    make_record(&rec, RECORD_FEEDBACK, "[4]");
+    CHECK_INT(store_save_counted(st, &rec, "2026-11-28", "feedback", SESSION_COMPLETED),
+              KIOSK_EINVAL);
+    record_clear(&rec);
+    CHECK_INT(wal_commits(path), before);
+    CHECK_INT(store_session_count(st, "2026-11-28", "feedback", SESSION_COMPLETED), 2);
+    CHECK_INT(store_record_count(st), 2);
+    store_close(st);
+    remove_tree(dir);
+}
+
+/* Saves n records of kind at utc_ms. */
+static void save_kind(store_t *st, record_kind_t kind, int n, int64_t utc_ms)
+{
+    for (int i = 0; i < n; i++) {
+        record_t rec;
+        make_record(&rec, kind, "{\"rating\":3}");
+        rec.time.utc_ms = utc_ms;
+        CHECK_INT(store_save(st, &rec), KIOSK_OK);
+        record_clear(&rec);
+    }
+}
+
+/* The figures' running counts of records not exported (and service requests among them)
+ * follow saves, an export with records saved while it ran, retention, a delete by hand and a
+ * salvage (above); a version 4 database gets them from its records when it migrates. */
+static void the_running_counts_follow_saves_exports_deletions_and_migration(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    const int64_t t0 = 1795897905123, day = t0 - 3600000, week = day - 6 * 86400000LL;
+    save_kind(st, RECORD_QUICK_RATING, 3, t0);
+    save_kind(st, RECORD_SERVICE_REQUEST, 2, t0);
+    staff_stats_t s;
+    memset(&s, 0, sizeof s);
+    CHECK_INT(store_staff_stats(st, day, week, &s), KIOSK_OK);
+    CHECK_INT(s.not_exported, 5);
+    CHECK_INT(s.requests_waiting, 2);
+    CHECK(tallies_agree(path));
+
+    /* An export: two records come while it writes the stick, and stay not exported. */
+    int64_t max_id, count, seq, marked;
+    CHECK_INT(store_export_begin(st, false, &max_id, &count, &seq), KIOSK_OK);
+    save_kind(st, RECORD_SERVICE_REQUEST, 1, t0);
+    save_kind(st, RECORD_FEEDBACK, 1, t0);
+    CHECK_INT(store_mark_exported(st, max_id, seq, t0, &marked), KIOSK_OK);
+    CHECK_INT(marked, 5);
+    CHECK_INT(store_staff_stats(st, day, week, &s), KIOSK_OK);
+    CHECK_INT(s.not_exported, 2);
+    CHECK_INT(s.requests_waiting, 1);
+    CHECK(tallies_agree(path));
+
+    /* Retention deletes the exported records a year on: the counts stay. */
+    int64_t erased = 0, deleted = 0;
+    CHECK_INT(store_apply_retention(st, t0 + 400 * 86400000LL, NULL, &erased, &deleted), KIOSK_OK);
+    CHECK_INT(deleted, 5);
+    CHECK_INT(store_staff_stats(st, day, week, &s), KIOSK_OK);
+    CHECK_INT(s.not_exported, 2);
+    CHECK_INT(s.requests_waiting, 1);
+    CHECK(tallies_agree(path));
+    store_close(st);
+
+    /* A record deleted through the sqlite3 shell: the trigger counts it too. */
+    sqlite3 *db = raw_open(path);
+    REQUIRE(db != NULL);
+    CHECK(sqlite3_exec(db, "DELETE FROM records WHERE kind = 'service_request'", NULL, NULL,
+                       NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    CHECK(tallies_agree(path));
+
+    /* Back to version 4, with counts gone: the migration counts the records. */
+    db = raw_open(path);
+    REQUIRE(db != NULL);
+    CHECK(sqlite3_exec(db,
+                       "DROP TRIGGER records_tally_insert; DROP TRIGGER records_tally_delete;"
+                       " DROP TABLE tallies; DROP INDEX records_utc_ms;"
+                       " DROP INDEX records_misuse_utc_ms; PRAGMA user_version = 4;",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    save_kind(st, RECORD_SERVICE_REQUEST, 1, t0);
+    CHECK_INT(store_staff_stats(st, day, week, &s), KIOSK_OK);
+    CHECK_INT(s.not_exported, 2);
+    CHECK_INT(s.requests_waiting, 1);
+    CHECK_INT(s.records_today, 2);
+    CHECK(tallies_agree(path));
+    store_close(st);
+    remove_tree(dir);
+}
+
+/* store_changes() moves with every write, this store's or another connection's, and not with
+ * a read: what lets the staff screen keep its figures. */
+static void changes_move_with_writes_not_reads(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(make_test_dir(dir));
+    join(path, dir, "kiosk.db");
+    store_t *st = NULL;
+    REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
+    int64_t own0, others0, own, others;
+    CHECK_INT(store_changes(st, &own0, &others0), KIOSK_OK);
+    staff_stats_t s;
+    CHECK_INT(store_staff_stats(st, 0, 0, &s), KIOSK_OK);
+    CHECK_INT(store_changes(st, &own, &others), KIOSK_OK);
+    CHECK(own == own0 && others == others0);
+    save_kind(st, RECORD_FEEDBACK, 1, 1795897905123);
+    CHECK_INT(store_changes(st, &own, &others), KIOSK_OK);
+    CHECK(own != own0);
+    own0 = own;
+    sqlite3 *db = raw_open(path);
+    REQUIRE(db != NULL);
+    CHECK(sqlite3_exec(db, "UPDATE meta SET value = 'x' WHERE key = 'last_export_stick'", NULL,
+                       NULL, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "INSERT INTO meta(key, value) VALUES('elsewhere', 1)", NULL, NULL,
+                       NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    CHECK_INT(store_changes(st, &own, &others), KIOSK_OK);
+    CHECK(own == own0 && others != others0);
+    store_close(st);
+    remove_tree(dir);
+}
+
 static void session_counts_increment_per_day_journey_and_outcome(void)
 {
     char dir[PATH_MAX], path[PATH_MAX];
@@ -1523,6 +1726,7 @@ static void a_garbled_page_moves_the_database_aside_and_the_rest_is_salvaged(voi
     memset(seen, 0, sizeof seen);
     salvage_check_t c = {.refs = refs, .n = SALVAGE_N, .seen = seen};
     CHECK_INT(store_foreach_record(st, check_numbered, &c), 0);
+    CHECK(tallies_agree(path)); /* the figures' running counts count what was salvaged */
     fprintf(stderr, "    salvaged %lld of %d records, %lld contacts\n",
             (long long)rec.salvaged_records, SALVAGE_N, (long long)rec.salvaged_contacts);
     CHECK_INT(c.count, rec.salvaged_records);
@@ -1889,17 +2093,20 @@ static void version_2_database_migrates_and_starts_the_clock_guard_at_its_latest
     store_close(st);
     sqlite3 *db = raw_open(path);
     REQUIRE(db != NULL);
-    CHECK(sqlite3_exec(db,
-                       "DROP TRIGGER records_chain_gone; DROP TABLE chain_gone;"
-                       " DROP INDEX records_seq; ALTER TABLE records DROP COLUMN seq;"
-                       " ALTER TABLE records DROP COLUMN prev_hash;"
-                       " ALTER TABLE records DROP COLUMN hash;"
-                       " ALTER TABLE records DROP COLUMN answers_hash;"
-                       " ALTER TABLE records DROP COLUMN contact_digest;"
-                       " ALTER TABLE contacts DROP COLUMN nonce;"
-                       " ALTER TABLE records DROP COLUMN boot; DELETE FROM meta"
-                       " WHERE key <> 'kiosk_schema_created'; PRAGMA user_version = 2;",
-                       NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(
+              db,
+              "DROP TRIGGER records_tally_insert; DROP TRIGGER records_tally_delete;"
+              " DROP TABLE tallies; DROP INDEX records_utc_ms; DROP INDEX records_misuse_utc_ms;"
+              " DROP TRIGGER records_chain_gone; DROP TABLE chain_gone;"
+              " DROP INDEX records_seq; ALTER TABLE records DROP COLUMN seq;"
+              " ALTER TABLE records DROP COLUMN prev_hash;"
+              " ALTER TABLE records DROP COLUMN hash;"
+              " ALTER TABLE records DROP COLUMN answers_hash;"
+              " ALTER TABLE records DROP COLUMN contact_digest;"
+              " ALTER TABLE contacts DROP COLUMN nonce;"
+              " ALTER TABLE records DROP COLUMN boot; DELETE FROM meta"
+              " WHERE key <> 'kiosk_schema_created'; PRAGMA user_version = 2;",
+              NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
 
     REQUIRE(store_open(path, &st, NULL, 0) == KIOSK_OK);
@@ -2176,6 +2383,9 @@ int main(void)
 {
     RUN(open_creates_schema_in_wal_mode_with_full_sync);
     RUN(staff_figures_count_what_staff_need);
+    RUN(a_submission_and_its_session_count_are_one_commit);
+    RUN(the_running_counts_follow_saves_exports_deletions_and_migration);
+    RUN(changes_move_with_writes_not_reads);
     RUN(every_commit_syncs_the_wal);
     RUN(saved_records_read_back_identical_after_reopen);
     RUN(service_requests_get_unique_ref_codes_from_the_alphabet);

@@ -1,13 +1,15 @@
 /* Staff tokens: payload rules, signatures with libsodium, and reading a hostile stick (no
- * token, a forged, expired or wrong-kiosk one, 1 GiB, a symlink to a secret, a FIFO); and the
- * staff tool making keys and tokens. */
+ * token, a forged, expired or wrong-kiosk one, 1 GiB, a symlink to a secret, a FIFO); the
+ * staff tool making keys and tokens; and the staff PIN's hash and the memory checking it takes. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -328,6 +330,61 @@ static void staff_tool_makes_keys_and_tokens(void)
     CHECK(system(cmd) != 0);
 }
 
+/* An older kiosk's hash of 246810 (libsodium's interactive limits: 64 MiB, 2 passes). */
+#define OLD_PIN_HASH                                                                               \
+    "$argon2id$v=19$m=65536,t=2,p=1$S6xhKdeIQfV1vj/"                                               \
+    "lgfFkJw$zLUqFLfdhBbhRhcpTUhuaVluruHOyCnSnKOO6FoG/0w"
+
+/* The peak memory of checking hash against pin, in a child of its own: KiB of ru_maxrss
+ * beyond the child's size at the start; -1 when it did not verify. */
+static long pin_check_kib(const char *hash, const char *pin)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rusage r0, r1;
+        getrusage(RUSAGE_SELF, &r0);
+        long kib = crypto_pin_verify(hash, pin) ? 0 : -1;
+        getrusage(RUSAGE_SELF, &r1);
+        if (kib == 0)
+            kib = r1.ru_maxrss - r0.ru_maxrss;
+        ssize_t w = write(fd[1], &kib, sizeof kib);
+        _exit(w == sizeof kib ? 0 : 1);
+    }
+    close(fd[1]);
+    long kib = -2;
+    if (pid < 0 || read(fd[0], &kib, sizeof kib) != sizeof kib)
+        kib = -2;
+    close(fd[0]);
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+    return kib;
+}
+
+/* PIN hashes: Argon2id at 7 MiB and 5 passes, checked in about that much memory; an older
+ * kiosk's 64 MiB hash still lets its PIN in, and is told apart to be re-hashed. */
+static void pin_hashes_fit_in_a_small_memory(void)
+{
+    char hash[CRYPTO_PIN_HASH_BYTES];
+    REQUIRE(crypto_pin_hash("246810", hash) == KIOSK_OK);
+    CHECK(strncmp(hash, "$argon2id$v=19$m=7168,t=5,p=1$", 30) == 0);
+    CHECK(crypto_pin_hash_valid(hash));
+    CHECK(crypto_pin_verify(hash, "246810"));
+    CHECK(!crypto_pin_verify(hash, "246811"));
+    CHECK(!crypto_pin_hash_outdated(hash));
+    CHECK(crypto_pin_verify(OLD_PIN_HASH, "246810"));
+    CHECK(!crypto_pin_verify(OLD_PIN_HASH, "246811"));
+    CHECK(crypto_pin_hash_outdated(OLD_PIN_HASH));
+    CHECK(!crypto_pin_hash_outdated("$argon2id$garbage"));
+    long kib_new = pin_check_kib(hash, "246810"), kib_old = pin_check_kib(OLD_PIN_HASH, "246810");
+    fprintf(stderr, "PIN check: %ld KiB more at its peak (an older hash: %ld KiB)\n", kib_new,
+            kib_old);
+    CHECK(kib_new >= 0 && kib_new <= 12 * 1024); /* 7 MiB and the code around it */
+    CHECK(kib_old >= 60 * 1024);                 /* the measurement sees the old cost */
+}
+
 int main(void)
 {
     const char *tmp = getenv("KIOSK_TEST_TMP") ? getenv("KIOSK_TEST_TMP") : "/tmp";
@@ -343,5 +400,6 @@ int main(void)
     RUN(signatures_are_checked_before_anything_is_believed);
     RUN(hostile_sticks_are_refused_with_a_reason);
     RUN(staff_tool_makes_keys_and_tokens);
+    RUN(pin_hashes_fit_in_a_small_memory);
     return check_failures != 0;
 }

@@ -271,8 +271,11 @@ void router_button(app_t *a, const button_event_t *e, const pin_t *pin, const de
     input_t in = button_meaning(pin);
     if (in.kind == IN_BUTTON)
         return;
-    if (!staff_active(a) && !a->quiet.attract) /* for the press-to-frame latency */
-        stats_button(&a->stats, clock_mono_us(), a->script.file ? 0 : e->edge_ns);
+    /* For the edge-to-frame latency: a script's edges are in virtual time, so the time it
+     * waited for the debouncer (at_ns - edge_ns) counts before the real time from here. */
+    if (!staff_active(a) && !a->quiet.attract)
+        stats_button(&a->stats, clock_mono_us() - (e->at_ns - e->edge_ns) / 1000,
+                     a->script.file ? 0 : e->edge_ns);
     router_input(a, &in);
 }
 

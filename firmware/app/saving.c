@@ -354,8 +354,17 @@ static void swap_parts(record_t *rec, sealed_parts_t *p)
     p->answers = t;
 }
 
-/* Stores the record, sealed when a key is configured; the flow's record is left in clear. */
-static int store_op(saving_t *s, flow_t *f, op_kind_t op, record_t *rec)
+/* The UTC day ("2026-11-28") sessions are counted under. */
+static void utc_day(record_time_t wall, char day[ISO8601_LEN])
+{
+    iso8601_format(wall.utc_ms, 0, day);
+    day[10] = '\0';
+}
+
+/* Stores the record, sealed when a key is configured; the flow's record is left in clear. A
+ * save counts its session as completed in the same commit (the flow ends every saved session
+ * so: flow_op_done()). */
+static int store_op(saving_t *s, flow_t *f, op_kind_t op, record_t *rec, record_time_t wall)
 {
     sealed_parts_t p = {0};
     if (!s->sealing && (rec->contact_name || rec->contact_phone ||
@@ -372,8 +381,11 @@ static int store_op(saving_t *s, flow_t *f, op_kind_t op, record_t *rec)
             return rc;
         swap_parts(rec, &p);
     }
-    int rc = op == OP_SAVE ? store_save(s->store, rec)
-                           : store_update_answers(s->store, rec->uuid, rec->answers_json);
+    char day[ISO8601_LEN];
+    utc_day(wall, day);
+    int rc = op == OP_SAVE
+                 ? store_save_counted(s->store, rec, day, rec->journey_id, SESSION_COMPLETED)
+                 : store_update_answers(s->store, rec->uuid, rec->answers_json);
     if (s->sealing) {
         swap_parts(rec, &p);
         sealed_parts_free(&p);
@@ -381,18 +393,37 @@ static int store_op(saving_t *s, flow_t *f, op_kind_t op, record_t *rec)
     return rc;
 }
 
+/* The chain head of the last save, synced on the loop's turn after its thank-you was drawn
+ * (store_sync_head()); a failure is a storage fault, as a failed save is. */
+static void sync_head(saving_t *s)
+{
+    if (!s->store || store_sync_head(s->store) == KIOSK_OK)
+        return;
+    log_line("error", "%s; out of service", store_errmsg(s->store));
+    saving_close(s);
+    s->ok = false;
+}
+
+static void take_outcomes(saving_t *s, flow_t *f, record_time_t wall, const char *counted);
+
 bool saving_perform(saving_t *s, flow_t *f, record_time_t wall, int64_t now_ms)
 {
     record_t *rec;
     op_kind_t op = flow_pending_op(f, &rec);
-    if (op == OP_NONE)
+    if (op == OP_NONE) {
+        sync_head(s);
         return false;
+    }
     int rc = KIOSK_EIO;
     if (s->store && s->ok) {
-        if (op == OP_SAVE)
+        if (op == OP_SAVE) {
             rec->time = wall;
-        rc = store_op(s, f, op, rec);
+            take_outcomes(s, f, wall, NULL); /* one that ended before has its own count */
+        }
+        rc = store_op(s, f, op, rec, wall);
     }
+    char journey[sizeof rec->journey_id];
+    snprintf(journey, sizeof journey, "%s", rec->journey_id);
     if (rc != KIOSK_OK) {
         log_line("error", "cannot store %s: %s (%s); out of service", record_kind_name(rec->kind),
                  kiosk_strerror(rc), s->store ? store_errmsg(s->store) : "no database");
@@ -410,24 +441,36 @@ bool saving_perform(saving_t *s, flow_t *f, record_time_t wall, int64_t now_ms)
     if (rc == KIOSK_OK && (flow_screen(f) == SCREEN_THANKS || flow_screen(f) == SCREEN_QUESTION))
         printf("event=thanks uuid=%s\n", uuid);
     fflush(stdout);
+    if (rc == KIOSK_OK && op == OP_SAVE)
+        take_outcomes(s, f, wall, journey); /* the completed session the save counted */
     return true;
 }
 
-void saving_count_outcomes(saving_t *s, flow_t *f, record_time_t wall)
+/* Counts the flow's finished sessions; the completed one of journey counted (NULL: none) was
+ * counted with its save, and is only reported. */
+static void take_outcomes(saving_t *s, flow_t *f, record_time_t wall, const char *counted)
 {
     char journey[64];
     session_outcome_t outcome;
     while (flow_take_outcome(f, journey, &outcome)) {
         printf("event=session journey=%s outcome=%s\n", journey, session_outcome_name(outcome));
         fflush(stdout);
+        if (counted && outcome == SESSION_COMPLETED && strcmp(journey, counted) == 0) {
+            counted = NULL;
+            continue;
+        }
         if (!s->store)
             continue;
         char day[ISO8601_LEN];
-        iso8601_format(wall.utc_ms, 0, day);
-        day[10] = '\0';
+        utc_day(wall, day);
         if (store_count_session(s->store, day, journey, outcome) != KIOSK_OK)
             log_line("warn", "cannot count session outcome: %s", store_errmsg(s->store));
     }
+}
+
+void saving_count_outcomes(saving_t *s, flow_t *f, record_time_t wall)
+{
+    take_outcomes(s, f, wall, NULL);
 }
 
 int64_t saving_deadline(const saving_t *s)

@@ -43,8 +43,10 @@ void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall
                   char *notice, size_t notice_len);
 /* Performs the storage operation the flow waits for, if any; true when there was one. Contact
  * details and typed answers (every answer that is not a choice code of the journey) are sealed
- * first when a key is configured; the flow's record keeps its own copy. On failure the store
- * is closed and the kiosk is out of service until the next check. */
+ * first when a key is configured; the flow's record keeps its own copy. A save and the count
+ * of its completed session are one commit. On failure the store is closed and the kiosk is out
+ * of service until the next check. With no operation waiting (the loop's next turn, after the
+ * thank-you was drawn), syncs the last save's chain head (store_sync_head()). */
 bool saving_perform(saving_t *s, flow_t *f, record_time_t wall, int64_t now_ms);
 /* Counts the flow's finished sessions (completed, timed out, abandoned) by day. */
 void saving_count_outcomes(saving_t *s, flow_t *f, record_time_t wall);

@@ -245,13 +245,15 @@ static bool expect(script_t *a, const char *what, const char *value)
 }
 
 /* A clean press of the button doing action (index for faces), held for hold_ms: the edges
- * the GPIO backend would queue, in virtual time. */
+ * the GPIO backend would queue, in virtual time, each taken when it comes (a press is acted
+ * on at its edge). */
 static bool script_press(script_t *a, button_action_t action, int index, int hold_ms)
 {
     int pin = button_input_find(a->buttons, action, index);
     if (pin < 0)
         return false;
     button_input_edge(a->buttons, (size_t)pin, true, *a->virtual_ms * 1000000);
+    a->buttons_turn(a->ud);
     *a->virtual_ms += hold_ms;
     a->buttons_turn(a->ud);
     button_input_edge(a->buttons, (size_t)pin, false, *a->virtual_ms * 1000000);

@@ -85,18 +85,46 @@ static int64_t count_moved_aside(const char *db_path)
     return n;
 }
 
-void staff_host_fill_stats(staff_host_t *h)
+/* The store's figures (store_staff_stats()), kept while the database has not changed and the
+ * day is the same: pages opened and Back show them again without asking the store. */
+static void fill_store_figures(staff_host_t *h, bool again)
 {
     staff_stats_t *s = &h->staff->stats;
-    memset(s, 0, sizeof *s);
-    record_time_t t = (*h->wall);
-    int64_t day = clock_local_midnight_ms(t.utc_ms), week = t.utc_ms - 7LL * 86400000;
-    if (!h->saving->store || store_staff_stats(h->saving->store, day, week, s) != KIOSK_OK) {
+    const record_time_t t = *h->wall;
+    const int64_t day = clock_local_midnight_ms(t.utc_ms), week = t.utc_ms - 7LL * 86400000;
+    store_t *st = h->saving->store;
+    int64_t own = -1, others = -1;
+    if (st && store_changes(st, &own, &others) != KIOSK_OK)
+        own = others = -1;
+    const bool same = again && h->figures_kept && st == h->figures_store && own >= 0 &&
+                      own == h->figures_own && others == h->figures_others && day == h->figures_day;
+    if (same)
+        return;
+    h->figures_kept = false;
+    if (!st || store_staff_stats(st, day, week, s) != KIOSK_OK) {
         log_line("warn", "staff screen: cannot read the figures: %s",
-                 h->saving->store ? store_errmsg(h->saving->store) : "no database");
+                 st ? store_errmsg(st) : "no database");
         s->records_today = s->records_week = s->not_exported = s->requests_waiting =
             s->misuse_flagged = s->timed_out_week = -1;
     }
+    printf("event=figures today=%lld week=%lld not_exported=%lld requests=%lld timed_out=%lld\n",
+           (long long)s->records_today, (long long)s->records_week, (long long)s->not_exported,
+           (long long)s->requests_waiting, (long long)s->timed_out_week);
+    fflush(stdout);
+    if (s->records_today < 0)
+        return;
+    h->figures_kept = true;
+    h->figures_store = st;
+    h->figures_own = own;
+    h->figures_others = others;
+    h->figures_day = day;
+}
+
+/* The figures from the file system and the clock (cheap: every time). */
+static void fill_other_figures(staff_host_t *h)
+{
+    staff_stats_t *s = &h->staff->stats;
+    const record_time_t t = *h->wall;
     char wal[4200];
     snprintf(wal, sizeof wal, "%s-wal", h->cfg->db_path);
     s->db_bytes = file_size(h->cfg->db_path) + file_size(wal);
@@ -110,6 +138,13 @@ void staff_host_fill_stats(staff_host_t *h)
     s->clock_synced = t.clock_synced;
     s->moved_aside = count_moved_aside(h->cfg->db_path);
     s->retention_held = h->saving->retention_held;
+}
+
+void staff_host_fill_stats(staff_host_t *h)
+{
+    memset(&h->staff->stats, 0, sizeof h->staff->stats);
+    fill_store_figures(h, false);
+    fill_other_figures(h);
 }
 
 /* Erases the contact details a staff member confirmed, for a resident who asked. */
@@ -238,14 +273,25 @@ void staff_host_fill_hours(staff_host_t *h)
     quiet_fill_hours(h->quiet, h->wall->utc_ms, *h->content, flow_lang(*h->flow), &h->staff->hours);
 }
 
-/* Everything the pages show, read when the screens open and when a page is opened. */
-void staff_host_refresh(staff_host_t *h)
+/* Everything the pages show, read when the screens open and when a page is opened (again:
+ * the store's figures only when the database changed since). */
+static void refresh(staff_host_t *h, bool again)
 {
-    staff_host_fill_stats(h);
+    if (again) {
+        fill_store_figures(h, true);
+        fill_other_figures(h);
+    } else {
+        staff_host_fill_stats(h);
+    }
     staff_host_fill_content(h);
     staff_host_fill_hours(h);
     if (h->staff->role == STAFF_ROLE_TECHNICIAN)
         fill_tech(h);
+}
+
+void staff_host_refresh(staff_host_t *h)
+{
+    refresh(h, false);
 }
 
 /* The clock page starts from the kiosk's local time. */
@@ -449,6 +495,13 @@ void staff_host_process(staff_host_t *h)
     if (role) {
         log_line("info", "%s PIN accepted: staff screen open",
                  role == STAFF_ROLE_TECHNICIAN ? "technician" : "staff");
+        const char *used =
+            role == STAFF_ROLE_STAFF ? h->cfg->staff_pin_hash : h->cfg->tech_pin_hash;
+        if (crypto_pin_hash_outdated(used))
+            log_line("warn",
+                     "the %s PIN's hash has an older kiosk's parameters (it may take 64 MiB "
+                     "to check): re-hash it with `echo PIN | kiosk --hash-pin` (7 MiB)",
+                     role == STAFF_ROLE_TECHNICIAN ? "technician" : "staff");
         staff_host_refresh(h);
     } else {
         int64_t wait = staff_wait_ms(h->staff, now);
@@ -498,7 +551,7 @@ void staff_host_apply(staff_host_t *h, unsigned fx)
     if (fx & MODE_STAFF_CLOCK)
         start_clock(h);
     if (fx & MODE_STAFF_REFRESH)
-        staff_host_refresh(h);
+        refresh(h, true);
     if (fx & MODE_STAFF_QUIET) {
         quiet_toggle(h->quiet, h->wall->utc_ms);
         staff_host_fill_hours(h);

@@ -48,6 +48,11 @@ typedef struct {
     bool *dirty;                    /* set when the screen must be drawn again */
     bool *quit;                     /* set when the kiosk should stop (the technician's restart) */
     bool self_testing;              /* the first boot's self-test page is up */
+    /* the store's figures on the pages, kept while the database is unchanged (the store they
+     * came from, its store_changes() and the local day then); figures_kept: they are */
+    bool figures_kept;
+    const store_t *figures_store;
+    int64_t figures_own, figures_others, figures_day;
     /* the technician's volume: the audio edge (NULL: no device, no volume row), the level in
      * force and its file, and the speaker the sample is said through */
     audio_t *audio;
@@ -62,9 +67,11 @@ typedef struct {
     void *ud;
 } staff_host_t;
 
-/* Fills every page's facts: when the screens open, and when a page is opened. */
+/* Fills every page's facts when the screens open (a page opened or Back fills them again, but
+ * reads the store's figures only when the database changed since). */
 void staff_host_refresh(staff_host_t *h);
-/* The figures page (from the store and the file system). */
+/* The figures page (from the store and the file system), read now. Prints "event=figures" on
+ * standard output each time the store's figures are read. */
 void staff_host_fill_stats(staff_host_t *h);
 /* The content page (the pack in use, the one before, the stick's packs). */
 void staff_host_fill_content(staff_host_t *h);

@@ -35,7 +35,8 @@ void stats_frame_drawn(stats_t *s, int64_t done_us)
     if (!s->button_at_us || !s->on)
         return;
     /* From the kernel's timestamp of the edge (debounce included); scripted edges live in
-     * virtual time: from the moment the press was certain. */
+     * virtual time: from the moment the press was certain, less the virtual time the
+     * debouncer waited for it (see router_button). */
     int64_t lat =
         s->button_edge_ns ? done_us - s->button_edge_ns / 1000 : done_us - s->button_at_us;
     s->button_at_us = 0;

@@ -42,7 +42,8 @@ static void emit(debouncer_t *d, size_t pin, button_event_kind_t kind, int64_t e
     d->queue[d->queued++] = (button_event_t){pin, kind, edge_ns, at_ns};
 }
 
-/* Decides what is certain about pin at now_ns. */
+/* Decides what is certain about pin at now_ns: a level that followed a bounce once it has held
+ * for the debounce time, and the long press and stuck thresholds of a held button. */
 static void settle(debouncer_t *d, size_t pin, int64_t now_ns)
 {
     debounce_line_t *l = &d->line[pin];
@@ -81,11 +82,24 @@ void debouncer_edge(debouncer_t *d, size_t pin, bool pressed, int64_t ts_ns)
     settle(d, pin, ts_ns);
     if (pressed == l->raw)
         return;
-    if (l->edged && ts_ns - l->raw_ns < d->debounce_ns)
+    /* Quiet: no edge for the debounce time before this one (or none since the start, whose
+     * level lasted an unknown time). settle() has then made the line's level certain. */
+    bool quiet = !l->edged || ts_ns - l->raw_ns >= d->debounce_ns;
+    if (!quiet)
         l->bounces++; /* the previous level did not last */
     l->edged = true;
     l->raw = pressed;
     l->raw_ns = ts_ns;
+    if (!quiet || pressed == l->stable)
+        return;
+    /* The first edge out of a quiet line is the press (or release) itself: acted on at its
+     * own time. Edges within the debounce time after it are its bounce, and only a level
+     * that then holds for the debounce time counts (settle). */
+    l->stable = pressed;
+    l->stable_ns = ts_ns;
+    emit(d, pin, pressed ? BTN_PRESS : BTN_RELEASE, ts_ns, ts_ns);
+    if (pressed)
+        l->long_sent = l->stuck_sent = false;
 }
 
 size_t debouncer_poll(debouncer_t *d, int64_t now_ns, button_event_t *out, size_t max)

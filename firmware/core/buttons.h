@@ -1,7 +1,8 @@
 /* Physical buttons, the pure part: the pin map (which GPIO line does what) read from the
  * device configuration, and the debouncer that turns timestamped raw edges into presses,
- * releases, long presses and stuck-button reports. No libgpiod here: the backend feeds edges
- * with the kernel's timestamps, tests feed synthetic ones. */
+ * releases, long presses and stuck-button reports. The first edge of a quiet line is acted on
+ * at once (at its own timestamp); the bounce after it is ignored for the debounce time. No libgpiod
+ * here: the backend feeds edges with the kernel's timestamps, tests feed synthetic ones. */
 #ifndef KIOSK_BUTTONS_H
 #define KIOSK_BUTTONS_H
 
@@ -40,7 +41,8 @@ typedef struct {
 typedef struct {
     pin_t pins[PINMAP_MAX_PINS];
     size_t n;
-    int debounce_ms;   /* a level must hold this long to count (default 30) */
+    int debounce_ms;   /* bounce window after an edge; quiet this long, a line's next edge
+                          counts at once (default 30) */
     int long_press_ms; /* staff button (default 3000) */
     int stuck_s;       /* held longer than this: reported once as stuck (default 120) */
 } pinmap_t;
@@ -55,7 +57,8 @@ int pinmap_parse(const char *json, size_t len, const char *filename, pinmap_t *m
 
 /* What the debouncer reports. */
 typedef enum {
-    BTN_PRESS,   /* became pressed (after holding for the debounce time) */
+    BTN_PRESS,   /* became pressed: at the first edge of a quiet line, or after a bounce once
+                    the level held for the debounce time */
     BTN_RELEASE, /* became released */
     BTN_LONG,    /* held for long_press_ms: once a press */
     BTN_STUCK,   /* held for stuck_s: once, until released */
@@ -65,13 +68,14 @@ typedef struct {
     size_t pin; /* index into the pin map */
     button_event_kind_t kind;
     int64_t edge_ns; /* when the level began: the kernel's timestamp of that edge */
-    int64_t at_ns;   /* when the event became certain (edge + debounce, or a timer) */
+    int64_t at_ns;   /* when the event became certain: the edge itself when the line was
+                        quiet, else edge + debounce, or a timer */
 } button_event_t;
 
 typedef struct {
     bool raw;          /* last level seen (true = pressed) */
     int64_t raw_ns;    /* when it was seen */
-    bool stable;       /* debounced level */
+    bool stable;       /* debounced level (the level last reported) */
     int64_t stable_ns; /* edge time of the debounced level */
     bool long_sent, stuck_sent;
     uint32_t bounces; /* edges sooner than the debounce time after the previous one: for the
@@ -93,7 +97,11 @@ typedef struct {
 void debouncer_init(debouncer_t *d, const pinmap_t *map, const bool *initial, int64_t now_ns);
 
 /* A raw edge of pin: its new level and the kernel's timestamp. Edges of one pin must come in
- * time order; a repeated level is ignored. */
+ * time order; a repeated level is ignored. An edge after at least the debounce time without
+ * one is certain at once (debouncer_poll() hands it out at any now_ns); an edge sooner than
+ * that is bounce, and the level it leaves counts only once it has held for the debounce
+ * time. So a contact that bounces, on closing or on opening, gives one press and one
+ * release, also when the press is shorter than the debounce time. */
 void debouncer_edge(debouncer_t *d, size_t pin, bool pressed, int64_t ts_ns);
 
 /* Takes the events that are certain at now_ns, oldest first, into out (at most max).

@@ -22,12 +22,17 @@ int crypto_init(void);
 /* The libsodium library's version, for the technician: libsodium's static string. */
 const char *crypto_library_version(void);
 
-/* The staff PIN, stored only as a salted, deliberately slow hash (Argon2id, libsodium's
- * crypto_pwhash_str with its interactive limits): "$argon2id$v=19$m=...". */
+/* The staff PIN, stored only as a salted, deliberately slow hash (Argon2id through libsodium's
+ * crypto_pwhash_str_alg, 7 MiB and 5 passes): "$argon2id$v=19$m=7168,t=5,p=1$...". */
 #define CRYPTO_PIN_HASH_BYTES 128
 int crypto_pin_hash(const char *pin, char out[CRYPTO_PIN_HASH_BYTES]);
-/* Whether pin matches a hash made by crypto_pin_hash() (false for a malformed hash). */
+/* Whether pin matches a hash made by crypto_pin_hash() (false for a malformed hash). The
+ * hash carries its own parameters: older hashes (m=65536,t=2: libsodium's interactive limits,
+ * 64 MiB to check) still verify. */
 bool crypto_pin_verify(const char *hash, const char *pin);
+/* Whether a valid hash was made with other parameters than crypto_pin_hash()'s (an older
+ * kiosk's): it verifies, but costs its own memory; `kiosk --hash-pin` makes the new form. */
+bool crypto_pin_hash_outdated(const char *hash);
 /* Whether text looks like such a hash (for checking a configuration file). */
 bool crypto_pin_hash_valid(const char *text);
 

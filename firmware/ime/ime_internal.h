@@ -13,16 +13,18 @@
 /* The engine set: the one struct every engine function gets as ctx. Owned by the caller of
  * ime_engines_open(); the pointers inside are the engines' own, freed by close. */
 struct ime_engines {
-    struct rime_api_t *rime;   /* NULL: no pinyin */
-    uintptr_t session;         /* rime's session id (RimeSessionId) */
-    void *zinnia;               /* zinnia_recognizer_t *, NULL: no handwriting */
-    void *character;            /* zinnia_character_t *, reused by every recognition */
+    struct rime_api_t *rime; /* NULL: no pinyin */
+    uintptr_t session;       /* rime's session id (RimeSessionId) */
+    void *zinnia;            /* zinnia_recognizer_t *, NULL: no handwriting */
+    void *character;         /* zinnia_character_t *, reused by every recognition */
+    char *zinnia_model;      /* the model's path: opened at the first recognition */
+    bool zinnia_model_open;  /* it is (zinnia maps it whole: 26 MB resident) */
 };
 
 /* Pinyin: starts librime on cfg's dirs (false, with err, when something is missing) and
  * fills out's pinyin functions; stops it. */
-bool ime_rime_open(struct ime_engines *e, const ime_config_t *cfg, ime_engine_t *out,
-                   char *err, size_t errlen);
+bool ime_rime_open(struct ime_engines *e, const ime_config_t *cfg, ime_engine_t *out, char *err,
+                   size_t errlen);
 void ime_rime_close(struct ime_engines *e);
 
 /* Handwriting: loads the model (false, with err, when it cannot) and fills out->recognize;

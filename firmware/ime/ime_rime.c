@@ -10,7 +10,12 @@
  *
  * Nothing typed is kept: the kiosk's schema patches turn the user dictionary off (no LevelDB
  * under the user dir), nothing here deploys (no start_maintenance), and librime logs to stderr
- * only (log_dir ""), never to files. */
+ * only (log_dir ""), never to files.
+ *
+ * librime is loaded (dlopen) when pinyin is first opened, not linked: a kiosk without input
+ * methods never maps it, nor what it brings (libstdc++, ICU, Boost, glog, yaml-cpp, LevelDB,
+ * OpenCC: about 6 MB of resident pages; issue 18: peak memory). */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +31,31 @@
 #define KEY_PAGE_UP 0xff55
 #define KEY_PAGE_DOWN 0xff56
 
+#ifndef KIOSK_RIME_SONAME
+#define KIOSK_RIME_SONAME "librime.so.1"
+#endif
+
+/* librime's one entry point, once loaded; the library stays for the process (glog inside it
+ * must not be started twice, see below). */
+static RimeApi *(*get_api)(void);
+
+static bool rime_load(char *err, size_t errlen)
+{
+    if (get_api)
+        return true;
+    void *lib = dlopen(KIOSK_RIME_SONAME, RTLD_NOW | RTLD_LOCAL);
+    void *sym = lib ? dlsym(lib, "rime_get_api") : NULL;
+    if (!sym) {
+        ime_err_append(err, errlen, "pinyin: cannot load %s (librime1): %s", KIOSK_RIME_SONAME,
+                       dlerror());
+        if (lib)
+            dlclose(lib);
+        return false;
+    }
+    memcpy(&get_api, &sym, sizeof sym);
+    return true;
+}
+
 /* librime's RimeSetup() starts glog, which aborts when started twice in one process; so it
  * runs once per process. This is librime's own process-wide state, not the kiosk's. */
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
@@ -36,7 +66,7 @@ static void rime_setup_once(void)
     traits.app_name = "rime.kiosk";
     traits.min_log_level = 2; /* errors only */
     traits.log_dir = "";      /* "": stderr, no log files */
-    rime_get_api()->setup(&traits);
+    get_api()->setup(&traits);
 }
 
 static void fill_output(struct ime_engines *e, ime_output_t *out)
@@ -150,13 +180,13 @@ static bool rime_works(struct ime_engines *e)
     return ok;
 }
 
-bool ime_rime_open(struct ime_engines *e, const ime_config_t *cfg, ime_engine_t *out,
-                   char *err, size_t errlen)
+bool ime_rime_open(struct ime_engines *e, const ime_config_t *cfg, ime_engine_t *out, char *err,
+                   size_t errlen)
 {
-    if (!rime_data_present(cfg, err, errlen))
+    if (!rime_data_present(cfg, err, errlen) || !rime_load(err, errlen))
         return false;
     pthread_once(&setup_once, rime_setup_once);
-    RimeApi *r = rime_get_api();
+    RimeApi *r = get_api();
     RIME_STRUCT(RimeTraits, traits);
     traits.shared_data_dir = cfg->rime_shared_dir;
     traits.user_data_dir = cfg->rime_user_dir;

@@ -19,7 +19,7 @@
 typedef struct store store_t;
 
 /* Current schema version (PRAGMA user_version after store_open()). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Opens or creates the database at path, applies migrations, and sets WAL with
  * synchronous=FULL (read back and verified). On failure returns a KIOSK_E* code, *out is
@@ -146,6 +146,19 @@ void store_close(store_t *st);
  * rec->time.boot is stamped with the count of store_note_boot() (0 when it was never called
  * on this store). After success rec->time holds what was stored. */
 int store_save(store_t *st, record_t *rec);
+
+/* store_save() of a finished session with store_count_session(day, journey_id, outcome) in the
+ * same transaction: one commit, one sync, per submission. Nothing is stored or counted on
+ * error. Sessions that save nothing (abandoned, timed out) use store_count_session(). */
+int store_save_counted(store_t *st, record_t *rec, const char *day, const char *journey_id,
+                       session_outcome_t outcome);
+
+/* The chain head file ("<path>-head", see store_chain_verify()) is written after each save's
+ * COMMIT but synced later, off the resident's wait: by this call (the kiosk makes it on the
+ * loop's turn after the thank-you is drawn), by the next save before it begins, or by
+ * store_close(). At most one save's head is unsynced at a time. Returns KIOSK_OK (also when
+ * nothing waits) or KIOSK_EIO and friends when the sync fails. */
+int store_sync_head(store_t *st);
 
 /* Counts boots: boot_id is the content of /proc/sys/kernel/random/boot_id (trailing
  * whitespace ignored; 1 to 128 characters). When it differs from the one stored (or none is),
@@ -281,8 +294,13 @@ const char *store_library_version(void);
 /* The figures of the staff screen that the database holds: records since day_start_ms and
  * week_start_ms (UTC milliseconds), not yet exported, service requests not yet exported,
  * quick ratings flagged as misuse this week, sessions ended by timeout this week, and the time
- * of the last export. Other fields of out are left alone. */
+ * of the last export. Other fields of out are left alone. Its cost does not grow with the
+ * records stored (indexes and running counts, schema 5): only with the day's and week's. */
 int store_staff_stats(store_t *st, int64_t day_start_ms, int64_t week_start_ms, staff_stats_t *out);
+
+/* What lets a caller keep figures until the database changes: *own counts the rows this store
+ * changed, *others changes when another connection committed. Either differs after a change. */
+int store_changes(store_t *st, int64_t *own, int64_t *others);
 
 /* Notes where the last export went (the stick's name and who issued its token), for the staff
  * screen's figures. */

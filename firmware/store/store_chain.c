@@ -9,7 +9,8 @@
  * random nonce lives in the contact row and goes with it, so an erased contact leaves a
  * digest nobody can test a guessed name or phone against. A deleted record leaves seq and
  * hash in chain_gone (a trigger of the schema). The head (last seq and hash) is also written
- * to "<db>-head" after each commit, where losing the -wal cannot take it. */
+ * to "<db>-head" after each commit, where losing the -wal cannot take it, and synced once the
+ * thank-you is up (store_sync_head()). */
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -293,7 +294,11 @@ static int head_open(store_t *st)
     return KIOSK_OK;
 }
 
-int store_chain_head_write(store_t *st, int64_t seq, const char *hash)
+/* A save's head is written after its COMMIT and synced later (store_sync_head()): the slot it
+ * goes to is the one the head before it does not use, and that one was synced before the save
+ * began, so a power cut before the sync leaves the file at most one save behind (the
+ * verification catches it up) and never without a readable slot. */
+int store_chain_head_put(store_t *st, int64_t seq, const char *hash)
 {
     if (!head_wanted(st) || seq < 1)
         return KIOSK_OK;
@@ -308,13 +313,32 @@ int store_chain_head_write(store_t *st, int64_t seq, const char *hash)
     memset(slot + n, ' ', HEAD_SLOT - (size_t)n);
     slot[HEAD_SLOT - 1] = '\n';
     const off_t at = (off_t)(seq % 2) * HEAD_SLOT;
-    if (pwrite(st->head_fd, slot, HEAD_SLOT, at) != HEAD_SLOT || fdatasync(st->head_fd) != 0)
+    if (pwrite(st->head_fd, slot, HEAD_SLOT, at) != HEAD_SLOT)
         return sq_fail(&st->c, kiosk_from_errno(errno),
                        "record saved in %s, but its chain head cannot be written to %s-head: %s",
                        st->c.path, st->c.path, strerror(errno));
+    st->head_unsynced = true;
     st->head_seq = seq;
     memcpy(st->head_hash, hash, 65);
     return KIOSK_OK;
+}
+
+int store_chain_head_sync(store_t *st)
+{
+    if (!st->head_unsynced || st->head_fd < 0)
+        return KIOSK_OK;
+    if (fdatasync(st->head_fd) != 0)
+        return sq_fail(&st->c, kiosk_from_errno(errno),
+                       "cannot sync the chain head of %s (%s-head, seq %lld): %s", st->c.path,
+                       st->c.path, (long long)st->head_seq, strerror(errno));
+    st->head_unsynced = false;
+    return KIOSK_OK;
+}
+
+int store_chain_head_write(store_t *st, int64_t seq, const char *hash)
+{
+    const int err = store_chain_head_put(st, seq, hash);
+    return err ? err : store_chain_head_sync(st);
 }
 
 /* The head file's seq and hash, read once per store; a missing or unreadable file is seq 0. */

@@ -1,5 +1,5 @@
 /* The kiosk's store, read side: records in insertion order, the export snapshot and its
- * marks, and the staff screen's figures. */
+ * marks (the staff screen's figures are in store_figures.c). */
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,7 +151,9 @@ int store_mark_exported(store_t *st, int64_t max_id, int64_t seq, int64_t now_ut
     }
     if (marked)
         *marked = sqlite3_changes64(st->c.db);
-    err = store_meta_set_int(st, "export_seq", seq);
+    err = store_tallies_after_export(st, max_id);
+    if (!err)
+        err = store_meta_set_int(st, "export_seq", seq);
     if (err)
         goto rollback;
     err = sq_exec(&st->c, "COMMIT", "cannot commit exported marks to");
@@ -161,53 +163,6 @@ int store_mark_exported(store_t *st, int64_t max_id, int64_t seq, int64_t now_ut
 rollback:
     sq_rollback(&st->c);
     return err;
-}
-
-int store_staff_stats(store_t *st, int64_t day_start_ms, int64_t week_start_ms, staff_stats_t *out)
-{
-    assert(st && out);
-    char week_day[ISO8601_LEN];
-    iso8601_format(week_start_ms, 0, week_day);
-    week_day[10] = '\0';
-    char sql[6][256];
-    snprintf(sql[0], sizeof sql[0], "SELECT count(*) FROM records WHERE utc_ms >= %lld",
-             (long long)day_start_ms);
-    snprintf(sql[1], sizeof sql[1], "SELECT count(*) FROM records WHERE utc_ms >= %lld",
-             (long long)week_start_ms);
-    snprintf(sql[2], sizeof sql[2], "SELECT count(*) FROM records WHERE exported_at IS NULL");
-    snprintf(sql[3], sizeof sql[3],
-             "SELECT count(*) FROM records WHERE kind = 'service_request'"
-             " AND exported_at IS NULL");
-    snprintf(sql[4], sizeof sql[4],
-             "SELECT count(*) FROM records WHERE misuse = 1 AND utc_ms >= %lld",
-             (long long)week_start_ms);
-    snprintf(sql[5], sizeof sql[5],
-             "SELECT coalesce(sum(count), 0) FROM session_outcomes"
-             " WHERE outcome = 'timed_out' AND day >= '%s'",
-             week_day);
-    int64_t *dst[6] = {&out->records_today,    &out->records_week,   &out->not_exported,
-                       &out->requests_waiting, &out->misuse_flagged, &out->timed_out_week};
-    for (int i = 0; i < 6; i++) {
-        int err = sq_query_int(&st->c, sql[i], dst[i], "cannot count records in");
-        if (err)
-            return err;
-    }
-    char last[64];
-    int err = sq_query_text(&st->c,
-                            "SELECT coalesce(CAST((julianday(max(exported_at)) - 2440587.5)"
-                            " * 86400000 AS INTEGER), 0) FROM records",
-                            last, sizeof last, "cannot read the last export from");
-    if (err)
-        return err;
-    out->last_export_ms = strtoll(last, NULL, 10);
-    bool found = false;
-    err = store_meta_get(st, "last_export_stick", &found, out->last_export_stick,
-                         sizeof out->last_export_stick, NULL);
-    if (err)
-        return err;
-    if (!found)
-        out->last_export_stick[0] = '\0';
-    return KIOSK_OK;
 }
 
 int store_set_last_export_stick(store_t *st, const char *where)

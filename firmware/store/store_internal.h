@@ -39,6 +39,7 @@ struct store {
     int head_fd;        /* "<path>-head" once written (store_chain.c), else -1 */
     bool head_loaded;   /* head_seq and head_hash read from the file */
     int64_t head_seq;   /* the last head written or read; 0 none */
+    bool head_unsynced; /* head_seq is written to the file but not yet synced */
     char head_hash[65];
     sqlite3_stmt *stmt[STMT_COUNT];
 };
@@ -99,5 +100,14 @@ int store_chain_reseal_answers(store_t *st, const char *uuid);
 int store_chain_migrate(store_t *st);
 /* store_chain.c: rewrites the head file "<path>-head" and syncs its data. */
 int store_chain_head_write(store_t *st, int64_t seq, const char *hash);
+/* store_chain.c: store_chain_head_write() without the sync: st->head_unsynced until
+ * store_chain_head_sync() (store_sync_head() in store.h). */
+int store_chain_head_put(store_t *st, int64_t seq, const char *hash);
+int store_chain_head_sync(store_t *st);
+
+/* store_figures.c: after store_mark_exported() marked every record up to max_id, inside its
+ * transaction: the running counts of records not exported (table tallies) are set from the
+ * records saved after max_id (none, or the few saved while the export ran). */
+int store_tallies_after_export(store_t *st, int64_t max_id);
 
 #endif

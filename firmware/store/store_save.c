@@ -138,12 +138,33 @@ static int save_in_transaction(store_t *st, const record_t *rec, const char *uui
     return err;
 }
 
+/* A session count to make in the save's transaction (store_save_counted()). */
+typedef struct {
+    const char *day, *journey_id;
+    session_outcome_t outcome;
+} session_count_t;
+
+static int bind_session(sqlite3_stmt *stmt, const char *day, const char *journey_id,
+                        session_outcome_t outcome);
+static bool is_day(const char *day);
+
+/* Counts the session in the open transaction. */
+static int count_in_transaction(store_t *st, const session_count_t *count)
+{
+    sqlite3_stmt *stmt = st->stmt[STMT_COUNT_SESSION];
+    const int rc = bind_session(stmt, count->day, count->journey_id, count->outcome);
+    const int err = sq_step_done(&st->c, stmt, rc, "cannot count session in");
+    sqlite3_reset(stmt);
+    return err;
+}
+
 /* The uuid, reference code and time are prepared in locals and copied to rec only after
  * COMMIT, so a failed save leaves rec as the caller passed it. A service request always gets
  * a fresh reference code; other kinds store none. consent without a name or phone stores no
  * contact row (and so reads back as false). The wall-clock guard reads and writes meta
- * last_utc_ms inside the save's transaction, so two stores on one file keep it too. */
-int store_save(store_t *st, record_t *rec)
+ * last_utc_ms inside the save's transaction, so two stores on one file keep it too. count
+ * (may be NULL) is made in the same transaction. */
+static int save(store_t *st, record_t *rec, const session_count_t *count)
 {
     assert(st && rec);
     char uuid[RECORD_UUID_LEN + 1];
@@ -163,13 +184,18 @@ int store_save(store_t *st, record_t *rec)
     }
     record_time_t time = rec->time;
     time.boot = st->boot_count;
-
-    err = sq_exec(&st->c, "BEGIN IMMEDIATE", "cannot start saving a record in");
+    /* The head before this save is durable before this save can be (normally it already is:
+     * the kiosk syncs it after the thank-you). */
+    err = store_chain_head_sync(st);
+    if (!err)
+        err = sq_exec(&st->c, "BEGIN IMMEDIATE", "cannot start saving a record in");
     if (err)
         return err;
     int64_t seq = 0;
     char hash[65];
     err = save_in_transaction(st, rec, uuid, &time, ref, created, &seq, hash);
+    if (!err && count)
+        err = count_in_transaction(st, count);
     if (!err)
         err = sq_exec(&st->c, "COMMIT", "cannot commit record to");
     if (err) {
@@ -181,8 +207,31 @@ int store_save(store_t *st, record_t *rec)
     if (rec->kind == RECORD_SERVICE_REQUEST)
         memcpy(rec->ref_code, ref, sizeof rec->ref_code);
     rec->time = time;
-    /* Before the thank-you, where a lost -wal cannot take it (README "Tamper evidence"). */
-    return store_chain_head_write(st, seq, hash);
+    /* Before the thank-you, where a lost -wal cannot take it (README "Tamper evidence");
+     * synced after it (store_sync_head()). */
+    return store_chain_head_put(st, seq, hash);
+}
+
+int store_save(store_t *st, record_t *rec)
+{
+    return save(st, rec, NULL);
+}
+
+int store_save_counted(store_t *st, record_t *rec, const char *day, const char *journey_id,
+                       session_outcome_t outcome)
+{
+    assert(st && rec);
+    if (!is_day(day) || !journey_id || (unsigned)outcome >= SESSION_OUTCOME_COUNT)
+        return sq_fail(&st->c, KIOSK_EINVAL,
+                       "cannot count session in %s: bad day, journey or outcome", st->c.path);
+    const session_count_t count = {day, journey_id, outcome};
+    return save(st, rec, &count);
+}
+
+int store_sync_head(store_t *st)
+{
+    assert(st);
+    return store_chain_head_sync(st);
 }
 
 int store_update_answers(store_t *st, const char *uuid, const char *answers_json)
@@ -245,11 +294,8 @@ int store_count_session(store_t *st, const char *day, const char *journey_id,
     if (!is_day(day) || !journey_id || (unsigned)outcome >= SESSION_OUTCOME_COUNT)
         return sq_fail(&st->c, KIOSK_EINVAL,
                        "cannot count session in %s: bad day, journey or outcome", st->c.path);
-    sqlite3_stmt *stmt = st->stmt[STMT_COUNT_SESSION];
-    const int rc = bind_session(stmt, day, journey_id, outcome);
-    const int err = sq_step_done(&st->c, stmt, rc, "cannot count session in");
-    sqlite3_reset(stmt);
-    return err;
+    const session_count_t count = {day, journey_id, outcome};
+    return count_in_transaction(st, &count);
 }
 
 int64_t store_step_count(store_t *st, sqlite3_stmt *stmt, int bind_rc, const char *what)
