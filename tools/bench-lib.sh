@@ -341,7 +341,7 @@ ratio = re.compile(r"^\s*ratio of medians\s+" + num + r"x(?:,\s*of p95\s+" + num
 for line in open(path, errors="replace"):
     line = line.rstrip("\n")
     if line.startswith("=="):
-        head = line.strip("= ").split(" (")[0].rstrip(":")
+        head = re.sub(r",\s*\d+ (runs|rounds)\b.*$", "", line.strip("= ").split(" (")[0]).rstrip(":")
         continue
     m = startup.match(line)
     if m:
