@@ -6,6 +6,7 @@
 #include "app/app_internal.h"
 #include "app/export_source.h"
 #include "app/router.h"
+#include "app/startup_check.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -23,7 +24,6 @@
 #include "core/content.h"
 #include "core/flow.h"
 #include "core/kerr.h"
-#include "core/record_json.h"
 #include "core/utf8.h"
 #include "core/view.h"
 #include "store/store.h"
@@ -228,6 +228,7 @@ static void app_check_store(app_t *a)
 {
     saving_check(&a->saving, a->flow, a->content, a->wall, now_ms(a), a->notice, sizeof a->notice);
     a->dirty = true;
+    perform_op(a); /* a save that waited for the start-up check */
 }
 
 static void perform_op(app_t *a)
@@ -384,7 +385,8 @@ void redraw(app_t *a)
     stats_frame_drawn(&a->stats, t1);
     if (!a->first_frame_done) {
         a->first_frame_done = true;
-        printf("event=first-frame ms=%.1f\n", (double)(t1 - a->started_us) / 1000.0);
+        printf("event=first-frame ms=%.1f mono_ns=%lld\n", (double)(t1 - a->started_us) / 1000.0,
+               (long long)t1 * 1000);
         fflush(stdout);
     } else {
         stats_frame(&a->stats, t1 - t0);
@@ -577,6 +579,7 @@ static void script_open(app_t *a)
                            .buttons_turn = script_buttons_turn,
                            .stick = script_stick,
                            .audio_added = script_audio_added,
+                           .hold_check = &a->saving.hold_check,
                            .ud = a};
 }
 
@@ -719,7 +722,7 @@ static void loop(app_t *a)
             saving_count_outcomes(&a->saving, a->flow, a->wall);
             redraw(a);
         }
-        if (!a->saving.ok && now - a->saving.checked_ms >= SAVING_RETRY_MS)
+        if (saving_due(&a->saving, now, a->script.file != NULL))
             app_check_store(a);
         screen_t s = flow_screen(a->flow);
         if ((s == SCREEN_HOME && last_screen != SCREEN_HOME) ||
@@ -741,7 +744,8 @@ static void loop(app_t *a)
                 router_ui_event(a, &ev);
                 continue;
             }
-            if (flow_pending_op(a->flow, &(record_t *){NULL}) != OP_NONE)
+            if (flow_pending_op(a->flow, &(record_t *){NULL}) != OP_NONE &&
+                !saving_held(&a->saving))
                 continue;
             if (a->quit || !script_step(&a->script))
                 break;
@@ -871,7 +875,7 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
                .pressed = -1,
                .quiet.hours = cfg->hours,
                .stats.on = cfg->stats,
-               .saving = {.cfg = cfg, .ok = true},
+               .saving = {.cfg = cfg, .ok = true, .wake = wake_app_ui, .wake_ud = &a},
                .virtual_ms = 1000000,
                .wall_synced = -1,
                .started_us = cfg->started_us ? cfg->started_us : clock_mono_us()};
@@ -882,6 +886,7 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
         log_line("error", "%s: cannot open script: %s", cfg->script_path, strerror(errno));
         return 1;
     }
+    a.saving.hold_check = startup_check_script_holds(a.script.file);
     if (cfg->shot_dir && mkdir(cfg->shot_dir, 0755) != 0 && errno != EEXIST) {
         log_line("error", "%s: cannot create screenshot directory: %s", cfg->shot_dir,
                  strerror(errno));
@@ -921,15 +926,17 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     ime_open(&a);
     a.wall = app_wall(&a);
     give_today(&a, a.content);
-    app_check_store(&a); /* out of service until the database is usable */
     a.dirty = true;
-    redraw(&a);
+    redraw(&a);          /* the first frame, before the check's reads compete with its own */
+    app_check_store(&a); /* the start-up check begins (startup_check.h); saves wait for it */
     button_input_open(&a.buttons, cfg->buttons, a.script.file != NULL, now_ms(&a) * 1000000,
                       wake_ui, a.ui, on_button, &a);
     usb_open(&a);
     staff_host_open(&a);
     script_open(&a);
     /* the first boot after provisioning: the technician's checks */
+    if (staff_host_self_test_due(&a.staff_host) && saving_due(&a.saving, now_ms(&a), true))
+        app_check_store(&a); /* its storage check is of the checked database */
     staff_host_self_test_at_start(&a.staff_host);
     a.quiet.last_input_ms = now_ms(&a); /* the attract screen's minute starts now */
     loop(&a);
@@ -941,12 +948,12 @@ static int run(const app_config_t *cfg, system_t *sys, logring_t *ring)
     button_input_close(&a.buttons);
     system_unwatch_signals(a.sys);
 out_ui:
+    saving_close(&a.saving); /* first: the start-up check's thread may still wake the ui */
     if (a.audio)
         audio_close(a.audio);
     ui_close(a.ui);
     flow_free(a.flow);
     ime_close(&a);
-    saving_close(&a.saving);
     free(a.view);
     content_free(a.content);
     content_free(a.builtin);
@@ -972,29 +979,4 @@ int app_run(const app_config_t *cfg)
     log_set_ring(NULL);
     logring_free(ring);
     return status;
-}
-
-/* ---- printing records ---- */
-
-static int print_record(const record_t *r, void *user_data)
-{
-    (void)user_data;
-    char *s = NULL;
-    if (record_json_write(r, RECORD_JSON_LISTING, &s) == KIOSK_OK)
-        printf("%s\n", s);
-    free(s);
-    return 0;
-}
-
-int app_print_records(const char *db_path)
-{
-    store_t *st;
-    char err[512];
-    if (store_open(db_path, &st, err, sizeof err) != KIOSK_OK) {
-        log_line("error", "%s", err);
-        return 1;
-    }
-    int rc = store_foreach_record(st, print_record, NULL);
-    store_close(st);
-    return rc == KIOSK_OK ? 0 : 1;
 }

@@ -9,6 +9,7 @@
 
 #include "app/log.h"
 #include "app/quarantine.h"
+#include "app/startup_check.h"
 #include "core/kerr.h"
 #include "crypto/seal.h"
 #include "crypto/crypto.h"
@@ -28,135 +29,6 @@ static bool enough_space(const saving_t *s)
         return false;
     unsigned long long free_kib = (unsigned long long)st.f_bavail * st.f_frsize / 1024;
     return free_kib >= (unsigned long long)s->cfg->min_free_kib;
-}
-
-/* The kernel's id of this boot, for the store's boot counter ("" when unknown). */
-static void read_boot_id(char *buf, size_t len)
-{
-    buf[0] = '\0';
-    FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
-    if (!f)
-        return;
-    if (!fgets(buf, (int)len, f))
-        buf[0] = '\0';
-    fclose(f);
-    buf[strcspn(buf, "\r\n")] = '\0';
-}
-
-/* A list of sequence numbers short enough for the notice ("4-9, 12, ..."): the log has it
- * whole. */
-#define NOTICE_LIST_MAX 24
-static void notice_list(const store_seq_list_t *l, char out[NOTICE_LIST_MAX + sizeof ", ..."])
-{
-    const char *t = l->count ? l->text : "-";
-    const size_t n = strnlen(t, NOTICE_LIST_MAX + 1);
-    memcpy(out, t, n <= NOTICE_LIST_MAX ? n : NOTICE_LIST_MAX);
-    out[n <= NOTICE_LIST_MAX ? n : NOTICE_LIST_MAX] = '\0';
-    if (n <= NOTICE_LIST_MAX)
-        return;
-    char *cut = strrchr(out, ',');
-    memcpy(cut ? cut : out + NOTICE_LIST_MAX, ", ...", sizeof ", ...");
-}
-
-/* The hash chain's verdict at start-up: lost or altered records are a log line and a staff
- * notice naming their sequence numbers (a recovery's notice, if any, is kept first). */
-static void report_chain(const saving_t *s, const content_t *c, const store_chain_report_t *ch,
-                         char *notice, size_t notice_len)
-{
-    if (!ch->verified) {
-        log_line("error", "cannot verify the hash chain of %s: %s", s->cfg->db_path,
-                 store_errmsg(s->store));
-        return;
-    }
-    if (ch->head_missing)
-        log_line("warn", "%s-head was missing or unreadable: written again from the database",
-                 s->cfg->db_path);
-    if (ch->unnumbered)
-        log_line("error", "%s holds %lld records the store did not save (no sequence number)",
-                 s->cfg->db_path, (long long)ch->unnumbered);
-    if (!ch->lost.count && !ch->altered.count) {
-        log_line("info", "hash chain of %s verified: %lld records, last seq %lld", s->cfg->db_path,
-                 (long long)ch->records, (long long)ch->last_seq);
-        return;
-    }
-    log_line("error",
-             "hash chain of %s broken: %lld saved records lost (seq %s)%s, %lld altered (seq %s)",
-             s->cfg->db_path, (long long)ch->lost.count, ch->lost.count ? ch->lost.text : "-",
-             ch->head_ahead ? " (the head file is ahead: the -wal was lost or damaged)" : "",
-             (long long)ch->altered.count, ch->altered.count ? ch->altered.text : "-");
-    const char *names[] = {"lost", "altered"};
-    char lost[NOTICE_LIST_MAX + sizeof ", ..."], altered[NOTICE_LIST_MAX + sizeof ", ..."];
-    notice_list(&ch->lost, lost);
-    notice_list(&ch->altered, altered);
-    const char *values[] = {lost, altered};
-    const char *t = content_string(c, "notice.chain_broken", saving_notice_lang(s->cfg, c));
-    const size_t used = strlen(notice);
-    if (used + 2 < notice_len) {
-        if (used)
-            strcat(notice, " ");
-        const size_t at = strlen(notice);
-        content_fill_vars(notice + at, notice_len - at, t, 2, names, values);
-    }
-    log_line("warn", "staff notice: %s", notice);
-}
-
-/* The log line and the staff notice of a quarantine: the records salvaged against those the
- * damaged copy promised ("{n}" is "95/186", or "95" when the copy showed no count). */
-static void recovered_notice(const saving_t *s, const content_t *c, const store_recovery_t *rec,
-                             const char *err, char *notice, size_t notice_len)
-{
-    char n[48];
-    if (rec->expected_records >= rec->salvaged_records)
-        snprintf(n, sizeof n, "%lld/%lld", (long long)rec->salvaged_records,
-                 (long long)rec->expected_records);
-    else
-        snprintf(n, sizeof n, "%lld", (long long)rec->salvaged_records);
-    log_line("error",
-             "%s is damaged (%s): set aside as %s, %s records (recovered/expected) and %lld "
-             "contacts recovered into a fresh database%s%s",
-             s->cfg->db_path, rec->problem, rec->moved_to, n, (long long)rec->salvaged_contacts,
-             err[0] ? "; " : "", err);
-    const char *t = content_string(c, "notice.db_recovered", saving_notice_lang(s->cfg, c));
-    const char *at = strstr(t, "{n}");
-    if (at)
-        snprintf(notice, notice_len, "%.*s%s%s", (int)(at - t), t, n, at + 3);
-    else
-        snprintf(notice, notice_len, "%s", t);
-    log_line("warn", "staff notice: %s", notice);
-}
-
-/* Opens the store with the start-up check: a damaged database is set aside (never deleted),
- * what can be read is salvaged into a fresh one, and staff get a notice. A quarantine that an
- * earlier start could not finish (disk full) is finished first, by store_open_checked(); until
- * it is, the store stays closed and the kiosk out of service, retrying. */
-static void open_store(saving_t *s, const content_t *c, record_time_t wall, int64_t now_ms,
-                       char *notice, size_t notice_len)
-{
-    char err[512] = "";
-    store_recovery_t rec;
-    int rc = store_open_checked(s->cfg->db_path, &s->store, &rec, err, sizeof err);
-    if (rc != KIOSK_OK) {
-        if (s->ok)
-            log_line("error", "%s", err);
-        return;
-    }
-    s->checked_utc_ms = wall.utc_ms;
-    if (rec.unclean)
-        log_line("warn", "%s was not closed cleanly last time (power cut or crash): %s check %s",
-                 s->cfg->db_path, rec.checked_full ? "full integrity" : "quick",
-                 rec.moved_aside ? "failed" : "passed");
-    if (rec.resumed)
-        log_line("warn", "finishing the quarantine of %s begun at an earlier start (%s-quarantine)",
-                 rec.moved_to, s->cfg->db_path);
-    if (rec.moved_aside)
-        recovered_notice(s, c, &rec, err, notice, notice_len);
-    report_chain(s, c, &rec.chain, notice, notice_len);
-    char boot_id[130];
-    read_boot_id(boot_id, sizeof boot_id);
-    int64_t boots = 0;
-    if (boot_id[0] && store_note_boot(s->store, boot_id, &boots) == KIOSK_OK)
-        log_line("info", "boot %lld of this kiosk", (long long)boots);
-    s->retention_ms = now_ms - SAVING_RETENTION_EVERY_MS; /* due now */
 }
 
 /* Says when retention starts or stops waiting for a confirmed clock (once, not hourly). */
@@ -275,14 +147,16 @@ static void saving_notice(const saving_t *s, const content_t *c, char *notice, s
     snprintf(notice, notice_len, "%s", strcmp(t, "notice.unsealed") ? t : UNSEALED_NOTICE);
 }
 
+static void count_pending(saving_t *s);
+
 void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall, int64_t now_ms,
                   char *notice, size_t notice_len)
 {
     s->checked_ms = now_ms;
     bool ok = false;
     seal_setup(s);
-    if (!s->store)
-        open_store(s, c, wall, now_ms, notice, notice_len);
+    saving_startup(s, c, wall, now_ms, notice, notice_len);
+    count_pending(s);
     saving_notice(s, c, notice, notice_len);
     if (s->store) {
         ok = enough_space(s);
@@ -293,7 +167,8 @@ void saving_check(saving_t *s, flow_t *f, const content_t *c, record_time_t wall
     if (ok && !s->ok)
         log_line("info", "store %s ready: taking answers", s->cfg->db_path);
     s->ok = ok;
-    flow_set_store_ok(f, ok, now_ms);
+    /* The first check still runs: answers are taken, and a save waits for it. */
+    flow_set_store_ok(f, ok || (s->check && !s->store && !s->open_failed), now_ms);
     if (ok && flow_screen(f) == SCREEN_HOME &&
         now_ms - s->retention_ms >= SAVING_RETENTION_EVERY_MS)
         apply_retention(s, wall, now_ms);
@@ -414,6 +289,8 @@ bool saving_perform(saving_t *s, flow_t *f, record_time_t wall, int64_t now_ms)
         sync_head(s);
         return false;
     }
+    if (s->check && !s->store && !s->open_failed)
+        return false; /* a save that waits for the start-up check */
     int rc = KIOSK_EIO;
     if (s->store && s->ok) {
         if (op == OP_SAVE) {
@@ -446,12 +323,41 @@ bool saving_perform(saving_t *s, flow_t *f, record_time_t wall, int64_t now_ms)
     return true;
 }
 
+/* Counts one outcome of day; while the start-up check runs, keeps it for the store. */
+static void count_outcome(saving_t *s, const char *day, const char *journey,
+                          session_outcome_t outcome)
+{
+    if (s->check && !s->store && s->npending < SAVING_PENDING_OUTCOMES) {
+        pending_outcome_t *p = &s->pending[s->npending++];
+        snprintf(p->day, sizeof p->day, "%s", day);
+        snprintf(p->journey, sizeof p->journey, "%s", journey);
+        p->outcome = outcome;
+        return;
+    }
+    if (s->check && !s->store)
+        log_line("warn", "session outcome not counted: %d wait for the start-up check",
+                 SAVING_PENDING_OUTCOMES);
+    if (s->store && store_count_session(s->store, day, journey, outcome) != KIOSK_OK)
+        log_line("warn", "cannot count session outcome: %s", store_errmsg(s->store));
+}
+
+/* The outcomes kept while the start-up check ran, counted once the store is there. */
+static void count_pending(saving_t *s)
+{
+    if (!s->store)
+        return;
+    for (int i = 0; i < s->npending; i++)
+        count_outcome(s, s->pending[i].day, s->pending[i].journey, s->pending[i].outcome);
+    s->npending = 0;
+}
+
 /* Counts the flow's finished sessions; the completed one of journey counted (NULL: none) was
  * counted with its save, and is only reported. */
 static void take_outcomes(saving_t *s, flow_t *f, record_time_t wall, const char *counted)
 {
     char journey[64];
     session_outcome_t outcome;
+    count_pending(s);
     while (flow_take_outcome(f, journey, &outcome)) {
         printf("event=session journey=%s outcome=%s\n", journey, session_outcome_name(outcome));
         fflush(stdout);
@@ -459,18 +365,30 @@ static void take_outcomes(saving_t *s, flow_t *f, record_time_t wall, const char
             counted = NULL;
             continue;
         }
-        if (!s->store)
-            continue;
         char day[ISO8601_LEN];
         utc_day(wall, day);
-        if (store_count_session(s->store, day, journey, outcome) != KIOSK_OK)
-            log_line("warn", "cannot count session outcome: %s", store_errmsg(s->store));
+        count_outcome(s, day, journey, outcome);
     }
 }
 
 void saving_count_outcomes(saving_t *s, flow_t *f, record_time_t wall)
 {
     take_outcomes(s, f, wall, NULL);
+}
+
+bool saving_due(saving_t *s, int64_t now_ms, bool wait)
+{
+    if (s->check) {
+        if (!s->hold_check && startup_check_held(s->check))
+            startup_check_release(s->check);
+        return startup_check_ready(s->check, wait);
+    }
+    return !s->ok && now_ms - s->checked_ms >= SAVING_RETRY_MS;
+}
+
+bool saving_held(const saving_t *s)
+{
+    return s->check && s->hold_check;
 }
 
 int64_t saving_deadline(const saving_t *s)
@@ -480,6 +398,8 @@ int64_t saving_deadline(const saving_t *s)
 
 void saving_close(saving_t *s)
 {
+    startup_check_free(s->check); /* first: its read-only connection is not the last one */
+    s->check = NULL;
     store_close(s->store);
     s->store = NULL;
 }

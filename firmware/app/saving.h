@@ -18,6 +18,16 @@
 #define SAVING_RETRY_MS 15000
 #define SAVING_RETENTION_EVERY_MS (3600 * 1000)
 
+typedef struct startup_check startup_check_t;
+
+/* A session's outcome kept while the start-up check runs. */
+#define SAVING_PENDING_OUTCOMES 16
+typedef struct {
+    char day[11];
+    char journey[64];
+    session_outcome_t outcome;
+} pending_outcome_t;
+
 typedef struct {
     const app_config_t *cfg;
     store_t *store;         /* NULL until opened, and after a failed save */
@@ -32,6 +42,14 @@ typedef struct {
     bool sealing;                         /* a usable key: personal data is sealed */
     uint8_t seal_pk[CRYPTO_BOX_PK_BYTES]; /* the organisation's X25519 public key */
     bool unsealed_stored;                 /* without a key, personal data was stored */
+    /* The start-up check in its thread (app/startup_check.h) while it runs, else NULL. */
+    startup_check_t *check;
+    bool hold_check;        /* a script holds the check until "release-startup-check" */
+    bool open_failed;       /* the last open failed: out of service, retrying */
+    void (*wake)(void *ud); /* called from the check's thread after each phase */
+    void *wake_ud;
+    pending_outcome_t pending[SAVING_PENDING_OUTCOMES]; /* counted once the store is there */
+    int npending;
 } saving_t;
 
 /* Opens the store if needed, checks there is room, tells the flow; runs retention when due
@@ -52,6 +70,16 @@ bool saving_perform(saving_t *s, flow_t *f, record_time_t wall, int64_t now_ms);
 void saving_count_outcomes(saving_t *s, flow_t *f, record_time_t wall);
 /* The next loop time a check is due (a retry while out of service), INT64_MAX for none. */
 int64_t saving_deadline(const saving_t *s);
+/* Whether saving_check() has something to do now: a result of the start-up check (with wait,
+ * in scripted runs, after waiting for it unless a script holds it), or the retry of a failed
+ * open. */
+bool saving_due(saving_t *s, int64_t now_ms, bool wait);
+/* A script holds the start-up check: a save may wait while the script goes on. */
+bool saving_held(const saving_t *s);
+/* startup_check.c: starts the start-up check, or takes what it found (the store, the notices
+ * of a quarantine and of the hash chain). */
+void saving_startup(saving_t *s, const content_t *c, record_time_t wall, int64_t now_ms,
+                    char *notice, size_t notice_len);
 /* Closes the store (safe to call twice); s itself is the caller's, not NULL. */
 void saving_close(saving_t *s);
 

@@ -536,17 +536,49 @@ static bool cmd_quit(script_t *a, char *rest, char *raw)
     return false;
 }
 
+/* The start-up check: held from the start when the script's first line is
+ * "hold-startup-check" (the app reads it before the check starts), then let go. */
+static bool cmd_hold_check(script_t *a, char *rest, char *raw)
+{
+    (void)rest, (void)raw;
+    if (a->line != 1)
+        return script_fail(a, "hold-startup-check must be the first line"), false;
+    return true;
+}
+
+static bool cmd_release_check(script_t *a, char *rest, char *raw)
+{
+    (void)rest, (void)raw;
+    *a->hold_check = false;
+    return true;
+}
+
 static const struct {
     const char *name;
     command_fn fn;
 } commands[] = {
-    {"drag", cmd_drag},       {"tap", cmd_tap},       {"press", cmd_press},
-    {"button", cmd_button},   {"focus", cmd_focus},   {"stick", cmd_stick},
-    {"usbscan", cmd_usbscan}, {"stroke", cmd_stroke}, {"key", cmd_key},
-    {"text", cmd_text},       {"wait", cmd_wait},     {"expect", cmd_expect},
-    {"shot", cmd_shot},       {"echo", cmd_echo},     {"pause", cmd_pause},
-    {"quit", cmd_quit},       {"today", cmd_today},   {"headset", cmd_headset},
-    {"sleep", cmd_sleep},     {"clock", cmd_clock},
+    {"drag", cmd_drag},
+    {"tap", cmd_tap},
+    {"press", cmd_press},
+    {"button", cmd_button},
+    {"focus", cmd_focus},
+    {"stick", cmd_stick},
+    {"usbscan", cmd_usbscan},
+    {"stroke", cmd_stroke},
+    {"key", cmd_key},
+    {"text", cmd_text},
+    {"wait", cmd_wait},
+    {"expect", cmd_expect},
+    {"shot", cmd_shot},
+    {"echo", cmd_echo},
+    {"pause", cmd_pause},
+    {"quit", cmd_quit},
+    {"today", cmd_today},
+    {"headset", cmd_headset},
+    {"sleep", cmd_sleep},
+    {"clock", cmd_clock},
+    {"hold-startup-check", cmd_hold_check},
+    {"release-startup-check", cmd_release_check},
 };
 
 /* Runs the next script command; false at the end of the script or on failure. */

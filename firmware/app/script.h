@@ -43,6 +43,8 @@ typedef struct {
     void (*stick)(void *ud, const char *path);
     /* an audio output device plugged in (a headset): router_audio_device_added() */
     void (*audio_added)(void *ud);
+    /* "hold-startup-check" (first line: the check waits) and "release-startup-check" */
+    bool *hold_check;
     void *ud;
 } script_t;
 

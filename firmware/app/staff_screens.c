@@ -622,12 +622,17 @@ static void check_storage(staff_host_t *h)
     }
 }
 
-void staff_host_self_test_at_start(staff_host_t *h)
+bool staff_host_self_test_due(const staff_host_t *h)
 {
     char dir[4096], flag[4200];
     app_data_dir(h->cfg, dir, sizeof dir);
     snprintf(flag, sizeof flag, "%s/" SELF_TEST_PENDING, dir);
-    if (access(flag, F_OK) != 0)
+    return access(flag, F_OK) == 0;
+}
+
+void staff_host_self_test_at_start(staff_host_t *h)
+{
+    if (!staff_host_self_test_due(h))
         return;
     check_storage(h);
     staff_host_fill_stats(h);

@@ -84,5 +84,8 @@ void staff_host_apply(staff_host_t *h, unsigned fx);
 /* When <data dir>/self-test-pending exists (provisioning leaves it for the first boot), opens
  * the technician's self-test page. */
 void staff_host_self_test_at_start(staff_host_t *h);
+/* Whether staff_host_self_test_at_start() will open the self-test (its storage check needs
+ * the database's start-up check to have ended). */
+bool staff_host_self_test_due(const staff_host_t *h);
 
 #endif

@@ -46,6 +46,8 @@ typedef struct {
     int64_t unnumbered;       /* records without a sequence number (not saved by the store) */
     store_seq_list_t lost;    /* numbers given out that no record or deletion accounts for */
     store_seq_list_t altered; /* records that differ from what was sealed */
+    int64_t walked_seq;       /* the last seq the walk met and its hash: what a head file */
+    char walked_hash[65];     /* behind is brought up to (store_chain_catch_up()) */
 } store_chain_report_t;
 
 /* What store_open_checked() found and did, for the staff notice and the log. */
@@ -103,6 +105,26 @@ typedef struct {
  * The copy is left to the caller afterwards (the kiosk seals it, see app/quarantine.h). */
 int store_open_checked(const char *path, store_t **out, store_recovery_t *rec, char *errbuf,
                        size_t errlen);
+
+/* store_open_checked() up to the hash chain: the check, the marker, any quarantine and
+ * salvage; rec->chain is left zero (not verified). For the kiosk, which verifies the chain with
+ * store_chain_verify_path() while the store takes answers (app/startup_check.h). */
+int store_open_recovered(const char *path, store_t **out, store_recovery_t *rec, char *errbuf,
+                         size_t errlen);
+
+/* store_chain_verify() on a read-only connection of its own to the database at path, so that
+ * it may run in another thread while a store_t on path saves. The head file is read before the
+ * walk's snapshot begins, so a record saved during the walk is never taken for a lost one. It
+ * writes nothing: a head file that is behind or missing is brought up afterwards by
+ * store_chain_catch_up() on the store_t. stop (may be NULL) is polled during the walk; when it
+ * returns true the walk ends with KIOSK_EBUSY (rep->verified false). errbuf (may be
+ * NULL) gets why the verification could not finish. */
+int store_chain_verify_path(const char *path, bool (*stop)(void *ud), void *ud,
+                            store_chain_report_t *rep, char *errbuf, size_t errlen);
+
+/* After store_chain_verify_path(): writes the head file up to rep->walked_seq when it is still
+ * behind it or unreadable (not when it is ahead: that is a loss to report, not to cover). */
+int store_chain_catch_up(store_t *st, const store_chain_report_t *rep);
 
 /* Verifies the hash chain of the records (store_chain.c; see README "Tamper evidence"): every
  * sequence number from the first kept one to the last given out is a record or a deletion by

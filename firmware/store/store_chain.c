@@ -693,9 +693,24 @@ static int hash_of_seq(store_t *st, int64_t seq, char hash[65])
     return err;
 }
 
-/* Compares the end of the walk with meta chain_seq and the head file: numbers given out after
- * the last one the database holds were lost with its newest pages (a lost or damaged -wal). */
-static int check_head(store_t *st, walk_t *w)
+/* The head file as read before the walk: hr is store_chain_head_read()'s result
+ * (KIOSK_ENOENT when the store keeps none). */
+typedef struct {
+    int hr;
+    int64_t seq;
+    char hash[65];
+} head_seen_t;
+
+static void head_look(const store_t *st, head_seen_t *h)
+{
+    h->hr = head_wanted(st) ? store_chain_head_read(st->c.path, &h->seq, h->hash) : KIOSK_ENOENT;
+}
+
+/* Compares the end of the walk with meta chain_seq and the head file (read before the walk):
+ * numbers given out after the last one the database holds were lost with its newest pages (a
+ * lost or damaged -wal). A head file behind or missing is written up to the walk's end when
+ * write_head, else left to store_chain_catch_up(). */
+static int check_head(store_t *st, walk_t *w, const head_seen_t *h, bool write_head)
 {
     store_chain_report_t *rep = w->rep;
     bool found = false;
@@ -705,37 +720,49 @@ static int check_head(store_t *st, walk_t *w)
         return err;
     seq_add(&rep->lost, w->last_seq + 1, meta_seq);
     const int64_t db_seq = meta_seq > w->last_seq ? meta_seq : w->last_seq;
-    int64_t head_seq;
-    char head_hash[65];
-    const int hr =
-        head_wanted(st) ? store_chain_head_read(st->c.path, &head_seq, head_hash) : KIOSK_ENOENT;
-    rep->head_seq = hr == KIOSK_OK ? head_seq : 0;
-    rep->head_missing = hr != KIOSK_OK && head_wanted(st) && db_seq > 0;
+    rep->head_seq = h->hr == KIOSK_OK ? h->seq : 0;
+    rep->head_missing = h->hr != KIOSK_OK && head_wanted(st) && db_seq > 0;
     rep->last_seq = db_seq;
-    if (hr != KIOSK_OK)
-        return db_seq > 0 && head_wanted(st) ? store_chain_head_write(st, w->last_seq, w->last_hash)
-                                             : KIOSK_OK;
-    if (head_seq > db_seq) {
+    rep->walked_seq = w->last_seq;
+    memcpy(rep->walked_hash, w->last_hash, 65);
+    if (h->hr != KIOSK_OK)
+        return db_seq > 0 && write_head ? store_chain_catch_up(st, rep) : KIOSK_OK;
+    if (h->seq > db_seq) {
         rep->head_ahead = true;
-        seq_add(&rep->lost, db_seq + 1, head_seq);
+        seq_add(&rep->lost, db_seq + 1, h->seq);
         return KIOSK_OK;
     }
     char stored[65];
-    err = hash_of_seq(st, head_seq, stored);
-    if (!err && stored[0] && strcmp(stored, head_hash) != 0)
-        seq_add(&rep->altered, head_seq, head_seq);
+    err = hash_of_seq(st, h->seq, stored);
+    if (!err && stored[0] && strcmp(stored, h->hash) != 0)
+        seq_add(&rep->altered, h->seq, h->seq);
     /* A cut between COMMIT and the head's write leaves it behind: catch up. */
-    if (!err && head_seq < w->last_seq)
-        err = store_chain_head_write(st, w->last_seq, w->last_hash);
+    if (!err && write_head && h->seq < w->last_seq)
+        err = store_chain_catch_up(st, rep);
     return err;
 }
 
-int store_chain_verify(store_t *st, store_chain_report_t *rep)
+int store_chain_catch_up(store_t *st, const store_chain_report_t *rep)
 {
     assert(st && rep);
+    if (rep->head_ahead || rep->walked_seq < 1 || !head_wanted(st))
+        return KIOSK_OK;
+    head_seen_t now;
+    head_look(st, &now);
+    /* A save since the walk has written the head past it already. */
+    if (now.hr == KIOSK_OK && now.seq >= rep->walked_seq)
+        return KIOSK_OK;
+    return store_chain_head_write(st, rep->walked_seq, rep->walked_hash);
+}
+
+/* The verification on st's connection: the head file first, then one read transaction. */
+static int verify(store_t *st, store_chain_report_t *rep, bool write_head)
+{
     memset(rep, 0, sizeof *rep);
     walk_t w = {.rep = rep};
     memcpy(w.last_hash, zero_hash, 65);
+    head_seen_t head;
+    head_look(st, &head);
     sqlite3_stmt *r = NULL, *g = NULL;
     int err = prepare(st, verify_records_sql, &r);
     if (!err)
@@ -747,7 +774,7 @@ int store_chain_verify(store_t *st, store_chain_report_t *rep)
         sqlite3_reset(r);
         sqlite3_reset(g);
         if (!err)
-            err = check_head(st, &w);
+            err = check_head(st, &w, &head, write_head);
         sq_rollback(&st->c);
     }
     sqlite3_finalize(r);
@@ -755,6 +782,65 @@ int store_chain_verify(store_t *st, store_chain_report_t *rep)
     seq_flush(&rep->lost);
     seq_flush(&rep->altered);
     rep->verified = !err;
+    return err;
+}
+
+int store_chain_verify(store_t *st, store_chain_report_t *rep)
+{
+    assert(st && rep);
+    return verify(st, rep, true);
+}
+
+/* The progress handler of a verification that may be stopped. */
+typedef struct {
+    bool (*stop)(void *ud);
+    void *ud;
+} stopper_t;
+
+static int should_stop(void *self)
+{
+    const stopper_t *s = self;
+    return s->stop && s->stop(s->ud);
+}
+
+/* Opens c read-only on path (no create): a second connection beside the store's own. */
+static int open_read_only(sq_db_t *c, const char *path)
+{
+    c->path = strdup(path);
+    if (!c->path)
+        return sq_fail(c, KIOSK_ENOMEM, "cannot open database %s: out of memory", path);
+    const int rc = sqlite3_open_v2(
+        path, &c->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
+    if (rc != SQLITE_OK)
+        return sq_fail_db(c, rc, "cannot open (read-only) database");
+    return KIOSK_OK;
+}
+
+int store_chain_verify_path(const char *path, bool (*stop)(void *ud), void *ud,
+                            store_chain_report_t *rep, char *errbuf, size_t errlen)
+{
+    assert(path && rep);
+    memset(rep, 0, sizeof *rep);
+    if (errbuf && errlen)
+        errbuf[0] = '\0';
+    store_t *st = calloc(1, sizeof *st);
+    if (!st)
+        return KIOSK_ENOMEM;
+    st->head_fd = -1;
+    stopper_t stopper = {stop, ud};
+    int err = open_read_only(&st->c, path);
+    if (!err) {
+        sqlite3_busy_timeout(st->c.db, 2000);
+        sqlite3_progress_handler(st->c.db, 10000, should_stop, &stopper);
+        err = verify(st, rep, false);
+        if (err && stop && stop(ud))
+            err =
+                sq_fail(&st->c, KIOSK_EBUSY, "verification of the hash chain of %s stopped", path);
+    }
+    if (err && errbuf && errlen)
+        snprintf(errbuf, errlen, "%s", st->c.errmsg);
+    sq_close(&st->c, NULL, 0);
+    free(st);
     return err;
 }
 

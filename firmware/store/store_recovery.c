@@ -660,8 +660,8 @@ static int open_or_recover(const char *path, const char *journal, const char *ma
     return err;
 }
 
-int store_open_checked(const char *path, store_t **out, store_recovery_t *rec, char *errbuf,
-                       size_t errlen)
+int store_open_recovered(const char *path, store_t **out, store_recovery_t *rec, char *errbuf,
+                         size_t errlen)
 {
     assert(out);
     *out = NULL;
@@ -710,9 +710,6 @@ int store_open_checked(const char *path, store_t **out, store_recovery_t *rec, c
     }
     if (err)
         goto fail;
-    /* The hash chain: lost or altered records become a notice (never a refusal to run). */
-    /* On failure rec->chain.verified is false and store_errmsg() says why. */
-    store_chain_verify(st, &rec->chain);
     st->marker = marker;
     free(journal);
     *out = st;
@@ -721,5 +718,19 @@ int store_open_checked(const char *path, store_t **out, store_recovery_t *rec, c
 fail:
     free(journal);
     free(marker);
+    return err;
+}
+
+int store_open_checked(const char *path, store_t **out, store_recovery_t *rec, char *errbuf,
+                       size_t errlen)
+{
+    store_recovery_t scratch;
+    if (!rec)
+        rec = &scratch;
+    const int err = store_open_recovered(path, out, rec, errbuf, errlen);
+    /* The hash chain: lost or altered records become a notice (never a refusal to run). */
+    /* On failure rec->chain.verified is false and store_errmsg() says why. */
+    if (!err)
+        store_chain_verify(*out, &rec->chain);
     return err;
 }
