@@ -3,10 +3,14 @@
  * the kiosk does before showing it) and rolling back, against a bare copy of the same bytes
  * (write, fsync, rename, directory fsync) on the same filesystem.
  *
- * usage: bench_packs PACK.json [directory]   (default directory: $KIOSK_TEST_TMP, else /tmp)
+ * The switches and the baseline are interleaved: every other round the bare copy goes first.
+ *
+ * usage: bench_packs PACK.json [directory] [--raw]   (default directory: $KIOSK_TEST_TMP, else
+ * /tmp; --raw: also one line "raw SWITCH_US ROLLBACK_US BARE_US" a round, for tools/bench)
  * Works in a fresh subdirectory and removes it afterwards. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +27,14 @@
 #define N 50
 #define WARMUP 3
 
-static double median(double *v, size_t n)
+/* Sorts v and prints its median, p95 (nearest rank) and max; returns the median. */
+static double stats(const char *what, double *v, size_t n)
 {
     qsort(v, n, sizeof *v, compare_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    printf("%s: median %.0f us, p95 %.0f us, max %.0f us\n", what, med, v[(n * 95 + 99) / 100 - 1],
+           v[n - 1]);
+    return med;
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -67,6 +75,9 @@ static int bare_copy(const char *dir, const char *bytes, size_t len)
 
 int main(int argc, char **argv)
 {
+    bool raw = argc > 2 && strcmp(argv[argc - 1], "--raw") == 0;
+    if (raw)
+        argc--;
     if (argc < 2) {
         fprintf(stderr, "usage: bench_packs PACK.json [directory]\n");
         return 2;
@@ -105,8 +116,12 @@ int main(int argc, char **argv)
     /* One pack installed first, so that every switch keeps one to go back to. */
     int rc = packs_install(dir, a, NULL, err, sizeof err);
     for (int i = 0; i < WARMUP + N && !rc; i++) {
+        /* the baseline first in odd rounds, last in even ones */
+        double b0 = now_us();
+        rc = i % 2 ? bare_copy(dir, bytes, len) : rc;
+        double b1 = now_us();
         double t0 = now_us();
-        rc = packs_install(dir, i % 2 ? a : b, NULL, err, sizeof err);
+        rc = rc ? rc : packs_install(dir, i % 2 ? a : b, NULL, err, sizeof err);
         content_t *c = NULL;
         char used[PATH_MAX];
         if (!rc)
@@ -116,25 +131,27 @@ int main(int argc, char **argv)
         if (!rc)
             rc = packs_rollback(dir, err, sizeof err);
         double t2 = now_us();
-        rc = rc ? rc : bare_copy(dir, bytes, len);
+        rc = rc || i % 2 ? rc : bare_copy(dir, bytes, len);
         double t3 = now_us();
         if (i >= WARMUP) {
             install[i - WARMUP] = t1 - t0;
             rollback[i - WARMUP] = t2 - t1;
-            bare[i - WARMUP] = t3 - t2;
+            bare[i - WARMUP] = i % 2 ? b1 - b0 : t3 - t2;
+            if (raw)
+                printf("raw %.0f %.0f %.0f\n", install[i - WARMUP], rollback[i - WARMUP],
+                       bare[i - WARMUP]);
         }
     }
     if (rc) {
         fprintf(stderr, "bench_packs: %s\n", err);
         return 1;
     }
-    double mi = median(install, N), mr = median(rollback, N), mb = median(bare, N);
     printf("pack of %zu bytes, %d switches on %s\n", len, N, root);
-    printf("switch (install + load): median %.0f us\n", mi);
-    printf("rollback: median %.0f us\n", mr);
-    printf("baseline, write + fsync + rename + directory fsync of the same bytes: median %.0f us\n",
-           mb);
-    printf("ratio switch/baseline: %.1fx, rollback/baseline: %.1fx\n", mi / mb, mr / mb);
+    double mi = stats("switch (install + load)", install, N);
+    double mr = stats("rollback", rollback, N);
+    double mb =
+        stats("baseline, write + fsync + rename + directory fsync of the same bytes", bare, N);
+    printf("ratio of medians switch/baseline: %.1fx, rollback/baseline: %.1fx\n", mi / mb, mr / mb);
     free(bytes);
     char cmd[PATH_MAX + 16];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -636,6 +636,7 @@ static void the_office_reports_a_break_between_bundles(void)
     remove_tree(dir);
 }
 
+#if defined(CHAIN_SYNC_SPY) && !defined(__SANITIZE_ADDRESS__)
 /* Commit frames at the start of the -wal (frames with the header's salts whose header gives the
  * database's size): the transactions it holds since it was last reset. */
 static int wal_commits(const char *db)
@@ -658,6 +659,7 @@ static int wal_commits(const char *db)
     fclose(f);
     return n;
 }
+#endif
 
 /* The head file of each save is synced after its thank-you, before the next save begins, and
  * all are synced by the end: the real kiosk under an LD_PRELOAD spy of fsync and fdatasync,
