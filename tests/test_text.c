@@ -555,6 +555,42 @@ static void a_widget_in_another_language_gets_its_fonts(void)
     ui_close(ui);
 }
 
+/* The cached lines' textures stay within their budget (the screen's size, 4 MiB at least)
+ * however many different lines are drawn, the bytes counted match the slots held, and the
+ * line just drawn is kept. */
+static void drawn_lines_stay_within_their_budget(void)
+{
+    ui_t *ui = text_open_ui(NULL);
+    REQUIRE(ui);
+    int w = 0, h = 0;
+    SDL_GetRendererOutputSize(ui->ren, &w, &h);
+    size_t budget = (size_t)w * (size_t)h * 4;
+    if (budget < TEXT_BUDGET_MIN)
+        budget = TEXT_BUDGET_MIN;
+    SDL_Color ink = {0, 0, 0, 255};
+    size_t peak = 0;
+    for (int i = 0; i < 300; i++) {
+        char line[96];
+        snprintf(line, sizeof line, "社区服务中心 line %d of the budget test 意见与建议", i);
+        ui_draw_text(ui, line, (SDL_Rect){0, 0, 2000, 200}, 72, i % 2 == 0, ALIGN_LEFT, ink, false);
+        if (ui->text_bytes > peak)
+            peak = ui->text_bytes;
+    }
+    CHECK(peak > TEXT_BUDGET_MIN / 2); /* the lines were big enough to need the budget */
+    CHECK(peak <= budget);
+    size_t held = 0;
+    for (size_t i = 0; i < TEXT_SLOTS; i++)
+        if (ui->texts[i].tex)
+            held += (size_t)ui->texts[i].w * (size_t)ui->texts[i].h * 4;
+    CHECK_INT((long long)held, (long long)ui->text_bytes);
+    const char *last = "社区服务中心 line 299 of the budget test 意见与建议";
+    bool kept = false;
+    for (size_t i = 0; i < TEXT_SLOTS; i++)
+        kept |= ui->texts[i].tex && ui->texts[i].text && strcmp(ui->texts[i].text, last) == 0;
+    CHECK(kept);
+    ui_close(ui);
+}
+
 /* The fonts' cost: each font file is read (mapped) once, however many sizes are asked for;
  * one TTF_Font per file and face serves every size (set with TTF_SetFontSize), measuring the
  * same as a font opened at that size; a width measured once is not shaped again, and is
@@ -634,6 +670,7 @@ int main(void)
     RUN(bold_text_in_a_font_without_bold_is_emboldened);
     RUN(the_overflow_log_line_is_cut_at_a_character_boundary);
     RUN(fonts_are_read_once_and_widths_measured_once);
+    RUN(drawn_lines_stay_within_their_budget);
     RUN(save_sample_lines);
     return check_failures != 0;
 }

@@ -365,12 +365,30 @@ static uint32_t hash_text(const char *s, const char *lang, int px, bool bold, bo
     return h;
 }
 
-static void text_slot_clear(text_slot_t *s)
+static void text_slot_clear(ui_t *ui, text_slot_t *s)
 {
-    if (s->tex)
+    if (s->tex) {
         SDL_DestroyTexture(s->tex);
+        ui->text_bytes -= (size_t)s->w * (size_t)s->h * 4;
+    }
     free(s->text);
     memset(s, 0, sizeof *s);
+}
+
+/* Gives up cached lines other than keep, in turn, until they fit the budget: a large panel's
+ * screens would otherwise keep 20 MB of lines that are drawn again in milliseconds. */
+static void texts_fit_budget(ui_t *ui, const text_slot_t *keep)
+{
+    int w = 0, h = 0;
+    SDL_GetRendererOutputSize(ui->ren, &w, &h);
+    const size_t screen = (size_t)(w > 0 ? w : 0) * (size_t)(h > 0 ? h : 0) * 4;
+    const size_t budget = screen > TEXT_BUDGET_MIN ? screen : TEXT_BUDGET_MIN;
+    for (size_t n = 0; ui->text_bytes > budget && n < TEXT_SLOTS; n++) {
+        text_slot_t *s = &ui->texts[ui->text_sweep];
+        ui->text_sweep = (ui->text_sweep + 1) % TEXT_SLOTS;
+        if (s != keep)
+            text_slot_clear(ui, s);
+    }
 }
 
 /* A texture of one line of text, cached; NULL for an empty line or on failure. */
@@ -384,19 +402,20 @@ static text_slot_t *text_get(ui_t *ui, const char *line, int px, bool bold, bool
         strcmp(s->text, line) == 0 && strcasecmp(s->lang, ui->lang) == 0 &&
         memcmp(&s->color, &c, sizeof c) == 0)
         return s;
-    text_slot_clear(s);
+    text_slot_clear(ui, s);
     int baseline = 0;
     SDL_Surface *surf = ui_render_line(ui, line, px, bold, rtl, c, &baseline);
     if (!surf)
         return NULL;
     s->tex = SDL_CreateTextureFromSurface(ui->ren, surf);
-    s->w = surf->w;
-    s->h = surf->h;
+    s->w = s->tex ? surf->w : 0;
+    s->h = s->tex ? surf->h : 0;
+    ui->text_bytes += (size_t)s->w * (size_t)s->h * 4;
     s->baseline = baseline;
     SDL_FreeSurface(surf);
     s->text = strdup(line);
     if (!s->tex || !s->text) {
-        text_slot_clear(s);
+        text_slot_clear(ui, s);
         return NULL;
     }
     s->hash = h;
@@ -405,6 +424,7 @@ static text_slot_t *text_get(ui_t *ui, const char *line, int px, bool bold, bool
     s->bold = bold;
     s->rtl = rtl;
     s->color = c;
+    texts_fit_budget(ui, s);
     return s;
 }
 
@@ -461,7 +481,7 @@ static void texts_clear(ui_t *ui)
 {
     ui_frame_forget(ui); /* texts may be drawn in other fonts */
     for (size_t i = 0; i < TEXT_SLOTS; i++)
-        text_slot_clear(&ui->texts[i]);
+        text_slot_clear(ui, &ui->texts[i]);
     memset(ui->widths, 0, sizeof ui->widths); /* measured in other fonts */
 }
 

@@ -18,6 +18,9 @@
 #define FONT_FILES 24    /* font files mapped into memory, each once, shared by its open fonts */
 #define WIDTH_SLOTS 4096 /* measured widths kept (text_width_t) */
 #define TEXT_SLOTS 384
+/* The cached line textures' budget: the screen's own size in pixels (4 bytes each), and never
+ * less than this; over it, slots are given up in turn (drawn again when next needed). */
+#define TEXT_BUDGET_MIN (4u << 20)
 #define INPUT_FDS 32
 #define FRAME_RECTS 8 /* parts of the frame drawn apart (frame.c); more: their union */
 /* The touch id of the touches read from absolute pointers (input.c). */
@@ -137,6 +140,8 @@ struct ui {
     text_width_t widths[WIDTH_SLOTS];
     unsigned widths_measured; /* lines shaped to be measured (not found in widths) */
     text_slot_t texts[TEXT_SLOTS];
+    size_t text_bytes; /* pixels of the cached line textures, 4 bytes each */
+    size_t text_sweep; /* the next slot to give up when text_bytes is over its budget */
     text_metrics_t metrics;
     char icon_dir[512];
     icon_file_t icon_files[ICON_FILES];
