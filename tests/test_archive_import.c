@@ -1,0 +1,426 @@
+/* Tests of the office import's fast paths: the bundle line read without a tree gives exactly
+ * what cJSON's reader gives (over many awkward records, mutated lines and older kiosks' lines),
+ * and the archive that takes them (real SQLite files). */
+#include "check.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+
+#include "core/kerr.h"
+#include "core/record.h"
+#include "core/record_json.h"
+#include "scratch_util.h"
+#include "store/archive.h"
+
+/* ---- a small deterministic generator ------------------------------------------------- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static unsigned rnd(unsigned n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return n ? (unsigned)(rng_state % n) : 0;
+}
+
+/* Pieces of awkward text: escapes the writer makes, bytes it passes, invalid UTF-8. */
+static const char *const pieces[] = {"a",
+                                     "Z",
+                                     "0",
+                                     "9",
+                                     " ",
+                                     "-",
+                                     "\"",
+                                     "\\",
+                                     "/",
+                                     "\n",
+                                     "\t",
+                                     "\r",
+                                     "\b",
+                                     "\f",
+                                     "\x01",
+                                     "\x1f",
+                                     "\x7f",
+                                     "\xc3\xa9",
+                                     "\xe4\xb8\xad",
+                                     "\xf0\x9f\x98\x80",
+                                     "\xff",
+                                     "\x80",
+                                     "sealed:1:",
+                                     "{",
+                                     "}",
+                                     ",",
+                                     ":",
+                                     "u00",
+                                     "\\u0041",
+                                     "true"};
+
+/* Set when rnd_text() used a control byte that cJSON writes as \u00XX. */
+static bool used_control;
+
+/* Random text of up to max pieces into out (cap bytes). */
+static void rnd_text(char *out, size_t cap, unsigned max)
+{
+    size_t n = 0;
+    const unsigned k = rnd(max + 1);
+    out[0] = '\0';
+    for (unsigned i = 0; i < k; i++) {
+        const char *p = pieces[rnd(sizeof pieces / sizeof pieces[0])];
+        const size_t m = strlen(p);
+        if (n + m >= cap)
+            break;
+        memcpy(out + n, p, m);
+        out[n += m] = '\0';
+        used_control |= p[0] == '\x01' || p[0] == '\x1f';
+    }
+}
+
+/* Mostly plain text of the kind a kiosk writes, sometimes awkward. */
+static void some_text(char *out, size_t cap, const char *plain)
+{
+    if (rnd(10))
+        snprintf(out, cap, "%s", plain);
+    else
+        rnd_text(out, cap, 12);
+}
+
+static int64_t rnd_int(void)
+{
+    static const int64_t edges[] = {0,
+                                    1,
+                                    -1,
+                                    7,
+                                    999999999,
+                                    1000000000,
+                                    1795000000123,
+                                    -1795000000123,
+                                    999999999999999,
+                                    -999999999999999,
+                                    1000000000000000,
+                                    8999999999999999,
+                                    9000000000000001,
+                                    INT64_MAX};
+    if (rnd(3) == 0)
+        return edges[rnd(sizeof edges / sizeof edges[0])];
+    return (int64_t)rnd(2000000000) * (rnd(2) ? 1000 : 1) - (rnd(5) == 0 ? 1000000000 : 0);
+}
+
+/* Answers as a kiosk has them, and some it never writes. *plain: the writer prints them in
+ * the form the fast reader copies (integers of up to nine digits, no \u escape, at most 32
+ * levels). */
+static char *rnd_answers(bool *plain)
+{
+    static const char *const fixed[] = {
+        "{}",
+        "{\"rating\":4}",
+        "{\"service\":\"STREETLIGHT\",\"urgency\":\"SOON\"}",
+        "{\"comment\":\"sealed:1:QUJD\"}",
+        "{\"a\":1.5}",
+        "{\"a\":-0}", /* cJSON prints "-0": copied by no one */
+        "{\"a\":0}",
+        "{\"a\":1e3}",
+        "{\"a\":12345678901}",
+        "{ \"a\" : 1 }",
+        "{\"a\":[1,{\"b\":null,\"c\":[true,false]}],\"d\":{}}",
+        "{\"a\":\"\\u00e9\\/x\"}",
+        "{\"a\":\"\\u0001\",\"b\":\"\\\"\\\\\\n\"}",
+        "{\"a\":\"x\",\"a\":\"y\"}",
+        "[1]",
+        "\"text\"",
+        "{broken",
+        "{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+    };
+    static const bool fixed_plain[] = {1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0};
+    _Static_assert(sizeof fixed / sizeof fixed[0] == sizeof fixed_plain, "one flag each");
+    if (rnd(3)) {
+        const unsigned i = rnd(sizeof fixed / sizeof fixed[0]);
+        *plain = fixed_plain[i];
+        return strdup(fixed[i]);
+    }
+    used_control = false;
+    bool ints = true;
+    cJSON *o = cJSON_CreateObject();
+    const unsigned n = rnd(5);
+    for (unsigned i = 0; i < n; i++) {
+        char key[64], text[64];
+        rnd_text(key, sizeof key, 4);
+        rnd_text(text, sizeof text, 6);
+        if (rnd(2))
+            cJSON_AddStringToObject(o, key, text);
+        else if (rnd(3))
+            cJSON_AddNumberToObject(o, key, (double)rnd(1000));
+        else
+            cJSON_AddNumberToObject(o, key, (ints = false, rnd(1000) / 7.0 + 0.5));
+    }
+    *plain = ints && !used_control;
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+static void rnd_record(record_t *rec, bool *plain)
+{
+    static const char *const refs[] = {"", "", "3NJF47", "ACDEFH", "0OIL12", "3NJF4", "3njf47"};
+    memset(rec, 0, sizeof *rec);
+    rec->kind = (record_kind_t)rnd(RECORD_KIND_COUNT);
+    snprintf(rec->uuid, sizeof rec->uuid, "%08x-%04x-4%03x-8%03x-%012x", rnd(0xffffffffu),
+             rnd(0x10000), rnd(0x1000), rnd(0x1000), rnd(0xffffffffu));
+    if (rnd(50) == 0)
+        rnd_text(rec->uuid, sizeof rec->uuid, 8);
+    some_text(rec->journey_id, sizeof rec->journey_id, "service_request");
+    some_text(rec->kiosk_id, sizeof rec->kiosk_id, "library-1");
+    some_text(rec->pack_id, sizeof rec->pack_id, "default");
+    some_text(rec->pack_version, sizeof rec->pack_version, "2026.11.1");
+    some_text(rec->lang, sizeof rec->lang, "zh-cn");
+    snprintf(rec->ref_code, sizeof rec->ref_code, "%s", refs[rnd(sizeof refs / sizeof refs[0])]);
+    rec->answers_json = rnd_answers(plain);
+    rec->time.utc_ms = rnd_int();
+    rec->time.offset_min = (int32_t)(rnd(3000) - 1500);
+    rec->time.clock_synced = rnd(2);
+    rec->time.mono_ms = rnd_int();
+    rec->time.boot = rnd_int();
+    rec->misuse = rnd(2);
+    rec->consent = rnd(2);
+    char text[96];
+    if (rnd(2)) {
+        some_text(text, sizeof text, "Li Wei");
+        rec->contact_name = strdup(text);
+    }
+    if (rnd(2)) {
+        some_text(text, sizeof text, "13800138000");
+        rec->contact_phone = strdup(text);
+    }
+}
+
+/* ---- comparing the two readers ------------------------------------------------------- */
+
+static bool same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_record(const record_t *a, const record_t *b)
+{
+    return strcmp(a->uuid, b->uuid) == 0 && a->kind == b->kind &&
+           strcmp(a->journey_id, b->journey_id) == 0 && strcmp(a->kiosk_id, b->kiosk_id) == 0 &&
+           strcmp(a->pack_id, b->pack_id) == 0 && strcmp(a->pack_version, b->pack_version) == 0 &&
+           strcmp(a->lang, b->lang) == 0 && strcmp(a->ref_code, b->ref_code) == 0 &&
+           same_text(a->answers_json, b->answers_json) && a->time.utc_ms == b->time.utc_ms &&
+           a->time.offset_min == b->time.offset_min &&
+           a->time.clock_synced == b->time.clock_synced && a->time.mono_ms == b->time.mono_ms &&
+           a->time.boot == b->time.boot && a->misuse == b->misuse && a->consent == b->consent &&
+           same_text(a->contact_name, b->contact_name) &&
+           same_text(a->contact_phone, b->contact_phone);
+}
+
+typedef struct {
+    long lines, fast, tree_ok, mismatches;
+} tally_t;
+
+/* Reads text (len bytes, copied to a buffer of exactly len: nothing past it may be read) with
+ * record_from_json() and with the tree alone; they must agree. Returns whether the fast path
+ * took it. */
+static bool compare_readers(const char *text, size_t len, tally_t *t)
+{
+    char *line = malloc(len ? len : 1);
+    if (!line)
+        abort();
+    memcpy(line, text, len);
+    record_t fast, tree, both;
+    content_error_t e1, e2;
+    const bool took = record_from_bundle_line(line, len, &fast);
+    const int rc_tree = record_from_json_tree(line, len, &tree, &e1);
+    const int rc_both = record_from_json(line, len, &both, &e2);
+    t->lines++;
+    t->fast += took;
+    t->tree_ok += rc_tree == KIOSK_OK;
+    bool ok = rc_both == rc_tree && (!took || rc_tree == KIOSK_OK);
+    if (ok && took)
+        ok = same_record(&fast, &tree);
+    if (ok && rc_tree == KIOSK_OK)
+        ok = same_record(&both, &tree);
+    if (ok && rc_tree != KIOSK_OK)
+        ok = strcmp(e1.path, e2.path) == 0 && strcmp(e1.reason, e2.reason) == 0;
+    if (!ok && t->mismatches++ < 5)
+        fprintf(stderr, "readers differ (fast %d, tree %d, both %d) on: %.*s\n", took, rc_tree,
+                rc_both, (int)len, text);
+    if (took)
+        record_clear(&fast);
+    if (rc_tree == KIOSK_OK)
+        record_clear(&tree);
+    if (rc_both == KIOSK_OK)
+        record_clear(&both);
+    free(line);
+    return took;
+}
+
+/* Whether every number the writer put in rec is one the fast path reads (below 1e15). */
+static bool numbers_fit(const record_t *rec)
+{
+    const int64_t v[] = {rec->time.utc_ms, rec->time.mono_ms, rec->time.boot};
+    for (size_t i = 0; i < 3; i++)
+        if (v[i] <= -1000000000000000 || v[i] >= 1000000000000000)
+            return false;
+    return true;
+}
+
+/* A few ways a line can differ from what this writer writes. */
+static size_t mutate(const char *in, size_t len, char *out, unsigned how)
+{
+    static const char bytes[] = {'"', '\\', ',', '}',  '{',    '0', 'e', '.',
+                                 '-', 'u',  ' ', '\0', '\x80', ':', 'n'};
+    const size_t at = len ? rnd((unsigned)len) : 0;
+    memcpy(out, in, len);
+    switch (how % 5) {
+    case 0: /* whitespace somewhere */
+        memmove(out + at + 1, out + at, len - at);
+        out[at] = rnd(2) ? ' ' : '\n';
+        return len + 1;
+    case 1: /* one byte changed */
+        out[at] = bytes[rnd(sizeof bytes)];
+        return len;
+    case 2: /* cut off */
+        return at;
+    case 3: /* one byte gone */
+        memmove(out + at, out + at + 1, len - at - 1);
+        return len ? len - 1 : 0;
+    default: /* one byte twice */
+        memmove(out + at + 1, out + at, len - at);
+        return len + 1;
+    }
+}
+
+/* Thousands of awkward records through the writer, as written and mutated: the fast reader
+ * takes every line the writer writes with plain answers and numbers below 1e15 and gives
+ * exactly what the tree gives; on every other line record_from_json() gives what the tree
+ * gives. */
+static void fast_reader_gives_what_the_tree_gives(void)
+{
+    tally_t t = {0};
+    long written = 0, written_fast = 0, refused = 0;
+    for (int i = 0; i < 20000; i++) {
+        record_t rec;
+        bool plain = false;
+        rnd_record(&rec, &plain);
+        record_buf_t b = {0};
+        if (record_bundle_append(&rec, &b) == KIOSK_OK) {
+            const size_t len = b.len - 1; /* without its newline, as bundle_open() hands it */
+            written++;
+            const bool took = compare_readers(b.bytes, len, &t);
+            written_fast += took;
+            record_t tree;
+            content_error_t e;
+            if (record_from_json_tree(b.bytes, len, &tree, &e) == KIOSK_OK) {
+                if (plain && numbers_fit(&rec) && !took && refused++ < 5)
+                    fprintf(stderr, "fast reader refused: %.*s\n", (int)len, b.bytes);
+                record_clear(&tree);
+            }
+            char *m = malloc(len + 2);
+            for (unsigned k = 0; m && k < 3; k++) {
+                const size_t n = mutate(b.bytes, len, m, rnd(100));
+                compare_readers(m, n, &t);
+            }
+            free(m);
+        }
+        free(b.bytes);
+        record_clear(&rec);
+    }
+    fprintf(stderr,
+            "  %ld lines (%ld written), %ld taken by the fast reader (%ld written), %ld read by "
+            "the tree\n",
+            t.lines, written, t.fast, written_fast, t.tree_ok);
+    CHECK_INT(t.mismatches, 0);
+    CHECK_INT(refused, 0);
+    CHECK(written > 15000 && written_fast > written / 10 && t.fast > written_fast);
+}
+
+/* Lines of other writers (an older kiosk, a hand-edited or pretty-printed file): read by the
+ * tree, exactly as before. */
+static void other_layouts_are_read_by_the_tree(void)
+{
+    static const char *const older[] = {
+        /* without "boot" and "misuse" */
+        "{\"uuid\":\"0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b\",\"kind\":\"feedback\",\"journey\":"
+        "\"feedback\",\"kioskId\":\"library-1\",\"pack\":\"default\",\"packVersion\":\"1\","
+        "\"lang\":\"en\",\"answers\":{\"rating\":4},\"utcMs\":1795000000123,\"offsetMin\":0,"
+        "\"clockSynced\":true,\"monoMs\":1}",
+        /* keys in another order, contact before the time */
+        "{\"kind\":\"service_request\",\"uuid\":\"0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5c\","
+        "\"journey\":\"service_request\",\"kioskId\":\"library-1\",\"contact\":{\"phone\":\"1\","
+        "\"name\":\"Li\"},\"pack\":\"default\",\"packVersion\":\"1\",\"lang\":\"en\",\"answers\":"
+        "{},\"ref\":\"3NJF47\",\"utcMs\":1795000000123,\"offsetMin\":480,\"clockSynced\":false,"
+        "\"monoMs\":1,\"boot\":2,\"misuse\":true}",
+        /* pretty-printed */
+        "{ \"uuid\": \"0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5d\", \"kind\": \"feedback\",\n"
+        "  \"journey\": \"feedback\", \"kioskId\": \"library-1\", \"pack\": \"default\",\n"
+        "  \"packVersion\": \"1\", \"lang\": \"en\", \"answers\": { \"a\": 1.25 },\n"
+        "  \"utcMs\": 1.795e12, \"offsetMin\": 0, \"clockSynced\": true, \"monoMs\": 1,\n"
+        "  \"boot\": 1, \"misuse\": false }",
+        /* escapes the writer does not make */
+        "{\"uuid\":\"0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5e\",\"kind\":\"feedbac\\u006b\","
+        "\"journey\":\"feed\\/back\",\"kioskId\":\"library-1\",\"pack\":\"caf\\u00e9\","
+        "\"packVersion\":\"1\",\"lang\":\"en\",\"answers\":{\"a\":\"\\u4e2d\"},\"utcMs\":1,"
+        "\"offsetMin\":0,\"clockSynced\":true,\"monoMs\":1,\"boot\":1,\"misuse\":false,"
+        "\"contact\":{\"name\":\"\\ud83d\\ude00\"}}",
+        /* a contact with a key the reader ignores */
+        "{\"uuid\":\"0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5f\",\"kind\":\"feedback\",\"journey\":"
+        "\"feedback\",\"kioskId\":\"library-1\",\"pack\":\"default\",\"packVersion\":\"1\","
+        "\"lang\":\"en\",\"answers\":{},\"utcMs\":1,\"offsetMin\":0,\"clockSynced\":true,"
+        "\"monoMs\":1,\"boot\":1,\"misuse\":false,\"contact\":{\"name\":\"Li\",\"email\":\"x\"}}",
+    };
+    tally_t t = {0};
+    for (size_t i = 0; i < sizeof older / sizeof older[0]; i++) {
+        CHECK(!compare_readers(older[i], strlen(older[i]), &t));
+        record_t rec;
+        content_error_t e;
+        CHECK_INT(record_from_json(older[i], strlen(older[i]), &rec, &e), KIOSK_OK);
+        record_clear(&rec);
+    }
+    CHECK_INT(t.tree_ok, (long)(sizeof older / sizeof older[0]));
+    CHECK_INT(t.mismatches, 0);
+}
+
+/* The fast reader's own values, pinned: escapes decoded, a contact of one field, no ref. */
+static void fast_reader_decodes_escapes_and_optional_keys(void)
+{
+    const char *line =
+        "{\"uuid\":\"0b6a4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b\",\"kind\":\"quick_rating\","
+        "\"journey\":\"quick\\\"rating\\\\\",\"kioskId\":\"k\\u0041\",\"pack\":\"p\\/q\","
+        "\"packVersion\":\"1\\n2\",\"lang\":\"\xe4\xb8\xad\",\"answers\":{\"a\":[1,\"\\t\"]},"
+        "\"utcMs\":-999999999999999,\"offsetMin\":-1440,\"clockSynced\":false,\"monoMs\":007,"
+        "\"boot\":-0,\"misuse\":true,\"contact\":{\"phone\":\"\\u001f\\b\"}}";
+    record_t rec;
+    REQUIRE(record_from_bundle_line(line, strlen(line), &rec));
+    CHECK_STR(rec.journey_id, "quick\"rating\\");
+    CHECK_STR(rec.kiosk_id, "kA");
+    CHECK_STR(rec.pack_id, "p/q");
+    CHECK_STR(rec.pack_version, "1\n2");
+    CHECK_STR(rec.lang, "\xe4\xb8\xad");
+    CHECK_STR(rec.answers_json, "{\"a\":[1,\"\\t\"]}");
+    CHECK_STR(rec.ref_code, "");
+    CHECK_INT(rec.time.utc_ms, -999999999999999);
+    CHECK_INT(rec.time.offset_min, -1440);
+    CHECK_INT(rec.time.mono_ms, 7);
+    CHECK_INT(rec.time.boot, 0);
+    CHECK(rec.misuse && !rec.time.clock_synced && rec.consent && !rec.contact_name);
+    CHECK_STR(rec.contact_phone, "\x1f\b");
+    record_clear(&rec);
+    tally_t t = {0};
+    CHECK(compare_readers(line, strlen(line), &t));
+    CHECK_INT(t.mismatches, 0);
+}
+
+int main(void)
+{
+    RUN(fast_reader_gives_what_the_tree_gives);
+    RUN(other_layouts_are_read_by_the_tree);
+    RUN(fast_reader_decodes_escapes_and_optional_keys);
+    return check_failures != 0;
+}
