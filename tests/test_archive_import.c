@@ -417,10 +417,180 @@ static void fast_reader_decodes_escapes_and_optional_keys(void)
     CHECK_INT(t.mismatches, 0);
 }
 
+/* ---- the archive ------------------------------------------------------------------------ */
+
+static archive_t *open_archive(const char *path)
+{
+    archive_t *a = NULL;
+    char err[512];
+    if (archive_open(path, &a, err, sizeof err) != KIOSK_OK)
+        fprintf(stderr, "archive_open: %s\n", err);
+    return a;
+}
+
+static void trust(archive_t *a, const char *kiosk)
+{
+    char key[45];
+    memset(key, 'K', 43);
+    memcpy(key + 43, "=", 2);
+    CHECK_INT(archive_trust_kiosk(a, kiosk, key), KIOSK_OK);
+}
+
+static void hash_of(char out[65], unsigned n)
+{
+    for (int i = 0; i < 64; i++)
+        out[i] = "0123456789abcdef"[(n * 7u + (unsigned)i) % 16u];
+    out[64] = '\0';
+}
+
+/* Record n of kiosk k: a rating, a service request with a contact, or a comment. */
+static void make_record(record_t *rec, const char *kiosk, unsigned n)
+{
+    memset(rec, 0, sizeof *rec);
+    rec->kind = (record_kind_t)(n % 3 == 0   ? RECORD_QUICK_RATING
+                                : n % 3 == 1 ? RECORD_SERVICE_REQUEST
+                                             : RECORD_FEEDBACK);
+    snprintf(rec->uuid, sizeof rec->uuid, "%08x-0000-4000-8000-%012x", (unsigned)(n * 2654435761u),
+             n);
+    snprintf(rec->journey_id, sizeof rec->journey_id, "j%u", n % 3);
+    snprintf(rec->kiosk_id, sizeof rec->kiosk_id, "%s", kiosk);
+    snprintf(rec->pack_id, sizeof rec->pack_id, "default");
+    snprintf(rec->pack_version, sizeof rec->pack_version, "2026.11.1");
+    snprintf(rec->lang, sizeof rec->lang, "zh-cn");
+    char answers[96];
+    snprintf(answers, sizeof answers, "{\"rating\":%u,\"comment\":\"n%u\"}", n % 5, n);
+    rec->answers_json = strdup(answers);
+    if (rec->kind == RECORD_SERVICE_REQUEST) {
+        snprintf(rec->ref_code, sizeof rec->ref_code, "%c%c%c%c%c%c", REFCODE_ALPHABET[n % 20],
+                 REFCODE_ALPHABET[n / 20 % 20], REFCODE_ALPHABET[n / 400 % 20], 'A', 'C', 'D');
+        char phone[32];
+        snprintf(phone, sizeof phone, "138%08u", n);
+        rec->contact_phone = strdup(phone);
+        rec->consent = true;
+    }
+    rec->time.utc_ms = 1793548800000LL + (int64_t)n * 60000;
+    rec->time.offset_min = 480;
+    rec->time.clock_synced = true;
+    rec->time.mono_ms = 5000 + (int64_t)n;
+    rec->time.boot = 3;
+}
+
+/* Imports records first..first+n-1 (and the uuids of extra[], again) as one bundle that
+ * announces announce records; returns how many were added, -1 on an error. */
+static long import_range(archive_t *a, unsigned hash_n, unsigned first, unsigned n,
+                         const unsigned *again, size_t nagain, int64_t announce)
+{
+    char hash[65];
+    hash_of(hash, hash_n);
+    int64_t id;
+    bool already;
+    if (archive_begin_bundle(a, "lobby-1", hash_n, hash, announce, &id, &already) != KIOSK_OK) {
+        fprintf(stderr, "begin: %s\n", archive_errmsg(a));
+        return -1;
+    }
+    long added = 0;
+    for (unsigned i = 0; i < n + nagain; i++) {
+        record_t rec;
+        make_record(&rec, "lobby-1", i < n ? first + i : again[i - n]);
+        bool was;
+        const int rc = archive_import_record(a, id, &rec, &was);
+        record_clear(&rec);
+        if (rc != KIOSK_OK) {
+            fprintf(stderr, "import: %s\n", archive_errmsg(a));
+            archive_rollback_bundle(a);
+            return -1;
+        }
+        added += was;
+    }
+    return archive_commit_bundle(a) == KIOSK_OK ? added : -1;
+}
+
+static int64_t raw_int(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    int64_t v = -999;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        v = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return v;
+}
+
+/* What an archive holds, as one text: every row of records and contacts, and the schema. */
+static char *dump(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    char *out = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(
+            db,
+            "SELECT group_concat(line, char(10)) FROM (SELECT quote(id) || uuid || kind ||"
+            " journey_id || kiosk_id || pack_id || pack_version || lang || answers ||"
+            " quote(ref_code) || created_utc || utc_ms || utc_offset_min || clock_synced ||"
+            " mono_ms || boot || misuse || bundle_id AS line FROM records"
+            " UNION ALL SELECT quote(record_id) || quote(name) || quote(phone) FROM contacts"
+            " UNION ALL SELECT type || name || tbl_name || coalesce(sql, '') FROM sqlite_schema"
+            " WHERE name NOT LIKE 'sqlite_autoindex%'"
+            " ORDER BY 1)",
+            -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+        out = strdup((const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return out;
+}
+
+/* A large bundle into an empty archive is bulk loaded: the same rows, the same schema and the
+ * same counts as one that is not (announced too small for it), *added false for every uuid
+ * repeated within the bundle (the first repeat ends the bulk load there). */
+static void a_bulk_load_stores_what_one_by_one_stores(void)
+{
+    char dir[PATH_MAX], bulk_path[PATH_MAX], slow_path[PATH_MAX];
+    REQUIRE(make_scratch_dir(dir, "archive-import"));
+    join(bulk_path, dir, "bulk.db");
+    join(slow_path, dir, "slow.db");
+    static const unsigned again[] = {17, 4000, 17};
+    enum { N = 5000 };
+    long added[2] = {-1, -1};
+    int64_t bulk_records[2] = {-1, -1};
+    for (int k = 0; k < 2; k++) {
+        archive_t *a = open_archive(k ? slow_path : bulk_path);
+        REQUIRE(a);
+        trust(a, "lobby-1");
+        /* The same bundle; only the one that announces enough records is bulk loaded. */
+        added[k] = import_range(a, 1, 0, N, again, 3, k ? ARCHIVE_BULK_MIN - 1 : N);
+        bulk_records[k] = archive_bulk_records(a);
+        /* A second bundle into an archive that has records: one by one. */
+        CHECK_INT(import_range(a, 2, N - 10, 20, NULL, 0, 20000), 10);
+        CHECK_INT(archive_bulk_records(a), bulk_records[k]);
+        CHECK_INT(archive_record_count(a), N + 10);
+        archive_close(a);
+    }
+    CHECK_INT(added[0], N);
+    CHECK_INT(added[1], N);
+    CHECK_INT(bulk_records[0], N); /* up to the first repeat: the rest went in one by one */
+    CHECK_INT(bulk_records[1], 0);
+    char *bulk = dump(bulk_path), *slow = dump(slow_path);
+    REQUIRE(bulk && slow);
+    CHECK(strcmp(bulk, slow) == 0); /* all but imported_utc, which differs */
+    CHECK(strlen(bulk) > N * 100);
+    CHECK(strstr(bulk, "CREATE UNIQUE INDEX records_uuid ON records(uuid)") != NULL);
+    CHECK_INT(raw_int(bulk_path, "SELECT count(*) FROM contacts"), (N + 2) / 3 + 3);
+    CHECK_INT(raw_int(bulk_path, "SELECT integrity_check = 'ok' FROM pragma_integrity_check"), 1);
+    free(bulk);
+    free(slow);
+    remove_tree(dir);
+}
+
 int main(void)
 {
     RUN(fast_reader_gives_what_the_tree_gives);
     RUN(other_layouts_are_read_by_the_tree);
     RUN(fast_reader_decodes_escapes_and_optional_keys);
+    RUN(a_bulk_load_stores_what_one_by_one_stores);
     return check_failures != 0;
 }
