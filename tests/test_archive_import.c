@@ -15,6 +15,7 @@
 #include "core/kerr.h"
 #include "core/record.h"
 #include "core/record_json.h"
+#include "crypto/sha256.h"
 #include "scratch_util.h"
 #include "store/archive.h"
 
@@ -586,11 +587,105 @@ static void a_bulk_load_stores_what_one_by_one_stores(void)
     remove_tree(dir);
 }
 
+/* created_utc is iso8601_format(utc_ms, 0) of each record, whatever the order of their days
+ * (the archive reuses the date of the record before when the day is the same). */
+static void created_utc_is_the_record_time_in_iso8601(void)
+{
+    static const int64_t times[] = {1793548800000LL,
+                                    1793548800000LL + 86399999,
+                                    1793548800000LL + 1,
+                                    1793548800000LL - 1,
+                                    1793548800000LL + 86400000,
+                                    0,
+                                    -1,
+                                    -86400000,
+                                    -86400001,
+                                    1793548800999LL,
+                                    8999999999999999LL,
+                                    -8999999999999999LL,
+                                    253402300799999LL,
+                                    253402300800000LL,
+                                    1793548800000LL + 45296789};
+    enum { N = sizeof times / sizeof times[0] };
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(make_scratch_dir(dir, "archive-import"));
+    join(path, dir, "times.db");
+    archive_t *a = open_archive(path);
+    REQUIRE(a);
+    trust(a, "lobby-1");
+    char hash[65];
+    hash_of(hash, 5);
+    int64_t id;
+    bool already, added;
+    REQUIRE(archive_begin_bundle(a, "lobby-1", 1, hash, N, &id, &already) == KIOSK_OK);
+    for (unsigned i = 0; i < N; i++) {
+        record_t rec;
+        make_record(&rec, "lobby-1", i);
+        rec.time.utc_ms = times[i];
+        CHECK_INT(archive_import_record(a, id, &rec, &added), KIOSK_OK);
+        record_clear(&rec);
+    }
+    REQUIRE(archive_commit_bundle(a) == KIOSK_OK);
+    archive_close(a);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    REQUIRE(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    REQUIRE(sqlite3_prepare_v2(db, "SELECT utc_ms, created_utc FROM records ORDER BY id", -1, &stmt,
+                               NULL) == SQLITE_OK);
+    int rows = 0;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        char want[ISO8601_LEN];
+        iso8601_format(sqlite3_column_int64(stmt, 0), 0, want);
+        CHECK_STR((const char *)sqlite3_column_text(stmt, 1), want);
+        CHECK_INT(sqlite3_column_int64(stmt, 0), times[rows]);
+        rows++;
+    }
+    CHECK_INT(rows, N);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    remove_tree(dir);
+}
+
+/* SHA-256 through the CPU's instructions is libsodium's SHA-256: every length from 0 to 300
+ * bytes (each padding case), fed whole and in random pieces, and 3 MB at once. */
+static void sha256_is_libsodiums(void)
+{
+    REQUIRE(sodium_init() >= 0);
+    enum { BIG = 3 << 20 };
+    uint8_t *data = malloc(BIG);
+    REQUIRE(data);
+    for (size_t i = 0; i < BIG; i++)
+        data[i] = (uint8_t)rnd(256);
+    int wrong = 0;
+    for (size_t i = 0; i <= 301; i++) {
+        const size_t len = i <= 300 ? i : BIG;
+        uint8_t want[32], whole[32], split[32];
+        crypto_hash_sha256(want, data, len);
+        sha256_t s;
+        sha256_init(&s);
+        sha256_update(&s, data, len);
+        sha256_final(&s, whole);
+        sha256_init(&s);
+        for (size_t at = 0; at < len;) {
+            const size_t n = len - at < 200 ? len - at : rnd(200);
+            sha256_update(&s, data + at, n);
+            at += n;
+        }
+        sha256_final(&s, split);
+        wrong += memcmp(whole, want, 32) != 0 || memcmp(split, want, 32) != 0;
+    }
+    CHECK_INT(wrong, 0);
+    fprintf(stderr, "  SHA instructions %s\n", sha256_accelerated() ? "used" : "absent: libsodium");
+    free(data);
+}
+
 int main(void)
 {
     RUN(fast_reader_gives_what_the_tree_gives);
     RUN(other_layouts_are_read_by_the_tree);
     RUN(fast_reader_decodes_escapes_and_optional_keys);
     RUN(a_bulk_load_stores_what_one_by_one_stores);
+    RUN(created_utc_is_the_record_time_in_iso8601);
+    RUN(sha256_is_libsodiums);
     return check_failures != 0;
 }

@@ -203,6 +203,9 @@ struct archive {
     int64_t bundle_id; /* the bundle being imported, 0 when none */
     char bundle_kiosk[64];
     char bundle_time[32]; /* its imported_utc, which each of its records takes */
+    int64_t utc_day;      /* the day of the last created_utc formatted (none: utc_date_len 0) */
+    char utc_date[ISO8601_LEN]; /* its date, up to and with the 'T' */
+    size_t utc_date_len;
     bulk_t bulk;          /* slots non-NULL while a bulk load runs */
     int64_t bulk_records; /* records that went in by bulk loads since the open */
     sqlite3_stmt *stmt[STMT_COUNT];
@@ -713,6 +716,34 @@ int archive_begin_bundle(archive_t *a, const char *kiosk_id, int64_t seq,
     return KIOSK_OK;
 }
 
+/* iso8601_format(utc_ms, 0, out), the date taken from the last call when on the same day
+ * (a bundle is in time order: snprintf for every record was a twentieth of an import). */
+static void format_created(archive_t *a, int64_t utc_ms, char out[ISO8601_LEN])
+{
+    const int64_t day = utc_ms / 86400000 - (utc_ms % 86400000 < 0);
+    const int64_t ms = utc_ms - day * 86400000;
+    if (day != a->utc_day || !a->utc_date_len) {
+        iso8601_format(utc_ms, 0, out);
+        const char *t = strchr(out, 'T');
+        a->utc_date_len = t ? (size_t)(t - out) + 1 : 0;
+        memcpy(a->utc_date, out, a->utc_date_len);
+        a->utc_day = day;
+        return;
+    }
+    char *o = out + a->utc_date_len;
+    memcpy(out, a->utc_date, a->utc_date_len);
+    const int v[] = {(int)(ms / 3600000), (int)(ms / 60000 % 60), (int)(ms / 1000 % 60)};
+    for (int i = 0; i < 3; i++) {
+        *o++ = (char)('0' + v[i] / 10);
+        *o++ = (char)('0' + v[i] % 10);
+        *o++ = i < 2 ? ':' : '.';
+    }
+    *o++ = (char)('0' + ms % 1000 / 100);
+    *o++ = (char)('0' + ms % 100 / 10);
+    *o++ = (char)('0' + ms % 10);
+    memcpy(o, "Z", 2);
+}
+
 static int insert_record(archive_t *a, const record_t *rec)
 {
     /* In a bulk load, a uuid not in its set is new; else the unique index decides. */
@@ -723,7 +754,7 @@ static int insert_record(archive_t *a, const record_t *rec)
     }
     sqlite3_stmt *stmt = a->stmt[a->bulk.slots ? STMT_INSERT_RECORD_BULK : STMT_INSERT_RECORD];
     char created[ISO8601_LEN];
-    iso8601_format(rec->time.utc_ms, 0, created);
+    format_created(a, rec->time.utc_ms, created);
     int rc = sq_bind_record(stmt, rec, &rec->time, rec->uuid, rec->ref_code, created);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_int64(stmt, 15, rec->time.boot);
