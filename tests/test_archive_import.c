@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
@@ -646,6 +648,87 @@ static void created_utc_is_the_record_time_in_iso8601(void)
     remove_tree(dir);
 }
 
+static bool exists(const char *path)
+{
+    return access(path, F_OK) == 0;
+}
+
+/* A bulk load goes through a rollback journal and leaves the archive in WAL; killed half way
+ * (no rollback, no close), nothing of it stays, the indexes are all there and the next open
+ * is in WAL; the bundle then imports in full. With another connection open the switch is
+ * refused: the bulk load runs in WAL. */
+static void a_bulk_load_killed_half_way_leaves_nothing(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX], journal[PATH_MAX + 8];
+    REQUIRE(make_scratch_dir(dir, "archive-import"));
+    join(path, dir, "crash.db");
+    snprintf(journal, sizeof journal, "%s-journal", path);
+    archive_t *a = open_archive(path);
+    REQUIRE(a);
+    trust(a, "lobby-1");
+    archive_close(a);
+    enum { N = 3000 };
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        archive_t *c = open_archive(path);
+        char hash[65];
+        hash_of(hash, 9);
+        int64_t id;
+        bool already, added;
+        if (!c || archive_begin_bundle(c, "lobby-1", 1, hash, N, &id, &already) != KIOSK_OK)
+            _exit(2);
+        for (unsigned i = 0; i < N / 2; i++) {
+            record_t rec;
+            make_record(&rec, "lobby-1", i);
+            if (archive_import_record(c, id, &rec, &added) != KIOSK_OK)
+                _exit(3);
+            record_clear(&rec);
+        }
+        /* The rows are in the file by now (a small cache spills), under the journal. */
+        _exit(exists(journal) && archive_bulk_records(c) == N / 2 ? 0 : 4);
+    }
+    int status = -1;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    a = open_archive(path);
+    REQUIRE(a);
+    CHECK_INT(archive_record_count(a), 0);
+    CHECK(!exists(journal));
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND"
+                            " tbl_name = 'records'"),
+              4);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM bundles"), 0);
+    CHECK_INT(import_range(a, 9, 0, N, NULL, 0, N), N);
+    CHECK_INT(archive_bulk_records(a), N);
+    CHECK(!exists(journal));
+    archive_close(a);
+    CHECK_INT(raw_int(path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    CHECK_INT(raw_int(path, "SELECT integrity_check = 'ok' FROM pragma_integrity_check"), 1);
+
+    /* Another connection has it open: no switch, and no wait for one. */
+    char other_path[PATH_MAX];
+    join(other_path, dir, "other.db");
+    a = open_archive(other_path);
+    REQUIRE(a);
+    trust(a, "lobby-1");
+    sqlite3 *other = NULL;
+    REQUIRE(sqlite3_open_v2(other_path, &other, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(other, "SELECT count(*) FROM kiosks", NULL, NULL, NULL) == SQLITE_OK);
+    CHECK_INT(import_range(a, 10, 0, N, NULL, 0, N), N);
+    CHECK_INT(archive_bulk_records(a), N);
+    char mode[16] = "";
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(other, "PRAGMA journal_mode", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        snprintf(mode, sizeof mode, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    CHECK_STR(mode, "wal");
+    sqlite3_close(other);
+    archive_close(a);
+    remove_tree(dir);
+}
+
 /* SHA-256 through the CPU's instructions is libsodium's SHA-256: every length from 0 to 300
  * bytes (each padding case), fed whole and in random pieces, and 3 MB at once. */
 static void sha256_is_libsodiums(void)
@@ -686,6 +769,7 @@ int main(void)
     RUN(fast_reader_decodes_escapes_and_optional_keys);
     RUN(a_bulk_load_stores_what_one_by_one_stores);
     RUN(created_utc_is_the_record_time_in_iso8601);
+    RUN(a_bulk_load_killed_half_way_leaves_nothing);
     RUN(sha256_is_libsodiums);
     return check_failures != 0;
 }

@@ -20,6 +20,8 @@
  * appends (and whose index builds sort in as much memory as the cache). */
 #define ARCHIVE_CACHE_KIB 65536
 #define ARCHIVE_BULK_CACHE_KIB 16384
+/* How long a connection waits for another one's lock. */
+#define ARCHIVE_BUSY_MS 5000
 /* The most uuids a bulk load keeps (8 bytes each, half the slots used): past it, the rest of
  * the bundle goes in with the indexes. */
 #define ARCHIVE_BULK_MAX_SLOTS ((size_t)1 << 22)
@@ -208,6 +210,7 @@ struct archive {
     size_t utc_date_len;
     bulk_t bulk;          /* slots non-NULL while a bulk load runs */
     int64_t bulk_records; /* records that went in by bulk loads since the open */
+    bool journal;         /* a rollback journal for a bulk load: WAL again after the bundle */
     sqlite3_stmt *stmt[STMT_COUNT];
 };
 
@@ -350,7 +353,7 @@ static int setup(void *self)
 }
 
 static const sq_open_spec_t open_spec = {.noun = "archive",
-                                         .busy_ms = 5000,
+                                         .busy_ms = ARCHIVE_BUSY_MS,
                                          .refine_cantopen = false,
                                          .setup = setup,
                                          .stmt_sql = stmt_sql,
@@ -614,9 +617,60 @@ static bool bulk_add(bulk_t *b, const char *uuid)
     return true;
 }
 
+/* sqlite3_exec() callback: the first column of the first row into ud (16 bytes). */
+static int first_text(void *ud, int n, char **values, char **names)
+{
+    (void)names;
+    snprintf(ud, 16, "%s", n > 0 && values[0] ? values[0] : "");
+    return 0;
+}
+
+/* A bulk load writes its pages once, into the database file, through a rollback journal
+ * (which holds only what the bundle changes of the pages already there: new pages are not
+ * journaled); in WAL mode they went into the WAL and the checkpoint after the commit copied
+ * them again (a third of a 1M-record import's writes and waits). synchronous=EXTRA also syncs
+ * the directory once the journal is deleted, so that COMMIT is as durable as in WAL with
+ * FULL. Only when the bundle will be a bulk load and no other connection has the archive
+ * open (SQLite refuses the switch then; at once, not after the busy timeout): else WAL, as
+ * before. A crash meanwhile leaves a journal that SQLite rolls back at the next open, which
+ * sets WAL again. */
+static void bulk_journal(archive_t *a, int64_t records)
+{
+    char any[16] = "1", mode[16] = "";
+    if (records < ARCHIVE_BULK_MIN ||
+        sqlite3_exec(a->c.db, "SELECT EXISTS (SELECT 1 FROM records)", first_text, any, NULL) !=
+            SQLITE_OK ||
+        strcmp(any, "0") != 0)
+        return;
+    sqlite3_busy_timeout(a->c.db, 0);
+    if (sqlite3_exec(a->c.db, "PRAGMA synchronous=EXTRA", NULL, NULL, NULL) == SQLITE_OK)
+        sqlite3_exec(a->c.db, "PRAGMA journal_mode=DELETE", first_text, mode, NULL);
+    sqlite3_busy_timeout(a->c.db, ARCHIVE_BUSY_MS);
+    a->journal = strcmp(mode, "delete") == 0;
+    if (!a->journal)
+        sqlite3_exec(a->c.db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+}
+
+/* WAL and synchronous=FULL again after a bundle that had a rollback journal. Should the
+ * switch fail (another connection opened the archive meanwhile and reads), the journal and
+ * synchronous=EXTRA stay, as durable; it is tried again after the next bundle, and
+ * archive_open() sets WAL. */
+static void wal_again(archive_t *a)
+{
+    char mode[16] = "";
+    if (!a->journal)
+        return;
+    sqlite3_exec(a->c.db, "PRAGMA journal_mode=WAL", first_text, mode, NULL);
+    if (strcmp(mode, "wal") != 0)
+        return;
+    sqlite3_exec(a->c.db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+    a->journal = false;
+}
+
 static void rollback(archive_t *a)
 {
     sq_rollback(&a->c);
+    wal_again(a);
     bulk_end(a, false); /* the rollback brought the indexes back */
     a->bundle_id = 0;
     a->bundle_kiosk[0] = '\0';
@@ -669,9 +723,12 @@ int archive_begin_bundle(archive_t *a, const char *kiosk_id, int64_t seq,
     int err = archive_kiosk_key(a, kiosk_id, key, sizeof key);
     if (err)
         return err;
+    bulk_journal(a, records);
     err = sq_exec(&a->c, "BEGIN IMMEDIATE", "cannot start importing a bundle into");
-    if (err)
+    if (err) {
+        wal_again(a);
         return err;
+    }
     sqlite3_stmt *stmt = a->stmt[STMT_BUNDLE_SEEN];
     int rc = sq_bind_text(stmt, 1, hash);
     if (rc == SQLITE_OK)
@@ -828,6 +885,8 @@ int archive_commit_bundle(archive_t *a)
         err = sq_exec(&a->c, "COMMIT", "cannot commit a bundle to");
     if (err)
         rollback(a);
+    else
+        wal_again(a);
     a->bundle_id = 0;
     a->bundle_kiosk[0] = '\0';
     return err;
