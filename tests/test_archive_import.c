@@ -593,21 +593,14 @@ static void a_bulk_load_stores_what_one_by_one_stores(void)
  * (the archive reuses the date of the record before when the day is the same). */
 static void created_utc_is_the_record_time_in_iso8601(void)
 {
-    static const int64_t times[] = {1793548800000LL,
-                                    1793548800000LL + 86399999,
-                                    1793548800000LL + 1,
-                                    1793548800000LL - 1,
-                                    1793548800000LL + 86400000,
-                                    0,
-                                    -1,
-                                    -86400000,
-                                    -86400001,
-                                    1793548800999LL,
-                                    8999999999999999LL,
-                                    -8999999999999999LL,
-                                    253402300799999LL,
-                                    253402300800000LL,
-                                    1793548800000LL + 45296789};
+    static const int64_t times[] = {
+        /* 2026-11-02, UTC, one after the other: the date reused, every digit of the time */
+        1793577600000LL, 1793577600000LL + 45296789, 1793577600000LL + 86399999,
+        1793577600000LL + 1, 1793577600000LL + 3723004, 1793577600000LL + 37230040,
+        /* day edges, both ways, and far ones */
+        1793577600000LL - 1, 1793577600000LL + 86400000, 0, -1, -86400000, -86400001, -86399999,
+        8999999999999999LL, -8999999999999999LL, 253402300799999LL, 253402300800000LL,
+        253402300800000LL + 61001};
     enum { N = sizeof times / sizeof times[0] };
     char dir[PATH_MAX], path[PATH_MAX];
     REQUIRE(make_scratch_dir(dir, "archive-import"));
@@ -729,6 +722,102 @@ static void a_bulk_load_killed_half_way_leaves_nothing(void)
     remove_tree(dir);
 }
 
+/* Schema 2 as released (archive.c's migrations 0 -> 1 -> 2), with rows of every table. */
+static const char v2_schema[] =
+    "CREATE TABLE kiosks (kiosk_id TEXT PRIMARY KEY, sign_public_key TEXT NOT NULL,"
+    " added_utc TEXT NOT NULL, chain_seq INTEGER NOT NULL DEFAULT 0, chain_hash TEXT);"
+    "CREATE TABLE bundles (id INTEGER PRIMARY KEY, kiosk_id TEXT NOT NULL REFERENCES"
+    " kiosks(kiosk_id), seq INTEGER NOT NULL, manifest_sha256 TEXT NOT NULL UNIQUE"
+    " CHECK(length(manifest_sha256) = 64), records INTEGER NOT NULL CHECK(records >= 0),"
+    " imported_utc TEXT NOT NULL);"
+    "CREATE INDEX bundles_kiosk_seq ON bundles(kiosk_id, seq);"
+    "CREATE TABLE records (id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE, kind TEXT NOT NULL"
+    " CHECK(kind IN ('quick_rating', 'feedback', 'service_request', 'questionnaire',"
+    " 'activity')), journey_id TEXT NOT NULL, kiosk_id TEXT NOT NULL, pack_id TEXT NOT NULL,"
+    " pack_version TEXT NOT NULL, lang TEXT NOT NULL, answers TEXT NOT NULL"
+    " CHECK(json_valid(answers) AND json_type(answers) = 'object'), ref_code TEXT,"
+    " created_utc TEXT NOT NULL, utc_ms INTEGER NOT NULL, utc_offset_min INTEGER NOT NULL,"
+    " clock_synced INTEGER NOT NULL CHECK(clock_synced IN (0, 1)), mono_ms INTEGER NOT NULL,"
+    " boot INTEGER NOT NULL, misuse INTEGER NOT NULL CHECK(misuse IN (0, 1)), bundle_id INTEGER"
+    " NOT NULL REFERENCES bundles(id), imported_utc TEXT NOT NULL);"
+    "CREATE INDEX records_ref_code ON records(ref_code COLLATE NOCASE);"
+    "CREATE INDEX records_kiosk_time ON records(kiosk_id, utc_ms);"
+    "CREATE INDEX records_bundle ON records(bundle_id);"
+    "CREATE TABLE contacts (record_id INTEGER PRIMARY KEY REFERENCES records(id) ON DELETE"
+    " CASCADE, name TEXT, phone TEXT, CHECK(name IS NOT NULL OR phone IS NOT NULL));"
+    "INSERT INTO kiosks VALUES('lobby-1', 'KKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKK=',"
+    " '2026-11-30T10:00:00.000Z', 7, NULL);"
+    "INSERT INTO bundles VALUES(4, 'lobby-1', 1,"
+    " 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 3,"
+    " '2026-11-30T10:01:00.000Z');"
+    "INSERT INTO records VALUES(10, '00000001-0000-4000-8000-000000000001', 'feedback', 'j',"
+    " 'lobby-1', 'default', '1', 'en', '{\"rating\":4}', NULL, '2026-11-30T09:00:00.000Z',"
+    " 1796029200000, 480, 1, 5, 2, 0, 4, '2026-11-30T10:01:00.000Z');"
+    "INSERT INTO records VALUES(12, '00000001-0000-4000-8000-000000000002', 'service_request',"
+    " 'j', 'lobby-1', 'default', '1', 'zh-cn', '{}', 'ACDEFH', '2026-11-30T09:01:00.000Z',"
+    " 1796029260000, 480, 0, 6, 2, 1, 4, '2026-11-30T10:01:00.000Z');"
+    "INSERT INTO records VALUES(13, '00000001-0000-4000-8000-000000000003', 'activity', 'j',"
+    " 'lobby-1', 'default', '1', 'ug', '{\"people\":2}', NULL, '2026-11-30T09:02:00.000Z',"
+    " 1796029320000, 480, 1, 7, 2, 0, 4, '2026-11-30T10:01:00.000Z');"
+    "INSERT INTO contacts VALUES(12, 'Li', '13800138000');"
+    "PRAGMA user_version = 2; PRAGMA application_id = 1263485266;";
+
+/* Schema 2 -> 3 keeps every row (ids, contacts: not deleted by the cascade when the records
+ * table is dropped) and each index; the kind is still checked, the uuid still unique, the
+ * foreign keys on, and the archive imports on (one by one: it has records). */
+static void migration_3_keeps_every_row(void)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    REQUIRE(make_scratch_dir(dir, "archive-import"));
+    join(path, dir, "v2.db");
+    sqlite3 *db = NULL;
+    REQUIRE(sqlite3_open(path, &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, v2_schema, NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    char *before = dump(path);
+    REQUIRE(before);
+    archive_t *a = open_archive(path);
+    REQUIRE(a);
+    CHECK_INT(archive_record_count(a), 3);
+    CHECK_INT(import_range(a, 30, 0, 2000, NULL, 0, 2000), 2000);
+    CHECK_INT(archive_bulk_records(a), 0);
+    archive_close(a);
+    CHECK_INT(raw_int(path, "PRAGMA user_version"), ARCHIVE_SCHEMA_VERSION);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM contacts WHERE record_id = 12 AND name = 'Li'"),
+              1);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM records WHERE id IN (10, 12, 13) AND"
+                            " bundle_id = 4"),
+              3);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND"
+                            " tbl_name = 'records' AND sql IS NOT NULL"),
+              4);
+    CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    CHECK_INT(raw_int(path, "SELECT integrity_check = 'ok' FROM pragma_integrity_check"), 1);
+    /* The rows of schema 2, unchanged (the first three records and the contact). */
+    char *after = dump(path);
+    REQUIRE(after);
+    CHECK(strstr(after, "10"
+                        "00000001-0000-4000-8000-000000000001feedbackjlobby-1default1en"
+                        "{\"rating\":4}NULL2026-11-30T09:00:00.000Z1796029200000480152"
+                        "04") != NULL);
+    CHECK(strstr(after, "12'Li''13800138000'") != NULL);
+    /* Still refused: an unknown kind, a repeated uuid, a contact of no record. */
+    REQUIRE(sqlite3_open(path, &db) == SQLITE_OK);
+    sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+    CHECK(sqlite3_exec(db, "UPDATE records SET kind = 'other' WHERE id = 10", NULL, NULL, NULL) ==
+          SQLITE_CONSTRAINT);
+    CHECK(sqlite3_exec(db,
+                       "UPDATE records SET uuid = '00000001-0000-4000-8000-000000000002'"
+                       " WHERE id = 10",
+                       NULL, NULL, NULL) == SQLITE_CONSTRAINT);
+    CHECK(sqlite3_exec(db, "INSERT INTO contacts VALUES(99, 'x', NULL)", NULL, NULL, NULL) ==
+          SQLITE_CONSTRAINT);
+    sqlite3_close(db);
+    free(before);
+    free(after);
+    remove_tree(dir);
+}
+
 /* SHA-256 through the CPU's instructions is libsodium's SHA-256: every length from 0 to 300
  * bytes (each padding case), fed whole and in random pieces, and 3 MB at once. */
 static void sha256_is_libsodiums(void)
@@ -770,6 +859,7 @@ int main(void)
     RUN(a_bulk_load_stores_what_one_by_one_stores);
     RUN(created_utc_is_the_record_time_in_iso8601);
     RUN(a_bulk_load_killed_half_way_leaves_nothing);
+    RUN(migration_3_keeps_every_row);
     RUN(sha256_is_libsodiums);
     return check_failures != 0;
 }
