@@ -6,11 +6,14 @@
  * child process: its wall time and peak memory (wait4's ru_maxrss) are its own.
  *
  * Usage: bench_export [--rounds R] [--import M] [--import-rounds R] [--db FILE] [--no-kiosk]
- *                     DIR [N [KIOSK_STAFF]]
+ *                     [--import-only] [--import-base STAFF] DIR [N [KIOSK_STAFF]]
  *   DIR        scratch directory (databases, sticks, keys)
  *   N          records exported, default 100,000
  *   KIOSK_STAFF the staff tool: with it, the import is measured (M records, default 1,000,000)
  *   --db FILE  export this database (of gen_records' kiosk "bench-kiosk") instead of making one
+ *   --import-only  no export rounds: only the import's
+ *   --import-base STAFF  another staff tool (an older build): each import round is a pair of
+ *              it and KIOSK_STAFF on the same export, in alternating order, with their ratio
  * gen_records and the kiosk are looked up next to this program (../firmware/kiosk). */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,7 +47,8 @@ typedef struct {
 } series_t;
 
 typedef struct {
-    const char *dir, *staff, *db_given;
+    const char *dir, *staff, *db_given, *staff_base;
+    bool import_only;
     char here[4096]; /* this program's directory */
     long records, import_records;
     int rounds, import_rounds;
@@ -383,22 +387,68 @@ static int import_rounds(bench_t *b)
     if (lib_export(b, db, stick, true, &exp) != 0)
         return 1;
     crypto_key_to_text(b->kiosk_keys.sign_pk, CRYPTO_SIGN_PK_BYTES, pk, sizeof pk);
+    series_t base = {0};
     for (int i = 0; i < b->import_rounds; i++) {
-        snprintf(cmd, sizeof cmd,
-                 "rm -f '%s' '%s-wal' '%s-shm' && %s trust --archive '%s' --kiosk " KIOSK_ID
-                 " --key '%s' >/dev/null",
-                 archive, archive, archive, b->staff, archive, pk);
-        if (sh(cmd) != 0)
-            return 1;
-        char *argv[] = {(char *)b->staff, "import", "--keys", b->keys,
-                        "--archive",      archive,  stick,    NULL};
-        if (run_timed(argv, NULL, &imp) != 0)
-            return 1;
+        for (int k = 0; k < (b->staff_base ? 2 : 1); k++) {
+            /* With a base tool, the pair's order alternates: base first in even rounds. */
+            const bool as_base = b->staff_base && k == (i % 2 == 0 ? 0 : 1);
+            const char *staff = as_base ? b->staff_base : b->staff;
+            snprintf(cmd, sizeof cmd,
+                     "rm -f '%s' '%s-wal' '%s-shm' '%s-journal' && %s trust --archive '%s' "
+                     "--kiosk " KIOSK_ID " --key '%s' >/dev/null",
+                     archive, archive, archive, archive, staff, archive, pk);
+            if (sh(cmd) != 0)
+                return 1;
+            char *argv[] = {(char *)staff, "import", "--keys", b->keys,
+                            "--archive",   archive,  stick,    NULL};
+            if (run_timed(argv, NULL, as_base ? &base : &imp) != 0)
+                return 1;
+        }
     }
     printf("office import of %ld records (verify, decrypt, merge by uuid, one transaction):\n",
            b->import_records);
     report("export of them (library, --all)", &exp);
     report("kiosk-staff import", &imp);
+    if (b->staff_base) {
+        report("base kiosk-staff import", &base);
+        report_ratio("kiosk-staff / base", &imp, &base);
+    }
+    return 0;
+}
+
+/* The options into b; 0, or 2 for a bad one. */
+static int parse_options(int argc, char **argv, bench_t *b)
+{
+    static const struct option opts[] = {{"rounds", required_argument, NULL, 'r'},
+                                         {"import", required_argument, NULL, 'i'},
+                                         {"import-rounds", required_argument, NULL, 'I'},
+                                         {"db", required_argument, NULL, 'd'},
+                                         {"no-kiosk", no_argument, NULL, 'k'},
+                                         {"import-only", no_argument, NULL, 'o'},
+                                         {"import-base", required_argument, NULL, 'b'},
+                                         {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'r')
+            b->rounds = atoi(optarg);
+        else if (c == 'i')
+            b->import_records = atol(optarg);
+        else if (c == 'I')
+            b->import_rounds = atoi(optarg);
+        else if (c == 'd')
+            b->db_given = optarg;
+        else if (c == 'k')
+            b->kiosk = false;
+        else if (c == 'o')
+            b->import_only = true;
+        else if (c == 'b')
+            b->staff_base = optarg;
+        else
+            return 2;
+    }
+    if (b->rounds < 1 || b->rounds > MAX_ROUNDS || b->import_rounds < 0 ||
+        b->import_rounds > MAX_ROUNDS)
+        return 2;
     return 0;
 }
 
@@ -409,29 +459,7 @@ int main(int argc, char **argv)
                  .rounds = 7,
                  .import_rounds = 3,
                  .kiosk = true};
-    static const struct option opts[] = {{"rounds", required_argument, NULL, 'r'},
-                                         {"import", required_argument, NULL, 'i'},
-                                         {"import-rounds", required_argument, NULL, 'I'},
-                                         {"db", required_argument, NULL, 'd'},
-                                         {"no-kiosk", no_argument, NULL, 'k'},
-                                         {NULL, 0, NULL, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'r')
-            b.rounds = atoi(optarg);
-        else if (c == 'i')
-            b.import_records = atol(optarg);
-        else if (c == 'I')
-            b.import_rounds = atoi(optarg);
-        else if (c == 'd')
-            b.db_given = optarg;
-        else if (c == 'k')
-            b.kiosk = false;
-        else
-            return 2;
-    }
-    if (b.rounds < 1 || b.rounds > MAX_ROUNDS || b.import_rounds < 0 ||
-        b.import_rounds > MAX_ROUNDS)
+    if (parse_options(argc, argv, &b) != 0)
         return 2;
     b.dir = optind < argc ? argv[optind] : "/tmp";
     if (optind + 1 < argc)
@@ -445,14 +473,17 @@ int main(int argc, char **argv)
     snprintf(b.here, sizeof b.here, "%s", dirname(self));
     if (setup(&b) != 0)
         return 1;
-    if (b.db_given)
+    if (b.import_only) {
+        if (!b.staff || b.import_rounds < 1 || import_rounds(&b) != 0)
+            return 1;
+    } else if (b.db_given)
         snprintf(b.db, sizeof b.db, "%s", b.db_given);
     else if (snprintf(b.db, sizeof b.db, "%s/bench-export.db", b.dir) < 0 ||
              generate(&b, b.db, b.records) != 0)
         return 1;
-    if (export_rounds(&b) != 0)
+    if (!b.import_only && export_rounds(&b) != 0)
         return 1;
-    if (b.staff && b.import_rounds > 0 && import_rounds(&b) != 0)
+    if (!b.import_only && b.staff && b.import_rounds > 0 && import_rounds(&b) != 0)
         return 1;
     struct rusage self_ru;
     getrusage(RUSAGE_SELF, &self_ru);

@@ -336,8 +336,9 @@ static void open_migrates_and_reopens(void)
                             " ('records', 'contacts', 'bundles', 'kiosks')"),
               4);
     /* ref_code is not unique: only the manifest hash and the uuid are. */
-    CHECK_INT(raw_int(path, "SELECT count(*) FROM pragma_index_list('records') WHERE \"unique\""
-                            " AND origin = 'u'"),
+    CHECK_INT(raw_int(path, "SELECT sum(i.name = 'uuid') - sum(i.name <> 'uuid') FROM"
+                            " pragma_index_list('records') AS l, pragma_index_info(l.name) AS i"
+                            " WHERE l.\"unique\""),
               1);
     a = open_archive(path);
     REQUIRE(a);
@@ -1342,6 +1343,11 @@ static void a_large_bundle_is_not_spilled_from_the_page_cache(void)
     archive_t *a = open_archive(path);
     REQUIRE(a);
     trust(a, "lobby-1", 'L');
+    /* One record first: into an empty archive it would be a bulk load (test_archive_import). */
+    record_t first;
+    make_record(&first, RECORD_FEEDBACK, "lobby-1", 1000000008ULL, "{}");
+    CHECK_INT(import_bundle(a, "lobby-1", 1, 76, &first, 1), 1);
+    record_clear(&first);
     enum { N = 60000 };
     char hash[65];
     hash_of(hash, 77);
@@ -1360,7 +1366,7 @@ static void a_large_bundle_is_not_spilled_from_the_page_cache(void)
     }
     CHECK_INT(failed, 0);
     REQUIRE(archive_commit_bundle(a) == KIOSK_OK);
-    CHECK_INT(archive_record_count(a), N);
+    CHECK_INT(archive_record_count(a), N + 1);
     CHECK(raw_int(path, "PRAGMA page_count") * raw_int(path, "PRAGMA page_size") > 8 * 1024 * 1024);
     CHECK_INT(archive_cache_spills(a), 0);
     archive_close(a);

@@ -369,6 +369,15 @@ typedef struct {
     char err[640];
 } import_t;
 
+/* Whether rec holds a sealed value anywhere: when not, seal_open_record() would only parse
+ * and print the answers back as they are (they are in cJSON's printed form already), which
+ * was a tenth of an import's time. */
+static bool sealed_anywhere(const record_t *rec)
+{
+    return record_value_sealed(rec->contact_name) || record_value_sealed(rec->contact_phone) ||
+           (rec->answers_json && strstr(rec->answers_json, RECORD_SEALED_PREFIX));
+}
+
 static int import_line(const char *line, size_t len, void *ud)
 {
     import_t *im = ud;
@@ -382,7 +391,8 @@ static int import_line(const char *line, size_t len, void *ud)
     /* Contact details and written answers were sealed at rest on the kiosk: the archive holds
      * them opened, as the office's tools read them. */
     char why[200] = "";
-    if (seal_open_record(im->box_pk, im->box_sk, &rec, why, sizeof why) != KIOSK_OK) {
+    if (sealed_anywhere(&rec) &&
+        seal_open_record(im->box_pk, im->box_sk, &rec, why, sizeof why) != KIOSK_OK) {
         snprintf(im->err, sizeof im->err,
                  "record %lld: %s: a sealed value does not open with the organisation's key",
                  (long long)im->lines + 1, why);

@@ -327,63 +327,75 @@ static bool put_int64(record_buf_t *b, int64_t v)
     return ok;
 }
 
+/* The byte at p, or '\0' at the end (the scanners below never read at or past end). */
+static char at(const char *p, const char *end)
+{
+    return p < end ? *p : '\0';
+}
+
 /* The end of a string that cJSON reads and prints back unchanged (no raw control byte, only
  * the escapes it writes itself), or NULL. p is at the opening quote. */
-static const char *scan_string(const char *p)
+static const char *scan_string(const char *p, const char *end)
 {
-    for (p++;; p++) {
+    for (p++; p < end; p++) {
         const unsigned char c = (unsigned char)*p;
         if (c == '"')
             return p + 1;
         if (c < 32)
             return NULL;
-        if (c == '\\' && (!p[1] || !strchr("\"\\bfnrt", p[1])))
+        if (c == '\\' && (!at(p + 1, end) || !strchr("\"\\bfnrt", p[1])))
             return NULL;
         if (c == '\\')
             p++;
     }
+    return NULL;
 }
 
 /* The end of a number that cJSON prints back unchanged (an int of at most nine digits, no
  * leading zero, not "-0"), or NULL. */
-static const char *scan_number(const char *p)
+static const char *scan_number(const char *p, const char *end)
 {
-    const char *digits = *p == '-' ? p + 1 : p;
-    size_t n = strspn(digits, "0123456789");
+    const char *digits = at(p, end) == '-' ? p + 1 : p;
+    size_t n = 0;
+    while (n < 10 && at(digits + n, end) >= '0' && at(digits + n, end) <= '9')
+        n++;
     if (n == 0 || n > 9 || (digits[0] == '0' && (n > 1 || digits != p)))
         return NULL;
-    return strchr("0123456789+-.eE", digits[n]) && digits[n] ? NULL : digits + n;
+    const char next = at(digits + n, end);
+    return next && strchr("0123456789+-.eE", next) ? NULL : digits + n;
 }
 
 /* The end of a value other than an object or array that cJSON prints back unchanged, or
  * NULL. */
-static const char *scan_scalar(const char *p)
+static const char *scan_scalar(const char *p, const char *end)
 {
-    if (*p == '"')
-        return scan_string(p);
-    if (*p == '-' || (*p >= '0' && *p <= '9'))
-        return scan_number(p);
+    if (at(p, end) == '"')
+        return scan_string(p, end);
+    if (at(p, end) == '-' || (at(p, end) >= '0' && at(p, end) <= '9'))
+        return scan_number(p, end);
     static const char *const words[] = {"true", "false", "null"};
-    for (size_t i = 0; i < COUNT(words); i++)
-        if (strncmp(p, words[i], strlen(words[i])) == 0)
-            return p + strlen(words[i]);
+    for (size_t i = 0; i < COUNT(words); i++) {
+        const size_t n = strlen(words[i]);
+        if ((size_t)(end - p) >= n && memcmp(p, words[i], n) == 0)
+            return p + n;
+    }
     return NULL;
 }
 
-/* Whether text is an object exactly as cJSON_PrintUnformatted() prints what cJSON_Parse()
- * reads from it (no whitespace, at most 32 levels): then it can be copied as it is. */
-static bool printed_by_cjson(const char *text)
+/* The end of the object at p when it is exactly as cJSON_PrintUnformatted() prints what
+ * cJSON_Parse() reads from it (no whitespace, at most 32 levels), else NULL: then it can be
+ * copied as it is. Reads nothing at or past end. */
+static const char *scan_printed_object(const char *p, const char *end)
 {
     char open[32];
     int depth = 0;
     enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, AFTER } want = VALUE;
-    const char *p = text;
-    if (*p != '{')
-        return false;
+    if (at(p, end) != '{')
+        return NULL;
     for (;;) {
         if (want == AFTER && depth == 0)
-            return *p == '\0';
-        const char c = *p;
+            return p;
+        const char c = at(p, end);
         const bool close = (c == '}' && want == KEY_OR_CLOSE) ||
                            (c == ']' && want == VALUE_OR_CLOSE) ||
                            (want == AFTER && c == (open[depth - 1] == '{' ? '}' : ']'));
@@ -393,28 +405,36 @@ static bool printed_by_cjson(const char *text)
             p++;
         } else if (want == AFTER) {
             if (c != ',')
-                return false;
+                return NULL;
             want = open[depth - 1] == '{' ? KEY : VALUE;
             p++;
         } else if (want == KEY || want == KEY_OR_CLOSE) {
-            p = c == '"' ? scan_string(p) : NULL;
-            if (!p || *p != ':')
-                return false;
+            p = c == '"' ? scan_string(p, end) : NULL;
+            if (!p || at(p, end) != ':')
+                return NULL;
             want = VALUE;
             p++;
         } else if (c == '{' || c == '[') {
             if (depth == (int)sizeof open)
-                return false;
+                return NULL;
             open[depth++] = c;
             want = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
             p++;
         } else {
-            p = scan_scalar(p);
+            p = scan_scalar(p, end);
             if (!p)
-                return false;
+                return NULL;
             want = AFTER;
         }
     }
+}
+
+/* Whether text is an object exactly as cJSON_PrintUnformatted() prints what cJSON_Parse()
+ * reads from it, and nothing after it. */
+static bool printed_by_cjson(const char *text)
+{
+    const char *end = text + strlen(text);
+    return scan_printed_object(text, end) == end;
 }
 
 /* The answers: copied when cJSON would print them unchanged, else parsed and printed. */
@@ -585,7 +605,7 @@ static const field_t *bundle_field(const char *key)
     return NULL;
 }
 
-int record_from_json(const char *line, size_t len, record_t *rec, content_error_t *err)
+int record_from_json_tree(const char *line, size_t len, record_t *rec, content_error_t *err)
 {
     memset(rec, 0, sizeof *rec);
     cJSON *o = cJSON_ParseWithLength(line, len);
@@ -616,4 +636,208 @@ out:
     if (rc)
         record_clear(rec);
     return rc;
+}
+
+/* ---- the bundle line as record_bundle_append() writes it, read without a tree ----
+ * A cursor over the line moves through the keys in the writer's order; anything else (another
+ * order, whitespace, an escape the writer does not write, a number with a fraction, a value a
+ * kiosk never writes) is left to the tree reader above, which also words the errors. */
+
+typedef struct {
+    const char *p, *end;
+} cursor_t;
+
+static bool take(cursor_t *c, const char *lit, size_t n)
+{
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, lit, n) != 0)
+        return false;
+    c->p += n;
+    return true;
+}
+
+/* ,"key": (without the comma for the first key). */
+static bool take_key(cursor_t *c, const char *key, bool first)
+{
+    const cursor_t was = *c;
+    const bool ok = (first || take(c, ",", 1)) && take(c, "\"", 1) && take(c, key, strlen(key)) &&
+                    take(c, "\":", 2);
+    if (!ok)
+        *c = was;
+    return ok;
+}
+
+static int hex_digit(char h)
+{
+    return h >= '0' && h <= '9'   ? h - '0'
+           : h >= 'a' && h <= 'f' ? h - 'a' + 10
+           : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                  : -1;
+}
+
+/* The byte of the escape after a backslash at *p (moved past it), as cJSON decodes it: the
+ * two-character escapes and \u0001 to \u007f only. */
+static bool unescape(const char **p, const char *end, unsigned char *out)
+{
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char e = at(*p, end);
+    const char *hit = e && e != 'u' ? strchr(from, e) : NULL;
+    if (hit) {
+        *out = (unsigned char)to[hit - from];
+        *p += 1;
+        return true;
+    }
+    if (e != 'u' || end - *p < 5 || (*p)[1] != '0' || (*p)[2] != '0')
+        return false;
+    const int hi = hex_digit((*p)[3]), lo = hex_digit((*p)[4]);
+    if (hi < 0 || hi > 7 || lo < 0 || (hi == 0 && lo == 0))
+        return false;
+    *out = (unsigned char)(hi * 16 + lo);
+    *p += 5;
+    return true;
+}
+
+/* Decodes the string at the cursor into out (cap bytes with the NUL); its length in *len. */
+static bool take_string(cursor_t *c, char *out, size_t cap, size_t *len)
+{
+    const char *p = c->p;
+    size_t n = 0;
+    if (at(p, c->end) != '"')
+        return false;
+    for (p++; p < c->end;) {
+        unsigned char ch = (unsigned char)*p++;
+        if (ch == '"') {
+            out[n] = '\0';
+            *len = n;
+            c->p = p;
+            return true;
+        }
+        if (ch < 32 || (ch == '\\' && !unescape(&p, c->end, &ch)) || n + 1 >= cap)
+            return false;
+        out[n++] = (char)ch;
+    }
+    return false;
+}
+
+/* A string of any length, malloc'd (contact details). */
+static bool take_dup(cursor_t *c, char **out)
+{
+    const char *q = c->p + 1;
+    while (q < c->end && *q != '"')
+        q += *q == '\\' ? 2 : 1;
+    const size_t raw = q < c->end ? (size_t)(q - c->p) : 0;
+    size_t n;
+    *out = raw ? malloc(raw) : NULL;
+    if (*out && take_string(c, *out, raw, &n))
+        return true;
+    free(*out);
+    *out = NULL;
+    return false;
+}
+
+/* Text as copy_str() takes it: valid, fitting cap. */
+static bool take_text(cursor_t *c, char *out, size_t cap)
+{
+    size_t n;
+    return take_string(c, out, cap, &n) && utf8_valid_text(out, n);
+}
+
+/* An integer of at most 15 digits: what cJSON reads as a double and json_int_in() takes. */
+static bool take_int(cursor_t *c, int64_t *out)
+{
+    const bool neg = at(c->p, c->end) == '-';
+    const char *p = c->p + neg;
+    int64_t v = 0;
+    int n = 0;
+    for (; n < 15 && at(p, c->end) >= '0' && at(p, c->end) <= '9'; n++, p++)
+        v = v * 10 + (*p - '0');
+    if (n == 0)
+        return false;
+    *out = neg ? -v : v;
+    c->p = p;
+    return true;
+}
+
+static bool take_bool(cursor_t *c, bool *out)
+{
+    *out = take(c, "true", 4);
+    return *out || take(c, "false", 5);
+}
+
+/* {"name":..,"phone":..}, either or both, in that order. */
+static bool take_contact(cursor_t *c, record_t *rec)
+{
+    if (!take(c, "{", 1))
+        return false;
+    const bool name = take_key(c, "name", true);
+    if (name && !take_dup(c, &rec->contact_name))
+        return false;
+    if (take_key(c, "phone", !name) && !take_dup(c, &rec->contact_phone))
+        return false;
+    rec->consent = true;
+    return (rec->contact_name || rec->contact_phone) && take(c, "}", 1);
+}
+
+/* One value of the bundle form at the cursor, as read_field() reads it from the tree. */
+static bool take_field(cursor_t *c, const field_t *f, record_t *rec)
+{
+    void *at_rec = (char *)rec + f->off;
+    char kind[32];
+    size_t n = 0;
+    int64_t v = 0;
+    const char *e;
+    switch (f->type) {
+    case F_TEXT:
+        return take_text(c, at_rec, f->cap);
+    case F_UUID:
+        return take_text(c, at_rec, f->cap) && strlen(at_rec) == RECORD_UUID_LEN;
+    case F_REF:
+        return take_text(c, at_rec, f->cap) && strspn(at_rec, REFCODE_ALPHABET) == RECORD_REF_LEN;
+    case F_KIND:
+        v = take_string(c, kind, sizeof kind, &n) ? record_kind_from_name(kind) : -1;
+        rec->kind = (record_kind_t)(v >= 0 ? v : 0);
+        return v >= 0;
+    case F_ANSWERS:
+        e = scan_printed_object(c->p, c->end);
+        rec->answers_json = e ? strndup(c->p, (size_t)(e - c->p)) : NULL;
+        c->p = e ? e : c->p;
+        return rec->answers_json != NULL;
+    case F_INT64:
+        return take_int(c, at_rec);
+    case F_OFFSET:
+        if (!take_int(c, &v) || v < -24 * 60 || v > 24 * 60)
+            return false;
+        rec->time.offset_min = (int32_t)v;
+        return true;
+    case F_BOOL:
+        return take_bool(c, at_rec);
+    case F_CONTACT:
+        return take_contact(c, rec);
+    default:
+        return false;
+    }
+}
+
+bool record_from_bundle_line(const char *line, size_t len, record_t *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    cursor_t c = {line, line + len};
+    bool ok = take(&c, "{", 1);
+    for (size_t i = 0; ok && i < COUNT(bundle_fields); i++) {
+        const field_t *f = &bundle_fields[i];
+        if (take_key(&c, f->key, i == 0))
+            ok = take_field(&c, f, rec);
+        else
+            ok = f->type == F_REF || f->type == F_CONTACT; /* written only when set */
+    }
+    ok = ok && take(&c, "}", 1) && c.p == c.end && rec->kiosk_id[0] && rec->journey_id[0];
+    if (!ok)
+        record_clear(rec);
+    return ok;
+}
+
+int record_from_json(const char *line, size_t len, record_t *rec, content_error_t *err)
+{
+    if (record_from_bundle_line(line, len, rec))
+        return KIOSK_OK;
+    return record_from_json_tree(line, len, rec, err);
 }

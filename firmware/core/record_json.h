@@ -61,4 +61,14 @@ int record_bundle_append(const record_t *rec, record_buf_t *b);
  * nothing (cleared). */
 int record_from_json(const char *line, size_t len, record_t *rec, content_error_t *err);
 
+/* record_from_json()'s fast path, tried first: true when line (len bytes, no NUL needed) is
+ * laid out exactly as record_bundle_append() writes it (keys in its order, no whitespace, only
+ * the escapes it writes, integers of up to 15 digits, answers as cJSON prints them) and every
+ * value is one a kiosk writes; rec then holds exactly what record_from_json_tree() gives.
+ * False for anything else (an older kiosk's line, a damaged one): rec then holds nothing. */
+bool record_from_bundle_line(const char *line, size_t len, record_t *rec);
+
+/* record_from_json() through a cJSON tree: any layout, and the errors' wording. */
+int record_from_json_tree(const char *line, size_t len, record_t *rec, content_error_t *err);
+
 #endif

@@ -19,7 +19,7 @@
 typedef struct archive archive_t;
 
 /* Current archive schema version (PRAGMA user_version after archive_open()). */
-#define ARCHIVE_SCHEMA_VERSION 2
+#define ARCHIVE_SCHEMA_VERSION 3
 
 /* PRAGMA application_id of an archive ("KOAR"): tells an archive from a kiosk's store. */
 #define ARCHIVE_APPLICATION_ID 0x4b4f4152
@@ -71,6 +71,11 @@ int archive_kiosk_key(archive_t *a, const char *kiosk_id, char *pk_base64, size_
 int archive_begin_bundle(archive_t *a, const char *kiosk_id, int64_t seq,
                          const char *manifest_sha256, int64_t records, int64_t *bundle_id,
                          bool *already);
+
+/* A bundle of at least this many records into an archive that has none is bulk loaded: its
+ * records go in without the indexes, which are built (sorted) before the commit. Nothing else
+ * differs, *added included. */
+#define ARCHIVE_BULK_MIN 1000
 
 /* Adds rec to the bundle being imported, idempotently by uuid: a record whose uuid is
  * already in the archive (from any bundle) is left as it is and *added is false. A new one
@@ -129,6 +134,10 @@ int archive_find_ref(archive_t *a, const char *ref_code, archive_record_fn cb, v
 
 /* Number of records in the archive, or a (negative) KIOSK_E* code. */
 int64_t archive_record_count(archive_t *a);
+
+/* Records that went into the archive by bulk loads (ARCHIVE_BULK_MIN) since it was opened,
+ * including the bundle being imported. */
+int64_t archive_bulk_records(archive_t *a);
 
 /* Pages this connection had to write out of its page cache before a commit, since it was
  * opened (SQLite's cache spill count): each is written again later. */
