@@ -5,6 +5,7 @@
  * the migration of a version-3 database; and the real kiosk telling staff after its -wal was
  * deleted. */
 #include "check.h"
+#include "wal_util.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -635,31 +636,6 @@ static void the_office_reports_a_break_between_bundles(void)
     archive_close(a);
     remove_tree(dir);
 }
-
-#if defined(CHAIN_SYNC_SPY) && !defined(__SANITIZE_ADDRESS__)
-/* Commit frames at the start of the -wal (frames with the header's salts whose header gives the
- * database's size): the transactions it holds since it was last reset. */
-static int wal_commits(const char *db)
-{
-    char wal[PATH_MAX + 8];
-    snprintf(wal, sizeof wal, "%s-wal", db);
-    FILE *f = fopen(wal, "rb");
-    if (!f)
-        return 0;
-    unsigned char h[32], fh[24];
-    int n = 0;
-    if (fread(h, 1, sizeof h, f) == sizeof h) {
-        const long page = (long)h[8] << 24 | (long)h[9] << 16 | (long)h[10] << 8 | h[11];
-        while (fread(fh, 1, sizeof fh, f) == sizeof fh && memcmp(fh + 8, h + 16, 8) == 0) {
-            n += (fh[4] | fh[5] | fh[6] | fh[7]) != 0;
-            if (fseek(f, page == 1 ? 65536 : page, SEEK_CUR) != 0)
-                break;
-        }
-    }
-    fclose(f);
-    return n;
-}
-#endif
 
 /* The head file of each save is synced after its thank-you, before the next save begins, and
  * all are synced by the end: the real kiosk under an LD_PRELOAD spy of fsync and fdatasync,

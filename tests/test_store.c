@@ -1,5 +1,6 @@
 /* Tests of the record store against real SQLite files, with a fault-injecting VFS shim. */
 #include "check.h"
+#include "wal_util.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -971,29 +972,6 @@ static bool tallies_agree(const char *path)
            : 0;
     sqlite3_close(db);
     return ok == 1;
-}
-
-/* Commit frames at the start of path's -wal (frames with the header's salts that give the
- * database's size): the transactions written since the -wal was last reset. */
-static int wal_commits(const char *path)
-{
-    char wal[PATH_MAX];
-    suffixed(wal, path, "-wal");
-    FILE *f = fopen(wal, "rb");
-    if (!f)
-        return 0;
-    unsigned char h[32], fh[24];
-    int n = 0;
-    if (fread(h, 1, sizeof h, f) == sizeof h) {
-        const long page = (long)h[8] << 24 | (long)h[9] << 16 | (long)h[10] << 8 | h[11];
-        while (fread(fh, 1, sizeof fh, f) == sizeof fh && memcmp(fh + 8, h + 16, 8) == 0) {
-            n += (fh[4] | fh[5] | fh[6] | fh[7]) != 0;
-            if (fseek(f, page == 1 ? 65536 : page, SEEK_CUR) != 0)
-                break;
-        }
-    }
-    fclose(f);
-    return n;
 }
 
 /* A resident's submission (the record and its session's count) is one transaction: one commit
