@@ -1246,6 +1246,13 @@ static void prompts_are_synced_before_the_pack_names_them(const char *self)
         fprintf(stderr, "  skipped: no strace\n");
         return;
     }
+#ifdef KIOSK_TEST_EMULATED
+    /* strace would exec this arm64 program itself, and without binfmt_misc it cannot: the
+     * order is checked in the host's builds. */
+    (void)self;
+    fprintf(stderr, "  skipped: under an emulator\n");
+    return;
+#endif
     char root[PATH_MAX], stick[PATH_MAX], packs[PATH_MAX], data[PATH_MAX], src[PATH_MAX];
     char log[PATH_MAX], path[PATH_MAX], cmd[5 * PATH_MAX];
     REQUIRE(make_scratch_dir(root, "packs-prompt-order"));
