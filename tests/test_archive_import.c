@@ -2,6 +2,7 @@
  * what cJSON's reader gives (over many awkward records, mutated lines and older kiosks' lines),
  * and the archive that takes them (real SQLite files). */
 #include "check.h"
+#include "raw_util.h"
 
 #include <limits.h>
 #include <stdbool.h>
@@ -506,20 +507,6 @@ static long import_range(archive_t *a, unsigned hash_n, unsigned first, unsigned
         added += was;
     }
     return archive_commit_bundle(a) == KIOSK_OK ? added : -1;
-}
-
-static int64_t raw_int(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *stmt = NULL;
-    int64_t v = -999;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW)
-        v = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return v;
 }
 
 /* What an archive holds, as one text: every row of records and contacts, and the schema. */

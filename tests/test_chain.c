@@ -5,6 +5,7 @@
  * the migration of a version-3 database; and the real kiosk telling staff after its -wal was
  * deleted. */
 #include "check.h"
+#include "raw_util.h"
 #include "wal_util.h"
 
 #include <limits.h>
@@ -81,19 +82,6 @@ static void raw_exec(const char *path, const char *sql)
     CHECK(rc == SQLITE_OK);
     sqlite3_free(msg);
     sqlite3_close(db);
-}
-
-static int64_t raw_int(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    int64_t v = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
 }
 
 /* Opens path as the kiosk does at start-up and returns the chain's report. */

@@ -5,6 +5,7 @@
  * the records stored, any altered, and the staff notice; printed as a table. */
 #define _GNU_SOURCE /* memmem */
 #include "check.h"
+#include "raw_util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -128,20 +129,6 @@ static void with_suffix(char out[PATH_MAX], const char *base, const char *suffix
 {
     if (snprintf(out, PATH_MAX, "%s%s", base, suffix) >= PATH_MAX)
         abort();
-}
-
-static int64_t raw_int(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *stmt = NULL;
-    int64_t v = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW)
-        v = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return v;
 }
 
 /* XORs len bytes at offset of the file with 0xff. */

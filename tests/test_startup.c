@@ -4,6 +4,7 @@
  * salvaged), and the hash chain's verification on a connection of its own never takes a save
  * made during its walk for a lost record, writes nothing itself, and stops when asked. */
 #include "check.h"
+#include "raw_util.h"
 
 #include <limits.h>
 #include <stdbool.h>
@@ -66,20 +67,6 @@ static bool build(char dir[PATH_MAX], char path[PATH_MAX], int n)
     const bool ok = save_numbered(st, 0, n);
     store_close(st);
     return ok;
-}
-
-static int64_t raw_int(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *stmt = NULL;
-    int64_t v = -1;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW)
-        v = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return v;
 }
 
 /* Where in out the line starting with prefix is (an offset), -1 when it is not there. */
